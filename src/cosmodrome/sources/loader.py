@@ -1,0 +1,240 @@
+"""One loader for every remote file: cache, conditional requests, retries, atomic rename.
+
+A :class:`Source` is either a base URL (``https://planet4589.org/space/gcat/``) or a local
+folder laid out like it. Local files are read in place; remote files are downloaded into a
+cache folder, to ``NAME.download`` first and renamed into place only once complete, so a
+failed or partial download never replaces a good cached copy. Like Skyfield's ``Loader``,
+a cached file is reused unless it is older than the caller allows; a stale one is
+revalidated with ``If-None-Match`` / ``If-Modified-Since``.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import json
+import os
+import time
+from collections.abc import Callable
+from dataclasses import dataclass
+from pathlib import Path
+from urllib.parse import urlsplit
+
+import httpx
+from rich.progress import (
+    BarColumn,
+    DownloadColumn,
+    Progress,
+    TextColumn,
+    TimeRemainingColumn,
+    TransferSpeedColumn,
+)
+
+from cosmodrome.errors import SourceError
+
+USER_AGENT = "cosmodrome/0.1 (+https://github.com/cosmodrome; polite: conditional requests)"
+RETRYABLE_STATUS = {429, 500, 502, 503, 504}
+
+
+@dataclass(frozen=True)
+class Source:
+    """A base URL or a local folder with the upstream layout."""
+
+    location: str
+
+    @property
+    def is_remote(self) -> bool:
+        return urlsplit(self.location).scheme in {"http", "https"}
+
+    def url(self, relpath: str) -> str:
+        return self.location.rstrip("/") + "/" + relpath.lstrip("/")
+
+    def local_path(self, relpath: str) -> Path:
+        return Path(self.location).expanduser() / relpath
+
+    def has(self, relpath: str) -> bool:
+        """Whether a local source holds ``relpath`` (remote sources are asked when fetched)."""
+        return self.is_remote or self.local_path(relpath).is_file()
+
+    def subsource(self, folder: str) -> Source:
+        """The source for one upstream inside a multi-source mirror (e.g. ``gcat/``)."""
+        if self.is_remote:
+            return self
+        candidate = Path(self.location).expanduser() / folder
+        return Source(str(candidate)) if candidate.is_dir() else self
+
+
+@dataclass(frozen=True)
+class CachedFile:
+    """What the cache knows of a downloaded file."""
+
+    path: Path
+    etag: str | None
+    last_modified: str | None
+    fetched_at: float
+
+    @property
+    def age_s(self) -> float:
+        return time.time() - self.fetched_at
+
+
+class Loader:
+    """Fetch files from sources, politely.
+
+    ``retries`` and ``backoff_s`` control retrying transient failures (timeouts, 429, 5xx);
+    ``retries=0`` stops on the first error, as CelesTrak asks.
+    """
+
+    def __init__(
+        self,
+        cache_dir: Path,
+        *,
+        client: httpx.Client | None = None,
+        retries: int = 3,
+        backoff_s: float = 1.0,
+        progress: bool = True,
+        sleep: Callable[[float], None] = time.sleep,
+    ) -> None:
+        self.cache_dir = cache_dir
+        self.client = client or httpx.Client(
+            timeout=httpx.Timeout(30.0, read=120.0),
+            follow_redirects=True,
+            headers={"User-Agent": USER_AGENT},
+        )
+        self.retries = retries
+        self.backoff_s = backoff_s
+        self.progress = progress
+        self.sleep = sleep
+
+    def fetch(
+        self, source: Source, relpath: str, *, max_age_s: float | None = None, cache_name: str | None = None
+    ) -> Path:
+        """Return a local path holding ``relpath`` of ``source``.
+
+        For a remote source, a cached copy younger than ``max_age_s`` is returned without
+        any request; otherwise the server is asked whether it changed.
+        """
+        if not source.is_remote:
+            path = source.local_path(relpath)
+            if not path.is_file():
+                raise SourceError(
+                    f"{path} not found: the source folder {source.location!r} should be laid out "
+                    f"like the upstream site (expected {relpath})"
+                )
+            return path
+        target = self._cache_path(source, cache_name or relpath)
+        cached = self.cached(target)
+        if cached is not None and max_age_s is not None and cached.age_s < max_age_s:
+            return target
+        return self._download(source.url(relpath), target, cached)
+
+    def cached(self, target: Path) -> CachedFile | None:
+        """The cache entry for ``target``, or ``None`` when there is no complete copy."""
+        meta_path = _meta_path(target)
+        if not target.is_file() or not meta_path.is_file():
+            return None
+        meta = json.loads(meta_path.read_text())
+        return CachedFile(target, meta.get("etag"), meta.get("last_modified"), meta["fetched_at"])
+
+    def _cache_path(self, source: Source, relpath: str) -> Path:
+        host = urlsplit(source.location).netloc or "local"
+        return self.cache_dir / host / relpath.lstrip("/")
+
+    def _download(self, url: str, target: Path, cached: CachedFile | None) -> Path:
+        headers = {}
+        if cached is not None:
+            if cached.etag:
+                headers["If-None-Match"] = cached.etag
+            if cached.last_modified:
+                headers["If-Modified-Since"] = cached.last_modified
+        last_error: Exception | None = None
+        for attempt in range(self.retries + 1):
+            if attempt:
+                self.sleep(self.backoff_s * 2 ** (attempt - 1))
+            try:
+                return self._attempt(url, target, headers, cached)
+            except _Retryable as error:
+                last_error = error.__cause__ or error
+                if error.retry_after_s is not None:
+                    self.sleep(error.retry_after_s)
+            except httpx.TransportError as error:
+                last_error = error
+        raise SourceError(
+            f"could not download {url} after {self.retries + 1} attempt(s): {last_error}. "
+            "Check the network, or point --source (or COSMODROME_SOURCE) at a local mirror."
+        )
+
+    def _attempt(
+        self, url: str, target: Path, headers: dict[str, str], cached: CachedFile | None
+    ) -> Path:
+        with self.client.stream("GET", url, headers=headers) as response:
+            if response.status_code == 304 and cached is not None:
+                _write_meta(target, cached.etag, cached.last_modified)
+                return target
+            if response.status_code in RETRYABLE_STATUS:
+                raise _Retryable(f"HTTP {response.status_code}", _retry_after(response))
+            if response.status_code != 200:
+                raise SourceError(f"{url} answered HTTP {response.status_code}")
+            target.parent.mkdir(parents=True, exist_ok=True)
+            partial = target.with_name(target.name + ".download")
+            expected = int(response.headers.get("Content-Length", "0") or 0)
+            received = self._stream_to(response, partial, url, expected)
+            if expected and received != expected:
+                partial.unlink(missing_ok=True)
+                raise _Retryable(f"truncated download: {received} of {expected} bytes", None)
+            os.replace(partial, target)
+            _write_meta(target, response.headers.get("ETag"), response.headers.get("Last-Modified"))
+            return target
+
+    def _stream_to(self, response: httpx.Response, partial: Path, url: str, expected: int) -> int:
+        received = 0
+        progress = _progress_bar() if self.progress else None
+        try:
+            with partial.open("wb") as out, progress or contextlib.nullcontext():
+                task = progress.add_task(url.rsplit("/", 1)[-1], total=expected or None) if progress else None
+                for chunk in response.iter_bytes():
+                    out.write(chunk)
+                    received += len(chunk)
+                    if progress is not None and task is not None:
+                        progress.update(task, advance=len(chunk))
+        except BaseException:
+            partial.unlink(missing_ok=True)
+            raise
+        return received
+
+
+class _Retryable(Exception):
+    def __init__(self, message: str, retry_after_s: float | None) -> None:
+        super().__init__(message)
+        self.retry_after_s = retry_after_s
+
+
+def _retry_after(response: httpx.Response) -> float | None:
+    value = response.headers.get("Retry-After")
+    if value is None:
+        return None
+    try:
+        return min(float(value), 60.0)
+    except ValueError:
+        return None
+
+
+def _meta_path(target: Path) -> Path:
+    return target.with_name(target.name + ".meta.json")
+
+
+def _write_meta(target: Path, etag: str | None, last_modified: str | None) -> None:
+    meta = {"etag": etag, "last_modified": last_modified, "fetched_at": time.time()}
+    tmp = _meta_path(target).with_suffix(".tmp")
+    tmp.write_text(json.dumps(meta))
+    os.replace(tmp, _meta_path(target))
+
+
+def _progress_bar() -> Progress:
+    return Progress(
+        TextColumn("{task.description}"),
+        BarColumn(),
+        DownloadColumn(),
+        TransferSpeedColumn(),
+        TimeRemainingColumn(),
+        transient=True,
+    )
