@@ -1,0 +1,1 @@
+"""What each spaceport and launch vehicle can reach."""

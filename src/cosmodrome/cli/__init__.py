@@ -1,0 +1,1 @@
+"""The ``cosmodrome`` command line: a thin layer over :mod:`cosmodrome.api`."""

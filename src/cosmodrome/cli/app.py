@@ -1,0 +1,25 @@
+"""The Typer application every command module registers on, and its shared options."""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Annotated
+
+import typer
+
+app = typer.Typer(
+    name="cosmodrome",
+    help="The world's spaceports and launch market, measured from public catalogs.",
+    no_args_is_help=True,
+    pretty_exceptions_enable=False,
+    add_completion=False,
+)
+
+FormatOption = Annotated[
+    str,
+    typer.Option("--format", "-f", help="Output format: table, csv or json."),
+]
+HomeOption = Annotated[
+    Path | None,
+    typer.Option("--home", envvar="COSMODROME_HOME", help="Folder holding the catalog."),
+]

@@ -1,0 +1,42 @@
+"""Entry point of the ``cosmodrome`` console script.
+
+Each concern keeps its commands in its own module, which registers them on
+:data:`cosmodrome.cli.app.app` when imported here.
+"""
+
+from __future__ import annotations
+
+import sys
+
+from rich.console import Console
+
+from cosmodrome.cli import catalog as _catalog  # noqa: F401  (registers commands)
+from cosmodrome.cli.app import app
+from cosmodrome.errors import CosmodromeError
+
+
+def main() -> None:
+    """Run the command line; known errors print one clear line and exit with status 1."""
+    try:
+        app(standalone_mode=False)
+    except CosmodromeError as error:
+        Console(stderr=True).print(f"[bold red]error:[/bold red] {error}", highlight=False)
+        sys.exit(1)
+    except KeyboardInterrupt:
+        Console(stderr=True).print("interrupted")
+        sys.exit(130)
+    except SystemExit:
+        raise
+    except Exception as error:
+        import click
+
+        if isinstance(error, click.ClickException):
+            error.show()
+            sys.exit(error.exit_code)
+        if isinstance(error, click.exceptions.Abort):
+            sys.exit(1)
+        raise
+
+
+if __name__ == "__main__":
+    main()

@@ -1,0 +1,100 @@
+"""Print tables as a rich table, CSV or JSON; every listing command goes through :func:`emit`."""
+
+from __future__ import annotations
+
+import json
+import math
+import sys
+from collections.abc import Mapping, Sequence
+from datetime import date, datetime
+from typing import Any
+
+import pandas as pd
+from rich.console import Console
+from rich.table import Table
+
+from cosmodrome.errors import InputError
+
+FORMATS = ("table", "csv", "json")
+
+
+def check_format(fmt: str) -> str:
+    if fmt not in FORMATS:
+        raise InputError(f"unknown format {fmt!r}; choose one of {', '.join(FORMATS)}")
+    return fmt
+
+
+def emit(frame: pd.DataFrame, fmt: str = "table", *, title: str | None = None) -> None:
+    """Write ``frame`` to stdout in ``fmt``; JSON is an array of objects with ISO 8601 times."""
+    check_format(fmt)
+    if fmt == "csv":
+        frame.to_csv(sys.stdout, index=False, date_format="%Y-%m-%dT%H:%M:%SZ")
+    elif fmt == "json":
+        emit_json(records(frame))
+    else:
+        print_table(frame, title=title)
+
+
+def emit_json(value: Any) -> None:
+    sys.stdout.write(json.dumps(value, default=json_default, indent=2, ensure_ascii=False) + "\n")
+
+
+def records(frame: pd.DataFrame) -> list[dict[str, Any]]:
+    """Rows as plain dicts with JSON-safe values (NaN and NaT become ``None``)."""
+    return [{k: _clean(v) for k, v in row.items()} for row in frame.to_dict(orient="records")]
+
+
+def print_table(frame: pd.DataFrame, *, title: str | None = None, max_rows: int = 500) -> None:
+    table = Table(title=title, show_lines=False, header_style="bold")
+    for column in frame.columns:
+        numeric = pd.api.types.is_numeric_dtype(frame[column])
+        table.add_column(str(column), justify="right" if numeric else "left")
+    for row in frame.head(max_rows).itertuples(index=False):
+        table.add_row(*(_cell(v) for v in row))
+    console = Console()
+    console.print(table)
+    if len(frame) > max_rows:
+        console.print(f"[dim]... {len(frame) - max_rows} more rows (use --format csv for all)[/dim]")
+
+
+def print_mapping(values: Mapping[str, Any] | Sequence[tuple[str, Any]], title: str | None = None) -> None:
+    items = values.items() if isinstance(values, Mapping) else values
+    table = Table(title=title, show_header=False, box=None)
+    table.add_column(style="bold")
+    table.add_column()
+    for key, value in items:
+        table.add_row(str(key), _cell(value))
+    Console().print(table)
+
+
+def json_default(value: Any) -> Any:
+    if isinstance(value, datetime):
+        return value.isoformat().replace("+00:00", "Z")
+    if isinstance(value, date):
+        return value.isoformat()
+    if hasattr(value, "item"):
+        return value.item()
+    if hasattr(value, "tolist"):
+        return value.tolist()
+    return str(value)
+
+
+def _clean(value: Any) -> Any:
+    if value is None or value is pd.NaT:
+        return None
+    if isinstance(value, float) and math.isnan(value):
+        return None
+    if isinstance(value, pd.Timestamp):
+        return value.isoformat().replace("+00:00", "Z")
+    if hasattr(value, "item"):
+        return value.item()
+    return value
+
+
+def _cell(value: Any) -> str:
+    value = _clean(value)
+    if value is None:
+        return ""
+    if isinstance(value, float):
+        return f"{value:,.3f}".rstrip("0").rstrip(".") if abs(value) < 1e6 else f"{value:,.0f}"
+    return str(value)
