@@ -80,12 +80,16 @@ def json_default(value: Any) -> Any:
 
 
 def _clean(value: Any) -> Any:
+    if isinstance(value, list | tuple):
+        return [_clean(v) for v in value]
     if value is None or value is pd.NaT:
         return None
     if isinstance(value, float) and math.isnan(value):
         return None
     if isinstance(value, pd.Timestamp):
         return value.isoformat().replace("+00:00", "Z")
+    if hasattr(value, "tolist") and getattr(value, "ndim", 0) > 0:
+        return value.tolist()
     if hasattr(value, "item"):
         return value.item()
     return value
@@ -95,6 +99,8 @@ def _cell(value: Any) -> str:
     value = _clean(value)
     if value is None:
         return ""
+    if isinstance(value, list | tuple):
+        return ", ".join(_cell(v) for v in value)
     if isinstance(value, float):
         return f"{value:,.3f}".rstrip("0").rstrip(".") if abs(value) < 1e6 else f"{value:,.0f}"
     return str(value)

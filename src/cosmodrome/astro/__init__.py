@@ -1,0 +1,1 @@
+"""Astrodynamics: element sets, propagation, passes and coverage."""

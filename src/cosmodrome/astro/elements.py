@@ -1,0 +1,594 @@
+"""Read orbital element sets: TLE (2- and 3-line) and OMM (CelesTrak JSON, CSV and XML).
+
+Every element set becomes an :class:`ElementSet` that remembers where it came from (file and
+line) and carries a ready-to-propagate :class:`sgp4.api.Satrec`, built by python-sgp4's own
+``Satrec.twoline2rv`` (TLE) or :func:`sgp4.omm.initialize` (OMM)::
+
+    >>> from cosmodrome.astro.elements import parse_text
+    >>> result = parse_text('''ISS (ZARYA)
+    ... 1 25544U 98067A   23333.91619101  .00024169  00000+0  43094-3 0  9996
+    ... 2 25544  51.6417 227.6788 0001060 344.9414 118.7978 15.49949661427493''')
+    >>> iss = result.records[0]
+    >>> iss.norad_id, iss.name, iss.epoch_utc.isoformat(timespec="seconds")
+    (25544, 'ISS (ZARYA)', '2023-11-29T21:59:18+00:00')
+
+A malformed line raises :class:`ElementSetError`, which names the file, the line number and
+the reason, and shows the expected column template above the offending line (as python-sgp4
+does). With ``lenient=True`` a bad checksum is kept and unreadable sets are skipped, each with
+an entry in :attr:`ParseResult.warnings`.
+
+Catalog numbers: TLEs hold five digits or Alpha-5 (``A0001`` = 100001 ... ``Z9999`` =
+339999); larger (9-digit) numbers only fit OMM, whose ``NORAD_CAT_ID`` is kept as given.
+"""
+
+from __future__ import annotations
+
+import csv
+import io
+import json
+import re
+import xml.etree.ElementTree as ET
+from collections.abc import Iterable, Iterator, Mapping
+from dataclasses import dataclass, field
+from datetime import UTC, datetime, timedelta
+from pathlib import Path
+from typing import Any
+
+import numpy as np
+from sgp4 import omm as sgp4_omm
+from sgp4.alpha5 import from_alpha5
+from sgp4.api import WGS72, Satrec, SatrecArray
+
+from cosmodrome.errors import InputError
+
+__all__ = [
+    "LINE1_TEMPLATE",
+    "LINE2_TEMPLATE",
+    "ElementSet",
+    "ElementSetError",
+    "ParseIssue",
+    "ParseResult",
+    "latest_by_norad",
+    "load_elements",
+    "parse_omm_csv",
+    "parse_omm_json",
+    "parse_omm_records",
+    "parse_omm_xml",
+    "parse_text",
+    "parse_tle",
+    "satrec_epoch_utc",
+    "tle_checksum",
+]
+
+#: Column templates of the two TLE lines, as printed by python-sgp4 (``N`` = a digit).
+LINE1_TEMPLATE = "1 NNNNNC NNNNNAAA NNNNN.NNNNNNNN +.NNNNNNNN +NNNNN-N +NNNNN-N N NNNNN"
+LINE2_TEMPLATE = "2 NNNNN NNN.NNNN NNN.NNNN NNNNNNN NNN.NNNN NNN.NNNN NN.NNNNNNNNNNNNNN"
+
+_J2000_UTC = datetime(2000, 1, 1, 12, tzinfo=UTC)
+_ALPHA5_FIRST = set("0123456789ABCDEFGHJKLMNPQRSTUVWXYZ ")
+_OMM_REQUIRED = (
+    "EPOCH",
+    "MEAN_MOTION",
+    "ECCENTRICITY",
+    "INCLINATION",
+    "RA_OF_ASC_NODE",
+    "ARG_OF_PERICENTER",
+    "MEAN_ANOMALY",
+    "NORAD_CAT_ID",
+    "BSTAR",
+)
+_OMM_DEFAULTS = {
+    "CLASSIFICATION_TYPE": "U",
+    "OBJECT_ID": "",
+    "EPHEMERIS_TYPE": "0",
+    "ELEMENT_SET_NO": "999",
+    "REV_AT_EPOCH": "0",
+    "MEAN_MOTION_DOT": "0",
+    "MEAN_MOTION_DDOT": "0",
+}
+_MAX_SGP4_SATNUM = 339999
+
+
+class ElementSetError(InputError):
+    """An element set that cannot be read; names the source, the line and the reason."""
+
+    def __init__(
+        self,
+        source: str,
+        line_number: int,
+        reason: str,
+        line: str | None = None,
+        template: str | None = None,
+    ) -> None:
+        self.source = source
+        self.line_number = line_number
+        self.reason = reason
+        self.line = line
+        message = f"{source}, line {line_number}: {reason}"
+        if line is not None and template is not None:
+            message += (
+                "\nThe TLE format is strict about the column of every digit, period and space."
+                " Expected (N = digit), then the line given:\n"
+                f"{template}\n{line}"
+            )
+        super().__init__(message)
+
+
+@dataclass(frozen=True)
+class ParseIssue:
+    """A problem kept as a warning in lenient mode."""
+
+    source: str
+    line_number: int
+    reason: str
+    kept: bool
+
+    def __str__(self) -> str:
+        action = "kept" if self.kept else "skipped"
+        return f"{self.source}, line {self.line_number}: {self.reason} ({action})"
+
+
+@dataclass(frozen=True, eq=False)
+class ElementSet:
+    """One element set: identity, epoch, provenance and its SGP4 state.
+
+    ``line_number`` is the 1-based line of the set in its source (the TLE line 1, or the
+    line/record number of an OMM entry). ``line1``/``line2`` hold the TLE text when the set
+    came from a TLE; ``omm`` holds the OMM fields when it came from OMM.
+    """
+
+    norad_id: int
+    name: str
+    epoch_utc: datetime
+    source: str
+    line_number: int
+    satrec: Satrec
+    line1: str | None = None
+    line2: str | None = None
+    omm: Mapping[str, str] | None = None
+
+    @property
+    def inclination_deg(self) -> float:
+        return float(np.degrees(self.satrec.inclo))
+
+    @property
+    def raan_deg(self) -> float:
+        """Right ascension of the ascending node at epoch (TEME), degrees."""
+        return float(np.degrees(self.satrec.nodeo))
+
+    @property
+    def mean_motion_rev_day(self) -> float:
+        return float(self.satrec.no_kozai * 1440.0 / (2.0 * np.pi))
+
+    @property
+    def format(self) -> str:
+        return "tle" if self.line1 is not None else "omm"
+
+    def age_days(self, when_utc: datetime) -> float:
+        """Days from the epoch to ``when_utc`` (negative: ``when_utc`` is before the epoch)."""
+        return (when_utc - self.epoch_utc).total_seconds() / 86400.0
+
+
+@dataclass
+class ParseResult:
+    """The element sets read from one source, and the warnings of lenient mode."""
+
+    records: list[ElementSet] = field(default_factory=list)
+    warnings: list[ParseIssue] = field(default_factory=list)
+
+    def __len__(self) -> int:
+        return len(self.records)
+
+    def __iter__(self) -> Iterator[ElementSet]:
+        return iter(self.records)
+
+    def satrecs(self) -> list[Satrec]:
+        return [record.satrec for record in self.records]
+
+    def satrec_array(self) -> SatrecArray:
+        """All sets as one :class:`sgp4.api.SatrecArray`, for vectorised propagation."""
+        return SatrecArray(self.satrecs())
+
+    def extend(self, other: ParseResult) -> None:
+        self.records.extend(other.records)
+        self.warnings.extend(other.warnings)
+
+
+def satrec_epoch_utc(satrec: Satrec) -> datetime:
+    """The epoch of ``satrec`` as a timezone-aware UTC datetime (microsecond precision)."""
+    days = (satrec.jdsatepoch - 2451545.0) + satrec.jdsatepochF
+    return _J2000_UTC + timedelta(microseconds=round(days * 86_400_000_000))
+
+
+# --------------------------------------------------------------------------------- files
+
+
+def load_elements(path: str | Path, *, lenient: bool = False) -> ParseResult:
+    """Read every element set in the file at ``path`` (TLE, 3LE, or OMM JSON/CSV/XML).
+
+    The format is recognised from the content. Reading the 12,800 sets of CelesTrak's
+    ``active`` group takes well under a second.
+    """
+    file = Path(path).expanduser()
+    try:
+        text = file.read_text("utf-8-sig")
+    except FileNotFoundError:
+        raise InputError(f"element file {str(file)!r} not found") from None
+    except UnicodeDecodeError as error:
+        raise InputError(f"{file}: not a text file of element sets ({error.reason})") from None
+    return parse_text(text, source=str(file), lenient=lenient)
+
+
+def parse_text(text: str, *, source: str = "<text>", lenient: bool = False) -> ParseResult:
+    """Parse ``text`` in whichever element-set format it is written."""
+    kind = detect_format(text)
+    if kind == "json":
+        return parse_omm_json(text, source=source, lenient=lenient)
+    if kind == "xml":
+        return parse_omm_xml(text, source=source, lenient=lenient)
+    if kind == "csv":
+        return parse_omm_csv(text, source=source, lenient=lenient)
+    return parse_tle(text, source=source, lenient=lenient)
+
+
+def detect_format(text: str) -> str:
+    """``json``, ``xml``, ``csv`` (OMM) or ``tle``, from the first non-blank characters."""
+    head = text.lstrip()[:2000]
+    if head.startswith(("[", "{")):
+        return "json"
+    if head.startswith("<"):
+        return "xml"
+    first_line = head.split("\n", 1)[0]
+    if "NORAD_CAT_ID" in first_line and "," in first_line:
+        return "csv"
+    return "tle"
+
+
+# ----------------------------------------------------------------------------------- TLE
+
+
+def parse_tle(
+    text: str | Iterable[str], *, source: str = "<text>", lenient: bool = False
+) -> ParseResult:
+    """Parse 2-line or 3-line element sets (names optional, ``0 NAME`` accepted)."""
+    lines = text.splitlines() if isinstance(text, str) else [line.rstrip("\r\n") for line in text]
+    result = ParseResult()
+    name = ""
+    index = 0
+    count = len(lines)
+    while index < count:
+        raw = lines[index].rstrip()
+        number = index + 1
+        index += 1
+        if not raw.strip():
+            continue
+        if raw.startswith("1 ") and len(raw) > 60:
+            line2 = lines[index].rstrip() if index < count else ""
+            if not line2.startswith("2 "):
+                _problem(
+                    result,
+                    lenient,
+                    source,
+                    number,
+                    "TLE line 1 is not followed by its line 2",
+                    raw,
+                    None,
+                )
+                name = ""
+                continue
+            index += 1
+            record = _tle_record(result, lenient, name, raw, line2, source, number)
+            if record is not None:
+                result.records.append(record)
+            name = ""
+        elif raw.startswith("2 ") and len(raw) > 60:
+            _problem(
+                result, lenient, source, number, "TLE line 2 without a line 1 before it", raw, None
+            )
+            name = ""
+        else:
+            if name:
+                _problem(
+                    result,
+                    lenient,
+                    source,
+                    number - 1,
+                    f"name {name!r} is not followed by a TLE",
+                    None,
+                    None,
+                )
+            name = raw[2:].strip() if raw.startswith("0 ") else raw.strip()
+    if name:
+        _problem(
+            result, lenient, source, count, f"name {name!r} is not followed by a TLE", None, None
+        )
+    return result
+
+
+def _tle_record(
+    result: ParseResult, lenient: bool, name: str, line1: str, line2: str, source: str, number: int
+) -> ElementSet | None:
+    for offset, line, template in ((0, line1, LINE1_TEMPLATE), (1, line2, LINE2_TEMPLATE)):
+        reason = _template_mismatch(line, template)
+        if reason is not None:
+            _problem(result, lenient, source, number + offset, reason, line, template)
+            return None
+    if line1[2:7] != line2[2:7]:
+        reason = f"line 1 is for catalog number {line1[2:7]!r} but line 2 for {line2[2:7]!r}"
+        _problem(result, lenient, source, number + 1, reason, line2, LINE2_TEMPLATE)
+        return None
+    for offset, line, template in ((0, line1, LINE1_TEMPLATE), (1, line2, LINE2_TEMPLATE)):
+        computed = tle_checksum(line)
+        if int(line[68]) != computed:
+            reason = f"checksum: the line gives {line[68]} but its digits tally to {computed}"
+            _problem(result, lenient, source, number + offset, reason, line, template, keep=True)
+    satrec = Satrec.twoline2rv(line1, line2, WGS72)
+    if satrec.error:
+        _problem(
+            result,
+            lenient,
+            source,
+            number,
+            f"SGP4 cannot use these elements: {_sgp4_error(satrec.error)}",
+            line1,
+            None,
+        )
+        return None
+    return ElementSet(
+        norad_id=from_alpha5(line1[2:7].strip().zfill(5)),
+        name=name or line1[2:7].strip(),
+        epoch_utc=satrec_epoch_utc(satrec),
+        source=source,
+        line_number=number,
+        satrec=satrec,
+        line1=line1,
+        line2=line2,
+    )
+
+
+def _template_regex(template: str) -> re.Pattern[str]:
+    classes = {"N": "[0-9 ]", "A": "[A-Za-z0-9 ]", "C": "[A-Za-z ]", "+": "[ +-]", "-": "[+-]"}
+    parts = [classes.get(char, re.escape(char)) for char in template]
+    parts[2] = "[0-9A-HJ-NP-Z ]"  # Alpha-5: the first character of the catalog number
+    parts[-1] = "[0-9]"  # the checksum
+    if template.startswith("1"):
+        parts[34] = "[. ]"
+    return re.compile("".join(parts))
+
+
+_LINE_REGEX = {
+    LINE1_TEMPLATE: _template_regex(LINE1_TEMPLATE),
+    LINE2_TEMPLATE: _template_regex(LINE2_TEMPLATE),
+}
+_CHECKSUM_VALUES = bytes(
+    (ord(c) - 48 if c.isdigit() else 1 if c == "-" else 0) if c.isascii() else 0
+    for c in map(chr, range(256))
+)
+
+
+def tle_checksum(line: str) -> int:
+    """The checksum of a TLE line: digits of columns 1-68 summed, ``-`` counting 1, mod 10.
+
+    >>> tle_checksum("1 00005U 58002B   00179.78495062  .00000023  00000-0  28098-4 0  4753")
+    3
+    """
+    return sum(line[:68].encode("latin-1", "replace").translate(_CHECKSUM_VALUES)) % 10
+
+
+def _template_mismatch(line: str, template: str) -> str | None:
+    """Why ``line`` does not fit the column ``template``, or ``None`` when it does."""
+    if _LINE_REGEX[template].fullmatch(line):
+        return None
+    if len(line) != len(template):
+        return f"expected {len(template)} columns, found {len(line)}"
+    for column, (char, expected) in enumerate(zip(line, template, strict=True), start=1):
+        if expected == "N":
+            ok = char.isdigit() or (char == " " and column != len(template))
+            if column == 3:  # first character of the catalog number may be an Alpha-5 letter
+                ok = char in _ALPHA5_FIRST
+            what = "a digit"
+        elif expected == "A":
+            ok = char.isalnum() or char == " "
+            what = "a letter, digit or space"
+        elif expected == "C":
+            ok = char.isalpha() or char == " "
+            what = "a classification letter (U, C or S)"
+        elif expected == "+":
+            ok = char in " +-"
+            what = "a sign or a space"
+        elif expected == "-":
+            ok = char in "+-"
+            what = "an exponent sign"
+        elif expected == ".":
+            ok = char == "." or (char == " " and template is LINE1_TEMPLATE and column == 35)
+            what = "'.'"
+        else:
+            ok = char == expected
+            what = repr(expected)
+        if not ok:
+            return f"column {column}: expected {what}, found {char!r}"
+    return None
+
+
+_SGP4_ERRORS = {
+    1: "mean eccentricity is out of range 0 <= e < 1",
+    2: "mean motion has fallen below zero",
+    3: "perturbed eccentricity is out of range",
+    4: "semi-latus rectum is below zero",
+    6: "the orbit has decayed",
+}
+
+
+def _sgp4_error(code: int) -> str:
+    return f"error {code} ({_SGP4_ERRORS.get(int(code), 'unknown')})"
+
+
+def _problem(
+    result: ParseResult,
+    lenient: bool,
+    source: str,
+    line_number: int,
+    reason: str,
+    line: str | None,
+    template: str | None,
+    *,
+    keep: bool = False,
+) -> None:
+    if not lenient:
+        raise ElementSetError(source, line_number, reason, line, template)
+    result.warnings.append(ParseIssue(source, line_number, reason, kept=keep))
+
+
+# ----------------------------------------------------------------------------------- OMM
+
+
+def parse_omm_json(text: str, *, source: str = "<text>", lenient: bool = False) -> ParseResult:
+    """Parse CelesTrak's OMM JSON (an array of objects, or one object)."""
+    try:
+        data = json.loads(text)
+    except json.JSONDecodeError as error:
+        raise ElementSetError(source, error.lineno, f"not valid JSON: {error.msg}") from None
+    if isinstance(data, dict):
+        data = [data]
+    if not isinstance(data, list):
+        raise ElementSetError(source, 1, "OMM JSON must be an array of objects")
+    line_numbers = _json_object_lines(text, len(data))
+    rows = ((line_numbers[i], row) for i, row in enumerate(data))
+    return parse_omm_records(rows, source=source, lenient=lenient)
+
+
+def _json_object_lines(text: str, count: int) -> list[int]:
+    """The line on which each object of a pretty-printed JSON array starts.
+
+    CelesTrak writes one ``{`` per line per object; for other layouts the record number
+    stands in for the line number.
+    """
+    starts = [
+        number
+        for number, line in enumerate(text.splitlines(), start=1)
+        if line.lstrip().startswith("{")
+    ]
+    return starts if len(starts) == count else list(range(1, count + 1))
+
+
+def parse_omm_csv(text: str, *, source: str = "<text>", lenient: bool = False) -> ParseResult:
+    """Parse OMM CSV (CelesTrak ``FORMAT=csv``: a header row of OMM field names)."""
+    reader = csv.DictReader(io.StringIO(text))
+    rows = ((index + 2, dict(row)) for index, row in enumerate(reader))
+    return parse_omm_records(rows, source=source, lenient=lenient)
+
+
+def parse_omm_xml(text: str, *, source: str = "<text>", lenient: bool = False) -> ParseResult:
+    """Parse CCSDS OMM XML (the ``<ndm><omm>...`` document CelesTrak serves)."""
+    try:
+        rows = list(sgp4_omm.parse_xml(io.StringIO(text)))
+    except ET.ParseError as error:
+        raise ElementSetError(source, error.position[0], f"not valid XML: {error}") from None
+    except AttributeError:
+        raise ElementSetError(
+            source, 1, "XML is not an OMM document (segment/metadata/data missing)"
+        ) from None
+    return parse_omm_records(
+        ((i + 1, row) for i, row in enumerate(rows)), source=source, lenient=lenient
+    )
+
+
+def parse_omm_records(
+    rows: Iterable[tuple[int, Mapping[str, Any]]],
+    *,
+    source: str = "<records>",
+    lenient: bool = False,
+) -> ParseResult:
+    """Build element sets from ``(line_number, OMM fields)`` pairs."""
+    result = ParseResult()
+    for number, row in rows:
+        record = _omm_record(result, lenient, row, source, number)
+        if record is not None:
+            result.records.append(record)
+    return result
+
+
+def _omm_record(
+    result: ParseResult, lenient: bool, row: Mapping[str, Any], source: str, number: int
+) -> ElementSet | None:
+    if not isinstance(row, Mapping):
+        _problem(result, lenient, source, number, "OMM entry is not an object", None, None)
+        return None
+    fields = {str(k).strip(): ("" if v is None else str(v).strip()) for k, v in row.items()}
+    missing = [name for name in _OMM_REQUIRED if not fields.get(name)]
+    if missing:
+        _problem(
+            result, lenient, source, number, f"OMM entry lacks {', '.join(missing)}", None, None
+        )
+        return None
+    for key, default in _OMM_DEFAULTS.items():
+        if not fields.get(key):
+            fields[key] = default
+    try:
+        norad_id = int(fields["NORAD_CAT_ID"])
+        epoch = _omm_epoch(fields["EPOCH"])
+    except ValueError as error:
+        _problem(result, lenient, source, number, f"OMM entry: {error}", None, None)
+        return None
+    init_fields = dict(fields)
+    init_fields["EPOCH"] = epoch.strftime("%Y-%m-%dT%H:%M:%S.%f")
+    if (
+        norad_id > _MAX_SGP4_SATNUM
+    ):  # SGP4 keeps at most Alpha-5; the number does not enter the math
+        init_fields["NORAD_CAT_ID"] = "0"
+    satrec = Satrec()
+    try:
+        sgp4_omm.initialize(satrec, init_fields)
+    except (ValueError, KeyError) as error:
+        _problem(result, lenient, source, number, f"OMM entry has a bad value: {error}", None, None)
+        return None
+    if satrec.error:
+        _problem(
+            result,
+            lenient,
+            source,
+            number,
+            f"SGP4 cannot use these elements: {_sgp4_error(satrec.error)}",
+            None,
+            None,
+        )
+        return None
+    return ElementSet(
+        norad_id=norad_id,
+        name=fields.get("OBJECT_NAME") or str(norad_id),
+        epoch_utc=satrec_epoch_utc(satrec),
+        source=source,
+        line_number=number,
+        satrec=satrec,
+        omm=fields,
+    )
+
+
+_EPOCH_RE = re.compile(r"^(\d{4}-\d{2}-\d{2})[T ](\d{2}:\d{2}:\d{2})(\.\d+)?(Z|[+-]00:?00)?$")
+
+
+def _omm_epoch(text: str) -> datetime:
+    match = _EPOCH_RE.match(text.strip())
+    if match is None:
+        raise ValueError(
+            f"EPOCH {text!r} is not an ISO 8601 UTC time like 2025-05-24T20:37:27.097824"
+        )
+    fraction = (match.group(3) or ".0")[1:][:6].ljust(6, "0")
+    moment = datetime.fromisoformat(f"{match.group(1)}T{match.group(2)}.{fraction}")
+    return moment.replace(tzinfo=UTC)
+
+
+# ------------------------------------------------------------------------------- helpers
+
+
+def latest_by_norad(records: Iterable[ElementSet]) -> list[ElementSet]:
+    """One set per catalog number, the one with the latest epoch, in first-seen order.
+
+    TLE files can hold duplicate or stale sets for one object; this keeps the newest.
+    """
+    best: dict[int, ElementSet] = {}
+    for record in records:
+        current = best.get(record.norad_id)
+        if current is None or record.epoch_utc > current.epoch_utc:
+            best[record.norad_id] = record
+    return list(best.values())

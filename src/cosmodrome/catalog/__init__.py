@@ -1,0 +1,1 @@
+"""The launch and spaceport catalog: GCAT ingested into an embedded DuckDB file."""

@@ -1,0 +1,90 @@
+"""Connections to the catalog: read-only, with a time limit and a row cap.
+
+All writes happen in :mod:`cosmodrome.catalog.build`, which writes a new file and swaps it
+in; every other reader opens the catalog read-only.
+"""
+
+from __future__ import annotations
+
+import threading
+from collections.abc import Iterator
+from contextlib import contextmanager
+from dataclasses import dataclass
+from pathlib import Path
+
+import duckdb
+import pandas as pd
+
+from cosmodrome import config
+from cosmodrome.errors import CatalogMissingError, InputError
+
+DEFAULT_TIME_LIMIT_S = 30.0
+DEFAULT_ROW_CAP = 100_000
+
+
+def open_catalog(home: Path | None = None) -> duckdb.DuckDBPyConnection:
+    """Open the catalog in ``home`` read-only; a missing catalog says how to build one."""
+    path = config.catalog_path(home)
+    if not path.is_file():
+        raise CatalogMissingError(
+            f"no catalog at {path}. Build it with `cosmodrome update` (downloads GCAT) or "
+            "`cosmodrome update --source PATH` for a local mirror such as ../shared/data."
+        )
+    return duckdb.connect(str(path), read_only=True)
+
+
+@contextmanager
+def catalog(home: Path | None = None) -> Iterator[duckdb.DuckDBPyConnection]:
+    con = open_catalog(home)
+    try:
+        yield con
+    finally:
+        con.close()
+
+
+def meta(con: duckdb.DuckDBPyConnection) -> dict[str, str]:
+    return dict(con.execute("SELECT key, value FROM meta").fetchall())
+
+
+def lock_down(con: duckdb.DuckDBPyConnection) -> None:
+    """Forbid file access (COPY, ATTACH, read_csv) and further configuration changes."""
+    locked = con.execute("SELECT current_setting('lock_configuration')").fetchone()
+    if locked and locked[0]:
+        return
+    con.execute("SET enable_external_access = false")
+    con.execute("SET lock_configuration = true")
+
+
+@dataclass(frozen=True)
+class QueryResult:
+    frame: pd.DataFrame
+    truncated: bool
+
+
+def run_user_sql(
+    con: duckdb.DuckDBPyConnection,
+    sql: str,
+    *,
+    time_limit_s: float = DEFAULT_TIME_LIMIT_S,
+    row_cap: int = DEFAULT_ROW_CAP,
+) -> QueryResult:
+    """Run a user's SQL: read-only, no file access, interrupted after ``time_limit_s``."""
+    lock_down(con)
+    timer = threading.Timer(time_limit_s, con.interrupt)
+    timer.start()
+    try:
+        cursor = con.execute(sql)
+        if cursor.description is None:
+            return QueryResult(pd.DataFrame(), False)
+        columns = [d[0] for d in cursor.description]
+        rows = cursor.fetchmany(row_cap + 1)
+    except duckdb.InterruptException:
+        raise InputError(f"query stopped after the {time_limit_s:g} s time limit") from None
+    except duckdb.Error as error:
+        message = str(error)
+        if "read-only" in message or "read_only" in message:
+            raise InputError(f"the catalog is read-only; {message}") from None
+        raise InputError(f"SQL error: {message}") from None
+    finally:
+        timer.cancel()
+    return QueryResult(pd.DataFrame(rows[:row_cap], columns=columns), len(rows) > row_cap)

@@ -1,0 +1,277 @@
+"""Turn GCAT tables into the normalised catalog's rows (pure Python, no database).
+
+Every row that cannot be read becomes an :class:`~cosmodrome.catalog.gcat.Issue`; the
+builder stores those in the ``quarantine`` table.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from datetime import date
+from typing import Any
+
+import pandas as pd
+
+from cosmodrome.catalog.gcat import (
+    GcatFormatError,
+    Issue,
+    Table,
+    parse_number,
+    parse_period_bound,
+    parse_vague_date,
+)
+from cosmodrome.catalog.outcomes import parse_launch_code
+from cosmodrome.catalog.periods import Period, PeriodIndex
+from cosmodrome.spaceports import load_spaceports
+
+Row = dict[str, str | None]
+LAUNCH_FIELDS = ("Launch_Date", "LV_Type", "Flight_ID", "Platform", "Launch_Site", "Launch_Pad",
+                 "Ascent_Site", "Ascent_Pad", "Agency", "LVState", "Launch_Code", "LTCite")
+
+
+@dataclass
+class Ingested:
+    """Tables ready to load, plus every problem met on the way."""
+
+    frames: dict[str, pd.DataFrame] = field(default_factory=dict)
+    issues: list[Issue] = field(default_factory=list)
+
+
+def first_code(value: str | None) -> str | None:
+    """GCAT joins several codes with ``/`` (``JSC/MSFC``); the first names the lead."""
+    return value.split("/")[0].strip() if value else None
+
+
+def periodic_records(table: Table, key: str, label: str, issues: list[Issue]) -> list[dict[str, Any]]:
+    """Rows of a sites/orgs table with parsed validity periods."""
+    records = []
+    for line, row in table.rows:
+        try:
+            valid_from = parse_period_bound(row["TStart"], end=False)
+            valid_to = parse_period_bound(row["TStop"], end=True)
+        except GcatFormatError as error:
+            issues.append(Issue(label, line, str(error), "\t".join(v or "-" for v in row.values())))
+            continue
+        records.append({**row, "_key": row[key], "valid_from": valid_from, "valid_to": valid_to})
+    return records
+
+
+def index_by_period(records: list[dict[str, Any]]) -> PeriodIndex[dict[str, Any]]:
+    return PeriodIndex(
+        (r["_key"], Period(r["valid_from"], r["valid_to"], r)) for r in records if r["_key"]
+    )
+
+
+def sites_frame(records: list[dict[str, Any]]) -> pd.DataFrame:
+    host = {code: port.country for port in load_spaceports() for code in port.gcat_sites}
+    return pd.DataFrame(
+        {
+            "code": [r["Site"] for r in records],
+            "ucode": [r["UCode"] or r["Site"] for r in records],
+            "type": [r["Type"] for r in records],
+            "state_code": [r["StateCode"] for r in records],
+            "valid_from": [r["valid_from"] for r in records],
+            "valid_to": [r["valid_to"] for r in records],
+            "short_name": [r["ShortName"] for r in records],
+            "name": [r["Name"] for r in records],
+            "location": [r["Location"] for r in records],
+            "lon_deg": [parse_number(r["Longitude"]) for r in records],
+            "lat_deg": [parse_number(r["Latitude"]) for r in records],
+            "error_deg": [parse_number(r["Error"]) for r in records],
+            "parent": [r["Parent"] for r in records],
+            "host_country": [host.get(r["Site"]) or r["StateCode"] for r in records],
+        }
+    )
+
+
+def orgs_frame(records: list[dict[str, Any]]) -> pd.DataFrame:
+    return pd.DataFrame(
+        {
+            "code": [r["Code"] for r in records],
+            "ucode": [r["UCode"] or r["Code"] for r in records],
+            "state_code": [r["StateCode"] for r in records],
+            "type": [r["Type"] for r in records],
+            "class": [r["Class"] for r in records],
+            "valid_from": [r["valid_from"] for r in records],
+            "valid_to": [r["valid_to"] for r in records],
+            "short_name": [r["ShortName"] for r in records],
+            "name": [r["Name"] for r in records],
+            "location": [r["Location"] for r in records],
+            "lon_deg": [parse_number(r["Longitude"]) for r in records],
+            "lat_deg": [parse_number(r["Latitude"]) for r in records],
+            "parent": [r["Parent"] for r in records],
+        }
+    )
+
+
+def vehicles_frame(table: Table, issues: list[Issue]) -> pd.DataFrame:
+    out: dict[str, list[Any]] = {k: [] for k in (
+        "lv_name", "family", "manufacturer", "variant", "alias", "min_stage", "max_stage",
+        "length_m", "diameter_m", "launch_mass_t", "leo_capacity_kg", "gto_capacity_kg",
+        "takeoff_thrust_kn", "class")}
+    numeric = {"min_stage": "LV_Min_Stage", "max_stage": "LV_Max_Stage", "length_m": "Length",
+               "diameter_m": "Diameter", "launch_mass_t": "Launch_Mass",
+               "leo_capacity_kg": "LEO_Capacity", "gto_capacity_kg": "GTO_Capacity",
+               "takeoff_thrust_kn": "TO_Thrust"}
+    for line, row in table.rows:
+        try:
+            numbers = {k: parse_number(row[src]) for k, src in numeric.items()}
+        except ValueError as error:
+            issues.append(Issue("lv.tsv", line, f"bad number: {error}", "\t".join(v or "-" for v in row.values())))
+            continue
+        out["lv_name"].append(row["LV_Name"])
+        out["family"].append(row["LV_Family"])
+        out["manufacturer"].append(row["LV_Manufacturer"])
+        out["variant"].append(row["LV_Variant"])
+        out["alias"].append(row["LV_Alias"])
+        out["class"].append(row["Class"])
+        for key, value in numbers.items():
+            # GCAT writes 0 for "unknown" capacities and masses.
+            out[key].append(value if value else None)
+    return pd.DataFrame(out)
+
+
+@dataclass(frozen=True)
+class Resolvers:
+    sites: PeriodIndex[dict[str, Any]]
+    orgs: PeriodIndex[dict[str, Any]]
+    canonical_site_name: Callable[[str], str | None]
+    family_of: dict[str, str | None]
+
+
+def launches_and_payloads(launchlog: Table, resolve: Resolvers, issues: list[Issue]) -> tuple[pd.DataFrame, pd.DataFrame]:
+    """One row per launch (first payload row of each tag) and one row per payload."""
+    launches: dict[str, dict[str, Any]] = {}
+    payloads: list[dict[str, Any]] = []
+    for line, row in launchlog.rows:
+        tag = row["Launch_Tag"]
+        raw = "\t".join(v or "-" for v in row.values())
+        if not tag:
+            issues.append(Issue("launchlog.tsv", line, "missing Launch_Tag", raw))
+            continue
+        if tag not in launches:
+            try:
+                launches[tag] = launch_record(row, resolve)
+            except (GcatFormatError, ValueError) as error:
+                issues.append(Issue("launchlog.tsv", line, str(error), raw))
+                continue
+        else:
+            first = launches[tag]["_row"]
+            differing = [k for k in LAUNCH_FIELDS if row[k] != first[k]]
+            if differing:
+                issues.append(Issue("launchlog.tsv", line, f"payload row of {tag} disagrees with the launch on {', '.join(differing)}; launch fields taken from its first row", raw))
+        launch = launches[tag]
+        launch["payload_count"] += 1
+        payloads.append(payload_record(row, launch["time_utc"].date(), resolve))
+    for launch in launches.values():
+        del launch["_row"]
+    return pd.DataFrame(list(launches.values())), pd.DataFrame(payloads)
+
+
+def launch_record(row: Row, resolve: Resolvers) -> dict[str, Any]:
+    when = parse_vague_date(row["Launch_Date"] or "")
+    code = parse_launch_code(row["Launch_Code"] or "")
+    day = when.start_utc.date()
+    site_code = row["Launch_Site"]
+    site = resolve.sites.at(site_code, day) if site_code else None
+    ucode = (site["UCode"] or site["Site"]) if site else site_code
+    agency = row["Agency"]
+    org = resolve.orgs.at(first_code(agency), day) if agency else None  # type: ignore[arg-type]
+    vehicle = row["LV_Type"]
+    return {
+        "launch_tag": row["Launch_Tag"],
+        "time_utc": when.start_utc,
+        "time_precision": when.precision,
+        "time_uncertain": when.uncertain,
+        "year": when.start_utc.year,
+        "vehicle": vehicle,
+        "vehicle_family": resolve.family_of.get(vehicle or ""),
+        "variant": row.get("LV_Variant"),
+        "flight": row["Flight_ID"],
+        "platform": row["Platform"],
+        "site_code": site_code,
+        "site": ucode,
+        "site_name": resolve.canonical_site_name(ucode) if ucode else None,
+        "site_state": site["StateCode"] if site else None,
+        "pad": row["Launch_Pad"],
+        "agency": agency,
+        "agency_name": (org["ShortName"] or org["Name"]) if org else None,
+        "provider_state": (org["StateCode"] if org else None) or row["LVState"],
+        "lv_state": row["LVState"],
+        "launch_code": row["Launch_Code"],
+        "orbit_class": code.orbit_class,
+        "outcome": code.outcome,
+        "is_success": code.is_success,
+        "payload_count": 0,
+        "citation": row["LTCite"],
+        "_row": row,
+    }
+
+
+def payload_record(row: Row, day: date, resolve: Resolvers) -> dict[str, Any]:
+    owner = row["SatOwner"]
+    org = resolve.orgs.at(first_code(owner), day) if owner else None  # type: ignore[arg-type]
+    jcat = row["JCAT"]
+    return {
+        "piece": row["Piece"],
+        "launch_tag": row["Launch_Tag"],
+        "name": row["Name"],
+        "pl_name": row["PLName"],
+        "jcat": jcat,
+        "satcat": int(jcat[1:]) if jcat and jcat.startswith("S") and jcat[1:].isdigit() else None,
+        "type": row["Type"],
+        "owner": owner,
+        "owner_name": (org["ShortName"] or org["Name"]) if org else None,
+        "owner_state": row["SatState"],
+    }
+
+
+def objects_frame(table: Table, label: str, issues: list[Issue]) -> pd.DataFrame:
+    """Object catalog rows (satcat/auxcat layout, or psatcat with UN orbit values)."""
+    is_psatcat = "UNInc" in table.columns
+    keys = ("UNPerigee", "UNApogee", "UNInc") if is_psatcat else ("Perigee", "Apogee", "Inc")
+    rows = []
+    for line, row in table.rows:
+        try:
+            perigee, apogee, inc = (parse_number(row[k]) for k in keys)
+        except ValueError as error:
+            issues.append(Issue(label, line, f"bad orbit value: {error}", "\t".join(v or "-" for v in row.values())))
+            continue
+        satcat = row.get("Satcat")
+        jcat = row["JCAT"]
+        if satcat is None and jcat and jcat.startswith("S") and jcat[1:].isdigit():
+            satcat = jcat[1:]
+        rows.append({
+            "jcat": jcat,
+            "satcat": int(satcat) if satcat and satcat.isdigit() else None,
+            "piece": row["Piece"],
+            "launch_tag": row.get("Launch_Tag"),
+            "name": row["Name"],
+            "type": row.get("Type"),
+            "owner": row.get("Owner"),
+            "state": row.get("State") or row.get("UNState"),
+            "perigee_km": perigee,
+            "apogee_km": apogee,
+            # GCAT writes 0 inclination with 0 perigee/apogee for "no orbit known".
+            "inc_deg": None if inc is not None and inc == 0 and not apogee else inc,
+            "source_file": label,
+        })
+    return pd.DataFrame(rows, columns=["jcat", "satcat", "piece", "launch_tag", "name", "type", "owner",
+                                       "state", "perigee_km", "apogee_km", "inc_deg", "source_file"])
+
+
+def canonical_site_names(site_records: list[dict[str, Any]]) -> Callable[[str], str | None]:
+    """Name of a canonical site: the short name of its most recent record (any code)."""
+    best: dict[str, tuple[date, date, str | None]] = {}
+    for r in site_records:
+        ucode = r["UCode"] or r["Site"]
+        rank = (r["valid_to"] or date.max, r["valid_from"] or date.min, r["ShortName"])
+        if ucode not in best or rank[:2] > best[ucode][:2]:
+            best[ucode] = rank
+    return lambda ucode: best[ucode][2] if ucode in best else None
+
+
+def families(vehicles: pd.DataFrame) -> dict[str, str | None]:
+    """Family of each vehicle name (GCAT lists one row per variant; families agree)."""
+    return dict(zip(vehicles["lv_name"], vehicles["family"], strict=True))

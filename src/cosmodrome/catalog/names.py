@@ -1,0 +1,141 @@
+"""Names people use, resolved to catalog codes: sites, vehicles, agencies and owners.
+
+``Baikonur``, ``Baykonur``, ``Tyuratam``, ``GIK-5`` and ``baikonur`` all name one site.
+Spellings come from the catalog (codes, GCAT names) and from the curated spaceport facts
+(aliases). Matching ignores case, accents, spaces and punctuation. An unknown name raises
+:class:`~cosmodrome.errors.UnknownNameError` listing the closest names.
+"""
+
+from __future__ import annotations
+
+import re
+import unicodedata
+from collections import defaultdict
+from collections.abc import Iterable
+
+import duckdb
+
+from cosmodrome.errors import UnknownNameError, closest_names
+from cosmodrome.spaceports import load_spaceports
+
+
+def fold(name: str) -> str:
+    """Lower case, no accents, no spaces or punctuation: ``Alcântara`` -> ``alcantara``."""
+    plain = unicodedata.normalize("NFKD", name).encode("ascii", "ignore").decode()
+    return re.sub(r"[^0-9a-z]", "", plain.casefold())
+
+
+class NameIndex:
+    """Spellings mapped to sets of codes, plus the display names used for suggestions."""
+
+    def __init__(self, kind: str) -> None:
+        self.kind = kind
+        self._codes: dict[str, set[str]] = defaultdict(set)
+        self._display: set[str] = set()
+
+    def add(self, spelling: str | None, codes: Iterable[str], *, display: bool = True) -> None:
+        if not spelling:
+            return
+        key = fold(spelling)
+        if key:
+            self._codes[key].update(codes)
+            if display:
+                self._display.add(spelling)
+
+    def lookup(self, name: str) -> set[str]:
+        return set(self._codes.get(fold(name), set()))
+
+    def prefixed(self, name: str) -> set[str]:
+        key = fold(name)
+        found: set[str] = set()
+        if len(key) >= 3:
+            for spelling, codes in self._codes.items():
+                if spelling.startswith(key):
+                    found |= codes
+        return found
+
+    def resolve(self, name: str, *, allow_prefix: bool = False) -> list[str]:
+        codes = self.lookup(name) or (self.prefixed(name) if allow_prefix else set())
+        if not codes:
+            raise UnknownNameError(self.kind, name, closest_names(name, sorted(self._display)))
+        return sorted(codes)
+
+    def names(self) -> list[str]:
+        return sorted(self._display)
+
+
+def site_index(con: duckdb.DuckDBPyConnection) -> NameIndex:
+    """Canonical site codes by every spelling of sites that have launches."""
+    index = NameIndex("site")
+    rows = con.execute(
+        """
+        SELECT DISTINCT s.code, s.ucode, s.short_name, s.name, s.location
+        FROM sites s JOIN (SELECT DISTINCT site FROM launches) l ON l.site = s.ucode
+        """
+    ).fetchall()
+    known = {ucode for _, ucode, *_ in rows}
+    ucode_of = {code: ucode for code, ucode, *_ in rows}
+    for code, ucode, short_name, name, location in rows:
+        index.add(code, {ucode})
+        index.add(short_name, {ucode})
+        index.add(name, {ucode}, display=False)
+        index.add(location, {ucode}, display=False)
+    for port in load_spaceports():
+        ucodes = {ucode_of[c] for c in port.gcat_sites if c in ucode_of} & known
+        if ucodes:
+            for spelling in (port.name, port.key, *port.aliases):
+                index.add(spelling, ucodes)
+    return index
+
+
+def vehicle_index(con: duckdb.DuckDBPyConnection) -> NameIndex:
+    """Launched vehicles by exact name, family and alias (``Soyuz-2`` also by prefix)."""
+    index = NameIndex("vehicle")
+    launched = {v for (v,) in con.execute("SELECT DISTINCT vehicle FROM launches WHERE vehicle IS NOT NULL").fetchall()}
+    names = {fold(v) for v in launched}
+    for vehicle in launched:
+        index.add(vehicle, {vehicle})
+    rows = con.execute("SELECT DISTINCT lv_name, family, alias FROM vehicles").fetchall()
+    for lv_name, family, alias in rows:
+        # A vehicle's own name wins over a family spelled the same (Falcon 9 vs family Falcon9).
+        if lv_name in launched and family and fold(family) not in names:
+            index.add(family, {lv_name})
+        if lv_name in launched and alias and fold(alias) not in names:
+            index.add(alias, {lv_name}, display=False)
+    return index
+
+
+def organisation_index(con: duckdb.DuckDBPyConnection, kind: str, column: str, table: str) -> NameIndex:
+    """Organisation codes (all codes sharing a ``ucode``) by code and name."""
+    index = NameIndex(kind)
+    used = {c for (c,) in con.execute(f"SELECT DISTINCT {column} FROM {table} WHERE {column} IS NOT NULL").fetchall()}
+    members: dict[str, set[str]] = defaultdict(set)
+    orgs = con.execute("SELECT code, ucode, short_name, name FROM organisations").fetchall()
+    for code, ucode, *_ in orgs:
+        members[ucode].add(code)
+    for value in used:
+        index.add(value, {value})
+    for code, ucode, short_name, name in orgs:
+        codes = {c for c in members[ucode] | {code} if c in used}
+        if codes:
+            index.add(code, codes)
+            index.add(ucode, codes, display=False)
+            index.add(short_name, codes)
+            index.add(name, codes, display=False)
+    return index
+
+
+def resolve_sites(con: duckdb.DuckDBPyConnection, name: str) -> list[str]:
+    return site_index(con).resolve(name)
+
+
+def resolve_vehicles(con: duckdb.DuckDBPyConnection, name: str) -> list[str]:
+    return vehicle_index(con).resolve(name, allow_prefix=True)
+
+
+def resolve_agencies(con: duckdb.DuckDBPyConnection, name: str) -> list[str]:
+    return organisation_index(con, "agency", "agency", "launches").resolve(name)
+
+
+def resolve_owners(con: duckdb.DuckDBPyConnection, name: str) -> list[str]:
+    return organisation_index(con, "owner", "owner", "payloads").resolve(name)

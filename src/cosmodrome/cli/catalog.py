@@ -1,0 +1,166 @@
+"""Catalog commands: update, launches, sites, site, sql, export."""
+
+from __future__ import annotations
+
+import sys
+from pathlib import Path
+from typing import Annotated
+
+import typer
+from rich.console import Console
+
+from cosmodrome import api, config
+from cosmodrome.cli.app import FormatOption, HomeOption, app
+from cosmodrome.cli.output import check_format, emit, emit_json, print_mapping, records
+from cosmodrome.errors import InputError, SourceError
+from cosmodrome.timeutil import parse_day
+
+SourceOption = Annotated[
+    str | None,
+    typer.Option("--source", envvar="COSMODROME_SOURCE",
+                 help="Upstream base URL or a local folder with the same layout (e.g. ../shared/data)."),
+]
+
+
+@app.command()
+def update(
+    source: SourceOption = None,
+    fallback_source: Annotated[
+        Path | None,
+        typer.Option(help="Local mirror to use when the upstream source cannot be reached."),
+    ] = None,
+    home: HomeOption = None,
+) -> None:
+    """Download the sources and (re)build the catalog, swapping it in atomically."""
+    console = Console(stderr=True)
+    location = source or config.default_source()
+    try:
+        report = api.update(location, home)
+    except SourceError as error:
+        if fallback_source is None or source is not None:
+            raise
+        if not fallback_source.is_dir():
+            raise SourceError(
+                f"{error}\nNo local mirror at {fallback_source} either: pass --source URL_OR_FOLDER "
+                "or set COSMODROME_SOURCE."
+            ) from None
+        console.print(f"[yellow]upstream unreachable; using the local mirror {fallback_source}[/yellow]")
+        report = api.update(str(fallback_source), home)
+    console.print(f"catalog built at {report.path} from {report.source} (data to {report.data_date})")
+    for table, count in report.counts.items():
+        console.print(f"  {table:<14} {count:>8,} rows")
+    if report.quarantined:
+        console.print(f"[yellow]{len(report.quarantined)} input row(s) quarantined[/yellow] "
+                      "(see `cosmodrome sql \"SELECT * FROM quarantine\"`):")
+        for issue in report.quarantined[:20]:
+            console.print(f"  {issue.file}:{issue.line}: {issue.reason}", highlight=False)
+        if len(report.quarantined) > 20:
+            console.print(f"  ... and {len(report.quarantined) - 20} more")
+
+
+@app.command()
+def launches(
+    site: Annotated[str | None, typer.Option(help="Site name or code (Baikonur, GIK-5, Kourou).")] = None,
+    pad: Annotated[str | None, typer.Option(help="Pad as GCAT writes it (LC31).")] = None,
+    vehicle: Annotated[str | None, typer.Option(help="Vehicle, family or prefix (Soyuz-2).")] = None,
+    agency: Annotated[str | None, typer.Option(help="Launch provider (agency) name or code.")] = None,
+    owner: Annotated[str | None, typer.Option(help="Payload owner (customer) name or code.")] = None,
+    owner_state: Annotated[str | None, typer.Option(help="Payload owner state code (GCAT, e.g. UK).")] = None,
+    provider_state: Annotated[str | None, typer.Option(help="Provider state code (RU, US, CN).")] = None,
+    start: Annotated[str | None, typer.Option("--from", help="First UTC day (2022-01-01 or 2022).")] = None,
+    end: Annotated[str | None, typer.Option("--to", help="Last UTC day, inclusive.")] = None,
+    outcome: Annotated[str | None, typer.Option(help="success, failure, partial, full-success, full-failure.")] = None,
+    limit: Annotated[int | None, typer.Option(help="At most this many launches.")] = None,
+    fmt: FormatOption = "table",
+    home: HomeOption = None,
+) -> None:
+    """List launches, oldest first, filtered by site, vehicle, provider, customer and period."""
+    check_format(fmt)
+    filters = api.LaunchFilter(
+        site=site, pad=pad, vehicle=vehicle, agency=agency, owner=owner, owner_state=owner_state,
+        provider_state=provider_state, start=parse_day(start) if start else None,
+        end=parse_day(end) if end else None, outcome=outcome,
+    )
+    with api.catalog(home) as con:
+        frame = api.launches(con, filters, limit=limit)
+    emit(frame, fmt, title=f"{len(frame)} launches")
+
+
+@app.command()
+def sites(
+    country: Annotated[str | None, typer.Option(help="Host country or operator state code (KZ, US).")] = None,
+    fmt: FormatOption = "table",
+    home: HomeOption = None,
+) -> None:
+    """List launch sites with their launch totals, busiest first."""
+    check_format(fmt)
+    with api.catalog(home) as con:
+        emit(api.sites(con, country), fmt, title="Launch sites")
+
+
+@app.command()
+def site(
+    name: Annotated[str, typer.Argument(help="Site name or code: Baikonur, Tyuratam, GIK-5 ...")],
+    capability: Annotated[bool, typer.Option("--capability", help="Also show what the site can reach.")] = False,
+    fmt: FormatOption = "table",
+    home: HomeOption = None,
+) -> None:
+    """One site: its names over time, pads, coordinates and launch totals."""
+    check_format(fmt)
+    with api.catalog(home) as con:
+        detail = api.site_detail(con, name)
+    extra = api.site_capability(name) if capability else None
+    if fmt == "json":
+        emit_json({
+            **{k: v for k, v in detail.items() if k not in ("history", "pads", "totals")},
+            "totals": detail["totals"],
+            "history": records(detail["history"]),
+            "pads": records(detail["pads"]),
+            **({"capability": extra} if extra is not None else {}),
+        })
+        return
+    if fmt == "csv":
+        emit(detail["pads"], "csv")
+        return
+    print_mapping(
+        [("site", detail["name"]), ("canonical codes", ", ".join(detail["sites"])),
+         ("latitude (deg)", detail["lat_deg"]), ("longitude (deg)", detail["lon_deg"]),
+         *detail["totals"].items()],
+        title=detail["name"],
+    )
+    emit(detail["history"], "table", title="Names over time")
+    emit(detail["pads"], "table", title="Pads")
+    if extra is not None:
+        print_mapping({k: v for k, v in extra.items() if not isinstance(v, list | dict)}, title="Capability")
+
+
+@app.command()
+def sql(
+    query: Annotated[str, typer.Argument(help="A SELECT statement on the catalog (read-only).")],
+    time_limit: Annotated[float, typer.Option("--time-limit-s", help="Stop the query after this many seconds.")] = 30.0,
+    max_rows: Annotated[int, typer.Option(help="Return at most this many rows.")] = 100_000,
+    fmt: FormatOption = "table",
+    home: HomeOption = None,
+) -> None:
+    """Run read-only SQL on the catalog (tables: launches, payloads, sites, ...; see docs/SCHEMA.md)."""
+    check_format(fmt)
+    with api.catalog(home) as con:
+        result = api.run_user_sql(con, query, time_limit_s=time_limit, row_cap=max_rows)
+    emit(result.frame, fmt)
+    if result.truncated:
+        Console(stderr=True).print(f"[yellow]stopped at {max_rows:,} rows (--max-rows)[/yellow]")
+
+
+@app.command()
+def export(
+    out: Annotated[Path, typer.Option("--out", help="Folder to write one file per table into.")],
+    fmt: Annotated[str, typer.Option("--format", "-f", help="parquet or csv.")] = "parquet",
+    home: HomeOption = None,
+) -> None:
+    """Export every catalog table as Parquet (or CSV) files."""
+    if fmt not in ("parquet", "csv"):
+        raise InputError(f"cannot export as {fmt!r}; choose parquet or csv")
+    with api.catalog(home) as con:
+        written = api.export_catalog(con, out, fmt)
+    for path in written:
+        sys.stdout.write(f"{path}\n")
