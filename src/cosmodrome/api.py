@@ -61,13 +61,8 @@ def export_catalog(con: duckdb.DuckDBPyConnection, out: Path, fmt: str = "parque
     written = []
     for table in CATALOG_TABLES:
         path = out / f"{table}.{fmt}"
-        arrow = con.execute(f'SELECT * FROM "{table}"').fetch_arrow_table()
-        if fmt == "parquet":
-            import pyarrow.parquet as pq
-
-            pq.write_table(arrow, path)
-        else:
-            arrow.to_pandas().to_csv(path, index=False)
+        options = "FORMAT parquet" if fmt == "parquet" else "FORMAT csv, HEADER true"
+        con.execute(f"COPY \"{table}\" TO '{path.as_posix()}' ({options})")
         written.append(path)
     return written
 

@@ -53,6 +53,16 @@ class Spaceport:
     pads: tuple[Pad, ...]
     corridors: tuple[Corridor, ...]
     sources: tuple[str, ...]
+    #: ``(fact, source)`` pairs: where ``location``, ``country``, ``operator``, ``status`` and
+    #: ``gcat_sites`` were taken from. Pads and corridors carry their own ``source``.
+    fact_sources: tuple[tuple[str, str], ...] = ()
+
+    def source_of(self, fact: str) -> str:
+        """The source of ``fact`` (``location``, ``country``, ...), else the first general one."""
+        for name, source in self.fact_sources:
+            if name == fact:
+                return source
+        return self.sources[0] if self.sources else ""
 
     def pad(self, name: str) -> Pad:
         for pad in self.pads:
@@ -103,4 +113,7 @@ def _spaceport(key: str, entry: dict[str, object]) -> Spaceport:
         pads=pads,
         corridors=corridors,
         sources=tuple(entry.get("sources", ())),  # type: ignore[arg-type]
+        fact_sources=tuple(
+            (str(k), str(v)) for k, v in entry.get("source_of", {}).items()  # type: ignore[attr-defined]
+        ),
     )

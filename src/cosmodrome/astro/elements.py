@@ -592,3 +592,57 @@ def latest_by_norad(records: Iterable[ElementSet]) -> list[ElementSet]:
         if current is None or record.epoch_utc > current.epoch_utc:
             best[record.norad_id] = record
     return list(best.values())
+
+
+# --------------------------------------------------------------------------- epoch age
+
+#: Element sets older (or younger) than this many days from the requested time get a warning.
+STALE_AFTER_DAYS = 3.0
+#: Beyond this many days from its epoch an element set is refused: SGP4 is not meant for it.
+MAX_EPOCH_GAP_DAYS = 30.0
+
+
+class EpochGapError(InputError):
+    """The requested time is too far from the element set's epoch for SGP4 to mean anything."""
+
+
+def epoch_warnings(
+    record: ElementSet,
+    start_utc: datetime,
+    end_utc: datetime | None = None,
+    *,
+    max_gap_days: float = MAX_EPOCH_GAP_DAYS,
+) -> list[str]:
+    """Warnings about the age of ``record`` over ``[start_utc, end_utc]``; refuse huge gaps.
+
+    Raises :class:`EpochGapError` when the period lies more than ``max_gap_days`` from the
+    epoch (e.g. a 2023 element set asked about 2025), and returns a warning naming the age
+    when it lies more than :data:`STALE_AFTER_DAYS` away.
+
+    >>> from datetime import timedelta
+    >>> iss = parse_text('''1 25544U 98067A   23333.91619101  .00024169  00000+0  43094-3 0  9996
+    ... 2 25544  51.6417 227.6788 0001060 344.9414 118.7978 15.49949661427493''').records[0]
+    >>> epoch_warnings(iss, iss.epoch_utc + timedelta(days=1))
+    []
+    >>> epoch_warnings(iss, iss.epoch_utc + timedelta(days=5))[0][:44]
+    'element set of 25544 (25544) is 5.0 days old'
+    """
+    end = end_utc or start_utc
+    ages = (record.age_days(start_utc), record.age_days(end))
+    worst = max(ages, key=abs)
+    epoch = record.epoch_utc.isoformat(timespec="seconds").replace("+00:00", "Z")
+    if abs(worst) > max_gap_days:
+        years = f" ({abs(worst) / 365.25:.1f} years)" if abs(worst) > 365 else ""
+        raise EpochGapError(
+            f"element set of {record.name} ({record.norad_id}) has epoch {epoch}, "
+            f"{abs(worst):.0f} days{years} from the requested time; SGP4 predictions are "
+            f"meaningless that far out (limit {max_gap_days:.0f} days). Load element sets of "
+            "the right era (cosmodrome elements load FILE) or change --start."
+        )
+    if abs(worst) > STALE_AFTER_DAYS:
+        when = "old" if worst > 0 else "in the future"
+        return [
+            f"element set of {record.name} ({record.norad_id}) is {abs(worst):.1f} days {when} "
+            f"at the requested time (epoch {epoch}); expect errors of kilometres or more"
+        ]
+    return []

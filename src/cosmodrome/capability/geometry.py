@@ -185,6 +185,7 @@ def ascent_budget(
     apogee_km: float,
     inc_deg: float,
     *,
+    c3_km2_s2: float | None = None,
     launch_inc_deg: float | None = None,
     height_m: float = 0.0,
     loss_m_s: float = LOSS_ALLOWANCE_M_S,
@@ -192,19 +193,23 @@ def ascent_budget(
     """Delta-v from the pad at ``lat_deg`` to a ``perigee_km x apogee_km`` orbit at ``inc_deg``.
 
     The climb is a Hohmann-like transfer from the surface to the perigee radius, then the
-    perigee burn onto the target ellipse (both inertial). Earth's rotation is the vector
-    difference between the first burn's inertial velocity and the ground's eastward speed.
-    ``launch_inc_deg`` is the inclination actually flown off the pad (default: ``inc_deg``
-    when directly reachable, else the nearest direct inclination). Any remaining inclination
-    change is paid as a plane change: at apogee for orbits whose apogee is above 10,000 km
-    (GTO style, cheapest there), otherwise at injection speed (a dog-leg estimate, which is
-    an upper bound: real dog-legs during ascent spread the turn over the burn).
+    perigee burn onto the target ellipse (both inertial); with ``c3_km2_s2`` the perigee burn
+    goes to an escape hyperbola of that energy instead (``apogee_km`` is then ignored). Earth's
+    rotation is the vector difference between the first burn's inertial velocity and the
+    ground's eastward speed. ``launch_inc_deg`` is the inclination flown off the pad (default:
+    ``inc_deg`` when directly reachable, else the nearest direct inclination). Any remaining
+    inclination change is paid as a plane change: for a transfer orbit (perigee below and
+    apogee above 10,000 km, GTO style) by a separate burn at apogee, where it is cheapest;
+    otherwise combined with the injection burn (a dog-leg estimate; real dog-legs spread the
+    turn over the ascent and can cost somewhat less or more).
 
     >>> budget = ascent_budget(45.965, 400, 400, 51.6)
     >>> round(budget.rotation_gain_m_s), round(budget.total_m_s)
     (288, 9354)
     """
     _check_latitude(lat_deg)
+    if c3_km2_s2 is not None:
+        apogee_km = perigee_km
     _check_orbit(perigee_km, apogee_km, inc_deg)
     if launch_inc_deg is None:
         launch_inc_deg = nearest_direct_inclination_deg(lat_deg, inc_deg)
@@ -213,22 +218,25 @@ def ascent_budget(
     r_surface_m = WGS84_A_M + height_m
     r_p_m = _radius_m(perigee_km)
     v1 = math.sqrt(2.0 * MU_EARTH_M3_S2 * r_p_m / (r_surface_m * (r_surface_m + r_p_m)))
-    v_apo_transfer = math.sqrt(2.0 * MU_EARTH_M3_S2 * r_surface_m / (r_p_m * (r_surface_m + r_p_m)))
-    v_perigee = speed_at_radius_m_s(r_p_m / 1000.0, perigee_km, apogee_km)
-    ideal = v1 + (v_perigee - v_apo_transfer)
+    v_arrive = math.sqrt(2.0 * MU_EARTH_M3_S2 * r_surface_m / (r_p_m * (r_surface_m + r_p_m)))
+    if c3_km2_s2 is not None:
+        v_perigee = math.sqrt(2.0 * MU_EARTH_M3_S2 / r_p_m + c3_km2_s2 * 1e6)
+    else:
+        v_perigee = speed_at_radius_m_s(r_p_m / 1000.0, perigee_km, apogee_km)
+    ideal = v1 + (v_perigee - v_arrive)
 
     north, _south = azimuths_for_inclination_deg(lat_deg, launch_inc_deg)
     v_rot = rotation_speed_m_s(lat_deg, height_m)
     relative = math.sqrt(v1**2 + v_rot**2 - 2.0 * v1 * v_rot * math.sin(math.radians(north)))
     rotation_gain = v1 - relative
 
-    change_deg = abs(inc_deg - launch_inc_deg)
-    if change_deg < 1e-9:
-        plane = 0.0
-    elif apogee_km > 10_000.0:
-        plane = plane_change_m_s(speed_at_radius_m_s(_radius_m(apogee_km) / 1000.0, perigee_km, apogee_km), change_deg)
+    change = math.radians(abs(inc_deg - launch_inc_deg))
+    if c3_km2_s2 is None and perigee_km < 10_000.0 < apogee_km:
+        v_apogee = speed_at_radius_m_s(_radius_m(apogee_km) / 1000.0, perigee_km, apogee_km)
+        plane = 2.0 * v_apogee * math.sin(change / 2.0)
     else:
-        plane = plane_change_m_s(v_perigee, change_deg)
+        combined = math.sqrt(v_arrive**2 + v_perigee**2 - 2.0 * v_arrive * v_perigee * math.cos(change))
+        plane = combined - (v_perigee - v_arrive)
     return AscentBudget(ideal, rotation_gain, plane, loss_m_s, launch_inc_deg, north)
 
 

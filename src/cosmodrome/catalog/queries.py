@@ -165,21 +165,23 @@ def site_detail(con: duckdb.DuckDBPyConnection, name: str) -> dict[str, Any]:
            FROM launches WHERE site IN (SELECT unnest(?)) GROUP BY pad ORDER BY launches DESC""",
         [ucodes],
     ).df()
-    totals = con.execute(
+    cursor = con.execute(
         """SELECT count(*) AS launches, count(*) FILTER (WHERE is_success) AS successes,
                   count(*) FILTER (WHERE NOT is_success) AS failures,
-                  sum(payload_count) AS payloads, min(time_utc)::DATE AS first_launch,
+                  sum(payload_count)::INTEGER AS payloads, min(time_utc)::DATE AS first_launch,
                   max(time_utc)::DATE AS last_launch,
                   list(DISTINCT site_code ORDER BY site_code) AS codes_used
            FROM launches WHERE site IN (SELECT unnest(?))""",
         [ucodes],
-    ).df().iloc[0].to_dict()
+    )
+    row = cursor.fetchone() or ()
+    totals = dict(zip([d[0] for d in cursor.description or []], row, strict=True))
     current = history.sort_values("valid_to", na_position="last").iloc[-1]
     return {
         "sites": ucodes,
         "name": current["short_name"],
-        "lat_deg": current["lat_deg"],
-        "lon_deg": current["lon_deg"],
+        "lat_deg": float(current["lat_deg"]),
+        "lon_deg": float(current["lon_deg"]),
         "history": history,
         "pads": pads,
         "totals": totals,

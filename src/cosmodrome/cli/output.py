@@ -72,10 +72,10 @@ def json_default(value: Any) -> Any:
         return value.isoformat().replace("+00:00", "Z")
     if isinstance(value, date):
         return value.isoformat()
-    if hasattr(value, "item"):
-        return value.item()
     if hasattr(value, "tolist"):
         return value.tolist()
+    if hasattr(value, "item"):
+        return value.item()
     return str(value)
 
 
@@ -87,6 +87,8 @@ def _clean(value: Any) -> Any:
     if isinstance(value, float) and math.isnan(value):
         return None
     if isinstance(value, pd.Timestamp):
+        if value.tzinfo is None and value == value.normalize():
+            return value.date().isoformat()  # a DATE column that pandas widened
         return value.isoformat().replace("+00:00", "Z")
     if hasattr(value, "tolist") and getattr(value, "ndim", 0) > 0:
         return value.tolist()

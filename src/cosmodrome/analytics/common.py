@@ -1,0 +1,161 @@
+"""Pieces every analysis shares: grouping dimensions, periods, spaceport and customer keys.
+
+The analyses read the catalog through SQL on a read-only connection; nothing here writes
+to the database or registers objects on the connection, so one connection can serve
+several analyses (and threads) at once.
+
+Attribution is explicit everywhere:
+
+* a launch's **provider** is its GCAT agency (``launches.agency``) and that agency's state
+  (``launches.provider_state``);
+* a payload's **customer** is its owner (``payloads.owner``) and owner state
+  (``payloads.owner_state``); owners are grouped into one customer by the organisation's
+  ``ucode`` (``ONEWEB``, ``ONEWEBN`` and ``ONEWEBE`` are one customer, One Web).
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import date
+from typing import Any
+
+import duckdb
+
+from cosmodrome.catalog.db import meta
+from cosmodrome.catalog.queries import LaunchFilter, where_launches
+from cosmodrome.errors import InputError
+from cosmodrome.spaceports import load_spaceports
+
+PERIODS = ("year", "quarter", "month")
+SOURCE_LINE = "Data: GCAT, J. McDowell, CC BY 4.0"
+
+
+@dataclass(frozen=True)
+class Dimension:
+    """A way to group launches: SQL for its key and label, and its level."""
+
+    name: str
+    key_sql: str
+    label_sql: str
+    #: SQL aggregate giving the group's display name.
+    #: ``launch`` dimensions are attributes of the launch; ``payload`` ones of each payload.
+    level: str
+    title: str
+
+
+DIMENSIONS: dict[str, Dimension] = {
+    d.name: d
+    for d in (
+        Dimension("site", "coalesce(sg.gkey, l.site)",
+                  "any_value(coalesce(sg.glabel, l.site_name, l.site))", "launch", "launch site"),
+        Dimension("provider", "split_part(l.agency, '/', 1)", "any_value(l.agency_name)", "launch",
+                  "provider (launch agency)"),
+        Dimension("provider-state", "l.provider_state", "any_value(l.provider_state)", "launch",
+                  "provider state"),
+        Dimension("vehicle-family", "coalesce(l.vehicle_family, l.vehicle)",
+                  "any_value(coalesce(l.vehicle_family, l.vehicle))", "launch", "vehicle family"),
+        Dimension("owner-state", "p.owner_state", "any_value(p.owner_state)", "payload",
+                  "payload owner state"),
+    )
+}
+
+
+def dimension(name: str) -> Dimension:
+    """The dimension called ``name`` (``provider_state`` and ``provider-state`` both work)."""
+    key = name.strip().lower().replace("_", "-")
+    if key not in DIMENSIONS:
+        raise InputError(f"cannot group by {name!r}; choose one of {', '.join(DIMENSIONS)}")
+    return DIMENSIONS[key]
+
+
+def check_period(period: str) -> str:
+    if period not in PERIODS:
+        raise InputError(f"unknown period {period!r}; choose one of {', '.join(PERIODS)}")
+    return period
+
+
+def period_start_sql(period: str, column: str = "l.time_utc") -> str:
+    """SQL for the first UTC day of the period holding ``column`` (a TIMESTAMPTZ)."""
+    return f"date_trunc('{check_period(period)}', {column} AT TIME ZONE 'UTC')::DATE"
+
+
+def period_label(period: str, start: date) -> str:
+    """``2022``, ``2022-Q1`` or ``2022-03`` for the period that begins on ``start``."""
+    if period == "year":
+        return f"{start.year}"
+    if period == "quarter":
+        return f"{start.year}-Q{(start.month - 1) // 3 + 1}"
+    return f"{start.year}-{start.month:02d}"
+
+
+def site_groups(con: duckdb.DuckDBPyConnection) -> tuple[list[str], list[str], list[str]]:
+    """Canonical GCAT sites (``ucode``) mapped to spaceport keys and display names.
+
+    Sites listed under one curated spaceport (Cape Canaveral's ten GCAT codes, Vostochny's
+    ``VOST`` and ``SVOB``) form one group named after the spaceport; any other site is its own
+    group, named by GCAT's short name. Returns three parallel lists: ucodes, keys, labels.
+    """
+    rows = con.execute("SELECT DISTINCT code, ucode FROM sites").fetchall()
+    ucode_of = {code: ucode for code, ucode in rows}
+    ucodes: list[str] = []
+    keys: list[str] = []
+    labels: list[str] = []
+    seen: set[str] = set()
+    for port in load_spaceports():
+        for code in port.gcat_sites:
+            ucode = ucode_of.get(code, code)
+            if ucode not in seen:
+                seen.add(ucode)
+                ucodes.append(ucode)
+                keys.append(port.key)
+                labels.append(port.name)
+    return ucodes, keys, labels
+
+
+SITE_GROUP_JOIN = (
+    "LEFT JOIN (SELECT unnest(?) AS ucode, unnest(?) AS gkey, unnest(?) AS glabel) sg "
+    "ON sg.ucode = l.site"
+)
+"""A join giving each launch ``sg.gkey`` and ``sg.glabel``; its parameters are the three
+lists of :func:`site_groups`."""
+
+
+def customer_sql() -> str:
+    """SQL (on payload alias ``p``) for the customer key: the owner organisation's ``ucode``.
+
+    A compound owner such as ``NRO/SAFSP`` is attributed to its first organisation.
+    """
+    return "coalesce(oc.ucode, split_part(p.owner, '/', 1))"
+
+
+def customer_join_sql() -> str:
+    """A join giving ``oc.ucode`` for each payload's owner organisation."""
+    return (
+        "LEFT JOIN (SELECT DISTINCT code, ucode FROM organisations) oc "
+        "ON oc.code = split_part(p.owner, '/', 1)"
+    )
+
+
+def customer_names(con: duckdb.DuckDBPyConnection) -> dict[str, str]:
+    """Display names of customers by ``ucode``: the record whose code is the ucode, else latest."""
+    rows = con.execute(
+        """SELECT ucode, coalesce(short_name, name, ucode) FROM organisations
+           QUALIFY row_number() OVER (PARTITION BY ucode ORDER BY (code = ucode) DESC,
+                   coalesce(valid_from, DATE '0001-01-01') DESC) = 1"""
+    ).fetchall()
+    return {ucode: name for ucode, name in rows}
+
+
+def filter_sql(con: duckdb.DuckDBPyConnection, f: LaunchFilter | None) -> tuple[str, list[Any]]:
+    """The catalog's own launch filter (alias ``l``), so analyses and listings agree."""
+    return where_launches(con, f or LaunchFilter())
+
+
+def data_date(con: duckdb.DuckDBPyConnection) -> str:
+    """The catalog's data date (latest launch), ``meta`` key ``data_date``."""
+    return meta(con).get("data_date", "unknown")
+
+
+def source_line(con: duckdb.DuckDBPyConnection) -> str:
+    """The credit line every chart and report carries, with the data date."""
+    return f"{SOURCE_LINE}; data to {data_date(con)}"

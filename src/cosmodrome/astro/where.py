@@ -1,0 +1,90 @@
+"""Where a satellite is: the sub-satellite point and altitude at given times.
+
+    >>> from datetime import datetime, UTC
+    >>> from cosmodrome.astro.elements import parse_text
+    >>> iss = parse_text('''1 25544U 98067A   23333.91619101  .00024169  00000+0  43094-3 0  9996
+    ... 2 25544  51.6417 227.6788 0001060 344.9414 118.7978 15.49949661427493''').records[0]
+    >>> point = where(iss, [datetime(2023, 11, 30, tzinfo=UTC)])[0]
+    >>> -51.7 < point.lat_deg < 51.7, 400 < point.altitude_km < 440
+    (True, True)
+
+The sub-satellite point is geodetic (WGS84): the point of the ellipsoid below the satellite
+along the local vertical, the convention of Skyfield's ``wgs84.geographic_position_of``.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from dataclasses import dataclass, field
+from datetime import datetime
+
+import numpy as np
+import pandas as pd
+
+from cosmodrome.astro.elements import ElementSet, epoch_warnings
+from cosmodrome.astro.frames import (
+    ecef_to_geodetic,
+    teme_state,
+    teme_to_ecef,
+    timescale,
+    to_datetimes,
+)
+from cosmodrome.errors import InputError
+from cosmodrome.timeutil import require_utc
+
+__all__ = ["SubPoint", "where", "where_frame"]
+
+
+@dataclass(frozen=True)
+class SubPoint:
+    time_utc: datetime
+    lat_deg: float
+    lon_deg: float
+    altitude_km: float
+    speed_km_s: float
+    warnings: list[str] = field(default_factory=list, compare=False)
+
+
+def where(target: ElementSet, times_utc: Sequence[datetime]) -> list[SubPoint]:
+    """The sub-satellite point, altitude above the ellipsoid and inertial speed at each time."""
+    if not times_utc:
+        raise InputError("give at least one time")
+    moments = [require_utc(moment) for moment in times_utc]
+    warnings = epoch_warnings(target, min(moments), max(moments))
+    t = timescale().from_datetimes(moments)
+    r, v, errors = teme_state(target.satrec, t)
+    bad = np.nonzero(errors)[0]
+    if bad.size:
+        code = int(errors[bad[0]])
+        reason = "the object has decayed" if code == 6 else f"SGP4 error {code}"
+        raise InputError(
+            f"cannot place {target.name} ({target.norad_id}) at "
+            f"{moments[int(bad[0])].isoformat()}: {reason}"
+        )
+    lat, lon, height = ecef_to_geodetic(teme_to_ecef(r, t))
+    speed = np.linalg.norm(v, axis=-1)
+    exact = to_datetimes(t)
+    return [
+        SubPoint(exact[i], float(lat[i]), float(lon[i]), float(height[i]), float(speed[i]), warnings)
+        for i in range(len(moments))
+    ]
+
+
+def where_frame(target: ElementSet, times_utc: Sequence[datetime]) -> pd.DataFrame:
+    """:func:`where` as a table for the command line and the API."""
+    points = where(target, times_utc)
+    return pd.DataFrame(
+        [
+            {
+                "time_utc": p.time_utc,
+                "norad_id": target.norad_id,
+                "name": target.name,
+                "lat_deg": round(p.lat_deg, 5),
+                "lon_deg": round(p.lon_deg, 5),
+                "altitude_km": round(p.altitude_km, 3),
+                "speed_km_s": round(p.speed_km_s, 4),
+                "epoch_utc": target.epoch_utc,
+            }
+            for p in points
+        ]
+    )

@@ -1,0 +1,119 @@
+"""One JSON shape for every error the API returns.
+
+Every error body looks like this, whatever went wrong::
+
+    {"error": {"type": "UnknownNameError", "status": 404,
+               "message": "Unknown site 'Baikonurr'. Did you mean: Baikonur?",
+               "suggestions": ["Baikonur"]}}
+
+``suggestions`` lists the closest names for an unknown name and is empty otherwise.
+"""
+
+from __future__ import annotations
+
+import logging
+from typing import Any
+
+import duckdb
+from fastapi import FastAPI, Request
+from fastapi.exceptions import RequestValidationError
+from fastapi.responses import JSONResponse
+from pydantic import BaseModel, Field
+from starlette.exceptions import HTTPException as StarletteHTTPException
+
+from cosmodrome.errors import CatalogMissingError, CosmodromeError, InputError, SourceError, UnknownNameError
+
+log = logging.getLogger("cosmodrome.web")
+
+
+class ErrorDetail(BaseModel):
+    type: str = Field(description="Error class, e.g. UnknownNameError, InputError, NotFound.")
+    status: int = Field(description="HTTP status code, repeated for convenience.")
+    message: str = Field(description="What went wrong and how to fix it, for a person.")
+    suggestions: list[str] = Field(default_factory=list, description="Closest known names, if any.")
+
+
+class ErrorBody(BaseModel):
+    error: ErrorDetail
+
+
+class JobLimitError(InputError):
+    """A job request past the limits (grid size, duration) or too many jobs at once."""
+
+
+class NotModified(Exception):  # noqa: N818 - a control-flow signal, not an error
+    """The client's cached copy is current: answer ``304 Not Modified``."""
+
+    def __init__(self, etag: str, cache_control: str) -> None:
+        self.etag = etag
+        self.cache_control = cache_control
+
+
+ERROR_RESPONSES: dict[int | str, dict[str, Any]] = {
+    400: {"model": ErrorBody, "description": "The request cannot be answered as given."},
+    404: {"model": ErrorBody, "description": "Unknown name; `suggestions` lists the closest."},
+    422: {"model": ErrorBody, "description": "A parameter has the wrong type or range."},
+    503: {"model": ErrorBody, "description": "No catalog built yet, or a query hit its time limit."},
+}
+
+
+def error_response(status: int, kind: str, message: str, suggestions: list[str] | None = None,
+                   headers: dict[str, str] | None = None) -> JSONResponse:
+    body = ErrorBody(error=ErrorDetail(type=kind, status=status, message=message,
+                                       suggestions=suggestions or []))
+    return JSONResponse(body.model_dump(), status_code=status,
+                        headers={"Cache-Control": "no-store", **(headers or {})})
+
+
+def status_of(error: CosmodromeError) -> int:
+    if isinstance(error, UnknownNameError):
+        return 404
+    if isinstance(error, InputError):
+        return 400
+    if isinstance(error, CatalogMissingError):
+        return 503
+    if isinstance(error, SourceError):
+        return 502
+    return 400
+
+
+def _describe_validation(error: RequestValidationError) -> str:
+    parts = []
+    for item in error.errors():
+        where = ".".join(str(p) for p in item.get("loc", ()) if p not in ("query", "path", "body"))
+        parts.append(f"{where or 'request'}: {item.get('msg', 'invalid value')}")
+    return "; ".join(parts) or "invalid request"
+
+
+def install_error_handlers(app: FastAPI) -> None:
+    """Route every exception to :func:`error_response`."""
+
+    @app.exception_handler(CosmodromeError)
+    async def cosmodrome_error(_request: Request, error: CosmodromeError) -> JSONResponse:
+        suggestions = error.suggestions if isinstance(error, UnknownNameError) else []
+        return error_response(status_of(error), type(error).__name__, str(error), suggestions)
+
+    @app.exception_handler(RequestValidationError)
+    async def validation_error(_request: Request, error: RequestValidationError) -> JSONResponse:
+        return error_response(422, "ValidationError", _describe_validation(error))
+
+    @app.exception_handler(StarletteHTTPException)
+    async def http_error(_request: Request, error: StarletteHTTPException) -> JSONResponse:
+        kinds = {404: "NotFound", 405: "MethodNotAllowed"}
+        message = str(error.detail)
+        if error.status_code == 404 and message == "Not Found":
+            message = "no such page or API endpoint; the API is listed at /api/docs"
+        return error_response(error.status_code, kinds.get(error.status_code, "HTTPError"), message,
+                              headers=dict(error.headers or {}))
+
+    @app.exception_handler(duckdb.InterruptException)
+    async def interrupted(_request: Request, _error: duckdb.InterruptException) -> JSONResponse:
+        return error_response(503, "QueryTimeLimit",
+                              "the query took longer than the time limit; narrow the filters",
+                              headers={"Retry-After": "5"})
+
+    @app.exception_handler(Exception)
+    async def unexpected(request: Request, error: Exception) -> JSONResponse:
+        log.exception("unexpected error on %s", request.url.path, exc_info=error)
+        return error_response(500, "InternalError",
+                              f"unexpected {type(error).__name__}; this is a bug, please report it")

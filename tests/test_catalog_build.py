@@ -1,0 +1,135 @@
+"""Building the catalog from small GCAT-shaped folders made in code."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import duckdb
+import pytest
+
+from cosmodrome.catalog.build import build_catalog
+from cosmodrome.catalog.db import open_catalog, run_user_sql
+from cosmodrome.catalog.names import resolve_sites, resolve_vehicles
+from cosmodrome.catalog.queries import LaunchFilter, launches, launches_per_year
+from cosmodrome.errors import CatalogMissingError, InputError, SourceError, UnknownNameError
+from tests.gcat_factory import launch_row, write_mini_gcat
+
+LAUNCHES = [
+    launch_row("1985-001", "1985 Jan  5 1200:00", "NIIP-5"),
+    launch_row("1985-001", "1985 Jan  5 1200:00", "NIIP-5", piece="1985-001B"),
+    launch_row("2015-010", "2015 Mar  3 0101", "GIK-5", code="OF40"),
+    launch_row("2016-F01", "2016 Jul?", "GIK-5", code="OF", agency="RVSN"),
+    launch_row("2019-003", "2019 Feb 27 2137:21", "CSG", vehicle="Ariane 5ECA", agency="AE", owner="MO"),
+]
+
+
+@pytest.fixture()
+def mini_source(tmp_path: Path) -> Path:
+    return write_mini_gcat(tmp_path / "src", LAUNCHES, extra_launchlog_lines=["2020-001\tnot enough fields"])
+
+
+@pytest.fixture()
+def mini_home(mini_source: Path, tmp_path: Path) -> Path:
+    home = tmp_path / "home"
+    build_catalog(str(mini_source), home)
+    return home
+
+
+def test_one_row_per_launch_and_per_payload(mini_home: Path) -> None:
+    with open_catalog(mini_home) as con:
+        assert con.execute("SELECT count(*) FROM launches").fetchone() == (4,)
+        assert con.execute("SELECT count(*) FROM payloads").fetchone() == (5,)
+        assert con.execute("SELECT payload_count FROM launches WHERE launch_tag = '1985-001'").fetchone() == (2,)
+
+
+def test_both_baikonur_codes_resolve_to_the_canonical_site(mini_home: Path) -> None:
+    with open_catalog(mini_home) as con:
+        rows = con.execute("SELECT site_code, site, site_name FROM launches ORDER BY time_utc").fetchall()
+    assert rows[:3] == [("NIIP-5", "GIK-5", "Baykonur")] + [("GIK-5", "GIK-5", "Baykonur")] * 2
+
+
+def test_codes_resolve_by_period(mini_home: Path) -> None:
+    with open_catalog(mini_home) as con:
+        states = dict(con.execute("SELECT launch_tag, provider_state FROM launches").fetchall())
+    assert states["1985-001"] == "SU"  # RVSN was Soviet until 1991
+    assert states["2015-010"] == "RU"
+
+
+def test_outcomes_and_precision(mini_home: Path) -> None:
+    with open_catalog(mini_home) as con:
+        rows = dict(con.execute("SELECT launch_tag, (outcome, time_precision, time_uncertain) FROM launches").fetchall())
+    assert rows["2015-010"] == ("partial_failure", "minute", False)
+    assert rows["2016-F01"] == ("failure", "month", True)
+
+
+def test_malformed_row_is_quarantined_with_file_line_and_reason(mini_home: Path) -> None:
+    with open_catalog(mini_home) as con:
+        rows = con.execute("SELECT file, line, reason FROM quarantine").fetchall()
+    assert rows == [("launchlog.tsv", 8, "expected 20 fields, found 2")]
+
+
+def test_orbits_attached_from_object_catalogs(mini_home: Path) -> None:
+    with open_catalog(mini_home) as con:
+        incs = con.execute("SELECT DISTINCT inc_deg, orbit_source FROM payloads").fetchall()
+    assert incs == [(64.9, "auxcat")]
+
+
+def test_names_people_use(mini_home: Path) -> None:
+    with open_catalog(mini_home) as con:
+        for name in ("Baikonur", "Baykonur", "Tyuratam", "GIK-5", "NIIP-5", "baikonur"):
+            assert resolve_sites(con, name) == ["GIK-5"], name
+        assert resolve_vehicles(con, "Soyuz-2") == ["Soyuz-2-1A"]
+        with pytest.raises(UnknownNameError) as caught:
+            resolve_sites(con, "Baikonr")
+        assert "Baikonur" in caught.value.suggestions
+
+
+def test_filters(mini_home: Path) -> None:
+    with open_catalog(mini_home) as con:
+        failures = launches(con, LaunchFilter(site="Baikonur", outcome="failure"))
+        assert list(failures["launch_tag"]) == ["2015-010", "2016-F01"]
+        per_year = launches_per_year(con, LaunchFilter(vehicle="Soyuz-2"))
+        assert per_year.to_dict("list") == {
+            "year": [1985, 2015, 2016], "launches": [1, 1, 1], "successes": [1, 0, 0], "failures": [0, 1, 1]}
+        with pytest.raises(InputError, match="after"):
+            LaunchFilter(start=__import__("datetime").date(2020, 1, 1), end=__import__("datetime").date(2019, 1, 1))
+
+
+def test_interrupted_update_keeps_previous_catalog(mini_home: Path, mini_source: Path) -> None:
+    def interrupt(_: Path) -> None:
+        raise KeyboardInterrupt
+
+    with pytest.raises(KeyboardInterrupt):
+        build_catalog(str(mini_source), mini_home, before_swap=interrupt)
+    with open_catalog(mini_home) as con:
+        assert con.execute("SELECT count(*) FROM launches").fetchone() == (4,)
+    assert sorted(p.name for p in mini_home.iterdir() if p.is_file()) == ["catalog.duckdb"]
+
+
+def test_sql_is_read_only_and_sandboxed(mini_home: Path) -> None:
+    with open_catalog(mini_home) as con:
+        with pytest.raises(InputError, match="read-only"):
+            run_user_sql(con, "DELETE FROM launches")
+        with pytest.raises(InputError):
+            run_user_sql(con, "COPY launches TO '/tmp/stolen.csv'")
+        result = run_user_sql(con, "SELECT * FROM range(10)", row_cap=3)
+        assert len(result.frame) == 3 and result.truncated
+
+
+def test_sql_time_limit(mini_home: Path) -> None:
+    with open_catalog(mini_home) as con, pytest.raises(InputError, match="time limit"):
+        run_user_sql(con, "SELECT count(*) FROM range(10000000000) a", time_limit_s=0.2)
+
+
+def test_missing_catalog_and_missing_source_explain_the_fix(tmp_path: Path) -> None:
+    with pytest.raises(CatalogMissingError, match="cosmodrome update"):
+        open_catalog(tmp_path)
+    with pytest.raises(SourceError, match="laid out"):
+        build_catalog(str(tmp_path / "nowhere"), tmp_path / "home")
+
+
+def test_duckdb_file_is_a_plain_duckdb_database(mini_home: Path) -> None:
+    con = duckdb.connect(str(mini_home / "catalog.duckdb"), read_only=True)
+    tables = {name for (name,) in con.execute("SELECT table_name FROM information_schema.tables").fetchall()}
+    con.close()
+    assert {"launches", "payloads", "sites", "organisations", "vehicles", "objects", "quarantine", "meta"} <= tables

@@ -1,0 +1,106 @@
+"""GCAT field parsers: vague dates, validity periods, launch codes, malformed rows."""
+
+from __future__ import annotations
+
+from datetime import UTC, date, datetime
+from pathlib import Path
+
+import pytest
+from hypothesis import given
+from hypothesis import strategies as st
+
+from cosmodrome.catalog.gcat import (
+    MONTHS,
+    GcatFormatError,
+    parse_number,
+    parse_period_bound,
+    parse_vague_date,
+    read_table,
+)
+from cosmodrome.catalog.outcomes import outcome_filter, parse_launch_code
+from cosmodrome.errors import InputError
+
+MONTH_NAMES = {number: name for name, number in MONTHS.items()}
+
+
+@pytest.mark.parametrize(
+    ("text", "expected", "precision", "uncertain"),
+    [
+        ("1957 Oct  4 1928:34", datetime(1957, 10, 4, 19, 28, 34, tzinfo=UTC), "second", False),
+        ("1963 Jan  4 0849", datetime(1963, 1, 4, 8, 49, tzinfo=UTC), "minute", False),
+        ("2024 Dec  8", datetime(2024, 12, 8, tzinfo=UTC), "day", False),
+        ("1961 Apr?", datetime(1961, 4, 1, tzinfo=UTC), "month", True),
+        ("1965 Mar 12 0925:31?", datetime(1965, 3, 12, 9, 25, 31, tzinfo=UTC), "second", True),
+        ("1970", datetime(1970, 1, 1, tzinfo=UTC), "year", False),
+    ],
+)
+def test_vague_dates(text: str, expected: datetime, precision: str, uncertain: bool) -> None:
+    parsed = parse_vague_date(text)
+    assert parsed.start_utc == expected
+    assert parsed.precision == precision
+    assert parsed.uncertain is uncertain
+
+
+@given(st.datetimes(min_value=datetime(1900, 1, 1), max_value=datetime(2100, 12, 31)))
+def test_vague_date_round_trip(moment: datetime) -> None:
+    moment = moment.replace(microsecond=0)
+    text = f"{moment.year} {MONTH_NAMES[moment.month]} {moment.day:2d} {moment:%H%M:%S}"
+    assert parse_vague_date(text).start_utc == moment.replace(tzinfo=UTC)
+
+
+@pytest.mark.parametrize("text", ["1957 Okt  4", "57 Oct 4", "1957 Feb 30", "2025 Oct    -", "yesterday"])
+def test_bad_dates_say_what_is_expected(text: str) -> None:
+    with pytest.raises(GcatFormatError, match="cannot read date"):
+        parse_vague_date(text)
+
+
+def test_period_bounds() -> None:
+    assert parse_period_bound("1989", end=False) == date(1989, 1, 1)
+    assert parse_period_bound("1989", end=True) == date(1989, 12, 31)
+    assert parse_period_bound("1966 Dec", end=True) == date(1966, 12, 31)
+    assert parse_period_bound("2000 Feb  4", end=True) == date(2000, 2, 4)
+    assert parse_period_bound("1960s", end=False) == date(1960, 1, 1)
+    assert parse_period_bound("1970s?", end=True) == date(1979, 12, 31)
+    assert parse_period_bound("509", end=False) == date(509, 1, 1)
+    assert parse_period_bound("*", end=True) is None
+    assert parse_period_bound("?", end=False) is None
+
+
+def test_numbers_ignore_flags() -> None:
+    assert parse_number("  7600 ") == 7600.0
+    assert parse_number("10?") == 10.0
+    assert parse_number(None) is None
+
+
+@pytest.mark.parametrize(
+    ("code", "orbit_class", "outcome", "success"),
+    [
+        ("OS", "orbital", "success", True),
+        ("OF", "orbital", "failure", False),
+        ("DS", "deep_space", "success", True),
+        ("XS", "other", "success", True),
+        ("OS75", "orbital", "partial_success", True),
+        ("OF40", "orbital", "partial_failure", False),
+    ],
+)
+def test_launch_codes(code: str, orbit_class: str, outcome: str, success: bool) -> None:
+    decoded = parse_launch_code(code)
+    assert (decoded.orbit_class, decoded.outcome, decoded.is_success) == (orbit_class, outcome, success)
+
+
+def test_bad_launch_code_and_outcome_name() -> None:
+    with pytest.raises(ValueError, match="expected class O/D/X"):
+        parse_launch_code("QS")
+    with pytest.raises(InputError, match="unknown outcome"):
+        outcome_filter("meh")
+    assert outcome_filter("failure") == ("failure", "partial_failure")
+
+
+def test_wrong_field_count_is_an_issue_not_a_drop(tmp_path: Path) -> None:
+    path = tmp_path / "t.tsv"
+    path.write_text("#A\tB\n# Updated 2025 Dec  1\n1\t2\n1\t2\t3\n - \t x \n")
+    table = read_table(path)
+    assert table.columns == ("A", "B")
+    assert table.updated == "2025 Dec  1"
+    assert [(line, row) for line, row in table.rows] == [(3, {"A": "1", "B": "2"}), (5, {"A": None, "B": "x"})]
+    assert [(i.line, i.reason) for i in table.issues] == [(4, "expected 2 fields, found 3")]
