@@ -1,0 +1,1 @@
+"""Benchmarks: each module exposes ``main()`` and reports ratios against a baseline run alongside."""

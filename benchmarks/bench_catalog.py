@@ -1,0 +1,57 @@
+"""Catalog benchmark: a full ``update`` from the local mirror, and a per-site, per-year query.
+
+Each is measured against a plain pandas baseline doing the same work in the same run:
+reading the six GCAT files and deduplicating launches (for the build), and a
+``groupby(['site', 'year']).size()`` on an in-memory frame (for the query).
+Targets (issue 2): build under 10 s, aggregate query under 50 ms on the 2-core machine.
+"""
+
+from __future__ import annotations
+
+import tempfile
+from pathlib import Path
+
+import pandas as pd
+
+from benchmarks.common import SHARED_DATA, best_of, report
+from cosmodrome.catalog.build import REQUIRED_FILES, build_catalog
+from cosmodrome.catalog.db import open_catalog
+
+AGGREGATE_SQL = "SELECT site, year, count(*) AS launches FROM launches GROUP BY site, year"
+
+
+def pandas_read_all(gcat: Path) -> pd.DataFrame:
+    frames = {
+        name: pd.read_csv(gcat / rel, sep="\t", comment=None, skiprows=[1] if name != "launchlog" else None,
+                          dtype=str, keep_default_na=False, quoting=3)
+        for name, rel in REQUIRED_FILES.items()
+    }
+    log = frames["launchlog"]
+    return log.drop_duplicates(subset=log.columns[0])
+
+
+def main() -> None:
+    gcat = SHARED_DATA / "gcat"
+    if not gcat.is_dir():
+        raise SystemExit(f"benchmark needs the frozen mirror at {SHARED_DATA}")
+    with tempfile.TemporaryDirectory() as tmp:
+        home = Path(tmp)
+        build_s = best_of(3, lambda: build_catalog(str(SHARED_DATA), home))
+        baseline_read_s = best_of(3, lambda: pandas_read_all(gcat))
+        con = open_catalog(home)
+        frame = con.execute("SELECT site, year FROM launches").df()
+        query_s = best_of(20, lambda: con.execute(AGGREGATE_SQL).fetchall())
+        pandas_s = best_of(20, lambda: frame.groupby(["site", "year"]).size())
+        con.close()
+    report("catalog build (target < 10 s)", [
+        ("pandas: read the 6 GCAT files + dedupe launches", baseline_read_s, None),
+        ("cosmodrome update --source ../shared/data", build_s, build_s / baseline_read_s),
+    ])
+    report("per-site, per-year aggregate (target < 50 ms)", [
+        ("pandas groupby on an in-memory frame", pandas_s, None),
+        ("DuckDB query on the catalog", query_s, query_s / pandas_s),
+    ])
+
+
+if __name__ == "__main__":
+    main()

@@ -1,0 +1,28 @@
+"""Timing helpers shared by the benchmarks: best-of-N wall time and a printed table."""
+
+from __future__ import annotations
+
+import time
+from collections.abc import Callable
+from pathlib import Path
+
+SHARED_DATA = Path(__file__).resolve().parents[1].parent / "shared" / "data"
+
+
+def best_of(repeat: int, work: Callable[[], object]) -> float:
+    """Fastest of ``repeat`` runs in seconds (the least disturbed by a noisy machine)."""
+    best = float("inf")
+    for _ in range(repeat):
+        start = time.perf_counter()
+        work()
+        best = min(best, time.perf_counter() - start)
+    return best
+
+
+def report(title: str, rows: list[tuple[str, float, float | None]]) -> None:
+    """Print name, seconds and ratio to the baseline (``None`` marks the baseline itself)."""
+    print(f"\n{title}")
+    print(f"  {'measurement':<48} {'seconds':>10} {'vs baseline':>12}")
+    for name, seconds, ratio in rows:
+        ratio_text = "baseline" if ratio is None else f"{ratio:.2f}x"
+        print(f"  {name:<48} {seconds:>10.4f} {ratio_text:>12}")

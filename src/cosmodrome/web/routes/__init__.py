@@ -1,0 +1,1 @@
+"""One module per resource group; each defines ``router`` (mounted under ``/api``)."""

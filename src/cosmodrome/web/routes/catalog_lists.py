@@ -1,0 +1,68 @@
+"""``/api/vehicles`` and ``/api/organisations``: the catalog's reference tables with totals.
+
+These are plain listings of catalog tables (no analysis): the launch vehicles flown and the
+launch providers, each with its launch count, so the dashboard can offer them in filters.
+"""
+
+from __future__ import annotations
+
+from typing import Annotated, Any
+
+from fastapi import APIRouter, Query
+
+from cosmodrome import api
+from cosmodrome.web.context import Ctx, records
+from cosmodrome.web.errors import ERROR_RESPONSES
+
+router = APIRouter(tags=["catalog"])
+
+_VEHICLES_SQL = """
+    WITH flown AS (
+        SELECT vehicle, any_value(vehicle_family) AS family, count(*) AS launches,
+               count(*) FILTER (WHERE is_success) AS successes,
+               min(time_utc)::DATE AS first_launch, max(time_utc)::DATE AS last_launch
+        FROM launches WHERE vehicle IS NOT NULL GROUP BY vehicle
+    ), lv AS (
+        SELECT lv_name, any_value(manufacturer) AS manufacturer, max(leo_capacity_kg) AS leo_capacity_kg,
+               max(gto_capacity_kg) AS gto_capacity_kg
+        FROM vehicles GROUP BY lv_name
+    )
+    SELECT f.vehicle, f.family, lv.manufacturer, f.launches, f.successes, f.first_launch,
+           f.last_launch, lv.leo_capacity_kg, lv.gto_capacity_kg
+    FROM flown f LEFT JOIN lv ON lv.lv_name = f.vehicle
+    WHERE ? IS NULL OR f.vehicle IN (SELECT unnest(?))
+    ORDER BY f.launches DESC, f.vehicle
+"""
+
+_PROVIDERS_SQL = """
+    SELECT agency, any_value(agency_name) AS agency_name, any_value(provider_state) AS provider_state,
+           count(*) AS launches, count(*) FILTER (WHERE is_success) AS successes,
+           min(time_utc)::DATE AS first_launch, max(time_utc)::DATE AS last_launch
+    FROM launches
+    WHERE agency IS NOT NULL AND (? IS NULL OR split_part(agency, '/', 1) IN (SELECT unnest(?))
+                                  OR agency IN (SELECT unnest(?)))
+    GROUP BY agency ORDER BY launches DESC, agency
+"""
+
+
+@router.get("/vehicles", responses=ERROR_RESPONSES, summary="Launch vehicles flown, with totals")
+def list_vehicles(
+    ctx: Ctx,
+    name: Annotated[str | None, Query(max_length=200, description="Vehicle, family or prefix (Soyuz-2).")] = None,
+) -> dict[str, Any]:
+    """Every vehicle in the launch log with its launches, successes, first and last flight and
+    (from GCAT ``lv.tsv``) its manufacturer and capacity to LEO and GTO in kg."""
+    chosen = api.resolve_vehicles(ctx.cursor, name) if name else None
+    frame = ctx.cursor.execute(_VEHICLES_SQL, [chosen, chosen]).df()
+    return {"source": ctx.source(), "total": len(frame), "data": records(frame)}
+
+
+@router.get("/organisations", responses=ERROR_RESPONSES, summary="Launch providers, with totals")
+def list_organisations(
+    ctx: Ctx,
+    name: Annotated[str | None, Query(max_length=200, description="Provider name or code (SpaceX, RVSN).")] = None,
+) -> dict[str, Any]:
+    """Launch providers (GCAT ``Agency``) with their launch totals, busiest first."""
+    chosen = api.resolve_agencies(ctx.cursor, name) if name else None
+    frame = ctx.cursor.execute(_PROVIDERS_SQL, [chosen, chosen, chosen]).df()
+    return {"source": ctx.source(), "total": len(frame), "data": records(frame)}

@@ -1,0 +1,118 @@
+"""``/api/launches``: the launch log with every catalog filter, sorting and pagination."""
+
+from __future__ import annotations
+
+from typing import Annotated, Any, Literal
+from urllib.parse import urlencode
+
+from fastapi import APIRouter, Depends, Query, Request, Response
+from pydantic import BaseModel, Field
+
+from cosmodrome import api
+from cosmodrome.catalog.queries import SORTABLE
+from cosmodrome.timeutil import parse_day
+from cosmodrome.web.context import Ctx, records
+from cosmodrome.web.errors import ERROR_RESPONSES
+
+router = APIRouter(tags=["launches"])
+
+MAX_PAGE = 1000
+DEFAULT_PAGE = 50
+MAX_CSV_ROWS = 100_000
+SortKey = Literal["time_utc", "launch_tag", "vehicle", "site", "agency", "payload_count", "outcome"]
+assert set(SortKey.__args__) == SORTABLE  # type: ignore[attr-defined]
+
+
+class Source(BaseModel):
+    attribution: str
+    catalog_version: str
+    data_date: str = Field(description="Date of the latest launch in the catalog (YYYY-MM-DD).")
+
+
+class LaunchPage(BaseModel):
+    total: int = Field(description="Launches matching the filters, over all pages.")
+    limit: int
+    offset: int
+    sort: str
+    order: str
+    next: str | None = Field(description="URL of the next page, or null on the last page.")
+    previous: str | None
+    source: Source
+    data: list[dict[str, Any]]
+
+
+def launch_filter(
+    site: Annotated[str | None, Query(max_length=200, description="Site name or code: Baikonur, GIK-5, Kourou.")] = None,
+    pad: Annotated[str | None, Query(max_length=200, description="Pad as GCAT writes it (LC31).")] = None,
+    vehicle: Annotated[str | None, Query(max_length=200, description="Vehicle, family or prefix (Soyuz-2).")] = None,
+    agency: Annotated[str | None, Query(max_length=200, description="Launch provider name or code.")] = None,
+    owner: Annotated[str | None, Query(max_length=200, description="Payload owner (customer) name or code.")] = None,
+    owner_state: Annotated[str | None, Query(max_length=20, description="Payload owner state code (UK).")] = None,
+    provider_state: Annotated[str | None, Query(max_length=20, description="Provider state code (RU, US).")] = None,
+    start: Annotated[str | None, Query(alias="from", max_length=40, description="First UTC day: 2022-01-01 or 2022.")] = None,
+    end: Annotated[str | None, Query(alias="to", max_length=40, description="Last UTC day, inclusive.")] = None,
+    outcome: Annotated[
+        Literal["success", "failure", "partial", "full-success", "full-failure"] | None,
+        Query(description="success and failure include partial outcomes; full-* exclude them."),
+    ] = None,
+    orbit_class: Annotated[Literal["orbital", "deep_space", "other"] | None, Query()] = None,
+) -> api.LaunchFilter:
+    return api.LaunchFilter(
+        site=site or None, pad=pad or None, vehicle=vehicle or None, agency=agency or None,
+        owner=owner or None, owner_state=owner_state or None, provider_state=provider_state or None,
+        start=parse_day(start) if start else None, end=parse_day(end) if end else None,
+        outcome=outcome, orbit_class=orbit_class,
+    )
+
+
+Filters = Annotated[api.LaunchFilter, Depends(launch_filter)]
+
+
+def _page_url(request: Request, offset: int) -> str:
+    params = [(k, v) for k, v in request.query_params.multi_items() if k != "offset"]
+    params.append(("offset", str(offset)))
+    return f"{request.url.path}?{urlencode(params)}"
+
+
+@router.get(
+    "/launches",
+    response_model=LaunchPage,
+    responses={**ERROR_RESPONSES, 200: {"content": {"text/csv": {}}, "description": "A page of launches (JSON) or all of them (CSV)."}},
+    summary="Launches, filtered, sorted and paginated",
+)
+def list_launches(
+    request: Request,
+    ctx: Ctx,
+    filters: Filters,
+    sort: Annotated[SortKey, Query(description="Column to sort by.")] = "time_utc",
+    order: Annotated[Literal["asc", "desc"], Query()] = "asc",
+    limit: Annotated[int | None, Query(ge=0, le=MAX_CSV_ROWS, description=f"Page size; JSON default {DEFAULT_PAGE}, at most {MAX_PAGE}. CSV default: every match.")] = None,
+    offset: Annotated[int, Query(ge=0, le=10_000_000)] = 0,
+    format: Annotated[Literal["json", "csv"], Query(description="json (a page) or csv (a download).")] = "json",
+) -> Response | dict[str, Any]:
+    """Launches matching every given filter, oldest first unless ``order=desc``.
+
+    Names are resolved the way people write them (``Baikonur``, ``Tyuratam`` and ``GIK-5``
+    are one site); an unknown name answers 404 with the closest names. The JSON answer is a
+    page with the ``total`` count and ``next``/``previous`` links; ``format=csv`` downloads
+    every match (or ``limit`` rows from ``offset``).
+    """
+    descending = order == "desc"
+    if format == "csv":
+        frame = api.launches(ctx.cursor, filters, limit=limit if limit is not None else MAX_CSV_ROWS,
+                             offset=offset, sort=sort, descending=descending)
+        return ctx.csv(frame, "launches.csv")
+    page = DEFAULT_PAGE if limit is None else min(limit, MAX_PAGE)
+    total = api.count_launches(ctx.cursor, filters)
+    frame = api.launches(ctx.cursor, filters, limit=page, offset=offset, sort=sort, descending=descending)
+    return {
+        "total": total,
+        "limit": page,
+        "offset": offset,
+        "sort": sort,
+        "order": order,
+        "next": _page_url(request, offset + page) if page and offset + page < total else None,
+        "previous": _page_url(request, max(0, offset - page)) if page and offset > 0 else None,
+        "source": ctx.source(),
+        "data": records(frame),
+    }

@@ -1,0 +1,47 @@
+"""``/api/sites``: spaceports with launch totals, and one site's profile."""
+
+from __future__ import annotations
+
+from typing import Annotated, Any
+
+from fastapi import APIRouter, Path, Query
+
+from cosmodrome import api
+from cosmodrome.web.context import Ctx, clean, records
+from cosmodrome.web.errors import ERROR_RESPONSES
+
+router = APIRouter(tags=["sites"])
+
+SiteName = Annotated[str, Path(max_length=200, description="Site name or code: Baikonur, Tyuratam, GIK-5.")]
+
+
+@router.get("/sites", responses=ERROR_RESPONSES, summary="Launch sites, busiest first")
+def list_sites(
+    ctx: Ctx,
+    country: Annotated[str | None, Query(max_length=20, description="Host country or operator state code (KZ, US).")] = None,
+) -> dict[str, Any]:
+    """Every canonical launch site that has launches, with coordinates and totals."""
+    frame = api.sites(ctx.cursor, country or None)
+    return {"source": ctx.source(), "total": len(frame), "data": records(frame)}
+
+
+@router.get("/sites/{name}", responses=ERROR_RESPONSES, summary="One site: names, pads, totals, launches per year")
+def site_profile(name: SiteName, ctx: Ctx) -> dict[str, Any]:
+    """A site's names over time, pads, coordinates, launch totals and launches per UTC year.
+
+    An unknown name answers 404 with the closest site names in ``error.suggestions``.
+    """
+    detail = api.site_detail(ctx.cursor, name)
+    per_year = api.launches_per_year(ctx.cursor, api.LaunchFilter(site=name))
+    return {
+        "source": ctx.source(),
+        "query": name,
+        "sites": detail["sites"],
+        "name": detail["name"],
+        "lat_deg": detail["lat_deg"],
+        "lon_deg": detail["lon_deg"],
+        "totals": clean(detail["totals"]),
+        "history": records(detail["history"]),
+        "pads": records(detail["pads"]),
+        "launches_per_year": records(per_year),
+    }
