@@ -11,7 +11,9 @@ from pathlib import Path
 def main() -> None:
     wanted = set(sys.argv[1:])
     folder = Path(__file__).parent
-    for module in sorted(m.name for m in pkgutil.iter_modules([str(folder)]) if m.name.startswith("bench_")):
+    for module in sorted(
+        m.name for m in pkgutil.iter_modules([str(folder)]) if m.name.startswith("bench_")
+    ):
         if wanted and module.removeprefix("bench_") not in wanted:
             continue
         print(f"=== {module}")

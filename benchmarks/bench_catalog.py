@@ -22,8 +22,15 @@ AGGREGATE_SQL = "SELECT site, year, count(*) AS launches FROM launches GROUP BY 
 
 def pandas_read_all(gcat: Path) -> pd.DataFrame:
     frames = {
-        name: pd.read_csv(gcat / rel, sep="\t", comment=None, skiprows=[1] if name != "launchlog" else None,
-                          dtype=str, keep_default_na=False, quoting=3)
+        name: pd.read_csv(
+            gcat / rel,
+            sep="\t",
+            comment=None,
+            skiprows=[1] if name != "launchlog" else None,
+            dtype=str,
+            keep_default_na=False,
+            quoting=3,
+        )
         for name, rel in REQUIRED_FILES.items()
     }
     log = frames["launchlog"]
@@ -43,14 +50,20 @@ def main() -> None:
         query_s = best_of(20, lambda: con.execute(AGGREGATE_SQL).fetchall())
         pandas_s = best_of(20, lambda: frame.groupby(["site", "year"]).size())
         con.close()
-    report("catalog build (target < 10 s)", [
-        ("pandas: read the 6 GCAT files + dedupe launches", baseline_read_s, None),
-        ("cosmodrome update --source ../shared/data", build_s, build_s / baseline_read_s),
-    ])
-    report("per-site, per-year aggregate (target < 50 ms)", [
-        ("pandas groupby on an in-memory frame", pandas_s, None),
-        ("DuckDB query on the catalog", query_s, query_s / pandas_s),
-    ])
+    report(
+        "catalog build (target < 10 s)",
+        [
+            ("pandas: read the 6 GCAT files + dedupe launches", baseline_read_s, None),
+            ("cosmodrome update --source ../shared/data", build_s, build_s / baseline_read_s),
+        ],
+    )
+    report(
+        "per-site, per-year aggregate (target < 50 ms)",
+        [
+            ("pandas groupby on an in-memory frame", pandas_s, None),
+            ("DuckDB query on the catalog", query_s, query_s / pandas_s),
+        ],
+    )
 
 
 if __name__ == "__main__":

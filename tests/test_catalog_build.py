@@ -19,13 +19,17 @@ LAUNCHES = [
     launch_row("1985-001", "1985 Jan  5 1200:00", "NIIP-5", piece="1985-001B"),
     launch_row("2015-010", "2015 Mar  3 0101", "GIK-5", code="OF40"),
     launch_row("2016-F01", "2016 Jul?", "GIK-5", code="OF", agency="RVSN"),
-    launch_row("2019-003", "2019 Feb 27 2137:21", "CSG", vehicle="Ariane 5ECA", agency="AE", owner="MO"),
+    launch_row(
+        "2019-003", "2019 Feb 27 2137:21", "CSG", vehicle="Ariane 5ECA", agency="AE", owner="MO"
+    ),
 ]
 
 
 @pytest.fixture()
 def mini_source(tmp_path: Path) -> Path:
-    return write_mini_gcat(tmp_path / "src", LAUNCHES, extra_launchlog_lines=["2020-001\tnot enough fields"])
+    return write_mini_gcat(
+        tmp_path / "src", LAUNCHES, extra_launchlog_lines=["2020-001\tnot enough fields"]
+    )
 
 
 @pytest.fixture()
@@ -39,12 +43,16 @@ def test_one_row_per_launch_and_per_payload(mini_home: Path) -> None:
     with open_catalog(mini_home) as con:
         assert con.execute("SELECT count(*) FROM launches").fetchone() == (4,)
         assert con.execute("SELECT count(*) FROM payloads").fetchone() == (5,)
-        assert con.execute("SELECT payload_count FROM launches WHERE launch_tag = '1985-001'").fetchone() == (2,)
+        assert con.execute(
+            "SELECT payload_count FROM launches WHERE launch_tag = '1985-001'"
+        ).fetchone() == (2,)
 
 
 def test_both_baikonur_codes_resolve_to_the_canonical_site(mini_home: Path) -> None:
     with open_catalog(mini_home) as con:
-        rows = con.execute("SELECT site_code, site, site_name FROM launches ORDER BY time_utc").fetchall()
+        rows = con.execute(
+            "SELECT site_code, site, site_name FROM launches ORDER BY time_utc"
+        ).fetchall()
     assert rows[:3] == [("NIIP-5", "GIK-5", "Baykonur")] + [("GIK-5", "GIK-5", "Baykonur")] * 2
 
 
@@ -57,7 +65,11 @@ def test_codes_resolve_by_period(mini_home: Path) -> None:
 
 def test_outcomes_and_precision(mini_home: Path) -> None:
     with open_catalog(mini_home) as con:
-        rows = dict(con.execute("SELECT launch_tag, (outcome, time_precision, time_uncertain) FROM launches").fetchall())
+        rows = dict(
+            con.execute(
+                "SELECT launch_tag, (outcome, time_precision, time_uncertain) FROM launches"
+            ).fetchall()
+        )
     assert rows["2015-010"] == ("partial_failure", "minute", False)
     assert rows["2016-F01"] == ("failure", "month", True)
 
@@ -90,9 +102,16 @@ def test_filters(mini_home: Path) -> None:
         assert list(failures["launch_tag"]) == ["2015-010", "2016-F01"]
         per_year = launches_per_year(con, LaunchFilter(vehicle="Soyuz-2"))
         assert per_year.to_dict("list") == {
-            "year": [1985, 2015, 2016], "launches": [1, 1, 1], "successes": [1, 0, 0], "failures": [0, 1, 1]}
+            "year": [1985, 2015, 2016],
+            "launches": [1, 1, 1],
+            "successes": [1, 0, 0],
+            "failures": [0, 1, 1],
+        }
         with pytest.raises(InputError, match="after"):
-            LaunchFilter(start=__import__("datetime").date(2020, 1, 1), end=__import__("datetime").date(2019, 1, 1))
+            LaunchFilter(
+                start=__import__("datetime").date(2020, 1, 1),
+                end=__import__("datetime").date(2019, 1, 1),
+            )
 
 
 def test_interrupted_update_keeps_previous_catalog(mini_home: Path, mini_source: Path) -> None:
@@ -130,6 +149,18 @@ def test_missing_catalog_and_missing_source_explain_the_fix(tmp_path: Path) -> N
 
 def test_duckdb_file_is_a_plain_duckdb_database(mini_home: Path) -> None:
     con = duckdb.connect(str(mini_home / "catalog.duckdb"), read_only=True)
-    tables = {name for (name,) in con.execute("SELECT table_name FROM information_schema.tables").fetchall()}
+    tables = {
+        name
+        for (name,) in con.execute("SELECT table_name FROM information_schema.tables").fetchall()
+    }
     con.close()
-    assert {"launches", "payloads", "sites", "organisations", "vehicles", "objects", "quarantine", "meta"} <= tables
+    assert {
+        "launches",
+        "payloads",
+        "sites",
+        "organisations",
+        "vehicles",
+        "objects",
+        "quarantine",
+        "meta",
+    } <= tables

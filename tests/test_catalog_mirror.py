@@ -27,35 +27,71 @@ def raw_launches(shared_data: Path) -> dict[str, list[str]]:
 def test_launch_totals(mirror_con: duckdb.DuckDBPyConnection) -> None:
     # Totals published with the frozen mirror (shared/data/README.md and issue 2).
     assert mirror_con.execute("SELECT count(*) FROM launches").fetchone() == (6828,)
-    by_class = dict(mirror_con.execute("SELECT orbit_class, count(*) FROM launches GROUP BY 1").fetchall())
+    by_class = dict(
+        mirror_con.execute("SELECT orbit_class, count(*) FROM launches GROUP BY 1").fetchall()
+    )
     assert by_class == {"orbital": 6598, "deep_space": 219, "other": 11}
-    first, last = mirror_con.execute("SELECT min(time_utc)::DATE, max(time_utc)::DATE FROM launches").fetchone() or ()
+    first, last = (
+        mirror_con.execute(
+            "SELECT min(time_utc)::DATE, max(time_utc)::DATE FROM launches"
+        ).fetchone()
+        or ()
+    )
     assert (str(first), str(last)) == ("1957-10-04", "2024-12-08")
     assert mirror_con.execute("SELECT count(*) FROM payloads").fetchone() == (23433,)
 
 
-def test_yearly_counts_per_site_match_the_raw_file(mirror_con: duckdb.DuckDBPyConnection, shared_data: Path) -> None:
-    expected = Counter((fields[12].strip(), int(fields[1][:4])) for fields in raw_launches(shared_data).values())
-    got = Counter({
-        (code, year): n
-        for code, year, n in mirror_con.execute(
-            "SELECT site_code, year, count(*) FROM launches GROUP BY ALL").fetchall()
-    })
+def test_yearly_counts_per_site_match_the_raw_file(
+    mirror_con: duckdb.DuckDBPyConnection, shared_data: Path
+) -> None:
+    expected = Counter(
+        (fields[12].strip(), int(fields[1][:4])) for fields in raw_launches(shared_data).values()
+    )
+    got = Counter(
+        {
+            (code, year): n
+            for code, year, n in mirror_con.execute(
+                "SELECT site_code, year, count(*) FROM launches GROUP BY ALL"
+            ).fetchall()
+        }
+    )
     assert got == expected
 
 
 def test_baikonur_per_year_under_both_codes(mirror_con: duckdb.DuckDBPyConnection) -> None:
-    per_year = launches_per_year(mirror_con, LaunchFilter(site="Baikonur")).set_index("year")["launches"]
+    per_year = launches_per_year(mirror_con, LaunchFilter(site="Baikonur")).set_index("year")[
+        "launches"
+    ]
     # Issue 3's figures for the 2024-12-08 snapshot.
-    assert [int(per_year[y]) for y in range(2012, 2025)] == [21, 23, 21, 18, 11, 13, 9, 13, 7, 14, 7, 9, 7]
-    codes = dict(mirror_con.execute(
-        "SELECT site_code, count(*) FROM launches WHERE site = 'GIK-5' GROUP BY 1").fetchall())
+    assert [int(per_year[y]) for y in range(2012, 2025)] == [
+        21,
+        23,
+        21,
+        18,
+        11,
+        13,
+        9,
+        13,
+        7,
+        14,
+        7,
+        9,
+        7,
+    ]
+    codes = dict(
+        mirror_con.execute(
+            "SELECT site_code, count(*) FROM launches WHERE site = 'GIK-5' GROUP BY 1"
+        ).fetchall()
+    )
     assert set(codes) == {"NIIP-5", "GIK-5"} and codes["NIIP-5"] > 0 and codes["GIK-5"] > 0
     assert mirror_con.execute(
-        "SELECT max(year), min(year) FROM launches WHERE site_code = 'NIIP-5'").fetchone() == (1988, 1957)
+        "SELECT max(year), min(year) FROM launches WHERE site_code = 'NIIP-5'"
+    ).fetchone() == (1988, 1957)
 
 
-def test_only_genuinely_malformed_rows_are_quarantined(mirror_con: duckdb.DuckDBPyConnection) -> None:
+def test_only_genuinely_malformed_rows_are_quarantined(
+    mirror_con: duckdb.DuckDBPyConnection,
+) -> None:
     rows = mirror_con.execute("SELECT file, reason FROM quarantine").fetchall()
     assert rows, "the mirror's orgs.tsv has one malformed TStart ('2025 Oct    -')"
     assert all(file == "orgs.tsv" and "2025 Oct" in reason for file, reason in rows)

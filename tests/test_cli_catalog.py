@@ -18,11 +18,16 @@ from tests.gcat_factory import launch_row, write_mini_gcat
 @pytest.fixture(scope="module")
 def home(tmp_path_factory: pytest.TempPathFactory) -> Path:
     root = tmp_path_factory.mktemp("cli")
-    source = write_mini_gcat(root / "src", [
-        launch_row("2022-001", "2022 Jan 10 1000:00", "GIK-5"),
-        launch_row("2023-002", "2023 Mar  1 0500:00", "GIK-5", code="OF"),
-        launch_row("2023-003", "2023 Apr  1 0500:00", "CSG", vehicle="Ariane 5ECA", agency="AE"),
-    ])
+    source = write_mini_gcat(
+        root / "src",
+        [
+            launch_row("2022-001", "2022 Jan 10 1000:00", "GIK-5"),
+            launch_row("2023-002", "2023 Mar  1 0500:00", "GIK-5", code="OF"),
+            launch_row(
+                "2023-003", "2023 Apr  1 0500:00", "CSG", vehicle="Ariane 5ECA", agency="AE"
+            ),
+        ],
+    )
     build_catalog(str(source), root / "home")
     return root / "home"
 
@@ -30,24 +35,44 @@ def home(tmp_path_factory: pytest.TempPathFactory) -> Path:
 def cosmodrome(home: Path, *args: str) -> subprocess.CompletedProcess[str]:
     return subprocess.run(
         [sys.executable, "-m", "cosmodrome.cli.main", *args],
-        capture_output=True, text=True, env={"COSMODROME_HOME": str(home), "PATH": "/usr/bin:/bin",
-                                             "COLUMNS": "200"}, check=False,
+        capture_output=True,
+        text=True,
+        env={"COSMODROME_HOME": str(home), "PATH": "/usr/bin:/bin", "COLUMNS": "200"},
+        check=False,
     )
 
 
 def test_launches_json_has_the_documented_fields(home: Path) -> None:
-    result = cosmodrome(home, "launches", "--site", "Baikonur", "--from", "2022-01-01", "--to", "2024-12-31", "--format", "json")
+    result = cosmodrome(
+        home,
+        "launches",
+        "--site",
+        "Baikonur",
+        "--from",
+        "2022-01-01",
+        "--to",
+        "2024-12-31",
+        "--format",
+        "json",
+    )
     assert result.returncode == 0, result.stderr
     rows = json.loads(result.stdout)
     assert [r["launch_tag"] for r in rows] == ["2022-001", "2023-002"]
     first = rows[0]
     assert first["time_utc"] == "2022-01-10T10:00:00Z"
-    assert (first["site"], first["site_name"], first["outcome"], first["payload_count"]) == ("GIK-5", "Baykonur", "success", 1)
+    assert (first["site"], first["site_name"], first["outcome"], first["payload_count"]) == (
+        "GIK-5",
+        "Baykonur",
+        "success",
+        1,
+    )
     assert {"vehicle", "pad", "agency"} <= set(first)
 
 
 def test_launches_csv_filters_failures(home: Path) -> None:
-    result = cosmodrome(home, "launches", "--vehicle", "Soyuz-2", "--outcome", "failure", "--format", "csv")
+    result = cosmodrome(
+        home, "launches", "--vehicle", "Soyuz-2", "--outcome", "failure", "--format", "csv"
+    )
     rows = list(csv.DictReader(io.StringIO(result.stdout)))
     assert [r["launch_tag"] for r in rows] == ["2023-002"]
 

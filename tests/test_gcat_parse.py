@@ -48,7 +48,9 @@ def test_vague_date_round_trip(moment: datetime) -> None:
     assert parse_vague_date(text).start_utc == moment.replace(tzinfo=UTC)
 
 
-@pytest.mark.parametrize("text", ["1957 Okt  4", "57 Oct 4", "1957 Feb 30", "2025 Oct    -", "yesterday"])
+@pytest.mark.parametrize(
+    "text", ["1957 Okt  4", "57 Oct 4", "1957 Feb 30", "2025 Oct    -", "yesterday"]
+)
 def test_bad_dates_say_what_is_expected(text: str) -> None:
     with pytest.raises(GcatFormatError, match="cannot read date"):
         parse_vague_date(text)
@@ -85,7 +87,11 @@ def test_numbers_ignore_flags() -> None:
 )
 def test_launch_codes(code: str, orbit_class: str, outcome: str, success: bool) -> None:
     decoded = parse_launch_code(code)
-    assert (decoded.orbit_class, decoded.outcome, decoded.is_success) == (orbit_class, outcome, success)
+    assert (decoded.orbit_class, decoded.outcome, decoded.is_success) == (
+        orbit_class,
+        outcome,
+        success,
+    )
 
 
 def test_bad_launch_code_and_outcome_name() -> None:
@@ -102,5 +108,8 @@ def test_wrong_field_count_is_an_issue_not_a_drop(tmp_path: Path) -> None:
     table = read_table(path)
     assert table.columns == ("A", "B")
     assert table.updated == "2025 Dec  1"
-    assert [(line, row) for line, row in table.rows] == [(3, {"A": "1", "B": "2"}), (5, {"A": None, "B": "x"})]
+    assert [(line, row) for line, row in table.rows] == [
+        (3, {"A": "1", "B": "2"}),
+        (5, {"A": None, "B": "x"}),
+    ]
     assert [(i.line, i.reason) for i in table.issues] == [(4, "expected 2 fields, found 3")]

@@ -14,8 +14,13 @@ BASE = "https://example.test/gcat/"
 
 
 def make_loader(tmp_path: Path, handler: httpx.MockTransport, **kwargs: object) -> Loader:
-    return Loader(tmp_path / "cache", client=httpx.Client(transport=handler), progress=False,
-                  sleep=lambda _: None, **kwargs)  # type: ignore[arg-type]
+    return Loader(
+        tmp_path / "cache",
+        client=httpx.Client(transport=handler),
+        progress=False,
+        sleep=lambda _: None,
+        **kwargs,
+    )  # type: ignore[arg-type]
 
 
 def test_conditional_request_reuses_the_cache(tmp_path: Path) -> None:
@@ -25,7 +30,11 @@ def test_conditional_request_reuses_the_cache(tmp_path: Path) -> None:
         seen.append(dict(request.headers))
         if request.headers.get("if-none-match") == '"v1"':
             return httpx.Response(304)
-        return httpx.Response(200, content=b"hello", headers={"ETag": '"v1"', "Last-Modified": "Mon, 01 Dec 2025 01:08:57 GMT"})
+        return httpx.Response(
+            200,
+            content=b"hello",
+            headers={"ETag": '"v1"', "Last-Modified": "Mon, 01 Dec 2025 01:08:57 GMT"},
+        )
 
     loader = make_loader(tmp_path, httpx.MockTransport(handler))
     first = loader.fetch(Source(BASE), "tsv/x.tsv")
@@ -49,10 +58,12 @@ def test_fresh_cache_is_not_requested_again(tmp_path: Path) -> None:
 
 
 def test_truncated_download_never_replaces_the_good_copy(tmp_path: Path) -> None:
-    responses = iter([
-        httpx.Response(200, content=b"good data", headers={"ETag": '"a"'}),
-        httpx.Response(200, content=b"bro", headers={"Content-Length": "9"}),
-    ])
+    responses = iter(
+        [
+            httpx.Response(200, content=b"good data", headers={"ETag": '"a"'}),
+            httpx.Response(200, content=b"bro", headers={"Content-Length": "9"}),
+        ]
+    )
 
     def handler(request: httpx.Request) -> httpx.Response:
         response = next(responses, None)
@@ -73,7 +84,9 @@ def test_retries_transient_errors_then_succeeds(tmp_path: Path) -> None:
 
     def handler(request: httpx.Request) -> httpx.Response:
         status = next(statuses)
-        return httpx.Response(status, content=b"ok" if status == 200 else b"", headers={"Retry-After": "1"})
+        return httpx.Response(
+            status, content=b"ok" if status == 200 else b"", headers={"Retry-After": "1"}
+        )
 
     loader = make_loader(tmp_path, httpx.MockTransport(handler), retries=3)
     assert loader.fetch(Source(BASE), "r.tsv").read_bytes() == b"ok"

@@ -15,7 +15,12 @@ import duckdb
 
 from cosmodrome.catalog.build import BuildReport, build_catalog
 from cosmodrome.catalog.db import QueryResult, catalog, meta, open_catalog, run_user_sql
-from cosmodrome.catalog.names import resolve_agencies, resolve_owners, resolve_sites, resolve_vehicles
+from cosmodrome.catalog.names import (
+    resolve_agencies,
+    resolve_owners,
+    resolve_sites,
+    resolve_vehicles,
+)
 from cosmodrome.catalog.queries import (
     LaunchFilter,
     count_launches,
@@ -47,7 +52,16 @@ __all__ = [
     "update",
 ]
 
-CATALOG_TABLES = ("launches", "payloads", "sites", "organisations", "vehicles", "objects", "quarantine", "meta")
+CATALOG_TABLES = (
+    "launches",
+    "payloads",
+    "sites",
+    "organisations",
+    "vehicles",
+    "objects",
+    "quarantine",
+    "meta",
+)
 
 
 def update(source: str, home: Path | None = None) -> BuildReport:

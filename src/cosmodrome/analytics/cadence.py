@@ -79,7 +79,7 @@ def cadence(
         frame = frame[frame["group"].isin(wanted)]
     if top is not None:
         frame = _lump(frame, top)
-    return _fill(con, frame, period, f, wanted)
+    return _fill(con, frame, period, f, wanted, dict(zip(sites[1], sites[2], strict=True)))
 
 
 def share(
@@ -231,6 +231,7 @@ def _fill(
     period: str,
     f: LaunchFilter,
     wanted: list[str] | None,
+    default_labels: dict[str, str],
 ) -> pd.DataFrame:
     """Every period from start to end for every group, zeros where nothing flew; sorted."""
     first = f.start or (min(frame["period_start"]) if len(frame) else None)
@@ -242,9 +243,7 @@ def _fill(
     labels = frame.groupby("group")["label"].first().to_dict()
     groups = list(wanted) if wanted is not None else []
     groups += [g for g in labels if g not in groups]
-    if wanted is not None:
-        _, keys, names_ = site_mapping(con) if False else ([], [], [])
-        labels = {g: g for g in groups} | labels
+    labels = {g: default_labels.get(g, g) for g in groups} | labels
     grid = pd.MultiIndex.from_product([starts, groups], names=["period_start", "group"])
     counts = frame.groupby(["period_start", "group"])[["launches", "payloads"]].sum()
     full = counts.reindex(grid, fill_value=0).reset_index()
@@ -261,13 +260,6 @@ def _period_floor(day: date, period: str) -> date:
     if period == "quarter":
         return date(day.year, 3 * ((day.month - 1) // 3) + 1, 1)
     return date(day.year, day.month, 1)
-
-
-def _labels_for(con: duckdb.DuckDBPyConnection, wanted: list[str], known: dict[str, str]) -> dict[str, str]:
-    """Display names for requested groups that had no launch in the period."""
-    ucodes, keys, labels = site_groups(con)
-    by_key = dict(zip(keys, labels, strict=True))
-    return {g: known.get(g) or by_key.get(g, g) for g in wanted}
 
 
 def _ordered_groups(frame: pd.DataFrame) -> list[str]:

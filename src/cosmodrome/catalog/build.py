@@ -19,7 +19,7 @@ import pandas as pd
 
 from cosmodrome import config
 from cosmodrome.catalog import ingest
-from cosmodrome.catalog.gcat import Issue, read_table
+from cosmodrome.catalog.gcat import Issue, Table, read_table
 from cosmodrome.errors import SourceError
 from cosmodrome.sources.loader import Loader, Source
 
@@ -85,8 +85,10 @@ def build_catalog(
     source = gcat_source(location)
     loader = loader or Loader(config.cache_dir(folder))
     paths = fetch_gcat(source, loader)
-    tables = {name: read_table(path, Path(REQUIRED_FILES.get(name) or OPTIONAL_FILES[name]).name)
-              for name, path in paths.items()}
+    tables = {
+        name: read_table(path, Path(REQUIRED_FILES.get(name) or OPTIONAL_FILES[name]).name)
+        for name, path in paths.items()
+    }
     result = ingest_tables(tables)
     target = config.catalog_path(folder)
     building = target.with_name(target.name + ".building")
@@ -110,7 +112,7 @@ def build_catalog(
     return BuildReport(target, source.location, counts, result.issues, meta["data_date"])
 
 
-def ingest_tables(tables: dict[str, ingest.Table]) -> ingest.Ingested:
+def ingest_tables(tables: dict[str, Table]) -> ingest.Ingested:
     """Normalise the raw GCAT tables into the catalog's frames."""
     issues = [issue for table in tables.values() for issue in table.issues]
     site_records = ingest.periodic_records(tables["sites"], "Site", "sites.tsv", issues)
@@ -124,8 +126,11 @@ def ingest_tables(tables: dict[str, ingest.Table]) -> ingest.Ingested:
     )
     launches, payloads = ingest.launches_and_payloads(tables["launchlog"], resolvers, issues)
     objects = pd.concat(
-        [ingest.objects_frame(tables[name], f"{name}.tsv", issues)
-         for name in ("satcat", "auxcat", "psatcat") if name in tables],
+        [
+            ingest.objects_frame(tables[name], f"{name}.tsv", issues)
+            for name in ("satcat", "auxcat", "psatcat")
+            if name in tables
+        ],
         ignore_index=True,
     )
     payloads = attach_orbits(payloads, objects)
@@ -142,9 +147,16 @@ def ingest_tables(tables: dict[str, ingest.Table]) -> ingest.Ingested:
 
 def attach_orbits(payloads: pd.DataFrame, objects: pd.DataFrame) -> pd.DataFrame:
     """Each payload's orbit from the best catalog that has one: satcat, auxcat, psatcat."""
-    ranked = objects.dropna(subset=["inc_deg"]).assign(
-        _rank=lambda f: f["source_file"].map({"satcat.tsv": 0, "auxcat.tsv": 1, "psatcat.tsv": 2})
-    ).sort_values("_rank").drop_duplicates("jcat")
+    ranked = (
+        objects.dropna(subset=["inc_deg"])
+        .assign(
+            _rank=lambda f: f["source_file"].map(
+                {"satcat.tsv": 0, "auxcat.tsv": 1, "psatcat.tsv": 2}
+            )
+        )
+        .sort_values("_rank")
+        .drop_duplicates("jcat")
+    )
     orbits = ranked[["jcat", "perigee_km", "apogee_km", "inc_deg", "source_file"]].rename(
         columns={"source_file": "orbit_source"}
     )

@@ -17,9 +17,13 @@ from dataclasses import dataclass
 from datetime import UTC, date, datetime
 from pathlib import Path
 
-MONTHS = {m: i for i, m in enumerate(
-    ("Jan", "Feb", "Mar", "Apr", "May", "Jun", "Jul", "Aug", "Sep", "Oct", "Nov", "Dec"), start=1
-)}
+MONTHS = {
+    m: i
+    for i, m in enumerate(
+        ("Jan", "Feb", "Mar", "Apr", "May", "Jun", "Jul", "Aug", "Sep", "Oct", "Nov", "Dec"),
+        start=1,
+    )
+}
 VAGUE_DATE = re.compile(
     r"^(?P<year>\d{4})"
     r"(?:\s+(?P<month>[A-Z][a-z]{2})"
@@ -84,7 +88,11 @@ def read_table(path: Path, label: str | None = None) -> Table:
                 continue
             fields = text.split("\t")
             if len(fields) != len(columns):
-                issues.append(Issue(label, number, f"expected {len(columns)} fields, found {len(fields)}", text))
+                issues.append(
+                    Issue(
+                        label, number, f"expected {len(columns)} fields, found {len(fields)}", text
+                    )
+                )
                 continue
             rows.append((number, {c: clean(f) for c, f in zip(columns, fields, strict=True)}))
     if not columns:
@@ -121,7 +129,13 @@ def parse_vague_date(text: str) -> VagueDate:
         raise GcatFormatError(f"cannot read date {text!r}: {error}") from None
     precision = next(
         name
-        for name, key in (("second", "ss"), ("minute", "mm"), ("day", "day"), ("month", "month"), ("year", "year"))
+        for name, key in (
+            ("second", "ss"),
+            ("minute", "mm"),
+            ("day", "day"),
+            ("month", "month"),
+            ("year", "year"),
+        )
         if parts[key]
     )
     return VagueDate(start, precision, bool(parts["uncertain"]))

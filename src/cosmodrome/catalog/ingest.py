@@ -26,8 +26,20 @@ from cosmodrome.catalog.periods import Period, PeriodIndex
 from cosmodrome.spaceports import load_spaceports
 
 Row = dict[str, str | None]
-LAUNCH_FIELDS = ("Launch_Date", "LV_Type", "Flight_ID", "Platform", "Launch_Site", "Launch_Pad",
-                 "Ascent_Site", "Ascent_Pad", "Agency", "LVState", "Launch_Code", "LTCite")
+LAUNCH_FIELDS = (
+    "Launch_Date",
+    "LV_Type",
+    "Flight_ID",
+    "Platform",
+    "Launch_Site",
+    "Launch_Pad",
+    "Ascent_Site",
+    "Ascent_Pad",
+    "Agency",
+    "LVState",
+    "Launch_Code",
+    "LTCite",
+)
 
 
 @dataclass
@@ -43,7 +55,9 @@ def first_code(value: str | None) -> str | None:
     return value.split("/")[0].strip() if value else None
 
 
-def periodic_records(table: Table, key: str, label: str, issues: list[Issue]) -> list[dict[str, Any]]:
+def periodic_records(
+    table: Table, key: str, label: str, issues: list[Issue]
+) -> list[dict[str, Any]]:
     """Rows of a sites/orgs table with parsed validity periods."""
     records = []
     for line, row in table.rows:
@@ -106,19 +120,47 @@ def orgs_frame(records: list[dict[str, Any]]) -> pd.DataFrame:
 
 
 def vehicles_frame(table: Table, issues: list[Issue]) -> pd.DataFrame:
-    out: dict[str, list[Any]] = {k: [] for k in (
-        "lv_name", "family", "manufacturer", "variant", "alias", "min_stage", "max_stage",
-        "length_m", "diameter_m", "launch_mass_t", "leo_capacity_kg", "gto_capacity_kg",
-        "takeoff_thrust_kn", "class")}
-    numeric = {"min_stage": "LV_Min_Stage", "max_stage": "LV_Max_Stage", "length_m": "Length",
-               "diameter_m": "Diameter", "launch_mass_t": "Launch_Mass",
-               "leo_capacity_kg": "LEO_Capacity", "gto_capacity_kg": "GTO_Capacity",
-               "takeoff_thrust_kn": "TO_Thrust"}
+    out: dict[str, list[Any]] = {
+        k: []
+        for k in (
+            "lv_name",
+            "family",
+            "manufacturer",
+            "variant",
+            "alias",
+            "min_stage",
+            "max_stage",
+            "length_m",
+            "diameter_m",
+            "launch_mass_t",
+            "leo_capacity_kg",
+            "gto_capacity_kg",
+            "takeoff_thrust_kn",
+            "class",
+        )
+    }
+    numeric = {
+        "min_stage": "LV_Min_Stage",
+        "max_stage": "LV_Max_Stage",
+        "length_m": "Length",
+        "diameter_m": "Diameter",
+        "launch_mass_t": "Launch_Mass",
+        "leo_capacity_kg": "LEO_Capacity",
+        "gto_capacity_kg": "GTO_Capacity",
+        "takeoff_thrust_kn": "TO_Thrust",
+    }
     for line, row in table.rows:
         try:
             numbers = {k: parse_number(row[src]) for k, src in numeric.items()}
         except ValueError as error:
-            issues.append(Issue("lv.tsv", line, f"bad number: {error}", "\t".join(v or "-" for v in row.values())))
+            issues.append(
+                Issue(
+                    "lv.tsv",
+                    line,
+                    f"bad number: {error}",
+                    "\t".join(v or "-" for v in row.values()),
+                )
+            )
             continue
         out["lv_name"].append(row["LV_Name"])
         out["family"].append(row["LV_Family"])
@@ -140,7 +182,9 @@ class Resolvers:
     family_of: dict[str, str | None]
 
 
-def launches_and_payloads(launchlog: Table, resolve: Resolvers, issues: list[Issue]) -> tuple[pd.DataFrame, pd.DataFrame]:
+def launches_and_payloads(
+    launchlog: Table, resolve: Resolvers, issues: list[Issue]
+) -> tuple[pd.DataFrame, pd.DataFrame]:
     """One row per launch (first payload row of each tag) and one row per payload."""
     launches: dict[str, dict[str, Any]] = {}
     payloads: list[dict[str, Any]] = []
@@ -160,7 +204,14 @@ def launches_and_payloads(launchlog: Table, resolve: Resolvers, issues: list[Iss
             first = launches[tag]["_row"]
             differing = [k for k in LAUNCH_FIELDS if row[k] != first[k]]
             if differing:
-                issues.append(Issue("launchlog.tsv", line, f"payload row of {tag} disagrees with the launch on {', '.join(differing)}; launch fields taken from its first row", raw))
+                issues.append(
+                    Issue(
+                        "launchlog.tsv",
+                        line,
+                        f"payload row of {tag} disagrees with the launch on {', '.join(differing)}; launch fields taken from its first row",
+                        raw,
+                    )
+                )
         launch = launches[tag]
         launch["payload_count"] += 1
         payloads.append(payload_record(row, launch["time_utc"].date(), resolve))
@@ -236,29 +287,53 @@ def objects_frame(table: Table, label: str, issues: list[Issue]) -> pd.DataFrame
         try:
             perigee, apogee, inc = (parse_number(row[k]) for k in keys)
         except ValueError as error:
-            issues.append(Issue(label, line, f"bad orbit value: {error}", "\t".join(v or "-" for v in row.values())))
+            issues.append(
+                Issue(
+                    label,
+                    line,
+                    f"bad orbit value: {error}",
+                    "\t".join(v or "-" for v in row.values()),
+                )
+            )
             continue
         satcat = row.get("Satcat")
         jcat = row["JCAT"]
         if satcat is None and jcat and jcat.startswith("S") and jcat[1:].isdigit():
             satcat = jcat[1:]
-        rows.append({
-            "jcat": jcat,
-            "satcat": int(satcat) if satcat and satcat.isdigit() else None,
-            "piece": row["Piece"],
-            "launch_tag": row.get("Launch_Tag"),
-            "name": row["Name"],
-            "type": row.get("Type"),
-            "owner": row.get("Owner"),
-            "state": row.get("State") or row.get("UNState"),
-            "perigee_km": perigee,
-            "apogee_km": apogee,
-            # GCAT writes 0 inclination with 0 perigee/apogee for "no orbit known".
-            "inc_deg": None if inc is not None and inc == 0 and not apogee else inc,
-            "source_file": label,
-        })
-    return pd.DataFrame(rows, columns=["jcat", "satcat", "piece", "launch_tag", "name", "type", "owner",
-                                       "state", "perigee_km", "apogee_km", "inc_deg", "source_file"])
+        rows.append(
+            {
+                "jcat": jcat,
+                "satcat": int(satcat) if satcat and satcat.isdigit() else None,
+                "piece": row["Piece"],
+                "launch_tag": row.get("Launch_Tag"),
+                "name": row["Name"],
+                "type": row.get("Type"),
+                "owner": row.get("Owner"),
+                "state": row.get("State") or row.get("UNState"),
+                "perigee_km": perigee,
+                "apogee_km": apogee,
+                # GCAT writes 0 inclination with 0 perigee/apogee for "no orbit known".
+                "inc_deg": None if inc is not None and inc == 0 and not apogee else inc,
+                "source_file": label,
+            }
+        )
+    return pd.DataFrame(
+        rows,
+        columns=[
+            "jcat",
+            "satcat",
+            "piece",
+            "launch_tag",
+            "name",
+            "type",
+            "owner",
+            "state",
+            "perigee_km",
+            "apogee_km",
+            "inc_deg",
+            "source_file",
+        ],
+    )
 
 
 def canonical_site_names(site_records: list[dict[str, Any]]) -> Callable[[str], str | None]:

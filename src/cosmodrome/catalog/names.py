@@ -91,7 +91,12 @@ def site_index(con: duckdb.DuckDBPyConnection) -> NameIndex:
 def vehicle_index(con: duckdb.DuckDBPyConnection) -> NameIndex:
     """Launched vehicles by exact name, family and alias (``Soyuz-2`` also by prefix)."""
     index = NameIndex("vehicle")
-    launched = {v for (v,) in con.execute("SELECT DISTINCT vehicle FROM launches WHERE vehicle IS NOT NULL").fetchall()}
+    launched = {
+        v
+        for (v,) in con.execute(
+            "SELECT DISTINCT vehicle FROM launches WHERE vehicle IS NOT NULL"
+        ).fetchall()
+    }
     names = {fold(v) for v in launched}
     for vehicle in launched:
         index.add(vehicle, {vehicle})
@@ -105,10 +110,17 @@ def vehicle_index(con: duckdb.DuckDBPyConnection) -> NameIndex:
     return index
 
 
-def organisation_index(con: duckdb.DuckDBPyConnection, kind: str, column: str, table: str) -> NameIndex:
+def organisation_index(
+    con: duckdb.DuckDBPyConnection, kind: str, column: str, table: str
+) -> NameIndex:
     """Organisation codes (all codes sharing a ``ucode``) by code and name."""
     index = NameIndex(kind)
-    used = {c for (c,) in con.execute(f"SELECT DISTINCT {column} FROM {table} WHERE {column} IS NOT NULL").fetchall()}
+    used = {
+        c
+        for (c,) in con.execute(
+            f"SELECT DISTINCT {column} FROM {table} WHERE {column} IS NOT NULL"
+        ).fetchall()
+    }
     members: dict[str, set[str]] = defaultdict(set)
     orgs = con.execute("SELECT code, ucode, short_name, name FROM organisations").fetchall()
     for code, ucode, *_ in orgs:

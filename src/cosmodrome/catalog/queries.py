@@ -18,9 +18,23 @@ from cosmodrome.catalog.outcomes import outcome_filter
 from cosmodrome.errors import InputError
 
 LAUNCH_COLUMNS = (
-    "launch_tag", "time_utc", "time_precision", "vehicle", "vehicle_family", "flight", "site",
-    "site_name", "site_code", "pad", "agency", "agency_name", "provider_state", "launch_code",
-    "orbit_class", "outcome", "payload_count",
+    "launch_tag",
+    "time_utc",
+    "time_precision",
+    "vehicle",
+    "vehicle_family",
+    "flight",
+    "site",
+    "site_name",
+    "site_code",
+    "pad",
+    "agency",
+    "agency_name",
+    "provider_state",
+    "launch_code",
+    "orbit_class",
+    "outcome",
+    "payload_count",
 )
 SORTABLE = {"time_utc", "launch_tag", "vehicle", "site", "agency", "payload_count", "outcome"}
 
@@ -70,13 +84,22 @@ def where_launches(con: duckdb.DuckDBPyConnection, f: LaunchFilter) -> tuple[str
         w.add("l.vehicle IN (SELECT unnest(?))", names.resolve_vehicles(con, f.vehicle))
     if f.agency:
         agencies = names.resolve_agencies(con, f.agency)
-        w.add("split_part(l.agency, '/', 1) IN (SELECT unnest(?)) OR l.agency IN (SELECT unnest(?))", agencies, agencies)
+        w.add(
+            "split_part(l.agency, '/', 1) IN (SELECT unnest(?)) OR l.agency IN (SELECT unnest(?))",
+            agencies,
+            agencies,
+        )
         w.clauses[-1] = f"({w.clauses[-1]})"
     if f.owner:
-        w.add("l.launch_tag IN (SELECT launch_tag FROM payloads WHERE owner IN (SELECT unnest(?)))",
-              names.resolve_owners(con, f.owner))
+        w.add(
+            "l.launch_tag IN (SELECT launch_tag FROM payloads WHERE owner IN (SELECT unnest(?)))",
+            names.resolve_owners(con, f.owner),
+        )
     if f.owner_state:
-        w.add("l.launch_tag IN (SELECT launch_tag FROM payloads WHERE upper(owner_state) = upper(?))", f.owner_state)
+        w.add(
+            "l.launch_tag IN (SELECT launch_tag FROM payloads WHERE upper(owner_state) = upper(?))",
+            f.owner_state,
+        )
     if f.provider_state:
         w.add("upper(l.provider_state) = upper(?)", f.provider_state)
     if f.start:
@@ -110,8 +133,10 @@ def launches(
         raise InputError("--limit must be zero or more")
     condition, params = where_launches(con, f or LaunchFilter())
     columns = ", ".join(f"l.{c}" for c in LAUNCH_COLUMNS)
-    sql = (f"SELECT {columns} FROM launches l WHERE {condition} "
-           f"ORDER BY l.{sort} {'DESC' if descending else 'ASC'}, l.launch_tag")
+    sql = (
+        f"SELECT {columns} FROM launches l WHERE {condition} "
+        f"ORDER BY l.{sort} {'DESC' if descending else 'ASC'}, l.launch_tag"
+    )
     if limit is not None:
         sql += f" LIMIT {int(limit)} OFFSET {int(offset)}"
     return con.execute(sql, params).df()
@@ -188,7 +213,9 @@ def site_detail(con: duckdb.DuckDBPyConnection, name: str) -> dict[str, Any]:
     }
 
 
-def launches_per_year(con: duckdb.DuckDBPyConnection, f: LaunchFilter | None = None) -> pd.DataFrame:
+def launches_per_year(
+    con: duckdb.DuckDBPyConnection, f: LaunchFilter | None = None
+) -> pd.DataFrame:
     """Launches per UTC year for a filter, with successes and failures."""
     condition, params = where_launches(con, f or LaunchFilter())
     return con.execute(

@@ -17,8 +17,11 @@ from cosmodrome.timeutil import parse_day
 
 SourceOption = Annotated[
     str | None,
-    typer.Option("--source", envvar="COSMODROME_SOURCE",
-                 help="Upstream base URL or a local folder with the same layout (e.g. ../shared/data)."),
+    typer.Option(
+        "--source",
+        envvar="COSMODROME_SOURCE",
+        help="Upstream base URL or a local folder with the same layout (e.g. ../shared/data).",
+    ),
 ]
 
 
@@ -44,14 +47,20 @@ def update(
                 f"{error}\nNo local mirror at {fallback_source} either: pass --source URL_OR_FOLDER "
                 "or set COSMODROME_SOURCE."
             ) from None
-        console.print(f"[yellow]upstream unreachable; using the local mirror {fallback_source}[/yellow]")
+        console.print(
+            f"[yellow]upstream unreachable; using the local mirror {fallback_source}[/yellow]"
+        )
         report = api.update(str(fallback_source), home)
-    console.print(f"catalog built at {report.path} from {report.source} (data to {report.data_date})")
+    console.print(
+        f"catalog built at {report.path} from {report.source} (data to {report.data_date})"
+    )
     for table, count in report.counts.items():
         console.print(f"  {table:<14} {count:>8,} rows")
     if report.quarantined:
-        console.print(f"[yellow]{len(report.quarantined)} input row(s) quarantined[/yellow] "
-                      "(see `cosmodrome sql \"SELECT * FROM quarantine\"`):")
+        console.print(
+            f"[yellow]{len(report.quarantined)} input row(s) quarantined[/yellow] "
+            '(see `cosmodrome sql "SELECT * FROM quarantine"`):'
+        )
         for issue in report.quarantined[:20]:
             console.print(f"  {issue.file}:{issue.line}: {issue.reason}", highlight=False)
         if len(report.quarantined) > 20:
@@ -60,16 +69,32 @@ def update(
 
 @app.command()
 def launches(
-    site: Annotated[str | None, typer.Option(help="Site name or code (Baikonur, GIK-5, Kourou).")] = None,
+    site: Annotated[
+        str | None, typer.Option(help="Site name or code (Baikonur, GIK-5, Kourou).")
+    ] = None,
     pad: Annotated[str | None, typer.Option(help="Pad as GCAT writes it (LC31).")] = None,
-    vehicle: Annotated[str | None, typer.Option(help="Vehicle, family or prefix (Soyuz-2).")] = None,
-    agency: Annotated[str | None, typer.Option(help="Launch provider (agency) name or code.")] = None,
-    owner: Annotated[str | None, typer.Option(help="Payload owner (customer) name or code.")] = None,
-    owner_state: Annotated[str | None, typer.Option(help="Payload owner state code (GCAT, e.g. UK).")] = None,
-    provider_state: Annotated[str | None, typer.Option(help="Provider state code (RU, US, CN).")] = None,
-    start: Annotated[str | None, typer.Option("--from", help="First UTC day (2022-01-01 or 2022).")] = None,
+    vehicle: Annotated[
+        str | None, typer.Option(help="Vehicle, family or prefix (Soyuz-2).")
+    ] = None,
+    agency: Annotated[
+        str | None, typer.Option(help="Launch provider (agency) name or code.")
+    ] = None,
+    owner: Annotated[
+        str | None, typer.Option(help="Payload owner (customer) name or code.")
+    ] = None,
+    owner_state: Annotated[
+        str | None, typer.Option(help="Payload owner state code (GCAT, e.g. UK).")
+    ] = None,
+    provider_state: Annotated[
+        str | None, typer.Option(help="Provider state code (RU, US, CN).")
+    ] = None,
+    start: Annotated[
+        str | None, typer.Option("--from", help="First UTC day (2022-01-01 or 2022).")
+    ] = None,
     end: Annotated[str | None, typer.Option("--to", help="Last UTC day, inclusive.")] = None,
-    outcome: Annotated[str | None, typer.Option(help="success, failure, partial, full-success, full-failure.")] = None,
+    outcome: Annotated[
+        str | None, typer.Option(help="success, failure, partial, full-success, full-failure.")
+    ] = None,
     limit: Annotated[int | None, typer.Option(help="At most this many launches.")] = None,
     fmt: FormatOption = "table",
     home: HomeOption = None,
@@ -77,9 +102,16 @@ def launches(
     """List launches, oldest first, filtered by site, vehicle, provider, customer and period."""
     check_format(fmt)
     filters = api.LaunchFilter(
-        site=site, pad=pad, vehicle=vehicle, agency=agency, owner=owner, owner_state=owner_state,
-        provider_state=provider_state, start=parse_day(start) if start else None,
-        end=parse_day(end) if end else None, outcome=outcome,
+        site=site,
+        pad=pad,
+        vehicle=vehicle,
+        agency=agency,
+        owner=owner,
+        owner_state=owner_state,
+        provider_state=provider_state,
+        start=parse_day(start) if start else None,
+        end=parse_day(end) if end else None,
+        outcome=outcome,
     )
     with api.catalog(home) as con:
         frame = api.launches(con, filters, limit=limit)
@@ -88,7 +120,9 @@ def launches(
 
 @app.command()
 def sites(
-    country: Annotated[str | None, typer.Option(help="Host country or operator state code (KZ, US).")] = None,
+    country: Annotated[
+        str | None, typer.Option(help="Host country or operator state code (KZ, US).")
+    ] = None,
     fmt: FormatOption = "table",
     home: HomeOption = None,
 ) -> None:
@@ -101,7 +135,9 @@ def sites(
 @app.command()
 def site(
     name: Annotated[str, typer.Argument(help="Site name or code: Baikonur, Tyuratam, GIK-5 ...")],
-    capability: Annotated[bool, typer.Option("--capability", help="Also show what the site can reach.")] = False,
+    capability: Annotated[
+        bool, typer.Option("--capability", help="Also show what the site can reach.")
+    ] = False,
     fmt: FormatOption = "table",
     home: HomeOption = None,
 ) -> None:
@@ -111,33 +147,43 @@ def site(
         detail = api.site_detail(con, name)
     extra = api.site_capability(name) if capability else None
     if fmt == "json":
-        emit_json({
-            **{k: v for k, v in detail.items() if k not in ("history", "pads", "totals")},
-            "totals": detail["totals"],
-            "history": records(detail["history"]),
-            "pads": records(detail["pads"]),
-            **({"capability": extra} if extra is not None else {}),
-        })
+        emit_json(
+            {
+                **{k: v for k, v in detail.items() if k not in ("history", "pads", "totals")},
+                "totals": detail["totals"],
+                "history": records(detail["history"]),
+                "pads": records(detail["pads"]),
+                **({"capability": extra} if extra is not None else {}),
+            }
+        )
         return
     if fmt == "csv":
         emit(detail["pads"], "csv")
         return
     print_mapping(
-        [("site", detail["name"]), ("canonical codes", ", ".join(detail["sites"])),
-         ("latitude (deg)", detail["lat_deg"]), ("longitude (deg)", detail["lon_deg"]),
-         *detail["totals"].items()],
+        [
+            ("site", detail["name"]),
+            ("canonical codes", ", ".join(detail["sites"])),
+            ("latitude (deg)", detail["lat_deg"]),
+            ("longitude (deg)", detail["lon_deg"]),
+            *detail["totals"].items(),
+        ],
         title=detail["name"],
     )
     emit(detail["history"], "table", title="Names over time")
     emit(detail["pads"], "table", title="Pads")
     if extra is not None:
-        print_mapping({k: v for k, v in extra.items() if not isinstance(v, list | dict)}, title="Capability")
+        print_mapping(
+            {k: v for k, v in extra.items() if not isinstance(v, list | dict)}, title="Capability"
+        )
 
 
 @app.command()
 def sql(
     query: Annotated[str, typer.Argument(help="A SELECT statement on the catalog (read-only).")],
-    time_limit: Annotated[float, typer.Option("--time-limit-s", help="Stop the query after this many seconds.")] = 30.0,
+    time_limit: Annotated[
+        float, typer.Option("--time-limit-s", help="Stop the query after this many seconds.")
+    ] = 30.0,
     max_rows: Annotated[int, typer.Option(help="Return at most this many rows.")] = 100_000,
     fmt: FormatOption = "table",
     home: HomeOption = None,

@@ -41,7 +41,7 @@ def emit_json(value: Any) -> None:
 
 def records(frame: pd.DataFrame) -> list[dict[str, Any]]:
     """Rows as plain dicts with JSON-safe values (NaN and NaT become ``None``)."""
-    return [{k: _clean(v) for k, v in row.items()} for row in frame.to_dict(orient="records")]
+    return [{str(k): _clean(v) for k, v in row.items()} for row in frame.to_dict(orient="records")]
 
 
 def print_table(frame: pd.DataFrame, *, title: str | None = None, max_rows: int = 500) -> None:
@@ -54,10 +54,14 @@ def print_table(frame: pd.DataFrame, *, title: str | None = None, max_rows: int 
     console = Console()
     console.print(table)
     if len(frame) > max_rows:
-        console.print(f"[dim]... {len(frame) - max_rows} more rows (use --format csv for all)[/dim]")
+        console.print(
+            f"[dim]... {len(frame) - max_rows} more rows (use --format csv for all)[/dim]"
+        )
 
 
-def print_mapping(values: Mapping[str, Any] | Sequence[tuple[str, Any]], title: str | None = None) -> None:
+def print_mapping(
+    values: Mapping[str, Any] | Sequence[tuple[str, Any]], title: str | None = None
+) -> None:
     items = values.items() if isinstance(values, Mapping) else values
     table = Table(title=title, show_header=False, box=None)
     table.add_column(style="bold")

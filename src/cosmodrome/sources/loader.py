@@ -106,7 +106,12 @@ class Loader:
         self.sleep = sleep
 
     def fetch(
-        self, source: Source, relpath: str, *, max_age_s: float | None = None, cache_name: str | None = None
+        self,
+        source: Source,
+        relpath: str,
+        *,
+        max_age_s: float | None = None,
+        cache_name: str | None = None,
     ) -> Path:
         """Return a local path holding ``relpath`` of ``source``.
 
@@ -146,7 +151,7 @@ class Loader:
                 headers["If-None-Match"] = cached.etag
             if cached.last_modified:
                 headers["If-Modified-Since"] = cached.last_modified
-        last_error: Exception | None = None
+        last_error: BaseException | None = None
         for attempt in range(self.retries + 1):
             if attempt:
                 self.sleep(self.backoff_s * 2 ** (attempt - 1))
@@ -190,7 +195,11 @@ class Loader:
         progress = _progress_bar() if self.progress else None
         try:
             with partial.open("wb") as out, progress or contextlib.nullcontext():
-                task = progress.add_task(url.rsplit("/", 1)[-1], total=expected or None) if progress else None
+                task = (
+                    progress.add_task(url.rsplit("/", 1)[-1], total=expected or None)
+                    if progress
+                    else None
+                )
                 for chunk in response.iter_bytes():
                     out.write(chunk)
                     received += len(chunk)

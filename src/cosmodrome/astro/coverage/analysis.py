@@ -78,6 +78,7 @@ class CoverageResult:
     evaluated_sat_cell_epochs: int = 0
     elapsed_s: float = 0.0
     source: str = "elements"
+    counts: CountArray | None = None  # (cells, epochs), with keep_counts=True only
 
 
 @dataclass
@@ -198,7 +199,7 @@ def compute_coverage(
         source=constellation.source,
     )
     if collector is not None:
-        result.counts = collector.matrix()  # type: ignore[attr-defined]
+        result.counts = collector.matrix()
     result.elapsed_s = time.perf_counter() - started
     return result
 
@@ -209,7 +210,7 @@ def point_series(result: CoverageResult) -> pd.DataFrame:
     Columns: ``time_utc``, ``visible`` (satellites at or above the mask), ``service``
     (at least ``min_sats`` in view).
     """
-    counts = getattr(result, "counts", None)
+    counts = result.counts
     if counts is None:
         raise InputError("the result holds no counts; compute it with keep_counts=True")
     visible = counts[0].astype(np.int64)

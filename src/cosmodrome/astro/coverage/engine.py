@@ -39,7 +39,6 @@ a failure at an epoch in between makes that epoch's position invisible and is co
 from __future__ import annotations
 
 import math
-import warnings
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 from datetime import datetime, timedelta
@@ -444,19 +443,6 @@ def stale_elements(
     epochs = np.array([e.epoch_jd for e in elements])
     age = np.maximum(start - epochs, 0.0) + np.maximum(epochs - end, 0.0)
     return int((age > max_age_days).sum()), float(age.max())
-
-
-def warn_if_stale(elements: Sequence[ElementParams], window: Window, max_age_days: float) -> str | None:
-    """Warn (:class:`StaleElementsWarning`) about element sets far from the window."""
-    n_stale, worst = stale_elements(elements, window, max_age_days)
-    if not n_stale:
-        return None
-    message = (
-        f"{n_stale} of {len(elements)} element sets are more than {max_age_days:g} days from "
-        f"the requested window (oldest {worst:.1f} days); SGP4 errors grow with age"
-    )
-    warnings.warn(message, StaleElementsWarning, stacklevel=3)
-    return message
 
 
 def screen_failures(elements: Sequence[ElementParams], window: Window) -> dict[int, int]:

@@ -1,0 +1,215 @@
+"""Events that may have moved the market, and the launch rate before and after each.
+
+A comparison counts the launches in a window of ``window_years`` before the event and one
+after it (the after-window ends at the catalog's data date if that comes first) and turns
+each count into a mean yearly cadence with an exact Poisson confidence interval. The ratio
+of the two rates gets an exact interval too, from the binomial split of the launches
+between the windows given their total (the conditional method).
+
+The Poisson model takes the launch rate as constant within each window; year-to-year
+swings beyond that (overdispersion) make the real uncertainty larger than these intervals.
+
+>>> poisson_interval(9, 5.0)        # 9 launches in 5 years: 1.8 per year, 95 % CI
+(1.8, 0.823..., 3.416...)
+"""
+
+from __future__ import annotations
+
+import math
+from collections.abc import Callable, Iterable
+from dataclasses import dataclass
+from datetime import date, timedelta
+
+import pandas as pd
+
+from cosmodrome.errors import InputError
+from cosmodrome.timeutil import parse_day
+
+DAYS_PER_YEAR = 365.25
+
+
+@dataclass(frozen=True)
+class Event:
+    """A dated event to mark on charts and compare the launch rate around."""
+
+    day: date
+    label: str
+
+
+DEFAULT_EVENTS: tuple[Event, ...] = (
+    Event(date(1991, 12, 26), "USSR dissolved"),
+    Event(date(2014, 3, 17), "Crimea sanctions (2014-03)"),
+    Event(date(2020, 5, 30), "Crew Dragon Demo-2: US crew launches resume"),
+    Event(date(2022, 2, 24), "Russian invasion of Ukraine"),
+)
+
+
+def parse_event(text: str) -> Event:
+    """Read ``2019-01-01=Label`` (or a bare date) into an :class:`Event`.
+
+    >>> parse_event("2014-03=Crimea sanctions")
+    Event(day=datetime.date(2014, 3, 1), label='Crimea sanctions')
+    """
+    day_text, _, label = text.partition("=")
+    day_text = day_text.strip()
+    if len(day_text) == 7 and day_text[4] == "-":  # a month: 2014-03
+        day_text += "-01"
+    try:
+        day = parse_day(day_text)
+    except InputError:
+        raise InputError(
+            f"cannot read event {text!r}; write DATE=LABEL, e.g. '2022-02-24=Invasion of Ukraine'"
+        ) from None
+    return Event(day, label.strip() or day.isoformat())
+
+
+def events_from(texts: Iterable[str] | None, *, defaults: bool = True) -> list[Event]:
+    """The default events (unless ``defaults`` is false) plus the user's, in date order."""
+    chosen = list(DEFAULT_EVENTS) if defaults else []
+    chosen += [parse_event(t) for t in texts or ()]
+    return sorted(chosen, key=lambda e: e.day)
+
+
+def poisson_interval(count: int, exposure_years: float, confidence: float = 0.95) -> tuple[float, float, float]:
+    """Rate per year and its exact (Garwood) confidence interval for ``count`` events.
+
+    The bounds are the rates whose Poisson distribution puts ``(1 - confidence) / 2`` of its
+    probability at or beyond the observed count on each side.
+    """
+    if count < 0 or exposure_years <= 0:
+        raise InputError("need a count of zero or more and a positive exposure in years")
+    tail = (1.0 - confidence) / 2.0
+    lower = 0.0 if count == 0 else _solve(lambda mu: 1.0 - _poisson_cdf(count - 1, mu), tail, count)
+    upper = _solve(lambda mu: -_poisson_cdf(count, mu), -tail, count)
+    return count / exposure_years, lower / exposure_years, upper / exposure_years
+
+
+def rate_ratio_interval(
+    count_after: int, years_after: float, count_before: int, years_before: float, confidence: float = 0.95,
+) -> tuple[float, float, float]:
+    """Ratio of the after-rate to the before-rate with an exact conditional interval.
+
+    Given ``n = count_after + count_before``, ``count_after`` is binomial with
+    ``p = r T_a / (r T_a + T_b)`` where ``r`` is the rate ratio; a Clopper-Pearson interval
+    for ``p`` maps to one for ``r``. NaN where the ratio is undefined (no launch before).
+    """
+    n = count_after + count_before
+    if n == 0 or count_before == 0:
+        return math.nan, math.nan, math.nan
+    tail = (1.0 - confidence) / 2.0
+    k = count_after
+    p_low = 0.0 if k == 0 else _solve_unit(lambda p: 1.0 - _binom_cdf(k - 1, n, p), tail)
+    p_high = 1.0 if k == n else _solve_unit(lambda p: -_binom_cdf(k, n, p), -tail)
+    scale = years_before / years_after
+
+    def ratio(p: float) -> float:
+        return math.inf if p >= 1.0 else p / (1.0 - p) * scale
+
+    return (k / years_after) / (count_before / years_before), ratio(p_low), ratio(p_high)
+
+
+def compare_around(
+    launch_days: Iterable[date],
+    events: Iterable[Event],
+    *,
+    data_end: date,
+    window_years: int = 5,
+    confidence: float = 0.95,
+) -> pd.DataFrame:
+    """Mean yearly cadence in the ``window_years`` before and after each event.
+
+    ``launch_days`` holds the UTC day of every launch counted; events before the first
+    launch or after ``data_end`` are skipped. Returns one row per event: ``event_date``, ``event``,
+    the windows, ``launches_before``/``_after``, ``rate_before_per_yr``/``_after_per_yr``
+    with ``_low``/``_high`` bounds, ``rate_ratio`` with bounds, and ``confidence``.
+    """
+    days = sorted(launch_days)
+    first_day = days[0] if days else data_end
+    rows = []
+    for event in events:
+        if event.day <= first_day or event.day > data_end:
+            continue
+        before_start = max(_years_before(event.day, window_years), first_day)
+        after_end = min(_years_before(event.day, -window_years), data_end + timedelta(days=1))
+        years_before = (event.day - before_start).days / DAYS_PER_YEAR
+        years_after = (after_end - event.day).days / DAYS_PER_YEAR
+        if years_before <= 0 or years_after <= 0:
+            continue
+        n_before = sum(1 for d in days if before_start <= d < event.day)
+        n_after = sum(1 for d in days if event.day <= d < after_end)
+        rb = poisson_interval(n_before, years_before, confidence)
+        ra = poisson_interval(n_after, years_after, confidence)
+        rr = rate_ratio_interval(n_after, years_after, n_before, years_before, confidence)
+        rows.append({
+            "event_date": event.day, "event": event.label,
+            "before_from": before_start, "after_to": after_end - timedelta(days=1),
+            "years_before": round(years_before, 3), "years_after": round(years_after, 3),
+            "launches_before": n_before, "launches_after": n_after,
+            "rate_before_per_yr": rb[0], "rate_before_low": rb[1], "rate_before_high": rb[2],
+            "rate_after_per_yr": ra[0], "rate_after_low": ra[1], "rate_after_high": ra[2],
+            "rate_ratio": rr[0], "rate_ratio_low": rr[1], "rate_ratio_high": rr[2],
+            "confidence": confidence,
+        })
+    columns = ["event_date", "event", "before_from", "after_to", "years_before", "years_after",
+               "launches_before", "launches_after", "rate_before_per_yr", "rate_before_low",
+               "rate_before_high", "rate_after_per_yr", "rate_after_low", "rate_after_high",
+               "rate_ratio", "rate_ratio_low", "rate_ratio_high", "confidence"]
+    return pd.DataFrame(rows, columns=columns)
+
+
+def _years_before(day: date, years: int) -> date:
+    try:
+        return day.replace(year=day.year - years)
+    except ValueError:  # 29 February
+        return day.replace(year=day.year - years, day=28)
+
+
+def _poisson_cdf(k: int, mu: float) -> float:
+    """P(X <= k) for X ~ Poisson(mu), summed in log space (stable for k in the thousands)."""
+    if k < 0:
+        return 0.0
+    if mu <= 0:
+        return 1.0
+    log_terms = [i * math.log(mu) - mu - math.lgamma(i + 1) for i in range(k + 1)]
+    top = max(log_terms)
+    return min(1.0, math.exp(top) * math.fsum(math.exp(t - top) for t in log_terms))
+
+
+def _binom_cdf(k: int, n: int, p: float) -> float:
+    """P(X <= k) for X ~ Binomial(n, p)."""
+    if k < 0:
+        return 0.0
+    if k >= n or p <= 0:
+        return 1.0
+    if p >= 1:
+        return 0.0
+    log_terms = [math.lgamma(n + 1) - math.lgamma(i + 1) - math.lgamma(n - i + 1)
+                 + i * math.log(p) + (n - i) * math.log1p(-p) for i in range(k + 1)]
+    top = max(log_terms)
+    return min(1.0, math.exp(top) * math.fsum(math.exp(t - top) for t in log_terms))
+
+
+def _solve(f: Callable[[float], float], target: float, count: int) -> float:
+    """The ``mu >= 0`` where the increasing function ``f`` reaches ``target`` (bisection)."""
+    low, high = 0.0, max(10.0, 2.0 * count + 10.0 * math.sqrt(count + 1.0))
+    while f(high) < target:
+        high *= 2.0
+    for _ in range(100):
+        mid = (low + high) / 2.0
+        if f(mid) < target:
+            low = mid
+        else:
+            high = mid
+    return (low + high) / 2.0
+
+
+def _solve_unit(f: Callable[[float], float], target: float) -> float:
+    """The ``p`` in [0, 1] where the increasing function ``f`` reaches ``target`` (bisection)."""
+    low, high = 0.0, 1.0
+    for _ in range(100):
+        mid = (low + high) / 2.0
+        if f(mid) < target:
+            low = mid
+        else:
+            high = mid
+    return (low + high) / 2.0

@@ -1,0 +1,134 @@
+"""Places on the ground for ``--at``: a spaceport, a city of the built-in gazetteer, or coordinates.
+
+    >>> resolve_location("Almaty")
+    Place(name='Almaty', lat_deg=43.24, lon_deg=76.95, height_m=800.0, kind='city', country='KZ')
+    >>> resolve_location("43.24,76.95,800").name
+    '43.24,76.95,800'
+    >>> resolve_location("Baikonur").kind
+    'spaceport'
+
+The gazetteer (``astro/data/gazetteer.csv``) holds the capitals and oblast centres of
+Kazakhstan and about 230 of the world's largest cities; its header names its sources. A
+city that exists in two countries can be picked with its country code: ``Hyderabad, PK``.
+"""
+
+from __future__ import annotations
+
+import csv
+import io
+import re
+import unicodedata
+from dataclasses import dataclass
+from functools import cache
+from importlib import resources
+
+from cosmodrome.errors import InputError, UnknownNameError, closest_names
+
+__all__ = ["City", "Place", "find_city", "load_gazetteer", "parse_coordinates", "resolve_location"]
+
+_NUMBER = r"[+-]?(?:\d+(?:\.\d*)?|\.\d+)"
+_COORDINATES = re.compile(rf"^\s*({_NUMBER})\s*,\s*({_NUMBER})\s*(?:,\s*({_NUMBER})\s*)?$")
+
+
+@dataclass(frozen=True)
+class City:
+    name: str
+    country: str
+    lat_deg: float
+    lon_deg: float
+    elevation_m: float
+
+
+@dataclass(frozen=True)
+class Place:
+    """A resolved location: geodetic WGS84 degrees and height above the ellipsoid in metres."""
+
+    name: str
+    lat_deg: float
+    lon_deg: float
+    height_m: float
+    kind: str  # "spaceport", "pad", "city" or "coordinates"
+    country: str = ""
+
+
+@cache
+def load_gazetteer() -> tuple[City, ...]:
+    """Every place of the built-in gazetteer, in file order (Kazakhstan first)."""
+    text = resources.files("cosmodrome.astro").joinpath("data/gazetteer.csv").read_text("utf-8")
+    lines = [line for line in text.splitlines() if line and not line.startswith("#")]
+    return tuple(
+        City(
+            row["name"],
+            row["country"],
+            float(row["lat_deg"]),
+            float(row["lon_deg"]),
+            float(row["elevation_m"]),
+        )
+        for row in csv.DictReader(io.StringIO("\n".join(lines)))
+    )
+
+
+def _fold(text: str) -> str:
+    """Case- and accent-insensitive form: ``Bogotá`` and ``bogota`` match."""
+    decomposed = unicodedata.normalize("NFKD", text.casefold())
+    return "".join(c for c in decomposed if not unicodedata.combining(c)).strip()
+
+
+def find_city(name: str) -> City:
+    """The gazetteer city called ``name`` (any case or accents; ``Name, CC`` picks a country)."""
+    wanted = name.strip()
+    country = ""
+    if "," in wanted:
+        wanted, country = (part.strip() for part in wanted.rsplit(",", 1))
+    folded = _fold(wanted)
+    for city in load_gazetteer():
+        if _fold(city.name) == folded and (not country or city.country.casefold() == country.casefold()):
+            return city
+    raise UnknownNameError("city", name, closest_names(name, [c.name for c in load_gazetteer()]))
+
+
+def parse_coordinates(text: str) -> Place | None:
+    """``lat,lon[,height_m]`` as a :class:`Place`, or ``None`` when ``text`` is not numbers."""
+    match = _COORDINATES.match(text)
+    if match is None:
+        return None
+    lat, lon = float(match.group(1)), float(match.group(2))
+    height = float(match.group(3)) if match.group(3) else 0.0
+    if not -90.0 <= lat <= 90.0:
+        raise InputError(f"latitude {lat} in {text!r} is outside -90..90 degrees (write lat,lon)")
+    if not -180.0 <= lon <= 360.0:
+        raise InputError(f"longitude {lon} in {text!r} is outside -180..180 degrees")
+    if not -500.0 <= height <= 10000.0:
+        raise InputError(f"height {height} m in {text!r} is not on the ground (-500..10000 m)")
+    return Place(text.strip(), lat, ((lon + 180.0) % 360.0) - 180.0, height, "coordinates")
+
+
+def resolve_location(text: str) -> Place:
+    """A spaceport name, a gazetteer city, or ``lat,lon[,height_m]``.
+
+    An unknown name raises :class:`~cosmodrome.errors.UnknownNameError` listing the closest
+    spaceport and city names.
+    """
+    from cosmodrome.spaceports import find_spaceport, load_spaceports
+
+    if not text.strip():
+        raise InputError("give a place: a spaceport, a city or lat,lon[,height_m]")
+    coordinates = parse_coordinates(text)
+    if coordinates is not None:
+        return coordinates
+    try:
+        port = find_spaceport(text)
+    except UnknownNameError:
+        pass
+    else:
+        return Place(port.name, port.lat_deg, port.lon_deg, port.height_m, "spaceport", port.country)
+    try:
+        city = find_city(text)
+    except UnknownNameError:
+        names = [c.name for c in load_gazetteer()]
+        for port in load_spaceports():
+            names.extend((port.name, *port.aliases))
+        raise UnknownNameError(
+            "place (spaceport, city, or lat,lon[,height_m])", text, closest_names(text, names)
+        ) from None
+    return Place(city.name, city.lat_deg, city.lon_deg, city.elevation_m, "city", city.country)

@@ -1,0 +1,122 @@
+"""The web application: the REST API under ``/api`` and the dashboard at ``/``.
+
+>>> from cosmodrome.web.app import create_app                       # doctest: +SKIP
+>>> app = create_app(Path("/tmp/web-home"))                         # doctest: +SKIP
+
+Serve it with ``cosmodrome serve`` (uvicorn). The API reads the catalog through
+:mod:`cosmodrome.api` on read-only connections (see :mod:`cosmodrome.web.catalogdb`); the
+dashboard is plain HTML and ES modules under ``static/`` using the npm libraries that
+``make install`` put in ``node_modules`` (served under ``/vendor/``, never from a CDN).
+"""
+
+from __future__ import annotations
+
+import importlib
+import logging
+from collections.abc import AsyncIterator
+from contextlib import asynccontextmanager
+from pathlib import Path
+
+from fastapi import APIRouter, FastAPI, Request, Response
+from fastapi.responses import FileResponse, HTMLResponse, JSONResponse
+from fastapi.staticfiles import StaticFiles
+
+from cosmodrome import __version__
+from cosmodrome.web.assets import STATIC_DIR, vendor_folders
+from cosmodrome.web.catalogdb import CatalogPool
+from cosmodrome.web.docs_page import render_docs
+from cosmodrome.web.errors import NotModified, install_error_handlers
+from cosmodrome.web.routes import catalog_lists, launches, meta, sites
+
+log = logging.getLogger("cosmodrome.web")
+
+#: Feature name -> route module; each is mounted only when its analysis package imports, so
+#: the API grows as the analyses land (see ``/api/meta`` ``features``).
+OPTIONAL_ROUTES = {
+    "analytics": "cosmodrome.web.routes.analytics",
+    "reach": "cosmodrome.web.routes.reach",
+    "windows": "cosmodrome.web.routes.windows",
+    "passes": "cosmodrome.web.routes.passes",
+    "coverage": "cosmodrome.web.routes.coverage",
+}
+
+DESCRIPTION = (
+    "The world's spaceports and launch market, measured from GCAT (J. McDowell, "
+    "planet4589.org, CC BY 4.0) and CelesTrak. Names are accepted the way people write them; "
+    "an unknown name answers 404 with the closest names."
+)
+
+
+def _optional_routers() -> dict[str, APIRouter]:
+    found: dict[str, APIRouter] = {}
+    for feature, module_name in OPTIONAL_ROUTES.items():
+        try:
+            module = importlib.import_module(module_name)
+        except ImportError as error:
+            log.info("feature %s not available: %s", feature, error)
+            continue
+        found[feature] = module.router
+    return found
+
+
+def create_app(home: Path | None = None) -> FastAPI:
+    """The FastAPI application serving the catalog in ``home`` (default ``$COSMODROME_HOME``).
+
+    The catalog need not exist yet: catalog endpoints answer 503 with the command that builds
+    it, and pick it up as soon as ``cosmodrome update`` has swapped it in.
+    """
+    pool = CatalogPool(home)
+
+    @asynccontextmanager
+    async def lifespan(app: FastAPI) -> AsyncIterator[None]:
+        yield
+        app.state.jobs.shutdown()
+        pool.close()
+
+    app = FastAPI(
+        title="Cosmodrome",
+        version=__version__,
+        description=DESCRIPTION,
+        openapi_url="/api/openapi.json",
+        docs_url=None,
+        redoc_url=None,
+        lifespan=lifespan,
+    )
+    app.state.home = home
+    app.state.pool = pool
+    install_error_handlers(app)
+
+    @app.exception_handler(NotModified)
+    async def not_modified(_request: Request, signal: NotModified) -> Response:
+        return Response(status_code=304, headers={"ETag": signal.etag, "Cache-Control": signal.cache_control})
+
+    api_router = APIRouter(prefix="/api")
+    for module in (launches, sites, catalog_lists, meta):
+        api_router.include_router(module.router)
+    features = _optional_routers()
+    for router in features.values():
+        api_router.include_router(router)
+    app.state.features = set(features)
+    from cosmodrome.web.jobs import JobManager
+
+    app.state.jobs = JobManager()
+
+    @api_router.get("/docs", include_in_schema=False, response_class=HTMLResponse)
+    def api_docs() -> HTMLResponse:
+        return HTMLResponse(render_docs(app.openapi()))
+
+    @api_router.get("/health", include_in_schema=False)
+    def health() -> JSONResponse:
+        return JSONResponse({"status": "ok"}, headers={"Cache-Control": "no-store"})
+
+    app.include_router(api_router)
+
+    for name, folder in vendor_folders().items():
+        app.mount(f"/vendor/{name}", StaticFiles(directory=folder), name=f"vendor-{name}")
+    app.mount("/static", StaticFiles(directory=STATIC_DIR), name="static")
+
+    @app.get("/", include_in_schema=False)
+    def dashboard() -> FileResponse:
+        return FileResponse(STATIC_DIR / "index.html", headers={"Cache-Control": "no-cache"})
+
+    return app
