@@ -9,7 +9,7 @@ PORT   ?= 8000
 # Offline fallback: the frozen mirror beside the project, used only when upstream is unreachable.
 MIRROR ?= ../shared/data
 
-.PHONY: install run test lint bench
+.PHONY: install run test lint bench browser
 
 $(BIN)/.installed: pyproject.toml constraints.txt
 	$(PYTHON) -m venv $(VENV)
@@ -23,6 +23,13 @@ node_modules/.installed: package.json package-lock.json
 
 install: $(BIN)/.installed node_modules/.installed
 
+# Browser tests drive Debian's Chromium (never a browser downloaded by a test tool).
+/usr/bin/chromium:
+	@if [ "$$(id -u)" = 0 ]; then apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq chromium >/dev/null; \
+	else echo "browser tests need Debian's chromium: sudo apt-get install chromium"; fi
+
+browser: /usr/bin/chromium
+
 run: install
 	$(BIN)/cosmodrome update --fallback-source $(MIRROR)
 	$(BIN)/cosmodrome serve --host $(HOST) --port $(PORT)
@@ -32,7 +39,7 @@ lint: install
 	$(BIN)/ruff format --check src tests benchmarks
 	$(BIN)/mypy
 
-test: install
+test: install browser
 	$(BIN)/ruff check src tests benchmarks
 	$(BIN)/mypy
 	$(BIN)/python -m pytest -n 2 ; rc=$$?; if [ $$rc -eq 5 ]; then echo "no tests collected"; exit 0; fi; exit $$rc

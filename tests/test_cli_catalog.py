@@ -5,13 +5,15 @@ from __future__ import annotations
 import csv
 import io
 import json
-import subprocess
 import sys
+from collections.abc import Callable
+from dataclasses import dataclass
 from pathlib import Path
 
 import pytest
 
 from cosmodrome.catalog.build import build_catalog
+from cosmodrome.cli.main import main
 from tests.gcat_factory import launch_row, write_mini_gcat
 
 
@@ -32,17 +34,38 @@ def home(tmp_path_factory: pytest.TempPathFactory) -> Path:
     return root / "home"
 
 
-def cosmodrome(home: Path, *args: str) -> subprocess.CompletedProcess[str]:
-    return subprocess.run(
-        [sys.executable, "-m", "cosmodrome.cli.main", *args],
-        capture_output=True,
-        text=True,
-        env={"COSMODROME_HOME": str(home), "PATH": "/usr/bin:/bin", "COLUMNS": "200"},
-        check=False,
-    )
+@dataclass
+class Result:
+    returncode: int
+    stdout: str
+    stderr: str
 
 
-def test_launches_json_has_the_documented_fields(home: Path) -> None:
+@pytest.fixture()
+def cosmodrome(
+    monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
+) -> Callable[..., Result]:
+    """Run the console entry point in-process, as a user would from a shell."""
+
+    def run(home: Path, *args: str) -> Result:
+        monkeypatch.setenv("COSMODROME_HOME", str(home))
+        monkeypatch.setenv("COLUMNS", "200")
+        monkeypatch.setattr(sys, "argv", ["cosmodrome", *args])
+        capsys.readouterr()
+        try:
+            main()
+            code = 0
+        except SystemExit as exit_:
+            code = int(exit_.code or 0)
+        out, err = capsys.readouterr()
+        return Result(code, out, err)
+
+    return run
+
+
+def test_launches_json_has_the_documented_fields(
+    home: Path, cosmodrome: Callable[..., Result]
+) -> None:
     result = cosmodrome(
         home,
         "launches",
@@ -69,7 +92,7 @@ def test_launches_json_has_the_documented_fields(home: Path) -> None:
     assert {"vehicle", "pad", "agency"} <= set(first)
 
 
-def test_launches_csv_filters_failures(home: Path) -> None:
+def test_launches_csv_filters_failures(home: Path, cosmodrome: Callable[..., Result]) -> None:
     result = cosmodrome(
         home, "launches", "--vehicle", "Soyuz-2", "--outcome", "failure", "--format", "csv"
     )
@@ -77,27 +100,27 @@ def test_launches_csv_filters_failures(home: Path) -> None:
     assert [r["launch_tag"] for r in rows] == ["2023-002"]
 
 
-def test_unknown_site_lists_closest_names(home: Path) -> None:
+def test_unknown_site_lists_closest_names(home: Path, cosmodrome: Callable[..., Result]) -> None:
     result = cosmodrome(home, "launches", "--site", "Kouru")
     assert result.returncode == 1
     assert "Unknown site 'Kouru'" in result.stderr and "Kourou" in result.stderr
 
 
-def test_sql_refuses_writes(home: Path) -> None:
+def test_sql_refuses_writes(home: Path, cosmodrome: Callable[..., Result]) -> None:
     result = cosmodrome(home, "sql", "DROP TABLE launches")
     assert result.returncode == 1 and "read-only" in result.stderr
     ok = cosmodrome(home, "sql", "SELECT count(*) AS n FROM launches", "--format", "json")
     assert json.loads(ok.stdout) == [{"n": 3}]
 
 
-def test_site_and_sites(home: Path) -> None:
+def test_site_and_sites(home: Path, cosmodrome: Callable[..., Result]) -> None:
     detail = json.loads(cosmodrome(home, "site", "Tyuratam", "--format", "json").stdout)
     assert detail["sites"] == ["GIK-5"] and detail["totals"]["launches"] == 2
     listed = json.loads(cosmodrome(home, "sites", "--country", "KZ", "--format", "json").stdout)
     assert [s["site"] for s in listed] == ["GIK-5"]
 
 
-def test_export_parquet(home: Path, tmp_path: Path) -> None:
+def test_export_parquet(home: Path, tmp_path: Path, cosmodrome: Callable[..., Result]) -> None:
     import pyarrow.parquet as pq
 
     result = cosmodrome(home, "export", "--format", "parquet", "--out", str(tmp_path / "out"))
@@ -105,6 +128,8 @@ def test_export_parquet(home: Path, tmp_path: Path) -> None:
     assert pq.read_table(tmp_path / "out" / "launches.parquet").num_rows == 3
 
 
-def test_missing_catalog_says_how_to_build(tmp_path: Path) -> None:
+def test_missing_catalog_says_how_to_build(
+    tmp_path: Path, cosmodrome: Callable[..., Result]
+) -> None:
     result = cosmodrome(tmp_path, "launches")
     assert result.returncode == 1 and "cosmodrome update" in result.stderr

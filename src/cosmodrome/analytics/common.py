@@ -136,14 +136,17 @@ def customer_join_sql() -> str:
     )
 
 
+CUSTOMER_NAMES = """
+    SELECT ucode, coalesce(short_name, name, ucode) AS name FROM organisations
+    QUALIFY row_number() OVER (PARTITION BY ucode ORDER BY (code = ucode) DESC,
+            coalesce(valid_from, DATE '0001-01-01') DESC) = 1"""
+"""SQL giving each customer ``ucode`` its display ``name``: the record whose code is the
+ucode (``One Web``), else the latest record."""
+
+
 def customer_names(con: duckdb.DuckDBPyConnection) -> dict[str, str]:
-    """Display names of customers by ``ucode``: the record whose code is the ucode, else latest."""
-    rows = con.execute(
-        """SELECT ucode, coalesce(short_name, name, ucode) FROM organisations
-           QUALIFY row_number() OVER (PARTITION BY ucode ORDER BY (code = ucode) DESC,
-                   coalesce(valid_from, DATE '0001-01-01') DESC) = 1"""
-    ).fetchall()
-    return {ucode: name for ucode, name in rows}
+    """Display names of customers by ``ucode`` (:data:`CUSTOMER_NAMES`)."""
+    return {ucode: name for ucode, name in con.execute(CUSTOMER_NAMES).fetchall()}
 
 
 def filter_sql(con: duckdb.DuckDBPyConnection, f: LaunchFilter | None) -> tuple[str, list[Any]]:

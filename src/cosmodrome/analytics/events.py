@@ -18,8 +18,11 @@ from __future__ import annotations
 import math
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass
+from functools import lru_cache
 from datetime import date, timedelta
 
+import numpy as np
+import numpy.typing as npt
 import pandas as pd
 
 from cosmodrome.errors import InputError
@@ -170,9 +173,9 @@ def _poisson_cdf(k: int, mu: float) -> float:
         return 0.0
     if mu <= 0:
         return 1.0
-    log_terms = [i * math.log(mu) - mu - math.lgamma(i + 1) for i in range(k + 1)]
-    top = max(log_terms)
-    return min(1.0, math.exp(top) * math.fsum(math.exp(t - top) for t in log_terms))
+    i = np.arange(k + 1)
+    log_terms = i * math.log(mu) - mu - _log_factorials(k)
+    return min(1.0, float(np.exp(np.logaddexp.reduce(log_terms))))
 
 
 def _binom_cdf(k: int, n: int, p: float) -> float:
@@ -183,10 +186,19 @@ def _binom_cdf(k: int, n: int, p: float) -> float:
         return 1.0
     if p >= 1:
         return 0.0
-    log_terms = [math.lgamma(n + 1) - math.lgamma(i + 1) - math.lgamma(n - i + 1)
-                 + i * math.log(p) + (n - i) * math.log1p(-p) for i in range(k + 1)]
-    top = max(log_terms)
-    return min(1.0, math.exp(top) * math.fsum(math.exp(t - top) for t in log_terms))
+    i = np.arange(k + 1)
+    log_fact = _log_factorials(n)
+    log_terms = (log_fact[n] - log_fact[: k + 1] - log_fact[n - i]
+                 + i * math.log(p) + (n - i) * math.log1p(-p))
+    return min(1.0, float(np.exp(np.logaddexp.reduce(log_terms))))
+
+
+@lru_cache(maxsize=64)
+def _log_factorials(n: int) -> npt.NDArray[np.float64]:
+    """``log(i!)`` for ``i`` in 0..n (cached; read-only)."""
+    table = np.concatenate(([0.0], np.cumsum(np.log(np.arange(1, n + 1, dtype=np.float64)))))
+    table.flags.writeable = False
+    return table
 
 
 def _solve(f: Callable[[float], float], target: float, count: int) -> float:
@@ -194,7 +206,7 @@ def _solve(f: Callable[[float], float], target: float, count: int) -> float:
     low, high = 0.0, max(10.0, 2.0 * count + 10.0 * math.sqrt(count + 1.0))
     while f(high) < target:
         high *= 2.0
-    for _ in range(100):
+    for _ in range(48):
         mid = (low + high) / 2.0
         if f(mid) < target:
             low = mid
@@ -206,7 +218,7 @@ def _solve(f: Callable[[float], float], target: float, count: int) -> float:
 def _solve_unit(f: Callable[[float], float], target: float) -> float:
     """The ``p`` in [0, 1] where the increasing function ``f`` reaches ``target`` (bisection)."""
     low, high = 0.0, 1.0
-    for _ in range(100):
+    for _ in range(48):
         mid = (low + high) / 2.0
         if f(mid) < target:
             low = mid

@@ -157,7 +157,9 @@ def sun_direction_teme(t: Time) -> FloatArray:
     n = np.atleast_1d(t.whole - 2451545.0 + t.tt_fraction)
     mean_longitude = np.radians((280.460 + 0.9856474 * n) % 360.0)
     anomaly = np.radians((357.528 + 0.9856003 * n) % 360.0)
-    ecliptic_longitude = mean_longitude + np.radians(1.915 * np.sin(anomaly) + 0.020 * np.sin(2 * anomaly))
+    ecliptic_longitude = mean_longitude + np.radians(
+        1.915 * np.sin(anomaly) + 0.020 * np.sin(2 * anomaly)
+    )
     obliquity = np.radians(23.439 - 0.0000004 * n)
     return np.stack(
         [
@@ -184,4 +186,6 @@ def up_vector_teme(lat_deg: float, lon_deg: float, t: Time) -> FloatArray:
     """The local vertical (geodetic) of a place, in TEME, ``(N, 3)``."""
     lat = np.radians(lat_deg)
     lam = np.radians(lon_deg) + gmst_rad(t)
-    return np.stack([np.cos(lat) * np.cos(lam), np.cos(lat) * np.sin(lam), np.full_like(lam, np.sin(lat))], -1)
+    return np.stack(
+        [np.cos(lat) * np.cos(lam), np.cos(lat) * np.sin(lam), np.full_like(lam, np.sin(lat))], -1
+    )

@@ -82,7 +82,9 @@ def find_city(name: str) -> City:
         wanted, country = (part.strip() for part in wanted.rsplit(",", 1))
     folded = _fold(wanted)
     for city in load_gazetteer():
-        if _fold(city.name) == folded and (not country or city.country.casefold() == country.casefold()):
+        if _fold(city.name) == folded and (
+            not country or city.country.casefold() == country.casefold()
+        ):
             return city
     raise UnknownNameError("city", name, closest_names(name, [c.name for c in load_gazetteer()]))
 
@@ -121,7 +123,9 @@ def resolve_location(text: str) -> Place:
     except UnknownNameError:
         pass
     else:
-        return Place(port.name, port.lat_deg, port.lon_deg, port.height_m, "spaceport", port.country)
+        return Place(
+            port.name, port.lat_deg, port.lon_deg, port.height_m, "spaceport", port.country
+        )
     try:
         city = find_city(text)
     except UnknownNameError:

@@ -182,7 +182,9 @@ def find_passes(
     if not 0.0 < days <= 31.0:
         raise InputError(f"--days must be between 0 and 31 for passes, got {days}")
     if not -5.0 <= min_elevation_deg < 90.0:
-        raise InputError(f"--min-elevation must be between -5 and 90 degrees, got {min_elevation_deg}")
+        raise InputError(
+            f"--min-elevation must be between -5 and 90 degrees, got {min_elevation_deg}"
+        )
     end = start + timedelta(days=days)
     warnings = epoch_warnings(target, start, end)
     ts = timescale()
@@ -203,7 +205,12 @@ def find_passes(
             elif event == 1:
                 best = current.get("culmination")
                 if best is None or alt.degrees[i] > best[2]:
-                    current["culmination"] = (moments[i], float(az.degrees[i]), float(alt.degrees[i]), float(distance.km[i]))
+                    current["culmination"] = (
+                        moments[i],
+                        float(az.degrees[i]),
+                        float(alt.degrees[i]),
+                        float(distance.km[i]),
+                    )
             else:
                 current["set"] = (moments[i], float(az.degrees[i]))
                 if "culmination" in current:
@@ -217,7 +224,11 @@ def find_passes(
 
 
 def _make_pass(
-    parts: dict[str, Any], zone: str, target: ElementSet, observer: Observer, min_elevation_deg: float
+    parts: dict[str, Any],
+    zone: str,
+    target: ElementSet,
+    observer: Observer,
+    min_elevation_deg: float,
 ) -> Pass:
     culmination = parts["culmination"]
     rise = parts.get("rise")
@@ -240,7 +251,11 @@ def _make_pass(
 
 
 def _visible_during(
-    target: ElementSet, observer: Observer, first: datetime, last: datetime, min_elevation_deg: float
+    target: ElementSet,
+    observer: Observer,
+    first: datetime,
+    last: datetime,
+    min_elevation_deg: float,
 ) -> bool:
     span_s = max((last - first).total_seconds(), 0.0)
     t = utc_offsets(first, np.append(np.arange(0.0, span_s, VISIBILITY_STEP_S), span_s))
@@ -248,13 +263,20 @@ def _visible_during(
     ok = np.asarray(errors) == 0
     sun = sun_direction_teme(t)
     up = up_vector_teme(observer.lat_deg, observer.lon_deg, t)
-    site = ecef_to_teme(geodetic_to_ecef_km(observer.lat_deg, observer.lon_deg, observer.height_m), t)
+    site = ecef_to_teme(
+        geodetic_to_ecef_km(observer.lat_deg, observer.lon_deg, observer.height_m), t
+    )
     line_of_sight = r - site
     elevation = np.degrees(
         np.arcsin(np.sum(line_of_sight * up, -1) / np.linalg.norm(line_of_sight, axis=-1))
     )
     sun_altitude = np.degrees(np.arcsin(np.clip(np.sum(sun * up, -1), -1.0, 1.0)))
-    seen = ok & sunlit(r, sun) & (sun_altitude < DARK_SUN_ALTITUDE_DEG) & (elevation >= min_elevation_deg - 0.01)
+    seen = (
+        ok
+        & sunlit(r, sun)
+        & (sun_altitude < DARK_SUN_ALTITUDE_DEG)
+        & (elevation >= min_elevation_deg - 0.01)
+    )
     return bool(np.any(seen))
 
 

@@ -15,7 +15,7 @@ along the local vertical, the convention of Skyfield's ``wgs84.geographic_positi
 from __future__ import annotations
 
 from collections.abc import Sequence
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from datetime import datetime
 
 import numpy as np
@@ -42,7 +42,6 @@ class SubPoint:
     lon_deg: float
     altitude_km: float
     speed_km_s: float
-    warnings: list[str] = field(default_factory=list, compare=False)
 
 
 def where(target: ElementSet, times_utc: Sequence[datetime]) -> list[SubPoint]:
@@ -50,7 +49,7 @@ def where(target: ElementSet, times_utc: Sequence[datetime]) -> list[SubPoint]:
     if not times_utc:
         raise InputError("give at least one time")
     moments = [require_utc(moment) for moment in times_utc]
-    warnings = epoch_warnings(target, min(moments), max(moments))
+    epoch_warnings(target, min(moments), max(moments))  # refuses element sets far from the times
     t = timescale().from_datetimes(moments)
     r, v, errors = teme_state(target.satrec, t)
     bad = np.nonzero(errors)[0]
@@ -65,7 +64,7 @@ def where(target: ElementSet, times_utc: Sequence[datetime]) -> list[SubPoint]:
     speed = np.linalg.norm(v, axis=-1)
     exact = to_datetimes(t)
     return [
-        SubPoint(exact[i], float(lat[i]), float(lon[i]), float(height[i]), float(speed[i]), warnings)
+        SubPoint(exact[i], float(lat[i]), float(lon[i]), float(height[i]), float(speed[i]))
         for i in range(len(moments))
     ]
 

@@ -194,7 +194,12 @@ def plane_target(
 
 
 def out_of_plane_deg(
-    lat_deg: float, lon_deg: float, height_m: float, satrec: Any, offsets_s: FloatArray, start_utc: datetime
+    lat_deg: float,
+    lon_deg: float,
+    height_m: float,
+    satrec: Any,
+    offsets_s: FloatArray,
+    start_utc: datetime,
 ) -> FloatArray:
     """Angle of the pad out of the target's plane (deg), positive on the side of ``r × v``."""
     t = utc_offsets(start_utc, offsets_s)
@@ -252,7 +257,9 @@ def launch_windows(
     if roots.size == 0:
         raise _no_crossing(lat_deg, values, satrec, site_name, name, start, end)
 
-    yaw_fn: Callable[[FloatArray], FloatArray] = lambda offsets: np.abs(delta(offsets)) - max_yaw_deg  # noqa: E731
+    yaw_fn: Callable[[FloatArray], FloatArray] = lambda offsets: (
+        np.abs(delta(offsets)) - max_yaw_deg
+    )
     excess = np.abs(values) - max_yaw_deg
     enter = np.nonzero((excess[:-1] > 0.0) & (excess[1:] <= 0.0))[0]
     leave = np.nonzero((excess[:-1] <= 0.0) & (excess[1:] > 0.0))[0]
@@ -267,14 +274,22 @@ def launch_windows(
     pad_hat = unit(pad)
     along = unit(np.cross(normal, pad_hat))  # direction of orbital motion at the pad
     east, north = _east_north(lat_deg, lon_deg, gmst_rad(t))
-    inertial_az = np.degrees(np.arctan2(np.sum(along * east, -1), np.sum(along * north, -1))) % 360.0
+    inertial_az = (
+        np.degrees(np.arctan2(np.sum(along * east, -1), np.sum(along * north, -1))) % 360.0
+    )
     speed = np.sqrt(MU_KM3_S2 / np.linalg.norm(r, axis=-1))[:, None]
-    ground_velocity = speed * along - EARTH_ROTATION_RAD_S * np.cross(np.array([0.0, 0.0, 1.0]), pad)
-    ground_az = np.degrees(np.arctan2(np.sum(ground_velocity * east, -1), np.sum(ground_velocity * north, -1)))
+    ground_velocity = speed * along - EARTH_ROTATION_RAD_S * np.cross(
+        np.array([0.0, 0.0, 1.0]), pad
+    )
+    ground_az = np.degrees(
+        np.arctan2(np.sum(ground_velocity * east, -1), np.sum(ground_velocity * north, -1))
+    )
     ground_az %= 360.0
     northbound = np.sum(along * north, -1) > 0.0
     r_hat = unit(r)
-    phase = np.degrees(np.arctan2(np.sum(normal * np.cross(pad_hat, r_hat), -1), np.sum(pad_hat * r_hat, -1)))
+    phase = np.degrees(
+        np.arctan2(np.sum(normal * np.cross(pad_hat, r_hat), -1), np.sum(pad_hat * r_hat, -1))
+    )
     if isinstance(target, PlaneTarget):
         phase = np.full_like(phase, np.nan)
     raan = np.degrees(np.arctan2(normal[:, 0], -normal[:, 1])) % 360.0
@@ -334,7 +349,9 @@ def _east_north(lat_deg: float, lon_deg: float, gmst: FloatArray) -> tuple[Float
     lat = np.radians(lat_deg)
     lam = np.radians(lon_deg) + gmst
     east = np.stack([-np.sin(lam), np.cos(lam), np.zeros_like(lam)], axis=-1)
-    north = np.stack([-np.sin(lat) * np.cos(lam), -np.sin(lat) * np.sin(lam), np.full_like(lam, np.cos(lat))], -1)
+    north = np.stack(
+        [-np.sin(lat) * np.cos(lam), -np.sin(lat) * np.sin(lam), np.full_like(lam, np.cos(lat))], -1
+    )
     return east, north
 
 
@@ -355,7 +372,13 @@ def _raise_on_sgp4_errors(errors: Any, t: Any) -> None:
 
 
 def _no_crossing(
-    lat_deg: float, values: FloatArray, satrec: Any, site: str, target: str, start: datetime, end: datetime
+    lat_deg: float,
+    values: FloatArray,
+    satrec: Any,
+    site: str,
+    target: str,
+    start: datetime,
+    end: datetime,
 ) -> NoInPlaneTimeError:
     inclination = float(np.degrees(satrec.inclo))
     reach = min(inclination, 180.0 - inclination)

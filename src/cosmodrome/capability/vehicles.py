@@ -3,23 +3,22 @@
 Published capacity points (``data/vehicles.toml``, each with its source) are the truth. The
 model interpolates between them so that a vehicle can be asked about any orbit from any of its
 sites. Each point is turned into the delta-v it demands from its launch site with
-:func:`cosmodrome.capability.geometry.ascent_budget` (which includes Earth's rotation, plane
-changes and the fixed loss allowance), and the vehicle is then modelled as one *equivalent
-single stage*::
+:func:`cosmodrome.capability.geometry.ascent_budget` (Earth's rotation, plane changes and the
+fixed loss allowance included). The vehicle is then modelled by the rocket equation of its
+*last stage*, with everything below it lumped together::
 
-    delta_v(m) = ve * ln((m0 + m) / (mb + m))
+    payload(dv) = A exp(-dv / ve) - D
 
-with an effective exhaust speed ``ve``, an effective lift-off mass ``m0`` and burnout mass
-``mb`` (kg). The three numbers are not the rocket's real masses: they are the curve through the
-published points. For a fixed ``ve`` the curve is *linear* in ``m0`` and ``mb``
-(``m0 - R mb = (R - 1) m`` with ``R = exp(delta_v / ve)``), so fitting is a small least-squares
-problem per trial ``ve``:
+``ve`` is the last stage's exhaust speed (its propellant class sets the default: kerolox
+3,400 m/s, hydrolox 4,400, hypergolic 3,150, solid 2,900; Sutton & Biblarz table 5-5), ``D``
+acts as the last stage's dry mass and ``A`` scales the whole stack. For fixed ``ve`` the
+model is linear in ``A`` and ``D``, so fitting is a weighted least-squares solve:
 
-* three or more points: ``ve`` is searched on a grid, ``m0`` and ``mb`` solved by least squares
-  on relative payload error;
-* two points: ``ve`` is the default for the upper stage's propellant class, ``m0`` and ``mb``
-  solved exactly;
-* one point: default ``ve`` and a default burnout fraction ``mb / m0``.
+* three or more points: ``ve`` is also searched, within +-30 % of the class default, to
+  minimise the relative payload error;
+* two points: class ``ve``, ``A`` and ``D`` solved exactly;
+* one point: class ``ve`` and ``D`` set to a quarter of the payload the curve gives at a
+  9,300 m/s (low-orbit) reference.
 
 >>> falcon = find_vehicle("Falcon 9")
 >>> model = fit_vehicle(falcon)
@@ -37,6 +36,7 @@ from functools import cache
 from importlib import resources
 
 import numpy as np
+import pandas as pd
 
 from cosmodrome.capability.geometry import (
     ascent_budget,
@@ -46,19 +46,17 @@ from cosmodrome.capability.geometry import (
 from cosmodrome.errors import InputError, UnknownNameError, closest_names
 from cosmodrome.spaceports import Spaceport, find_spaceport
 
-#: Default effective exhaust speed (m/s) of the equivalent single stage, by the propellant of
-#: the vehicle's last stage. Calibrated on the vehicles with three or more published points
-#: (see docs/CAPABILITY.md); used when a vehicle has fewer points than parameters.
+#: Exhaust speed (m/s) of the last stage, by propellant class (vacuum, typical engines).
 DEFAULT_VE_M_S: dict[str, float] = {
-    "kerolox": 3600.0,
-    "hydrolox": 4300.0,
-    "hypergolic": 3500.0,
-    "solid": 3300.0,
-    "methalox": 3800.0,
+    "kerolox": 3400.0,
+    "hydrolox": 4400.0,
+    "hypergolic": 3150.0,
+    "solid": 2900.0,
+    "methalox": 3650.0,
 }
-#: Default burnout fraction ``mb / m0`` for single-point vehicles.
-DEFAULT_BURNOUT_FRACTION = 0.06
-_VE_GRID_M_S = np.arange(2000.0, 8001.0, 20.0)
+#: For single-point vehicles: ``D`` as a fraction of the payload at :data:`REFERENCE_DV_M_S`.
+DEFAULT_DRY_FRACTION = 0.25
+REFERENCE_DV_M_S = 9300.0
 
 
 @dataclass(frozen=True)
@@ -74,6 +72,7 @@ class CapacityPoint:
     payload_kg: float
     source: str
     note: str
+    lower_bound: bool = False  # a flown mass: capacity is at least this; not used for fitting
 
     def spaceport(self) -> Spaceport:
         return find_spaceport(self.site)
@@ -103,20 +102,20 @@ class Vehicle:
 
 @dataclass(frozen=True)
 class PerformanceModel:
-    """Equivalent single stage ``delta_v(m) = ve ln((m0 + m) / (mb + m))``; masses in kg."""
+    """Last-stage rocket equation ``payload(dv) = A exp(-dv / ve) - D``; masses in kg."""
 
     ve_m_s: float
-    m0_kg: float
-    mb_kg: float
+    a_kg: float
+    d_kg: float
     points_used: int
-
-    def dv_for_payload_m_s(self, payload_kg: float) -> float:
-        return self.ve_m_s * math.log((self.m0_kg + payload_kg) / (self.mb_kg + payload_kg))
 
     def payload_kg(self, dv_m_s: float) -> float:
         """Payload for a demanded delta-v; negative when the vehicle cannot fly it at all."""
-        ratio = math.exp(dv_m_s / self.ve_m_s)
-        return (self.m0_kg - ratio * self.mb_kg) / (ratio - 1.0)
+        return self.a_kg * math.exp(-dv_m_s / self.ve_m_s) - self.d_kg
+
+    def dv_for_payload_m_s(self, payload_kg: float) -> float:
+        """The delta-v the vehicle gives ``payload_kg`` (the inverse of :meth:`payload_kg`)."""
+        return -self.ve_m_s * math.log((payload_kg + self.d_kg) / self.a_kg)
 
 
 @cache
@@ -141,31 +140,27 @@ def find_vehicle(name: str) -> Vehicle:
 def fit_vehicle(vehicle: Vehicle) -> PerformanceModel:
     """The performance model through all of ``vehicle``'s published points."""
     return fit_points(
-        [(p.required_dv_m_s(), p.payload_kg) for p in vehicle.points], vehicle.upper_stage
+        [(p.required_dv_m_s(), p.payload_kg) for p in vehicle.points if not p.lower_bound],
+        vehicle.upper_stage,
     )
 
 
 def fit_points(points: Sequence[tuple[float, float]], upper_stage: str) -> PerformanceModel:
-    """Fit the equivalent single stage to ``(delta_v_m_s, payload_kg)`` pairs (see module doc)."""
+    """Fit the model to ``(delta_v_m_s, payload_kg)`` pairs (see the module docstring)."""
     if not points:
         raise InputError("a performance model needs at least one capacity point")
-    ve_default = DEFAULT_VE_M_S.get(upper_stage, 3600.0)
-    dv = np.array([p[0] for p in points])
-    mass = np.array([p[1] for p in points])
+    ve_default = DEFAULT_VE_M_S.get(upper_stage, 3400.0)
+    dv = np.array([p[0] for p in points], dtype=float)
+    mass = np.array([p[1] for p in points], dtype=float)
     if len(points) == 1:
-        ratio = math.exp(dv[0] / ve_default)
-        m0 = (ratio - 1.0) * mass[0] / (1.0 - ratio * DEFAULT_BURNOUT_FRACTION)
-        return PerformanceModel(ve_default, m0, DEFAULT_BURNOUT_FRACTION * m0, 1)
-    if len(points) == 2:
-        solved = _solve(dv, mass, ve_default)
-        if solved is not None:
-            return PerformanceModel(ve_default, solved[0], solved[1], 2)
+        reference = math.exp(-REFERENCE_DV_M_S / ve_default)
+        a_kg = mass[0] / (math.exp(-dv[0] / ve_default) - DEFAULT_DRY_FRACTION * reference)
+        return PerformanceModel(ve_default, a_kg, DEFAULT_DRY_FRACTION * a_kg * reference, 1)
+    trials = np.arange(0.7 * ve_default, 1.3 * ve_default, 10.0) if len(points) >= 3 else [ve_default]
     best: tuple[float, PerformanceModel] | None = None
-    for ve in _VE_GRID_M_S:
-        solved = _solve(dv, mass, float(ve))
-        if solved is None:
-            continue
-        model = PerformanceModel(float(ve), solved[0], solved[1], len(points))
+    for ve in trials:
+        a_kg, d_kg = _solve(dv, mass, float(ve))
+        model = PerformanceModel(float(ve), a_kg, d_kg, len(points))
         predicted = np.array([model.payload_kg(float(d)) for d in dv])
         if np.any(predicted <= 0):
             continue
@@ -177,15 +172,11 @@ def fit_points(points: Sequence[tuple[float, float]], upper_stage: str) -> Perfo
     return best[1]
 
 
-def _solve(dv: np.ndarray, mass: np.ndarray, ve: float) -> tuple[float, float] | None:
-    ratio = np.exp(dv / ve)
-    weight = 1.0 / mass  # relative error
-    a = np.column_stack([np.ones_like(ratio), -ratio]) * weight[:, None]
-    b = (ratio - 1.0) * mass * weight
-    (m0, mb), *_ = np.linalg.lstsq(a, b, rcond=None)
-    if not (m0 > mb > 0.0):
-        return None
-    return float(m0), float(mb)
+def _solve(dv: np.ndarray, mass: np.ndarray, ve: float) -> tuple[float, float]:
+    decay = np.exp(-dv / ve)
+    a = np.column_stack([decay, -np.ones_like(decay)]) / mass[:, None]  # relative error
+    (a_kg, d_kg), *_ = np.linalg.lstsq(a, np.ones_like(mass), rcond=None)
+    return float(a_kg), float(d_kg)
 
 
 def _vehicle(key: str, entry: dict[str, object]) -> Vehicle:
@@ -220,9 +211,51 @@ def _point(entry: dict[str, object]) -> CapacityPoint:
         inc = abs(find_spaceport(site).lat_deg)
     return CapacityPoint(
         site, kind, perigee, apogee, inc, c3, float(entry["payload_kg"]),  # type: ignore[arg-type]
-        str(entry["source"]), str(entry.get("note", "")),
+        str(entry["source"]), str(entry.get("note", "")), bool(entry.get("lower_bound", False)),
     )
 
 
 def _fold(name: str) -> str:
     return "".join(ch for ch in name.casefold() if ch.isalnum())
+
+
+def model_error_table() -> pd.DataFrame:
+    """Every published point against the model: in-sample and leave-one-out errors (percent).
+
+    ``fit_error_pct`` compares the point with the model fitted through *all* the vehicle's
+    points; ``holdout_error_pct`` with the model fitted through the *other* points only (using
+    the defaults of :func:`fit_points` when fewer remain), which is the honest measure of how
+    well the model predicts an orbit it was not told about. NaN when the vehicle has one point.
+    For a flown mass (``lower_bound``) both columns compare with the full model, and a
+    non-negative value means the model agrees that the vehicle could fly it.
+    """
+    rows: list[dict[str, object]] = []
+    for vehicle in load_vehicles():
+        pairs = [(p.required_dv_m_s(), p.payload_kg) for p in vehicle.points]
+        fitted = [pair for p, pair in zip(vehicle.points, pairs, strict=True) if not p.lower_bound]
+        model = fit_vehicle(vehicle)
+        for point, (dv, kg) in zip(vehicle.points, pairs, strict=True):
+            others = [pair for pair in fitted if pair != (dv, kg)]
+            holdout = math.nan
+            if point.lower_bound:
+                holdout = 100.0 * (model.payload_kg(dv) - kg) / kg
+            elif others:
+                predicted = fit_points(others, vehicle.upper_stage).payload_kg(dv)
+                holdout = 100.0 * (predicted - kg) / kg
+            rows.append({
+                "vehicle": vehicle.name,
+                "site": point.site,
+                "kind": point.kind,
+                "perigee_km": point.perigee_km,
+                "apogee_km": point.apogee_km,
+                "inc_deg": round(point.inc_deg, 2),
+                "required_dv_m_s": round(dv),
+                "published_kg": kg,
+                "model_kg": round(model.payload_kg(dv)),
+                "fit_error_pct": round(100.0 * (model.payload_kg(dv) - kg) / kg, 2),
+                "holdout_error_pct": round(holdout, 2),
+                "lower_bound": point.lower_bound,
+                "points_fitted": len(fitted),
+                "source": point.source,
+            })
+    return pd.DataFrame(rows)

@@ -11,6 +11,8 @@ import sys
 from rich.console import Console
 
 from cosmodrome.cli import catalog as _catalog  # noqa: F401  (registers commands)
+from cosmodrome.cli import orbits as _orbits  # noqa: F401  (registers commands)
+from cosmodrome.cli import web as _web  # noqa: F401  (registers commands)
 from cosmodrome.cli.app import app
 from cosmodrome.errors import CosmodromeError
 

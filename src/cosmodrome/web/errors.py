@@ -21,7 +21,13 @@ from fastapi.responses import JSONResponse
 from pydantic import BaseModel, Field
 from starlette.exceptions import HTTPException as StarletteHTTPException
 
-from cosmodrome.errors import CatalogMissingError, CosmodromeError, InputError, SourceError, UnknownNameError
+from cosmodrome.errors import (
+    CatalogMissingError,
+    CosmodromeError,
+    InputError,
+    SourceError,
+    UnknownNameError,
+)
 
 log = logging.getLogger("cosmodrome.web")
 
@@ -41,7 +47,7 @@ class JobLimitError(InputError):
     """A job request past the limits (grid size, duration) or too many jobs at once."""
 
 
-class NotModified(Exception):  # noqa: N818 - a control-flow signal, not an error
+class NotModified(Exception):
     """The client's cached copy is current: answer ``304 Not Modified``."""
 
     def __init__(self, etag: str, cache_control: str) -> None:

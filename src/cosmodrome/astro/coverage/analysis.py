@@ -348,7 +348,9 @@ def _jd_to_utc(jd: float) -> datetime:
 
 
 @contextmanager
-def rich_progress(total_epochs: int, description: str = "coverage") -> Iterator[Callable[[int], None]]:
+def rich_progress(
+    total_epochs: int, description: str = "coverage"
+) -> Iterator[Callable[[int], None]]:
     """A rich progress bar (epochs done, time left) on stderr; yields the ``progress`` callback."""
     from rich.console import Console
     from rich.progress import (

@@ -221,6 +221,11 @@ class CoverageProblem:
         self.cell_up = frames.up_vectors(grid.lat_deg, grid.lon_deg)
         self.cell_up_dot_pos = np.einsum("ij,ij->i", self.cell_up, self.cell_xyz_km)
         self.cell_r2 = np.einsum("ij,ij->i", self.cell_xyz_km, self.cell_xyz_km)
+        sin2 = math.sin(math.radians(self.mask_deg)) ** 2
+        self._horizon_rows = np.column_stack([self.cell_up, -self.cell_up_dot_pos])
+        self._range_rows = sin2 * np.column_stack(
+            [-2.0 * self.cell_xyz_km, self.cell_r2, np.ones(len(grid))]
+        )
         cell_dirs = frames.unit_vectors(grid.lat_deg, grid.lon_deg)
         self.region_centre, self.region_radius_rad = _enclosing_cap(cell_dirs)
         self.tiles = _tiles(grid, cell_dirs, tile_deg)
@@ -340,19 +345,18 @@ class CoverageProblem:
     def visible(self, cells: IntArray, pos: FloatArray) -> npt.NDArray[np.bool_]:
         """Whether each satellite position (Earth-fixed km) is at or above the mask from each cell.
 
-        Returns a boolean matrix ``(len(cells), len(pos))``.
+        Returns a boolean matrix ``(len(cells), len(pos))`` from two matrix products:
+        ``h = [U, -U·O] [P, 1]ᵀ`` (height above the horizon plane) and
+        ``q = sin²(mask) [-2 O, |O|², 1] [P, 1, |P|²]ᵀ`` (squared range times sin² of the
+        mask); visible where ``h >= 0`` and ``h² >= q``.
         """
-        up = self.cell_up[cells]
-        height = up @ pos.T
-        height -= self.cell_up_dot_pos[cells][:, None]
-        if self.mask_deg == 0.0:
-            return np.asarray(height >= 0.0)
-        range2 = self.cell_xyz_km[cells] @ pos.T
-        range2 *= -2.0
-        range2 += np.einsum("ij,ij->i", pos, pos)[None, :]
-        range2 += self.cell_r2[cells][:, None]
-        range2 *= math.sin(math.radians(self.mask_deg)) ** 2
+        ones = np.ones((len(pos), 1))
+        height = self._horizon_rows[cells] @ np.hstack([pos, ones]).T
         above = height >= 0.0
+        if self.mask_deg == 0.0:
+            return above
+        r2 = np.einsum("ij,ij->i", pos, pos)[:, None]
+        range2 = self._range_rows[cells] @ np.hstack([pos, ones, r2]).T
         height *= height
         above &= height >= range2
         return above

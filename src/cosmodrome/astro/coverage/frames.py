@@ -38,7 +38,9 @@ _JD_UNIX_EPOCH = 2440587.5
 _T0_JD = 2451545.0  # J2000
 
 
-def geodetic_to_ecef_km(lat_deg: FloatArray, lon_deg: FloatArray, height_km: float = 0.0) -> FloatArray:
+def geodetic_to_ecef_km(
+    lat_deg: FloatArray, lon_deg: FloatArray, height_km: float = 0.0
+) -> FloatArray:
     """Earth-fixed positions (n, 3) in km of WGS84 geodetic latitudes and longitudes."""
     lat = np.radians(np.asarray(lat_deg, dtype=np.float64))
     lon = np.radians(np.asarray(lon_deg, dtype=np.float64))

@@ -216,10 +216,14 @@ def country_region(code: str, scale: str = "50m") -> Region:
     ``scale`` picks Natural Earth's 1:10m, 1:50m (default) or 1:110m outlines.
     """
     if scale not in ATLAS_SCALES:
-        raise InputError(f"unknown outline scale {scale!r}; choose one of {', '.join(ATLAS_SCALES)}")
+        raise InputError(
+            f"unknown outline scale {scale!r}; choose one of {', '.join(ATLAS_SCALES)}"
+        )
     country = lookup_country(code)
     geometries = [
-        g for g in _atlas(scale)["objects"]["countries"]["geometries"] if g.get("id") == country.numeric
+        g
+        for g in _atlas(scale)["objects"]["countries"]["geometries"]
+        if g.get("id") == country.numeric
     ]
     if not geometries:
         raise InputError(

@@ -7,6 +7,7 @@ from typing import Annotated, Any
 from fastapi import APIRouter, Path, Query
 
 from cosmodrome import api
+from cosmodrome.timeutil import parse_day
 from cosmodrome.web.context import Ctx, clean, records
 from cosmodrome.web.errors import ERROR_RESPONSES
 
@@ -26,13 +27,21 @@ def list_sites(
 
 
 @router.get("/sites/{name}", responses=ERROR_RESPONSES, summary="One site: names, pads, totals, launches per year")
-def site_profile(name: SiteName, ctx: Ctx) -> dict[str, Any]:
-    """A site's names over time, pads, coordinates, launch totals and launches per UTC year.
+def site_profile(
+    name: SiteName,
+    ctx: Ctx,
+    start: Annotated[str | None, Query(alias="from", max_length=40, description="First UTC day of the per-year counts (2010 or 2010-01-01).")] = None,
+    end: Annotated[str | None, Query(alias="to", max_length=40, description="Last UTC day of the per-year counts, inclusive.")] = None,
+) -> dict[str, Any]:
+    """A site's names over time, pads, coordinates, all-time launch totals, and launches per
+    UTC year (with successes and failures) between ``from`` and ``to``.
 
     An unknown name answers 404 with the closest site names in ``error.suggestions``.
     """
     detail = api.site_detail(ctx.cursor, name)
-    per_year = api.launches_per_year(ctx.cursor, api.LaunchFilter(site=name))
+    period = api.LaunchFilter(site=name, start=parse_day(start) if start else None,
+                              end=parse_day(end) if end else None)
+    per_year = api.launches_per_year(ctx.cursor, period)
     return {
         "source": ctx.source(),
         "query": name,
@@ -43,5 +52,6 @@ def site_profile(name: SiteName, ctx: Ctx) -> dict[str, Any]:
         "totals": clean(detail["totals"]),
         "history": records(detail["history"]),
         "pads": records(detail["pads"]),
+        "period": {"from": clean(period.start), "to": clean(period.end)},
         "launches_per_year": records(per_year),
     }

@@ -1,0 +1,335 @@
+"""Element sets kept on disk, with epoch and source, in ``$COSMODROME_HOME/elements.duckdb``.
+
+Every element set ever loaded is kept (one row per catalog number and epoch), so that a
+question about 2023 can be answered with 2023 elements: :meth:`ElementStore.nearest` picks
+the set whose epoch is nearest the requested time. The file is separate from the catalog,
+which is rebuilt from scratch; this one only grows.
+
+CelesTrak GP groups are fetched by :func:`update_groups` through the project's
+:class:`~cosmodrome.sources.loader.Loader`, politely: no retries (CelesTrak asks clients to
+stop on any error) and no second download of a group within two hours. A source may also be
+a local mirror folder holding ``celestrak/<group>-<YYYY-MM-DD>.tle`` (or ``.omm.json``)
+files, of which the newest per group is read.
+"""
+
+from __future__ import annotations
+
+import json
+import re
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass
+from datetime import UTC, datetime
+from pathlib import Path
+from types import TracebackType
+from typing import Any
+
+import duckdb
+import pandas as pd
+
+from cosmodrome import config
+from cosmodrome.astro.elements import (
+    ElementSet,
+    ParseResult,
+    load_elements,
+    parse_omm_records,
+    parse_tle,
+)
+from cosmodrome.errors import (
+    CosmodromeError,
+    InputError,
+    SourceError,
+    UnknownNameError,
+    closest_names,
+)
+from cosmodrome.sources.loader import Loader, Source
+from cosmodrome.timeutil import require_utc
+
+__all__ = [
+    "CELESTRAK_MAX_AGE_S",
+    "DEFAULT_GROUPS",
+    "ElementStore",
+    "GroupUpdate",
+    "default_celestrak_source",
+    "elements_path",
+    "update_groups",
+]
+
+ELEMENTS_FILENAME = "elements.duckdb"
+#: CelesTrak's published limit: one download of a group per two hours.
+CELESTRAK_MAX_AGE_S = 7200.0
+DEFAULT_GROUPS = ("stations", "active")
+_MIRROR_FILE = re.compile(
+    r"^(?P<group>[a-z0-9-]+?)-(?P<date>\d{4}-\d{2}-\d{2})\.(?P<ext>tle|omm\.json)$"
+)
+
+_SCHEMA = """
+CREATE TABLE IF NOT EXISTS element_sets (
+    norad_id BIGINT NOT NULL,
+    name VARCHAR NOT NULL,
+    epoch_utc TIMESTAMP NOT NULL,   -- UTC, microseconds
+    source VARCHAR NOT NULL,        -- file or URL it was read from
+    line_number INTEGER NOT NULL,   -- line of the set in that source
+    format VARCHAR NOT NULL,        -- 'tle' or 'omm'
+    line1 VARCHAR,
+    line2 VARCHAR,
+    omm_json VARCHAR,
+    loaded_utc TIMESTAMP NOT NULL,
+    PRIMARY KEY (norad_id, epoch_utc)
+)
+"""
+
+
+class NoElementsError(CosmodromeError):
+    """The element store is missing or holds nothing for the request."""
+
+
+def elements_path(folder: Path | None = None) -> Path:
+    """The element-set store inside ``folder`` (default: ``$COSMODROME_HOME``)."""
+    return (folder or config.home()) / ELEMENTS_FILENAME
+
+
+class ElementStore:
+    """Element sets in a DuckDB file; open with ``read_only=False`` to add sets.
+
+    >>> import tempfile
+    >>> from cosmodrome.astro.elements import parse_text
+    >>> sets = parse_text('''1 25544U 98067A   23333.91619101  .00024169  00000+0  43094-3 0  9996
+    ... 2 25544  51.6417 227.6788 0001060 344.9414 118.7978 15.49949661427493''').records
+    >>> with tempfile.TemporaryDirectory() as folder:
+    ...     with ElementStore(Path(folder) / "e.duckdb", read_only=False) as store:
+    ...         store.add(sets)
+    ...         store.nearest(25544, datetime(2023, 12, 1, tzinfo=UTC)).epoch_utc.day
+    1
+    29
+    """
+
+    def __init__(self, path: Path | None = None, *, read_only: bool = True) -> None:
+        self.path = path or elements_path()
+        if read_only and not self.path.is_file():
+            raise NoElementsError(
+                f"no element sets stored yet ({self.path} does not exist); run "
+                "`cosmodrome elements update` or `cosmodrome elements load FILE`, or pass --tle FILE"
+            )
+        if not read_only:
+            self.path.parent.mkdir(parents=True, exist_ok=True)
+        self.connection = duckdb.connect(str(self.path), read_only=read_only)
+        if not read_only:
+            self.connection.execute(_SCHEMA)
+
+    def __enter__(self) -> ElementStore:
+        return self
+
+    def __exit__(
+        self,
+        kind: type[BaseException] | None,
+        value: BaseException | None,
+        tb: TracebackType | None,
+    ) -> None:
+        self.close()
+
+    def close(self) -> None:
+        self.connection.close()
+
+    def add(self, records: Iterable[ElementSet]) -> int:
+        """Store ``records``; returns how many were new (same object and epoch: kept once)."""
+        now = datetime.now(UTC).replace(tzinfo=None)
+        rows = [
+            {
+                "norad_id": r.norad_id,
+                "name": r.name,
+                "epoch_utc": r.epoch_utc.astimezone(UTC).replace(tzinfo=None),
+                "source": r.source,
+                "line_number": r.line_number,
+                "format": r.format,
+                "line1": r.line1,
+                "line2": r.line2,
+                "omm_json": json.dumps(dict(r.omm)) if r.omm is not None else None,
+                "loaded_utc": now,
+            }
+            for r in records
+        ]
+        if not rows:
+            return 0
+        frame = pd.DataFrame(rows).drop_duplicates(["norad_id", "epoch_utc"], keep="last")
+        frame["epoch_utc"] = frame["epoch_utc"].astype("datetime64[us]")
+        frame["loaded_utc"] = frame["loaded_utc"].astype("datetime64[us]")
+        before = self.count()
+        self.connection.register("incoming", frame)
+        try:
+            self.connection.execute(
+                "INSERT INTO element_sets SELECT norad_id, name, epoch_utc, source, line_number, "
+                "format, line1, line2, omm_json, loaded_utc FROM incoming ON CONFLICT DO NOTHING"
+            )
+        finally:
+            self.connection.unregister("incoming")
+        return self.count() - before
+
+    def count(self) -> int:
+        rows = self.connection.execute("SELECT count(*) FROM element_sets").fetchall()
+        return int(rows[0][0]) if rows else 0
+
+    def resolve(self, name_or_id: str) -> int:
+        """The catalog number for ``25544``, ``ISS (ZARYA)`` or ``iss (zarya)``."""
+        text = name_or_id.strip()
+        if text.isdigit():
+            return int(text)
+        rows = self.connection.execute(
+            "SELECT norad_id FROM element_sets WHERE upper(name) = upper(?) "
+            "ORDER BY epoch_utc DESC LIMIT 1",
+            [text],
+        ).fetchall()
+        if rows:
+            return int(rows[0][0])
+        names = [
+            r[0]
+            for r in self.connection.execute("SELECT DISTINCT name FROM element_sets").fetchall()
+        ]
+        raise UnknownNameError("satellite", text, closest_names(text, names))
+
+    def nearest(self, norad_id: int, when_utc: datetime) -> ElementSet:
+        """The stored set of ``norad_id`` whose epoch is nearest ``when_utc``."""
+        when = require_utc(when_utc).replace(tzinfo=None)
+        rows = self.connection.execute(
+            "SELECT name, source, line_number, format, line1, line2, omm_json FROM element_sets "
+            "WHERE norad_id = ? ORDER BY abs(date_diff('microsecond', epoch_utc, ?)) LIMIT 1",
+            [norad_id, when],
+        ).fetchall()
+        if not rows:
+            raise UnknownNameError(
+                "satellite (no element set stored for it)",
+                str(norad_id),
+                self._similar_ids(norad_id),
+            )
+        return _record_from_row(norad_id, rows[0])
+
+    def history(self, norad_id: int) -> pd.DataFrame:
+        """Every stored epoch of ``norad_id`` with its source, oldest first."""
+        return self.connection.execute(
+            "SELECT norad_id, name, epoch_utc, source, line_number, format FROM element_sets "
+            "WHERE norad_id = ? ORDER BY epoch_utc",
+            [norad_id],
+        ).df()
+
+    def _similar_ids(self, norad_id: int) -> list[str]:
+        rows = self.connection.execute(
+            "SELECT DISTINCT norad_id, name FROM element_sets ORDER BY abs(norad_id - ?) LIMIT 3",
+            [norad_id],
+        ).fetchall()
+        return [f"{r[0]} ({r[1]})" for r in rows]
+
+
+def _record_from_row(norad_id: int, row: Sequence[Any]) -> ElementSet:
+    name, source, line_number, kind, line1, line2, omm_json = row
+    if kind == "tle":
+        parsed: ParseResult = parse_tle([name, line1, line2], source=source)
+    else:
+        parsed = parse_omm_records([(line_number, json.loads(omm_json))], source=source)
+    record = parsed.records[0]
+    return ElementSet(
+        norad_id=norad_id,
+        name=name,
+        epoch_utc=record.epoch_utc,
+        source=source,
+        line_number=line_number,
+        satrec=record.satrec,
+        line1=record.line1,
+        line2=record.line2,
+        omm=record.omm,
+    )
+
+
+# ------------------------------------------------------------------------------- updates
+
+
+@dataclass(frozen=True)
+class GroupUpdate:
+    group: str
+    path: Path
+    element_sets: int
+    new: int
+    warnings: tuple[str, ...]
+
+
+def default_celestrak_source() -> str:
+    """A local mirror named by ``$COSMODROME_SOURCE``, else CelesTrak's website."""
+    configured = Source(config.default_source())
+    if not configured.is_remote:
+        return configured.subsource("celestrak").location
+    return config.CELESTRAK_URL
+
+
+def newest_mirror_file(folder: Path, group: str) -> str:
+    """The newest ``<group>-<date>.tle`` / ``.omm.json`` in a mirror folder (relative name)."""
+    candidates = []
+    for path in folder.iterdir() if folder.is_dir() else ():
+        match = _MIRROR_FILE.match(path.name)
+        if match and match.group("group") == group:
+            candidates.append((match.group("date"), match.group("ext") == "tle", path.name))
+    if not candidates:
+        groups = sorted(
+            {m.group("group") for p in folder.glob("*") if (m := _MIRROR_FILE.match(p.name))}
+        )
+        raise SourceError(
+            f"the mirror {folder} has no file for group {group!r} "
+            f"(expected {group}-YYYY-MM-DD.tle or .omm.json; groups there: {', '.join(groups) or 'none'})"
+        )
+    return max(candidates)[2]
+
+
+def update_groups(
+    groups: Sequence[str],
+    *,
+    source: str | None = None,
+    store_path: Path | None = None,
+    loader: Loader | None = None,
+    lenient: bool = False,
+) -> list[GroupUpdate]:
+    """Fetch CelesTrak GP groups and add their element sets to the store.
+
+    Stops at the first failing group (nothing is retried), as CelesTrak asks.
+    """
+    if not groups:
+        raise InputError("name at least one CelesTrak group (e.g. stations, active, starlink)")
+    origin = Source(source or default_celestrak_source())
+    if not origin.is_remote:
+        origin = origin.subsource("celestrak")
+    fetcher = loader or Loader(
+        config.cache_dir(store_path.parent if store_path else None), retries=0
+    )
+    updates = []
+    with ElementStore(store_path, read_only=False) as store:
+        for group in groups:
+            if not re.fullmatch(r"[a-z0-9-]+", group):
+                raise InputError(f"{group!r} is not a CelesTrak group name (e.g. stations, active)")
+            if origin.is_remote:
+                path = fetcher.fetch(
+                    origin,
+                    f"gp.php?GROUP={group}&FORMAT=tle",
+                    max_age_s=CELESTRAK_MAX_AGE_S,
+                    cache_name=f"celestrak/{group}.tle",
+                )
+            else:
+                path = fetcher.fetch(origin, newest_mirror_file(Path(origin.location), group))
+            _check_not_error_page(path, group)
+            parsed = load_elements(path, lenient=lenient)
+            new = store.add(parsed.records)
+            updates.append(
+                GroupUpdate(group, path, len(parsed.records), new, tuple(map(str, parsed.warnings)))
+            )
+    return updates
+
+
+def _check_not_error_page(path: Path, group: str) -> None:
+    head = path.read_text("utf-8", errors="replace")[:200].strip()
+    if not head or head.lower().startswith(("invalid", "no gp data", "<!doctype", "<html")):
+        raise SourceError(f"CelesTrak returned no element sets for group {group!r}: {head[:80]!r}")
+
+
+def load_file_into_store(
+    path: Path, *, store_path: Path | None = None, lenient: bool = False
+) -> GroupUpdate:
+    """Read an element file from disk and keep its sets (``cosmodrome elements load``)."""
+    parsed = load_elements(path, lenient=lenient)
+    with ElementStore(store_path, read_only=False) as store:
+        new = store.add(parsed.records)
+    return GroupUpdate(path.name, path, len(parsed.records), new, tuple(map(str, parsed.warnings)))

@@ -1,0 +1,37 @@
+"""``cosmodrome serve``: the REST API and the dashboard, served by uvicorn."""
+
+from __future__ import annotations
+
+from typing import Annotated
+
+import typer
+
+from cosmodrome.cli.app import HomeOption, app
+
+
+@app.command()
+def serve(
+    host: Annotated[str, typer.Option(help="Interface to listen on (0.0.0.0 for every interface).")] = "127.0.0.1",
+    port: Annotated[int, typer.Option(help="TCP port.", min=1, max=65535)] = 8000,
+    workers: Annotated[int, typer.Option(help="Worker processes.", min=1, max=64)] = 1,
+    home: HomeOption = None,
+) -> None:
+    """Serve the REST API under /api and the dashboard at / (Ctrl-C stops it).
+
+    The catalog is read on read-only connections and re-opened when `cosmodrome update`
+    swaps in a new one, so the server can keep running through updates.
+    """
+    import os
+
+    import uvicorn
+
+    from cosmodrome.web.app import create_app
+
+    typer.echo(f"Cosmodrome dashboard on http://{host}:{port}/  (API docs: /api/docs)", err=True)
+    if workers == 1:
+        uvicorn.run(create_app(home), host=host, port=port, log_level="info")
+        return
+    if home is not None:
+        os.environ["COSMODROME_HOME"] = str(home)
+    uvicorn.run("cosmodrome.web.app:create_app", factory=True, host=host, port=port,
+                workers=workers, log_level="info")

@@ -1,0 +1,82 @@
+// Charts drawn with d3 (from node_modules via /vendor). Each returns a <figure> with its
+// source line, an accessible name, and a hidden data table for screen readers.
+import { d3, fmt, h, table, tooltip } from "./ui.js";
+
+const MARGIN = { top: 18, right: 16, bottom: 30, left: 46 };
+
+// Stacked bars per year. rows: [{year, <series keys>...}]; series: [{key, label, colour}].
+// events: [{day: "2022-02-24", label}] drawn as labelled vertical markers.
+export function stackedBars(rows, series, { title, source, events = [], height = 300, yLabel = "launches" }) {
+  const width = 900;
+  const years = rows.map((r) => r.year);
+  const x = d3.scaleBand().domain(years).range([MARGIN.left, width - MARGIN.right]).padding(0.15);
+  const stack = d3.stack().keys(series.map((s) => s.key))(rows);
+  const y = d3.scaleLinear().domain([0, d3.max(rows, (r) => d3.sum(series, (s) => r[s.key])) || 1]).nice()
+    .range([height - MARGIN.bottom, MARGIN.top]);
+  const svg = d3.create("svg").attr("viewBox", `0 0 ${width} ${height}`).attr("role", "img")
+    .attr("aria-label", `${title}: bar chart, ${years[0]} to ${years[years.length - 1]}`);
+  const every = Math.ceil(years.length / 16);
+  svg.append("g").attr("transform", `translate(0,${height - MARGIN.bottom})`)
+    .call(d3.axisBottom(x).tickValues(years.filter((_, i) => i % every === 0)).tickSizeOuter(0))
+    .call((g) => g.selectAll("text").attr("font-size", 12));
+  svg.append("g").attr("transform", `translate(${MARGIN.left},0)`).call(d3.axisLeft(y).ticks(6))
+    .call((g) => g.selectAll("text").attr("font-size", 12))
+    .call((g) => g.append("text").attr("x", -MARGIN.left + 4).attr("y", MARGIN.top - 6).attr("fill", "#4a5361")
+      .attr("text-anchor", "start").attr("font-size", 12).text(yLabel));
+  const tip = tooltip();
+  stack.forEach((layer, i) => {
+    svg.append("g").attr("fill", series[i].colour).selectAll("rect").data(layer).join("rect")
+      .attr("x", (d) => x(d.data.year)).attr("width", x.bandwidth())
+      .attr("y", (d) => y(d[1])).attr("height", (d) => Math.max(0, y(d[0]) - y(d[1])))
+      .on("mousemove", (event, d) => tip.show(`${d.data.year}: ${fmt.int(d.data[series[i].key])} ${series[i].label}`, event.clientX, event.clientY))
+      .on("mouseleave", () => tip.hide());
+  });
+  const firstYear = Number(years[0]);
+  const lastYear = Number(years[years.length - 1]);
+  const marks = svg.append("g").attr("class", "events");
+  events.filter((e) => Number(e.day.slice(0, 4)) >= firstYear && Number(e.day.slice(0, 4)) <= lastYear)
+    .forEach((e, i) => {
+      const yr = e.day.slice(0, 4);
+      const start = new Date(`${yr}-01-01T00:00:00Z`);
+      const fraction = (new Date(`${e.day}T00:00:00Z`) - start) / (365.25 * 86400e3);
+      const px = x(String(yr)) !== undefined ? x(String(yr)) + fraction * x.step() : null;
+      if (px === null) return;
+      marks.append("line").attr("x1", px).attr("x2", px).attr("y1", MARGIN.top).attr("y2", height - MARGIN.bottom)
+        .attr("stroke", "#b35c00").attr("stroke-width", 1.5).attr("stroke-dasharray", "4 3");
+      marks.append("text").attr("x", px + 3).attr("y", MARGIN.top + 10 + (i % 3) * 13).attr("font-size", 11)
+        .attr("fill", "#8a4700").text(e.label);
+    });
+  const legend = h("ul", { class: "legend" }, series.map((s) =>
+    h("li", {}, h("span", { class: "swatch", style: `background:${s.colour}` }), s.label)),
+    events.length ? h("li", {}, h("span", { class: "swatch", style: "background:#b35c00" }), "event") : null);
+  const data = table(rows, [{ key: "year", label: "Year" },
+    ...series.map((s) => ({ key: s.key, label: s.label, num: true, format: fmt.int }))], `${title} (data)`);
+  const hidden = h("details", {}, h("summary", {}, "Show the numbers"), data);
+  return h("figure", { class: "chart" }, h("h2", {}, title), legend, svg.node(), source, hidden);
+}
+
+// Lines of a share (0..1) over time. rows: [{period, group, label, value}]
+export function shareLines(rows, { title, source, height = 340 }) {
+  const width = 900;
+  const groups = d3.groups(rows, (r) => r.group);
+  const periods = [...new Set(rows.map((r) => r.period))];
+  const x = d3.scalePoint().domain(periods).range([MARGIN.left, width - MARGIN.right - 120]);
+  const y = d3.scaleLinear().domain([0, d3.max(rows, (r) => r.value) || 1]).nice().range([height - MARGIN.bottom, MARGIN.top]);
+  const colour = d3.scaleOrdinal(groups.map(([g]) => g), ["#1d4f91", "#b3261e", "#23733a", "#8a4700", "#6a3d9a", "#0f6b6b", "#5b5b5b", "#a8326e", "#2f4b7c", "#7a5c00", "#444"]);
+  const svg = d3.create("svg").attr("viewBox", `0 0 ${width} ${height}`).attr("role", "img").attr("aria-label", `${title}: line chart`);
+  const every = Math.ceil(periods.length / 14);
+  svg.append("g").attr("transform", `translate(0,${height - MARGIN.bottom})`)
+    .call(d3.axisBottom(x).tickValues(periods.filter((_, i) => i % every === 0))).call((g) => g.selectAll("text").attr("font-size", 12));
+  svg.append("g").attr("transform", `translate(${MARGIN.left},0)`).call(d3.axisLeft(y).ticks(6, "%"))
+    .call((g) => g.selectAll("text").attr("font-size", 12));
+  const line = d3.line().defined((r) => r.value !== null).x((r) => x(r.period)).y((r) => y(r.value));
+  for (const [group, values] of groups) {
+    svg.append("path").attr("d", line(values)).attr("fill", "none").attr("stroke", colour(group)).attr("stroke-width", 2);
+    const last = [...values].reverse().find((r) => r.value !== null);
+    if (last) svg.append("text").attr("x", x(last.period) + 4).attr("y", y(last.value)).attr("dy", "0.35em")
+      .attr("font-size", 11).attr("fill", colour(group)).text(last.label);
+  }
+  const legend = h("ul", { class: "legend" }, groups.map(([g, v]) =>
+    h("li", {}, h("span", { class: "swatch", style: `background:${colour(g)}` }), v[0].label)));
+  return h("figure", { class: "chart" }, h("h2", {}, title), legend, svg.node(), source);
+}

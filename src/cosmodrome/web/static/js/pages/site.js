@@ -1,0 +1,105 @@
+// One spaceport: totals, launches per year with event markers, pads, names over time and,
+// where the analytics module is installed, vehicles and foreign customers.
+import { getJSON } from "../api.js";
+import { stackedBars } from "../charts.js";
+import { empty, fmt, h, loading, showError, sourceNote, table } from "../ui.js";
+
+let siteList = null;
+
+async function siteOptions(signal) {
+  if (!siteList) siteList = (await getJSON("sites", {}, { signal })).data;
+  return siteList;
+}
+
+export async function render(root, params, ctx) {
+  const state = { name: params.name || "Baikonur", from: params.from || "", to: params.to || "" };
+  const nameInput = h("input", { id: "site-name", name: "name", value: state.name, list: "site-options", autocomplete: "off", required: true });
+  const fromInput = h("input", { id: "site-from", name: "from", type: "number", min: 1957, max: 2100, value: state.from, placeholder: "first" });
+  const toInput = h("input", { id: "site-to", name: "to", type: "number", min: 1957, max: 2100, value: state.to, placeholder: "latest" });
+  const options = h("datalist", { id: "site-options" });
+  const form = h("form", { class: "controls", "aria-label": "Choose a site and period" },
+    h("label", { for: "site-name" }, "Site (name or code)", nameInput), options,
+    h("label", { for: "site-from" }, "From year", fromInput),
+    h("label", { for: "site-to" }, "To year", toInput),
+    h("button", { type: "submit" }, "Show"));
+  const heading = h("h1", {}, "Site profile");
+  const body = h("div", {});
+  root.append(heading, form, body);
+  siteOptions(ctx.signal).then((sites) => options.replaceChildren(...sites.map((s) =>
+    h("option", { value: s.site_name }, `${s.site} · ${s.host_country} · ${s.launches} launches`)))).catch(() => {});
+
+  async function draw() {
+    loading(body, `Loading ${state.name}…`);
+    const period = { from: state.from, to: state.to };
+    let profile;
+    let extra = null;
+    try {
+      profile = await getJSON(`sites/${encodeURIComponent(state.name)}`, period, { signal: ctx.signal });
+      if (ctx.meta.features.includes("analytics")) {
+        extra = await getJSON(`sites/${encodeURIComponent(state.name)}/profile`, period, { signal: ctx.signal }).catch(() => null);
+      }
+    } catch (error) {
+      if (error.name === "AbortError") return;
+      showError(body, error, (name) => { nameInput.value = name; form.requestSubmit(); });
+      heading.textContent = "Site profile";
+      return;
+    }
+    heading.textContent = `${profile.name} (${profile.sites.join(", ")})`;
+    const t = profile.totals;
+    const range = state.from || state.to ? `${state.from || "first"}–${state.to || "latest"}` : "all years";
+    const stats = h("ul", { class: "stats", "aria-label": "All-time totals" },
+      [["launches", t.launches], ["successes", t.successes], ["failures", t.failures], ["payloads", t.payloads]]
+        .map(([label, value]) => h("li", {}, h("span", { class: "value" }, fmt.int(value)), h("span", { class: "label" }, label))),
+      h("li", {}, h("span", { class: "value" }, `${fmt.day(t.first_launch).slice(0, 4)}–${fmt.day(t.last_launch).slice(0, 4)}`), h("span", { class: "label" }, "active")),
+      h("li", {}, h("span", { class: "value" }, `${fmt.num(profile.lat_deg, 1)}°, ${fmt.num(profile.lon_deg, 1)}°`), h("span", { class: "label" }, "lat, lon")));
+    const parts = [stats];
+    const years = profile.launches_per_year;
+    const title = `Launches per year at ${profile.name}, ${range}`;
+    if (years.length) {
+      const rows = years.map((r) => ({ year: String(r.year), successes: r.successes, failures: r.failures }));
+      parts.push(stackedBars(rows, [
+        { key: "successes", label: "successes", colour: "#23733a" },
+        { key: "failures", label: "failures", colour: "#b3261e" },
+      ], { title, source: sourceNote(profile.source), events: (extra && extra.events) || [] }));
+    } else {
+      const box = h("div", {});
+      empty(box, `No launches from ${profile.name} in ${range}.`, "Widen the period.");
+      parts.push(h("h2", {}, title), box);
+    }
+    const launchesLink = `#/launches?${new URLSearchParams(Object.entries({ site: state.name, from: state.from, to: state.to ? `${state.to}-12-31` : "" }).filter(([, v]) => v))}`;
+    parts.push(h("p", {}, h("a", { href: launchesLink }, `List these launches`)));
+    const grid = h("div", { class: "grid" });
+    grid.append(h("section", { class: "card", "aria-labelledby": "pads-h" }, h("h2", { id: "pads-h" }, "Pads (all time)"),
+      profile.pads.length ? table(profile.pads, [
+        { key: "pad", label: "Pad" }, { key: "launches", label: "Launches", num: true, format: fmt.int },
+        { key: "first_launch", label: "First", format: fmt.day }, { key: "last_launch", label: "Last", format: fmt.day },
+      ], `Pads of ${profile.name}`) : h("p", {}, "No pads recorded."), sourceNote(profile.source)));
+    grid.append(h("section", { class: "card", "aria-labelledby": "names-h" }, h("h2", { id: "names-h" }, "Names over time"),
+      table(profile.history, [
+        { key: "code", label: "Code" }, { key: "name", label: "Name" }, { key: "state_code", label: "State" },
+        { key: "valid_from", label: "From", format: fmt.day }, { key: "valid_to", label: "To", format: (v) => fmt.day(v) || "now" },
+      ], `Codes and names of ${profile.name}`), sourceNote(profile.source)));
+    if (extra) {
+      if (extra.vehicles) {
+        grid.append(h("section", { class: "card", "aria-labelledby": "veh-h" }, h("h2", { id: "veh-h" }, `Vehicles, ${range}`),
+          extra.vehicles.length ? table(extra.vehicles, extra.vehicle_columns, `Vehicles launched from ${profile.name}`) : h("p", {}, "No launches in this period."),
+          sourceNote(profile.source)));
+      }
+      if (extra.customers) {
+        grid.append(h("section", { class: "card", "aria-labelledby": "cust-h" }, h("h2", { id: "cust-h" }, `Foreign customers, ${range}`),
+          extra.customers.length ? table(extra.customers, extra.customer_columns, `Foreign customers at ${profile.name}`) : h("p", {}, "No foreign customers in this period."),
+          sourceNote(profile.source)));
+      }
+    }
+    parts.push(grid);
+    body.replaceChildren(...parts);
+  }
+
+  form.addEventListener("submit", (event) => {
+    event.preventDefault();
+    Object.assign(state, { name: nameInput.value.trim() || "Baikonur", from: fromInput.value, to: toInput.value });
+    ctx.update(state);
+    draw();
+  });
+  await draw();
+}

@@ -1,0 +1,94 @@
+// Small DOM helpers shared by the pages: elements, loading/empty/error states, source notes.
+
+export const d3 = window.d3;
+
+export function h(tag, attrs = {}, ...children) {
+  const node = document.createElement(tag);
+  for (const [key, value] of Object.entries(attrs || {})) {
+    if (value === undefined || value === null || value === false) continue;
+    if (key === "class") node.className = value;
+    else if (key === "text") node.textContent = value;
+    else if (key.startsWith("on")) node.addEventListener(key.slice(2), value);
+    else node.setAttribute(key, value === true ? "" : value);
+  }
+  for (const child of children.flat()) {
+    if (child === null || child === undefined || child === false) continue;
+    node.append(child instanceof Node ? child : document.createTextNode(String(child)));
+  }
+  return node;
+}
+
+export function loading(container, text = "Loading…") {
+  container.replaceChildren(h("div", { class: "status", role: "status", "aria-live": "polite" },
+    h("span", { class: "spinner", "aria-hidden": "true" }), text));
+}
+
+export function empty(container, title, hint = "") {
+  container.replaceChildren(h("div", { class: "status empty", role: "status" },
+    h("strong", {}, title), hint ? h("span", {}, hint) : null));
+}
+
+// An API error with its suggestions as buttons; onPick(name) retries with a suggestion.
+export function showError(container, error, onPick) {
+  const suggestions = (error.suggestions || []).map((name) =>
+    h("button", { type: "button", class: "secondary", onclick: () => onPick && onPick(name) }, name));
+  container.replaceChildren(h("div", { class: "status error", role: "alert" },
+    h("strong", {}, error.type === "UnknownNameError" ? "Not found" : "Something went wrong"),
+    h("span", {}, error.message || String(error)),
+    suggestions.length ? h("div", { class: "suggestions" }, h("span", {}, "Did you mean:"), suggestions) : null));
+}
+
+export function sourceNote(source, extra = "") {
+  const parts = [`Data: GCAT, J. McDowell, CC BY 4.0`];
+  if (source && source.data_date) parts.push(`data to ${source.data_date}`);
+  if (extra) parts.push(extra);
+  return h("p", { class: "source" }, parts.join(" · "));
+}
+
+export const fmt = {
+  int: (v) => (v === null || v === undefined ? "" : Number(v).toLocaleString("en")),
+  pct: (v) => (v === null || v === undefined ? "" : `${(100 * v).toFixed(1)} %`),
+  num: (v, digits = 1) => (v === null || v === undefined ? "" : Number(v).toFixed(digits)),
+  day: (v) => (v ? String(v).slice(0, 10) : ""),
+  time: (v) => (v ? String(v).replace("T", " ").replace("Z", " UTC") : ""),
+};
+
+// A table in a keyboard-scrollable wrapper. columns: [{key, label, num, format, link}]
+export function table(rows, columns, caption) {
+  const head = h("tr", {}, columns.map((c) => h("th", { scope: "col", class: c.num ? "num" : null }, c.label)));
+  const body = rows.map((row) => h("tr", {}, columns.map((c) => {
+    const text = c.format ? c.format(row[c.key], row) : (row[c.key] ?? "");
+    const content = c.link ? h("a", { href: c.link(row) }, text) : text;
+    return h("td", { class: c.num ? "num" : null }, content);
+  })));
+  return h("div", { class: "table-wrap", role: "region", tabindex: "0", "aria-label": caption },
+    h("table", {}, h("caption", {}, caption), h("thead", {}, head), h("tbody", {}, body)));
+}
+
+let tip = null;
+export function tooltip() {
+  if (!tip) {
+    tip = h("div", { class: "tooltip", role: "tooltip", hidden: true });
+    document.body.append(tip);
+  }
+  return {
+    show(text, x, y) {
+      tip.textContent = text;
+      tip.hidden = false;
+      const width = tip.offsetWidth;
+      tip.style.left = `${Math.min(x + 12, window.innerWidth - width - 8)}px`;
+      tip.style.top = `${y + 12}px`;
+    },
+    hide() { tip.hidden = true; },
+  };
+}
+
+// A labelled form control.
+export function field(label, control) {
+  return h("label", {}, label, control);
+}
+
+export function debounce(fn, ms = 250) {
+  let timer = null;
+  return (...args) => { clearTimeout(timer); timer = setTimeout(() => fn(...args), ms); };
+}
