@@ -13,6 +13,7 @@ from typing import Any
 
 import duckdb
 
+from cosmodrome.capability.reach import capability_summary
 from cosmodrome.catalog.build import BuildReport, build_catalog
 from cosmodrome.catalog.db import QueryResult, catalog, meta, open_catalog, run_user_sql
 from cosmodrome.catalog.names import (
@@ -83,6 +84,4 @@ def export_catalog(con: duckdb.DuckDBPyConnection, out: Path, fmt: str = "parque
 
 def site_capability(name: str) -> dict[str, Any]:
     """Latitude, rotation speed, corridors and achievable inclinations of a spaceport."""
-    from cosmodrome.capability import summary
-
-    return summary.capability_summary(name)
+    return capability_summary(name)

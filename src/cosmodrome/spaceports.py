@@ -68,7 +68,9 @@ class Spaceport:
         for pad in self.pads:
             if pad.name.casefold() == name.casefold():
                 return pad
-        raise UnknownNameError(f"pad of {self.name}", name, closest_names(name, [p.name for p in self.pads]))
+        raise UnknownNameError(
+            f"pad of {self.name}", name, closest_names(name, [p.name for p in self.pads])
+        )
 
 
 @cache
@@ -92,7 +94,14 @@ def find_spaceport(name: str) -> Spaceport:
 
 def _spaceport(key: str, entry: dict[str, object]) -> Spaceport:
     pads = tuple(
-        Pad(p["name"], p["lat_deg"], p["lon_deg"], tuple(p.get("vehicles", ())), p.get("status", "active"), p["source"])
+        Pad(
+            p["name"],
+            p["lat_deg"],
+            p["lon_deg"],
+            tuple(p.get("vehicles", ())),
+            p.get("status", "active"),
+            p["source"],
+        )
         for p in entry.get("pads", [])  # type: ignore[attr-defined]
     )
     corridors = tuple(
@@ -114,6 +123,7 @@ def _spaceport(key: str, entry: dict[str, object]) -> Spaceport:
         corridors=corridors,
         sources=tuple(entry.get("sources", ())),  # type: ignore[arg-type]
         fact_sources=tuple(
-            (str(k), str(v)) for k, v in entry.get("source_of", {}).items()  # type: ignore[attr-defined]
+            (str(k), str(v))
+            for k, v in entry.get("source_of", {}).items()  # type: ignore[attr-defined]
         ),
     )

@@ -41,7 +41,7 @@ class Event:
 
 DEFAULT_EVENTS: tuple[Event, ...] = (
     Event(date(1991, 12, 26), "USSR dissolved"),
-    Event(date(2014, 3, 17), "Crimea sanctions (2014-03)"),
+    Event(date(2014, 3, 17), "Crimea sanctions"),
     Event(date(2020, 5, 30), "Crew Dragon Demo-2: US crew launches resume"),
     Event(date(2022, 2, 24), "Russian invasion of Ukraine"),
 )
@@ -132,21 +132,21 @@ def compare_around(
     for event in events:
         if event.day <= first_day or event.day > data_end:
             continue
-        before_start = max(_years_before(event.day, window_years), first_day)
-        after_end = min(_years_before(event.day, -window_years), data_end + timedelta(days=1))
-        years_before = (event.day - before_start).days / DAYS_PER_YEAR
-        years_after = (after_end - event.day).days / DAYS_PER_YEAR
-        if years_before <= 0 or years_after <= 0:
+        before_start = max(years_before(event.day, window_years), first_day)
+        after_end = min(years_before(event.day, -window_years), data_end + timedelta(days=1))
+        span_before = (event.day - before_start).days / DAYS_PER_YEAR
+        span_after = (after_end - event.day).days / DAYS_PER_YEAR
+        if span_before <= 0 or span_after <= 0:
             continue
         n_before = sum(1 for d in days if before_start <= d < event.day)
         n_after = sum(1 for d in days if event.day <= d < after_end)
-        rb = poisson_interval(n_before, years_before, confidence)
-        ra = poisson_interval(n_after, years_after, confidence)
-        rr = rate_ratio_interval(n_after, years_after, n_before, years_before, confidence)
+        rb = poisson_interval(n_before, span_before, confidence)
+        ra = poisson_interval(n_after, span_after, confidence)
+        rr = rate_ratio_interval(n_after, span_after, n_before, span_before, confidence)
         rows.append({
             "event_date": event.day, "event": event.label,
             "before_from": before_start, "after_to": after_end - timedelta(days=1),
-            "years_before": round(years_before, 3), "years_after": round(years_after, 3),
+            "years_before": round(span_before, 3), "years_after": round(span_after, 3),
             "launches_before": n_before, "launches_after": n_after,
             "rate_before_per_yr": rb[0], "rate_before_low": rb[1], "rate_before_high": rb[2],
             "rate_after_per_yr": ra[0], "rate_after_low": ra[1], "rate_after_high": ra[2],
@@ -160,7 +160,8 @@ def compare_around(
     return pd.DataFrame(rows, columns=columns)
 
 
-def _years_before(day: date, years: int) -> date:
+def years_before(day: date, years: int) -> date:
+    """The same calendar day ``years`` earlier (28 February for 29 February)."""
     try:
         return day.replace(year=day.year - years)
     except ValueError:  # 29 February

@@ -44,10 +44,15 @@ from cosmodrome.errors import InputError
 __all__ = [
     "LINE1_TEMPLATE",
     "LINE2_TEMPLATE",
+    "MAX_EPOCH_GAP_DAYS",
+    "STALE_AFTER_DAYS",
     "ElementSet",
     "ElementSetError",
+    "EpochGapError",
     "ParseIssue",
     "ParseResult",
+    "detect_format",
+    "epoch_warnings",
     "latest_by_norad",
     "load_elements",
     "parse_omm_csv",
@@ -56,6 +61,7 @@ __all__ = [
     "parse_omm_xml",
     "parse_text",
     "parse_tle",
+    "propagation_failure",
     "satrec_epoch_utc",
     "tle_checksum",
 ]
@@ -334,9 +340,10 @@ def _tle_record(
             None,
         )
         return None
+    norad_id = from_alpha5(line1[2:7].strip().zfill(5))
     return ElementSet(
-        norad_id=from_alpha5(line1[2:7].strip().zfill(5)),
-        name=name or line1[2:7].strip(),
+        norad_id=norad_id,
+        name=name or str(norad_id),
         epoch_utc=satrec_epoch_utc(satrec),
         source=source,
         line_number=number,
@@ -421,6 +428,18 @@ _SGP4_ERRORS = {
 
 def _sgp4_error(code: int) -> str:
     return f"error {code} ({_SGP4_ERRORS.get(int(code), 'unknown')})"
+
+
+def propagation_failure(code: int) -> str:
+    """Plain words for an SGP4 error code met while propagating (1, 3, 4 and 6 mean decay).
+
+    >>> propagation_failure(6)
+    'the object has decayed (SGP4 error 6: the orbit has decayed)'
+    """
+    reason = _SGP4_ERRORS.get(int(code), "unknown")
+    if int(code) in (1, 3, 4, 6):
+        return f"the object has decayed (SGP4 error {int(code)}: {reason})"
+    return f"SGP4 error {int(code)}: {reason}"
 
 
 def _problem(

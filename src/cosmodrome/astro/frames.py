@@ -143,7 +143,8 @@ def ecef_to_geodetic(ecef_km: FloatArray) -> tuple[FloatArray, FloatArray, Float
 
 def unit(vectors: FloatArray) -> FloatArray:
     """Vectors ``(N, 3)`` scaled to unit length."""
-    return vectors / np.linalg.norm(vectors, axis=-1, keepdims=True)
+    scaled: FloatArray = vectors / np.linalg.norm(vectors, axis=-1, keepdims=True)
+    return scaled
 
 
 def sun_direction_teme(t: Time) -> FloatArray:

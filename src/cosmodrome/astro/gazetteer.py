@@ -26,7 +26,7 @@ from cosmodrome.errors import InputError, UnknownNameError, closest_names
 
 __all__ = ["City", "Place", "find_city", "load_gazetteer", "parse_coordinates", "resolve_location"]
 
-_NUMBER = r"[+-]?(?:\d+(?:\.\d*)?|\.\d+)"
+_NUMBER = r"[+-]?(?:\d+(?:\.\d*)?|\.\d+)(?:[eE][+-]?\d+)?"
 _COORDINATES = re.compile(rf"^\s*({_NUMBER})\s*,\s*({_NUMBER})\s*(?:,\s*({_NUMBER})\s*)?$")
 
 
@@ -102,7 +102,9 @@ def parse_coordinates(text: str) -> Place | None:
         raise InputError(f"longitude {lon} in {text!r} is outside -180..180 degrees")
     if not -500.0 <= height <= 10000.0:
         raise InputError(f"height {height} m in {text!r} is not on the ground (-500..10000 m)")
-    return Place(text.strip(), lat, ((lon + 180.0) % 360.0) - 180.0, height, "coordinates")
+    if not -180.0 <= lon < 180.0:
+        lon = ((lon + 180.0) % 360.0) - 180.0
+    return Place(text.strip(), lat, lon, height, "coordinates")
 
 
 def resolve_location(text: str) -> Place:

@@ -28,7 +28,7 @@ import numpy as np
 import pandas as pd
 from skyfield.api import EarthSatellite, wgs84
 
-from cosmodrome.astro.elements import ElementSet, epoch_warnings
+from cosmodrome.astro.elements import ElementSet, epoch_warnings, propagation_failure
 from cosmodrome.astro.frames import (
     ecef_to_teme,
     geodetic_to_ecef_km,
@@ -287,7 +287,7 @@ def _check_propagates(target: ElementSet, start: datetime, days: float) -> None:
     if bad.size:
         code = int(np.asarray(errors)[bad[0]])
         moment = to_datetimes(t)[int(bad[0])].isoformat()
-        reason = "the object has decayed" if code == 6 else f"SGP4 error {code}"
+        reason = propagation_failure(code)
         raise InputError(
             f"cannot propagate {target.name} ({target.norad_id}) at {moment}: {reason}; "
             "it is no longer in orbit according to this element set"

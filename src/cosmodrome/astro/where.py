@@ -21,7 +21,7 @@ from datetime import datetime
 import numpy as np
 import pandas as pd
 
-from cosmodrome.astro.elements import ElementSet, epoch_warnings
+from cosmodrome.astro.elements import ElementSet, epoch_warnings, propagation_failure
 from cosmodrome.astro.frames import (
     ecef_to_geodetic,
     teme_state,
@@ -55,7 +55,7 @@ def where(target: ElementSet, times_utc: Sequence[datetime]) -> list[SubPoint]:
     bad = np.nonzero(errors)[0]
     if bad.size:
         code = int(errors[bad[0]])
-        reason = "the object has decayed" if code == 6 else f"SGP4 error {code}"
+        reason = propagation_failure(code)
         raise InputError(
             f"cannot place {target.name} ({target.norad_id}) at "
             f"{moments[int(bad[0])].isoformat()}: {reason}"

@@ -32,7 +32,7 @@ import numpy as np
 import pandas as pd
 from sgp4.api import WGS72, Satrec
 
-from cosmodrome.astro.elements import ElementSet, epoch_warnings
+from cosmodrome.astro.elements import ElementSet, epoch_warnings, propagation_failure
 from cosmodrome.astro.frames import (
     EARTH_ROTATION_RAD_S,
     MU_KM3_S2,
@@ -207,7 +207,8 @@ def out_of_plane_deg(
     _raise_on_sgp4_errors(errors, t)
     normal = unit(np.cross(r, v))
     pad = unit(ecef_to_teme(geodetic_to_ecef_km(lat_deg, lon_deg, height_m), t))
-    return np.degrees(np.arcsin(np.clip(np.sum(normal * pad, axis=-1), -1.0, 1.0)))
+    angle: FloatArray = np.degrees(np.arcsin(np.clip(np.sum(normal * pad, axis=-1), -1.0, 1.0)))
+    return angle
 
 
 def launch_windows(
@@ -257,9 +258,9 @@ def launch_windows(
     if roots.size == 0:
         raise _no_crossing(lat_deg, values, satrec, site_name, name, start, end)
 
-    yaw_fn: Callable[[FloatArray], FloatArray] = lambda offsets: (
-        np.abs(delta(offsets)) - max_yaw_deg
-    )
+    def yaw_fn(offsets: FloatArray) -> FloatArray:
+        return np.abs(delta(offsets)) - max_yaw_deg
+
     excess = np.abs(values) - max_yaw_deg
     enter = np.nonzero((excess[:-1] > 0.0) & (excess[1:] <= 0.0))[0]
     leave = np.nonzero((excess[:-1] <= 0.0) & (excess[1:] > 0.0))[0]
@@ -364,7 +365,7 @@ def _raise_on_sgp4_errors(errors: Any, t: Any) -> None:
     if bad.size:
         first = to_datetimes(t[int(bad[0])] if np.ndim(t.whole) else t)[0]
         code = int(np.asarray(errors)[bad[0]])
-        reason = "the object has decayed" if code == 6 else f"SGP4 error {code}"
+        reason = propagation_failure(code)
         raise InputError(
             f"cannot propagate the target at {first.isoformat()}: {reason}; use an element set "
             "of an object still in orbit at that time"

@@ -214,7 +214,9 @@ def ascent_budget(
     if launch_inc_deg is None:
         launch_inc_deg = nearest_direct_inclination_deg(lat_deg, inc_deg)
     elif not is_directly_reachable(lat_deg, launch_inc_deg, 1e-6):
-        raise InputError(f"launch inclination {launch_inc_deg:g} deg is not direct from {lat_deg:g}")
+        raise InputError(
+            f"launch inclination {launch_inc_deg:g} deg is not direct from {lat_deg:g}"
+        )
     r_surface_m = WGS84_A_M + height_m
     r_p_m = _radius_m(perigee_km)
     v1 = math.sqrt(2.0 * MU_EARTH_M3_S2 * r_p_m / (r_surface_m * (r_surface_m + r_p_m)))
@@ -231,11 +233,15 @@ def ascent_budget(
     rotation_gain = v1 - relative
 
     change = math.radians(abs(inc_deg - launch_inc_deg))
-    if c3_km2_s2 is None and perigee_km < 10_000.0 < apogee_km:
+    if change < 1e-12:
+        plane = 0.0
+    elif c3_km2_s2 is None and perigee_km < 10_000.0 < apogee_km:
         v_apogee = speed_at_radius_m_s(_radius_m(apogee_km) / 1000.0, perigee_km, apogee_km)
         plane = 2.0 * v_apogee * math.sin(change / 2.0)
     else:
-        combined = math.sqrt(v_arrive**2 + v_perigee**2 - 2.0 * v_arrive * v_perigee * math.cos(change))
+        combined = math.sqrt(
+            v_arrive**2 + v_perigee**2 - 2.0 * v_arrive * v_perigee * math.cos(change)
+        )
         plane = combined - (v_perigee - v_arrive)
     return AscentBudget(ideal, rotation_gain, plane, loss_m_s, launch_inc_deg, north)
 

@@ -12,6 +12,7 @@ from __future__ import annotations
 import math
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
+from itertools import pairwise
 
 import numpy as np
 import pandas as pd
@@ -23,7 +24,6 @@ from cosmodrome.capability.geometry import (
     circular_speed_m_s,
     gto_to_geo_m_s,
     inclination_from_azimuth_deg,
-    launch_azimuth_deg,
     rotation_speed_m_s,
     sso_inclination_deg,
 )
@@ -32,8 +32,6 @@ from cosmodrome.errors import InputError
 from cosmodrome.spaceports import Spaceport, find_spaceport, load_spaceports
 
 ORBITS = ("leo", "sso", "gto", "geo")
-#: Inclination within which a corridor-limited launch counts as on target (deg).
-ON_TARGET_DEG = 0.05
 
 #: Sovereign state used by the state filters when it differs from the host territory.
 _SOVEREIGN = {"GF": "FR"}
@@ -54,7 +52,9 @@ class Target:
         return cls(altitude_km, altitude_km, inc_deg, label)
 
     @classmethod
-    def named(cls, orbit: str, altitude_km: float | None = None, inc_deg: float | None = None) -> Target:
+    def named(
+        cls, orbit: str, altitude_km: float | None = None, inc_deg: float | None = None
+    ) -> Target:
         """``leo`` (default 400 km), ``sso`` (default 550 km), ``gto`` (185 x 35786), ``geo``."""
         orbit = orbit.strip().casefold()
         if orbit == "leo":
@@ -71,7 +71,9 @@ class Target:
     def check(self, mass_kg: float) -> None:
         check_request(self.perigee_km, 0.0 if self.inc_deg is None else self.inc_deg, mass_kg)
         if self.apogee_km < self.perigee_km:
-            raise InputError(f"apogee {self.apogee_km:g} km is below perigee {self.perigee_km:g} km")
+            raise InputError(
+                f"apogee {self.apogee_km:g} km is below perigee {self.perigee_km:g} km"
+            )
 
 
 @dataclass(frozen=True)
@@ -91,32 +93,50 @@ def corridor_inclinations(port: Spaceport, altitude_km: float = 400.0) -> list[t
     Corridors are ground-relative; the inertial azimuth adds Earth's rotation to a velocity of
     the circular speed at ``altitude_km``. A site without corridors allows every azimuth.
     """
+    return [pair for track in _corridor_tracks(port, altitude_km) for pair in track]
+
+
+def _corridor_tracks(port: Spaceport, altitude_km: float) -> list[list[tuple[float, float]]]:
     v = circular_speed_m_s(altitude_km)
     v_rot = rotation_speed_m_s(port.lat_deg, port.height_m)
     spans = [(c.min_az_deg, (c.max_az_deg - c.min_az_deg) % 360.0) for c in port.corridors]
     if not spans:
         spans = [(0.0, 359.5)]
-    pairs: list[tuple[float, float]] = []
+    tracks: list[list[tuple[float, float]]] = []
     for start, span in spans:
-        for ground in np.arange(start, start + span + 1e-9, 0.5):
+        track: list[tuple[float, float]] = []
+        for ground in np.linspace(start, start + span, max(2, int(span / 0.5) + 1)):
             east = v * math.sin(math.radians(ground)) + v_rot
             north = v * math.cos(math.radians(ground))
             inertial = math.degrees(math.atan2(east, north))
-            pairs.append((inclination_from_azimuth_deg(port.lat_deg, inertial), float(ground % 360.0)))
-    return pairs
+            track.append(
+                (inclination_from_azimuth_deg(port.lat_deg, inertial), float(ground % 360.0))
+            )
+        tracks.append(track)
+    return tracks
 
 
-def best_launch(port: Spaceport, target_inc_deg: float, altitude_km: float) -> tuple[float, float, bool]:
+def best_launch(
+    port: Spaceport, target_inc_deg: float, altitude_km: float
+) -> tuple[float, float, bool]:
     """Launch inclination nearest the target that a corridor allows, its ground azimuth, and
-    whether that is on target. Ties go to the cheaper (lower) inclination."""
-    pairs = corridor_inclinations(port, altitude_km)
+    whether that is on target (the target lies within a corridor's continuous range)."""
+    tracks = _corridor_tracks(port, altitude_km)
+    for track in tracks:
+        for (inc_a, az_a), (inc_b, az_b) in pairwise(track):
+            low, high = min(inc_a, inc_b), max(inc_a, inc_b)
+            if low - 1e-9 <= target_inc_deg <= high + 1e-9:
+                share = 0.0 if high == low else (target_inc_deg - inc_a) / (inc_b - inc_a)
+                span = (az_b - az_a + 180.0) % 360.0 - 180.0
+                return target_inc_deg, (az_a + share * span) % 360.0, True
+    pairs = [pair for track in tracks for pair in track]
     inc, azimuth = min(pairs, key=lambda p: (round(abs(p[0] - target_inc_deg), 6), p[0]))
-    if abs(inc - target_inc_deg) <= ON_TARGET_DEG:
-        return target_inc_deg, azimuth, True
     return inc, azimuth, False
 
 
-def evaluate(port: Spaceport, vehicle: Vehicle, target: Target, mass_kg: float) -> dict[str, object]:
+def evaluate(
+    port: Spaceport, vehicle: Vehicle, target: Target, mass_kg: float
+) -> dict[str, object]:
     """One site x vehicle option as a row: azimuth, delta-v, capacity, margin and notes."""
     wanted_inc = abs(port.lat_deg) if target.inc_deg is None else target.inc_deg
     is_gto = target.apogee_km > 10_000.0 > target.perigee_km
@@ -125,8 +145,12 @@ def evaluate(port: Spaceport, vehicle: Vehicle, target: Target, mass_kg: float) 
         on_target = True  # a GTO accepts the site's own inclination; GEO cost shown separately
         wanted_inc = launch_inc
     budget = ascent_budget(
-        port.lat_deg, target.perigee_km, target.apogee_km, wanted_inc,
-        launch_inc_deg=launch_inc, height_m=port.height_m,
+        port.lat_deg,
+        target.perigee_km,
+        target.apogee_km,
+        wanted_inc,
+        launch_inc_deg=launch_inc,
+        height_m=port.height_m,
     )
     model = fit_vehicle(vehicle)
     capacity = max(0.0, model.payload_kg(budget.total_m_s))
@@ -134,7 +158,9 @@ def evaluate(port: Spaceport, vehicle: Vehicle, target: Target, mass_kg: float) 
     if on_target:
         notes.append("direct")
     elif abs(port.lat_deg) > wanted_inc or wanted_inc > 180.0 - abs(port.lat_deg):
-        notes.append(f"dog-leg: {wanted_inc:.1f} deg is outside the direct range from latitude {port.lat_deg:.1f}")
+        notes.append(
+            f"dog-leg: {wanted_inc:.1f} deg is outside the direct range from latitude {port.lat_deg:.1f}"
+        )
     else:
         notes.append(f"corridor-limited: nearest allowed launch inclination {launch_inc:.1f} deg")
     if vehicle.status != "active":
@@ -145,9 +171,10 @@ def evaluate(port: Spaceport, vehicle: Vehicle, target: Target, mass_kg: float) 
     if pad_statuses and "active" not in pad_statuses:
         notes.append(f"pad {'/'.join(sorted(pad_statuses))}")
     if is_gto:
-        notes.append(f"GTO at {wanted_inc:.1f} deg needs {gto_to_geo_m_s(wanted_inc, target.perigee_km):.0f} m/s to GEO")
-    flown = len(vehicle.points) > 0 and all(p.site != port.key for p in vehicle.points)
-    if flown:
+        notes.append(
+            f"GTO at {wanted_inc:.1f} deg needs {gto_to_geo_m_s(wanted_inc, target.perigee_km):.0f} m/s to GEO"
+        )
+    if all(p.site != port.key for p in vehicle.points):
         notes.append("capacity transferred from another site by the model")
     plane_change_deg = abs(wanted_inc - launch_inc)
     return {
@@ -157,9 +184,7 @@ def evaluate(port: Spaceport, vehicle: Vehicle, target: Target, mass_kg: float) 
         "vehicle_state": vehicle.state,
         "vehicle_status": vehicle.status,
         "launch_inc_deg": round(launch_inc, 2),
-        "launch_azimuth_deg": round(
-            launch_azimuth_deg(port.lat_deg, budget.inertial_azimuth_deg, circular_speed_m_s(target.perigee_km), port.height_m)
-            if on_target else ground_az, 1),
+        "launch_azimuth_deg": round(ground_az, 1),
         "plane_change_deg": round(plane_change_deg, 2),
         "delta_v_m_s": round(budget.total_m_s),
         "rotation_gain_m_s": round(budget.rotation_gain_m_s),
@@ -249,14 +274,16 @@ def capability_summary(port: Spaceport | str) -> dict[str, object]:
     for corridor in port.corridors:
         single = Spaceport(**{**port.__dict__, "corridors": (corridor,)})
         incs = [inc for inc, _az in corridor_inclinations(single)]
-        corridors.append({
-            "min_az_deg": corridor.min_az_deg,
-            "max_az_deg": corridor.max_az_deg,
-            "min_inc_deg": round(min(incs), 2),
-            "max_inc_deg": round(max(incs), 2),
-            "note": corridor.note,
-            "source": corridor.source,
-        })
+        corridors.append(
+            {
+                "min_az_deg": corridor.min_az_deg,
+                "max_az_deg": corridor.max_az_deg,
+                "min_inc_deg": round(min(incs), 2),
+                "max_inc_deg": round(max(incs), 2),
+                "note": corridor.note,
+                "source": corridor.source,
+            }
+        )
     vehicles = [v.name for v in load_vehicles() if port.key in v.sites]
     sso_550 = sso_inclination_deg(550.0)
     allowed = [inc for inc, _az in corridor_inclinations(port)]
@@ -269,7 +296,9 @@ def capability_summary(port: Spaceport | str) -> dict[str, object]:
         "rotation_speed_m_s": round(rotation_speed_m_s(port.lat_deg, port.height_m), 1),
         "min_direct_inc_deg": round(abs(port.lat_deg), 2),
         "max_direct_inc_deg": round(180.0 - abs(port.lat_deg), 2),
-        "corridor_inc_range_deg": [round(min(allowed), 2), round(max(allowed), 2)] if allowed else None,
+        "corridor_inc_range_deg": [round(min(allowed), 2), round(max(allowed), 2)]
+        if allowed
+        else None,
         "sso_550_km_in_corridor": any(abs(inc - sso_550) <= 0.5 for inc in allowed),
         "gto_to_geo_m_s": round(gto_to_geo_m_s(max(abs(port.lat_deg), min(allowed, default=0.0)))),
         "corridors": corridors,
@@ -283,7 +312,19 @@ def all_summaries() -> list[dict[str, object]]:
 
 
 _COLUMNS = [
-    "site", "site_country", "vehicle", "vehicle_state", "vehicle_status", "launch_inc_deg",
-    "launch_azimuth_deg", "plane_change_deg", "delta_v_m_s", "rotation_gain_m_s", "capacity_kg",
-    "margin_kg", "margin_pct", "direct", "notes",
+    "site",
+    "site_country",
+    "vehicle",
+    "vehicle_state",
+    "vehicle_status",
+    "launch_inc_deg",
+    "launch_azimuth_deg",
+    "plane_change_deg",
+    "delta_v_m_s",
+    "rotation_gain_m_s",
+    "capacity_kg",
+    "margin_kg",
+    "margin_pct",
+    "direct",
+    "notes",
 ]

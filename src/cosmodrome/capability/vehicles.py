@@ -81,8 +81,12 @@ class CapacityPoint:
         """Delta-v this point demands from its site (ideal + plane change + losses - rotation)."""
         port = self.spaceport()
         return ascent_budget(
-            port.lat_deg, self.perigee_km, self.apogee_km, self.inc_deg,
-            c3_km2_s2=self.c3_km2_s2, height_m=port.height_m,
+            port.lat_deg,
+            self.perigee_km,
+            self.apogee_km,
+            self.inc_deg,
+            c3_km2_s2=self.c3_km2_s2,
+            height_m=port.height_m,
         ).total_m_s
 
 
@@ -121,7 +125,9 @@ class PerformanceModel:
 @cache
 def load_vehicles() -> tuple[Vehicle, ...]:
     """Every vehicle in ``capability/data/vehicles.toml``, in file order."""
-    text = resources.files("cosmodrome.capability").joinpath("data/vehicles.toml").read_text("utf-8")
+    text = (
+        resources.files("cosmodrome.capability").joinpath("data/vehicles.toml").read_text("utf-8")
+    )
     return tuple(_vehicle(key, entry) for key, entry in tomllib.loads(text)["vehicle"].items())
 
 
@@ -156,7 +162,9 @@ def fit_points(points: Sequence[tuple[float, float]], upper_stage: str) -> Perfo
         reference = math.exp(-REFERENCE_DV_M_S / ve_default)
         a_kg = mass[0] / (math.exp(-dv[0] / ve_default) - DEFAULT_DRY_FRACTION * reference)
         return PerformanceModel(ve_default, a_kg, DEFAULT_DRY_FRACTION * a_kg * reference, 1)
-    trials = np.arange(0.7 * ve_default, 1.3 * ve_default, 10.0) if len(points) >= 3 else [ve_default]
+    trials = (
+        np.arange(0.7 * ve_default, 1.3 * ve_default, 10.0) if len(points) >= 3 else [ve_default]
+    )
     best: tuple[float, PerformanceModel] | None = None
     for ve in trials:
         a_kg, d_kg = _solve(dv, mass, float(ve))
@@ -210,8 +218,16 @@ def _point(entry: dict[str, object]) -> CapacityPoint:
     else:
         inc = abs(find_spaceport(site).lat_deg)
     return CapacityPoint(
-        site, kind, perigee, apogee, inc, c3, float(entry["payload_kg"]),  # type: ignore[arg-type]
-        str(entry["source"]), str(entry.get("note", "")), bool(entry.get("lower_bound", False)),
+        site,
+        kind,
+        perigee,
+        apogee,
+        inc,
+        c3,
+        float(entry["payload_kg"]),  # type: ignore[arg-type]
+        str(entry["source"]),
+        str(entry.get("note", "")),
+        bool(entry.get("lower_bound", False)),
     )
 
 
@@ -242,20 +258,22 @@ def model_error_table() -> pd.DataFrame:
             elif others:
                 predicted = fit_points(others, vehicle.upper_stage).payload_kg(dv)
                 holdout = 100.0 * (predicted - kg) / kg
-            rows.append({
-                "vehicle": vehicle.name,
-                "site": point.site,
-                "kind": point.kind,
-                "perigee_km": point.perigee_km,
-                "apogee_km": point.apogee_km,
-                "inc_deg": round(point.inc_deg, 2),
-                "required_dv_m_s": round(dv),
-                "published_kg": kg,
-                "model_kg": round(model.payload_kg(dv)),
-                "fit_error_pct": round(100.0 * (model.payload_kg(dv) - kg) / kg, 2),
-                "holdout_error_pct": round(holdout, 2),
-                "lower_bound": point.lower_bound,
-                "points_fitted": len(fitted),
-                "source": point.source,
-            })
+            rows.append(
+                {
+                    "vehicle": vehicle.name,
+                    "site": point.site,
+                    "kind": point.kind,
+                    "perigee_km": point.perigee_km,
+                    "apogee_km": point.apogee_km,
+                    "inc_deg": round(point.inc_deg, 2),
+                    "required_dv_m_s": round(dv),
+                    "published_kg": kg,
+                    "model_kg": round(model.payload_kg(dv)),
+                    "fit_error_pct": round(100.0 * (model.payload_kg(dv) - kg) / kg, 2),
+                    "holdout_error_pct": round(holdout, 2),
+                    "lower_bound": point.lower_bound,
+                    "points_fitted": len(fitted),
+                    "source": point.source,
+                }
+            )
     return pd.DataFrame(rows)

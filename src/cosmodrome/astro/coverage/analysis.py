@@ -267,8 +267,8 @@ def walker_constellation(
     jd = 2440587.5 + epoch.timestamp() / 86400.0
     n_rad_min = math.sqrt(398600.8 / (6378.135 + altitude_km) ** 3) * 60.0
     total = planes * per_plane
-    satrecs = []
-    names = []
+    satrecs: list[Satrec] = []
+    names: list[str] = []
     for p in range(planes):
         for k in range(per_plane):
             sat = Satrec()

@@ -13,6 +13,7 @@ started for the call and closed after it; pass ``tcp://host:8786`` to use a runn
 
 from __future__ import annotations
 
+import importlib
 from collections.abc import Callable
 from typing import Any
 
@@ -40,10 +41,12 @@ def run_dask(
     The returned :class:`ChunkCounts` holds no counts, only the failures and the number of
     evaluated cell-satellite pairs, merged over all tasks.
     """
-    try:
-        from dask.distributed import Client, LocalCluster, as_completed
-    except ImportError as error:  # pragma: no cover - dask is a dependency
-        raise InputError("the dask engine needs dask[distributed] installed") from error
+    distributed: Any = importlib.import_module("dask.distributed")  # untyped library
+    Client, LocalCluster, as_completed = (
+        distributed.Client,
+        distributed.LocalCluster,
+        distributed.as_completed,
+    )
 
     cluster: Any = None
     if scheduler is None:

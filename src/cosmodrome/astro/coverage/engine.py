@@ -407,10 +407,10 @@ def max_angular_rate_rad_s(element: ElementParams) -> float:
     At perigee the orbital angular rate is ``n (1+e)² / (1-e²)^1.5``; Earth rotation adds at
     most its own rate; 5% covers SGP4's perturbations of the mean elements.
     """
-    e = min(element.ecco, 0.999)
-    n_rad_s = abs(element.no_kozai) / 60.0
+    e = min(float(element.ecco), 0.999)
+    n_rad_s = abs(float(element.no_kozai)) / 60.0
     orbital = n_rad_s * (1.0 + e) ** 2 / (1.0 - e * e) ** 1.5
-    return _RATE_MARGIN * (orbital + frames.EARTH_ROTATION_RAD_S)
+    return float(_RATE_MARGIN * (orbital + frames.EARTH_ROTATION_RAD_S))
 
 
 def _enclosing_cap(directions: FloatArray) -> tuple[FloatArray, float]:

@@ -286,9 +286,9 @@ def assets_dir() -> Path:
     if configured:
         base = Path(configured).expanduser()
         candidates += [base, base / "node_modules"]
-    for start in (Path(__file__).resolve(), Path.cwd().resolve()):
-        candidates += [parent / "node_modules" for parent in start.parents]
+    for start in _search_starts():
         candidates.append(start / "node_modules")
+        candidates += [parent / "node_modules" for parent in start.parents]
     for candidate in candidates:
         if (candidate / "world-atlas" / "countries-50m.json").is_file():
             return candidate
@@ -297,6 +297,10 @@ def assets_dir() -> Path:
         "run `make install` in the project folder (or set COSMODROME_ASSETS to the folder "
         "holding node_modules)"
     )
+
+
+def _search_starts() -> list[Path]:
+    return [Path(__file__).resolve().parent, Path.cwd().resolve()]
 
 
 @cache

@@ -84,6 +84,7 @@ export async function render(root, params, ctx) {
       h("figcaption", { class: "source" }, sourceNote(data.source, "coordinates: GCAT sites.tsv; map: Natural Earth via world-atlas").textContent));
     const top = table(sites.slice(0, 25), [
       { key: "site_name", label: "Site", link: (s) => `#/site?name=${encodeURIComponent(s.site)}` },
+      { key: "site", label: "Code" },
       { key: "host_country", label: "Country" },
       { key: "launches", label: "Launches", num: true, format: fmt.int },
       { key: "successes", label: "Successes", num: true, format: fmt.int },

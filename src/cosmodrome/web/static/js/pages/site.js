@@ -30,7 +30,7 @@ export async function render(root, params, ctx) {
 
   async function draw() {
     loading(body, `Loading ${state.name}…`);
-    const period = { from: state.from, to: state.to };
+    const period = { from: state.from, to: state.to ? `${state.to}-12-31` : "" };
     let profile;
     let extra = null;
     try {

@@ -1,0 +1,103 @@
+"""Where a constellation's element sets come from: an element file or the element store.
+
+A *group* names a constellation the way CelesTrak's GP groups do (``starlink``, ``oneweb``,
+``kuiper``, ``iridium`` ...): the satellites whose names start with the group's name in
+capitals (``STARLINK-1007``). ``active`` means every satellite. When an object appears with
+several epochs, the set nearest the start of the window is used.
+"""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Iterable
+from datetime import datetime
+from pathlib import Path
+
+from cosmodrome.astro.coverage.analysis import Constellation
+from cosmodrome.astro.elements import ElementSet, load_elements, parse_omm_records, parse_tle
+from cosmodrome.errors import InputError
+from cosmodrome.timeutil import require_utc
+
+ALL_GROUPS = ("active", "all")
+
+
+def group_prefix(group: str) -> str | None:
+    """The name prefix of ``group``, or ``None`` for every satellite.
+
+    >>> group_prefix("starlink"), group_prefix("active")
+    ('STARLINK', None)
+    """
+    folded = group.strip().lower()
+    if not folded:
+        raise InputError("empty --group; name a constellation such as starlink")
+    return None if folded in ALL_GROUPS else folded.upper()
+
+
+def select(
+    records: Iterable[ElementSet], group: str | None, when_utc: datetime
+) -> list[ElementSet]:
+    """The records of ``group`` (all when ``None``), one per object: the epoch nearest ``when_utc``."""
+    prefix = group_prefix(group) if group is not None else None
+    when = require_utc(when_utc)
+    best: dict[int, ElementSet] = {}
+    for record in records:
+        if prefix is not None and not record.name.strip().upper().startswith(prefix):
+            continue
+        held = best.get(record.norad_id)
+        if held is None or abs(record.age_days(when)) < abs(held.age_days(when)):
+            best[record.norad_id] = record
+    return [best[key] for key in sorted(best)]
+
+
+def constellation_from_file(path: Path, group: str | None, when_utc: datetime) -> Constellation:
+    """The satellites of ``group`` (or all) in a TLE/3LE or OMM file."""
+    parsed = load_elements(path, lenient=True)
+    chosen = select(parsed.records, group, when_utc)
+    if not chosen:
+        which = f"of group {group!r} " if group else ""
+        raise InputError(f"no element sets {which}in {path}")
+    return _constellation(chosen, _label([str(path)]))
+
+
+def constellation_from_store(
+    group: str, when_utc: datetime, store_path: Path | None = None
+) -> Constellation:
+    """The satellites of ``group`` from the element store, each with its set nearest ``when_utc``."""
+    from cosmodrome.astro.store import ElementStore
+
+    prefix = group_prefix(group)
+    when = require_utc(when_utc).replace(tzinfo=None)
+    with ElementStore(store_path) as store:
+        rows = store.connection.execute(
+            "SELECT norad_id, name, source, line_number, format, line1, line2, omm_json "
+            "FROM element_sets WHERE (? IS NULL OR upper(name) LIKE ? || '%') "
+            "QUALIFY row_number() OVER (PARTITION BY norad_id "
+            "ORDER BY abs(date_diff('microsecond', epoch_utc, ?))) = 1 ORDER BY norad_id",
+            [prefix, prefix, when],
+        ).fetchall()
+    if not rows:
+        raise InputError(
+            f"the element store holds no satellite of group {group!r}; run "
+            "`cosmodrome elements update` (or `cosmodrome elements load FILE`), or pass --tle FILE"
+        )
+    records: list[ElementSet] = []
+    for _norad_id, name, source, line_number, kind, line1, line2, omm_json in rows:
+        if kind == "tle":
+            parsed = parse_tle([name, line1, line2], source=source, lenient=True)
+        else:
+            parsed = parse_omm_records([(line_number, json.loads(omm_json))], source=source)
+        records.extend(parsed.records)
+    return _constellation(records, _label(sorted({r[2] for r in rows})))
+
+
+def _constellation(records: list[ElementSet], source: str) -> Constellation:
+    return Constellation(
+        tuple(r.name for r in records), tuple(r.satrec for r in records), source=source
+    )
+
+
+def _label(sources: list[str]) -> str:
+    names = sorted({Path(s).name for s in sources})
+    shown = ", ".join(names[:2]) + (f" and {len(names) - 2} more" if len(names) > 2 else "")
+    provider = "CelesTrak" if any("celestrak" in s.lower() for s in sources) else "element sets"
+    return f"{provider} ({shown})"

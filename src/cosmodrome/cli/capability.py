@@ -1,0 +1,134 @@
+"""``cosmodrome reach`` and ``cosmodrome capability``: what each site and vehicle can reach."""
+
+from __future__ import annotations
+
+from typing import Annotated
+
+import pandas as pd
+import typer
+
+from cosmodrome.capability.reach import Target, capability_summary, reach
+from cosmodrome.cli.app import FormatOption, app
+from cosmodrome.cli.output import check_format, emit, emit_json, print_mapping, records
+from cosmodrome.errors import InputError
+
+
+def _split(values: list[str] | None) -> list[str]:
+    return [part.strip() for value in values or [] for part in value.split(",") if part.strip()]
+
+
+@app.command("reach")
+def reach_command(
+    mass: Annotated[float, typer.Option("--mass", help="Payload mass, kg.")],
+    alt: Annotated[float | None, typer.Option("--alt", help="Circular altitude, km.")] = None,
+    inc: Annotated[float | None, typer.Option("--inc", help="Inclination, deg (0-180).")] = None,
+    orbit: Annotated[
+        str | None, typer.Option("--orbit", help="Named orbit: leo, sso, gto, geo.")
+    ] = None,
+    apogee: Annotated[float | None, typer.Option("--apogee", help="Apogee altitude, km.")] = None,
+    perigee: Annotated[
+        float | None, typer.Option("--perigee", help="Perigee altitude, km.")
+    ] = None,
+    site: Annotated[
+        list[str] | None, typer.Option("--site", help="Sites, comma-separated.")
+    ] = None,
+    vehicle: Annotated[
+        list[str] | None, typer.Option("--vehicle", help="Vehicles, comma-separated.")
+    ] = None,
+    exclude_state: Annotated[
+        list[str] | None,
+        typer.Option("--exclude-state", help="Drop vehicles or sites of these states (ISO codes)."),
+    ] = None,
+    only_state: Annotated[
+        list[str] | None,
+        typer.Option("--only-state", help="Keep only vehicles and sites of these states."),
+    ] = None,
+    active_only: Annotated[
+        bool,
+        typer.Option("--active-only", help="Drop planned and retired vehicles, sites and pads."),
+    ] = False,
+    fmt: FormatOption = "table",
+) -> None:
+    """Rank site x vehicle options for a payload of MASS kg on a target orbit.
+
+    Examples: ``cosmodrome reach --alt 550 --inc 97.6 --mass 800``;
+    ``cosmodrome reach --orbit gto --mass 4500 --site Kourou,Baikonur,"Cape Canaveral"``.
+    """
+    check_format(fmt)
+    target = _target(alt, inc, orbit, apogee, perigee)
+    ranking = reach(
+        target,
+        mass,
+        sites=_split(site) or None,
+        vehicles=_split(vehicle) or None,
+        exclude_states=_split(exclude_state),
+        only_states=_split(only_state),
+        active_only=active_only,
+    )
+    if fmt == "json":
+        emit_json(
+            {
+                "target": {
+                    "perigee_km": target.perigee_km,
+                    "apogee_km": target.apogee_km,
+                    "inc_deg": target.inc_deg,
+                    "label": target.label,
+                },
+                "mass_kg": mass,
+                "options": _records(ranking.options),
+                "reason": ranking.reason or None,
+                "near_misses": _records(ranking.near_misses),
+            }
+        )
+        return
+    if ranking.options.empty:
+        typer.echo(ranking.reason, err=True)
+        emit(ranking.near_misses, fmt, title=f"Nearest misses: {mass:,.0f} kg to {target.label}")
+        return
+    emit(ranking.options, fmt, title=f"{mass:,.0f} kg to {target.label}")
+
+
+@app.command("capability")
+def capability_command(
+    site: Annotated[str, typer.Argument(help="Spaceport name, alias or GCAT code.")],
+    fmt: FormatOption = "table",
+) -> None:
+    """Latitude, rotation speed, corridors and reachable inclinations of one SITE."""
+    check_format(fmt)
+    summary = capability_summary(site)
+    if fmt == "json":
+        emit_json(summary)
+        return
+    corridors = pd.DataFrame(summary.pop("corridors"))  # type: ignore[call-overload]
+    if fmt == "csv":
+        emit(corridors.assign(site=summary["site"]), fmt)
+        return
+    print_mapping({k: v for k, v in summary.items() if k != "sources"}, title=str(summary["site"]))
+    emit(corridors.drop(columns=["source"]), fmt, title="Corridors")
+
+
+def _target(
+    alt: float | None,
+    inc: float | None,
+    orbit: str | None,
+    apogee: float | None,
+    perigee: float | None,
+) -> Target:
+    if orbit is not None:
+        return Target.named(orbit, alt, inc)
+    if apogee is not None or perigee is not None:
+        if apogee is None or perigee is None:
+            raise InputError("give both --perigee and --apogee (km), or --alt for a circular orbit")
+        return Target(
+            perigee,
+            apogee,
+            inc,
+            f"{perigee:g} x {apogee:g} km" + (f" x {inc:g} deg" if inc is not None else ""),
+        )
+    if alt is None:
+        raise InputError("give --alt (km), --perigee/--apogee, or --orbit leo|sso|gto|geo")
+    return Target.circular(alt, inc)
+
+
+def _records(frame: pd.DataFrame) -> list[dict[str, object]]:
+    return list(records(frame))

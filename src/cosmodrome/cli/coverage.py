@@ -1,0 +1,185 @@
+"""``cosmodrome coverage``: how well a constellation covers a region, per place and over time.
+
+cosmodrome coverage --group starlink --region KZ --mask 25 --start 2025-10-03 --hours 24 --step 30
+cosmodrome coverage --tle FILE --region 40.5,46.5,55.5,87.5 --resolution 0.5 --out kz.geojson
+cosmodrome coverage --group starlink --point Almaty --mask 25 --hours 6 --step 10
+cosmodrome coverage ... --engine dask --scheduler tcp://HOST:8786
+"""
+
+from __future__ import annotations
+
+import warnings
+from datetime import UTC, datetime
+from pathlib import Path
+from typing import Annotated
+
+import typer
+from rich.console import Console
+
+from cosmodrome.astro.coverage.analysis import (
+    ENGINES,
+    CoverageResult,
+    compute_coverage,
+    point_series,
+    rich_progress,
+)
+from cosmodrome.astro.coverage.engine import StaleElementsWarning, Window
+from cosmodrome.astro.coverage.regions import Region, parse_region, point_region
+from cosmodrome.astro.coverage.sources import constellation_from_file, constellation_from_store
+from cosmodrome.astro.store import elements_path
+from cosmodrome.cli.app import FormatOption, HomeOption, app
+from cosmodrome.cli.output import check_format, emit, emit_json, print_mapping
+from cosmodrome.errors import InputError
+from cosmodrome.timeutil import isoformat_z, parse_utc
+
+
+@app.command("coverage")
+def coverage(
+    region: Annotated[
+        str | None,
+        typer.Option(
+            "--region",
+            help="Country code (KZ, KAZ, 398), box south,west,north,east, or a GeoJSON file.",
+        ),
+    ] = None,
+    point: Annotated[
+        str | None,
+        typer.Option("--point", help="One place instead of a region: city, spaceport or lat,lon."),
+    ] = None,
+    group: Annotated[
+        str | None,
+        typer.Option("--group", help="Constellation: starlink, oneweb, ... (names starting so)."),
+    ] = None,
+    tle: Annotated[
+        Path | None,
+        typer.Option("--tle", help="Element file (TLE/3LE or OMM); with --group, only that group."),
+    ] = None,
+    mask_deg: Annotated[
+        float, typer.Option("--mask", help="Minimum elevation of the terminal, degrees (0-90).")
+    ] = 25.0,
+    start: Annotated[
+        str | None, typer.Option("--start", help="Start, ISO 8601 UTC (default: now).")
+    ] = None,
+    hours: Annotated[float, typer.Option("--hours", help="Length of the window in hours.")] = 24.0,
+    step_s: Annotated[float, typer.Option("--step", help="Time step in seconds.")] = 30.0,
+    resolution_deg: Annotated[
+        float, typer.Option("--resolution", help="Grid spacing in degrees.")
+    ] = 0.5,
+    min_sats: Annotated[
+        int, typer.Option("--min-sats", help="Satellites needed for service (outages, frac_ge_n).")
+    ] = 1,
+    out: Annotated[
+        Path | None,
+        typer.Option("--out", help="Write cells to .geojson, .csv or a .png heat map."),
+    ] = None,
+    engine: Annotated[str, typer.Option("--engine", help="numpy or dask.")] = "numpy",
+    scheduler: Annotated[
+        str | None,
+        typer.Option("--scheduler", help="Dask scheduler address (default: a local cluster)."),
+    ] = None,
+    max_age_days: Annotated[
+        float, typer.Option("--max-age", help="Warn about element sets older than this (days).")
+    ] = 7.0,
+    fmt: FormatOption = "table",
+    home: HomeOption = None,
+) -> None:
+    """Satellites in view above the mask, per grid cell or at one place; outages and their length."""
+    check_format(fmt)
+    if engine not in ENGINES:
+        raise InputError(f"unknown engine {engine!r}; choose one of {', '.join(ENGINES)}")
+    if scheduler is not None and engine != "dask":
+        raise InputError("--scheduler needs --engine dask")
+    if (region is None) == (point is None):
+        raise InputError("give exactly one of --region (country, box or GeoJSON) or --point")
+    if group is None and tle is None:
+        raise InputError("give --group (element store) or --tle FILE")
+    start_utc = parse_utc(start) if start else _now_minute()
+    Window.from_duration(start_utc, hours * 3600.0, step_s)  # checks step and duration first
+    area = _point(point) if point is not None else parse_region(region or "")
+    if tle is not None:
+        constellation = constellation_from_file(tle, group, start_utc)
+    else:
+        constellation = constellation_from_store(group or "", start_utc, elements_path(home))
+
+    err = Console(stderr=True, highlight=False)
+    epochs = Window.from_duration(start_utc, hours * 3600.0, step_s).count
+    with warnings.catch_warnings(), rich_progress(epochs) as progress:
+        warnings.simplefilter("ignore", StaleElementsWarning)  # printed below from the notes
+        result = compute_coverage(
+            constellation,
+            area,
+            resolution_deg=resolution_deg,
+            start_utc=start_utc,
+            duration_s=hours * 3600.0,
+            step_s=step_s,
+            mask_deg=mask_deg,
+            min_sats=min_sats,
+            engine=engine,
+            scheduler=scheduler,
+            max_age_days=max_age_days,
+            progress=progress,
+            keep_counts=point is not None,
+        )
+    for note in result.notes:
+        err.print(f"[yellow]warning:[/yellow] {note}")
+    if out is not None:
+        from cosmodrome.astro.coverage.plot import write_output
+
+        if point is not None and out.suffix.lower() == ".png":
+            raise InputError("a single place has no map; write --out as .csv or .geojson")
+        write_output(result, out)
+        err.print(f"wrote {out}")
+    if point is not None:
+        _emit_point(result, fmt)
+    else:
+        _emit_region(result, fmt)
+
+
+def _point(text: str) -> Region:
+    from cosmodrome.astro.gazetteer import resolve_location
+
+    place = resolve_location(text)
+    return point_region(place.lat_deg, place.lon_deg, place.name)
+
+
+def _now_minute() -> datetime:
+    return datetime.now(UTC).replace(second=0, microsecond=0)
+
+
+def _header(result: CoverageResult) -> list[tuple[str, object]]:
+    first, last = result.epoch_range_utc or (None, None)
+    rows: list[tuple[str, object]] = [
+        ("region", result.region.name),
+        (
+            "window",
+            f"{isoformat_z(result.window.start_utc)} + {result.window.count} x "
+            f"{result.window.step_s:g} s",
+        ),
+        ("mask_deg", result.mask_deg),
+        ("satellites", result.satellites),
+        ("elements", result.source),
+    ]
+    if first and last:
+        rows.append(("element epochs", f"{isoformat_z(first)} to {isoformat_z(last)}"))
+    rows.append(("computed in", f"{result.elapsed_s:.1f} s"))
+    return rows
+
+
+def _emit_region(result: CoverageResult, fmt: str) -> None:
+    if fmt == "json":
+        from cosmodrome.astro.coverage.plot import metadata
+
+        emit_json({**metadata(result), "cells": result.cells.to_dict(orient="records")})
+        return
+    if fmt == "csv":
+        emit(result.cells, "csv")
+        return
+    print_mapping(_header(result), title="Coverage")
+    print_mapping(list(result.summary.items()), title="Region (area-weighted)")
+
+
+def _emit_point(result: CoverageResult, fmt: str) -> None:
+    series = point_series(result)
+    if fmt == "table":
+        print_mapping(_header(result) + list(result.summary.items()), title="Coverage at a point")
+    emit(series, fmt, title=f"Satellites above {result.mask_deg:g} deg at {result.region.name}")

@@ -1,0 +1,109 @@
+// The launch log with every catalog filter, sorting, pages and a CSV download of the matches.
+import { apiUrl, getJSON } from "../api.js";
+import { empty, fmt, h, loading, showError, sourceNote, table } from "../ui.js";
+
+const FILTERS = [
+  { key: "site", label: "Site", placeholder: "Baikonur" },
+  { key: "vehicle", label: "Vehicle or family", placeholder: "Soyuz-2" },
+  { key: "agency", label: "Provider", placeholder: "SpaceX" },
+  { key: "owner", label: "Customer (owner)", placeholder: "Eutelsat" },
+  { key: "provider_state", label: "Provider state", placeholder: "RU", size: 4 },
+  { key: "owner_state", label: "Customer state", placeholder: "UK", size: 4 },
+  { key: "from", label: "From (UTC day)", placeholder: "2022-01-01", size: 10 },
+  { key: "to", label: "To (UTC day)", placeholder: "2022-12-31", size: 10 },
+];
+const SELECTS = [
+  { key: "outcome", label: "Outcome", options: ["", "success", "failure", "partial", "full-success", "full-failure"] },
+  { key: "orbit_class", label: "Class", options: ["", "orbital", "deep_space", "other"] },
+  { key: "sort", label: "Sort by", options: ["time_utc", "launch_tag", "vehicle", "site", "agency", "payload_count", "outcome"] },
+  { key: "order", label: "Order", options: ["desc", "asc"] },
+];
+const PAGE = 50;
+
+export async function render(root, params, ctx) {
+  const state = { sort: "time_utc", order: "desc", offset: "0", ...params };
+  const controls = {};
+  const inputs = FILTERS.map((f) => {
+    controls[f.key] = h("input", { id: `f-${f.key}`, name: f.key, value: state[f.key] || "", placeholder: f.placeholder, size: f.size || 12, autocomplete: "off" });
+    return h("label", { for: `f-${f.key}` }, f.label, controls[f.key]);
+  });
+  const selects = SELECTS.map((s) => {
+    controls[s.key] = h("select", { id: `f-${s.key}`, name: s.key },
+      s.options.map((o) => h("option", { value: o, selected: (state[s.key] || "") === o }, o || "any")));
+    return h("label", { for: `f-${s.key}` }, s.label, controls[s.key]);
+  });
+  const form = h("form", { class: "controls", role: "search", "aria-label": "Filter launches" },
+    inputs, selects, h("button", { type: "submit" }, "Apply"),
+    h("button", { type: "reset", class: "secondary" }, "Clear"));
+  const download = h("a", { class: "button secondary", id: "csv-download", download: "launches.csv", href: "#" }, "Download CSV");
+  const summary = h("p", { id: "launch-summary", role: "status", "aria-live": "polite" });
+  const body = h("div", {});
+  root.append(h("h1", {}, "Launches"), h("p", { class: "lede" }, "One row per launch (GCAT launch log). Names are matched the way people write them."),
+    form, h("div", { class: "pager" }, summary, download), body);
+
+  function filters() {
+    const out = {};
+    for (const key of [...FILTERS.map((f) => f.key), ...SELECTS.map((s) => s.key)]) {
+      const value = state[key];
+      if (value) out[key] = value;
+    }
+    return out;
+  }
+
+  async function draw() {
+    loading(body, "Loading launches…");
+    download.href = apiUrl("launches", { ...filters(), format: "csv" });
+    let page;
+    try {
+      page = await getJSON("launches", { ...filters(), limit: PAGE, offset: state.offset }, { signal: ctx.signal });
+    } catch (error) {
+      if (error.name === "AbortError") return;
+      summary.textContent = "";
+      showError(body, error, (name) => {
+        const key = FILTERS.find((f) => (state[f.key] || "").length && controls[f.key].value === state[f.key] && error.message.includes(`'${state[f.key]}'`));
+        if (key) { controls[key.key].value = name; form.requestSubmit(); }
+      });
+      return;
+    }
+    const first = page.total ? page.offset + 1 : 0;
+    const last = page.offset + page.data.length;
+    summary.textContent = `${fmt.int(first)}–${fmt.int(last)} of ${fmt.int(page.total)} launches`;
+    if (!page.total) {
+      empty(body, "No launches match these filters.", "Remove a filter or widen the dates.");
+      return;
+    }
+    const rows = table(page.data, [
+      { key: "time_utc", label: "Time (UTC)", format: fmt.time },
+      { key: "launch_tag", label: "Tag" },
+      { key: "vehicle", label: "Vehicle" },
+      { key: "site_name", label: "Site", link: (r) => `#/site?name=${encodeURIComponent(r.site)}` },
+      { key: "pad", label: "Pad" },
+      { key: "agency_name", label: "Provider" },
+      { key: "outcome", label: "Outcome" },
+      { key: "payload_count", label: "Payloads", num: true },
+    ], `Launches ${fmt.int(first)} to ${fmt.int(last)} of ${fmt.int(page.total)}`);
+    const move = (offset) => { state.offset = String(Math.max(0, offset)); ctx.update(state); draw(); };
+    const pager = h("div", { class: "pager" },
+      h("button", { type: "button", class: "secondary", disabled: !page.previous, onclick: () => move(page.offset - PAGE) }, "← Previous"),
+      h("button", { type: "button", class: "secondary", disabled: !page.next, onclick: () => move(page.offset + PAGE) }, "Next →"));
+    body.replaceChildren(rows, pager, sourceNote(page.source));
+  }
+
+  form.addEventListener("submit", (event) => {
+    event.preventDefault();
+    for (const key of Object.keys(controls)) state[key] = controls[key].value.trim();
+    state.offset = "0";
+    ctx.update(state);
+    draw();
+  });
+  form.addEventListener("reset", () => {
+    setTimeout(() => {
+      for (const key of Object.keys(state)) delete state[key];
+      Object.assign(state, { sort: "time_utc", order: "desc", offset: "0" });
+      for (const [key, control] of Object.entries(controls)) control.value = state[key] || "";
+      ctx.update(state);
+      draw();
+    });
+  });
+  await draw();
+}

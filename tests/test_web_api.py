@@ -1,0 +1,219 @@
+"""The REST API through FastAPI's test client, on a catalog built from ../shared/data."""
+
+from __future__ import annotations
+
+import csv
+import io
+import os
+import shutil
+import threading
+from collections.abc import Iterator
+from datetime import date
+from pathlib import Path
+from typing import Any
+
+import duckdb
+import pytest
+
+from cosmodrome import api
+from cosmodrome.web.app import create_app
+from cosmodrome.web.context import etag_matches
+from tests.web_support import client_class
+
+pytestmark = pytest.mark.integration
+
+
+@pytest.fixture(scope="module")
+def client(mirror_home: Path) -> Iterator[Any]:
+    with client_class()(create_app(mirror_home)) as test_client:
+        yield test_client
+
+
+def assert_error_shape(body: dict[str, Any], status: int, kind: str) -> dict[str, Any]:
+    assert set(body) == {"error"}
+    error = body["error"]
+    assert set(error) == {"type", "status", "message", "suggestions"}
+    assert error["type"] == kind
+    assert error["status"] == status
+    assert isinstance(error["message"], str) and error["message"]
+    assert isinstance(error["suggestions"], list)
+    return error
+
+
+def test_launches_filter_by_site_and_period(client: Any, mirror_home: Path) -> None:
+    response = client.get("/api/launches", params={"site": "Baikonur", "from": "2022-01-01", "limit": 50})
+    assert response.status_code == 200
+    page = response.json()
+    with api.catalog(mirror_home) as con:
+        expected = api.count_launches(con, api.LaunchFilter(site="Baikonur", start=date(2022, 1, 1)))
+    assert page["total"] == expected > 0
+    assert {row["site"] for row in page["data"]} == {"GIK-5"}
+    assert all(row["time_utc"] >= "2022-01-01" for row in page["data"])
+    assert page["source"]["attribution"].startswith("GCAT")
+    assert page["source"]["data_date"] == "2024-12-08"
+
+
+def test_every_spelling_of_baikonur_gives_the_same_launches(client: Any) -> None:
+    totals = {name: client.get("/api/launches", params={"site": name, "limit": 0}).json()["total"]
+              for name in ("Baikonur", "Tyuratam", "GIK-5", "baykonur")}
+    assert len(set(totals.values())) == 1 and totals["Baikonur"] > 1500
+
+
+def test_pagination_covers_every_row_once(client: Any) -> None:
+    params = {"site": "Kourou", "limit": 100, "sort": "launch_tag"}
+    first = client.get("/api/launches", params=params).json()
+    total = first["total"]
+    seen = [row["launch_tag"] for row in first["data"]]
+    next_url = first["next"]
+    while next_url:
+        page = client.get(next_url).json()
+        seen += [row["launch_tag"] for row in page["data"]]
+        next_url = page["next"]
+    assert len(seen) == total == len(set(seen))
+    assert seen == sorted(seen)
+    last = client.get("/api/launches", params={**params, "offset": total - 1}).json()
+    assert last["next"] is None and last["previous"] is not None and len(last["data"]) == 1
+
+
+def test_sorting_descending(client: Any) -> None:
+    page = client.get("/api/launches", params={"sort": "payload_count", "order": "desc", "limit": 5}).json()
+    counts = [row["payload_count"] for row in page["data"]]
+    assert counts == sorted(counts, reverse=True) and counts[0] > 100  # Transporter-class rideshares
+
+
+def test_filters_combine(client: Any) -> None:
+    page = client.get("/api/launches", params={
+        "vehicle": "Soyuz-2", "provider_state": "RU", "outcome": "failure", "from": "2004", "to": "2024-12-31",
+    }).json()
+    assert page["total"] > 0
+    assert all(row["outcome"] in ("failure", "partial_failure") for row in page["data"])
+    assert all(row["vehicle"].startswith("Soyuz-2") for row in page["data"])
+
+
+def test_csv_download_has_every_match(client: Any) -> None:
+    response = client.get("/api/launches", params={"site": "Kourou", "format": "csv"})
+    assert response.status_code == 200
+    assert response.headers["content-type"].startswith("text/csv")
+    assert "attachment" in response.headers["content-disposition"]
+    rows = list(csv.DictReader(io.StringIO(response.text)))
+    total = client.get("/api/launches", params={"site": "Kourou", "limit": 0}).json()["total"]
+    assert len(rows) == total > 300
+    assert rows[0]["time_utc"].endswith("Z") and rows[0]["site"] == "CSG"
+
+
+def test_etag_and_not_modified(client: Any) -> None:
+    url = "/api/launches?site=Baikonur&limit=5"
+    first = client.get(url)
+    etag = first.headers["etag"]
+    meta = client.get("/api/meta").json()["meta"]
+    assert meta["catalog_version"] in etag
+    assert "max-age" in first.headers["cache-control"]
+    again = client.get(url, headers={"If-None-Match": etag})
+    assert again.status_code == 304 and again.content == b"" and again.headers["etag"] == etag
+    assert client.get(url, headers={"If-None-Match": '"stale"'}).status_code == 200
+    assert client.get("/api/sites/Baikonur", headers={"If-None-Match": f"W/{etag}"}).status_code == 304
+
+
+def test_etag_comparison() -> None:
+    assert etag_matches('"a", W/"b"', '"b"')
+    assert etag_matches("*", '"b"')
+    assert not etag_matches(None, '"b"')
+    assert not etag_matches('"ab"', '"b"')
+
+
+def test_unknown_site_lists_closest_names(client: Any) -> None:
+    response = client.get("/api/sites/Baikonurr")
+    assert response.status_code == 404
+    error = assert_error_shape(response.json(), 404, "UnknownNameError")
+    assert "Baikonur" in error["suggestions"]
+    assert response.headers["cache-control"] == "no-store"
+    launches = client.get("/api/launches", params={"site": "Plesetskk"})
+    assert "Plesetsk" in assert_error_shape(launches.json(), 404, "UnknownNameError")["suggestions"]
+
+
+@pytest.mark.parametrize(("url", "status", "kind"), [
+    ("/api/launches?limit=-1", 422, "ValidationError"),
+    ("/api/launches?sort=nonsense", 422, "ValidationError"),
+    ("/api/launches?from=yesterday", 400, "InputError"),
+    ("/api/launches?from=2022-01-01&to=2021-01-01", 400, "InputError"),
+    ("/api/nowhere", 404, "NotFound"),
+])
+def test_one_error_shape(client: Any, url: str, status: int, kind: str) -> None:
+    response = client.get(url)
+    assert response.status_code == status
+    assert_error_shape(response.json(), status, kind)
+
+
+def test_sites_and_site_profile(client: Any) -> None:
+    sites = client.get("/api/sites").json()["data"]
+    assert sites[0]["launches"] >= sites[1]["launches"]
+    assert {"site", "site_name", "lat_deg", "lon_deg", "launches"} <= set(sites[0])
+    profile = client.get("/api/sites/Tyuratam", params={"from": "2010", "to": "2019-12-31"}).json()
+    assert profile["sites"] == ["GIK-5"]
+    assert [r["year"] for r in profile["launches_per_year"]] == list(range(2010, 2020))
+    assert sum(r["launches"] for r in profile["launches_per_year"]) < profile["totals"]["launches"]
+    assert any(p["pad"] == "LC31" for p in profile["pads"])
+    assert {h["code"] for h in profile["history"]} >= {"NIIP-5", "GIK-5"}
+
+
+def test_vehicles_and_organisations(client: Any) -> None:
+    vehicles = client.get("/api/vehicles", params={"name": "Soyuz-2"}).json()["data"]
+    assert vehicles and all(v["vehicle"].startswith("Soyuz-2") for v in vehicles)
+    providers = client.get("/api/organisations").json()["data"]
+    assert any(p["agency"] == "SPX" for p in providers)
+    assert client.get("/api/vehicles", params={"name": "Zzyzx-9"}).status_code == 404
+
+
+def test_openapi_and_docs(client: Any) -> None:
+    schema = client.get("/api/openapi.json").json()
+    assert "/api/launches" in schema["paths"]
+    docs = client.get("/api/docs")
+    assert docs.status_code == 200 and "/api/launches" in docs.text
+    assert "cdn" not in docs.text.lower()
+
+
+def test_dashboard_and_vendor_files(client: Any) -> None:
+    page = client.get("/")
+    assert page.status_code == 200 and "/vendor/d3/d3.min.js" in page.text
+    assert "http" not in page.text.split("<body>")[0]  # nothing loaded from another host
+    assert client.get("/vendor/d3/d3.min.js").status_code == 200
+    assert client.get("/vendor/world-atlas/countries-110m.json").status_code == 200
+
+
+def test_missing_catalog_says_how_to_build(tmp_path: Path) -> None:
+    with client_class()(create_app(tmp_path)) as empty:
+        response = empty.get("/api/launches")
+    error = assert_error_shape(response.json(), 503, "CatalogMissingError")
+    assert "cosmodrome update" in error["message"]
+
+
+def test_catalog_swap_is_picked_up_while_serving(tmp_path: Path, mirror_home: Path) -> None:
+    """``update`` renames a new file into place; requests see it without a restart."""
+    home = tmp_path / "home"
+    home.mkdir()
+    shutil.copy(mirror_home / "catalog.duckdb", home / "catalog.duckdb")
+    with client_class()(create_app(home)) as swapped:
+        before = swapped.get("/api/meta").json()["meta"]
+        errors: list[int] = []
+
+        def hammer() -> None:
+            for _ in range(20):
+                status = swapped.get("/api/launches?site=Kourou&limit=1").status_code
+                if status != 200:
+                    errors.append(status)
+
+        threads = [threading.Thread(target=hammer) for _ in range(4)]
+        for thread in threads:
+            thread.start()
+        replacement = home / "catalog.duckdb.building"
+        shutil.copy(mirror_home / "catalog.duckdb", replacement)
+        with duckdb.connect(str(replacement)) as con:
+            con.execute("UPDATE meta SET value = 'swapped-version' WHERE key = 'catalog_version'")
+        os.replace(replacement, home / "catalog.duckdb")
+        for thread in threads:
+            thread.join()
+        after = swapped.get("/api/meta")
+    assert errors == []
+    assert before["catalog_version"] != "swapped-version"
+    assert after.json()["meta"]["catalog_version"] == "swapped-version"
+    assert "swapped-version" in after.headers["etag"]

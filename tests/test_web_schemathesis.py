@@ -1,0 +1,57 @@
+"""Property-based tests of the REST API against its own OpenAPI schema: no input gives a 500.
+
+Schemathesis generates requests for every GET operation (valid and invalid parameters) and
+checks each answer: never a server error, and every error in the one documented JSON shape.
+Bounded by ``max_examples`` so the whole module runs in well under a minute. (Schemathesis'
+pytest plugin does not run under this pytest version, so the cases are drawn with Hypothesis
+from each operation's strategy.)
+"""
+
+from __future__ import annotations
+
+import warnings
+from pathlib import Path
+from typing import Any
+
+import pytest
+import schemathesis
+from hypothesis import HealthCheck, given, settings
+from schemathesis.checks import not_a_server_error
+
+from cosmodrome.web.app import create_app
+
+pytestmark = [pytest.mark.integration, pytest.mark.slow]
+
+# The operations are listed from an app without a catalog: the schema does not need one.
+GET_PATHS = sorted(
+    path for path, item in create_app(Path("/nonexistent-cosmodrome-home")).openapi()["paths"].items()
+    if "get" in item
+)
+
+
+@pytest.fixture(scope="module")
+def web_schema(mirror_home: Path) -> Any:
+    from starlette.exceptions import StarletteDeprecationWarning
+
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore", StarletteDeprecationWarning)
+        return schemathesis.openapi.from_asgi("/api/openapi.json", create_app(mirror_home))
+
+
+@pytest.mark.parametrize("path", GET_PATHS)
+def test_no_server_errors(web_schema: Any, path: str) -> None:
+    operation = web_schema[path]["GET"]
+
+    @given(case=operation.as_strategy())
+    @settings(max_examples=25, deadline=None, derandomize=True, database=None,
+              suppress_health_check=list(HealthCheck))
+    def check(case: Any) -> None:
+        response = case.call()
+        assert response.status_code < 500, (
+            f"GET {case.formatted_path} {case.query} -> {response.status_code}: {response.text[:300]}"
+        )
+        if response.status_code >= 400:
+            assert set(response.json()["error"]) == {"type", "status", "message", "suggestions"}
+        case.validate_response(response, checks=[not_a_server_error])
+
+    check()
