@@ -26,7 +26,16 @@ FORBIDDEN_BELOW = {
     "capability": INTERFACES,
     "astro": INTERFACES,
 }
-NUMERIC_CORE = ("capability/geometry.py", "astro/coverage/engine.py")
+NUMERIC_CORE = (
+    "capability/geometry.py",
+    "capability/vehicles.py",
+    "astro/elements.py",
+    "astro/frames.py",
+    "astro/windows.py",
+    "astro/passes.py",
+    "astro/where.py",
+    "astro/coverage/engine.py",
+)
 NUMERIC_FORBIDDEN = ("duckdb", "fastapi", "typer", "cosmodrome.catalog", *INTERFACES)
 
 

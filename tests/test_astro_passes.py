@@ -14,7 +14,12 @@ from skyfield.framelib import true_equator_and_equinox_of_date
 
 from cosmodrome.astro import frames
 from cosmodrome.astro.elements import ElementSet, parse_tle
-from cosmodrome.astro.gazetteer import find_city, load_gazetteer, parse_coordinates, resolve_location
+from cosmodrome.astro.gazetteer import (
+    find_city,
+    load_gazetteer,
+    parse_coordinates,
+    resolve_location,
+)
 from cosmodrome.astro.passes import Observer, find_passes, local_time_zone
 from cosmodrome.astro.where import where, where_frame
 from cosmodrome.errors import InputError, UnknownNameError
@@ -36,7 +41,7 @@ def iss() -> ElementSet:
 def test_teme_positions_equal_sgp4(iss: ElementSet) -> None:
     start = datetime(2023, 12, 1, tzinfo=UTC)
     t = frames.utc_offsets(start, np.arange(0.0, 86400.0, 3600.0))
-    r, v, errors = frames.teme_state(iss.satrec, t)
+    r, _v, errors = frames.teme_state(iss.satrec, t)
     assert not errors.any()
     for i, moment in enumerate(frames.to_datetimes(t)):
         days = (moment - datetime(2000, 1, 1, 12, tzinfo=UTC)).total_seconds() / 86400.0
@@ -52,7 +57,9 @@ def test_where_agrees_with_skyfield_to_metres(iss: ElementSet) -> None:
     for point, moment in zip(points, moments, strict=True):
         reference = wgs84.geographic_position_of(satellite.at(ts.from_datetime(moment)))
         mine = wgs84.latlon(point.lat_deg, point.lon_deg, elevation_m=point.altitude_km * 1000.0)
-        ref = wgs84.latlon(reference.latitude.degrees, reference.longitude.degrees, reference.elevation.m)
+        ref = wgs84.latlon(
+            reference.latitude.degrees, reference.longitude.degrees, reference.elevation.m
+        )
         gap_km = np.linalg.norm(mine.itrs_xyz.km - ref.itrs_xyz.km)
         assert gap_km < 5 * METRE_KM
         assert point.time_utc == moment
@@ -61,8 +68,9 @@ def test_where_agrees_with_skyfield_to_metres(iss: ElementSet) -> None:
 def test_where_frame_and_decay(iss: ElementSet) -> None:
     frame = where_frame(iss, [datetime(2023, 12, 1, 12, tzinfo=UTC)])
     assert list(frame.columns[:4]) == ["time_utc", "norad_id", "name", "lat_deg"]
-    assert 400.0 < frame.loc[0, "altitude_km"] < 440.0
-    assert 7.6 < frame.loc[0, "speed_km_s"] < 7.7
+    row = frame.iloc[0]
+    assert 400.0 < float(row["altitude_km"]) < 440.0
+    assert 7.6 < float(row["speed_km_s"]) < 7.7
     with pytest.raises(InputError, match="at least one"):
         where(iss, [])
 
@@ -83,12 +91,16 @@ def test_sun_direction_matches_skyfield_with_de441() -> None:
         eph.close()
     xyz = apparent.frame_xyz(true_equator_and_equinox_of_date).au
     reference = (xyz / np.linalg.norm(xyz, axis=0)).T
-    angle = np.degrees(np.arccos(np.clip(np.sum(reference * frames.sun_direction_teme(t), -1), -1, 1)))
+    angle = np.degrees(
+        np.arccos(np.clip(np.sum(reference * frames.sun_direction_teme(t), -1), -1, 1))
+    )
     assert angle.max() < 0.01
 
 
 def test_passes_match_skyfield_geometry(iss: ElementSet) -> None:
-    result = find_passes(iss, ALMATY, datetime(2023, 12, 1, tzinfo=UTC), 1.0, min_elevation_deg=10.0)
+    result = find_passes(
+        iss, ALMATY, datetime(2023, 12, 1, tzinfo=UTC), 1.0, min_elevation_deg=10.0
+    )
     assert 4 <= len(result.passes) <= 7
     ts = frames.timescale()
     satellite = EarthSatellite.from_satrec(iss.satrec, ts)
@@ -103,7 +115,11 @@ def test_passes_match_skyfield_geometry(iss: ElementSet) -> None:
         alt, _, distance = (satellite - topos).at(ts.from_datetime(p.culmination_utc)).altaz()
         assert alt.degrees == pytest.approx(p.max_elevation_deg, abs=1e-6)
         assert distance.km == pytest.approx(p.culmination_range_km, abs=METRE_KM)
-        before, _, _ = (satellite - topos).at(ts.from_datetime(p.culmination_utc - timedelta(seconds=5))).altaz()
+        before, _, _ = (
+            (satellite - topos)
+            .at(ts.from_datetime(p.culmination_utc - timedelta(seconds=5)))
+            .altaz()
+        )
         assert before.degrees < p.max_elevation_deg
     assert {p.time_zone for p in result.passes} == {"Asia/Almaty"}
 
@@ -164,9 +180,19 @@ def test_gazetteer_contents() -> None:
 def test_resolve_location_kinds() -> None:
     assert resolve_location("Baikonur").kind == "spaceport"
     almaty = resolve_location("almaty")
-    assert (almaty.kind, almaty.lat_deg, almaty.lon_deg, almaty.height_m) == ("city", 43.24, 76.95, 800.0)
+    assert (almaty.kind, almaty.lat_deg, almaty.lon_deg, almaty.height_m) == (
+        "city",
+        43.24,
+        76.95,
+        800.0,
+    )
     point = resolve_location(" 43.24, 76.95 ,800")
-    assert (point.kind, point.lat_deg, point.lon_deg, point.height_m) == ("coordinates", 43.24, 76.95, 800.0)
+    assert (point.kind, point.lat_deg, point.lon_deg, point.height_m) == (
+        "coordinates",
+        43.24,
+        76.95,
+        800.0,
+    )
     assert resolve_location("-33.9,200").lon_deg == pytest.approx(-160.0)
     with pytest.raises(UnknownNameError) as caught:
         resolve_location("Almatyy")

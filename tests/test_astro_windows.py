@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import csv
+import itertools
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
 
@@ -46,7 +47,9 @@ def iss() -> ElementSet:
     return parse_tle(list(ISS_2023)).records[0]
 
 
-def skyfield_out_of_plane_deg(record: ElementSet, lat: float, lon: float, h: float, moment: datetime) -> float:
+def skyfield_out_of_plane_deg(
+    record: ElementSet, lat: float, lon: float, h: float, moment: datetime
+) -> float:
     """The same angle computed independently with Skyfield (GCRS, full Earth rotation model)."""
     ts = timescale()
     t = ts.from_datetime(moment)
@@ -66,12 +69,16 @@ def test_pad_lies_in_the_plane_at_each_in_plane_time(iss: ElementSet) -> None:
     )  # fmt: skip
     assert len(result.windows) == 6
     for window in result.windows:
-        angle = skyfield_out_of_plane_deg(iss, pad.lat_deg, pad.lon_deg, port.height_m, window.in_plane_utc)
+        angle = skyfield_out_of_plane_deg(
+            iss, pad.lat_deg, pad.lon_deg, port.height_m, window.in_plane_utc
+        )
         assert abs(angle) < IN_PLANE_TOLERANCE_DEG
         assert window.open_utc is not None and window.close_utc is not None
         assert window.open_utc < window.in_plane_utc < window.close_utc
         for edge in (window.open_utc, window.close_utc):
-            edge_angle = skyfield_out_of_plane_deg(iss, pad.lat_deg, pad.lon_deg, port.height_m, edge)
+            edge_angle = skyfield_out_of_plane_deg(
+                iss, pad.lat_deg, pad.lon_deg, port.height_m, edge
+            )
             assert abs(edge_angle) == pytest.approx(1.5, abs=IN_PLANE_TOLERANCE_DEG)
 
 
@@ -104,7 +111,11 @@ def test_historical_launch_time_matches_the_catalog() -> None:
     if not launchlog.is_file():
         pytest.skip(f"frozen mirror not found at {launchlog.parent}")
     with launchlog.open(encoding="utf-8") as handle:
-        rows = [row for row in csv.reader(handle, delimiter="\t") if row and row[0].strip() == "2023-184"]
+        rows = [
+            row
+            for row in csv.reader(handle, delimiter="\t")
+            if row and row[0].strip() == "2023-184"
+        ]
     assert rows, "Progress MS-25 (2023-184) missing from the launch log"
     date_text = rows[0][1].strip()
     assert date_text == "2023 Dec  1 0925:12"
@@ -122,7 +133,7 @@ def test_windows_recur_daily_and_drift_by_the_nodal_regression(iss: ElementSet) 
         assert len(windows) == 5  # once per day per branch
         times = [w.in_plane_utc for w in windows]
         raans = np.array([w.target_raan_deg for w in windows])
-        gaps_s = np.array([(b - a).total_seconds() for a, b in zip(times, times[1:], strict=False)])
+        gaps_s = np.array([(b - a).total_seconds() for a, b in itertools.pairwise(times)])
         regression_deg = (raans[:-1] - raans[1:]) % 360.0  # westward drift per day, deg
         assert np.all((regression_deg > 4.5) & (regression_deg < 5.5))  # ISS: about 5 deg/day
         # Each day the plane comes back one sidereal day later, minus the time the Earth
@@ -137,9 +148,13 @@ def test_plane_target_from_raan_and_inclination(iss: ElementSet) -> None:
     port = find_spaceport("Baikonur")
     from_tle = launch_windows(port.lat_deg, port.lon_deg, port.height_m, iss, start, 1.0)
     first = from_tle.windows[0]
-    plane = plane_target(first.target_raan_deg, iss.inclination_deg, first.in_plane_utc, altitude_km=420.0)
+    plane = plane_target(
+        first.target_raan_deg, iss.inclination_deg, first.in_plane_utc, altitude_km=420.0
+    )
     from_plane = launch_windows(port.lat_deg, port.lon_deg, port.height_m, plane, start, 1.0)
-    matched = min(from_plane.windows, key=lambda w: abs((w.in_plane_utc - first.in_plane_utc).total_seconds()))
+    matched = min(
+        from_plane.windows, key=lambda w: abs((w.in_plane_utc - first.in_plane_utc).total_seconds())
+    )
     assert matched.branch == first.branch
     assert abs((matched.in_plane_utc - first.in_plane_utc).total_seconds()) < 120.0
     assert np.isnan(matched.phase_deg)
@@ -188,7 +203,21 @@ def test_epoch_years_away_is_refused(iss: ElementSet) -> None:
 def test_decayed_object_is_reported() -> None:
     sat = Satrec()
     mean_motion = np.sqrt(398600.8 / (6378.135 + 180.0) ** 3) * 60.0  # rad/min at 180 km
-    sat.sgp4init(WGS72, "i", 99999, 23000.0, 0.05, 0.0, 0.0, 0.001, 0.0, np.radians(51.6), 0.0, mean_motion, 1.0)
+    sat.sgp4init(
+        WGS72,
+        "i",
+        99999,
+        23000.0,
+        0.05,
+        0.0,
+        0.0,
+        0.001,
+        0.0,
+        np.radians(51.6),
+        0.0,
+        mean_motion,
+        1.0,
+    )
     record = parse_tle(["DECAYING", *export_tle(sat)]).records[0]
     with pytest.raises(InputError, match="decayed"):
         launch_windows(45.9, 63.3, 0.0, record, record.epoch_utc + timedelta(days=2), 1.0)

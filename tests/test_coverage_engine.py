@@ -213,7 +213,7 @@ def test_decayed_satellites_are_skipped_and_counted() -> None:
         planes=2, per_plane=4, altitude_km=550, inclination_deg=53, epoch_utc=START
     )
     old = START - timedelta(days=20)
-    sats = Constellation(good.names + ("DECAYED",), good.satrecs + (decaying_satellite(old),))
+    sats = Constellation((*good.names, "DECAYED"), (*good.satrecs, decaying_satellite(old)))
     with pytest.warns(StaleElementsWarning, match=r"1 of 9 element sets .*oldest 20\.0 days"):
         result = compute_coverage(
             sats,

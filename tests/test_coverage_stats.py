@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import itertools
+
 import numpy as np
 import pytest
 from hypothesis import given, settings
@@ -73,7 +75,7 @@ def test_chunking_never_changes_the_statistics(
     counts = np.array([series], dtype=np.uint16)
     edges = sorted({0, len(series), *[c for c in cuts if c < len(series)]})
     acc = StatsAccumulator(n_cells=1, min_sats=min_sats)
-    for lo, hi in zip(edges[:-1], edges[1:], strict=True):
+    for lo, hi in itertools.pairwise(edges):
         acc.add(counts[:, lo:hi])
     outages, longest = reference_outages(series, min_sats)
     assert int(acc.outages[0]) == outages

@@ -13,7 +13,33 @@ from typing import Any
 
 import duckdb
 
-from cosmodrome.capability.reach import capability_summary
+from cosmodrome.analytics import (
+    DEFAULT_EVENTS,
+    Event,
+    Migration,
+    SiteProfile,
+    cadence,
+    cadence_chart,
+    customer_migration,
+    event_effects_chart,
+    events_from,
+    foreign_customers,
+    migration_chart,
+    profile_chart,
+    share,
+    share_chart,
+    site_profile,
+    site_report,
+    source_line,
+)
+from cosmodrome.analytics import save as save_chart
+from cosmodrome.astro.elements import load_elements
+from cosmodrome.astro.gazetteer import resolve_location
+from cosmodrome.astro.passes import find_passes
+from cosmodrome.astro.store import ElementStore, update_groups
+from cosmodrome.astro.where import where_frame
+from cosmodrome.astro.windows import launch_windows, plane_target
+from cosmodrome.capability.reach import Target, capability_summary, reach
 from cosmodrome.catalog.build import BuildReport, build_catalog
 from cosmodrome.catalog.db import QueryResult, catalog, meta, open_catalog, run_user_sql
 from cosmodrome.catalog.names import (
@@ -32,24 +58,42 @@ from cosmodrome.catalog.queries import (
 )
 
 __all__ = [
+    "DEFAULT_EVENTS",
     "BuildReport",
+    "Event",
     "LaunchFilter",
+    "Migration",
     "QueryResult",
+    "SiteProfile",
+    "cadence",
+    "cadence_chart",
     "catalog",
     "count_launches",
+    "customer_migration",
+    "event_effects_chart",
+    "events_from",
     "export_catalog",
+    "foreign_customers",
     "launches",
     "launches_per_year",
     "meta",
+    "migration_chart",
     "open_catalog",
+    "profile_chart",
     "resolve_agencies",
     "resolve_owners",
     "resolve_sites",
     "resolve_vehicles",
     "run_user_sql",
+    "save_chart",
+    "share",
+    "share_chart",
     "site_capability",
     "site_detail",
+    "site_profile",
+    "site_report",
     "sites",
+    "source_line",
     "update",
 ]
 

@@ -1,0 +1,60 @@
+"""Market analytics on the catalog: site profiles, cadence, market share, customer migration,
+event comparisons, charts and self-contained HTML reports.
+
+Every analysis is a plain function taking a read-only DuckDB connection (see
+:func:`cosmodrome.api.catalog`) and returning pandas DataFrames, so it works the same in a
+notebook, the CLI and the web API. Method notes: docs/ANALYTICS.md.
+"""
+
+from cosmodrome.analytics.cadence import cadence, share, world_totals
+from cosmodrome.analytics.charts import (
+    cadence_chart,
+    event_effects_chart,
+    migration_chart,
+    profile_chart,
+    save,
+    share_chart,
+    svg_text,
+)
+from cosmodrome.analytics.common import DIMENSIONS, PERIODS, SOURCE_LINE, source_line
+from cosmodrome.analytics.events import (
+    DEFAULT_EVENTS,
+    Event,
+    events_from,
+    parse_event,
+    poisson_interval,
+    rate_ratio_interval,
+)
+from cosmodrome.analytics.migration import Migration, Selection, customer_migration
+from cosmodrome.analytics.profile import SiteProfile, foreign_customers, site_profile
+from cosmodrome.analytics.report import site_report
+
+__all__ = [
+    "DEFAULT_EVENTS",
+    "DIMENSIONS",
+    "PERIODS",
+    "SOURCE_LINE",
+    "Event",
+    "Migration",
+    "Selection",
+    "SiteProfile",
+    "cadence",
+    "cadence_chart",
+    "customer_migration",
+    "event_effects_chart",
+    "events_from",
+    "foreign_customers",
+    "migration_chart",
+    "parse_event",
+    "poisson_interval",
+    "profile_chart",
+    "rate_ratio_interval",
+    "save",
+    "share",
+    "share_chart",
+    "site_profile",
+    "site_report",
+    "source_line",
+    "svg_text",
+    "world_totals",
+]

@@ -242,7 +242,7 @@ def _fill(
     starts = [d.date() for d in pd.date_range(_period_floor(first, period), last, freq=freq)]
     labels = frame.groupby("group")["label"].first().to_dict()
     groups = list(wanted) if wanted is not None else []
-    groups += [g for g in labels if g not in groups]
+    groups += [str(g) for g in labels if g not in groups]
     labels = {g: default_labels.get(g, g) for g in groups} | labels
     grid = pd.MultiIndex.from_product([starts, groups], names=["period_start", "group"])
     counts = frame.groupby(["period_start", "group"])[["launches", "payloads"]].sum()
@@ -265,5 +265,5 @@ def _period_floor(day: date, period: str) -> date:
 def _ordered_groups(frame: pd.DataFrame) -> list[str]:
     """Busiest group first, ``(other)`` last."""
     totals = frame.groupby("group")["launches"].sum().sort_values(ascending=False, kind="stable")
-    ordered = [g for g in totals.index if g != OTHER]
+    ordered = [str(g) for g in totals.index if g != OTHER]
     return ordered + ([OTHER] if OTHER in totals.index else [])

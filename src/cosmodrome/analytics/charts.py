@@ -13,22 +13,24 @@ from __future__ import annotations
 
 import io
 from pathlib import Path
+from typing import TYPE_CHECKING
 
-import matplotlib as mpl
 import numpy as np
 import pandas as pd
-from matplotlib.axes import Axes
-from matplotlib.figure import Figure
-from matplotlib.patches import PathPatch, Rectangle
-from matplotlib.path import Path as MplPath
 
 from cosmodrome.analytics.cadence import OTHER
 from cosmodrome.analytics.migration import Migration
 from cosmodrome.analytics.profile import SiteProfile
 from cosmodrome.errors import InputError
 
+if TYPE_CHECKING:  # matplotlib is imported on first use: it costs half a second
+    from matplotlib.axes import Axes
+    from matplotlib.figure import Figure
+    from matplotlib.patches import PathPatch
+
 CHART_SUFFIXES = (".png", ".svg")
-PALETTE = list(mpl.colormaps["tab10"].colors)  # type: ignore[attr-defined]
+PALETTE = ["#1f77b4", "#ff7f0e", "#2ca02c", "#d62728", "#9467bd", "#8c564b", "#e377c2", "#7f7f7f",
+           "#bcbd22", "#17becf"]  # matplotlib's tab10
 GREY = "#9a9a9a"
 SUCCESS = "#3b7dd8"
 FAILURE = "#d8543b"
@@ -60,6 +62,8 @@ def _metadata(suffix: str) -> dict[str, str | None]:
 
 
 def _figure(height_in: float = 4.8, width_in: float = 9.6) -> Figure:
+    from matplotlib.figure import Figure
+
     return Figure(figsize=(width_in, height_in), layout="constrained")
 
 
@@ -130,7 +134,7 @@ def event_effects_chart(profile: SiteProfile, source: str) -> Figure:
                                    effects["years_before"], strict=True)]
     ax.set_yticks(ys, ticks, fontsize=8)
     ax.set_xlabel("mean launches per year (95 % Poisson confidence interval)")
-    window = f"{int(round(effects['years_before'].max()))}" if len(effects) else "5"
+    window = f"{round(float(effects['years_before'].max()))}" if len(effects) else "5"
     ax.set_title(f"{profile.name}: launch cadence in the {window} years before and after each event",
                  loc="left")
     ax.set_xlim(left=0)
@@ -207,7 +211,7 @@ def share_chart(
         ax.stackplot(x, *[shares[c].to_numpy() for c in shares.columns], labels=[str(c) for c in shares.columns],
                      colors=colors, alpha=0.9, step="post" if len(x) < 3 else None)
         ax.legend(loc="upper left", bbox_to_anchor=(1.01, 1.0), frameon=False, title=by, reverse=True)
-        ax.set_xlim(x.min(), x.max())
+        ax.set_xlim(x.min(), x.max())  # type: ignore[arg-type]
     ax.set_ylim(0, 100)
     ax.set_ylabel(f"share of world {measure} (%)")
     ax.set_xlabel(f"{period} (UTC)")
@@ -223,6 +227,8 @@ def migration_chart(migration: Migration, source: str, *, max_customers: int = 1
     Band widths are payloads; the customers shown are those with most payloads before the
     cutoff, whatever their status.
     """
+    from matplotlib.patches import Rectangle
+
     data = migration.diagram(max_customers)
     nodes, links = data["nodes"], data["links"]
     columns = {"before": 0.0, "customer": 1.0, "after": 2.0}
@@ -298,6 +304,9 @@ def migration_chart(migration: Migration, source: str, *, max_customers: int = 1
 
 def _band(x0: float, x1: float, y0: float, y1: float, h: float, color: object) -> PathPatch:
     """A curved band from the top-left ``(x0, y0)`` to ``(x1, y1)``, ``h`` thick."""
+    from matplotlib.patches import PathPatch
+    from matplotlib.path import Path as MplPath
+
     mid = (x0 + x1) / 2
     vertices = [(x0, y0), (mid, y0), (mid, y1), (x1, y1), (x1, y1 - h), (mid, y1 - h), (mid, y0 - h),
                 (x0, y0 - h), (x0, y0)]

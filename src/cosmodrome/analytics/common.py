@@ -15,8 +15,8 @@ Attribution is explicit everywhere:
 
 from __future__ import annotations
 
-from dataclasses import dataclass
 import math
+from dataclasses import dataclass
 from datetime import date, datetime
 from typing import Any
 

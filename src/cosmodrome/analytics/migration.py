@@ -122,17 +122,19 @@ class Migration:
             return index[(column, key)]
 
         links: list[dict[str, Any]] = []
-        customer_rows = self.customers.set_index("customer")
+        about = {str(r["customer"]): r for r in self.customers.to_dict(orient="records")}
         for customer in chosen:
-            row = customer_rows.loc[customer]
-            middle = node("customer", customer, str(row["customer_name"]), row["owner_state"])
-            for flow in self.flows_before[self.flows_before["customer"] == customer].itertuples():
-                left = node("before", str(flow.provider), str(flow.provider_name), flow.provider_state)
-                links.append({"source": left, "target": middle, "payloads": int(flow.payloads)})
-            for flow in self.flows[self.flows["customer"] == customer].itertuples():
-                right = node("after", str(flow.provider), str(flow.provider_name), flow.provider_state)
-                links.append({"source": middle, "target": right, "payloads": int(flow.payloads),
-                              "first_launch": str(flow.first_launch)})
+            row = about[customer]
+            middle = node("customer", customer, str(row["customer_name"]), _text(row["owner_state"]))
+            for flow in self.flows_before[self.flows_before["customer"] == customer].to_dict(orient="records"):
+                left = node("before", str(flow["provider"]), str(flow["provider_name"]),
+                            _text(flow["provider_state"]))
+                links.append({"source": left, "target": middle, "payloads": int(flow["payloads"])})
+            for flow in self.flows[self.flows["customer"] == customer].to_dict(orient="records"):
+                right = node("after", str(flow["provider"]), str(flow["provider_name"]),
+                             _text(flow["provider_state"]))
+                links.append({"source": middle, "target": right, "payloads": int(flow["payloads"]),
+                              "first_launch": str(flow["first_launch"])})
         return {"nodes": nodes, "links": links}
 
     def to_dict(self, max_customers: int | None = None) -> dict[str, Any]:
@@ -245,7 +247,11 @@ def _dates(frame: pd.DataFrame, *columns: str) -> pd.DataFrame:
     return frame
 
 
+def _text(value: Any) -> str | None:
+    return None if value is None or (isinstance(value, float) and value != value) else str(value)
+
+
 def _diagram_customers(customers: pd.DataFrame, limit: int | None) -> list[str]:
     ranked = customers.sort_values(["payloads_before", "customer"], ascending=[False, True], kind="stable")
-    chosen = list(ranked["customer"])
+    chosen = [str(c) for c in ranked["customer"]]
     return chosen if limit is None else chosen[:limit]

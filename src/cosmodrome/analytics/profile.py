@@ -13,6 +13,7 @@ Russian agencies, so a Russian payload launched there is domestic and an Angolan
 
 from __future__ import annotations
 
+import itertools
 from collections.abc import Sequence
 from dataclasses import dataclass, field
 from datetime import date, timedelta
@@ -227,7 +228,7 @@ def eras(events: Sequence[Event], first: date, end: date) -> list[tuple[str, dat
     cuts = [e.day for e in events if first < e.day <= end]
     bounds = [first, *cuts, end + timedelta(days=1)]
     return [(f"{a.isoformat()} to {(b - timedelta(days=1)).isoformat()}", a, b - timedelta(days=1))
-            for a, b in zip(bounds[:-1], bounds[1:], strict=True)]
+            for a, b in itertools.pairwise(bounds)]
 
 
 def _foreign_customers(

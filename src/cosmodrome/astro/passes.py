@@ -152,7 +152,7 @@ def _round(value: float | None, digits: int) -> float | None:
 def _finder() -> Any:
     from timezonefinder import TimezoneFinder
 
-    return TimezoneFinder()
+    return TimezoneFinder(in_memory=True)  # reads its tables once and keeps no file open
 
 
 def local_time_zone(lat_deg: float, lon_deg: float) -> str:

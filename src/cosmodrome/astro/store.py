@@ -24,6 +24,7 @@ from types import TracebackType
 from typing import Any
 
 import duckdb
+import httpx
 import pandas as pd
 
 from cosmodrome import config
@@ -281,21 +282,22 @@ def update_groups(
     *,
     source: str | None = None,
     store_path: Path | None = None,
-    loader: Loader | None = None,
+    client: httpx.Client | None = None,
     lenient: bool = False,
+    progress: bool = True,
 ) -> list[GroupUpdate]:
     """Fetch CelesTrak GP groups and add their element sets to the store.
 
-    Stops at the first failing group (nothing is retried), as CelesTrak asks.
+    Always ``retries=0``: the first failing group stops the update, as CelesTrak asks; a
+    group downloaded less than :data:`CELESTRAK_MAX_AGE_S` ago is read from the cache.
     """
     if not groups:
         raise InputError("name at least one CelesTrak group (e.g. stations, active, starlink)")
     origin = Source(source or default_celestrak_source())
     if not origin.is_remote:
         origin = origin.subsource("celestrak")
-    fetcher = loader or Loader(
-        config.cache_dir(store_path.parent if store_path else None), retries=0
-    )
+    cache = config.cache_dir(store_path.parent if store_path else None)
+    fetcher = Loader(cache, client=client, retries=0, progress=progress)
     updates = []
     with ElementStore(store_path, read_only=False) as store:
         for group in groups:

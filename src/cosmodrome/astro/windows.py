@@ -18,7 +18,7 @@ the target is, measured along its orbit, at the in-plane time.
     ... 2 25544  51.6417 227.6788 0001060 344.9414 118.7978 15.49949661427493''').records[0]
     >>> result = launch_windows(45.996, 63.564, 90.0, iss, datetime(2023, 12, 1, tzinfo=UTC), 1.0)
     >>> [(w.branch, w.in_plane_utc.strftime("%H:%M")) for w in result.windows]
-    [('northbound', '09:24'), ('southbound', '15:44')]
+    [('northbound', '09:25'), ('southbound', '14:04')]
 """
 
 from __future__ import annotations

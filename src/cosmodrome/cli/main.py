@@ -13,6 +13,7 @@ from rich.console import Console
 from cosmodrome.cli import capability as _capability  # noqa: F401  (registers commands)
 from cosmodrome.cli import catalog as _catalog  # noqa: F401  (registers commands)
 from cosmodrome.cli import coverage as _coverage  # noqa: F401  (registers commands)
+from cosmodrome.cli import market as _market  # noqa: F401  (registers commands)
 from cosmodrome.cli import orbits as _orbits  # noqa: F401  (registers commands)
 from cosmodrome.cli import web as _web  # noqa: F401  (registers commands)
 from cosmodrome.cli.app import app

@@ -12,6 +12,7 @@ dashboard is plain HTML and ES modules under ``static/`` using the npm libraries
 from __future__ import annotations
 
 import importlib
+import os
 import logging
 from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
@@ -23,6 +24,7 @@ from fastapi.staticfiles import StaticFiles
 
 from cosmodrome import __version__
 from cosmodrome.web.assets import STATIC_DIR, vendor_folders
+from cosmodrome.web.cache import CacheMiddleware, ResponseCache
 from cosmodrome.web.catalogdb import CatalogPool
 from cosmodrome.web.docs_page import render_docs
 from cosmodrome.web.errors import NotModified, install_error_handlers
@@ -59,12 +61,16 @@ def _optional_routers() -> dict[str, APIRouter]:
     return found
 
 
-def create_app(home: Path | None = None) -> FastAPI:
+def create_app(home: Path | None = None, *, cache_entries: int | None = None) -> FastAPI:
     """The FastAPI application serving the catalog in ``home`` (default ``$COSMODROME_HOME``).
 
     The catalog need not exist yet: catalog endpoints answer 503 with the command that builds
-    it, and pick it up as soon as ``cosmodrome update`` has swapped it in.
+    it, and pick it up as soon as ``cosmodrome update`` has swapped it in. Answers are cached
+    per catalog version: ``cache_entries`` of them (default ``$COSMODROME_WEB_CACHE_ENTRIES``,
+    else 2048); 0 turns the cache off.
     """
+    if cache_entries is None:
+        cache_entries = int(os.environ.get("COSMODROME_WEB_CACHE_ENTRIES", "2048"))
     pool = CatalogPool(home)
 
     @asynccontextmanager
@@ -100,6 +106,9 @@ def create_app(home: Path | None = None) -> FastAPI:
     from cosmodrome.web.jobs import JobManager
 
     app.state.jobs = JobManager()
+    app.state.cache = ResponseCache(max_entries=cache_entries)
+    if cache_entries > 0:
+        app.add_middleware(CacheMiddleware, pool=pool, cache=app.state.cache)
 
     @api_router.get("/docs", include_in_schema=False, response_class=HTMLResponse)
     def api_docs() -> HTMLResponse:

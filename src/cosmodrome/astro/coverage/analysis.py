@@ -258,6 +258,7 @@ def walker_constellation(
     inclination_deg: float,
     epoch_utc: datetime,
     phasing: int = 1,
+    first_satnum: int = 90000,
 ) -> Constellation:
     """A Walker-delta constellation of circular orbits, built with ``Satrec.sgp4init``.
 
@@ -275,7 +276,7 @@ def walker_constellation(
             sat.sgp4init(
                 WGS72,
                 "i",
-                90000 + len(satrecs),
+                first_satnum + len(satrecs),
                 jd - 2433281.5,
                 0.0,
                 0.0,

@@ -140,7 +140,6 @@ def write_png(result: CoverageResult, path: Path, column: str = "mean_visible") 
         if first and last
         else ""
     )
-    fig.get_layout_engine().set(h_pad=0.3)  # type: ignore[union-attr]
     fig.text(
         0.01,
         0.005,

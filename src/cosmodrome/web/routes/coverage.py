@@ -1,0 +1,150 @@
+"""``/api/coverage/jobs``: coverage of a country (or box) by a constellation, run as a job.
+
+Coverage over a country takes seconds to minutes, so ``POST /api/coverage/jobs`` checks the
+request against the limits, queues it and answers ``202`` with the job; ``GET
+/api/coverage/jobs/{id}`` shows its progress and, when done, the per-cell statistics and the
+area-weighted summary. Backed by :mod:`cosmodrome.astro.coverage.analysis`.
+
+The constellation is a Walker-delta pattern given by its parameters (planes, satellites per
+plane, altitude, inclination): a request can describe it completely, with nothing to upload.
+"""
+
+from __future__ import annotations
+
+import math
+import warnings
+from datetime import datetime
+from typing import Annotated, Any
+
+from fastapi import APIRouter, Path, Request
+from fastapi.responses import JSONResponse
+from pydantic import BaseModel, Field
+
+from cosmodrome.astro.coverage.analysis import compute_coverage, walker_constellation
+from cosmodrome.astro.coverage.engine import StaleElementsWarning
+from cosmodrome.astro.coverage.regions import Region, bounding_box, country_region
+from cosmodrome.timeutil import require_utc
+from cosmodrome.web.context import records
+from cosmodrome.web.errors import ERROR_RESPONSES, JobLimitError
+from cosmodrome.web.jobs import JobManager, JobProgress
+
+router = APIRouter(tags=["coverage"])
+
+MAX_CELLS = 4000
+MAX_EPOCHS = 1500
+MAX_SATELLITES = 2000
+MAX_WORK = 2_000_000_000  # satellites x cells x epochs
+NO_STORE = {"Cache-Control": "no-store"}
+
+
+class WalkerSpec(BaseModel):
+    planes: int = Field(6, ge=1, le=100, description="Orbital planes.")
+    per_plane: int = Field(11, ge=1, le=100, description="Satellites per plane.")
+    altitude_km: float = Field(550.0, ge=160, le=40000, description="Circular altitude, km.")
+    inclination_deg: float = Field(53.0, ge=0, le=180, description="Inclination, degrees.")
+    phasing: int = Field(1, ge=0, le=100, description="Walker phasing factor F.")
+
+
+class CoverageRequest(BaseModel):
+    region: str = Field("KZ", min_length=1, max_length=60,
+                        description="ISO country code (KZ, FR) or a box 'S,W,N,E' in degrees.")
+    resolution_deg: float = Field(1.0, ge=0.1, le=10, description="Grid cell size, degrees.")
+    start_utc: datetime = Field(description="Start of the window, ISO 8601 with offset (Z).")
+    duration_s: float = Field(3600, gt=0, le=86400, description="Window length, s (at most one day).")
+    step_s: float = Field(60, ge=1, le=3600, description="Time step, s.")
+    mask_deg: float = Field(25, ge=0, le=90, description="Minimum elevation, degrees.")
+    min_sats: int = Field(1, ge=1, le=50, description="Satellites needed for service.")
+    constellation: WalkerSpec = Field(default_factory=WalkerSpec)
+
+
+def region_of(text: str) -> Region:
+    """A country code or a bounding box; never a file on the server."""
+    stripped = text.strip()
+    return bounding_box(stripped) if stripped.count(",") == 3 else country_region(stripped, "50m")
+
+
+def check_limits(request: CoverageRequest, cells: int) -> int:
+    epochs = math.floor(request.duration_s / request.step_s) + 1
+    satellites = request.constellation.planes * request.constellation.per_plane
+    problems = []
+    if cells > MAX_CELLS:
+        problems.append(f"the grid has {cells:,} cells (limit {MAX_CELLS:,}): use a coarser resolution_deg")
+    if epochs > MAX_EPOCHS:
+        problems.append(f"the window has {epochs:,} time steps (limit {MAX_EPOCHS:,}): shorten duration_s or raise step_s")
+    if satellites > MAX_SATELLITES:
+        problems.append(f"{satellites:,} satellites (limit {MAX_SATELLITES:,})")
+    if not problems and satellites * cells * epochs > MAX_WORK:
+        problems.append(f"{satellites:,} satellites x {cells:,} cells x {epochs:,} steps is more than "
+                        f"{MAX_WORK:,}: reduce one of them")
+    if problems:
+        raise JobLimitError("coverage job past its limits: " + "; ".join(problems))
+    return epochs
+
+
+def coverage_job(request: CoverageRequest, region: Region) -> Any:
+    def work(progress: JobProgress) -> dict[str, Any]:
+        c = request.constellation
+        start = require_utc(request.start_utc)
+        sats = walker_constellation(planes=c.planes, per_plane=c.per_plane, altitude_km=c.altitude_km,
+                                    inclination_deg=c.inclination_deg, epoch_utc=start, phasing=c.phasing)
+        epochs = math.floor(request.duration_s / request.step_s) + 1
+        done = 0
+
+        def advance(count: int) -> None:
+            nonlocal done
+            done += count
+            progress(done / epochs, f"{done:,} of {epochs:,} time steps")
+
+        progress(0.0, "propagating")
+        with warnings.catch_warnings():
+            warnings.simplefilter("ignore", StaleElementsWarning)  # also in result.notes
+            result = compute_coverage(sats, region, resolution_deg=request.resolution_deg,
+                                      start_utc=start, duration_s=request.duration_s,
+                                      step_s=request.step_s, mask_deg=request.mask_deg,
+                                      min_sats=request.min_sats, progress=advance)
+        return {
+            "region": region.name,
+            "summary": result.summary,
+            "cells": records(result.cells),
+            "resolution_deg": result.resolution_deg,
+            "satellites": result.satellites,
+            "notes": result.notes,
+            "elapsed_s": round(result.elapsed_s, 3),
+            "source": result.source,
+        }
+
+    return work
+
+
+def jobs_of(request: Request) -> JobManager:
+    manager: JobManager = request.app.state.jobs
+    return manager
+
+
+@router.post("/coverage/jobs", status_code=202, responses={**ERROR_RESPONSES, 202: {"description": "The job, queued."}},
+             summary="Start a coverage computation")
+def start_coverage(body: CoverageRequest, request: Request) -> JSONResponse:
+    """Check the limits (grid cells, time steps, satellites), queue the job, answer its id.
+
+    Poll ``Location`` (``GET /api/coverage/jobs/{id}``) for progress and the result.
+    """
+    region = region_of(body.region)
+    cells = len(region.grid(body.resolution_deg))
+    epochs = check_limits(body, cells)
+    params = {**body.model_dump(mode="json"), "cells": cells, "epochs": epochs}
+    job = jobs_of(request).submit("coverage", params, coverage_job(body, region))
+    url = f"/api/coverage/jobs/{job.id}"
+    return JSONResponse(job.view(), status_code=202, headers={**NO_STORE, "Location": url})
+
+
+@router.get("/coverage/jobs/{job_id}", responses=ERROR_RESPONSES, summary="A coverage job's progress and result")
+def coverage_status(job_id: Annotated[str, Path(max_length=64)], request: Request) -> JSONResponse:
+    """``status`` is queued, running, done or failed; ``progress`` runs from 0 to 1;
+    ``result`` holds the cells and summary once done, ``error`` the reason if failed."""
+    return JSONResponse(jobs_of(request).get(job_id).view(), headers=NO_STORE)
+
+
+@router.get("/coverage/limits", summary="Limits of coverage jobs")
+def coverage_limits() -> dict[str, Any]:
+    return {"max_cells": MAX_CELLS, "max_epochs": MAX_EPOCHS, "max_satellites": MAX_SATELLITES,
+            "max_satellite_cell_epochs": MAX_WORK, "max_duration_s": 86400}

@@ -1,0 +1,83 @@
+// Reach: which site x vehicle options can fly a payload of a given mass to a target orbit.
+import { getJSON } from "../api.js";
+import { empty, fmt, h, loading, showError, table } from "../ui.js";
+
+const FIELDS = [
+  { key: "mass_kg", label: "Payload mass (kg)", type: "number", min: 1, step: "any", required: true, value: "800" },
+  { key: "alt_km", label: "Altitude (km)", type: "number", min: 0, step: "any", value: "550" },
+  { key: "inc_deg", label: "Inclination (deg)", type: "number", min: 0, max: 180, step: "any", value: "97.6" },
+  { key: "site", label: "Sites (comma-separated)", placeholder: "any" },
+  { key: "exclude_state", label: "Exclude states", placeholder: "RU, CN", size: 8 },
+];
+
+export async function render(root, params, ctx) {
+  const controls = {};
+  const orbit = h("select", { id: "r-orbit", name: "orbit" },
+    ["", "leo", "sso", "gto", "geo"].map((o) => h("option", { value: o, selected: (params.orbit || "") === o }, o ? o.toUpperCase() : "custom (altitude, inclination)")));
+  controls.orbit = orbit;
+  const inputs = FIELDS.map((f) => {
+    const value = params[f.key] ?? (Object.keys(params).length ? "" : f.value || "");
+    controls[f.key] = h("input", { id: `r-${f.key}`, name: f.key, type: f.type || "text", min: f.min, max: f.max, step: f.step,
+      required: f.required, value, placeholder: f.placeholder, size: f.size || 10, autocomplete: "off" });
+    return h("label", { for: `r-${f.key}` }, f.label, controls[f.key]);
+  });
+  const active = h("input", { type: "checkbox", id: "r-active", name: "active_only", checked: params.active_only === "true" });
+  controls.active_only = active;
+  const form = h("form", { class: "controls", "aria-label": "Reach query" },
+    h("label", { for: "r-orbit" }, "Orbit", orbit), inputs,
+    h("label", { for: "r-active" }, "Active vehicles and sites only", active),
+    h("button", { type: "submit" }, "Find options"));
+  const body = h("div", {});
+  root.append(h("h1", {}, "Reach: who can fly this payload?"),
+    h("p", { class: "lede" }, "Site × vehicle options that can put the payload on the target orbit, best first: direct ascents, then the right-sized vehicle, then margin."),
+    form, body);
+
+  function query() {
+    const out = {};
+    for (const [key, control] of Object.entries(controls)) {
+      const value = control.type === "checkbox" ? (control.checked ? "true" : "") : control.value.trim();
+      if (value) out[key] = value;
+    }
+    if (out.orbit === "geo") { delete out.alt_km; delete out.inc_deg; }
+    return out;
+  }
+
+  async function run() {
+    const q = query();
+    loading(body, "Ranking options…");
+    let result;
+    try {
+      result = await getJSON("reach", q, { signal: ctx.signal });
+    } catch (error) {
+      if (error.name !== "AbortError") showError(body, error, (name) => { controls.site.value = name; form.requestSubmit(); });
+      return;
+    }
+    const columns = [
+      { key: "site", label: "Site" }, { key: "vehicle", label: "Vehicle" },
+      { key: "capacity_kg", label: "Capacity (kg)", num: true, format: fmt.int },
+      { key: "margin_kg", label: "Margin (kg)", num: true, format: fmt.int },
+      { key: "launch_azimuth_deg", label: "Azimuth (°)", num: true, format: (v) => fmt.num(v, 1) },
+      { key: "plane_change_deg", label: "Plane change (°)", num: true, format: (v) => fmt.num(v, 1) },
+      { key: "notes", label: "Notes" },
+    ];
+    const note = h("p", { class: "source" }, "Capacities: curated vehicle table with sources (nextspaceflight.com, CSIS, manufacturers); geometry: Cosmodrome capability model.");
+    const title = `${fmt.int(result.mass_kg)} kg to ${result.target.label}`;
+    if (!result.options.length) {
+      const box = h("div", {});
+      empty(box, `No option can fly ${title}.`, result.reason || "Lower the mass or relax the filters.");
+      body.replaceChildren(box, result.near_misses.length
+        ? table(result.near_misses, [...columns, { key: "reason", label: "Shortfall" }], "Nearest misses") : "", note);
+      return;
+    }
+    body.replaceChildren(h("h2", { id: "reach-result" }, `${result.options.length} options: ${title}`),
+      table(result.options, columns, `Options for ${title}, best first`), note);
+  }
+
+  form.addEventListener("submit", (event) => {
+    event.preventDefault();
+    ctx.update(query());
+    run();
+  });
+  if (Object.keys(params).length) await run();
+  else empty(body, "Set a payload and an orbit, then choose ‘Find options’.", "Example: 800 kg to a 550 km sun-synchronous orbit (97.6°).");
+}

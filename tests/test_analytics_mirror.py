@@ -1,0 +1,148 @@
+"""Market analytics on the frozen mirror: reference figures from GCAT's launch log.
+
+Expected values were read from GCAT's ``launchlog.tsv`` (snapshot 2024-12-08, J. McDowell,
+planet4589.org) and are restated in issue 3 of this project.
+"""
+
+from __future__ import annotations
+
+import json
+from collections import defaultdict
+from datetime import date
+from pathlib import Path
+
+import duckdb
+import pytest
+from typer.testing import CliRunner
+
+from cosmodrome import api
+from cosmodrome.cli.app import app
+from cosmodrome.errors import InputError
+
+pytestmark = pytest.mark.integration
+
+
+def test_baikonur_launches_per_year_2012_2024(mirror_con: duckdb.DuckDBPyConnection) -> None:
+    profile = api.site_profile(mirror_con, "Baikonur")
+    yearly = profile.yearly.set_index("year")["launches"]
+    expected = [21, 23, 21, 18, 11, 13, 9, 13, 7, 14, 7, 9, 7]
+    assert [int(yearly[y]) for y in range(2012, 2025)] == expected
+    assert profile.name == "Baikonur"
+    assert (profile.yearly["successes"] + profile.yearly["failures"] == profile.yearly["launches"]).all()
+    # The cadence analysis agrees with the profile.
+    frame = api.cadence(mirror_con, "site", only=["Tyuratam"], start=date(2012, 1, 1), end=date(2024, 12, 31))
+    assert frame["launches"].tolist() == expected
+
+
+def test_baikonur_foreign_customers_2022_2024_are_angola_and_iran(mirror_con: duckdb.DuckDBPyConnection) -> None:
+    frame = api.foreign_customers(mirror_con, "Baikonur", date(2022, 1, 1), date(2024, 12, 31))
+    assert sorted(frame["owner_state"]) == ["AO", "IR"]
+    profile = api.site_profile(mirror_con, "Baikonur")
+    last_era = profile.foreign_customers[profile.foreign_customers["era"].str.startswith("2022-02-24")]
+    assert sorted(last_era["owner_state"]) == ["AO", "IR"]
+
+
+def _raw_launches_per_year(shared_data: Path) -> dict[int, int]:
+    """An independent count: GCAT launch log rows deduplicated on ``Launch_Tag``."""
+    tags_by_year: dict[int, set[str]] = defaultdict(set)
+    path = shared_data / "gcat" / "tsv" / "derived" / "launchlog.tsv"
+    with path.open(encoding="utf-8") as lines:
+        for line in lines:
+            if line.startswith("#") or not line.strip():
+                continue
+            fields = line.rstrip("\n").split("\t")
+            tags_by_year[int(fields[1].strip()[:4])].add(fields[0].strip())
+    return {year: len(tags) for year, tags in tags_by_year.items()}
+
+
+def test_world_launches_per_year_match_the_raw_launch_log(
+    mirror_con: duckdb.DuckDBPyConnection, shared_data: Path,
+) -> None:
+    raw = _raw_launches_per_year(shared_data)
+    frame = api.share(mirror_con, "provider-state", "year")
+    world = frame.groupby("period")["world_launches"].first()
+    for year, count in raw.items():
+        assert int(world[str(year)]) == count, year
+    by_group = api.cadence(mirror_con, "vehicle-family", "year").groupby("period")["launches"].sum()
+    assert {int(k): int(v) for k, v in by_group.items() if v} == raw
+    assert sum(raw.values()) == 6828  # the mirror README's launch count
+
+
+def test_oneweb_moved_from_soyuz_to_spacex_and_nsil(mirror_con: duckdb.DuckDBPyConnection) -> None:
+    result = api.customer_migration(mirror_con, date(2022, 2, 24), vehicles=["Soyuz"])
+    oneweb = result.customers.set_index("customer").loc["ONEWEB"]
+    assert oneweb["status"] == "moved"
+    assert oneweb["customer_name"] == "One Web"
+    before = result.flows_before[result.flows_before["customer"] == "ONEWEB"]
+    assert set(before["provider"]) == {"STSM", "AE"}  # Starsem and Arianespace sold the Soyuz flights
+    sites = {s for text in before["sites"] for s in text.split(", ")}
+    assert sites == {"Baykonur", "Vostochniy", "Kourou"}
+    after = result.flows[result.flows["customer"] == "ONEWEB"].set_index("provider")
+    assert set(after.index) == {"SPX", "NSIL"}
+    assert after.loc["NSIL", "provider_state"] == "IN"
+    assert after.loc["SPX", "provider_state"] == "US"
+    assert str(after.loc["NSIL", "first_launch"]) == "2022-10-22"
+    assert oneweb["first_launch_after"] == date(2022, 10, 22)
+    # Customers that stayed are listed too.
+    stayed = result.customers[result.customers["status"] == "stayed"]
+    assert "OKB1" in set(stayed["customer"])
+    diagram = result.diagram(5)
+    labels = {n["label"] for n in diagram["nodes"]}
+    assert {"One Web", "SpaceX", "New Space India", "Starsem"} <= labels
+    assert all(link["payloads"] > 0 for link in diagram["links"])
+
+
+def test_oneweb_is_not_a_russian_provider_customer_in_gcat_attribution(
+    mirror_con: duckdb.DuckDBPyConnection,
+) -> None:
+    result = api.customer_migration(mirror_con, date(2022, 2, 24), provider_states=["RU"])
+    assert "ONEWEB" not in set(result.customers["customer"])
+    assert set(result.customers["status"]) <= {"moved", "split", "stayed", "none since"}
+
+
+def test_charts_are_written_with_the_credit_line(mirror_con: duckdb.DuckDBPyConnection, tmp_path: Path) -> None:
+    source = api.source_line(mirror_con)
+    assert source == "Data: GCAT, J. McDowell, CC BY 4.0; data to 2024-12-08"
+    profile = api.site_profile(mirror_con, "Baikonur")
+    png = api.save_chart(api.profile_chart(profile, source), tmp_path / "profile.png")
+    assert png.read_bytes()[:8] == b"\x89PNG\r\n\x1a\n"
+    frame = api.share(mirror_con, "provider-state", start=date(2015, 1, 1), top=4)
+    svg = api.save_chart(api.share_chart(frame, source, by="provider state"), tmp_path / "share.svg")
+    assert svg.read_text(encoding="utf-8").lstrip().startswith("<?xml")
+    with pytest.raises(InputError, match=r"\.png or \.svg"):
+        api.save_chart(api.share_chart(frame, source), tmp_path / "share.pdf")
+
+
+def test_report_is_self_contained(mirror_con: duckdb.DuckDBPyConnection) -> None:
+    html = api.site_report(mirror_con, "Baikonur")
+    assert html.count("<svg") >= 4  # profile, events, peers, migration
+    for external in ("<script", "http://", "https://", "<link", "@import", "url("):
+        assert external not in html.replace('xmlns="http://www.w3.org/2000/svg"', "").replace(
+            'xmlns:xlink="http://www.w3.org/1999/xlink"', "").replace("http://www.w3.org", ""), external
+    assert "Data: GCAT, J. McDowell, CC BY 4.0" in html
+    assert "Method notes" in html and "One Web" in html
+
+
+def test_cli_commands(mirror_home: Path, tmp_path: Path) -> None:
+    runner = CliRunner()
+    env = {"COSMODROME_HOME": str(mirror_home)}
+    result = runner.invoke(app, ["cadence", "--by", "site", "--sites", "Baikonur,Vostochny", "--from", "2022",
+                                 "--format", "json", "--chart", str(tmp_path / "c.png")], env=env)
+    assert result.exit_code == 0, result.output
+    rows = json.loads(result.stdout)
+    assert {r["label"] for r in rows} == {"Baikonur", "Vostochny"}
+    assert (tmp_path / "c.png").is_file()
+    result = runner.invoke(app, ["migration", "--vehicle", "Soyuz", "--format", "json"], env=env)
+    assert result.exit_code == 0, result.output
+    data = json.loads(result.stdout)
+    assert {"customers", "flows_after", "flows_before", "diagram"} <= set(data)
+    assert data["diagram"]["nodes"] and data["diagram"]["links"]
+    result = runner.invoke(app, ["share", "--by", "owner-state", "--from", "2024", "--format", "csv"], env=env)
+    assert result.exit_code == 0 and result.stdout.startswith("period,period_start,group")
+    result = runner.invoke(app, ["profile", "Kourou", "--format", "json"], env=env)
+    assert result.exit_code == 0, result.output
+    assert json.loads(result.stdout)["site"]
+    out = tmp_path / "report.html"
+    result = runner.invoke(app, ["report", "Vostochny", "--out", str(out)], env=env)
+    assert result.exit_code == 0, result.output
+    assert out.read_text(encoding="utf-8").startswith("<!DOCTYPE html>")
