@@ -12,8 +12,8 @@ dashboard is plain HTML and ES modules under ``static/`` using the npm libraries
 from __future__ import annotations
 
 import importlib
-import os
 import logging
+import os
 from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
 from pathlib import Path

@@ -38,22 +38,22 @@ NO_STORE = {"Cache-Control": "no-store"}
 
 
 class WalkerSpec(BaseModel):
-    planes: int = Field(6, ge=1, le=100, description="Orbital planes.")
-    per_plane: int = Field(11, ge=1, le=100, description="Satellites per plane.")
-    altitude_km: float = Field(550.0, ge=160, le=40000, description="Circular altitude, km.")
-    inclination_deg: float = Field(53.0, ge=0, le=180, description="Inclination, degrees.")
-    phasing: int = Field(1, ge=0, le=100, description="Walker phasing factor F.")
+    planes: int = Field(default=6, ge=1, le=100, description="Orbital planes.")
+    per_plane: int = Field(default=11, ge=1, le=100, description="Satellites per plane.")
+    altitude_km: float = Field(default=550.0, ge=160, le=40000, description="Circular altitude, km.")
+    inclination_deg: float = Field(default=53.0, ge=0, le=180, description="Inclination, degrees.")
+    phasing: int = Field(default=1, ge=0, le=100, description="Walker phasing factor F.")
 
 
 class CoverageRequest(BaseModel):
-    region: str = Field("KZ", min_length=1, max_length=60,
+    region: str = Field(default="KZ", min_length=1, max_length=60,
                         description="ISO country code (KZ, FR) or a box 'S,W,N,E' in degrees.")
-    resolution_deg: float = Field(1.0, ge=0.1, le=10, description="Grid cell size, degrees.")
+    resolution_deg: float = Field(default=1.0, ge=0.1, le=10, description="Grid cell size, degrees.")
     start_utc: datetime = Field(description="Start of the window, ISO 8601 with offset (Z).")
-    duration_s: float = Field(3600, gt=0, le=86400, description="Window length, s (at most one day).")
-    step_s: float = Field(60, ge=1, le=3600, description="Time step, s.")
-    mask_deg: float = Field(25, ge=0, le=90, description="Minimum elevation, degrees.")
-    min_sats: int = Field(1, ge=1, le=50, description="Satellites needed for service.")
+    duration_s: float = Field(default=3600, gt=0, le=86400, description="Window length, s (at most one day).")
+    step_s: float = Field(default=60, ge=1, le=3600, description="Time step, s.")
+    mask_deg: float = Field(default=25, ge=0, le=90, description="Minimum elevation, degrees.")
+    min_sats: int = Field(default=1, ge=1, le=50, description="Satellites needed for service.")
     constellation: WalkerSpec = Field(default_factory=WalkerSpec)
 
 
@@ -129,6 +129,11 @@ def start_coverage(body: CoverageRequest, request: Request) -> JSONResponse:
     Poll ``Location`` (``GET /api/coverage/jobs/{id}``) for progress and the result.
     """
     region = region_of(body.region)
+    south, west, north, east = region.bounds
+    box_cells = ((north - south) / body.resolution_deg + 1) * ((east - west) / body.resolution_deg + 1)
+    if box_cells > 50 * MAX_CELLS:  # refuse before building a huge grid
+        raise JobLimitError(f"the region's bounding box holds about {box_cells:,.0f} cells at "
+                            f"{body.resolution_deg:g} deg (limit {MAX_CELLS:,}): use a coarser resolution_deg")
     cells = len(region.grid(body.resolution_deg))
     epochs = check_limits(body, cells)
     params = {**body.model_dump(mode="json"), "cells": cells, "epochs": epochs}
