@@ -57,6 +57,16 @@ def test_nearest_picks_the_closest_epoch(tmp_path: Path) -> None:
         assert list(store.history(25544)["source"]) == ["three.tle"] * 3
 
 
+def test_group_takes_the_nearest_set_of_each_matching_satellite(tmp_path: Path) -> None:
+    text = iss_with_epoch("23300.00000000") + ISS_TEXT
+    with ElementStore(tmp_path / "e.duckdb", read_only=False) as store:
+        store.add(parse_tle(text, source="two.tle").records)
+        chosen = store.group("iss", datetime(2023, 11, 1, tzinfo=UTC))
+        assert [(r.norad_id, r.epoch_utc.day) for r in chosen] == [(25544, 27)]
+        assert len(store.group(None, datetime(2023, 12, 1, tzinfo=UTC))) == 1
+        assert store.group("STARLINK", datetime(2023, 12, 1, tzinfo=UTC)) == []
+
+
 def test_missing_store_says_how_to_fill_it(tmp_path: Path) -> None:
     with pytest.raises(NoElementsError, match="cosmodrome elements update"):
         ElementStore(tmp_path / "none.duckdb")

@@ -203,6 +203,20 @@ class ElementStore:
             )
         return _record_from_row(norad_id, rows[0])
 
+    def group(self, name_prefix: str | None, when_utc: datetime) -> list[ElementSet]:
+        """One set per satellite whose name starts with ``name_prefix`` (all when ``None``):
+        the one whose epoch is nearest ``when_utc``; ordered by NORAD number."""
+        when = require_utc(when_utc).replace(tzinfo=None)
+        prefix = name_prefix.upper() if name_prefix else None
+        rows = self.connection.execute(
+            "SELECT norad_id, name, source, line_number, format, line1, line2, omm_json "
+            "FROM element_sets WHERE (? IS NULL OR upper(name) LIKE ? || '%') "
+            "QUALIFY row_number() OVER (PARTITION BY norad_id "
+            "ORDER BY abs(date_diff('microsecond', epoch_utc, ?))) = 1 ORDER BY norad_id",
+            [prefix, prefix, when],
+        ).fetchall()
+        return [_record_from_row(row[0], row[1:]) for row in rows]
+
     def history(self, norad_id: int) -> pd.DataFrame:
         """Every stored epoch of ``norad_id`` with its source, oldest first."""
         return self.connection.execute(

@@ -8,13 +8,12 @@ several epochs, the set nearest the start of the window is used.
 
 from __future__ import annotations
 
-import json
 from collections.abc import Iterable
 from datetime import datetime
 from pathlib import Path
 
 from cosmodrome.astro.coverage.analysis import Constellation
-from cosmodrome.astro.elements import ElementSet, load_elements, parse_omm_records, parse_tle
+from cosmodrome.astro.elements import ElementSet, load_elements
 from cosmodrome.errors import InputError
 from cosmodrome.timeutil import require_utc
 
@@ -65,29 +64,14 @@ def constellation_from_store(
     """The satellites of ``group`` from the element store, each with its set nearest ``when_utc``."""
     from cosmodrome.astro.store import ElementStore
 
-    prefix = group_prefix(group)
-    when = require_utc(when_utc).replace(tzinfo=None)
     with ElementStore(store_path) as store:
-        rows = store.connection.execute(
-            "SELECT norad_id, name, source, line_number, format, line1, line2, omm_json "
-            "FROM element_sets WHERE (? IS NULL OR upper(name) LIKE ? || '%') "
-            "QUALIFY row_number() OVER (PARTITION BY norad_id "
-            "ORDER BY abs(date_diff('microsecond', epoch_utc, ?))) = 1 ORDER BY norad_id",
-            [prefix, prefix, when],
-        ).fetchall()
-    if not rows:
+        records = store.group(group_prefix(group), when_utc)
+    if not records:
         raise InputError(
             f"the element store holds no satellite of group {group!r}; run "
             "`cosmodrome elements update` (or `cosmodrome elements load FILE`), or pass --tle FILE"
         )
-    records: list[ElementSet] = []
-    for _norad_id, name, source, line_number, kind, line1, line2, omm_json in rows:
-        if kind == "tle":
-            parsed = parse_tle([name, line1, line2], source=source, lenient=True)
-        else:
-            parsed = parse_omm_records([(line_number, json.loads(omm_json))], source=source)
-        records.extend(parsed.records)
-    return _constellation(records, _label(sorted({r[2] for r in rows})))
+    return _constellation(records, _label(sorted({r.source for r in records})))
 
 
 def _constellation(records: list[ElementSet], source: str) -> Constellation:

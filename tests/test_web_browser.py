@@ -1,0 +1,178 @@
+"""The dashboard's main journeys in a real browser (Debian's Chromium, driven by Playwright).
+
+The app runs under uvicorn in a background thread on 127.0.0.1 with a free port. Screenshots
+of every journey, at 1280 px and 390 px wide, go to tests/screenshots/ (git-ignored).
+"""
+
+from __future__ import annotations
+
+import csv
+import re
+import socket
+import threading
+import time
+from collections.abc import Iterator
+from pathlib import Path
+from typing import Any
+
+import pytest
+
+from cosmodrome.web.app import create_app
+
+pytestmark = [pytest.mark.browser, pytest.mark.integration, pytest.mark.slow]
+
+CHROMIUM = Path("/usr/bin/chromium")
+SHOTS = Path(__file__).resolve().parent / "screenshots"
+ARGS = ["--no-sandbox", "--disable-gpu", "--disable-background-networking",
+        "--disable-component-update", "--disable-sync", "--no-first-run"]
+WIDTHS = {"wide": 1280, "narrow": 390}
+
+
+@pytest.fixture(scope="module")
+def base_url(mirror_home: Path) -> Iterator[str]:
+    import uvicorn
+
+    with socket.socket() as sock:
+        sock.bind(("127.0.0.1", 0))
+        port = sock.getsockname()[1]
+    server = uvicorn.Server(uvicorn.Config(create_app(mirror_home), host="127.0.0.1", port=port,
+                                           log_level="warning", access_log=False))
+    thread = threading.Thread(target=server.run, daemon=True)
+    thread.start()
+    for _ in range(200):
+        if server.started:
+            break
+        time.sleep(0.05)
+    assert server.started, "uvicorn did not start"
+    yield f"http://127.0.0.1:{port}"
+    server.should_exit = True
+    thread.join(timeout=10)
+
+
+@pytest.fixture(scope="module")
+def browser() -> Iterator[Any]:
+    if not CHROMIUM.is_file():
+        pytest.skip("Debian's chromium is not installed at /usr/bin/chromium "
+                    "(apt-get install -y chromium); browser tests never download a browser")
+    from playwright.sync_api import sync_playwright
+
+    with sync_playwright() as playwright:
+        chromium = playwright.chromium.launch(executable_path=str(CHROMIUM), args=ARGS)
+        yield chromium
+        chromium.close()
+
+
+@pytest.fixture(params=list(WIDTHS), ids=list(WIDTHS))
+def page(request: pytest.FixtureRequest, browser: Any) -> Iterator[Any]:
+    context = browser.new_context(viewport={"width": WIDTHS[request.param], "height": 900},
+                                  accept_downloads=True)
+    tab = context.new_page()
+    errors: list[str] = []
+    tab.on("pageerror", lambda error: errors.append(str(error)))
+    tab.on("console", lambda m: errors.append(m.text) if m.type == "error" else None)
+    tab.width_name = request.param
+    yield tab
+    context.close()
+    assert errors == [], f"browser errors: {errors}"
+
+
+def shot(page: Any, name: str) -> None:
+    SHOTS.mkdir(exist_ok=True)
+    page.screenshot(path=str(SHOTS / f"{name}-{page.width_name}.png"), full_page=True)
+
+
+def test_dashboard_map_opens_baikonur(page: Any, base_url: str) -> None:
+    page.goto(f"{base_url}/")
+    circles = page.locator("svg circle.site")
+    circles.first.wait_for()
+    assert circles.count() > 40
+    assert "data to 2024-12-08" in page.locator("#footer").inner_text()
+    assert "Data: GCAT" in page.locator("figure.chart").inner_text()
+    assert page.locator("table").first.locator("tbody tr").count() == 25
+    shot(page, "map")
+    baikonur = page.locator('circle[data-site="GIK-5"]')
+    baikonur.focus()  # keyboard: a focused site opens with Enter
+    page.keyboard.press("Enter")
+    page.wait_for_url(re.compile(r"#/site\?name=GIK-5"))
+    heading = page.locator("h1")
+    heading.filter(has_text="Baykonur").wait_for()
+    assert "LC31" in page.locator("#pads-h + div").inner_text()
+
+
+def test_site_profile_change_period(page: Any, base_url: str) -> None:
+    page.goto(f"{base_url}/#/site")
+    page.locator("h1", has_text="Baykonur").wait_for()  # Baikonur by default
+    shot(page, "site-all-years")
+    page.get_by_label("From year").fill("2010")
+    page.get_by_label("To year").fill("2019")
+    page.get_by_role("button", name="Show").click()
+    page.locator("figure.chart h2", has_text="2010–2019").wait_for()
+    assert "from=2010" in page.url and "to=2019" in page.url
+    rows = page.locator("figure.chart details tbody tr")
+    assert rows.count() == 10
+    assert rows.first.locator("td").first.text_content() == "2010"  # in a closed <details>
+    shot(page, "site-2010-2019")
+    page.reload()  # the link is shareable: the period survives a reload
+    page.locator("figure.chart h2", has_text="2010–2019").wait_for()
+
+
+def test_unknown_site_shows_suggestions(page: Any, base_url: str) -> None:
+    page.goto(f"{base_url}/#/site?name=Baikonurr")
+    alert = page.get_by_role("alert")
+    alert.wait_for()
+    assert "Did you mean" in alert.inner_text()
+    page.get_by_role("button", name="Baikonur", exact=True).click()
+    page.locator("h1", has_text="Baykonur").wait_for()
+
+
+def test_launch_table_filters_and_csv(page: Any, base_url: str, tmp_path: Path) -> None:
+    page.goto(f"{base_url}/#/launches?site=Kourou&from=2020-01-01")
+    summary = page.locator("#launch-summary")
+    summary.filter(has_text="launches").wait_for()
+    total = int(re.search(r"of ([\d,]+) launches", summary.inner_text()).group(1).replace(",", ""))
+    assert 0 < total < 100
+    assert page.locator("tbody tr").count() == min(total, 50)
+    assert all(cell == "Kourou" for cell in page.locator("tbody tr td:nth-child(4)").all_inner_texts())
+    shot(page, "launches")
+    with page.expect_download() as info:
+        page.locator("#csv-download").click()
+    path = tmp_path / "launches.csv"
+    info.value.save_as(path)
+    with path.open() as handle:
+        rows = list(csv.DictReader(handle))
+    assert len(rows) == total
+    assert {row["site"] for row in rows} == {"CSG"}
+    page.get_by_label("Site").fill("Nowhereville")
+    page.get_by_role("button", name="Apply").click()
+    page.get_by_role("alert").wait_for()
+
+
+def test_reach_query(page: Any, base_url: str) -> None:
+    features = page.request.get(f"{base_url}/api/meta").json()["features"]
+    if "reach" not in features:
+        pytest.skip("the reach module (cosmodrome.capability.reach) is not installed")
+    page.goto(f"{base_url}/#/reach")
+    page.get_by_label("Payload mass (kg)").fill("800")
+    page.get_by_role("button", name="Find options").click()
+    heading = page.locator("#reach-result")
+    heading.wait_for()
+    assert "800 kg to 550 km x 97.6 deg" in heading.inner_text()
+    assert page.locator("tbody tr").count() > 3
+    assert "mass_kg=800" in page.url
+    shot(page, "reach")
+
+
+def test_coverage_map(page: Any, base_url: str) -> None:
+    features = page.request.get(f"{base_url}/api/meta").json()["features"]
+    if "coverage" not in features:
+        pytest.skip("the coverage module (cosmodrome.astro.coverage) is not installed")
+    page.goto(f"{base_url}/#/coverage")
+    page.get_by_label("Cell size (deg)").fill("2")
+    page.get_by_label("Duration (s)").fill("1800")
+    page.get_by_role("button", name="Compute coverage").click()
+    page.locator("#coverage-title").wait_for(timeout=60_000)
+    assert "Kazakhstan" in page.locator("#coverage-title").inner_text()
+    cells = page.locator("figure.chart svg g:nth-of-type(2) path")
+    assert cells.count() > 50
+    assert "job=" in page.url
+    shot(page, "coverage")
