@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
-from collections.abc import Iterator
+import sys
+from collections.abc import Callable, Iterator
+from dataclasses import dataclass
 from pathlib import Path
 
 import duckdb
@@ -10,6 +12,7 @@ import pytest
 
 from cosmodrome.catalog.build import build_catalog
 from cosmodrome.catalog.db import open_catalog
+from cosmodrome.cli.main import main
 
 SHARED_DATA = Path(__file__).resolve().parents[1].parent / "shared" / "data"
 
@@ -35,3 +38,34 @@ def mirror_con(mirror_home: Path) -> Iterator[duckdb.DuckDBPyConnection]:
     con = open_catalog(mirror_home)
     yield con
     con.close()
+
+
+@dataclass
+class CliResult:
+    returncode: int
+    stdout: str
+    stderr: str
+
+
+CliRunner = Callable[..., CliResult]
+
+
+@pytest.fixture()
+def cosmodrome(monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]) -> CliRunner:
+    """Run the console entry point in-process, as a user would from a shell:
+    ``cosmodrome(home, "launches", "--site", "Baikonur")``."""
+
+    def run(home: Path, *args: str) -> CliResult:
+        monkeypatch.setenv("COSMODROME_HOME", str(home))
+        monkeypatch.setenv("COLUMNS", "200")
+        monkeypatch.setattr(sys, "argv", ["cosmodrome", *args])
+        capsys.readouterr()
+        try:
+            main()
+            code = 0
+        except SystemExit as exit_:
+            code = int(exit_.code or 0)
+        out, err = capsys.readouterr()
+        return CliResult(code, out, err)
+
+    return run

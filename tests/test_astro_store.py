@@ -3,9 +3,6 @@
 from __future__ import annotations
 
 import json
-import sys
-from collections.abc import Callable
-from dataclasses import dataclass
 from datetime import UTC, datetime
 from pathlib import Path
 
@@ -20,8 +17,8 @@ from cosmodrome.astro.store import (
     newest_mirror_file,
     update_groups,
 )
-from cosmodrome.cli.main import main
 from cosmodrome.errors import SourceError, UnknownNameError
+from tests.conftest import CliRunner
 
 SHARED_DATA = Path(__file__).resolve().parents[1].parent / "shared" / "data"
 ISS_NAME = "ISS (ZARYA)"
@@ -112,33 +109,6 @@ def test_remote_update_is_polite(tmp_path: Path) -> None:
 # --------------------------------------------------------------------------------- CLI
 
 
-@dataclass
-class Result:
-    returncode: int
-    stdout: str
-    stderr: str
-
-
-@pytest.fixture()
-def cosmodrome(
-    monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
-) -> Callable[..., Result]:
-    def run(home: Path, *args: str) -> Result:
-        monkeypatch.setenv("COSMODROME_HOME", str(home))
-        monkeypatch.setenv("COLUMNS", "200")
-        monkeypatch.setattr(sys, "argv", ["cosmodrome", *args])
-        capsys.readouterr()
-        try:
-            main()
-            code = 0
-        except SystemExit as exit_:
-            code = int(exit_.code or 0)
-        out, err = capsys.readouterr()
-        return Result(code, out, err)
-
-    return run
-
-
 @pytest.fixture()
 def iss_file(tmp_path: Path) -> Path:
     path = tmp_path / "iss.tle"
@@ -146,9 +116,7 @@ def iss_file(tmp_path: Path) -> Path:
     return path
 
 
-def test_cli_windows_json(
-    tmp_path: Path, iss_file: Path, cosmodrome: Callable[..., Result]
-) -> None:
+def test_cli_windows_json(tmp_path: Path, iss_file: Path, cosmodrome: CliRunner) -> None:
     result = cosmodrome(
         tmp_path, "windows", "--site", "Baikonur", "--pad", "Site 31/6", "--tle", str(iss_file),
         "--start", "2023-12-01", "--days", "1", "--max-yaw", "1.5", "--format", "json",
@@ -164,7 +132,7 @@ def test_cli_windows_json(
 
 
 def test_cli_elements_load_then_passes_and_where(
-    tmp_path: Path, iss_file: Path, cosmodrome: Callable[..., Result]
+    tmp_path: Path, iss_file: Path, cosmodrome: CliRunner
 ) -> None:
     loaded = cosmodrome(tmp_path, "elements", "load", str(iss_file))
     assert loaded.returncode == 0 and "1 element sets" in loaded.stderr
@@ -191,7 +159,7 @@ def test_cli_elements_load_then_passes_and_where(
 
 
 def test_cli_bad_inputs_give_one_clear_line(
-    tmp_path: Path, iss_file: Path, cosmodrome: Callable[..., Result]
+    tmp_path: Path, iss_file: Path, cosmodrome: CliRunner
 ) -> None:
     cosmodrome(tmp_path, "elements", "load", str(iss_file))
     unknown = cosmodrome(tmp_path, "where", "--sat", "ISS (ZARIA)", "--time", "2023-12-01")

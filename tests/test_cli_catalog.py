@@ -5,15 +5,12 @@ from __future__ import annotations
 import csv
 import io
 import json
-import sys
-from collections.abc import Callable
-from dataclasses import dataclass
 from pathlib import Path
 
 import pytest
 
 from cosmodrome.catalog.build import build_catalog
-from cosmodrome.cli.main import main
+from tests.conftest import CliRunner
 from tests.gcat_factory import launch_row, write_mini_gcat
 
 
@@ -34,38 +31,7 @@ def home(tmp_path_factory: pytest.TempPathFactory) -> Path:
     return root / "home"
 
 
-@dataclass
-class Result:
-    returncode: int
-    stdout: str
-    stderr: str
-
-
-@pytest.fixture()
-def cosmodrome(
-    monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
-) -> Callable[..., Result]:
-    """Run the console entry point in-process, as a user would from a shell."""
-
-    def run(home: Path, *args: str) -> Result:
-        monkeypatch.setenv("COSMODROME_HOME", str(home))
-        monkeypatch.setenv("COLUMNS", "200")
-        monkeypatch.setattr(sys, "argv", ["cosmodrome", *args])
-        capsys.readouterr()
-        try:
-            main()
-            code = 0
-        except SystemExit as exit_:
-            code = int(exit_.code or 0)
-        out, err = capsys.readouterr()
-        return Result(code, out, err)
-
-    return run
-
-
-def test_launches_json_has_the_documented_fields(
-    home: Path, cosmodrome: Callable[..., Result]
-) -> None:
+def test_launches_json_has_the_documented_fields(home: Path, cosmodrome: CliRunner) -> None:
     result = cosmodrome(
         home,
         "launches",
@@ -92,7 +58,7 @@ def test_launches_json_has_the_documented_fields(
     assert {"vehicle", "pad", "agency"} <= set(first)
 
 
-def test_launches_csv_filters_failures(home: Path, cosmodrome: Callable[..., Result]) -> None:
+def test_launches_csv_filters_failures(home: Path, cosmodrome: CliRunner) -> None:
     result = cosmodrome(
         home, "launches", "--vehicle", "Soyuz-2", "--outcome", "failure", "--format", "csv"
     )
@@ -100,27 +66,27 @@ def test_launches_csv_filters_failures(home: Path, cosmodrome: Callable[..., Res
     assert [r["launch_tag"] for r in rows] == ["2023-002"]
 
 
-def test_unknown_site_lists_closest_names(home: Path, cosmodrome: Callable[..., Result]) -> None:
+def test_unknown_site_lists_closest_names(home: Path, cosmodrome: CliRunner) -> None:
     result = cosmodrome(home, "launches", "--site", "Kouru")
     assert result.returncode == 1
     assert "Unknown site 'Kouru'" in result.stderr and "Kourou" in result.stderr
 
 
-def test_sql_refuses_writes(home: Path, cosmodrome: Callable[..., Result]) -> None:
+def test_sql_refuses_writes(home: Path, cosmodrome: CliRunner) -> None:
     result = cosmodrome(home, "sql", "DROP TABLE launches")
     assert result.returncode == 1 and "read-only" in result.stderr
     ok = cosmodrome(home, "sql", "SELECT count(*) AS n FROM launches", "--format", "json")
     assert json.loads(ok.stdout) == [{"n": 3}]
 
 
-def test_site_and_sites(home: Path, cosmodrome: Callable[..., Result]) -> None:
+def test_site_and_sites(home: Path, cosmodrome: CliRunner) -> None:
     detail = json.loads(cosmodrome(home, "site", "Tyuratam", "--format", "json").stdout)
     assert detail["sites"] == ["GIK-5"] and detail["totals"]["launches"] == 2
     listed = json.loads(cosmodrome(home, "sites", "--country", "KZ", "--format", "json").stdout)
     assert [s["site"] for s in listed] == ["GIK-5"]
 
 
-def test_export_parquet(home: Path, tmp_path: Path, cosmodrome: Callable[..., Result]) -> None:
+def test_export_parquet(home: Path, tmp_path: Path, cosmodrome: CliRunner) -> None:
     import pyarrow.parquet as pq
 
     result = cosmodrome(home, "export", "--format", "parquet", "--out", str(tmp_path / "out"))
@@ -128,8 +94,6 @@ def test_export_parquet(home: Path, tmp_path: Path, cosmodrome: Callable[..., Re
     assert pq.read_table(tmp_path / "out" / "launches.parquet").num_rows == 3
 
 
-def test_missing_catalog_says_how_to_build(
-    tmp_path: Path, cosmodrome: Callable[..., Result]
-) -> None:
+def test_missing_catalog_says_how_to_build(tmp_path: Path, cosmodrome: CliRunner) -> None:
     result = cosmodrome(tmp_path, "launches")
     assert result.returncode == 1 and "cosmodrome update" in result.stderr
