@@ -217,3 +217,86 @@ def test_catalog_swap_is_picked_up_while_serving(tmp_path: Path, mirror_home: Pa
     assert before["catalog_version"] != "swapped-version"
     assert after.json()["meta"]["catalog_version"] == "swapped-version"
     assert "swapped-version" in after.headers["etag"]
+
+
+def test_response_cache_serves_repeats_and_respects_the_version(client: Any) -> None:
+    cache = client.app.state.cache
+    url = "/api/launches?site=Mahia&limit=3"
+    first = client.get(url)
+    hits = cache.hits
+    second = client.get(url)
+    assert cache.hits == hits + 1
+    assert second.content == first.content and second.headers["etag"] == first.headers["etag"]
+
+
+def test_reach_endpoint(client: Any) -> None:
+    if "reach" not in client.get("/api/meta").json()["features"]:
+        pytest.skip("cosmodrome.capability.reach is not installed")
+    body = client.get("/api/reach", params={"mass_kg": 800, "alt_km": 550, "inc_deg": 97.6}).json()
+    assert body["target"]["label"] == "550 km x 97.6 deg"
+    assert body["options"] and all(o["margin_kg"] >= 0 for o in body["options"])
+    too_heavy = client.get("/api/reach", params={"mass_kg": 500_000, "orbit": "gto"}).json()
+    assert too_heavy["options"] == [] and "nearest miss" in too_heavy["reason"]
+    missing = client.get("/api/reach", params={"mass_kg": 800})
+    assert_error_shape(missing.json(), 400, "InputError")
+
+
+def test_coverage_job_runs_and_reports_progress(client: Any) -> None:
+    if "coverage" not in client.get("/api/meta").json()["features"]:
+        pytest.skip("cosmodrome.astro.coverage is not installed")
+    request = {"region": "40,60,44,64", "resolution_deg": 2, "start_utc": "2025-10-03T00:00:00Z",
+               "duration_s": 600, "step_s": 60, "constellation": {"planes": 3, "per_plane": 4}}
+    started = client.post("/api/coverage/jobs", json=request)
+    assert started.status_code == 202
+    job_url = started.headers["location"]
+    job = started.json()
+    for _ in range(400):
+        job = client.get(job_url).json()
+        if job["status"] in ("done", "failed"):
+            break
+        threading.Event().wait(0.05)
+    assert job["status"] == "done", job
+    assert job["progress"] == 1.0
+    # cell centres 41 and 43 deg N x 61 and 63 deg E (as in the coverage module doctest)
+    assert job["params"]["cells"] == len(job["result"]["cells"]) == 4
+    assert 0.0 <= job["result"]["summary"]["frac_ge1"] <= 1.0
+
+
+def test_coverage_limits_are_clear(client: Any) -> None:
+    if "coverage" not in client.get("/api/meta").json()["features"]:
+        pytest.skip("cosmodrome.astro.coverage is not installed")
+    big = client.post("/api/coverage/jobs", json={"region": "RU", "resolution_deg": 0.1,
+                                                    "start_utc": "2025-10-03T00:00:00Z"})
+    assert "coarser resolution_deg" in assert_error_shape(big.json(), 400, "JobLimitError")["message"]
+    long = client.post("/api/coverage/jobs", json={"region": "KZ", "duration_s": 86400, "step_s": 10,
+                                                     "start_utc": "2025-10-03T00:00:00Z"})
+    assert "time steps" in assert_error_shape(long.json(), 400, "JobLimitError")["message"]
+    unknown = client.post("/api/coverage/jobs", json={"region": "XX", "start_utc": "2025-10-03T00:00:00Z"})
+    assert_error_shape(unknown.json(), 404, "UnknownNameError")
+    assert client.get("/api/coverage/jobs/no-such-job").status_code == 404
+
+
+def test_job_manager_limits_and_time_limit() -> None:
+    from cosmodrome.web.errors import JobLimitError
+    from cosmodrome.web.jobs import JobManager, JobProgress
+
+    release = threading.Event()
+    manager = JobManager(max_workers=1, max_queued=2, time_limit_s=0.0)
+
+    def blocked(progress: JobProgress) -> int:
+        release.wait(5)
+        progress(0.5)  # past the (zero) time limit: stops here
+        return 1
+
+    first = manager.submit("test", {}, blocked)
+    manager.submit("test", {}, blocked)
+    with pytest.raises(JobLimitError, match="limit 2"):
+        manager.submit("test", {}, blocked)
+    release.set()
+    for _ in range(200):
+        if manager.get(first.id).status == "failed":
+            break
+        threading.Event().wait(0.02)
+    failed = manager.get(first.id).view()
+    assert failed["status"] == "failed" and "time limit" in failed["error"]["message"]
+    manager.shutdown()

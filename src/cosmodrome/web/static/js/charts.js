@@ -4,10 +4,16 @@ import { d3, fmt, h, table, tooltip } from "./ui.js";
 
 const MARGIN = { top: 18, right: 16, bottom: 30, left: 46 };
 
+// Draw at the page's width (so text keeps its size on a phone), between 340 and 900 px.
+function chartWidth() {
+  const view = document.getElementById("view");
+  return Math.max(340, Math.min(900, (view ? view.clientWidth : 900) - 8));
+}
+
 // Stacked bars per year. rows: [{year, <series keys>...}]; series: [{key, label, colour}].
 // events: [{day: "2022-02-24", label}] drawn as labelled vertical markers.
 export function stackedBars(rows, series, { title, source, events = [], height = 300, yLabel = "launches" }) {
-  const width = 900;
+  const width = chartWidth();
   const years = rows.map((r) => r.year);
   const x = d3.scaleBand().domain(years).range([MARGIN.left, width - MARGIN.right]).padding(0.15);
   const stack = d3.stack().keys(series.map((s) => s.key))(rows);
@@ -15,7 +21,7 @@ export function stackedBars(rows, series, { title, source, events = [], height =
     .range([height - MARGIN.bottom, MARGIN.top]);
   const svg = d3.create("svg").attr("viewBox", `0 0 ${width} ${height}`).attr("role", "img")
     .attr("aria-label", `${title}: bar chart, ${years[0]} to ${years[years.length - 1]}`);
-  const every = Math.ceil(years.length / 16);
+  const every = Math.ceil(years.length / Math.floor(width / 56));
   svg.append("g").attr("transform", `translate(0,${height - MARGIN.bottom})`)
     .call(d3.axisBottom(x).tickValues(years.filter((_, i) => i % every === 0)).tickSizeOuter(0))
     .call((g) => g.selectAll("text").attr("font-size", 12));
@@ -57,7 +63,7 @@ export function stackedBars(rows, series, { title, source, events = [], height =
 
 // Lines of a share (0..1) over time. rows: [{period, group, label, value}]
 export function shareLines(rows, { title, source, height = 340 }) {
-  const width = 900;
+  const width = chartWidth();
   const groups = d3.groups(rows, (r) => r.group);
   const periods = [...new Set(rows.map((r) => r.period))];
   const x = d3.scalePoint().domain(periods).range([MARGIN.left, width - MARGIN.right - 120]);

@@ -59,7 +59,7 @@ export function table(rows, columns, caption) {
   const body = rows.map((row) => h("tr", {}, columns.map((c) => {
     const text = c.format ? c.format(row[c.key], row) : (row[c.key] ?? "");
     const content = c.link ? h("a", { href: c.link(row) }, text) : text;
-    return h("td", { class: c.num ? "num" : null }, content);
+    return h("td", { class: c.num ? "num" : (c.wrap ? "wrap" : null) }, content);
   })));
   return h("div", { class: "table-wrap", role: "region", tabindex: "0", "aria-label": caption },
     h("table", {}, h("caption", {}, caption), h("thead", {}, head), h("tbody", {}, body)));

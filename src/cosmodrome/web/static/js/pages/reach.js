@@ -58,7 +58,7 @@ export async function render(root, params, ctx) {
       { key: "margin_kg", label: "Margin (kg)", num: true, format: fmt.int },
       { key: "launch_azimuth_deg", label: "Azimuth (°)", num: true, format: (v) => fmt.num(v, 1) },
       { key: "plane_change_deg", label: "Plane change (°)", num: true, format: (v) => fmt.num(v, 1) },
-      { key: "notes", label: "Notes" },
+      { key: "notes", label: "Notes", wrap: true },
     ];
     const note = h("p", { class: "source" }, "Capacities: curated vehicle table with sources (nextspaceflight.com, CSIS, manufacturers); geometry: Cosmodrome capability model.");
     const title = `${fmt.int(result.mass_kg)} kg to ${result.target.label}`;
@@ -66,7 +66,7 @@ export async function render(root, params, ctx) {
       const box = h("div", {});
       empty(box, `No option can fly ${title}.`, result.reason || "Lower the mass or relax the filters.");
       body.replaceChildren(box, result.near_misses.length
-        ? table(result.near_misses, [...columns, { key: "reason", label: "Shortfall" }], "Nearest misses") : "", note);
+        ? table(result.near_misses, [...columns, { key: "reason", label: "Shortfall", wrap: true }], "Nearest misses") : "", note);
       return;
     }
     body.replaceChildren(h("h2", { id: "reach-result" }, `${result.options.length} options: ${title}`),

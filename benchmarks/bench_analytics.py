@@ -1,0 +1,111 @@
+"""Time each market analysis on the full catalog, and the HTML report, against pandas.
+
+Run with ``.venv/bin/python -m benchmarks.bench_analytics`` (or call :func:`main`). Uses the
+catalog in ``$COSMODROME_HOME``; without one, builds a catalog from ``../shared/data`` in a
+temporary folder first. Targets (issue 3): each analysis under 200 ms once the catalog is
+open, the report under 10 s. The baseline is the same question answered by plain pandas
+groupbys on tables already loaded in memory (its loading time reported separately), so the
+ratio says what the SQL route costs or saves.
+"""
+
+from __future__ import annotations
+
+import os
+import statistics
+import sys
+import tempfile
+import time
+from collections.abc import Callable
+from datetime import date
+from pathlib import Path
+from typing import Any
+
+import pandas as pd
+
+from cosmodrome import api
+from cosmodrome.catalog.build import build_catalog
+
+SHARED = Path(__file__).resolve().parents[1].parent / "shared" / "data"
+TARGET_S = 0.200
+REPORT_TARGET_S = 10.0
+
+
+def best_of(function: Callable[[], Any], repeat: int = 5) -> float:
+    """Median wall time of ``repeat`` calls after one warm-up call, in seconds."""
+    function()
+    times = []
+    for _ in range(repeat):
+        start = time.perf_counter()
+        function()
+        times.append(time.perf_counter() - start)
+    return statistics.median(times)
+
+
+def main(argv: list[str] | None = None) -> int:
+    home_env = os.environ.get("COSMODROME_HOME")
+    with tempfile.TemporaryDirectory() as scratch:
+        home = Path(home_env) if home_env else Path(scratch)
+        if not (home / "catalog.duckdb").is_file():
+            print(f"building a catalog from {SHARED} ...", flush=True)
+            build_catalog(str(SHARED), home)
+        con = api.open_catalog(home)
+        start = time.perf_counter()
+        launches = con.execute("SELECT * FROM launches").df()
+        payloads = con.execute("SELECT * FROM payloads").df()
+        load_s = time.perf_counter() - start
+        cutoff = date(2022, 2, 24)
+
+        def pandas_site_cadence() -> pd.DataFrame:
+            picked = launches[launches["site"].isin(["GIK-5", "GIK-1", "SVOB"]) & (launches["year"] >= 2010)]
+            return picked.groupby(["year", "site"]).size().unstack(fill_value=0)
+
+        def pandas_share() -> pd.DataFrame:
+            counts = launches.groupby(["year", "provider_state"]).size()
+            return (counts / counts.groupby(level=0).transform("sum")).rename("share").reset_index()
+
+        def pandas_profile() -> pd.DataFrame:
+            site = launches[launches["site"] == "GIK-5"]
+            merged = payloads.merge(site[["launch_tag", "year", "provider_state"]], on="launch_tag")
+            merged["domestic"] = merged["owner_state"] == merged["provider_state"]
+            yearly = site.groupby("year").agg(launches=("launch_tag", "size"), successes=("is_success", "sum"))
+            return yearly.join(merged.groupby("year")["domestic"].agg(["sum", "size"]))
+
+        def pandas_migration() -> pd.DataFrame:
+            joined = payloads.merge(launches[["launch_tag", "time_utc", "agency", "provider_state"]], on="launch_tag")
+            day = joined["time_utc"].dt.date
+            before = joined[(joined["provider_state"] == "RU") & (day < cutoff) & (day >= date(2017, 2, 24))]
+            after = joined[(day >= cutoff) & joined["owner"].isin(set(before["owner"]))]
+            return after.groupby(["owner", "agency"]).agg(payloads=("launch_tag", "size"), first=("time_utc", "min"))
+
+        cases: list[tuple[str, Callable[[], Any], Callable[[], Any]]] = [
+            ("cadence by site (3 sites, 2010-)",
+             lambda: api.cadence(con, "site", only=["Baikonur", "Plesetsk", "Vostochny"], start=date(2010, 1, 1)),
+             pandas_site_cadence),
+            ("share by provider state per year", lambda: api.share(con, "provider-state"), pandas_share),
+            ("share by owner state per quarter", lambda: api.share(con, "owner-state", "quarter"), pandas_share),
+            ("site profile (Baikonur)", lambda: api.site_profile(con, "Baikonur"), pandas_profile),
+            ("migration (provider state RU)",
+             lambda: api.customer_migration(con, cutoff, provider_states=["RU"]), pandas_migration),
+            ("migration (vehicle Soyuz)",
+             lambda: api.customer_migration(con, cutoff, vehicles=["Soyuz"]), pandas_migration),
+        ]
+        print(f"pandas baseline: loading launches and payloads took {load_s * 1000:.0f} ms (not counted)")
+        print(f"{'analysis':<36} {'ours ms':>9} {'pandas ms':>10} {'ratio':>7}  target")
+        failures = 0
+        for name, ours, baseline in cases:
+            ours_s, base_s = best_of(ours), best_of(baseline)
+            ok = ours_s < TARGET_S
+            failures += not ok
+            print(f"{name:<36} {ours_s * 1000:9.1f} {base_s * 1000:10.1f} {ours_s / base_s:7.2f}  "
+                  f"{'ok' if ok else 'SLOW'} (<{TARGET_S * 1000:.0f} ms)")
+        report_s = best_of(lambda: api.site_report(con, "Baikonur"), repeat=2)
+        ok = report_s < REPORT_TARGET_S
+        failures += not ok
+        print(f"{'report (Baikonur, HTML)':<36} {report_s * 1000:9.1f} {'':>10} {'':>7}  "
+              f"{'ok' if ok else 'SLOW'} (<{REPORT_TARGET_S:.0f} s)")
+        con.close()
+    return 1 if failures else 0
+
+
+if __name__ == "__main__":
+    sys.exit(main(sys.argv[1:]))
