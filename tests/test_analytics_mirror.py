@@ -93,12 +93,15 @@ def test_oneweb_moved_from_soyuz_to_spacex_and_nsil(mirror_con: duckdb.DuckDBPyC
     assert all(link["payloads"] > 0 for link in diagram["links"])
 
 
-def test_oneweb_is_not_a_russian_provider_customer_in_gcat_attribution(
-    mirror_con: duckdb.DuckDBPyConnection,
-) -> None:
+def test_oneweb_left_russian_launchers(mirror_con: duckdb.DuckDBPyConnection) -> None:
+    # Issue 3: `migration --provider-state RU --cutoff 2022-02-24` shows OneWeb. GCAT credits
+    # its Soyuz launches to Starsem (F); the vehicle's maker (Progress, RU) makes them Russian.
     result = api.customer_migration(mirror_con, date(2022, 2, 24), provider_states=["RU"])
-    assert "ONEWEB" not in set(result.customers["customer"])
+    customers = result.customers.set_index("customer")
+    assert customers.loc["ONEWEB", "status"] == "moved"
+    assert set(customers.loc["ONEWEB", "provider_states_after"].split(", ")) == {"IN", "US"}
     assert set(result.customers["status"]) <= {"moved", "split", "stayed", "none since"}
+    assert "stayed" in set(result.customers["status"])
 
 
 def test_charts_are_written_with_the_credit_line(mirror_con: duckdb.DuckDBPyConnection, tmp_path: Path) -> None:

@@ -44,9 +44,19 @@ def parse_utc(text: str) -> datetime:
     return moment.astimezone(UTC)
 
 
-def parse_day(text: str) -> date:
-    """Parse a date (``2022-02-24``) or a bare year (``2010`` means 2010-01-01)."""
-    return parse_utc(text).date()
+def parse_day(text: str, *, end: bool = False) -> date:
+    """Parse a date (``2022-02-24``) or a bare year.
+
+    A bare year names its first day, or its last day when it ends a period (``end=True``),
+    so ``--from 2019 --to 2019`` covers the whole of 2019.
+
+    >>> parse_day("2019"), parse_day("2019", end=True)
+    (datetime.date(2019, 1, 1), datetime.date(2019, 12, 31))
+    """
+    day = parse_utc(text).date()
+    if end and text.strip().isdigit():
+        return date(day.year, 12, 31)
+    return day
 
 
 def isoformat_z(moment: datetime) -> str:

@@ -70,8 +70,13 @@ class Selection:
         clauses: list[str] = []
         params: list[Any] = []
         if self.provider_states:
-            clauses.append("upper(l.provider_state) IN (SELECT unnest(?))")
-            params.append([s.strip().upper() for s in self.provider_states])
+            # A state's launch industry: launches it provides or whose vehicle it builds.
+            clauses.append(
+                "(upper(l.provider_state) IN (SELECT unnest(?)) "
+                "OR upper(l.vehicle_state) IN (SELECT unnest(?)))"
+            )
+            states = [s.strip().upper() for s in self.provider_states]
+            params.extend([states, states])
         if self.providers:
             agencies = sorted({a for n in self.providers for a in names.resolve_agencies(con, n)})
             clauses.append("(l.agency IN (SELECT unnest(?)) OR split_part(l.agency, '/', 1) IN (SELECT unnest(?)))")
@@ -161,9 +166,10 @@ def customer_migration(
     who launched their payloads from ``cutoff`` (inclusive, UTC day) to the data date.
 
     At least one of ``provider_states``, ``providers``, ``sites`` and ``vehicles`` is
-    needed. Note GCAT's attribution: OneWeb's Soyuz launches were bought from Starsem and
-    Arianespace, French providers, so they belong to ``provider_states=["F"]`` or
-    ``vehicles=["Soyuz"]``, not to ``provider_states=["RU"]``.
+    needed. A launch belongs to a state when that state provides it (the agency's state)
+    *or builds its vehicle* (``launches.vehicle_state``): OneWeb's Soyuz launches were sold
+    by Starsem and Arianespace, French providers in GCAT, but flew on Russian-built Soyuz,
+    so they count for both ``provider_states=["RU"]`` and ``["F"]``.
     """
     selection = Selection(tuple(provider_states), tuple(providers), tuple(sites), tuple(vehicles))
     if selection.is_empty():

@@ -122,7 +122,8 @@ def ingest_tables(tables: dict[str, Table]) -> ingest.Ingested:
         sites=ingest.index_by_period(site_records),
         orgs=ingest.index_by_period(org_records),
         canonical_site_name=ingest.canonical_site_names(site_records),
-        family_of=ingest.families(vehicles),
+        family_of=ingest.by_vehicle_name(vehicles, "family"),
+        manufacturer_of=ingest.by_vehicle_name(vehicles, "manufacturer"),
     )
     launches, payloads = ingest.launches_and_payloads(tables["launchlog"], resolvers, issues)
     objects = pd.concat(

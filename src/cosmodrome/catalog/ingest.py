@@ -180,6 +180,7 @@ class Resolvers:
     orgs: PeriodIndex[dict[str, Any]]
     canonical_site_name: Callable[[str], str | None]
     family_of: dict[str, str | None]
+    manufacturer_of: dict[str, str | None]
 
 
 def launches_and_payloads(
@@ -230,6 +231,8 @@ def launch_record(row: Row, resolve: Resolvers) -> dict[str, Any]:
     agency = row["Agency"]
     org = resolve.orgs.at(first_code(agency), day) if agency else None  # type: ignore[arg-type]
     vehicle = row["LV_Type"]
+    maker_code = first_code(resolve.manufacturer_of.get(vehicle or ""))
+    maker = resolve.orgs.at(maker_code, day) if maker_code else None
     return {
         "launch_tag": row["Launch_Tag"],
         "time_utc": when.start_utc,
@@ -250,6 +253,7 @@ def launch_record(row: Row, resolve: Resolvers) -> dict[str, Any]:
         "agency_name": (org["ShortName"] or org["Name"]) if org else None,
         "provider_state": (org["StateCode"] if org else None) or row["LVState"],
         "lv_state": row["LVState"],
+        "vehicle_state": maker["StateCode"] if maker else None,
         "launch_code": row["Launch_Code"],
         "orbit_class": code.orbit_class,
         "outcome": code.outcome,
@@ -347,6 +351,6 @@ def canonical_site_names(site_records: list[dict[str, Any]]) -> Callable[[str], 
     return lambda ucode: best[ucode][2] if ucode in best else None
 
 
-def families(vehicles: pd.DataFrame) -> dict[str, str | None]:
-    """Family of each vehicle name (GCAT lists one row per variant; families agree)."""
-    return dict(zip(vehicles["lv_name"], vehicles["family"], strict=True))
+def by_vehicle_name(vehicles: pd.DataFrame, column: str) -> dict[str, str | None]:
+    """``column`` of each vehicle name (GCAT lists one row per variant; these agree)."""
+    return dict(zip(vehicles["lv_name"], vehicles[column], strict=True))

@@ -19,6 +19,7 @@ CREATE TABLE launches (
     agency_name VARCHAR,
     provider_state VARCHAR,
     lv_state VARCHAR,
+    vehicle_state VARCHAR,
     launch_code VARCHAR NOT NULL,
     orbit_class VARCHAR NOT NULL,
     outcome VARCHAR NOT NULL,

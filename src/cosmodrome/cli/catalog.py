@@ -110,7 +110,7 @@ def launches(
         owner_state=owner_state,
         provider_state=provider_state,
         start=parse_day(start) if start else None,
-        end=parse_day(end) if end else None,
+        end=parse_day(end, end=True) if end else None,
         outcome=outcome,
     )
     with api.catalog(home) as con:

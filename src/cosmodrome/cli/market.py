@@ -103,7 +103,7 @@ def _grouped_command(kind: str, by: str, period: str, only: str | None, start: s
     function = api.cadence if kind == "cadence" else api.share
     with api.catalog(home) as con:
         frame = function(con, by, period, only=_names(only) or None, start=parse_day(start) if start else None,
-                         end=parse_day(end) if end else None, top=top)
+                         end=parse_day(end, end=True) if end else None, top=top)
         if chart is not None:
             draw = api.cadence_chart if kind == "cadence" else api.share_chart
             _wrote(api.save_chart(draw(frame, api.source_line(con), measure=measure,

@@ -60,7 +60,7 @@ def launch_filter(
     return api.LaunchFilter(
         site=site or None, pad=pad or None, vehicle=vehicle or None, agency=agency or None,
         owner=owner or None, owner_state=owner_state or None, provider_state=provider_state or None,
-        start=parse_day(start) if start else None, end=parse_day(end) if end else None,
+        start=parse_day(start) if start else None, end=parse_day(end, end=True) if end else None,
         outcome=outcome, orbit_class=orbit_class,
     )
 

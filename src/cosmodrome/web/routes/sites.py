@@ -40,7 +40,7 @@ def site_profile(
     """
     detail = api.site_detail(ctx.cursor, name)
     period = api.LaunchFilter(site=name, start=parse_day(start) if start else None,
-                              end=parse_day(end) if end else None)
+                              end=parse_day(end, end=True) if end else None)
     per_year = api.launches_per_year(ctx.cursor, period)
     return {
         "source": ctx.source(),
