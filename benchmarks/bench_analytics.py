@@ -56,7 +56,9 @@ def main(argv: list[str] | None = None) -> int:
         cutoff = date(2022, 2, 24)
 
         def pandas_site_cadence() -> pd.DataFrame:
-            picked = launches[launches["site"].isin(["GIK-5", "GIK-1", "SVOB"]) & (launches["year"] >= 2010)]
+            picked = launches[
+                launches["site"].isin(["GIK-5", "GIK-1", "SVOB"]) & (launches["year"] >= 2010)
+            ]
             return picked.groupby(["year", "site"]).size().unstack(fill_value=0)
 
         def pandas_share() -> pd.DataFrame:
@@ -67,42 +69,74 @@ def main(argv: list[str] | None = None) -> int:
             site = launches[launches["site"] == "GIK-5"]
             merged = payloads.merge(site[["launch_tag", "year", "provider_state"]], on="launch_tag")
             merged["domestic"] = merged["owner_state"] == merged["provider_state"]
-            yearly = site.groupby("year").agg(launches=("launch_tag", "size"), successes=("is_success", "sum"))
+            yearly = site.groupby("year").agg(
+                launches=("launch_tag", "size"), successes=("is_success", "sum")
+            )
             return yearly.join(merged.groupby("year")["domestic"].agg(["sum", "size"]))
 
         def pandas_migration() -> pd.DataFrame:
-            joined = payloads.merge(launches[["launch_tag", "time_utc", "agency", "provider_state"]], on="launch_tag")
+            joined = payloads.merge(
+                launches[["launch_tag", "time_utc", "agency", "provider_state"]], on="launch_tag"
+            )
             day = joined["time_utc"].dt.date
-            before = joined[(joined["provider_state"] == "RU") & (day < cutoff) & (day >= date(2017, 2, 24))]
+            before = joined[
+                (joined["provider_state"] == "RU") & (day < cutoff) & (day >= date(2017, 2, 24))
+            ]
             after = joined[(day >= cutoff) & joined["owner"].isin(set(before["owner"]))]
-            return after.groupby(["owner", "agency"]).agg(payloads=("launch_tag", "size"), first=("time_utc", "min"))
+            return after.groupby(["owner", "agency"]).agg(
+                payloads=("launch_tag", "size"), first=("time_utc", "min")
+            )
 
         cases: list[tuple[str, Callable[[], Any], Callable[[], Any]]] = [
-            ("cadence by site (3 sites, 2010-)",
-             lambda: api.cadence(con, "site", only=["Baikonur", "Plesetsk", "Vostochny"], start=date(2010, 1, 1)),
-             pandas_site_cadence),
-            ("share by provider state per year", lambda: api.share(con, "provider-state"), pandas_share),
-            ("share by owner state per quarter", lambda: api.share(con, "owner-state", "quarter"), pandas_share),
+            (
+                "cadence by site (3 sites, 2010-)",
+                lambda: api.cadence(
+                    con, "site", only=["Baikonur", "Plesetsk", "Vostochny"], start=date(2010, 1, 1)
+                ),
+                pandas_site_cadence,
+            ),
+            (
+                "share by provider state per year",
+                lambda: api.share(con, "provider-state"),
+                pandas_share,
+            ),
+            (
+                "share by owner state per quarter",
+                lambda: api.share(con, "owner-state", "quarter"),
+                pandas_share,
+            ),
             ("site profile (Baikonur)", lambda: api.site_profile(con, "Baikonur"), pandas_profile),
-            ("migration (provider state RU)",
-             lambda: api.customer_migration(con, cutoff, provider_states=["RU"]), pandas_migration),
-            ("migration (vehicle Soyuz)",
-             lambda: api.customer_migration(con, cutoff, vehicles=["Soyuz"]), pandas_migration),
+            (
+                "migration (provider state RU)",
+                lambda: api.customer_migration(con, cutoff, provider_states=["RU"]),
+                pandas_migration,
+            ),
+            (
+                "migration (vehicle Soyuz)",
+                lambda: api.customer_migration(con, cutoff, vehicles=["Soyuz"]),
+                pandas_migration,
+            ),
         ]
-        print(f"pandas baseline: loading launches and payloads took {load_s * 1000:.0f} ms (not counted)")
+        print(
+            f"pandas baseline: loading launches and payloads took {load_s * 1000:.0f} ms (not counted)"
+        )
         print(f"{'analysis':<36} {'ours ms':>9} {'pandas ms':>10} {'ratio':>7}  target")
         failures = 0
         for name, ours, baseline in cases:
             ours_s, base_s = best_of(ours), best_of(baseline)
             ok = ours_s < TARGET_S
             failures += not ok
-            print(f"{name:<36} {ours_s * 1000:9.1f} {base_s * 1000:10.1f} {ours_s / base_s:7.2f}  "
-                  f"{'ok' if ok else 'SLOW'} (<{TARGET_S * 1000:.0f} ms)")
+            print(
+                f"{name:<36} {ours_s * 1000:9.1f} {base_s * 1000:10.1f} {ours_s / base_s:7.2f}  "
+                f"{'ok' if ok else 'SLOW'} (<{TARGET_S * 1000:.0f} ms)"
+            )
         report_s = best_of(lambda: api.site_report(con, "Baikonur"), repeat=2)
         ok = report_s < REPORT_TARGET_S
         failures += not ok
-        print(f"{'report (Baikonur, HTML)':<36} {report_s * 1000:9.1f} {'':>10} {'':>7}  "
-              f"{'ok' if ok else 'SLOW'} (<{REPORT_TARGET_S:.0f} s)")
+        print(
+            f"{'report (Baikonur, HTML)':<36} {report_s * 1000:9.1f} {'':>10} {'':>7}  "
+            f"{'ok' if ok else 'SLOW'} (<{REPORT_TARGET_S:.0f} s)"
+        )
         con.close()
     return 1 if failures else 0
 

@@ -35,8 +35,18 @@ import httpx
 from benchmarks.common import SHARED_DATA
 from cosmodrome import api, config
 
-SITES = ["Baikonur", "Plesetsk", "Kourou", "Canaveral", "Jiuquan", "Vandenberg", "Tanegashima",
-         "Sriharikota", "Mahia", "Vostochny"]
+SITES = [
+    "Baikonur",
+    "Plesetsk",
+    "Kourou",
+    "Canaveral",
+    "Jiuquan",
+    "Vandenberg",
+    "Tanegashima",
+    "Sriharikota",
+    "Mahia",
+    "Vostochny",
+]
 
 
 def request_mix() -> list[tuple[str, dict[str, str]]]:
@@ -44,7 +54,19 @@ def request_mix() -> list[tuple[str, dict[str, str]]]:
     mix: list[tuple[str, dict[str, str]]] = []
     for i, site in enumerate(SITES):
         mix.append(("/api/launches", {"site": site, "limit": "50"}))
-        mix.append(("/api/launches", {"site": site, "from": "2010-01-01", "sort": "time_utc", "order": "desc", "limit": "50", "offset": str(i * 10)}))
+        mix.append(
+            (
+                "/api/launches",
+                {
+                    "site": site,
+                    "from": "2010-01-01",
+                    "sort": "time_utc",
+                    "order": "desc",
+                    "limit": "50",
+                    "offset": str(i * 10),
+                },
+            )
+        )
         mix.append((f"/api/sites/{site}", {}))
     mix.append(("/api/launches", {"vehicle": "Soyuz-2", "limit": "50"}))
     mix.append(("/api/launches", {"provider_state": "CN", "outcome": "failure", "limit": "50"}))
@@ -62,12 +84,21 @@ def baseline(home: Path, mix: list[tuple[str, dict[str, str]]], repeat: int = 3)
             for path, query in mix:
                 start = time.perf_counter()
                 if path == "/api/launches":
-                    f = api.LaunchFilter(site=query.get("site"), vehicle=query.get("vehicle"),
-                                         provider_state=query.get("provider_state"), outcome=query.get("outcome"),
-                                         start=parse_day(query["from"]) if "from" in query else None)
+                    f = api.LaunchFilter(
+                        site=query.get("site"),
+                        vehicle=query.get("vehicle"),
+                        provider_state=query.get("provider_state"),
+                        outcome=query.get("outcome"),
+                        start=parse_day(query["from"]) if "from" in query else None,
+                    )
                     api.count_launches(con, f)
-                    api.launches(con, f, limit=50, offset=int(query.get("offset", "0")),
-                                 descending=query.get("order") == "desc")
+                    api.launches(
+                        con,
+                        f,
+                        limit=50,
+                        offset=int(query.get("offset", "0")),
+                        descending=query.get("order") == "desc",
+                    )
                 else:
                     name = path.rsplit("/", 1)[-1]
                     api.site_detail(con, name)
@@ -83,9 +114,25 @@ def free_port() -> int:
 
 
 def start_server(home: Path, port: int, cache: bool = True) -> subprocess.Popen[bytes]:
-    env = {**os.environ, "COSMODROME_HOME": str(home), "COSMODROME_WEB_CACHE_ENTRIES": "2048" if cache else "0"}
-    command = [sys.executable, "-m", "uvicorn", "--factory", "cosmodrome.web.app:create_app",
-               "--host", "127.0.0.1", "--port", str(port), "--log-level", "warning", "--no-access-log"]
+    env = {
+        **os.environ,
+        "COSMODROME_HOME": str(home),
+        "COSMODROME_WEB_CACHE_ENTRIES": "2048" if cache else "0",
+    }
+    command = [
+        sys.executable,
+        "-m",
+        "uvicorn",
+        "--factory",
+        "cosmodrome.web.app:create_app",
+        "--host",
+        "127.0.0.1",
+        "--port",
+        str(port),
+        "--log-level",
+        "warning",
+        "--no-access-log",
+    ]
     server = subprocess.Popen(command, env=env)
     deadline = time.monotonic() + 30
     while time.monotonic() < deadline:
@@ -98,8 +145,9 @@ def start_server(home: Path, port: int, cache: bool = True) -> subprocess.Popen[
     raise RuntimeError("the server did not start within 30 s")
 
 
-def drive(base: str, mix: list[tuple[str, dict[str, str]]], rate: float, seconds: float,
-          threads: int = 32) -> dict[str, Any]:
+def drive(
+    base: str, mix: list[tuple[str, dict[str, str]]], rate: float, seconds: float, threads: int = 32
+) -> dict[str, Any]:
     """Open-loop load: request i is due at ``i / rate`` s; latency counts from that moment."""
     total = int(rate * seconds)
     latencies: list[float] = []
@@ -131,12 +179,21 @@ def drive(base: str, mix: list[tuple[str, dict[str, str]]], rate: float, seconds
         with ThreadPoolExecutor(max_workers=threads) as pool:
             list(pool.map(one, range(total)))
         wall = time.perf_counter() - t0
-    return {"requests": total, "wall_s": wall, "throughput_rps": total / wall,
-            "latencies_s": latencies, "errors": errors}
+    return {
+        "requests": total,
+        "wall_s": wall,
+        "throughput_rps": total / wall,
+        "latencies_s": latencies,
+        "errors": errors,
+    }
 
 
 def percentile(values: list[float], q: float) -> float:
-    return statistics.quantiles(values, n=1000, method="inclusive")[int(q * 10) - 1] if len(values) > 1 else values[0]
+    return (
+        statistics.quantiles(values, n=1000, method="inclusive")[int(q * 10) - 1]
+        if len(values) > 1
+        else values[0]
+    )
 
 
 def catalog_home(explicit: str | None) -> tuple[Path, bool]:
@@ -150,8 +207,9 @@ def catalog_home(explicit: str | None) -> tuple[Path, bool]:
     return home, True
 
 
-def run_scenario(home: Path, mix: list[tuple[str, dict[str, str]]], rate: float, seconds: float,
-                 cache: bool) -> dict[str, Any]:
+def run_scenario(
+    home: Path, mix: list[tuple[str, dict[str, str]]], rate: float, seconds: float, cache: bool
+) -> dict[str, Any]:
     port = free_port()
     server = start_server(home, port, cache)
     try:
@@ -161,8 +219,11 @@ def run_scenario(home: Path, mix: list[tuple[str, dict[str, str]]], rate: float,
         server.wait(timeout=10)
     lat = result.pop("latencies_s")
     return {
-        "rate_target_rps": rate, "seconds": seconds, "response_cache": cache,
-        "throughput_rps": round(result["throughput_rps"], 1), "requests": result["requests"],
+        "rate_target_rps": rate,
+        "seconds": seconds,
+        "response_cache": cache,
+        "throughput_rps": round(result["throughput_rps"], 1),
+        "requests": result["requests"],
         "errors": result["errors"],
         "p50_ms": round(1000 * statistics.median(lat), 2),
         "p99_ms": round(1000 * percentile(lat, 99), 2),
@@ -174,8 +235,12 @@ def main(argv: list[str] | None = None) -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--rate", type=float, default=100.0, help="requests per second")
     parser.add_argument("--seconds", type=float, default=10.0, help="duration of the load")
-    parser.add_argument("--uncached-rate", type=float, default=20.0,
-                        help="rate of the second scenario, with the response cache off")
+    parser.add_argument(
+        "--uncached-rate",
+        type=float,
+        default=20.0,
+        help="rate of the second scenario, with the response cache off",
+    )
     parser.add_argument("--home", help="COSMODROME_HOME with a catalog (default: build one)")
     parser.add_argument("--json", help="also write the figures to this JSON file")
     args = parser.parse_args(argv or [])
@@ -185,23 +250,36 @@ def main(argv: list[str] | None = None) -> None:
     cached = run_scenario(home, mix, args.rate, args.seconds, cache=True)
     uncached = run_scenario(home, mix, args.uncached_rate, args.seconds, cache=False)
     figures = {
-        "cpus": os.cpu_count(), "distinct_requests": len(mix),
+        "cpus": os.cpu_count(),
+        "distinct_requests": len(mix),
         "baseline_p50_ms": round(1000 * statistics.median(base_lat), 2),
         "baseline_p99_ms": round(1000 * percentile(base_lat, 99), 2),
-        "cached": cached, "uncached": uncached,
+        "cached": cached,
+        "uncached": uncached,
     }
-    print(f"\nWeb API under load ({len(mix)} distinct launch and site-profile requests, "
-          f"{args.seconds:g} s each, {os.cpu_count()} CPUs; latency from scheduled time)")
+    print(
+        f"\nWeb API under load ({len(mix)} distinct launch and site-profile requests, "
+        f"{args.seconds:g} s each, {os.cpu_count()} CPUs; latency from scheduled time)"
+    )
     print(f"  {'measurement':<52} {'req/s':>7} {'p50 ms':>8} {'p99 ms':>8} {'errors':>7}")
-    print(f"  {'baseline: same queries in-process via the façade':<52} {'-':>7} "
-          f"{figures['baseline_p50_ms']:>8.2f} {figures['baseline_p99_ms']:>8.2f} {'-':>7}")
-    for name, row in (("HTTP, response cache on (as served)", cached), ("HTTP, response cache off", uncached)):
+    print(
+        f"  {'baseline: same queries in-process via the façade':<52} {'-':>7} "
+        f"{figures['baseline_p50_ms']:>8.2f} {figures['baseline_p99_ms']:>8.2f} {'-':>7}"
+    )
+    for name, row in (
+        ("HTTP, response cache on (as served)", cached),
+        ("HTTP, response cache off", uncached),
+    ):
         errors = sum(row["errors"].values())
         label = f"{name} @ {row['rate_target_rps']:g} req/s"
-        print(f"  {label:<52} {row['throughput_rps']:>7.1f} "
-              f"{row['p50_ms']:>8.2f} {row['p99_ms']:>8.2f} {errors:>7}")
+        print(
+            f"  {label:<52} {row['throughput_rps']:>7.1f} "
+            f"{row['p50_ms']:>8.2f} {row['p99_ms']:>8.2f} {errors:>7}"
+        )
     met = cached["p99_ms"] < 100 and not cached["errors"]
-    print(f"  target p99 < 100 ms at {args.rate:g} req/s with no errors: {'met' if met else 'NOT met'}")
+    print(
+        f"  target p99 < 100 ms at {args.rate:g} req/s with no errors: {'met' if met else 'NOT met'}"
+    )
     if args.json:
         Path(args.json).write_text(json.dumps(figures, indent=2))
 

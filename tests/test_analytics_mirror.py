@@ -29,17 +29,25 @@ def test_baikonur_launches_per_year_2012_2024(mirror_con: duckdb.DuckDBPyConnect
     expected = [21, 23, 21, 18, 11, 13, 9, 13, 7, 14, 7, 9, 7]
     assert [int(yearly[y]) for y in range(2012, 2025)] == expected
     assert profile.name == "Baikonur"
-    assert (profile.yearly["successes"] + profile.yearly["failures"] == profile.yearly["launches"]).all()
+    assert (
+        profile.yearly["successes"] + profile.yearly["failures"] == profile.yearly["launches"]
+    ).all()
     # The cadence analysis agrees with the profile.
-    frame = api.cadence(mirror_con, "site", only=["Tyuratam"], start=date(2012, 1, 1), end=date(2024, 12, 31))
+    frame = api.cadence(
+        mirror_con, "site", only=["Tyuratam"], start=date(2012, 1, 1), end=date(2024, 12, 31)
+    )
     assert frame["launches"].tolist() == expected
 
 
-def test_baikonur_foreign_customers_2022_2024_are_angola_and_iran(mirror_con: duckdb.DuckDBPyConnection) -> None:
+def test_baikonur_foreign_customers_2022_2024_are_angola_and_iran(
+    mirror_con: duckdb.DuckDBPyConnection,
+) -> None:
     frame = api.foreign_customers(mirror_con, "Baikonur", date(2022, 1, 1), date(2024, 12, 31))
     assert sorted(frame["owner_state"]) == ["AO", "IR"]
     profile = api.site_profile(mirror_con, "Baikonur")
-    last_era = profile.foreign_customers[profile.foreign_customers["era"].str.startswith("2022-02-24")]
+    last_era = profile.foreign_customers[
+        profile.foreign_customers["era"].str.startswith("2022-02-24")
+    ]
     assert sorted(last_era["owner_state"]) == ["AO", "IR"]
 
 
@@ -57,7 +65,8 @@ def _raw_launches_per_year(shared_data: Path) -> dict[int, int]:
 
 
 def test_world_launches_per_year_match_the_raw_launch_log(
-    mirror_con: duckdb.DuckDBPyConnection, shared_data: Path,
+    mirror_con: duckdb.DuckDBPyConnection,
+    shared_data: Path,
 ) -> None:
     raw = _raw_launches_per_year(shared_data)
     frame = api.share(mirror_con, "provider-state", "year")
@@ -75,7 +84,10 @@ def test_oneweb_moved_from_soyuz_to_spacex_and_nsil(mirror_con: duckdb.DuckDBPyC
     assert oneweb["status"] == "moved"
     assert oneweb["customer_name"] == "One Web"
     before = result.flows_before[result.flows_before["customer"] == "ONEWEB"]
-    assert set(before["provider"]) == {"STSM", "AE"}  # Starsem and Arianespace sold the Soyuz flights
+    assert set(before["provider"]) == {
+        "STSM",
+        "AE",
+    }  # Starsem and Arianespace sold the Soyuz flights
     sites = {s for text in before["sites"] for s in text.split(", ")}
     assert sites == {"Baykonur", "Vostochniy", "Kourou"}
     after = result.flows[result.flows["customer"] == "ONEWEB"].set_index("provider")
@@ -104,14 +116,18 @@ def test_oneweb_left_russian_launchers(mirror_con: duckdb.DuckDBPyConnection) ->
     assert "stayed" in set(result.customers["status"])
 
 
-def test_charts_are_written_with_the_credit_line(mirror_con: duckdb.DuckDBPyConnection, tmp_path: Path) -> None:
+def test_charts_are_written_with_the_credit_line(
+    mirror_con: duckdb.DuckDBPyConnection, tmp_path: Path
+) -> None:
     source = api.source_line(mirror_con)
     assert source == "Data: GCAT, J. McDowell, CC BY 4.0; data to 2024-12-08"
     profile = api.site_profile(mirror_con, "Baikonur")
     png = api.save_chart(api.profile_chart(profile, source), tmp_path / "profile.png")
     assert png.read_bytes()[:8] == b"\x89PNG\r\n\x1a\n"
     frame = api.share(mirror_con, "provider-state", start=date(2015, 1, 1), top=4)
-    svg = api.save_chart(api.share_chart(frame, source, by="provider state"), tmp_path / "share.svg")
+    svg = api.save_chart(
+        api.share_chart(frame, source, by="provider state"), tmp_path / "share.svg"
+    )
     assert svg.read_text(encoding="utf-8").lstrip().startswith("<?xml")
     with pytest.raises(InputError, match=r"\.png or \.svg"):
         api.save_chart(api.share_chart(frame, source), tmp_path / "share.pdf")
@@ -132,8 +148,23 @@ def test_report_is_self_contained(mirror_con: duckdb.DuckDBPyConnection) -> None
 def test_cli_commands(mirror_home: Path, tmp_path: Path) -> None:
     runner = CliRunner()
     env = {"COSMODROME_HOME": str(mirror_home)}
-    result = runner.invoke(app, ["cadence", "--by", "site", "--sites", "Baikonur,Vostochny", "--from", "2022",
-                                 "--format", "json", "--chart", str(tmp_path / "c.png")], env=env)
+    result = runner.invoke(
+        app,
+        [
+            "cadence",
+            "--by",
+            "site",
+            "--sites",
+            "Baikonur,Vostochny",
+            "--from",
+            "2022",
+            "--format",
+            "json",
+            "--chart",
+            str(tmp_path / "c.png"),
+        ],
+        env=env,
+    )
     assert result.exit_code == 0, result.output
     rows = json.loads(result.stdout)
     assert {r["label"] for r in rows} == {"Baikonur", "Vostochny"}
@@ -143,7 +174,9 @@ def test_cli_commands(mirror_home: Path, tmp_path: Path) -> None:
     data = json.loads(result.stdout)
     assert {"customers", "flows_after", "flows_before", "diagram"} <= set(data)
     assert data["diagram"]["nodes"] and data["diagram"]["links"]
-    result = runner.invoke(app, ["share", "--by", "owner-state", "--from", "2024", "--format", "csv"], env=env)
+    result = runner.invoke(
+        app, ["share", "--by", "owner-state", "--from", "2024", "--format", "csv"], env=env
+    )
     assert result.exit_code == 0 and result.stdout.startswith("period,period_start,group")
     result = runner.invoke(app, ["profile", "Kourou", "--format", "json"], env=env)
     assert result.exit_code == 0, result.output

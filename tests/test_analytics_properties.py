@@ -19,14 +19,16 @@ from cosmodrome.errors import InputError
 SITES = ("S1", "S2", "S3")
 STATES = ("US", "RU", "CN")
 
-launch = st.fixed_dictionaries({
-    "day": st.dates(date(2000, 1, 1), date(2003, 12, 31)),
-    "site": st.sampled_from(SITES),
-    "provider_state": st.sampled_from(STATES),
-    "family": st.sampled_from(("Alpha", "Beta")),
-    "success": st.booleans(),
-    "owners": st.lists(st.sampled_from(STATES), min_size=1, max_size=4),
-})
+launch = st.fixed_dictionaries(
+    {
+        "day": st.dates(date(2000, 1, 1), date(2003, 12, 31)),
+        "site": st.sampled_from(SITES),
+        "provider_state": st.sampled_from(STATES),
+        "family": st.sampled_from(("Alpha", "Beta")),
+        "success": st.booleans(),
+        "owners": st.lists(st.sampled_from(STATES), min_size=1, max_size=4),
+    }
+)
 
 
 def small_catalog(launches: list[dict[str, object]]) -> duckdb.DuckDBPyConnection:
@@ -35,8 +37,10 @@ def small_catalog(launches: list[dict[str, object]]) -> duckdb.DuckDBPyConnectio
     con.execute("SET TimeZone = 'UTC'")
     con.execute(SCHEMA_SQL.read_text(encoding="utf-8"))
     for code in SITES:
-        con.execute("INSERT INTO sites (code, ucode, short_name, state_code) VALUES (?, ?, ?, 'XX')",
-                    [code, code, f"Site {code}"])
+        con.execute(
+            "INSERT INTO sites (code, ucode, short_name, state_code) VALUES (?, ?, ?, 'XX')",
+            [code, code, f"Site {code}"],
+        )
     launch_rows, payload_rows = [], []
     for i, row in enumerate(launches):
         day = row["day"]
@@ -45,11 +49,26 @@ def small_catalog(launches: list[dict[str, object]]) -> duckdb.DuckDBPyConnectio
         assert isinstance(owners, list)
         tag = f"{day.year}-{i:03d}"
         launch_rows.append(
-            [tag, datetime(day.year, day.month, day.day, 12, tzinfo=UTC), day.year, f"{row['family']}-1",
-             row["family"], row["site"], f"Site {row['site']}", f"AG{row['provider_state']}",
-             f"Agency {row['provider_state']}", row["provider_state"], "OS" if row["success"] else "OF",
-             "success" if row["success"] else "failure", row["success"], len(owners)])
-        payload_rows += [[f"{tag} {j}", tag, f"OWN{state}", state] for j, state in enumerate(owners)]
+            [
+                tag,
+                datetime(day.year, day.month, day.day, 12, tzinfo=UTC),
+                day.year,
+                f"{row['family']}-1",
+                row["family"],
+                row["site"],
+                f"Site {row['site']}",
+                f"AG{row['provider_state']}",
+                f"Agency {row['provider_state']}",
+                row["provider_state"],
+                "OS" if row["success"] else "OF",
+                "success" if row["success"] else "failure",
+                row["success"],
+                len(owners),
+            ]
+        )
+        payload_rows += [
+            [f"{tag} {j}", tag, f"OWN{state}", state] for j, state in enumerate(owners)
+        ]
     con.executemany(
         """INSERT INTO launches (launch_tag, time_utc, time_precision, time_uncertain, year, vehicle,
                vehicle_family, site, site_name, agency, agency_name, provider_state, launch_code,
@@ -57,8 +76,10 @@ def small_catalog(launches: list[dict[str, object]]) -> duckdb.DuckDBPyConnectio
            VALUES (?, ?, 'day', false, ?, ?, ?, ?, ?, ?, ?, ?, ?, 'orbital', ?, ?, ?)""",
         launch_rows,
     )
-    con.executemany("INSERT INTO payloads (piece, launch_tag, owner, owner_state) VALUES (?, ?, ?, ?)",
-                    payload_rows)
+    con.executemany(
+        "INSERT INTO payloads (piece, launch_tag, owner, owner_state) VALUES (?, ?, ?, ?)",
+        payload_rows,
+    )
     con.execute("INSERT INTO meta VALUES ('data_date', '2003-12-31')")
     return con
 
@@ -70,7 +91,9 @@ quick = settings(max_examples=20, deadline=None, suppress_health_check=[HealthCh
 @quick
 @given(catalogs, st.sampled_from(sorted(DIMENSIONS)), st.sampled_from(("year", "quarter", "month")))
 def test_shares_sum_to_one_and_counts_are_never_negative(
-    launches: list[dict[str, object]], by: str, period: str,
+    launches: list[dict[str, object]],
+    by: str,
+    period: str,
 ) -> None:
     con = small_catalog(launches)
     frame = share(con, by, period)
@@ -85,14 +108,18 @@ def test_shares_sum_to_one_and_counts_are_never_negative(
             assert math.isclose(chunk["payload_share"].sum(), 1.0, abs_tol=1e-9)
         else:
             assert chunk["launch_share"].isna().all()
-    assert int(frame["world_launches"].groupby(frame["period_start"]).first().sum()) == len(launches)
+    assert int(frame["world_launches"].groupby(frame["period_start"]).first().sum()) == len(
+        launches
+    )
 
 
 @quick
 @given(catalogs, st.sampled_from(SITES), st.sampled_from(STATES))
 def test_filters_commute(launches: list[dict[str, object]], site: str, state: str) -> None:
     """Launches from a site by a state's providers, counted both ways round, agree."""
-    assume(any(row["site"] == site for row in launches))  # names resolve only for sites with launches
+    assume(
+        any(row["site"] == site for row in launches)
+    )  # names resolve only for sites with launches
     con = small_catalog(launches)
     by_site = cadence(con, "site", where=LaunchFilter(provider_state=state))
     by_state = cadence(con, "provider-state", where=LaunchFilter(site=site))
@@ -107,7 +134,9 @@ def test_filters_commute(launches: list[dict[str, object]], site: str, state: st
 @quick
 @given(catalogs, st.integers(2000, 2003), st.integers(0, 3))
 def test_date_window_then_group_equals_group_then_window(
-    launches: list[dict[str, object]], first: int, span: int,
+    launches: list[dict[str, object]],
+    first: int,
+    span: int,
 ) -> None:
     con = small_catalog(launches)
     last = min(first + span, 2003)
@@ -120,12 +149,24 @@ def test_date_window_then_group_equals_group_then_window(
         return {(r.period, r.group, int(r.launches)) for r in frame.itertuples() if r.launches}
 
     assert nonzero(windowed) == nonzero(cut)
-    assert int(windowed["launches"].sum()) == sum(1 for r in launches if first <= r["day"].year <= last)  # type: ignore[union-attr]
+    assert int(windowed["launches"].sum()) == sum(
+        1 for r in launches if first <= r["day"].year <= last
+    )  # type: ignore[union-attr]
 
 
 def test_owner_state_shares_split_a_rideshare_by_payloads() -> None:
-    con = small_catalog([{"day": date(2001, 5, 1), "site": "S1", "provider_state": "US", "family": "Alpha",
-                          "success": True, "owners": ["US", "US", "US", "RU"]}])
+    con = small_catalog(
+        [
+            {
+                "day": date(2001, 5, 1),
+                "site": "S1",
+                "provider_state": "US",
+                "family": "Alpha",
+                "success": True,
+                "owners": ["US", "US", "US", "RU"],
+            }
+        ]
+    )
     frame = share(con, "owner-state", "year")
     row = frame[frame["period"] == "2001"].set_index("group")
     assert row.loc["US", "launches"] == pytest.approx(0.75)
@@ -134,8 +175,18 @@ def test_owner_state_shares_split_a_rideshare_by_payloads() -> None:
 
 
 def test_unknown_dimension_period_and_group_are_explained() -> None:
-    con = small_catalog([{"day": date(2001, 5, 1), "site": "S1", "provider_state": "US", "family": "Alpha",
-                          "success": True, "owners": ["US"]}])
+    con = small_catalog(
+        [
+            {
+                "day": date(2001, 5, 1),
+                "site": "S1",
+                "provider_state": "US",
+                "family": "Alpha",
+                "success": True,
+                "owners": ["US"],
+            }
+        ]
+    )
     with pytest.raises(InputError, match="cannot group by"):
         cadence(con, "planet")
     with pytest.raises(InputError, match="unknown period"):
@@ -143,4 +194,9 @@ def test_unknown_dimension_period_and_group_are_explained() -> None:
     with pytest.raises(InputError, match="Did you mean: US"):
         cadence(con, "provider-state", only=["UZ"])
     quiet = cadence(con, "provider-state", only=["us"], start=date(2000, 1, 1))
-    assert quiet["launches"].tolist() == [0, 1, 0, 0]  # zeros for quiet years, through the data date
+    assert quiet["launches"].tolist() == [
+        0,
+        1,
+        0,
+        0,
+    ]  # zeros for quiet years, through the data date

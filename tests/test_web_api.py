@@ -41,11 +41,15 @@ def assert_error_shape(body: dict[str, Any], status: int, kind: str) -> dict[str
 
 
 def test_launches_filter_by_site_and_period(client: Any, mirror_home: Path) -> None:
-    response = client.get("/api/launches", params={"site": "Baikonur", "from": "2022-01-01", "limit": 50})
+    response = client.get(
+        "/api/launches", params={"site": "Baikonur", "from": "2022-01-01", "limit": 50}
+    )
     assert response.status_code == 200
     page = response.json()
     with api.catalog(mirror_home) as con:
-        expected = api.count_launches(con, api.LaunchFilter(site="Baikonur", start=date(2022, 1, 1)))
+        expected = api.count_launches(
+            con, api.LaunchFilter(site="Baikonur", start=date(2022, 1, 1))
+        )
     assert page["total"] == expected > 0
     assert {row["site"] for row in page["data"]} == {"GIK-5"}
     assert all(row["time_utc"] >= "2022-01-01" for row in page["data"])
@@ -54,8 +58,10 @@ def test_launches_filter_by_site_and_period(client: Any, mirror_home: Path) -> N
 
 
 def test_every_spelling_of_baikonur_gives_the_same_launches(client: Any) -> None:
-    totals = {name: client.get("/api/launches", params={"site": name, "limit": 0}).json()["total"]
-              for name in ("Baikonur", "Tyuratam", "GIK-5", "baykonur")}
+    totals = {
+        name: client.get("/api/launches", params={"site": name, "limit": 0}).json()["total"]
+        for name in ("Baikonur", "Tyuratam", "GIK-5", "baykonur")
+    }
     assert len(set(totals.values())) == 1 and totals["Baikonur"] > 1500
 
 
@@ -76,15 +82,26 @@ def test_pagination_covers_every_row_once(client: Any) -> None:
 
 
 def test_sorting_descending(client: Any) -> None:
-    page = client.get("/api/launches", params={"sort": "payload_count", "order": "desc", "limit": 5}).json()
+    page = client.get(
+        "/api/launches", params={"sort": "payload_count", "order": "desc", "limit": 5}
+    ).json()
     counts = [row["payload_count"] for row in page["data"]]
-    assert counts == sorted(counts, reverse=True) and counts[0] > 100  # Transporter-class rideshares
+    assert (
+        counts == sorted(counts, reverse=True) and counts[0] > 100
+    )  # Transporter-class rideshares
 
 
 def test_filters_combine(client: Any) -> None:
-    page = client.get("/api/launches", params={
-        "vehicle": "Soyuz-2", "provider_state": "RU", "outcome": "failure", "from": "2004", "to": "2024-12-31",
-    }).json()
+    page = client.get(
+        "/api/launches",
+        params={
+            "vehicle": "Soyuz-2",
+            "provider_state": "RU",
+            "outcome": "failure",
+            "from": "2004",
+            "to": "2024-12-31",
+        },
+    ).json()
     assert page["total"] > 0
     assert all(row["outcome"] in ("failure", "partial_failure") for row in page["data"])
     assert all(row["vehicle"].startswith("Soyuz-2") for row in page["data"])
@@ -111,7 +128,9 @@ def test_etag_and_not_modified(client: Any) -> None:
     again = client.get(url, headers={"If-None-Match": etag})
     assert again.status_code == 304 and again.content == b"" and again.headers["etag"] == etag
     assert client.get(url, headers={"If-None-Match": '"stale"'}).status_code == 200
-    assert client.get("/api/sites/Baikonur", headers={"If-None-Match": f"W/{etag}"}).status_code == 304
+    assert (
+        client.get("/api/sites/Baikonur", headers={"If-None-Match": f"W/{etag}"}).status_code == 304
+    )
 
 
 def test_etag_comparison() -> None:
@@ -131,13 +150,16 @@ def test_unknown_site_lists_closest_names(client: Any) -> None:
     assert "Plesetsk" in assert_error_shape(launches.json(), 404, "UnknownNameError")["suggestions"]
 
 
-@pytest.mark.parametrize(("url", "status", "kind"), [
-    ("/api/launches?limit=-1", 422, "ValidationError"),
-    ("/api/launches?sort=nonsense", 422, "ValidationError"),
-    ("/api/launches?from=yesterday", 400, "InputError"),
-    ("/api/launches?from=2022-01-01&to=2021-01-01", 400, "InputError"),
-    ("/api/nowhere", 404, "NotFound"),
-])
+@pytest.mark.parametrize(
+    ("url", "status", "kind"),
+    [
+        ("/api/launches?limit=-1", 422, "ValidationError"),
+        ("/api/launches?sort=nonsense", 422, "ValidationError"),
+        ("/api/launches?from=yesterday", 400, "InputError"),
+        ("/api/launches?from=2022-01-01&to=2021-01-01", 400, "InputError"),
+        ("/api/nowhere", 404, "NotFound"),
+    ],
+)
 def test_one_error_shape(client: Any, url: str, status: int, kind: str) -> None:
     response = client.get(url)
     assert response.status_code == status
@@ -244,8 +266,14 @@ def test_reach_endpoint(client: Any) -> None:
 def test_coverage_job_runs_and_reports_progress(client: Any) -> None:
     if "coverage" not in client.get("/api/meta").json()["features"]:
         pytest.skip("cosmodrome.astro.coverage is not installed")
-    request = {"region": "40,60,44,64", "resolution_deg": 2, "start_utc": "2025-10-03T00:00:00Z",
-               "duration_s": 600, "step_s": 60, "constellation": {"planes": 3, "per_plane": 4}}
+    request = {
+        "region": "40,60,44,64",
+        "resolution_deg": 2,
+        "start_utc": "2025-10-03T00:00:00Z",
+        "duration_s": 600,
+        "step_s": 60,
+        "constellation": {"planes": 3, "per_plane": 4},
+    }
     started = client.post("/api/coverage/jobs", json=request)
     assert started.status_code == 202
     job_url = started.headers["location"]
@@ -265,13 +293,26 @@ def test_coverage_job_runs_and_reports_progress(client: Any) -> None:
 def test_coverage_limits_are_clear(client: Any) -> None:
     if "coverage" not in client.get("/api/meta").json()["features"]:
         pytest.skip("cosmodrome.astro.coverage is not installed")
-    big = client.post("/api/coverage/jobs", json={"region": "RU", "resolution_deg": 0.1,
-                                                    "start_utc": "2025-10-03T00:00:00Z"})
-    assert "coarser resolution_deg" in assert_error_shape(big.json(), 400, "JobLimitError")["message"]
-    long = client.post("/api/coverage/jobs", json={"region": "KZ", "duration_s": 86400, "step_s": 10,
-                                                     "start_utc": "2025-10-03T00:00:00Z"})
+    big = client.post(
+        "/api/coverage/jobs",
+        json={"region": "RU", "resolution_deg": 0.1, "start_utc": "2025-10-03T00:00:00Z"},
+    )
+    assert (
+        "coarser resolution_deg" in assert_error_shape(big.json(), 400, "JobLimitError")["message"]
+    )
+    long = client.post(
+        "/api/coverage/jobs",
+        json={
+            "region": "KZ",
+            "duration_s": 86400,
+            "step_s": 10,
+            "start_utc": "2025-10-03T00:00:00Z",
+        },
+    )
     assert "time steps" in assert_error_shape(long.json(), 400, "JobLimitError")["message"]
-    unknown = client.post("/api/coverage/jobs", json={"region": "XX", "start_utc": "2025-10-03T00:00:00Z"})
+    unknown = client.post(
+        "/api/coverage/jobs", json={"region": "XX", "start_utc": "2025-10-03T00:00:00Z"}
+    )
     assert_error_shape(unknown.json(), 404, "UnknownNameError")
     assert client.get("/api/coverage/jobs/no-such-job").status_code == 404
 

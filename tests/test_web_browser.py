@@ -23,8 +23,14 @@ pytestmark = [pytest.mark.browser, pytest.mark.integration, pytest.mark.slow]
 
 CHROMIUM = Path("/usr/bin/chromium")
 SHOTS = Path(__file__).resolve().parent / "screenshots"
-ARGS = ["--no-sandbox", "--disable-gpu", "--disable-background-networking",
-        "--disable-component-update", "--disable-sync", "--no-first-run"]
+ARGS = [
+    "--no-sandbox",
+    "--disable-gpu",
+    "--disable-background-networking",
+    "--disable-component-update",
+    "--disable-sync",
+    "--no-first-run",
+]
 WIDTHS = {"wide": 1280, "narrow": 390}
 
 
@@ -35,8 +41,15 @@ def base_url(mirror_home: Path) -> Iterator[str]:
     with socket.socket() as sock:
         sock.bind(("127.0.0.1", 0))
         port = sock.getsockname()[1]
-    server = uvicorn.Server(uvicorn.Config(create_app(mirror_home), host="127.0.0.1", port=port,
-                                           log_level="warning", access_log=False))
+    server = uvicorn.Server(
+        uvicorn.Config(
+            create_app(mirror_home),
+            host="127.0.0.1",
+            port=port,
+            log_level="warning",
+            access_log=False,
+        )
+    )
     thread = threading.Thread(target=server.run, daemon=True)
     thread.start()
     for _ in range(200):
@@ -52,8 +65,10 @@ def base_url(mirror_home: Path) -> Iterator[str]:
 @pytest.fixture(scope="module")
 def browser() -> Iterator[Any]:
     if not CHROMIUM.is_file():
-        pytest.skip("Debian's chromium is not installed at /usr/bin/chromium "
-                    "(apt-get install -y chromium); browser tests never download a browser")
+        pytest.skip(
+            "Debian's chromium is not installed at /usr/bin/chromium "
+            "(apt-get install -y chromium); browser tests never download a browser"
+        )
     from playwright.sync_api import sync_playwright
 
     with sync_playwright() as playwright:
@@ -64,13 +79,20 @@ def browser() -> Iterator[Any]:
 
 @pytest.fixture(params=list(WIDTHS), ids=list(WIDTHS))
 def page(request: pytest.FixtureRequest, browser: Any) -> Iterator[Any]:
-    context = browser.new_context(viewport={"width": WIDTHS[request.param], "height": 900},
-                                  accept_downloads=True)
+    context = browser.new_context(
+        viewport={"width": WIDTHS[request.param], "height": 900}, accept_downloads=True
+    )
     tab = context.new_page()
     errors: list[str] = []
     tab.on("pageerror", lambda error: errors.append(str(error)))
-    tab.on("console", lambda m: errors.append(m.text)
-           if m.type == "error" and not m.text.startswith("Failed to load resource") else None)
+    tab.on(
+        "console",
+        lambda m: (
+            errors.append(m.text)
+            if m.type == "error" and not m.text.startswith("Failed to load resource")
+            else None
+        ),
+    )
 
     def bad_response(response: Any) -> None:  # API 4xx answers are expected in some journeys
         if response.status >= 500 or (response.status >= 400 and "/api/" not in response.url):
@@ -139,7 +161,9 @@ def test_launch_table_filters_and_csv(page: Any, base_url: str, tmp_path: Path) 
     total = int(re.search(r"of ([\d,]+) launches", summary.inner_text()).group(1).replace(",", ""))
     assert 0 < total < 100
     assert page.locator("tbody tr").count() == min(total, 50)
-    assert all(cell == "Kourou" for cell in page.locator("tbody tr td:nth-child(4)").all_inner_texts())
+    assert all(
+        cell == "Kourou" for cell in page.locator("tbody tr td:nth-child(4)").all_inner_texts()
+    )
     shot(page, "launches")
     with page.expect_download() as info:
         page.locator("#csv-download").click()

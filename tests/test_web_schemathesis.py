@@ -24,7 +24,8 @@ pytestmark = [pytest.mark.integration, pytest.mark.slow]
 
 # The operations are listed from an app without a catalog: the schema does not need one.
 GET_PATHS = sorted(
-    path for path, item in create_app(Path("/nonexistent-cosmodrome-home")).openapi()["paths"].items()
+    path
+    for path, item in create_app(Path("/nonexistent-cosmodrome-home")).openapi()["paths"].items()
     if "get" in item
 )
 
@@ -43,8 +44,13 @@ def test_no_server_errors(web_schema: Any, path: str) -> None:
     operation = web_schema[path]["GET"]
 
     @given(case=operation.as_strategy())
-    @settings(max_examples=25, deadline=None, derandomize=True, database=None,
-              suppress_health_check=list(HealthCheck))
+    @settings(
+        max_examples=25,
+        deadline=None,
+        derandomize=True,
+        database=None,
+        suppress_health_check=list(HealthCheck),
+    )
     def check(case: Any) -> None:
         response = case.call()
         assert response.status_code < 500, (

@@ -41,7 +41,13 @@ from cosmodrome.catalog.queries import LaunchFilter
 from cosmodrome.errors import UnknownNameError, closest_names
 
 CADENCE_COLUMNS = ["period", "period_start", "group", "label", "launches", "payloads"]
-SHARE_COLUMNS = [*CADENCE_COLUMNS, "world_launches", "world_payloads", "launch_share", "payload_share"]
+SHARE_COLUMNS = [
+    *CADENCE_COLUMNS,
+    "world_launches",
+    "world_payloads",
+    "launch_share",
+    "payload_share",
+]
 OTHER = "(other)"
 
 
@@ -105,15 +111,23 @@ def share(
     frame = cadence(con, by, period, only=only, start=start, end=end, where=where, top=top)
     world = world_totals(con, period, _with_dates(where, start, end))
     frame = frame.merge(world, on="period_start", how="left")
-    frame[["world_launches", "world_payloads"]] = frame[["world_launches", "world_payloads"]].fillna(0)
+    frame[["world_launches", "world_payloads"]] = frame[
+        ["world_launches", "world_payloads"]
+    ].fillna(0)
     frame["world_launches"] = frame["world_launches"].astype("int64")
     frame["world_payloads"] = frame["world_payloads"].astype("int64")
-    frame["launch_share"] = frame["launches"] / frame["world_launches"].where(frame["world_launches"] > 0)
-    frame["payload_share"] = frame["payloads"] / frame["world_payloads"].where(frame["world_payloads"] > 0)
+    frame["launch_share"] = frame["launches"] / frame["world_launches"].where(
+        frame["world_launches"] > 0
+    )
+    frame["payload_share"] = frame["payloads"] / frame["world_payloads"].where(
+        frame["world_payloads"] > 0
+    )
     return frame[SHARE_COLUMNS]
 
 
-def world_totals(con: duckdb.DuckDBPyConnection, period: str, where: LaunchFilter | None = None) -> pd.DataFrame:
+def world_totals(
+    con: duckdb.DuckDBPyConnection, period: str, where: LaunchFilter | None = None
+) -> pd.DataFrame:
     """Launches and payloads of the whole world per period: ``period_start``, ``world_*``."""
     condition, params = filter_sql(con, where)
     world = con.execute(
@@ -134,7 +148,9 @@ def _dates(column: pd.Series) -> pd.Series:
 SiteMapping = tuple[list[str], list[str], list[str]]
 
 
-def site_mapping(con: duckdb.DuckDBPyConnection, wanted: Sequence[str] | None = None) -> SiteMapping:
+def site_mapping(
+    con: duckdb.DuckDBPyConnection, wanted: Sequence[str] | None = None
+) -> SiteMapping:
     """Site groups (:func:`site_groups`), where every site a wanted name resolves to joins
     one group: ``Plesetsk`` also takes in ``GNIIP``, the code GCAT used in 1993-1995."""
     ucodes, keys, labels = site_groups(con)
@@ -168,10 +184,14 @@ def resolve_groups(
         for name in wanted:
             keys += [a.split("/")[0] for a in names.resolve_agencies(con, name)]
     else:
-        column = {"provider-state": "provider_state FROM launches",
-                  "vehicle-family": "coalesce(vehicle_family, vehicle) FROM launches",
-                  "owner-state": "owner_state FROM payloads"}[dim.name]
-        known = {str(v) for (v,) in con.execute(f"SELECT DISTINCT {column}").fetchall() if v is not None}
+        column = {
+            "provider-state": "provider_state FROM launches",
+            "vehicle-family": "coalesce(vehicle_family, vehicle) FROM launches",
+            "owner-state": "owner_state FROM payloads",
+        }[dim.name]
+        known = {
+            str(v) for (v,) in con.execute(f"SELECT DISTINCT {column}").fetchall() if v is not None
+        }
         folded = {names.fold(v): v for v in known}
         for name in wanted:
             match = folded.get(names.fold(name))
@@ -184,12 +204,18 @@ def resolve_groups(
 def _with_dates(where: LaunchFilter | None, start: date | None, end: date | None) -> LaunchFilter:
     f = where or LaunchFilter()
     if start is not None or end is not None:
-        f = replace(f, start=start if start is not None else f.start, end=end if end is not None else f.end)
+        f = replace(
+            f, start=start if start is not None else f.start, end=end if end is not None else f.end
+        )
     return f
 
 
 def _grouped(
-    con: duckdb.DuckDBPyConnection, dim: Dimension, period: str, f: LaunchFilter, sites: SiteMapping,
+    con: duckdb.DuckDBPyConnection,
+    dim: Dimension,
+    period: str,
+    f: LaunchFilter,
+    sites: SiteMapping,
 ) -> pd.DataFrame:
     condition, params = filter_sql(con, f)
     site_params = list(sites) if dim.name == "site" else []
@@ -250,7 +276,9 @@ def _fill(
     full["label"] = full["group"].map(labels)
     full["period"] = [period_label(period, d) for d in full["period_start"]]
     order = {g: i for i, g in enumerate(_ordered_groups(full))}
-    full = full.sort_values(["period_start", "group"], key=lambda s: s.map(order) if s.name == "group" else s)
+    full = full.sort_values(
+        ["period_start", "group"], key=lambda s: s.map(order) if s.name == "group" else s
+    )
     return full[CADENCE_COLUMNS].reset_index(drop=True)
 
 

@@ -30,8 +30,18 @@ if TYPE_CHECKING:  # matplotlib is imported on first use: it costs half a second
     from matplotlib.patches import PathPatch
 
 CHART_SUFFIXES = (".png", ".svg")
-PALETTE = ["#1f77b4", "#ff7f0e", "#2ca02c", "#d62728", "#9467bd", "#8c564b", "#e377c2", "#7f7f7f",
-           "#bcbd22", "#17becf"]  # matplotlib's tab10
+PALETTE = [
+    "#1f77b4",
+    "#ff7f0e",
+    "#2ca02c",
+    "#d62728",
+    "#9467bd",
+    "#8c564b",
+    "#e377c2",
+    "#7f7f7f",
+    "#bcbd22",
+    "#17becf",
+]  # matplotlib's tab10
 GREY = "#9a9a9a"
 SUCCESS = "#3b7dd8"
 FAILURE = "#d8543b"
@@ -54,7 +64,7 @@ def svg_text(fig: Figure) -> str:
     fig.savefig(buffer, format="svg", metadata=_metadata(".svg"))
     text = buffer.getvalue()
     text = re.sub(r"<metadata>.*?</metadata>\s*", "", text, flags=re.DOTALL)
-    return text[text.index("<svg"):]
+    return text[text.index("<svg") :]
 
 
 def _metadata(suffix: str) -> dict[str, str | None]:
@@ -82,19 +92,42 @@ def profile_chart(profile: SiteProfile, source: str) -> Figure:
     yearly = profile.yearly
     years = yearly["year"].to_numpy()
     top.bar(years, yearly["successes"], color=SUCCESS, label="successes", width=0.8)
-    top.bar(years, yearly["failures"], bottom=yearly["successes"], color=FAILURE, label="failures", width=0.8)
+    top.bar(
+        years,
+        yearly["failures"],
+        bottom=yearly["successes"],
+        color=FAILURE,
+        label="failures",
+        width=0.8,
+    )
     top.set_ylabel("launches per year")
-    top.set_title(f"{profile.name}: orbital launches per year, {years.min()}–{years.max()}"
-                  if len(years) else f"{profile.name}: no launches", loc="left")
+    top.set_title(
+        f"{profile.name}: orbital launches per year, {years.min()}–{years.max()}"
+        if len(years)
+        else f"{profile.name}: no launches",
+        loc="left",
+    )
     _mark_events(top, profile)
     top.legend(loc="upper right", frameon=True, framealpha=0.9, edgecolor="none", fontsize=8)
-    bottom.bar(years, yearly["domestic_payloads"], color="#6a8caf", label="domestic customers", width=0.8)
-    bottom.bar(years, yearly["foreign_payloads"], bottom=yearly["domestic_payloads"], color="#e0a030",
-               label="foreign customers", width=0.8)
+    bottom.bar(
+        years, yearly["domestic_payloads"], color="#6a8caf", label="domestic customers", width=0.8
+    )
+    bottom.bar(
+        years,
+        yearly["foreign_payloads"],
+        bottom=yearly["domestic_payloads"],
+        color="#e0a030",
+        label="foreign customers",
+        width=0.8,
+    )
     bottom.set_ylabel("payloads per year")
     bottom.set_xlabel("year (UTC)")
-    bottom.set_title("payloads by customer: owner state same as (domestic) or other than (foreign) "
-                     "the provider's state", loc="left", fontsize=10)
+    bottom.set_title(
+        "payloads by customer: owner state same as (domestic) or other than (foreign) "
+        "the provider's state",
+        loc="left",
+        fontsize=10,
+    )
     bottom.legend(loc="upper left", frameon=False)
     for ax in (top, bottom):
         ax.spines[["top", "right"]].set_visible(False)
@@ -113,10 +146,23 @@ def _mark_events(ax: Axes, profile: SiteProfile) -> None:
     shown = [e for e in profile.events if first <= e.day.year < last]
     for number, event in enumerate(shown, start=1):
         x = event.day.year + (event.day.timetuple().tm_yday - 1) / 365.25 - 0.5
-        ax.axvline(x, color="#444444", linestyle="--", linewidth=0.9,
-                   label=f"({number}) {event.day:%Y-%m-%d} {event.label}")
-        ax.text(x, ymax * 1.03, f"({number})", fontsize=8, ha="center", va="bottom", color="#222222",
-                bbox={"facecolor": "white", "edgecolor": "none", "pad": 1})
+        ax.axvline(
+            x,
+            color="#444444",
+            linestyle="--",
+            linewidth=0.9,
+            label=f"({number}) {event.day:%Y-%m-%d} {event.label}",
+        )
+        ax.text(
+            x,
+            ymax * 1.03,
+            f"({number})",
+            fontsize=8,
+            ha="center",
+            va="bottom",
+            color="#222222",
+            bbox={"facecolor": "white", "edgecolor": "none", "pad": 1},
+        )
 
 
 def event_effects_chart(profile: SiteProfile, source: str) -> Figure:
@@ -129,16 +175,32 @@ def event_effects_chart(profile: SiteProfile, source: str) -> Figure:
         rate = effects[f"rate_{side}_per_yr"].to_numpy(dtype=float)
         low = effects[f"rate_{side}_low"].to_numpy(dtype=float)
         high = effects[f"rate_{side}_high"].to_numpy(dtype=float)
-        ax.errorbar(rate, ys + offset, xerr=[rate - low, high - rate], fmt="o", color=color, capsize=3,
-                    label=f"{side} the event")
-    ticks = [f"{d:%Y-%m-%d}\n{e}" + (f"\n(after: {a:.1f} yr to data date)" if a < b - 0.01 else "")
-             for d, e, a, b in zip(effects["event_date"], effects["event"], effects["years_after"],
-                                   effects["years_before"], strict=True)]
+        ax.errorbar(
+            rate,
+            ys + offset,
+            xerr=[rate - low, high - rate],
+            fmt="o",
+            color=color,
+            capsize=3,
+            label=f"{side} the event",
+        )
+    ticks = [
+        f"{d:%Y-%m-%d}\n{e}" + (f"\n(after: {a:.1f} yr to data date)" if a < b - 0.01 else "")
+        for d, e, a, b in zip(
+            effects["event_date"],
+            effects["event"],
+            effects["years_after"],
+            effects["years_before"],
+            strict=True,
+        )
+    ]
     ax.set_yticks(ys, ticks, fontsize=8)
     ax.set_xlabel("mean launches per year (95 % Poisson confidence interval)")
     window = f"{round(float(effects['years_before'].max()))}" if len(effects) else "5"
-    ax.set_title(f"{profile.name}: launch cadence in the {window} years before and after each event",
-                 loc="left")
+    ax.set_title(
+        f"{profile.name}: launch cadence in the {window} years before and after each event",
+        loc="left",
+    )
     ax.set_xlim(left=0)
     ax.legend(loc="lower right", frameon=False)
     ax.spines[["top", "right"]].set_visible(False)
@@ -148,8 +210,9 @@ def event_effects_chart(profile: SiteProfile, source: str) -> Figure:
 
 def _wide(frame: pd.DataFrame, value: str, max_groups: int) -> pd.DataFrame:
     """Periods as rows, the busiest groups as columns, the rest summed as ``other``."""
-    table = frame.pivot_table(index="period_start", columns="label", values=value, aggfunc="sum",
-                              fill_value=0, sort=False)
+    table = frame.pivot_table(
+        index="period_start", columns="label", values=value, aggfunc="sum", fill_value=0, sort=False
+    )
     totals = frame.groupby("label")["launches"].sum().sort_values(ascending=False, kind="stable")
     order = [g for g in totals.index if g != "other"]
     keep = order[:max_groups] if len(order) > max_groups + 1 else order
@@ -161,8 +224,14 @@ def _wide(frame: pd.DataFrame, value: str, max_groups: int) -> pd.DataFrame:
 
 
 def cadence_chart(
-    frame: pd.DataFrame, source: str, *, measure: str = "launches", title: str | None = None,
-    by: str = "group", period: str = "year", max_groups: int = 8,
+    frame: pd.DataFrame,
+    source: str,
+    *,
+    measure: str = "launches",
+    title: str | None = None,
+    by: str = "group",
+    period: str = "year",
+    max_groups: int = 8,
 ) -> Figure:
     """Launches (or payloads) per period, one line per group (the busiest ``max_groups``)."""
     if measure not in MEASURES:
@@ -176,8 +245,16 @@ def cadence_chart(
         x = pd.to_datetime(pd.Series(wide.index))
         for i, column in enumerate(wide.columns):
             color = GREY if column == "other" else PALETTE[i % len(PALETTE)]
-            ax.plot(x, wide[column].to_numpy(), label=str(column), color=color, linewidth=1.8,
-                    marker="o" if len(x) <= 40 else None, markersize=3, drawstyle="default")
+            ax.plot(
+                x,
+                wide[column].to_numpy(),
+                label=str(column),
+                color=color,
+                linewidth=1.8,
+                marker="o" if len(x) <= 40 else None,
+                markersize=3,
+                drawstyle="default",
+            )
         ax.legend(loc="upper left", bbox_to_anchor=(1.01, 1.0), frameon=False, title=by)
     ax.set_ylabel(f"{MEASURES[measure]} per {period}")
     ax.set_xlabel(f"{period} (UTC)")
@@ -189,8 +266,14 @@ def cadence_chart(
 
 
 def share_chart(
-    frame: pd.DataFrame, source: str, *, measure: str = "launches", title: str | None = None,
-    by: str = "group", period: str = "year", max_groups: int = 8,
+    frame: pd.DataFrame,
+    source: str,
+    *,
+    measure: str = "launches",
+    title: str | None = None,
+    by: str = "group",
+    period: str = "year",
+    max_groups: int = 8,
 ) -> Figure:
     """Share of the world's launches (or payloads) per period, stacked, in percent."""
     if measure not in MEASURES:
@@ -208,16 +291,28 @@ def share_chart(
             # groups were restricted: show what the rest of the world flew
             shares["rest of world"] = (100.0 - shares.sum(axis=1)).clip(lower=0.0)
         x = pd.to_datetime(pd.Series(shares.index))
-        colors = [GREY if c in ("other", "rest of world") else PALETTE[i % len(PALETTE)]
-                  for i, c in enumerate(shares.columns)]
-        ax.stackplot(x, *[shares[c].to_numpy() for c in shares.columns], labels=[str(c) for c in shares.columns],
-                     colors=colors, alpha=0.9, step="post" if len(x) < 3 else None)
-        ax.legend(loc="upper left", bbox_to_anchor=(1.01, 1.0), frameon=False, title=by, reverse=True)
+        colors = [
+            GREY if c in ("other", "rest of world") else PALETTE[i % len(PALETTE)]
+            for i, c in enumerate(shares.columns)
+        ]
+        ax.stackplot(
+            x,
+            *[shares[c].to_numpy() for c in shares.columns],
+            labels=[str(c) for c in shares.columns],
+            colors=colors,
+            alpha=0.9,
+            step="post" if len(x) < 3 else None,
+        )
+        ax.legend(
+            loc="upper left", bbox_to_anchor=(1.01, 1.0), frameon=False, title=by, reverse=True
+        )
         ax.set_xlim(x.min(), x.max())  # type: ignore[arg-type]
     ax.set_ylim(0, 100)
     ax.set_ylabel(f"share of world {measure} (%)")
     ax.set_xlabel(f"{period} (UTC)")
-    ax.set_title(title or f"Share of the world's orbital {measure} per {period} by {by}", loc="left")
+    ax.set_title(
+        title or f"Share of the world's orbital {measure} per {period} by {by}", loc="left"
+    )
     ax.spines[["top", "right"]].set_visible(False)
     _credit(fig, source)
     return fig
@@ -234,12 +329,17 @@ def migration_chart(migration: Migration, source: str, *, max_customers: int = 1
     data = migration.diagram(max_customers)
     nodes, links = data["nodes"], data["links"]
     columns = {"before": 0.0, "customer": 1.0, "after": 2.0}
-    height = max(4.0, 0.5 * max((sum(1 for n in nodes if n["column"] == c) for c in columns), default=1) + 2.0)
+    height = max(
+        4.0,
+        0.5 * max((sum(1 for n in nodes if n["column"] == c) for c in columns), default=1) + 2.0,
+    )
     fig = _figure(height, 10.5)
     ax = fig.subplots()
     ax.set_axis_off()
-    title = (f"Customers of {migration.selection} in {migration.window_from:%Y-%m-%d} to "
-             f"{migration.cutoff:%Y-%m-%d}, and who launched them after (to {migration.data_date:%Y-%m-%d})")
+    title = (
+        f"Customers of {migration.selection} in {migration.window_from:%Y-%m-%d} to "
+        f"{migration.cutoff:%Y-%m-%d}, and who launched them after (to {migration.data_date:%Y-%m-%d})"
+    )
     ax.set_title(title, loc="left", fontsize=10)
     if not links:
         ax.text(0.5, 0.5, "no customers in this window", ha="center", transform=ax.transAxes)
@@ -251,7 +351,9 @@ def migration_chart(migration: Migration, source: str, *, max_customers: int = 1
         outflow[link["source"]] += link["payloads"]
         inflow[link["target"]] += link["payloads"]
     size = [max(i, o) for i, o in zip(inflow, outflow, strict=True)]
-    scale_total = max(sum(s for s, n in zip(size, nodes, strict=True) if n["column"] == c) for c in columns)
+    scale_total = max(
+        sum(s for s, n in zip(size, nodes, strict=True) if n["column"] == c) for c in columns
+    )
     crowd = max(sum(1 for n in nodes if n["column"] == c) for c in columns)
     gap = 0.075 * 4.0 / height  # room for a customer's label above its bar
     unit = max(1.0 - gap * crowd, 0.2) / scale_total if scale_total else 0.0
@@ -288,16 +390,31 @@ def migration_chart(migration: Migration, source: str, *, max_customers: int = 1
         ha, dx = ("right", -width) if n["column"] == "before" else ("left", width)
         if n["column"] == "customer":
             ha, dx = "center", 0.0
-            ax.text(x, y_top[i] + 0.004, label, ha=ha, va="bottom", fontsize=7.5,
-                    bbox={"facecolor": "white", "edgecolor": "none", "alpha": 0.75, "pad": 0.5})
+            ax.text(
+                x,
+                y_top[i] + 0.004,
+                label,
+                ha=ha,
+                va="bottom",
+                fontsize=7.5,
+                bbox={"facecolor": "white", "edgecolor": "none", "alpha": 0.75, "pad": 0.5},
+            )
         else:
             ax.text(x + dx, y_top[i] - h / 2, label, ha=ha, va="center", fontsize=8)
     for name, x in (("providers before", 0.0), ("customers", 1.0), ("providers after", 2.0)):
         ax.text(x, 1.05, name, ha="center", va="bottom", fontsize=9, fontweight="bold")
     handles = [Rectangle((0, 0), 1, 1, color=c) for c in band_colors.values()]
-    ax.legend(handles, list(band_colors), loc="lower center", ncols=4, frameon=False,
-              bbox_to_anchor=(0.5, -0.08), fontsize=8, title="customer status (band width: payloads)",
-              title_fontsize=8)
+    ax.legend(
+        handles,
+        list(band_colors),
+        loc="lower center",
+        ncols=4,
+        frameon=False,
+        bbox_to_anchor=(0.5, -0.08),
+        fontsize=8,
+        title="customer status (band width: payloads)",
+        title_fontsize=8,
+    )
     ax.set_xlim(-0.75, 2.75)
     ax.set_ylim(min(y_top[i] - size[i] * unit for i in y_top) - 0.02, 1.1)
     _credit(fig, source)
@@ -310,14 +427,37 @@ def _band(x0: float, x1: float, y0: float, y1: float, h: float, color: object) -
     from matplotlib.path import Path as MplPath
 
     mid = (x0 + x1) / 2
-    vertices = [(x0, y0), (mid, y0), (mid, y1), (x1, y1), (x1, y1 - h), (mid, y1 - h), (mid, y0 - h),
-                (x0, y0 - h), (x0, y0)]
-    codes = [MplPath.MOVETO, MplPath.CURVE4, MplPath.CURVE4, MplPath.CURVE4, MplPath.LINETO,
-             MplPath.CURVE4, MplPath.CURVE4, MplPath.CURVE4, MplPath.CLOSEPOLY]
+    vertices = [
+        (x0, y0),
+        (mid, y0),
+        (mid, y1),
+        (x1, y1),
+        (x1, y1 - h),
+        (mid, y1 - h),
+        (mid, y0 - h),
+        (x0, y0 - h),
+        (x0, y0),
+    ]
+    codes = [
+        MplPath.MOVETO,
+        MplPath.CURVE4,
+        MplPath.CURVE4,
+        MplPath.CURVE4,
+        MplPath.LINETO,
+        MplPath.CURVE4,
+        MplPath.CURVE4,
+        MplPath.CURVE4,
+        MplPath.CLOSEPOLY,
+    ]
     return PathPatch(MplPath(vertices, codes), facecolor=color, edgecolor="none", alpha=0.45)
 
 
 __all__ = [
-    "cadence_chart", "event_effects_chart", "migration_chart", "profile_chart", "save", "share_chart",
+    "cadence_chart",
+    "event_effects_chart",
+    "migration_chart",
+    "profile_chart",
+    "save",
+    "share_chart",
     "svg_text",
 ]

@@ -48,16 +48,41 @@ class Dimension:
 DIMENSIONS: dict[str, Dimension] = {
     d.name: d
     for d in (
-        Dimension("site", "coalesce(sg.gkey, l.site)",
-                  "any_value(coalesce(sg.glabel, l.site_name, l.site))", "launch", "launch site"),
-        Dimension("provider", "split_part(l.agency, '/', 1)", "any_value(l.agency_name)", "launch",
-                  "provider (launch agency)"),
-        Dimension("provider-state", "l.provider_state", "any_value(l.provider_state)", "launch",
-                  "provider state"),
-        Dimension("vehicle-family", "coalesce(l.vehicle_family, l.vehicle)",
-                  "any_value(coalesce(l.vehicle_family, l.vehicle))", "launch", "vehicle family"),
-        Dimension("owner-state", "p.owner_state", "any_value(p.owner_state)", "payload",
-                  "payload owner state"),
+        Dimension(
+            "site",
+            "coalesce(sg.gkey, l.site)",
+            "any_value(coalesce(sg.glabel, l.site_name, l.site))",
+            "launch",
+            "launch site",
+        ),
+        Dimension(
+            "provider",
+            "split_part(l.agency, '/', 1)",
+            "any_value(l.agency_name)",
+            "launch",
+            "provider (launch agency)",
+        ),
+        Dimension(
+            "provider-state",
+            "l.provider_state",
+            "any_value(l.provider_state)",
+            "launch",
+            "provider state",
+        ),
+        Dimension(
+            "vehicle-family",
+            "coalesce(l.vehicle_family, l.vehicle)",
+            "any_value(coalesce(l.vehicle_family, l.vehicle))",
+            "launch",
+            "vehicle family",
+        ),
+        Dimension(
+            "owner-state",
+            "p.owner_state",
+            "any_value(p.owner_state)",
+            "payload",
+            "payload owner state",
+        ),
     )
 }
 

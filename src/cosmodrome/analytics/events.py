@@ -73,7 +73,9 @@ def events_from(texts: Iterable[str] | None, *, defaults: bool = True) -> list[E
     return sorted(chosen, key=lambda e: e.day)
 
 
-def poisson_interval(count: int, exposure_years: float, confidence: float = 0.95) -> tuple[float, float, float]:
+def poisson_interval(
+    count: int, exposure_years: float, confidence: float = 0.95
+) -> tuple[float, float, float]:
     """Rate per year and its exact (Garwood) confidence interval for ``count`` events.
 
     The bounds are the rates whose Poisson distribution puts ``(1 - confidence) / 2`` of its
@@ -88,7 +90,11 @@ def poisson_interval(count: int, exposure_years: float, confidence: float = 0.95
 
 
 def rate_ratio_interval(
-    count_after: int, years_after: float, count_before: int, years_before: float, confidence: float = 0.95,
+    count_after: int,
+    years_after: float,
+    count_before: int,
+    years_before: float,
+    confidence: float = 0.95,
 ) -> tuple[float, float, float]:
     """Ratio of the after-rate to the before-rate with an exact conditional interval.
 
@@ -143,20 +149,48 @@ def compare_around(
         rb = poisson_interval(n_before, span_before, confidence)
         ra = poisson_interval(n_after, span_after, confidence)
         rr = rate_ratio_interval(n_after, span_after, n_before, span_before, confidence)
-        rows.append({
-            "event_date": event.day, "event": event.label,
-            "before_from": before_start, "after_to": after_end - timedelta(days=1),
-            "years_before": round(span_before, 3), "years_after": round(span_after, 3),
-            "launches_before": n_before, "launches_after": n_after,
-            "rate_before_per_yr": rb[0], "rate_before_low": rb[1], "rate_before_high": rb[2],
-            "rate_after_per_yr": ra[0], "rate_after_low": ra[1], "rate_after_high": ra[2],
-            "rate_ratio": rr[0], "rate_ratio_low": rr[1], "rate_ratio_high": rr[2],
-            "confidence": confidence,
-        })
-    columns = ["event_date", "event", "before_from", "after_to", "years_before", "years_after",
-               "launches_before", "launches_after", "rate_before_per_yr", "rate_before_low",
-               "rate_before_high", "rate_after_per_yr", "rate_after_low", "rate_after_high",
-               "rate_ratio", "rate_ratio_low", "rate_ratio_high", "confidence"]
+        rows.append(
+            {
+                "event_date": event.day,
+                "event": event.label,
+                "before_from": before_start,
+                "after_to": after_end - timedelta(days=1),
+                "years_before": round(span_before, 3),
+                "years_after": round(span_after, 3),
+                "launches_before": n_before,
+                "launches_after": n_after,
+                "rate_before_per_yr": rb[0],
+                "rate_before_low": rb[1],
+                "rate_before_high": rb[2],
+                "rate_after_per_yr": ra[0],
+                "rate_after_low": ra[1],
+                "rate_after_high": ra[2],
+                "rate_ratio": rr[0],
+                "rate_ratio_low": rr[1],
+                "rate_ratio_high": rr[2],
+                "confidence": confidence,
+            }
+        )
+    columns = [
+        "event_date",
+        "event",
+        "before_from",
+        "after_to",
+        "years_before",
+        "years_after",
+        "launches_before",
+        "launches_after",
+        "rate_before_per_yr",
+        "rate_before_low",
+        "rate_before_high",
+        "rate_after_per_yr",
+        "rate_after_low",
+        "rate_after_high",
+        "rate_ratio",
+        "rate_ratio_low",
+        "rate_ratio_high",
+        "confidence",
+    ]
     return pd.DataFrame(rows, columns=columns)
 
 
@@ -189,8 +223,13 @@ def _binom_cdf(k: int, n: int, p: float) -> float:
         return 0.0
     i = np.arange(k + 1)
     log_fact = _log_factorials(n)
-    log_terms = (log_fact[n] - log_fact[: k + 1] - log_fact[n - i]
-                 + i * math.log(p) + (n - i) * math.log1p(-p))
+    log_terms = (
+        log_fact[n]
+        - log_fact[: k + 1]
+        - log_fact[n - i]
+        + i * math.log(p)
+        + (n - i) * math.log1p(-p)
+    )
     return min(1.0, float(np.exp(np.logaddexp.reduce(log_terms))))
 
 

@@ -60,8 +60,10 @@ class Selection:
 
     def describe(self) -> str:
         parts = [
-            ("provider state", self.provider_states), ("provider", self.providers),
-            ("site", self.sites), ("vehicle", self.vehicles),
+            ("provider state", self.provider_states),
+            ("provider", self.providers),
+            ("site", self.sites),
+            ("vehicle", self.vehicles),
         ]
         return "; ".join(f"{label} {' or '.join(values)}" for label, values in parts if values)
 
@@ -79,14 +81,18 @@ class Selection:
             params.extend([states, states])
         if self.providers:
             agencies = sorted({a for n in self.providers for a in names.resolve_agencies(con, n)})
-            clauses.append("(l.agency IN (SELECT unnest(?)) OR split_part(l.agency, '/', 1) IN (SELECT unnest(?)))")
+            clauses.append(
+                "(l.agency IN (SELECT unnest(?)) OR split_part(l.agency, '/', 1) IN (SELECT unnest(?)))"
+            )
             params += [agencies, agencies]
         if self.sites:
             clauses.append("l.site IN (SELECT unnest(?))")
             params.append(sorted({s for n in self.sites for s in names.resolve_sites(con, n)}))
         if self.vehicles:
             clauses.append("l.vehicle IN (SELECT unnest(?))")
-            params.append(sorted({v for n in self.vehicles for v in names.resolve_vehicles(con, n)}))
+            params.append(
+                sorted({v for n in self.vehicles for v in names.resolve_vehicles(con, n)})
+            )
         return (" AND ".join(clauses) or "TRUE"), params
 
 
@@ -123,32 +129,56 @@ class Migration:
         def node(column: str, key: str, label: str, state: str | None) -> int:
             if (column, key) not in index:
                 index[(column, key)] = len(nodes)
-                nodes.append({"id": f"{column}:{key}", "column": column, "label": label, "state": state})
+                nodes.append(
+                    {"id": f"{column}:{key}", "column": column, "label": label, "state": state}
+                )
             return index[(column, key)]
 
         links: list[dict[str, Any]] = []
         about = {str(r["customer"]): r for r in self.customers.to_dict(orient="records")}
         for customer in chosen:
             row = about[customer]
-            middle = node("customer", customer, str(row["customer_name"]), _text(row["owner_state"]))
-            for flow in self.flows_before[self.flows_before["customer"] == customer].to_dict(orient="records"):
-                left = node("before", str(flow["provider"]), str(flow["provider_name"]),
-                            _text(flow["provider_state"]))
+            middle = node(
+                "customer", customer, str(row["customer_name"]), _text(row["owner_state"])
+            )
+            for flow in self.flows_before[self.flows_before["customer"] == customer].to_dict(
+                orient="records"
+            ):
+                left = node(
+                    "before",
+                    str(flow["provider"]),
+                    str(flow["provider_name"]),
+                    _text(flow["provider_state"]),
+                )
                 links.append({"source": left, "target": middle, "payloads": int(flow["payloads"])})
             for flow in self.flows[self.flows["customer"] == customer].to_dict(orient="records"):
-                right = node("after", str(flow["provider"]), str(flow["provider_name"]),
-                             _text(flow["provider_state"]))
-                links.append({"source": middle, "target": right, "payloads": int(flow["payloads"]),
-                              "first_launch": str(flow["first_launch"])})
+                right = node(
+                    "after",
+                    str(flow["provider"]),
+                    str(flow["provider_name"]),
+                    _text(flow["provider_state"]),
+                )
+                links.append(
+                    {
+                        "source": middle,
+                        "target": right,
+                        "payloads": int(flow["payloads"]),
+                        "first_launch": str(flow["first_launch"]),
+                    }
+                )
         return {"nodes": nodes, "links": links}
 
     def to_dict(self, max_customers: int | None = None) -> dict[str, Any]:
         """Everything as plain data (``--format json``)."""
         return {
-            "selection": self.selection, "cutoff": self.cutoff.isoformat(),
-            "window_from": self.window_from.isoformat(), "data_date": self.data_date.isoformat(),
-            "customers": records(self.customers), "flows_after": records(self.flows),
-            "flows_before": records(self.flows_before), "diagram": self.diagram(max_customers),
+            "selection": self.selection,
+            "cutoff": self.cutoff.isoformat(),
+            "window_from": self.window_from.isoformat(),
+            "data_date": self.data_date.isoformat(),
+            "customers": records(self.customers),
+            "flows_after": records(self.flows),
+            "flows_before": records(self.flows_before),
+            "diagram": self.diagram(max_customers),
         }
 
 
@@ -195,8 +225,9 @@ def customer_migration(
     args = [*params, start, cutoff, cutoff]
     flows_before = _flows(con, base, "before", args)
     flows_after = _flows(con, base, "after", args)
-    customers = _dates(con.execute(
-        f"""{base},
+    customers = _dates(
+        con.execute(
+            f"""{base},
         fb AS (SELECT customer, string_agg(provider_name || ' (' || provider_state || ')', ', '
                       ORDER BY first_day, provider) AS providers
                FROM (SELECT customer, provider, provider_name, provider_state, min(day) AS first_day
@@ -224,8 +255,10 @@ def customer_migration(
         FROM b LEFT JOIN a USING (customer) LEFT JOIN fb USING (customer)
              LEFT JOIN fa USING (customer) LEFT JOIN names n ON n.ucode = b.customer
         ORDER BY list_position(?, status), payloads_before DESC, b.customer""",
-        [*args, list(STATUSES)],
-    ).df(), "first_launch_after")
+            [*args, list(STATUSES)],
+        ).df(),
+        "first_launch_after",
+    )
     return Migration(selection.describe(), cutoff, start, end, customers, flows_after, flows_before)
 
 
@@ -248,8 +281,11 @@ def _flows(con: duckdb.DuckDBPyConnection, base: str, table: str, args: list[Any
 
 def _dates(frame: pd.DataFrame, *columns: str) -> pd.DataFrame:
     for column in columns:
-        frame[column] = pd.Series([None if pd.isna(v) else pd.Timestamp(v).date() for v in frame[column]],
-                                  index=frame.index, dtype="object")
+        frame[column] = pd.Series(
+            [None if pd.isna(v) else pd.Timestamp(v).date() for v in frame[column]],
+            index=frame.index,
+            dtype="object",
+        )
     return frame
 
 
@@ -258,6 +294,8 @@ def _text(value: Any) -> str | None:
 
 
 def _diagram_customers(customers: pd.DataFrame, limit: int | None) -> list[str]:
-    ranked = customers.sort_values(["payloads_before", "customer"], ascending=[False, True], kind="stable")
+    ranked = customers.sort_values(
+        ["payloads_before", "customer"], ascending=[False, True], kind="stable"
+    )
     chosen = [str(c) for c in ranked["customer"]]
     return chosen if limit is None else chosen[:limit]

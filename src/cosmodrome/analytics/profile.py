@@ -61,9 +61,13 @@ class SiteProfile:
     def tables(self) -> dict[str, pd.DataFrame]:
         """The profile's tables by name, for export (``--format json``) and reports."""
         return {
-            "yearly": self.yearly, "by_pad": self.by_pad, "by_family": self.by_family,
-            "by_provider": self.by_provider, "payloads_by_owner_state": self.payloads_by_owner_state,
-            "foreign_customers": self.foreign_customers, "busiest_years": self.busiest_years,
+            "yearly": self.yearly,
+            "by_pad": self.by_pad,
+            "by_family": self.by_family,
+            "by_provider": self.by_provider,
+            "payloads_by_owner_state": self.payloads_by_owner_state,
+            "foreign_customers": self.foreign_customers,
+            "busiest_years": self.busiest_years,
             "event_effects": self.event_effects,
         }
 
@@ -84,9 +88,13 @@ def site_profile(
     ucodes = names.resolve_sites(con, site)
     end = date.fromisoformat(data_date(con))
     chosen = sorted(events, key=lambda e: e.day)
-    days = [pd.Timestamp(d).date() for (d,) in con.execute(
-        "SELECT (time_utc AT TIME ZONE 'UTC')::DATE FROM launches WHERE site IN (SELECT unnest(?))",
-        [ucodes]).fetchall()]
+    days = [
+        pd.Timestamp(d).date()
+        for (d,) in con.execute(
+            "SELECT (time_utc AT TIME ZONE 'UTC')::DATE FROM launches WHERE site IN (SELECT unnest(?))",
+            [ucodes],
+        ).fetchall()
+    ]
     yearly = _yearly(con, ucodes, end)
     by_pad = _breakdown(con, ucodes, ["pad"])
     return SiteProfile(
@@ -100,7 +108,8 @@ def site_profile(
         by_provider=_breakdown(con, ucodes, ["provider", "agency_name", "provider_state"]),
         payloads_by_owner_state=_owner_states(con, ucodes),
         foreign_customers=_foreign_customers(con, ucodes, chosen, end),
-        busiest_years=yearly.sort_values(["launches", "year"], ascending=[False, True]).head(busiest)
+        busiest_years=yearly.sort_values(["launches", "year"], ascending=[False, True])
+        .head(busiest)
         .reset_index(drop=True),
         events=chosen,
         event_effects=compare_around(days, chosen, data_end=end, window_years=window_years),
@@ -126,7 +135,10 @@ SITE_LAUNCHES = """
 
 
 def foreign_customers(
-    con: duckdb.DuckDBPyConnection, site: str, start: date | None = None, end: date | None = None,
+    con: duckdb.DuckDBPyConnection,
+    site: str,
+    start: date | None = None,
+    end: date | None = None,
 ) -> pd.DataFrame:
     """Foreign customers of a site between ``start`` and ``end`` (inclusive UTC days).
 
@@ -155,8 +167,12 @@ def foreign_customers(
 
 
 def _display_name(con: duckdb.DuckDBPyConnection, asked: str, ucodes: list[str]) -> str:
-    codes = {c for (c,) in con.execute(
-        "SELECT DISTINCT code FROM sites WHERE ucode IN (SELECT unnest(?))", [ucodes]).fetchall()}
+    codes = {
+        c
+        for (c,) in con.execute(
+            "SELECT DISTINCT code FROM sites WHERE ucode IN (SELECT unnest(?))", [ucodes]
+        ).fetchall()
+    }
     for port in load_spaceports():
         if codes & set(port.gcat_sites):
             return port.name
@@ -218,8 +234,11 @@ def _owner_states(con: duckdb.DuckDBPyConnection, ucodes: list[str]) -> pd.DataF
 
 def _as_dates(frame: pd.DataFrame, *columns: str) -> pd.DataFrame:
     for column in columns:
-        frame[column] = pd.Series([None if pd.isna(v) else pd.Timestamp(v).date() for v in frame[column]],
-                                  index=frame.index, dtype="object")
+        frame[column] = pd.Series(
+            [None if pd.isna(v) else pd.Timestamp(v).date() for v in frame[column]],
+            index=frame.index,
+            dtype="object",
+        )
     return frame
 
 
@@ -227,18 +246,35 @@ def eras(events: Sequence[Event], first: date, end: date) -> list[tuple[str, dat
     """Periods between the events inside ``first``..``end``: ``(label, from_day, to_day)``."""
     cuts = [e.day for e in events if first < e.day <= end]
     bounds = [first, *cuts, end + timedelta(days=1)]
-    return [(f"{a.isoformat()} to {(b - timedelta(days=1)).isoformat()}", a, b - timedelta(days=1))
-            for a, b in itertools.pairwise(bounds)]
+    return [
+        (f"{a.isoformat()} to {(b - timedelta(days=1)).isoformat()}", a, b - timedelta(days=1))
+        for a, b in itertools.pairwise(bounds)
+    ]
 
 
 def _foreign_customers(
-    con: duckdb.DuckDBPyConnection, ucodes: list[str], events: Sequence[Event], end: date,
+    con: duckdb.DuckDBPyConnection,
+    ucodes: list[str],
+    events: Sequence[Event],
+    end: date,
 ) -> pd.DataFrame:
     row = con.execute(f"SELECT min(day) FROM ({SITE_LAUNCHES})", [ucodes]).fetchone()
     if not row or row[0] is None:
-        return pd.DataFrame({c: pd.Series(dtype="object") for c in (
-            "era", "customer", "customer_name", "owner_state", "payloads", "launches",
-            "first_launch", "last_launch")})
+        return pd.DataFrame(
+            {
+                c: pd.Series(dtype="object")
+                for c in (
+                    "era",
+                    "customer",
+                    "customer_name",
+                    "owner_state",
+                    "payloads",
+                    "launches",
+                    "first_launch",
+                    "last_launch",
+                )
+            }
+        )
     periods = eras(events, pd.Timestamp(row[0]).date(), end)
     frame = con.execute(
         f"""SELECT (?)[era_index] AS era, f.customer, coalesce(n.name, f.customer) AS customer_name,

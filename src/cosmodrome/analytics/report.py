@@ -99,8 +99,11 @@ def site_report(
     peer_names = list(peers) if peers is not None else _default_peers(con, profile.sites, end)
     peer_frame = cadence(con, "site", only=[site, *peer_names], start=date(start_year, 1, 1))
     providers = _providers_in(con, profile.sites, chosen_cutoff, window_years)
-    migration = (customer_migration(con, chosen_cutoff, providers=providers, window_years=window_years)
-                 if providers else None)
+    migration = (
+        customer_migration(con, chosen_cutoff, providers=providers, window_years=window_years)
+        if providers
+        else None
+    )
     sections = [
         _profile_section(profile, source),
         _events_section(profile, source, window_years),
@@ -112,18 +115,26 @@ def site_report(
     info = meta(con)
     totals = profile.totals
     facts = [
-        ("launches", f"{totals['launches']:,}"), ("successes", f"{totals['successes']:,}"),
-        ("failures", f"{totals['failures']:,}"), ("payloads", f"{totals['payloads']:,}"),
+        ("launches", f"{totals['launches']:,}"),
+        ("successes", f"{totals['successes']:,}"),
+        ("failures", f"{totals['failures']:,}"),
+        ("payloads", f"{totals['payloads']:,}"),
         ("foreign payloads", f"{totals['foreign_payloads']:,}"),
-        ("first launch", str(totals["first_launch"])), ("last launch", str(totals["last_launch"])),
+        ("first launch", str(totals["first_launch"])),
+        ("last launch", str(totals["last_launch"])),
     ]
     template = _environment().get_template("report.html.j2")
     return template.render(
         title=f"{profile.name}: the site's story in numbers",
-        lead=(f"Orbital launches from {profile.name} (GCAT site codes {', '.join(profile.sites)}) "
-              f"to {end.isoformat()}, who provided them, whose payloads they carried, how the "
-              "cadence changed around key events and where the providers' customers went."),
-        facts=facts, sections=sections, notes=METHOD_NOTES, source=source,
+        lead=(
+            f"Orbital launches from {profile.name} (GCAT site codes {', '.join(profile.sites)}) "
+            f"to {end.isoformat()}, who provided them, whose payloads they carried, how the "
+            "cadence changed around key events and where the providers' customers went."
+        ),
+        facts=facts,
+        sections=sections,
+        notes=METHOD_NOTES,
+        source=source,
         catalog_version=info.get("catalog_version", "unknown"),
         generated_utc=datetime.now(UTC).strftime("%Y-%m-%d %H:%M UTC"),
     )
@@ -133,7 +144,9 @@ def _environment() -> jinja2.Environment:
     folder = resources.files("cosmodrome.analytics").joinpath("templates")
     return jinja2.Environment(
         loader=jinja2.FunctionLoader(lambda name: folder.joinpath(name).read_text("utf-8")),
-        autoescape=True, undefined=jinja2.StrictUndefined, keep_trailing_newline=True,
+        autoescape=True,
+        undefined=jinja2.StrictUndefined,
+        keep_trailing_newline=True,
     )
 
 
@@ -143,11 +156,17 @@ def _svg(fig: Any) -> Markup:
 
 def _table(title: str, frame: pd.DataFrame, *, open_: bool = False) -> _Table:
     """An HTML table of ``frame``; numbers right-aligned, every cell escaped."""
-    numeric = [pd.api.types.is_numeric_dtype(t) and not pd.api.types.is_bool_dtype(t) for t in frame.dtypes]
-    head = "".join(f'<th{_num(n)}>{escape(str(c))}</th>' for c, n in zip(frame.columns, numeric, strict=True))
+    numeric = [
+        pd.api.types.is_numeric_dtype(t) and not pd.api.types.is_bool_dtype(t) for t in frame.dtypes
+    ]
+    head = "".join(
+        f"<th{_num(n)}>{escape(str(c))}</th>" for c, n in zip(frame.columns, numeric, strict=True)
+    )
     body = []
     for row in frame.itertuples(index=False):
-        cells = "".join(f"<td{_num(n)}>{escape(_cell(v))}</td>" for v, n in zip(row, numeric, strict=True))
+        cells = "".join(
+            f"<td{_num(n)}>{escape(_cell(v))}</td>" for v, n in zip(row, numeric, strict=True)
+        )
         body.append(f"<tr>{cells}</tr>")
     html = f"<table><thead><tr>{head}</tr></thead><tbody>{''.join(body)}</tbody></table>"
     return _Table(title, Markup(html), len(frame), open_)
@@ -169,69 +188,108 @@ def _cell(value: Any) -> str:
 
 def _profile_section(profile: SiteProfile, source: str) -> _Section:
     return _Section(
-        "profile", "Launches and payloads per year",
+        "profile",
+        "Launches and payloads per year",
         chart=_svg(charts.profile_chart(profile, source)),
-        caption=("Top: launches per UTC year, successes and failures, with the event markers. "
-                 "Bottom: payloads per year, domestic or foreign customers."),
-        tables=[_table("Data: per year", profile.yearly),
-                _table("Busiest years", profile.busiest_years, open_=True)],
+        caption=(
+            "Top: launches per UTC year, successes and failures, with the event markers. "
+            "Bottom: payloads per year, domestic or foreign customers."
+        ),
+        tables=[
+            _table("Data: per year", profile.yearly),
+            _table("Busiest years", profile.busiest_years, open_=True),
+        ],
     )
 
 
 def _events_section(profile: SiteProfile, source: str, window_years: int) -> _Section:
     effects = profile.event_effects
-    text = (f"Mean launches per year in the {window_years} years before and after each event, with "
-            "95 % confidence intervals. A rate ratio below 1 means fewer launches after the event.")
+    text = (
+        f"Mean launches per year in the {window_years} years before and after each event, with "
+        "95 % confidence intervals. A rate ratio below 1 means fewer launches after the event."
+    )
     if effects.empty:
-        return _Section("events", "Cadence around events", text="No event falls inside this site's history.")
-    return _Section("events", "Cadence around events", text=text,
-                    chart=_svg(charts.event_effects_chart(profile, source)),
-                    caption="Dots: mean launches per year; bars: 95 % Poisson confidence intervals.",
-                    tables=[_table("Data: before/after comparison", effects)])
+        return _Section(
+            "events", "Cadence around events", text="No event falls inside this site's history."
+        )
+    return _Section(
+        "events",
+        "Cadence around events",
+        text=text,
+        chart=_svg(charts.event_effects_chart(profile, source)),
+        caption="Dots: mean launches per year; bars: 95 % Poisson confidence intervals.",
+        tables=[_table("Data: before/after comparison", effects)],
+    )
 
 
 def _breakdown_section(profile: SiteProfile) -> _Section:
-    return _Section("breakdown", "Pads, vehicle families and providers", tables=[
-        _table("Vehicle families", profile.by_family, open_=True),
-        _table("Providers (launch agencies)", profile.by_provider, open_=True),
-        _table("Pads", profile.by_pad),
-    ])
+    return _Section(
+        "breakdown",
+        "Pads, vehicle families and providers",
+        tables=[
+            _table("Vehicle families", profile.by_family, open_=True),
+            _table("Providers (launch agencies)", profile.by_provider, open_=True),
+            _table("Pads", profile.by_pad),
+        ],
+    )
 
 
 def _customers_section(profile: SiteProfile) -> _Section:
     return _Section(
-        "customers", "Foreign customers by period",
-        text=("Payload owners whose state differs from the launch provider's state, per period "
-              "between the events."),
-        tables=[_table("Foreign customers by period", profile.foreign_customers, open_=True),
-                _table("Payloads by owner state and year", profile.payloads_by_owner_state)],
+        "customers",
+        "Foreign customers by period",
+        text=(
+            "Payload owners whose state differs from the launch provider's state, per period "
+            "between the events."
+        ),
+        tables=[
+            _table("Foreign customers by period", profile.foreign_customers, open_=True),
+            _table("Payloads by owner state and year", profile.payloads_by_owner_state),
+        ],
     )
 
 
 def _peers_section(frame: pd.DataFrame, name: str, source: str, start_year: int) -> _Section:
-    fig = charts.cadence_chart(frame, source, by="site",
-                               title=f"{name} and peer sites: orbital launches per year since {start_year}")
-    return _Section("peers", "Cadence against peer sites", chart=_svg(fig),
-                    caption="Launches per UTC year from each site (spaceport groups of GCAT sites).",
-                    tables=[_table("Data: launches per year and site", frame)])
+    fig = charts.cadence_chart(
+        frame,
+        source,
+        by="site",
+        title=f"{name} and peer sites: orbital launches per year since {start_year}",
+    )
+    return _Section(
+        "peers",
+        "Cadence against peer sites",
+        chart=_svg(fig),
+        caption="Launches per UTC year from each site (spaceport groups of GCAT sites).",
+        tables=[_table("Data: launches per year and site", frame)],
+    )
 
 
 def _migration_section(migration: Migration | None, name: str, source: str) -> _Section:
     if migration is None:
-        return _Section("migration", "Customer migration",
-                        text=f"No provider launched from {name} in the window before the cutoff.")
+        return _Section(
+            "migration",
+            "Customer migration",
+            text=f"No provider launched from {name} in the window before the cutoff.",
+        )
     moved = (migration.customers["status"] == "moved").sum()
     stayed = (migration.customers["status"] == "stayed").sum()
-    text = (f"Customers of the providers that launched from {name} ({migration.selection}) between "
-            f"{migration.window_from} and {migration.cutoff}: {len(migration.customers)} customers, "
-            f"{moved} moved to other providers, {stayed} stayed.")
+    text = (
+        f"Customers of the providers that launched from {name} ({migration.selection}) between "
+        f"{migration.window_from} and {migration.cutoff}: {len(migration.customers)} customers, "
+        f"{moved} moved to other providers, {stayed} stayed."
+    )
     return _Section(
-        "migration", f"Customer migration after {migration.cutoff}", text=text,
+        "migration",
+        f"Customer migration after {migration.cutoff}",
+        text=text,
         chart=_svg(charts.migration_chart(migration, source)),
         caption="Band widths are payloads; the twelve customers with most payloads before the cutoff.",
-        tables=[_table("Customers and their status", migration.customers, open_=True),
-                _table("Who launched them after the cutoff", migration.flows),
-                _table("Who launched them before the cutoff", migration.flows_before)],
+        tables=[
+            _table("Customers and their status", migration.customers, open_=True),
+            _table("Who launched them after the cutoff", migration.flows),
+            _table("Who launched them before the cutoff", migration.flows_before),
+        ],
     )
 
 
@@ -256,7 +314,9 @@ def _default_peers(con: duckdb.DuckDBPyConnection, ucodes: list[str], end: date)
     return same + world
 
 
-def _providers_in(con: duckdb.DuckDBPyConnection, ucodes: list[str], cutoff: date, window_years: int) -> list[str]:
+def _providers_in(
+    con: duckdb.DuckDBPyConnection, ucodes: list[str], cutoff: date, window_years: int
+) -> list[str]:
     start = date(cutoff.year - window_years, cutoff.month, min(cutoff.day, 28))
     rows = con.execute(
         """SELECT DISTINCT split_part(agency, '/', 1) FROM launches

@@ -11,7 +11,7 @@ from __future__ import annotations
 import re
 import unicodedata
 from collections import defaultdict
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
 
 import duckdb
 
@@ -137,17 +137,34 @@ def organisation_index(
     return index
 
 
+_INDEXES: dict[tuple[str, str], NameIndex] = {}
+
+
+def _cached(con: duckdb.DuckDBPyConnection, kind: str, build: Callable[[], NameIndex]) -> NameIndex:
+    """The index of ``kind`` for this catalog version, built once (a catalog never changes
+    in place: ``update`` swaps in a new file with a new version)."""
+    row = con.execute("SELECT value FROM meta WHERE key = 'catalog_version'").fetchone()
+    if row is None:
+        return build()
+    key = (kind, str(row[0]))
+    if key not in _INDEXES:
+        _INDEXES[key] = build()
+    return _INDEXES[key]
+
+
 def resolve_sites(con: duckdb.DuckDBPyConnection, name: str) -> list[str]:
-    return site_index(con).resolve(name)
+    return _cached(con, "site", lambda: site_index(con)).resolve(name)
 
 
 def resolve_vehicles(con: duckdb.DuckDBPyConnection, name: str) -> list[str]:
-    return vehicle_index(con).resolve(name, allow_prefix=True)
+    return _cached(con, "vehicle", lambda: vehicle_index(con)).resolve(name, allow_prefix=True)
 
 
 def resolve_agencies(con: duckdb.DuckDBPyConnection, name: str) -> list[str]:
-    return organisation_index(con, "agency", "agency", "launches").resolve(name)
+    index = _cached(con, "agency", lambda: organisation_index(con, "agency", "agency", "launches"))
+    return index.resolve(name)
 
 
 def resolve_owners(con: duckdb.DuckDBPyConnection, name: str) -> list[str]:
-    return organisation_index(con, "owner", "owner", "payloads").resolve(name)
+    index = _cached(con, "owner", lambda: organisation_index(con, "owner", "owner", "payloads"))
+    return index.resolve(name)

@@ -21,25 +21,42 @@ ChartOption = Annotated[
 ]
 ByOption = Annotated[
     str,
-    typer.Option("--by", help="Group by site, provider, provider-state, vehicle-family or owner-state."),
+    typer.Option(
+        "--by", help="Group by site, provider, provider-state, vehicle-family or owner-state."
+    ),
 ]
 PeriodOption = Annotated[str, typer.Option("--period", help="year, quarter or month (UTC).")]
 OnlyOption = Annotated[
     str | None,
-    typer.Option("--only", "--sites", help="Comma-separated groups to keep (Baikonur,Vostochny or RU,CN)."),
+    typer.Option(
+        "--only", "--sites", help="Comma-separated groups to keep (Baikonur,Vostochny or RU,CN)."
+    ),
 ]
-StartOption = Annotated[str | None, typer.Option("--from", help="First UTC day (2010 or 2010-01-01).")]
+StartOption = Annotated[
+    str | None, typer.Option("--from", help="First UTC day (2010 or 2010-01-01).")
+]
 EndOption = Annotated[str | None, typer.Option("--to", help="Last UTC day, inclusive.")]
-TopOption = Annotated[int | None, typer.Option("--top", help="Keep the N busiest groups, sum the rest as (other).")]
-MeasureOption = Annotated[str, typer.Option("--measure", help="What the chart shows: launches or payloads.")]
+TopOption = Annotated[
+    int | None, typer.Option("--top", help="Keep the N busiest groups, sum the rest as (other).")
+]
+MeasureOption = Annotated[
+    str, typer.Option("--measure", help="What the chart shows: launches or payloads.")
+]
 EventOption = Annotated[
     list[str] | None,
-    typer.Option("--event", help="Extra event DATE=LABEL (repeatable), e.g. 2019-01-01='New rule'."),
+    typer.Option(
+        "--event", help="Extra event DATE=LABEL (repeatable), e.g. 2019-01-01='New rule'."
+    ),
 ]
 NoDefaultEvents = Annotated[
-    bool, typer.Option("--no-default-events", help="Leave out the built-in events (2014-03, 2022-02-24, ...).")
+    bool,
+    typer.Option(
+        "--no-default-events", help="Leave out the built-in events (2014-03, 2022-02-24, ...)."
+    ),
 ]
-WindowOption = Annotated[int, typer.Option("--window-years", help="Years before (and after) each cutoff or event.")]
+WindowOption = Annotated[
+    int, typer.Option("--window-years", help="Years before (and after) each cutoff or event.")
+]
 
 
 def _names(text: str | None) -> list[str]:
@@ -74,40 +91,99 @@ def profile(
         if chart is not None:
             _wrote(api.save_chart(api.profile_chart(result, api.source_line(con)), chart))
     if fmt == "json":
-        emit_json({"site": result.name, "sites": result.sites, "data_date": result.data_date,
-                   "totals": result.totals, **{k: records(v) for k, v in result.tables().items()}})
+        emit_json(
+            {
+                "site": result.name,
+                "sites": result.sites,
+                "data_date": result.data_date,
+                "totals": result.totals,
+                **{k: records(v) for k, v in result.tables().items()},
+            }
+        )
     elif fmt == "csv":
         emit(result.yearly, "csv")
     else:
-        print_mapping([("site", result.name), ("GCAT sites", ", ".join(result.sites)),
-                       ("data to", result.data_date), *result.totals.items()], title=result.name)
-        titles = {"yearly": "Launches and payloads per year", "busiest_years": "Busiest years",
-                  "by_family": "Vehicle families", "by_provider": "Providers (launch agencies)",
-                  "by_pad": "Pads", "foreign_customers": "Foreign customers by period",
-                  "event_effects": "Mean launches per year before/after events (95 % CI)"}
+        print_mapping(
+            [
+                ("site", result.name),
+                ("GCAT sites", ", ".join(result.sites)),
+                ("data to", result.data_date),
+                *result.totals.items(),
+            ],
+            title=result.name,
+        )
+        titles = {
+            "yearly": "Launches and payloads per year",
+            "busiest_years": "Busiest years",
+            "by_family": "Vehicle families",
+            "by_provider": "Providers (launch agencies)",
+            "by_pad": "Pads",
+            "foreign_customers": "Foreign customers by period",
+            "event_effects": "Mean launches per year before/after events (95 % CI)",
+        }
         for key, title in titles.items():
             frame = result.tables()[key]
             if key == "event_effects":
-                frame = frame[["event_date", "event", "launches_before", "rate_before_per_yr",
-                               "rate_before_low", "rate_before_high", "launches_after", "rate_after_per_yr",
-                               "rate_after_low", "rate_after_high", "rate_ratio"]]
+                frame = frame[
+                    [
+                        "event_date",
+                        "event",
+                        "launches_before",
+                        "rate_before_per_yr",
+                        "rate_before_low",
+                        "rate_before_high",
+                        "launches_after",
+                        "rate_after_per_yr",
+                        "rate_after_low",
+                        "rate_after_high",
+                        "rate_ratio",
+                    ]
+                ]
             emit(frame, "table", title=title)
 
 
-def _grouped_command(kind: str, by: str, period: str, only: str | None, start: str | None, end: str | None,
-                     top: int | None, measure: str, chart: Path | None, fmt: str, home: Path | None) -> None:
+def _grouped_command(
+    kind: str,
+    by: str,
+    period: str,
+    only: str | None,
+    start: str | None,
+    end: str | None,
+    top: int | None,
+    measure: str,
+    chart: Path | None,
+    fmt: str,
+    home: Path | None,
+) -> None:
     check_format(fmt)
     _check_chart(chart)
     if measure not in ("launches", "payloads"):
         raise InputError(f"unknown measure {measure!r}; choose launches or payloads")
     function = api.cadence if kind == "cadence" else api.share
     with api.catalog(home) as con:
-        frame = function(con, by, period, only=_names(only) or None, start=parse_day(start) if start else None,
-                         end=parse_day(end, end=True) if end else None, top=top)
+        frame = function(
+            con,
+            by,
+            period,
+            only=_names(only) or None,
+            start=parse_day(start) if start else None,
+            end=parse_day(end, end=True) if end else None,
+            top=top,
+        )
         if chart is not None:
             draw = api.cadence_chart if kind == "cadence" else api.share_chart
-            _wrote(api.save_chart(draw(frame, api.source_line(con), measure=measure,
-                                       by=by.replace("-", " "), period=period), chart))
+            _wrote(
+                api.save_chart(
+                    draw(
+                        frame,
+                        api.source_line(con),
+                        measure=measure,
+                        by=by.replace("-", " "),
+                        period=period,
+                    ),
+                    chart,
+                )
+            )
     emit(frame, fmt, title=f"{kind} by {by} per {period}")
 
 
@@ -147,11 +223,21 @@ def share(
 
 @app.command()
 def migration(
-    cutoff: Annotated[str, typer.Option("--cutoff", help="Cutoff UTC day, e.g. 2022-02-24.")] = "2022-02-24",
-    provider_state: Annotated[str | None, typer.Option(help="Provider states, comma-separated (RU).")] = None,
-    provider: Annotated[str | None, typer.Option(help="Providers (agencies), comma-separated.")] = None,
-    site: Annotated[str | None, typer.Option("--site", help="Launch sites, comma-separated.")] = None,
-    vehicle: Annotated[str | None, typer.Option(help="Vehicles or prefixes, comma-separated (Soyuz).")] = None,
+    cutoff: Annotated[
+        str, typer.Option("--cutoff", help="Cutoff UTC day, e.g. 2022-02-24.")
+    ] = "2022-02-24",
+    provider_state: Annotated[
+        str | None, typer.Option(help="Provider states, comma-separated (RU).")
+    ] = None,
+    provider: Annotated[
+        str | None, typer.Option(help="Providers (agencies), comma-separated.")
+    ] = None,
+    site: Annotated[
+        str | None, typer.Option("--site", help="Launch sites, comma-separated.")
+    ] = None,
+    vehicle: Annotated[
+        str | None, typer.Option(help="Vehicles or prefixes, comma-separated (Soyuz).")
+    ] = None,
     window_years: WindowOption = 5,
     chart: ChartOption = None,
     fmt: FormatOption = "table",
@@ -166,8 +252,13 @@ def migration(
     _check_chart(chart)
     with api.catalog(home) as con:
         result = api.customer_migration(
-            con, parse_day(cutoff), provider_states=_names(provider_state), providers=_names(provider),
-            sites=_names(site), vehicles=_names(vehicle), window_years=window_years,
+            con,
+            parse_day(cutoff),
+            provider_states=_names(provider_state),
+            providers=_names(provider),
+            sites=_names(site),
+            vehicles=_names(vehicle),
+            window_years=window_years,
         )
         if chart is not None:
             _wrote(api.save_chart(api.migration_chart(result, api.source_line(con)), chart))
@@ -177,19 +268,38 @@ def migration(
     if fmt == "csv":
         emit(result.customers, "csv")
         return
-    emit(result.customers.drop(columns=["providers_before"]), "table",
-         title=f"Customers of {result.selection}, {result.window_from} to {result.cutoff}")
-    emit(result.flows[["customer_name", "provider_name", "provider_state", "launches", "payloads",
-                       "first_launch", "last_launch"]], "table",
-         title=f"Who launched them from {result.cutoff} to {result.data_date}")
+    emit(
+        result.customers.drop(columns=["providers_before"]),
+        "table",
+        title=f"Customers of {result.selection}, {result.window_from} to {result.cutoff}",
+    )
+    emit(
+        result.flows[
+            [
+                "customer_name",
+                "provider_name",
+                "provider_state",
+                "launches",
+                "payloads",
+                "first_launch",
+                "last_launch",
+            ]
+        ],
+        "table",
+        title=f"Who launched them from {result.cutoff} to {result.data_date}",
+    )
 
 
 @app.command()
 def report(
     site: Annotated[str, typer.Argument(help="Site name or code: Baikonur, Kourou, GIK-5 ...")],
     out: Annotated[Path, typer.Option("--out", help="HTML file to write.")],
-    peers: Annotated[str | None, typer.Option(help="Peer sites to compare, comma-separated.")] = None,
-    cutoff: Annotated[str | None, typer.Option(help="Customer-migration cutoff (default: latest event).")] = None,
+    peers: Annotated[
+        str | None, typer.Option(help="Peer sites to compare, comma-separated.")
+    ] = None,
+    cutoff: Annotated[
+        str | None, typer.Option(help="Customer-migration cutoff (default: latest event).")
+    ] = None,
     event: EventOption = None,
     no_default_events: NoDefaultEvents = False,
     window_years: WindowOption = 5,
@@ -200,8 +310,14 @@ def report(
         raise InputError(f"cannot write a report to {out.name!r}: use an .html file name")
     events = api.events_from(event, defaults=not no_default_events)
     with api.catalog(home) as con:
-        html = api.site_report(con, site, peers=_names(peers) if peers else None, events=events,
-                               cutoff=parse_day(cutoff) if cutoff else None, window_years=window_years)
+        html = api.site_report(
+            con,
+            site,
+            peers=_names(peers) if peers else None,
+            events=events,
+            cutoff=parse_day(cutoff) if cutoff else None,
+            window_years=window_years,
+        )
     out.parent.mkdir(parents=True, exist_ok=True)
     out.write_text(html, encoding="utf-8")
     sys.stdout.write(f"{out}\n")

@@ -11,7 +11,9 @@ from cosmodrome.cli.app import HomeOption, app
 
 @app.command()
 def serve(
-    host: Annotated[str, typer.Option(help="Interface to listen on (0.0.0.0 for every interface).")] = "127.0.0.1",
+    host: Annotated[
+        str, typer.Option(help="Interface to listen on (0.0.0.0 for every interface).")
+    ] = "127.0.0.1",
     port: Annotated[int, typer.Option(help="TCP port.", min=1, max=65535)] = 8000,
     workers: Annotated[int, typer.Option(help="Worker processes.", min=1, max=64)] = 1,
     home: HomeOption = None,
@@ -33,5 +35,11 @@ def serve(
         return
     if home is not None:
         os.environ["COSMODROME_HOME"] = str(home)
-    uvicorn.run("cosmodrome.web.app:create_app", factory=True, host=host, port=port,
-                workers=workers, log_level="info")
+    uvicorn.run(
+        "cosmodrome.web.app:create_app",
+        factory=True,
+        host=host,
+        port=port,
+        workers=workers,
+        log_level="info",
+    )

@@ -94,7 +94,9 @@ def create_app(home: Path | None = None, *, cache_entries: int | None = None) ->
 
     @app.exception_handler(NotModified)
     async def not_modified(_request: Request, signal: NotModified) -> Response:
-        return Response(status_code=304, headers={"ETag": signal.etag, "Cache-Control": signal.cache_control})
+        return Response(
+            status_code=304, headers={"ETag": signal.etag, "Cache-Control": signal.cache_control}
+        )
 
     api_router = APIRouter(prefix="/api")
     for module in (launches, sites, catalog_lists, meta):

@@ -32,7 +32,10 @@ def node_modules_dir() -> Path | None:
         base = Path(configured).expanduser()
         candidates += [base, base / "node_modules"]
     for start in (Path(__file__).resolve(), Path.cwd().resolve()):
-        candidates += [start / "node_modules", *(parent / "node_modules" for parent in start.parents)]
+        candidates += [
+            start / "node_modules",
+            *(parent / "node_modules" for parent in start.parents),
+        ]
     for candidate in candidates:
         if (candidate / "d3" / "dist" / "d3.min.js").is_file():
             return candidate

@@ -72,7 +72,11 @@ class CacheMiddleware:
         self.cache = cache
 
     async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
-        if scope["type"] != "http" or scope["method"] != "GET" or not scope["path"].startswith("/api/"):
+        if (
+            scope["type"] != "http"
+            or scope["method"] != "GET"
+            or not scope["path"].startswith("/api/")
+        ):
             await self.app(scope, receive, send)
             return
         headers = dict(scope["headers"])
@@ -85,7 +89,13 @@ class CacheMiddleware:
         if b"if-none-match" not in headers:
             stored = self.cache.get(key)
             if stored is not None:
-                await send({"type": "http.response.start", "status": stored.status, "headers": stored.headers})
+                await send(
+                    {
+                        "type": "http.response.start",
+                        "status": stored.status,
+                        "headers": stored.headers,
+                    }
+                )
                 await send({"type": "http.response.body", "body": stored.body})
                 return
         start: Message = {}

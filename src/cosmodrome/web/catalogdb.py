@@ -121,7 +121,9 @@ class Watchdog:
         self._lock = threading.Lock()
         self._counter = itertools.count()
         self._stop = threading.Event()
-        self._thread = threading.Thread(target=self._run, name="cosmodrome-query-watchdog", daemon=True)
+        self._thread = threading.Thread(
+            target=self._run, name="cosmodrome-query-watchdog", daemon=True
+        )
         self._thread.start()
 
     def watch(self, cursor: duckdb.DuckDBPyConnection, time_limit_s: float) -> _Deadline:
@@ -157,7 +159,9 @@ class CatalogPool:
     6828
     """
 
-    def __init__(self, home: Path | None = None, *, time_limit_s: float = DEFAULT_QUERY_TIME_LIMIT_S) -> None:
+    def __init__(
+        self, home: Path | None = None, *, time_limit_s: float = DEFAULT_QUERY_TIME_LIMIT_S
+    ) -> None:
         self.path = config.catalog_path(home)
         self.time_limit_s = time_limit_s
         self._lock = threading.Lock()
@@ -191,7 +195,9 @@ class CatalogPool:
         return generation
 
     @contextmanager
-    def cursor(self, time_limit_s: float | None = None) -> Iterator[tuple[Generation, duckdb.DuckDBPyConnection]]:
+    def cursor(
+        self, time_limit_s: float | None = None
+    ) -> Iterator[tuple[Generation, duckdb.DuckDBPyConnection]]:
         """A cursor of the current generation, interrupted after ``time_limit_s``."""
         generation = self._acquire()
         try:

@@ -82,7 +82,9 @@ def pool_of(request: Request) -> CatalogPool:
 
 def catalog_context(request: Request, response: Response) -> Iterator[CatalogContext]:
     with pool_of(request).cursor() as (generation, cursor):
-        if request.method in ("GET", "HEAD") and etag_matches(request.headers.get("if-none-match"), generation.etag):
+        if request.method in ("GET", "HEAD") and etag_matches(
+            request.headers.get("if-none-match"), generation.etag
+        ):
             raise NotModified(generation.etag, CACHE_CONTROL)
         response.headers["ETag"] = generation.etag
         response.headers["Cache-Control"] = CACHE_CONTROL

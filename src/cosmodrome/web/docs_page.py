@@ -81,16 +81,23 @@ def render_docs(openapi: dict[str, Any]) -> str:
                 }
                 for p in op.get("parameters", [])
             ]
-            body = op.get("requestBody", {}).get("content", {}).get("application/json", {}).get("schema", {})
-            operations.append({
-                "id": op.get("operationId", f"{method}-{path}"),
-                "method": method.upper(),
-                "path": path,
-                "summary": op.get("summary", ""),
-                "description": op.get("description", ""),
-                "parameters": params,
-                "body": body.get("$ref", "").rsplit("/", 1)[-1],
-                "example": _EXAMPLES.get(path) if method == "get" else None,
-            })
+            body = (
+                op.get("requestBody", {})
+                .get("content", {})
+                .get("application/json", {})
+                .get("schema", {})
+            )
+            operations.append(
+                {
+                    "id": op.get("operationId", f"{method}-{path}"),
+                    "method": method.upper(),
+                    "path": path,
+                    "summary": op.get("summary", ""),
+                    "description": op.get("description", ""),
+                    "parameters": params,
+                    "body": body.get("$ref", "").rsplit("/", 1)[-1],
+                    "example": _EXAMPLES.get(path) if method == "get" else None,
+                }
+            )
     env = Environment(autoescape=select_autoescape(default=True))
     return env.from_string(_TEMPLATE).render(info=openapi.get("info", {}), operations=operations)

@@ -59,16 +59,28 @@ ERROR_RESPONSES: dict[int | str, dict[str, Any]] = {
     400: {"model": ErrorBody, "description": "The request cannot be answered as given."},
     404: {"model": ErrorBody, "description": "Unknown name; `suggestions` lists the closest."},
     422: {"model": ErrorBody, "description": "A parameter has the wrong type or range."},
-    503: {"model": ErrorBody, "description": "No catalog built yet, or a query hit its time limit."},
+    503: {
+        "model": ErrorBody,
+        "description": "No catalog built yet, or a query hit its time limit.",
+    },
 }
 
 
-def error_response(status: int, kind: str, message: str, suggestions: list[str] | None = None,
-                   headers: dict[str, str] | None = None) -> JSONResponse:
-    body = ErrorBody(error=ErrorDetail(type=kind, status=status, message=message,
-                                       suggestions=suggestions or []))
-    return JSONResponse(body.model_dump(), status_code=status,
-                        headers={"Cache-Control": "no-store", **(headers or {})})
+def error_response(
+    status: int,
+    kind: str,
+    message: str,
+    suggestions: list[str] | None = None,
+    headers: dict[str, str] | None = None,
+) -> JSONResponse:
+    body = ErrorBody(
+        error=ErrorDetail(type=kind, status=status, message=message, suggestions=suggestions or [])
+    )
+    return JSONResponse(
+        body.model_dump(),
+        status_code=status,
+        headers={"Cache-Control": "no-store", **(headers or {})},
+    )
 
 
 def status_of(error: CosmodromeError) -> int:
@@ -109,17 +121,27 @@ def install_error_handlers(app: FastAPI) -> None:
         message = str(error.detail)
         if error.status_code == 404 and message == "Not Found":
             message = "no such page or API endpoint; the API is listed at /api/docs"
-        return error_response(error.status_code, kinds.get(error.status_code, "HTTPError"), message,
-                              headers=dict(error.headers or {}))
+        return error_response(
+            error.status_code,
+            kinds.get(error.status_code, "HTTPError"),
+            message,
+            headers=dict(error.headers or {}),
+        )
 
     @app.exception_handler(duckdb.InterruptException)
     async def interrupted(_request: Request, _error: duckdb.InterruptException) -> JSONResponse:
-        return error_response(503, "QueryTimeLimit",
-                              "the query took longer than the time limit; narrow the filters",
-                              headers={"Retry-After": "5"})
+        return error_response(
+            503,
+            "QueryTimeLimit",
+            "the query took longer than the time limit; narrow the filters",
+            headers={"Retry-After": "5"},
+        )
 
     @app.exception_handler(Exception)
     async def unexpected(request: Request, error: Exception) -> JSONResponse:
         log.exception("unexpected error on %s", request.url.path, exc_info=error)
-        return error_response(500, "InternalError",
-                              f"unexpected {type(error).__name__}; this is a bug, please report it")
+        return error_response(
+            500,
+            "InternalError",
+            f"unexpected {type(error).__name__}; this is a bug, please report it",
+        )

@@ -91,12 +91,20 @@ JobFunction = Callable[[JobProgress], Any]
 class JobManager:
     """Runs jobs on a :class:`~concurrent.futures.ThreadPoolExecutor` and remembers them."""
 
-    def __init__(self, *, max_workers: int = 2, max_queued: int = 8, max_kept: int = 100,
-                 time_limit_s: float = 120.0) -> None:
+    def __init__(
+        self,
+        *,
+        max_workers: int = 2,
+        max_queued: int = 8,
+        max_kept: int = 100,
+        time_limit_s: float = 120.0,
+    ) -> None:
         self.max_queued = max_queued
         self.max_kept = max_kept
         self.time_limit_s = time_limit_s
-        self._executor = ThreadPoolExecutor(max_workers=max_workers, thread_name_prefix="cosmodrome-job")
+        self._executor = ThreadPoolExecutor(
+            max_workers=max_workers, thread_name_prefix="cosmodrome-job"
+        )
         self._jobs: OrderedDict[str, Job] = OrderedDict()
         self._lock = threading.Lock()
         self._stopping = threading.Event()
@@ -136,13 +144,21 @@ class JobManager:
             result = function(JobProgress(job, self.time_limit_s, self._stopping))
         except CosmodromeError as error:
             status = 400 if isinstance(error, InputError) else 503
-            job.error = {"type": type(error).__name__, "status": status, "message": str(error),
-                         "suggestions": getattr(error, "suggestions", [])}
+            job.error = {
+                "type": type(error).__name__,
+                "status": status,
+                "message": str(error),
+                "suggestions": getattr(error, "suggestions", []),
+            }
             job.status = "failed"
             job.message = str(error)
         except Exception as error:  # a job must never take the pool down with it
-            job.error = {"type": "InternalError", "status": 500, "suggestions": [],
-                         "message": f"unexpected {type(error).__name__}: {error}"}
+            job.error = {
+                "type": "InternalError",
+                "status": 500,
+                "suggestions": [],
+                "message": f"unexpected {type(error).__name__}: {error}",
+            }
             job.status = "failed"
             job.message = "failed"
         else:

@@ -48,7 +48,9 @@ _PROVIDERS_SQL = """
 @router.get("/vehicles", responses=ERROR_RESPONSES, summary="Launch vehicles flown, with totals")
 def list_vehicles(
     ctx: Ctx,
-    name: Annotated[str | None, Query(max_length=200, description="Vehicle, family or prefix (Soyuz-2).")] = None,
+    name: Annotated[
+        str | None, Query(max_length=200, description="Vehicle, family or prefix (Soyuz-2).")
+    ] = None,
 ) -> dict[str, Any]:
     """Every vehicle in the launch log with its launches, successes, first and last flight and
     (from GCAT ``lv.tsv``) its manufacturer and capacity to LEO and GTO in kg."""
@@ -60,7 +62,9 @@ def list_vehicles(
 @router.get("/organisations", responses=ERROR_RESPONSES, summary="Launch providers, with totals")
 def list_organisations(
     ctx: Ctx,
-    name: Annotated[str | None, Query(max_length=200, description="Provider name or code (SpaceX, RVSN).")] = None,
+    name: Annotated[
+        str | None, Query(max_length=200, description="Provider name or code (SpaceX, RVSN).")
+    ] = None,
 ) -> dict[str, Any]:
     """Launch providers (GCAT ``Agency``) with their launch totals, busiest first."""
     chosen = api.resolve_agencies(ctx.cursor, name) if name else None

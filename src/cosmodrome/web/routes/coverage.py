@@ -40,17 +40,27 @@ NO_STORE = {"Cache-Control": "no-store"}
 class WalkerSpec(BaseModel):
     planes: int = Field(default=6, ge=1, le=100, description="Orbital planes.")
     per_plane: int = Field(default=11, ge=1, le=100, description="Satellites per plane.")
-    altitude_km: float = Field(default=550.0, ge=160, le=40000, description="Circular altitude, km.")
+    altitude_km: float = Field(
+        default=550.0, ge=160, le=40000, description="Circular altitude, km."
+    )
     inclination_deg: float = Field(default=53.0, ge=0, le=180, description="Inclination, degrees.")
     phasing: int = Field(default=1, ge=0, le=100, description="Walker phasing factor F.")
 
 
 class CoverageRequest(BaseModel):
-    region: str = Field(default="KZ", min_length=1, max_length=60,
-                        description="ISO country code (KZ, FR) or a box 'S,W,N,E' in degrees.")
-    resolution_deg: float = Field(default=1.0, ge=0.1, le=10, description="Grid cell size, degrees.")
+    region: str = Field(
+        default="KZ",
+        min_length=1,
+        max_length=60,
+        description="ISO country code (KZ, FR) or a box 'S,W,N,E' in degrees.",
+    )
+    resolution_deg: float = Field(
+        default=1.0, ge=0.1, le=10, description="Grid cell size, degrees."
+    )
     start_utc: datetime = Field(description="Start of the window, ISO 8601 with offset (Z).")
-    duration_s: float = Field(default=3600, gt=0, le=86400, description="Window length, s (at most one day).")
+    duration_s: float = Field(
+        default=3600, gt=0, le=86400, description="Window length, s (at most one day)."
+    )
     step_s: float = Field(default=60, ge=1, le=3600, description="Time step, s.")
     mask_deg: float = Field(default=25, ge=0, le=90, description="Minimum elevation, degrees.")
     min_sats: int = Field(default=1, ge=1, le=50, description="Satellites needed for service.")
@@ -68,14 +78,20 @@ def check_limits(request: CoverageRequest, cells: int) -> int:
     satellites = request.constellation.planes * request.constellation.per_plane
     problems = []
     if cells > MAX_CELLS:
-        problems.append(f"the grid has {cells:,} cells (limit {MAX_CELLS:,}): use a coarser resolution_deg")
+        problems.append(
+            f"the grid has {cells:,} cells (limit {MAX_CELLS:,}): use a coarser resolution_deg"
+        )
     if epochs > MAX_EPOCHS:
-        problems.append(f"the window has {epochs:,} time steps (limit {MAX_EPOCHS:,}): shorten duration_s or raise step_s")
+        problems.append(
+            f"the window has {epochs:,} time steps (limit {MAX_EPOCHS:,}): shorten duration_s or raise step_s"
+        )
     if satellites > MAX_SATELLITES:
         problems.append(f"{satellites:,} satellites (limit {MAX_SATELLITES:,})")
     if not problems and satellites * cells * epochs > MAX_WORK:
-        problems.append(f"{satellites:,} satellites x {cells:,} cells x {epochs:,} steps is more than "
-                        f"{MAX_WORK:,}: reduce one of them")
+        problems.append(
+            f"{satellites:,} satellites x {cells:,} cells x {epochs:,} steps is more than "
+            f"{MAX_WORK:,}: reduce one of them"
+        )
     if problems:
         raise JobLimitError("coverage job past its limits: " + "; ".join(problems))
     return epochs
@@ -85,8 +101,14 @@ def coverage_job(request: CoverageRequest, region: Region) -> Any:
     def work(progress: JobProgress) -> dict[str, Any]:
         c = request.constellation
         start = require_utc(request.start_utc)
-        sats = walker_constellation(planes=c.planes, per_plane=c.per_plane, altitude_km=c.altitude_km,
-                                    inclination_deg=c.inclination_deg, epoch_utc=start, phasing=c.phasing)
+        sats = walker_constellation(
+            planes=c.planes,
+            per_plane=c.per_plane,
+            altitude_km=c.altitude_km,
+            inclination_deg=c.inclination_deg,
+            epoch_utc=start,
+            phasing=c.phasing,
+        )
         epochs = math.floor(request.duration_s / request.step_s) + 1
         done = 0
 
@@ -98,10 +120,17 @@ def coverage_job(request: CoverageRequest, region: Region) -> Any:
         progress(0.0, "propagating")
         with warnings.catch_warnings():
             warnings.simplefilter("ignore", StaleElementsWarning)  # also in result.notes
-            result = compute_coverage(sats, region, resolution_deg=request.resolution_deg,
-                                      start_utc=start, duration_s=request.duration_s,
-                                      step_s=request.step_s, mask_deg=request.mask_deg,
-                                      min_sats=request.min_sats, progress=advance)
+            result = compute_coverage(
+                sats,
+                region,
+                resolution_deg=request.resolution_deg,
+                start_utc=start,
+                duration_s=request.duration_s,
+                step_s=request.step_s,
+                mask_deg=request.mask_deg,
+                min_sats=request.min_sats,
+                progress=advance,
+            )
         return {
             "region": region.name,
             "summary": result.summary,
@@ -121,8 +150,12 @@ def jobs_of(request: Request) -> JobManager:
     return manager
 
 
-@router.post("/coverage/jobs", status_code=202, responses={**ERROR_RESPONSES, 202: {"description": "The job, queued."}},
-             summary="Start a coverage computation")
+@router.post(
+    "/coverage/jobs",
+    status_code=202,
+    responses={**ERROR_RESPONSES, 202: {"description": "The job, queued."}},
+    summary="Start a coverage computation",
+)
 def start_coverage(body: CoverageRequest, request: Request) -> JSONResponse:
     """Check the limits (grid cells, time steps, satellites), queue the job, answer its id.
 
@@ -130,10 +163,14 @@ def start_coverage(body: CoverageRequest, request: Request) -> JSONResponse:
     """
     region = region_of(body.region)
     south, west, north, east = region.bounds
-    box_cells = ((north - south) / body.resolution_deg + 1) * ((east - west) / body.resolution_deg + 1)
+    box_cells = ((north - south) / body.resolution_deg + 1) * (
+        (east - west) / body.resolution_deg + 1
+    )
     if box_cells > 50 * MAX_CELLS:  # refuse before building a huge grid
-        raise JobLimitError(f"the region's bounding box holds about {box_cells:,.0f} cells at "
-                            f"{body.resolution_deg:g} deg (limit {MAX_CELLS:,}): use a coarser resolution_deg")
+        raise JobLimitError(
+            f"the region's bounding box holds about {box_cells:,.0f} cells at "
+            f"{body.resolution_deg:g} deg (limit {MAX_CELLS:,}): use a coarser resolution_deg"
+        )
     cells = len(region.grid(body.resolution_deg))
     epochs = check_limits(body, cells)
     params = {**body.model_dump(mode="json"), "cells": cells, "epochs": epochs}
@@ -142,7 +179,11 @@ def start_coverage(body: CoverageRequest, request: Request) -> JSONResponse:
     return JSONResponse(job.view(), status_code=202, headers={**NO_STORE, "Location": url})
 
 
-@router.get("/coverage/jobs/{job_id}", responses=ERROR_RESPONSES, summary="A coverage job's progress and result")
+@router.get(
+    "/coverage/jobs/{job_id}",
+    responses=ERROR_RESPONSES,
+    summary="A coverage job's progress and result",
+)
 def coverage_status(job_id: Annotated[str, Path(max_length=64)], request: Request) -> JSONResponse:
     """``status`` is queued, running, done or failed; ``progress`` runs from 0 to 1;
     ``result`` holds the cells and summary once done, ``error`` the reason if failed."""
@@ -151,5 +192,10 @@ def coverage_status(job_id: Annotated[str, Path(max_length=64)], request: Reques
 
 @router.get("/coverage/limits", summary="Limits of coverage jobs")
 def coverage_limits() -> dict[str, Any]:
-    return {"max_cells": MAX_CELLS, "max_epochs": MAX_EPOCHS, "max_satellites": MAX_SATELLITES,
-            "max_satellite_cell_epochs": MAX_WORK, "max_duration_s": 86400}
+    return {
+        "max_cells": MAX_CELLS,
+        "max_epochs": MAX_EPOCHS,
+        "max_satellites": MAX_SATELLITES,
+        "max_satellite_cell_epochs": MAX_WORK,
+        "max_duration_s": 86400,
+    }

@@ -42,15 +42,34 @@ class LaunchPage(BaseModel):
 
 
 def launch_filter(
-    site: Annotated[str | None, Query(max_length=200, description="Site name or code: Baikonur, GIK-5, Kourou.")] = None,
-    pad: Annotated[str | None, Query(max_length=200, description="Pad as GCAT writes it (LC31).")] = None,
-    vehicle: Annotated[str | None, Query(max_length=200, description="Vehicle, family or prefix (Soyuz-2).")] = None,
-    agency: Annotated[str | None, Query(max_length=200, description="Launch provider name or code.")] = None,
-    owner: Annotated[str | None, Query(max_length=200, description="Payload owner (customer) name or code.")] = None,
-    owner_state: Annotated[str | None, Query(max_length=20, description="Payload owner state code (UK).")] = None,
-    provider_state: Annotated[str | None, Query(max_length=20, description="Provider state code (RU, US).")] = None,
-    start: Annotated[str | None, Query(alias="from", max_length=40, description="First UTC day: 2022-01-01 or 2022.")] = None,
-    end: Annotated[str | None, Query(alias="to", max_length=40, description="Last UTC day, inclusive.")] = None,
+    site: Annotated[
+        str | None, Query(max_length=200, description="Site name or code: Baikonur, GIK-5, Kourou.")
+    ] = None,
+    pad: Annotated[
+        str | None, Query(max_length=200, description="Pad as GCAT writes it (LC31).")
+    ] = None,
+    vehicle: Annotated[
+        str | None, Query(max_length=200, description="Vehicle, family or prefix (Soyuz-2).")
+    ] = None,
+    agency: Annotated[
+        str | None, Query(max_length=200, description="Launch provider name or code.")
+    ] = None,
+    owner: Annotated[
+        str | None, Query(max_length=200, description="Payload owner (customer) name or code.")
+    ] = None,
+    owner_state: Annotated[
+        str | None, Query(max_length=20, description="Payload owner state code (UK).")
+    ] = None,
+    provider_state: Annotated[
+        str | None, Query(max_length=20, description="Provider state code (RU, US).")
+    ] = None,
+    start: Annotated[
+        str | None,
+        Query(alias="from", max_length=40, description="First UTC day: 2022-01-01 or 2022."),
+    ] = None,
+    end: Annotated[
+        str | None, Query(alias="to", max_length=40, description="Last UTC day, inclusive.")
+    ] = None,
     outcome: Annotated[
         Literal["success", "failure", "partial", "full-success", "full-failure"] | None,
         Query(description="success and failure include partial outcomes; full-* exclude them."),
@@ -58,10 +77,17 @@ def launch_filter(
     orbit_class: Annotated[Literal["orbital", "deep_space", "other"] | None, Query()] = None,
 ) -> api.LaunchFilter:
     return api.LaunchFilter(
-        site=site or None, pad=pad or None, vehicle=vehicle or None, agency=agency or None,
-        owner=owner or None, owner_state=owner_state or None, provider_state=provider_state or None,
-        start=parse_day(start) if start else None, end=parse_day(end, end=True) if end else None,
-        outcome=outcome, orbit_class=orbit_class,
+        site=site or None,
+        pad=pad or None,
+        vehicle=vehicle or None,
+        agency=agency or None,
+        owner=owner or None,
+        owner_state=owner_state or None,
+        provider_state=provider_state or None,
+        start=parse_day(start) if start else None,
+        end=parse_day(end, end=True) if end else None,
+        outcome=outcome,
+        orbit_class=orbit_class,
     )
 
 
@@ -77,7 +103,13 @@ def _page_url(request: Request, offset: int) -> str:
 @router.get(
     "/launches",
     response_model=LaunchPage,
-    responses={**ERROR_RESPONSES, 200: {"content": {"text/csv": {}}, "description": "A page of launches (JSON) or all of them (CSV)."}},
+    responses={
+        **ERROR_RESPONSES,
+        200: {
+            "content": {"text/csv": {}},
+            "description": "A page of launches (JSON) or all of them (CSV).",
+        },
+    },
     summary="Launches, filtered, sorted and paginated",
 )
 def list_launches(
@@ -86,9 +118,18 @@ def list_launches(
     filters: Filters,
     sort: Annotated[SortKey, Query(description="Column to sort by.")] = "time_utc",
     order: Annotated[Literal["asc", "desc"], Query()] = "asc",
-    limit: Annotated[int | None, Query(ge=0, le=MAX_CSV_ROWS, description=f"Page size; JSON default {DEFAULT_PAGE}, at most {MAX_PAGE}. CSV default: every match.")] = None,
+    limit: Annotated[
+        int | None,
+        Query(
+            ge=0,
+            le=MAX_CSV_ROWS,
+            description=f"Page size; JSON default {DEFAULT_PAGE}, at most {MAX_PAGE}. CSV default: every match.",
+        ),
+    ] = None,
     offset: Annotated[int, Query(ge=0, le=10_000_000)] = 0,
-    format: Annotated[Literal["json", "csv"], Query(description="json (a page) or csv (a download).")] = "json",
+    format: Annotated[
+        Literal["json", "csv"], Query(description="json (a page) or csv (a download).")
+    ] = "json",
 ) -> Response | dict[str, Any]:
     """Launches matching every given filter, oldest first unless ``order=desc``.
 
@@ -99,12 +140,20 @@ def list_launches(
     """
     descending = order == "desc"
     if format == "csv":
-        frame = api.launches(ctx.cursor, filters, limit=limit if limit is not None else MAX_CSV_ROWS,
-                             offset=offset, sort=sort, descending=descending)
+        frame = api.launches(
+            ctx.cursor,
+            filters,
+            limit=limit if limit is not None else MAX_CSV_ROWS,
+            offset=offset,
+            sort=sort,
+            descending=descending,
+        )
         return ctx.csv(frame, "launches.csv")
     page = DEFAULT_PAGE if limit is None else min(limit, MAX_PAGE)
     total = api.count_launches(ctx.cursor, filters)
-    frame = api.launches(ctx.cursor, filters, limit=page, offset=offset, sort=sort, descending=descending)
+    frame = api.launches(
+        ctx.cursor, filters, limit=page, offset=offset, sort=sort, descending=descending
+    )
     return {
         "total": total,
         "limit": page,

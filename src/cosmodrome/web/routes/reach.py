@@ -24,15 +24,22 @@ def _names(text: str | None) -> list[str]:
     return [part.strip() for part in (text or "").split(",") if part.strip()]
 
 
-def target_of(orbit: str | None, alt_km: float | None, inc_deg: float | None,
-              perigee_km: float | None, apogee_km: float | None) -> Target:
+def target_of(
+    orbit: str | None,
+    alt_km: float | None,
+    inc_deg: float | None,
+    perigee_km: float | None,
+    apogee_km: float | None,
+) -> Target:
     """The target orbit from the query, as ``cosmodrome reach`` reads its options."""
     if orbit:
         return Target.named(orbit, alt_km, inc_deg)
     if perigee_km is not None or apogee_km is not None:
         if perigee_km is None or apogee_km is None:
             raise InputError("give both perigee_km and apogee_km, or alt_km for a circular orbit")
-        label = f"{perigee_km:g} x {apogee_km:g} km" + (f" x {inc_deg:g} deg" if inc_deg is not None else "")
+        label = f"{perigee_km:g} x {apogee_km:g} km" + (
+            f" x {inc_deg:g} deg" if inc_deg is not None else ""
+        )
         return Target(perigee_km, apogee_km, inc_deg, label)
     if alt_km is None:
         raise InputError("give alt_km, perigee_km and apogee_km, or orbit=leo|sso|gto|geo")
@@ -42,35 +49,62 @@ def target_of(orbit: str | None, alt_km: float | None, inc_deg: float | None,
 Km = Annotated[float | None, Query(ge=0, le=1_000_000)]
 
 
-@router.get("/reach", responses=ERROR_RESPONSES, summary="Rank site x vehicle options for a payload")
+@router.get(
+    "/reach", responses=ERROR_RESPONSES, summary="Rank site x vehicle options for a payload"
+)
 def reach_options(
     mass_kg: Annotated[float, Query(gt=0, le=1_000_000, description="Payload mass, kg.")],
-    orbit: Annotated[Literal["leo", "sso", "gto", "geo"] | None, Query(description="A named orbit.")] = None,
+    orbit: Annotated[
+        Literal["leo", "sso", "gto", "geo"] | None, Query(description="A named orbit.")
+    ] = None,
     alt_km: Km = None,
-    inc_deg: Annotated[float | None, Query(ge=0, le=180, description="Inclination, degrees.")] = None,
+    inc_deg: Annotated[
+        float | None, Query(ge=0, le=180, description="Inclination, degrees.")
+    ] = None,
     perigee_km: Km = None,
     apogee_km: Km = None,
-    site: Annotated[str | None, Query(max_length=500, description="Sites, comma-separated.")] = None,
-    vehicle: Annotated[str | None, Query(max_length=500, description="Vehicles, comma-separated.")] = None,
-    exclude_state: Annotated[str | None, Query(max_length=200, description="Drop these states (ISO codes, comma-separated).")] = None,
-    only_state: Annotated[str | None, Query(max_length=200, description="Keep only these states.")] = None,
+    site: Annotated[
+        str | None, Query(max_length=500, description="Sites, comma-separated.")
+    ] = None,
+    vehicle: Annotated[
+        str | None, Query(max_length=500, description="Vehicles, comma-separated.")
+    ] = None,
+    exclude_state: Annotated[
+        str | None,
+        Query(max_length=200, description="Drop these states (ISO codes, comma-separated)."),
+    ] = None,
+    only_state: Annotated[
+        str | None, Query(max_length=200, description="Keep only these states.")
+    ] = None,
     active_only: bool = False,
 ) -> JSONResponse:
     """Feasible options, best first (direct ascents, then the right-sized vehicle, then
     margin); when nothing fits, ``reason`` and the five nearest misses."""
     target = target_of(orbit, alt_km, inc_deg, perigee_km, apogee_km)
-    ranking = reach(target, mass_kg, sites=_names(site) or None, vehicles=_names(vehicle) or None,
-                    exclude_states=_names(exclude_state), only_states=_names(only_state),
-                    active_only=active_only)
+    ranking = reach(
+        target,
+        mass_kg,
+        sites=_names(site) or None,
+        vehicles=_names(vehicle) or None,
+        exclude_states=_names(exclude_state),
+        only_states=_names(only_state),
+        active_only=active_only,
+    )
     body: dict[str, Any] = {
-        "target": {"perigee_km": target.perigee_km, "apogee_km": target.apogee_km,
-                   "inc_deg": target.inc_deg, "label": target.label},
+        "target": {
+            "perigee_km": target.perigee_km,
+            "apogee_km": target.apogee_km,
+            "inc_deg": target.inc_deg,
+            "label": target.label,
+        },
         "mass_kg": mass_kg,
         "options": records(ranking.options),
         "reason": ranking.reason or None,
         "near_misses": records(ranking.near_misses),
-        "source": {"attribution": "Vehicle capacities and spaceport facts curated in Cosmodrome, "
-                                  "each with its source; see /api/capability/{site}"},
+        "source": {
+            "attribution": "Vehicle capacities and spaceport facts curated in Cosmodrome, "
+            "each with its source; see /api/capability/{site}"
+        },
     }
     return JSONResponse(body, headers=CACHE)
 

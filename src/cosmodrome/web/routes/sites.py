@@ -13,25 +13,46 @@ from cosmodrome.web.errors import ERROR_RESPONSES
 
 router = APIRouter(tags=["sites"])
 
-SiteName = Annotated[str, Path(max_length=200, description="Site name or code: Baikonur, Tyuratam, GIK-5.")]
+SiteName = Annotated[
+    str, Path(max_length=200, description="Site name or code: Baikonur, Tyuratam, GIK-5.")
+]
 
 
 @router.get("/sites", responses=ERROR_RESPONSES, summary="Launch sites, busiest first")
 def list_sites(
     ctx: Ctx,
-    country: Annotated[str | None, Query(max_length=20, description="Host country or operator state code (KZ, US).")] = None,
+    country: Annotated[
+        str | None,
+        Query(max_length=20, description="Host country or operator state code (KZ, US)."),
+    ] = None,
 ) -> dict[str, Any]:
     """Every canonical launch site that has launches, with coordinates and totals."""
     frame = api.sites(ctx.cursor, country or None)
     return {"source": ctx.source(), "total": len(frame), "data": records(frame)}
 
 
-@router.get("/sites/{name}", responses=ERROR_RESPONSES, summary="One site: names, pads, totals, launches per year")
+@router.get(
+    "/sites/{name}",
+    responses=ERROR_RESPONSES,
+    summary="One site: names, pads, totals, launches per year",
+)
 def site_profile(
     name: SiteName,
     ctx: Ctx,
-    start: Annotated[str | None, Query(alias="from", max_length=40, description="First UTC day of the per-year counts (2010 or 2010-01-01).")] = None,
-    end: Annotated[str | None, Query(alias="to", max_length=40, description="Last UTC day of the per-year counts, inclusive.")] = None,
+    start: Annotated[
+        str | None,
+        Query(
+            alias="from",
+            max_length=40,
+            description="First UTC day of the per-year counts (2010 or 2010-01-01).",
+        ),
+    ] = None,
+    end: Annotated[
+        str | None,
+        Query(
+            alias="to", max_length=40, description="Last UTC day of the per-year counts, inclusive."
+        ),
+    ] = None,
 ) -> dict[str, Any]:
     """A site's names over time, pads, coordinates, all-time launch totals, and launches per
     UTC year (with successes and failures) between ``from`` and ``to``.
@@ -39,8 +60,11 @@ def site_profile(
     An unknown name answers 404 with the closest site names in ``error.suggestions``.
     """
     detail = api.site_detail(ctx.cursor, name)
-    period = api.LaunchFilter(site=name, start=parse_day(start) if start else None,
-                              end=parse_day(end, end=True) if end else None)
+    period = api.LaunchFilter(
+        site=name,
+        start=parse_day(start) if start else None,
+        end=parse_day(end, end=True) if end else None,
+    )
     per_year = api.launches_per_year(ctx.cursor, period)
     return {
         "source": ctx.source(),
