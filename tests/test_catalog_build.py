@@ -164,3 +164,22 @@ def test_duckdb_file_is_a_plain_duckdb_database(mini_home: Path) -> None:
         "quarantine",
         "meta",
     } <= tables
+
+
+def test_readers_see_a_swapped_catalog_while_an_old_connection_is_open(
+    mini_home: Path, tmp_path: Path
+) -> None:
+    old = open_catalog(mini_home)
+    bigger = write_mini_gcat(
+        tmp_path / "bigger", [*LAUNCHES, launch_row("2024-001", "2024 Jan  1", "CSG")]
+    )
+    build_catalog(str(bigger), mini_home)
+    with open_catalog(mini_home) as new:
+        assert new.execute("SELECT count(*) FROM launches").fetchone() == (5,)
+    assert old.execute("SELECT count(*) FROM launches").fetchone() == (4,)
+    old.close()
+
+
+def test_sessions_compare_dates_in_utc(mini_home: Path) -> None:
+    with open_catalog(mini_home) as con:
+        assert con.execute("SELECT current_setting('TimeZone')").fetchone() == ("UTC",)

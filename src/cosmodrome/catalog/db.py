@@ -23,14 +23,42 @@ DEFAULT_ROW_CAP = 100_000
 
 
 def open_catalog(home: Path | None = None) -> duckdb.DuckDBPyConnection:
-    """Open the catalog in ``home`` read-only; a missing catalog says how to build one."""
+    """Open the catalog in ``home`` read-only; a missing catalog says how to build one.
+
+    The file is attached read-only to a fresh in-memory DuckDB instance rather than opened
+    with ``duckdb.connect(path)``: DuckDB shares one instance per path inside a process, so
+    after ``update`` swapped in a new file a plain reconnect could still see the old one.
+    Sessions run in UTC, so date comparisons never depend on the machine's time zone.
+    """
     path = config.catalog_path(home)
     if not path.is_file():
         raise CatalogMissingError(
             f"no catalog at {path}. Build it with `cosmodrome update` (downloads GCAT) or "
             "`cosmodrome update --source PATH` for a local mirror such as ../shared/data."
         )
-    return duckdb.connect(str(path), read_only=True)
+    con = duckdb.connect(":memory:")
+    try:
+        quoted = str(path).replace("'", "''")
+        con.execute(f"ATTACH '{quoted}' AS catalog (READ_ONLY)")
+        _use_catalog_in_utc(con)
+    except duckdb.Error as error:
+        con.close()
+        raise CatalogMissingError(
+            f"cannot open the catalog at {path}: {error}. Rebuild it with `cosmodrome update`."
+        ) from None
+    return con
+
+
+def catalog_cursor(con: duckdb.DuckDBPyConnection) -> duckdb.DuckDBPyConnection:
+    """A new cursor (for another thread) on a connection from :func:`open_catalog`."""
+    cursor = con.cursor()
+    _use_catalog_in_utc(cursor)
+    return cursor
+
+
+def _use_catalog_in_utc(con: duckdb.DuckDBPyConnection) -> None:
+    con.execute("USE catalog")
+    con.execute("SET TimeZone = 'UTC'")
 
 
 @contextmanager

@@ -6,10 +6,9 @@ size and modification time on every request (one ``stat`` call) and, when they c
 the new file as a new *generation*; requests already running keep their cursor on the old
 generation, which is closed when its last request ends.
 
-Why not :func:`cosmodrome.catalog.db.open_catalog`? DuckDB caches database instances by
-path inside a process: while any connection to the old file is open, ``duckdb.connect(path)``
-returns the *old* database even after the file was replaced. Each generation therefore
-attaches the file read-only to its own in-memory instance, which the cache does not share.
+Each generation is opened with :func:`cosmodrome.catalog.db.open_catalog`, which attaches
+the file read-only to its own in-memory instance (DuckDB shares one instance per path, so a
+plain reconnect could keep serving the replaced file).
 
 Every query also runs under a time limit: a watchdog thread interrupts a cursor that is still
 busy after ``time_limit_s``.
@@ -33,10 +32,10 @@ import duckdb
 
 from cosmodrome import __version__ as package_version
 from cosmodrome import api, config
+from cosmodrome.catalog.db import catalog_cursor, open_catalog
 from cosmodrome.errors import CatalogMissingError
 
 DEFAULT_QUERY_TIME_LIMIT_S = 10.0
-_SCHEMA = "catalog"
 
 
 @dataclass(frozen=True)
@@ -89,19 +88,9 @@ class Generation:
 
 
 def _open_generation(path: Path, signature: FileSignature) -> Generation:
-    con = duckdb.connect(":memory:")
-    try:
-        quoted = str(path).replace("'", "''")
-        con.execute(f"ATTACH '{quoted}' AS {_SCHEMA} (READ_ONLY)")
-        con.execute(f"USE {_SCHEMA}")
-        con.execute("SET enable_external_access = false")
-        meta = api.meta(con)
-    except duckdb.Error as error:
-        con.close()
-        raise CatalogMissingError(
-            f"cannot open the catalog at {path}: {error}. Rebuild it with `cosmodrome update`."
-        ) from None
-    return Generation(path, signature, con, meta)
+    con = open_catalog(path.parent)
+    con.execute("SET enable_external_access = false")
+    return Generation(path, signature, con, api.meta(con))
 
 
 @dataclass(order=True)
@@ -201,9 +190,8 @@ class CatalogPool:
         """A cursor of the current generation, interrupted after ``time_limit_s``."""
         generation = self._acquire()
         try:
-            cursor = generation.connection.cursor()
+            cursor = catalog_cursor(generation.connection)
             try:
-                cursor.execute(f"USE {_SCHEMA}")
                 deadline = self._watchdog.watch(cursor, time_limit_s or self.time_limit_s)
                 try:
                     yield generation, cursor

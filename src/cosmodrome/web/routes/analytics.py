@@ -1,0 +1,228 @@
+"""``/api/cadence``, ``/api/share`` and ``/api/sites/{name}/profile``: the market analytics.
+
+Thin wrappers of :func:`cosmodrome.api.cadence`, :func:`~cosmodrome.api.share`,
+:func:`~cosmodrome.api.site_profile` and :func:`~cosmodrome.api.foreign_customers` (see
+docs/ANALYTICS.md for the definitions); answers carry the catalog ETag like every catalog
+route, so they are cached per catalog version.
+"""
+
+from __future__ import annotations
+
+from typing import Annotated, Any, Literal
+
+from fastapi import APIRouter, Path, Query
+
+from cosmodrome import api
+from cosmodrome.errors import InputError
+from cosmodrome.web.context import Ctx, clean, records
+from cosmodrome.web.errors import ERROR_RESPONSES
+from cosmodrome.web.params import name_list, period_params
+
+router = APIRouter(tags=["analytics"])
+
+Dimension = Literal["site", "provider", "provider-state", "vehicle-family", "owner-state"]
+Period = Literal["year", "quarter", "month"]
+MAX_EVENTS = 10
+
+ByQuery = Annotated[
+    Dimension,
+    Query(
+        description="Group by launch site, provider (launch agency), provider state, vehicle "
+        "family, or payload owner state (a rideshare is shared between its owner states)."
+    ),
+]
+PeriodQuery = Annotated[Period, Query(description="UTC calendar periods.")]
+OnlyQuery = Annotated[
+    str | None,
+    Query(
+        max_length=500,
+        description="Keep these groups, comma-separated, as people write them "
+        "(Baikonur,Vostochny or RU,US or SpaceX).",
+    ),
+]
+FromQuery = Annotated[
+    str | None,
+    Query(alias="from", max_length=40, description="First UTC day: 2012-01-01 or 2012."),
+]
+ToQuery = Annotated[
+    str | None,
+    Query(alias="to", max_length=40, description="Last UTC day, inclusive: a bare year ends it."),
+]
+TopQuery = Annotated[
+    int | None,
+    Query(ge=1, le=30, description="Keep the N busiest groups; the rest become '(other)'."),
+]
+FormatQuery = Annotated[Literal["json", "csv"], Query(description="json, or csv (a download).")]
+
+
+def _where(site: str | None) -> api.LaunchFilter | None:
+    return api.LaunchFilter(site=site) if site else None
+
+
+@router.get(
+    "/cadence", responses=ERROR_RESPONSES, summary="Launches and payloads per period and group"
+)
+def launch_cadence(
+    ctx: Ctx,
+    by: ByQuery = "site",
+    period: PeriodQuery = "year",
+    only: OnlyQuery = None,
+    start: FromQuery = None,
+    end: ToQuery = None,
+    top: TopQuery = None,
+    site: Annotated[
+        str | None,
+        Query(max_length=200, description="Count only launches from this site (any name)."),
+    ] = None,
+    format: FormatQuery = "json",
+) -> Any:
+    """Launches (one per GCAT launch tag) and payloads per UTC period and group, with zeros
+    for quiet periods, from ``from`` (else the first launch counted) to ``to`` (else the
+    data date).
+
+    ``GET /api/cadence?by=site&only=Baikonur&from=2012&to=2024`` gives Baikonur's
+    launches per year, 2012 to 2024.
+    """
+    first, last = period_params(start, end)
+    frame = api.cadence(
+        ctx.cursor,
+        by,
+        period,
+        only=name_list(only) or None,
+        start=first,
+        end=last,
+        where=_where(site),
+        top=top,
+    )
+    if format == "csv":
+        return ctx.csv(frame, f"cadence-by-{by}-{period}.csv")
+    return {
+        "source": ctx.source(),
+        "query": {"by": by, "period": period, "from": clean(first), "to": clean(last)},
+        "total": len(frame),
+        "data": records(frame),
+    }
+
+
+@router.get(
+    "/share",
+    responses=ERROR_RESPONSES,
+    summary="Each group's share of the world's launches and payloads per period",
+)
+def market_share(
+    ctx: Ctx,
+    by: ByQuery = "provider-state",
+    period: PeriodQuery = "year",
+    only: OnlyQuery = None,
+    start: FromQuery = None,
+    end: ToQuery = None,
+    top: TopQuery = None,
+    format: FormatQuery = "json",
+) -> Any:
+    """The rows of ``/api/cadence`` plus the world totals of each period and
+    ``launch_share`` and ``payload_share`` (fractions between 0 and 1). Without ``only``
+    the shares of a period sum to 1; a period without any launch has ``null`` shares.
+    """
+    first, last = period_params(start, end)
+    frame = api.share(
+        ctx.cursor,
+        by,
+        period,
+        only=name_list(only) or None,
+        start=first,
+        end=last,
+        top=top,
+    )
+    if format == "csv":
+        return ctx.csv(frame, f"share-by-{by}-{period}.csv")
+    return {
+        "source": ctx.source(),
+        "query": {"by": by, "period": period, "from": clean(first), "to": clean(last)},
+        "total": len(frame),
+        "data": records(frame),
+    }
+
+
+def _events(texts: list[str] | None, defaults: bool) -> list[api.Event]:
+    chosen = texts or []
+    if len(chosen) > MAX_EVENTS:
+        raise InputError(f"give at most {MAX_EVENTS} events, got {len(chosen)}")
+    if any(len(text) > 200 for text in chosen):
+        raise InputError("an event is DATE=LABEL with at most 200 characters")
+    return api.events_from(chosen, defaults=defaults)
+
+
+@router.get(
+    "/sites/{name}/profile",
+    responses=ERROR_RESPONSES,
+    summary="A site's events (before/after), vehicles and foreign customers",
+)
+def site_profile_extras(
+    name: Annotated[
+        str, Path(max_length=200, description="Site name or code: Baikonur, Tyuratam, GIK-5.")
+    ],
+    ctx: Ctx,
+    start: FromQuery = None,
+    end: ToQuery = None,
+    event: Annotated[
+        list[str] | None,
+        Query(
+            description="Extra events, DATE=LABEL (2019-01-01=New rule; 2014-03 is the first "
+            f"of the month); repeatable, at most {MAX_EVENTS}."
+        ),
+    ] = None,
+    default_events: Annotated[
+        bool, Query(description="Include the default events (USSR dissolved, ...).")
+    ] = True,
+    window: Annotated[
+        int, Query(ge=1, le=20, description="Years compared before and after each event.")
+    ] = 5,
+) -> dict[str, Any]:
+    """The analytics half of a site profile (``/api/sites/{name}`` has names and pads):
+
+    * ``events`` to mark on the cadence chart and ``event_effects``: the mean yearly launch
+      rate ``window`` years before and after each event, with exact 95 % Poisson intervals
+      and the rate ratio;
+    * ``vehicles``: launches per vehicle family between ``from`` and ``to``, and
+      ``vehicles_all_time`` with successes, failures, first and last launch;
+    * ``providers`` (all time), ``customers``: foreign customers (payload owner state not
+      the provider state) between ``from`` and ``to``, and ``customers_by_era``: foreign
+      customers in each period between the events.
+    """
+    first, last = period_params(start, end)
+    events = _events(event, default_events)
+    profile = api.site_profile(ctx.cursor, name, events=events, window_years=window)
+    vehicles = api.cadence(
+        ctx.cursor,
+        "vehicle-family",
+        "year",
+        start=first,
+        end=last,
+        where=api.LaunchFilter(site=name),
+    )
+    per_family = (
+        vehicles.groupby(["group", "label"], as_index=False)[["launches", "payloads"]]
+        .sum()
+        .query("launches > 0")
+        .sort_values(["launches", "label"], ascending=[False, True])
+        .rename(columns={"group": "vehicle_family_code", "label": "vehicle_family"})
+    )
+    return {
+        "source": ctx.source(),
+        "query": name,
+        "name": profile.name,
+        "sites": profile.sites,
+        "data_date": clean(profile.data_date),
+        "period": {"from": clean(first), "to": clean(last)},
+        "events": [{"day": e.day.isoformat(), "label": e.label} for e in profile.events],
+        "event_effects": records(profile.event_effects),
+        "window_years": window,
+        "vehicles": records(per_family),
+        "vehicles_all_time": records(profile.by_family),
+        "providers": records(profile.by_provider),
+        "customers": records(api.foreign_customers(ctx.cursor, name, first, last)),
+        "customers_by_era": records(profile.foreign_customers),
+        "busiest_years": records(profile.busiest_years),
+    }
+
+
