@@ -37,12 +37,23 @@ GEO_RADIUS_KM = 42_164.17
 GEO_ALTITUDE_KM = GEO_RADIUS_KM - EARTH_RADIUS_KM
 MIN_ALTITUDE_KM = 150.0
 
-#: Allowance for gravity, drag and steering losses on the way to orbit, added to the ideal
-#: delta-v. Typical values for expendable liquid launchers run 1.3 to 1.8 km/s (Sutton &
-#: Biblarz, *Rocket Propulsion Elements*, 9th ed., table 4-1; Wertz, *Space Mission
+#: Allowance for gravity, drag and steering losses on the way to a *low* (200 km) orbit, added
+#: to the ideal delta-v. Typical values for expendable liquid launchers run 1.3 to 1.8 km/s
+#: (Sutton & Biblarz, *Rocket Propulsion Elements*, 9th ed., table 4-1; Wertz, *Space Mission
 #: Engineering*, table 26-4). We use 1.5 km/s for every vehicle; the vehicle models are fitted
 #: with the same allowance, so its exact value cancels in payload estimates.
 LOSS_ALLOWANCE_M_S = 1500.0
+#: Extra loss per km of circular (or low elliptical) insertion altitude above
+#: :data:`LOSS_REFERENCE_ALTITUDE_KM`: climbing to a higher low orbit keeps the upper stage
+#: burning against gravity longer (lofted ascent, longer coast and circularisation) than the
+#: ideal Hohmann climb counts. Not applied to transfer orbits (apogee above 10,000 km), escape
+#: or orbits reached by a restartable upper stage from a parking orbit (GEO, MEO), whose
+#: perigee burn starts low. Value: the one shared coefficient of the vehicle model, chosen by
+#: the leave-one-out error over all published capacity points (docs/CAPABILITY.md); Vega-C's
+#: and Soyuz/Fregat's user-manual curves imply 0.8 to 1.5 m/s per km.
+ALTITUDE_LOSS_M_S_PER_KM = 1.0
+LOSS_REFERENCE_ALTITUDE_KM = 200.0
+TRANSFER_APOGEE_KM = 10_000.0
 
 
 def rotation_speed_m_s(lat_deg: float, height_m: float = 0.0) -> float:
@@ -188,7 +199,7 @@ def ascent_budget(
     c3_km2_s2: float | None = None,
     launch_inc_deg: float | None = None,
     height_m: float = 0.0,
-    loss_m_s: float = LOSS_ALLOWANCE_M_S,
+    loss_m_s: float | None = None,
 ) -> AscentBudget:
     """Delta-v from the pad at ``lat_deg`` to a ``perigee_km x apogee_km`` orbit at ``inc_deg``.
 
@@ -201,16 +212,19 @@ def ascent_budget(
     inclination change is paid as a plane change: for a transfer orbit (perigee below and
     apogee above 10,000 km, GTO style) by a separate burn at apogee, where it is cheapest;
     otherwise combined with the injection burn (a dog-leg estimate; real dog-legs spread the
-    turn over the ascent and can cost somewhat less or more).
+    turn over the ascent and can cost somewhat less or more). ``loss_m_s`` defaults to
+    :func:`trajectory_loss_m_s` of the orbit.
 
     >>> budget = ascent_budget(45.965, 400, 400, 51.6)
-    >>> round(budget.rotation_gain_m_s), round(budget.total_m_s)
-    (288, 9354)
+    >>> round(budget.rotation_gain_m_s), round(budget.loss_m_s), round(budget.total_m_s)
+    (288, 1700, 9554)
     """
     _check_latitude(lat_deg)
     if c3_km2_s2 is not None:
         apogee_km = perigee_km
     _check_orbit(perigee_km, apogee_km, inc_deg)
+    if loss_m_s is None:
+        loss_m_s = trajectory_loss_m_s(perigee_km, apogee_km, c3_km2_s2)
     if launch_inc_deg is None:
         launch_inc_deg = nearest_direct_inclination_deg(lat_deg, inc_deg)
     elif not is_directly_reachable(lat_deg, launch_inc_deg, 1e-6):
@@ -235,7 +249,7 @@ def ascent_budget(
     change = math.radians(abs(inc_deg - launch_inc_deg))
     if change < 1e-12:
         plane = 0.0
-    elif c3_km2_s2 is None and perigee_km < 10_000.0 < apogee_km:
+    elif c3_km2_s2 is None and perigee_km < TRANSFER_APOGEE_KM < apogee_km:
         v_apogee = speed_at_radius_m_s(_radius_m(apogee_km) / 1000.0, perigee_km, apogee_km)
         plane = 2.0 * v_apogee * math.sin(change / 2.0)
     else:
@@ -244,6 +258,26 @@ def ascent_budget(
         )
         plane = combined - (v_perigee - v_arrive)
     return AscentBudget(ideal, rotation_gain, plane, loss_m_s, launch_inc_deg, north)
+
+
+def trajectory_loss_m_s(
+    perigee_km: float, apogee_km: float, c3_km2_s2: float | None = None
+) -> float:
+    """Gravity, drag and steering loss allowance for an orbit (m/s), by trajectory.
+
+    :data:`LOSS_ALLOWANCE_M_S` plus :data:`ALTITUDE_LOSS_M_S_PER_KM` for every km the
+    insertion perigee lies above 200 km, when the orbit is a low one (apogee below 10,000 km,
+    no escape); transfer orbits, GEO, MEO and escape keep the base allowance.
+
+    >>> trajectory_loss_m_s(200, 200), trajectory_loss_m_s(800, 800)
+    (1500.0, 2100.0)
+    >>> trajectory_loss_m_s(250, 35786)
+    1500.0
+    """
+    if c3_km2_s2 is not None or apogee_km > TRANSFER_APOGEE_KM:
+        return LOSS_ALLOWANCE_M_S
+    climb_km = max(0.0, perigee_km - LOSS_REFERENCE_ALTITUDE_KM)
+    return LOSS_ALLOWANCE_M_S + ALTITUDE_LOSS_M_S_PER_KM * climb_km
 
 
 def nearest_direct_inclination_deg(lat_deg: float, inc_deg: float) -> float:

@@ -36,6 +36,7 @@ log = logging.getLogger("cosmodrome.web")
 #: the API grows as the analyses land (see ``/api/meta`` ``features``).
 OPTIONAL_ROUTES = {
     "analytics": "cosmodrome.web.routes.analytics",
+    "migration": "cosmodrome.web.routes.migration",
     "reach": "cosmodrome.web.routes.reach",
     "windows": "cosmodrome.web.routes.windows",
     "passes": "cosmodrome.web.routes.passes",

@@ -84,7 +84,8 @@ def error_response(
 
 
 def status_of(error: CosmodromeError) -> int:
-    if isinstance(error, UnknownNameError):
+    # The element store (an optional module) missing or empty: nothing to find the satellite in.
+    if isinstance(error, UnknownNameError) or type(error).__name__ == "NoElementsError":
         return 404
     if isinstance(error, InputError):
         return 400

@@ -10,6 +10,7 @@ from __future__ import annotations
 
 from typing import Annotated, Any, Literal
 
+import pandas as pd
 from fastapi import APIRouter, Path, Query
 
 from cosmodrome import api
@@ -23,6 +24,8 @@ router = APIRouter(tags=["analytics"])
 Dimension = Literal["site", "provider", "provider-state", "vehicle-family", "owner-state"]
 Period = Literal["year", "quarter", "month"]
 MAX_EVENTS = 10
+#: Rows a JSON answer may hold; more asks the caller to narrow the question (CSV: 10x).
+MAX_ROWS = 20_000
 
 ByQuery = Annotated[
     Dimension,
@@ -53,6 +56,16 @@ TopQuery = Annotated[
     Query(ge=1, le=30, description="Keep the N busiest groups; the rest become '(other)'."),
 ]
 FormatQuery = Annotated[Literal["json", "csv"], Query(description="json, or csv (a download).")]
+
+
+def _bounded(frame: pd.DataFrame, format: str) -> pd.DataFrame:
+    limit = MAX_ROWS * (10 if format == "csv" else 1)
+    if len(frame) > limit:
+        raise InputError(
+            f"{len(frame):,} rows is more than {limit:,}; narrow the question with top, only, "
+            "a longer period (year) or from/to"
+        )
+    return frame
 
 
 def _where(site: str | None) -> api.LaunchFilter | None:
@@ -94,6 +107,7 @@ def launch_cadence(
         where=_where(site),
         top=top,
     )
+    frame = _bounded(frame, format)
     if format == "csv":
         return ctx.csv(frame, f"cadence-by-{by}-{period}.csv")
     return {
@@ -133,6 +147,7 @@ def market_share(
         end=last,
         top=top,
     )
+    frame = _bounded(frame, format)
     if format == "csv":
         return ctx.csv(frame, f"share-by-{by}-{period}.csv")
     return {
@@ -224,5 +239,3 @@ def site_profile_extras(
         "customers_by_era": records(profile.foreign_customers),
         "busiest_years": records(profile.busiest_years),
     }
-
-

@@ -1,0 +1,158 @@
+"""``/api/windows``: launch windows from a spaceport (or pad, or coordinates) into the plane
+of a satellite from the element store, or of a plane given by RAAN and inclination.
+
+A thin wrapper of :func:`cosmodrome.api.launch_windows` (see docs/ORBITS.md).
+"""
+
+from __future__ import annotations
+
+from datetime import UTC, datetime
+from typing import Annotated, Any
+
+from fastapi import APIRouter, Query, Request
+from fastapi.responses import JSONResponse
+
+from cosmodrome import api
+from cosmodrome.astro.elements import ElementSet
+from cosmodrome.astro.gazetteer import parse_coordinates
+from cosmodrome.astro.windows import PlaneTarget
+from cosmodrome.errors import InputError
+from cosmodrome.spaceports import Corridor, find_spaceport
+from cosmodrome.timeutil import isoformat_z
+from cosmodrome.web.context import records
+from cosmodrome.web.errors import ERROR_RESPONSES
+from cosmodrome.web.params import moment_param
+from cosmodrome.web.routes.elements import (
+    answer,
+    check_not_modified,
+    element_source,
+    nearest_set,
+)
+
+router = APIRouter(tags=["orbits"])
+
+MAX_DAYS = 31.0
+
+
+def launch_site(
+    site: str, pad: str | None
+) -> tuple[float, float, float, tuple[Corridor, ...], str]:
+    """Latitude, longitude (deg), height (m), azimuth corridors and name of the launch point,
+    as ``cosmodrome windows --site --pad`` reads them."""
+    coordinates = parse_coordinates(site)
+    if coordinates is not None:
+        if pad:
+            raise InputError("pad needs a spaceport name in site, not coordinates")
+        return coordinates.lat_deg, coordinates.lon_deg, coordinates.height_m, (), coordinates.name
+    port = find_spaceport(site)
+    if not pad:
+        return port.lat_deg, port.lon_deg, port.height_m, port.corridors, port.name
+    chosen = port.pad(pad)
+    return (
+        chosen.lat_deg,
+        chosen.lon_deg,
+        port.height_m,
+        port.corridors,
+        f"{port.name} {chosen.name}",
+    )
+
+
+@router.get(
+    "/windows", responses=ERROR_RESPONSES, summary="Launch windows into a target's orbital plane"
+)
+def windows(
+    request: Request,
+    site: Annotated[
+        str,
+        Query(
+            min_length=1,
+            max_length=100,
+            description="Spaceport (Baikonur, Kourou) or lat,lon[,height_m].",
+        ),
+    ],
+    pad: Annotated[
+        str | None, Query(max_length=100, description="A pad of the spaceport (Site 31/6).")
+    ] = None,
+    target: Annotated[
+        str | None,
+        Query(
+            max_length=100,
+            description="Target satellite from the element store: NORAD number (25544) or name.",
+        ),
+    ] = None,
+    raan_deg: Annotated[
+        float | None,
+        Query(ge=-360, le=360, description="Or a bare plane: RAAN at epoch (deg), with inc_deg."),
+    ] = None,
+    inc_deg: Annotated[
+        float | None, Query(ge=0, le=180, description="Inclination of the bare plane (deg).")
+    ] = None,
+    epoch: Annotated[
+        str | None, Query(max_length=40, description="Epoch of raan_deg, UTC (default start).")
+    ] = None,
+    start: Annotated[
+        str | None,
+        Query(max_length=40, description="Start of the period, ISO 8601 UTC (default now)."),
+    ] = None,
+    days: Annotated[
+        float, Query(gt=0, le=MAX_DAYS, description="Length of the period, days.")
+    ] = 1.0,
+    max_yaw: Annotated[
+        float,
+        Query(ge=0, lt=90, description="Yaw-steering allowance: window half-width (deg)."),
+    ] = 1.0,
+) -> JSONResponse:
+    """Every time the launch point passes through the target's orbital plane in the period,
+    northbound and southbound, with the launch azimuth, the window opening and closing
+    within ``max_yaw`` degrees of the plane, the phase angle to the target and flags
+    (``southbound``, ``outside corridor``).
+
+    The target is a satellite of the element store (``target``) or a plane given by
+    ``raan_deg`` and ``inc_deg`` at ``epoch``.
+    """
+    start_utc = moment_param(start)
+    etag = check_not_modified(request, start_utc is not None)
+    start_utc = start_utc or datetime.now(UTC)
+    lat, lon, height, corridors, site_name = launch_site(site, pad)
+    goal: ElementSet | PlaneTarget
+    if raan_deg is not None or inc_deg is not None:
+        if raan_deg is None or inc_deg is None:
+            raise InputError("a bare target plane needs both raan_deg and inc_deg")
+        goal = api.plane_target(raan_deg, inc_deg, moment_param(epoch) or start_utc)
+    elif target:
+        goal = nearest_set(request, target, start_utc)
+    else:
+        raise InputError("name a target satellite (target=25544) or a plane (raan_deg, inc_deg)")
+    result = api.launch_windows(
+        lat,
+        lon,
+        height,
+        goal,
+        start_utc,
+        days,
+        max_yaw_deg=max_yaw,
+        corridors=corridors,
+        site_name=site_name,
+    )
+    body: dict[str, Any] = {
+        "site": {"name": site_name, "lat_deg": lat, "lon_deg": lon, "height_m": height},
+        "target": {
+            "name": result.target_name,
+            "norad_id": goal.norad_id if isinstance(goal, ElementSet) else None,
+            "epoch_utc": isoformat_z(goal.epoch_utc),
+        },
+        "start_utc": isoformat_z(start_utc),
+        "days": days,
+        "max_yaw_deg": max_yaw,
+        "warnings": list(result.warnings),
+        "total": len(result.windows),
+        "data": records(result.to_frame()),
+        "source": {"attribution": _source(goal)},
+    }
+    return answer(body, etag)
+
+
+def _source(goal: ElementSet | PlaneTarget) -> str:
+    if isinstance(goal, ElementSet):
+        return element_source(goal)
+    return "A circular plane given by RAAN and inclination"
