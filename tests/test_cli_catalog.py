@@ -97,3 +97,9 @@ def test_export_parquet(home: Path, tmp_path: Path, cosmodrome: CliRunner) -> No
 def test_missing_catalog_says_how_to_build(tmp_path: Path, cosmodrome: CliRunner) -> None:
     result = cosmodrome(tmp_path, "launches")
     assert result.returncode == 1 and "cosmodrome update" in result.stderr
+
+
+def test_usage_errors_are_typers_own(home: Path, cosmodrome: CliRunner) -> None:
+    result = cosmodrome(home, "launches", "--bogus")
+    assert result.returncode == 2
+    assert "No such option" in result.stderr and "Traceback" not in result.stderr

@@ -19,6 +19,7 @@ from hypothesis import HealthCheck, given, settings
 from schemathesis.checks import not_a_server_error
 
 from cosmodrome.web.app import create_app
+from tests.web_support import home_with_elements
 
 pytestmark = [pytest.mark.integration, pytest.mark.slow]
 
@@ -31,12 +32,15 @@ GET_PATHS = sorted(
 
 
 @pytest.fixture(scope="module")
-def web_schema(mirror_home: Path) -> Any:
+def web_schema(
+    mirror_home: Path, shared_data: Path, tmp_path_factory: pytest.TempPathFactory
+) -> Any:
+    home = home_with_elements(mirror_home, shared_data, tmp_path_factory.mktemp("web-fuzz"))
     from starlette.exceptions import StarletteDeprecationWarning
 
     with warnings.catch_warnings():
         warnings.simplefilter("ignore", StarletteDeprecationWarning)
-        return schemathesis.openapi.from_asgi("/api/openapi.json", create_app(mirror_home))
+        return schemathesis.openapi.from_asgi("/api/openapi.json", create_app(home))
 
 
 @pytest.mark.parametrize("path", GET_PATHS)

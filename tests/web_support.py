@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import warnings
+from pathlib import Path
 
 
 def client_class() -> type:
@@ -14,3 +15,20 @@ def client_class() -> type:
         warnings.simplefilter("ignore", StarletteDeprecationWarning)
         from fastapi.testclient import TestClient
     return TestClient
+
+
+def home_with_elements(mirror_home: Path, shared_data: Path, folder: Path) -> Path:
+    """``folder`` as a home holding the mirror's catalog (a link, not a copy) and an element
+    store filled from the mirror's CelesTrak ``stations`` group; the mirror's own home is
+    left as it is. Skips when the mirror has no stations file."""
+    import pytest
+
+    from cosmodrome.astro.store import elements_path, load_file_into_store
+
+    stations = sorted((shared_data / "celestrak").glob("stations-*.omm.json"))
+    if not stations:
+        pytest.skip(f"no stations element file in {shared_data / 'celestrak'}")
+    for built in mirror_home.glob("catalog*.duckdb"):
+        (folder / built.name).symlink_to(built)
+    load_file_into_store(stations[-1], store_path=elements_path(folder))
+    return folder

@@ -17,8 +17,14 @@ model is linear in ``A`` and ``D``, so fitting is a weighted least-squares solve
 * three or more points: ``ve`` is also searched, within +-30 % of the class default, to
   minimise the relative payload error;
 * two points: class ``ve``, ``A`` and ``D`` solved exactly;
-* one point: class ``ve`` and ``D`` set to a quarter of the payload the curve gives at a
-  9,300 m/s (low-orbit) reference.
+* one point: class ``ve`` and the *dry ratio* ``D / (A exp(-9300 / ve))`` (the share of the
+  burnout mass at a low-orbit reference delta-v that is stage, not payload) taken from the
+  other vehicles with the same last-stage propellant (their median; :func:`class_dry_ratio`),
+  so one published figure plus what the family of similar rockets shows fixes the curve.
+
+The demanded delta-v depends on the trajectory (:func:`~cosmodrome.capability.geometry.
+trajectory_loss_m_s`): a higher low orbit costs more gravity loss than the ideal climb says,
+which is what makes Sun-synchronous figures consistent with low-orbit ones.
 
 >>> falcon = find_vehicle("Falcon 9")
 >>> model = fit_vehicle(falcon)
@@ -54,7 +60,7 @@ DEFAULT_VE_M_S: dict[str, float] = {
     "solid": 2900.0,
     "methalox": 3650.0,
 }
-#: For single-point vehicles: ``D`` as a fraction of the payload at :data:`REFERENCE_DV_M_S`.
+#: Dry ratio ``D / (A exp(-REFERENCE_DV_M_S / ve))`` used when no similar vehicle gives one.
 DEFAULT_DRY_FRACTION = 0.25
 REFERENCE_DV_M_S = 9300.0
 
@@ -78,7 +84,10 @@ class CapacityPoint:
         return find_spaceport(self.site)
 
     def required_dv_m_s(self) -> float:
-        """Delta-v this point demands from its site (ideal + plane change + losses - rotation)."""
+        """Delta-v this point demands from its site (ideal + plane change + losses - rotation).
+
+        The loss allowance depends on the orbit (``trajectory_loss_m_s``).
+        """
         port = self.spaceport()
         return ascent_budget(
             port.lat_deg,
@@ -113,6 +122,11 @@ class PerformanceModel:
     d_kg: float
     points_used: int
 
+    @property
+    def dry_ratio(self) -> float:
+        """``D / (A exp(-9300 / ve))``: the stage share of the burnout mass at a low orbit."""
+        return self.d_kg / (self.a_kg * math.exp(-REFERENCE_DV_M_S / self.ve_m_s))
+
     def payload_kg(self, dv_m_s: float) -> float:
         """Payload for a demanded delta-v; negative when the vehicle cannot fly it at all."""
         return self.a_kg * math.exp(-dv_m_s / self.ve_m_s) - self.d_kg
@@ -145,23 +159,59 @@ def find_vehicle(name: str) -> Vehicle:
 @cache
 def fit_vehicle(vehicle: Vehicle) -> PerformanceModel:
     """The performance model through all of ``vehicle``'s published points."""
-    return fit_points(
-        [(p.required_dv_m_s(), p.payload_kg) for p in vehicle.points if not p.lower_bound],
-        vehicle.upper_stage,
-    )
+    pairs = _fitted_pairs(vehicle)
+    dry_ratio = class_dry_ratio(vehicle.upper_stage, vehicle.key) if len(pairs) == 1 else None
+    return fit_points(pairs, vehicle.upper_stage, dry_ratio)
 
 
-def fit_points(points: Sequence[tuple[float, float]], upper_stage: str) -> PerformanceModel:
-    """Fit the model to ``(delta_v_m_s, payload_kg)`` pairs (see the module docstring)."""
+def class_dry_ratio(upper_stage: str, exclude_key: str = "") -> float:
+    """Median dry ratio of the vehicles (two points or more) whose last stage burns ``upper_stage``.
+
+    ``exclude_key`` leaves one vehicle out (the one being predicted); with no such vehicle the
+    median over every propellant class is used, and :data:`DEFAULT_DRY_FRACTION` as a last
+    resort.
+    """
+    return _class_dry_ratio(upper_stage, exclude_key)
+
+
+@cache
+def _class_dry_ratio(upper_stage: str, exclude_key: str) -> float:
+    ratios: dict[str, list[float]] = {}
+    for other in load_vehicles():
+        if other.key == exclude_key or len(_fitted_pairs(other)) < 2:
+            continue
+        ratios.setdefault(other.upper_stage, []).append(fit_vehicle(other).dry_ratio)
+    same = ratios.get(upper_stage)
+    pooled = [r for values in ratios.values() for r in values]
+    if same:
+        return float(np.median(same))
+    return float(np.median(pooled)) if pooled else DEFAULT_DRY_FRACTION
+
+
+def _fitted_pairs(vehicle: Vehicle) -> list[tuple[float, float]]:
+    return [(p.required_dv_m_s(), p.payload_kg) for p in vehicle.points if not p.lower_bound]
+
+
+def fit_points(
+    points: Sequence[tuple[float, float]], upper_stage: str, dry_ratio: float | None = None
+) -> PerformanceModel:
+    """Fit the model to ``(delta_v_m_s, payload_kg)`` pairs (see the module docstring).
+
+    ``dry_ratio`` is used only for a single point (default :data:`DEFAULT_DRY_FRACTION`).
+    """
     if not points:
         raise InputError("a performance model needs at least one capacity point")
     ve_default = DEFAULT_VE_M_S.get(upper_stage, 3400.0)
     dv = np.array([p[0] for p in points], dtype=float)
     mass = np.array([p[1] for p in points], dtype=float)
     if len(points) == 1:
+        ratio = DEFAULT_DRY_FRACTION if dry_ratio is None else dry_ratio
         reference = math.exp(-REFERENCE_DV_M_S / ve_default)
-        a_kg = mass[0] / (math.exp(-dv[0] / ve_default) - DEFAULT_DRY_FRACTION * reference)
-        return PerformanceModel(ve_default, a_kg, DEFAULT_DRY_FRACTION * a_kg * reference, 1)
+        # A point beyond the family's reach (a high-energy orbit) would need a negative A:
+        # keep at least half of its burnout mass as payload instead.
+        ratio = min(ratio, 0.5 * math.exp(-dv[0] / ve_default) / reference)
+        a_kg = mass[0] / (math.exp(-dv[0] / ve_default) - ratio * reference)
+        return PerformanceModel(ve_default, a_kg, ratio * a_kg * reference, 1)
     trials = (
         np.arange(0.7 * ve_default, 1.3 * ve_default, 10.0) if len(points) >= 3 else [ve_default]
     )
@@ -256,7 +306,8 @@ def model_error_table() -> pd.DataFrame:
             if point.lower_bound:
                 holdout = 100.0 * (model.payload_kg(dv) - kg) / kg
             elif others:
-                predicted = fit_points(others, vehicle.upper_stage).payload_kg(dv)
+                ratio = class_dry_ratio(vehicle.upper_stage, vehicle.key)
+                predicted = fit_points(others, vehicle.upper_stage, ratio).payload_kg(dv)
                 holdout = 100.0 * (predicted - kg) / kg
             rows.append(
                 {

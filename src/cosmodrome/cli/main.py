@@ -21,26 +21,18 @@ from cosmodrome.errors import CosmodromeError
 
 
 def main() -> None:
-    """Run the command line; known errors print one clear line and exit with status 1."""
+    """Run the command line; known errors print one clear line and exit with status 1.
+
+    Usage errors (unknown option, missing argument) are Typer's own: usage, message, status 2.
+    """
     try:
-        app(standalone_mode=False)
+        app()
     except CosmodromeError as error:
         Console(stderr=True).print(f"[bold red]error:[/bold red] {error}", highlight=False)
         sys.exit(1)
     except KeyboardInterrupt:
         Console(stderr=True).print("interrupted")
         sys.exit(130)
-    except SystemExit:
-        raise
-    except Exception as error:
-        import click
-
-        if isinstance(error, click.ClickException):
-            error.show()
-            sys.exit(error.exit_code)
-        if isinstance(error, click.exceptions.Abort):
-            sys.exit(1)
-        raise
 
 
 if __name__ == "__main__":

@@ -6,10 +6,12 @@ is out of date, so every command and option is documented.
 
 from __future__ import annotations
 
-import click
+from typing import Any
+
 import typer
 
-from cosmodrome.cli.main import app
+from cosmodrome.cli import main as _commands  # noqa: F401  (registers every command)
+from cosmodrome.cli.app import app
 
 HEADER = """# Command-line reference
 
@@ -22,17 +24,17 @@ def reference() -> str:
     """The Markdown reference of every command, in alphabetical order."""
     root = typer.main.get_command(app)
     parts = [HEADER]
-    with click.Context(root, info_name="cosmodrome", terminal_width=100) as context:
+    with root.context_class(root, info_name="cosmodrome", terminal_width=100) as context:
         parts.extend(_sections(root, context, "cosmodrome"))
     return "\n".join(parts)
 
 
-def _sections(group: click.Command, context: click.Context, path: str) -> list[str]:
-    sections = []
+def _sections(group: Any, context: Any, path: str) -> list[str]:
+    sections: list[str] = []
     commands = getattr(group, "commands", {})
     for name in sorted(commands):
         command = commands[name]
-        with click.Context(command, parent=context, info_name=name, terminal_width=100) as sub:
+        with command.context_class(command, parent=context, info_name=name, terminal_width=100) as sub:
             if getattr(command, "commands", None):
                 sections.extend(_sections(command, sub, f"{path} {name}"))
                 continue
@@ -40,11 +42,11 @@ def _sections(group: click.Command, context: click.Context, path: str) -> list[s
     return sections
 
 
-def _plain_help(command: click.Command, context: click.Context) -> str:
-    formatter = click.HelpFormatter(width=100)
+def _plain_help(command: Any, context: Any) -> str:
+    formatter = context.make_formatter()
     command.format_usage(context, formatter)
     command.format_help_text(context, formatter)
-    rows = []
+    rows: list[tuple[str, str]] = []
     for param in command.get_params(context):
         record = param.get_help_record(context)
         if record is not None:
@@ -52,7 +54,7 @@ def _plain_help(command: click.Command, context: click.Context) -> str:
     if rows:
         with formatter.section("Options"):
             formatter.write_dl(rows)
-    return formatter.getvalue().rstrip()
+    return str(formatter.getvalue()).rstrip()
 
 
 if __name__ == "__main__":
