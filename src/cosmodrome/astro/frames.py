@@ -79,23 +79,28 @@ def teme_state(satrec: Any, t: Time) -> tuple[FloatArray, FloatArray, npt.NDArra
     return np.asarray(r, dtype=float), np.asarray(v, dtype=float), np.asarray(errors)
 
 
-def geodetic_to_ecef_km(lat_deg: float, lon_deg: float, height_m: float = 0.0) -> FloatArray:
-    """Earth-fixed WGS84 position of a geodetic latitude, longitude and height, km.
+def geodetic_to_ecef_km(
+    lat_deg: float | FloatArray, lon_deg: float | FloatArray, height_m: float = 0.0
+) -> FloatArray:
+    """Earth-fixed WGS84 positions of geodetic latitudes, longitudes and a height, km.
+
+    Scalars give one vector of shape (3,); arrays of shape (n,) give (n, 3).
 
     >>> geodetic_to_ecef_km(0.0, 0.0).round(3).tolist()
     [6378.137, 0.0, 0.0]
     """
-    lat = np.radians(lat_deg)
-    lon = np.radians(lon_deg)
+    lat = np.radians(np.asarray(lat_deg, dtype=np.float64))
+    lon = np.radians(np.asarray(lon_deg, dtype=np.float64))
     e2 = WGS84_F * (2.0 - WGS84_F)
     n = WGS84_A_KM / np.sqrt(1.0 - e2 * np.sin(lat) ** 2)
     h = height_m / 1000.0
-    return np.array(
+    return np.stack(
         [
             (n + h) * np.cos(lat) * np.cos(lon),
             (n + h) * np.cos(lat) * np.sin(lon),
             (n * (1.0 - e2) + h) * np.sin(lat),
-        ]
+        ],
+        axis=-1,
     )
 
 

@@ -25,31 +25,20 @@ from typing import Any
 import numpy as np
 import numpy.typing as npt
 
+from cosmodrome.astro.frames import (
+    DAY_S,
+    EARTH_ROTATION_RAD_S,
+    WGS84_A_KM,
+    WGS84_F,
+    geodetic_to_ecef_km,
+)
 from cosmodrome.timeutil import require_utc
 
 FloatArray = npt.NDArray[np.float64]
 
-WGS84_A_KM = 6378.137
-WGS84_F = 1.0 / 298.257223563
 WGS84_B_KM = WGS84_A_KM * (1.0 - WGS84_F)
-EARTH_ROTATION_RAD_S = 7.2921150e-5
-DAY_S = 86400.0
 _JD_UNIX_EPOCH = 2440587.5
 _T0_JD = 2451545.0  # J2000
-
-
-def geodetic_to_ecef_km(
-    lat_deg: FloatArray, lon_deg: FloatArray, height_km: float = 0.0
-) -> FloatArray:
-    """Earth-fixed positions (n, 3) in km of WGS84 geodetic latitudes and longitudes."""
-    lat = np.radians(np.asarray(lat_deg, dtype=np.float64))
-    lon = np.radians(np.asarray(lon_deg, dtype=np.float64))
-    e2 = WGS84_F * (2.0 - WGS84_F)
-    n = WGS84_A_KM / np.sqrt(1.0 - e2 * np.sin(lat) ** 2)
-    x = (n + height_km) * np.cos(lat) * np.cos(lon)
-    y = (n + height_km) * np.cos(lat) * np.sin(lon)
-    z = (n * (1.0 - e2) + height_km) * np.sin(lat)
-    return np.stack([x, y, z], axis=-1)
 
 
 def up_vectors(lat_deg: FloatArray, lon_deg: FloatArray) -> FloatArray:
@@ -135,6 +124,7 @@ def _timescale() -> Any:
 
 
 __all__ = [
+    "DAY_S",
     "EARTH_ROTATION_RAD_S",
     "WGS84_A_KM",
     "WGS84_B_KM",
