@@ -22,10 +22,10 @@ from typing import Any
 
 import pandas as pd
 
+from benchmarks.common import SHARED_DATA
 from cosmodrome import api
 from cosmodrome.catalog.build import build_catalog
 
-SHARED = Path(__file__).resolve().parents[1].parent / "shared" / "data"
 TARGET_S = 0.200
 REPORT_TARGET_S = 10.0
 
@@ -46,8 +46,8 @@ def main(argv: list[str] | None = None) -> int:
     with tempfile.TemporaryDirectory() as scratch:
         home = Path(home_env) if home_env else Path(scratch)
         if not (home / "catalog.duckdb").is_file():
-            print(f"building a catalog from {SHARED} ...", flush=True)
-            build_catalog(str(SHARED), home)
+            print(f"building a catalog from {SHARED_DATA} ...", flush=True)
+            build_catalog(str(SHARED_DATA), home)
         con = api.open_catalog(home)
         start = time.perf_counter()
         launches = con.execute("SELECT * FROM launches").df()

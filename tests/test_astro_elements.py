@@ -31,8 +31,7 @@ from cosmodrome.astro.elements import (
     tle_checksum,
 )
 from cosmodrome.errors import InputError
-
-SHARED_DATA = Path(__file__).resolve().parents[1].parent / "shared" / "data"
+from tests.conftest import SHARED_DATA
 
 # ISS element set as published by CelesTrak on 2023-11-29 (epoch 2023-11-29 21:59:18 UTC);
 # checksums verified, RAAN consistent with neighbouring published sets of Nov 2023.

@@ -18,9 +18,8 @@ from cosmodrome.astro.store import (
     update_groups,
 )
 from cosmodrome.errors import SourceError, UnknownNameError
-from tests.conftest import CliRunner
+from tests.conftest import SHARED_DATA, CliRunner
 
-SHARED_DATA = Path(__file__).resolve().parents[1].parent / "shared" / "data"
 ISS_NAME = "ISS (ZARYA)"
 ISS_L1 = "1 25544U 98067A   23333.91619101  .00024169  00000+0  43094-3 0  9996"
 ISS_L2 = "2 25544  51.6417 227.6788 0001060 344.9414 118.7978 15.49949661427493"

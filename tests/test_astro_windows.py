@@ -5,7 +5,6 @@ from __future__ import annotations
 import csv
 import itertools
 from datetime import UTC, datetime, timedelta
-from pathlib import Path
 
 import numpy as np
 import pytest
@@ -25,8 +24,8 @@ from cosmodrome.astro.windows import (
 )
 from cosmodrome.errors import InputError
 from cosmodrome.spaceports import find_spaceport
+from tests.conftest import SHARED_DATA
 
-SHARED_DATA = Path(__file__).resolve().parents[1].parent / "shared" / "data"
 IN_PLANE_TOLERANCE_DEG = 0.01  # issue 5: the pad lies in the plane to better than 0.01 deg
 SIDEREAL_DAY_S = 86164.0905  # mean sidereal day (IERS conventions)
 

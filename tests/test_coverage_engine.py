@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import math
 from datetime import UTC, datetime, timedelta
-from pathlib import Path
 
 import numpy as np
 import pytest
@@ -21,8 +20,8 @@ from cosmodrome.astro.coverage.analysis import (
 from cosmodrome.astro.coverage.engine import StaleElementsWarning, Window
 from cosmodrome.astro.coverage.regions import bounding_box, point_region
 from cosmodrome.errors import InputError
+from tests.conftest import SHARED_DATA
 
-SHARED_DATA = Path(__file__).resolve().parents[1].parent / "shared" / "data"
 ACTIVE_TLE = SHARED_DATA / "celestrak" / "active-2025-10-03.tle"
 START = datetime(2025, 10, 3, 6, tzinfo=UTC)
 #: Satellites closer than this to the mask may fall either side between two correct programs
