@@ -40,6 +40,7 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 from functools import cache
 from importlib import resources
+from typing import Any
 
 import numpy as np
 import pandas as pd
@@ -325,6 +326,68 @@ def model_error_table() -> pd.DataFrame:
                     "lower_bound": point.lower_bound,
                     "points_fitted": len(fitted),
                     "source": point.source,
+                }
+            )
+    return pd.DataFrame(rows)
+
+
+#: Relative difference (percent) above which a GCAT capacity and ours are called a disagreement.
+GCAT_DISAGREEMENT_PCT = 10.0
+
+
+def gcat_capacity_comparison(connection: Any) -> pd.DataFrame:
+    """Our LEO and GTO capacities against GCAT ``lv.tsv`` (the catalog's ``vehicles`` table).
+
+    GCAT gives one LEO and one GTO figure per vehicle without the orbit; we compare them with
+    our *published* points of the same kind (the largest LEO point; the GTO point) and with the
+    model at a 200 km circular orbit due east from the vehicle's first site. A vehicle matches
+    a GCAT row whose ``lv_name`` folds (case, punctuation) to its name or an alias; of several
+    variants, the most capable row (GCAT keeps early variants such as Falcon 9 v1.0 too). ``disagrees`` is True when the GCAT figure differs from our
+    published one by more than :data:`GCAT_DISAGREEMENT_PCT` percent.
+    """
+    frame: pd.DataFrame = connection.execute(
+        "SELECT lv_name, variant, leo_capacity_kg, gto_capacity_kg FROM vehicles "
+        "WHERE leo_capacity_kg IS NOT NULL OR gto_capacity_kg IS NOT NULL "
+        "ORDER BY lv_name, coalesce(leo_capacity_kg, gto_capacity_kg) DESC"
+    ).df()
+    by_name: dict[str, dict[str, Any]] = {}
+    for record in frame.to_dict("records"):
+        by_name.setdefault(_fold(str(record["lv_name"])), {str(k): v for k, v in record.items()})
+    rows: list[dict[str, object]] = []
+    for vehicle in load_vehicles():
+        match = next(
+            (by_name[_fold(n)] for n in (vehicle.name, *vehicle.aliases) if _fold(n) in by_name),
+            None,
+        )
+        if match is None:
+            continue
+        ours = {
+            kind: max(
+                (p.payload_kg for p in vehicle.points if p.kind == kind and not p.lower_bound),
+                default=math.nan,
+            )
+            for kind in ("leo", "gto")
+        }
+        port = find_spaceport(vehicle.sites[0])
+        lat = abs(port.lat_deg)
+        model = fit_vehicle(vehicle)
+        model_leo = model.payload_kg(
+            ascent_budget(lat, 200, 200, lat, height_m=port.height_m).total_m_s
+        )
+        for kind, gcat in (("leo", match["leo_capacity_kg"]), ("gto", match["gto_capacity_kg"])):
+            if gcat is None or (isinstance(gcat, float) and math.isnan(gcat)):
+                continue
+            diff = 100.0 * (float(gcat) - ours[kind]) / ours[kind] if ours[kind] > 0 else math.nan
+            rows.append(
+                {
+                    "vehicle": vehicle.name,
+                    "gcat_lv_name": match["lv_name"],
+                    "kind": kind,
+                    "gcat_kg": float(gcat),
+                    "published_kg": ours[kind],
+                    "model_200km_due_east_kg": round(model_leo) if kind == "leo" else math.nan,
+                    "gcat_vs_published_pct": round(diff, 1),
+                    "disagrees": bool(abs(diff) > GCAT_DISAGREEMENT_PCT),
                 }
             )
     return pd.DataFrame(rows)
