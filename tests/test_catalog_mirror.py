@@ -101,3 +101,32 @@ def test_sites_in_kazakhstan(mirror_con: duckdb.DuckDBPyConnection) -> None:
     frame = sites(mirror_con, "KZ")
     assert list(frame["site"]) == ["GIK-5"]
     assert int(frame["launches"].iloc[0]) == 1546
+
+
+@pytest.mark.parametrize(
+    ("name", "site"),
+    [
+        ("Baikonur", "GIK-5"),
+        ("Baykonur", "GIK-5"),
+        ("Tyuratam", "GIK-5"),
+        ("GIK-5", "GIK-5"),
+        ("baikonur", "GIK-5"),
+        ("Vostochny", "SVOB"),  # GCAT's canonical code for Vostochny (and Svobodny before it)
+        ("Plesetsk", "GIK-1"),
+        ("Cape Canaveral", "CC"),
+        ("Kennedy", "KSC"),
+        ("Kourou", "CSG"),
+        ("Jiuquan", "JQ"),
+        ("Sriharikota", "SHAR"),
+        ("Alcantara", "ALCA"),
+    ],
+)
+def test_names_people_use_on_the_mirror(
+    mirror_con: duckdb.DuckDBPyConnection, name: str, site: str
+) -> None:
+    from cosmodrome.catalog.names import resolve_sites
+
+    resolved = resolve_sites(mirror_con, name)
+    assert site in resolved
+    if name == "Kennedy":
+        assert resolved == ["KSC"]  # the curated name wins over Cape Kennedy (CC, 1963-73)

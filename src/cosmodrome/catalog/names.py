@@ -31,25 +31,36 @@ class NameIndex:
     def __init__(self, kind: str) -> None:
         self.kind = kind
         self._codes: dict[str, set[str]] = defaultdict(set)
+        self._preferred: dict[str, set[str]] = defaultdict(set)
         self._display: set[str] = set()
 
-    def add(self, spelling: str | None, codes: Iterable[str], *, display: bool = True) -> None:
+    def add(
+        self,
+        spelling: str | None,
+        codes: Iterable[str],
+        *,
+        display: bool = True,
+        preferred: bool = False,
+    ) -> None:
+        """Map ``spelling`` to ``codes``; a preferred spelling hides ordinary ones that fold
+        the same (the curated "Kennedy" is KSC, not Cape Kennedy's old name for CC)."""
         if not spelling:
             return
         key = fold(spelling)
         if key:
-            self._codes[key].update(codes)
+            (self._preferred if preferred else self._codes)[key].update(codes)
             if display:
                 self._display.add(spelling)
 
     def lookup(self, name: str) -> set[str]:
-        return set(self._codes.get(fold(name), set()))
+        key = fold(name)
+        return set(self._preferred.get(key) or self._codes.get(key, set()))
 
     def prefixed(self, name: str) -> set[str]:
         key = fold(name)
         found: set[str] = set()
         if len(key) >= 3:
-            for spelling, codes in self._codes.items():
+            for spelling, codes in (*self._codes.items(), *self._preferred.items()):
                 if spelling.startswith(key):
                     found |= codes
         return found
@@ -84,7 +95,7 @@ def site_index(con: duckdb.DuckDBPyConnection) -> NameIndex:
         ucodes = {ucode_of[c] for c in port.gcat_sites if c in ucode_of} & known
         if ucodes:
             for spelling in (port.name, port.key, *port.aliases):
-                index.add(spelling, ucodes)
+                index.add(spelling, ucodes, preferred=True)
     return index
 
 
