@@ -124,9 +124,7 @@ def test_share_top_lumps_the_rest(client: Any) -> None:
 
 
 def test_migration_oneweb_moved_from_russian_launchers(client: Any) -> None:
-    response = client.get(
-        "/api/migration", params={"provider_state": "RU", "cutoff": "2022-02-24"}
-    )
+    response = client.get("/api/migration", params={"provider_state": "RU", "cutoff": "2022-02-24"})
     assert response.status_code == 200
     body = response.json()
     oneweb = next(r for r in body["customers"] if r["customer"] == "ONEWEB")
@@ -137,7 +135,9 @@ def test_migration_oneweb_moved_from_russian_launchers(client: Any) -> None:
     assert sum(body["status_counts"].values()) == len(body["customers"])
     nodes, links = body["diagram"]["nodes"], body["diagram"]["links"]
     assert {n["column"] for n in nodes} == {"before", "customer", "after"}
-    assert all(0 <= link["source"] < len(nodes) and 0 <= link["target"] < len(nodes) for link in links)
+    assert all(
+        0 <= link["source"] < len(nodes) and 0 <= link["target"] < len(nodes) for link in links
+    )
     customer = next(i for i, n in enumerate(nodes) if n["id"] == "customer:ONEWEB")
     after = {nodes[link["target"]]["state"] for link in links if link["source"] == customer}
     assert after == {"IN", "US"}
@@ -249,7 +249,12 @@ def test_passes_of_the_iss_over_almaty(client: Any) -> None:
         assert row["culmination_local"].endswith("+05:00")
     higher = client.get(
         "/api/passes",
-        params={"sat": "25544", "at": "43.24,76.95", "start": "2025-05-25", "min_elevation_deg": 40},
+        params={
+            "sat": "25544",
+            "at": "43.24,76.95",
+            "start": "2025-05-25",
+            "min_elevation_deg": 40,
+        },
     ).json()
     assert 0 < higher["total"] < body["total"]
     assert all(row["max_elevation_deg"] >= 40 for row in higher["data"])
@@ -257,9 +262,9 @@ def test_passes_of_the_iss_over_almaty(client: Any) -> None:
 
 def test_passes_errors(client: Any) -> None:
     response = client.get("/api/passes", params={"sat": "ISS ZARIA", "at": "Almaty"})
-    assert "ISS (ZARYA)" in assert_error_shape(response.json(), 404, "UnknownNameError")[
-        "suggestions"
-    ]
+    assert (
+        "ISS (ZARYA)" in assert_error_shape(response.json(), 404, "UnknownNameError")["suggestions"]
+    )
     response = client.get("/api/passes", params={"sat": "25544", "at": "Almatty"})
     assert "Almaty" in assert_error_shape(response.json(), 404, "UnknownNameError")["suggestions"]
     response = client.get("/api/passes", params={"sat": "25544", "at": "95,10"})

@@ -18,6 +18,7 @@ from typing import Any
 import pytest
 
 from cosmodrome.web.app import create_app
+from tests.web_support import home_with_elements
 
 pytestmark = [pytest.mark.browser, pytest.mark.integration, pytest.mark.slow]
 
@@ -35,15 +36,19 @@ WIDTHS = {"wide": 1280, "narrow": 390}
 
 
 @pytest.fixture(scope="module")
-def base_url(mirror_home: Path) -> Iterator[str]:
+def base_url(
+    mirror_home: Path, shared_data: Path, tmp_path_factory: pytest.TempPathFactory
+) -> Iterator[str]:
     import uvicorn
+
+    home = home_with_elements(mirror_home, shared_data, tmp_path_factory.mktemp("web-browser"))
 
     with socket.socket() as sock:
         sock.bind(("127.0.0.1", 0))
         port = sock.getsockname()[1]
     server = uvicorn.Server(
         uvicorn.Config(
-            create_app(mirror_home),
+            create_app(home),
             host="127.0.0.1",
             port=port,
             log_level="warning",
@@ -207,3 +212,90 @@ def test_coverage_map(page: Any, base_url: str) -> None:
     assert cells.count() > 50
     assert "job=" in page.url
     shot(page, "coverage")
+
+
+# --------------------------------------------------- market share, migration, orbits pages
+
+
+def test_market_share_toggle_and_period_survive_reload(page: Any, base_url: str) -> None:
+    page.goto(f"{base_url}/#/share?by=provider-state&from=2000&to=2024&top=5")
+    figure = page.locator("figure.chart").first
+    figure.wait_for()
+    assert "Share of launches by provider state, 2000–2024" in figure.locator("h2").inner_text()
+    legend = figure.locator(".legend").inner_text()
+    assert {"US", "RU", "CN", "other"} <= set(legend.split("\n"))
+    assert "data to 2024-12-08" in figure.locator(".source").inner_text()
+    page.get_by_role("radio", name="payloads").check()  # the radio in the 'Share of' group
+    page.wait_for_function("location.hash.includes('measure=payloads')")
+    assert "Share of payloads" in page.locator("figure.chart h2").inner_text()
+    shot(page, "share")
+    page.reload()
+    page.locator("figure.chart").first.wait_for()
+    assert page.get_by_role("radio", name="payloads").is_checked()
+    assert (
+        "Share of payloads by provider state, 2000–2024"
+        in page.locator("figure.chart h2").inner_text()
+    )
+
+
+def test_migration_flow_diagram_shows_oneweb(page: Any, base_url: str) -> None:
+    page.goto(f"{base_url}/#/migration?provider_state=RU&cutoff=2022-02-24")
+    figure = page.locator("figure.chart")
+    figure.wait_for()
+    assert "provider state RU" in figure.locator("h2").inner_text()
+    assert page.locator("figure.chart svg path").count() > 10  # the flows
+    row = page.locator("table tr", has_text="One Web").last
+    assert "moved" in row.inner_text() and "SpaceX (US)" in row.inner_text()
+    assert "data to 2024-12-08" in figure.locator(".source").inner_text()
+    shot(page, "migration")
+    page.get_by_label("Site").fill("Baikonurr")
+    page.get_by_label("Provider state (RU)").fill("")
+    page.get_by_role("button", name="Show").click()
+    page.get_by_role("button", name="Baikonur", exact=True).click()
+    page.locator("figure.chart").wait_for()
+    assert "site Baikonur" in page.locator("figure.chart h2").inner_text()
+
+
+def test_site_profile_event_markers_vehicles_and_customers(page: Any, base_url: str) -> None:
+    page.goto(f"{base_url}/#/site?name=Baikonur&from=2010&to=2024")
+    page.locator("#veh-h").wait_for()
+    chart = page.locator("figure.chart").first
+    assert chart.locator("g.events line").count() == 3  # 2014, 2020, 2022 in 2010-2024
+    assert "Russian invasion of Ukraine" in chart.locator("g.events").text_content()
+    assert "R-7" in page.locator("section", has=page.locator("#veh-h")).inner_text()
+    customers = page.locator("section", has=page.locator("#cust-h")).inner_text()
+    assert "Foreign customers, 2010–2024" in customers and "US" in customers
+    events = page.locator("section", has=page.locator("#events-h")).inner_text()
+    assert "Crimea sanctions" in events and "After ÷ before" in events
+    shot(page, "site-events")
+
+
+def test_windows_calendar_for_baikonur_and_the_iss(page: Any, base_url: str) -> None:
+    page.goto(f"{base_url}/#/windows?site=Baikonur&target=25544&start=2025-05-25&days=3")
+    calendar = page.locator("ul.calendar")
+    calendar.wait_for()
+    assert calendar.locator(":scope > li").count() == 3
+    assert re.search(r"\d\d:\d\d–\d\d:\d\d N", calendar.inner_text())
+    assert "ISS (ZARYA) (25544)" in page.locator("h2").first.inner_text()
+    assert "stations-" in page.locator(".source").first.inner_text()
+    shot(page, "windows")
+    page.get_by_label("Target (NORAD number or name)").fill("99999999")
+    page.get_by_role("button", name="Show").click()
+    assert "no element set" in page.locator(".status.error").inner_text()
+
+
+def test_pass_list_for_almaty_by_keyboard(page: Any, base_url: str) -> None:
+    page.goto(f"{base_url}/#/passes?sat=25544&at=Almaty&start=2025-05-25&days=1")
+    page.locator("table").wait_for()
+    rows = page.locator("tbody tr")
+    assert rows.count() >= 3
+    assert "Highest (Asia/Almaty)" in page.locator("thead").inner_text()
+    shot(page, "passes")
+    place = page.get_by_label("Place (city, spaceport or lat,lon)")
+    place.fill("Almatty")
+    place.press("Enter")
+    page.get_by_role("button", name="Almaty", exact=True).focus()
+    page.keyboard.press("Enter")
+    page.locator("tbody tr").first.wait_for()
+    assert "at=Almaty" in page.evaluate("location.hash")
+    assert page.locator("tbody tr").count() == rows.count()

@@ -68,6 +68,9 @@ class Generation:
     meta: dict[str, str]
     users: int = 0
     retired: bool = False
+    #: Cursors that finished a request cleanly, ready for the next one (opening a cursor
+    #: and setting it up costs about a millisecond; requests reuse them instead).
+    idle: list[duckdb.DuckDBPyConnection] = field(default_factory=list)
 
     @property
     def catalog_version(self) -> str:
@@ -84,7 +87,15 @@ class Generation:
         return f'"{self.catalog_version}-{hashlib.sha256(salt).hexdigest()[:8]}"'
 
     def close(self) -> None:
+        for cursor in self.idle:
+            with contextlib.suppress(duckdb.Error):
+                cursor.close()
+        self.idle.clear()
         self.connection.close()
+
+
+#: Idle cursors kept per generation.
+MAX_IDLE_CURSORS = 32
 
 
 def _open_generation(path: Path, signature: FileSignature) -> Generation:
@@ -189,16 +200,32 @@ class CatalogPool:
     ) -> Iterator[tuple[Generation, duckdb.DuckDBPyConnection]]:
         """A cursor of the current generation, interrupted after ``time_limit_s``."""
         generation = self._acquire()
+        limit_s = time_limit_s or self.time_limit_s
         try:
-            cursor = catalog_cursor(generation.connection)
+            with self._lock:
+                cursor = generation.idle.pop() if generation.idle else None
+            if cursor is None:
+                cursor = catalog_cursor(generation.connection)
+            reusable = False
+            started = time.monotonic()
             try:
-                deadline = self._watchdog.watch(cursor, time_limit_s or self.time_limit_s)
+                deadline = self._watchdog.watch(cursor, limit_s)
                 try:
                     yield generation, cursor
+                    # Reuse only a cursor far from its deadline: a late interrupt must never
+                    # reach the next request's query.
+                    reusable = time.monotonic() - started < limit_s / 2
                 finally:
                     deadline.done = True
             finally:
-                cursor.close()
+                with self._lock:
+                    keep = reusable and not generation.retired
+                    if keep and len(generation.idle) < MAX_IDLE_CURSORS:
+                        generation.idle.append(cursor)
+                    else:
+                        keep = False
+                if not keep:
+                    cursor.close()
         finally:
             self._release(generation)
 

@@ -86,3 +86,94 @@ export function shareLines(rows, { title, source, height = 340 }) {
     h("li", {}, h("span", { class: "swatch", style: `background:${colour(g)}` }), v[0].label)));
   return h("figure", { class: "chart" }, h("h2", {}, title), legend, svg.node(), source);
 }
+
+const PALETTE = ["#1d4f91", "#b3261e", "#23733a", "#8a4700", "#6a3d9a", "#0f6b6b", "#5b5b5b", "#a8326e", "#2f4b7c", "#7a5c00", "#444"];
+
+// Stacked areas of shares (0..1) per period. rows: [{period, group, label, value}].
+// Groups are stacked in the order of their total, biggest at the bottom.
+export function stackedArea(rows, { title, source, height = 340, yLabel = "share" }) {
+  const width = chartWidth();
+  const periods = [...new Set(rows.map((r) => r.period))];
+  const totals = d3.rollups(rows, (v) => d3.sum(v, (r) => r.value || 0), (r) => r.group)
+    .sort((a, b) => b[1] - a[1]);
+  const keys = totals.map(([g]) => g);
+  const labels = new Map(rows.map((r) => [r.group, r.label]));
+  const wide = periods.map((p) => {
+    const row = { period: p };
+    for (const k of keys) row[k] = 0;
+    for (const r of rows) if (r.period === p) row[r.group] = r.value || 0;
+    return row;
+  });
+  const colour = d3.scaleOrdinal(keys, PALETTE);
+  const x = d3.scalePoint().domain(periods).range([MARGIN.left, width - MARGIN.right]);
+  const y = d3.scaleLinear().domain([0, 1]).range([height - MARGIN.bottom, MARGIN.top]);
+  const svg = d3.create("svg").attr("viewBox", `0 0 ${width} ${height}`).attr("role", "img")
+    .attr("aria-label", `${title}: stacked area chart, ${periods[0]} to ${periods[periods.length - 1]}`);
+  const every = Math.ceil(periods.length / Math.max(2, Math.floor(width / 64)));
+  svg.append("g").attr("transform", `translate(0,${height - MARGIN.bottom})`)
+    .call(d3.axisBottom(x).tickValues(periods.filter((_, i) => i % every === 0)).tickSizeOuter(0))
+    .call((g) => g.selectAll("text").attr("font-size", 12));
+  svg.append("g").attr("transform", `translate(${MARGIN.left},0)`).call(d3.axisLeft(y).ticks(5, "%"))
+    .call((g) => g.selectAll("text").attr("font-size", 12))
+    .call((g) => g.append("text").attr("x", -MARGIN.left + 4).attr("y", MARGIN.top - 6).attr("fill", "#4a5361")
+      .attr("text-anchor", "start").attr("font-size", 12).text(yLabel));
+  const area = d3.area().x((d) => x(d.data.period)).y0((d) => y(d[0])).y1((d) => y(d[1]));
+  const tip = tooltip();
+  for (const layer of d3.stack().keys(keys)(wide)) {
+    svg.append("path").attr("d", area(layer)).attr("fill", colour(layer.key)).attr("stroke", "#fff").attr("stroke-width", 0.5)
+      .on("mousemove", (event) => {
+        const [mx] = d3.pointer(event);
+        const i = Math.max(0, Math.min(periods.length - 1, Math.round((mx - MARGIN.left) / (x.step() || 1))));
+        tip.show(`${periods[i]}: ${labels.get(layer.key)} ${fmt.pct(wide[i][layer.key])}`, event.clientX, event.clientY);
+      })
+      .on("mouseleave", () => tip.hide());
+  }
+  const legend = h("ul", { class: "legend" }, keys.map((k) =>
+    h("li", {}, h("span", { class: "swatch", style: `background:${colour(k)}` }), labels.get(k))));
+  const data = table(wide, [{ key: "period", label: "Period" },
+    ...keys.map((k) => ({ key: k, label: labels.get(k), num: true, format: fmt.pct }))], `${title} (data)`);
+  return h("figure", { class: "chart" }, h("h2", {}, title), legend, svg.node(), source,
+    h("details", {}, h("summary", {}, "Show the numbers"), data));
+}
+
+// A flow diagram (d3-sankey): nodes [{id, column, label, state}], links [{source, target, payloads}]
+// with node indices. Columns left to right: before, customer, after.
+export function flowDiagram(diagram, { title, source, height = 520 }) {
+  const width = chartWidth();
+  const narrow = width < 560;
+  const nodes = diagram.nodes.map((n, i) => ({ ...n, index: i }));
+  const links = diagram.links.map((l) => ({ source: l.source, target: l.target, value: l.payloads, first_launch: l.first_launch }));
+  const states = [...new Set(nodes.map((n) => n.state || "?"))];
+  const colour = d3.scaleOrdinal(states, PALETTE);
+  const layout = d3.sankey().nodeId((d) => d.index).nodeWidth(12).nodePadding(narrow ? 6 : 9)
+    .nodeAlign(d3.sankeyJustify)
+    .extent([[narrow ? 4 : 140, 8], [width - (narrow ? 4 : 140), height - 8]]);
+  const graph = layout({ nodes: nodes.map((d) => ({ ...d })), links: links.map((d) => ({ ...d })) });
+  const svg = d3.create("svg").attr("viewBox", `0 0 ${width} ${height}`).attr("role", "img")
+    .attr("aria-label", `${title}: flow diagram from providers before, through customers, to providers after`);
+  const tip = tooltip();
+  svg.append("g").attr("fill", "none").selectAll("path").data(graph.links).join("path")
+    .attr("d", d3.sankeyLinkHorizontal()).attr("stroke", (d) => colour(d.source.column === "customer" ? (d.target.state || "?") : (d.source.state || "?")))
+    .attr("stroke-opacity", 0.45).attr("stroke-width", (d) => Math.max(1, d.width))
+    .on("mousemove", (event, d) => tip.show(`${d.source.label} → ${d.target.label}: ${fmt.int(d.value)} payloads`, event.clientX, event.clientY))
+    .on("mouseleave", () => tip.hide());
+  svg.append("g").selectAll("rect").data(graph.nodes).join("rect")
+    .attr("x", (d) => d.x0).attr("y", (d) => d.y0).attr("width", (d) => d.x1 - d.x0).attr("height", (d) => Math.max(1, d.y1 - d.y0))
+    .attr("fill", (d) => (d.column === "customer" ? "#1b1f24" : colour(d.state || "?")));
+  if (!narrow) {
+    svg.append("g").attr("font-size", 11).selectAll("text").data(graph.nodes).join("text")
+      .attr("x", (d) => (d.column === "before" ? d.x0 - 4 : d.x1 + 4)).attr("y", (d) => (d.y0 + d.y1) / 2)
+      .attr("dy", "0.35em").attr("text-anchor", (d) => (d.column === "before" ? "end" : "start")).attr("fill", "#1b1f24")
+      .text((d) => `${d.label}${d.state ? ` (${d.state})` : ""}`);
+  }
+  const heads = h("div", { class: "flow-heads", "aria-hidden": "true" },
+    h("span", {}, "Providers before"), h("span", {}, "Customers"), h("span", {}, "Providers after"));
+  const byIndex = new Map(nodes.map((n) => [n.index, n]));
+  const rows = diagram.links.map((l) => ({ from: byIndex.get(l.source).label, to: byIndex.get(l.target).label, payloads: l.payloads }));
+  const legend = h("ul", { class: "legend" }, states.map((s) =>
+    h("li", {}, h("span", { class: "swatch", style: `background:${colour(s)}` }), `provider state ${s}`)));
+  const data = table(rows, [{ key: "from", label: "From" }, { key: "to", label: "To" },
+    { key: "payloads", label: "Payloads", num: true, format: fmt.int }], `${title} (data)`);
+  return h("figure", { class: "chart" }, h("h2", {}, title), legend, heads, svg.node(), source,
+    h("details", { open: narrow ? true : null }, h("summary", {}, "Show the flows as a table"), data));
+}

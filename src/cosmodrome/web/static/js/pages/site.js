@@ -2,7 +2,7 @@
 // where the analytics module is installed, vehicles and foreign customers.
 import { getJSON } from "../api.js";
 import { stackedBars } from "../charts.js";
-import { empty, fmt, h, loading, showError, sourceNote, table } from "../ui.js";
+import { d3, empty, fmt, h, loading, showError, sourceNote, table } from "../ui.js";
 
 let siteList = null;
 
@@ -80,18 +80,40 @@ export async function render(root, params, ctx) {
         { key: "valid_from", label: "From", format: fmt.day }, { key: "valid_to", label: "To", format: (v) => fmt.day(v) || "now" },
       ], `Codes and names of ${profile.name}`), sourceNote(profile.source)));
     if (extra) {
-      if (extra.vehicles) {
-        grid.append(h("section", { class: "card", "aria-labelledby": "veh-h" }, h("h2", { id: "veh-h" }, `Vehicles, ${range}`),
-          extra.vehicles.length ? table(extra.vehicles, extra.vehicle_columns, `Vehicles launched from ${profile.name}`) : h("p", {}, "No launches in this period."),
-          sourceNote(profile.source)));
-      }
-      if (extra.customers) {
-        grid.append(h("section", { class: "card", "aria-labelledby": "cust-h" }, h("h2", { id: "cust-h" }, `Foreign customers, ${range}`),
-          extra.customers.length ? table(extra.customers, extra.customer_columns, `Foreign customers at ${profile.name}`) : h("p", {}, "No foreign customers in this period."),
+      grid.append(h("section", { class: "card", "aria-labelledby": "veh-h" }, h("h2", { id: "veh-h" }, `Vehicles, ${range}`),
+        extra.vehicles.length ? table(extra.vehicles, [
+          { key: "vehicle_family", label: "Vehicle family" }, { key: "launches", label: "Launches", num: true, format: fmt.int },
+          { key: "payloads", label: "Payloads", num: true, format: fmt.int },
+        ], `Vehicles launched from ${profile.name}, ${range}`) : h("p", {}, "No launches in this period."),
+        sourceNote(profile.source)));
+      grid.append(h("section", { class: "card", "aria-labelledby": "cust-h" }, h("h2", { id: "cust-h" }, `Foreign customers, ${range}`),
+        h("p", { class: "muted" }, "Payload owners from another state than the launch provider's."),
+        extra.customers.length ? table(extra.customers.slice(0, 25), [
+          { key: "customer_name", label: "Customer" }, { key: "owner_state", label: "State" },
+          { key: "payloads", label: "Payloads", num: true, format: fmt.int },
+          { key: "first_launch", label: "First", format: fmt.day }, { key: "last_launch", label: "Last", format: fmt.day },
+        ], `Foreign customers at ${profile.name}, ${range}`) : h("p", {}, "No foreign customers in this period."),
+        sourceNote(profile.source)));
+    }
+    parts.push(grid);
+    if (extra && extra.event_effects.length) {
+      parts.push(h("section", { "aria-labelledby": "events-h" }, h("h2", { id: "events-h" }, `Launch rate around events (${extra.window_years} years before and after)`),
+        table(extra.event_effects, [
+          { key: "event_date", label: "Date", format: fmt.day }, { key: "event", label: "Event", wrap: true },
+          { key: "rate_before_per_yr", label: "Per year before", num: true, format: (v) => fmt.num(v, 1) },
+          { key: "rate_after_per_yr", label: "Per year after", num: true, format: (v) => fmt.num(v, 1) },
+          { key: "rate_ratio", label: "After ÷ before", num: true, format: (v, r) => `${fmt.num(v, 2)} (${fmt.num(r.rate_ratio_low, 2)}–${fmt.num(r.rate_ratio_high, 2)})` },
+        ], `Mean launches per year at ${profile.name} before and after each event, 95 % intervals`),
+        sourceNote(profile.source, "exact Poisson intervals")));
+      if (extra.customers_by_era.length) {
+        const eras = d3.rollups(extra.customers_by_era, (v) => ({ customers: v.length, payloads: d3.sum(v, (r) => r.payloads) }), (r) => r.era)
+          .map(([era, v]) => ({ era, ...v }));
+        parts.push(h("section", { "aria-labelledby": "eras-h" }, h("h2", { id: "eras-h" }, "Foreign customers between the events"),
+          table(eras, [{ key: "era", label: "Period" }, { key: "customers", label: "Customers", num: true, format: fmt.int },
+            { key: "payloads", label: "Payloads", num: true, format: fmt.int }], `Foreign customers of ${profile.name} per period between events`),
           sourceNote(profile.source)));
       }
     }
-    parts.push(grid);
     body.replaceChildren(...parts);
   }
 
