@@ -34,7 +34,7 @@ from cosmodrome.analytics import (
 )
 from cosmodrome.analytics import save as save_chart
 from cosmodrome.astro.elements import load_elements
-from cosmodrome.astro.gazetteer import resolve_location
+from cosmodrome.astro.gazetteer import resolve_launch_point, resolve_location
 from cosmodrome.astro.passes import find_passes
 from cosmodrome.astro.store import ElementStore, update_groups
 from cosmodrome.astro.where import where_frame
@@ -88,6 +88,7 @@ __all__ = [
     "profile_chart",
     "reach",
     "resolve_agencies",
+    "resolve_launch_point",
     "resolve_location",
     "resolve_owners",
     "resolve_sites",

@@ -23,6 +23,7 @@ from functools import cache
 from importlib import resources
 
 from cosmodrome.errors import InputError, UnknownNameError, closest_names
+from cosmodrome.spaceports import Corridor, find_spaceport, load_spaceports
 
 __all__ = ["City", "Place", "find_city", "load_gazetteer", "parse_coordinates", "resolve_location"]
 
@@ -113,7 +114,6 @@ def resolve_location(text: str) -> Place:
     An unknown name raises :class:`~cosmodrome.errors.UnknownNameError` listing the closest
     spaceport and city names.
     """
-    from cosmodrome.spaceports import find_spaceport, load_spaceports
 
     if not text.strip():
         raise InputError("give a place: a spaceport, a city or lat,lon[,height_m]")
@@ -138,3 +138,38 @@ def resolve_location(text: str) -> Place:
             "place (spaceport, city, or lat,lon[,height_m])", text, closest_names(text, names)
         ) from None
     return Place(city.name, city.lat_deg, city.lon_deg, city.elevation_m, "city", city.country)
+
+
+@dataclass(frozen=True)
+class LaunchPoint:
+    """Where a launch starts: coordinates, the site's azimuth corridors, and a name."""
+
+    lat_deg: float
+    lon_deg: float
+    height_m: float
+    corridors: tuple[Corridor, ...]
+    name: str
+
+
+def resolve_launch_point(site: str, pad: str | None = None) -> LaunchPoint:
+    """A spaceport (optionally one of its pads) or ``lat,lon[,height_m]``.
+
+    Coordinates carry no corridors, so no branch is flagged as forbidden.
+
+    >>> resolve_launch_point("Baikonur", "Site 31/6").name
+    'Baikonur Site 31/6'
+    """
+    coordinates = parse_coordinates(site)
+    if coordinates is not None:
+        if pad:
+            raise InputError("a pad needs a spaceport name as the site, not coordinates")
+        return LaunchPoint(
+            coordinates.lat_deg, coordinates.lon_deg, coordinates.height_m, (), coordinates.name
+        )
+    port = find_spaceport(site)
+    if not pad:
+        return LaunchPoint(port.lat_deg, port.lon_deg, port.height_m, port.corridors, port.name)
+    chosen = port.pad(pad)
+    return LaunchPoint(
+        chosen.lat_deg, chosen.lon_deg, port.height_m, port.corridors, f"{port.name} {chosen.name}"
+    )

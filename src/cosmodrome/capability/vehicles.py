@@ -1,30 +1,39 @@
-"""Launch-vehicle performance: published capacity points and a model fitted through them.
+"""Launch-vehicle performance: published capacity points and a staged rocket-equation model.
 
 Published capacity points (``data/vehicles.toml``, each with its source) are the truth. The
 model interpolates between them so that a vehicle can be asked about any orbit from any of its
 sites. Each point is turned into the delta-v it demands from its launch site with
 :func:`cosmodrome.capability.geometry.ascent_budget` (Earth's rotation, plane changes and the
-fixed loss allowance included). The vehicle is then modelled by the rocket equation of its
-*last stage*, with everything below it lumped together::
+trajectory-dependent loss allowance included).
 
-    payload(dv) = A exp(-dv / ve) - D
+The *shape* of payload against delta-v comes from physics: every vehicle carries its stages
+(propellant and dry mass, vacuum and sea-level specific impulse, each with its source) and its
+fairing, and the ideal delta-v the stack gives a payload ``m_p`` is the staged rocket
+equation (:func:`stack_delta_v_m_s`)::
 
-``ve`` is the last stage's exhaust speed (its propellant class sets the default: kerolox
-3,400 m/s, hydrolox 4,400, hypergolic 3,150, solid 2,900; Sutton & Biblarz table 5-5), ``D``
-acts as the last stage's dry mass and ``A`` scales the whole stack. For fixed ``ve`` the
-model is linear in ``A`` and ``D``, so fitting is a weighted least-squares solve:
+    dv_stack(m_p) = sum_k  g0 Isp_k ln(m0_k / (m0_k - mprop_k))
 
-* three or more points: ``ve`` is also searched, within +-30 % of the class default, to
-  minimise the relative payload error;
-* two points: class ``ve``, ``A`` and ``D`` solved exactly;
-* one point: class ``ve`` and the *dry ratio* ``D / (A exp(-9300 / ve))`` (the share of the
-  burnout mass at a low-orbit reference delta-v that is stage, not payload) taken from the
-  other vehicles with the same last-stage propellant (their median; :func:`class_dry_ratio`),
-  so one published figure plus what the family of similar rockets shows fixes the curve.
+where ``m0_k`` is everything still attached when stage ``k`` lights (payload included).
+Simplifications, documented in docs/CAPABILITY.md:
 
-The demanded delta-v depends on the trajectory (:func:`~cosmodrome.capability.geometry.
-trajectory_loss_m_s`): a higher low orbit costs more gravity loss than the ideal climb says,
-which is what makes Sun-synchronous figures consistent with low-orbit ones.
+* a ground-lit stage (the first, and boosters) uses the mean of its sea-level and vacuum
+  ``Isp``; every later stage its vacuum ``Isp``;
+* parallel boosters burn together with the core: that phase burns the boosters' propellant
+  plus the share ``core_burn_fraction`` of the core's (from burn times), with the
+  propellant-weighted mean ``Isp`` (equal to the thrust-weighted one), then drop the boosters'
+  dry mass; the core burns the rest of its propellant alone;
+* the fairing is dropped when the first (core) stage separates;
+* an ``optional`` stage (Briz-M on Proton-M or Angara-A5, Blok DM on Soyuz-5) may be left
+  off; points say whether it flew (``optional_stages``) and the model takes the better of the
+  two configurations for any other orbit.
+
+The vehicle's one fitted parameter is ``extra_loss_m_s``: the delta-v the real vehicle falls
+short of its ideal stack beyond the geometry's loss allowance (steering, throttling, reserves,
+recovery propellant of a reusable stage, errors in the stage figures). Payload for a required
+delta-v solves ``dv_stack(m_p) = dv_required + extra_loss``. One published point fixes it;
+with several it minimises the squared log payload error. Leave-one-out refits it on the other
+points of the vehicle (or, for a vehicle with one point, takes the median over the other
+vehicles).
 
 >>> falcon = find_vehicle("Falcon 9")
 >>> model = fit_vehicle(falcon)
@@ -36,13 +45,12 @@ from __future__ import annotations
 
 import math
 import tomllib
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from functools import cache
 from importlib import resources
 from typing import Any
 
-import numpy as np
 import pandas as pd
 
 from cosmodrome.capability.geometry import (
@@ -53,17 +61,38 @@ from cosmodrome.capability.geometry import (
 from cosmodrome.errors import InputError, UnknownNameError, closest_names
 from cosmodrome.spaceports import Spaceport, find_spaceport
 
-#: Exhaust speed (m/s) of the last stage, by propellant class (vacuum, typical engines).
-DEFAULT_VE_M_S: dict[str, float] = {
-    "kerolox": 3400.0,
-    "hydrolox": 4400.0,
-    "hypergolic": 3150.0,
-    "solid": 2900.0,
-    "methalox": 3650.0,
-}
-#: Dry ratio ``D / (A exp(-REFERENCE_DV_M_S / ve))`` used when no similar vehicle gives one.
-DEFAULT_DRY_FRACTION = 0.25
-REFERENCE_DV_M_S = 9300.0
+#: Standard gravity (m/s^2) converting specific impulse (s) into exhaust speed.
+G0_M_S2 = 9.80665
+#: Payload (kg) is solved to this tolerance.
+PAYLOAD_TOLERANCE_KG = 0.01
+
+
+@dataclass(frozen=True)
+class Stage:
+    """One stage (or ``count`` identical boosters) of a launch vehicle; masses in kg per unit.
+
+    ``parallel`` boosters burn alongside the next stage, which burns ``core_burn_fraction`` of
+    its propellant before they separate. ``isp_sl_s`` is ``None`` for air-lit stages.
+    """
+
+    name: str
+    propellant_kg: float
+    dry_kg: float
+    isp_vac_s: float
+    isp_sl_s: float | None
+    count: int
+    parallel: bool
+    core_burn_fraction: float
+    optional: bool
+    estimated: bool
+    source: str
+    note: str
+
+    def isp_s(self, ground_lit: bool) -> float:
+        """Mean of sea-level and vacuum ``Isp`` when lit on the ground, else vacuum ``Isp``."""
+        if ground_lit and self.isp_sl_s is not None:
+            return 0.5 * (self.isp_sl_s + self.isp_vac_s)
+        return self.isp_vac_s
 
 
 @dataclass(frozen=True)
@@ -80,6 +109,7 @@ class CapacityPoint:
     source: str
     note: str
     lower_bound: bool = False  # a flown mass: capacity is at least this; not used for fitting
+    optional_stages: bool = True  # whether the vehicle's optional upper stage flew
 
     def spaceport(self) -> Spaceport:
         return find_spaceport(self.site)
@@ -109,32 +139,129 @@ class Vehicle:
     provider: str
     status: str  # active, planned, retired
     sites: tuple[str, ...]  # spaceport keys it flies from
-    upper_stage: str
+    upper_stage: str  # propellant class of the last stage (descriptive)
     sources: tuple[str, ...]
     points: tuple[CapacityPoint, ...]
+    stages: tuple[Stage, ...] = ()
+    fairing_kg: float = 0.0
+    fairing_source: str = ""
+
+    @property
+    def launch_mass_kg(self) -> float:
+        """Mass of the full stack and fairing without payload (kg)."""
+        return self.fairing_kg + sum(s.count * (s.propellant_kg + s.dry_kg) for s in self.stages)
+
+    @property
+    def configurations(self) -> tuple[bool, ...]:
+        """``(True,)``, or ``(True, False)`` when a stage may be left off."""
+        return (True, False) if any(s.optional for s in self.stages) else (True,)
+
+
+def stack_delta_v_m_s(
+    stages: Sequence[Stage], fairing_kg: float, payload_kg: float, optional_stages: bool = True
+) -> float:
+    """Ideal delta-v (m/s) the staged stack gives ``payload_kg`` (the module's simplifications).
+
+    >>> one = Stage("s", 9000.0, 1000.0, 300.0, None, 1, False, 0.0, False, False, "", "")
+    >>> round(stack_delta_v_m_s([one], 0.0, 0.0))  # 300 s * g0 * ln(10)
+    6774
+    """
+    active = [s for s in stages if optional_stages or not s.optional]
+    mass = payload_kg + fairing_kg + sum(s.count * (s.propellant_kg + s.dry_kg) for s in active)
+    fairing_on = fairing_kg > 0.0
+    dv = 0.0
+    burned_share = 0.0  # share of the current stage's propellant burned with its boosters
+    ground_lit = True
+    index = 0
+    while index < len(active):
+        stage = active[index]
+        if stage.parallel and index + 1 < len(active):
+            core = active[index + 1]
+            booster_prop = stage.count * stage.propellant_kg
+            core_prop = core.count * core.propellant_kg * stage.core_burn_fraction
+            burned = booster_prop + core_prop
+            isp = (
+                booster_prop * stage.isp_s(ground_lit) + core_prop * core.isp_s(ground_lit)
+            ) / burned
+            dv += G0_M_S2 * isp * math.log(mass / (mass - burned))
+            mass -= burned + stage.count * stage.dry_kg
+            burned_share = stage.core_burn_fraction
+            ground_lit = False
+            index += 1
+            continue
+        burned = stage.count * stage.propellant_kg * (1.0 - burned_share)
+        if burned > 0.0:
+            dv += G0_M_S2 * stage.isp_s(ground_lit) * math.log(mass / (mass - burned))
+        mass -= burned + stage.count * stage.dry_kg
+        if fairing_on:
+            mass -= fairing_kg
+            fairing_on = False
+        burned_share = 0.0
+        ground_lit = False
+        index += 1
+    return dv
+
+
+def stack_payload_kg(
+    stages: Sequence[Stage], fairing_kg: float, dv_m_s: float, optional_stages: bool = True
+) -> float:
+    """Payload (kg) for which :func:`stack_delta_v_m_s` equals ``dv_m_s`` (bisection).
+
+    Negative when even no payload falls short: the "payload" then eats into the last stage's
+    dry mass (down to 90 % of it), which keeps the answer continuous and says how far off the
+    vehicle is.
+    """
+    active = [s for s in stages if optional_stages or not s.optional]
+    if not active:
+        raise InputError("a performance model needs at least one stage")
+    low = -0.9 * active[-1].count * active[-1].dry_kg
+    if stack_delta_v_m_s(active, fairing_kg, low) <= dv_m_s:
+        return low
+    high = max(1000.0, sum(s.count * (s.propellant_kg + s.dry_kg) for s in active))
+    while stack_delta_v_m_s(active, fairing_kg, high) > dv_m_s:
+        high *= 2.0
+    while high - low > PAYLOAD_TOLERANCE_KG:
+        middle = 0.5 * (low + high)
+        if stack_delta_v_m_s(active, fairing_kg, middle) > dv_m_s:
+            low = middle
+        else:
+            high = middle
+    return 0.5 * (low + high)
 
 
 @dataclass(frozen=True)
 class PerformanceModel:
-    """Last-stage rocket equation ``payload(dv) = A exp(-dv / ve) - D``; masses in kg."""
+    """Staged rocket equation of a vehicle with its fitted ``extra_loss_m_s``; masses in kg."""
 
-    ve_m_s: float
-    a_kg: float
-    d_kg: float
+    stages: tuple[Stage, ...]
+    fairing_kg: float
+    extra_loss_m_s: float
     points_used: int
 
     @property
-    def dry_ratio(self) -> float:
-        """``D / (A exp(-9300 / ve))``: the stage share of the burnout mass at a low orbit."""
-        return self.d_kg / (self.a_kg * math.exp(-REFERENCE_DV_M_S / self.ve_m_s))
+    def configurations(self) -> tuple[bool, ...]:
+        return (True, False) if any(s.optional for s in self.stages) else (True,)
 
-    def payload_kg(self, dv_m_s: float) -> float:
-        """Payload for a demanded delta-v; negative when the vehicle cannot fly it at all."""
-        return self.a_kg * math.exp(-dv_m_s / self.ve_m_s) - self.d_kg
+    def payload_kg(self, dv_m_s: float, optional_stages: bool | None = None) -> float:
+        """Payload for a demanded delta-v; negative when the vehicle cannot fly it at all.
+
+        ``optional_stages`` picks a configuration; ``None`` takes the better one.
+        """
+        configs = self.configurations if optional_stages is None else (optional_stages,)
+        return max(
+            stack_payload_kg(self.stages, self.fairing_kg, dv_m_s + self.extra_loss_m_s, c)
+            for c in configs
+        )
 
     def dv_for_payload_m_s(self, payload_kg: float) -> float:
         """The delta-v the vehicle gives ``payload_kg`` (the inverse of :meth:`payload_kg`)."""
-        return -self.ve_m_s * math.log((payload_kg + self.d_kg) / self.a_kg)
+        return (
+            max(
+                stack_delta_v_m_s(self.stages, self.fairing_kg, payload_kg, c)
+                for c in self.configurations
+            )
+            - self.extra_loss_m_s
+        )
 
 
 @cache
@@ -157,115 +284,137 @@ def find_vehicle(name: str) -> Vehicle:
     raise UnknownNameError("launch vehicle", name, closest_names(name, names))
 
 
+#: A point prepared for fitting: (required delta-v m/s, payload kg, optional stages flown).
+FitPoint = tuple[float, float, bool]
+
+
 @cache
 def fit_vehicle(vehicle: Vehicle) -> PerformanceModel:
     """The performance model through all of ``vehicle``'s published points."""
-    pairs = _fitted_pairs(vehicle)
-    dry_ratio = class_dry_ratio(vehicle.upper_stage, vehicle.key) if len(pairs) == 1 else None
-    return fit_points(pairs, vehicle.upper_stage, dry_ratio)
+    points = _fit_points(vehicle)
+    loss = fit_extra_loss_m_s(vehicle.stages, vehicle.fairing_kg, points)
+    return PerformanceModel(vehicle.stages, vehicle.fairing_kg, loss, len(points))
 
 
-def class_dry_ratio(upper_stage: str, exclude_key: str = "") -> float:
-    """Median dry ratio of the vehicles (two points or more) whose last stage burns ``upper_stage``.
+def fit_extra_loss_m_s(
+    stages: Sequence[Stage], fairing_kg: float, points: Sequence[FitPoint]
+) -> float:
+    """The ``extra_loss_m_s`` that best reproduces ``points`` (see the module docstring).
 
-    ``exclude_key`` leaves one vehicle out (the one being predicted); with no such vehicle the
-    median over every propellant class is used, and :data:`DEFAULT_DRY_FRACTION` as a last
-    resort.
-    """
-    return _class_dry_ratio(upper_stage, exclude_key)
+    Each point alone is met exactly by ``dv_stack(payload) - dv_required``; with several, the
+    value between the smallest and largest of those minimising the sum of squared log payload
+    errors (golden-section search to 0.1 m/s).
 
-
-@cache
-def _class_dry_ratio(upper_stage: str, exclude_key: str) -> float:
-    ratios: dict[str, list[float]] = {}
-    for other in load_vehicles():
-        if other.key == exclude_key or len(_fitted_pairs(other)) < 2:
-            continue
-        ratios.setdefault(other.upper_stage, []).append(fit_vehicle(other).dry_ratio)
-    same = ratios.get(upper_stage)
-    pooled = [r for values in ratios.values() for r in values]
-    if same:
-        return float(np.median(same))
-    return float(np.median(pooled)) if pooled else DEFAULT_DRY_FRACTION
-
-
-def _fitted_pairs(vehicle: Vehicle) -> list[tuple[float, float]]:
-    return [(p.required_dv_m_s(), p.payload_kg) for p in vehicle.points if not p.lower_bound]
-
-
-def fit_points(
-    points: Sequence[tuple[float, float]], upper_stage: str, dry_ratio: float | None = None
-) -> PerformanceModel:
-    """Fit the model to ``(delta_v_m_s, payload_kg)`` pairs (see the module docstring).
-
-    ``dry_ratio`` is used only for a single point (default :data:`DEFAULT_DRY_FRACTION`).
+    >>> one = Stage("s", 9000.0, 1000.0, 300.0, None, 1, False, 0.0, False, False, "", "")
+    >>> round(fit_extra_loss_m_s([one], 0.0, [(6000.0, 0.0, True)]))
+    774
     """
     if not points:
         raise InputError("a performance model needs at least one capacity point")
-    ve_default = DEFAULT_VE_M_S.get(upper_stage, 3400.0)
-    dv = np.array([p[0] for p in points], dtype=float)
-    mass = np.array([p[1] for p in points], dtype=float)
+    each = [stack_delta_v_m_s(stages, fairing_kg, kg, c) - dv for dv, kg, c in points]
     if len(points) == 1:
-        ratio = DEFAULT_DRY_FRACTION if dry_ratio is None else dry_ratio
-        reference = math.exp(-REFERENCE_DV_M_S / ve_default)
-        # A point beyond the family's reach (a high-energy orbit) would need a negative A:
-        # keep at least half of its burnout mass as payload instead.
-        ratio = min(ratio, 0.5 * math.exp(-dv[0] / ve_default) / reference)
-        a_kg = mass[0] / (math.exp(-dv[0] / ve_default) - ratio * reference)
-        return PerformanceModel(ve_default, a_kg, ratio * a_kg * reference, 1)
-    trials = (
-        np.arange(0.7 * ve_default, 1.3 * ve_default, 10.0) if len(points) >= 3 else [ve_default]
-    )
-    best: tuple[float, PerformanceModel] | None = None
-    for ve in trials:
-        a_kg, d_kg = _solve(dv, mass, float(ve))
-        model = PerformanceModel(float(ve), a_kg, d_kg, len(points))
-        predicted = np.array([model.payload_kg(float(d)) for d in dv])
-        if np.any(predicted <= 0):
-            continue
-        cost = float(np.sum(np.log(predicted / mass) ** 2))
-        if best is None or cost < best[0]:
-            best = (cost, model)
-    if best is None:
-        raise InputError("the capacity points admit no rocket-equation fit (check their orbits)")
-    return best[1]
+        return each[0]
+
+    def cost(loss: float) -> float:
+        total = 0.0
+        for dv, kg, config in points:
+            predicted = stack_payload_kg(stages, fairing_kg, dv + loss, config)
+            total += math.log(max(predicted, 1e-3 * kg) / kg) ** 2
+        return total
+
+    return _golden_minimum(cost, min(each), max(each), 0.1)
 
 
-def _solve(dv: np.ndarray, mass: np.ndarray, ve: float) -> tuple[float, float]:
-    decay = np.exp(-dv / ve)
-    a = np.column_stack([decay, -np.ones_like(decay)]) / mass[:, None]  # relative error
-    (a_kg, d_kg), *_ = np.linalg.lstsq(a, np.ones_like(mass), rcond=None)
-    return float(a_kg), float(d_kg)
+def _golden_minimum(f: Callable[[float], float], low: float, high: float, tol: float) -> float:
+    ratio = (math.sqrt(5.0) - 1.0) / 2.0
+    a, b = low, high
+    c, d = b - ratio * (b - a), a + ratio * (b - a)
+    fc, fd = f(c), f(d)
+    while b - a > tol:
+        if fc <= fd:
+            b, d, fd = d, c, fc
+            c = b - ratio * (b - a)
+            fc = f(c)
+        else:
+            a, c, fc = c, d, fd
+            d = a + ratio * (b - a)
+            fd = f(d)
+    return 0.5 * (a + b)
 
 
-def _vehicle(key: str, entry: dict[str, object]) -> Vehicle:
-    points = tuple(_point(p) for p in entry.get("points", []))  # type: ignore[attr-defined]
+@cache
+def pooled_extra_loss_m_s(exclude_key: str = "") -> float:
+    """Median fitted ``extra_loss_m_s`` over the vehicles, leaving ``exclude_key`` out.
+
+    The prediction for a vehicle with no other published point to fit to.
+    """
+    losses = sorted(fit_vehicle(v).extra_loss_m_s for v in load_vehicles() if v.key != exclude_key)
+    middle = len(losses) // 2
+    return losses[middle] if len(losses) % 2 else 0.5 * (losses[middle - 1] + losses[middle])
+
+
+def _fit_points(vehicle: Vehicle) -> list[FitPoint]:
+    return [
+        (p.required_dv_m_s(), p.payload_kg, p.optional_stages)
+        for p in vehicle.points
+        if not p.lower_bound
+    ]
+
+
+def _vehicle(key: str, entry: dict[str, Any]) -> Vehicle:
+    points = tuple(_point(p) for p in entry.get("points", []))
+    stages = tuple(_stage(s) for s in entry.get("stages", []))
+    if not stages:
+        raise InputError(f"vehicle {key!r} in vehicles.toml has no stages")
     return Vehicle(
         key=key,
         name=str(entry["name"]),
-        aliases=tuple(entry.get("aliases", ())),  # type: ignore[arg-type]
+        aliases=tuple(entry.get("aliases", ())),
         state=str(entry["state"]),
         provider=str(entry.get("provider", "")),
         status=str(entry.get("status", "active")),
-        sites=tuple(entry.get("sites", ())),  # type: ignore[arg-type]
+        sites=tuple(entry.get("sites", ())),
         upper_stage=str(entry.get("upper_stage", "kerolox")),
-        sources=tuple(entry.get("sources", ())),  # type: ignore[arg-type]
+        sources=tuple(entry.get("sources", ())),
         points=points,
+        stages=stages,
+        fairing_kg=float(entry.get("fairing_kg", 0.0)),
+        fairing_source=str(entry.get("fairing_source", "")),
     )
 
 
-def _point(entry: dict[str, object]) -> CapacityPoint:
+def _stage(entry: dict[str, Any]) -> Stage:
+    fraction = float(entry.get("core_burn_fraction", 0.0))
+    if not 0.0 <= fraction <= 1.0:
+        raise InputError(f"stage {entry['name']!r}: core_burn_fraction must be within 0..1")
+    return Stage(
+        name=str(entry["name"]),
+        propellant_kg=float(entry["propellant_kg"]),
+        dry_kg=float(entry["dry_kg"]),
+        isp_vac_s=float(entry["isp_vac_s"]),
+        isp_sl_s=float(entry["isp_sl_s"]) if "isp_sl_s" in entry else None,
+        count=int(entry.get("count", 1)),
+        parallel=bool(entry.get("parallel", False)),
+        core_burn_fraction=fraction,
+        optional=bool(entry.get("optional", False)),
+        estimated=bool(entry.get("estimated", False)),
+        source=str(entry["source"]),
+        note=str(entry.get("note", "")),
+    )
+
+
+def _point(entry: dict[str, Any]) -> CapacityPoint:
     site = str(entry["site"])
     kind = str(entry["kind"])
-    perigee = float(entry["perigee_km"])  # type: ignore[arg-type]
-    apogee = float(entry["apogee_km"])  # type: ignore[arg-type]
-    c3 = float(entry["c3_km2_s2"]) if "c3_km2_s2" in entry else None  # type: ignore[arg-type]
+    perigee = float(entry["perigee_km"])
+    apogee = float(entry["apogee_km"])
+    c3 = float(entry["c3_km2_s2"]) if "c3_km2_s2" in entry else None
     if "inc_deg" in entry:
-        inc = float(entry["inc_deg"])  # type: ignore[arg-type]
+        inc = float(entry["inc_deg"])
     elif kind == "sso":
         inc = sso_inclination_deg(perigee)
     elif "gto_residual_m_s" in entry:
-        inc = gto_inclination_for_residual_deg(float(entry["gto_residual_m_s"]), perigee)  # type: ignore[arg-type]
+        inc = gto_inclination_for_residual_deg(float(entry["gto_residual_m_s"]), perigee)
     else:
         inc = abs(find_spaceport(site).lat_deg)
     return CapacityPoint(
@@ -275,10 +424,11 @@ def _point(entry: dict[str, object]) -> CapacityPoint:
         apogee,
         inc,
         c3,
-        float(entry["payload_kg"]),  # type: ignore[arg-type]
+        float(entry["payload_kg"]),
         str(entry["source"]),
         str(entry.get("note", "")),
         bool(entry.get("lower_bound", False)),
+        bool(entry.get("optional_stages", True)),
     )
 
 
@@ -290,26 +440,34 @@ def model_error_table() -> pd.DataFrame:
     """Every published point against the model: in-sample and leave-one-out errors (percent).
 
     ``fit_error_pct`` compares the point with the model fitted through *all* the vehicle's
-    points; ``holdout_error_pct`` with the model fitted through the *other* points only (using
-    the defaults of :func:`fit_points` when fewer remain), which is the honest measure of how
-    well the model predicts an orbit it was not told about. NaN when the vehicle has one point.
-    For a flown mass (``lower_bound``) both columns compare with the full model, and a
-    non-negative value means the model agrees that the vehicle could fly it.
+    points; ``holdout_error_pct`` with the model whose ``extra_loss_m_s`` was fitted to the
+    *other* points of the vehicle only (``holdout_basis`` "other points"), or, for a vehicle
+    with no other point, set to the median over the other vehicles ("pooled median"): the
+    honest measure of how well the model predicts an orbit it was not told about. For a flown
+    mass (``lower_bound``) both columns compare with the full model, and a non-negative value
+    means the model agrees that the vehicle could fly it.
     """
     rows: list[dict[str, object]] = []
     for vehicle in load_vehicles():
-        pairs = [(p.required_dv_m_s(), p.payload_kg) for p in vehicle.points]
-        fitted = [pair for p, pair in zip(vehicle.points, pairs, strict=True) if not p.lower_bound]
         model = fit_vehicle(vehicle)
-        for point, (dv, kg) in zip(vehicle.points, pairs, strict=True):
-            others = [pair for pair in fitted if pair != (dv, kg)]
-            holdout = math.nan
+        fitted = [(i, pair) for i, pair in enumerate(_all_points(vehicle)) if not pair[3]]
+        for index, point in enumerate(vehicle.points):
+            dv = point.required_dv_m_s()
+            config = point.optional_stages
+            kg = point.payload_kg
+            in_sample = model.payload_kg(dv, config)
             if point.lower_bound:
-                holdout = 100.0 * (model.payload_kg(dv) - kg) / kg
-            elif others:
-                ratio = class_dry_ratio(vehicle.upper_stage, vehicle.key)
-                predicted = fit_points(others, vehicle.upper_stage, ratio).payload_kg(dv)
-                holdout = 100.0 * (predicted - kg) / kg
+                in_sample = model.payload_kg(dv)
+                holdout, basis = in_sample, "flown mass"
+            else:
+                others = [pair[:3] for i, pair in fitted if i != index]
+                if others:
+                    loss = fit_extra_loss_m_s(vehicle.stages, vehicle.fairing_kg, others)
+                    basis = "other points"
+                else:
+                    loss = pooled_extra_loss_m_s(vehicle.key)
+                    basis = "pooled median"
+                holdout = stack_payload_kg(vehicle.stages, vehicle.fairing_kg, dv + loss, config)
             rows.append(
                 {
                     "vehicle": vehicle.name,
@@ -320,15 +478,25 @@ def model_error_table() -> pd.DataFrame:
                     "inc_deg": round(point.inc_deg, 2),
                     "required_dv_m_s": round(dv),
                     "published_kg": kg,
-                    "model_kg": round(model.payload_kg(dv)),
-                    "fit_error_pct": round(100.0 * (model.payload_kg(dv) - kg) / kg, 2),
-                    "holdout_error_pct": round(holdout, 2),
+                    "model_kg": round(in_sample),
+                    "fit_error_pct": round(100.0 * (in_sample - kg) / kg, 2),
+                    "holdout_kg": round(holdout),
+                    "holdout_error_pct": round(100.0 * (holdout - kg) / kg, 2),
+                    "holdout_basis": basis,
+                    "extra_loss_m_s": round(model.extra_loss_m_s),
                     "lower_bound": point.lower_bound,
-                    "points_fitted": len(fitted),
+                    "points_fitted": model.points_used,
                     "source": point.source,
                 }
             )
     return pd.DataFrame(rows)
+
+
+def _all_points(vehicle: Vehicle) -> list[tuple[float, float, bool, bool]]:
+    return [
+        (p.required_dv_m_s(), p.payload_kg, p.optional_stages, p.lower_bound)
+        for p in vehicle.points
+    ]
 
 
 #: Relative difference (percent) above which a GCAT capacity and ours are called a disagreement.

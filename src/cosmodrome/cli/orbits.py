@@ -16,7 +16,11 @@ import typer
 from rich.console import Console
 
 from cosmodrome.astro.elements import ElementSet, epoch_warnings, load_elements
-from cosmodrome.astro.gazetteer import Place, parse_coordinates, resolve_location
+from cosmodrome.astro.gazetteer import (
+    Place,
+    resolve_launch_point,
+    resolve_location,
+)
 from cosmodrome.astro.passes import Observer, PassesResult, find_passes
 from cosmodrome.astro.store import (
     DEFAULT_GROUPS,
@@ -31,7 +35,6 @@ from cosmodrome.astro.windows import PlaneTarget, launch_windows, plane_target
 from cosmodrome.cli.app import FormatOption, HomeOption, app
 from cosmodrome.cli.output import check_format, emit
 from cosmodrome.errors import InputError, UnknownNameError, closest_names
-from cosmodrome.spaceports import Corridor, find_spaceport
 from cosmodrome.timeutil import parse_utc
 
 elements_app = typer.Typer(
@@ -179,7 +182,14 @@ def windows(
     """Launch windows: times the pad passes through the target's orbital plane."""
     check_format(fmt)
     start_utc = parse_utc(start) if start else _now()
-    lat, lon, height, corridors, site_name = _site(site, pad)
+    point = resolve_launch_point(site, pad)
+    lat, lon, height, corridors, site_name = (
+        point.lat_deg,
+        point.lon_deg,
+        point.height_m,
+        point.corridors,
+        point.name,
+    )
     goal: ElementSet | PlaneTarget
     if raan is not None or inclination is not None:
         if raan is None or inclination is None:
@@ -229,25 +239,6 @@ def _short_times(frame: pd.DataFrame, columns: list[str]) -> pd.DataFrame:
             for value in frame[column]
         ]
     return frame
-
-
-def _site(site: str, pad: str | None) -> tuple[float, float, float, tuple[Corridor, ...], str]:
-    coordinates = parse_coordinates(site)
-    if coordinates is not None:
-        if pad is not None:
-            raise InputError("--pad needs a spaceport name in --site, not coordinates")
-        return coordinates.lat_deg, coordinates.lon_deg, coordinates.height_m, (), coordinates.name
-    port = find_spaceport(site)
-    if pad is None:
-        return port.lat_deg, port.lon_deg, port.height_m, port.corridors, port.name
-    chosen = port.pad(pad)
-    return (
-        chosen.lat_deg,
-        chosen.lon_deg,
-        port.height_m,
-        port.corridors,
-        f"{port.name} {chosen.name}",
-    )
 
 
 @app.command()

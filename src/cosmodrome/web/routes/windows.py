@@ -14,10 +14,9 @@ from fastapi.responses import JSONResponse
 
 from cosmodrome import api
 from cosmodrome.astro.elements import ElementSet
-from cosmodrome.astro.gazetteer import parse_coordinates
+from cosmodrome.astro.gazetteer import resolve_launch_point
 from cosmodrome.astro.windows import PlaneTarget
 from cosmodrome.errors import InputError
-from cosmodrome.spaceports import Corridor, find_spaceport
 from cosmodrome.timeutil import isoformat_z
 from cosmodrome.web.context import records
 from cosmodrome.web.errors import ERROR_RESPONSES
@@ -32,29 +31,6 @@ from cosmodrome.web.routes.elements import (
 router = APIRouter(tags=["orbits"])
 
 MAX_DAYS = 31.0
-
-
-def launch_site(
-    site: str, pad: str | None
-) -> tuple[float, float, float, tuple[Corridor, ...], str]:
-    """Latitude, longitude (deg), height (m), azimuth corridors and name of the launch point,
-    as ``cosmodrome windows --site --pad`` reads them."""
-    coordinates = parse_coordinates(site)
-    if coordinates is not None:
-        if pad:
-            raise InputError("pad needs a spaceport name in site, not coordinates")
-        return coordinates.lat_deg, coordinates.lon_deg, coordinates.height_m, (), coordinates.name
-    port = find_spaceport(site)
-    if not pad:
-        return port.lat_deg, port.lon_deg, port.height_m, port.corridors, port.name
-    chosen = port.pad(pad)
-    return (
-        chosen.lat_deg,
-        chosen.lon_deg,
-        port.height_m,
-        port.corridors,
-        f"{port.name} {chosen.name}",
-    )
 
 
 @router.get(
@@ -113,7 +89,14 @@ def windows(
     start_utc = moment_param(start)
     etag = check_not_modified(request, start_utc is not None)
     start_utc = start_utc or datetime.now(UTC)
-    lat, lon, height, corridors, site_name = launch_site(site, pad)
+    point = resolve_launch_point(site, pad)
+    lat, lon, height, corridors, site_name = (
+        point.lat_deg,
+        point.lon_deg,
+        point.height_m,
+        point.corridors,
+        point.name,
+    )
     goal: ElementSet | PlaneTarget
     if raan_deg is not None or inc_deg is not None:
         if raan_deg is None or inc_deg is None:
