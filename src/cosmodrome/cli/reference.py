@@ -34,7 +34,9 @@ def _sections(group: Any, context: Any, path: str) -> list[str]:
     commands = getattr(group, "commands", {})
     for name in sorted(commands):
         command = commands[name]
-        with command.context_class(command, parent=context, info_name=name, terminal_width=100) as sub:
+        with command.context_class(
+            command, parent=context, info_name=name, terminal_width=100
+        ) as sub:
             if getattr(command, "commands", None):
                 sections.extend(_sections(command, sub, f"{path} {name}"))
                 continue
