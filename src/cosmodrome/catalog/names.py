@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import re
 import unicodedata
+import weakref
 from collections import defaultdict
 from collections.abc import Callable, Iterable
 
@@ -149,15 +150,26 @@ def organisation_index(
 
 
 _INDEXES: dict[tuple[str, str], NameIndex] = {}
+_VERSIONS: weakref.WeakKeyDictionary[duckdb.DuckDBPyConnection, str] = weakref.WeakKeyDictionary()
+
+
+def catalog_version(con: duckdb.DuckDBPyConnection) -> str | None:
+    """The version of the catalog behind ``con``, read once per connection."""
+    if con not in _VERSIONS:
+        row = con.execute("SELECT value FROM meta WHERE key = 'catalog_version'").fetchone()
+        if row is None:
+            return None
+        _VERSIONS[con] = str(row[0])
+    return _VERSIONS[con]
 
 
 def _cached(con: duckdb.DuckDBPyConnection, kind: str, build: Callable[[], NameIndex]) -> NameIndex:
     """The index of ``kind`` for this catalog version, built once (a catalog never changes
     in place: ``update`` swaps in a new file with a new version)."""
-    row = con.execute("SELECT value FROM meta WHERE key = 'catalog_version'").fetchone()
-    if row is None:
+    version = catalog_version(con)
+    if version is None:
         return build()
-    key = (kind, str(row[0]))
+    key = (kind, version)
     if key not in _INDEXES:
         _INDEXES[key] = build()
     return _INDEXES[key]
