@@ -39,6 +39,7 @@ MEETS_TARGET = [
     "Soyuz-FG",
     "Soyuz-5",
     "Proton-M",
+    "GSLV Mk II",
     "New Glenn",
     "Long March 6A",
     "Kuaizhou-1A",
@@ -57,12 +58,11 @@ ACHIEVED_BOUND_PCT = {
     "Angara-A5": 26,
     "Ariane 62": 26,
     "Long March 5": 28,
-    "GSLV Mk II": 30,
     "Vega-C": 30,
-    "Long March 7": 34,
+    "Long March 7": 38,
     "Angara-1.2": 36,
     "H3-24": 40,
-    "PSLV": 47,
+    "PSLV-XL": 47,
 }
 
 
@@ -104,13 +104,14 @@ def test_model_error_table_is_reported(
         f" worst {loo.max():.1f}%"
     )
     print(f"single-point vehicles (pooled median loss): {sorted(pooled.round(1).tolist())}")
-    assert len(table) >= 66
-    assert len(loo) >= 60
+    assert len(table) >= 65
+    assert len(loo) >= 58
     assert not table["holdout_error_pct"].isna().any()
     # Achieved bound (the target of 10 % on every point is not met; see the docs):
-    # 25 of 60 within 10 %, median 12.5 %, worst 46.8 % (the lumped curve: 24, 12.0 %, 86 %).
+    # 25 of 58 within 10 %, median 12.1 %, worst 47.0 % after the figures were checked
+    # (before: 25 of 60, 12.5 %, 46.8 %; the lumped curve: 24 of 56, 12.0 %, 86 %).
     assert within >= 25
-    assert loo.median() <= 12.5 * PERCENT
+    assert loo.median() <= 12.1 * PERCENT
     assert loo.max() <= 47 * PERCENT
     assert fitted["fit_error_pct"].abs().max() <= 26 * PERCENT
 
@@ -137,6 +138,27 @@ def test_every_vehicle_is_classified() -> None:
     assert names == set(MEETS_TARGET) | set(ACHIEVED_BOUND_PCT)
 
 
+def test_every_stage_and_point_says_whether_it_was_verified() -> None:
+    # vehicles.toml must carry an explicit ``verified`` on each stage and point (the loader
+    # refuses a missing one); a checked figure names the page in its source.
+    stages = [s for v in load_vehicles() for s in v.stages]
+    points = [p for v in load_vehicles() for p in v.points]
+    assert sum(s.verified for s in stages) >= 14
+    assert sum(p.verified for p in points) >= 13
+    assert any(not s.verified for s in stages)  # the unchecked ones stay marked
+    for stage in stages:
+        assert not stage.verified or "checked" in stage.note, stage.name
+
+
+def test_a_missing_verified_flag_is_refused() -> None:
+    from cosmodrome.capability.vehicles import _stage
+
+    row = {"name": "s", "propellant_kg": 9.0, "dry_kg": 1.0, "isp_vac_s": 300.0, "source": "x"}
+    with pytest.raises(InputError):
+        _stage(row)
+    assert _stage({**row, "verified": True}).verified
+
+
 def test_flown_masses_are_within_modelled_capacity(table: pd.DataFrame) -> None:
     flown = table[table["lower_bound"]]
     assert len(flown) >= 3
@@ -148,7 +170,7 @@ def test_every_stage_figure_has_a_source_and_is_physical() -> None:
         assert vehicle.stages, vehicle.name
         assert vehicle.fairing_kg == 0.0 or vehicle.fairing_source.startswith("https://")
         for stage in vehicle.stages:
-            assert stage.source.startswith("https://"), (vehicle.name, stage.name)
+            assert stage.source.startswith(("https://", "http://")), (vehicle.name, stage.name)
             assert stage.propellant_kg > stage.dry_kg > 0.0 or stage.name.startswith("AVUM")
             assert 200.0 <= stage.isp_vac_s <= 470.0, (vehicle.name, stage.name)
             assert stage.isp_sl_s is None or stage.isp_sl_s < stage.isp_vac_s
@@ -252,7 +274,7 @@ GCAT_LEO_EXCEPTIONS = {
     "Falcon Heavy": "GCAT 54.4 t is an older SpaceX figure; SpaceX now publishes 63.8 t",
     "Proton-M": "GCAT 21 t (orbit unstated) vs the published 23 t at 180 km; model 24.5 t at 200 km due east",
     "Electron": "GCAT 150 kg is the pre-2020 SSO figure",
-    "PSLV": "GCAT matches the generic PSLV row (1.6 t, a polar figure); ours is PSLV-XL due east",
+    "PSLV-XL": "GCAT matches the generic PSLV row (1.6 t, a polar figure); ours is PSLV-XL due east",
     "Long March 2C": "GCAT 2.8 t is an early variant; the published 3.85 t is the current one",
     "Long March 5": "GCAT 25 t is the two-stage CZ-5B; ours is the three-stage CZ-5",
     "Long March 6A": "GCAT 1 t cannot be a LEO figure for a 530 t vehicle",

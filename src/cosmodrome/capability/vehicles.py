@@ -73,6 +73,8 @@ class Stage:
 
     ``parallel`` boosters burn alongside the next stage, which burns ``core_burn_fraction`` of
     its propellant before they separate. ``isp_sl_s`` is ``None`` for air-lit stages.
+    ``verified`` is True only where the figures were checked against the cited page (the note
+    says which); ``estimated`` marks figures derived (e.g. from a launch mass), not read.
     """
 
     name: str
@@ -87,6 +89,7 @@ class Stage:
     estimated: bool
     source: str
     note: str
+    verified: bool = False
 
     def isp_s(self, ground_lit: bool) -> float:
         """Mean of sea-level and vacuum ``Isp`` when lit on the ground, else vacuum ``Isp``."""
@@ -110,6 +113,7 @@ class CapacityPoint:
     note: str
     lower_bound: bool = False  # a flown mass: capacity is at least this; not used for fitting
     optional_stages: bool = True  # whether the vehicle's optional upper stage flew
+    verified: bool = False  # the mass (and the orbit, where stated) checked against the source
 
     def spaceport(self) -> Spaceport:
         return find_spaceport(self.site)
@@ -400,7 +404,15 @@ def _stage(entry: dict[str, Any]) -> Stage:
         estimated=bool(entry.get("estimated", False)),
         source=str(entry["source"]),
         note=str(entry.get("note", "")),
+        verified=_verified(entry),
     )
+
+
+def _verified(entry: dict[str, Any]) -> bool:
+    """The explicit ``verified`` flag every stage and point carries in ``vehicles.toml``."""
+    if "verified" not in entry:
+        raise InputError(f"vehicles.toml entry {entry.get('name', entry)!r} lacks 'verified'")
+    return bool(entry["verified"])
 
 
 def _point(entry: dict[str, Any]) -> CapacityPoint:
@@ -429,6 +441,7 @@ def _point(entry: dict[str, Any]) -> CapacityPoint:
         str(entry.get("note", "")),
         bool(entry.get("lower_bound", False)),
         bool(entry.get("optional_stages", True)),
+        _verified(entry),
     )
 
 
@@ -485,6 +498,7 @@ def model_error_table() -> pd.DataFrame:
                     "holdout_basis": basis,
                     "extra_loss_m_s": round(model.extra_loss_m_s),
                     "lower_bound": point.lower_bound,
+                    "verified": point.verified,
                     "points_fitted": model.points_used,
                     "source": point.source,
                 }
