@@ -89,7 +89,7 @@ def test_oneweb_moved_from_soyuz_to_spacex_and_nsil(mirror_con: duckdb.DuckDBPyC
         "AE",
     }  # Starsem and Arianespace sold the Soyuz flights
     sites = {s for text in before["sites"] for s in text.split(", ")}
-    assert sites == {"Baykonur", "Vostochniy", "Kourou"}
+    assert sites == {"Baikonur", "Vostochny", "Kourou"}
     after = result.flows[result.flows["customer"] == "ONEWEB"].set_index("provider")
     assert set(after.index) == {"SPX", "NSIL"}
     assert after.loc["NSIL", "provider_state"] == "IN"

@@ -264,7 +264,11 @@ def test_changing_one_digit_breaks_the_checksum(column: int, bump: int) -> None:
 
 elements = st.fixed_dictionaries(
     {
-        "satnum": st.integers(min_value=1, max_value=339999),
+        # sgp4's exporter writes Alpha-5 numbers 18xxxx and 23xxxx with the letters I and O,
+        # which the Alpha-5 scheme excludes (and our parser rightly rejects): skip them.
+        "satnum": st.integers(min_value=1, max_value=339999).filter(
+            lambda n: n // 10000 not in (18, 23)
+        ),
         "epoch_days": st.floats(min_value=18000.0, max_value=27000.0),  # 1999..2023
         "ecco": st.floats(min_value=0.0, max_value=0.7),
         "argpo_deg": st.floats(min_value=0.0, max_value=359.9),

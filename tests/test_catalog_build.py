@@ -53,7 +53,7 @@ def test_both_baikonur_codes_resolve_to_the_canonical_site(mini_home: Path) -> N
         rows = con.execute(
             "SELECT site_code, site, site_name FROM launches ORDER BY time_utc"
         ).fetchall()
-    assert rows[:3] == [("NIIP-5", "GIK-5", "Baykonur")] + [("GIK-5", "GIK-5", "Baykonur")] * 2
+    assert rows[:3] == [("NIIP-5", "GIK-5", "Baikonur")] + [("GIK-5", "GIK-5", "Baikonur")] * 2
 
 
 def test_codes_resolve_by_period(mini_home: Path) -> None:

@@ -8,6 +8,7 @@ from pathlib import Path
 import duckdb
 import pytest
 
+from cosmodrome.catalog.names import resolve_sites
 from cosmodrome.catalog.queries import LaunchFilter, launches_per_year, sites
 
 pytestmark = pytest.mark.integration
@@ -111,7 +112,9 @@ def test_sites_in_kazakhstan(mirror_con: duckdb.DuckDBPyConnection) -> None:
         ("Tyuratam", "GIK-5"),
         ("GIK-5", "GIK-5"),
         ("baikonur", "GIK-5"),
-        ("Vostochny", "SVOB"),  # GCAT's canonical code for Vostochny (and Svobodny before it)
+        ("Vostochny", "VOST"),  # kept apart from Svobodny, which GCAT files it under
+        ("Svobodny", "SVOB"),
+        ("GNIIP", "GIK-1"),  # Plesetsk's code in 1993-1995
         ("Plesetsk", "GIK-1"),
         ("Cape Canaveral", "CC"),
         ("Kennedy", "KSC"),
@@ -124,9 +127,17 @@ def test_sites_in_kazakhstan(mirror_con: duckdb.DuckDBPyConnection) -> None:
 def test_names_people_use_on_the_mirror(
     mirror_con: duckdb.DuckDBPyConnection, name: str, site: str
 ) -> None:
-    from cosmodrome.catalog.names import resolve_sites
-
     resolved = resolve_sites(mirror_con, name)
     assert site in resolved
-    if name == "Kennedy":
-        assert resolved == ["KSC"]  # the curated name wins over Cape Kennedy (CC, 1963-73)
+    assert resolved == [site]  # Kennedy is KSC: the curated name wins over Cape Kennedy (CC)
+
+
+def test_spaceport_regrouping_of_gcat_codes(mirror_con: duckdb.DuckDBPyConnection) -> None:
+    # Counted independently from the raw site codes: VOST 19, GIK-2 5, GNIIP 2.
+    counts = dict(
+        mirror_con.execute("SELECT site, count(*) FROM launches GROUP BY site").fetchall()
+    )
+    assert (counts["VOST"], counts["SVOB"]) == (19, 5)
+    assert counts["GIK-1"] == 1670  # NIIP-53, GNIIPV, GIK-1 and GNIIP
+    names = dict(mirror_con.execute("SELECT DISTINCT site, site_name FROM launches").fetchall())
+    assert (names["GIK-5"], names["VOST"], names["SVOB"]) == ("Baikonur", "Vostochny", "Svobodny")

@@ -51,7 +51,7 @@ def test_launches_json_has_the_documented_fields(home: Path, cosmodrome: CliRunn
     assert first["time_utc"] == "2022-01-10T10:00:00Z"
     assert (first["site"], first["site_name"], first["outcome"], first["payload_count"]) == (
         "GIK-5",
-        "Baykonur",
+        "Baikonur",
         "success",
         1,
     )

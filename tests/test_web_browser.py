@@ -129,13 +129,13 @@ def test_dashboard_map_opens_baikonur(page: Any, base_url: str) -> None:
     page.keyboard.press("Enter")
     page.wait_for_url(re.compile(r"#/site\?name=GIK-5"))
     heading = page.locator("h1")
-    heading.filter(has_text="Baykonur").wait_for()
+    heading.filter(has_text="Baikonur").wait_for()
     assert "LC31" in page.locator("#pads-h + div").inner_text()
 
 
 def test_site_profile_change_period(page: Any, base_url: str) -> None:
     page.goto(f"{base_url}/#/site")
-    page.locator("h1", has_text="Baykonur").wait_for()  # Baikonur by default
+    page.locator("h1", has_text="Baikonur").wait_for()  # Baikonur by default
     shot(page, "site-all-years")
     page.get_by_label("From year").fill("2010")
     page.get_by_label("To year").fill("2019")
@@ -156,7 +156,7 @@ def test_unknown_site_shows_suggestions(page: Any, base_url: str) -> None:
     alert.wait_for()
     assert "Did you mean" in alert.inner_text()
     page.get_by_role("button", name="Baikonur", exact=True).click()
-    page.locator("h1", has_text="Baykonur").wait_for()
+    page.locator("h1", has_text="Baikonur").wait_for()
 
 
 def test_launch_table_filters_and_csv(page: Any, base_url: str, tmp_path: Path) -> None:

@@ -26,7 +26,6 @@ import pandas as pd
 from cosmodrome.catalog.db import meta
 from cosmodrome.catalog.queries import LaunchFilter, where_launches
 from cosmodrome.errors import InputError
-from cosmodrome.spaceports import load_spaceports
 
 PERIODS = ("year", "quarter", "month")
 SOURCE_LINE = "Data: GCAT, J. McDowell, CC BY 4.0"
@@ -116,27 +115,17 @@ def period_label(period: str, start: date) -> str:
 
 
 def site_groups(con: duckdb.DuckDBPyConnection) -> tuple[list[str], list[str], list[str]]:
-    """Canonical GCAT sites (``ucode``) mapped to spaceport keys and display names.
+    """Canonical sites (``launches.site``) with their group keys and display names.
 
-    Sites listed under one curated spaceport (Cape Canaveral's ten GCAT codes, Vostochny's
-    ``VOST`` and ``SVOB``) form one group named after the spaceport; any other site is its own
-    group, named by GCAT's short name. Returns three parallel lists: ucodes, keys, labels.
+    The catalog already groups launch-site codes into canonical sites (GCAT's ``UCode``,
+    regrouped by the curated spaceport facts), so each site is its own group, named by
+    ``launches.site_name``. Returns three parallel lists: sites, keys, labels.
     """
-    rows = con.execute("SELECT DISTINCT code, ucode FROM sites").fetchall()
-    ucode_of = {code: ucode for code, ucode in rows}
-    ucodes: list[str] = []
-    keys: list[str] = []
-    labels: list[str] = []
-    seen: set[str] = set()
-    for port in load_spaceports():
-        for code in port.gcat_sites:
-            ucode = ucode_of.get(code, code)
-            if ucode not in seen:
-                seen.add(ucode)
-                ucodes.append(ucode)
-                keys.append(port.key)
-                labels.append(port.name)
-    return ucodes, keys, labels
+    rows = con.execute(
+        "SELECT site, any_value(coalesce(site_name, site)) FROM launches "
+        "WHERE site IS NOT NULL GROUP BY site ORDER BY site"
+    ).fetchall()
+    return [site for site, _ in rows], [site for site, _ in rows], [name for _, name in rows]
 
 
 SITE_GROUP_JOIN = (

@@ -31,7 +31,6 @@ from cosmodrome.analytics.common import (
 )
 from cosmodrome.analytics.events import DEFAULT_EVENTS, Event, compare_around
 from cosmodrome.catalog import names
-from cosmodrome.spaceports import load_spaceports
 
 
 @dataclass
@@ -166,18 +165,10 @@ def foreign_customers(
     return frame
 
 
-def _display_name(con: duckdb.DuckDBPyConnection, asked: str, ucodes: list[str]) -> str:
-    codes = {
-        c
-        for (c,) in con.execute(
-            "SELECT DISTINCT code FROM sites WHERE ucode IN (SELECT unnest(?))", [ucodes]
-        ).fetchall()
-    }
-    for port in load_spaceports():
-        if codes & set(port.gcat_sites):
-            return port.name
+def _display_name(con: duckdb.DuckDBPyConnection, asked: str, sites: list[str]) -> str:
     row = con.execute(
-        "SELECT any_value(site_name) FROM launches WHERE site IN (SELECT unnest(?))", [ucodes]
+        "SELECT string_agg(DISTINCT site_name, ' + ') FROM launches WHERE site IN (SELECT unnest(?))",
+        [sites],
     ).fetchone()
     return str(row[0]) if row and row[0] else asked
 

@@ -121,7 +121,7 @@ def ingest_tables(tables: dict[str, Table]) -> ingest.Ingested:
     resolvers = ingest.Resolvers(
         sites=ingest.index_by_period(site_records),
         orgs=ingest.index_by_period(org_records),
-        canonical_site_name=ingest.canonical_site_names(site_records),
+        canonical_site=ingest.canonical_sites(site_records),
         family_of=ingest.by_vehicle_name(vehicles, "family"),
         manufacturer_of=ingest.by_vehicle_name(vehicles, "manufacturer"),
     )

@@ -178,7 +178,7 @@ def vehicles_frame(table: Table, issues: list[Issue]) -> pd.DataFrame:
 class Resolvers:
     sites: PeriodIndex[dict[str, Any]]
     orgs: PeriodIndex[dict[str, Any]]
-    canonical_site_name: Callable[[str], str | None]
+    canonical_site: Callable[[str, str], tuple[str, str | None]]
     family_of: dict[str, str | None]
     manufacturer_of: dict[str, str | None]
 
@@ -228,6 +228,9 @@ def launch_record(row: Row, resolve: Resolvers) -> dict[str, Any]:
     site_code = row["Launch_Site"]
     site = resolve.sites.at(site_code, day) if site_code else None
     ucode = (site["UCode"] or site["Site"]) if site else site_code
+    canonical, canonical_name = (
+        resolve.canonical_site(site_code, str(ucode)) if site_code else (None, None)
+    )
     agency = row["Agency"]
     org = resolve.orgs.at(first_code(agency), day) if agency else None  # type: ignore[arg-type]
     vehicle = row["LV_Type"]
@@ -245,8 +248,8 @@ def launch_record(row: Row, resolve: Resolvers) -> dict[str, Any]:
         "flight": row["Flight_ID"],
         "platform": row["Platform"],
         "site_code": site_code,
-        "site": ucode,
-        "site_name": resolve.canonical_site_name(ucode) if ucode else None,
+        "site": canonical,
+        "site_name": canonical_name,
         "site_state": site["StateCode"] if site else None,
         "pad": row["Launch_Pad"],
         "agency": agency,
@@ -340,15 +343,43 @@ def objects_frame(table: Table, label: str, issues: list[Issue]) -> pd.DataFrame
     )
 
 
-def canonical_site_names(site_records: list[dict[str, Any]]) -> Callable[[str], str | None]:
-    """Name of a canonical site: the short name of its most recent record (any code)."""
-    best: dict[str, tuple[date, date, str | None]] = {}
+def canonical_sites(site_records: list[dict[str, Any]]) -> Callable[[str, str], tuple[str, str | None]]:
+    """The canonical site of a launch site code, and its name.
+
+    GCAT's canonical code (``UCode``) groups the codes a site had over time: Baikonur's
+    ``NIIP-5`` and ``GIK-5`` are both ``GIK-5``. Where the curated spaceport facts group
+    codes differently, they win: Plesetsk also takes in GCAT's ``GNIIP`` codes of 1993-1995,
+    and Vostochny (``VOST``) is kept apart from Svobodny, which GCAT files it under. A
+    curated spaceport's canonical code is its codes' common ``UCode`` when no other
+    spaceport shares it, else its first listed code; its name is the curated name.
+    Other sites keep GCAT's ``UCode`` and the short name of its most recent record.
+    """
+    ucode_of = {r["Site"]: r["UCode"] or r["Site"] for r in site_records}
+    ports = load_spaceports()
+    owners: dict[str, set[str]] = {}
+    for port in ports:
+        for code in port.gcat_sites:
+            owners.setdefault(ucode_of.get(code, code), set()).add(port.key)
+    curated: dict[str, tuple[str, str]] = {}
+    for port in (p for p in ports if p.gcat_sites):
+        ucodes = {ucode_of.get(code, code) for code in port.gcat_sites}
+        only = next(iter(ucodes)) if len(ucodes) == 1 else None
+        canonical = only if only and owners[only] == {port.key} else port.gcat_sites[0]
+        for code in port.gcat_sites:
+            curated[code] = (canonical, port.name)
+    latest: dict[str, tuple[date, date, str | None]] = {}
     for r in site_records:
         ucode = r["UCode"] or r["Site"]
         rank = (r["valid_to"] or date.max, r["valid_from"] or date.min, r["ShortName"])
-        if ucode not in best or rank[:2] > best[ucode][:2]:
-            best[ucode] = rank
-    return lambda ucode: best[ucode][2] if ucode in best else None
+        if ucode not in latest or rank[:2] > latest[ucode][:2]:
+            latest[ucode] = rank
+
+    def canonical_site(code: str, ucode: str) -> tuple[str, str | None]:
+        if code in curated:
+            return curated[code]
+        return ucode, latest[ucode][2] if ucode in latest else None
+
+    return canonical_site
 
 
 def by_vehicle_name(vehicles: pd.DataFrame, column: str) -> dict[str, str | None]:

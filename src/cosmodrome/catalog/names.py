@@ -77,26 +77,30 @@ class NameIndex:
 
 
 def site_index(con: duckdb.DuckDBPyConnection) -> NameIndex:
-    """Canonical site codes by every spelling of sites that have launches."""
+    """Canonical sites (``launches.site``) by every spelling of the sites that have launches.
+
+    A GCAT code or name names the canonical site its launches were filed under
+    (``NIIP-5`` -> ``GIK-5``); a curated spaceport name or alias names its canonical site
+    and wins over a GCAT name spelled the same.
+    """
     index = NameIndex("site")
-    rows = con.execute(
-        """
-        SELECT DISTINCT s.code, s.ucode, s.short_name, s.name, s.location
-        FROM sites s JOIN (SELECT DISTINCT site FROM launches) l ON l.site = s.ucode
-        """
-    ).fetchall()
-    known = {ucode for _, ucode, *_ in rows}
-    ucode_of = {code: ucode for code, ucode, *_ in rows}
-    for code, ucode, short_name, name, location in rows:
-        index.add(code, {ucode})
-        index.add(short_name, {ucode})
-        index.add(name, {ucode}, display=False)
-        index.add(location, {ucode}, display=False)
+    launched = con.execute("SELECT DISTINCT site_code, site, site_name FROM launches").fetchall()
+    canonical_of = {code: site for code, site, _ in launched}
+    for _, site, site_name in launched:
+        index.add(site, {site})
+        index.add(site_name, {site})
+    records = con.execute("SELECT code, short_name, name, location FROM sites").fetchall()
+    for code, short_name, name, location in records:
+        if code in canonical_of:
+            index.add(code, {canonical_of[code]})
+            index.add(short_name, {canonical_of[code]})
+            index.add(name, {canonical_of[code]}, display=False)
+            index.add(location, {canonical_of[code]}, display=False)
     for port in load_spaceports():
-        ucodes = {ucode_of[c] for c in port.gcat_sites if c in ucode_of} & known
-        if ucodes:
+        sites = {canonical_of[c] for c in port.gcat_sites if c in canonical_of}
+        if sites:
             for spelling in (port.name, port.key, *port.aliases):
-                index.add(spelling, ucodes, preferred=True)
+                index.add(spelling, sites, preferred=True)
     return index
 
 

@@ -151,60 +151,69 @@ def count_launches(con: duckdb.DuckDBPyConnection, f: LaunchFilter | None = None
 def sites(con: duckdb.DuckDBPyConnection, country: str | None = None) -> pd.DataFrame:
     """Launch sites with launches, one row per canonical site, busiest first.
 
-    ``country`` matches the host country (curated; Baikonur is in KZ) or the operating state.
+    ``country`` matches the host country (curated; Baikonur is in KZ) or the state that
+    operated the site at launch. Coordinates are those of the most recently used code.
     """
     sql = """
-        WITH current AS (
-            SELECT * FROM sites QUALIFY row_number() OVER (
-                PARTITION BY ucode ORDER BY coalesce(valid_to, DATE '9999-12-31') DESC,
-                coalesce(valid_from, DATE '0001-01-01') DESC) = 1
-        ), codes AS (
-            SELECT ucode, string_agg(DISTINCT code, ', ' ORDER BY code) AS codes,
-                   string_agg(DISTINCT host_country, ', ') AS host_countries,
-                   string_agg(DISTINCT state_code, ', ') AS states
-            FROM sites GROUP BY ucode
+        WITH latest AS (
+            SELECT code, lat_deg, lon_deg, host_country FROM sites QUALIFY row_number() OVER (
+                PARTITION BY code ORDER BY coalesce(valid_to, DATE '9999-12-31') DESC) = 1
+        ), per_site AS (
+            SELECT l.site, any_value(l.site_name) AS site_name,
+                   string_agg(DISTINCT l.site_code, ', ' ORDER BY l.site_code) AS codes,
+                   arg_max(l.site_code, l.time_utc) AS last_code,
+                   list(DISTINCT lt.host_country) AS host_countries,
+                   list(DISTINCT l.site_state) AS states,
+                   count(*) AS launches, count(*) FILTER (WHERE l.is_success) AS successes,
+                   min(l.time_utc)::DATE AS first_launch, max(l.time_utc)::DATE AS last_launch
+            FROM launches l LEFT JOIN latest lt ON lt.code = l.site_code
+            GROUP BY l.site
         )
-        SELECT l.site, c.short_name AS site_name, k.codes, c.host_country, k.states AS operator_states,
-               c.lat_deg, c.lon_deg, count(*) AS launches,
-               count(*) FILTER (WHERE l.is_success) AS successes,
-               min(l.time_utc)::DATE AS first_launch, max(l.time_utc)::DATE AS last_launch
-        FROM launches l JOIN current c ON c.ucode = l.site JOIN codes k ON k.ucode = l.site
-        WHERE ? IS NULL OR list_contains(string_split(k.host_countries, ', '), upper(?))
-              OR list_contains(string_split(k.states, ', '), upper(?))
-        GROUP BY ALL ORDER BY launches DESC, l.site
+        SELECT p.site, p.site_name, p.codes, lt.host_country,
+               array_to_string(list_sort(list_filter(p.states, lambda x: x IS NOT NULL)), ', ')
+                   AS operator_states,
+               lt.lat_deg, lt.lon_deg, p.launches, p.successes, p.first_launch, p.last_launch
+        FROM per_site p LEFT JOIN latest lt ON lt.code = p.last_code
+        WHERE ? IS NULL OR list_contains(p.host_countries, upper(?))
+              OR list_contains(p.states, upper(?))
+        ORDER BY p.launches DESC, p.site
     """
     return con.execute(sql, [country, country, country]).df()
 
 
 def site_detail(con: duckdb.DuckDBPyConnection, name: str) -> dict[str, Any]:
     """One site: its names over time, pads, coordinates and launch totals."""
-    ucodes = names.resolve_sites(con, name)
+    canonical = names.resolve_sites(con, name)
     history = con.execute(
         """SELECT code, ucode, short_name, name, state_code, valid_from, valid_to, lat_deg, lon_deg
-           FROM sites WHERE ucode IN (SELECT unnest(?)) ORDER BY valid_from NULLS FIRST""",
-        [ucodes],
+           FROM sites WHERE code IN (SELECT DISTINCT site_code FROM launches
+                                     WHERE site IN (SELECT unnest(?)))
+           ORDER BY valid_from NULLS FIRST, code""",
+        [canonical],
     ).df()
     pads = con.execute(
         """SELECT pad, count(*) AS launches, min(time_utc)::DATE AS first_launch,
                   max(time_utc)::DATE AS last_launch
            FROM launches WHERE site IN (SELECT unnest(?)) GROUP BY pad ORDER BY launches DESC""",
-        [ucodes],
+        [canonical],
     ).df()
     cursor = con.execute(
         """SELECT count(*) AS launches, count(*) FILTER (WHERE is_success) AS successes,
                   count(*) FILTER (WHERE NOT is_success) AS failures,
                   sum(payload_count)::INTEGER AS payloads, min(time_utc)::DATE AS first_launch,
                   max(time_utc)::DATE AS last_launch,
-                  list(DISTINCT site_code ORDER BY site_code) AS codes_used
+                  list(DISTINCT site_code ORDER BY site_code) AS codes_used,
+                  string_agg(DISTINCT site_name, ' + ') AS name
            FROM launches WHERE site IN (SELECT unnest(?))""",
-        [ucodes],
+        [canonical],
     )
     row = cursor.fetchone() or ()
     totals = dict(zip([d[0] for d in cursor.description or []], row, strict=True))
+    site_name = totals.pop("name")
     current = history.sort_values("valid_to", na_position="last").iloc[-1]
     return {
-        "sites": ucodes,
-        "name": current["short_name"],
+        "sites": canonical,
+        "name": site_name,
         "lat_deg": float(current["lat_deg"]),
         "lon_deg": float(current["lon_deg"]),
         "history": history,
