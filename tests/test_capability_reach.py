@@ -8,6 +8,7 @@ import pytest
 from typer.testing import CliRunner
 
 from cosmodrome.capability.reach import Target, capability_summary, reach
+from cosmodrome.capability.vehicles import CONFIGURATIONS, load_vehicles
 from cosmodrome.cli.main import app
 from cosmodrome.errors import InputError, UnknownNameError
 
@@ -112,10 +113,65 @@ def test_cli_reach_orbit_and_sites_csv() -> None:
         ],
     )
     assert result.exit_code == 0, result.output
-    assert result.output.splitlines()[0].startswith("site,site_country,vehicle")
+    rows = result.stdout.splitlines()  # the notes go to stderr: the CSV stays clean
+    assert rows[0].startswith("site,site_country,vehicle")
+    assert "gto_inc_deg,gto_to_geo_m_s" in rows[0]
+    assert all(not row.startswith("note:") for row in rows)
+    assert "note: the options reach GTOs" in result.stderr
 
 
 def test_cli_capability_json() -> None:
     result = CliRunner().invoke(app, ["capability", "Kourou", "--format", "json"])
     assert result.exit_code == 0, result.output
     assert json.loads(result.output)["rotation_speed_m_s"] == pytest.approx(463, abs=2)
+
+
+def test_capacity_says_which_configuration_it_is_for() -> None:
+    ranking = reach(
+        Target.circular(400, 51.6), 7000, vehicles=["Falcon 9"], sites=["Cape Canaveral"]
+    )
+    falcon = ranking.options.iloc[0]
+    assert falcon["configuration"] == "expendable"
+    assert "capacity as published: expendable (no stage recovered" in falcon["notes"]
+    assert any("column configuration (expendable)" in note for note in ranking.notes)
+    new_glenn = reach(Target.circular(400, 51.6), 7000, vehicles=["New Glenn"]).options
+    assert set(new_glenn["configuration"]) == {"reusable first stage"}
+    assert {v.configuration for v in load_vehicles()} <= set(CONFIGURATIONS)
+
+
+def test_gto_options_show_their_own_gto_and_the_cost_to_geo() -> None:
+    ranking = reach(Target.named("gto"), 4500, sites=["Kourou", "Baikonur", "Cape Canaveral"])
+    per_site = ranking.options.groupby("site")[["gto_inc_deg", "gto_to_geo_m_s"]].first()
+    assert per_site.loc["Kourou", "gto_to_geo_m_s"] == 1493
+    assert per_site.loc["Cape Canaveral", "gto_to_geo_m_s"] == 1837
+    assert per_site.loc["Baikonur", "gto_to_geo_m_s"] == 2393
+    assert per_site.loc["Baikonur", "gto_inc_deg"] == pytest.approx(50.24, abs=0.01)
+    assert "each site's own inclination" in ranking.target.label
+    assert any("GTOs of different inclinations" in note for note in ranking.notes)
+    leo = reach(Target.circular(400, 51.6), 7000)
+    assert not {"gto_inc_deg", "gto_to_geo_m_s"} & set(leo.options.columns)
+    fixed = reach(Target.named("gto", inc_deg=20.0), 3000, sites=["Kourou"]).options
+    assert set(fixed["gto_inc_deg"]) == {20.0}
+
+
+def test_capability_gto_cost_names_its_inclination() -> None:
+    summary = capability_summary("Baikonur")
+    keys = list(summary)
+    assert keys.index("gto_inc_deg") + 1 == keys.index("gto_to_geo_m_s")
+    assert summary["gto_inc_deg"] == pytest.approx(50.24, abs=0.01)  # corridor, not 45.97
+    assert summary["gto_to_geo_m_s"] == 2393  # what reach --orbit gto says for Baikonur
+    assert capability_summary("Kourou")["gto_inc_deg"] == pytest.approx(5.23, abs=0.01)
+
+
+def test_cli_reach_gto_json_and_table_notes() -> None:
+    args = ["reach", "--orbit", "gto", "--mass", "4500", "--site", "Kourou,Baikonur"]
+    result = CliRunner().invoke(app, [*args, "--format", "json"])
+    assert result.exit_code == 0, result.output
+    data = json.loads(result.output)
+    assert {"configuration", "gto_inc_deg", "gto_to_geo_m_s"} <= set(data["options"][0])
+    assert any("GTOs of different inclinations" in note for note in data["notes"])
+    table = CliRunner().invoke(app, args, env={"COLUMNS": "300"})
+    assert table.exit_code == 0, table.output
+    assert "note: the options reach GTOs of different inclinations" in table.output
+    capability = CliRunner().invoke(app, ["capability", "Baikonur"], env={"COLUMNS": "120"})
+    assert "gto_inc_deg" in capability.output and "50.24" in capability.output

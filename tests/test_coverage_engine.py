@@ -198,6 +198,55 @@ def test_point_series_and_geostationary_like_constant() -> None:
     assert float(result.cells["mean_visible"].iloc[0]) == pytest.approx(series["visible"].mean())
 
 
+def test_point_height_moves_the_observer() -> None:
+    """A place 3640 m up (La Paz) counts as Skyfield does there, and unlike sea level.
+
+    The mask is put midway between one satellite's elevation seen from 3640 m and from the
+    ellipsoid beneath, so an engine that dropped the height would count it on the wrong side.
+    """
+    sats = walker_constellation(
+        planes=6, per_plane=8, altitude_km=550, inclination_deg=53, epoch_utc=START
+    )
+    lat, lon, height_m = -16.5, -68.15, 3640.0
+    step_s, count = 60.0, 60
+    ts = load.timescale(builtin=True)
+    t = ts.utc(2025, 10, 3, 6, 0, np.arange(count) * step_s)
+
+    def altitudes(elevation_m: float) -> np.ndarray:
+        topos = wgs84.latlon(lat, lon, elevation_m=elevation_m)
+        return np.array(
+            [
+                (EarthSatellite.from_satrec(s, ts) - topos).at(t).altaz()[0].degrees
+                for s in sats.satrecs
+            ]
+        )
+
+    high, low = altitudes(height_m), altitudes(0.0)
+    gap = np.where((high > 5.0) & (low > 5.0), np.abs(high - low), 0.0)
+    sat, epoch = np.unravel_index(int(np.argmax(gap)), gap.shape)
+    assert gap[sat, epoch] > 4 * NEAR_MASK_DEG  # the height matters at this place
+    mask_deg = float((high[sat, epoch] + low[sat, epoch]) / 2.0)
+
+    def counts(region_height_m: float) -> np.ndarray:
+        result = compute_coverage(
+            sats,
+            point_region(lat, lon, "La Paz", region_height_m),
+            resolution_deg=0.5,
+            start_utc=START,
+            duration_s=count * step_s,
+            step_s=step_s,
+            mask_deg=mask_deg,
+            keep_counts=True,
+        )
+        assert result.counts is not None
+        return np.asarray(result.counts[0])
+
+    at_height, at_sea_level = counts(height_m), counts(0.0)
+    assert_counts_match(at_height, high, mask_deg)
+    assert_counts_match(at_sea_level, low, mask_deg)
+    assert at_height[epoch] != at_sea_level[epoch]
+
+
 def decaying_satellite(epoch: datetime) -> Satrec:
     """Low and draggy: SGP4 reports it decayed (error 6) about 20 days after its epoch."""
     sat = Satrec()

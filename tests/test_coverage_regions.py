@@ -125,6 +125,15 @@ def test_point_region_is_one_cell() -> None:
         point_region(95.0, 0.0)
 
 
+def test_point_region_carries_its_height() -> None:
+    assert point_region(43.24, 76.95, "Almaty").grid(0.5).height_m == 0.0
+    region = point_region(43.24, 76.95, "Almaty", 800.0)
+    assert region.height_m == 800.0 and region.grid(0.5).height_m == 800.0
+    for height in (-600.0, 10_500.0, float("nan")):
+        with pytest.raises(InputError, match="not on the ground"):
+            point_region(43.24, 76.95, "Almaty", height)
+
+
 @settings(max_examples=60, deadline=None)
 @given(
     south=st.floats(-80, 70),

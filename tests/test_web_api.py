@@ -341,3 +341,47 @@ def test_job_manager_limits_and_time_limit() -> None:
     failed = manager.get(first.id).view()
     assert failed["status"] == "failed" and "time limit" in failed["error"]["message"]
     manager.shutdown()
+
+
+def test_outcome_accepts_what_the_cli_accepts(client: Any, mirror_home: Path) -> None:
+    """Every value ``outcome_filter`` (the CLI's ``--outcome``) accepts, in both spellings."""
+    from cosmodrome.catalog.outcomes import OUTCOMES, outcome_filter
+    from cosmodrome.web.params import outcome_names
+
+    names = outcome_names()
+    assert {o.replace("_", "-") for o in OUTCOMES} <= set(names)  # the list came back whole
+    assert {"success", "failure", "partial", "full-success", "full-failure"} <= set(names)
+    for name in (*names, "partial_failure", "partial_success", "Full_Failure"):
+        response = client.get("/api/launches", params={"outcome": name, "limit": 200})
+        assert response.status_code == 200, (name, response.text)
+        page = response.json()
+        with api.catalog(mirror_home) as con:
+            expected = api.count_launches(con, api.LaunchFilter(outcome=name))
+        assert page["total"] == expected, name
+        assert {row["outcome"] for row in page["data"]} <= set(outcome_filter(name)), name
+    partial_failures = client.get("/api/launches", params={"outcome": "partial_failure"}).json()
+    assert partial_failures["total"] > 0
+    assert {row["outcome"] for row in partial_failures["data"]} == {"partial_failure"}
+
+
+def test_bad_outcome_lists_the_allowed_values(client: Any) -> None:
+    from cosmodrome.web.params import outcome_names
+
+    response = client.get("/api/launches", params={"outcome": "partial_fail"})
+    error = assert_error_shape(response.json(), 422, "InvalidChoiceError")
+    assert response.status_code == 422
+    assert error["suggestions"] == list(outcome_names())
+    assert "partial-failure" in error["suggestions"]
+    assert "partial_fail" in error["message"]
+
+
+def test_to_a_bare_year_covers_that_whole_year(client: Any) -> None:
+    """``to=2021`` runs to 31 December 2021, as docs/WEB.md says; ``from=2021`` starts 1 January."""
+    year = client.get("/api/launches", params={"from": "2021", "to": "2021", "limit": 0}).json()
+    days = client.get(
+        "/api/launches", params={"from": "2021-01-01", "to": "2021-12-31", "limit": 0}
+    ).json()
+    first_day = client.get(
+        "/api/launches", params={"from": "2021-01-01", "to": "2021-01-01", "limit": 0}
+    ).json()
+    assert year["total"] == days["total"] > first_day["total"]

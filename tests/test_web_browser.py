@@ -242,7 +242,7 @@ def test_migration_flow_diagram_shows_oneweb(page: Any, base_url: str) -> None:
     page.goto(f"{base_url}/#/migration?provider_state=RU&cutoff=2022-02-24")
     figure = page.locator("figure.chart")
     figure.wait_for()
-    assert "provider state RU" in figure.locator("h2").inner_text()
+    assert "provided or built by RU" in figure.locator("h2").inner_text()
     assert page.locator("figure.chart svg path").count() > 10  # the flows
     row = page.locator("table tr", has_text="One Web").last
     assert "moved" in row.inner_text() and "SpaceX (US)" in row.inner_text()

@@ -187,8 +187,26 @@ def _plain(value: Any) -> Any:
 
 
 def filter_sql(con: duckdb.DuckDBPyConnection, f: LaunchFilter | None) -> tuple[str, list[Any]]:
-    """The catalog's own launch filter (alias ``l``), so analyses and listings agree."""
-    return where_launches(con, f or LaunchFilter())
+    """The catalog's own launch filter (alias ``l``), so analyses and listings agree, for
+    launches from Earth only: GCAT's ``other`` class (ascents from the Moon) is no part of
+    any launch market or cadence."""
+    condition, params = where_launches(con, f or LaunchFilter())
+    return f"({condition}) AND {FROM_EARTH_SQL}", params
+
+
+#: Launches from Earth (orbital and deep-space), alias ``l``.
+FROM_EARTH_SQL = "l.orbit_class <> 'other'"
+
+
+def state_lineage_sql(column: str) -> str:
+    """SQL mapping a state code to its lineage, so the Soviet Union (``SU``) and Russia
+    (``RU``) count as one state when payloads are split into domestic and foreign."""
+    return f"(CASE WHEN {column} = 'SU' THEN 'RU' ELSE {column} END)"
+
+
+def same_state_sql(owner: str = "p.owner_state", provider: str = "l.provider_state") -> str:
+    """SQL true when a payload's owner state is the launch provider's (``SU`` = ``RU``)."""
+    return f"coalesce({state_lineage_sql(owner)} = {state_lineage_sql(provider)}, false)"
 
 
 def data_date(con: duckdb.DuckDBPyConnection) -> str:

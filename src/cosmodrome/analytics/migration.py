@@ -60,7 +60,7 @@ class Selection:
 
     def describe(self) -> str:
         parts = [
-            ("provider state", self.provider_states),
+            ("launches provided or built by", self.provider_states),
             ("provider", self.providers),
             ("site", self.sites),
             ("vehicle", self.vehicles),

@@ -28,6 +28,7 @@ from cosmodrome.analytics.common import (
     customer_names,
     customer_sql,
     data_date,
+    same_state_sql,
 )
 from cosmodrome.analytics.events import DEFAULT_EVENTS, Event, compare_around
 from cosmodrome.catalog import names
@@ -120,7 +121,7 @@ SITE_PAYLOADS = f"""
     SELECT l.launch_tag, l.year, (l.time_utc AT TIME ZONE 'UTC')::DATE AS day, p.owner,
            coalesce(p.owner_state, '(unknown)') AS owner_state, l.provider_state,
            {customer_sql()} AS customer,
-           coalesce(p.owner_state = l.provider_state, false) AS domestic
+           {same_state_sql()} AS domestic
     FROM payloads p JOIN launches l ON l.launch_tag = p.launch_tag {customer_join_sql()}
     WHERE l.site IN (SELECT unnest(?))"""
 
@@ -152,7 +153,7 @@ def foreign_customers(
                    min(l.time_utc AT TIME ZONE 'UTC')::DATE AS first_launch,
                    max(l.time_utc AT TIME ZONE 'UTC')::DATE AS last_launch
             FROM payloads p JOIN launches l ON l.launch_tag = p.launch_tag {customer_join_sql()}
-            WHERE l.site IN (SELECT unnest(?)) AND p.owner_state IS DISTINCT FROM l.provider_state
+            WHERE l.site IN (SELECT unnest(?)) AND NOT {same_state_sql()}
               AND (?::DATE IS NULL OR (l.time_utc AT TIME ZONE 'UTC')::DATE >= ?::DATE)
               AND (?::DATE IS NULL OR (l.time_utc AT TIME ZONE 'UTC')::DATE <= ?::DATE)
             GROUP BY ALL ORDER BY payloads DESC, customer""",

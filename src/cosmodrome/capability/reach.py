@@ -32,6 +32,8 @@ from cosmodrome.errors import InputError
 from cosmodrome.spaceports import Spaceport, find_spaceport, load_spaceports
 
 ORBITS = ("leo", "sso", "gto", "geo")
+#: Perigee of ``--orbit gto`` unless ``--alt`` says otherwise (km).
+GTO_PERIGEE_KM = 185.0
 
 #: Sovereign state used by the state filters when it differs from the host territory.
 _SOVEREIGN = {"GF": "FR"}
@@ -63,10 +65,18 @@ class Target:
             alt = altitude_km or 550.0
             return cls(alt, alt, sso_inclination_deg(alt), f"SSO {alt:g} km")
         if orbit == "gto":
-            return cls(altitude_km or 185.0, GEO_ALTITUDE_KM, inc_deg, "GTO")
+            label = "GTO" + (
+                f" x {inc_deg:g} deg" if inc_deg is not None else " (each site's own inclination)"
+            )
+            return cls(altitude_km or GTO_PERIGEE_KM, GEO_ALTITUDE_KM, inc_deg, label)
         if orbit == "geo":
             return cls(GEO_ALTITUDE_KM, GEO_ALTITUDE_KM, 0.0, "GEO")
         raise InputError(f"unknown orbit {orbit!r}; choose one of {', '.join(ORBITS)}")
+
+    @property
+    def is_gto(self) -> bool:
+        """A transfer orbit: perigee below 10,000 km, apogee above (GEO cost shown separately)."""
+        return self.apogee_km > 10_000.0 > self.perigee_km
 
     def check(self, mass_kg: float) -> None:
         check_request(self.perigee_km, 0.0 if self.inc_deg is None else self.inc_deg, mass_kg)
@@ -78,13 +88,19 @@ class Target:
 
 @dataclass(frozen=True)
 class Ranking:
-    """Feasible options, best first; when there are none, ``reason`` and the near misses."""
+    """Feasible options, best first; when there are none, ``reason`` and the near misses.
+
+    ``notes`` say what the ranking compares: capacities are the published configuration's
+    (column ``configuration``: Falcon 9's are expendable figures), and options to a GTO may
+    reach GTOs of different inclinations (columns ``gto_inc_deg``, ``gto_to_geo_m_s``).
+    """
 
     target: Target
     mass_kg: float
     options: pd.DataFrame
     near_misses: pd.DataFrame = field(default_factory=pd.DataFrame)
     reason: str = ""
+    notes: tuple[str, ...] = ()
 
 
 def corridor_inclinations(port: Spaceport, altitude_km: float = 400.0) -> list[tuple[float, float]]:
@@ -137,9 +153,15 @@ def best_launch(
 def evaluate(
     port: Spaceport, vehicle: Vehicle, target: Target, mass_kg: float
 ) -> dict[str, object]:
-    """One site x vehicle option as a row: azimuth, delta-v, capacity, margin and notes."""
+    """One site x vehicle option as a row: azimuth, delta-v, capacity, margin and notes.
+
+    ``configuration`` says which configuration the capacity is for (as published: Falcon 9's
+    figures are expendable). For a GTO target, ``gto_inc_deg`` is the inclination of the GTO
+    this option reaches (the site's nearest allowed one when the target gives none) and
+    ``gto_to_geo_m_s`` the delta-v still needed from it to GEO; both are None otherwise.
+    """
     wanted_inc = abs(port.lat_deg) if target.inc_deg is None else target.inc_deg
-    is_gto = target.apogee_km > 10_000.0 > target.perigee_km
+    is_gto = target.is_gto
     launch_inc, ground_az, on_target = best_launch(port, wanted_inc, target.perigee_km)
     if is_gto and target.inc_deg is None:
         on_target = True  # a GTO accepts the site's own inclination; GEO cost shown separately
@@ -170,12 +192,12 @@ def evaluate(
     pad_statuses = {p.status for p in port.pads if vehicle.name in p.vehicles}
     if pad_statuses and "active" not in pad_statuses:
         notes.append(f"pad {'/'.join(sorted(pad_statuses))}")
-    if is_gto:
-        notes.append(
-            f"GTO at {wanted_inc:.1f} deg needs {gto_to_geo_m_s(wanted_inc, target.perigee_km):.0f} m/s to GEO"
-        )
+    gto_to_geo = gto_to_geo_m_s(wanted_inc, target.perigee_km) if is_gto else None
+    if gto_to_geo is not None:
+        notes.append(f"GTO at {wanted_inc:.1f} deg needs {gto_to_geo:.0f} m/s to GEO")
     if all(p.site != port.key for p in vehicle.points):
         notes.append("capacity transferred from another site by the model")
+    notes.append(f"capacity as published: {vehicle.configuration_text}")
     plane_change_deg = abs(wanted_inc - launch_inc)
     return {
         "site": port.name,
@@ -183,6 +205,7 @@ def evaluate(
         "vehicle": vehicle.name,
         "vehicle_state": vehicle.state,
         "vehicle_status": vehicle.status,
+        "configuration": vehicle.configuration,
         "launch_inc_deg": round(launch_inc, 2),
         "launch_azimuth_deg": round(ground_az, 1),
         "plane_change_deg": round(plane_change_deg, 2),
@@ -192,6 +215,8 @@ def evaluate(
         "margin_kg": round(capacity - mass_kg),
         "margin_pct": round(100.0 * (capacity - mass_kg) / mass_kg, 1) if mass_kg > 0 else math.inf,
         "direct": on_target,
+        "gto_inc_deg": round(wanted_inc, 2) if is_gto else None,
+        "gto_to_geo_m_s": round(gto_to_geo) if gto_to_geo is not None else None,
         "notes": "; ".join(notes),
     }
 
@@ -242,12 +267,14 @@ def reach(
             if active_only and "pad " in str(row["notes"]):
                 continue
             rows.append(row)
-    frame = pd.DataFrame(rows, columns=_COLUMNS)
+    columns = _COLUMNS if target.is_gto else [c for c in _COLUMNS if not c.startswith("gto_")]
+    frame = pd.DataFrame(rows, columns=columns)
+    notes = _ranking_notes(target, frame)
     feasible = frame[frame["margin_kg"] >= 0].sort_values(
         ["direct", "capacity_kg", "margin_kg"], ascending=[False, True, False]
     )
     if not feasible.empty:
-        return Ranking(target, mass_kg, feasible.reset_index(drop=True))
+        return Ranking(target, mass_kg, feasible.reset_index(drop=True), notes=notes)
     misses = frame.sort_values("margin_kg", ascending=False).head(5).reset_index(drop=True)
     if frame.empty:
         reason = "no site x vehicle option passes the filters"
@@ -260,7 +287,26 @@ def reach(
             f"no option can fly {mass_kg:,.0f} kg to {target.label}; nearest miss: {best['vehicle']} "
             f"from {best['site']} ({int(best['capacity_kg']):,} kg)"
         )
-    return Ranking(target, mass_kg, frame.iloc[0:0], misses, reason)
+    return Ranking(target, mass_kg, frame.iloc[0:0], misses, reason, notes)
+
+
+def _ranking_notes(target: Target, frame: pd.DataFrame) -> tuple[str, ...]:
+    notes = []
+    if not frame.empty:
+        kinds = sorted(set(frame["configuration"]))
+        notes.append(
+            "capacities are the published figures for the configuration in column "
+            f"configuration ({', '.join(kinds)}); a vehicle flown otherwise carries a "
+            "different mass (each option's notes say more)"
+        )
+    if target.is_gto and not frame.empty and frame["gto_inc_deg"].nunique() > 1:
+        notes.append(
+            "the options reach GTOs of different inclinations (gto_inc_deg: "
+            + ("each site's nearest allowed one" if target.inc_deg is None else "after dog-legs")
+            + "), so the delta-v still needed to reach GEO differs (gto_to_geo_m_s); "
+            "compare capacities with it in mind"
+        )
+    return tuple(notes)
 
 
 def capability_summary(port: Spaceport | str) -> dict[str, object]:
@@ -287,6 +333,9 @@ def capability_summary(port: Spaceport | str) -> dict[str, object]:
     vehicles = [v.name for v in load_vehicles() if port.key in v.sites]
     sso_550 = sso_inclination_deg(550.0)
     allowed = [inc for inc, _az in corridor_inclinations(port)]
+    # the lowest inclination a corridor allows into a GTO of 185 km perigee, as reach() takes it
+    at_gto = [inc for inc, _az in corridor_inclinations(port, GTO_PERIGEE_KM)]
+    gto_inc = max(abs(port.lat_deg), min(at_gto, default=0.0))
     return {
         "site": port.name,
         "country": port.country,
@@ -300,7 +349,8 @@ def capability_summary(port: Spaceport | str) -> dict[str, object]:
         if allowed
         else None,
         "sso_550_km_in_corridor": any(abs(inc - sso_550) <= 0.5 for inc in allowed),
-        "gto_to_geo_m_s": round(gto_to_geo_m_s(max(abs(port.lat_deg), min(allowed, default=0.0)))),
+        "gto_inc_deg": round(gto_inc, 2),
+        "gto_to_geo_m_s": round(gto_to_geo_m_s(gto_inc)),
         "corridors": corridors,
         "vehicles": vehicles,
         "sources": list(port.sources),
@@ -317,6 +367,7 @@ _COLUMNS = [
     "vehicle",
     "vehicle_state",
     "vehicle_status",
+    "configuration",
     "launch_inc_deg",
     "launch_azimuth_deg",
     "plane_change_deg",
@@ -326,5 +377,7 @@ _COLUMNS = [
     "margin_kg",
     "margin_pct",
     "direct",
+    "gto_inc_deg",
+    "gto_to_geo_m_s",
     "notes",
 ]

@@ -149,6 +149,20 @@ class Vehicle:
     stages: tuple[Stage, ...] = ()
     fairing_kg: float = 0.0
     fairing_source: str = ""
+    #: The configuration the published capacities are for, one of :data:`CONFIGURATIONS`
+    #: (Falcon 9's are expendable figures), and what that means where it also flies otherwise.
+    configuration: str = "expendable"
+    configuration_note: str = ""
+
+    @property
+    def configuration_text(self) -> str:
+        """``configuration``, with ``configuration_note`` in brackets when there is one.
+
+        >>> find_vehicle("Falcon 9").configuration_text.split(" (")[0]
+        'expendable'
+        """
+        note = f" ({self.configuration_note})" if self.configuration_note else ""
+        return self.configuration + note
 
     @property
     def launch_mass_kg(self) -> float:
@@ -384,7 +398,23 @@ def _vehicle(key: str, entry: dict[str, Any]) -> Vehicle:
         stages=stages,
         fairing_kg=float(entry.get("fairing_kg", 0.0)),
         fairing_source=str(entry.get("fairing_source", "")),
+        configuration=_configuration(key, entry),
+        configuration_note=str(entry.get("configuration_note", "")),
     )
+
+
+#: The configurations a vehicle's published capacities may be for.
+CONFIGURATIONS = ("expendable", "fully expendable", "reusable first stage")
+
+
+def _configuration(key: str, entry: dict[str, Any]) -> str:
+    text = str(entry.get("configuration", ""))
+    if text not in CONFIGURATIONS:
+        raise InputError(
+            f"vehicle {key!r} in vehicles.toml: configuration must be one of "
+            f"{', '.join(CONFIGURATIONS)}, got {text!r}"
+        )
+    return text
 
 
 def _stage(entry: dict[str, Any]) -> Stage:

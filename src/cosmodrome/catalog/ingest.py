@@ -343,7 +343,9 @@ def objects_frame(table: Table, label: str, issues: list[Issue]) -> pd.DataFrame
     )
 
 
-def canonical_sites(site_records: list[dict[str, Any]]) -> Callable[[str, str], tuple[str, str | None]]:
+def canonical_sites(
+    site_records: list[dict[str, Any]],
+) -> Callable[[str, str], tuple[str, str | None]]:
     """The canonical site of a launch site code, and its name.
 
     GCAT's canonical code (``UCode``) groups the codes a site had over time: Baikonur's

@@ -54,18 +54,27 @@ def parse_launch_code(code: str) -> LaunchOutcome:
     return LaunchOutcome(ORBIT_CLASSES[match["cls"]], outcome, success, percent)
 
 
+#: What a user's ``--outcome`` (or the API's ``outcome``) selects; ``failure`` includes the
+#: partial failures, ``full-failure`` only the complete ones.
+OUTCOME_GROUPS: dict[str, tuple[str, ...]] = {
+    "success": ("success", "partial_success"),
+    "failure": ("failure", "partial_failure"),
+    "full-success": ("success",),
+    "full-failure": ("failure",),
+    "partial": ("partial_success", "partial_failure"),
+    "partial-success": ("partial_success",),
+    "partial-failure": ("partial_failure",),
+}
+OUTCOME_NAMES = tuple(OUTCOME_GROUPS)
+
+
 def outcome_filter(name: str) -> tuple[str, ...]:
-    """The outcomes a user's ``--outcome`` value selects (``failure`` includes partial ones)."""
-    groups = {
-        "success": ("success", "partial_success"),
-        "failure": ("failure", "partial_failure"),
-        "full-success": ("success",),
-        "full-failure": ("failure",),
-        "partial": ("partial_success", "partial_failure"),
-    }
-    for outcome in OUTCOMES:
-        groups.setdefault(outcome.replace("_", "-"), (outcome,))
+    """The outcomes a user's ``--outcome`` value selects (``_`` works as ``-``).
+
+    >>> outcome_filter("partial_failure")
+    ('partial_failure',)
+    """
     key = name.strip().casefold().replace("_", "-")
-    if key not in groups:
-        raise InputError(f"unknown outcome {name!r}; choose one of {', '.join(sorted(groups))}")
-    return groups[key]
+    if key not in OUTCOME_GROUPS:
+        raise InputError(f"unknown outcome {name!r}; choose one of {', '.join(OUTCOME_NAMES)}")
+    return OUTCOME_GROUPS[key]

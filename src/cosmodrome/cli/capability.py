@@ -51,6 +51,10 @@ def reach_command(
 ) -> None:
     """Rank site x vehicle options for a payload of MASS kg on a target orbit.
 
+    Capacities are the published figures of each vehicle's configuration (column
+    ``configuration``: Falcon 9's are expendable). For a GTO, ``gto_inc_deg`` and
+    ``gto_to_geo_m_s`` give each option's GTO inclination and the delta-v left to GEO.
+
     Examples: ``cosmodrome reach --alt 550 --inc 97.6 --mass 800``;
     ``cosmodrome reach --orbit gto --mass 4500 --site Kourou,Baikonur,"Cape Canaveral"``.
     """
@@ -78,14 +82,17 @@ def reach_command(
                 "options": _records(ranking.options),
                 "reason": ranking.reason or None,
                 "near_misses": _records(ranking.near_misses),
+                "notes": list(ranking.notes),
             }
         )
         return
     if ranking.options.empty:
         typer.echo(ranking.reason, err=True)
         emit(ranking.near_misses, fmt, title=f"Nearest misses: {mass:,.0f} kg to {target.label}")
-        return
-    emit(ranking.options, fmt, title=f"{mass:,.0f} kg to {target.label}")
+    else:
+        emit(ranking.options, fmt, title=f"{mass:,.0f} kg to {target.label}")
+    for note in ranking.notes:  # on stderr for csv, so that the rows stay machine-readable
+        typer.echo(f"note: {note}", err=fmt == "csv")
 
 
 @app.command("capability")

@@ -44,7 +44,11 @@ def coverage(
     ] = None,
     point: Annotated[
         str | None,
-        typer.Option("--point", help="One place instead of a region: city, spaceport or lat,lon."),
+        typer.Option(
+            "--point",
+            help="One place instead of a region: city, spaceport or lat,lon[,height_m] "
+            "(the place's height above the ellipsoid is used).",
+        ),
     ] = None,
     group: Annotated[
         str | None,
@@ -139,7 +143,7 @@ def _point(text: str) -> Region:
     from cosmodrome.astro.gazetteer import resolve_location
 
     place = resolve_location(text)
-    return point_region(place.lat_deg, place.lon_deg, place.name)
+    return point_region(place.lat_deg, place.lon_deg, place.name, place.height_m)
 
 
 def _now_minute() -> datetime:
@@ -156,6 +160,10 @@ def _header(result: CoverageResult) -> list[tuple[str, object]]:
             f"{result.window.step_s:g} s",
         ),
         ("mask_deg", result.mask_deg),
+    ]
+    if result.region.point is not None:
+        rows.append(("height_m", result.region.height_m))
+    rows += [
         ("satellites", result.satellites),
         ("elements", result.source),
     ]

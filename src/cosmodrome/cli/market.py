@@ -184,7 +184,8 @@ def _grouped_command(
                     chart,
                 )
             )
-    emit(frame, fmt, title=f"{kind} by {by} per {period}")
+        caption = f"{api.source_line(con)}: a period running past that date is incomplete"
+    emit(frame, fmt, title=f"{kind} by {by} per {period}", caption=caption)
 
 
 @app.command()
@@ -272,6 +273,7 @@ def migration(
         result.customers.drop(columns=["providers_before"]),
         "table",
         title=f"Customers of {result.selection}, {result.window_from} to {result.cutoff}",
+        caption=f"Data: GCAT, J. McDowell, CC BY 4.0; data to {result.data_date}",
     )
     emit(
         result.flows[

@@ -24,15 +24,20 @@ def check_format(fmt: str) -> str:
     return fmt
 
 
-def emit(frame: pd.DataFrame, fmt: str = "table", *, title: str | None = None) -> None:
-    """Write ``frame`` to stdout in ``fmt``; JSON is an array of objects with ISO 8601 times."""
+def emit(
+    frame: pd.DataFrame, fmt: str = "table", *, title: str | None = None, caption: str | None = None
+) -> None:
+    """Write ``frame`` to stdout in ``fmt``; JSON is an array of objects with ISO 8601 times.
+
+    ``caption`` (a source line, say) is printed under a table; CSV and JSON stay bare data.
+    """
     check_format(fmt)
     if fmt == "csv":
         frame.to_csv(sys.stdout, index=False, date_format="%Y-%m-%dT%H:%M:%SZ")
     elif fmt == "json":
         emit_json(records(frame))
     else:
-        print_table(frame, title=title)
+        print_table(frame, title=title, caption=caption)
 
 
 def emit_json(value: Any) -> None:
@@ -44,8 +49,14 @@ def records(frame: pd.DataFrame) -> list[dict[str, Any]]:
     return [{str(k): _clean(v) for k, v in row.items()} for row in frame.to_dict(orient="records")]
 
 
-def print_table(frame: pd.DataFrame, *, title: str | None = None, max_rows: int = 500) -> None:
-    table = Table(title=title, show_lines=False, header_style="bold")
+def print_table(
+    frame: pd.DataFrame,
+    *,
+    title: str | None = None,
+    caption: str | None = None,
+    max_rows: int = 500,
+) -> None:
+    table = Table(title=title, caption=caption, show_lines=False, header_style="bold")
     for column in frame.columns:
         numeric = pd.api.types.is_numeric_dtype(frame[column])
         table.add_column(str(column), justify="right" if numeric else "left")

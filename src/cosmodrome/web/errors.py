@@ -6,7 +6,8 @@ Every error body looks like this, whatever went wrong::
                "message": "Unknown site 'Baikonurr'. Did you mean: Baikonur?",
                "suggestions": ["Baikonur"]}}
 
-``suggestions`` lists the closest names for an unknown name and is empty otherwise.
+``suggestions`` lists the closest names for an unknown name, the allowed values for a value
+outside a fixed set (``outcome=partial``), and is empty otherwise.
 """
 
 from __future__ import annotations
@@ -36,7 +37,10 @@ class ErrorDetail(BaseModel):
     type: str = Field(description="Error class, e.g. UnknownNameError, InputError, NotFound.")
     status: int = Field(description="HTTP status code, repeated for convenience.")
     message: str = Field(description="What went wrong and how to fix it, for a person.")
-    suggestions: list[str] = Field(default_factory=list, description="Closest known names, if any.")
+    suggestions: list[str] = Field(
+        default_factory=list,
+        description="Closest known names, or the allowed values of a parameter, if any.",
+    )
 
 
 class ErrorBody(BaseModel):
@@ -45,6 +49,15 @@ class ErrorBody(BaseModel):
 
 class JobLimitError(InputError):
     """A job request past the limits (grid size, duration) or too many jobs at once."""
+
+
+class InvalidChoiceError(InputError):
+    """A parameter value outside a fixed set: answered 422 with the allowed values as
+    ``suggestions``."""
+
+    def __init__(self, message: str, suggestions: list[str]) -> None:
+        self.suggestions = suggestions
+        super().__init__(message)
 
 
 class NotModified(Exception):
@@ -87,6 +100,8 @@ def status_of(error: CosmodromeError) -> int:
     # The element store (an optional module) missing or empty: nothing to find the satellite in.
     if isinstance(error, UnknownNameError) or type(error).__name__ == "NoElementsError":
         return 404
+    if isinstance(error, InvalidChoiceError):  # a parameter outside its fixed set
+        return 422
     if isinstance(error, InputError):
         return 400
     if isinstance(error, CatalogMissingError):
@@ -109,7 +124,7 @@ def install_error_handlers(app: FastAPI) -> None:
 
     @app.exception_handler(CosmodromeError)
     async def cosmodrome_error(_request: Request, error: CosmodromeError) -> JSONResponse:
-        suggestions = error.suggestions if isinstance(error, UnknownNameError) else []
+        suggestions = list(getattr(error, "suggestions", None) or [])
         return error_response(status_of(error), type(error).__name__, str(error), suggestions)
 
     @app.exception_handler(RequestValidationError)

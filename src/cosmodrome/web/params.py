@@ -8,14 +8,19 @@ cannot hold, or a date far outside the catalog, is refused with the range that w
 datetime.date(2014, 12, 31)
 >>> name_list(" RU, US ,,")
 ['RU', 'US']
+>>> outcome_param("partial_failure")
+'partial_failure'
 """
 
 from __future__ import annotations
 
 from datetime import date, datetime
+from functools import cache
 
+from cosmodrome.catalog.outcomes import OUTCOME_NAMES, outcome_filter
 from cosmodrome.errors import InputError
 from cosmodrome.timeutil import parse_day, parse_utc
+from cosmodrome.web.errors import InvalidChoiceError
 
 #: Dates the API accepts: the space age with room on both sides.
 FIRST_YEAR = 1900
@@ -68,3 +73,25 @@ def name_list(text: str | None, *, limit: int = 20) -> list[str]:
     if len(names) > limit:
         raise InputError(f"give at most {limit} names, got {len(names)}")
     return names
+
+
+@cache
+def outcome_names() -> tuple[str, ...]:
+    """Every ``outcome`` value the CLI's ``--outcome`` accepts (underscores work as hyphens).
+
+    >>> "partial-failure" in outcome_names() and "full-success" in outcome_names()
+    True
+    """
+    return OUTCOME_NAMES
+
+
+def outcome_param(text: str | None) -> str | None:
+    """An ``outcome`` as ``outcome_filter`` reads it (any case, ``_`` or ``-``); ``None`` when
+    empty. A value it refuses raises :class:`InvalidChoiceError` listing the accepted ones."""
+    if text is None or not text.strip():
+        return None
+    try:
+        outcome_filter(text)
+    except InputError as refusal:
+        raise InvalidChoiceError(f"outcome: {refusal}", list(outcome_names())) from None
+    return text.strip()

@@ -18,7 +18,7 @@ above the cell's WGS84 horizon is at least the mask. It works in the Earth-fixed
    visible satellite. The region is split into tiles and each tile repeats the test with
    its own smaller cap.
 3. **Elevation test, as matrix products.** With ``U`` the cells' unit up-vectors, ``O`` their
-   positions and ``P`` the satellites' positions, ``u = U Pᵀ - (U·O)`` is the height of
+   positions (at the grid's height above the ellipsoid, ``Grid.height_m``) and ``P`` the satellites' positions, ``u = U Pᵀ - (U·O)`` is the height of
    each satellite above each cell's horizon plane and ``d² = |P|² - 2 O Pᵀ + |O|²`` its
    squared range; a satellite is at or above mask ``e`` when ``u >= 0`` and
    ``u² >= sin²(e) d²``. No trigonometry per pair.
@@ -217,7 +217,7 @@ class CoverageProblem:
         )
         self.theta_rad = frames.earth_rotation_rad(window.start_utc, window.step_s, window.count)
 
-        self.cell_xyz_km = frames.geodetic_to_ecef_km(grid.lat_deg, grid.lon_deg)
+        self.cell_xyz_km = frames.geodetic_to_ecef_km(grid.lat_deg, grid.lon_deg, grid.height_m)
         self.cell_up = frames.up_vectors(grid.lat_deg, grid.lon_deg)
         self.cell_up_dot_pos = np.einsum("ij,ij->i", self.cell_up, self.cell_xyz_km)
         self.cell_r2 = np.einsum("ij,ij->i", self.cell_xyz_km, self.cell_xyz_km)
@@ -230,7 +230,10 @@ class CoverageProblem:
         self.region_centre, self.region_radius_rad = _enclosing_cap(cell_dirs)
         self.tiles = _tiles(grid, cell_dirs, tile_deg)
 
-        self.reach_rad = np.array([visibility_angle_rad(e, self.mask_deg) for e in self.elements])
+        observer_km = frames.WGS84_B_KM + min(0.0, grid.height_m / 1000.0)
+        self.reach_rad = np.array(
+            [visibility_angle_rad(e, self.mask_deg, observer_km) for e in self.elements]
+        )
         self.rate_rad_s = np.array([max_angular_rate_rad_s(e) for e in self.elements])
         self._satrecs: list[Satrec] | None = None
 
@@ -383,11 +386,15 @@ class CountSink(Protocol):
     def add(self, counts: CountArray) -> None: ...
 
 
-def visibility_angle_rad(element: ElementParams, mask_deg: float) -> float:
+def visibility_angle_rad(
+    element: ElementParams, mask_deg: float, observer_radius_km: float = frames.WGS84_B_KM
+) -> float:
     """Largest central angle between a satellite and an observer that sees it above the mask.
 
-    Conservative: apogee radius plus 50 km, the WGS84 polar radius for the observer, the mask
-    lowered by 0.2 degrees (geodetic against geocentric vertical) and 0.1 degree more.
+    Conservative: apogee radius plus 50 km, the WGS84 polar radius for the observer (pass a
+    smaller ``observer_radius_km`` for observers below the ellipsoid; a higher observer sees
+    less far than this bound), the mask lowered by 0.2 degrees (geodetic against geocentric
+    vertical) and 0.1 degree more.
     """
     n_rad_s = element.no_kozai / 60.0
     if n_rad_s <= 0:
@@ -395,7 +402,7 @@ def visibility_angle_rad(element: ElementParams, mask_deg: float) -> float:
     a_km = (MU_WGS72_KM3_S2 / n_rad_s**2) ** (1.0 / 3.0)
     r_sat = a_km * (1.0 + element.ecco) + _RADIUS_MARGIN_KM
     mask = math.radians(mask_deg - _VERTICAL_MARGIN_DEG)
-    ratio = frames.WGS84_B_KM * math.cos(mask) / r_sat
+    ratio = observer_radius_km * math.cos(mask) / r_sat
     if ratio >= 1.0:
         return 0.0
     return min(math.pi, math.acos(ratio) - mask + _ANGLE_MARGIN_RAD)

@@ -49,6 +49,7 @@ def metadata(result: CoverageResult) -> dict[str, Any]:
         "mask_deg": result.mask_deg,
         "min_sats": result.min_sats,
         "resolution_deg": result.resolution_deg,
+        "height_m": result.region.height_m,
         "start_utc": _z(result.window.start_utc.isoformat()),
         "end_utc": _z(result.window.end_utc.isoformat()),
         "step_s": result.window.step_s,

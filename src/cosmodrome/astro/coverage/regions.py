@@ -35,16 +35,23 @@ FloatArray = npt.NDArray[np.float64]
 Ring = FloatArray  # (n, 2) array of lon, lat in degrees
 EARTH_MEAN_RADIUS_KM = 6371.0088
 ATLAS_SCALES = ("10m", "50m", "110m")
+MIN_HEIGHT_M = -500.0  # the gazetteer's range for a place on the ground
+MAX_HEIGHT_M = 10000.0
 
 
 @dataclass(frozen=True)
 class Grid:
-    """Cell centres of a region: latitudes, longitudes (degrees) and areas (km²)."""
+    """Cell centres of a region: latitudes, longitudes (degrees) and areas (km²).
+
+    ``height_m`` is the height of every cell centre above the WGS84 ellipsoid, metres: the
+    observer's height for a single place, 0 for the cells of an outline or a box.
+    """
 
     lat_deg: FloatArray
     lon_deg: FloatArray
     area_km2: FloatArray
     resolution_deg: float
+    height_m: float = 0.0
 
     def __len__(self) -> int:
         return int(self.lat_deg.shape[0])
@@ -55,12 +62,14 @@ class Region:
     """An area to cover: a name and its outline as rings of ``(lon, lat)`` degrees.
 
     Rings follow the even-odd rule: a point is inside when an odd number of rings hold it, so
-    holes (enclaves, lakes) and islands both work. A point region has one cell and no rings.
+    holes (enclaves, lakes) and islands both work. A point region has one cell and no rings,
+    at ``height_m`` metres above the WGS84 ellipsoid (outlines and boxes stay at 0).
     """
 
     name: str
     rings: tuple[Ring, ...] = field(default=())
     point: tuple[float, float] | None = None  # (lat_deg, lon_deg)
+    height_m: float = 0.0
 
     @property
     def bounds(self) -> tuple[float, float, float, float]:
@@ -104,7 +113,7 @@ class Region:
             raise InputError(f"resolution must be in (0, 30] degrees, got {resolution_deg}")
         if self.point is not None:
             lat, lon = self.point
-            return Grid(np.array([lat]), np.array([lon]), np.array([0.0]), 0.0)
+            return Grid(np.array([lat]), np.array([lon]), np.array([0.0]), 0.0, self.height_m)
         south, west, north, east = self.bounds
         res = resolution_deg
         lats = (np.arange(math.floor(south / res), math.ceil(north / res)) + 0.5) * res
@@ -164,12 +173,25 @@ def bounding_box(text: str) -> Region:
     return Region(name=f"box {south:g},{west:g},{north:g},{east:g}", rings=(ring,))
 
 
-def point_region(lat_deg: float, lon_deg: float, name: str | None = None) -> Region:
-    """A single place; its grid is that one point."""
+def point_region(
+    lat_deg: float, lon_deg: float, name: str | None = None, height_m: float = 0.0
+) -> Region:
+    """A single place, ``height_m`` metres above the WGS84 ellipsoid; its grid is that one point.
+
+    The height moves the observer (and so its horizon): Almaty at 800 m sees a satellite
+    slightly higher than a sea-level observer beneath it would.
+
+    >>> point_region(43.24, 76.95, "Almaty", 800.0).grid(0.5).height_m
+    800.0
+    """
     if not (-90.0 <= lat_deg <= 90.0 and -180.0 <= lon_deg <= 360.0):
         raise InputError(f"latitude {lat_deg} or longitude {lon_deg} out of range")
+    if not (math.isfinite(height_m) and MIN_HEIGHT_M <= height_m <= MAX_HEIGHT_M):
+        raise InputError(
+            f"height {height_m} m is not on the ground ({MIN_HEIGHT_M:g}..{MAX_HEIGHT_M:g} m)"
+        )
     label = name or f"{lat_deg:.4f},{lon_deg:.4f}"
-    return Region(name=label, point=(float(lat_deg), float(lon_deg)))
+    return Region(name=label, point=(float(lat_deg), float(lon_deg)), height_m=float(height_m))
 
 
 def geojson_region(path: Path) -> Region:

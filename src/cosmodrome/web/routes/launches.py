@@ -13,6 +13,7 @@ from cosmodrome.catalog.queries import SORTABLE
 from cosmodrome.timeutil import parse_day
 from cosmodrome.web.context import Ctx, records
 from cosmodrome.web.errors import ERROR_RESPONSES
+from cosmodrome.web.params import outcome_names, outcome_param
 
 router = APIRouter(tags=["launches"])
 
@@ -71,8 +72,14 @@ def launch_filter(
         str | None, Query(alias="to", max_length=40, description="Last UTC day, inclusive.")
     ] = None,
     outcome: Annotated[
-        Literal["success", "failure", "partial", "full-success", "full-failure"] | None,
-        Query(description="success and failure include partial outcomes; full-* exclude them."),
+        str | None,
+        Query(
+            max_length=40,
+            description="One of "
+            + ", ".join(outcome_names())
+            + " (as the CLI's --outcome; _ works as -): success and failure include partial "
+            "outcomes, full-* exclude them.",
+        ),
     ] = None,
     orbit_class: Annotated[Literal["orbital", "deep_space", "other"] | None, Query()] = None,
 ) -> api.LaunchFilter:
@@ -86,7 +93,7 @@ def launch_filter(
         provider_state=provider_state or None,
         start=parse_day(start) if start else None,
         end=parse_day(end, end=True) if end else None,
-        outcome=outcome,
+        outcome=outcome_param(outcome),
         orbit_class=orbit_class,
     )
 

@@ -101,6 +101,7 @@ def reach_options(
         "options": records(ranking.options),
         "reason": ranking.reason or None,
         "near_misses": records(ranking.near_misses),
+        "notes": list(ranking.notes),
         "source": {
             "attribution": "Vehicle capacities and spaceport facts curated in Cosmodrome, "
             "each with its source; see /api/capability/{site}"

@@ -13,7 +13,7 @@ const FILTERS = [
   { key: "to", label: "To (UTC day)", placeholder: "2022-12-31", size: 10 },
 ];
 const SELECTS = [
-  { key: "outcome", label: "Outcome", options: ["", "success", "failure", "partial", "full-success", "full-failure"] },
+  { key: "outcome", label: "Outcome", options: ["", "success", "failure", "partial", "partial-success", "partial-failure", "full-success", "full-failure"] },
   { key: "orbit_class", label: "Class", options: ["", "orbital", "deep_space", "other"] },
   { key: "sort", label: "Sort by", options: ["time_utc", "launch_tag", "vehicle", "site", "agency", "payload_count", "outcome"] },
   { key: "order", label: "Order", options: ["desc", "asc"] },
