@@ -90,9 +90,27 @@ def reach_command(
         typer.echo(ranking.reason, err=True)
         emit(ranking.near_misses, fmt, title=f"Nearest misses: {mass:,.0f} kg to {target.label}")
     else:
-        emit(ranking.options, fmt, title=f"{mass:,.0f} kg to {target.label}")
+        options = ranking.options
+        if fmt == "table":  # the terminal gets the columns a reader compares; CSV/JSON get all
+            options = options[[c for c in TABLE_COLUMNS if c in options.columns]]
+        emit(options, fmt, title=f"{mass:,.0f} kg to {target.label}")
     for note in ranking.notes:  # on stderr for csv, so that the rows stay machine-readable
         typer.echo(f"note: {note}", err=fmt == "csv")
+
+
+TABLE_COLUMNS = (
+    "site",
+    "vehicle",
+    "vehicle_state",
+    "launch_inc_deg",
+    "launch_azimuth_deg",
+    "gto_to_geo_m_s",
+    "delta_v_m_s",
+    "capacity_kg",
+    "margin_kg",
+    "margin_pct",
+    "notes",
+)
 
 
 @app.command("capability")
