@@ -38,7 +38,7 @@ from cosmodrome.astro.gazetteer import resolve_launch_point, resolve_location
 from cosmodrome.astro.passes import find_passes
 from cosmodrome.astro.store import ElementStore, update_groups
 from cosmodrome.astro.where import where_frame
-from cosmodrome.astro.windows import launch_windows, plane_target
+from cosmodrome.astro.windows import launch_windows, plane_target, windows_from
 from cosmodrome.capability.reach import Target, capability_summary, reach
 from cosmodrome.catalog.build import BuildReport, build_catalog
 from cosmodrome.catalog.db import QueryResult, catalog, meta, open_catalog, run_user_sql
@@ -106,6 +106,7 @@ __all__ = [
     "update",
     "update_groups",
     "where_frame",
+    "windows_from",
 ]
 
 CATALOG_TABLES = (

@@ -45,6 +45,7 @@ from cosmodrome.astro.frames import (
     unit,
     utc_offsets,
 )
+from cosmodrome.astro.gazetteer import LaunchPoint
 from cosmodrome.errors import InputError
 from cosmodrome.timeutil import require_utc
 
@@ -394,4 +395,27 @@ def _no_crossing(
     return NoInPlaneTimeError(
         f"{site} does not pass through the plane of {target} between {start.isoformat()} and "
         f"{end.isoformat()} (closest: {closest:.2f} deg); search a longer period (--days)."
+    )
+
+
+def windows_from(
+    point: LaunchPoint,
+    target: ElementSet | PlaneTarget,
+    start_utc: datetime,
+    days: float,
+    *,
+    max_yaw_deg: float = 1.0,
+) -> WindowsResult:
+    """:func:`launch_windows` from a resolved launch point (a site or pad, with its corridors;
+    see :func:`cosmodrome.astro.gazetteer.resolve_launch_point`)."""
+    return launch_windows(
+        point.lat_deg,
+        point.lon_deg,
+        point.height_m,
+        target,
+        start_utc,
+        days,
+        max_yaw_deg=max_yaw_deg,
+        corridors=point.corridors,
+        site_name=point.name,
     )

@@ -77,46 +77,44 @@ def index_by_period(records: list[dict[str, Any]]) -> PeriodIndex[dict[str, Any]
     )
 
 
+#: Columns shared by GCAT's sites and organisations tables: catalog name -> GCAT name.
+PERIODIC_COLUMNS = {
+    "state_code": "StateCode",
+    "type": "Type",
+    "short_name": "ShortName",
+    "name": "Name",
+    "location": "Location",
+    "parent": "Parent",
+}
+COORDINATE_COLUMNS = {"lon_deg": "Longitude", "lat_deg": "Latitude"}
+
+
+def periodic_frame(
+    records: list[dict[str, Any]], key: str, extra: dict[str, str], numbers: dict[str, str]
+) -> pd.DataFrame:
+    """A sites/orgs table: code, canonical code, validity period, named and numeric columns."""
+    columns: dict[str, list[Any]] = {
+        "code": [r[key] for r in records],
+        "ucode": [r["UCode"] or r[key] for r in records],
+        "valid_from": [r["valid_from"] for r in records],
+        "valid_to": [r["valid_to"] for r in records],
+    }
+    for name, source in {**PERIODIC_COLUMNS, **extra}.items():
+        columns[name] = [r[source] for r in records]
+    for name, source in {**COORDINATE_COLUMNS, **numbers}.items():
+        columns[name] = [parse_number(r[source]) for r in records]
+    return pd.DataFrame(columns)
+
+
 def sites_frame(records: list[dict[str, Any]]) -> pd.DataFrame:
     host = {code: port.country for port in load_spaceports() for code in port.gcat_sites}
-    return pd.DataFrame(
-        {
-            "code": [r["Site"] for r in records],
-            "ucode": [r["UCode"] or r["Site"] for r in records],
-            "type": [r["Type"] for r in records],
-            "state_code": [r["StateCode"] for r in records],
-            "valid_from": [r["valid_from"] for r in records],
-            "valid_to": [r["valid_to"] for r in records],
-            "short_name": [r["ShortName"] for r in records],
-            "name": [r["Name"] for r in records],
-            "location": [r["Location"] for r in records],
-            "lon_deg": [parse_number(r["Longitude"]) for r in records],
-            "lat_deg": [parse_number(r["Latitude"]) for r in records],
-            "error_deg": [parse_number(r["Error"]) for r in records],
-            "parent": [r["Parent"] for r in records],
-            "host_country": [host.get(r["Site"]) or r["StateCode"] for r in records],
-        }
-    )
+    frame = periodic_frame(records, "Site", {}, {"error_deg": "Error"})
+    frame["host_country"] = [host.get(r["Site"]) or r["StateCode"] for r in records]
+    return frame
 
 
 def orgs_frame(records: list[dict[str, Any]]) -> pd.DataFrame:
-    return pd.DataFrame(
-        {
-            "code": [r["Code"] for r in records],
-            "ucode": [r["UCode"] or r["Code"] for r in records],
-            "state_code": [r["StateCode"] for r in records],
-            "type": [r["Type"] for r in records],
-            "class": [r["Class"] for r in records],
-            "valid_from": [r["valid_from"] for r in records],
-            "valid_to": [r["valid_to"] for r in records],
-            "short_name": [r["ShortName"] for r in records],
-            "name": [r["Name"] for r in records],
-            "location": [r["Location"] for r in records],
-            "lon_deg": [parse_number(r["Longitude"]) for r in records],
-            "lat_deg": [parse_number(r["Latitude"]) for r in records],
-            "parent": [r["Parent"] for r in records],
-        }
-    )
+    return periodic_frame(records, "Code", {"class": "Class"}, {})
 
 
 def vehicles_frame(table: Table, issues: list[Issue]) -> pd.DataFrame:

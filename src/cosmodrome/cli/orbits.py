@@ -31,7 +31,7 @@ from cosmodrome.astro.store import (
     update_groups,
 )
 from cosmodrome.astro.where import where_frame
-from cosmodrome.astro.windows import PlaneTarget, launch_windows, plane_target
+from cosmodrome.astro.windows import PlaneTarget, plane_target, windows_from
 from cosmodrome.cli.app import FormatOption, HomeOption, app
 from cosmodrome.cli.output import check_format, emit
 from cosmodrome.errors import InputError, UnknownNameError, closest_names
@@ -183,13 +183,6 @@ def windows(
     check_format(fmt)
     start_utc = parse_utc(start) if start else _now()
     point = resolve_launch_point(site, pad)
-    lat, lon, height, corridors, site_name = (
-        point.lat_deg,
-        point.lon_deg,
-        point.height_m,
-        point.corridors,
-        point.name,
-    )
     goal: ElementSet | PlaneTarget
     if raan is not None or inclination is not None:
         if raan is None or inclination is None:
@@ -197,17 +190,7 @@ def windows(
         goal = plane_target(raan, inclination, parse_utc(epoch) if epoch else start_utc)
     else:
         goal = _target(target, tle, start_utc, home, "--target")
-    result = launch_windows(
-        lat,
-        lon,
-        height,
-        goal,
-        start_utc,
-        days,
-        max_yaw_deg=max_yaw,
-        corridors=corridors,
-        site_name=site_name,
-    )
+    result = windows_from(point, goal, start_utc, days, max_yaw_deg=max_yaw)
     _warn(result.warnings)
     frame = result.to_frame()
     if fmt == "table":
@@ -224,7 +207,7 @@ def windows(
     emit(
         frame,
         fmt,
-        title=f"Launch windows from {site_name} to {result.target_name}, yaw <= {max_yaw:g} deg",
+        title=f"Launch windows from {point.name} to {result.target_name}, yaw <= {max_yaw:g} deg",
     )
 
 

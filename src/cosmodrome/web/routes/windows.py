@@ -1,7 +1,7 @@
 """``/api/windows``: launch windows from a spaceport (or pad, or coordinates) into the plane
 of a satellite from the element store, or of a plane given by RAAN and inclination.
 
-A thin wrapper of :func:`cosmodrome.api.launch_windows` (see docs/ORBITS.md).
+A thin wrapper of :func:`cosmodrome.api.windows_from` (see docs/ORBITS.md).
 """
 
 from __future__ import annotations
@@ -90,13 +90,6 @@ def windows(
     etag = check_not_modified(request, start_utc is not None)
     start_utc = start_utc or datetime.now(UTC)
     point = resolve_launch_point(site, pad)
-    lat, lon, height, corridors, site_name = (
-        point.lat_deg,
-        point.lon_deg,
-        point.height_m,
-        point.corridors,
-        point.name,
-    )
     goal: ElementSet | PlaneTarget
     if raan_deg is not None or inc_deg is not None:
         if raan_deg is None or inc_deg is None:
@@ -106,19 +99,14 @@ def windows(
         goal = nearest_set(request, target, start_utc)
     else:
         raise InputError("name a target satellite (target=25544) or a plane (raan_deg, inc_deg)")
-    result = api.launch_windows(
-        lat,
-        lon,
-        height,
-        goal,
-        start_utc,
-        days,
-        max_yaw_deg=max_yaw,
-        corridors=corridors,
-        site_name=site_name,
-    )
+    result = api.windows_from(point, goal, start_utc, days, max_yaw_deg=max_yaw)
     body: dict[str, Any] = {
-        "site": {"name": site_name, "lat_deg": lat, "lon_deg": lon, "height_m": height},
+        "site": {
+            "name": point.name,
+            "lat_deg": point.lat_deg,
+            "lon_deg": point.lon_deg,
+            "height_m": point.height_m,
+        },
         "target": {
             "name": result.target_name,
             "norad_id": goal.norad_id if isinstance(goal, ElementSet) else None,
