@@ -11,7 +11,7 @@ function chartWidth() {
 }
 
 // Stacked bars per year. rows: [{year, <series keys>...}]; series: [{key, label, colour}].
-// events: [{day: "2022-02-24", label}] drawn as labelled vertical markers.
+// events: [{day: "2022-02-24", label}] drawn as numbered vertical markers, listed under the chart.
 export function stackedBars(rows, series, { title, source, events = [], height = 300, yLabel = "launches" }) {
   const width = chartWidth();
   const years = rows.map((r) => r.year);
@@ -37,28 +37,44 @@ export function stackedBars(rows, series, { title, source, events = [], height =
       .on("mousemove", (event, d) => tip.show(`${d.data.year}: ${fmt.int(d.data[series[i].key])} ${series[i].label}`, event.clientX, event.clientY))
       .on("mouseleave", () => tip.hide());
   });
+  // Events as dashed lines, each with a numbered badge at its top; the labels go in a numbered
+  // list under the chart (as in the HTML report), so close events never overprint each other.
+  // Badges closer than BADGE px to the previous one drop a row.
   const firstYear = Number(years[0]);
   const lastYear = Number(years[years.length - 1]);
   const marks = svg.append("g").attr("class", "events");
+  const shown = [];
+  const BADGE = 18;
   events.filter((e) => Number(e.day.slice(0, 4)) >= firstYear && Number(e.day.slice(0, 4)) <= lastYear)
-    .forEach((e, i) => {
+    .forEach((e) => {
       const yr = e.day.slice(0, 4);
       const start = new Date(`${yr}-01-01T00:00:00Z`);
       const fraction = (new Date(`${e.day}T00:00:00Z`) - start) / (365.25 * 86400e3);
       const px = x(String(yr)) !== undefined ? x(String(yr)) + fraction * x.step() : null;
       if (px === null) return;
-      marks.append("line").attr("x1", px).attr("x2", px).attr("y1", MARGIN.top).attr("y2", height - MARGIN.bottom)
+      const previous = shown[shown.length - 1];
+      const row = previous && px - previous.px < BADGE ? (previous.row + 1) % 3 : 0;
+      shown.push({ ...e, px, row });
+      const n = shown.length;
+      const mark = marks.append("g").attr("class", "event");
+      mark.append("title").text(`${n}. ${e.day} ${e.label}`);
+      mark.append("line").attr("x1", px).attr("x2", px).attr("y1", MARGIN.top).attr("y2", height - MARGIN.bottom)
         .attr("stroke", "#b35c00").attr("stroke-width", 1.5).attr("stroke-dasharray", "4 3");
-      marks.append("text").attr("x", px + 3).attr("y", MARGIN.top + 10 + (i % 3) * 13).attr("font-size", 11)
-        .attr("fill", "#8a4700").text(e.label);
+      const cy = MARGIN.top + 8 + row * BADGE;
+      mark.append("circle").attr("cx", px).attr("cy", cy).attr("r", 8).attr("fill", "#fff")
+        .attr("stroke", "#8a4700").attr("stroke-width", 1.5);
+      mark.append("text").attr("x", px).attr("y", cy).attr("dy", "0.35em").attr("text-anchor", "middle")
+        .attr("font-size", 11).attr("font-weight", 700).attr("fill", "#8a4700").text(n);
     });
   const legend = h("ul", { class: "legend" }, series.map((s) =>
     h("li", {}, h("span", { class: "swatch", style: `background:${s.colour}` }), s.label)),
-    events.length ? h("li", {}, h("span", { class: "swatch", style: "background:#b35c00" }), "event") : null);
+    shown.length ? h("li", {}, h("span", { class: "swatch event", "aria-hidden": "true" }), "event (numbered below)") : null);
+  const eventList = shown.length ? h("ol", { class: "event-list", "aria-label": "Events marked on the chart" },
+    shown.map((e) => h("li", {}, h("time", { datetime: e.day }, e.day), " ", e.label))) : null;
   const data = table(rows, [{ key: "year", label: "Year" },
     ...series.map((s) => ({ key: s.key, label: s.label, num: true, format: fmt.int }))], `${title} (data)`);
   const hidden = h("details", {}, h("summary", {}, "Show the numbers"), data);
-  return h("figure", { class: "chart" }, h("h2", {}, title), legend, svg.node(), source, hidden);
+  return h("figure", { class: "chart" }, h("h2", {}, title), legend, svg.node(), eventList, source, hidden);
 }
 
 // Lines of a share (0..1) over time. rows: [{period, group, label, value}]

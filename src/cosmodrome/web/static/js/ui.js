@@ -61,8 +61,13 @@ export function table(rows, columns, caption) {
     const content = c.link ? h("a", { href: c.link(row) }, text) : text;
     return h("td", { class: c.num ? "num" : (c.wrap ? "wrap" : null) }, content);
   })));
-  return h("div", { class: "table-wrap", role: "region", tabindex: "0", "aria-label": caption },
+  const wrap = h("div", { class: "table-wrap", role: "region", tabindex: "0", "aria-label": caption },
     h("table", {}, h("caption", {}, caption), h("thead", {}, head), h("tbody", {}, body)));
+  // Say so in the caption when columns are out of view (re-checked whenever the box resizes).
+  if (window.ResizeObserver) {
+    new ResizeObserver(() => wrap.classList.toggle("overflows", wrap.scrollWidth > wrap.clientWidth + 1)).observe(wrap);
+  }
+  return wrap;
 }
 
 let tip = null;

@@ -46,14 +46,34 @@ export async function render(root, params, ctx) {
     }
     heading.textContent = `${profile.name} (${profile.sites.join(", ")})`;
     const t = profile.totals;
-    const range = state.from || state.to ? `${state.from || "first"}–${state.to || "latest"}` : "all years";
-    const stats = h("ul", { class: "stats", "aria-label": "All-time totals" },
-      [["launches", t.launches], ["successes", t.successes], ["failures", t.failures], ["payloads", t.payloads]]
-        .map(([label, value]) => h("li", {}, h("span", { class: "value" }, fmt.int(value)), h("span", { class: "label" }, label))),
-      h("li", {}, h("span", { class: "value" }, `${fmt.day(t.first_launch).slice(0, 4)}–${fmt.day(t.last_launch).slice(0, 4)}`), h("span", { class: "label" }, "active")),
-      h("li", {}, h("span", { class: "value" }, `${fmt.num(profile.lat_deg, 1)}°, ${fmt.num(profile.lon_deg, 1)}°`), h("span", { class: "label" }, "lat, lon")));
-    const parts = [stats];
+    const ranged = Boolean(state.from || state.to);
+    const range = ranged ? `${state.from || "first"}–${state.to || "latest"}` : "all years";
     const years = profile.launches_per_year;
+    const statItem = (value, label) => h("li", {}, h("span", { class: "value" }, value), h("span", { class: "label" }, label));
+    const place = statItem(`${fmt.num(profile.lat_deg, 1)}°, ${fmt.num(profile.lon_deg, 1)}°`, "lat, lon");
+    const allTime = [["launches", t.launches], ["successes", t.successes], ["failures", t.failures], ["payloads", t.payloads]];
+    const activeAll = `${fmt.day(t.first_launch).slice(0, 4)}–${fmt.day(t.last_launch).slice(0, 4)}`;
+    let stats;
+    if (!ranged) {
+      stats = h("ul", { class: "stats", "aria-label": "All-time totals" },
+        allTime.map(([label, value]) => statItem(fmt.int(value), label)), statItem(activeAll, "active"), place);
+    } else {
+      // Headline figures for the chosen period (from the per-year counts; payloads from the
+      // analytics vehicles table when it is there), with the all-time totals on a line below.
+      const active = years.filter((r) => r.launches > 0);
+      const figures = [["launches", d3.sum(years, (r) => r.launches)], ["successes", d3.sum(years, (r) => r.successes)],
+        ["failures", d3.sum(years, (r) => r.failures)]];
+      if (extra) figures.push(["payloads", d3.sum(extra.vehicles, (r) => r.payloads)]);
+      stats = h("div", { class: "stats-block" },
+        h("ul", { class: "stats", "aria-label": `Totals in ${range}` },
+          h("li", { class: "stats-period" }, h("span", { class: "value" }, range), h("span", { class: "label" }, "period shown")),
+          figures.map(([label, value]) => statItem(fmt.int(value), label)),
+          active.length ? statItem(`${active[0].year}–${active[active.length - 1].year}`, "launch years in period") : null,
+          place),
+        h("p", { class: "stats-all-time muted" }, "All time: ",
+          allTime.map(([label, value]) => `${fmt.int(value)} ${label}`).join(", "), `, active ${activeAll}.`));
+    }
+    const parts = [stats];
     const title = `Launches per year at ${profile.name}, ${range}`;
     if (years.length) {
       const rows = years.map((r) => ({ year: String(r.year), successes: r.successes, failures: r.failures }));
@@ -68,7 +88,7 @@ export async function render(root, params, ctx) {
     }
     const launchesLink = `#/launches?${new URLSearchParams(Object.entries({ site: state.name, from: state.from, to: state.to ? `${state.to}-12-31` : "" }).filter(([, v]) => v))}`;
     parts.push(h("p", {}, h("a", { href: launchesLink }, `List these launches`)));
-    const grid = h("div", { class: "grid" });
+    const grid = h("div", { class: "grid cards-wide" });
     grid.append(h("section", { class: "card", "aria-labelledby": "pads-h" }, h("h2", { id: "pads-h" }, "Pads (all time)"),
       profile.pads.length ? table(profile.pads, [
         { key: "pad", label: "Pad" }, { key: "launches", label: "Launches", num: true, format: fmt.int },
