@@ -12,7 +12,6 @@ caller can quarantine them; nothing is dropped silently.
 from __future__ import annotations
 
 import re
-from collections.abc import Iterator
 from dataclasses import dataclass
 from datetime import UTC, date, datetime
 from pathlib import Path
@@ -177,7 +176,3 @@ def parse_number(text: str | None) -> float | None:
     if stripped in ("", "-"):
         return None
     return float(stripped)
-
-
-def iter_payload_rows(table: Table) -> Iterator[tuple[int, dict[str, str | None]]]:
-    yield from table.rows

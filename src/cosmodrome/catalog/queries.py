@@ -149,7 +149,7 @@ def count_launches(con: duckdb.DuckDBPyConnection, f: LaunchFilter | None = None
 
 
 def sites(con: duckdb.DuckDBPyConnection, country: str | None = None) -> pd.DataFrame:
-    """Launch sites with launches, one row per canonical site, busiest first.
+    """Launch sites on Earth with launches, one row per canonical site, busiest first.
 
     ``country`` matches the host country (curated; Baikonur is in KZ) or the state that
     operated the site at launch. Coordinates are those of the most recently used code.
@@ -167,6 +167,7 @@ def sites(con: duckdb.DuckDBPyConnection, country: str | None = None) -> pd.Data
                    count(*) AS launches, count(*) FILTER (WHERE l.is_success) AS successes,
                    min(l.time_utc)::DATE AS first_launch, max(l.time_utc)::DATE AS last_launch
             FROM launches l LEFT JOIN latest lt ON lt.code = l.site_code
+            WHERE l.orbit_class <> 'other'  -- launch sites on Earth, not lunar ascents
             GROUP BY l.site
         )
         SELECT p.site, p.site_name, p.codes, lt.host_country,
