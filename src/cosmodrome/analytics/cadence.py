@@ -152,7 +152,7 @@ def site_mapping(
     con: duckdb.DuckDBPyConnection, wanted: Sequence[str] | None = None
 ) -> SiteMapping:
     """Site groups (:func:`site_groups`), where every site a wanted name resolves to joins
-    one group: ``Plesetsk`` also takes in ``GNIIP``, the code GCAT used in 1993-1995."""
+    one group under that name."""
     ucodes, keys, labels = site_groups(con)
     key_of = dict(zip(ucodes, keys, strict=True))
     label_of = dict(zip(keys, labels, strict=True))

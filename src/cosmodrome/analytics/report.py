@@ -39,10 +39,12 @@ METHOD_NOTES = (
     "included (OF40), counts as a failure.",
     "Attribution: a launch's provider is its GCAT agency and that agency's state at launch; a "
     "payload's customer is its owner organisation (owners sharing a GCAT ucode are one customer) "
-    "and the owner's state. A payload is domestic when its owner state equals the provider state, "
-    "foreign otherwise.",
-    "Sites are grouped as curated spaceports (for example Vostochny takes in GCAT's VOST and "
-    "SVOB codes, Cape Canaveral ten codes); other sites stand on their own under GCAT's name.",
+    "and the owner's state. A payload is domestic when its owner state equals the provider state "
+    "(the Soviet Union and Russia counting as one), foreign otherwise.",
+    "Sites are the catalog's canonical sites: GCAT's grouping of site codes over time, regrouped "
+    "by the curated spaceports (Plesetsk includes GCAT's GNIIP codes of 1993-1995; Vostochny is "
+    "kept apart from Svobodny, which GCAT files it under). Counts cover launches from Earth: "
+    "GCAT's lunar ascents are left out.",
     "Event comparison: the mean number of launches per year in the window before each event and "
     "in the window after it (shorter when the data end first). Intervals are exact (Garwood) "
     "95 % Poisson intervals for each rate; the rate ratio uses the exact conditional binomial "
