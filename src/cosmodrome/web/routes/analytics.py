@@ -8,6 +8,7 @@ route, so they are cached per catalog version.
 
 from __future__ import annotations
 
+from datetime import date
 from typing import Annotated, Any, Literal
 
 import pandas as pd
@@ -107,15 +108,7 @@ def launch_cadence(
         where=_where(site),
         top=top,
     )
-    frame = _bounded(frame, format)
-    if format == "csv":
-        return ctx.csv(frame, f"cadence-by-{by}-{period}.csv")
-    return {
-        "source": ctx.source(),
-        "query": {"by": by, "period": period, "from": clean(first), "to": clean(last)},
-        "total": len(frame),
-        "data": records(frame),
-    }
+    return _grouped_answer(ctx, "cadence", frame, format, by, period, first, last)
 
 
 @router.get(
@@ -147,9 +140,23 @@ def market_share(
         end=last,
         top=top,
     )
+    return _grouped_answer(ctx, "share", frame, format, by, period, first, last)
+
+
+def _grouped_answer(
+    ctx: Ctx,
+    kind: str,
+    frame: pd.DataFrame,
+    format: str,
+    by: str,
+    period: str,
+    first: date | None,
+    last: date | None,
+) -> Any:
+    """The answer of ``/api/cadence`` and ``/api/share``: CSV, or JSON with its query."""
     frame = _bounded(frame, format)
     if format == "csv":
-        return ctx.csv(frame, f"share-by-{by}-{period}.csv")
+        return ctx.csv(frame, f"{kind}-by-{by}-{period}.csv")
     return {
         "source": ctx.source(),
         "query": {"by": by, "period": period, "from": clean(first), "to": clean(last)},
