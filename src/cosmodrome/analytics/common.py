@@ -15,13 +15,11 @@ Attribution is explicit everywhere:
 
 from __future__ import annotations
 
-import math
 from dataclasses import dataclass
-from datetime import date, datetime
+from datetime import date
 from typing import Any
 
 import duckdb
-import pandas as pd
 
 from cosmodrome.catalog.db import meta
 from cosmodrome.catalog.queries import LaunchFilter, where_launches
@@ -163,27 +161,6 @@ ucode (``One Web``), else the latest record."""
 def customer_names(con: duckdb.DuckDBPyConnection) -> dict[str, str]:
     """Display names of customers by ``ucode`` (:data:`CUSTOMER_NAMES`)."""
     return {ucode: name for ucode, name in con.execute(CUSTOMER_NAMES).fetchall()}
-
-
-def records(frame: pd.DataFrame) -> list[dict[str, Any]]:
-    """Rows as plain dicts with JSON-safe values: NaN and NaT become ``None``, dates ISO 8601."""
-    return [{str(k): _plain(v) for k, v in row.items()} for row in frame.to_dict(orient="records")]
-
-
-def _plain(value: Any) -> Any:
-    if value is None or value is pd.NaT:
-        return None
-    if isinstance(value, float) and math.isnan(value):
-        return None
-    if isinstance(value, pd.Timestamp):
-        return value.isoformat().replace("+00:00", "Z")
-    if isinstance(value, datetime):
-        return value.isoformat().replace("+00:00", "Z")
-    if isinstance(value, date):
-        return value.isoformat()
-    if hasattr(value, "item"):
-        return _plain(value.item())
-    return value
 
 
 def filter_sql(con: duckdb.DuckDBPyConnection, f: LaunchFilter | None) -> tuple[str, list[Any]]:

@@ -35,11 +35,11 @@ from cosmodrome.analytics.common import (
     customer_join_sql,
     customer_sql,
     data_date,
-    records,
 )
 from cosmodrome.analytics.events import years_before
 from cosmodrome.catalog import names
 from cosmodrome.errors import InputError
+from cosmodrome.tables import json_records
 
 STATUSES = ("moved", "split", "stayed", "none since")
 
@@ -175,9 +175,9 @@ class Migration:
             "cutoff": self.cutoff.isoformat(),
             "window_from": self.window_from.isoformat(),
             "data_date": self.data_date.isoformat(),
-            "customers": records(self.customers),
-            "flows_after": records(self.flows),
-            "flows_before": records(self.flows_before),
+            "customers": json_records(self.customers),
+            "flows_after": json_records(self.flows),
+            "flows_before": json_records(self.flows_before),
             "diagram": self.diagram(max_customers),
         }
 

@@ -9,8 +9,9 @@ import typer
 
 from cosmodrome.capability.reach import Target, capability_summary, reach
 from cosmodrome.cli.app import FormatOption, app
-from cosmodrome.cli.output import check_format, emit, emit_json, print_mapping, records
+from cosmodrome.cli.output import check_format, emit, emit_json, print_mapping
 from cosmodrome.errors import InputError
+from cosmodrome.tables import json_records
 
 
 def _split(values: list[str] | None) -> list[str]:
@@ -79,9 +80,9 @@ def reach_command(
                     "label": target.label,
                 },
                 "mass_kg": mass,
-                "options": _records(ranking.options),
+                "options": json_records(ranking.options),
                 "reason": ranking.reason or None,
-                "near_misses": _records(ranking.near_misses),
+                "near_misses": json_records(ranking.near_misses),
                 "notes": list(ranking.notes),
             }
         )
@@ -153,7 +154,3 @@ def _target(
     if alt is None:
         raise InputError("give --alt (km), --perigee/--apogee, or --orbit leo|sso|gto|geo")
     return Target.circular(alt, inc)
-
-
-def _records(frame: pd.DataFrame) -> list[dict[str, object]]:
-    return list(records(frame))

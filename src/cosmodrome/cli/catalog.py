@@ -11,8 +11,9 @@ from rich.console import Console
 
 from cosmodrome import api, config
 from cosmodrome.cli.app import FormatOption, HomeOption, app
-from cosmodrome.cli.output import check_format, emit, emit_json, print_mapping, records
+from cosmodrome.cli.output import check_format, emit, emit_json, print_mapping
 from cosmodrome.errors import InputError, SourceError
+from cosmodrome.tables import json_records
 from cosmodrome.timeutil import parse_day
 
 SourceOption = Annotated[
@@ -151,8 +152,8 @@ def site(
             {
                 **{k: v for k, v in detail.items() if k not in ("history", "pads", "totals")},
                 "totals": detail["totals"],
-                "history": records(detail["history"]),
-                "pads": records(detail["pads"]),
+                "history": json_records(detail["history"]),
+                "pads": json_records(detail["pads"]),
                 **({"capability": extra} if extra is not None else {}),
             }
         )

@@ -11,8 +11,9 @@ from rich.console import Console
 
 from cosmodrome import api
 from cosmodrome.cli.app import FormatOption, HomeOption, app
-from cosmodrome.cli.output import check_format, emit, emit_json, print_mapping, records
+from cosmodrome.cli.output import check_format, emit, emit_json, print_mapping
 from cosmodrome.errors import InputError
+from cosmodrome.tables import json_records
 from cosmodrome.timeutil import parse_day
 
 ChartOption = Annotated[
@@ -97,7 +98,7 @@ def profile(
                 "sites": result.sites,
                 "data_date": result.data_date,
                 "totals": result.totals,
-                **{k: records(v) for k, v in result.tables().items()},
+                **{k: json_records(v) for k, v in result.tables().items()},
             }
         )
     elif fmt == "csv":

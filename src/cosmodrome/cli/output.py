@@ -3,10 +3,8 @@
 from __future__ import annotations
 
 import json
-import math
 import sys
 from collections.abc import Mapping, Sequence
-from datetime import date, datetime
 from typing import Any
 
 import pandas as pd
@@ -14,6 +12,7 @@ from rich.console import Console
 from rich.table import Table
 
 from cosmodrome.errors import InputError
+from cosmodrome.tables import json_records, json_safe
 
 FORMATS = ("table", "csv", "json")
 
@@ -35,18 +34,13 @@ def emit(
     if fmt == "csv":
         frame.to_csv(sys.stdout, index=False, date_format="%Y-%m-%dT%H:%M:%SZ")
     elif fmt == "json":
-        emit_json(records(frame))
+        emit_json(json_records(frame))
     else:
         print_table(frame, title=title, caption=caption)
 
 
 def emit_json(value: Any) -> None:
     sys.stdout.write(json.dumps(value, default=json_default, indent=2, ensure_ascii=False) + "\n")
-
-
-def records(frame: pd.DataFrame) -> list[dict[str, Any]]:
-    """Rows as plain dicts with JSON-safe values (NaN and NaT become ``None``)."""
-    return [{str(k): _clean(v) for k, v in row.items()} for row in frame.to_dict(orient="records")]
 
 
 def print_table(
@@ -83,37 +77,13 @@ def print_mapping(
 
 
 def json_default(value: Any) -> Any:
-    if isinstance(value, datetime):
-        return value.isoformat().replace("+00:00", "Z")
-    if isinstance(value, date):
-        return value.isoformat()
-    if hasattr(value, "tolist"):
-        return value.tolist()
-    if hasattr(value, "item"):
-        return value.item()
-    return str(value)
-
-
-def _clean(value: Any) -> Any:
-    if isinstance(value, list | tuple):
-        return [_clean(v) for v in value]
-    if value is None or value is pd.NaT:
-        return None
-    if isinstance(value, float) and math.isnan(value):
-        return None
-    if isinstance(value, pd.Timestamp):
-        if value.tzinfo is None and value == value.normalize():
-            return value.date().isoformat()  # a DATE column that pandas widened
-        return value.isoformat().replace("+00:00", "Z")
-    if hasattr(value, "tolist") and getattr(value, "ndim", 0) > 0:
-        return value.tolist()
-    if hasattr(value, "item"):
-        return value.item()
-    return value
+    """For :func:`json.dumps`: times, dates and NumPy values as JSON; anything else as text."""
+    safe = json_safe(value)
+    return str(safe) if safe is value else safe
 
 
 def _cell(value: Any) -> str:
-    value = _clean(value)
+    value = json_safe(value)
     if value is None:
         return ""
     if isinstance(value, list | tuple):

@@ -11,6 +11,7 @@ import numpy as np
 
 from cosmodrome.astro.coverage.analysis import CoverageResult
 from cosmodrome.errors import InputError
+from cosmodrome.tables import json_safe
 
 OUTPUT_SUFFIXES = (".png", ".geojson", ".json", ".csv")
 COLUMN_LABELS = {
@@ -91,10 +92,10 @@ def write_geojson(result: CoverageResult, path: Path) -> None:
                 [lon - half, lat - half],
             ]
             geometry = {"type": "Polygon", "coordinates": [ring]}
-        properties = {key: _plain(value) for key, value in row.items()}
+        properties = {key: json_safe(value) for key, value in row.items()}
         features.append({"type": "Feature", "geometry": geometry, "properties": properties})
     document = {"type": "FeatureCollection", "properties": metadata(result), "features": features}
-    Path(path).write_text(json.dumps(document, default=_plain) + "\n", "utf-8")
+    Path(path).write_text(json.dumps(document, default=json_safe) + "\n", "utf-8")
 
 
 def write_png(result: CoverageResult, path: Path, column: str = "mean_visible") -> None:
@@ -150,14 +151,6 @@ def write_png(result: CoverageResult, path: Path, column: str = "mean_visible") 
     )
     fig.savefig(path)
     plt.close(fig)
-
-
-def _plain(value: Any) -> Any:
-    if hasattr(value, "item"):
-        return value.item()
-    if isinstance(value, float) and math.isnan(value):
-        return None
-    return value
 
 
 def _z(text: str) -> str:

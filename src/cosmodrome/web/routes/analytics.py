@@ -16,7 +16,8 @@ from fastapi import APIRouter, Path, Query
 
 from cosmodrome import api
 from cosmodrome.errors import InputError
-from cosmodrome.web.context import Ctx, clean, records
+from cosmodrome.tables import json_records, json_safe
+from cosmodrome.web.context import Ctx
 from cosmodrome.web.errors import ERROR_RESPONSES
 from cosmodrome.web.params import name_list, period_params
 
@@ -159,9 +160,9 @@ def _grouped_answer(
         return ctx.csv(frame, f"{kind}-by-{by}-{period}.csv")
     return {
         "source": ctx.source(),
-        "query": {"by": by, "period": period, "from": clean(first), "to": clean(last)},
+        "query": {"by": by, "period": period, "from": json_safe(first), "to": json_safe(last)},
         "total": len(frame),
-        "data": records(frame),
+        "data": json_records(frame),
     }
 
 
@@ -234,15 +235,15 @@ def site_profile_extras(
         "query": name,
         "name": profile.name,
         "sites": profile.sites,
-        "data_date": clean(profile.data_date),
-        "period": {"from": clean(first), "to": clean(last)},
+        "data_date": json_safe(profile.data_date),
+        "period": {"from": json_safe(first), "to": json_safe(last)},
         "events": [{"day": e.day.isoformat(), "label": e.label} for e in profile.events],
-        "event_effects": records(profile.event_effects),
+        "event_effects": json_records(profile.event_effects),
         "window_years": window,
-        "vehicles": records(per_family),
-        "vehicles_all_time": records(profile.by_family),
-        "providers": records(profile.by_provider),
-        "customers": records(api.foreign_customers(ctx.cursor, name, first, last)),
-        "customers_by_era": records(profile.foreign_customers),
-        "busiest_years": records(profile.busiest_years),
+        "vehicles": json_records(per_family),
+        "vehicles_all_time": json_records(profile.by_family),
+        "providers": json_records(profile.by_provider),
+        "customers": json_records(api.foreign_customers(ctx.cursor, name, first, last)),
+        "customers_by_era": json_records(profile.foreign_customers),
+        "busiest_years": json_records(profile.busiest_years),
     }

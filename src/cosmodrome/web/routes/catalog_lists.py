@@ -11,7 +11,8 @@ from typing import Annotated, Any
 from fastapi import APIRouter, Query
 
 from cosmodrome import api
-from cosmodrome.web.context import Ctx, records
+from cosmodrome.tables import json_records
+from cosmodrome.web.context import Ctx
 from cosmodrome.web.errors import ERROR_RESPONSES
 
 router = APIRouter(tags=["catalog"])
@@ -56,7 +57,7 @@ def list_vehicles(
     (from GCAT ``lv.tsv``) its manufacturer and capacity to LEO and GTO in kg."""
     chosen = api.resolve_vehicles(ctx.cursor, name) if name else None
     frame = ctx.cursor.execute(_VEHICLES_SQL, [chosen, chosen]).df()
-    return {"source": ctx.source(), "total": len(frame), "data": records(frame)}
+    return {"source": ctx.source(), "total": len(frame), "data": json_records(frame)}
 
 
 @router.get("/organisations", responses=ERROR_RESPONSES, summary="Launch providers, with totals")
@@ -69,4 +70,4 @@ def list_organisations(
     """Launch providers (GCAT ``Agency``) with their launch totals, busiest first."""
     chosen = api.resolve_agencies(ctx.cursor, name) if name else None
     frame = ctx.cursor.execute(_PROVIDERS_SQL, [chosen, chosen, chosen]).df()
-    return {"source": ctx.source(), "total": len(frame), "data": records(frame)}
+    return {"source": ctx.source(), "total": len(frame), "data": json_records(frame)}

@@ -23,8 +23,8 @@ from pydantic import BaseModel, Field
 from cosmodrome.astro.coverage.analysis import compute_coverage, walker_constellation
 from cosmodrome.astro.coverage.engine import StaleElementsWarning
 from cosmodrome.astro.coverage.regions import Region, bounding_box, country_region
+from cosmodrome.tables import json_records
 from cosmodrome.timeutil import require_utc
-from cosmodrome.web.context import records
 from cosmodrome.web.errors import ERROR_RESPONSES, JobLimitError
 from cosmodrome.web.jobs import JobManager, JobProgress
 
@@ -134,7 +134,7 @@ def coverage_job(request: CoverageRequest, region: Region) -> Any:
         return {
             "region": region.name,
             "summary": result.summary,
-            "cells": records(result.cells),
+            "cells": json_records(result.cells),
             "resolution_deg": result.resolution_deg,
             "satellites": result.satellites,
             "notes": result.notes,

@@ -10,8 +10,9 @@ from pydantic import BaseModel, Field
 
 from cosmodrome import api
 from cosmodrome.catalog.queries import SORTABLE
+from cosmodrome.tables import json_records
 from cosmodrome.timeutil import parse_day
-from cosmodrome.web.context import Ctx, records
+from cosmodrome.web.context import Ctx
 from cosmodrome.web.errors import ERROR_RESPONSES
 from cosmodrome.web.params import outcome_names, outcome_param
 
@@ -170,5 +171,5 @@ def list_launches(
         "next": _page_url(request, offset + page) if page and offset + page < total else None,
         "previous": _page_url(request, max(0, offset - page)) if page and offset > 0 else None,
         "source": ctx.source(),
-        "data": records(frame),
+        "data": json_records(frame),
     }

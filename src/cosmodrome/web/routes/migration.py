@@ -13,7 +13,8 @@ from fastapi import APIRouter, Query
 
 from cosmodrome import api
 from cosmodrome.errors import InputError
-from cosmodrome.web.context import Ctx, clean, records
+from cosmodrome.tables import json_records, json_safe
+from cosmodrome.web.context import Ctx
 from cosmodrome.web.errors import ERROR_RESPONSES
 from cosmodrome.web.params import day_param, name_list
 
@@ -78,12 +79,12 @@ def migration(
     return {
         "source": ctx.source(),
         "selection": result.selection,
-        "cutoff": clean(result.cutoff),
-        "window_from": clean(result.window_from),
-        "data_date": clean(result.data_date),
+        "cutoff": json_safe(result.cutoff),
+        "window_from": json_safe(result.window_from),
+        "data_date": json_safe(result.data_date),
         "status_counts": {str(k): int(v) for k, v in counts.items()},
-        "customers": records(result.customers),
-        "flows_before": records(result.flows_before),
-        "flows_after": records(result.flows),
-        "diagram": clean(result.diagram(max_customers)),
+        "customers": json_records(result.customers),
+        "flows_before": json_records(result.flows_before),
+        "flows_after": json_records(result.flows),
+        "diagram": json_safe(result.diagram(max_customers)),
     }

@@ -14,8 +14,8 @@ from fastapi.responses import JSONResponse
 
 from cosmodrome import api
 from cosmodrome.astro.passes import Observer
+from cosmodrome.tables import json_records
 from cosmodrome.timeutil import isoformat_z
-from cosmodrome.web.context import records
 from cosmodrome.web.errors import ERROR_RESPONSES
 from cosmodrome.web.params import moment_param
 from cosmodrome.web.routes.elements import (
@@ -103,7 +103,7 @@ def passes(
         "time_zone": result.passes[0].time_zone if result.passes else None,
         "warnings": list(result.warnings),
         "total": len(result.passes),
-        "data": records(result.to_frame()),
+        "data": json_records(result.to_frame()),
         "source": {"attribution": element_source(target)},
     }
     return answer(body, etag)

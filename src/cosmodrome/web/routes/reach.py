@@ -13,7 +13,7 @@ from fastapi.responses import JSONResponse
 
 from cosmodrome.capability.reach import Target, capability_summary, reach
 from cosmodrome.errors import InputError
-from cosmodrome.web.context import clean, records
+from cosmodrome.tables import json_records, json_safe
 from cosmodrome.web.errors import ERROR_RESPONSES
 
 router = APIRouter(tags=["capability"])
@@ -98,9 +98,9 @@ def reach_options(
             "label": target.label,
         },
         "mass_kg": mass_kg,
-        "options": records(ranking.options),
+        "options": json_records(ranking.options),
         "reason": ranking.reason or None,
-        "near_misses": records(ranking.near_misses),
+        "near_misses": json_records(ranking.near_misses),
         "notes": list(ranking.notes),
         "source": {
             "attribution": "Vehicle capacities and spaceport facts curated in Cosmodrome, "
@@ -115,4 +115,4 @@ def site_capability(
     site: Annotated[str, Path(max_length=200, description="Spaceport name, alias or GCAT code.")],
 ) -> JSONResponse:
     """Latitude, rotation speed, corridors and reachable inclinations of one spaceport."""
-    return JSONResponse(clean(capability_summary(site)), headers=CACHE)
+    return JSONResponse(json_safe(capability_summary(site)), headers=CACHE)

@@ -7,8 +7,9 @@ from typing import Annotated, Any
 from fastapi import APIRouter, Path, Query
 
 from cosmodrome import api
+from cosmodrome.tables import json_records, json_safe
 from cosmodrome.timeutil import parse_day
-from cosmodrome.web.context import Ctx, clean, records
+from cosmodrome.web.context import Ctx
 from cosmodrome.web.errors import ERROR_RESPONSES
 
 router = APIRouter(tags=["sites"])
@@ -28,7 +29,7 @@ def list_sites(
 ) -> dict[str, Any]:
     """Every canonical launch site that has launches, with coordinates and totals."""
     frame = api.sites(ctx.cursor, country or None)
-    return {"source": ctx.source(), "total": len(frame), "data": records(frame)}
+    return {"source": ctx.source(), "total": len(frame), "data": json_records(frame)}
 
 
 @router.get(
@@ -73,9 +74,9 @@ def site_profile(
         "name": detail["name"],
         "lat_deg": detail["lat_deg"],
         "lon_deg": detail["lon_deg"],
-        "totals": clean(detail["totals"]),
-        "history": records(detail["history"]),
-        "pads": records(detail["pads"]),
-        "period": {"from": clean(period.start), "to": clean(period.end)},
-        "launches_per_year": records(per_year),
+        "totals": json_safe(detail["totals"]),
+        "history": json_records(detail["history"]),
+        "pads": json_records(detail["pads"]),
+        "period": {"from": json_safe(period.start), "to": json_safe(period.end)},
+        "launches_per_year": json_records(per_year),
     }

@@ -17,8 +17,8 @@ from cosmodrome.astro.elements import ElementSet
 from cosmodrome.astro.gazetteer import resolve_launch_point
 from cosmodrome.astro.windows import PlaneTarget
 from cosmodrome.errors import InputError
+from cosmodrome.tables import json_records
 from cosmodrome.timeutil import isoformat_z
-from cosmodrome.web.context import records
 from cosmodrome.web.errors import ERROR_RESPONSES
 from cosmodrome.web.params import moment_param
 from cosmodrome.web.routes.elements import (
@@ -117,7 +117,7 @@ def windows(
         "max_yaw_deg": max_yaw,
         "warnings": list(result.warnings),
         "total": len(result.windows),
-        "data": records(result.to_frame()),
+        "data": json_records(result.to_frame()),
         "source": {"attribution": _source(goal)},
     }
     return answer(body, etag)

