@@ -5,9 +5,7 @@ from __future__ import annotations
 import csv
 import io
 import json
-import sys
 from collections.abc import Callable
-from dataclasses import dataclass
 from datetime import UTC, datetime
 from pathlib import Path
 
@@ -15,17 +13,9 @@ import pytest
 from sgp4.exporter import export_tle
 
 from cosmodrome.astro.coverage.analysis import walker_constellation
-from cosmodrome.cli.main import main
-from tests.conftest import SHARED_DATA
+from tests.conftest import SHARED_DATA, CliResult, CliRunner
 
 START = datetime(2025, 10, 3, tzinfo=UTC)
-
-
-@dataclass
-class Result:
-    code: int
-    out: str
-    err: str
 
 
 @pytest.fixture(scope="module")
@@ -54,34 +44,23 @@ def tle_file(tmp_path_factory: pytest.TempPathFactory) -> Path:
 
 
 @pytest.fixture()
-def run(
-    monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str], tmp_path: Path
-) -> Callable[..., Result]:
-    def invoke(*args: str) -> Result:
-        monkeypatch.setenv("COSMODROME_HOME", str(tmp_path / "home"))
-        monkeypatch.setattr(sys, "argv", ["cosmodrome", "coverage", *args])
-        capsys.readouterr()
-        code = 0
-        try:
-            main()
-        except SystemExit as stop:
-            code = int(stop.code or 0)
-        out, err = capsys.readouterr()
-        return Result(code, out, err)
-
-    return invoke
+def run(cosmodrome: CliRunner, tmp_path: Path) -> Callable[..., CliResult]:
+    """``cosmodrome coverage ARGS`` with an empty home folder."""
+    return lambda *args: cosmodrome(tmp_path / "home", "coverage", *args)
 
 
 COMMON = ("--mask", "20", "--start", "2025-10-03", "--hours", "1", "--step", "60")
 
 
-def test_region_csv_and_outputs(run: Callable[..., Result], tle_file: Path, tmp_path: Path) -> None:
+def test_region_csv_and_outputs(
+    run: Callable[..., CliResult], tle_file: Path, tmp_path: Path
+) -> None:
     result = run(
         "--tle", str(tle_file), "--group", "starlink", "--region", "40,60,46,70",
         "--resolution", "2", *COMMON, "--format", "csv", "--out", str(tmp_path / "c.geojson"),
     )  # fmt: skip
-    assert result.code == 0, result.err
-    rows = list(csv.DictReader(io.StringIO(result.out)))
+    assert result.returncode == 0, result.stderr
+    rows = list(csv.DictReader(io.StringIO(result.stdout)))
     assert len(rows) == 15
     assert {"lat_deg", "lon_deg", "mean_visible", "outages", "longest_outage_s"} <= set(rows[0])
     document = json.loads((tmp_path / "c.geojson").read_text())
@@ -94,40 +73,42 @@ def test_region_csv_and_outputs(run: Callable[..., Result], tle_file: Path, tmp_
     assert len(ring) == 5 and ring[0] == ring[-1]
 
 
-def test_country_png_and_table(run: Callable[..., Result], tle_file: Path, tmp_path: Path) -> None:
+def test_country_png_and_table(
+    run: Callable[..., CliResult], tle_file: Path, tmp_path: Path
+) -> None:
     png = tmp_path / "kz.png"
     result = run(
         "--tle", str(tle_file), "--region", "KZ", "--resolution", "2", *COMMON, "--out", str(png),
     )  # fmt: skip
-    assert result.code == 0, result.err
+    assert result.returncode == 0, result.stderr
     assert png.read_bytes()[:8] == b"\x89PNG\r\n\x1a\n"
-    assert "Kazakhstan (KZ)" in result.out and "frac_ge1" in result.out
+    assert "Kazakhstan (KZ)" in result.stdout and "frac_ge1" in result.stdout
     csv_path = tmp_path / "kz.csv"
     assert run("--tle", str(tle_file), "--region", "KZ", "--resolution", "2", *COMMON,
-               "--out", str(csv_path)).code == 0  # fmt: skip
+               "--out", str(csv_path)).returncode == 0  # fmt: skip
     assert csv_path.read_text().startswith("lat_deg,lon_deg,area_km2")
 
 
-def test_point_time_series_json(run: Callable[..., Result], tle_file: Path) -> None:
+def test_point_time_series_json(run: Callable[..., CliResult], tle_file: Path) -> None:
     result = run("--tle", str(tle_file), "--point", "43.24,76.95", *COMMON, "--format", "json")
-    assert result.code == 0, result.err
-    series = json.loads(result.out)
+    assert result.returncode == 0, result.stderr
+    series = json.loads(result.stdout)
     assert len(series) == 60
     assert series[0]["time_utc"] == "2025-10-03T00:00:00Z"
     assert {"visible", "service"} <= set(series[0])
 
 
-def test_point_uses_the_height_of_the_place(run: Callable[..., Result], tle_file: Path) -> None:
+def test_point_uses_the_height_of_the_place(run: Callable[..., CliResult], tle_file: Path) -> None:
     table = run("--tle", str(tle_file), "--point", "Almaty", *COMMON)
-    assert table.code == 0, table.err
-    assert "height_m" in table.out and "800" in table.out
+    assert table.returncode == 0, table.stderr
+    assert "height_m" in table.stdout and "800" in table.stdout
     coords = run("--tle", str(tle_file), "--point", "-16.5,-68.15,3640", *COMMON)
-    assert coords.code == 0, coords.err
-    assert "3640" in coords.out
+    assert coords.returncode == 0, coords.stderr
+    assert "3640" in coords.stdout
 
 
 @pytest.mark.integration
-def test_almaty_starlink_counts_match_skyfield_at_800_m(run: Callable[..., Result]) -> None:
+def test_almaty_starlink_counts_match_skyfield_at_800_m(run: Callable[..., CliResult]) -> None:
     """The frozen mirror's Starlink group seen from Almaty (800 m), mask 25 degrees.
 
     Skyfield's ``(sat - wgs84.latlon(43.24, 76.95, elevation_m=800)).at(t).altaz()`` gives
@@ -141,8 +122,8 @@ def test_almaty_starlink_counts_match_skyfield_at_800_m(run: Callable[..., Resul
         "--tle", str(active), "--group", "starlink", "--point", "Almaty", "--mask", "25",
         "--start", "2025-10-03", "--hours", "1", "--step", "60", "--format", "json",
     )  # fmt: skip
-    assert result.code == 0, result.err
-    series = json.loads(result.out)
+    assert result.returncode == 0, result.stderr
+    series = json.loads(result.stdout)
     assert [series[minute]["visible"] for minute in (0, 5, 30, 59)] == [65, 61, 81, 71]
 
 
@@ -160,15 +141,15 @@ def test_almaty_starlink_counts_match_skyfield_at_800_m(run: Callable[..., Resul
     ],
 )
 def test_bad_input_gives_one_clear_line(
-    run: Callable[..., Result], tle_file: Path, args: tuple[str, ...], message: str
+    run: Callable[..., CliResult], tle_file: Path, args: tuple[str, ...], message: str
 ) -> None:
     base = ["--tle", str(tle_file), "--start", "2025-10-03", "--hours", "0.1", "--resolution", "2"]
     result = run(*base, *args)
-    assert result.code == 1
-    assert message in result.err
+    assert result.returncode == 1
+    assert message in result.stderr
 
 
-def test_group_without_store_explains(run: Callable[..., Result]) -> None:
+def test_group_without_store_explains(run: Callable[..., CliResult]) -> None:
     result = run("--group", "starlink", "--region", "KZ", "--hours", "0.1")
-    assert result.code == 1
-    assert "--tle FILE" in result.err
+    assert result.returncode == 1
+    assert "--tle FILE" in result.stderr

@@ -3,12 +3,14 @@
 from __future__ import annotations
 
 import math
+from collections.abc import Sequence
 from datetime import UTC, datetime, timedelta
 
 import numpy as np
 import pytest
 from sgp4.api import WGS72, Satrec
 from skyfield.api import EarthSatellite, load, wgs84
+from skyfield.timelib import Time
 
 from cosmodrome.astro.coverage import frames
 from cosmodrome.astro.coverage.analysis import (
@@ -19,6 +21,7 @@ from cosmodrome.astro.coverage.analysis import (
 )
 from cosmodrome.astro.coverage.engine import StaleElementsWarning, Window
 from cosmodrome.astro.coverage.regions import bounding_box, point_region
+from cosmodrome.astro.elements import load_elements
 from cosmodrome.errors import InputError
 from tests.conftest import SHARED_DATA
 
@@ -77,6 +80,17 @@ def brute_force_elevations(
     return out
 
 
+def skyfield_elevations(
+    satrecs: Sequence[Satrec], lat_deg: float, lon_deg: float, t: Time, height_m: float = 0.0
+) -> np.ndarray:
+    """The independent reference: ``(sat - topos).at(t).altaz()`` for each satellite, deg."""
+    ts = load.timescale(builtin=True)
+    topos = wgs84.latlon(lat_deg, lon_deg, elevation_m=height_m)
+    return np.array(
+        [(EarthSatellite.from_satrec(s, ts) - topos).at(t).altaz()[0].degrees for s in satrecs]
+    )
+
+
 def assert_counts_match(counts: np.ndarray, elevations: np.ndarray, mask_deg: float) -> None:
     """Counts equal the reference, except for satellites within NEAR_MASK_DEG of the mask."""
     sure = (elevations >= mask_deg + NEAR_MASK_DEG).sum(axis=0)
@@ -131,14 +145,9 @@ def test_counts_match_skyfield_at_random_samples() -> None:
     epochs = rng.choice(result.window.count, size=6, replace=False)
     t = ts.utc(2025, 10, 3, 6, 0, epochs * 120.0)
     for cell in cells:
-        topos = wgs84.latlon(result.cells.lat_deg[cell], result.cells.lon_deg[cell])
-        alt = np.array(
-            [
-                (EarthSatellite.from_satrec(s, ts) - topos).at(t).altaz()[0].degrees
-                for s in sats.satrecs
-            ]
-        )
-        assert_counts_match(result.counts[cell, epochs][None, :][0], alt, 25.0)
+        lat, lon = result.cells.lat_deg[cell], result.cells.lon_deg[cell]
+        alt = skyfield_elevations(sats.satrecs, lat, lon, t)
+        assert_counts_match(result.counts[cell, epochs], alt, 25.0)
 
 
 @pytest.mark.integration
@@ -146,12 +155,8 @@ def test_starlink_sample_matches_skyfield() -> None:
     """Real Starlink sets from the frozen mirror: 2% subsample, random samples over Kazakhstan."""
     if not ACTIVE_TLE.is_file():
         pytest.skip(f"frozen mirror not found at {ACTIVE_TLE} (place shared/ beside the project)")
-    lines = ACTIVE_TLE.read_text("utf-8").splitlines()
-    sats = [
-        Satrec.twoline2rv(lines[i + 1], lines[i + 2])
-        for i in range(0, len(lines) - 2, 3)
-        if lines[i].startswith("STARLINK")
-    ][::50]
+    records = load_elements(ACTIVE_TLE).records
+    sats = [r.satrec for r in records if r.name.startswith("STARLINK")][::50]
     start = datetime(2025, 10, 3, tzinfo=UTC)
     result = compute_coverage(
         sats,
@@ -170,10 +175,8 @@ def test_starlink_sample_matches_skyfield() -> None:
     epochs = rng.choice(result.window.count, size=5, replace=False)
     t = ts.utc(2025, 10, 3, 0, 0, epochs * 60.0)
     for cell in cells:
-        topos = wgs84.latlon(result.cells.lat_deg[cell], result.cells.lon_deg[cell])
-        alt = np.array(
-            [(EarthSatellite.from_satrec(s, ts) - topos).at(t).altaz()[0].degrees for s in sats]
-        )
+        lat, lon = result.cells.lat_deg[cell], result.cells.lon_deg[cell]
+        alt = skyfield_elevations(sats, lat, lon, t)
         assert_counts_match(result.counts[cell, epochs], alt, 25.0)
     assert result.counts.sum() > 0
 
@@ -212,16 +215,8 @@ def test_point_height_moves_the_observer() -> None:
     ts = load.timescale(builtin=True)
     t = ts.utc(2025, 10, 3, 6, 0, np.arange(count) * step_s)
 
-    def altitudes(elevation_m: float) -> np.ndarray:
-        topos = wgs84.latlon(lat, lon, elevation_m=elevation_m)
-        return np.array(
-            [
-                (EarthSatellite.from_satrec(s, ts) - topos).at(t).altaz()[0].degrees
-                for s in sats.satrecs
-            ]
-        )
-
-    high, low = altitudes(height_m), altitudes(0.0)
+    high = skyfield_elevations(sats.satrecs, lat, lon, t, height_m)
+    low = skyfield_elevations(sats.satrecs, lat, lon, t)
     gap = np.where((high > 5.0) & (low > 5.0), np.abs(high - low), 0.0)
     sat, epoch = np.unravel_index(int(np.argmax(gap)), gap.shape)
     assert gap[sat, epoch] > 4 * NEAR_MASK_DEG  # the height matters at this place
@@ -352,8 +347,5 @@ def test_frames_match_skyfield_elevation() -> None:
     ours = brute_force_elevations(sats.satrecs, lat, lon, window)[:, 0, :]
     ts = load.timescale(builtin=True)
     t = ts.utc(2025, 10, 3, 6, 0, np.arange(window.count) * 120.0)
-    topos = wgs84.latlon(47.0, 68.0)
-    theirs = np.array(
-        [(EarthSatellite.from_satrec(s, ts) - topos).at(t).altaz()[0].degrees for s in sats.satrecs]
-    )
+    theirs = skyfield_elevations(sats.satrecs, 47.0, 68.0, t)
     np.testing.assert_allclose(ours, theirs, atol=1e-9)  # degrees
