@@ -26,7 +26,6 @@ from typing import Any
 
 import numpy as np
 import numpy.typing as npt
-from matplotlib.path import Path as MplPath
 
 from cosmodrome.astro.coverage.countries import lookup_country
 from cosmodrome.errors import InputError
@@ -87,6 +86,9 @@ class Region:
 
     def contains(self, lat_deg: FloatArray, lon_deg: FloatArray) -> npt.NDArray[np.bool_]:
         """Which of the points lie inside the outline (even-odd rule over all rings)."""
+        # Imported here: matplotlib costs 0.2 s, which every CLI command would pay at start-up.
+        from matplotlib.path import Path as MplPath
+
         points = np.column_stack([np.asarray(lon_deg, float), np.asarray(lat_deg, float)])
         inside = np.zeros(len(points), dtype=bool)
         for ring in self.rings:
