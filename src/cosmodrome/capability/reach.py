@@ -27,7 +27,14 @@ from cosmodrome.capability.geometry import (
     rotation_speed_m_s,
     sso_inclination_deg,
 )
-from cosmodrome.capability.vehicles import Vehicle, find_vehicle, fit_vehicle, load_vehicles
+from cosmodrome.capability.vehicles import (
+    CapacityPoint,
+    Vehicle,
+    capacity_basis,
+    find_vehicle,
+    fit_vehicle,
+    load_vehicles,
+)
 from cosmodrome.errors import InputError
 from cosmodrome.spaceports import Spaceport, find_spaceport, load_spaceports
 
@@ -176,6 +183,7 @@ def evaluate(
     )
     model = fit_vehicle(vehicle)
     capacity = max(0.0, model.payload_kg(budget.total_m_s))
+    basis, nearest = capacity_basis(vehicle, port.key, budget.total_m_s)
     notes: list[str] = []
     if on_target:
         notes.append("direct")
@@ -212,6 +220,9 @@ def evaluate(
         "delta_v_m_s": round(budget.total_m_s),
         "rotation_gain_m_s": round(budget.rotation_gain_m_s),
         "capacity_kg": round(capacity),
+        "capacity_basis": basis,
+        "nearest_published": _point_text(nearest),
+        "nearest_published_source": nearest.source,
         "margin_kg": round(capacity - mass_kg),
         "margin_pct": round(100.0 * (capacity - mass_kg) / mass_kg, 1) if mass_kg > 0 else math.inf,
         "direct": on_target,
@@ -219,6 +230,15 @@ def evaluate(
         "gto_to_geo_m_s": round(gto_to_geo) if gto_to_geo is not None else None,
         "notes": "; ".join(notes),
     }
+
+
+def _point_text(point: CapacityPoint) -> str:
+    """``7,020 kg to 200 x 200 km at 51.6 deg from Baikonur``: a published point in words."""
+    if point.c3_km2_s2 is not None:
+        orbit = f"C3 {point.c3_km2_s2:g} km2/s2"
+    else:
+        orbit = f"{point.perigee_km:g} x {point.apogee_km:g} km at {point.inc_deg:.1f} deg"
+    return f"{point.payload_kg:,.0f} kg to {orbit} from {find_spaceport(point.site).name}"
 
 
 def reach(
@@ -374,10 +394,13 @@ _COLUMNS = [
     "delta_v_m_s",
     "rotation_gain_m_s",
     "capacity_kg",
+    "capacity_basis",
     "margin_kg",
     "margin_pct",
     "direct",
     "gto_inc_deg",
     "gto_to_geo_m_s",
     "notes",
+    "nearest_published",
+    "nearest_published_source",
 ]

@@ -417,6 +417,34 @@ def _golden_minimum(f: Callable[[float], float], low: float, high: float, tol: f
     return 0.5 * (a + b)
 
 
+#: A target whose delta-v is within this of a published point (same site) *is* that point.
+SAME_POINT_M_S = 5.0
+
+
+def capacity_basis(vehicle: Vehicle, site: str, dv_m_s: float) -> tuple[str, CapacityPoint]:
+    """Where the model's capacity for ``dv_m_s`` from ``site`` comes from, in words, and the
+    published point nearest in delta-v (its figure and source make the number traceable).
+
+    "published figure" at a published point's orbit and site; "between published figures"
+    inside the delta-v range of the vehicle's points; else how far beyond the nearest one the
+    curve extrapolates.
+
+    >>> words, point = capacity_basis(find_vehicle("Falcon 9"), "cape_canaveral", 9117.0)
+    >>> words, point.payload_kg
+    ('published figure', 22800.0)
+    """
+    fitted = [(p.required_dv_m_s(), p) for p in vehicle.points if not p.lower_bound]
+    if not fitted:
+        raise InputError(f"vehicle {vehicle.name!r} has no published capacity point")
+    gap, point = min(((abs(dv - dv_m_s), p) for dv, p in fitted), key=lambda pair: pair[0])
+    dvs = [dv for dv, _ in fitted]
+    if gap <= SAME_POINT_M_S and point.site == site:
+        return "published figure", point
+    if min(dvs) <= dv_m_s <= max(dvs):
+        return "between published figures", point
+    return f"model, {gap:,.0f} m/s beyond the nearest published figure", point
+
+
 @cache
 def pooled_extra_loss_m_s(exclude_key: str = "") -> float:
     """Median fitted ``extra_loss_m_s`` over the vehicles, leaving ``exclude_key`` out.

@@ -108,6 +108,7 @@ TABLE_COLUMNS = (
     "gto_to_geo_m_s",
     "delta_v_m_s",
     "capacity_kg",
+    "capacity_basis",
     "margin_kg",
     "margin_pct",
     "notes",
