@@ -3,12 +3,13 @@
 from __future__ import annotations
 
 import doctest
+from types import ModuleType
 
 import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
-from cosmodrome.capability import geometry
+from cosmodrome.capability import geometry, reach, vehicles
 from cosmodrome.capability.geometry import (
     ascent_budget,
     azimuths_for_inclination_deg,
@@ -90,9 +91,10 @@ def test_bad_requests_are_clear_errors(args: tuple[float, float, float], message
         geometry.check_request(*args)
 
 
-def test_docstring_examples_run() -> None:
-    result = doctest.testmod(geometry)
-    assert result.attempted > 5
+@pytest.mark.parametrize(("module", "examples"), [(geometry, 5), (vehicles, 8), (reach, 2)])
+def test_docstring_examples_run(module: ModuleType, examples: int) -> None:
+    result = doctest.testmod(module)
+    assert result.attempted > examples
     assert result.failed == 0
 
 
