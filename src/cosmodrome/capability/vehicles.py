@@ -422,16 +422,17 @@ SAME_POINT_M_S = 5.0
 
 
 def capacity_basis(vehicle: Vehicle, site: str, dv_m_s: float) -> tuple[str, CapacityPoint]:
-    """Where the model's capacity for ``dv_m_s`` from ``site`` comes from, in words, and the
-    published point nearest in delta-v (its figure and source make the number traceable).
+    """Where the model's capacity for ``dv_m_s`` from ``site`` comes from, in a word or two,
+    and the published point nearest in delta-v (its figure and source make it traceable).
 
-    "published figure" at a published point's orbit and site; "between published figures"
-    inside the delta-v range of the vehicle's points; else how far beyond the nearest one the
-    curve extrapolates.
+    "published" at a published point's orbit and site; "interpolated" inside the delta-v range
+    of the vehicle's points; "extrapolated N m/s" beyond the nearest one.
 
     >>> words, point = capacity_basis(find_vehicle("Falcon 9"), "cape_canaveral", 9117.0)
     >>> words, point.payload_kg
-    ('published figure', 22800.0)
+    ('published', 22800.0)
+    >>> capacity_basis(find_vehicle("Falcon 9"), "cape_canaveral", 14000.0)[0]
+    'extrapolated 1,126 m/s'
     """
     fitted = [(p.required_dv_m_s(), p) for p in vehicle.points if not p.lower_bound]
     if not fitted:
@@ -439,10 +440,10 @@ def capacity_basis(vehicle: Vehicle, site: str, dv_m_s: float) -> tuple[str, Cap
     gap, point = min(((abs(dv - dv_m_s), p) for dv, p in fitted), key=lambda pair: pair[0])
     dvs = [dv for dv, _ in fitted]
     if gap <= SAME_POINT_M_S and point.site == site:
-        return "published figure", point
+        return "published", point
     if min(dvs) <= dv_m_s <= max(dvs):
-        return "between published figures", point
-    return f"model, {gap:,.0f} m/s beyond the nearest published figure", point
+        return "interpolated", point
+    return f"extrapolated {gap:,.0f} m/s", point
 
 
 @cache

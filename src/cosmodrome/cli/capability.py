@@ -93,7 +93,7 @@ def reach_command(
     else:
         options = ranking.options
         if fmt == "table":  # the terminal gets the columns a reader compares; CSV/JSON get all
-            options = options[[c for c in TABLE_COLUMNS if c in options.columns]]
+            options = _for_terminal(options)
         emit(options, fmt, title=f"{mass:,.0f} kg to {target.label}")
     for note in ranking.notes:  # on stderr for csv, so that the rows stay machine-readable
         typer.echo(f"note: {note}", err=fmt == "csv")
@@ -102,17 +102,26 @@ def reach_command(
 TABLE_COLUMNS = (
     "site",
     "vehicle",
-    "vehicle_state",
-    "launch_inc_deg",
     "launch_azimuth_deg",
     "gto_to_geo_m_s",
     "delta_v_m_s",
     "capacity_kg",
-    "capacity_basis",
     "margin_kg",
-    "margin_pct",
+    "capacity_basis",
     "notes",
 )
+
+
+def _for_terminal(options: pd.DataFrame) -> pd.DataFrame:
+    """The ranking's :data:`TABLE_COLUMNS`, with the vehicle's state beside its name and
+    the per-row configuration note dropped where one ranking note says it for every row."""
+    shown = options[[c for c in TABLE_COLUMNS if c in options.columns]].copy()
+    shown["vehicle"] = options["vehicle"] + " (" + options["vehicle_state"] + ")"
+    notes = options["notes"].str.split("; ")
+    configurations = {parts[-1] for parts in notes if parts}
+    if len(configurations) == 1:
+        shown["notes"] = notes.map(lambda parts: "; ".join(parts[:-1]))
+    return shown
 
 
 @app.command("capability")

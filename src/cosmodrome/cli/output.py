@@ -51,10 +51,15 @@ def print_table(
     max_rows: int = 500,
 ) -> None:
     table = Table(title=title, caption=caption, show_lines=False, header_style="bold")
+    shown = frame.head(max_rows)
     for column in frame.columns:
         numeric = pd.api.types.is_numeric_dtype(frame[column])
-        table.add_column(str(column), justify="right" if numeric else "left")
-    for row in frame.head(max_rows).itertuples(index=False):
+        # Headers break between words and cells fold rather than end in an ellipsis: a narrow
+        # terminal shows every character of a name or number.
+        table.add_column(
+            header_label(str(column)), justify="right" if numeric else "left", overflow="fold"
+        )
+    for row in shown.itertuples(index=False):
         table.add_row(*(_cell(v) for v in row))
     console = Console()
     console.print(table)
@@ -62,6 +67,32 @@ def print_table(
         console.print(
             f"[dim]... {len(frame) - max_rows} more rows (use --format csv for all)[/dim]"
         )
+
+
+#: Unit suffixes of column names and how a table header writes them.
+_UNITS = {
+    "_m_s": "(m/s)",
+    "_km_s": "(km/s)",
+    "_km2_s2": "(km2/s2)",
+    "_kg": "(kg)",
+    "_km": "(km)",
+    "_deg": "(deg)",
+    "_pct": "(%)",
+    "_utc": "(UTC)",
+    "_s": "(s)",
+}
+
+
+def header_label(column: str) -> str:
+    """A column name as a table header: words, with its unit suffix in brackets.
+
+    >>> header_label("launch_azimuth_deg"), header_label("delta_v_m_s"), header_label("site")
+    ('launch azimuth (deg)', 'delta v (m/s)', 'site')
+    """
+    for suffix, unit in _UNITS.items():
+        if column.endswith(suffix) and len(column) > len(suffix):
+            return f"{column[: -len(suffix)].replace('_', ' ')} {unit}"
+    return column.replace("_", " ")
 
 
 def print_mapping(
