@@ -31,11 +31,15 @@ The vehicle's one fitted parameter is ``extra_loss_m_s``: the delta-v the real v
 short of its ideal stack beyond the geometry's loss allowance (steering, throttling, reserves,
 recovery propellant of a reusable stage, errors in the stage figures). Payload for a required
 delta-v solves ``dv_stack(m_p) = dv_required + extra_loss``. One published point fixes it;
-with several it minimises the squared log payload error. Leave-one-out refits it on the other
-points of the vehicle (or, for a vehicle with one point, takes the median over the other
-vehicles).
+with several it minimises the squared log payload error. That curve then bends through every
+published point (:class:`PerformanceModel`, ``corrections``): the model returns the maker's own
+figure at the maker's orbit, interpolates between figures and fades back to the curve beyond
+them. Leave-one-out rebuilds the model from the other points of the vehicle (or, for a vehicle
+with one point, uses the bare curve with the median loss of the other vehicles).
 
 >>> falcon = find_vehicle("Falcon 9")
+>>> round(fit_vehicle(falcon).payload_kg(falcon.points[0].required_dv_m_s()))  # published LEO
+22800
 >>> model = fit_vehicle(falcon)
 >>> round(model.payload_kg(model.dv_for_payload_m_s(5000.0)))
 5000
@@ -258,9 +262,8 @@ class PerformanceModel:
 
     ``corrections`` are ``(required delta-v m/s, log(published / curve))`` pairs, one per
     fitted published point, sorted by delta-v: the physical curve is multiplied by
-    ``exp`` of their piecewise-linear interpolation (held constant beyond the first and last
-    point), so the model returns every published figure at its own orbit and bends smoothly
-    between them. Masses in kg.
+    :meth:`correction_factor`, so the model returns every published figure at its own orbit,
+    bends smoothly between them and is the bare curve far from all of them. Masses in kg.
     """
 
     stages: tuple[Stage, ...]
