@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import itertools
 import math
 
 import duckdb
@@ -333,3 +334,22 @@ def test_retired_and_planned_vehicles_are_flagged_in_reach_notes() -> None:
     assert "vehicle retired" in notes["Soyuz-FG"]
     assert "vehicle planned" in notes["Soyuz-5"]
     assert find_vehicle("Soyuz-FG").status == "retired"
+
+
+def test_corrected_model_never_gains_payload_with_more_delta_v() -> None:
+    # The point corrections bend the curve; they must not make it rise anywhere a user can ask.
+    for vehicle in load_vehicles():
+        model = fit_vehicle(vehicle)
+        payloads = [model.payload_kg(dv) for dv in range(8000, 15000, 25)]
+        rises = [b - a for a, b in itertools.pairwise(payloads) if b > a + 1e-6]
+        assert not rises, (vehicle.name, max(rises))
+
+
+def test_corrections_fade_to_the_bare_curve_far_from_published_figures() -> None:
+    model = fit_vehicle(find_vehicle("Ariane 62"))
+    first, last = model.corrections[0][0], model.corrections[-1][0]
+    assert model.correction_factor(first) == pytest.approx(math.exp(model.corrections[0][1]))
+    assert model.correction_factor(last + 1000.0) == pytest.approx(1.0)
+    assert model.correction_factor(first - 1000.0) == pytest.approx(1.0)
+    halfway = model.correction_factor(last + 500.0)
+    assert halfway == pytest.approx(math.exp(0.5 * model.corrections[-1][1]))
