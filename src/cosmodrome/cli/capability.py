@@ -89,7 +89,8 @@ def reach_command(
         return
     if ranking.options.empty:
         typer.echo(ranking.reason, err=True)
-        emit(ranking.near_misses, fmt, title=f"Nearest misses: {mass:,.0f} kg to {target.label}")
+        misses = _for_terminal(ranking.near_misses) if fmt == "table" else ranking.near_misses
+        emit(misses, fmt, title=f"Nearest misses: {mass:,.0f} kg to {target.label}")
     else:
         options = ranking.options
         if fmt == "table":  # the terminal gets the columns a reader compares; CSV/JSON get all
@@ -109,6 +110,7 @@ TABLE_COLUMNS = (
     "margin_kg",
     "capacity_basis",
     "notes",
+    "reason",
 )
 
 
