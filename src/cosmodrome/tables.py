@@ -2,6 +2,7 @@
 
 NaN and NaT become ``None``; times become ISO 8601 with ``Z``; a DATE column that pandas
 widened to midnight timestamps comes back as dates; NumPy scalars become Python ones.
+:func:`as_dates` turns such widened columns back into dates in the frame itself.
 """
 
 from __future__ import annotations
@@ -35,6 +36,18 @@ def json_safe(value: Any) -> Any:
     if isinstance(value, np.generic):
         return json_safe(value.item())
     return value
+
+
+def as_dates(frame: pd.DataFrame, *columns: str) -> pd.DataFrame:
+    """``frame`` with each of ``columns`` (a DATE that pandas widened to timestamps) as
+    :class:`datetime.date` values, missing ones ``None``; changed in place and returned."""
+    for column in columns:
+        frame[column] = pd.Series(
+            [None if pd.isna(v) else pd.Timestamp(v).date() for v in frame[column]],
+            index=frame.index,
+            dtype="object",
+        )
+    return frame
 
 
 def _column(series: pd.Series) -> list[Any]:

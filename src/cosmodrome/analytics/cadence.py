@@ -39,6 +39,7 @@ from cosmodrome.analytics.common import (
 from cosmodrome.catalog import names
 from cosmodrome.catalog.queries import LaunchFilter
 from cosmodrome.errors import UnknownNameError, closest_names
+from cosmodrome.tables import as_dates
 
 CADENCE_COLUMNS = ["period", "period_start", "group", "label", "launches", "payloads"]
 SHARE_COLUMNS = [
@@ -136,13 +137,7 @@ def world_totals(
             FROM launches l WHERE {condition} GROUP BY ALL ORDER BY 1""",
         params,
     ).df()
-    world["period_start"] = _dates(world["period_start"])
-    return world
-
-
-def _dates(column: pd.Series) -> pd.Series:
-    """A DATE column as Python :class:`datetime.date` values (pandas widens it otherwise)."""
-    return pd.Series([pd.Timestamp(v).date() for v in column], index=column.index, dtype="object")
+    return as_dates(world, "period_start")
 
 
 SiteMapping = tuple[list[str], list[str], list[str]]
@@ -232,7 +227,7 @@ def _grouped(
                          sum(l.payload_count)::BIGINT AS payloads
                   FROM launches l {join} WHERE {condition} GROUP BY 1, 2"""
     frame = con.execute(sql, site_params + params).df()
-    frame["period_start"] = _dates(frame["period_start"])
+    as_dates(frame, "period_start")
     frame["group"] = frame["group"].fillna("(unknown)")
     frame["label"] = frame["label"].fillna(frame["group"])
     return frame

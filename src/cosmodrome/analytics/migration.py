@@ -39,7 +39,7 @@ from cosmodrome.analytics.common import (
 from cosmodrome.analytics.events import years_before
 from cosmodrome.catalog import names
 from cosmodrome.errors import InputError
-from cosmodrome.tables import json_records
+from cosmodrome.tables import as_dates, json_records
 
 STATUSES = ("moved", "split", "stayed", "none since")
 
@@ -225,7 +225,7 @@ def customer_migration(
     args = [*params, start, cutoff, cutoff]
     flows_before = _flows(con, base, "before", args)
     flows_after = _flows(con, base, "after", args)
-    customers = _dates(
+    customers = as_dates(
         con.execute(
             f"""{base},
         fb AS (SELECT customer, string_agg(provider_name || ' (' || provider_state || ')', ', '
@@ -276,17 +276,7 @@ def _flows(con: duckdb.DuckDBPyConnection, base: str, table: str, args: list[Any
         ORDER BY t.customer, first_launch, provider""",
         args,
     ).df()
-    return _dates(frame, "first_launch", "last_launch")
-
-
-def _dates(frame: pd.DataFrame, *columns: str) -> pd.DataFrame:
-    for column in columns:
-        frame[column] = pd.Series(
-            [None if pd.isna(v) else pd.Timestamp(v).date() for v in frame[column]],
-            index=frame.index,
-            dtype="object",
-        )
-    return frame
+    return as_dates(frame, "first_launch", "last_launch")
 
 
 def _text(value: Any) -> str | None:

@@ -32,6 +32,7 @@ from cosmodrome.analytics.common import (
 )
 from cosmodrome.analytics.events import DEFAULT_EVENTS, Event, compare_around
 from cosmodrome.catalog import names
+from cosmodrome.tables import as_dates
 
 
 @dataclass
@@ -213,7 +214,7 @@ def _breakdown(con: duckdb.DuckDBPyConnection, ucodes: list[str], keys: list[str
             FROM ({SITE_LAUNCHES}) GROUP BY {columns} ORDER BY launches DESC, {keys[0]}""",
         [ucodes],
     ).df()
-    return _as_dates(frame, "first_launch", "last_launch")
+    return as_dates(frame, "first_launch", "last_launch")
 
 
 def _owner_states(con: duckdb.DuckDBPyConnection, ucodes: list[str]) -> pd.DataFrame:
@@ -222,16 +223,6 @@ def _owner_states(con: duckdb.DuckDBPyConnection, ucodes: list[str]) -> pd.DataF
             FROM ({SITE_PAYLOADS}) GROUP BY ALL ORDER BY year, payloads DESC, owner_state""",
         [ucodes],
     ).df()
-
-
-def _as_dates(frame: pd.DataFrame, *columns: str) -> pd.DataFrame:
-    for column in columns:
-        frame[column] = pd.Series(
-            [None if pd.isna(v) else pd.Timestamp(v).date() for v in frame[column]],
-            index=frame.index,
-            dtype="object",
-        )
-    return frame
 
 
 def eras(events: Sequence[Event], first: date, end: date) -> list[tuple[str, date, date]]:
@@ -279,4 +270,4 @@ def _foreign_customers(
             ORDER BY era_index, payloads DESC, f.customer""",
         [[label for label, _, _ in periods], [start for _, start, _ in periods], ucodes],
     ).df()
-    return _as_dates(frame, "first_launch", "last_launch")
+    return as_dates(frame, "first_launch", "last_launch")
