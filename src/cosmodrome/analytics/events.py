@@ -243,21 +243,19 @@ def _log_factorials(n: int) -> npt.NDArray[np.float64]:
 
 def _solve(f: Callable[[float], float], target: float, count: int) -> float:
     """The ``mu >= 0`` where the increasing function ``f`` reaches ``target`` (bisection)."""
-    low, high = 0.0, max(10.0, 2.0 * count + 10.0 * math.sqrt(count + 1.0))
+    high = max(10.0, 2.0 * count + 10.0 * math.sqrt(count + 1.0))
     while f(high) < target:
         high *= 2.0
-    for _ in range(48):
-        mid = (low + high) / 2.0
-        if f(mid) < target:
-            low = mid
-        else:
-            high = mid
-    return (low + high) / 2.0
+    return _bisect(f, target, 0.0, high)
 
 
 def _solve_unit(f: Callable[[float], float], target: float) -> float:
-    """The ``p`` in [0, 1] where the increasing function ``f`` reaches ``target`` (bisection)."""
-    low, high = 0.0, 1.0
+    """The ``p`` in [0, 1] where the increasing function ``f`` reaches ``target``."""
+    return _bisect(f, target, 0.0, 1.0)
+
+
+def _bisect(f: Callable[[float], float], target: float, low: float, high: float) -> float:
+    """Where the increasing ``f`` reaches ``target`` between ``low`` and ``high`` (48 halvings)."""
     for _ in range(48):
         mid = (low + high) / 2.0
         if f(mid) < target:
