@@ -13,6 +13,7 @@ import math
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
 from itertools import pairwise
+from typing import Any
 
 import numpy as np
 import pandas as pd
@@ -37,6 +38,7 @@ from cosmodrome.capability.vehicles import (
 )
 from cosmodrome.errors import InputError
 from cosmodrome.spaceports import Spaceport, find_spaceport, load_spaceports
+from cosmodrome.tables import json_records
 
 ORBITS = ("leo", "sso", "gto", "geo")
 #: Perigee of ``--orbit gto`` unless ``--alt`` says otherwise (km).
@@ -108,6 +110,23 @@ class Ranking:
     near_misses: pd.DataFrame = field(default_factory=pd.DataFrame)
     reason: str = ""
     notes: tuple[str, ...] = ()
+
+    def as_json(self) -> dict[str, Any]:
+        """The ranking as JSON values: target, mass, options, reason, near misses, notes
+        (the CLI's ``--format json`` and ``/api/reach`` answer with it)."""
+        return {
+            "target": {
+                "perigee_km": self.target.perigee_km,
+                "apogee_km": self.target.apogee_km,
+                "inc_deg": self.target.inc_deg,
+                "label": self.target.label,
+            },
+            "mass_kg": self.mass_kg,
+            "options": json_records(self.options),
+            "reason": self.reason or None,
+            "near_misses": json_records(self.near_misses),
+            "notes": list(self.notes),
+        }
 
 
 def corridor_inclinations(port: Spaceport, altitude_km: float = 400.0) -> list[tuple[float, float]]:

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from pathlib import Path
 from typing import Annotated
 
@@ -23,3 +24,13 @@ HomeOption = Annotated[
     Path | None,
     typer.Option("--home", envvar="COSMODROME_HOME", help="Folder holding the catalog."),
 ]
+
+
+def split_names(values: str | Sequence[str] | None) -> list[str]:
+    """Names from a comma-separated option (or a repeated one), stripped, empty ones dropped.
+
+    >>> split_names(["Kourou, Baikonur", "Cape Canaveral"]), split_names(None)
+    (['Kourou', 'Baikonur', 'Cape Canaveral'], [])
+    """
+    texts = [values] if isinstance(values, str) else list(values or [])
+    return [part.strip() for text in texts for part in text.split(",") if part.strip()]

@@ -8,14 +8,9 @@ import pandas as pd
 import typer
 
 from cosmodrome.capability.reach import Target, capability_summary, reach
-from cosmodrome.cli.app import FormatOption, app
+from cosmodrome.cli.app import FormatOption, app, split_names
 from cosmodrome.cli.output import check_format, emit, emit_json, print_mapping
 from cosmodrome.errors import InputError
-from cosmodrome.tables import json_records
-
-
-def _split(values: list[str] | None) -> list[str]:
-    return [part.strip() for value in values or [] for part in value.split(",") if part.strip()]
 
 
 @app.command("reach")
@@ -64,28 +59,14 @@ def reach_command(
     ranking = reach(
         target,
         mass,
-        sites=_split(site) or None,
-        vehicles=_split(vehicle) or None,
-        exclude_states=_split(exclude_state),
-        only_states=_split(only_state),
+        sites=split_names(site) or None,
+        vehicles=split_names(vehicle) or None,
+        exclude_states=split_names(exclude_state),
+        only_states=split_names(only_state),
         active_only=active_only,
     )
     if fmt == "json":
-        emit_json(
-            {
-                "target": {
-                    "perigee_km": target.perigee_km,
-                    "apogee_km": target.apogee_km,
-                    "inc_deg": target.inc_deg,
-                    "label": target.label,
-                },
-                "mass_kg": mass,
-                "options": json_records(ranking.options),
-                "reason": ranking.reason or None,
-                "near_misses": json_records(ranking.near_misses),
-                "notes": list(ranking.notes),
-            }
-        )
+        emit_json(ranking.as_json())
         return
     if ranking.options.empty:
         typer.echo(ranking.reason, err=True)

@@ -10,7 +10,7 @@ import typer
 from rich.console import Console
 
 from cosmodrome import api
-from cosmodrome.cli.app import FormatOption, HomeOption, app
+from cosmodrome.cli.app import FormatOption, HomeOption, app, split_names
 from cosmodrome.cli.output import check_format, emit, emit_json, print_mapping
 from cosmodrome.errors import InputError
 from cosmodrome.tables import json_records
@@ -58,10 +58,6 @@ NoDefaultEvents = Annotated[
 WindowOption = Annotated[
     int, typer.Option("--window-years", help="Years before (and after) each cutoff or event.")
 ]
-
-
-def _names(text: str | None) -> list[str]:
-    return [part.strip() for part in (text or "").split(",") if part.strip()]
 
 
 def _check_chart(path: Path | None) -> None:
@@ -166,7 +162,7 @@ def _grouped_command(
             con,
             by,
             period,
-            only=_names(only) or None,
+            only=split_names(only) or None,
             start=parse_day(start) if start else None,
             end=parse_day(end, end=True) if end else None,
             top=top,
@@ -256,10 +252,10 @@ def migration(
         result = api.customer_migration(
             con,
             parse_day(cutoff),
-            provider_states=_names(provider_state),
-            providers=_names(provider),
-            sites=_names(site),
-            vehicles=_names(vehicle),
+            provider_states=split_names(provider_state),
+            providers=split_names(provider),
+            sites=split_names(site),
+            vehicles=split_names(vehicle),
             window_years=window_years,
         )
         if chart is not None:
@@ -316,7 +312,7 @@ def report(
         html = api.site_report(
             con,
             site,
-            peers=_names(peers) if peers else None,
+            peers=split_names(peers) if peers else None,
             events=events,
             cutoff=parse_day(cutoff) if cutoff else None,
             window_years=window_years,

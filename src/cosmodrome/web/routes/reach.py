@@ -13,15 +13,20 @@ from fastapi.responses import JSONResponse
 
 from cosmodrome.capability.reach import Target, capability_summary, reach
 from cosmodrome.errors import InputError
-from cosmodrome.tables import json_records, json_safe
+from cosmodrome.tables import json_safe
 from cosmodrome.web.errors import ERROR_RESPONSES
+from cosmodrome.web.params import name_list
 
 router = APIRouter(tags=["capability"])
 CACHE = {"Cache-Control": "public, max-age=300"}
 
 
+#: Names a comma-separated filter may hold (its 500 characters allow no more).
+MAX_NAMES = 250
+
+
 def _names(text: str | None) -> list[str]:
-    return [part.strip() for part in (text or "").split(",") if part.strip()]
+    return name_list(text, limit=MAX_NAMES)
 
 
 def target_of(
@@ -91,17 +96,7 @@ def reach_options(
         active_only=active_only,
     )
     body: dict[str, Any] = {
-        "target": {
-            "perigee_km": target.perigee_km,
-            "apogee_km": target.apogee_km,
-            "inc_deg": target.inc_deg,
-            "label": target.label,
-        },
-        "mass_kg": mass_kg,
-        "options": json_records(ranking.options),
-        "reason": ranking.reason or None,
-        "near_misses": json_records(ranking.near_misses),
-        "notes": list(ranking.notes),
+        **ranking.as_json(),
         "source": {
             "attribution": "Vehicle capacities and spaceport facts curated in Cosmodrome, "
             "each with its source; see /api/capability/{site}"
