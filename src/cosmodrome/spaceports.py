@@ -82,14 +82,21 @@ def load_spaceports() -> tuple[Spaceport, ...]:
 
 def find_spaceport(name: str) -> Spaceport:
     """The spaceport called ``name`` (key, name, alias or GCAT site code; any case)."""
-    folded = name.strip().casefold()
-    names: list[str] = []
+    port = _spellings().get(name.strip().casefold())
+    if port is None:
+        names = [n for p in load_spaceports() for n in (p.name, *p.aliases)]
+        raise UnknownNameError("spaceport", name, closest_names(name, names))
+    return port
+
+
+@cache
+def _spellings() -> dict[str, Spaceport]:
+    """Every spelling of every spaceport, case-folded; the first port in file order wins."""
+    index: dict[str, Spaceport] = {}
     for port in load_spaceports():
-        spellings = (port.key, port.name, *port.aliases, *port.gcat_sites)
-        if folded in {s.casefold() for s in spellings}:
-            return port
-        names.extend((port.name, *port.aliases))
-    raise UnknownNameError("spaceport", name, closest_names(name, names))
+        for spelling in (port.key, port.name, *port.aliases, *port.gcat_sites):
+            index.setdefault(spelling.casefold(), port)
+    return index
 
 
 def _spaceport(key: str, entry: dict[str, object]) -> Spaceport:

@@ -12,6 +12,7 @@ from __future__ import annotations
 import math
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
+from functools import cache
 from itertools import pairwise
 from typing import Any
 
@@ -41,6 +42,8 @@ from cosmodrome.spaceports import Spaceport, find_spaceport, load_spaceports
 from cosmodrome.tables import json_records
 
 ORBITS = ("leo", "sso", "gto", "geo")
+#: How an option's notes begin the configuration its capacity is for.
+CONFIGURATION_NOTE = "capacity as published: "
 #: Perigee of ``--orbit gto`` unless ``--alt`` says otherwise (km).
 GTO_PERIGEE_KM = 185.0
 
@@ -138,13 +141,18 @@ def corridor_inclinations(port: Spaceport, altitude_km: float = 400.0) -> list[t
     return [pair for track in _corridor_tracks(port, altitude_km) for pair in track]
 
 
-def _corridor_tracks(port: Spaceport, altitude_km: float) -> list[list[tuple[float, float]]]:
+@cache
+def _corridor_tracks(
+    port: Spaceport, altitude_km: float
+) -> tuple[tuple[tuple[float, float], ...], ...]:
+    """Per corridor, ``(inclination, ground azimuth)`` every 0.5 deg of azimuth; computed
+    once per site and altitude (a ranking asks again for every vehicle flying from it)."""
     v = circular_speed_m_s(altitude_km)
     v_rot = rotation_speed_m_s(port.lat_deg, port.height_m)
     spans = [(c.min_az_deg, (c.max_az_deg - c.min_az_deg) % 360.0) for c in port.corridors]
     if not spans:
         spans = [(0.0, 359.5)]
-    tracks: list[list[tuple[float, float]]] = []
+    tracks: list[tuple[tuple[float, float], ...]] = []
     for start, span in spans:
         track: list[tuple[float, float]] = []
         for ground in np.linspace(start, start + span, max(2, int(span / 0.5) + 1)):
@@ -154,8 +162,8 @@ def _corridor_tracks(port: Spaceport, altitude_km: float) -> list[list[tuple[flo
             track.append(
                 (inclination_from_azimuth_deg(port.lat_deg, inertial), float(ground % 360.0))
             )
-        tracks.append(track)
-    return tracks
+        tracks.append(tuple(track))
+    return tuple(tracks)
 
 
 def best_launch(
@@ -224,7 +232,7 @@ def evaluate(
         notes.append(f"GTO at {wanted_inc:.1f} deg needs {gto_to_geo:.0f} m/s to GEO")
     if all(p.site != port.key for p in vehicle.points):
         notes.append("capacity transferred from another site by the model")
-    notes.append(f"capacity as published: {vehicle.configuration_text}")
+    notes.append(CONFIGURATION_NOTE + vehicle.configuration_text)
     plane_change_deg = abs(wanted_inc - launch_inc)
     return {
         "site": port.name,

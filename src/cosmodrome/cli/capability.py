@@ -7,7 +7,7 @@ from typing import Annotated
 import pandas as pd
 import typer
 
-from cosmodrome.capability.reach import Target, capability_summary, reach
+from cosmodrome.capability.reach import CONFIGURATION_NOTE, Target, capability_summary, reach
 from cosmodrome.cli.app import FormatOption, app, split_names
 from cosmodrome.cli.output import check_format, emit, emit_json, print_mapping
 from cosmodrome.errors import InputError
@@ -101,9 +101,11 @@ def _for_terminal(options: pd.DataFrame) -> pd.DataFrame:
     shown = options[[c for c in TABLE_COLUMNS if c in options.columns]].copy()
     shown["vehicle"] = options["vehicle"] + " (" + options["vehicle_state"] + ")"
     notes = options["notes"].str.split("; ")
-    configurations = {parts[-1] for parts in notes if parts}
+    configurations = {p for parts in notes for p in parts if p.startswith(CONFIGURATION_NOTE)}
     if len(configurations) == 1:
-        shown["notes"] = notes.map(lambda parts: "; ".join(parts[:-1]))
+        shown["notes"] = notes.map(
+            lambda parts: "; ".join(p for p in parts if p not in configurations)
+        )
     return shown
 
 
