@@ -132,15 +132,21 @@ class CapacityPoint:
 
         The loss allowance depends on the orbit (``trajectory_loss_m_s``).
         """
-        port = self.spaceport()
-        return ascent_budget(
-            port.lat_deg,
-            self.perigee_km,
-            self.apogee_km,
-            self.inc_deg,
-            c3_km2_s2=self.c3_km2_s2,
-            height_m=port.height_m,
-        ).total_m_s
+        return _required_dv_m_s(self)
+
+
+@cache
+def _required_dv_m_s(point: CapacityPoint) -> float:
+    # Fitting, the error table and every ranking option ask for the same published points.
+    port = point.spaceport()
+    return ascent_budget(
+        port.lat_deg,
+        point.perigee_km,
+        point.apogee_km,
+        point.inc_deg,
+        c3_km2_s2=point.c3_km2_s2,
+        height_m=port.height_m,
+    ).total_m_s
 
 
 @dataclass(frozen=True)
@@ -247,9 +253,23 @@ def stack_payload_kg(
     high = max(1000.0, sum(s.count * (s.propellant_kg + s.dry_kg) for s in active))
     while stack_delta_v_m_s(active, fairing_kg, high) > dv_m_s:
         high *= 2.0
-    while high - low > PAYLOAD_TOLERANCE_KG:
+    return _where_falling(
+        lambda kg: stack_delta_v_m_s(active, fairing_kg, kg),
+        dv_m_s,
+        low,
+        high,
+        PAYLOAD_TOLERANCE_KG,
+    )
+
+
+def _where_falling(
+    f: Callable[[float], float], level: float, low: float, high: float, tol: float
+) -> float:
+    """The ``x`` in ``[low, high]`` where the falling function ``f`` crosses ``level``
+    (bisection to ``tol``)."""
+    while high - low > tol:
         middle = 0.5 * (low + high)
-        if stack_delta_v_m_s(active, fairing_kg, middle) > dv_m_s:
+        if f(middle) > level:
             low = middle
         else:
             high = middle
@@ -313,14 +333,7 @@ class PerformanceModel:
 
         Bisection on :meth:`payload_kg`, which falls as the demanded delta-v rises.
         """
-        low, high = 0.0, 30_000.0
-        while high - low > 0.01:
-            middle = 0.5 * (low + high)
-            if self.payload_kg(middle) > payload_kg:
-                low = middle
-            else:
-                high = middle
-        return 0.5 * (low + high)
+        return _where_falling(self.payload_kg, payload_kg, 0.0, 30_000.0, 0.01)
 
 
 @cache
