@@ -38,7 +38,7 @@ from cosmodrome.capability.vehicles import (
     load_vehicles,
 )
 from cosmodrome.errors import InputError
-from cosmodrome.spaceports import Spaceport, find_spaceport, load_spaceports
+from cosmodrome.spaceports import Spaceport, find_spaceport
 from cosmodrome.tables import json_records
 
 ORBITS = ("leo", "sso", "gto", "geo")
@@ -402,10 +402,6 @@ def capability_summary(port: Spaceport | str) -> dict[str, object]:
         "vehicles": vehicles,
         "sources": list(port.sources),
     }
-
-
-def all_summaries() -> list[dict[str, object]]:
-    return [capability_summary(p) for p in load_spaceports()]
 
 
 _COLUMNS = [

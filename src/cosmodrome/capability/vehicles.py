@@ -179,16 +179,6 @@ class Vehicle:
         note = f" ({self.configuration_note})" if self.configuration_note else ""
         return self.configuration + note
 
-    @property
-    def launch_mass_kg(self) -> float:
-        """Mass of the full stack and fairing without payload (kg)."""
-        return self.fairing_kg + sum(s.count * (s.propellant_kg + s.dry_kg) for s in self.stages)
-
-    @property
-    def configurations(self) -> tuple[bool, ...]:
-        """``(True,)``, or ``(True, False)`` when a stage may be left off."""
-        return (True, False) if any(s.optional for s in self.stages) else (True,)
-
 
 def stack_delta_v_m_s(
     stages: Sequence[Stage], fairing_kg: float, payload_kg: float, optional_stages: bool = True
@@ -294,6 +284,7 @@ class PerformanceModel:
 
     @property
     def configurations(self) -> tuple[bool, ...]:
+        """``(True,)``, or ``(True, False)`` when a stage may be left off."""
         return (True, False) if any(s.optional for s in self.stages) else (True,)
 
     def curve_payload_kg(self, dv_m_s: float, optional_stages: bool | None = None) -> float:
