@@ -15,6 +15,7 @@ from skyfield.timelib import Time
 from cosmodrome.astro.coverage import frames
 from cosmodrome.astro.coverage.analysis import (
     Constellation,
+    CoverageResult,
     compute_coverage,
     point_series,
     walker_constellation,
@@ -99,6 +100,31 @@ def assert_counts_match(counts: np.ndarray, elevations: np.ndarray, mask_deg: fl
     assert np.all(counts <= sure + maybe)
 
 
+def assert_samples_match_skyfield(
+    result: CoverageResult,
+    satrecs: Sequence[Satrec],
+    start_utc: datetime,
+    step_s: float,
+    *,
+    seed: int,
+    size: int,
+    mask_deg: float = 25.0,
+) -> None:
+    """``size`` random cells at ``size`` random epochs of ``result`` against Skyfield."""
+    assert result.counts is not None
+    rng = np.random.default_rng(seed)
+    cells = rng.choice(len(result.cells), size=size, replace=False)
+    epochs = rng.choice(result.window.count, size=size, replace=False)
+    s = start_utc
+    t = load.timescale(builtin=True).utc(
+        s.year, s.month, s.day, s.hour, s.minute, s.second + epochs * step_s
+    )
+    for cell in cells:
+        lat, lon = result.cells.lat_deg[cell], result.cells.lon_deg[cell]
+        alt = skyfield_elevations(satrecs, lat, lon, t)
+        assert_counts_match(result.counts[cell, epochs], alt, mask_deg)
+
+
 @pytest.mark.parametrize("mask_deg", [0.0, 10.0, 40.0])
 def test_pruned_engine_equals_brute_force(mask_deg: float) -> None:
     sats = mixed_constellation()
@@ -138,16 +164,7 @@ def test_counts_match_skyfield_at_random_samples() -> None:
         mask_deg=25,
         keep_counts=True,
     )
-    assert result.counts is not None
-    ts = load.timescale(builtin=True)
-    rng = np.random.default_rng(2025)
-    cells = rng.choice(len(result.cells), size=6, replace=False)
-    epochs = rng.choice(result.window.count, size=6, replace=False)
-    t = ts.utc(2025, 10, 3, 6, 0, epochs * 120.0)
-    for cell in cells:
-        lat, lon = result.cells.lat_deg[cell], result.cells.lon_deg[cell]
-        alt = skyfield_elevations(sats.satrecs, lat, lon, t)
-        assert_counts_match(result.counts[cell, epochs], alt, 25.0)
+    assert_samples_match_skyfield(result, sats.satrecs, START, 120.0, seed=2025, size=6)
 
 
 @pytest.mark.integration
@@ -168,17 +185,8 @@ def test_starlink_sample_matches_skyfield() -> None:
         mask_deg=25,
         keep_counts=True,
     )
-    assert result.counts is not None
-    ts = load.timescale(builtin=True)
-    rng = np.random.default_rng(7)
-    cells = rng.choice(len(result.cells), size=5, replace=False)
-    epochs = rng.choice(result.window.count, size=5, replace=False)
-    t = ts.utc(2025, 10, 3, 0, 0, epochs * 60.0)
-    for cell in cells:
-        lat, lon = result.cells.lat_deg[cell], result.cells.lon_deg[cell]
-        alt = skyfield_elevations(sats, lat, lon, t)
-        assert_counts_match(result.counts[cell, epochs], alt, 25.0)
-    assert result.counts.sum() > 0
+    assert_samples_match_skyfield(result, sats, start, 60.0, seed=7, size=5)
+    assert result.counts is not None and result.counts.sum() > 0
 
 
 def test_point_series_and_geostationary_like_constant() -> None:
