@@ -223,6 +223,21 @@ def _wide(frame: pd.DataFrame, value: str, max_groups: int) -> pd.DataFrame:
     return wide.sort_index()
 
 
+def _grouped_axes(
+    frame: pd.DataFrame, measure: str, max_groups: int
+) -> tuple[Figure, Axes, pd.DataFrame | None]:
+    """Figure and axes of a per-period chart, with ``measure`` per period in wide form (the
+    busiest groups), or ``None`` and a note on the axes when the selection is empty."""
+    if measure not in MEASURES:
+        raise InputError(f"cannot chart {measure!r}; choose launches or payloads")
+    fig = _figure()
+    ax = fig.subplots()
+    if frame.empty:
+        ax.text(0.5, 0.5, "no launches in this selection", ha="center", transform=ax.transAxes)
+        return fig, ax, None
+    return fig, ax, _wide(frame, measure, max_groups)
+
+
 def cadence_chart(
     frame: pd.DataFrame,
     source: str,
@@ -234,14 +249,8 @@ def cadence_chart(
     max_groups: int = 8,
 ) -> Figure:
     """Launches (or payloads) per period, one line per group (the busiest ``max_groups``)."""
-    if measure not in MEASURES:
-        raise InputError(f"cannot chart {measure!r}; choose launches or payloads")
-    fig = _figure()
-    ax = fig.subplots()
-    if frame.empty:
-        ax.text(0.5, 0.5, "no launches in this selection", ha="center", transform=ax.transAxes)
-    else:
-        wide = _wide(frame, measure, max_groups)
+    fig, ax, wide = _grouped_axes(frame, measure, max_groups)
+    if wide is not None:
         x = pd.to_datetime(pd.Series(wide.index))
         for i, column in enumerate(wide.columns):
             color = GREY if column == "other" else PALETTE[i % len(PALETTE)]
@@ -276,15 +285,9 @@ def share_chart(
     max_groups: int = 8,
 ) -> Figure:
     """Share of the world's launches (or payloads) per period, stacked, in percent."""
-    if measure not in MEASURES:
-        raise InputError(f"cannot chart {measure!r}; choose launches or payloads")
-    fig = _figure()
-    ax = fig.subplots()
+    fig, ax, wide = _grouped_axes(frame, measure, max_groups)
     world = "world_launches" if measure == "launches" else "world_payloads"
-    if frame.empty:
-        ax.text(0.5, 0.5, "no launches in this selection", ha="center", transform=ax.transAxes)
-    else:
-        wide = _wide(frame, measure, max_groups)
+    if wide is not None:
         totals = frame.groupby("period_start")[world].first().reindex(wide.index)
         shares = wide.div(totals.where(totals > 0), axis=0).fillna(0.0) * 100.0
         if not frame["group"].isin([OTHER]).any() and shares.sum(axis=1).min() < 99.9:
