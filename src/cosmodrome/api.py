@@ -56,15 +56,28 @@ from cosmodrome.catalog.queries import (
     site_detail,
     sites,
 )
+from cosmodrome.schedule import (
+    SLIP_RULE,
+    ScheduleFilter,
+    slip_history,
+    slips,
+    upcoming,
+    update_schedule,
+)
+from cosmodrome.schedule import ics as schedule_ics
+from cosmodrome.schedule import input_report as schedule_report
+from cosmodrome.schedule import snapshots as schedule_snapshots
 
 __all__ = [
     "DEFAULT_EVENTS",
+    "SLIP_RULE",
     "BuildReport",
     "ElementStore",
     "Event",
     "LaunchFilter",
     "Migration",
     "QueryResult",
+    "ScheduleFilter",
     "SiteProfile",
     "Target",
     "cadence",
@@ -95,6 +108,9 @@ __all__ = [
     "resolve_vehicles",
     "run_user_sql",
     "save_chart",
+    "schedule_ics",
+    "schedule_report",
+    "schedule_snapshots",
     "share",
     "share_chart",
     "site_capability",
@@ -102,9 +118,13 @@ __all__ = [
     "site_profile",
     "site_report",
     "sites",
+    "slip_history",
+    "slips",
     "source_line",
+    "upcoming",
     "update",
     "update_groups",
+    "update_schedule",
     "where_frame",
     "windows_from",
 ]

@@ -1,0 +1,36 @@
+"""Launch schedules: snapshots kept over time, matched to the catalog, and their slips.
+
+``readers`` (CSV/JSON exports), ``ll2`` (Launch Library 2), ``precision`` (target dates as
+intervals), ``store`` (``schedule.duckdb``, append-only), ``matching`` (names to catalog
+codes), ``history`` (entries linked across snapshots and to GCAT), ``slips``, ``ical``
+(iCalendar feeds) and ``service`` (what the interfaces call). See ``docs/SCHEDULE.md``.
+"""
+
+from cosmodrome.schedule.precision import Precision, TargetDate
+from cosmodrome.schedule.service import (
+    ScheduleFilter,
+    UpdateReport,
+    ics,
+    input_report,
+    slip_history,
+    slips,
+    snapshots,
+    upcoming,
+    update_schedule,
+)
+from cosmodrome.schedule.slips import SLIP_RULE
+
+__all__ = [
+    "SLIP_RULE",
+    "Precision",
+    "ScheduleFilter",
+    "TargetDate",
+    "UpdateReport",
+    "ics",
+    "input_report",
+    "slip_history",
+    "slips",
+    "snapshots",
+    "upcoming",
+    "update_schedule",
+]

@@ -1,0 +1,281 @@
+"""What the interfaces ask of schedules: update, what is next, slips, the bad-input report.
+
+Names are the catalog's (``--site Baikonur``, ``--vehicle Soyuz-2``); a vehicle or site
+the catalog has not seen fly (``Soyuz-5``, ``SaxaVord``) is found among the schedule's own
+spellings instead. An unknown name is an error listing the closest of both.
+"""
+
+from __future__ import annotations
+
+import os
+from dataclasses import dataclass, field
+from datetime import UTC, date, datetime
+from pathlib import Path
+from urllib.parse import urlsplit
+
+import duckdb
+import pandas as pd
+
+from cosmodrome import config
+from cosmodrome.catalog.names import fold, resolve_sites, resolve_vehicles
+from cosmodrome.errors import InputError, SourceError, UnknownNameError, closest_names
+from cosmodrome.schedule import slips as slips_
+from cosmodrome.schedule.history import entries_frame
+from cosmodrome.schedule.ll2 import LL2_URL, LL2Client
+from cosmodrome.schedule.readers import Issue, Snapshot, read_file
+from cosmodrome.schedule.store import Kept, keep, latest_snapshot_note, open_store, sha256_of
+from cosmodrome.sources.loader import Source
+
+SCHEDULE_PATTERNS = ("*.csv", "*.json")
+
+
+def default_schedule_source() -> str:
+    """``$COSMODROME_SCHEDULE_SOURCE`` or Launch Library 2."""
+    return os.environ.get("COSMODROME_SCHEDULE_SOURCE") or LL2_URL
+
+
+@dataclass
+class UpdateReport:
+    """Snapshots kept by one ``schedule update``: new ones and those already kept."""
+
+    source: str
+    kept: list[Kept] = field(default_factory=list)
+    issues: list[Issue] = field(default_factory=list)
+
+
+def update_schedule(source: str | None = None, home: Path | None = None) -> UpdateReport:
+    """Ingest every snapshot ``source`` holds: a folder laid out like ``schedule/`` (or a
+    mirror holding one), one CSV/JSON export, or a Launch Library 2 base URL.
+
+    A source that is down or throttled raises :class:`SourceError` saying how old the
+    latest kept snapshot is; kept snapshots are never touched.
+    """
+    location = source or default_schedule_source()
+    report = UpdateReport(location)
+    try:
+        for snapshot, path in _read_source(location, home):
+            report.kept.append(keep(snapshot, location, sha256_of(path), home))
+            report.issues += snapshot.issues
+    except SourceError as error:
+        raise type(error)(f"{error}\n{latest_snapshot_note(home)}") from None
+    return report
+
+
+def _read_source(location: str, home: Path | None) -> list[tuple[Snapshot, Path]]:
+    if urlsplit(location).scheme in {"http", "https"}:
+        client = LL2Client(config.cache_dir(home), location)
+        return client.snapshots()
+    path = Path(location).expanduser()
+    if path.is_file():
+        return [(read_file(path), path)]
+    if not path.is_dir():
+        raise SourceError(f"{path} is neither a schedule file nor a folder")
+    folder = Path(Source(str(path)).subsource("schedule").location)
+    files = sorted(f for pattern in SCHEDULE_PATTERNS for f in folder.glob(pattern))
+    if not files:
+        raise SourceError(
+            f"no schedule snapshot (*.csv, *.json) in {folder}; expected a folder laid out "
+            "like ../shared/data/schedule/"
+        )
+    found = []
+    for file in files:
+        try:
+            found.append((read_file(file), file))
+        except (ValueError, KeyError) as error:
+            raise SourceError(f"{file}: {error}") from None
+    return found
+
+
+# --- queries ------------------------------------------------------------------------------
+
+
+def snapshots(home: Path | None = None) -> pd.DataFrame:
+    """Every kept snapshot, oldest first."""
+    with open_store(home) as store:
+        return store.execute(
+            """SELECT snapshot_id, kind, file, as_of, retrieved_at, entries, issues, source
+               FROM snapshots ORDER BY as_of, snapshot_id"""
+        ).df()
+
+
+def all_entries(con: duckdb.DuckDBPyConnection, home: Path | None = None) -> pd.DataFrame:
+    with open_store(home) as store:
+        return entries_frame(store, con)
+
+
+@dataclass(frozen=True)
+class ScheduleFilter:
+    """Which scheduled launches: by site, vehicle and provider names, and target period."""
+
+    site: str | None = None
+    vehicle: str | None = None
+    provider: str | None = None
+    start: date | None = None
+    end: date | None = None
+
+
+def select(frame: pd.DataFrame, con: duckdb.DuckDBPyConnection, f: ScheduleFilter) -> pd.DataFrame:
+    """Rows of ``frame`` matching ``f``; a target interval meeting the period counts."""
+    keep_rows = pd.Series(True, index=frame.index)
+    if f.site:
+        keep_rows &= _site_rows(frame, con, f.site)
+    if f.vehicle:
+        keep_rows &= _vehicle_rows(frame, con, f.vehicle)
+    if f.provider:
+        wanted = fold(f.provider)
+        folded = frame["provider"].fillna("").map(fold)
+        hits = folded.str.contains(wanted, regex=False)
+        if not hits.any():
+            names = sorted(set(frame["provider"].dropna()))
+            raise UnknownNameError("provider", f.provider, closest_names(f.provider, names))
+        keep_rows &= hits
+    if f.start or f.end:
+        first = datetime(f.start.year, f.start.month, f.start.day, tzinfo=UTC) if f.start else None
+        last = (
+            datetime(f.end.year, f.end.month, f.end.day, tzinfo=UTC) + pd.Timedelta(days=1)
+            if f.end
+            else None
+        )
+        starts, ends = frame["target_start_utc"], frame["target_end_utc"]
+        meets = starts.isna() | (
+            (ends > first if first else True) & (starts < last if last else True)
+        )
+        keep_rows &= meets
+    return frame[keep_rows]
+
+
+def _site_rows(frame: pd.DataFrame, con: duckdb.DuckDBPyConnection, name: str) -> pd.Series:
+    try:
+        sites = set(resolve_sites(con, name))
+    except UnknownNameError as error:
+        raw = frame["site_raw"].fillna("").map(fold).str.contains(fold(name), regex=False)
+        if raw.any():
+            return raw
+        raise UnknownNameError("site", name, error.suggestions) from None
+    return frame["site"].fillna("").map(lambda s: bool(set(s.split("/")) & sites))
+
+
+def _vehicle_rows(frame: pd.DataFrame, con: duckdb.DuckDBPyConnection, name: str) -> pd.Series:
+    raw = frame["vehicle_raw"].fillna("").map(fold).str.startswith(fold(name))
+    try:
+        vehicles = set(resolve_vehicles(con, name))
+    except UnknownNameError as error:
+        if raw.any():
+            return raw
+        names = sorted(set(frame["vehicle_raw"].dropna()))
+        suggestions = closest_names(name, names) + error.suggestions
+        raise UnknownNameError("vehicle", name, suggestions[:6]) from None
+    families = set(frame.loc[frame["vehicle"].isin(vehicles), "family"].dropna())
+    by_family = frame["vehicle"].isna() & frame["family"].isin(families) & raw
+    return raw | frame["vehicle"].isin(vehicles) | by_family
+
+
+NEXT_COLUMNS = [
+    "target", "payload", "vehicle_raw", "vehicle", "site", "pad", "pad_name", "provider",
+    "precision", "net", "target_start_utc", "target_end_utc", "window_start_utc",
+    "window_end_utc", "status", "flown_tag", "flown_utc", "site_raw", "file", "line",
+    "launch_id",
+]  # fmt: skip
+
+
+def upcoming(
+    con: duckdb.DuckDBPyConnection, f: ScheduleFilter, home: Path | None = None
+) -> tuple[pd.DataFrame, dict[str, object]]:
+    """The latest snapshot's launches (those GCAT has not shown flown), in target order,
+    and a note on the snapshot they come from."""
+    frame = all_entries(con, home)
+    if frame.empty:
+        raise InputError("the kept snapshots hold no launches")
+    latest = frame.loc[frame["as_of"] == frame["as_of"].max(), "snapshot_id"].max()
+    rows = frame[frame["snapshot_id"] == latest]
+    rows = select(rows, con, f)
+    rows = rows[rows["flown_tag"].isna()]
+    rows = rows.assign(_key=rows["target_start_utc"].fillna(pd.Timestamp.max.tz_localize(UTC)))
+    rows = rows.sort_values(["_key", "target_end_utc", "line"], na_position="last")
+    first = frame[frame["snapshot_id"] == latest].iloc[0]
+    note = {"snapshot": first["file"], "as_of": first["as_of"], "launches": len(rows)}
+    return rows[NEXT_COLUMNS].reset_index(drop=True), note
+
+
+def slips(
+    con: duckdb.DuckDBPyConnection, f: ScheduleFilter, by: str = "launch", home: Path | None = None
+) -> pd.DataFrame:
+    """Per launch (``by="launch"``) or per vehicle, site or provider: see :mod:`.slips`.
+
+    The filter picks launches by any of their entries; the period applies to the first
+    target seen.
+    """
+    frame = all_entries(con, home)
+    chosen = select(frame, con, ScheduleFilter(f.site, f.vehicle, f.provider))
+    frame = frame[frame["launch_id"].isin(set(chosen["launch_id"]))]
+    if f.start or f.end:
+        firsts = frame.sort_values(["as_of", "snapshot_id"]).groupby("launch_id").head(1)
+        kept = select(firsts, con, ScheduleFilter(start=f.start, end=f.end))
+        frame = frame[frame["launch_id"].isin(set(kept["launch_id"]))]
+    launches = slips_.per_launch(frame)
+    if by == "launch":
+        # Launches seen more than once (the ones with a slip history) first.
+        launches = launches.assign(_flown=launches["flown_tag"].isna())
+        ordered = launches.sort_values(
+            ["snapshots", "_flown", "launch_id"], ascending=[False, True, True]
+        )
+        return ordered.drop(columns="_flown").reset_index(drop=True)
+    return slips_.summarise(launches, by)
+
+
+def slip_history(
+    con: duckdb.DuckDBPyConnection, f: ScheduleFilter, home: Path | None = None
+) -> pd.DataFrame:
+    """Target per snapshot for the chosen launches (for the slips chart), with flights."""
+    frame = all_entries(con, home)
+    chosen = select(frame, con, f)
+    frame = frame[frame["launch_id"].isin(set(chosen["launch_id"]))]
+    return frame[
+        ["launch_id", "payload", "vehicle_raw", "site", "as_of", "target", "precision",
+         "target_start_utc", "target_end_utc", "flown_tag", "flown_utc"]
+    ].sort_values(["launch_id", "as_of"], ignore_index=True)  # fmt: skip
+
+
+def input_report(con: duckdb.DuckDBPyConnection, home: Path | None = None) -> pd.DataFrame:
+    """Every value read or matched badly: unreadable dates, unknown sites, vehicles and pads,
+    with the file, line and raw value."""
+    with open_store(home) as store:
+        issues = store.execute(
+            "SELECT file, line, field, raw, reason FROM issues ORDER BY snapshot_id, line"
+        ).df()
+        frame = entries_frame(store, con)
+    rows = [issues]
+    site_bad = frame[frame["site_match"] != "matched"]
+    rows.append(
+        pd.DataFrame(
+            {
+                "file": site_bad["file"],
+                "line": site_bad["line"],
+                "field": "site",
+                "raw": site_bad["site_raw"],
+                "reason": site_bad["site_match"],
+            }
+        )
+    )
+    vehicle_bad = frame[frame["vehicle_match"] != "vehicle"]
+    rows.append(
+        pd.DataFrame(
+            {
+                "file": vehicle_bad["file"],
+                "line": vehicle_bad["line"],
+                "field": "vehicle",
+                "raw": vehicle_bad["vehicle_raw"],
+                "reason": vehicle_bad["vehicle_match"],
+            }
+        )
+    )
+    report = pd.concat(rows, ignore_index=True)
+    return report.sort_values(["file", "line", "field"], ignore_index=True)
+
+
+def ics(con: duckdb.DuckDBPyConnection, f: ScheduleFilter, home: Path | None = None) -> bytes:
+    """An iCalendar feed of :func:`upcoming` (see :mod:`.ical`)."""
+    from cosmodrome.schedule.ical import calendar_feed
+
+    frame, note = upcoming(con, f, home)
+    return calendar_feed(con, frame, note)

@@ -1,0 +1,120 @@
+"""Slips: how far each scheduled launch's target moved across snapshots, and to its launch.
+
+The rule, stated once: a slip between two targets is the distance between the **ends** of
+their intervals (the last moment each allowed: "NET 2024" ends 2025-01-01), so
+NET 2024 -> NET 2026 is 730 days. The slip to the actual launch is measured from the
+first target seen: zero inside its interval, positive after its end, negative before its
+start. A launch has *moved* when its interval changed between any two snapshots.
+"""
+
+from __future__ import annotations
+
+import pandas as pd
+
+from cosmodrome.errors import InputError
+
+SLIP_RULE = (
+    "slip = change of the end of the target interval (NET 2024 -> NET 2026 = 730 days); "
+    "slip to launch = from the first target's interval to the GCAT launch time"
+)
+GROUPS = {"launch": "launch_id", "vehicle": "vehicle", "site": "site", "provider": "provider"}
+
+
+def per_launch(entries: pd.DataFrame) -> pd.DataFrame:
+    """One row per scheduled launch: first and last target, how far it moved, and when it
+    flew (GCAT)."""
+    if entries.empty:
+        return pd.DataFrame(columns=LAUNCH_COLUMNS)
+    ordered = entries.sort_values(["launch_id", "as_of", "snapshot_id"])
+    rows = [_launch_row(group) for _, group in ordered.groupby("launch_id", sort=True)]
+    frame = pd.DataFrame(rows, columns=LAUNCH_COLUMNS)
+    for column in ("slip_days", "slip_to_launch_days"):
+        frame[column] = pd.to_numeric(frame[column]).astype(float)
+    return frame
+
+
+LAUNCH_COLUMNS = [
+    "launch_id", "payload", "vehicle", "vehicle_raw", "site", "pad", "provider", "snapshots",
+    "first_seen", "last_seen", "first_target", "last_target", "moved", "slip_days",
+    "flown_tag", "flown_utc", "slip_to_launch_days", "first_target_end_utc",
+    "last_target_end_utc", "history",
+]  # fmt: skip
+
+
+def _launch_row(group: pd.DataFrame) -> dict[str, object]:
+    first, last = group.iloc[0], group.iloc[-1]
+    ends = group["target_end_utc"]
+    moved = bool(
+        (group["target_start_utc"].astype(str) + group["target_end_utc"].astype(str)).nunique() > 1
+    )
+    slip = None
+    if len(group) > 1 and pd.notna(ends.iloc[0]) and pd.notna(ends.iloc[-1]):
+        slip = (ends.iloc[-1] - ends.iloc[0]).total_seconds() / 86400.0
+    flown = last["flown_utc"]
+    to_launch = None
+    if pd.notna(flown) and pd.notna(first["target_start_utc"]):
+        start, end = first["target_start_utc"], first["target_end_utc"]
+        if flown >= end:
+            to_launch = (flown - end).total_seconds() / 86400.0
+        elif flown < start:
+            to_launch = (flown - start).total_seconds() / 86400.0
+        else:
+            to_launch = 0.0
+    history = [
+        {"as_of": row.as_of, "file": row.file, "line": int(str(row.line)), "target": row.target}
+        for row in group.itertuples()
+    ]
+    return {
+        "launch_id": int(first["launch_id"]),
+        "payload": last["payload"],
+        "vehicle": last["vehicle"] or last["family"],
+        "vehicle_raw": last["vehicle_raw"],
+        "site": last["site"],
+        "pad": last["pad"],
+        "provider": last["provider"],
+        "snapshots": len(group),
+        "first_seen": first["as_of"],
+        "last_seen": last["as_of"],
+        "first_target": first["target"],
+        "last_target": last["target"],
+        "moved": moved,
+        "slip_days": slip,
+        "flown_tag": last["flown_tag"],
+        "flown_utc": flown,
+        "slip_to_launch_days": to_launch,
+        "first_target_end_utc": first["target_end_utc"],
+        "last_target_end_utc": last["target_end_utc"],
+        "history": history,
+    }
+
+
+def summarise(launches: pd.DataFrame, by: str) -> pd.DataFrame:
+    """Per vehicle, site or provider: launches seen, seen in two or more snapshots
+    (``seen_2plus``), how many of those moved and their share, total and median slip
+    (days, over ``seen_2plus``), how many flew (GCAT), median slip to launch (days)."""
+    if by not in GROUPS or by == "launch":
+        raise InputError(f"cannot group slips by {by!r}; choose vehicle, site or provider")
+    column = GROUPS[by]
+    frame = launches.assign(**{column: launches[column].fillna("(unmatched)")})
+    rows = []
+    for key, group in frame.groupby(column, sort=True):
+        repeated = group[group["snapshots"] >= 2]
+        slips = repeated["slip_days"].dropna()
+        to_launch = group["slip_to_launch_days"].dropna()
+        rows.append(
+            {
+                by: key,
+                "launches": len(group),
+                "seen_2plus": len(repeated),
+                "moved": int(repeated["moved"].sum()),
+                "moved_pct": 100.0 * repeated["moved"].mean() if len(repeated) else None,
+                "total_slip_days": float(slips.sum()) if len(slips) else None,
+                "median_slip_days": float(slips.median()) if len(slips) else None,
+                "flown": int(group["flown_tag"].notna().sum()),
+                "median_to_launch_days": float(to_launch.median()) if len(to_launch) else None,
+            }
+        )
+    result = pd.DataFrame(rows)
+    if result.empty:
+        return result
+    return result.sort_values(["seen_2plus", "launches"], ascending=False, ignore_index=True)

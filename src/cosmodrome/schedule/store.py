@@ -1,0 +1,203 @@
+"""The schedule store: every snapshot ever ingested, kept with its date, never overwritten.
+
+``schedule.duckdb`` in ``$COSMODROME_HOME`` sits beside the catalog but apart from it: the
+catalog is rebuilt and swapped in by ``cosmodrome update``, while schedule snapshots
+accumulate. Ingest only appends, in one transaction per snapshot (a failure leaves the
+earlier snapshots as they were); a file already kept (same name and SHA-256) is not added
+twice. Readers open the file read-only.
+"""
+
+from __future__ import annotations
+
+import hashlib
+from collections.abc import Iterator
+from contextlib import contextmanager
+from dataclasses import dataclass
+from datetime import UTC, datetime
+from pathlib import Path
+
+import duckdb
+
+from cosmodrome import config
+from cosmodrome.errors import CosmodromeError
+from cosmodrome.schedule.readers import Snapshot
+
+STORE_FILENAME = "schedule.duckdb"
+
+SCHEMA = """
+CREATE TABLE IF NOT EXISTS snapshots (
+    snapshot_id INTEGER PRIMARY KEY,
+    kind VARCHAR NOT NULL,
+    source VARCHAR NOT NULL,
+    file VARCHAR NOT NULL,
+    as_of TIMESTAMPTZ NOT NULL,
+    retrieved_at TIMESTAMPTZ NOT NULL,
+    sha256 VARCHAR NOT NULL,
+    entries INTEGER NOT NULL,
+    issues INTEGER NOT NULL
+);
+CREATE TABLE IF NOT EXISTS entries (
+    snapshot_id INTEGER NOT NULL,
+    line INTEGER NOT NULL,
+    payload VARCHAR,
+    vehicle VARCHAR,
+    site VARCHAR,
+    provider VARCHAR,
+    customer VARCHAR,
+    status VARCHAR,
+    precision VARCHAR NOT NULL,
+    target_start TIMESTAMPTZ,
+    target_end TIMESTAMPTZ,
+    net BOOLEAN NOT NULL,
+    until_precision VARCHAR,
+    target_text VARCHAR,
+    window_start TIMESTAMPTZ,
+    window_end TIMESTAMPTZ,
+    source_id VARCHAR,
+    description VARCHAR
+);
+CREATE TABLE IF NOT EXISTS issues (
+    snapshot_id INTEGER NOT NULL,
+    file VARCHAR NOT NULL,
+    line INTEGER NOT NULL,
+    field VARCHAR NOT NULL,
+    raw VARCHAR,
+    reason VARCHAR NOT NULL
+);
+"""
+
+
+class ScheduleMissingError(CosmodromeError):
+    """No schedule snapshot has been ingested in this home folder."""
+
+
+def store_path(home: Path | None = None) -> Path:
+    return (home or config.home()) / STORE_FILENAME
+
+
+@dataclass(frozen=True)
+class Kept:
+    """One snapshot after ingest: its id, whether it was new, and its counts."""
+
+    snapshot_id: int
+    file: str
+    as_of: datetime
+    new: bool
+    entries: int
+    issues: int
+
+
+def sha256_of(path: Path) -> str:
+    return hashlib.sha256(path.read_bytes()).hexdigest()
+
+
+def keep(snapshot: Snapshot, source: str, digest: str, home: Path | None = None) -> Kept:
+    """Append ``snapshot`` to the store, unless the same file is already kept."""
+    path = store_path(home)
+    path.parent.mkdir(parents=True, exist_ok=True)
+    retrieved = datetime.now(UTC)
+    as_of = snapshot.as_of or retrieved
+    con = duckdb.connect(str(path))
+    try:
+        con.execute("SET TimeZone = 'UTC'")
+        con.execute(SCHEMA)
+        row = con.execute(
+            "SELECT snapshot_id, as_of, entries, issues FROM snapshots "
+            "WHERE sha256 = ? AND file = ?",
+            [digest, snapshot.file],
+        ).fetchone()
+        if row is not None:
+            return Kept(row[0], snapshot.file, row[1], False, row[2], row[3])
+        con.execute("BEGIN TRANSACTION")
+        (next_id,) = con.execute(
+            "SELECT coalesce(max(snapshot_id), 0) + 1 FROM snapshots"
+        ).fetchone() or (1,)
+        con.execute(
+            "INSERT INTO snapshots VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)",
+            [
+                next_id,
+                snapshot.kind,
+                source,
+                snapshot.file,
+                as_of,
+                retrieved,
+                digest,
+                len(snapshot.entries),
+                len(snapshot.issues),
+            ],
+        )
+        _insert_entries(con, next_id, snapshot)
+        con.execute("COMMIT")
+        return Kept(
+            next_id, snapshot.file, as_of, True, len(snapshot.entries), len(snapshot.issues)
+        )
+    finally:
+        con.close()
+
+
+def _insert_entries(con: duckdb.DuckDBPyConnection, snapshot_id: int, snapshot: Snapshot) -> None:
+    rows = [
+        [
+            snapshot_id,
+            e.line,
+            e.payload,
+            e.vehicle,
+            e.site,
+            e.provider,
+            e.customer,
+            e.status,
+            e.target.precision.value,
+            e.target.start,
+            e.target.end,
+            e.target.net,
+            e.target.until.value if e.target.until else None,
+            e.target_text,
+            e.window_start,
+            e.window_end,
+            e.source_id,
+            e.description,
+        ]
+        for e in snapshot.entries
+    ]
+    if rows:
+        con.executemany(f"INSERT INTO entries VALUES ({', '.join('?' * 18)})", rows)
+    issues = [[snapshot_id, i.file, i.line, i.field, i.raw, i.reason] for i in snapshot.issues]
+    if issues:
+        con.executemany("INSERT INTO issues VALUES (?, ?, ?, ?, ?, ?)", issues)
+
+
+@contextmanager
+def open_store(home: Path | None = None) -> Iterator[duckdb.DuckDBPyConnection]:
+    """A read-only connection to the schedule store."""
+    path = store_path(home)
+    if not path.is_file():
+        raise ScheduleMissingError(
+            f"no schedule snapshot in {path.parent} yet; run "
+            "`cosmodrome schedule update --source URL_OR_FOLDER` first"
+        )
+    con = duckdb.connect(str(path), read_only=True)
+    try:
+        con.execute("SET TimeZone = 'UTC'")
+        yield con
+    finally:
+        con.close()
+
+
+def latest_snapshot_note(home: Path | None = None, now: datetime | None = None) -> str:
+    """How old the latest kept snapshot is, for messages when a source fails."""
+    path = store_path(home)
+    if not path.is_file():
+        return "No earlier snapshot is kept."
+    with open_store(home) as con:
+        row = con.execute(
+            "SELECT file, as_of, retrieved_at FROM snapshots ORDER BY as_of DESC, snapshot_id DESC"
+        ).fetchone()
+    if row is None:
+        return "No earlier snapshot is kept."
+    file, as_of, retrieved = row
+    age = (now or datetime.now(UTC)) - as_of
+    return (
+        f"Earlier snapshots are untouched; the latest, {file}, is as of "
+        f"{as_of:%Y-%m-%d %H:%M} UTC ({age.days} days old; retrieved "
+        f"{retrieved:%Y-%m-%d %H:%M} UTC)."
+    )
