@@ -17,13 +17,20 @@ import duckdb
 import pandas as pd
 
 from cosmodrome import config
-from cosmodrome.catalog.names import fold, resolve_sites, resolve_vehicles
+from cosmodrome.catalog.names import catalog_version, fold, resolve_sites, resolve_vehicles
 from cosmodrome.errors import InputError, SourceError, UnknownNameError, closest_names
 from cosmodrome.schedule import slips as slips_
 from cosmodrome.schedule.history import entries_frame
 from cosmodrome.schedule.ll2 import LL2_URL, LL2Client
 from cosmodrome.schedule.readers import Issue, Snapshot, read_file
-from cosmodrome.schedule.store import Kept, keep, latest_snapshot_note, open_store, sha256_of
+from cosmodrome.schedule.store import (
+    Kept,
+    keep,
+    latest_snapshot_note,
+    open_store,
+    sha256_of,
+    store_path,
+)
 from cosmodrome.sources.loader import Source
 
 SCHEDULE_PATTERNS = ("*.csv", "*.json")
@@ -98,9 +105,28 @@ def snapshots(home: Path | None = None) -> pd.DataFrame:
         ).df()
 
 
+_ENTRIES: dict[tuple[str | None, str, int, int], pd.DataFrame] = {}
+
+
 def all_entries(con: duckdb.DuckDBPyConnection, home: Path | None = None) -> pd.DataFrame:
-    with open_store(home) as store:
-        return entries_frame(store, con)
+    """:func:`~cosmodrome.schedule.history.entries_frame`, computed once per catalog version
+    and store file (the store only grows, the catalog is swapped, never changed in place)."""
+    path = store_path(home)
+    stat = path.stat() if path.is_file() else None
+    key = (
+        catalog_version(con),
+        str(path),
+        stat.st_mtime_ns if stat else 0,
+        stat.st_size if stat else 0,
+    )
+    if key[0] is None or key not in _ENTRIES:
+        with open_store(home) as store:
+            frame = entries_frame(store, con)
+        if key[0] is None:
+            return frame
+        _ENTRIES.clear()
+        _ENTRIES[key] = frame
+    return _ENTRIES[key].copy()
 
 
 @dataclass(frozen=True)
@@ -243,7 +269,7 @@ def input_report(con: duckdb.DuckDBPyConnection, home: Path | None = None) -> pd
         issues = store.execute(
             "SELECT file, line, field, raw, reason FROM issues ORDER BY snapshot_id, line"
         ).df()
-        frame = entries_frame(store, con)
+    frame = all_entries(con, home)
     rows = [issues]
     site_bad = frame[frame["site_match"] != "matched"]
     rows.append(

@@ -41,6 +41,7 @@ OPTIONAL_ROUTES = {
     "windows": "cosmodrome.web.routes.windows",
     "passes": "cosmodrome.web.routes.passes",
     "coverage": "cosmodrome.web.routes.coverage",
+    "schedule": "cosmodrome.web.routes.schedule",
 }
 
 DESCRIPTION = (

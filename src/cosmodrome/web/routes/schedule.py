@@ -1,0 +1,109 @@
+"""``/api/schedule`` and ``/api/slips``: what is next and how far targets moved.
+
+Both take the filters of ``cosmodrome next`` and ``cosmodrome slips`` (``site``,
+``vehicle``, ``provider``, ``from``, ``to``). Their ETag covers the catalog *and* the
+schedule store, so a new snapshot is seen at once (the catalog-wide response cache does
+not keep these answers).
+"""
+
+from __future__ import annotations
+
+import hashlib
+from typing import Annotated, Any, Literal
+
+from fastapi import APIRouter, Depends, Query, Request
+from fastapi.responses import JSONResponse, Response
+
+from cosmodrome import api
+from cosmodrome.schedule.store import store_path
+from cosmodrome.tables import json_records, json_safe
+from cosmodrome.timeutil import parse_day
+from cosmodrome.web.context import etag_matches, pool_of
+from cosmodrome.web.errors import ERROR_RESPONSES
+
+router = APIRouter(tags=["schedule"])
+
+
+def schedule_filter(
+    site: Annotated[str | None, Query(max_length=200, description="Site: Baikonur.")] = None,
+    vehicle: Annotated[
+        str | None, Query(max_length=200, description="Vehicle or family: Soyuz-2, Angara.")
+    ] = None,
+    provider: Annotated[
+        str | None, Query(max_length=200, description="Launch provider (part of its name).")
+    ] = None,
+    start: Annotated[
+        str | None, Query(alias="from", max_length=40, description="Targets from this UTC day.")
+    ] = None,
+    end: Annotated[
+        str | None, Query(alias="to", max_length=40, description="Targets up to this UTC day.")
+    ] = None,
+) -> api.ScheduleFilter:
+    return api.ScheduleFilter(
+        site=site,
+        vehicle=vehicle,
+        provider=provider,
+        start=parse_day(start) if start else None,
+        end=parse_day(end, end=True) if end else None,
+    )
+
+
+Filter = Annotated[api.ScheduleFilter, Depends(schedule_filter)]
+
+
+def _etag(request: Request, catalog_etag: str) -> str:
+    path = store_path(request.app.state.home)
+    stamp = f"{path.stat().st_mtime_ns}:{path.stat().st_size}" if path.is_file() else "none"
+    return '"' + hashlib.sha256(f"{catalog_etag}|{stamp}".encode()).hexdigest()[:20] + '"'
+
+
+def _answer(request: Request, build: Any) -> Response:
+    with pool_of(request).cursor() as (generation, cursor):
+        etag = _etag(request, generation.etag)
+        headers = {"ETag": etag, "Cache-Control": "no-cache"}
+        if etag_matches(request.headers.get("if-none-match"), etag):
+            return Response(status_code=304, headers=headers)
+        return JSONResponse(json_safe(build(cursor)), headers=headers)
+
+
+@router.get("/schedule", responses=ERROR_RESPONSES)
+def schedule(request: Request, f: Filter) -> Response:
+    """Upcoming launches as of the latest kept snapshot, each target at its source's
+    precision (``target``: "NET 2026", "2025-Q4"; ``target_start_utc``/``_end_utc``: its
+    interval)."""
+
+    def build(con: Any) -> dict[str, Any]:
+        frame, note = api.upcoming(con, f, request.app.state.home)
+        return {
+            "snapshot": note["snapshot"],
+            "as_of": note["as_of"],
+            "total": len(frame),
+            "data": json_records(frame),
+        }
+
+    return _answer(request, build)
+
+
+@router.get("/slips", responses=ERROR_RESPONSES)
+def slips(
+    request: Request,
+    f: Filter,
+    by: Annotated[
+        Literal["launch", "vehicle", "site", "provider"],
+        Query(description="One row per launch, or per vehicle, site or provider."),
+    ] = "launch",
+    history: Annotated[
+        bool, Query(description="Also the target of each launch per snapshot (for charts).")
+    ] = False,
+) -> Response:
+    """How target dates moved across snapshots and against the GCAT launch."""
+
+    def build(con: Any) -> dict[str, Any]:
+        home = request.app.state.home
+        frame = api.slips(con, f, by, home)
+        payload: dict[str, Any] = {"rule": api.SLIP_RULE, "by": by, "data": json_records(frame)}
+        if history:
+            payload["history"] = json_records(api.slip_history(con, f, home))
+        return payload
+
+    return _answer(request, build)
