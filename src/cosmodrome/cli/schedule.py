@@ -61,7 +61,7 @@ def schedule_update(
     home: HomeOption = None,
 ) -> None:
     """Ingest schedule snapshots, keeping every earlier one (nothing is overwritten)."""
-    console = Console(stderr=True)
+    console = Console()
     report = api.update_schedule(source, home)
     for kept in report.kept:
         state = "new" if kept.new else "already kept"

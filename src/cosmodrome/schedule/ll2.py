@@ -125,8 +125,11 @@ class LL2Client:
             headers={"User-Agent": USER_AGENT, "Accept": "application/json"},
             event_hooks={"response": [self._answers.on_response]},
         )
-        # Retries would spend the hourly budget on a server that already said no.
-        self.loader = Loader(cache_dir, client=client, retries=0, progress=False)
+        # Retries would spend the hourly budget on a server that already said no, and with
+        # none left, waiting out its Retry-After would only hold the user up.
+        self.loader = Loader(
+            cache_dir, client=client, retries=0, progress=False, sleep=lambda _s: None
+        )
 
     def fetch(self, endpoint: str) -> Path:
         """The cached or fresh page of ``endpoint`` (``launch/upcoming/``)."""

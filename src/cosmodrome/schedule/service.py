@@ -21,7 +21,7 @@ from cosmodrome.catalog.names import catalog_version, fold, resolve_sites, resol
 from cosmodrome.errors import InputError, SourceError, UnknownNameError, closest_names
 from cosmodrome.schedule import slips as slips_
 from cosmodrome.schedule.history import entries_frame
-from cosmodrome.schedule.ll2 import LL2_URL, LL2Client
+from cosmodrome.schedule.ll2 import LL2_URL, LL2Client, ThrottledError
 from cosmodrome.schedule.readers import Issue, Snapshot, read_file
 from cosmodrome.schedule.store import (
     Kept,
@@ -63,8 +63,10 @@ def update_schedule(source: str | None = None, home: Path | None = None) -> Upda
         for snapshot, path in _read_source(location, home):
             report.kept.append(keep(snapshot, location, sha256_of(path), home))
             report.issues += snapshot.issues
+    except ThrottledError as error:
+        raise ThrottledError(f"{error}\n{latest_snapshot_note(home)}", error.retry_at) from None
     except SourceError as error:
-        raise type(error)(f"{error}\n{latest_snapshot_note(home)}") from None
+        raise SourceError(f"{error}\n{latest_snapshot_note(home)}") from None
     return report
 
 

@@ -9,9 +9,12 @@ start. A launch has *moved* when its interval changed between any two snapshots.
 
 from __future__ import annotations
 
+from datetime import datetime
+
 import pandas as pd
 
 from cosmodrome.errors import InputError
+from cosmodrome.schedule.precision import from_stored, slip_to_launch_days
 
 SLIP_RULE = (
     "slip = change of the end of the target interval (NET 2024 -> NET 2026 = 730 days); "
@@ -49,17 +52,19 @@ def _launch_row(group: pd.DataFrame) -> dict[str, object]:
     )
     slip = None
     if len(group) > 1 and pd.notna(ends.iloc[0]) and pd.notna(ends.iloc[-1]):
+        # The rule of precision.slip_days: between the ends of the two intervals.
         slip = (ends.iloc[-1] - ends.iloc[0]).total_seconds() / 86400.0
     flown = last["flown_utc"]
     to_launch = None
-    if pd.notna(flown) and pd.notna(first["target_start_utc"]):
-        start, end = first["target_start_utc"], first["target_end_utc"]
-        if flown >= end:
-            to_launch = (flown - end).total_seconds() / 86400.0
-        elif flown < start:
-            to_launch = (flown - start).total_seconds() / 86400.0
-        else:
-            to_launch = 0.0
+    if pd.notna(flown):
+        first_target = from_stored(
+            first["precision"],
+            _moment(first["target_start_utc"]),
+            _moment(first["target_end_utc"]),
+            bool(first["net"]),
+            None,
+        )
+        to_launch = slip_to_launch_days(first_target, flown.to_pydatetime())
     history = [
         {"as_of": row.as_of, "file": row.file, "line": int(str(row.line)), "target": row.target}
         for row in group.itertuples()
@@ -86,6 +91,10 @@ def _launch_row(group: pd.DataFrame) -> dict[str, object]:
         "last_target_end_utc": last["target_end_utc"],
         "history": history,
     }
+
+
+def _moment(value: object) -> datetime | None:
+    return value.to_pydatetime() if isinstance(value, pd.Timestamp) and pd.notna(value) else None
 
 
 def summarise(launches: pd.DataFrame, by: str) -> pd.DataFrame:
