@@ -19,7 +19,7 @@ from pathlib import Path
 import duckdb
 
 from cosmodrome import config
-from cosmodrome.errors import CosmodromeError
+from cosmodrome.errors import CatalogMissingError
 from cosmodrome.schedule.readers import Snapshot
 
 STORE_FILENAME = "schedule.duckdb"
@@ -67,8 +67,9 @@ CREATE TABLE IF NOT EXISTS issues (
 """
 
 
-class ScheduleMissingError(CosmodromeError):
-    """No schedule snapshot has been ingested in this home folder."""
+class ScheduleMissingError(CatalogMissingError):
+    """No schedule snapshot has been ingested in this home folder (like a missing catalog:
+    the interfaces answer with the command that fills it, HTTP 503)."""
 
 
 def store_path(home: Path | None = None) -> Path:

@@ -1,0 +1,195 @@
+"""Schedules from the frozen mirror: matching, slips between the two snapshots, flown
+launches per GCAT, the CLI, the calendar feed and the API.
+
+Expected values are read from the files themselves: Tundra n°7L is "NET 2024" in
+upcoming-2024-10-18.csv and "No earlier than 2026" in upcoming-2026-03-30.json; Progress
+MS-29 is "NET Nov 21, 2024" and GCAT's launchlog has it as 2024-215 from GIK-5 LC31 on
+2024-11-21.
+"""
+
+from __future__ import annotations
+
+import json
+import shutil
+from collections.abc import Iterator
+from pathlib import Path
+
+import duckdb
+import pandas as pd
+import pytest
+from icalendar import Calendar
+
+from cosmodrome import api
+from cosmodrome.schedule.matching import Matcher
+from cosmodrome.web.app import create_app
+from tests.conftest import CliRunner
+from tests.web_support import client_class
+
+TestClient = client_class()
+
+pytestmark = pytest.mark.integration
+
+
+@pytest.fixture(scope="module")
+def schedule_home(shared_data: Path, tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """A home with the mirror's catalog and both schedule snapshots."""
+    from cosmodrome.catalog.build import build_catalog
+
+    home = tmp_path_factory.mktemp("schedule-home")
+    build_catalog(str(shared_data), home)
+    report = api.update_schedule(str(shared_data), home)
+    assert [(k.file, k.entries) for k in report.kept] == [
+        ("upcoming-2024-10-18.csv", 450),
+        ("upcoming-2026-03-30.json", 156),
+    ]
+    return home
+
+
+@pytest.fixture()
+def con(schedule_home: Path) -> Iterator[duckdb.DuckDBPyConnection]:
+    with api.catalog(schedule_home) as connection:
+        yield connection
+
+
+def test_sites_pads_and_vehicles_resolve_to_catalog_names(con: duckdb.DuckDBPyConnection) -> None:
+    matcher = Matcher(con)
+    progress = matcher.site("Site 31/6, Baikonur Cosmodrome, Kazakhstan")
+    assert (progress.sites, progress.pad) == (("GIK-5",), "LC31")
+    assert matcher.site("Baikonur").sites == ("GIK-5",)
+    baiterek = matcher.site("Site 45/1, Baikonur Cosmodrome, Kazakhstan")
+    assert (baiterek.pad, baiterek.pad_name) == ("LC45/1", "Site 45/1 (Baiterek)")
+    assert matcher.site("Site 1S, Vostochny Cosmodrome, Russia").pad == "PU1S"
+    assert matcher.site("SLC-40, Cape Canaveral SFS, Florida, USA").sites == ("CC",)
+    assert matcher.site("SLC-40 or LC-39A, Florida, USA").sites == ("CC", "KSC")
+    for name in ("Soyuz 2.1a", "Soyuz-2-1A", "Soyuz 2.1a/Fregat-M"):
+        assert matcher.vehicle(name).vehicles == ("Soyuz-2-1A",), name
+    assert matcher.vehicle("Long March 2F/G").vehicles == ("Chang Zheng 2F",)
+    assert matcher.vehicle("Soyuz 5").how == "none"  # not flown: not any Soyuz
+    assert matcher.vehicle("Vulcan VC6L").family == "Vulcan"
+
+
+def test_tundra_moved_from_net_2024_to_net_2026(
+    con: duckdb.DuckDBPyConnection, schedule_home: Path
+) -> None:
+    launches = api.slips(con, api.ScheduleFilter(vehicle="Angara"), "launch", schedule_home)
+    tundra = launches[launches["payload"].str.startswith("Tundra")].iloc[0]
+    assert tundra["snapshots"] == 2
+    assert (tundra["first_target"], tundra["last_target"]) == ("NET 2024", "NET 2026")
+    assert tundra["slip_days"] == 730.0
+    assert tundra["site"] == "GIK-1" and tundra["vehicle"] == "Angara A5"
+
+
+def test_launches_of_october_2024_flown_by_the_end_of_gcat(
+    con: duckdb.DuckDBPyConnection, schedule_home: Path
+) -> None:
+    launches = api.slips(con, api.ScheduleFilter(), "launch", schedule_home)
+    flown = launches[launches["flown_tag"].notna()]
+    progress = flown[flown["payload"] == "Progress MS-29"].iloc[0]
+    assert progress["flown_tag"] == "2024-215"
+    assert progress["flown_utc"].strftime("%Y-%m-%d") == "2024-11-21"
+    assert (progress["site"], progress["pad"], progress["slip_to_launch_days"]) == (
+        "GIK-5",
+        "LC31",
+        0.0,
+    )
+    # Counted another way: GCAT launches after the snapshot whose payload names the entry.
+    entries = api.slips(con, api.ScheduleFilter(), "launch", schedule_home)
+    assert set(flown["flown_tag"]) <= set(
+        r[0]
+        for r in con.execute(
+            "SELECT launch_tag FROM launches WHERE time_utc >= '2024-10-17'"
+        ).fetchall()
+    )
+    assert flown["flown_utc"].max() <= pd.Timestamp("2024-12-09", tz="UTC")
+    assert len(flown) == len(set(flown["flown_tag"]))  # one GCAT launch flies one entry
+    assert {"Kondor-FKA n°2", "GSAT-20 (GSAT-N2)", "Shenzhou 19"} <= set(flown["payload"])
+    assert len(entries) == len(launches)
+
+
+def test_slips_by_provider_count_launches_seen_twice(
+    con: duckdb.DuckDBPyConnection, schedule_home: Path
+) -> None:
+    launches = api.slips(con, api.ScheduleFilter(), "launch", schedule_home)
+    summary = api.slips(con, api.ScheduleFilter(), "provider", schedule_home)
+    assert summary["seen_2plus"].sum() == (launches["snapshots"] >= 2).sum()
+    assert summary["launches"].sum() == len(launches)
+    repeated = launches[launches["snapshots"] >= 2]
+    assert summary["moved"].sum() == repeated["moved"].sum()
+
+
+def test_next_from_baikonur_shows_the_source_precision(
+    con: duckdb.DuckDBPyConnection, schedule_home: Path
+) -> None:
+    frame, note = api.upcoming(con, api.ScheduleFilter(site="Baikonur"), schedule_home)
+    assert note["snapshot"] == "upcoming-2026-03-30.json"
+    assert set(frame["site"]) == {"GIK-5"}
+    assert "NET 2026-12" in set(frame["target"])  # Ekspress-AMU4: month, not 2026-12-15
+    assert list(frame["target_start_utc"]) == sorted(frame["target_start_utc"])
+    soyuz5, _ = api.upcoming(con, api.ScheduleFilter(vehicle="Soyuz-5"), schedule_home)
+    assert list(soyuz5["pad_name"]) == ["Site 45/1 (Baiterek)"]
+
+
+def test_report_lists_unmatched_names_with_raw_value_and_line(
+    con: duckdb.DuckDBPyConnection, schedule_home: Path
+) -> None:
+    report = api.schedule_report(con, schedule_home)
+    saxavord = report[report["raw"].fillna("").str.startswith("SaxaVord")]
+    assert not saxavord.empty and set(saxavord["field"]) == {"site"}
+    assert (saxavord["line"] > 1).all()
+    tbd = report[
+        (report["file"] == "upcoming-2026-03-30.json") & (report["field"] == "launch_date")
+    ]
+    assert list(tbd["raw"]) == ["2026-06-01T00:00:00"]
+    assert "Soyuz 5" in set(report.loc[report["field"] == "vehicle", "raw"])
+
+
+def test_cli_next_slips_and_calendar(schedule_home: Path, cosmodrome: CliRunner) -> None:
+    result = cosmodrome(schedule_home, "next", "--vehicle", "Soyuz-5", "--format", "json")
+    assert result.returncode == 0, result.stderr
+    assert json.loads(result.stdout)["launches"][0]["pad"] == "LC45/1"
+    result = cosmodrome(schedule_home, "slips", "--by", "provider", "--from", "2024")
+    assert result.returncode == 0 and "SpaceX" in result.stdout
+    result = cosmodrome(schedule_home, "next", "--site", "Baikonr")
+    assert result.returncode == 1 and "Baikonur" in result.stderr
+    result = cosmodrome(schedule_home, "schedule", "ics", "--site", "Baikonur")
+    assert result.returncode == 0, result.stderr
+    calendar = Calendar.from_ical(result.stdout)
+    events = {str(e["summary"]): e for e in calendar.walk("VEVENT")}
+    ekspress = events["Proton-M/Briz-M | Ekspress-AMU4"]
+    assert str(ekspress.decoded("dtstart")) == "2026-12-01"  # a month-long all-day event
+    assert str(ekspress.decoded("dtend")) == "2027-01-01"
+    geo = events["Soyuz 2.1a | Progress MS-34"]["geo"]
+    assert abs(geo.latitude - 45.9) < 0.2 and abs(geo.longitude - 63.5) < 0.2
+
+
+def test_api_schedule_and_slips(schedule_home: Path) -> None:
+    client = TestClient(create_app(schedule_home))
+    answer = client.get("/api/schedule", params={"site": "Baikonur"})
+    assert answer.status_code == 200
+    assert {row["site"] for row in answer.json()["data"]} == {"GIK-5"}
+    again = client.get(
+        "/api/schedule",
+        params={"site": "Baikonur"},
+        headers={"If-None-Match": answer.headers["etag"]},
+    )
+    assert again.status_code == 304
+    slips = client.get("/api/slips", params={"vehicle": "Angara", "history": "true"}).json()
+    assert slips["rule"].startswith("slip = change of the end")
+    assert any(row["last_target"] == "NET 2026" for row in slips["data"])
+    assert {h["target"] for h in slips["history"] if h["payload"].startswith("Tundra")} == {
+        "NET 2024",
+        "NET 2026",
+    }
+    unknown = client.get("/api/slips", params={"vehicle": "Sojuz-9"})
+    assert unknown.status_code == 404 and unknown.json()["error"]["suggestions"]
+
+
+def test_api_without_snapshots_says_how_to_ingest(
+    shared_data: Path, tmp_path: Path, schedule_home: Path
+) -> None:
+    home = tmp_path / "home"
+    home.mkdir()
+    shutil.copy(schedule_home / "catalog.duckdb", home / "catalog.duckdb")
+    answer = TestClient(create_app(home)).get("/api/schedule")
+    assert answer.status_code == 503
+    assert "cosmodrome schedule update" in answer.json()["error"]["message"]
