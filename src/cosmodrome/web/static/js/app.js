@@ -13,6 +13,7 @@ const PAGES = [
   { id: "windows", label: "Windows", module: "./pages/windows.js", feature: "windows" },
   { id: "passes", label: "Passes", module: "./pages/passes.js", feature: "passes" },
   { id: "coverage", label: "Coverage", module: "./pages/coverage.js", feature: "coverage" },
+  { id: "slips", label: "Slips", module: "./pages/slips.js", feature: "schedule" },
 ];
 
 const view = document.getElementById("view");

@@ -115,6 +115,10 @@ export async function render(root, params, ctx) {
         ], `Foreign customers at ${profile.name}, ${range}`) : h("p", {}, "No foreign customers in this period."),
         sourceNote(profile.source)));
     }
+    if (ctx.meta.features.includes("schedule")) {
+      const { upcomingPanel } = await import("./slips.js");
+      grid.append(await upcomingPanel(state.name, ctx.signal).catch(() => h("p", {}, "")));
+    }
     parts.push(grid);
     if (extra && extra.event_effects.length) {
       parts.push(h("section", { "aria-labelledby": "events-h" }, h("h2", { id: "events-h" }, `Launch rate around events (${extra.window_years} years before and after)`),

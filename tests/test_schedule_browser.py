@@ -1,0 +1,77 @@
+"""The schedule in the dashboard, in a real browser: the site page's "upcoming" panel and
+the slips chart (Debian's Chromium driven by Playwright, as in test_web_browser.py)."""
+
+from __future__ import annotations
+
+import socket
+import threading
+import time
+from collections.abc import Iterator
+from pathlib import Path
+from typing import Any
+
+import pytest
+
+from cosmodrome import api
+from cosmodrome.web.app import create_app
+from tests.test_web_browser import ARGS, CHROMIUM
+
+pytestmark = [pytest.mark.browser, pytest.mark.integration, pytest.mark.slow]
+
+
+@pytest.fixture(scope="module")
+def base_url(shared_data: Path, tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
+    import uvicorn
+
+    from cosmodrome.catalog.build import build_catalog
+
+    home = tmp_path_factory.mktemp("schedule-browser")
+    build_catalog(str(shared_data), home)
+    api.update_schedule(str(shared_data), home)
+    with socket.socket() as sock:
+        sock.bind(("127.0.0.1", 0))
+        port = sock.getsockname()[1]
+    config = uvicorn.Config(create_app(home), host="127.0.0.1", port=port, log_level="warning")
+    server = uvicorn.Server(config)
+    thread = threading.Thread(target=server.run, daemon=True)
+    thread.start()
+    for _ in range(200):
+        if server.started:
+            break
+        time.sleep(0.05)
+    assert server.started, "uvicorn did not start"
+    yield f"http://127.0.0.1:{port}"
+    server.should_exit = True
+    thread.join(timeout=10)
+
+
+@pytest.fixture()
+def page(base_url: str) -> Iterator[Any]:
+    if not CHROMIUM.is_file():
+        pytest.skip("Debian's chromium is not installed at /usr/bin/chromium")
+    from playwright.sync_api import sync_playwright
+
+    with sync_playwright() as playwright:
+        browser = playwright.chromium.launch(executable_path=str(CHROMIUM), args=ARGS)
+        page = browser.new_page(viewport={"width": 1280, "height": 900})
+        errors: list[str] = []
+        page.on("pageerror", lambda error: errors.append(str(error)))
+        yield page
+        browser.close()
+        assert errors == []
+
+
+def test_site_page_lists_upcoming_launches(page: Any, base_url: str) -> None:
+    page.goto(f"{base_url}/#/site?name=Baikonur")
+    panel = page.locator("section[aria-labelledby=upcoming-h]")
+    panel.wait_for(timeout=30_000)
+    text = panel.inner_text()
+    assert "Progress MS-34" in text and "NET 2026-12" in text and "Site 45/1 (Baiterek)" in text
+
+
+def test_slips_chart_for_a_vehicle(page: Any, base_url: str) -> None:
+    page.goto(f"{base_url}/#/slips?vehicle=Angara")
+    figure = page.locator("figure.chart")
+    figure.wait_for(timeout=30_000)
+    assert figure.locator("svg rect").count() >= 2  # Tundra: one interval per snapshot
+    assert "NET 2024" in page.inner_text("#view") and "NET 2026" in page.inner_text("#view")
