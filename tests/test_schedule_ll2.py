@@ -71,7 +71,7 @@ def ll2() -> Iterator[tuple[str, FakeLL2]]:
     state = FakeLL2()
 
     class Handler(BaseHTTPRequestHandler):
-        def do_GET(self) -> None:  # noqa: N802 (http.server's name)
+        def do_GET(self) -> None:
             state.requests.append((self.path, self.headers.get("If-None-Match")))
             if state.throttle:
                 self.send_response(429)
@@ -142,7 +142,7 @@ def test_the_sixteenth_request_in_an_hour_is_refused_before_it_is_sent(
     budget = RequestBudget(tmp_path / "ll2-requests.json")
     for _ in range(15):
         budget.record()
-    with pytest.raises(ThrottledError, match="15 requests an hour .* next is allowed at"):
+    with pytest.raises(ThrottledError, match=r"15 requests an hour .* next is allowed at"):
         LL2Client(tmp_path, url, budget=budget).fetch("launch/upcoming/")
     assert state.requests == []
 
