@@ -55,7 +55,7 @@ UPCOMING = {
         },
     ],
 }
-PREVIOUS = {"count": 0, "next": None, "results": []}
+PREVIOUS: dict[str, object] = {"count": 0, "next": None, "results": []}
 
 
 @dataclass

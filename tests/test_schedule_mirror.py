@@ -158,8 +158,8 @@ def test_cli_next_slips_and_calendar(schedule_home: Path, cosmodrome: CliRunner)
     ekspress = events["Proton-M/Briz-M | Ekspress-AMU4"]
     assert str(ekspress.decoded("dtstart")) == "2026-12-01"  # a month-long all-day event
     assert str(ekspress.decoded("dtend")) == "2027-01-01"
-    geo = events["Soyuz 2.1a | Progress MS-34"]["geo"]
-    assert abs(geo.latitude - 45.9) < 0.2 and abs(geo.longitude - 63.5) < 0.2
+    latitude, longitude = events["Soyuz 2.1a | Progress MS-34"].decoded("geo")
+    assert abs(latitude - 45.9) < 0.2 and abs(longitude - 63.5) < 0.2
 
 
 def test_api_schedule_and_slips(schedule_home: Path) -> None:
