@@ -184,12 +184,14 @@ def test_api_schedule_and_slips(schedule_home: Path) -> None:
     assert unknown.status_code == 404 and unknown.json()["error"]["suggestions"]
 
 
-def test_api_without_snapshots_says_how_to_ingest(
+def test_api_without_snapshots_answers_empty_and_says_how_to_ingest(
     shared_data: Path, tmp_path: Path, schedule_home: Path
 ) -> None:
     home = tmp_path / "home"
     home.mkdir()
     shutil.copy(schedule_home / "catalog.duckdb", home / "catalog.duckdb")
-    answer = TestClient(create_app(home)).get("/api/schedule")
-    assert answer.status_code == 503
-    assert "cosmodrome schedule update" in answer.json()["error"]["message"]
+    client = TestClient(create_app(home))
+    answer = client.get("/api/schedule", params={"site": "Baikonur"})
+    assert answer.status_code == 200
+    assert answer.json()["data"] == [] and "cosmodrome schedule update" in answer.json()["message"]
+    assert client.get("/api/slips", params={"site": "Baikonr"}).status_code == 404

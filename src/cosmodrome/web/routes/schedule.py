@@ -15,7 +15,7 @@ from fastapi import APIRouter, Depends, Query, Request
 from fastapi.responses import JSONResponse, Response
 
 from cosmodrome import api
-from cosmodrome.schedule.store import store_path
+from cosmodrome.schedule.store import ScheduleMissingError, store_path
 from cosmodrome.tables import json_records, json_safe
 from cosmodrome.timeutil import parse_day
 from cosmodrome.web.context import etag_matches, pool_of
@@ -57,20 +57,35 @@ def _etag(request: Request, catalog_etag: str) -> str:
     return '"' + hashlib.sha256(f"{catalog_etag}|{stamp}".encode()).hexdigest()[:20] + '"'
 
 
-def _answer(request: Request, build: Any) -> Response:
+def _answer(request: Request, f: api.ScheduleFilter, build: Any) -> Response:
     with pool_of(request).cursor() as (generation, cursor):
         etag = _etag(request, generation.etag)
         headers = {"ETag": etag, "Cache-Control": "no-cache"}
         if etag_matches(request.headers.get("if-none-match"), etag):
             return Response(status_code=304, headers=headers)
-        return JSONResponse(json_safe(build(cursor)), headers=headers)
+        try:
+            payload = build(cursor)
+        except ScheduleMissingError as error:
+            payload = _nothing_kept(cursor, f, str(error))
+        return JSONResponse(json_safe(payload), headers=headers)
+
+
+def _nothing_kept(cursor: Any, f: api.ScheduleFilter, message: str) -> dict[str, Any]:
+    """No snapshot kept yet: an empty answer that says how to get one (names are still
+    checked against the catalog, so a misspelt site is a 404 as always)."""
+    if f.site:
+        api.resolve_sites(cursor, f.site)
+    if f.vehicle:
+        api.resolve_vehicles(cursor, f.vehicle)
+    return {"snapshot": None, "as_of": None, "total": 0, "data": [], "message": message}
 
 
 @router.get("/schedule", responses=ERROR_RESPONSES)
 def schedule(request: Request, f: Filter) -> Response:
     """Upcoming launches as of the latest kept snapshot, each target at its source's
     precision (``target``: "NET 2026", "2025-Q4"; ``target_start_utc``/``_end_utc``: its
-    interval)."""
+    interval). Before any snapshot is kept, ``data`` is empty and ``message`` says how to
+    ingest one."""
 
     def build(con: Any) -> dict[str, Any]:
         frame, note = api.upcoming(con, f, request.app.state.home)
@@ -81,7 +96,7 @@ def schedule(request: Request, f: Filter) -> Response:
             "data": json_records(frame),
         }
 
-    return _answer(request, build)
+    return _answer(request, f, build)
 
 
 @router.get("/slips", responses=ERROR_RESPONSES)
@@ -106,4 +121,4 @@ def slips(
             payload["history"] = json_records(api.slip_history(con, f, home))
         return payload
 
-    return _answer(request, build)
+    return _answer(request, f, build)

@@ -17,6 +17,10 @@ export async function upcomingPanel(site, signal) {
     h("h2", { id: "upcoming-h" }, "Upcoming"));
   try {
     const answer = await getJSON("schedule", { site }, { signal });
+    if (!answer.snapshot) {
+      section.append(h("p", { class: "muted" }, answer.message));
+      return section;
+    }
     if (!answer.data.length) {
       section.append(h("p", {}, `No launch from here in the latest snapshot (${answer.snapshot}).`));
     } else {
