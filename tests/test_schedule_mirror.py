@@ -124,7 +124,7 @@ def test_next_from_baikonur_shows_the_source_precision(
     assert note["snapshot"] == "upcoming-2026-03-30.json"
     assert set(frame["site"]) == {"GIK-5"}
     assert "NET 2026-12" in set(frame["target"])  # Ekspress-AMU4: month, not 2026-12-15
-    assert list(frame["target_start_utc"]) == sorted(frame["target_start_utc"])
+    assert list(frame["target_end_utc"]) == sorted(frame["target_end_utc"])
     soyuz5, _ = api.upcoming(con, api.ScheduleFilter(vehicle="Soyuz-5"), schedule_home)
     assert list(soyuz5["pad_name"]) == ["Site 45/1 (Baiterek)"]
 

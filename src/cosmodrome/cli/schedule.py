@@ -80,7 +80,10 @@ def schedule_update(
 def schedule_snapshots(fmt: FormatOption = "table", home: HomeOption = None) -> None:
     """List the kept snapshots, oldest first, with their dates and counts."""
     check_format(fmt)
-    emit(api.schedule_snapshots(home), fmt, title="Schedule snapshots")
+    frame = api.schedule_snapshots(home)
+    emit(
+        frame.drop(columns=["source"]) if fmt == "table" else frame, fmt, title="Schedule snapshots"
+    )
 
 
 @schedule_app.command("report")

@@ -72,10 +72,10 @@ class TargetDate:
         return self.start + (self.end - self.start) / 2
 
     def sort_key(self) -> tuple[datetime, datetime, int]:
-        """Earliest start first; a wider interval after a narrower one starting together;
-        TBD last."""
+        """By the end of the interval (the last moment the source allows), then its start:
+        2026-04-04 before NET 2026-Q2 before NET 2026; TBD last."""
         far = datetime.max.replace(tzinfo=UTC)
-        return (self.start or far, self.end or far, self.precision.rank)
+        return (self.end or far, self.start or far, self.precision.rank)
 
     def overlaps(self, first: datetime | None, last: datetime | None) -> bool:
         """Whether the interval meets ``[first, last)`` (``None`` is open); TBD meets all."""

@@ -218,8 +218,10 @@ def upcoming(
     rows = frame[frame["snapshot_id"] == latest]
     rows = select(rows, con, f)
     rows = rows[rows["flown_tag"].isna()]
-    rows = rows.assign(_key=rows["target_start_utc"].fillna(pd.Timestamp.max.tz_localize(UTC)))
-    rows = rows.sort_values(["_key", "target_end_utc", "line"], na_position="last")
+    # TargetDate.sort_key's order: by the end of the interval, then its start, TBD last.
+    rows = rows.sort_values(
+        ["target_end_utc", "target_start_utc", "line"], na_position="last", kind="stable"
+    )
     first = frame[frame["snapshot_id"] == latest].iloc[0]
     note = {"snapshot": first["file"], "as_of": first["as_of"], "launches": len(rows)}
     return rows[NEXT_COLUMNS].reset_index(drop=True), note

@@ -96,7 +96,7 @@ def keep(snapshot: Snapshot, source: str, digest: str, home: Path | None = None)
     """Append ``snapshot`` to the store, unless the same file is already kept."""
     path = store_path(home)
     path.parent.mkdir(parents=True, exist_ok=True)
-    retrieved = datetime.now(UTC)
+    retrieved = datetime.now(UTC).replace(microsecond=0)
     as_of = snapshot.as_of or retrieved
     con = duckdb.connect(str(path))
     try:

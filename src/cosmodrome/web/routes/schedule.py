@@ -77,7 +77,15 @@ def _nothing_kept(cursor: Any, f: api.ScheduleFilter, message: str) -> dict[str,
         api.resolve_sites(cursor, f.site)
     if f.vehicle:
         api.resolve_vehicles(cursor, f.vehicle)
-    return {"snapshot": None, "as_of": None, "total": 0, "data": [], "message": message}
+    return {
+        "snapshot": None,
+        "as_of": None,
+        "total": 0,
+        "rule": api.SLIP_RULE,
+        "data": [],
+        "history": [],
+        "message": message,
+    }
 
 
 @router.get("/schedule", responses=ERROR_RESPONSES)

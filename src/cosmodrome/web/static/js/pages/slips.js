@@ -112,6 +112,10 @@ export async function render(root, params, ctx) {
       return;
     }
     const label = [state.vehicle, state.site].filter(Boolean).join(" from ");
+    if (answer.message) {
+      empty(body, "No schedule snapshot kept yet.", answer.message);
+      return;
+    }
     if (!answer.data.length) {
       empty(body, `No scheduled launch of ${label}.`, "Try a family name (Soyuz) or another site.");
       return;
