@@ -37,7 +37,8 @@ _SITE_SUFFIXES = re.compile(
 )
 #: Prefixes of pad designators, schedule (``Site``, ``SLC-``) and GCAT (``PU``, ``LC``).
 _PAD_PREFIX = re.compile(
-    r"^(?:rocket\s*lab\s*)?(?:site|launch\s*complex|slc|lc|la|lp|pu|pl|pad)[\s-]*",
+    r"^(?:rocket\s*lab\s*)?(?:site|(?:space\s*)?launch\s*complex|launch\s*area|slc|lc|la|lp|pu|pl|pad)"
+    r"[\s-]*",
     re.IGNORECASE,
 )
 _PAD_WORDS = {"first launch pad": "FLP", "second launch pad": "SLP"}

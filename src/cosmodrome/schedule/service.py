@@ -214,7 +214,10 @@ def upcoming(
     frame = all_entries(con, home)
     if frame.empty:
         raise InputError("the kept snapshots hold no launches")
-    latest = frame.loc[frame["as_of"] == frame["as_of"].max(), "snapshot_id"].max()
+    # Launch Library 2's launch/previous/ page lists flown launches: never "the latest".
+    listing = frame[frame["file"] != "launch/previous/"]
+    listing = listing if not listing.empty else frame
+    latest = listing.loc[listing["as_of"] == listing["as_of"].max(), "snapshot_id"].max()
     rows = frame[frame["snapshot_id"] == latest]
     rows = select(rows, con, f)
     rows = rows[rows["flown_tag"].isna()]

@@ -55,7 +55,7 @@ export function slipChart(history, title) {
   const svg = d3.create("svg").attr("viewBox", `0 0 ${width} ${height}`).attr("role", "img")
     .attr("aria-label", `${title}: target date against snapshot date`);
   svg.append("g").attr("transform", `translate(0,${height - MARGIN.bottom})`).call(d3.axisBottom(x).ticks(6))
-    .call((g) => g.append("text").attr("x", width - MARGIN.right).attr("y", 26).attr("fill", "#4a5361")
+    .call((g) => g.append("text").attr("x", width - MARGIN.right).attr("y", -6).attr("fill", "#4a5361")
       .attr("text-anchor", "end").attr("font-size", 12).text("snapshot date (or launch)"));
   svg.append("g").attr("transform", `translate(${MARGIN.left},0)`).call(d3.axisLeft(y).ticks(6))
     .call((g) => g.append("text").attr("x", -MARGIN.left + 4).attr("y", MARGIN.top - 6).attr("fill", "#4a5361")
@@ -75,6 +75,12 @@ export function slipChart(history, title) {
       .on("mousemove", (event, r) => tip.show(`${r.payload}: ${r.target} (as of ${fmt.day(r.as_of)})`, event.clientX, event.clientY))
       .on("mouseleave", () => tip.hide());
   }
+  // A flown launch's last target joined to its launch.
+  const last = new Map(rows.map((r) => [r.launch_id, r]));
+  svg.append("g").selectAll("line").data(flown.filter((r) => last.has(r.launch_id))).join("line")
+    .attr("x1", (r) => x(last.get(r.launch_id).asOf)).attr("y1", (r) => y(last.get(r.launch_id).end))
+    .attr("x2", (r) => x(r.flown)).attr("y2", (r) => y(r.flown))
+    .attr("stroke", (r) => colour(r.launch_id)).attr("stroke-dasharray", "2 2");
   svg.append("g").selectAll("path").data(flown).join("path")
     .attr("transform", (r) => `translate(${x(r.flown)},${y(r.flown)})`).attr("d", d3.symbol(d3.symbolDiamond, 48))
     .attr("fill", (r) => colour(r.launch_id)).attr("stroke", "#111")
