@@ -4,6 +4,7 @@ caching, conditional requests, the 15-an-hour budget and a clear throttled messa
 from __future__ import annotations
 
 import json
+import socket
 import threading
 from collections.abc import Iterator
 from dataclasses import dataclass, field
@@ -164,3 +165,16 @@ def test_server_throttling_is_reported_and_snapshots_stay(
     ):
         update_schedule(url, home)
     assert len(state.requests) == 3  # no retries on a server that said no
+
+
+def test_a_source_that_is_down_says_how_old_the_latest_snapshot_is(
+    tmp_path: Path, ll2: tuple[str, FakeLL2]
+) -> None:
+    url, _ = ll2
+    home = tmp_path / "home"
+    update_schedule(url, home)
+    with socket.socket() as sock:  # a port nobody listens on
+        sock.bind(("127.0.0.1", 0))
+        closed = f"http://127.0.0.1:{sock.getsockname()[1]}/2.3.0/"
+    with pytest.raises(SourceError, match=r"could not download .*\n.*0 days old"):
+        update_schedule(closed, home)
