@@ -118,3 +118,32 @@ def test_every_interval_contains_its_start_and_the_label_reads_back(
         len(target.label)
         == {"day": 10, "month": 7, "quarter": 7, "half-year": 7, "year": 4}[precision.value]
     )
+
+
+MONTH_NAMES = ["January", "February", "March", "April", "May", "June", "July", "August",
+               "September", "October", "November", "December"]  # fmt: skip
+ORDINALS = {1: "1st", 2: "2nd", 3: "3rd", 4: "4th"}
+
+
+@given(st.dates(min_value=datetime(2000, 1, 1).date(), max_value=datetime(2099, 12, 31).date()))
+def test_every_csv_form_of_a_day_contains_that_day(day_: object) -> None:
+    """Each way the CSV export writes a date around ``day_`` parses to an interval holding it,
+    and the coarser the form, the wider the interval."""
+    d = day_  # a datetime.date
+    moment = datetime(d.year, d.month, d.day, 12, tzinfo=UTC)  # type: ignore[attr-defined]
+    month_name = MONTH_NAMES[moment.month - 1]
+    forms = [
+        moment.strftime("%a %b %d, %Y 12:00 UTC"),
+        moment.strftime("NET %b %d, %Y"),
+        f"NET {month_name}, {moment.year}",
+        f"NET {ORDINALS[(moment.month - 1) // 3 + 1]} Quarter, {moment.year}",
+        f"NET {ORDINALS[1 if moment.month <= 6 else 2]} Half {moment.year}",
+        f"NET {moment.year}",
+    ]
+    widths = []
+    for text in forms:
+        target = parse_csv_time(text)
+        assert target.start is not None and target.end is not None
+        assert target.start <= moment < target.end or target.start == moment, text
+        widths.append(target.end - target.start)
+    assert widths == sorted(widths)

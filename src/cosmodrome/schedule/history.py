@@ -115,6 +115,7 @@ def _matched(raw: dict[str, Any], matcher: Matcher) -> _Row:
         if vehicle.vehicles
         else vehicle.family or fold((raw["vehicle"] or "").split("/")[0])
     )
+    provider_raw = raw["provider"]
     values = {
         "launch_id": None,
         "snapshot_id": raw["snapshot_id"],
@@ -134,7 +135,7 @@ def _matched(raw: dict[str, Any], matcher: Matcher) -> _Row:
         "pad_name": site.pad_name or site.pad_raw,
         "vehicle": vehicle.vehicles[0] if vehicle.vehicles else None,
         "family": vehicle.family,
-        "provider": raw["provider"],
+        "provider": (matcher.provider(provider_raw) or provider_raw) if provider_raw else None,
         "customer": raw["customer"],
         "status": raw["status"],
         "site_raw": raw["site"],

@@ -16,7 +16,7 @@ from dataclasses import dataclass
 
 import duckdb
 
-from cosmodrome.catalog.names import fold, resolve_sites, resolve_vehicles
+from cosmodrome.catalog.names import fold, resolve_agencies, resolve_sites, resolve_vehicles
 from cosmodrome.errors import UnknownNameError
 from cosmodrome.spaceports import load_spaceports
 
@@ -287,6 +287,7 @@ class Matcher:
         self._families = vehicle_families(con)
         self._sites: dict[str, SiteMatch] = {}
         self._vehicles: dict[str, VehicleMatch] = {}
+        self._providers: dict[str, str | None] = {}
 
     def site(self, raw: str) -> SiteMatch:
         if raw not in self._sites:
@@ -297,3 +298,27 @@ class Matcher:
         if raw not in self._vehicles:
             self._vehicles[raw] = match_vehicle(self.con, raw, self._families)
         return self._vehicles[raw]
+
+    def provider(self, raw: str) -> str | None:
+        """The catalog's name of a launch provider a source names ("SpaceX",
+        "Russian Federal Space Agency (ROSCOSMOS)"), or ``None``."""
+        if raw not in self._providers:
+            self._providers[raw] = _agency_name(self.con, raw)
+        return self._providers[raw]
+
+
+def _agency_name(con: duckdb.DuckDBPyConnection, raw: str) -> str | None:
+    names = [raw, *re.findall(r"\(([^)]*)\)", raw), re.sub(r"\s*\([^)]*\)", "", raw)]
+    for name in dict.fromkeys(n.strip() for n in names if n.strip()):
+        try:
+            codes = resolve_agencies(con, name)
+        except UnknownNameError:
+            continue
+        row = con.execute(
+            """SELECT agency_name FROM launches WHERE agency IN (SELECT unnest(?))
+               GROUP BY agency_name ORDER BY count(*) DESC LIMIT 1""",
+            [codes],
+        ).fetchone()
+        if row and row[0]:
+            return str(row[0])
+    return None
