@@ -140,8 +140,8 @@ def next_launches(
         shown,
         "table",
         title=f"Next launches ({len(frame)})",
-        caption=f"as of {note['snapshot']} ({note['as_of']:%Y-%m-%d}); sites and pads as in "
-        "the catalog",
+        caption=f"as of {note['snapshot']} ({note['as_of']:%Y-%m-%d}, {note['age_days']:.0f} days "
+        "ago); sites and pads as in the catalog",
     )
 
 

@@ -76,9 +76,11 @@ def calendar_feed(
     calendar.add("version", "2.0")
     calendar.add("x-wr-calname", "Cosmodrome: upcoming launches")
     stamp = datetime.now(UTC).replace(microsecond=0)
+    undated = 0
     for _, row in frame.iterrows():
         event = Event()
         if not _timing(event, row):
+            undated += 1
             continue
         event.add("uid", _uid(row))
         event.add("dtstamp", stamp)
@@ -94,5 +96,10 @@ def calendar_feed(
         if position is not None:
             event.add("geo", vGeo(position))
         calendar.add_component(event)
+    calendar.add(
+        "x-wr-caldesc",
+        f"Scheduled launches as of {note['snapshot']}; dates at the precision the source gave"
+        + (f"; {undated} launch(es) with a TBD date are not in this feed" if undated else ""),
+    )
     feed: bytes = calendar.to_ical()
     return feed

@@ -226,7 +226,13 @@ def upcoming(
         ["target_end_utc", "target_start_utc", "line"], na_position="last", kind="stable"
     )
     first = frame[frame["snapshot_id"] == latest].iloc[0]
-    note = {"snapshot": first["file"], "as_of": first["as_of"], "launches": len(rows)}
+    age = (pd.Timestamp.now(tz=UTC) - first["as_of"]).total_seconds() / 86400.0
+    note = {
+        "snapshot": first["file"],
+        "as_of": first["as_of"],
+        "age_days": age,
+        "launches": len(rows),
+    }
     return rows[NEXT_COLUMNS].reset_index(drop=True), note
 
 

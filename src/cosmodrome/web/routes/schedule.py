@@ -100,6 +100,7 @@ def schedule(request: Request, f: Filter) -> Response:
         return {
             "snapshot": note["snapshot"],
             "as_of": note["as_of"],
+            "age_days": note["age_days"],
             "total": len(frame),
             "data": json_records(frame),
         }
