@@ -171,13 +171,16 @@ def slips(
             ["payload", "vehicle", "first_target", "last_target", "slip_days", "flown_tag",
              "slip_to_launch_days"]
         ]  # fmt: skip
+        # Whole days (the exports give days at best); + 0.0 turns a rounded -0.0 into 0.
         shown = shown.assign(
-            slip_days=shown["slip_days"].round(0),
-            slip_to_launch_days=shown["slip_to_launch_days"].round(1),
+            slip_days=shown["slip_days"].round(0) + 0.0,
+            slip_to_launch_days=shown["slip_to_launch_days"].round(1) + 0.0,
         )
     else:
-        shown = frame.round(
+        rounded = frame.round(
             {"moved_pct": 0, "total_slip_days": 0, "median_slip_days": 0,
              "median_to_launch_days": 1}
-        ).drop(columns=["launches"])  # fmt: skip
+        )  # fmt: skip
+        numeric = rounded.select_dtypes("number").columns
+        shown = rounded.assign(**{c: rounded[c] + 0.0 for c in numeric}).drop(columns=["launches"])
     emit(shown, "table", title=f"Slips by {by}", caption=api.SLIP_RULE)
