@@ -9,7 +9,7 @@ import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
-from cosmodrome.capability import geometry, reach, vehicles
+from cosmodrome.capability import geometry, launch, loo, reach, vehicles
 from cosmodrome.capability.geometry import (
     ascent_budget,
     azimuths_for_inclination_deg,
@@ -91,7 +91,10 @@ def test_bad_requests_are_clear_errors(args: tuple[float, float, float], message
         geometry.check_request(*args)
 
 
-@pytest.mark.parametrize(("module", "examples"), [(geometry, 5), (vehicles, 8), (reach, 2)])
+@pytest.mark.parametrize(
+    ("module", "examples"),
+    [(geometry, 5), (vehicles, 8), (reach, 2), (launch, 1), (loo, 1)],
+)
 def test_docstring_examples_run(module: ModuleType, examples: int) -> None:
     result = doctest.testmod(module)
     assert result.attempted > examples

@@ -133,7 +133,12 @@ def test_capacity_says_which_configuration_it_is_for() -> None:
     falcon = ranking.options.iloc[0]
     assert falcon["configuration"] == "expendable"
     assert "capacity as published: expendable (no stage recovered" in falcon["notes"]
-    assert any("column configuration (expendable)" in note for note in ranking.notes)
+    assert any("column configuration: expendable)" in note for note in ranking.notes)
+    proton = reach(Target.circular(400, 51.6), 7000, vehicles=["Proton-M"]).options
+    assert set(proton["configuration"]) == {
+        "expendable, with Briz-M",
+        "expendable, without Briz-M",
+    }
     new_glenn = reach(Target.circular(400, 51.6), 7000, vehicles=["New Glenn"]).options
     assert set(new_glenn["configuration"]) == {"reusable first stage"}
     assert {v.configuration for v in load_vehicles()} <= set(CONFIGURATIONS)

@@ -11,7 +11,7 @@ from typing import Any
 
 import pandas as pd
 
-from cosmodrome.capability.reach import corridor_inclinations
+from cosmodrome.capability.launch import corridor_inclinations
 from cosmodrome.spaceports import Spaceport
 
 #: Inclination bins of the distribution (deg).

@@ -12,29 +12,25 @@ from __future__ import annotations
 import math
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
-from functools import cache
-from itertools import pairwise
 from typing import Any
 
-import numpy as np
 import pandas as pd
 
 from cosmodrome.capability.geometry import (
     GEO_ALTITUDE_KM,
-    ascent_budget,
     check_request,
-    circular_speed_m_s,
     gto_to_geo_m_s,
-    inclination_from_azimuth_deg,
     rotation_speed_m_s,
     sso_inclination_deg,
 )
+from cosmodrome.capability.launch import best_launch, corridor_inclinations, site_budget
+from cosmodrome.capability.loo import FAR_M_S, vehicle_accuracy
 from cosmodrome.capability.vehicles import (
+    Capacity,
     CapacityPoint,
     Vehicle,
-    capacity_basis,
+    capacity_at,
     find_vehicle,
-    fit_vehicle,
     load_vehicles,
 )
 from cosmodrome.errors import InputError
@@ -53,12 +49,27 @@ _SOVEREIGN = {"GF": "FR"}
 
 @dataclass(frozen=True)
 class Target:
-    """A target orbit. ``inc_deg`` None means 'whatever suits each site best' (due east)."""
+    """A target orbit. ``inc_deg`` None means 'whatever suits each site best' (due east).
+
+    With ``c3_km2_s2`` the target is an escape (C3 > 0) or lunar-transfer (C3 near -2)
+    trajectory injected at ``perigee_km``; ``apogee_km`` then equals the perigee.
+    """
 
     perigee_km: float
     apogee_km: float
     inc_deg: float | None
     label: str
+    c3_km2_s2: float | None = None
+
+    @classmethod
+    def escape(
+        cls, c3_km2_s2: float, perigee_km: float = 200.0, inc_deg: float | None = None
+    ) -> Target:
+        """An escape or lunar-transfer trajectory of energy ``c3_km2_s2`` from ``perigee_km``."""
+        label = f"C3 {c3_km2_s2:g} km2/s2 from {perigee_km:g} km" + (
+            f" x {inc_deg:g} deg" if inc_deg is not None else ""
+        )
+        return cls(perigee_km, perigee_km, inc_deg, label, c3_km2_s2)
 
     @classmethod
     def circular(cls, altitude_km: float, inc_deg: float | None) -> Target:
@@ -88,7 +99,7 @@ class Target:
     @property
     def is_gto(self) -> bool:
         """A transfer orbit: perigee below 10,000 km, apogee above (GEO cost shown separately)."""
-        return self.apogee_km > 10_000.0 > self.perigee_km
+        return self.c3_km2_s2 is None and self.apogee_km > 10_000.0 > self.perigee_km
 
     def check(self, mass_kg: float) -> None:
         check_request(self.perigee_km, 0.0 if self.inc_deg is None else self.inc_deg, mass_kg)
@@ -122,6 +133,7 @@ class Ranking:
                 "perigee_km": self.target.perigee_km,
                 "apogee_km": self.target.apogee_km,
                 "inc_deg": self.target.inc_deg,
+                "c3_km2_s2": self.target.c3_km2_s2,
                 "label": self.target.label,
             },
             "mass_kg": self.mass_kg,
@@ -132,85 +144,31 @@ class Ranking:
         }
 
 
-def corridor_inclinations(port: Spaceport, altitude_km: float = 400.0) -> list[tuple[float, float]]:
-    """``(inclination_deg, ground_azimuth_deg)`` pairs the site's corridors allow (0.5 deg steps).
-
-    Corridors are ground-relative; the inertial azimuth adds Earth's rotation to a velocity of
-    the circular speed at ``altitude_km``. A site without corridors allows every azimuth.
-    """
-    return [pair for track in _corridor_tracks(port, altitude_km) for pair in track]
-
-
-@cache
-def _corridor_tracks(
-    port: Spaceport, altitude_km: float
-) -> tuple[tuple[tuple[float, float], ...], ...]:
-    """Per corridor, ``(inclination, ground azimuth)`` every 0.5 deg of azimuth; computed
-    once per site and altitude (a ranking asks again for every vehicle flying from it)."""
-    v = circular_speed_m_s(altitude_km)
-    v_rot = rotation_speed_m_s(port.lat_deg, port.height_m)
-    spans = [(c.min_az_deg, (c.max_az_deg - c.min_az_deg) % 360.0) for c in port.corridors]
-    if not spans:
-        spans = [(0.0, 359.5)]
-    tracks: list[tuple[tuple[float, float], ...]] = []
-    for start, span in spans:
-        track: list[tuple[float, float]] = []
-        for ground in np.linspace(start, start + span, max(2, int(span / 0.5) + 1)):
-            east = v * math.sin(math.radians(ground)) + v_rot
-            north = v * math.cos(math.radians(ground))
-            inertial = math.degrees(math.atan2(east, north))
-            track.append(
-                (inclination_from_azimuth_deg(port.lat_deg, inertial), float(ground % 360.0))
-            )
-        tracks.append(tuple(track))
-    return tuple(tracks)
-
-
-def best_launch(
-    port: Spaceport, target_inc_deg: float, altitude_km: float
-) -> tuple[float, float, bool]:
-    """Launch inclination nearest the target that a corridor allows, its ground azimuth, and
-    whether that is on target (the target lies within a corridor's continuous range)."""
-    tracks = _corridor_tracks(port, altitude_km)
-    for track in tracks:
-        for (inc_a, az_a), (inc_b, az_b) in pairwise(track):
-            low, high = min(inc_a, inc_b), max(inc_a, inc_b)
-            if low - 1e-9 <= target_inc_deg <= high + 1e-9:
-                share = 0.0 if high == low else (target_inc_deg - inc_a) / (inc_b - inc_a)
-                span = (az_b - az_a + 180.0) % 360.0 - 180.0
-                return target_inc_deg, (az_a + share * span) % 360.0, True
-    pairs = [pair for track in tracks for pair in track]
-    inc, azimuth = min(pairs, key=lambda p: (round(abs(p[0] - target_inc_deg), 6), p[0]))
-    return inc, azimuth, False
-
-
 def evaluate(
     port: Spaceport, vehicle: Vehicle, target: Target, mass_kg: float
-) -> dict[str, object]:
-    """One site x vehicle option as a row: azimuth, delta-v, capacity, margin and notes.
+) -> list[dict[str, object]]:
+    """The site x vehicle options as rows, one per configuration the vehicle flies in:
+    azimuth, delta-v, capacity with its basis and uncertainty, margin and notes.
 
-    ``configuration`` says which configuration the capacity is for (as published: Falcon 9's
-    figures are expendable). For a GTO target, ``gto_inc_deg`` is the inclination of the GTO
-    this option reaches (the site's nearest allowed one when the target gives none) and
-    ``gto_to_geo_m_s`` the delta-v still needed from it to GEO; both are None otherwise.
+    ``configuration`` names the configuration (``expendable, with Briz-M``); a vehicle with
+    an optional upper stage gives one row with it and one without, each with its own basis.
+    ``capacity_kg`` is the published figure, to the kg, where the target is a published
+    orbit from this site for this configuration (``capacity_basis`` "published",
+    ``capacity_uncertainty_pct`` None); otherwise the model's figure with the vehicle's
+    leave-one-out error as ``capacity_uncertainty_pct`` (``capacity_text``: "6,534 kg ± 18 %").
+    For a GTO target, ``gto_inc_deg`` is the inclination of the GTO this option reaches (the
+    site's nearest allowed one when the target gives none) and ``gto_to_geo_m_s`` the
+    delta-v still needed from it to GEO; both are None otherwise.
     """
     wanted_inc = abs(port.lat_deg) if target.inc_deg is None else target.inc_deg
     is_gto = target.is_gto
-    launch_inc, ground_az, on_target = best_launch(port, wanted_inc, target.perigee_km)
     if is_gto and target.inc_deg is None:
-        on_target = True  # a GTO accepts the site's own inclination; GEO cost shown separately
-        wanted_inc = launch_inc
-    budget = ascent_budget(
-        port.lat_deg,
-        target.perigee_km,
-        target.apogee_km,
-        wanted_inc,
-        launch_inc_deg=launch_inc,
-        height_m=port.height_m,
-    )
-    model = fit_vehicle(vehicle)
-    capacity = max(0.0, model.payload_kg(budget.total_m_s))
-    basis, nearest = capacity_basis(vehicle, port.key, budget.total_m_s)
+        # a GTO accepts the site's own inclination; the GEO cost is shown separately
+        wanted_inc = best_launch(port, wanted_inc, target.perigee_km)[0]
+    launch = site_budget(port, target.perigee_km, target.apogee_km, wanted_inc, target.c3_km2_s2)
+    budget = launch.budget
+    launch_inc = budget.launch_inc_deg
+    on_target = launch.on_target or (is_gto and target.inc_deg is None)
     notes: list[str] = []
     if on_target:
         notes.append("direct")
@@ -233,39 +191,86 @@ def evaluate(
     if all(p.site != port.key for p in vehicle.points):
         notes.append("capacity transferred from another site by the model")
     notes.append(CONFIGURATION_NOTE + vehicle.configuration_text)
-    plane_change_deg = abs(wanted_inc - launch_inc)
-    return {
+    orbit = (target.perigee_km, target.apogee_km, wanted_inc, target.c3_km2_s2)
+    common: dict[str, object] = {
         "site": port.name,
         "site_country": port.country,
         "vehicle": vehicle.name,
         "vehicle_state": vehicle.state,
         "vehicle_status": vehicle.status,
-        "configuration": vehicle.configuration,
         "launch_inc_deg": round(launch_inc, 2),
-        "launch_azimuth_deg": round(ground_az, 1),
-        "plane_change_deg": round(plane_change_deg, 2),
+        "launch_azimuth_deg": round(launch.ground_azimuth_deg, 1),
+        "plane_change_deg": round(abs(wanted_inc - launch_inc), 2),
         "delta_v_m_s": round(budget.total_m_s),
         "rotation_gain_m_s": round(budget.rotation_gain_m_s),
-        "capacity_kg": round(capacity),
-        "capacity_basis": basis,
-        "nearest_published": _point_text(nearest),
-        "nearest_published_source": nearest.source,
-        "margin_kg": round(capacity - mass_kg),
-        "margin_pct": round(100.0 * (capacity - mass_kg) / mass_kg, 1) if mass_kg > 0 else math.inf,
-        "direct": on_target,
-        "gto_inc_deg": round(wanted_inc, 2) if is_gto else None,
-        "gto_to_geo_m_s": round(gto_to_geo) if gto_to_geo is not None else None,
-        "notes": "; ".join(notes),
     }
+    rows = []
+    for optional_stages in vehicle.configurations:
+        capacity = capacity_at(vehicle, port.key, orbit, budget.total_m_s, optional_stages)
+        rows.append(
+            common
+            | _capacity_fields(vehicle, capacity, mass_kg)
+            | {
+                "direct": on_target,
+                "gto_inc_deg": round(wanted_inc, 2) if is_gto else None,
+                "gto_to_geo_m_s": round(gto_to_geo) if gto_to_geo is not None else None,
+                "notes": "; ".join(notes + _capacity_notes(capacity)),
+            }
+        )
+    return rows
+
+
+def _capacity_fields(vehicle: Vehicle, capacity: Capacity, mass_kg: float) -> dict[str, object]:
+    """Configuration, capacity with its basis, uncertainty and source, and the margin."""
+    kg = round(max(0.0, capacity.kg))
+    accuracy = vehicle_accuracy(vehicle.key)
+    modelled = capacity.basis == "interpolated" or capacity.basis.startswith("extrapolated")
+    far = capacity.extrapolated_m_s > FAR_M_S
+    uncertainty = None
+    if modelled:
+        uncertainty = accuracy.far_uncertainty_pct() if far else accuracy.uncertainty_pct
+    if capacity.is_published:
+        text = f"{kg:,} kg (published)"
+    elif uncertainty is not None:
+        text = f"{kg:,} kg {accuracy.text(far)}"
+    else:
+        text = f"{kg:,} kg (flown there: a lower bound)"
+    return {
+        "configuration": vehicle.configuration_label(capacity.optional_stages),
+        "capacity_kg": kg,
+        "capacity_basis": capacity.basis,
+        "capacity_uncertainty_pct": uncertainty,
+        "capacity_text": text,
+        "model_error": accuracy.basis_text() if modelled else None,
+        "margin_kg": round(kg - mass_kg),
+        "margin_pct": round(100.0 * (kg - mass_kg) / mass_kg, 1) if mass_kg > 0 else math.inf,
+        "nearest_published": _point_text(capacity.point),
+        "nearest_published_source": capacity.point.source,
+        "flown_mass": _flown_text(capacity.flown) if capacity.flown is not None else None,
+    }
+
+
+def _capacity_notes(capacity: Capacity) -> list[str]:
+    notes = []
+    if capacity.is_published and capacity.point.reference_orbit:
+        notes.append(
+            "the published figure is for a direct ascent to this reference orbit, which the "
+            "site's curated corridors do not allow"
+        )
+    if capacity.flown is not None:
+        notes.append(_flown_text(capacity.flown))
+    return notes
+
+
+def _flown_text(point: CapacityPoint) -> str:
+    return f"{point.payload_kg:,.0f} kg flown to this orbit: a lower bound, not a capacity"
 
 
 def _point_text(point: CapacityPoint) -> str:
     """``7,020 kg to 200 x 200 km at 51.6 deg from Baikonur``: a published point in words."""
-    if point.c3_km2_s2 is not None:
-        orbit = f"C3 {point.c3_km2_s2:g} km2/s2"
-    else:
-        orbit = f"{point.perigee_km:g} x {point.apogee_km:g} km at {point.inc_deg:.1f} deg"
-    return f"{point.payload_kg:,.0f} kg to {orbit} from {find_spaceport(point.site).name}"
+    return (
+        f"{point.payload_kg:,.0f} kg to {point.orbit_text()} from {find_spaceport(point.site).name}"
+    )
 
 
 def reach(
@@ -310,10 +315,10 @@ def reach(
                 continue
             if active_only and port.status != "active":
                 continue
-            row = evaluate(port, vehicle, target, mass_kg)
-            if active_only and "pad " in str(row["notes"]):
-                continue
-            rows.append(row)
+            for row in evaluate(port, vehicle, target, mass_kg):
+                if active_only and "pad " in str(row["notes"]):
+                    continue
+                rows.append(row)
     columns = _COLUMNS if target.is_gto else [c for c in _COLUMNS if not c.startswith("gto_")]
     frame = pd.DataFrame(rows, columns=columns)
     notes = _ranking_notes(target, frame)
@@ -342,9 +347,10 @@ def _ranking_notes(target: Target, frame: pd.DataFrame) -> tuple[str, ...]:
     if not frame.empty:
         kinds = sorted(set(frame["configuration"]))
         notes.append(
-            "capacities are the published figures for the configuration in column "
-            f"configuration ({', '.join(kinds)}); a vehicle flown otherwise carries a "
-            "different mass (each option's notes say more)"
+            "each option is one configuration (column configuration: "
+            f"{', '.join(kinds)}); a capacity is 'published' only where it is the maker's "
+            "figure for that configuration to that orbit from that site, else it is the "
+            "model's, with the vehicle's leave-one-out error as its uncertainty (± %)"
         )
     if target.is_gto and not frame.empty and frame["gto_inc_deg"].nunique() > 1:
         notes.append(
@@ -418,6 +424,9 @@ _COLUMNS = [
     "rotation_gain_m_s",
     "capacity_kg",
     "capacity_basis",
+    "capacity_uncertainty_pct",
+    "capacity_text",
+    "model_error",
     "margin_kg",
     "margin_pct",
     "direct",
@@ -426,4 +435,5 @@ _COLUMNS = [
     "notes",
     "nearest_published",
     "nearest_published_source",
+    "flown_mass",
 ]

@@ -63,6 +63,7 @@ from cosmodrome.capability.geometry import (
     gto_inclination_for_residual_deg,
     sso_inclination_deg,
 )
+from cosmodrome.capability.launch import site_budget
 from cosmodrome.errors import InputError, UnknownNameError, closest_names
 from cosmodrome.spaceports import Spaceport, find_spaceport
 
@@ -123,6 +124,10 @@ class CapacityPoint:
     lower_bound: bool = False  # a flown mass: capacity is at least this; not used for fitting
     optional_stages: bool = True  # whether the vehicle's optional upper stage flew
     verified: bool = False  # the mass (and the orbit, where stated) checked against the source
+    #: The figure is for a direct ascent to a reference orbit that the site's curated
+    #: corridors do not allow (Long March 6A's 45 deg from Taiyuan): its delta-v is the direct
+    #: one, and ``reach`` says so when asked for that orbit.
+    reference_orbit: bool = False
 
     def spaceport(self) -> Spaceport:
         return find_spaceport(self.site)
@@ -130,23 +135,57 @@ class CapacityPoint:
     def required_dv_m_s(self) -> float:
         """Delta-v this point demands from its site (ideal + plane change + losses - rotation).
 
+        The very budget ``reach`` computes for this orbit from this site
+        (:func:`cosmodrome.capability.launch.site_budget`, corridors included), so that the
+        model fitted here returns the published figure when ``reach`` is asked for the orbit.
         The loss allowance depends on the orbit (``trajectory_loss_m_s``).
         """
-        return _required_dv_m_s(self)
+        port = self.spaceport()
+        if self.reference_orbit:
+            return ascent_budget(
+                port.lat_deg,
+                self.perigee_km,
+                self.apogee_km,
+                self.inc_deg,
+                c3_km2_s2=self.c3_km2_s2,
+                height_m=port.height_m,
+            ).total_m_s
+        launch = site_budget(port, self.perigee_km, self.apogee_km, self.inc_deg, self.c3_km2_s2)
+        return launch.budget.total_m_s
+
+    def is_orbit(
+        self,
+        site: str,
+        perigee_km: float,
+        apogee_km: float,
+        inc_deg: float,
+        c3_km2_s2: float | None = None,
+    ) -> bool:
+        """Whether this point's orbit and site are the given ones (to
+        :data:`SAME_ORBIT_KM` and :data:`SAME_ORBIT_DEG`; C3 to 0.05 km2/s2)."""
+        if site != self.site or (c3_km2_s2 is None) != (self.c3_km2_s2 is None):
+            return False
+        if c3_km2_s2 is not None and abs(c3_km2_s2 - (self.c3_km2_s2 or 0.0)) > 0.05:
+            return False
+        apogees_agree = c3_km2_s2 is not None or abs(apogee_km - self.apogee_km) <= SAME_ORBIT_KM
+        return (
+            apogees_agree
+            and abs(perigee_km - self.perigee_km) <= SAME_ORBIT_KM
+            and abs(inc_deg - self.inc_deg) <= SAME_ORBIT_DEG
+        )
+
+    def orbit_text(self) -> str:
+        """``200 x 200 km at 51.6 deg`` (or ``C3 12 km2/s2 from 200 km``): the orbit in words."""
+        if self.c3_km2_s2 is not None:
+            return f"C3 {self.c3_km2_s2:g} km2/s2 from {self.perigee_km:g} km"
+        return f"{self.perigee_km:g} x {self.apogee_km:g} km at {self.inc_deg:.1f} deg"
 
 
-@cache
-def _required_dv_m_s(point: CapacityPoint) -> float:
-    # Fitting, the error table and every ranking option ask for the same published points.
-    port = point.spaceport()
-    return ascent_budget(
-        port.lat_deg,
-        point.perigee_km,
-        point.apogee_km,
-        point.inc_deg,
-        c3_km2_s2=point.c3_km2_s2,
-        height_m=port.height_m,
-    ).total_m_s
+#: A target within this of a published point's perigee and apogee (km) and inclination (deg),
+#: from the same site, *is* that point's orbit: published orbits are stated to a km and to a
+#: tenth of a degree at best, and a user typing 98.7 deg means the 98.69 deg SSO at 820 km.
+SAME_ORBIT_KM = 0.5
+SAME_ORBIT_DEG = 0.05
 
 
 @dataclass(frozen=True)
@@ -178,6 +217,38 @@ class Vehicle:
         """
         note = f" ({self.configuration_note})" if self.configuration_note else ""
         return self.configuration + note
+
+    @property
+    def optional_stage(self) -> str:
+        """The optional upper stage's short name (``Briz-M``), or ``""`` without one."""
+        names = [s.name.split(" (")[0] for s in self.stages if s.optional]
+        return " + ".join(names)
+
+    @property
+    def configurations(self) -> tuple[bool, ...]:
+        """``(True,)``, or ``(False, True)`` (without, with) when a stage may be left off."""
+        return (False, True) if self.optional_stage else (True,)
+
+    def configuration_label(self, optional_stages: bool) -> str:
+        """The configuration in words: ``expendable``, ``expendable, with Briz-M``.
+
+        >>> proton = find_vehicle("Proton-M")
+        >>> [proton.configuration_label(c) for c in proton.configurations]
+        ['expendable, without Briz-M', 'expendable, with Briz-M']
+        """
+        if not self.optional_stage:
+            return self.configuration
+        word = "with" if optional_stages else "without"
+        return f"{self.configuration}, {word} {self.optional_stage}"
+
+    def published_points(self, optional_stages: bool | None = None) -> list[CapacityPoint]:
+        """The published capacities (not flown masses), of one configuration if given."""
+        return [
+            p
+            for p in self.points
+            if not p.lower_bound
+            and (optional_stages is None or p.optional_stages == optional_stages)
+        ]
 
 
 def stack_delta_v_m_s(
@@ -270,17 +341,19 @@ def _where_falling(
 class PerformanceModel:
     """A vehicle's staged rocket equation, fitted ``extra_loss_m_s`` and point corrections.
 
-    ``corrections`` are ``(required delta-v m/s, log(published / curve))`` pairs, one per
-    fitted published point, sorted by delta-v: the physical curve is multiplied by
-    :meth:`correction_factor`, so the model returns every published figure at its own orbit,
-    bends smoothly between them and is the bare curve far from all of them. Masses in kg.
+    ``corrections`` are ``(required delta-v m/s, log(published / curve), optional stages
+    flown)`` triples, one per fitted published point, sorted by delta-v. A configuration's
+    physical curve is multiplied by :meth:`correction_factor` built from *its own* points
+    only, so the model returns every published figure at its own orbit for the configuration
+    that flew it, bends smoothly between them and is the bare curve far from all of them (an
+    optional upper stage's figures never scale the vehicle flown without it). Masses in kg.
     """
 
     stages: tuple[Stage, ...]
     fairing_kg: float
     extra_loss_m_s: float
     points_used: int
-    corrections: tuple[tuple[float, float], ...] = ()
+    corrections: tuple[tuple[float, float, bool], ...] = ()
 
     @property
     def configurations(self) -> tuple[bool, ...]:
@@ -296,17 +369,19 @@ class PerformanceModel:
             for c in configs
         )
 
-    def correction_factor(self, dv_m_s: float) -> float:
-        """The factor the published points apply to the curve at ``dv_m_s`` (1 without).
+    def correction_factor(self, dv_m_s: float, optional_stages: bool = True) -> float:
+        """The factor the configuration's published points apply to its curve at ``dv_m_s``
+        (1 without any).
 
         Piecewise-linear in log between the points; beyond the first or last one it fades
         linearly to 1 over :data:`CORRECTION_FADE_M_S`, so far from any published figure the
         model is the physical curve again.
         """
-        if not self.corrections:
+        own = [(dv, log) for dv, log, config in self.corrections if config == optional_stages]
+        if not own:
             return 1.0
-        dvs = [dv for dv, _ in self.corrections]
-        logs = [log_ratio for _, log_ratio in self.corrections]
+        dvs = [dv for dv, _ in own]
+        logs = [log_ratio for _, log_ratio in own]
         log_factor = float(np.interp(dv_m_s, dvs, logs))
         beyond = max(dvs[0] - dv_m_s, dv_m_s - dvs[-1], 0.0)
         return math.exp(log_factor * max(0.0, 1.0 - beyond / CORRECTION_FADE_M_S))
@@ -316,8 +391,12 @@ class PerformanceModel:
 
         ``optional_stages`` picks a configuration; ``None`` takes the better one.
         """
+        configs = self.configurations if optional_stages is None else (optional_stages,)
+        return max(self._configuration_payload_kg(dv_m_s, c) for c in configs)
+
+    def _configuration_payload_kg(self, dv_m_s: float, optional_stages: bool) -> float:
         curve = self.curve_payload_kg(dv_m_s, optional_stages)
-        return curve * self.correction_factor(dv_m_s) if curve > 0.0 else curve
+        return curve * self.correction_factor(dv_m_s, optional_stages) if curve > 0.0 else curve
 
     def dv_for_payload_m_s(self, payload_kg: float) -> float:
         """The delta-v the vehicle gives ``payload_kg`` (the inverse of :meth:`payload_kg`).
@@ -369,7 +448,7 @@ def fit_model(
         extra_loss_m_s = fit_extra_loss_m_s(stages, fairing_kg, points)
     curve = PerformanceModel(tuple(stages), fairing_kg, extra_loss_m_s, len(points))
     corrections = sorted(
-        (dv, math.log(kg / flown))
+        (dv, math.log(kg / flown), config)
         for dv, kg, config in points
         if (flown := curve.curve_payload_kg(dv, config)) > 0.0
     )
@@ -424,33 +503,79 @@ def _golden_minimum(f: Callable[[float], float], low: float, high: float, tol: f
     return 0.5 * (a + b)
 
 
-#: A target whose delta-v is within this of a published point (same site) *is* that point.
-SAME_POINT_M_S = 5.0
+@dataclass(frozen=True)
+class Capacity:
+    """One configuration's capacity to one orbit from one site, and where it comes from.
+
+    ``basis`` is "published" when the orbit and site are a published point's and the
+    configuration the one that flew it (``kg`` is then that figure, to the kg);
+    "interpolated" inside the delta-v range of the configuration's published points;
+    "extrapolated N m/s" beyond the nearest; "flown mass (lower bound)" where a payload
+    actually flown to this orbit outweighs the model. ``point`` is the published point
+    (or the configuration's nearest in delta-v), ``flown`` a flown mass to this very orbit.
+    """
+
+    kg: float
+    basis: str
+    point: CapacityPoint
+    optional_stages: bool
+    flown: CapacityPoint | None = None
+    extrapolated_m_s: float = 0.0  # how far beyond the configuration's points (0 inside)
+
+    @property
+    def is_published(self) -> bool:
+        return self.basis == "published"
 
 
-def capacity_basis(vehicle: Vehicle, site: str, dv_m_s: float) -> tuple[str, CapacityPoint]:
-    """Where the model's capacity for ``dv_m_s`` from ``site`` comes from, in a word or two,
-    and the published point nearest in delta-v (its figure and source make it traceable).
+def capacity_at(
+    vehicle: Vehicle,
+    site: str,
+    orbit: tuple[float, float, float, float | None],
+    dv_m_s: float,
+    optional_stages: bool,
+) -> Capacity:
+    """``vehicle``'s capacity from ``site`` to ``orbit`` (perigee km, apogee km, inclination
+    deg, C3 km2/s2 or None), which demands ``dv_m_s`` from there, in one configuration.
 
-    "published" at a published point's orbit and site; "interpolated" inside the delta-v range
-    of the vehicle's points; "extrapolated N m/s" beyond the nearest one.
-
-    >>> words, point = capacity_basis(find_vehicle("Falcon 9"), "cape_canaveral", 9117.0)
-    >>> words, point.payload_kg
+    >>> falcon = find_vehicle("Falcon 9")
+    >>> leo = capacity_at(falcon, "cape_canaveral", (200, 200, 28.5, None), 9117.0, True)
+    >>> leo.basis, leo.kg
     ('published', 22800.0)
-    >>> capacity_basis(find_vehicle("Falcon 9"), "cape_canaveral", 14000.0)[0]
+    >>> capacity_at(falcon, "cape_canaveral", (900, 900, 70.0, None), 14000.0, True).basis
     'extrapolated 1,126 m/s'
     """
-    fitted = [(p.required_dv_m_s(), p) for p in vehicle.points if not p.lower_bound]
-    if not fitted:
+    same = [p for p in vehicle.published_points(optional_stages) if p.is_orbit(site, *orbit)]
+    if same:
+        return Capacity(same[0].payload_kg, "published", same[0], optional_stages)
+    own = vehicle.published_points(optional_stages)
+    candidates = own or vehicle.published_points()
+    if not candidates:
         raise InputError(f"vehicle {vehicle.name!r} has no published capacity point")
-    gap, point = min(((abs(dv - dv_m_s), p) for dv, p in fitted), key=lambda pair: pair[0])
+    fitted = [(p.required_dv_m_s(), p) for p in candidates]
+    gap, nearest = min(((abs(dv - dv_m_s), p) for dv, p in fitted), key=lambda pair: pair[0])
     dvs = [dv for dv, _ in fitted]
-    if gap <= SAME_POINT_M_S and point.site == site:
-        return "published", point
-    if min(dvs) <= dv_m_s <= max(dvs):
-        return "interpolated", point
-    return f"extrapolated {gap:,.0f} m/s", point
+    beyond = 0.0
+    if own and min(dvs) <= dv_m_s <= max(dvs):
+        basis = "interpolated"
+    else:
+        beyond = gap
+        basis = f"extrapolated {gap:,.0f} m/s"
+        if not own:
+            basis += " (no published figure for this configuration)"
+    kg = fit_vehicle(vehicle).payload_kg(dv_m_s, optional_stages)
+    flown = next(
+        (
+            p
+            for p in vehicle.points
+            if p.lower_bound and p.optional_stages == optional_stages and p.is_orbit(site, *orbit)
+        ),
+        None,
+    )
+    if flown is not None and kg < flown.payload_kg:
+        return Capacity(
+            flown.payload_kg, "flown mass (lower bound)", nearest, optional_stages, flown, beyond
+        )
+    return Capacity(kg, basis, nearest, optional_stages, flown, beyond)
 
 
 @cache
@@ -565,6 +690,7 @@ def _point(entry: dict[str, Any]) -> CapacityPoint:
         bool(entry.get("lower_bound", False)),
         bool(entry.get("optional_stages", True)),
         _verified(entry),
+        bool(entry.get("reference_orbit", False)),
     )
 
 
@@ -610,7 +736,10 @@ def model_error_table() -> pd.DataFrame:
             kg = point.payload_kg
             rows.append(
                 {
+                    "key": vehicle.key,
                     "vehicle": vehicle.name,
+                    "configuration": vehicle.configuration_label(point.optional_stages),
+                    "orbit": point.orbit_text(),
                     "site": point.site,
                     "kind": point.kind,
                     "perigee_km": point.perigee_km,

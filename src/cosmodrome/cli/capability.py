@@ -25,6 +25,10 @@ def reach_command(
     perigee: Annotated[
         float | None, typer.Option("--perigee", help="Perigee altitude, km.")
     ] = None,
+    c3: Annotated[
+        float | None,
+        typer.Option("--c3", help="Escape energy C3, km2/s2 (from --alt, default 200 km)."),
+    ] = None,
     site: Annotated[
         list[str] | None, typer.Option("--site", help="Sites, comma-separated.")
     ] = None,
@@ -47,15 +51,19 @@ def reach_command(
 ) -> None:
     """Rank site x vehicle options for a payload of MASS kg on a target orbit.
 
-    Capacities are the published figures of each vehicle's configuration (column
-    ``configuration``: Falcon 9's are expendable). For a GTO, ``gto_inc_deg`` and
+    Each option is one configuration of a vehicle (column ``configuration``: Falcon 9's
+    figures are expendable; Proton-M with and without Briz-M are two options). A capacity is
+    ``published`` only where it is the maker's figure for that configuration, orbit and
+    site; otherwise it is the model's, with the vehicle's leave-one-out error as its
+    uncertainty ("6,534 kg ± 18 %"; docs/CAPABILITY.md). For a GTO, ``gto_inc_deg`` and
     ``gto_to_geo_m_s`` give each option's GTO inclination and the delta-v left to GEO.
 
     Examples: ``cosmodrome reach --alt 550 --inc 97.6 --mass 800``;
-    ``cosmodrome reach --orbit gto --mass 4500 --site Kourou,Baikonur,"Cape Canaveral"``.
+    ``cosmodrome reach --orbit gto --mass 4500 --site Kourou,Baikonur,"Cape Canaveral"``;
+    ``cosmodrome reach --c3 12 --mass 4000`` (a Mars window).
     """
     check_format(fmt)
-    target = _target(alt, inc, orbit, apogee, perigee)
+    target = _target(alt, inc, orbit, apogee, perigee, c3)
     ranking = reach(
         target,
         mass,
@@ -84,10 +92,10 @@ def reach_command(
 TABLE_COLUMNS = (
     "site",
     "vehicle",
-    "launch_azimuth_deg",
+    "configuration",
     "gto_to_geo_m_s",
     "delta_v_m_s",
-    "capacity_kg",
+    "capacity",
     "margin_kg",
     "capacity_basis",
     "notes",
@@ -98,7 +106,9 @@ TABLE_COLUMNS = (
 def _for_terminal(options: pd.DataFrame) -> pd.DataFrame:
     """The ranking's :data:`TABLE_COLUMNS`, with the vehicle's state beside its name and
     the per-row configuration note dropped where one ranking note says it for every row."""
-    shown = options[[c for c in TABLE_COLUMNS if c in options.columns]].copy()
+    shown = options.assign(capacity=[_capacity_cell(row) for _, row in options.iterrows()])
+    shown = shown[[c for c in TABLE_COLUMNS if c in shown.columns]].copy()
+    shown = shown.rename(columns={"capacity": "capacity (kg)"})
     shown["vehicle"] = options["vehicle"] + " (" + options["vehicle_state"] + ")"
     notes = options["notes"].str.split("; ")
     configurations = {p for parts in notes for p in parts if p.startswith(CONFIGURATION_NOTE)}
@@ -107,6 +117,13 @@ def _for_terminal(options: pd.DataFrame) -> pd.DataFrame:
             lambda parts: "; ".join(p for p in parts if p not in configurations)
         )
     return shown
+
+
+def _capacity_cell(row: pd.Series) -> str:
+    """``19,923 ± 38 %`` (the caveats stay in ``capacity_text`` of CSV and JSON)."""
+    uncertainty = row["capacity_uncertainty_pct"]
+    kg = f"{int(row['capacity_kg']):,}"
+    return kg if pd.isna(uncertainty) else f"{kg} ± {int(uncertainty)} %"
 
 
 @app.command("capability")
@@ -134,7 +151,14 @@ def _target(
     orbit: str | None,
     apogee: float | None,
     perigee: float | None,
+    c3: float | None = None,
 ) -> Target:
+    if c3 is not None:
+        if orbit is not None or apogee is not None:
+            raise InputError(
+                "--c3 takes --alt (injection altitude) and --inc, not --orbit/--apogee"
+            )
+        return Target.escape(c3, alt if alt is not None else perigee or 200.0, inc)
     if orbit is not None:
         return Target.named(orbit, alt, inc)
     if apogee is not None or perigee is not None:

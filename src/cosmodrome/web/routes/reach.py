@@ -35,8 +35,14 @@ def target_of(
     inc_deg: float | None,
     perigee_km: float | None,
     apogee_km: float | None,
+    c3_km2_s2: float | None = None,
 ) -> Target:
     """The target orbit from the query, as ``cosmodrome reach`` reads its options."""
+    if c3_km2_s2 is not None:
+        if orbit or apogee_km is not None:
+            raise InputError("c3_km2_s2 takes alt_km (injection altitude) and inc_deg only")
+        start = alt_km if alt_km is not None else perigee_km or 200.0
+        return Target.escape(c3_km2_s2, start, inc_deg)
     if orbit:
         return Target.named(orbit, alt_km, inc_deg)
     if perigee_km is not None or apogee_km is not None:
@@ -68,6 +74,10 @@ def reach_options(
     ] = None,
     perigee_km: Km = None,
     apogee_km: Km = None,
+    c3_km2_s2: Annotated[
+        float | None,
+        Query(ge=-5, le=200, description="Escape energy C3, km2/s2 (injected at alt_km)."),
+    ] = None,
     site: Annotated[
         str | None, Query(max_length=500, description="Sites, comma-separated.")
     ] = None,
@@ -84,8 +94,13 @@ def reach_options(
     active_only: bool = False,
 ) -> JSONResponse:
     """Feasible options, best first (direct ascents, then the right-sized vehicle, then
-    margin); when nothing fits, ``reason`` and the five nearest misses."""
-    target = target_of(orbit, alt_km, inc_deg, perigee_km, apogee_km)
+    margin); when nothing fits, ``reason`` and the five nearest misses.
+
+    Each option is one configuration (``configuration``); ``capacity_basis`` is
+    ``published`` only for the maker's figure for that configuration, orbit and site, else
+    the capacity is the model's with ``capacity_uncertainty_pct``, the vehicle's
+    leave-one-out error (``capacity_text``: "6,534 kg ± 18 %")."""
+    target = target_of(orbit, alt_km, inc_deg, perigee_km, apogee_km, c3_km2_s2)
     ranking = reach(
         target,
         mass_kg,
@@ -99,7 +114,8 @@ def reach_options(
         **ranking.as_json(),
         "source": {
             "attribution": "Vehicle capacities and spaceport facts curated in Cosmodrome, "
-            "each with its source; see /api/capability/{site}"
+            "each with its source (nearest_published_source); model error: leave-one-out "
+            "table in docs/CAPABILITY.md; see /api/capability/{site}"
         },
     }
     return JSONResponse(body, headers=CACHE)

@@ -54,15 +54,17 @@ export async function render(root, params, ctx) {
     }
     const columns = [
       { key: "site", label: "Site" }, { key: "vehicle", label: "Vehicle" },
-      { key: "capacity_kg", label: "Capacity (kg)", num: true, format: fmt.int },
+      { key: "configuration", label: "Configuration", wrap: true },
+      { key: "capacity_text", label: "Capacity", num: true, wrap: true },
       { key: "capacity_basis", label: "Capacity from", wrap: true },
+      { key: "model_error", label: "Model error", wrap: true, format: (v) => v || "" },
       { key: "nearest_published", label: "Nearest published figure (source)", wrap: true, link: (row) => row.nearest_published_source },
       { key: "margin_kg", label: "Margin (kg)", num: true, format: fmt.int },
       { key: "launch_azimuth_deg", label: "Azimuth (°)", num: true, format: (v) => fmt.num(v, 1) },
       { key: "plane_change_deg", label: "Plane change (°)", num: true, format: (v) => fmt.num(v, 1) },
       { key: "notes", label: "Notes", wrap: true },
     ];
-    const note = h("p", { class: "source" }, "Capacities: Cosmodrome's vehicle model, a staged rocket equation through each vehicle's published capacity figures (makers' manuals, agencies, press; every figure linked in its row); geometry: Cosmodrome capability model.");
+    const note = h("p", { class: "source" }, "Capacities: ‘published’ is the maker's figure for that configuration, orbit and site (makers' manuals, agencies, press; linked in its row); every other capacity is Cosmodrome's vehicle model (a staged rocket equation through the published figures) with the vehicle's leave-one-out error as ± (docs/CAPABILITY.md); geometry: Cosmodrome capability model.");
     const title = `${fmt.int(result.mass_kg)} kg to ${result.target.label}`;
     if (!result.options.length) {
       const box = h("div", {});
