@@ -195,6 +195,9 @@ def test_reach_query(page: Any, base_url: str) -> None:
     assert "800 kg to 550 km x 97.6 deg" in heading.inner_text()
     assert page.locator("tbody tr").count() > 3
     assert "mass_kg=800" in page.url
+    headers = page.locator("thead th").all_inner_texts()
+    assert "Configuration" in headers and "Model error" in headers
+    assert " kg ± " in page.locator("tbody").inner_text()  # modelled capacities carry their error
     shot(page, "reach")
 
 
