@@ -5,6 +5,15 @@
 False
 >>> "Baikonur" in set(ranking.options["site"])
 False
+
+At a published orbit the configuration that flew it answers the published figure; the other
+configuration is a separate option, with the model's figure and its uncertainty:
+
+>>> soyuz5 = reach(Target.circular(200, 51.6), 15000, vehicles=["Soyuz-5"]).options
+>>> for row in soyuz5.itertuples():
+...     print(f"{row.configuration}: {row.capacity_text.split(' (')[0]}, {row.capacity_basis}")
+expendable, without Blok DM-03: 17,000 kg, published
+expendable, with Blok DM-03: 19,923 kg ± 38 %, extrapolated 3,090 m/s
 """
 
 from __future__ import annotations
@@ -113,9 +122,11 @@ class Target:
 class Ranking:
     """Feasible options, best first; when there are none, ``reason`` and the near misses.
 
-    ``notes`` say what the ranking compares: capacities are the published configuration's
-    (column ``configuration``: Falcon 9's are expendable figures), and options to a GTO may
-    reach GTOs of different inclinations (columns ``gto_inc_deg``, ``gto_to_geo_m_s``).
+    ``notes`` say what the ranking compares: each option is one configuration (column
+    ``configuration``: Falcon 9's figures are expendable, Proton-M flies with or without
+    Briz-M), a capacity is ``published`` only as the maker's figure for it and otherwise
+    carries its leave-one-out uncertainty, and options to a GTO may reach GTOs of different
+    inclinations (columns ``gto_inc_deg``, ``gto_to_geo_m_s``).
     """
 
     target: Target
