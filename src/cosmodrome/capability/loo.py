@@ -195,7 +195,28 @@ def loo_markdown() -> str:
             f"{row.configuration} | {row.published_kg:,.0f} | {row.holdout_kg:,.0f} | "
             f"{row.holdout_error_pct:+.1f} |"
         )
+    lines += ["", *flown_mass_lines()]
     return "\n".join(lines) + "\n"
+
+
+def flown_mass_lines() -> list[str]:
+    """The flown masses against the model: a flown mass is a lower bound on capacity, so the
+    model contradicts it only where it falls below (``reach`` then answers the flown mass)."""
+    table = model_error_table()
+    flown = table[table["lower_bound"]]
+    below = int((flown["model_kg"] < flown["published_kg"]).sum())
+    lines = [
+        f"Flown masses (lower bounds, not fitted): the model is below {below} of {len(flown)}.",
+        "",
+        "| vehicle | orbit | flown (kg) | model (kg) | model vs flown |",
+        "|---|---|---:|---:|---:|",
+    ]
+    for row in flown.itertuples():
+        lines.append(
+            f"| {row.vehicle} | {row.orbit} | {row.published_kg:,.0f} | {row.model_kg:,.0f} | "
+            f"{row.fit_error_pct:+.1f} % |"
+        )
+    return lines
 
 
 def gcat_markdown(connection: Any) -> str:
