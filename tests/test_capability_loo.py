@@ -15,6 +15,7 @@ import pandas as pd
 import pytest
 from typer.testing import CliRunner
 
+from cosmodrome.capability import vehicles
 from cosmodrome.capability.loo import (
     GCAT_BEGIN,
     GCAT_END,
@@ -31,6 +32,7 @@ from cosmodrome.capability.loo import (
 from cosmodrome.capability.reach import Ranking, Target, reach
 from cosmodrome.capability.vehicles import CapacityPoint, Vehicle, load_vehicles
 from cosmodrome.cli.main import app
+from cosmodrome.errors import InputError
 from cosmodrome.web.routes.reach import reach_options
 
 DOC = Path(__file__).resolve().parents[1] / "docs" / "CAPABILITY.md"
@@ -223,3 +225,27 @@ def test_escape_targets_reach_the_published_c3_figures() -> None:
     assert falcon["capacity_kg"] == 4020 and falcon["capacity_basis"] == "published"
     ranking: Ranking = reach(Target.escape(12.0), 4000, vehicles=["Falcon 9"], sites=["Kennedy"])
     assert ranking.options.iloc[0]["capacity_basis"] != "published"  # another site
+
+
+def test_a_point_without_the_optional_stage_needs_a_vehicle_that_has_one() -> None:
+    stage = {"name": "s", "propellant_kg": 9000, "dry_kg": 1000, "isp_vac_s": 300}
+    point = {
+        "site": "kourou",
+        "kind": "leo",
+        "perigee_km": 200,
+        "apogee_km": 200,
+        "inc_deg": 6.0,
+        "payload_kg": 100,
+        "source": "test",
+        "verified": False,
+        "optional_stages": False,
+    }
+    entry = {
+        "name": "Test",
+        "state": "FR",
+        "configuration": "expendable",
+        "stages": [{**stage, "source": "test", "verified": False}],
+        "points": [point],
+    }
+    with pytest.raises(InputError, match="no optional stage"):
+        vehicles._vehicle("test", entry)

@@ -602,6 +602,11 @@ def _vehicle(key: str, entry: dict[str, Any]) -> Vehicle:
     stages = tuple(_stage(s) for s in entry.get("stages", []))
     if not stages:
         raise InputError(f"vehicle {key!r} in vehicles.toml has no stages")
+    if not any(s.optional for s in stages) and not all(p.optional_stages for p in points):
+        raise InputError(
+            f"vehicle {key!r} in vehicles.toml: a point says optional_stages = false, "
+            "but the vehicle has no optional stage"
+        )
     return Vehicle(
         key=key,
         name=str(entry["name"]),
