@@ -249,3 +249,10 @@ def test_a_point_without_the_optional_stage_needs_a_vehicle_that_has_one() -> No
     }
     with pytest.raises(InputError, match="no optional stage"):
         vehicles._vehicle("test", entry)
+
+
+def test_an_impossible_c3_is_a_clear_error() -> None:
+    with pytest.raises(InputError, match="below that of a circular orbit at 200 km"):
+        reach(Target.escape(-80.0), 1000)
+    result = CliRunner().invoke(app, ["reach", "--c3", "-80", "--mass", "1000"])
+    assert result.exit_code != 0

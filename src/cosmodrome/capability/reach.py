@@ -26,7 +26,9 @@ from typing import Any
 import pandas as pd
 
 from cosmodrome.capability.geometry import (
+    EARTH_RADIUS_KM,
     GEO_ALTITUDE_KM,
+    MU_EARTH_M3_S2,
     check_request,
     gto_to_geo_m_s,
     rotation_speed_m_s,
@@ -116,6 +118,13 @@ class Target:
             raise InputError(
                 f"apogee {self.apogee_km:g} km is below perigee {self.perigee_km:g} km"
             )
+        if self.c3_km2_s2 is not None:
+            circular = -MU_EARTH_M3_S2 / ((EARTH_RADIUS_KM + self.perigee_km) * 1e3) / 1e6
+            if self.c3_km2_s2 < circular:
+                raise InputError(
+                    f"C3 {self.c3_km2_s2:g} km2/s2 is below that of a circular orbit at "
+                    f"{self.perigee_km:g} km ({circular:.1f} km2/s2)"
+                )
 
 
 @dataclass(frozen=True)
