@@ -30,19 +30,12 @@ from typing import Any
 
 import pandas as pd
 
-from cosmodrome.capability.vehicles import (
-    CORRECTION_FADE_M_S,
-    gcat_capacity_comparison,
-    model_error_table,
-)
+from cosmodrome.capability.vehicles import gcat_capacity_comparison, model_error_table
 from cosmodrome.spaceports import find_spaceport
 
 #: The targets of issue 17: the overall median held-out error, and every vehicle's worst.
 MEDIAN_TARGET_PCT = 10.0
 WORST_TARGET_PCT = 35.0
-#: Beyond its published figures by more than this (m/s), a capacity's uncertainty is the worst
-#: of all vehicles (the point corrections have faded out there: the bare curve is left).
-FAR_M_S = CORRECTION_FADE_M_S
 #: Markers around the generated parts of docs/CAPABILITY.md.
 LOO_BEGIN, LOO_END = "<!-- leave-one-out:begin -->", "<!-- leave-one-out:end -->"
 GCAT_BEGIN, GCAT_END = "<!-- gcat-check:begin -->", "<!-- gcat-check:end -->"
@@ -61,6 +54,8 @@ class Accuracy:
     #: For a one-point vehicle, the worst pooled-curve error over *all* one-point vehicles:
     #: one held-out point says little, so its uncertainty is never below theirs.
     pooled_worst_pct: float = 0.0
+    #: The farthest (delta-v, m/s) one of its held-out points was predicted from the others.
+    tested_gap_m_s: float = 0.0
 
     @property
     def uncertainty_pct(self) -> int:
@@ -73,19 +68,29 @@ class Accuracy:
     def meets_target(self) -> bool:
         return self.worst_pct <= WORST_TARGET_PCT
 
-    def far_uncertainty_pct(self) -> int:
-        """The ``±`` far beyond the vehicle's published figures (by more than
-        :data:`FAR_M_S`): at least the worst held-out error of *every* vehicle, since the
-        vehicle's own points say nothing about a curve that far from them."""
-        worst_of_all = float(overall()["worst_pct"])
-        return max(self.uncertainty_pct, math.ceil(worst_of_all - 1e-9))
+    def reaches(self, gap_m_s: float) -> bool:
+        """Whether the vehicle's own held-out points tested predictions this far (delta-v
+        from the nearest published figure, m/s). A one-point vehicle's held-out error is that
+        of the bare pooled curve, which knows no point at all, so it stands for any distance
+        (its :attr:`uncertainty_pct` is floored by the other one-point vehicles instead)."""
+        return self.pooled or gap_m_s <= self.tested_gap_m_s
 
-    def text(self, far: bool = False) -> str:
-        """``± 18 %``, and why to trust it less where it is thin or beyond the target."""
-        if far:
+    def uncertainty_at_pct(self, gap_m_s: float) -> int:
+        """The ``±`` of a capacity ``gap_m_s`` beyond the configuration's published figures:
+        :attr:`uncertainty_pct` where the vehicle's own held-out points reached that far,
+        else at least the worst held-out error of *any* vehicle's points predicted from at
+        least that far (:func:`worst_beyond_pct`)."""
+        if self.reaches(gap_m_s):
+            return self.uncertainty_pct
+        return max(self.uncertainty_pct, math.ceil(worst_beyond_pct(gap_m_s) - 1e-9))
+
+    def text(self, gap_m_s: float = 0.0) -> str:
+        """``± 18 %``, and why to trust it less where it is thin, beyond what its points
+        tested (``gap_m_s`` beyond its published figures) or beyond the target."""
+        if not self.reaches(gap_m_s):
             return (
-                f"± {self.far_uncertainty_pct()} % (far beyond its published figures: "
-                "the worst held-out error of all vehicles)"
+                f"± {self.uncertainty_at_pct(gap_m_s)} % (beyond what its own points test: "
+                "the worst held-out error of all vehicles at that distance)"
             )
         caveats = []
         if self.pooled:
@@ -128,8 +133,19 @@ def accuracies() -> dict[str, Accuracy]:
             float(errors.max()),
             bool((rows["holdout_basis"] == "pooled median").all()),
             pooled_worst,
+            float(rows["holdout_gap_m_s"].fillna(0.0).max()),
         )
     return out
+
+
+def worst_beyond_pct(gap_m_s: float) -> float:
+    """The worst held-out error over every vehicle's points that were predicted from at least
+    ``gap_m_s`` away (delta-v to the nearest remaining point); beyond the farthest tested,
+    the worst of all."""
+    table = held_out_table()
+    errors = table["holdout_error_pct"].abs()
+    far = errors[table["holdout_gap_m_s"] >= gap_m_s]
+    return float((far if not far.empty else errors).max())
 
 
 def vehicle_accuracy(key: str) -> Accuracy:
@@ -175,25 +191,29 @@ def loo_markdown() -> str:
             else f"Every vehicle's worst point is within {WORST_TARGET_PCT:g} %."
         ),
         "",
-        "| vehicle | points | median (%) | worst (%) | reach shows | held out from |",
-        "|---|---:|---:|---:|---|---|",
+        "| vehicle | points | median (%) | worst (%) | reach shows | held out from | "
+        "tested to (m/s) |",
+        "|---|---:|---:|---:|---|---|---:|",
     ]
     for accuracy in accuracies().values():
         lines.append(
             f"| {accuracy.vehicle} | {accuracy.points} | {accuracy.median_pct:.1f} | "
             f"{accuracy.worst_pct:.1f} | {accuracy.text()} | "
-            f"{'pooled curve' if accuracy.pooled else 'other points'} |"
+            f"{'pooled curve' if accuracy.pooled else 'other points'} | "
+            f"{accuracy.tested_gap_m_s:,.0f} |"
         )
     lines += [
         "",
-        "| vehicle | site | orbit | configuration | published (kg) | held out (kg) | error (%) |",
-        "|---|---|---|---|---:|---:|---:|",
+        "| vehicle | site | orbit | configuration | published (kg) | held out (kg) | error (%) "
+        "| from (m/s) |",
+        "|---|---|---|---|---:|---:|---:|---:|",
     ]
     for row in held_out_table().itertuples():
+        gap = float(str(row.holdout_gap_m_s))
         lines.append(
             f"| {row.vehicle} | {find_spaceport(str(row.site)).name} | {row.orbit} | "
             f"{row.configuration} | {row.published_kg:,.0f} | {row.holdout_kg:,.0f} | "
-            f"{row.holdout_error_pct:+.1f} |"
+            f"{row.holdout_error_pct:+.1f} | {'' if math.isnan(gap) else f'{gap:,.0f}'} |"
         )
     lines += ["", *flown_mass_lines()]
     return "\n".join(lines) + "\n"

@@ -13,7 +13,7 @@ configuration is a separate option, with the model's figure and its uncertainty:
 >>> for row in soyuz5.itertuples():
 ...     print(f"{row.configuration}: {row.capacity_text.split(' (')[0]}, {row.capacity_basis}")
 expendable, without Blok DM-03: 17,000 kg, published
-expendable, with Blok DM-03: 19,923 kg ± 38 %, extrapolated 3,090 m/s
+expendable, with Blok DM-03: 19,923 kg ± 2 %, extrapolated 3,090 m/s
 """
 
 from __future__ import annotations
@@ -35,7 +35,7 @@ from cosmodrome.capability.geometry import (
     sso_inclination_deg,
 )
 from cosmodrome.capability.launch import best_launch, corridor_inclinations, site_budget
-from cosmodrome.capability.loo import FAR_M_S, vehicle_accuracy
+from cosmodrome.capability.loo import vehicle_accuracy
 from cosmodrome.capability.vehicles import (
     Capacity,
     CapacityPoint,
@@ -245,14 +245,12 @@ def _capacity_fields(vehicle: Vehicle, capacity: Capacity, mass_kg: float) -> di
     kg = round(max(0.0, capacity.kg))
     accuracy = vehicle_accuracy(vehicle.key)
     modelled = capacity.basis == "interpolated" or capacity.basis.startswith("extrapolated")
-    far = capacity.extrapolated_m_s > FAR_M_S
-    uncertainty = None
-    if modelled:
-        uncertainty = accuracy.far_uncertainty_pct() if far else accuracy.uncertainty_pct
+    gap = capacity.extrapolated_m_s
+    uncertainty = accuracy.uncertainty_at_pct(gap) if modelled else None
     if capacity.is_published:
         text = f"{kg:,} kg (published)"
     elif uncertainty is not None:
-        text = f"{kg:,} kg {accuracy.text(far)}"
+        text = f"{kg:,} kg {accuracy.text(gap)}"
     else:
         text = f"{kg:,} kg (flown there: a lower bound)"
     return {

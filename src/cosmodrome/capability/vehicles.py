@@ -713,7 +713,9 @@ def model_error_table() -> pd.DataFrame:
     compares it with the model built from the *other* points of the vehicle only
     (``holdout_basis`` "other points"), or, for a vehicle with no other point, the bare curve
     with the median ``extra_loss_m_s`` of the other vehicles ("pooled median"): the honest
-    measure of how well the model predicts an orbit it was not told about. For a flown mass
+    measure of how well the model predicts an orbit it was not told about;
+    ``holdout_gap_m_s`` is how far (delta-v) that prediction reached from the nearest
+    remaining point (NaN for a one-point vehicle). For a flown mass
     (``lower_bound``) the columns compare with the full model, and a non-negative value means
     the model agrees that the vehicle could fly it.
     """
@@ -724,12 +726,14 @@ def model_error_table() -> pd.DataFrame:
         for index, point in enumerate(vehicle.points):
             dv = point.required_dv_m_s()
             config: bool | None = point.optional_stages
+            gap = math.nan  # delta-v from the held-out point to the nearest other one
             if point.lower_bound:
                 config = None
                 holdout, basis = model.payload_kg(dv), "flown mass"
             else:
                 others = [pair[:3] for i, pair in fitted if i != index]
                 if others:
+                    gap = min(abs(dv - other_dv) for other_dv, _, _ in others)
                     held = fit_model(vehicle.stages, vehicle.fairing_kg, others)
                     basis = "other points"
                 else:
@@ -758,6 +762,7 @@ def model_error_table() -> pd.DataFrame:
                     "holdout_kg": round(holdout),
                     "holdout_error_pct": _error_pct(holdout, kg),
                     "holdout_basis": basis,
+                    "holdout_gap_m_s": gap,
                     "extra_loss_m_s": round(model.extra_loss_m_s),
                     "lower_bound": point.lower_bound,
                     "verified": point.verified,

@@ -120,7 +120,7 @@ def _for_terminal(options: pd.DataFrame) -> pd.DataFrame:
 
 
 def _capacity_cell(row: pd.Series) -> str:
-    """``19,923 ± 38 %`` (the caveats stay in ``capacity_text`` of CSV and JSON)."""
+    """``22,944 ± 31 %`` (the caveats stay in ``capacity_text`` of CSV and JSON)."""
     uncertainty = row["capacity_uncertainty_pct"]
     kg = f"{int(row['capacity_kg']):,}"
     return kg if pd.isna(uncertainty) else f"{kg} ± {int(uncertainty)} %"
