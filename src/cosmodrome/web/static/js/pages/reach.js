@@ -10,6 +10,18 @@ const FIELDS = [
   { key: "exclude_state", label: "Exclude states", placeholder: "RU, CN", size: 8 },
 ];
 
+// "19,923 ± 2 %": a modelled capacity with its uncertainty; a published one stands alone.
+function capacity(kg, row) {
+  const u = row.capacity_uncertainty_pct;
+  return u == null ? fmt.int(kg) : `${fmt.int(kg)} ± ${fmt.int(u)} %`;
+}
+
+// The leave-one-out basis, and why the ± is wider where it is (in capacity_text's brackets).
+function modelError(text, row) {
+  const caveat = /\((.*)\)$/.exec(row.capacity_text || "");
+  return [text, row.capacity_uncertainty_pct != null && caveat ? caveat[1] : ""].filter(Boolean).join("; ");
+}
+
 export async function render(root, params, ctx) {
   const controls = {};
   const orbit = h("select", { id: "r-orbit", name: "orbit" },
@@ -55,9 +67,9 @@ export async function render(root, params, ctx) {
     const columns = [
       { key: "site", label: "Site" }, { key: "vehicle", label: "Vehicle" },
       { key: "configuration", label: "Configuration", wrap: true },
-      { key: "capacity_text", label: "Capacity", num: true, wrap: true },
+      { key: "capacity_kg", label: "Capacity (kg)", num: true, format: capacity },
       { key: "capacity_basis", label: "Capacity from", wrap: true },
-      { key: "model_error", label: "Model error", wrap: true, format: (v) => v || "" },
+      { key: "model_error", label: "Model error", wrap: true, format: modelError },
       { key: "nearest_published", label: "Nearest published figure (source)", wrap: true, link: (row) => row.nearest_published_source },
       { key: "margin_kg", label: "Margin (kg)", num: true, format: fmt.int },
       { key: "launch_azimuth_deg", label: "Azimuth (°)", num: true, format: (v) => fmt.num(v, 1) },
