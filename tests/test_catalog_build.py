@@ -122,7 +122,10 @@ def test_interrupted_update_keeps_previous_catalog(mini_home: Path, mini_source:
         build_catalog(str(mini_source), mini_home, before_swap=interrupt)
     with open_catalog(mini_home) as con:
         assert con.execute("SELECT count(*) FROM launches").fetchone() == (4,)
-    assert sorted(p.name for p in mini_home.iterdir() if p.is_file()) == ["catalog.duckdb"]
+    assert sorted(p.name for p in mini_home.iterdir() if p.is_file()) == [
+        "catalog.duckdb",
+        "catalog.lock",
+    ]
 
 
 def test_sql_is_read_only_and_sandboxed(mini_home: Path) -> None:
