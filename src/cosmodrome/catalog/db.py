@@ -7,6 +7,7 @@ in; every other reader opens the catalog read-only.
 from __future__ import annotations
 
 import threading
+import time
 from collections.abc import Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass
@@ -20,6 +21,8 @@ from cosmodrome.errors import CatalogMissingError, InputError
 
 DEFAULT_TIME_LIMIT_S = 30.0
 DEFAULT_ROW_CAP = 100_000
+#: How long a reader keeps retrying a catalog that an update is swapping in.
+LOCK_RETRY_S = 5.0
 
 
 def open_catalog(home: Path | None = None) -> duckdb.DuckDBPyConnection:
@@ -36,17 +39,24 @@ def open_catalog(home: Path | None = None) -> duckdb.DuckDBPyConnection:
             f"no catalog at {path}. Build it with `cosmodrome update` (downloads GCAT) or "
             "`cosmodrome update --source PATH` for a local mirror such as ../shared/data."
         )
-    con = duckdb.connect(":memory:")
-    try:
-        quoted = str(path).replace("'", "''")
-        con.execute(f"ATTACH '{quoted}' AS catalog (READ_ONLY)")
-        _use_catalog_in_utc(con)
-    except duckdb.Error as error:
-        con.close()
-        raise CatalogMissingError(
-            f"cannot open the catalog at {path}: {error}. Rebuild it with `cosmodrome update`."
-        ) from None
-    return con
+    deadline = time.monotonic() + LOCK_RETRY_S
+    while True:
+        con = duckdb.connect(":memory:")
+        try:
+            quoted = str(path).replace("'", "''")
+            con.execute(f"ATTACH '{quoted}' AS catalog (READ_ONLY)")
+            _use_catalog_in_utc(con)
+        except duckdb.Error as error:
+            con.close()
+            # A file being swapped in can be briefly locked or gone: try again shortly.
+            transient = "lock" in str(error).lower() or not path.is_file()
+            if transient and time.monotonic() < deadline:
+                time.sleep(0.02)
+                continue
+            raise CatalogMissingError(
+                f"cannot open the catalog at {path}: {error}. Rebuild it with `cosmodrome update`."
+            ) from None
+        return con
 
 
 def catalog_cursor(con: duckdb.DuckDBPyConnection) -> duckdb.DuckDBPyConnection:

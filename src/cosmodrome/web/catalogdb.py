@@ -33,7 +33,7 @@ import duckdb
 from cosmodrome import __version__ as package_version
 from cosmodrome import api, config
 from cosmodrome.catalog.db import catalog_cursor, open_catalog
-from cosmodrome.errors import CatalogMissingError
+from cosmodrome.errors import CatalogMissingError, CosmodromeError
 
 DEFAULT_QUERY_TIME_LIMIT_S = 10.0
 
@@ -173,7 +173,15 @@ class CatalogPool:
         with self._lock:
             current = self._current
             if current is None or current.signature != signature:
-                fresh = _open_generation(self.path, signature)
+                try:
+                    fresh = _open_generation(self.path, signature)
+                except CosmodromeError:
+                    if current is None:
+                        raise
+                    # The new file cannot be opened yet (mid-swap): keep serving the
+                    # previous generation; the next request tries the new one again.
+                    current.users += 1
+                    return current
                 if current is not None:
                     current.retired = True
                     if current.users == 0:
