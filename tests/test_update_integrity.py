@@ -270,5 +270,7 @@ def test_a_cut_download_ending_on_a_line_is_caught_by_the_gcat_check(
     header = text.split(b"\n", 1)[0] + b"\n"
     server.body = header + header  # the "half" the server sends is just the header
     server.truncate = True
-    with pytest.raises(SourceError, match="auxcat.tsv, line 1: the file has a header but no rows"):
+    with pytest.raises(
+        SourceError, match=r"auxcat\.tsv, line 1: the file has a header but no rows"
+    ):
         loader.fetch(Source(base), AUXCAT, complete=gcat_file_problem(AUXCAT))
