@@ -42,7 +42,14 @@ from cosmodrome.astro.where import where_frame
 from cosmodrome.astro.windows import launch_windows, plane_target, windows_from
 from cosmodrome.capability.reach import Target, capability_summary, reach
 from cosmodrome.catalog.build import DEFAULT_LOCK_WAIT_S, BuildReport, build_catalog
-from cosmodrome.catalog.db import QueryResult, catalog, meta, open_catalog, run_user_sql
+from cosmodrome.catalog.db import (
+    QueryResult,
+    catalog,
+    check_limits,
+    meta,
+    open_catalog,
+    run_user_sql,
+)
 from cosmodrome.catalog.names import (
     resolve_agencies,
     resolve_owners,
@@ -84,6 +91,7 @@ __all__ = [
     "cadence",
     "cadence_chart",
     "catalog",
+    "check_limits",
     "count_launches",
     "customer_migration",
     "event_effects_chart",

@@ -228,13 +228,36 @@ def sql(
         float, typer.Option("--time-limit-s", help="Stop the query after this many seconds.")
     ] = 30.0,
     max_rows: Annotated[int, typer.Option(help="Return at most this many rows.")] = 100_000,
+    max_output_mb: Annotated[
+        float, typer.Option(help="Refuse a result larger than this many megabytes.")
+    ] = 64.0,
+    memory_limit_mb: Annotated[
+        int, typer.Option(help="DuckDB memory limit for the query, in megabytes.")
+    ] = 1024,
     fmt: FormatOption = "table",
     home: HomeOption = None,
 ) -> None:
-    """Run read-only SQL on the catalog (tables: launches, payloads, sites, ...; see docs/SCHEMA.md)."""
+    """Run read-only SQL on the catalog (tables: launches, payloads, sites, ...; see docs/SCHEMA.md).
+
+    The query is bounded: --time-limit-s covers running it and fetching its rows,
+    --memory-limit-mb caps DuckDB's memory, --max-output-mb and --max-rows cap the result.
+    """
     check_format(fmt)
+    api.check_limits(
+        time_limit_s=time_limit,
+        max_rows=max_rows,
+        max_output_mb=max_output_mb,
+        memory_limit_mb=memory_limit_mb,
+    )
     with api.catalog(home) as con:
-        result = api.run_user_sql(con, query, time_limit_s=time_limit, row_cap=max_rows)
+        result = api.run_user_sql(
+            con,
+            query,
+            time_limit_s=time_limit,
+            row_cap=max_rows,
+            max_output_bytes=int(max_output_mb * 1e6),
+            memory_limit_mb=memory_limit_mb,
+        )
     emit(result.frame, fmt)
     if result.truncated:
         Console(stderr=True).print(f"[yellow]stopped at {max_rows:,} rows (--max-rows)[/yellow]")
