@@ -109,7 +109,7 @@ def create_app(home: Path | None = None, *, cache_entries: int | None = None) ->
     app.state.features = set(features)
     from cosmodrome.web.jobs import JobManager
 
-    app.state.jobs = JobManager()
+    app.state.jobs = JobManager(store_path=pool.path.with_name("jobs.sqlite3"))
     app.state.cache = ResponseCache(max_entries=cache_entries)
     if cache_entries > 0:
         app.add_middleware(CacheMiddleware, pool=pool, cache=app.state.cache)
