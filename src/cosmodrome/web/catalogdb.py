@@ -11,7 +11,9 @@ the file read-only to its own in-memory instance (DuckDB shares one instance per
 plain reconnect could keep serving the replaced file).
 
 Every query also runs under a time limit: a watchdog thread interrupts a cursor that is still
-busy after ``time_limit_s``.
+busy after ``time_limit_s``; a cursor whose client went away is interrupted at once (see
+:mod:`cosmodrome.web.load`). A new file that cannot be opened yet (mid-swap) leaves the
+previous generation serving.
 """
 
 from __future__ import annotations
@@ -34,6 +36,7 @@ from cosmodrome import __version__ as package_version
 from cosmodrome import api, config
 from cosmodrome.catalog.db import catalog_cursor, open_catalog
 from cosmodrome.errors import CatalogMissingError, CosmodromeError
+from cosmodrome.web.load import CURRENT_REQUEST
 
 DEFAULT_QUERY_TIME_LIMIT_S = 10.0
 
@@ -216,7 +219,10 @@ class CatalogPool:
                 cursor = catalog_cursor(generation.connection)
             reusable = False
             started = time.monotonic()
+            request = CURRENT_REQUEST.get()
             try:
+                if request is not None:
+                    request.attach(cursor)  # a client that goes away interrupts it
                 deadline = self._watchdog.watch(cursor, limit_s)
                 try:
                     yield generation, cursor
@@ -225,6 +231,9 @@ class CatalogPool:
                     reusable = time.monotonic() - started < limit_s / 2
                 finally:
                     deadline.done = True
+                    if request is not None:
+                        request.detach(cursor)
+                        reusable = reusable and not request.cancelled
             finally:
                 with self._lock:
                     keep = reusable and not generation.retired

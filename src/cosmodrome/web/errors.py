@@ -29,6 +29,7 @@ from cosmodrome.errors import (
     SourceError,
     UnknownNameError,
 )
+from cosmodrome.web.load import RequestCancelled
 
 log = logging.getLogger("cosmodrome.web")
 
@@ -114,6 +115,8 @@ def error_response(
 def status_of(error: CosmodromeError) -> int:
     if isinstance(error, BusyError):
         return error.status
+    if isinstance(error, RequestCancelled):  # nobody reads it; logs show the work stopped
+        return 503
     # The element store (an optional module) missing or empty: nothing to find the satellite in.
     if isinstance(error, UnknownNameError) or type(error).__name__ == "NoElementsError":
         return 404
