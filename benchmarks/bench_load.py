@@ -53,7 +53,7 @@ def light_requests() -> Iterator[Request]:
         for site in SITES
     )
     sites = (("/api/sites", {"country": c} if c else {}) for c in itertools.cycle([*COUNTRIES, ""]))
-    one_site = ((f"/api/sites/{site}", {}) for site in itertools.cycle(SITES))
+    one_site: Iterator[Request] = ((f"/api/sites/{site}", {}) for site in itertools.cycle(SITES))
     vehicles = (("/api/vehicles", {"name": v}) for v in itertools.cycle(VEHICLES))
     # Sites, one site and vehicles have few distinct forms; the cache-off runs make them
     # computed every time, and the launches (most of the mix) are distinct in every run.
