@@ -31,7 +31,7 @@ from cosmodrome import config
 from cosmodrome.catalog import ingest
 from cosmodrome.catalog.gcat import GcatFileError, Issue, Table, read_table
 from cosmodrome.errors import CosmodromeError, SourceError
-from cosmodrome.sources.loader import Loader, Source
+from cosmodrome.sources.loader import Loader, Source, ends_on_a_line
 
 REQUIRED_FILES = {
     "launchlog": "tsv/derived/launchlog.tsv",
@@ -245,12 +245,13 @@ def gcat_file_problem(relpath: str) -> Callable[[Path], str | None]:
     name = Path(relpath).name
 
     def problem(path: Path) -> str | None:
+        why = ends_on_a_line(path)
+        if why is not None:
+            return why
         try:
-            table = read_table(path, name)
+            read_table(path, name)
         except GcatFileError as error:
             return str(error)
-        if table.issues and table.issues[-1].line == table.rows[-1][0] + 1:
-            return f"{name} ends on an unreadable row ({table.issues[-1].reason})"
         return None
 
     return problem

@@ -78,6 +78,7 @@ def create_app(home: Path | None = None, *, cache_entries: int | None = None) ->
 
     @asynccontextmanager
     async def lifespan(app: FastAPI) -> AsyncIterator[None]:
+        app.state.jobs.start()
         yield
         app.state.jobs.shutdown()
         pool.close()

@@ -304,6 +304,7 @@ class JobManager:
         self.max_kept = max_kept
         self.time_limit_s = time_limit_s
         self.store = JobStore(store_path)
+        self._max_workers = max_workers
         self._executor = ThreadPoolExecutor(
             max_workers=max_workers, thread_name_prefix="cosmodrome-job"
         )
@@ -336,12 +337,23 @@ class JobManager:
                     status=429,
                     retry_after_s=10,
                 )
+            if self._stopping.is_set():
+                raise BusyError("the server is shutting down; submit the job again shortly")
             job = Job(uuid.uuid4().hex, kind, params, client=client, owner=self._owner)
             self.store.save(job)
             self._running[job.id] = job
             self.store.forget_old(self.max_kept)
-        self._executor.submit(self._run, job, function)
+            self._executor.submit(self._run, job, function)
         return job
+
+    def start(self) -> None:
+        """(Re)start the worker pool: the server's start-up after an earlier shutdown."""
+        with self._lock:
+            if self._stopping.is_set():
+                self._executor = ThreadPoolExecutor(
+                    max_workers=self._max_workers, thread_name_prefix="cosmodrome-job"
+                )
+                self._stopping = threading.Event()
 
     def get(self, job_id: str) -> Job:
         with self._lock:
@@ -403,8 +415,9 @@ class JobManager:
             self.store.save(job)
 
     def shutdown(self) -> None:
-        self._stopping.set()
-        self._executor.shutdown(wait=False, cancel_futures=True)
+        with self._lock:
+            self._stopping.set()
+            self._executor.shutdown(wait=False, cancel_futures=True)
         with self._lock:
             for job in self._running.values():
                 if job.status == "queued":
