@@ -75,7 +75,8 @@ def _setting(name: str, default: float) -> float:
 class LoadShedder:
     """ASGI middleware bounding the API's concurrency and queue (see the module docstring).
 
-    Defaults come from ``$COSMODROME_WEB_MAX_ACTIVE`` (8), ``$COSMODROME_WEB_MAX_WAITING``
+    Defaults come from ``$COSMODROME_WEB_MAX_ACTIVE`` (twice the CPU count),
+    ``$COSMODROME_WEB_MAX_WAITING``
     (64) and ``$COSMODROME_WEB_MAX_WAIT_S`` (0.5).
     """
 
@@ -88,7 +89,9 @@ class LoadShedder:
         max_wait_s: float | None = None,
     ) -> None:
         self.app = app
-        self.max_active = int(max_active or _setting("COSMODROME_WEB_MAX_ACTIVE", 8))
+        # Queries are CPU-bound (DuckDB, pandas): more than two per core only adds waiting.
+        cores = os.cpu_count() or 2
+        self.max_active = int(max_active or _setting("COSMODROME_WEB_MAX_ACTIVE", 2 * cores))
         self.max_waiting = int(max_waiting or _setting("COSMODROME_WEB_MAX_WAITING", 64))
         self.max_wait_s = max_wait_s or _setting("COSMODROME_WEB_MAX_WAIT_S", 0.5)
         self.waiting = 0
