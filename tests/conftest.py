@@ -9,10 +9,16 @@ from pathlib import Path
 
 import duckdb
 import pytest
+from hypothesis import settings
 
 from cosmodrome.catalog.build import build_catalog
 from cosmodrome.catalog.db import open_catalog
 from cosmodrome.cli.main import main
+
+# Tests never assert on wall-clock time: Hypothesis's per-example deadline fails on a loaded
+# CI machine without saying anything about the code.
+settings.register_profile("cosmodrome", deadline=None)
+settings.load_profile("cosmodrome")
 
 SHARED_DATA = Path(__file__).resolve().parents[1].parent / "shared" / "data"
 

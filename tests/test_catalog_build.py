@@ -122,7 +122,10 @@ def test_interrupted_update_keeps_previous_catalog(mini_home: Path, mini_source:
         build_catalog(str(mini_source), mini_home, before_swap=interrupt)
     with open_catalog(mini_home) as con:
         assert con.execute("SELECT count(*) FROM launches").fetchone() == (4,)
-    assert sorted(p.name for p in mini_home.iterdir() if p.is_file()) == ["catalog.duckdb"]
+    assert sorted(p.name for p in mini_home.iterdir() if p.is_file()) == [
+        "catalog.duckdb",
+        "catalog.lock",
+    ]
 
 
 def test_sql_is_read_only_and_sandboxed(mini_home: Path) -> None:
@@ -183,3 +186,38 @@ def test_readers_see_a_swapped_catalog_while_an_old_connection_is_open(
 def test_sessions_compare_dates_in_utc(mini_home: Path) -> None:
     with open_catalog(mini_home) as con:
         assert con.execute("SELECT current_setting('TimeZone')").fetchone() == ("UTC",)
+
+
+def test_sql_output_is_capped_in_bytes(mini_home: Path) -> None:
+    """The issue's 2 GB query, scaled down: 200 rows of 1 MB against a 10 MB cap."""
+    sql = "SELECT repeat('x', 1000000) AS s FROM range(200)"
+    with open_catalog(mini_home) as con, pytest.raises(InputError, match="10 MB output cap"):
+        run_user_sql(con, sql, max_output_bytes=10_000_000)
+
+
+def test_sql_memory_is_limited(mini_home: Path) -> None:
+    sql = "SELECT list(range) AS l FROM range(30000000)"
+    with open_catalog(mini_home) as con, pytest.raises(InputError, match="100 MB memory limit"):
+        run_user_sql(con, sql, memory_limit_mb=100)
+
+
+def test_sql_time_limit_covers_fetching_a_streamed_result(mini_home: Path) -> None:
+    sql = "SELECT range AS n, repeat('y', 20) AS pad FROM range(2000000000)"
+    with open_catalog(mini_home) as con, pytest.raises(InputError, match="time limit"):
+        run_user_sql(con, sql, time_limit_s=0.3, row_cap=10**12, max_output_bytes=10**15)
+
+
+@pytest.mark.parametrize(
+    "limit", ["time_limit_s", "row_cap", "max_output_bytes", "memory_limit_mb"]
+)
+@pytest.mark.parametrize("value", [0, -1])
+def test_sql_refuses_non_positive_limits(mini_home: Path, limit: str, value: int) -> None:
+    with open_catalog(mini_home) as con, pytest.raises(InputError, match="must be positive"):
+        run_user_sql(con, "SELECT 1", **{limit: value})  # type: ignore[arg-type]
+
+
+def test_sql_results_keep_python_values_and_repeated_names(mini_home: Path) -> None:
+    with open_catalog(mini_home) as con:
+        frame = run_user_sql(con, "SELECT 1 AS a, 'x' AS a, [1, 2] AS l").frame
+    assert list(frame.columns) == ["a", "a", "l"]
+    assert frame.iloc[0].tolist() == [1, "x", [1, 2]]

@@ -103,3 +103,14 @@ def test_usage_errors_are_typers_own(home: Path, cosmodrome: CliRunner) -> None:
     result = cosmodrome(home, "launches", "--bogus")
     assert result.returncode == 2
     assert "No such option" in result.stderr and "Traceback" not in result.stderr
+
+
+@pytest.mark.parametrize(
+    "option", ["--time-limit-s", "--max-rows", "--max-output-mb", "--memory-limit-mb"]
+)
+def test_sql_refuses_limits_that_would_switch_it_off(
+    option: str, tmp_path: Path, cosmodrome: CliRunner
+) -> None:
+    result = cosmodrome(tmp_path, "sql", "SELECT 1", option, "-1")
+    assert result.returncode == 1
+    assert "must be positive" in result.stderr and "Traceback" not in result.stderr

@@ -318,11 +318,11 @@ def test_coverage_limits_are_clear(client: Any) -> None:
 
 
 def test_job_manager_limits_and_time_limit() -> None:
-    from cosmodrome.web.errors import JobLimitError
+    from cosmodrome.web.errors import BusyError
     from cosmodrome.web.jobs import JobManager, JobProgress
 
     release = threading.Event()
-    manager = JobManager(max_workers=1, max_queued=2, time_limit_s=0.0)
+    manager = JobManager(max_workers=1, max_queued=2, max_per_client=5, time_limit_s=0.0)
 
     def blocked(progress: JobProgress) -> int:
         release.wait(5)
@@ -331,8 +331,9 @@ def test_job_manager_limits_and_time_limit() -> None:
 
     first = manager.submit("test", {}, blocked)
     manager.submit("test", {}, blocked)
-    with pytest.raises(JobLimitError, match="limit 2"):
+    with pytest.raises(BusyError, match="limit 2") as full:
         manager.submit("test", {}, blocked)
+    assert full.value.status == 429 and full.value.retry_after_s > 0
     release.set()
     for _ in range(200):
         if manager.get(first.id).status == "failed":

@@ -1,6 +1,7 @@
 """Property-based tests of the REST API against its own OpenAPI schema: no input gives a 500.
 
-Schemathesis generates requests for every GET operation (valid and invalid parameters) and
+Schemathesis generates requests for every GET and POST operation (valid and invalid
+parameters and bodies) and
 checks each answer: never a server error, and every error in the one documented JSON shape.
 Bounded by ``max_examples`` so the whole module runs in well under a minute. (Schemathesis'
 pytest plugin does not run under this pytest version, so the cases are drawn with Hypothesis
@@ -24,11 +25,9 @@ from tests.web_support import home_with_elements
 pytestmark = [pytest.mark.integration, pytest.mark.slow]
 
 # The operations are listed from an app without a catalog: the schema does not need one.
-GET_PATHS = sorted(
-    path
-    for path, item in create_app(Path("/nonexistent-cosmodrome-home")).openapi()["paths"].items()
-    if "get" in item
-)
+_PATHS = create_app(Path("/nonexistent-cosmodrome-home")).openapi()["paths"]
+GET_PATHS = sorted(path for path, item in _PATHS.items() if "get" in item)
+POST_PATHS = sorted(path for path, item in _PATHS.items() if "post" in item)
 
 
 @pytest.fixture(scope="module")
@@ -63,5 +62,31 @@ def test_no_server_errors(web_schema: Any, path: str) -> None:
         if response.status_code >= 400:
             assert set(response.json()["error"]) == {"type", "status", "message", "suggestions"}
         case.validate_response(response, checks=[not_a_server_error])
+
+    check()
+
+
+@pytest.mark.parametrize("path", POST_PATHS)
+def test_no_server_errors_on_post(web_schema: Any, path: str) -> None:
+    """Bodies of every shape: answered, refused (4xx) or, when busy, 503/429 with
+    Retry-After; never a 500, and jobs never fail for a reason the submission could see."""
+    operation = web_schema[path]["POST"]
+
+    @given(case=operation.as_strategy())
+    @settings(
+        max_examples=40,
+        deadline=None,
+        derandomize=True,
+        database=None,
+        suppress_health_check=list(HealthCheck),
+    )
+    def check(case: Any) -> None:
+        response = case.call()
+        assert response.status_code < 500 or "retry-after" in response.headers, (
+            f"POST {case.formatted_path} {case.body!r:.300} -> {response.status_code}: "
+            f"{response.text[:300]}"
+        )
+        if response.status_code >= 400:
+            assert set(response.json()["error"]) == {"type", "status", "message", "suggestions"}
 
     check()

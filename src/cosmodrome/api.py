@@ -8,6 +8,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
@@ -40,8 +41,15 @@ from cosmodrome.astro.store import ElementStore, update_groups
 from cosmodrome.astro.where import where_frame
 from cosmodrome.astro.windows import launch_windows, plane_target, windows_from
 from cosmodrome.capability.reach import Target, capability_summary, reach
-from cosmodrome.catalog.build import BuildReport, build_catalog
-from cosmodrome.catalog.db import QueryResult, catalog, meta, open_catalog, run_user_sql
+from cosmodrome.catalog.build import DEFAULT_LOCK_WAIT_S, BuildReport, build_catalog
+from cosmodrome.catalog.db import (
+    QueryResult,
+    catalog,
+    check_limits,
+    meta,
+    open_catalog,
+    run_user_sql,
+)
 from cosmodrome.catalog.names import (
     resolve_agencies,
     resolve_owners,
@@ -83,6 +91,7 @@ __all__ = [
     "cadence",
     "cadence_chart",
     "catalog",
+    "check_limits",
     "count_launches",
     "customer_migration",
     "event_effects_chart",
@@ -141,9 +150,22 @@ CATALOG_TABLES = (
 )
 
 
-def update(source: str, home: Path | None = None) -> BuildReport:
-    """Download GCAT from ``source`` (URL or local mirror) and rebuild the catalog."""
-    return build_catalog(source, home)
+def update(
+    source: str,
+    home: Path | None = None,
+    *,
+    allow_shrink: bool = False,
+    lock_wait_s: float = DEFAULT_LOCK_WAIT_S,
+    on_wait: Callable[[str], None] | None = None,
+) -> BuildReport:
+    """Download GCAT from ``source`` (URL or local mirror) and rebuild the catalog.
+
+    Refuses a build that loses more than ``MAX_SHRINK_FRACTION`` of the installed catalog
+    unless ``allow_shrink``; waits up to ``lock_wait_s`` for another update to finish.
+    """
+    return build_catalog(
+        source, home, allow_shrink=allow_shrink, lock_wait_s=lock_wait_s, on_wait=on_wait
+    )
 
 
 def export_catalog(con: duckdb.DuckDBPyConnection, out: Path, fmt: str = "parquet") -> list[Path]:

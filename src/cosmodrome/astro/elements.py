@@ -42,8 +42,10 @@ from sgp4.api import WGS72, Satrec, SatrecArray
 from cosmodrome.errors import InputError
 
 __all__ = [
+    "ELEMENT_RANGES",
     "LINE1_TEMPLATE",
     "LINE2_TEMPLATE",
+    "MAX_CATALOG_NUMBER",
     "MAX_EPOCH_GAP_DAYS",
     "STALE_AFTER_DAYS",
     "ElementSet",
@@ -51,10 +53,13 @@ __all__ = [
     "EpochGapError",
     "ParseIssue",
     "ParseResult",
+    "catalog_number_problem",
     "detect_format",
+    "element_value_problem",
     "epoch_warnings",
     "latest_by_norad",
     "load_elements",
+    "parse_catalog_number",
     "parse_omm_csv",
     "parse_omm_json",
     "parse_omm_records",
@@ -71,6 +76,7 @@ LINE1_TEMPLATE = "1 NNNNNC NNNNNAAA NNNNN.NNNNNNNN +.NNNNNNNN +NNNNN-N +NNNNN-N 
 LINE2_TEMPLATE = "2 NNNNN NNN.NNNN NNN.NNNN NNNNNNN NNN.NNNN NNN.NNNN NN.NNNNNNNNNNNNNN"
 
 _J2000_UTC = datetime(2000, 1, 1, 12, tzinfo=UTC)
+_DIGITS = frozenset("0123456789")
 _ALPHA5_FIRST = set("0123456789ABCDEFGHJKLMNPQRSTUVWXYZ ")
 _OMM_REQUIRED = (
     "EPOCH",
@@ -341,6 +347,10 @@ def _tle_record(
         )
         return None
     norad_id = from_alpha5(line1[2:7].strip().zfill(5))
+    problem = catalog_number_problem(norad_id) or element_value_problem(satrec_values(satrec))
+    if problem is not None:
+        _problem(result, lenient, source, number, problem, line1, None)
+        return None
     return ElementSet(
         norad_id=norad_id,
         name=name or str(norad_id),
@@ -390,15 +400,15 @@ def _template_mismatch(line: str, template: str) -> str | None:
         return f"expected {len(template)} columns, found {len(line)}"
     for column, (char, expected) in enumerate(zip(line, template, strict=True), start=1):
         if expected == "N":
-            ok = char.isdigit() or (char == " " and column != len(template))
+            ok = char in _DIGITS or (char == " " and column != len(template))
             if column == 3:  # first character of the catalog number may be an Alpha-5 letter
                 ok = char in _ALPHA5_FIRST
             what = "a digit"
         elif expected == "A":
-            ok = char.isalnum() or char == " "
+            ok = char.isascii() and (char.isalnum() or char == " ")
             what = "a letter, digit or space"
         elif expected == "C":
-            ok = char.isalpha() or char == " "
+            ok = char.isascii() and (char.isalpha() or char == " ")
             what = "a classification letter (U, C or S)"
         elif expected == "+":
             ok = char in " +-"
@@ -467,6 +477,10 @@ def parse_omm_json(text: str, *, source: str = "<text>", lenient: bool = False) 
         data = json.loads(text)
     except json.JSONDecodeError as error:
         raise ElementSetError(source, error.lineno, f"not valid JSON: {error.msg}") from None
+    except RecursionError:
+        raise ElementSetError(
+            source, 1, "JSON nested too deeply to be OMM (OMM is an array of flat objects)"
+        ) from None
     if isinstance(data, dict):
         data = [data]
     if not isinstance(data, list):
@@ -493,7 +507,10 @@ def _json_object_lines(text: str, count: int) -> list[int]:
 def parse_omm_csv(text: str, *, source: str = "<text>", lenient: bool = False) -> ParseResult:
     """Parse OMM CSV (CelesTrak ``FORMAT=csv``: a header row of OMM field names)."""
     reader = csv.DictReader(io.StringIO(text))
-    rows = ((index + 2, dict(row)) for index, row in enumerate(reader))
+    try:
+        rows = [(reader.line_num, dict(row)) for row in reader]
+    except csv.Error as error:
+        raise ElementSetError(source, reader.line_num + 1, f"not valid OMM CSV: {error}") from None
     return parse_omm_records(rows, source=source, lenient=lenient)
 
 
@@ -503,10 +520,12 @@ def parse_omm_xml(text: str, *, source: str = "<text>", lenient: bool = False) -
         rows = list(sgp4_omm.parse_xml(io.StringIO(text)))
     except ET.ParseError as error:
         raise ElementSetError(source, error.position[0], f"not valid XML: {error}") from None
-    except AttributeError:
+    except (AttributeError, TypeError):
         raise ElementSetError(
             source, 1, "XML is not an OMM document (segment/metadata/data missing)"
         ) from None
+    except RecursionError:
+        raise ElementSetError(source, 1, "XML nested too deeply to be an OMM document") from None
     return parse_omm_records(
         ((i + 1, row) for i, row in enumerate(rows)), source=source, lenient=lenient
     )
@@ -544,17 +563,19 @@ def _omm_record(
         if not fields.get(key):
             fields[key] = default
     try:
-        norad_id = int(fields["NORAD_CAT_ID"])
+        norad_id = parse_catalog_number(fields["NORAD_CAT_ID"])
         epoch = _omm_epoch(fields["EPOCH"])
+        problem = element_value_problem(omm_values(fields))
     except ValueError as error:
         _problem(result, lenient, source, number, f"OMM entry: {error}", None, None)
         return None
+    if problem is not None:
+        _problem(result, lenient, source, number, f"OMM entry: {problem}", None, None)
+        return None
     init_fields = dict(fields)
     init_fields["EPOCH"] = epoch.strftime("%Y-%m-%dT%H:%M:%S.%f")
-    if (
-        norad_id > _MAX_SGP4_SATNUM
-    ):  # SGP4 keeps at most Alpha-5; the number does not enter the math
-        init_fields["NORAD_CAT_ID"] = "0"
+    # SGP4 keeps at most Alpha-5; the number does not enter the math.
+    init_fields["NORAD_CAT_ID"] = str(norad_id) if norad_id <= _MAX_SGP4_SATNUM else "0"
     satrec = Satrec()
     try:
         sgp4_omm.initialize(satrec, init_fields)
@@ -595,6 +616,127 @@ def _omm_epoch(text: str) -> datetime:
     fraction = (match.group(3) or ".0")[1:][:6].ljust(6, "0")
     moment = datetime.fromisoformat(f"{match.group(1)}T{match.group(2)}.{fraction}")
     return moment.replace(tzinfo=UTC)
+
+
+# ---------------------------------------------------------------------------- validation
+
+#: The largest catalog number accepted: nine digits, as the 18th SDS assigns beyond Alpha-5.
+MAX_CATALOG_NUMBER = 999_999_999
+#: Physical ranges of the mean elements, checked before a set reaches SGP4 (inclusive
+#: bounds; mean motion and eccentricity exclude their lower/upper end as written). 17.1
+#: rev/day is a circular orbit at the Earth's surface; 20 leaves room for the mean motions of
+#: re-entering objects. |B*| of real sets stays below 0.25 per Earth radius (CelesTrak's
+#: active group, 2025); 1 still admits every fitted value while refusing garbage.
+ELEMENT_RANGES: dict[str, tuple[float, float]] = {
+    "MEAN_MOTION": (0.0, 20.0),
+    "ECCENTRICITY": (0.0, 1.0),
+    "INCLINATION": (0.0, 180.0),
+    "RA_OF_ASC_NODE": (-360.0, 360.0),
+    "ARG_OF_PERICENTER": (-360.0, 360.0),
+    "MEAN_ANOMALY": (-360.0, 360.0),
+    "BSTAR": (-1.0, 1.0),
+    "MEAN_MOTION_DOT": (-1.0, 1.0),
+    "MEAN_MOTION_DDOT": (-1.0, 1.0),
+}
+_EXCLUSIVE = {"MEAN_MOTION": "low", "ECCENTRICITY": "high"}
+_UNITS = {
+    "MEAN_MOTION": " rev/day",
+    "INCLINATION": " deg",
+    "RA_OF_ASC_NODE": " deg",
+    "ARG_OF_PERICENTER": " deg",
+    "MEAN_ANOMALY": " deg",
+    "BSTAR": " per Earth radius",
+    "MEAN_MOTION_DOT": " rev/day^2",
+    "MEAN_MOTION_DDOT": " rev/day^3",
+}
+
+
+def parse_catalog_number(text: str) -> int:
+    """A catalog number from OMM's ``NORAD_CAT_ID``: 1 to 999,999,999, or Alpha-5.
+
+    >>> parse_catalog_number("25544"), parse_catalog_number("A0001")
+    (25544, 100001)
+    """
+    value = text.strip()
+    if len(value) == 5 and value[0] in _ALPHA5_FIRST and value[0].isalpha():
+        digits = value[1:]
+        if all(char in _DIGITS for char in digits):
+            return int(from_alpha5(value))
+    if not value or not all(char in _DIGITS for char in value) or len(value) > 9:
+        raise ValueError(
+            f"NORAD_CAT_ID {text!r} is not a catalog number (1 to {MAX_CATALOG_NUMBER:,}, "
+            "or Alpha-5 such as A0001)"
+        )
+    number = int(value)
+    problem = catalog_number_problem(number)
+    if problem is not None:
+        raise ValueError(problem)
+    return number
+
+
+def catalog_number_problem(number: int) -> str | None:
+    """Why ``number`` is not a catalog number, or ``None``."""
+    if 1 <= number <= MAX_CATALOG_NUMBER:
+        return None
+    return f"catalog number {number} is outside 1 to {MAX_CATALOG_NUMBER:,}"
+
+
+def omm_values(fields: Mapping[str, str]) -> dict[str, float]:
+    """The numeric OMM fields as floats (``nan``, ``inf`` and overflow included, to refuse)."""
+    values = {}
+    for name in ELEMENT_RANGES:
+        text = fields.get(name)
+        if text is None or text == "":
+            continue
+        try:
+            values[name] = float(text)
+        except ValueError:
+            raise ValueError(f"{name} {text[:40]!r} is not a number") from None
+    return values
+
+
+def satrec_values(satrec: Satrec) -> dict[str, float]:
+    """The elements SGP4 read from a TLE, in OMM's names and units."""
+    per_day = 1440.0 / (2.0 * np.pi)
+    return {
+        "MEAN_MOTION": satrec.no_kozai * per_day,
+        "ECCENTRICITY": satrec.ecco,
+        "INCLINATION": float(np.degrees(satrec.inclo)),
+        "RA_OF_ASC_NODE": float(np.degrees(satrec.nodeo)),
+        "ARG_OF_PERICENTER": float(np.degrees(satrec.argpo)),
+        "MEAN_ANOMALY": float(np.degrees(satrec.mo)),
+        "BSTAR": satrec.bstar,
+        "MEAN_MOTION_DOT": satrec.ndot * per_day * 1440.0,
+        "MEAN_MOTION_DDOT": satrec.nddot * per_day * 1440.0**2,
+    }
+
+
+def element_value_problem(values: Mapping[str, float]) -> str | None:
+    """Why a set's element values cannot be propagated (not finite, out of range), or ``None``.
+
+    >>> element_value_problem({"MEAN_MOTION": float("nan")})
+    'MEAN_MOTION is nan; it must be a finite number'
+    >>> element_value_problem({"ECCENTRICITY": 1.2})
+    'ECCENTRICITY 1.2 is outside its physical range 0 <= e < 1'
+    """
+    for name, value in values.items():
+        if not np.isfinite(value):
+            return f"{name} is {value}; it must be a finite number"
+        low, high = ELEMENT_RANGES[name]
+        exclusive = _EXCLUSIVE.get(name)
+        below = value <= low if exclusive == "low" else value < low
+        above = value >= high if exclusive == "high" else value > high
+        if below or above:
+            return f"{name} {value:g} is outside its physical range {_range_text(name)}"
+    return None
+
+
+def _range_text(name: str) -> str:
+    low, high = ELEMENT_RANGES[name]
+    if name == "ECCENTRICITY":
+        return "0 <= e < 1"
+    low_sign = "<" if _EXCLUSIVE.get(name) == "low" else "<="
+    return f"{low:g} {low_sign} value <= {high:g}{_UNITS.get(name, '')}"
 
 
 # ------------------------------------------------------------------------------- helpers

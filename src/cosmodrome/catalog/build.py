@@ -1,27 +1,37 @@
 """Build the catalog: fetch GCAT files, ingest them, write a new DuckDB file, swap it in.
 
-The new catalog is written to ``catalog.duckdb.building`` beside the current one and renamed
-over it only when complete, so an interrupted update (Ctrl-C, kill, full disk) leaves the
-previous catalog usable. Readers that already hold the old file keep reading it.
+The new catalog is written to ``catalog.duckdb.building-PID-RANDOM`` beside the current one
+and renamed over it only when complete, so an interrupted update (Ctrl-C, kill, full disk)
+leaves the previous catalog usable. Readers that already hold the old file keep reading it.
+
+One update runs at a time: each holds ``catalog.lock`` in the home folder (``filelock``)
+from the first download to the swap, and a second one waits for it (or gives up with a
+one-line message). A new build that would lose more than :data:`MAX_SHRINK_FRACTION` of the
+installed catalog's launches, payloads or objects of one file is refused unless the caller
+allows it: a short source (a cut download, an empty file) must never silently replace a
+good catalog.
 """
 
 from __future__ import annotations
 
+import contextlib
 import hashlib
 import os
-from collections.abc import Callable
+import uuid
+from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 from datetime import UTC, datetime
 from pathlib import Path
 
 import duckdb
+import filelock
 import pandas as pd
 
 from cosmodrome import config
 from cosmodrome.catalog import ingest
-from cosmodrome.catalog.gcat import Issue, Table, read_table
-from cosmodrome.errors import SourceError
-from cosmodrome.sources.loader import Loader, Source
+from cosmodrome.catalog.gcat import GcatFileError, Issue, Table, read_table
+from cosmodrome.errors import CosmodromeError, SourceError
+from cosmodrome.sources.loader import Loader, Source, ends_on_a_line
 
 REQUIRED_FILES = {
     "launchlog": "tsv/derived/launchlog.tsv",
@@ -36,6 +46,70 @@ OPTIONAL_FILES = {
     "satcat": "tsv/cat/satcat.tsv",
 }
 SCHEMA_SQL = Path(__file__).with_name("schema.sql")
+_OBJECT_COLUMNS = ("JCAT", "Piece", "Name", "Perigee", "Apogee", "Inc")
+#: The columns the catalog reads from each file: a header lacking one is an error.
+REQUIRED_COLUMNS: dict[str, tuple[str, ...]] = {
+    "launchlog": (
+        "Launch_Tag",
+        "Piece",
+        "Type",
+        "Name",
+        "PLName",
+        "JCAT",
+        "SatOwner",
+        "SatState",
+        *ingest.LAUNCH_FIELDS,
+    ),
+    "sites": (
+        "Site",
+        "UCode",
+        "TStart",
+        "TStop",
+        *ingest.PERIODIC_COLUMNS.values(),
+        *ingest.COORDINATE_COLUMNS.values(),
+        "Error",
+    ),
+    "orgs": (
+        "Code",
+        "UCode",
+        "TStart",
+        "TStop",
+        *ingest.PERIODIC_COLUMNS.values(),
+        *ingest.COORDINATE_COLUMNS.values(),
+        "Class",
+    ),
+    "lv": (
+        "LV_Name",
+        "LV_Family",
+        "LV_Manufacturer",
+        "LV_Variant",
+        "LV_Alias",
+        "Class",
+        *ingest.VEHICLE_NUMBERS.values(),
+    ),
+    "psatcat": ("JCAT", "Piece", "Name", "UNPerigee", "UNApogee", "UNInc"),
+    "auxcat": _OBJECT_COLUMNS,
+    "satcat": _OBJECT_COLUMNS,
+    "launch": (),
+}
+#: The largest fraction of the installed catalog's launches, payloads, or objects of one
+#: file, that a new build may lose without ``allow_shrink``. GCAT corrects and withdraws a
+#: handful of entries between releases (well under 0.1 %); a cut file loses far more.
+MAX_SHRINK_FRACTION = 0.01
+#: How long an update waits for another one to finish, by default.
+DEFAULT_LOCK_WAIT_S = 600.0
+
+
+class UpdateLockedError(CosmodromeError):
+    """Another update holds the catalog lock for longer than this one would wait."""
+
+
+class CatalogShrinkError(SourceError):
+    """The new build would lose more of the installed catalog than allowed."""
+
+
+class CatalogWriteError(SourceError):
+    """The new catalog could not be written (full disk, permissions); the old one stays."""
 
 
 @dataclass(frozen=True)
@@ -56,11 +130,14 @@ def gcat_source(location: str) -> Source:
 
 def fetch_gcat(source: Source, loader: Loader) -> dict[str, Path]:
     """Local paths of every GCAT file the catalog reads (optional ones when available)."""
-    paths = {name: loader.fetch(source, rel) for name, rel in REQUIRED_FILES.items()}
+    paths = {
+        name: loader.fetch(source, rel, complete=gcat_file_problem(rel))
+        for name, rel in REQUIRED_FILES.items()
+    }
     for name, rel in OPTIONAL_FILES.items():
         if source.is_remote:
             try:
-                paths[name] = loader.fetch(source, rel)
+                paths[name] = loader.fetch(source, rel, complete=gcat_file_problem(rel))
             except SourceError:
                 continue
         elif source.has(rel):
@@ -74,26 +151,31 @@ def build_catalog(
     *,
     loader: Loader | None = None,
     before_swap: Callable[[Path], None] | None = None,
+    allow_shrink: bool = False,
+    lock_wait_s: float = DEFAULT_LOCK_WAIT_S,
+    on_wait: Callable[[str], None] | None = None,
 ) -> BuildReport:
     """Fetch GCAT from ``location`` and (re)build the catalog in ``home``.
 
+    Raises :class:`CatalogShrinkError` when the new build loses more than
+    :data:`MAX_SHRINK_FRACTION` of the installed catalog (unless ``allow_shrink``), and
+    :class:`UpdateLockedError` when another update holds the lock longer than
+    ``lock_wait_s``; ``on_wait`` is told once when this update starts waiting.
     ``before_swap`` is called with the finished temporary file just before it replaces the
     catalog (tests use it to simulate an interruption).
     """
     folder = home or config.home()
     folder.mkdir(parents=True, exist_ok=True)
-    source = gcat_source(location)
-    loader = loader or Loader(config.cache_dir(folder))
-    paths = fetch_gcat(source, loader)
-    tables = {
-        name: read_table(path, Path(REQUIRED_FILES.get(name) or OPTIONAL_FILES[name]).name)
-        for name, path in paths.items()
-    }
-    result = ingest_tables(tables)
     target = config.catalog_path(folder)
-    building = target.with_name(target.name + ".building")
-    building.unlink(missing_ok=True)
-    try:
+    with update_lock(folder, lock_wait_s, on_wait):
+        remove_unfinished_builds(target)
+        source = gcat_source(location)
+        loader = loader or Loader(config.cache_dir(folder))
+        paths = fetch_gcat(source, loader)
+        tables = read_tables(paths)
+        result = ingest_tables(tables)
+        if not allow_shrink:
+            refuse_shrinking(target, result.frames)
         meta = {
             "built_at_utc": datetime.now(UTC).isoformat(),
             "source": source.location,
@@ -101,15 +183,189 @@ def build_catalog(
             "data_date": str(result.frames["launches"]["time_utc"].max().date()),
             **{f"updated:{name}": tables[name].updated or "" for name in tables},
         }
-        write_database(building, result, meta)
+        install(target, result, meta, before_swap)
+    counts = {name: len(frame) for name, frame in result.frames.items()}
+    return BuildReport(target, source.location, counts, result.issues, meta["data_date"])
+
+
+def lock_path(home: Path) -> Path:
+    """The lock file every update of the catalog in ``home`` holds."""
+    return home / "catalog.lock"
+
+
+@contextlib.contextmanager
+def update_lock(
+    home: Path, wait_s: float, on_wait: Callable[[str], None] | None = None
+) -> Iterator[None]:
+    """Hold the update lock of ``home``; wait up to ``wait_s`` for another update."""
+    lock = filelock.FileLock(str(lock_path(home)))
+    try:
+        lock.acquire(timeout=0)
+    except filelock.Timeout:
+        if wait_s <= 0:
+            raise UpdateLockedError(
+                f"another `cosmodrome update` is running on {home} (lock {lock_path(home)}); "
+                "try again when it has finished"
+            ) from None
+        if on_wait is not None:
+            on_wait(f"another update is running on {home}; waiting up to {wait_s:g} s for it")
+        try:
+            lock.acquire(timeout=wait_s)
+        except filelock.Timeout:
+            raise UpdateLockedError(
+                f"another `cosmodrome update` on {home} still held its lock after {wait_s:g} s "
+                f"({lock_path(home)}); try again when it has finished"
+            ) from None
+    try:
+        yield
+    finally:
+        lock.release()
+
+
+def remove_unfinished_builds(target: Path) -> None:
+    """Delete what killed updates left beside ``target`` (only called under the lock)."""
+    for leftover in target.parent.glob(target.name + ".building*"):
+        leftover.unlink(missing_ok=True)
+
+
+def read_tables(paths: dict[str, Path]) -> dict[str, Table]:
+    """Read every fetched GCAT file, each checked for the columns the catalog reads."""
+    return {
+        name: read_table(
+            path,
+            Path(REQUIRED_FILES.get(name) or OPTIONAL_FILES[name]).name,
+            REQUIRED_COLUMNS.get(name, ()),
+        )
+        for name, path in paths.items()
+    }
+
+
+def gcat_file_problem(relpath: str) -> Callable[[Path], str | None]:
+    """A loader ``complete`` check: whether a downloaded GCAT file reads as a whole."""
+    name = Path(relpath).name
+
+    def problem(path: Path) -> str | None:
+        why = ends_on_a_line(path)
+        if why is not None:
+            return why
+        try:
+            read_table(path, name)
+        except GcatFileError as error:
+            return str(error)
+        return None
+
+    return problem
+
+
+def install(
+    target: Path,
+    result: ingest.Ingested,
+    meta: dict[str, str],
+    before_swap: Callable[[Path], None] | None = None,
+) -> None:
+    """Write the new catalog to a file of its own, then rename it over ``target``."""
+    building = target.with_name(f"{target.name}.building-{os.getpid()}-{uuid.uuid4().hex[:8]}")
+    try:
+        try:
+            write_database(building, result, meta)
+        except (duckdb.Error, OSError) as error:
+            reason = str(error).strip().splitlines()[-1] if str(error).strip() else repr(error)
+            raise CatalogWriteError(
+                f"could not write the new catalog {building}: {reason}. The installed "
+                f"catalog {target} is unchanged."
+            ) from None
         if before_swap is not None:
             before_swap(building)
         os.replace(building, target)
     finally:
         building.unlink(missing_ok=True)
         Path(str(building) + ".wal").unlink(missing_ok=True)
-    counts = {name: len(frame) for name, frame in result.frames.items()}
-    return BuildReport(target, source.location, counts, result.issues, meta["data_date"])
+
+
+@dataclass(frozen=True)
+class Shrinkage:
+    """One count the new build would lose: which file, what, and how many."""
+
+    file: str
+    what: str
+    installed: int
+    new: int
+
+    @property
+    def fraction_lost(self) -> float:
+        return (self.installed - self.new) / self.installed if self.installed else 0.0
+
+    def __str__(self) -> str:
+        return (
+            f"{self.file}: {self.new:,} {self.what} where the installed catalog has "
+            f"{self.installed:,} (-{self.fraction_lost:.1%})"
+        )
+
+
+def shrinkage(
+    installed: dict[tuple[str, str], int], new: dict[tuple[str, str], int]
+) -> list[Shrinkage]:
+    """The counts that fall by more than :data:`MAX_SHRINK_FRACTION`."""
+    found = []
+    for (file, what), count in installed.items():
+        lost = Shrinkage(file, what, count, new.get((file, what), 0))
+        if lost.fraction_lost > MAX_SHRINK_FRACTION:
+            found.append(lost)
+    return found
+
+
+def build_counts(frames: dict[str, pd.DataFrame]) -> dict[tuple[str, str], int]:
+    """Launches and payloads (from launchlog.tsv) and objects per catalog file."""
+    counts = {
+        ("launchlog.tsv", "launches"): len(frames["launches"]),
+        ("launchlog.tsv", "payloads"): len(frames["payloads"]),
+    }
+    for file, count in frames["objects"]["source_file"].value_counts().items():
+        counts[(str(file), "objects")] = int(count)
+    return counts
+
+
+def installed_counts(target: Path) -> dict[tuple[str, str], int]:
+    """The same counts for the installed catalog; empty when there is none to protect."""
+    from cosmodrome.catalog.db import open_catalog
+
+    if not target.is_file():
+        return {}
+    try:
+        con = open_catalog(target.parent)
+    except CosmodromeError:
+        return {}  # an unreadable catalog has nothing worth protecting
+    try:
+        counts = {
+            ("launchlog.tsv", "launches"): _count(con, "SELECT count(*) FROM launches"),
+            ("launchlog.tsv", "payloads"): _count(con, "SELECT count(*) FROM payloads"),
+        }
+        for file, count in con.execute(
+            "SELECT source_file, count(*) FROM objects GROUP BY 1"
+        ).fetchall():
+            counts[(str(file), "objects")] = int(count)
+    except duckdb.Error:
+        return {}
+    finally:
+        con.close()
+    return counts
+
+
+def _count(con: duckdb.DuckDBPyConnection, sql: str) -> int:
+    row = con.execute(sql).fetchone()
+    return int(row[0]) if row else 0
+
+
+def refuse_shrinking(target: Path, frames: dict[str, pd.DataFrame]) -> None:
+    """Raise :class:`CatalogShrinkError` when the new frames lose too much of ``target``."""
+    lost = shrinkage(installed_counts(target), build_counts(frames))
+    if lost:
+        raise CatalogShrinkError(
+            f"refusing to install a catalog that loses more than {MAX_SHRINK_FRACTION:.0%} "
+            f"of the installed one: {'; '.join(map(str, lost))}. The source looks cut short "
+            "(a truncated download or an emptied file); the installed catalog is unchanged. "
+            "Pass --allow-shrink to install it anyway."
+        )
 
 
 def ingest_tables(tables: dict[str, Table]) -> ingest.Ingested:

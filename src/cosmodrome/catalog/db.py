@@ -7,6 +7,7 @@ in; every other reader opens the catalog read-only.
 from __future__ import annotations
 
 import threading
+import time
 from collections.abc import Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass
@@ -14,12 +15,21 @@ from pathlib import Path
 
 import duckdb
 import pandas as pd
+import pyarrow as pa
 
 from cosmodrome import config
 from cosmodrome.errors import CatalogMissingError, InputError
 
 DEFAULT_TIME_LIMIT_S = 30.0
 DEFAULT_ROW_CAP = 100_000
+#: Default cap on the bytes a user query may return (Arrow size of the result).
+DEFAULT_MAX_OUTPUT_BYTES = 64_000_000
+#: DuckDB's memory limit for user queries, in MB.
+DEFAULT_MEMORY_LIMIT_MB = 1024
+#: Rows per fetched batch: small enough that a batch of wide rows stays near the output cap.
+FETCH_BATCH_ROWS = 256
+#: How long a reader keeps retrying a catalog that an update is swapping in.
+LOCK_RETRY_S = 5.0
 
 
 def open_catalog(home: Path | None = None) -> duckdb.DuckDBPyConnection:
@@ -36,17 +46,24 @@ def open_catalog(home: Path | None = None) -> duckdb.DuckDBPyConnection:
             f"no catalog at {path}. Build it with `cosmodrome update` (downloads GCAT) or "
             "`cosmodrome update --source PATH` for a local mirror such as ../shared/data."
         )
-    con = duckdb.connect(":memory:")
-    try:
-        quoted = str(path).replace("'", "''")
-        con.execute(f"ATTACH '{quoted}' AS catalog (READ_ONLY)")
-        _use_catalog_in_utc(con)
-    except duckdb.Error as error:
-        con.close()
-        raise CatalogMissingError(
-            f"cannot open the catalog at {path}: {error}. Rebuild it with `cosmodrome update`."
-        ) from None
-    return con
+    deadline = time.monotonic() + LOCK_RETRY_S
+    while True:
+        con = duckdb.connect(":memory:")
+        try:
+            quoted = str(path).replace("'", "''")
+            con.execute(f"ATTACH '{quoted}' AS catalog (READ_ONLY)")
+            _use_catalog_in_utc(con)
+        except duckdb.Error as error:
+            con.close()
+            # A file being swapped in can be briefly locked or gone: try again shortly.
+            transient = "lock" in str(error).lower() or not path.is_file()
+            if transient and time.monotonic() < deadline:
+                time.sleep(0.02)
+                continue
+            raise CatalogMissingError(
+                f"cannot open the catalog at {path}: {error}. Rebuild it with `cosmodrome update`."
+            ) from None
+        return con
 
 
 def catalog_cursor(con: duckdb.DuckDBPyConnection) -> duckdb.DuckDBPyConnection:
@@ -74,12 +91,15 @@ def meta(con: duckdb.DuckDBPyConnection) -> dict[str, str]:
     return dict(con.execute("SELECT key, value FROM meta").fetchall())
 
 
-def lock_down(con: duckdb.DuckDBPyConnection) -> None:
-    """Forbid file access (COPY, ATTACH, read_csv) and further configuration changes."""
-    locked = con.execute("SELECT current_setting('lock_configuration')").fetchone()
-    if locked and locked[0]:
+def lock_down(
+    con: duckdb.DuckDBPyConnection, memory_limit_mb: int = DEFAULT_MEMORY_LIMIT_MB
+) -> None:
+    """Forbid file access (COPY, ATTACH, read_csv), cap memory, and lock the configuration."""
+    locked = con.execute("SELECT current_setting('lock_configuration')").fetchall()
+    if locked and locked[0][0]:
         return
     con.execute("SET enable_external_access = false")
+    con.execute(f"SET memory_limit = '{int(memory_limit_mb)}MB'")
     con.execute("SET lock_configuration = true")
 
 
@@ -89,25 +109,55 @@ class QueryResult:
     truncated: bool
 
 
+def check_limits(**limits: float) -> None:
+    """Refuse a limit that is zero or negative: it would switch the limit off, not tighten it."""
+    for name, value in limits.items():
+        if not value > 0:
+            raise InputError(f"{name} must be positive, not {value:g}")
+
+
 def run_user_sql(
     con: duckdb.DuckDBPyConnection,
     sql: str,
     *,
     time_limit_s: float = DEFAULT_TIME_LIMIT_S,
     row_cap: int = DEFAULT_ROW_CAP,
+    max_output_bytes: int = DEFAULT_MAX_OUTPUT_BYTES,
+    memory_limit_mb: int = DEFAULT_MEMORY_LIMIT_MB,
 ) -> QueryResult:
-    """Run a user's SQL: read-only, no file access, interrupted after ``time_limit_s``."""
-    lock_down(con)
+    """Run a user's SQL: read-only, no file access, bounded in time, memory and output.
+
+    The time limit covers executing the query and fetching its rows (DuckDB is interrupted,
+    and the fetch checks the clock between batches); DuckDB's ``memory_limit`` bounds what
+    the query may hold; the result is fetched as Arrow batches whose size is counted, and a
+    result larger than ``max_output_bytes`` is an error rather than gigabytes of output.
+    """
+    check_limits(
+        time_limit_s=time_limit_s,
+        row_cap=row_cap,
+        max_output_bytes=max_output_bytes,
+        memory_limit_mb=memory_limit_mb,
+    )
+    lock_down(con, memory_limit_mb)
+    deadline = time.monotonic() + time_limit_s
     timer = threading.Timer(time_limit_s, con.interrupt)
     timer.start()
     try:
-        cursor = con.execute(sql)
-        if cursor.description is None:
+        relation = con.sql(sql)
+        if relation is None:
             return QueryResult(pd.DataFrame(), False)
-        columns = [d[0] for d in cursor.description]
-        rows = cursor.fetchmany(row_cap + 1)
+        table, truncated = _fetch_bounded(relation, row_cap, max_output_bytes, deadline)
+        if time.monotonic() > deadline:
+            raise duckdb.InterruptException("time limit")
     except duckdb.InterruptException:
-        raise InputError(f"query stopped after the {time_limit_s:g} s time limit") from None
+        raise InputError(
+            f"query stopped after the {time_limit_s:g} s time limit (--time-limit-s)"
+        ) from None
+    except duckdb.OutOfMemoryException:
+        raise InputError(
+            f"query stopped at the {memory_limit_mb:,} MB memory limit; select fewer rows or "
+            "columns, or aggregate"
+        ) from None
     except duckdb.Error as error:
         message = str(error)
         if "read-only" in message or "read_only" in message:
@@ -115,4 +165,40 @@ def run_user_sql(
         raise InputError(f"SQL error: {message}") from None
     finally:
         timer.cancel()
-    return QueryResult(pd.DataFrame(rows[:row_cap], columns=columns), len(rows) > row_cap)
+    return QueryResult(_frame(table), truncated)
+
+
+def _fetch_bounded(
+    relation: duckdb.DuckDBPyRelation, row_cap: int, max_output_bytes: int, deadline: float
+) -> tuple[pa.Table, bool]:
+    """At most ``row_cap`` rows as Arrow, refusing more than ``max_output_bytes``."""
+    reader = relation.to_arrow_reader(FETCH_BATCH_ROWS)
+    batches: list[pa.RecordBatch] = []
+    rows = size = 0
+    try:
+        for batch in reader:
+            size += batch.nbytes
+            if size > max_output_bytes:
+                raise InputError(
+                    f"the result is larger than the {max_output_bytes / 1e6:g} MB output cap "
+                    "(--max-output-mb); select fewer rows or columns"
+                )
+            if time.monotonic() > deadline:
+                raise duckdb.InterruptException("time limit")
+            batches.append(batch)
+            rows += batch.num_rows
+            if rows > row_cap:
+                break
+    finally:
+        reader.close()
+    table = pa.Table.from_batches(batches, schema=reader.schema)
+    return table.slice(0, row_cap), rows > row_cap
+
+
+def _frame(table: pa.Table) -> pd.DataFrame:
+    """Python values per column (as DuckDB's ``fetchall`` gives them); names may repeat."""
+    frame = pd.DataFrame({i: column.to_pylist() for i, column in enumerate(table.columns)})
+    if frame.empty and not len(frame.columns):
+        frame = pd.DataFrame(columns=range(table.num_columns))
+    frame.columns = pd.Index(table.column_names)
+    return frame

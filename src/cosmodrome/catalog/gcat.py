@@ -6,15 +6,22 @@ lines; fields are space-padded; ``-`` means "none". Dates are *vague*: ``1957 Oc
 ``1957 Oct`` (month) or ``1957`` (year), any of them followed by ``?`` when uncertain.
 
 Rows that cannot be read are returned as :class:`Issue` records (file, line, reason) so the
-caller can quarantine them; nothing is dropped silently.
+caller can quarantine them; nothing is dropped silently. A file that cannot be read as a
+whole (empty, no header, a header without rows, a missing, renamed or duplicated column, or
+cut in the middle of its last row) raises :class:`GcatFileError` instead: quarantining its
+rows one by one would build a catalog that silently lacks them. A UTF-8 byte-order mark is
+skipped.
 """
 
 from __future__ import annotations
 
 import re
+from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import UTC, date, datetime
 from pathlib import Path
+
+from cosmodrome.errors import SourceError, closest_names
 
 MONTHS = {
     m: i
@@ -36,6 +43,16 @@ DATE_FORMAT_HELP = "expected a GCAT date such as '1957 Oct  4 1928:34', '1957 Oc
 
 class GcatFormatError(ValueError):
     """A GCAT field that does not follow the documented format."""
+
+
+class GcatFileError(SourceError):
+    """A GCAT file that cannot be read as a whole; names the file, the line and the reason."""
+
+    def __init__(self, file: str, line: int, reason: str) -> None:
+        self.file = file
+        self.line = line
+        self.reason = reason
+        super().__init__(f"{file}, line {line}: {reason}")
 
 
 @dataclass(frozen=True)
@@ -67,24 +84,37 @@ class Table:
     updated: str | None
 
 
-def read_table(path: Path, label: str | None = None) -> Table:
-    """Read a GCAT TSV file; rows with the wrong number of fields become issues."""
+def read_table(path: Path, label: str | None = None, required: Sequence[str] = ()) -> Table:
+    """Read a GCAT TSV file; rows with the wrong number of fields become issues.
+
+    ``required`` names the columns the caller reads; a header lacking one of them raises
+    :class:`GcatFileError` naming the closest column the file has.
+    """
     label = label or path.name
     columns: tuple[str, ...] = ()
+    header_line = 0
     rows: list[tuple[int, dict[str, str | None]]] = []
     issues: list[Issue] = []
     updated: str | None = None
-    with path.open(encoding="utf-8", errors="replace", newline="") as handle:
+    last_text, last_number, ends_with_newline = "", 0, True
+    with path.open(encoding="utf-8-sig", errors="replace", newline="") as handle:
         for number, line in enumerate(handle, start=1):
             text = line.rstrip("\r\n")
+            last_text, last_number, ends_with_newline = text, number, line.endswith("\n")
             if text.startswith("#"):
                 if not columns:
                     columns = tuple(name.strip() for name in text[1:].split("\t"))
+                    header_line = number
+                    check_header(label, number, columns, required)
                 elif text[1:].strip().startswith("Updated"):
                     updated = text[1:].strip().removeprefix("Updated").strip()
                 continue
             if not text.strip():
                 continue
+            if not columns:
+                raise GcatFileError(
+                    label, number, "data before the '#'-prefixed header line naming the columns"
+                )
             fields = text.split("\t")
             if len(fields) != len(columns):
                 issues.append(
@@ -94,9 +124,37 @@ def read_table(path: Path, label: str | None = None) -> Table:
                 )
                 continue
             rows.append((number, {c: clean(f) for c, f in zip(columns, fields, strict=True)}))
+    if last_number == 0:
+        raise GcatFileError(label, 1, "the file is empty")
     if not columns:
-        issues.append(Issue(label, 1, "missing '#'-prefixed header line", ""))
+        raise GcatFileError(label, 1, "no '#'-prefixed header line naming the columns")
+    if not ends_with_newline and len(last_text.split("\t")) != len(columns):
+        raise GcatFileError(
+            label,
+            last_number,
+            "the file ends in the middle of a row (a truncated download or copy?)",
+        )
+    if not rows:
+        raise GcatFileError(label, header_line, "the file has a header but no rows")
     return Table(columns, rows, issues, updated)
+
+
+def check_header(label: str, line: int, columns: tuple[str, ...], required: Sequence[str]) -> None:
+    """Refuse a header with a duplicated column or without a column the reader needs."""
+    seen: set[str] = set()
+    for name in columns:
+        if name in seen:
+            raise GcatFileError(label, line, f"column {name!r} appears twice in the header")
+        seen.add(name)
+    missing = [name for name in required if name not in seen]
+    if missing:
+        unknown = [name for name in columns if name not in required]
+        hints = {name: closest_names(name, unknown, n=1) for name in missing}
+        described = ", ".join(
+            f"{name!r}" + (f" (found {hints[name][0]!r})" if hints[name] else "")
+            for name in missing
+        )
+        raise GcatFileError(label, line, f"the header lacks the column(s) {described}")
 
 
 def clean(field: str) -> str | None:

@@ -117,6 +117,19 @@ def orgs_frame(records: list[dict[str, Any]]) -> pd.DataFrame:
     return periodic_frame(records, "Code", {"class": "Class"}, {})
 
 
+#: Numeric columns of GCAT's vehicle table: catalog name -> GCAT name.
+VEHICLE_NUMBERS = {
+    "min_stage": "LV_Min_Stage",
+    "max_stage": "LV_Max_Stage",
+    "length_m": "Length",
+    "diameter_m": "Diameter",
+    "launch_mass_t": "Launch_Mass",
+    "leo_capacity_kg": "LEO_Capacity",
+    "gto_capacity_kg": "GTO_Capacity",
+    "takeoff_thrust_kn": "TO_Thrust",
+}
+
+
 def vehicles_frame(table: Table, issues: list[Issue]) -> pd.DataFrame:
     out: dict[str, list[Any]] = {
         k: []
@@ -137,19 +150,9 @@ def vehicles_frame(table: Table, issues: list[Issue]) -> pd.DataFrame:
             "class",
         )
     }
-    numeric = {
-        "min_stage": "LV_Min_Stage",
-        "max_stage": "LV_Max_Stage",
-        "length_m": "Length",
-        "diameter_m": "Diameter",
-        "launch_mass_t": "Launch_Mass",
-        "leo_capacity_kg": "LEO_Capacity",
-        "gto_capacity_kg": "GTO_Capacity",
-        "takeoff_thrust_kn": "TO_Thrust",
-    }
     for line, row in table.rows:
         try:
-            numbers = {k: parse_number(row[src]) for k, src in numeric.items()}
+            numbers = {k: parse_number(row[src]) for k, src in VEHICLE_NUMBERS.items()}
         except ValueError as error:
             issues.append(
                 Issue(

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import sys
+from collections import Counter
 from pathlib import Path
 from typing import Annotated
 
@@ -10,11 +11,16 @@ import typer
 from rich.console import Console
 
 from cosmodrome import api, config
+from cosmodrome.catalog.build import CatalogShrinkError, CatalogWriteError
+from cosmodrome.catalog.gcat import GcatFileError
 from cosmodrome.cli.app import FormatOption, HomeOption, app
 from cosmodrome.cli.output import check_format, emit, emit_json, print_mapping
 from cosmodrome.errors import InputError, SourceError
 from cosmodrome.tables import json_records
 from cosmodrome.timeutil import parse_day
+
+#: Source errors the fallback mirror must not paper over: the source was reached.
+BuildRefusal = (CatalogShrinkError, CatalogWriteError, GcatFileError)
 
 SourceOption = Annotated[
     str | None,
@@ -33,15 +39,43 @@ def update(
         Path | None,
         typer.Option(help="Local mirror to use when the upstream source cannot be reached."),
     ] = None,
+    allow_shrink: Annotated[
+        bool,
+        typer.Option(
+            "--allow-shrink",
+            help="Install the new catalog even when it loses more than 1% of the installed "
+            "launches, payloads or objects of one file.",
+        ),
+    ] = False,
+    wait_s: Annotated[
+        float,
+        typer.Option(
+            "--wait-s", min=0, help="Wait this long for another running update (0: do not wait)."
+        ),
+    ] = 600.0,
     home: HomeOption = None,
 ) -> None:
-    """Download the sources and (re)build the catalog, swapping it in atomically."""
+    """Download the sources and (re)build the catalog, swapping it in atomically.
+
+    One update runs at a time; a build that loses more than 1% of the installed catalog's
+    launches, payloads or objects of one file is refused unless --allow-shrink is given.
+    """
     console = Console(stderr=True)
     location = source or config.default_source()
+
+    def run(where: str) -> api.BuildReport:
+        return api.update(
+            where,
+            home,
+            allow_shrink=allow_shrink,
+            lock_wait_s=wait_s,
+            on_wait=lambda message: console.print(message, highlight=False),
+        )
+
     try:
-        report = api.update(location, home)
+        report = run(location)
     except SourceError as error:
-        if fallback_source is None or source is not None:
+        if fallback_source is None or source is not None or isinstance(error, BuildRefusal):
             raise
         if not fallback_source.is_dir():
             raise SourceError(
@@ -51,21 +85,29 @@ def update(
         console.print(
             f"[yellow]upstream unreachable; using the local mirror {fallback_source}[/yellow]"
         )
-        report = api.update(str(fallback_source), home)
+        report = run(str(fallback_source))
+    print_build_report(console, report)
+
+
+def print_build_report(console: Console, report: api.BuildReport) -> None:
+    """Where the catalog went, its row counts, and the quarantined rows per file."""
     console.print(
         f"catalog built at {report.path} from {report.source} (data to {report.data_date})"
     )
     for table, count in report.counts.items():
         console.print(f"  {table:<14} {count:>8,} rows")
-    if report.quarantined:
-        console.print(
-            f"[yellow]{len(report.quarantined)} input row(s) quarantined[/yellow] "
-            '(see `cosmodrome sql "SELECT * FROM quarantine"`):'
-        )
-        for issue in report.quarantined[:20]:
-            console.print(f"  {issue.file}:{issue.line}: {issue.reason}", highlight=False)
-        if len(report.quarantined) > 20:
-            console.print(f"  ... and {len(report.quarantined) - 20} more")
+    per_file = Counter(issue.file for issue in report.quarantined)
+    summary = ", ".join(f"{file} {count:,}" for file, count in sorted(per_file.items()))
+    colour = "yellow" if report.quarantined else "green"
+    console.print(
+        f"[{colour}]{len(report.quarantined):,} input row(s) quarantined[/{colour}]"
+        + (f' ({summary}; see `cosmodrome sql "SELECT * FROM quarantine"`):' if summary else ""),
+        highlight=False,
+    )
+    for issue in report.quarantined[:20]:
+        console.print(f"  {issue.file}:{issue.line}: {issue.reason}", highlight=False)
+    if len(report.quarantined) > 20:
+        console.print(f"  ... and {len(report.quarantined) - 20} more")
 
 
 @app.command()
@@ -186,13 +228,36 @@ def sql(
         float, typer.Option("--time-limit-s", help="Stop the query after this many seconds.")
     ] = 30.0,
     max_rows: Annotated[int, typer.Option(help="Return at most this many rows.")] = 100_000,
+    max_output_mb: Annotated[
+        float, typer.Option(help="Refuse a result larger than this many megabytes.")
+    ] = 64.0,
+    memory_limit_mb: Annotated[
+        int, typer.Option(help="DuckDB memory limit for the query, in megabytes.")
+    ] = 1024,
     fmt: FormatOption = "table",
     home: HomeOption = None,
 ) -> None:
-    """Run read-only SQL on the catalog (tables: launches, payloads, sites, ...; see docs/SCHEMA.md)."""
+    """Run read-only SQL on the catalog (tables: launches, payloads, sites, ...; see docs/SCHEMA.md).
+
+    The query is bounded: --time-limit-s covers running it and fetching its rows,
+    --memory-limit-mb caps DuckDB's memory, --max-output-mb and --max-rows cap the result.
+    """
     check_format(fmt)
+    api.check_limits(
+        time_limit_s=time_limit,
+        max_rows=max_rows,
+        max_output_mb=max_output_mb,
+        memory_limit_mb=memory_limit_mb,
+    )
     with api.catalog(home) as con:
-        result = api.run_user_sql(con, query, time_limit_s=time_limit, row_cap=max_rows)
+        result = api.run_user_sql(
+            con,
+            query,
+            time_limit_s=time_limit,
+            row_cap=max_rows,
+            max_output_bytes=int(max_output_mb * 1e6),
+            memory_limit_mb=memory_limit_mb,
+        )
     emit(result.frame, fmt)
     if result.truncated:
         Console(stderr=True).print(f"[yellow]stopped at {max_rows:,} rows (--max-rows)[/yellow]")

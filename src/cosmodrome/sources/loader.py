@@ -6,6 +6,11 @@ cache folder, to ``NAME.download`` first and renamed into place only once comple
 failed or partial download never replaces a good cached copy. Like Skyfield's ``Loader``,
 a cached file is reused unless it is older than the caller allows; a stale one is
 revalidated with ``If-None-Match`` / ``If-Modified-Since``.
+
+A download is complete or it is an error. With a ``Content-Length`` the bytes received must
+match it; a close-delimited response (no length, the server just closes the connection)
+cannot prove it is whole, so a text file must end on a complete line (a newline) and pass
+the caller's ``complete`` check before it replaces the cached copy.
 """
 
 from __future__ import annotations
@@ -112,11 +117,15 @@ class Loader:
         *,
         max_age_s: float | None = None,
         cache_name: str | None = None,
+        complete: Callable[[Path], str | None] | None = None,
     ) -> Path:
         """Return a local path holding ``relpath`` of ``source``.
 
         For a remote source, a cached copy younger than ``max_age_s`` is returned without
-        any request; otherwise the server is asked whether it changed.
+        any request; otherwise the server is asked whether it changed. ``complete`` is
+        called on a close-delimited download before it is kept: it returns why the file is
+        not whole (``None`` when it is), and a file that is not whole is retried, then an
+        error, never a replacement of the cached copy.
         """
         if not source.is_remote:
             path = source.local_path(relpath)
@@ -130,7 +139,7 @@ class Loader:
         cached = self.cached(target)
         if cached is not None and max_age_s is not None and cached.age_s < max_age_s:
             return target
-        return self._download(source.url(relpath), target, cached)
+        return self._download(source.url(relpath), target, cached, complete or ends_on_a_line)
 
     def cached(self, target: Path) -> CachedFile | None:
         """The cache entry for ``target``, or ``None`` when there is no complete copy."""
@@ -144,7 +153,13 @@ class Loader:
         host = urlsplit(source.location).netloc or "local"
         return self.cache_dir / host / relpath.lstrip("/")
 
-    def _download(self, url: str, target: Path, cached: CachedFile | None) -> Path:
+    def _download(
+        self,
+        url: str,
+        target: Path,
+        cached: CachedFile | None,
+        complete: Callable[[Path], str | None],
+    ) -> Path:
         headers = {}
         if cached is not None:
             if cached.etag:
@@ -156,7 +171,7 @@ class Loader:
             if attempt:
                 self.sleep(self.backoff_s * 2 ** (attempt - 1))
             try:
-                return self._attempt(url, target, headers, cached)
+                return self._attempt(url, target, headers, cached, complete)
             except _Retryable as error:
                 last_error = error.__cause__ or error
                 if error.retry_after_s is not None:
@@ -165,11 +180,17 @@ class Loader:
                 last_error = error
         raise SourceError(
             f"could not download {url} after {self.retries + 1} attempt(s): {last_error}. "
-            "Check the network, or point --source (or COSMODROME_SOURCE) at a local mirror."
+            + ("The cached copy is unchanged. " if cached is not None else "")
+            + "Check the network, or point --source (or COSMODROME_SOURCE) at a local mirror."
         )
 
     def _attempt(
-        self, url: str, target: Path, headers: dict[str, str], cached: CachedFile | None
+        self,
+        url: str,
+        target: Path,
+        headers: dict[str, str],
+        cached: CachedFile | None,
+        complete: Callable[[Path], str | None],
     ) -> Path:
         with self.client.stream("GET", url, headers=headers) as response:
             if response.status_code == 304 and cached is not None:
@@ -181,16 +202,30 @@ class Loader:
                 raise SourceError(f"{url} answered HTTP {response.status_code}")
             target.parent.mkdir(parents=True, exist_ok=True)
             partial = target.with_name(target.name + ".download")
-            expected = int(response.headers.get("Content-Length", "0") or 0)
+            expected = _content_length(response)
             received = self._stream_to(response, partial, url, expected)
-            if expected and received != expected:
+            if response.headers.get("Content-Encoding", "identity") != "identity":
+                # Content-Length then counts the compressed bytes on the wire.
+                received = response.num_bytes_downloaded
+            if expected is not None and received != expected:
                 partial.unlink(missing_ok=True)
                 raise _Retryable(f"truncated download: {received} of {expected} bytes", None)
+            if expected is None:
+                why = complete(partial)
+                if why is not None:
+                    partial.unlink(missing_ok=True)
+                    raise _Retryable(
+                        f"incomplete download (the server closed the connection without "
+                        f"a Content-Length): {why}",
+                        None,
+                    )
             os.replace(partial, target)
             _write_meta(target, response.headers.get("ETag"), response.headers.get("Last-Modified"))
             return target
 
-    def _stream_to(self, response: httpx.Response, partial: Path, url: str, expected: int) -> int:
+    def _stream_to(
+        self, response: httpx.Response, partial: Path, url: str, expected: int | None
+    ) -> int:
         received = 0
         progress = _progress_bar() if self.progress else None
         try:
@@ -209,6 +244,26 @@ class Loader:
             partial.unlink(missing_ok=True)
             raise
         return received
+
+
+def ends_on_a_line(path: Path) -> str | None:
+    """Why a downloaded text file is not whole: empty, or cut inside its last line."""
+    size = path.stat().st_size
+    if size == 0:
+        return "the file is empty"
+    with path.open("rb") as handle:
+        handle.seek(size - 1)
+        last = handle.read(1)
+    if last != b"\n":
+        return f"the file ends in the middle of a line after {size:,} bytes"
+    return None
+
+
+def _content_length(response: httpx.Response) -> int | None:
+    value = response.headers.get("Content-Length")
+    if value is None or not value.strip().isdigit():
+        return None
+    return int(value)
 
 
 class _Retryable(Exception):

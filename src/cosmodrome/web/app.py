@@ -28,6 +28,7 @@ from cosmodrome.web.cache import CacheMiddleware, ResponseCache
 from cosmodrome.web.catalogdb import CatalogPool
 from cosmodrome.web.docs_page import render_docs
 from cosmodrome.web.errors import NotModified, install_error_handlers
+from cosmodrome.web.load import LoadShedder
 from cosmodrome.web.routes import catalog_lists, launches, meta, sites
 
 log = logging.getLogger("cosmodrome.web")
@@ -77,6 +78,7 @@ def create_app(home: Path | None = None, *, cache_entries: int | None = None) ->
 
     @asynccontextmanager
     async def lifespan(app: FastAPI) -> AsyncIterator[None]:
+        app.state.jobs.start()
         yield
         app.state.jobs.shutdown()
         pool.close()
@@ -109,8 +111,10 @@ def create_app(home: Path | None = None, *, cache_entries: int | None = None) ->
     app.state.features = set(features)
     from cosmodrome.web.jobs import JobManager
 
-    app.state.jobs = JobManager()
+    app.state.jobs = JobManager(store_path=pool.path.with_name("jobs.sqlite3"))
     app.state.cache = ResponseCache(max_entries=cache_entries)
+    # Inside the cache: cached answers are never shed, computed ones are bounded.
+    app.add_middleware(LoadShedder)
     if cache_entries > 0:
         app.add_middleware(CacheMiddleware, pool=pool, cache=app.state.cache)
 

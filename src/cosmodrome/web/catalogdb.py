@@ -11,7 +11,9 @@ the file read-only to its own in-memory instance (DuckDB shares one instance per
 plain reconnect could keep serving the replaced file).
 
 Every query also runs under a time limit: a watchdog thread interrupts a cursor that is still
-busy after ``time_limit_s``.
+busy after ``time_limit_s``; a cursor whose client went away is interrupted at once (see
+:mod:`cosmodrome.web.load`). A new file that cannot be opened yet (mid-swap) leaves the
+previous generation serving.
 """
 
 from __future__ import annotations
@@ -33,7 +35,8 @@ import duckdb
 from cosmodrome import __version__ as package_version
 from cosmodrome import api, config
 from cosmodrome.catalog.db import catalog_cursor, open_catalog
-from cosmodrome.errors import CatalogMissingError
+from cosmodrome.errors import CatalogMissingError, CosmodromeError
+from cosmodrome.web.load import CURRENT_REQUEST
 
 DEFAULT_QUERY_TIME_LIMIT_S = 10.0
 
@@ -173,7 +176,15 @@ class CatalogPool:
         with self._lock:
             current = self._current
             if current is None or current.signature != signature:
-                fresh = _open_generation(self.path, signature)
+                try:
+                    fresh = _open_generation(self.path, signature)
+                except CosmodromeError:
+                    if current is None:
+                        raise
+                    # The new file cannot be opened yet (mid-swap): keep serving the
+                    # previous generation; the next request tries the new one again.
+                    current.users += 1
+                    return current
                 if current is not None:
                     current.retired = True
                     if current.users == 0:
@@ -208,7 +219,10 @@ class CatalogPool:
                 cursor = catalog_cursor(generation.connection)
             reusable = False
             started = time.monotonic()
+            request = CURRENT_REQUEST.get()
             try:
+                if request is not None:
+                    request.attach(cursor)  # a client that goes away interrupts it
                 deadline = self._watchdog.watch(cursor, limit_s)
                 try:
                     yield generation, cursor
@@ -217,6 +231,9 @@ class CatalogPool:
                     reusable = time.monotonic() - started < limit_s / 2
                 finally:
                     deadline.done = True
+                    if request is not None:
+                        request.detach(cursor)
+                        reusable = reusable and not request.cancelled
             finally:
                 with self._lock:
                     keep = reusable and not generation.retired

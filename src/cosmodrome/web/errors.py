@@ -29,6 +29,7 @@ from cosmodrome.errors import (
     SourceError,
     UnknownNameError,
 )
+from cosmodrome.web.load import RequestCancelled
 
 log = logging.getLogger("cosmodrome.web")
 
@@ -48,7 +49,17 @@ class ErrorBody(BaseModel):
 
 
 class JobLimitError(InputError):
-    """A job request past the limits (grid size, duration) or too many jobs at once."""
+    """A job request past the limits (grid size, duration)."""
+
+
+class BusyError(CosmodromeError):
+    """The server cannot take this work now (job queue full, too many requests waiting):
+    answered ``429`` (one client's share used up) or ``503`` with ``Retry-After``."""
+
+    def __init__(self, message: str, *, status: int = 503, retry_after_s: int = 5) -> None:
+        super().__init__(message)
+        self.status = status
+        self.retry_after_s = retry_after_s
 
 
 class InvalidChoiceError(InputError):
@@ -72,9 +83,14 @@ ERROR_RESPONSES: dict[int | str, dict[str, Any]] = {
     400: {"model": ErrorBody, "description": "The request cannot be answered as given."},
     404: {"model": ErrorBody, "description": "Unknown name; `suggestions` lists the closest."},
     422: {"model": ErrorBody, "description": "A parameter has the wrong type or range."},
+    429: {
+        "model": ErrorBody,
+        "description": "This client has as many jobs running as it may; see Retry-After.",
+    },
     503: {
         "model": ErrorBody,
-        "description": "No catalog built yet, or a query hit its time limit.",
+        "description": "No catalog built yet, a query hit its time limit, or the server is "
+        "busy (see Retry-After).",
     },
 }
 
@@ -97,6 +113,10 @@ def error_response(
 
 
 def status_of(error: CosmodromeError) -> int:
+    if isinstance(error, BusyError):
+        return error.status
+    if isinstance(error, RequestCancelled):  # nobody reads it; logs show the work stopped
+        return 503
     # The element store (an optional module) missing or empty: nothing to find the satellite in.
     if isinstance(error, UnknownNameError) or type(error).__name__ == "NoElementsError":
         return 404
@@ -125,7 +145,12 @@ def install_error_handlers(app: FastAPI) -> None:
     @app.exception_handler(CosmodromeError)
     async def cosmodrome_error(_request: Request, error: CosmodromeError) -> JSONResponse:
         suggestions = list(getattr(error, "suggestions", None) or [])
-        return error_response(status_of(error), type(error).__name__, str(error), suggestions)
+        headers = (
+            {"Retry-After": str(error.retry_after_s)} if isinstance(error, BusyError) else None
+        )
+        return error_response(
+            status_of(error), type(error).__name__, str(error), suggestions, headers
+        )
 
     @app.exception_handler(RequestValidationError)
     async def validation_error(_request: Request, error: RequestValidationError) -> JSONResponse:

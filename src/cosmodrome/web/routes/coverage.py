@@ -18,7 +18,7 @@ from typing import Annotated, Any
 
 from fastapi import APIRouter, Path, Request
 from fastapi.responses import JSONResponse
-from pydantic import BaseModel, Field
+from pydantic import BaseModel, Field, field_validator
 
 from cosmodrome.astro.coverage.analysis import compute_coverage, walker_constellation
 from cosmodrome.astro.coverage.engine import StaleElementsWarning
@@ -65,6 +65,17 @@ class CoverageRequest(BaseModel):
     mask_deg: float = Field(default=25, ge=0, le=90, description="Minimum elevation, degrees.")
     min_sats: int = Field(default=1, ge=1, le=50, description="Satellites needed for service.")
     constellation: WalkerSpec = Field(default_factory=WalkerSpec)
+
+    @field_validator("start_utc")
+    @classmethod
+    def start_has_an_offset(cls, value: datetime) -> datetime:
+        """A time without an offset is refused at submission (422), not when the job runs."""
+        if value.tzinfo is None or value.utcoffset() is None:
+            raise ValueError(
+                "start_utc needs a UTC offset, e.g. 2025-10-03T00:00:00Z "
+                "(a time without one could be any time zone)"
+            )
+        return value
 
 
 def region_of(text: str) -> Region:
@@ -174,7 +185,8 @@ def start_coverage(body: CoverageRequest, request: Request) -> JSONResponse:
     cells = len(region.grid(body.resolution_deg))
     epochs = check_limits(body, cells)
     params = {**body.model_dump(mode="json"), "cells": cells, "epochs": epochs}
-    job = jobs_of(request).submit("coverage", params, coverage_job(body, region))
+    client = request.client.host if request.client else ""
+    job = jobs_of(request).submit("coverage", params, coverage_job(body, region), client=client)
     url = f"/api/coverage/jobs/{job.id}"
     return JSONResponse(job.view(), status_code=202, headers={**NO_STORE, "Location": url})
 

@@ -1,0 +1,236 @@
+"""Load benchmark: distinct, uncached queries at fixed rates, light and heavy mix, over loopback.
+
+The server starts as the README starts it (``cosmodrome serve``: uvicorn, one worker) in a
+subprocess on a free loopback port; this process drives it open-loop (request i due at
+``i / rate`` s, latency counted from that moment, so a server falling behind shows in the
+tail) for a bounded number of seconds at each rate. Every request in a run is distinct (its
+parameters are drawn without repetition), so the response cache cannot answer it, and each
+mix runs with the cache on (as served) and off.
+
+- **light**: launch listings (site x first year x page), the sites list by country, one
+  site, the vehicle list by name;
+- **heavy**: site profiles with events, cadence and market share by period, migration.
+
+A server that cannot keep up must refuse work (``503`` or ``429`` with ``Retry-After``),
+counted apart from errors (time-outs, other statuses). Baseline in the same run: the light
+requests answered in-process through the façade, sequentially, without HTTP.
+
+Run with ``python -m benchmarks load`` or
+``python -m benchmarks.bench_load --rates 50,100 --seconds 5``.
+"""
+
+from __future__ import annotations
+
+import argparse
+import itertools
+import json
+import os
+import statistics
+import subprocess
+import sys
+import threading
+import time
+from collections.abc import Iterator
+from concurrent.futures import ThreadPoolExecutor
+from pathlib import Path
+from typing import Any
+
+import httpx
+
+from benchmarks.bench_web import SITES, baseline, catalog_home, free_port, percentile
+
+Request = tuple[str, dict[str, str]]
+COUNTRIES = ["US", "RU", "KZ", "CN", "FR", "IN", "JP", "NZ", "BR", "IL", "IR", "KP", "KR", "AU"]
+VEHICLES = ["Soyuz", "Falcon", "Chang Zheng", "Ariane", "Atlas", "Delta", "Proton", "PSLV"]
+
+
+def light_requests() -> Iterator[Request]:
+    """Distinct light requests, cycling through the four kinds."""
+    launches = (
+        ("/api/launches", {"site": site, "from": f"{year}-01-01", "limit": "50", "offset": str(o)})
+        for o in range(0, 500, 10)
+        for year in range(1960, 2025)
+        for site in SITES
+    )
+    sites = (("/api/sites", {"country": c} if c else {}) for c in itertools.cycle([*COUNTRIES, ""]))
+    one_site: Iterator[Request] = ((f"/api/sites/{site}", {}) for site in itertools.cycle(SITES))
+    vehicles = (("/api/vehicles", {"name": v}) for v in itertools.cycle(VEHICLES))
+    # Sites, one site and vehicles have few distinct forms; the cache-off runs make them
+    # computed every time, and the launches (most of the mix) are distinct in every run.
+    for kind in itertools.cycle([launches, launches, sites, one_site, launches, vehicles]):
+        yield next(kind)
+
+
+def heavy_requests() -> Iterator[Request]:
+    """Distinct heavy requests: profiles, cadence, share and migration over varied periods."""
+    for year in itertools.cycle(range(1960, 2024)):
+        for site in SITES:
+            yield (f"/api/sites/{site}/profile", {"from": str(year)})
+            yield ("/api/cadence", {"by": "site", "period": "quarter", "from": str(year)})
+            yield ("/api/share", {"by": "provider-state", "period": "year", "from": str(year)})
+            yield (
+                "/api/migration",
+                {"provider_state": "RU", "cutoff": f"{max(year, 1993)}-02-24"},
+            )
+
+
+def start_server(home: Path, port: int, cache: bool) -> subprocess.Popen[bytes]:
+    """``cosmodrome serve`` exactly as the README runs it, on a loopback port."""
+    env = {
+        **os.environ,
+        "COSMODROME_HOME": str(home),
+        "COSMODROME_WEB_CACHE_ENTRIES": "2048" if cache else "0",
+    }
+    command = [sys.executable, "-m", "cosmodrome.cli.main", "serve", "--host", "127.0.0.1"]
+    server = subprocess.Popen(
+        [*command, "--port", str(port)],
+        env=env,
+        stdout=subprocess.DEVNULL,
+        stderr=subprocess.DEVNULL,
+    )
+    deadline = time.monotonic() + 60
+    while time.monotonic() < deadline:
+        try:
+            if httpx.get(f"http://127.0.0.1:{port}/api/health", timeout=1).status_code == 200:
+                return server
+        except httpx.HTTPError:
+            time.sleep(0.2)
+    server.terminate()
+    raise RuntimeError("the server did not start within 60 s")
+
+
+def drive(
+    base: str,
+    requests: list[Request],
+    rate: float,
+    threads: int = 48,
+    timeout_s: float = 5.0,
+) -> dict[str, Any]:
+    """Open-loop: send ``requests`` at ``rate``; latency counts from each scheduled time."""
+    latencies: list[float] = []
+    outcomes: dict[str, int] = {}
+    lock = threading.Lock()
+    limits = httpx.Limits(max_connections=threads, max_keepalive_connections=threads)
+    with httpx.Client(base_url=base, timeout=timeout_s, limits=limits) as client:
+        t0 = time.perf_counter()
+
+        def one(i: int) -> None:
+            due = t0 + i / rate
+            delay = due - time.perf_counter()
+            if delay > 0:
+                time.sleep(delay)
+            path, query = requests[i]
+            try:
+                response = client.get(path, params=query)
+                status = response.status_code
+                if status in (429, 503) and "retry-after" in response.headers:
+                    key = "refused"
+                elif status == 200:
+                    key = "ok"
+                else:
+                    key = f"HTTP {status}"
+            except httpx.HTTPError as error:
+                key = type(error).__name__
+            elapsed = time.perf_counter() - due
+            with lock:
+                outcomes[key] = outcomes.get(key, 0) + 1
+                if key == "ok":
+                    latencies.append(elapsed)
+
+        with ThreadPoolExecutor(max_workers=threads) as pool:
+            list(pool.map(one, range(len(requests))))
+        wall = time.perf_counter() - t0
+    return {"wall_s": wall, "latencies_s": latencies, "outcomes": outcomes}
+
+
+def run(
+    home: Path,
+    mix: str,
+    rate: float,
+    seconds: float,
+    cache: bool,
+    warmup: int = 20,
+    timeout_s: float = 5.0,
+) -> dict[str, Any]:
+    """One scenario on a fresh server; ``seconds * rate`` distinct requests, each given up
+    (counted as an error) after ``timeout_s``."""
+    source = light_requests() if mix == "light" else heavy_requests()
+    total = int(rate * seconds)
+    requests = list(itertools.islice(source, warmup + total))
+    port = free_port()
+    server = start_server(home, port, cache)
+    try:
+        base = f"http://127.0.0.1:{port}"
+        with httpx.Client(base_url=base, timeout=30) as client:
+            for path, query in requests[:warmup]:  # name indexes, DuckDB caches
+                client.get(path, params=query)
+        result = drive(base, requests[warmup:], rate, timeout_s=timeout_s)
+    finally:
+        server.terminate()
+        server.wait(timeout=10)
+    lat = result["latencies_s"]
+    outcomes = result["outcomes"]
+    ok = outcomes.get("ok", 0)
+    return {
+        "mix": mix,
+        "rate_target_rps": rate,
+        "response_cache": cache,
+        "requests": total,
+        "answered_rps": round(ok / result["wall_s"], 1),
+        "refused": outcomes.get("refused", 0),
+        "errors": {k: v for k, v in outcomes.items() if k not in ("ok", "refused")},
+        "p50_ms": round(1000 * statistics.median(lat), 1) if lat else None,
+        "p99_ms": round(1000 * percentile(lat, 99), 1) if lat else None,
+    }
+
+
+def light_baseline(home: Path) -> float:
+    """Median in-process latency (ms) of bench_web's launch/site mix through the façade."""
+    from benchmarks.bench_web import request_mix
+
+    return round(1000 * statistics.median(baseline(home, request_mix(), repeat=1)), 2)
+
+
+def print_table(rows: list[dict[str, Any]], base_ms: float) -> None:
+    print(
+        f"\nWeb API load, distinct requests, open loop ({os.cpu_count()} CPUs shared with "
+        "whatever else runs; latency of answered requests from their scheduled time)"
+    )
+    print(f"  baseline: in-process façade p50 {base_ms:.2f} ms per light request")
+    print(f"  {'mix':<6} {'cache':<5} {'rate':>5} {'ans/s':>6} {'p50 ms':>7} {'p99 ms':>7}")
+    print(f"  {'':<6} {'':<5} {'':>5} {'':>6} {'':>7} {'':>7} {'refused':>7} errors")
+    for r in rows:
+        p50 = "-" if r["p50_ms"] is None else f"{r['p50_ms']:.1f}"
+        p99 = "-" if r["p99_ms"] is None else f"{r['p99_ms']:.1f}"
+        errors = sum(r["errors"].values())
+        print(
+            f"  {r['mix']:<6} {'on' if r['response_cache'] else 'off':<5} "
+            f"{r['rate_target_rps']:>5g} {r['answered_rps']:>6.1f} {p50:>7} {p99:>7} "
+            f"{r['refused']:>7} {errors}"
+        )
+        if r["p50_ms"] is not None and base_ms:
+            print(f"  {'':<6} p50 vs in-process baseline: {r['p50_ms'] / base_ms:.1f}x")
+
+
+def main(argv: list[str] | None = None) -> None:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--rates", default="50,100", help="comma-separated requests/s")
+    parser.add_argument("--heavy-rates", default="20,50", help="rates of the heavy mix")
+    parser.add_argument("--seconds", type=float, default=5.0, help="seconds per scenario")
+    parser.add_argument("--home", help="COSMODROME_HOME with a catalog (default: build one)")
+    parser.add_argument("--json", help="also write the figures to this JSON file")
+    args = parser.parse_args(argv or [])
+    home, _fresh = catalog_home(args.home)
+    base_ms = light_baseline(home)
+    rows = []
+    for mix, rates in (("light", args.rates), ("heavy", args.heavy_rates)):
+        for rate in (float(r) for r in rates.split(",")):
+            for cache in (False, True):
+                rows.append(run(home, mix, rate, args.seconds, cache))
+    print_table(rows, base_ms)
+    if args.json:
+        Path(args.json).write_text(json.dumps({"baseline_p50_ms": base_ms, "runs": rows}, indent=2))
+
+
+if __name__ == "__main__":
+    main(sys.argv[1:])
