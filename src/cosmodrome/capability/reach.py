@@ -46,6 +46,7 @@ from cosmodrome.capability.vehicles import (
 )
 from cosmodrome.errors import InputError
 from cosmodrome.spaceports import Spaceport, find_spaceport
+from cosmodrome.states import iso_state, resolve_states, within
 from cosmodrome.tables import json_records
 
 ORBITS = ("leo", "sso", "gto", "geo")
@@ -54,8 +55,6 @@ CONFIGURATION_NOTE = "capacity as published: "
 #: Perigee of ``--orbit gto`` unless ``--alt`` says otherwise (km).
 GTO_PERIGEE_KM = 185.0
 
-#: Sovereign state used by the state filters when it differs from the host territory.
-_SOVEREIGN = {"GF": "FR"}
 
 
 @dataclass(frozen=True)
@@ -215,8 +214,10 @@ def evaluate(
     common: dict[str, object] = {
         "site": port.name,
         "site_country": port.country,
+        "site_country_name": iso_state(port.country).name,
         "vehicle": vehicle.name,
         "vehicle_state": vehicle.state,
+        "vehicle_state_name": iso_state(vehicle.state).name,
         "vehicle_status": vehicle.status,
         "launch_inc_deg": round(launch_inc, 2),
         "launch_azimuth_deg": round(launch.ground_azimuth_deg, 1),
@@ -311,8 +312,8 @@ def reach(
     ``options`` is empty and ``near_misses`` holds the five closest with their shortfall.
     """
     target.check(mass_kg)
-    excluded = {s.strip().upper() for s in exclude_states if s.strip()}
-    only = {s.strip().upper() for s in only_states if s.strip()}
+    excluded = resolve_states(exclude_states)
+    only = resolve_states(only_states)
     wanted_sites = {find_spaceport(s).key for s in sites} if sites else None
     wanted_vehicles = {find_vehicle(v).key for v in vehicles} if vehicles else None
     rows: list[dict[str, object]] = []
@@ -325,11 +326,12 @@ def reach(
             port = find_spaceport(key)
             if wanted_sites is not None and port.key not in wanted_sites:
                 continue
-            states = {vehicle.state, port.country, _SOVEREIGN.get(port.country, port.country)}
-            site_states = {port.country, _SOVEREIGN.get(port.country, port.country)}
-            if excluded & states:
+            maker, host = iso_state(vehicle.state), iso_state(port.country)
+            if any(within(maker, s) or within(host, s) for s in excluded):
                 continue
-            if only and (vehicle.state not in only or not (site_states & only)):
+            if only and not (
+                any(within(maker, s) for s in only) and any(within(host, s) for s in only)
+            ):
                 continue
             if active_only and port.status != "active":
                 continue
@@ -410,6 +412,7 @@ def capability_summary(port: Spaceport | str) -> dict[str, object]:
     return {
         "site": port.name,
         "country": port.country,
+        "country_name": iso_state(port.country).name,
         "status": port.status,
         "lat_deg": port.lat_deg,
         "lon_deg": port.lon_deg,
@@ -431,8 +434,10 @@ def capability_summary(port: Spaceport | str) -> dict[str, object]:
 _COLUMNS = [
     "site",
     "site_country",
+    "site_country_name",
     "vehicle",
     "vehicle_state",
+    "vehicle_state_name",
     "vehicle_status",
     "configuration",
     "launch_inc_deg",

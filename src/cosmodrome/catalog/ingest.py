@@ -24,6 +24,7 @@ from cosmodrome.catalog.gcat import (
 from cosmodrome.catalog.outcomes import parse_launch_code
 from cosmodrome.catalog.periods import Period, PeriodIndex
 from cosmodrome.spaceports import load_spaceports
+from cosmodrome.states import iso_state
 
 Row = dict[str, str | None]
 LAUNCH_FIELDS = (
@@ -107,7 +108,11 @@ def periodic_frame(
 
 
 def sites_frame(records: list[dict[str, Any]]) -> pd.DataFrame:
-    host = {code: port.country for port in load_spaceports() for code in port.gcat_sites}
+    # The curated facts give the host country in ISO (GF); the catalog keeps GCAT's codes
+    # (GUF), so that every state column speaks one vocabulary.
+    host = {
+        code: iso_state(port.country).code for port in load_spaceports() for code in port.gcat_sites
+    }
     frame = periodic_frame(records, "Site", {}, {"error_deg": "Error"})
     frame["host_country"] = [host.get(r["Site"]) or r["StateCode"] for r in records]
     return frame

@@ -16,6 +16,7 @@ import pandas as pd
 from cosmodrome.catalog import names
 from cosmodrome.catalog.outcomes import outcome_filter
 from cosmodrome.errors import InputError
+from cosmodrome.states import codes_within, resolve_states, with_state_names
 
 LAUNCH_COLUMNS = (
     "launch_tag",
@@ -73,6 +74,13 @@ class _Where:
         return " AND ".join(self.clauses) if self.clauses else "TRUE"
 
 
+def state_codes(names_: str) -> list[str]:
+    """GCAT codes for comma-separated state names (``FR``, ``France,DE``): each state and its
+    territories; an unknown one raises with the closest names."""
+    found = resolve_states(names_.split(","))
+    return sorted({code for state in found for code in codes_within(state)})
+
+
 def where_launches(con: duckdb.DuckDBPyConnection, f: LaunchFilter) -> tuple[str, list[Any]]:
     """The SQL condition (on table alias ``l``) and parameters for a filter."""
     w = _Where()
@@ -97,11 +105,12 @@ def where_launches(con: duckdb.DuckDBPyConnection, f: LaunchFilter) -> tuple[str
         )
     if f.owner_state:
         w.add(
-            "l.launch_tag IN (SELECT launch_tag FROM payloads WHERE upper(owner_state) = upper(?))",
-            f.owner_state,
+            "l.launch_tag IN (SELECT launch_tag FROM payloads "
+            "WHERE owner_state IN (SELECT unnest(?)))",
+            state_codes(f.owner_state),
         )
     if f.provider_state:
-        w.add("upper(l.provider_state) = upper(?)", f.provider_state)
+        w.add("l.provider_state IN (SELECT unnest(?))", state_codes(f.provider_state))
     if f.start:
         w.add("l.time_utc >= ?::DATE", f.start)
     if f.end:
@@ -139,7 +148,7 @@ def launches(
     )
     if limit is not None:
         sql += f" LIMIT {int(limit)} OFFSET {int(offset)}"
-    return con.execute(sql, params).df()
+    return with_state_names(con.execute(sql, params).df(), "provider_state")
 
 
 def count_launches(con: duckdb.DuckDBPyConnection, f: LaunchFilter | None = None) -> int:
@@ -151,8 +160,9 @@ def count_launches(con: duckdb.DuckDBPyConnection, f: LaunchFilter | None = None
 def sites(con: duckdb.DuckDBPyConnection, country: str | None = None) -> pd.DataFrame:
     """Launch sites on Earth with launches, one row per canonical site, busiest first.
 
-    ``country`` matches the host country (curated; Baikonur is in KZ) or the state that
-    operated the site at launch. Coordinates are those of the most recently used code.
+    ``country`` (any state name, :func:`cosmodrome.states.resolve_state`) matches the host
+    country (curated; Baikonur is in Kazakhstan, Kourou in French Guiana and so France) or the
+    state that operated the site at launch. Coordinates are those of the most recently used code.
     """
     sql = """
         WITH latest AS (
@@ -175,11 +185,13 @@ def sites(con: duckdb.DuckDBPyConnection, country: str | None = None) -> pd.Data
                    AS operator_states,
                lt.lat_deg, lt.lon_deg, p.launches, p.successes, p.first_launch, p.last_launch
         FROM per_site p LEFT JOIN latest lt ON lt.code = p.last_code
-        WHERE ? IS NULL OR list_contains(p.host_countries, upper(?))
-              OR list_contains(p.states, upper(?))
+        WHERE ? IS NULL OR len(list_intersect(p.host_countries, ?)) > 0
+              OR len(list_intersect(p.states, ?)) > 0
         ORDER BY p.launches DESC, p.site
     """
-    return con.execute(sql, [country, country, country]).df()
+    codes = state_codes(country) if country else None
+    frame = con.execute(sql, [codes, codes, codes]).df()
+    return with_state_names(frame, "host_country", "operator_states")
 
 
 def site_detail(con: duckdb.DuckDBPyConnection, name: str) -> dict[str, Any]:
@@ -192,6 +204,7 @@ def site_detail(con: duckdb.DuckDBPyConnection, name: str) -> dict[str, Any]:
            ORDER BY valid_from NULLS FIRST, code""",
         [canonical],
     ).df()
+    history = with_state_names(history, "state_code")
     pads = con.execute(
         """SELECT pad, count(*) AS launches, min(time_utc)::DATE AS first_launch,
                   max(time_utc)::DATE AS last_launch

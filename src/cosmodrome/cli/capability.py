@@ -37,7 +37,7 @@ def reach_command(
     ] = None,
     exclude_state: Annotated[
         list[str] | None,
-        typer.Option("--exclude-state", help="Drop vehicles or sites of these states (ISO codes)."),
+        typer.Option("--exclude-state", help="Drop vehicles or sites of these states (FR, FRA, F, France)."),
     ] = None,
     only_state: Annotated[
         list[str] | None,
@@ -109,7 +109,7 @@ def _for_terminal(options: pd.DataFrame) -> pd.DataFrame:
     shown = options.assign(capacity=[_capacity_cell(row) for _, row in options.iterrows()])
     shown = shown[[c for c in TABLE_COLUMNS if c in shown.columns]].copy()
     shown = shown.rename(columns={"capacity": "capacity (kg)"})
-    shown["vehicle"] = options["vehicle"] + " (" + options["vehicle_state"] + ")"
+    shown["vehicle"] = options["vehicle"] + " (" + options["vehicle_state_name"] + ")"
     notes = options["notes"].str.split("; ")
     configurations = {p for parts in notes for p in parts if p.startswith(CONFIGURATION_NOTE)}
     if len(configurations) == 1:
