@@ -258,3 +258,14 @@ def _names_of_cell(value: object) -> str | None:
     if ", " in text:
         return ", ".join(state_name(part) or part for part in text.split(", "))
     return state_name(text)
+
+
+def organisation_label(name: str | None, state: str | None) -> str | None:
+    """An organisation with its state's name: ``Rocket Lab (New Zealand)``; an organisation
+    that is itself the state (``ESA``) or has none stays bare."""
+    if name is None or name != name:
+        return None
+    country = state_name(state)
+    if not country or country == name or gcat_state(str(state)).kind == "organisation":
+        return str(name)
+    return f"{name} ({country})"

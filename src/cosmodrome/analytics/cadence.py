@@ -39,6 +39,7 @@ from cosmodrome.analytics.common import (
 from cosmodrome.catalog import names
 from cosmodrome.catalog.queries import LaunchFilter
 from cosmodrome.errors import UnknownNameError, closest_names
+from cosmodrome.states import organisation_label, resolve_state, state_label
 from cosmodrome.tables import as_dates
 
 CADENCE_COLUMNS = ["period", "period_start", "group", "label", "launches", "payloads"]
@@ -178,14 +179,16 @@ def resolve_groups(
     elif dim.name == "provider":
         for name in wanted:
             keys += [a.split("/")[0] for a in names.resolve_agencies(con, name)]
+    elif dim.name in ("provider-state", "owner-state"):
+        for name in wanted:
+            keys.append(resolve_state(name).code)
     else:
-        column = {
-            "provider-state": "provider_state FROM launches",
-            "vehicle-family": "coalesce(vehicle_family, vehicle) FROM launches",
-            "owner-state": "owner_state FROM payloads",
-        }[dim.name]
         known = {
-            str(v) for (v,) in con.execute(f"SELECT DISTINCT {column}").fetchall() if v is not None
+            str(v)
+            for (v,) in con.execute(
+                "SELECT DISTINCT coalesce(vehicle_family, vehicle) FROM launches"
+            ).fetchall()
+            if v is not None
         }
         folded = {names.fold(v): v for v in known}
         for name in wanted:
@@ -224,13 +227,21 @@ def _grouped(
     else:
         sql = f"""SELECT {period_start_sql(period)} AS period_start, {dim.key_sql} AS "group",
                          {dim.label_sql} AS label, count(*)::BIGINT AS launches,
-                         sum(l.payload_count)::BIGINT AS payloads
+                         sum(l.payload_count)::BIGINT AS payloads,
+                         any_value(l.provider_state) AS provider_state
                   FROM launches l {join} WHERE {condition} GROUP BY 1, 2"""
     frame = con.execute(sql, site_params + params).df()
     as_dates(frame, "period_start")
     frame["group"] = frame["group"].fillna("(unknown)")
     frame["label"] = frame["label"].fillna(frame["group"])
-    return frame
+    if dim.name in ("provider-state", "owner-state"):
+        frame["label"] = [state_label(g) if g != "(unknown)" else g for g in frame["group"]]
+    elif dim.name == "provider":
+        frame["label"] = [
+            organisation_label(label, state)
+            for label, state in zip(frame["label"], frame["provider_state"], strict=True)
+        ]
+    return frame.drop(columns=["provider_state"], errors="ignore")
 
 
 def _lump(frame: pd.DataFrame, top: int) -> pd.DataFrame:

@@ -22,6 +22,7 @@ Each customer gets a status:
 
 from __future__ import annotations
 
+import re
 from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import date
@@ -39,6 +40,7 @@ from cosmodrome.analytics.common import (
 from cosmodrome.analytics.events import years_before
 from cosmodrome.catalog import names
 from cosmodrome.errors import InputError
+from cosmodrome.states import codes_within, resolve_states, state_name, with_state_names
 from cosmodrome.tables import as_dates, json_records
 
 STATUSES = ("moved", "split", "stayed", "none since")
@@ -60,7 +62,10 @@ class Selection:
 
     def describe(self) -> str:
         parts = [
-            ("launches provided or built by", self.provider_states),
+            (
+                "launches provided or built by",
+                tuple(s.label for s in resolve_states(self.provider_states)),
+            ),
             ("provider", self.providers),
             ("site", self.sites),
             ("vehicle", self.vehicles),
@@ -74,10 +79,12 @@ class Selection:
         if self.provider_states:
             # A state's launch industry: launches it provides or whose vehicle it builds.
             clauses.append(
-                "(upper(l.provider_state) IN (SELECT unnest(?)) "
-                "OR upper(l.vehicle_state) IN (SELECT unnest(?)))"
+                "(l.provider_state IN (SELECT unnest(?)) "
+                "OR l.vehicle_state IN (SELECT unnest(?)))"
             )
-            states = [s.strip().upper() for s in self.provider_states]
+            states = sorted(
+                {c for state in resolve_states(self.provider_states) for c in codes_within(state)}
+            )
             params.extend([states, states])
         if self.providers:
             agencies = sorted({a for n in self.providers for a in names.resolve_agencies(con, n)})
@@ -130,7 +137,13 @@ class Migration:
             if (column, key) not in index:
                 index[(column, key)] = len(nodes)
                 nodes.append(
-                    {"id": f"{column}:{key}", "column": column, "label": label, "state": state}
+                    {
+                        "id": f"{column}:{key}",
+                        "column": column,
+                        "label": label,
+                        "state": state,
+                        "state_name": state_name(state),
+                    }
                 )
             return index[(column, key)]
 
@@ -259,6 +272,9 @@ def customer_migration(
         ).df(),
         "first_launch_after",
     )
+    for column in ("providers_before", "providers_after"):
+        customers[column] = customers[column].map(_providers_named)
+    customers = with_state_names(customers, "owner_state", "provider_states_after")
     return Migration(selection.describe(), cutoff, start, end, customers, flows_after, flows_before)
 
 
@@ -276,7 +292,16 @@ def _flows(con: duckdb.DuckDBPyConnection, base: str, table: str, args: list[Any
         ORDER BY t.customer, first_launch, provider""",
         args,
     ).df()
+    frame = with_state_names(frame, "provider_state")
     return as_dates(frame, "first_launch", "last_launch")
+
+
+def _providers_named(text: Any) -> Any:
+    """``Arianespace (F), Starsem (F)`` -> ``Arianespace (France), Starsem (France)``: each
+    provider with its state's name, as every other output shows it."""
+    if not isinstance(text, str) or not text:
+        return text
+    return re.sub(r"\(([^()]+)\)(?=, |$)", lambda m: f"({state_name(m.group(1))})", text)
 
 
 def _text(value: Any) -> str | None:
