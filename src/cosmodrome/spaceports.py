@@ -6,22 +6,93 @@ dataclasses. Coordinates are geodetic WGS84 degrees, azimuths degrees clockwise 
 
 from __future__ import annotations
 
+import re
 import tomllib
+from collections.abc import Sequence
 from dataclasses import dataclass
 from functools import cache
 from importlib import resources
 
-from cosmodrome.errors import UnknownNameError, closest_names
+from cosmodrome.errors import UnknownNameError, closest_names, fold_name
 
 
 @dataclass(frozen=True)
 class Pad:
+    """A pad with all its names: the curated ``name`` (``Site 1/5``), common ``aliases``
+    (``Gagarin's Start``) and ``gcat_pads``, how GCAT's launch log writes it (``LC1``)."""
+
     name: str
     lat_deg: float
     lon_deg: float
     vehicles: tuple[str, ...]
     status: str
     source: str
+    aliases: tuple[str, ...] = ()
+    gcat_pads: tuple[str, ...] = ()
+
+    @property
+    def spellings(self) -> tuple[str, ...]:
+        return (self.name, *self.aliases, *self.gcat_pads)
+
+    @property
+    def label(self) -> str:
+        """``Site 1/5 (Gagarin's Start, LC1)``: the name, then the other names that read
+        differently; the one way a pad is shown everywhere."""
+        return pad_label(self.name, (*self.aliases, *self.gcat_pads))
+
+
+def pad_label(name: str, others: tuple[str, ...] = ()) -> str:
+    """``name (other, names)``, leaving out names that only differ in punctuation or a
+    trailing ``?`` (GCAT's mark of an uncertain pad)."""
+    seen = {_pad_key(name)}
+    extra: list[str] = []
+    for other in others:
+        key = _pad_key(other)
+        if key and key not in seen and not other.endswith("?"):
+            seen.add(key)
+            extra.append(other)
+    return f"{name} ({', '.join(extra)})" if extra else name
+
+
+_PREFIX = re.compile(r"^(site|silo|slc|lc|lp|la|pu|pl|pad|sh|launch complex|complex)[\s-]*", re.I)
+
+
+def _pad_key(text: str) -> str:
+    return re.sub(r"[^0-9a-z]", "", fold_name(text))
+
+
+def _pad_core(text: str) -> str:
+    """The pad's number without its kind: ``Site 31/6`` -> ``31/6``, ``LC31`` -> ``31``."""
+    core = _PREFIX.sub("", text.strip().rstrip("?").strip())
+    return re.sub(r"[^0-9a-z/]", "", core.casefold())
+
+
+def match_pads(text: str, spellings: Sequence[Sequence[str]]) -> list[int]:
+    """Indices of the pads (each given by its spellings) that ``text`` names, best tier only.
+
+    Tier 1: a spelling equal to ``text`` ignoring case and punctuation (``lc31``, ``Site 31/6``)
+    or the same number (``31/6``, ``31`` for ``LC31``). Tier 2: a spelling or one of its words
+    that starts with ``text`` (``Gagarin``, ``Site 31``). Several pads in the best tier mean
+    ``text`` is ambiguous.
+    """
+    key, core = _pad_key(text), _pad_core(text)
+    if not key:
+        return []
+    exact = [
+        i
+        for i, names in enumerate(spellings)
+        if any(_pad_key(n) == key or (core and _pad_core(n) == core) for n in names)
+    ]
+    if exact:
+        return exact
+    prefixed: list[int] = []
+    for i, names in enumerate(spellings):
+        for n in names:
+            words = [w for w in re.split(r"[^0-9a-z/]+", fold_name(n)) if w]
+            if _pad_key(n).startswith(key) or any(w.startswith(text.casefold()) for w in words):
+                prefixed.append(i)
+                break
+    return prefixed
 
 
 @dataclass(frozen=True)
@@ -65,12 +136,17 @@ class Spaceport:
         return self.sources[0] if self.sources else ""
 
     def pad(self, name: str) -> Pad:
-        for pad in self.pads:
-            if pad.name.casefold() == name.casefold():
-                return pad
-        raise UnknownNameError(
-            f"pad of {self.name}", name, closest_names(name, [p.name for p in self.pads])
-        )
+        """The pad called ``name``: any of its names (``LC31``, ``Site 31/6``, ``31``,
+        ``Gagarin's Start``) or an unambiguous start of one; else an error listing the
+        closest pads of this spaceport."""
+        found = match_pads(name, [p.spellings for p in self.pads])
+        if len(found) == 1:
+            return self.pads[found[0]]
+        labels = [self.pads[i].label for i in found] or closest_names(
+            name, [p.label for p in self.pads]
+        ) or [p.label for p in self.pads]
+        kind = f"pad of {self.name}" + (" (several match; say which)" if found else "")
+        raise UnknownNameError(kind, name, labels)
 
 
 @cache
@@ -108,6 +184,8 @@ def _spaceport(key: str, entry: dict[str, object]) -> Spaceport:
             tuple(p.get("vehicles", ())),
             p.get("status", "active"),
             p["source"],
+            tuple(p.get("aliases", ())),
+            tuple(p.get("gcat_pads", ())),
         )
         for p in entry.get("pads", [])  # type: ignore[attr-defined]
     )
