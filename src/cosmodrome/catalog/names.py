@@ -13,11 +13,12 @@ import unicodedata
 import weakref
 from collections import defaultdict
 from collections.abc import Callable, Iterable
+from dataclasses import dataclass
 
 import duckdb
 
 from cosmodrome.errors import UnknownNameError, closest_names
-from cosmodrome.spaceports import load_spaceports
+from cosmodrome.spaceports import load_spaceports, match_pads
 
 
 def fold(name: str) -> str:
@@ -195,3 +196,79 @@ def resolve_agencies(con: duckdb.DuckDBPyConnection, name: str) -> list[str]:
 def resolve_owners(con: duckdb.DuckDBPyConnection, name: str) -> list[str]:
     index = _cached(con, "owner", lambda: organisation_index(con, "owner", "owner", "payloads"))
     return index.resolve(name)
+
+
+
+@dataclass(frozen=True)
+class PadIdentity:
+    """One pad of a site with all its names and the GCAT codes its launches are filed under."""
+
+    label: str
+    gcat_pads: tuple[str, ...]
+    spellings: tuple[str, ...]
+    launches: int
+
+
+def pad_identities(con: duckdb.DuckDBPyConnection, sites: list[str]) -> list[PadIdentity]:
+    """The pads of canonical ``sites``, busiest first.
+
+    A curated pad (:mod:`cosmodrome.spaceports`) gathers every GCAT code it is written as
+    (``Site 31/6`` is GCAT's ``LC31``); a pad only GCAT knows is its own code (``LC90``).
+    """
+    rows = con.execute(
+        "SELECT pad, count(*) FROM launches WHERE site IN (SELECT unnest(?)) "
+        "AND pad IS NOT NULL GROUP BY pad ORDER BY 2 DESC, 1",
+        [sites],
+    ).fetchall()
+    used = {str(pad): int(n) for pad, n in rows}
+    # GCAT marks an uncertain pad with '?' (LC31?): the same pad, less sure.
+    variants: dict[str, list[str]] = defaultdict(list)
+    for code in used:
+        variants[code.rstrip("? ").strip()].append(code)
+    canonical = dict(con.execute("SELECT DISTINCT site_code, site FROM launches").fetchall())
+    found: list[PadIdentity] = []
+    claimed: set[str] = set()
+    for port in load_spaceports():
+        if not {canonical.get(c, c) for c in port.gcat_sites} & set(sites):
+            continue
+        for pad in port.pads:
+            codes = tuple(sorted({v for c in pad.gcat_pads for v in variants.get(c, [])}))
+            claimed.update(codes)
+            found.append(
+                PadIdentity(pad.label, codes, pad.spellings, sum(used[c] for c in codes))
+            )
+    for base, codes in variants.items():
+        rest = tuple(sorted(c for c in codes if c not in claimed))
+        if rest:
+            found.append(PadIdentity(base, rest, (base,), sum(used[c] for c in rest)))
+    return sorted(found, key=lambda p: -p.launches)
+
+
+def resolve_pads(
+    con: duckdb.DuckDBPyConnection, name: str, site: str | None = None
+) -> list[str]:
+    """GCAT pad codes (``launches.pad``) for a pad named any way (``LC31``, ``Site 31/6``,
+    ``31``, ``Gagarin's Start``), among the pads of ``site`` or, without one, of every site.
+
+    An unknown or ambiguous name raises :class:`UnknownNameError` listing the closest pads
+    (of that site when one is given)."""
+    if site:
+        sites = resolve_sites(con, site)
+        where = f"pad of {site}"
+    else:
+        sites = [s for (s,) in con.execute("SELECT DISTINCT site FROM launches").fetchall()]
+        where = "pad"
+    pads = pad_identities(con, sites)
+    matched = match_pads(name, [p.spellings for p in pads])
+    if matched and (len(matched) == 1 or len({pads[i].label for i in matched}) == 1):
+        return sorted({c for i in matched for c in pads[i].gcat_pads})
+    if matched and not site:
+        # The same pad name at several sites (LC2): every one of them, as GCAT files them.
+        return sorted({c for i in matched for c in pads[i].gcat_pads})
+    if matched:
+        labels = [pads[i].label for i in matched]
+        raise UnknownNameError(f"{where} (several match; say which)", name, labels)
+    weights = {p.label: float(p.launches) for p in pads}
+    raise UnknownNameError(
+        where, name, closest_names(name, [p.label for p in pads], weight=weights)
+    )

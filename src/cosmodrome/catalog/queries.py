@@ -87,7 +87,7 @@ def where_launches(con: duckdb.DuckDBPyConnection, f: LaunchFilter) -> tuple[str
     if f.site:
         w.add("l.site IN (SELECT unnest(?))", names.resolve_sites(con, f.site))
     if f.pad:
-        w.add("lower(l.pad) = lower(?)", f.pad)
+        w.add("l.pad IN (SELECT unnest(?))", names.resolve_pads(con, f.pad, f.site))
     if f.vehicle:
         w.add("l.vehicle IN (SELECT unnest(?))", names.resolve_vehicles(con, f.vehicle))
     if f.agency:
@@ -211,6 +211,8 @@ def site_detail(con: duckdb.DuckDBPyConnection, name: str) -> dict[str, Any]:
            FROM launches WHERE site IN (SELECT unnest(?)) GROUP BY pad ORDER BY launches DESC""",
         [canonical],
     ).df()
+    label_of = {c: p.label for p in names.pad_identities(con, canonical) for c in p.gcat_pads}
+    pads.insert(1, "pad_name", [label_of.get(str(p), p) for p in pads["pad"]])
     cursor = con.execute(
         """SELECT count(*) AS launches, count(*) FILTER (WHERE is_success) AS successes,
                   count(*) FILTER (WHERE NOT is_success) AS failures,
