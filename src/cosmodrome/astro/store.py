@@ -41,6 +41,7 @@ from cosmodrome.errors import (
     SourceError,
     UnknownNameError,
     closest_names,
+    fold_name,
 )
 from cosmodrome.sources.loader import Loader, Source
 from cosmodrome.timeutil import require_utc
@@ -181,11 +182,24 @@ class ElementStore:
         ).fetchall()
         if rows:
             return int(rows[0][0])
-        names = [
-            r[0]
-            for r in self.connection.execute("SELECT DISTINCT name FROM element_sets").fetchall()
-        ]
-        raise UnknownNameError("satellite", text, closest_names(text, names))
+        known = self.connection.execute(
+            "SELECT name, min(norad_id) FROM element_sets GROUP BY name"
+        ).fetchall()
+        # A name's main part, before its bracketed detail: ISS for "ISS (ZARYA)". When it
+        # names one satellite, that is the one; when several share it, the oldest catalog
+        # number (the first module launched, ZARYA 25544) is the one people mean.
+        leading = sorted(
+            (int(norad), str(name))
+            for name, norad in known
+            if fold_name(str(name).split("(")[0]) == fold_name(text)
+        )
+        if leading:
+            return leading[0][0]
+        # Older catalog numbers first among equals: the object a name was first given to.
+        weights = {str(name): -float(norad) for name, norad in known}
+        raise UnknownNameError(
+            "satellite", text, closest_names(text, [str(n) for n, _ in known], weight=weights)
+        )
 
     def nearest(self, norad_id: int, when_utc: datetime) -> ElementSet:
         """The stored set of ``norad_id`` whose epoch is nearest ``when_utc``."""

@@ -35,6 +35,11 @@ class NameIndex:
         self._codes: dict[str, set[str]] = defaultdict(set)
         self._preferred: dict[str, set[str]] = defaultdict(set)
         self._display: set[str] = set()
+        self._curated: set[str] = set()
+        #: The one name each thing goes by (a spaceport's name, not its aliases).
+        self.primary: set[str] = set()
+        #: How much each code counts when suggestions tie (launches at a site, say).
+        self.weights: dict[str, float] = {}
 
     def add(
         self,
@@ -53,6 +58,8 @@ class NameIndex:
             (self._preferred if preferred else self._codes)[key].update(codes)
             if display:
                 self._display.add(spelling)
+                if preferred:
+                    self._curated.add(spelling)
 
     def lookup(self, name: str) -> set[str]:
         key = fold(name)
@@ -70,8 +77,20 @@ class NameIndex:
     def resolve(self, name: str, *, allow_prefix: bool = False) -> list[str]:
         codes = self.lookup(name) or (self.prefixed(name) if allow_prefix else set())
         if not codes:
-            raise UnknownNameError(self.kind, name, closest_names(name, sorted(self._display)))
+            raise UnknownNameError(self.kind, name, self.suggest(name))
         return sorted(codes)
+
+    def suggest(self, name: str, n: int = 5) -> list[str]:
+        """The closest display names, ranked by :func:`closest_names` (exact, prefix, word
+        prefix before edit distance), the busiest first among equals."""
+        # A curated name (Cape Canaveral) before GCAT's names of the same site (Cape Kennedy).
+        weight = {
+            spelling: max((self.weights.get(c, 0.0) for c in self.lookup(spelling)), default=0.0)
+            + (0.5 if spelling in self._curated else 0.0)
+            + (0.25 if spelling in self.primary else 0.0)
+            for spelling in self._display
+        }
+        return closest_names(name, sorted(self._display), n, weight=weight)
 
     def names(self) -> list[str]:
         return sorted(self._display)
@@ -87,6 +106,8 @@ def site_index(con: duckdb.DuckDBPyConnection) -> NameIndex:
     index = NameIndex("site")
     launched = con.execute("SELECT DISTINCT site_code, site, site_name FROM launches").fetchall()
     canonical_of = {code: site for code, site, _ in launched}
+    counts = con.execute("SELECT site, count(*) FROM launches GROUP BY site").fetchall()
+    index.weights = {str(site): float(n) for site, n in counts}
     for _, site, site_name in launched:
         index.add(site, {site})
         index.add(site_name, {site})
@@ -102,6 +123,7 @@ def site_index(con: duckdb.DuckDBPyConnection) -> NameIndex:
         if sites:
             for spelling in (port.name, port.key, *port.aliases):
                 index.add(spelling, sites, preferred=True)
+            index.primary.add(port.name)
     return index
 
 
@@ -151,8 +173,21 @@ def organisation_index(
             index.add(ucode, codes, display=False)
             index.add(short_name, codes)
             index.add(name, codes, display=False)
+    for alias, spelling in ORGANISATION_ALIASES.items():
+        if codes := index.lookup(spelling):
+            index.add(alias, codes, display=False)
+    counts = con.execute(f"SELECT {column}, count(*) FROM {table} GROUP BY 1").fetchall()
+    index.weights = {str(code): float(n) for code, n in counts if code is not None}
     return index
 
+
+#: English names people type for organisations GCAT spells otherwise (its transliteration,
+#: its own short name), mapped to GCAT's spelling; each must name an organisation in GCAT.
+ORGANISATION_ALIASES = {
+    "Roscosmos": "Roskosmos",
+    "Russian Space Agency": "Roskosmos",
+    "Rocket Lab": "Rocket Lab",
+}
 
 _INDEXES: dict[tuple[str, str], NameIndex] = {}
 _VERSIONS: weakref.WeakKeyDictionary[duckdb.DuckDBPyConnection, str] = weakref.WeakKeyDictionary()
