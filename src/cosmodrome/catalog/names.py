@@ -267,7 +267,11 @@ def pad_identities(con: duckdb.DuckDBPyConnection, sites: list[str]) -> list[Pad
         if not {canonical.get(c, c) for c in port.gcat_sites} & set(sites):
             continue
         for pad in port.pads:
-            codes = tuple(sorted({v for c in pad.gcat_pads for v in variants.get(c, [])}))
+            # GCAT's codes listed for the pad, and any GCAT code spelled like one of its
+            # names (SLC40 beside the listed LC40 for SLC-40).
+            keys = {fold(n) for n in pad.spellings}
+            bases = set(pad.gcat_pads) | {b for b in variants if fold(b) in keys}
+            codes = tuple(sorted({v for c in bases for v in variants.get(c, [])}))
             claimed.update(codes)
             found.append(
                 PadIdentity(pad.label, codes, pad.spellings, sum(used[c] for c in codes))

@@ -115,7 +115,7 @@ def launches(
     site: Annotated[
         str | None, typer.Option(help="Site name or code (Baikonur, GIK-5, Kourou).")
     ] = None,
-    pad: Annotated[str | None, typer.Option(help="Pad as GCAT writes it (LC31).")] = None,
+    pad: Annotated[str | None, typer.Option(help="Pad by any name (LC31, Site 31/6, Gagarin's Start).")] = None,
     vehicle: Annotated[
         str | None, typer.Option(help="Vehicle, family or prefix (Soyuz-2).")
     ] = None,
@@ -126,10 +126,10 @@ def launches(
         str | None, typer.Option(help="Payload owner (customer) name or code.")
     ] = None,
     owner_state: Annotated[
-        str | None, typer.Option(help="Payload owner state code (GCAT, e.g. UK).")
+        str | None, typer.Option(help="Payload owner state (GB, GBR, UK, United Kingdom).")
     ] = None,
     provider_state: Annotated[
-        str | None, typer.Option(help="Provider state code (RU, US, CN).")
+        str | None, typer.Option(help="Provider state (FR, FRA, F, France).")
     ] = None,
     start: Annotated[
         str | None, typer.Option("--from", help="First UTC day (2022-01-01 or 2022).")
@@ -164,7 +164,7 @@ def launches(
 @app.command()
 def sites(
     country: Annotated[
-        str | None, typer.Option(help="Host country or operator state code (KZ, US).")
+        str | None, typer.Option(help="Host country or operator state (KZ, France, FRA).")
     ] = None,
     fmt: FormatOption = "table",
     home: HomeOption = None,

@@ -7,8 +7,8 @@ const FILTERS = [
   { key: "vehicle", label: "Vehicle or family", placeholder: "Soyuz-2" },
   { key: "agency", label: "Provider", placeholder: "SpaceX" },
   { key: "owner", label: "Customer (owner)", placeholder: "Eutelsat" },
-  { key: "provider_state", label: "Provider state", placeholder: "RU", size: 4 },
-  { key: "owner_state", label: "Customer state", placeholder: "UK", size: 4 },
+  { key: "provider_state", label: "Provider state", placeholder: "Russia", size: 4 },
+  { key: "owner_state", label: "Customer state", placeholder: "GB", size: 4 },
   { key: "from", label: "From (UTC day)", placeholder: "2022-01-01", size: 10 },
   { key: "to", label: "To (UTC day)", placeholder: "2022-12-31", size: 10 },
 ];

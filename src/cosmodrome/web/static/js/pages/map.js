@@ -21,7 +21,7 @@ export async function render(root, params, ctx) {
   const countryInput = h("input", { id: "map-country", name: "country", value: country, placeholder: "all", size: 6, autocomplete: "off" });
   const activeBox = h("input", { type: "checkbox", id: "map-active", name: "active", checked: period });
   const form = h("form", { class: "controls", role: "search", "aria-label": "Filter spaceports" },
-    h("label", { for: "map-country" }, "Country or operator state (KZ, US)", countryInput),
+    h("label", { for: "map-country" }, "Country or operator state (KZ, France, FRA, F)", countryInput),
     h("label", { for: "map-active", class: "inline" }, h("span", {}, "Only sites active in the last 5 years"), activeBox),
     h("button", { type: "submit" }, "Show"));
   const body = h("div", {});
@@ -59,7 +59,7 @@ export async function render(root, params, ctx) {
       .attr("d", path).attr("fill", "#d5dbe3").attr("stroke", "#fff").attr("stroke-width", 0.5).attr("aria-hidden", "true");
     const tip = tooltip();
     const open = (s) => ctx.go("site", { name: s.site });
-    const label = (s) => `${s.site_name} (${s.host_country}): ${fmt.int(s.launches)} launches, ${s.first_launch.slice(0, 4)}–${s.last_launch.slice(0, 4)}`;
+    const label = (s) => `${s.site_name} (${s.host_country_name || s.host_country}): ${fmt.int(s.launches)} launches, ${s.first_launch.slice(0, 4)}–${s.last_launch.slice(0, 4)}`;
     svg.append("g").selectAll("circle").data([...sites].sort((a, b) => b.launches - a.launches)).join("circle")
       .attr("class", "site")
       .attr("cx", (s) => projection([s.lon_deg, s.lat_deg])[0])
@@ -85,7 +85,7 @@ export async function render(root, params, ctx) {
     const top = table(sites.slice(0, 25), [
       { key: "site_name", label: "Site", link: (s) => `#/site?name=${encodeURIComponent(s.site)}` },
       { key: "site", label: "Code" },
-      { key: "host_country", label: "Country" },
+      { key: "host_country_name", label: "Country" },
       { key: "launches", label: "Launches", num: true, format: fmt.int },
       { key: "successes", label: "Successes", num: true, format: fmt.int },
       { key: "first_launch", label: "First", format: fmt.day },

@@ -91,7 +91,7 @@ export async function render(root, params, ctx) {
     const grid = h("div", { class: "grid cards-wide" });
     grid.append(h("section", { class: "card", "aria-labelledby": "pads-h" }, h("h2", { id: "pads-h" }, "Pads (all time)"),
       profile.pads.length ? table(profile.pads, [
-        { key: "pad", label: "Pad" }, { key: "launches", label: "Launches", num: true, format: fmt.int },
+        { key: "pad_name", label: "Pad" }, { key: "launches", label: "Launches", num: true, format: fmt.int },
         { key: "first_launch", label: "First", format: fmt.day }, { key: "last_launch", label: "Last", format: fmt.day },
       ], `Pads of ${profile.name}`) : h("p", {}, "No pads recorded."), sourceNote(profile.source)));
     grid.append(h("section", { class: "card", "aria-labelledby": "names-h" }, h("h2", { id: "names-h" }, "Names over time"),

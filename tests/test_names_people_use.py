@@ -1,0 +1,185 @@
+"""Names a user would type, and what each must resolve to (or suggest first).
+
+One table pins the behaviour across vocabularies: sites, pads, satellites, agencies,
+vehicles and states. Expected values are read from the frozen mirror (GCAT and CelesTrak).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from pathlib import Path
+
+import duckdb
+import pytest
+
+from cosmodrome.astro.elements import load_elements
+from cosmodrome.astro.store import ElementStore
+from cosmodrome.catalog import names
+from cosmodrome.catalog.queries import LaunchFilter, count_launches, sites
+from cosmodrome.errors import UnknownNameError
+from cosmodrome.spaceports import find_spaceport
+
+pytestmark = pytest.mark.integration
+
+# (kind, what a user types, expected: the resolution, or "first: X" for the first suggestion)
+NAMES: list[tuple[str, str, str]] = [
+    ("site", "Baikonur", "GIK-5"),
+    ("site", "baykonur", "GIK-5"),
+    ("site", "Tyuratam", "GIK-5"),
+    ("site", "GIK-5", "GIK-5"),
+    ("site", "Alcantara", "ALCA"),
+    ("site", "CLA", "ALCA"),
+    ("site", "Kourou", "CSG"),
+    ("site", "Vostochny", "VOST"),
+    ("site", "Kennedy", "KSC"),
+    ("site", "Cape", "first: Cape Canaveral"),
+    ("site", "Sriharikota", "SHAR"),
+    ("site", "Mahia", "MAHIA"),
+    ("pad", "Baikonur/LC31", "LC31"),
+    ("pad", "Baikonur/Site 31/6", "LC31"),
+    ("pad", "Baikonur/31", "LC31"),
+    ("pad", "Baikonur/Site 1/5", "LC1"),
+    ("pad", "Baikonur/Gagarin's Start", "LC1"),
+    ("pad", "Baikonur/gagarin", "LC1"),
+    ("pad", "Kennedy/39A", "LC39A"),
+    ("pad", "Kennedy/LC-39B", "LC39B"),
+    ("pad", "Cape Canaveral/SLC-40", "LC40"),
+    ("pad", "Kourou/ELA-3", "ELA3"),
+    ("pad", "Baikonur/LC99", "first: LC90"),
+    ("satellite", "ISS", "25544"),
+    ("satellite", "iss (zarya)", "25544"),
+    ("satellite", "25544", "25544"),
+    ("satellite", "CSS", "48274"),
+    ("agency", "Roscosmos", "FKA"),
+    ("agency", "Roskosmos", "FKA"),
+    ("agency", "SpaceX", "SPX"),
+    ("agency", "Rocket Lab", "RLABN"),
+    ("agency", "Arianespace", "AE"),
+    ("vehicle", "Soyuz-2", "Soyuz-2-1A"),
+    ("vehicle", "Falcon 9", "Falcon 9"),
+    ("vehicle", "Electron", "Electron"),
+    ("state", "FR", "F"),
+    ("state", "FRA", "F"),
+    ("state", "France", "F"),
+    ("state", "F", "F"),
+    ("state", "GB", "UK"),
+    ("state", "United Kingdom", "UK"),
+    ("state", "JP", "J"),
+    ("state", "Germany", "D"),
+    ("state", "USSR", "SU"),
+    ("state", "Soviet Union", "SU"),
+    ("state", "RU", "RU"),
+    ("state", "ESA", "I-ESA"),
+    ("state", "I-EUM", "I-EUM"),
+    ("state", "eumetsat", "I-EUM"),
+    ("state", "New Zealand", "NZ"),
+    ("state", "Kazakh", "KZ"),
+    ("state", "Frnace", "first: France"),
+]
+
+
+def _resolver(
+    con: duckdb.DuckDBPyConnection, store: ElementStore
+) -> dict[str, Callable[[str], list[str]]]:
+    from cosmodrome.states import resolve_state
+
+    def pad(text: str) -> list[str]:
+        site, _, name = text.partition("/")
+        return names.resolve_pads(con, name, site)
+
+    return {
+        "site": lambda t: names.resolve_sites(con, t),
+        "pad": pad,
+        "satellite": lambda t: [str(store.resolve(t))],
+        "agency": lambda t: names.resolve_agencies(con, t),
+        "vehicle": lambda t: names.resolve_vehicles(con, t),
+        "state": lambda t: [resolve_state(t).code],
+    }
+
+
+@pytest.fixture(scope="module")
+def stations_store(shared_data: Path, tmp_path_factory: pytest.TempPathFactory) -> ElementStore:
+    path = tmp_path_factory.mktemp("names") / "elements.duckdb"
+    store = ElementStore(path, read_only=False)
+    store.add(load_elements(shared_data / "celestrak/stations-2025-05-24.omm.json").records)
+    return store
+
+
+def test_the_table_is_large_enough() -> None:
+    assert len(NAMES) >= 40
+    assert {kind for kind, _, _ in NAMES} == {
+        "site",
+        "pad",
+        "satellite",
+        "agency",
+        "vehicle",
+        "state",
+    }
+
+
+@pytest.mark.parametrize(("kind", "typed", "expected"), NAMES)
+def test_names_people_use(
+    mirror_con: duckdb.DuckDBPyConnection,
+    stations_store: ElementStore,
+    kind: str,
+    typed: str,
+    expected: str,
+) -> None:
+    resolve = _resolver(mirror_con, stations_store)[kind]
+    if expected.startswith("first: "):
+        with pytest.raises(UnknownNameError) as caught:
+            resolve(typed)
+        assert caught.value.suggestions[0].startswith(expected.removeprefix("first: "))
+    else:
+        assert expected in resolve(typed)
+
+
+def test_an_unknown_state_is_an_error_never_an_empty_result(
+    mirror_con: duckdb.DuckDBPyConnection,
+) -> None:
+    with pytest.raises(UnknownNameError):
+        count_launches(mirror_con, LaunchFilter(provider_state="ZZ"))
+    with pytest.raises(UnknownNameError):
+        sites(mirror_con, "Atlantis")
+
+
+def test_state_spellings_select_the_same_launches(mirror_con: duckdb.DuckDBPyConnection) -> None:
+    counts = {
+        s: count_launches(mirror_con, LaunchFilter(provider_state=s))
+        for s in ("F", "FR", "FRA", "France")
+    }
+    assert len(set(counts.values())) == 1
+    raw = mirror_con.execute(
+        "SELECT count(*) FROM launches WHERE provider_state IN ('F', 'GUF')"
+    ).fetchone()
+    assert raw is not None and counts["F"] == raw[0] > 0
+    gb = count_launches(mirror_con, LaunchFilter(owner_state="GB"))
+    assert gb == count_launches(mirror_con, LaunchFilter(owner_state="UK")) > 0
+
+
+def test_france_hosts_kourou(mirror_con: duckdb.DuckDBPyConnection) -> None:
+    frame = sites(mirror_con, "FR")
+    assert "CSG" in set(frame["site"])
+    assert set(frame["host_country_name"]) >= {"French Guiana"}
+
+
+def test_pad_names_select_the_same_launches(mirror_con: duckdb.DuckDBPyConnection) -> None:
+    counts = {
+        p: count_launches(mirror_con, LaunchFilter(site="Baikonur", pad=p))
+        for p in ("LC31", "Site 31/6", "31", "lc31")
+    }
+    assert len(set(counts.values())) == 1
+    raw = mirror_con.execute(
+        "SELECT count(*) FROM launches WHERE site = 'GIK-5' AND pad LIKE 'LC31%'"
+    ).fetchone()
+    assert raw is not None and counts["LC31"] == raw[0] > 400
+
+
+def test_unknown_pad_lists_pads_of_that_site() -> None:
+    port = find_spaceport("Baikonur")
+    with pytest.raises(UnknownNameError) as caught:
+        port.pad("Site 99")
+    assert caught.value.suggestions
+    assert all(s in {p.label for p in port.pads} for s in caught.value.suggestions)
+    assert port.pad("LC31").name == "Site 31/6"
+    assert port.pad("Gagarin's Start").label == "Site 1/5 (Gagarin's Start, LC1)"
