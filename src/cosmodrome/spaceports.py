@@ -142,9 +142,11 @@ class Spaceport:
         found = match_pads(name, [p.spellings for p in self.pads])
         if len(found) == 1:
             return self.pads[found[0]]
-        labels = [self.pads[i].label for i in found] or closest_names(
-            name, [p.label for p in self.pads]
-        ) or [p.label for p in self.pads]
+        labels = (
+            [self.pads[i].label for i in found]
+            or closest_names(name, [p.label for p in self.pads])
+            or [p.label for p in self.pads]
+        )
         kind = f"pad of {self.name}" + (" (several match; say which)" if found else "")
         raise UnknownNameError(kind, name, labels)
 

@@ -243,11 +243,11 @@ def with_state_names(frame: pd.DataFrame, *columns: str) -> pd.DataFrame:
         if column not in frame.columns:
             continue
         names = [_names_of_cell(v) for v in frame[column]]
-        position = frame.columns.get_loc(column) + 1
+        position = list(frame.columns).index(column) + 1
         target = f"{column}_name"
         if target in frame.columns:
             frame = frame.drop(columns=target)
-        frame.insert(int(position), target, names)
+        frame.insert(position, target, names)
     return frame
 
 

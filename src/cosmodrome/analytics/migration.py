@@ -79,8 +79,7 @@ class Selection:
         if self.provider_states:
             # A state's launch industry: launches it provides or whose vehicle it builds.
             clauses.append(
-                "(l.provider_state IN (SELECT unnest(?)) "
-                "OR l.vehicle_state IN (SELECT unnest(?)))"
+                "(l.provider_state IN (SELECT unnest(?)) OR l.vehicle_state IN (SELECT unnest(?)))"
             )
             states = sorted(
                 {c for state in resolve_states(self.provider_states) for c in codes_within(state)}

@@ -56,7 +56,6 @@ CONFIGURATION_NOTE = "capacity as published: "
 GTO_PERIGEE_KM = 185.0
 
 
-
 @dataclass(frozen=True)
 class Target:
     """A target orbit. ``inc_deg`` None means 'whatever suits each site best' (due east).

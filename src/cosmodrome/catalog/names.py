@@ -233,7 +233,6 @@ def resolve_owners(con: duckdb.DuckDBPyConnection, name: str) -> list[str]:
     return index.resolve(name)
 
 
-
 @dataclass(frozen=True)
 class PadIdentity:
     """One pad of a site with all its names and the GCAT codes its launches are filed under."""
@@ -271,11 +270,9 @@ def pad_identities(con: duckdb.DuckDBPyConnection, sites: list[str]) -> list[Pad
             # names (SLC40 beside the listed LC40 for SLC-40).
             keys = {fold(n) for n in pad.spellings}
             bases = set(pad.gcat_pads) | {b for b in variants if fold(b) in keys}
-            codes = tuple(sorted({v for c in bases for v in variants.get(c, [])}))
-            claimed.update(codes)
-            found.append(
-                PadIdentity(pad.label, codes, pad.spellings, sum(used[c] for c in codes))
-            )
+            mine = tuple(sorted({v for c in bases for v in variants.get(c, [])}))
+            claimed.update(mine)
+            found.append(PadIdentity(pad.label, mine, pad.spellings, sum(used[c] for c in mine)))
     for base, codes in variants.items():
         rest = tuple(sorted(c for c in codes if c not in claimed))
         if rest:
@@ -283,9 +280,7 @@ def pad_identities(con: duckdb.DuckDBPyConnection, sites: list[str]) -> list[Pad
     return sorted(found, key=lambda p: -p.launches)
 
 
-def resolve_pads(
-    con: duckdb.DuckDBPyConnection, name: str, site: str | None = None
-) -> list[str]:
+def resolve_pads(con: duckdb.DuckDBPyConnection, name: str, site: str | None = None) -> list[str]:
     """GCAT pad codes (``launches.pad``) for a pad named any way (``LC31``, ``Site 31/6``,
     ``31``, ``Gagarin's Start``), among the pads of ``site`` or, without one, of every site.
 

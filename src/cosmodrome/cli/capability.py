@@ -37,7 +37,9 @@ def reach_command(
     ] = None,
     exclude_state: Annotated[
         list[str] | None,
-        typer.Option("--exclude-state", help="Drop vehicles or sites of these states (FR, FRA, F, France)."),
+        typer.Option(
+            "--exclude-state", help="Drop vehicles or sites of these states (FR, FRA, F, France)."
+        ),
     ] = None,
     only_state: Annotated[
         list[str] | None,

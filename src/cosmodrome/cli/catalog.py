@@ -115,7 +115,9 @@ def launches(
     site: Annotated[
         str | None, typer.Option(help="Site name or code (Baikonur, GIK-5, Kourou).")
     ] = None,
-    pad: Annotated[str | None, typer.Option(help="Pad by any name (LC31, Site 31/6, Gagarin's Start).")] = None,
+    pad: Annotated[
+        str | None, typer.Option(help="Pad by any name (LC31, Site 31/6, Gagarin's Start).")
+    ] = None,
     vehicle: Annotated[
         str | None, typer.Option(help="Vehicle, family or prefix (Soyuz-2).")
     ] = None,

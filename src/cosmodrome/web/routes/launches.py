@@ -48,7 +48,8 @@ def launch_filter(
         str | None, Query(max_length=200, description="Site name or code: Baikonur, GIK-5, Kourou.")
     ] = None,
     pad: Annotated[
-        str | None, Query(max_length=200, description="Pad by any name: LC31, Site 31/6, Gagarin's Start.")
+        str | None,
+        Query(max_length=200, description="Pad by any name: LC31, Site 31/6, Gagarin's Start."),
     ] = None,
     vehicle: Annotated[
         str | None, Query(max_length=200, description="Vehicle, family or prefix (Soyuz-2).")
@@ -60,10 +61,17 @@ def launch_filter(
         str | None, Query(max_length=200, description="Payload owner (customer) name or code.")
     ] = None,
     owner_state: Annotated[
-        str | None, Query(max_length=60, description="Payload owner state: ISO code, GCAT code or name (GB, UK).")
+        str | None,
+        Query(
+            max_length=60, description="Payload owner state: ISO code, GCAT code or name (GB, UK)."
+        ),
     ] = None,
     provider_state: Annotated[
-        str | None, Query(max_length=60, description="Provider state: ISO code, GCAT code or name (FR, F, France).")
+        str | None,
+        Query(
+            max_length=60,
+            description="Provider state: ISO code, GCAT code or name (FR, F, France).",
+        ),
     ] = None,
     start: Annotated[
         str | None,

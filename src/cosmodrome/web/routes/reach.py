@@ -86,7 +86,10 @@ def reach_options(
     ] = None,
     exclude_state: Annotated[
         str | None,
-        Query(max_length=200, description="Drop these states (ISO or GCAT codes or names, comma-separated)."),
+        Query(
+            max_length=200,
+            description="Drop these states (ISO or GCAT codes or names, comma-separated).",
+        ),
     ] = None,
     only_state: Annotated[
         str | None, Query(max_length=200, description="Keep only these states.")

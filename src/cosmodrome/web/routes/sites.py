@@ -24,7 +24,10 @@ def list_sites(
     ctx: Ctx,
     country: Annotated[
         str | None,
-        Query(max_length=20, description="Host country or operator state: ISO code, GCAT code or name (KZ, FR, F, France)."),
+        Query(
+            max_length=20,
+            description="Host country or operator state: ISO code, GCAT code or name (KZ, FR, F, France).",
+        ),
     ] = None,
 ) -> dict[str, Any]:
     """Every canonical launch site that has launches, with coordinates and totals."""
