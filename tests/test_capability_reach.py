@@ -114,7 +114,7 @@ def test_cli_reach_orbit_and_sites_csv() -> None:
     )
     assert result.exit_code == 0, result.output
     rows = result.stdout.splitlines()  # the notes go to stderr: the CSV stays clean
-    assert rows[0].startswith("site,site_country,vehicle")
+    assert rows[0].startswith("site,site_country,site_country_name,vehicle,vehicle_state,")
     assert "gto_inc_deg,gto_to_geo_m_s" in rows[0]
     assert all(not row.startswith("note:") for row in rows)
     assert "note: the options reach GTOs" in result.stderr
@@ -197,3 +197,16 @@ def test_each_capacity_says_where_it_comes_from() -> None:
     beyond = reach(Target.named("geo"), 1000, vehicles=["Soyuz-2.1b"]).near_misses.iloc[0]
     assert beyond["capacity_basis"].startswith("extrapolated ")
     assert beyond["capacity_basis"].endswith(" m/s")
+
+
+def test_state_filters_take_any_state_name() -> None:
+    target = Target.circular(400, 51.6)
+    by_iso = reach(target, 7000, exclude_states=["RU"]).options
+    by_name = reach(target, 7000, exclude_states=["Russia"]).options
+    assert by_iso["vehicle"].tolist() == by_name["vehicle"].tolist()
+    assert "Russia" not in set(by_iso["vehicle_state_name"])
+    # France keeps Kourou (French Guiana is part of France) and French-built vehicles.
+    french = reach(Target.circular(550, 5.2), 500, only_states=["F"]).options
+    assert set(french["site"]) <= {"Kourou"} and len(french) > 0
+    with pytest.raises(UnknownNameError):
+        reach(target, 7000, exclude_states=["Atlantis"])

@@ -6,8 +6,9 @@ vehicles and states. Expected values are read from the frozen mirror (GCAT and C
 
 from __future__ import annotations
 
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
 from pathlib import Path
+from typing import Any
 
 import duckdb
 import pytest
@@ -183,3 +184,54 @@ def test_unknown_pad_lists_pads_of_that_site() -> None:
     assert all(s in {p.label for p in port.pads} for s in caught.value.suggestions)
     assert port.pad("LC31").name == "Site 31/6"
     assert port.pad("Gagarin's Start").label == "Site 1/5 (Gagarin's Start, LC1)"
+
+
+@pytest.fixture(scope="module")
+def client(mirror_home: Path) -> Iterator[Any]:
+    from cosmodrome.web.app import create_app
+    from tests.web_support import client_class
+
+    with client_class()(create_app(mirror_home)) as test_client:
+        yield test_client
+
+
+def test_api_takes_state_names_and_answers_with_names(client: Any) -> None:
+    by_code = client.get("/api/launches", params={"provider_state": "F", "limit": 1}).json()
+    by_iso = client.get("/api/launches", params={"provider_state": "FR", "limit": 1}).json()
+    assert by_code["total"] == by_iso["total"] > 0
+    row = by_iso["data"][0]
+    assert (row["provider_state"], row["provider_state_name"]) == ("F", "France")
+    sites_fr = client.get("/api/sites", params={"country": "FR"}).json()
+    assert "CSG" in {s["site"] for s in sites_fr["data"]}
+
+
+def test_api_unknown_state_is_a_404_with_suggestions(client: Any) -> None:
+    response = client.get("/api/launches", params={"provider_state": "Frnace"})
+    assert response.status_code == 404
+    assert response.json()["error"]["suggestions"][0] == "France"
+    assert client.get("/api/sites", params={"country": "ZZ"}).status_code == 404
+
+
+def test_api_pads_by_any_name(client: Any) -> None:
+    totals = {
+        pad: client.get(
+            "/api/launches", params={"site": "Baikonur", "pad": pad, "limit": 0}
+        ).json()["total"]
+        for pad in ("LC31", "Site 31/6")
+    }
+    assert totals["LC31"] == totals["Site 31/6"] > 400
+    response = client.get("/api/launches", params={"site": "Baikonur", "pad": "LC99"})
+    assert response.status_code == 404
+    assert response.json()["error"]["suggestions"]
+
+
+def test_share_legends_name_states(mirror_con: duckdb.DuckDBPyConnection) -> None:
+    from datetime import date
+
+    from cosmodrome.analytics import share
+
+    frame = share(mirror_con, by="provider-state", only=["FR", "ESA"], start=date(2020, 1, 1))
+    assert set(frame["label"]) == {"France (F)", "ESA"}
+    providers = share(mirror_con, by="provider", only=["Rocket Lab"], start=date(2020, 1, 1))
+    # Rocket Lab files its Mahia launches as RLABN (New Zealand), Wallops ones as RLABU.
+    assert "Rocket Lab (New Zealand)" in set(providers["label"])

@@ -53,6 +53,7 @@ from cosmodrome.catalog.db import (
 from cosmodrome.catalog.names import (
     resolve_agencies,
     resolve_owners,
+    resolve_pads,
     resolve_sites,
     resolve_vehicles,
 )
@@ -75,6 +76,15 @@ from cosmodrome.schedule import (
 from cosmodrome.schedule import ics as schedule_ics
 from cosmodrome.schedule import input_report as schedule_report
 from cosmodrome.schedule import snapshots as schedule_snapshots
+from cosmodrome.states import (
+    State,
+    organisation_label,
+    resolve_state,
+    resolve_states,
+    state_label,
+    state_name,
+    with_state_names,
+)
 
 __all__ = [
     "DEFAULT_EVENTS",
@@ -87,6 +97,7 @@ __all__ = [
     "QueryResult",
     "ScheduleFilter",
     "SiteProfile",
+    "State",
     "Target",
     "cadence",
     "cadence_chart",
@@ -106,6 +117,7 @@ __all__ = [
     "meta",
     "migration_chart",
     "open_catalog",
+    "organisation_label",
     "plane_target",
     "profile_chart",
     "reach",
@@ -113,7 +125,10 @@ __all__ = [
     "resolve_launch_point",
     "resolve_location",
     "resolve_owners",
+    "resolve_pads",
     "resolve_sites",
+    "resolve_state",
+    "resolve_states",
     "resolve_vehicles",
     "run_user_sql",
     "save_chart",
@@ -131,11 +146,14 @@ __all__ = [
     "slips",
     "source_line",
     "upcoming",
+    "state_label",
+    "state_name",
     "update",
     "update_groups",
     "update_schedule",
     "where_frame",
     "windows_from",
+    "with_state_names",
 ]
 
 CATALOG_TABLES = (

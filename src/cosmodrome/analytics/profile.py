@@ -32,6 +32,7 @@ from cosmodrome.analytics.common import (
 )
 from cosmodrome.analytics.events import DEFAULT_EVENTS, Event, compare_around
 from cosmodrome.catalog import names
+from cosmodrome.states import with_state_names
 from cosmodrome.tables import as_dates
 
 
@@ -106,9 +107,14 @@ def site_profile(
         yearly=yearly,
         by_pad=by_pad,
         by_family=_breakdown(con, ucodes, ["vehicle_family"]),
-        by_provider=_breakdown(con, ucodes, ["provider", "agency_name", "provider_state"]),
-        payloads_by_owner_state=_owner_states(con, ucodes),
-        foreign_customers=_foreign_customers(con, ucodes, chosen, end),
+        by_provider=with_state_names(
+            _breakdown(con, ucodes, ["provider", "agency_name", "provider_state"]),
+            "provider_state",
+        ),
+        payloads_by_owner_state=with_state_names(_owner_states(con, ucodes), "owner_state"),
+        foreign_customers=with_state_names(
+            _foreign_customers(con, ucodes, chosen, end), "owner_state"
+        ),
         busiest_years=yearly.sort_values(["launches", "year"], ascending=[False, True])
         .head(busiest)
         .reset_index(drop=True),
@@ -164,7 +170,7 @@ def foreign_customers(
     frame.insert(1, "customer_name", [label.get(c, c) for c in frame["customer"]])
     for column in ("first_launch", "last_launch"):
         frame[column] = [pd.Timestamp(d).date() for d in frame[column]]
-    return frame
+    return with_state_names(frame, "owner_state")
 
 
 def _display_name(con: duckdb.DuckDBPyConnection, asked: str, sites: list[str]) -> str:

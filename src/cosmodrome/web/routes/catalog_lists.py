@@ -70,4 +70,13 @@ def list_organisations(
     """Launch providers (GCAT ``Agency``) with their launch totals, busiest first."""
     chosen = api.resolve_agencies(ctx.cursor, name) if name else None
     frame = ctx.cursor.execute(_PROVIDERS_SQL, [chosen, chosen, chosen]).df()
+    frame = api.with_state_names(frame, "provider_state")
+    frame.insert(
+        2,
+        "label",
+        [
+            api.organisation_label(n, s)
+            for n, s in zip(frame["agency_name"], frame["provider_state"], strict=True)
+        ],
+    )
     return {"source": ctx.source(), "total": len(frame), "data": json_records(frame)}
