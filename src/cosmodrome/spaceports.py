@@ -85,6 +85,9 @@ def match_pads(text: str, spellings: Sequence[Sequence[str]]) -> list[int]:
     ]
     if exact:
         return exact
+    if "(" in text and text.rstrip().endswith(")"):
+        # A label as shown (and suggested): "Site 31/6 (LC31)" names Site 31/6.
+        return match_pads(text[: text.index("(")], spellings)
     prefixed: list[int] = []
     for i, names in enumerate(spellings):
         for n in names:

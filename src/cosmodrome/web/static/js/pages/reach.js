@@ -7,7 +7,7 @@ const FIELDS = [
   { key: "alt_km", label: "Altitude (km)", type: "number", min: 0, step: "any", value: "550" },
   { key: "inc_deg", label: "Inclination (deg)", type: "number", min: 0, max: 180, step: "any", value: "97.6" },
   { key: "site", label: "Sites (comma-separated)", placeholder: "any" },
-  { key: "exclude_state", label: "Exclude states", placeholder: "RU, CN", size: 8 },
+  { key: "exclude_state", label: "Exclude states", placeholder: "Russia, CN", size: 8 },
 ];
 
 // "19,923 ± 2 %": a modelled capacity with its uncertainty; a published one stands alone.
@@ -61,11 +61,21 @@ export async function render(root, params, ctx) {
     try {
       result = await getJSON("reach", q, { signal: ctx.signal });
     } catch (error) {
-      if (error.name !== "AbortError") showError(body, error, (name) => { controls.site.value = name; form.requestSubmit(); });
+      // A suggestion goes back into the box whose name was not known (a state or a site).
+      const field = ["exclude_state", "site"].find((k) => controls[k].value.trim()
+        && controls[k].value.split(",").some((part) => part.trim() && (error.message || "").includes(`'${part.trim()}'`))) || "site";
+      if (error.name !== "AbortError") showError(body, error, (name) => {
+        const parts = controls[field].value.split(",").map((p) => p.trim());
+        const wrong = parts.findIndex((p) => (error.message || "").includes(`'${p}'`));
+        if (wrong >= 0) parts[wrong] = name; else parts.splice(0, parts.length, name);
+        controls[field].value = parts.filter(Boolean).join(", ");
+        form.requestSubmit();
+      });
       return;
     }
     const columns = [
-      { key: "site", label: "Site" }, { key: "vehicle", label: "Vehicle" },
+      { key: "site", label: "Site", format: (v, row) => row.site_country_name ? `${v} (${row.site_country_name})` : v },
+      { key: "vehicle", label: "Vehicle", format: (v, row) => row.vehicle_state_name ? `${v} (${row.vehicle_state_name})` : v },
       { key: "configuration", label: "Configuration", wrap: true },
       { key: "capacity_kg", label: "Capacity (kg)", num: true, format: capacity },
       { key: "capacity_basis", label: "Capacity from", wrap: true },

@@ -26,7 +26,7 @@ export async function render(root, params, ctx) {
   const body = h("div", {});
   root.append(heading, form, body);
   siteOptions(ctx.signal).then((sites) => options.replaceChildren(...sites.map((s) =>
-    h("option", { value: s.site_name }, `${s.site} · ${s.host_country} · ${s.launches} launches`)))).catch(() => {});
+    h("option", { value: s.site_name }, `${s.site} · ${s.host_country_name || s.host_country} · ${s.launches} launches`)))).catch(() => {});
 
   async function draw() {
     loading(body, `Loading ${state.name}…`);

@@ -44,7 +44,8 @@ export async function render(root, params, ctx) {
       data = await getJSON("windows", state, { signal: ctx.signal });
     } catch (error) {
       if (error.name !== "AbortError") showError(body, error, (name) => {
-        const field = /place|site|spaceport/i.test(error.message) ? site : target;
+        // The box whose name was unknown: a pad, a site or place, else the target satellite.
+        const field = /unknown pad/i.test(error.message) ? pad : /place|site|spaceport/i.test(error.message) ? site : target;
         field.value = name.replace(/ \(.*$/, "").match(/^\d+$/) ? name.replace(/ \(.*$/, "") : name;
         form.requestSubmit();
       });
