@@ -85,6 +85,27 @@ class NoElementsError(CosmodromeError):
     """The element store is missing or holds nothing for the request."""
 
 
+def pick_satellite(text: str, known: Sequence[tuple[str, int]]) -> int | None:
+    """The NORAD number ``text`` names among ``(name, norad_id)`` pairs, else ``None``.
+
+    The full name in any case (``iss (zarya)``), else the name's main part before its
+    bracketed detail (``ISS`` for ``ISS (ZARYA)``); when several satellites share that part,
+    the oldest catalog number, the object the name was first given to (ZARYA, 25544).
+    """
+    wanted = fold_name(text)
+    full = sorted(i for n, i in known if fold_name(n) == wanted)
+    if full:
+        return full[0]
+    leading = sorted(i for n, i in known if fold_name(n.split("(")[0]) == wanted)
+    return leading[0] if leading else None
+
+
+def satellite_suggestions(text: str, known: Sequence[tuple[Any, Any]]) -> list[str]:
+    """The closest satellite names, older catalog numbers first among equals."""
+    weights = {str(name): -float(norad) for name, norad in known}
+    return closest_names(text, [str(n) for n, _ in known], weight=weights)
+
+
 def elements_path(folder: Path | None = None) -> Path:
     """The element-set store inside ``folder`` (default: ``$COSMODROME_HOME``)."""
     return (folder or config.home()) / ELEMENTS_FILENAME
@@ -185,21 +206,10 @@ class ElementStore:
         known = self.connection.execute(
             "SELECT name, min(norad_id) FROM element_sets GROUP BY name"
         ).fetchall()
-        # A name's main part, before its bracketed detail: ISS for "ISS (ZARYA)". When it
-        # names one satellite, that is the one; when several share it, the oldest catalog
-        # number (the first module launched, ZARYA 25544) is the one people mean.
-        leading = sorted(
-            (int(norad), str(name))
-            for name, norad in known
-            if fold_name(str(name).split("(")[0]) == fold_name(text)
-        )
-        if leading:
-            return leading[0][0]
-        # Older catalog numbers first among equals: the object a name was first given to.
-        weights = {str(name): -float(norad) for name, norad in known}
-        raise UnknownNameError(
-            "satellite", text, closest_names(text, [str(n) for n, _ in known], weight=weights)
-        )
+        found = pick_satellite(text, [(str(n), int(i)) for n, i in known])
+        if found is not None:
+            return found
+        raise UnknownNameError("satellite", text, satellite_suggestions(text, known))
 
     def nearest(self, norad_id: int, when_utc: datetime) -> ElementSet:
         """The stored set of ``norad_id`` whose epoch is nearest ``when_utc``."""

@@ -28,13 +28,15 @@ from cosmodrome.astro.store import (
     GroupUpdate,
     elements_path,
     load_file_into_store,
+    pick_satellite,
+    satellite_suggestions,
     update_groups,
 )
 from cosmodrome.astro.where import where_frame
 from cosmodrome.astro.windows import PlaneTarget, plane_target, windows_from
 from cosmodrome.cli.app import FormatOption, HomeOption, app
 from cosmodrome.cli.output import check_format, emit
-from cosmodrome.errors import InputError, UnknownNameError, closest_names
+from cosmodrome.errors import InputError, UnknownNameError
 from cosmodrome.timeutil import parse_utc
 
 elements_app = typer.Typer(
@@ -127,14 +129,13 @@ def _target(
             raise InputError(f"{tle} holds no element sets")
         if sat is not None:
             wanted = sat.strip()
-            records = [
-                r
-                for r in records
-                if str(r.norad_id) == wanted or r.name.casefold() == wanted.casefold()
-            ]
+            known = sorted({(r.name, r.norad_id) for r in parsed.records})
+            chosen = int(wanted) if wanted.isdigit() else pick_satellite(wanted, known)
+            records = [r for r in records if r.norad_id == chosen]
             if not records:
-                names = sorted({r.name for r in parsed.records})
-                raise UnknownNameError(f"satellite in {tle}", sat, closest_names(sat, names))
+                raise UnknownNameError(
+                    f"satellite in {tle}", sat, satellite_suggestions(sat, known)
+                )
         ids = {r.norad_id for r in records}
         if len(ids) > 1:
             examples = ", ".join(sorted({f"{r.norad_id} ({r.name})" for r in records})[:5])

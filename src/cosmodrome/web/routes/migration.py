@@ -34,7 +34,7 @@ def migration(
         str | None,
         Query(
             max_length=200,
-            description="Provider states, comma-separated (RU): launches the state provides "
+            description="Provider states, comma-separated (RU, Russia, France): launches the state provides "
             "or whose vehicle it builds.",
         ),
     ] = None,

@@ -25,7 +25,7 @@ def list_sites(
     country: Annotated[
         str | None,
         Query(
-            max_length=20,
+            max_length=100,
             description="Host country or operator state: ISO code, GCAT code or name (KZ, FR, F, France).",
         ),
     ] = None,
