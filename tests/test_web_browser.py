@@ -183,6 +183,30 @@ def test_launch_table_filters_and_csv(page: Any, base_url: str, tmp_path: Path) 
     page.get_by_role("alert").wait_for()
 
 
+def test_map_country_box_takes_names(page: Any, base_url: str) -> None:
+    page.goto(f"{base_url}/#/map?country=FR")
+    table = page.locator("table").first
+    table.wait_for()
+    assert "Kourou" in table.inner_text() and "French Guiana" in table.inner_text()
+    page.get_by_label("Country or operator state (KZ, France, FRA, F)").fill("Frnace")
+    page.get_by_label("Country or operator state (KZ, France, FRA, F)").press("Enter")
+    page.get_by_role("button", name="France", exact=True).click()
+    page.locator("table").first.filter(has_text="Kourou").wait_for()
+
+
+def test_reach_state_suggestion_goes_back_into_the_state_box(page: Any, base_url: str) -> None:
+    features = page.request.get(f"{base_url}/api/meta").json()["features"]
+    if "reach" not in features:
+        pytest.skip("the reach module (cosmodrome.capability.reach) is not installed")
+    page.goto(f"{base_url}/#/reach")
+    page.get_by_label("Exclude states").fill("Rusia")
+    page.get_by_role("button", name="Find options").click()
+    page.get_by_role("button", name="Russia", exact=True).click()
+    page.locator("#reach-result").wait_for()
+    assert page.get_by_label("Exclude states").input_value() == "Russia"
+    assert "(Russia)" not in page.locator("tbody").first.inner_text()
+
+
 def test_reach_query(page: Any, base_url: str) -> None:
     features = page.request.get(f"{base_url}/api/meta").json()["features"]
     if "reach" not in features:
@@ -226,7 +250,7 @@ def test_market_share_toggle_and_period_survive_reload(page: Any, base_url: str)
     figure.wait_for()
     assert "Share of launches by provider state, 2000–2024" in figure.locator("h2").inner_text()
     legend = figure.locator(".legend").inner_text()
-    assert {"US", "RU", "CN", "other"} <= set(legend.split("\n"))
+    assert {"United States (US)", "Russia (RU)", "China (CN)", "other"} <= set(legend.split("\n"))
     assert "data to 2024-12-08" in figure.locator(".source").inner_text()
     page.get_by_role("radio", name="payloads").check()  # the radio in the 'Share of' group
     page.wait_for_function("location.hash.includes('measure=payloads')")
@@ -245,10 +269,10 @@ def test_migration_flow_diagram_shows_oneweb(page: Any, base_url: str) -> None:
     page.goto(f"{base_url}/#/migration?provider_state=RU&cutoff=2022-02-24")
     figure = page.locator("figure.chart")
     figure.wait_for()
-    assert "provided or built by RU" in figure.locator("h2").inner_text()
+    assert "provided or built by Russia (RU)" in figure.locator("h2").inner_text()
     assert page.locator("figure.chart svg path").count() > 10  # the flows
     row = page.locator("table tr", has_text="One Web").last
-    assert "moved" in row.inner_text() and "SpaceX (US)" in row.inner_text()
+    assert "moved" in row.inner_text() and "SpaceX (United States)" in row.inner_text()
     assert "data to 2024-12-08" in figure.locator(".source").inner_text()
     shot(page, "migration")
     page.get_by_label("Site").fill("Baikonurr")

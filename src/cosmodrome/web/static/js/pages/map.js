@@ -37,7 +37,7 @@ export async function render(root, params, ctx) {
         countries(),
       ]);
     } catch (error) {
-      if (error.name !== "AbortError") showError(body, error);
+      if (error.name !== "AbortError") showError(body, error, (name) => { countryInput.value = name; form.requestSubmit(); });
       return;
     }
     const recent = `${Number(data.source.data_date.slice(0, 4)) - 5}`;
