@@ -17,7 +17,7 @@ from dataclasses import dataclass
 
 import duckdb
 
-from cosmodrome.errors import UnknownNameError, closest_names
+from cosmodrome.errors import UnknownNameError, closest_names, fold_name
 from cosmodrome.spaceports import load_spaceports, match_pads
 
 
@@ -74,8 +74,27 @@ class NameIndex:
                     found |= codes
         return found
 
-    def resolve(self, name: str, *, allow_prefix: bool = False) -> list[str]:
-        codes = self.lookup(name) or (self.prefixed(name) if allow_prefix else set())
+    def resolve(
+        self,
+        name: str,
+        *,
+        allow_prefix: bool = False,
+        unique_prefix: bool = False,
+        word_prefix: bool = False,
+    ) -> list[str]:
+        """Codes of ``name``: its exact spelling; else, where allowed, every code of the
+        spellings it starts (``allow_prefix``: ``Soyuz-2``), the one code of all the
+        spellings it starts when there is one and it is at least 6 letters long
+        (``unique_prefix``: ``Satish Dhawan``), or every code of the spellings whose first
+        words it is (``word_prefix``: ``NASA`` for ``NASA LaRC``, ``NASA MSFC``)."""
+        codes = self.lookup(name)
+        if not codes and allow_prefix:
+            codes = self.prefixed(name)
+        if not codes and unique_prefix and len(fold(name)) >= 6:
+            found = self.prefixed(name)
+            codes = found if len(found) == 1 else set()
+        if not codes and word_prefix:
+            codes = self.word_prefixed(name)
         if not codes:
             raise UnknownNameError(self.kind, name, self.suggest(name))
         return sorted(codes)
@@ -91,6 +110,16 @@ class NameIndex:
             for spelling in self._display
         }
         return closest_names(name, sorted(self._display), n, weight=weight)
+
+    def word_prefixed(self, name: str) -> set[str]:
+        """Codes of the display spellings whose first words are ``name``."""
+        wanted = fold_name(name)
+        found: set[str] = set()
+        if wanted:
+            for spelling in self._display:
+                if fold_name(spelling).startswith(wanted + " "):
+                    found |= self.lookup(spelling)
+        return found
 
     def names(self) -> list[str]:
         return sorted(self._display)
@@ -216,21 +245,33 @@ def _cached(con: duckdb.DuckDBPyConnection, kind: str, build: Callable[[], NameI
 
 
 def resolve_sites(con: duckdb.DuckDBPyConnection, name: str) -> list[str]:
-    return _cached(con, "site", lambda: site_index(con)).resolve(name)
+    return _cached(con, "site", lambda: site_index(con)).resolve(name, unique_prefix=True)
+
+
+#: English names of vehicles GCAT writes in their own language: typed -> GCAT's spelling.
+VEHICLE_ENGLISH = {"longmarch": "changzheng"}
 
 
 def resolve_vehicles(con: duckdb.DuckDBPyConnection, name: str) -> list[str]:
-    return _cached(con, "vehicle", lambda: vehicle_index(con)).resolve(name, allow_prefix=True)
+    index = _cached(con, "vehicle", lambda: vehicle_index(con))
+    try:
+        return index.resolve(name, allow_prefix=True)
+    except UnknownNameError:
+        key = fold(name)
+        for english, gcat in VEHICLE_ENGLISH.items():
+            if key.startswith(english):
+                return index.resolve(gcat + key[len(english) :], allow_prefix=True)
+        raise
 
 
 def resolve_agencies(con: duckdb.DuckDBPyConnection, name: str) -> list[str]:
     index = _cached(con, "agency", lambda: organisation_index(con, "agency", "agency", "launches"))
-    return index.resolve(name)
+    return index.resolve(name, word_prefix=True)
 
 
 def resolve_owners(con: duckdb.DuckDBPyConnection, name: str) -> list[str]:
     index = _cached(con, "owner", lambda: organisation_index(con, "owner", "owner", "payloads"))
-    return index.resolve(name)
+    return index.resolve(name, word_prefix=True)
 
 
 @dataclass(frozen=True)
