@@ -68,14 +68,16 @@ def closest_names(
     if not wanted:
         return []
     squeezed = wanted.replace(" ", "")
-    ranked: list[tuple[int, float, int, str]] = []
+    ranked: list[tuple[int, float, float, int, str]] = []
     close = set(difflib.get_close_matches(wanted, list(by_folded), n=max(n, 10), cutoff=0.6))
     for key, candidate in by_folded.items():
         rank = _match_rank(wanted, squeezed, key, key in close)
         if rank is not None:
+            # Among names a few letters away, the most alike first.
+            unlike = -difflib.SequenceMatcher(None, wanted, key).ratio() if rank == 4 else 0.0
             heavier = -(weight or {}).get(candidate, 0.0)
-            ranked.append((rank, heavier, len(candidate), candidate))
-    ranked.sort(key=lambda item: (item[0], item[1], item[2], item[3].casefold()))
+            ranked.append((rank, unlike, heavier, len(candidate), candidate))
+    ranked.sort(key=lambda item: (*item[:4], item[4].casefold()))
     return [candidate for *_, candidate in ranked[:n]]
 
 

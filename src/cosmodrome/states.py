@@ -78,6 +78,15 @@ def _gcat_table() -> dict[str, State]:
     for code, entry in tomllib.loads(text)["state"].items():
         iso2 = entry.get("iso")
         country = _iso_country(iso2) if iso2 else None
+        iso_names = [
+            str(n)
+            for n in (
+                getattr(country, "name", None),
+                getattr(country, "official_name", None),
+                getattr(country, "common_name", None),
+            )
+            if n
+        ]
         table[code] = State(
             code=code,
             name=str(entry["name"]),
@@ -86,7 +95,7 @@ def _gcat_table() -> dict[str, State]:
             iso3=getattr(country, "alpha_3", None) if country else None,
             part_of=entry.get("part_of"),
             long_name=entry.get("long_name"),
-            aliases=tuple(entry.get("aliases", ())),
+            aliases=(*entry.get("aliases", ()), *iso_names),
         )
     return table
 
