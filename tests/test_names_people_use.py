@@ -240,3 +240,13 @@ def test_share_legends_name_states(mirror_con: duckdb.DuckDBPyConnection) -> Non
     providers = share(mirror_con, by="provider", only=["Rocket Lab"], start=date(2020, 1, 1))
     # Rocket Lab files its Mahia launches as RLABN (New Zealand), Wallops ones as RLABU.
     assert "Rocket Lab (New Zealand)" in set(providers["label"])
+
+
+def test_launches_show_pads_by_their_curated_names(mirror_con: duckdb.DuckDBPyConnection) -> None:
+    from cosmodrome.catalog.queries import launches
+
+    frame = launches(mirror_con, LaunchFilter(site="Baikonur", pad="Gagarin's Start"), limit=3)
+    assert set(frame["pad"]) == {"LC1"}
+    assert set(frame["pad_name"]) == {"Site 1/5 (Gagarin's Start, LC1)"}
+    other = launches(mirror_con, LaunchFilter(site="Baikonur", pad="LC90"), limit=1)
+    assert other["pad_name"].tolist() == ["LC90"]

@@ -321,6 +321,26 @@ def pad_identities(con: duckdb.DuckDBPyConnection, sites: list[str]) -> list[Pad
     return sorted(found, key=lambda p: -p.launches)
 
 
+_PAD_LABELS: dict[str, dict[tuple[str, str], str]] = {}
+
+
+def pad_labels(con: duckdb.DuckDBPyConnection) -> dict[tuple[str, str], str]:
+    """``(canonical site, GCAT pad) -> label`` for every curated pad (``('GIK-5', 'LC31')``
+    -> ``Site 31/6 (LC31)``), built once per catalog version; a pad missing here is shown
+    as GCAT writes it."""
+    version = catalog_version(con) or ""
+    if version not in _PAD_LABELS or not version:
+        canonical = dict(con.execute("SELECT DISTINCT site_code, site FROM launches").fetchall())
+        labels: dict[tuple[str, str], str] = {}
+        for port in load_spaceports():
+            for site in sorted({canonical[c] for c in port.gcat_sites if c in canonical}):
+                for pad in pad_identities(con, [site]):
+                    if pad.label not in pad.gcat_pads:
+                        labels.update({(site, code): pad.label for code in pad.gcat_pads})
+        _PAD_LABELS[version] = labels
+    return _PAD_LABELS[version]
+
+
 def resolve_pads(con: duckdb.DuckDBPyConnection, name: str, site: str | None = None) -> list[str]:
     """GCAT pad codes (``launches.pad``) for a pad named any way (``LC31``, ``Site 31/6``,
     ``31``, ``Gagarin's Start``), among the pads of ``site`` or, without one, of every site.

@@ -148,7 +148,22 @@ def launches(
     )
     if limit is not None:
         sql += f" LIMIT {int(limit)} OFFSET {int(offset)}"
-    return with_state_names(con.execute(sql, params).df(), "provider_state")
+    frame = with_state_names(con.execute(sql, params).df(), "provider_state")
+    return with_pad_names(con, frame)
+
+
+def with_pad_names(con: duckdb.DuckDBPyConnection, frame: pd.DataFrame) -> pd.DataFrame:
+    """``frame`` (with ``site`` and ``pad``) with ``pad_name`` after ``pad``: the pad as it is
+    shown everywhere (``Site 31/6 (LC31)``), GCAT's code where no curated pad has it."""
+    if "pad" not in frame.columns or "site" not in frame.columns:
+        return frame
+    labels = names.pad_labels(con)
+    shown = [
+        labels.get((site, pad), pad) if isinstance(pad, str) else None
+        for site, pad in zip(frame["site"], frame["pad"], strict=True)
+    ]
+    frame.insert(list(frame.columns).index("pad") + 1, "pad_name", shown)
+    return frame
 
 
 def count_launches(con: duckdb.DuckDBPyConnection, f: LaunchFilter | None = None) -> int:

@@ -77,8 +77,8 @@ export async function render(root, params, ctx) {
       { key: "launch_tag", label: "Tag" },
       { key: "vehicle", label: "Vehicle" },
       { key: "site_name", label: "Site", link: (r) => `#/site?name=${encodeURIComponent(r.site)}` },
-      { key: "pad", label: "Pad" },
-      { key: "agency_name", label: "Provider" },
+      { key: "pad_name", label: "Pad", format: (v, r) => v ?? r.pad ?? "" },
+      { key: "agency_name", label: "Provider", format: (v, r) => (v && r.provider_state_name && v !== r.provider_state_name ? `${v} (${r.provider_state_name})` : v ?? "") },
       { key: "outcome", label: "Outcome" },
       { key: "payload_count", label: "Payloads", num: true },
     ], `Launches ${fmt.int(first)} to ${fmt.int(last)} of ${fmt.int(page.total)}`);
