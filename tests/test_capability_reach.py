@@ -210,3 +210,14 @@ def test_state_filters_take_any_state_name() -> None:
     assert set(french["site"]) <= {"Kourou"} and len(french) > 0
     with pytest.raises(UnknownNameError):
         reach(target, 7000, exclude_states=["Atlantis"])
+
+
+def test_capability_lists_pads_by_every_name_and_takes_any_of_them() -> None:
+    every = capability_summary("Baikonur")["pads"]
+    assert "Site 1/5 (Gagarin's Start, LC1)" in [p["pad_name"] for p in every]  # type: ignore[union-attr,index]
+    for name in ("LC31", "Site 31/6", "31"):
+        only = capability_summary("Baikonur", name)["pads"]
+        assert [p["pad"] for p in only] == ["Site 31/6"]  # type: ignore[union-attr,index]
+    with pytest.raises(UnknownNameError) as caught:
+        capability_summary("Baikonur", "LC99")
+    assert caught.value.suggestions

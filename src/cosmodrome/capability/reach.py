@@ -381,13 +381,30 @@ def _ranking_notes(target: Target, frame: pd.DataFrame) -> tuple[str, ...]:
     return tuple(notes)
 
 
-def capability_summary(port: Spaceport | str) -> dict[str, object]:
-    """What a site can reach: latitude, rotation speed, corridors, inclinations, vehicles.
+def capability_summary(port: Spaceport | str, pad: str | None = None) -> dict[str, object]:
+    """What a site can reach: latitude, rotation speed, corridors, inclinations, vehicles,
+    and its pads (each by every name: ``Site 1/5 (Gagarin's Start, LC1)``).
 
-    Plain values only, ready for JSON; used by ``cosmodrome site NAME --capability``.
+    ``pad`` (any of a pad's names, :meth:`Spaceport.pad`) keeps that pad only; an unknown one
+    raises with the closest pads of the site. Plain values only, ready for JSON; used by
+    ``cosmodrome site NAME --capability``.
     """
     if isinstance(port, str):
         port = find_spaceport(port)
+    chosen = [port.pad(pad)] if pad else list(port.pads)
+    pads = [
+        {
+            "pad": p.name,
+            "pad_name": p.label,
+            "gcat_pads": list(p.gcat_pads),
+            "status": p.status,
+            "lat_deg": p.lat_deg,
+            "lon_deg": p.lon_deg,
+            "vehicles": list(p.vehicles),
+            "source": p.source,
+        }
+        for p in chosen
+    ]
     corridors = []
     for corridor in port.corridors:
         single = Spaceport(**{**port.__dict__, "corridors": (corridor,)})
@@ -426,6 +443,7 @@ def capability_summary(port: Spaceport | str) -> dict[str, object]:
         "gto_to_geo_m_s": round(gto_to_geo_m_s(gto_inc)),
         "corridors": corridors,
         "vehicles": vehicles,
+        "pads": pads,
         "sources": list(port.sources),
     }
 

@@ -131,20 +131,29 @@ def _capacity_cell(row: pd.Series) -> str:
 @app.command("capability")
 def capability_command(
     site: Annotated[str, typer.Argument(help="Spaceport name, alias or GCAT code.")],
+    pad: Annotated[
+        str | None,
+        typer.Option(
+            "--pad", help="Only this pad, by any name (LC31, Site 31/6, Gagarin's Start)."
+        ),
+    ] = None,
     fmt: FormatOption = "table",
 ) -> None:
-    """Latitude, rotation speed, corridors and reachable inclinations of one SITE."""
+    """Latitude, rotation speed, corridors, reachable inclinations and pads of one SITE."""
     check_format(fmt)
-    summary = capability_summary(site)
+    summary = capability_summary(site, pad)
     if fmt == "json":
         emit_json(summary)
         return
     corridors = pd.DataFrame(summary.pop("corridors"))  # type: ignore[call-overload]
+    pads = pd.DataFrame(summary.pop("pads"))  # type: ignore[call-overload]
     if fmt == "csv":
         emit(corridors.assign(site=summary["site"]), fmt)
         return
     print_mapping({k: v for k, v in summary.items() if k != "sources"}, title=str(summary["site"]))
     emit(corridors.drop(columns=["source"]), fmt, title="Corridors")
+    if not pads.empty:
+        emit(pads[["pad_name", "status", "vehicles"]], fmt, title="Pads")
 
 
 def _target(

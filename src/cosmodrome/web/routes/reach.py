@@ -127,6 +127,10 @@ def reach_options(
 @router.get("/capability/{site}", responses=ERROR_RESPONSES, summary="What one spaceport can reach")
 def site_capability(
     site: Annotated[str, Path(max_length=200, description="Spaceport name, alias or GCAT code.")],
+    pad: Annotated[
+        str | None,
+        Query(max_length=100, description="Only this pad, by any name: LC31, Site 31/6."),
+    ] = None,
 ) -> JSONResponse:
-    """Latitude, rotation speed, corridors and reachable inclinations of one spaceport."""
-    return JSONResponse(json_safe(capability_summary(site)), headers=CACHE)
+    """Latitude, rotation speed, corridors, reachable inclinations and pads of one spaceport."""
+    return JSONResponse(json_safe(capability_summary(site, pad or None)), headers=CACHE)
