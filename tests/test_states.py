@@ -119,3 +119,15 @@ def test_suggestions_rank_prefixes_before_edit_distance() -> None:
     assert closest_names("ISS", names)[:2] == ["ISS (NAUKA)", "ISS (ZARYA)"]
     assert closest_names("ISS", names, weight={"ISS (ZARYA)": 1.0})[0] == "ISS (ZARYA)"
     assert closest_names("Roscosmos", ["Roskosmos", "Cosmos"])[0] == "Roskosmos"
+
+
+def test_spaceport_and_place_suggestions_put_the_spaceport_first() -> None:
+    from cosmodrome.astro.gazetteer import resolve_location
+    from cosmodrome.spaceports import find_spaceport
+
+    with pytest.raises(UnknownNameError) as caught:
+        find_spaceport("Cape")
+    assert caught.value.suggestions[0] == "Cape Canaveral"
+    with pytest.raises(UnknownNameError) as caught:
+        resolve_location("Cape")
+    assert caught.value.suggestions[0] == "Cape Canaveral"

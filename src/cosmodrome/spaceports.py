@@ -166,7 +166,9 @@ def find_spaceport(name: str) -> Spaceport:
     port = _spellings().get(name.strip().casefold())
     if port is None:
         names = [n for p in load_spaceports() for n in (p.name, *p.aliases)]
-        raise UnknownNameError("spaceport", name, closest_names(name, names))
+        # A spaceport's own name before the aliases (Cape Canaveral before Cape Kennedy).
+        weight = {p.name: 1.0 for p in load_spaceports()}
+        raise UnknownNameError("spaceport", name, closest_names(name, names, weight=weight))
     return port
 
 

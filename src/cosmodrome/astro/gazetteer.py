@@ -134,8 +134,13 @@ def resolve_location(text: str) -> Place:
         names = [c.name for c in load_gazetteer()]
         for port in load_spaceports():
             names.extend((port.name, *port.aliases))
+        # A spaceport's own name before its aliases and the cities (the tool is about
+        # spaceports: Cape -> Cape Canaveral before Cape Town).
+        weight = {port.name: 1.0 for port in load_spaceports()}
         raise UnknownNameError(
-            "place (spaceport, city, or lat,lon[,height_m])", text, closest_names(text, names)
+            "place (spaceport, city, or lat,lon[,height_m])",
+            text,
+            closest_names(text, names, weight=weight),
         ) from None
     return Place(city.name, city.lat_deg, city.lon_deg, city.elevation_m, "city", city.country)
 
