@@ -57,7 +57,7 @@ def test_sites_pads_and_vehicles_resolve_to_catalog_names(con: duckdb.DuckDBPyCo
     assert (progress.sites, progress.pad) == (("GIK-5",), "LC31")
     assert matcher.site("Baikonur").sites == ("GIK-5",)
     baiterek = matcher.site("Site 45/1, Baikonur Cosmodrome, Kazakhstan")
-    assert (baiterek.pad, baiterek.pad_name) == ("LC45/1", "Site 45/1 (Baiterek)")
+    assert (baiterek.pad, baiterek.pad_name) == ("LC45/1", "Site 45/1 (Baiterek, LC45/1)")
     assert matcher.site("Site 1S, Vostochny Cosmodrome, Russia").pad == "PU1S"
     assert matcher.site("SLC-40, Cape Canaveral SFS, Florida, USA").sites == ("CC",)
     assert matcher.site("SLC-40 or LC-39A, Florida, USA").sites == ("CC", "KSC")
@@ -126,7 +126,7 @@ def test_next_from_baikonur_shows_the_source_precision(
     assert "NET 2026-12" in set(frame["target"])  # Ekspress-AMU4: month, not 2026-12-15
     assert list(frame["target_end_utc"]) == sorted(frame["target_end_utc"])
     soyuz5, _ = api.upcoming(con, api.ScheduleFilter(vehicle="Soyuz-5"), schedule_home)
-    assert list(soyuz5["pad_name"]) == ["Site 45/1 (Baiterek)"]
+    assert list(soyuz5["pad_name"]) == ["Site 45/1 (Baiterek, LC45/1)"]
 
 
 def test_report_lists_unmatched_names_with_raw_value_and_line(

@@ -38,7 +38,7 @@ def _pad_position(site: str | None, pad_name: str | None) -> tuple[float, float]
     for port in load_spaceports():
         if site in port.gcat_sites:
             for pad in port.pads:
-                if pad.name == pad_name:
+                if pad_name in (pad.name, pad.label):
                     return (pad.lat_deg, pad.lon_deg)
     return None
 

@@ -166,7 +166,8 @@ def _match_pad(
         if site in port.gcat_sites or _try_sites(con, port.name) == [site]:
             for candidate in port.pads:
                 if pad_core(candidate.name) == wanted:
-                    curated = candidate.name
+                    # Shown as everywhere else: the pad with all its names.
+                    curated = candidate.label
     return pad, curated
 
 
