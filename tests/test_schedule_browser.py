@@ -66,7 +66,11 @@ def test_site_page_lists_upcoming_launches(page: Any, base_url: str) -> None:
     panel = page.locator("section[aria-labelledby=upcoming-h]")
     panel.wait_for(timeout=30_000)
     text = panel.inner_text()
-    assert "Progress MS-34" in text and "NET 2026-12" in text and "Site 45/1 (Baiterek, LC45/1)" in text
+    assert (
+        "Progress MS-34" in text
+        and "NET 2026-12" in text
+        and "Site 45/1 (Baiterek, LC45/1)" in text
+    )
 
 
 def test_slips_chart_for_a_vehicle(page: Any, base_url: str) -> None:
