@@ -11,6 +11,8 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
+from cosmodrome import assets
+from cosmodrome.assets import AssetMissingError
 from cosmodrome.astro.coverage import regions
 from cosmodrome.astro.coverage.countries import countries, lookup_country
 from cosmodrome.astro.coverage.regions import (
@@ -106,16 +108,18 @@ def test_bad_regions_are_refused(text: str) -> None:
         parse_region(text).grid(1.0)
 
 
-def test_missing_outlines_tell_to_run_make_install(
+def test_missing_outlines_say_how_to_get_them(
     tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    monkeypatch.setattr(regions, "_search_starts", lambda: [tmp_path / "pkg"])
+    monkeypatch.setattr(assets, "_search_starts", lambda: [tmp_path / "pkg"])
+    monkeypatch.setattr(assets, "_bundled_dir", lambda: tmp_path / "no-bundle")
     monkeypatch.delenv("COSMODROME_ASSETS", raising=False)
-    with pytest.raises(InputError, match="make install"):
-        regions.assets_dir()
+    with pytest.raises(AssetMissingError, match="make install") as raised:
+        assets.vendor_file("world-atlas", "countries-50m.json")
+    assert "Reinstall cosmodrome" in str(raised.value)
     monkeypatch.setenv("COSMODROME_ASSETS", str(tmp_path))
-    with pytest.raises(InputError, match="make install"):
-        regions.assets_dir()
+    with pytest.raises(AssetMissingError, match="COSMODROME_ASSETS"):
+        assets.vendor_file("world-atlas", "countries-50m.json")
 
 
 def test_point_region_is_one_cell() -> None:

@@ -7,7 +7,8 @@ carries its area on a sphere of the Earth's mean radius, ``R² Δλ (sin φ₂ -
 the usual ``cos(latitude)`` weighting made exact.
 
 Country outlines are Natural Earth's (public domain), shipped as TopoJSON by the npm package
-``world-atlas`` that ``make install`` puts into ``node_modules``; nothing is downloaded.
+``world-atlas``: bundled in the installed package, or read from ``node_modules`` in a clone
+(see :mod:`cosmodrome.assets`); nothing is downloaded.
 
 >>> grid = bounding_box("40.5,46.5,55.5,87.5").grid(0.5)
 >>> len(grid), float(grid.lat_deg.min()), float(grid.lon_deg.max())
@@ -18,7 +19,6 @@ from __future__ import annotations
 
 import json
 import math
-import os
 from dataclasses import dataclass, field
 from functools import cache
 from pathlib import Path
@@ -27,6 +27,7 @@ from typing import Any
 import numpy as np
 import numpy.typing as npt
 
+from cosmodrome.assets import vendor_file
 from cosmodrome.astro.coverage.countries import lookup_country
 from cosmodrome.errors import InputError
 
@@ -297,39 +298,9 @@ def decode_arcs(topology: dict[str, Any]) -> list[Ring]:
     return decoded
 
 
-def assets_dir() -> Path:
-    """The ``node_modules`` folder holding ``world-atlas``.
-
-    Looked up in ``$COSMODROME_ASSETS`` (a folder that holds ``node_modules``, or the
-    ``node_modules`` folder itself), then in the folders above this package and above the
-    working directory. Raises :class:`~cosmodrome.errors.InputError` telling to run
-    ``make install`` when none is found.
-    """
-    candidates: list[Path] = []
-    configured = os.environ.get("COSMODROME_ASSETS")
-    if configured:
-        base = Path(configured).expanduser()
-        candidates += [base, base / "node_modules"]
-    for start in _search_starts():
-        candidates.append(start / "node_modules")
-        candidates += [parent / "node_modules" for parent in start.parents]
-    for candidate in candidates:
-        if (candidate / "world-atlas" / "countries-50m.json").is_file():
-            return candidate
-    raise InputError(
-        "country outlines not found: the npm package world-atlas is missing from node_modules; "
-        "run `make install` in the project folder (or set COSMODROME_ASSETS to the folder "
-        "holding node_modules)"
-    )
-
-
-def _search_starts() -> list[Path]:
-    return [Path(__file__).resolve().parent, Path.cwd().resolve()]
-
-
 @cache
 def _atlas(scale: str) -> dict[str, Any]:
-    path = assets_dir() / "world-atlas" / f"countries-{scale}.json"
+    path = vendor_file("world-atlas", f"countries-{scale}.json")
     topology: dict[str, Any] = json.loads(path.read_text("utf-8"))
     return topology
 
