@@ -8,15 +8,13 @@ from pathlib import Path
 
 import httpx
 import pytest
+from sgp4.api import Satrec
+from sgp4.exporter import export_omm
 from sgp4.io import fix_checksum
 
 from cosmodrome.astro.elements import parse_tle
-from cosmodrome.astro.store import (
-    ElementStore,
-    NoElementsError,
-    newest_mirror_file,
-    update_groups,
-)
+from cosmodrome.astro.celestrak import newest_mirror_file, update_groups
+from cosmodrome.astro.store import ElementStore, NoElementsError
 from cosmodrome.errors import SourceError, UnknownNameError
 from tests.conftest import SHARED_DATA, CliRunner
 
@@ -24,6 +22,7 @@ ISS_NAME = "ISS (ZARYA)"
 ISS_L1 = "1 25544U 98067A   23333.91619101  .00024169  00000+0  43094-3 0  9996"
 ISS_L2 = "2 25544  51.6417 227.6788 0001060 344.9414 118.7978 15.49949661427493"
 ISS_TEXT = f"{ISS_NAME}\n{ISS_L1}\n{ISS_L2}\n"
+ISS_OMM = json.dumps([export_omm(Satrec.twoline2rv(ISS_L1, ISS_L2), ISS_NAME)])
 
 
 def iss_with_epoch(day_of_year: str) -> str:
@@ -72,7 +71,7 @@ def test_newest_mirror_file_per_group(tmp_path: Path) -> None:
     for name in ("stations-2024-01-01.tle", "stations-2025-05-24.omm.json", "stations-2025-05-24.tle",
                  "active-2026-01-01.tle", "notes.txt"):  # fmt: skip
         (tmp_path / name).write_text(ISS_TEXT)
-    assert newest_mirror_file(tmp_path, "stations") == "stations-2025-05-24.tle"
+    assert newest_mirror_file(tmp_path, "stations") == "stations-2025-05-24.omm.json"  # OMM first
     with pytest.raises(SourceError, match="groups there: active, stations"):
         newest_mirror_file(tmp_path, "starlink")
 
@@ -84,7 +83,7 @@ def test_remote_update_is_polite(tmp_path: Path) -> None:
         requests.append(str(request.url))
         if "GROUP=broken" in str(request.url):
             return httpx.Response(503)
-        return httpx.Response(200, text=ISS_TEXT)
+        return httpx.Response(200, text=ISS_OMM)
 
     client = httpx.Client(transport=httpx.MockTransport(handler))
     store = tmp_path / "home" / "elements.duckdb"
@@ -93,7 +92,7 @@ def test_remote_update_is_polite(tmp_path: Path) -> None:
         ["stations"], source=base, store_path=store, client=client, progress=False
     )
     assert (first.element_sets, first.new) == (1, 1)
-    assert requests == [base + "gp.php?GROUP=stations&FORMAT=tle"]
+    assert requests == [base + "gp.php?GROUP=stations&FORMAT=json"]
     update_groups(["stations"], source=base, store_path=store, client=client, progress=False)
     assert len(requests) == 1  # no second download of a group within two hours
     with pytest.raises(SourceError, match="1 attempt"):
@@ -101,8 +100,8 @@ def test_remote_update_is_polite(tmp_path: Path) -> None:
             ["broken", "active"], source=base, store_path=store, client=client, progress=False
         )
     assert requests[1:] == [
-        base + "gp.php?GROUP=broken&FORMAT=tle"
-    ]  # stopped: no retry, no next group
+        base + "gp.php?GROUP=broken&FORMAT=json"
+    ]  # stopped: no retry, no TLE fallback after a server error, no next group
 
 
 # --------------------------------------------------------------------------------- CLI

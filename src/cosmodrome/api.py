@@ -9,8 +9,9 @@
 from __future__ import annotations
 
 from collections.abc import Callable
+from datetime import datetime
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import duckdb
 
@@ -34,10 +35,13 @@ from cosmodrome.analytics import (
     source_line,
 )
 from cosmodrome.analytics import save as save_chart
+from cosmodrome.astro import celestrak
+from cosmodrome.astro.celestrak import update_elements, update_groups
 from cosmodrome.astro.elements import load_elements
 from cosmodrome.astro.gazetteer import resolve_launch_point, resolve_location
+from cosmodrome.astro.launch_orbits import launch_orbits as _launch_orbits
 from cosmodrome.astro.passes import find_passes
-from cosmodrome.astro.store import ElementStore, update_groups
+from cosmodrome.astro.store import ElementStore, elements_path
 from cosmodrome.astro.where import where_frame
 from cosmodrome.astro.windows import launch_windows, plane_target, windows_from
 from cosmodrome.capability.reach import Target, capability_summary, reach
@@ -86,6 +90,9 @@ from cosmodrome.states import (
     with_state_names,
 )
 
+if TYPE_CHECKING:
+    import pandas as pd
+
 __all__ = [
     "DEFAULT_EVENTS",
     "SLIP_RULE",
@@ -102,6 +109,7 @@ __all__ = [
     "cadence",
     "cadence_chart",
     "catalog",
+    "celestrak",
     "check_limits",
     "count_launches",
     "customer_migration",
@@ -110,6 +118,7 @@ __all__ = [
     "export_catalog",
     "find_passes",
     "foreign_customers",
+    "launch_orbits",
     "launch_windows",
     "launches",
     "launches_per_year",
@@ -149,6 +158,7 @@ __all__ = [
     "state_name",
     "upcoming",
     "update",
+    "update_elements",
     "update_groups",
     "update_schedule",
     "where_frame",
@@ -201,3 +211,19 @@ def export_catalog(con: duckdb.DuckDBPyConnection, out: Path, fmt: str = "parque
 def site_capability(name: str) -> dict[str, Any]:
     """Latitude, rotation speed, corridors and achievable inclinations of a spaceport."""
     return capability_summary(name)
+
+
+def launch_orbits(
+    con: duckdb.DuckDBPyConnection,
+    launch: str,
+    *,
+    when_utc: datetime | None = None,
+    home: Path | None = None,
+) -> pd.DataFrame:
+    """The GCAT payloads of ``launch`` (``2023-198``) with their newest stored orbits.
+
+    Element sets come from the store in ``home`` (``api.update_elements`` fills it, e.g.
+    with ``[api.celestrak.intdes("2023-198")]``); see :mod:`cosmodrome.astro.launch_orbits`.
+    """
+    with ElementStore(elements_path(home)) as store:
+        return _launch_orbits(con, store, launch, when_utc)

@@ -5,11 +5,12 @@ question about 2023 can be answered with 2023 elements: :meth:`ElementStore.near
 the set whose epoch is nearest the requested time. The file is separate from the catalog,
 which is rebuilt from scratch; this one only grows.
 
-CelesTrak GP groups are fetched by :func:`update_groups` through the project's
-:class:`~cosmodrome.sources.loader.Loader`, politely: no retries (CelesTrak asks clients to
-stop on any error) and no second download of a group within two hours. A source may also be
-a local mirror folder holding ``celestrak/<group>-<YYYY-MM-DD>.tle`` (or ``.omm.json``)
-files, of which the newest per group is read.
+Each set carries its object's international designator (``intdes``, e.g. ``2023-198A``:
+OMM's ``OBJECT_ID``, or columns 10-17 of TLE line 1), which is GCAT's ``piece``: so a launch
+of the catalog can be followed to its payloads' current orbits (:meth:`ElementStore.by_launch`).
+Catalog numbers of any size are kept (``BIGINT``; OMM carries nine digits).
+
+CelesTrak downloads live in :mod:`cosmodrome.astro.celestrak`.
 """
 
 from __future__ import annotations
@@ -24,7 +25,6 @@ from types import TracebackType
 from typing import Any
 
 import duckdb
-import httpx
 import pandas as pd
 
 from cosmodrome import config
@@ -35,34 +35,19 @@ from cosmodrome.astro.elements import (
     parse_omm_records,
     parse_tle,
 )
-from cosmodrome.errors import (
-    CosmodromeError,
-    InputError,
-    SourceError,
-    UnknownNameError,
-    closest_names,
-    fold_name,
-)
-from cosmodrome.sources.loader import Loader, Source
+from cosmodrome.errors import CosmodromeError, UnknownNameError, closest_names, fold_name
 from cosmodrome.timeutil import require_utc
 
 __all__ = [
-    "CELESTRAK_MAX_AGE_S",
-    "DEFAULT_GROUPS",
     "ElementStore",
-    "GroupUpdate",
-    "default_celestrak_source",
+    "LoadedFile",
+    "NoElementsError",
     "elements_path",
-    "update_groups",
+    "international_designator",
+    "load_file_into_store",
 ]
 
 ELEMENTS_FILENAME = "elements.duckdb"
-#: CelesTrak's published limit: one download of a group per two hours.
-CELESTRAK_MAX_AGE_S = 7200.0
-DEFAULT_GROUPS = ("stations", "active")
-_MIRROR_FILE = re.compile(
-    r"^(?P<group>[a-z0-9-]+?)-(?P<date>\d{4}-\d{2}-\d{2})\.(?P<ext>tle|omm\.json)$"
-)
 
 _SCHEMA = """
 CREATE TABLE IF NOT EXISTS element_sets (
@@ -76,9 +61,45 @@ CREATE TABLE IF NOT EXISTS element_sets (
     line2 VARCHAR,
     omm_json VARCHAR,
     loaded_utc TIMESTAMP NOT NULL,
+    intdes VARCHAR,                 -- international designator 2023-198A = GCAT piece
     PRIMARY KEY (norad_id, epoch_utc)
 )
 """
+# Stores written before the designator was kept get the column, filled from what they hold.
+_MIGRATIONS = (
+    "ALTER TABLE element_sets ADD COLUMN IF NOT EXISTS intdes VARCHAR",
+    """UPDATE element_sets SET intdes = CASE
+        WHEN format = 'omm' THEN nullif(upper(trim(json_extract_string(omm_json, '$.OBJECT_ID'))), '')
+        WHEN regexp_matches(substr(line1, 10, 8), '^[0-9]{5}[A-Z]{1,3} *$') THEN
+            CAST(CASE WHEN CAST(substr(line1, 10, 2) AS INTEGER) >= 57 THEN 1900 ELSE 2000 END
+                 + CAST(substr(line1, 10, 2) AS INTEGER) AS VARCHAR)
+            || '-' || substr(line1, 12, 3) || trim(substr(line1, 15, 3))
+        END
+       WHERE intdes IS NULL""",
+)
+_TLE_INTDES = re.compile(r"^(\d{2})(\d{3})([A-Z]{1,3})\s*$")
+_FIRST_TLE_YEAR = 57  # two-digit launch years 57-99 are 1957-1999, 00-56 are 2000-2056
+
+
+def international_designator(record: ElementSet) -> str | None:
+    """The COSPAR designator of ``record``'s object (``1998-067A``), ``None`` when unknown.
+
+    >>> from cosmodrome.astro.elements import parse_text
+    >>> iss = parse_text('''1 25544U 98067A   23333.91619101  .00024169  00000+0  43094-3 0  9996
+    ... 2 25544  51.6417 227.6788 0001060 344.9414 118.7978 15.49949661427493''').records[0]
+    >>> international_designator(iss)
+    '1998-067A'
+    """
+    if record.omm is not None:
+        return record.omm.get("OBJECT_ID", "").strip().upper() or None
+    if record.line1 is None:
+        return None
+    match = _TLE_INTDES.match(record.line1[9:17])
+    if match is None:
+        return None
+    year = int(match.group(1))
+    century = 1900 if year >= _FIRST_TLE_YEAR else 2000
+    return f"{century + year}-{match.group(2)}{match.group(3)}"
 
 
 class NoElementsError(CosmodromeError):
@@ -138,6 +159,8 @@ class ElementStore:
         self.connection = duckdb.connect(str(self.path), read_only=read_only)
         if not read_only:
             self.connection.execute(_SCHEMA)
+            for statement in _MIGRATIONS:
+                self.connection.execute(statement)
 
     def __enter__(self) -> ElementStore:
         return self
@@ -168,6 +191,7 @@ class ElementStore:
                 "line2": r.line2,
                 "omm_json": json.dumps(dict(r.omm)) if r.omm is not None else None,
                 "loaded_utc": now,
+                "intdes": international_designator(r),
             }
             for r in records
         ]
@@ -181,7 +205,8 @@ class ElementStore:
         try:
             self.connection.execute(
                 "INSERT INTO element_sets SELECT norad_id, name, epoch_utc, source, line_number, "
-                "format, line1, line2, omm_json, loaded_utc FROM incoming ON CONFLICT DO NOTHING"
+                "format, line1, line2, omm_json, loaded_utc, intdes FROM incoming "
+                "ON CONFLICT DO NOTHING"
             )
         finally:
             self.connection.unregister("incoming")
@@ -241,6 +266,41 @@ class ElementStore:
         ).fetchall()
         return [_record_from_row(row[0], row[1:]) for row in rows]
 
+    def by_designators(
+        self, pieces: Sequence[str], norad_ids: Sequence[int], when_utc: datetime | None = None
+    ) -> list[ElementSet]:
+        """One set per object whose designator is in ``pieces`` or number in ``norad_ids``:
+        the newest one, or the one whose epoch is nearest ``when_utc``."""
+        if not pieces and not norad_ids:
+            return []
+        self._require_designators()
+        when = require_utc(when_utc).replace(tzinfo=None) if when_utc is not None else None
+        order = (
+            "abs(date_diff('microsecond', epoch_utc, ?))" if when is not None else "epoch_utc DESC"
+        )
+        rows = self.connection.execute(
+            "SELECT norad_id, name, source, line_number, format, line1, line2, omm_json "
+            "FROM element_sets WHERE list_contains(?, intdes) OR list_contains(?, norad_id) "
+            f"QUALIFY row_number() OVER (PARTITION BY norad_id ORDER BY {order}) = 1 "
+            "ORDER BY norad_id",
+            [list(pieces), list(norad_ids), *([when] if when is not None else [])],
+        ).fetchall()
+        return [_record_from_row(row[0], row[1:]) for row in rows]
+
+    def _require_designators(self) -> None:
+        columns = {
+            row[0]
+            for row in self.connection.execute(
+                "SELECT column_name FROM information_schema.columns "
+                "WHERE table_name = 'element_sets'"
+            ).fetchall()
+        }
+        if "intdes" not in columns:
+            raise NoElementsError(
+                f"the element store {self.path} predates international designators; run "
+                "`cosmodrome elements update` (or `elements load FILE`) once to upgrade it"
+            )
+
     def history(self, norad_id: int) -> pd.DataFrame:
         """Every stored epoch of ``norad_id`` with its source, oldest first."""
         return self.connection.execute(
@@ -277,99 +337,28 @@ def _record_from_row(norad_id: int, row: Sequence[Any]) -> ElementSet:
     )
 
 
-# ------------------------------------------------------------------------------- updates
+# ------------------------------------------------------------------------------- files
 
 
 @dataclass(frozen=True)
-class GroupUpdate:
+class LoadedFile:
+    """What reading one element file (or answering one query) added to the store."""
+
     group: str
     path: Path
     element_sets: int
     new: int
     warnings: tuple[str, ...]
-
-
-def default_celestrak_source() -> str:
-    """A local mirror named by ``$COSMODROME_SOURCE``, else CelesTrak's website."""
-    configured = Source(config.default_source())
-    if not configured.is_remote:
-        return configured.subsource("celestrak").location
-    return config.CELESTRAK_URL
-
-
-def newest_mirror_file(folder: Path, group: str) -> str:
-    """The newest ``<group>-<date>.tle`` / ``.omm.json`` in a mirror folder (relative name)."""
-    candidates = []
-    for path in folder.iterdir() if folder.is_dir() else ():
-        match = _MIRROR_FILE.match(path.name)
-        if match and match.group("group") == group:
-            candidates.append((match.group("date"), match.group("ext") == "tle", path.name))
-    if not candidates:
-        groups = sorted(
-            {m.group("group") for p in folder.glob("*") if (m := _MIRROR_FILE.match(p.name))}
-        )
-        raise SourceError(
-            f"the mirror {folder} has no file for group {group!r} "
-            f"(expected {group}-YYYY-MM-DD.tle or .omm.json; groups there: {', '.join(groups) or 'none'})"
-        )
-    return max(candidates)[2]
-
-
-def update_groups(
-    groups: Sequence[str],
-    *,
-    source: str | None = None,
-    store_path: Path | None = None,
-    client: httpx.Client | None = None,
-    lenient: bool = False,
-    progress: bool = True,
-) -> list[GroupUpdate]:
-    """Fetch CelesTrak GP groups and add their element sets to the store.
-
-    Always ``retries=0``: the first failing group stops the update, as CelesTrak asks; a
-    group downloaded less than :data:`CELESTRAK_MAX_AGE_S` ago is read from the cache.
-    """
-    if not groups:
-        raise InputError("name at least one CelesTrak group (e.g. stations, active, starlink)")
-    origin = Source(source or default_celestrak_source())
-    if not origin.is_remote:
-        origin = origin.subsource("celestrak")
-    cache = config.cache_dir(store_path.parent if store_path else None)
-    fetcher = Loader(cache, client=client, retries=0, progress=progress)
-    updates = []
-    with ElementStore(store_path, read_only=False) as store:
-        for group in groups:
-            if not re.fullmatch(r"[a-z0-9-]+", group):
-                raise InputError(f"{group!r} is not a CelesTrak group name (e.g. stations, active)")
-            if origin.is_remote:
-                path = fetcher.fetch(
-                    origin,
-                    f"gp.php?GROUP={group}&FORMAT=tle",
-                    max_age_s=CELESTRAK_MAX_AGE_S,
-                    cache_name=f"celestrak/{group}.tle",
-                )
-            else:
-                path = fetcher.fetch(origin, newest_mirror_file(Path(origin.location), group))
-            _check_not_error_page(path, group)
-            parsed = load_elements(path, lenient=lenient)
-            new = store.add(parsed.records)
-            updates.append(
-                GroupUpdate(group, path, len(parsed.records), new, tuple(map(str, parsed.warnings)))
-            )
-    return updates
-
-
-def _check_not_error_page(path: Path, group: str) -> None:
-    head = path.read_text("utf-8", errors="replace")[:200].strip()
-    if not head or head.lower().startswith(("invalid", "no gp data", "<!doctype", "<html")):
-        raise SourceError(f"CelesTrak returned no element sets for group {group!r}: {head[:80]!r}")
+    format: str
 
 
 def load_file_into_store(
     path: Path, *, store_path: Path | None = None, lenient: bool = False
-) -> GroupUpdate:
+) -> LoadedFile:
     """Read an element file from disk and keep its sets (``cosmodrome elements load``)."""
     parsed = load_elements(path, lenient=lenient)
     with ElementStore(store_path, read_only=False) as store:
         new = store.add(parsed.records)
-    return GroupUpdate(path.name, path, len(parsed.records), new, tuple(map(str, parsed.warnings)))
+    kinds = "+".join(sorted({r.format for r in parsed.records})) or "none"
+    warnings = tuple(map(str, parsed.warnings))
+    return LoadedFile(path.name, path, len(parsed.records), new, warnings, kinds)

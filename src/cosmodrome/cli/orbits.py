@@ -1,4 +1,5 @@
-"""Orbit commands: ``elements update|load``, ``windows``, ``passes``, ``where``.
+"""Orbit commands: ``elements [--launch]``, ``elements update|load``, ``windows``, ``passes``,
+``where``.
 
 Every command takes its satellite either from the element store (``--sat``/``--target``, a
 NORAD number or a name; the set whose epoch is nearest the requested time is used) or from
@@ -15,32 +16,44 @@ import pandas as pd
 import typer
 from rich.console import Console
 
+from cosmodrome.astro.celestrak import (
+    DEFAULT_GROUPS,
+    FORMATS,
+    GpQuery,
+    by_name,
+    catnr,
+    group,
+    intdes,
+    update_elements,
+)
 from cosmodrome.astro.elements import ElementSet, epoch_warnings, load_elements
 from cosmodrome.astro.gazetteer import (
     Place,
     resolve_launch_point,
     resolve_location,
 )
+from cosmodrome.astro.launch_orbits import launch_orbits
 from cosmodrome.astro.passes import Observer, PassesResult, find_passes
 from cosmodrome.astro.store import (
-    DEFAULT_GROUPS,
     ElementStore,
-    GroupUpdate,
+    LoadedFile,
     elements_path,
     load_file_into_store,
     pick_satellite,
     satellite_suggestions,
-    update_groups,
 )
 from cosmodrome.astro.where import where_frame
 from cosmodrome.astro.windows import PlaneTarget, plane_target, windows_from
+from cosmodrome.catalog.db import catalog
 from cosmodrome.cli.app import FormatOption, HomeOption, app
 from cosmodrome.cli.output import check_format, emit
 from cosmodrome.errors import InputError, UnknownNameError
 from cosmodrome.timeutil import parse_utc
 
 elements_app = typer.Typer(
-    help="Orbital element sets: download CelesTrak groups, load files.", no_args_is_help=True
+    help="Orbital element sets: download CelesTrak groups and objects, load files, follow a "
+    "launch's payloads to their orbits.",
+    no_args_is_help=True,
 )
 app.add_typer(elements_app, name="elements")
 
@@ -70,40 +83,135 @@ def _warn(messages: list[str] | tuple[str, ...]) -> None:
         console.print(f"[yellow]warning:[/yellow] {message}")
 
 
-def _report(updates: list[GroupUpdate]) -> None:
+def _report(updates: list[LoadedFile]) -> None:
     console = _stderr()
     for update in updates:
         console.print(
-            f"{update.group}: {update.element_sets:,} element sets from {update.path} "
-            f"({update.new:,} new)"
+            f"{update.group}: {update.element_sets:,} element sets ({update.format}) from "
+            f"{update.path} ({update.new:,} new)"
         )
         _warn(update.warnings[:20])
         if len(update.warnings) > 20:
             console.print(f"  ... and {len(update.warnings) - 20} more warnings")
 
 
+@elements_app.callback(invoke_without_command=True)
+def elements_launch(
+    ctx: typer.Context,
+    launch: Annotated[
+        str | None,
+        typer.Option(
+            "--launch",
+            help="International designator of a launch (2023-198) or piece (2023-198A): its "
+            "GCAT payloads with their newest stored orbits.",
+        ),
+    ] = None,
+    at: Annotated[
+        str | None,
+        typer.Option("--at", help="Use the sets whose epoch is nearest this time (ISO 8601 UTC)."),
+    ] = None,
+    fmt: FormatOption = "table",
+    home: HomeOption = None,
+) -> None:
+    """Element sets: a launch's payloads and their orbits (--launch), or a subcommand."""
+    if ctx.invoked_subcommand is not None:
+        return
+    if launch is None:
+        typer.echo(ctx.get_help())
+        raise typer.Exit(0)
+    check_format(fmt)
+    when = parse_utc(at) if at else None
+    with catalog(home) as con, ElementStore(elements_path(home)) as store:
+        frame = launch_orbits(con, store, launch, when)
+    missing = frame[frame["norad_id"].isna()]
+    if len(missing):
+        _warn(
+            [
+                f"{len(missing)} payload(s) without a stored element set "
+                f"({', '.join(missing['name'].astype(str)[:5])}): decayed, or not fetched yet "
+                f"(cosmodrome elements update --intdes {launch.strip().upper()[:8]})"
+            ]
+        )
+    if fmt == "table":
+        frame = _launch_table(frame)
+    emit(
+        frame,
+        fmt,
+        title=f"Payloads of {launch.strip().upper()} and their orbits",
+        caption="GCAT pieces linked to element sets by international designator; heights are "
+        "SGP4 mean elements at epoch, above a 6378.135 km sphere (+/- ~20 km)",
+    )
+
+
+def _launch_table(frame: pd.DataFrame) -> pd.DataFrame:
+    """The columns of a launch's orbits that fit 80 columns, heights to the kilometre."""
+    orbit = [
+        "" if pd.isna(p) else f"{p:,.0f} x {a:,.0f}"
+        for p, a in zip(frame["perigee_km"], frame["apogee_km"], strict=True)
+    ]
+    return pd.DataFrame(
+        {
+            "piece": frame["piece"],
+            "name": frame["name"],
+            "norad_id": frame["norad_id"].astype("Int64"),
+            "epoch": frame["epoch_utc"].dt.strftime("%Y-%m-%d"),
+            "perigee x apogee (km)": orbit,
+            "inc_deg": frame["inclination_deg"].round(2),
+        }
+    )
+
+
 @elements_app.command("update")
 def elements_update(
     groups: Annotated[
-        list[str] | None, typer.Argument(help="CelesTrak GP groups (default: stations active).")
+        list[str] | None,
+        typer.Argument(help="CelesTrak GP groups (default: stations active, without objects)."),
     ] = None,
+    catnrs: Annotated[
+        list[str] | None,
+        typer.Option("--catnr", help="One object by catalog number (repeatable; 1-999999999)."),
+    ] = None,
+    designators: Annotated[
+        list[str] | None,
+        typer.Option(
+            "--intdes", help="A launch's objects (2023-198) or one piece (2023-198A); repeatable."
+        ),
+    ] = None,
+    names: Annotated[
+        list[str] | None,
+        typer.Option("--name", help="Objects whose name contains this text (repeatable)."),
+    ] = None,
+    as_format: Annotated[
+        str,
+        typer.Option(
+            "--as",
+            help="What to ask CelesTrak for: json (OMM JSON), csv (OMM CSV) or tle (3-line "
+            "TLE: five-digit catalog numbers only). OMM falls back to TLE when unusable.",
+        ),
+    ] = "json",
     source: Annotated[
         str | None,
         typer.Option(
             "--source",
             help="CelesTrak base URL, or a mirror folder holding celestrak/<group>-<date>.tle "
-            "(default: $COSMODROME_SOURCE when it is a folder, else celestrak.org).",
+            "or .omm.json (default: $COSMODROME_SOURCE when it is a folder, else celestrak.org).",
         ),
     ] = None,
     lenient: LenientOption = False,
     home: HomeOption = None,
 ) -> None:
-    """Download CelesTrak GP groups into the element store (at most once per group per 2 h)."""
-    updates = update_groups(
-        list(groups or DEFAULT_GROUPS),
-        source=source,
-        store_path=elements_path(home),
-        lenient=lenient,
+    """Download CelesTrak element sets (OMM first) into the store, at most once per query per 2 h."""
+    if as_format not in FORMATS:
+        raise InputError(f"--as {as_format!r}: choose one of {', '.join(FORMATS)}")
+    queries: list[GpQuery] = [
+        *(catnr(n) for n in catnrs or []),
+        *(intdes(d) for d in designators or []),
+        *(by_name(n) for n in names or []),
+    ]
+    if groups or not queries:
+        queries = [group(g) for g in groups or DEFAULT_GROUPS] + queries
+    updates = update_elements(
+        queries, source=source, store_path=elements_path(home), lenient=lenient, fmt=as_format
     )
     _report(updates)
 

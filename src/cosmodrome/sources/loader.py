@@ -40,6 +40,14 @@ USER_AGENT = "cosmodrome/0.1 (+https://github.com/cosmodrome; polite: conditiona
 RETRYABLE_STATUS = {429, 500, 502, 503, 504}
 
 
+class DownloadError(SourceError):
+    """A download that failed; ``status_code`` is the HTTP answer, ``None`` without one."""
+
+    def __init__(self, message: str, status_code: int | None = None) -> None:
+        super().__init__(message)
+        self.status_code = status_code
+
+
 @dataclass(frozen=True)
 class Source:
     """A base URL or a local folder with the upstream layout."""
@@ -167,6 +175,7 @@ class Loader:
             if cached.last_modified:
                 headers["If-Modified-Since"] = cached.last_modified
         last_error: BaseException | None = None
+        last_status: int | None = None
         for attempt in range(self.retries + 1):
             if attempt:
                 self.sleep(self.backoff_s * 2 ** (attempt - 1))
@@ -174,14 +183,16 @@ class Loader:
                 return self._attempt(url, target, headers, cached, complete)
             except _Retryable as error:
                 last_error = error.__cause__ or error
+                last_status = error.status_code
                 if error.retry_after_s is not None:
                     self.sleep(error.retry_after_s)
             except httpx.TransportError as error:
                 last_error = error
-        raise SourceError(
+        raise DownloadError(
             f"could not download {url} after {self.retries + 1} attempt(s): {last_error}. "
             + ("The cached copy is unchanged. " if cached is not None else "")
-            + "Check the network, or point --source (or COSMODROME_SOURCE) at a local mirror."
+            + "Check the network, or point --source (or COSMODROME_SOURCE) at a local mirror.",
+            last_status,
         )
 
     def _attempt(
@@ -197,9 +208,13 @@ class Loader:
                 _write_meta(target, cached.etag, cached.last_modified)
                 return target
             if response.status_code in RETRYABLE_STATUS:
-                raise _Retryable(f"HTTP {response.status_code}", _retry_after(response))
+                raise _Retryable(
+                    f"HTTP {response.status_code}", _retry_after(response), response.status_code
+                )
             if response.status_code != 200:
-                raise SourceError(f"{url} answered HTTP {response.status_code}")
+                raise DownloadError(
+                    f"{url} answered HTTP {response.status_code}", response.status_code
+                )
             target.parent.mkdir(parents=True, exist_ok=True)
             partial = target.with_name(target.name + ".download")
             expected = _content_length(response)
@@ -267,9 +282,12 @@ def _content_length(response: httpx.Response) -> int | None:
 
 
 class _Retryable(Exception):
-    def __init__(self, message: str, retry_after_s: float | None) -> None:
+    def __init__(
+        self, message: str, retry_after_s: float | None, status_code: int | None = None
+    ) -> None:
         super().__init__(message)
         self.retry_after_s = retry_after_s
+        self.status_code = status_code
 
 
 def _retry_after(response: httpx.Response) -> float | None:
