@@ -12,8 +12,8 @@ from sgp4.api import Satrec
 from sgp4.exporter import export_omm
 from sgp4.io import fix_checksum
 
-from cosmodrome.astro.elements import parse_tle
 from cosmodrome.astro.celestrak import newest_mirror_file, update_groups
+from cosmodrome.astro.elements import parse_tle
 from cosmodrome.astro.store import ElementStore, NoElementsError
 from cosmodrome.errors import SourceError, UnknownNameError
 from tests.conftest import SHARED_DATA, CliRunner
