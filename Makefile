@@ -1,6 +1,8 @@
 # Two entry points for a fresh clone (see README):
 #   make run   - install, build the catalog, serve the dashboard
-#   make test  - install, run the whole test suite
+#   make test  - install, run the whole test suite (tests/test_packaging.py builds the wheel,
+#                installs it into a fresh venv with no node_modules and runs it there)
+#   make dist  - the sdist and wheel in dist/, the npm run-time files inside them
 PYTHON ?= python3
 VENV   ?= .venv
 BIN    := $(VENV)/bin
@@ -9,7 +11,7 @@ PORT   ?= 8000
 # Offline fallback: the frozen mirror beside the project, used only when upstream is unreachable.
 MIRROR ?= ../shared/data
 
-.PHONY: install run test lint bench browser
+.PHONY: install run test lint bench browser dist
 
 $(BIN)/.installed: pyproject.toml constraints.txt
 	$(PYTHON) -m venv $(VENV)
@@ -43,6 +45,10 @@ test: install browser
 	$(BIN)/ruff check src tests benchmarks
 	$(BIN)/mypy
 	$(BIN)/python -m pytest -n 2 ; rc=$$?; if [ $$rc -eq 5 ]; then echo "no tests collected"; exit 0; fi; exit $$rc
+
+# hatch_build.py copies the dashboard's JavaScript and the country outlines from node_modules.
+dist: install
+	$(BIN)/python -m build --outdir dist
 
 bench: install
 	$(BIN)/python -m benchmarks

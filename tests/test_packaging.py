@@ -11,6 +11,7 @@ from __future__ import annotations
 import json
 import os
 import re
+import shlex
 import socket
 import subprocess
 import sys
@@ -18,7 +19,6 @@ import tarfile
 import time
 import venv
 import zipfile
-from collections.abc import Iterator
 from pathlib import Path
 
 import httpx
@@ -113,17 +113,33 @@ def bare_environment(folder: Path) -> dict[str, str]:
     return env
 
 
-@pytest.fixture(scope="module")
-def run_installed(installed: Path) -> Iterator[tuple[Path, dict[str, str]]]:
-    yield installed / "venv" / "bin" / "cosmodrome", bare_environment(installed)
+def readme_pip_commands() -> list[list[str]]:
+    """The commands of the README's pip quick start, split at ``&&``, comments dropped."""
+    text = (ROOT / "README.md").read_text("utf-8")
+    (block,) = [b for b in re.findall(r"```console\n(.*?)```", text, re.DOTALL) if "pip" in b]
+    commands = []
+    for line in block.splitlines():
+        for part in " ".join(shlex.split(line, comments=True)).split("&&"):
+            if part.strip():
+                commands.append(part.split())
+    return commands
+
+
+def test_readme_pip_quick_start_installs_the_wheel_then_updates_and_serves() -> None:
+    commands = readme_pip_commands()
+    assert commands[0][:4] == ["python", "-m", "pip", "install"]
+    assert commands[0][4].endswith(".whl")
+    assert commands[1:] == [["cosmodrome", "update"], ["cosmodrome", "serve"]]
 
 
 @pytest.mark.slow
 @pytest.mark.integration
 def test_installed_wheel_updates_computes_coverage_and_serves(
-    installed: Path, run_installed: tuple[Path, dict[str, str]], shared_data: Path
+    installed: Path, shared_data: Path
 ) -> None:
-    command, env = run_installed
+    """The README's pip quick start, run where a Python user runs it (a mirror for GCAT)."""
+    command = installed / "venv" / "bin" / "cosmodrome"
+    env = bare_environment(installed) | {"COSMODROME_SOURCE": str(shared_data)}
 
     def cosmodrome(*args: str) -> str:
         result = subprocess.run(
@@ -136,8 +152,9 @@ def test_installed_wheel_updates_computes_coverage_and_serves(
     assert (site_packages / "cosmodrome" / "_vendor" / "d3" / "d3.min.js").is_file()
     assert not any(parent.joinpath("node_modules").exists() for parent in site_packages.parents)
 
-    cosmodrome("update", "--source", str(shared_data))
-    cosmodrome("elements", "update", "stations", "--source", str(shared_data))
+    assert ["cosmodrome", "update"] in readme_pip_commands()
+    cosmodrome("update")  # exactly the README's command; COSMODROME_SOURCE names the mirror
+    cosmodrome("elements", "update", "stations")
     window = ["--start", "2025-05-24T13:00Z", "--hours", "1", "--step", "60"]
     region = ["--group", "ISS", "--region", "KZ", "--mask", "10", *window]
     coverage = json.loads(cosmodrome("coverage", *region, "--format", "json"))
@@ -151,7 +168,7 @@ def test_installed_wheel_updates_computes_coverage_and_serves(
     log = installed / "serve.log"
     with log.open("w") as errors:
         server = subprocess.Popen(
-            [command, "serve", "--host", "127.0.0.1", "--port", str(port)],
+            [command, "serve", "--port", str(port)],  # the README's, on a free port
             cwd=installed,
             env=env,
             stdout=subprocess.DEVNULL,
