@@ -44,7 +44,7 @@ lint: install
 test: install browser
 	$(BIN)/ruff check src tests benchmarks
 	$(BIN)/mypy
-	$(BIN)/python -m pytest -n 2 ; rc=$$?; if [ $$rc -eq 5 ]; then echo "no tests collected"; exit 0; fi; exit $$rc
+	$(BIN)/python -m pytest -n 2 --dist loadgroup ; rc=$$?; if [ $$rc -eq 5 ]; then echo "no tests collected"; exit 0; fi; exit $$rc
 
 # hatch_build.py copies the dashboard's JavaScript and the country outlines from node_modules.
 dist: install

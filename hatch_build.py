@@ -20,7 +20,7 @@ MANIFEST = Path("src") / "cosmodrome" / "data" / "vendor.toml"
 BUNDLED = Path("src") / "cosmodrome" / "_vendor"
 
 
-class VendorAssetsHook(BuildHookInterface):  # type: ignore[type-arg]
+class VendorAssetsHook(BuildHookInterface):  # type: ignore[misc, type-arg, unused-ignore]
     """Force-include every file of the vendor manifest, with its licence files."""
 
     PLUGIN_NAME = "vendor-assets"

@@ -405,3 +405,29 @@ def test_cli_elements_update_against_the_local_server(
     bad = cosmodrome(tmp_path, "elements", "update", "--as", "xml", "--source", server.base)
     assert bad.returncode != 0 and "json, csv, tle" in bad.stderr
     assert paths(server) == ["gp.php?CATNR=270000123&FORMAT=json"]
+
+
+@pytest.mark.integration
+def test_mirror_files_served_over_http_omm_and_tle_fallback(
+    server: FakeCelestrak, update: Update, shared_data: Path, tmp_path: Path
+) -> None:
+    """CelesTrak's real answers (the mirror's files, read in place) through the HTTP client."""
+    folder = shared_data / "celestrak"
+    server.special[("GROUP", "stations", "json")] = (
+        200,
+        (folder / "stations-2025-05-24.omm.json").read_text("utf-8"),
+    )
+    server.special[("GROUP", "active", "json")] = (404, "Not Found")  # only TLE for this one
+    server.special[("GROUP", "active", "tle")] = (
+        200,
+        (folder / "active-2025-10-03.tle").read_text("utf-8"),
+    )
+    stations, active = update([group("stations"), group("active")])
+    assert (stations.format, stations.element_sets, stations.new) == ("json", 13, 13)
+    assert (active.format, active.element_sets) == ("tle", 12801)
+    assert "used TLE instead" in active.warnings[0]
+    with ElementStore(tmp_path / "home" / "elements.duckdb") as store:
+        may = store.nearest(25544, datetime(2025, 5, 24, 12, tzinfo=UTC))
+        pieces = store.by_designators(["1998-067A", "2023-198A"], [])
+    assert may.format == "omm" and may.epoch_utc.date().isoformat() == "2025-05-24"
+    assert sorted(r.norad_id for r in pieces) == [25544, 58584]

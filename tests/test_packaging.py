@@ -24,10 +24,13 @@ from pathlib import Path
 import httpx
 import pytest
 
-from cosmodrome.assets import vendor_manifest
+from cosmodrome.assets import vendor_file, vendor_manifest
 from cosmodrome.astro.coverage.regions import country_region
+from cosmodrome.errors import InputError
 
 ROOT = Path(__file__).resolve().parents[1]
+# One worker builds and installs the wheel once (make test runs with --dist loadgroup).
+pytestmark = pytest.mark.xdist_group("wheel")
 STATIC = ROOT / "src" / "cosmodrome" / "web" / "static"
 VENDOR_URL = re.compile(r"/vendor/([\w.-]+)/([\w.-]+)")
 
@@ -206,3 +209,20 @@ def wait_until_serving(base: str, server: subprocess.Popen[bytes], log: Path) ->
         except httpx.TransportError:
             time.sleep(0.2)
     raise AssertionError(f"cosmodrome serve did not answer within a minute: {log.read_text()}")
+
+
+def test_cosmodrome_assets_overrides_the_bundled_and_cloned_files(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    folder = tmp_path / "node_modules" / "world-atlas"
+    folder.mkdir(parents=True)
+    for name in vendor_manifest()["world-atlas"].files:
+        (folder / name).write_text('{"type": "Topology"}')
+    monkeypatch.setenv("COSMODROME_ASSETS", str(tmp_path))  # a folder holding node_modules
+    assert vendor_file("world-atlas", "countries-50m.json") == folder / "countries-50m.json"
+    monkeypatch.setenv("COSMODROME_ASSETS", str(tmp_path / "node_modules"))  # or node_modules
+    assert vendor_file("world-atlas", "countries-50m.json") == folder / "countries-50m.json"
+    monkeypatch.delenv("COSMODROME_ASSETS")
+    assert vendor_file("world-atlas", "countries-50m.json") != folder / "countries-50m.json"
+    with pytest.raises(InputError, match="not a vendored file"):
+        vendor_file("world-atlas", "land-10m.json")
