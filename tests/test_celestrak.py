@@ -235,6 +235,9 @@ def test_unusable_omm_falls_back_to_tle_once(
     assert paths(server) == ["gp.php?GROUP=demo&FORMAT=json", "gp.php?GROUP=demo&FORMAT=tle"]
     assert (result.format, result.element_sets) == ("tle", 1)
     assert reason in result.warnings[0] and "used TLE instead" in result.warnings[0]
+    [again] = update([group("demo")])  # within two hours: the TLE copy, no request at all
+    assert len(server.requests) == 2 and again.format == "tle"
+    assert "OMM was unusable" in again.warnings[0]
 
 
 @pytest.mark.parametrize("status", [403, 429, 503])

@@ -36,7 +36,7 @@ from cosmodrome import config
 from cosmodrome.astro.elements import ElementSet, ElementSetError, ParseResult, load_elements
 from cosmodrome.astro.store import ElementStore, LoadedFile, international_designator
 from cosmodrome.errors import InputError, SourceError
-from cosmodrome.sources.loader import DownloadError, Loader, Source
+from cosmodrome.sources.loader import CachedFile, DownloadError, Loader, Source
 
 __all__ = [
     "CELESTRAK_MAX_AGE_S",
@@ -216,6 +216,12 @@ def update_elements(
 def _fetch_remote(
     fetcher: Loader, origin: Source, query: GpQuery, fmt: str, lenient: bool
 ) -> tuple[Path, str, ParseResult, list[str]]:
+    fallback = _recent_fallback(fetcher, origin, query, fmt)
+    if fallback is not None:  # OMM was unusable within two hours: do not ask again yet
+        parsed = load_elements(fallback.path, lenient=lenient)
+        minutes = fallback.age_s / 60
+        note = f"{query.label}: the TLE copy of {minutes:.0f} min ago (OMM was unusable then)"
+        return fallback.path, "tle", parsed, [note]
     try:
         path, parsed = _fetch_one(fetcher, origin, query, fmt, lenient)
         return path, fmt, parsed, []
@@ -228,6 +234,21 @@ def _fetch_remote(
     except (DownloadError, _UnusableAnswer, ElementSetError) as error:
         raise _as_source_error(error, query) from None
     return path, "tle", parsed, [note]
+
+
+def _recent_fallback(
+    fetcher: Loader, origin: Source, query: GpQuery, fmt: str
+) -> CachedFile | None:
+    """A TLE copy younger than two hours while no fresh OMM copy exists, else ``None``."""
+    if fmt == "tle":
+        return None
+    omm = fetcher.cached_copy(origin, query.cache_name(fmt))
+    tle = fetcher.cached_copy(origin, query.cache_name("tle"))
+    if tle is None or tle.age_s >= CELESTRAK_MAX_AGE_S:
+        return None
+    if omm is not None and omm.fetched_at >= tle.fetched_at:
+        return None
+    return tle
 
 
 def _fetch_one(

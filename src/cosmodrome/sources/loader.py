@@ -149,6 +149,10 @@ class Loader:
             return target
         return self._download(source.url(relpath), target, cached, complete or ends_on_a_line)
 
+    def cached_copy(self, source: Source, cache_name: str) -> CachedFile | None:
+        """The cached copy of a remote file saved under ``cache_name``, if complete."""
+        return self.cached(self._cache_path(source, cache_name)) if source.is_remote else None
+
     def cached(self, target: Path) -> CachedFile | None:
         """The cache entry for ``target``, or ``None`` when there is no complete copy."""
         meta_path = _meta_path(target)
