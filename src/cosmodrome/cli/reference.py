@@ -38,10 +38,21 @@ def _sections(group: Any, context: Any, path: str) -> list[str]:
             command, parent=context, info_name=name, terminal_width=100
         ) as sub:
             if getattr(command, "commands", None):
+                if _has_own_options(command, sub):  # e.g. `cosmodrome elements --launch`
+                    sections.append(_section(command, sub, f"{path} {name}"))
                 sections.extend(_sections(command, sub, f"{path} {name}"))
                 continue
-            sections.append(f"## `{path} {name}`\n\n```text\n{_plain_help(command, sub)}\n```\n")
+            sections.append(_section(command, sub, f"{path} {name}"))
     return sections
+
+
+def _section(command: Any, context: Any, path: str) -> str:
+    return f"## `{path}`\n\n```text\n{_plain_help(command, context)}\n```\n"
+
+
+def _has_own_options(group: Any, context: Any) -> bool:
+    """Whether a command group takes options of its own besides ``--help``."""
+    return any(param.name != "help" for param in group.get_params(context))
 
 
 def _plain_help(command: Any, context: Any) -> str:
