@@ -226,3 +226,24 @@ def test_cosmodrome_assets_overrides_the_bundled_and_cloned_files(
     assert vendor_file("world-atlas", "countries-50m.json") != folder / "countries-50m.json"
     with pytest.raises(InputError, match="not a vendored file"):
         vendor_file("world-atlas", "land-10m.json")
+
+
+@pytest.mark.slow
+def test_building_without_node_modules_says_to_run_npm_ci(tmp_path: Path) -> None:
+    clone = tmp_path / "clone"  # the project's own files, without node_modules
+    clone.mkdir()
+    for name in ("pyproject.toml", "hatch_build.py", "README.md"):
+        (clone / name).write_bytes((ROOT / name).read_bytes())
+    sources = [p for p in (ROOT / "src").rglob("*") if p.is_file() and "__pycache__" not in p.parts]
+    for path in sources:
+        target = clone / path.relative_to(ROOT)
+        target.parent.mkdir(parents=True, exist_ok=True)
+        target.write_bytes(path.read_bytes())
+    build = subprocess.run(
+        [sys.executable, "-m", "build", "--sdist", "--outdir", str(tmp_path / "out"), str(clone)],
+        capture_output=True,
+        text=True,
+    )
+    assert build.returncode != 0
+    assert "node_modules/d3/dist/d3.min.js" in build.stdout + build.stderr
+    assert "Run `npm ci` (or `make install`)" in build.stdout + build.stderr
