@@ -434,3 +434,32 @@ def test_mirror_files_served_over_http_omm_and_tle_fallback(
         pieces = store.by_designators(["1998-067A", "2023-198A"], [])
     assert may.format == "omm" and may.epoch_utc.date().isoformat() == "2025-05-24"
     assert sorted(r.norad_id for r in pieces) == [25544, 58584]
+
+
+@pytest.mark.integration
+def test_rest_launch_orbits(mirror_home: Path, shared_data: Path, tmp_path: Path) -> None:
+    from cosmodrome.web.app import create_app
+    from tests.test_web_api import assert_error_shape
+    from tests.web_support import client_class, home_with_elements
+
+    home = home_with_elements(mirror_home, shared_data, tmp_path)
+    with client_class()(create_app(home)) as client:
+        answer = client.get("/api/launch-orbits", params={"launch": "1998-067"})
+        assert answer.status_code == 200, answer.text
+        rows = {row["piece"]: row for row in answer.json()["data"]}
+        zarya = rows["1998-067A"]
+        assert (zarya["norad_id"], zarya["linked_by"]) == (25544, "intdes")
+        assert zarya["epoch_utc"].startswith("2025-05-24")  # the stations group of the mirror
+        assert 400 < zarya["perigee_km"] < zarya["apogee_km"] < 440
+        again = client.get(
+            "/api/launch-orbits",
+            params={"launch": "1998-067"},
+            headers={"If-None-Match": answer.headers["ETag"]},
+        )
+        assert again.status_code == 304
+        unknown = client.get("/api/launch-orbits", params={"launch": "1998-999"})
+        assert unknown.status_code == 404 and "1998-0" in unknown.text
+        assert_error_shape(unknown.json(), 404, "UnknownNameError")
+        bad = client.get("/api/launch-orbits", params={"launch": "nonsense"})
+        assert bad.status_code == 400
+        assert_error_shape(bad.json(), 400, "InputError")

@@ -41,6 +41,7 @@ OPTIONAL_ROUTES = {
     "reach": "cosmodrome.web.routes.reach",
     "windows": "cosmodrome.web.routes.windows",
     "passes": "cosmodrome.web.routes.passes",
+    "launch-orbits": "cosmodrome.web.routes.launch_orbits",
     "coverage": "cosmodrome.web.routes.coverage",
     "schedule": "cosmodrome.web.routes.schedule",
 }
