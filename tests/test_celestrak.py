@@ -76,6 +76,8 @@ class FakeCelestrak:
     special: dict[tuple[str, str, str], tuple[int, str]] = field(default_factory=dict)
     requests: list[tuple[str, dict[str, str]]] = field(default_factory=list)
     base: str = ""
+    #: answer like a server that closes the connection instead of sending Content-Length
+    close_delimited: bool = False
 
     def answer(self, kind: str, value: str, fmt: str) -> tuple[int, str]:
         if (kind, value, fmt) in self.special:
@@ -118,7 +120,8 @@ def _handler(fake: FakeCelestrak) -> type[BaseHTTPRequestHandler]:
                 return
             data = body.encode()
             self.send_response(status)
-            self.send_header("Content-Length", str(len(data)))
+            if not fake.close_delimited:
+                self.send_header("Content-Length", str(len(data)))
             self.send_header("ETag", etag)
             self.end_headers()
             self.wfile.write(data)
@@ -463,3 +466,17 @@ def test_rest_launch_orbits(mirror_home: Path, shared_data: Path, tmp_path: Path
         bad = client.get("/api/launch-orbits", params={"launch": "nonsense"})
         assert bad.status_code == 400
         assert_error_shape(bad.json(), 400, "InputError")
+
+
+def test_answers_without_content_length_are_checked_whole(
+    server: FakeCelestrak, update: Update
+) -> None:
+    server.close_delimited = True
+    compact = json.dumps([ISS, BIG])  # no newline at the end, as CelesTrak may send it
+    server.special[("GROUP", "demo", "json")] = (200, compact)
+    [result] = update([group("demo")])
+    assert (result.format, result.element_sets) == ("json", 2)
+    server.special[("GROUP", "cut", "json")] = (200, compact[: len(compact) // 2])
+    with pytest.raises(SourceError, match="JSON answer is cut"):
+        update([group("cut")])
+    assert paths(server)[-1] == "gp.php?GROUP=cut&FORMAT=json"  # stopped: no TLE, no retry

@@ -24,6 +24,7 @@ every group.
 
 from __future__ import annotations
 
+import json
 import re
 from collections.abc import Sequence
 from dataclasses import dataclass
@@ -36,7 +37,13 @@ from cosmodrome import config
 from cosmodrome.astro.elements import ElementSet, ElementSetError, ParseResult, load_elements
 from cosmodrome.astro.store import ElementStore, LoadedFile, international_designator
 from cosmodrome.errors import InputError, SourceError
-from cosmodrome.sources.loader import CachedFile, DownloadError, Loader, Source
+from cosmodrome.sources.loader import (
+    CachedFile,
+    DownloadError,
+    Loader,
+    Source,
+    ends_on_a_line,
+)
 
 __all__ = [
     "CELESTRAK_MAX_AGE_S",
@@ -255,13 +262,36 @@ def _fetch_one(
     fetcher: Loader, origin: Source, query: GpQuery, fmt: str, lenient: bool
 ) -> tuple[Path, ParseResult]:
     path = fetcher.fetch(
-        origin, query.relpath(fmt), max_age_s=CELESTRAK_MAX_AGE_S, cache_name=query.cache_name(fmt)
+        origin,
+        query.relpath(fmt),
+        max_age_s=CELESTRAK_MAX_AGE_S,
+        cache_name=query.cache_name(fmt),
+        complete=answer_is_whole,
     )
     _check_answer(path, query)
     parsed = load_elements(path, lenient=lenient)
     if fmt == "tle" and not parsed.records:
         raise _UnusableAnswer("the TLE answer holds no element sets")
     return path, parsed
+
+
+def answer_is_whole(path: Path) -> str | None:
+    """Why an answer sent without ``Content-Length`` is cut short (``None``: it is whole).
+
+    OMM JSON must parse (CelesTrak's arrays need not end with a newline); a short notice
+    ("No GP data found") is whole; TLE and CSV must end on a complete line.
+    """
+    text = path.read_text("utf-8", errors="replace")
+    stripped = text.strip()
+    if stripped.startswith(("[", "{")):
+        try:
+            json.loads(stripped)
+        except json.JSONDecodeError as error:
+            return f"the JSON answer is cut after {len(text):,} characters ({error.msg})"
+        return None
+    if stripped and "\n" not in stripped and len(stripped) < 200:
+        return None
+    return ends_on_a_line(path)
 
 
 class _UnusableAnswer(Exception):
