@@ -189,6 +189,11 @@ def _fetch_bounded(
             rows += batch.num_rows
             if rows > row_cap:
                 break
+    except (OSError, pa.ArrowException) as error:
+        # DuckDB interrupted mid-stream surfaces through Arrow's reader as an Arrow error.
+        if time.monotonic() >= deadline or "interrupt" in str(error).lower():
+            raise duckdb.InterruptException("time limit") from None
+        raise InputError(f"SQL error: {error}") from None
     finally:
         reader.close()
     table = pa.Table.from_batches(batches, schema=reader.schema)
