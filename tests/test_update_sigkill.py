@@ -24,7 +24,7 @@ from cosmodrome.catalog.db import open_catalog
 from tests.gcat_factory import launch_row, write_mini_gcat
 
 KILLS = 20
-MAX_ATTEMPTS = 40
+MAX_ATTEMPTS = 60
 LAUNCHES = [
     launch_row(
         f"{1960 + i // 12}-{i % 12 + 1:03d}", f"{1960 + i // 12} Jan {i % 12 + 1:2d}", "GIK-5"
@@ -77,7 +77,9 @@ def test_sigkill_at_random_points_never_breaks_the_catalog(tmp_path: Path) -> No
             process.send_signal(signal.SIGKILL)
             outcomes["killed"] += 1
         else:
+            # A loaded machine makes the first, timed update slower than later ones: aim earlier.
             outcomes["finished first"] += 1
+            one_update_s *= 0.8
         process.wait(timeout=60)
         assert launches(home) in {before, expected_new}
     assert outcomes["killed"] >= KILLS, outcomes
