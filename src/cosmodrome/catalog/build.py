@@ -28,7 +28,7 @@ import filelock
 import pandas as pd
 
 from cosmodrome import config
-from cosmodrome.catalog import ingest
+from cosmodrome.catalog import ingest, payload_facts
 from cosmodrome.catalog.gcat import GcatFileError, Issue, Table, read_table
 from cosmodrome.errors import CosmodromeError, SourceError
 from cosmodrome.sources.loader import Loader, Source, ends_on_a_line
@@ -390,7 +390,7 @@ def ingest_tables(tables: dict[str, Table]) -> ingest.Ingested:
         ],
         ignore_index=True,
     )
-    payloads = attach_orbits(payloads, objects)
+    payloads, launches = payload_facts.enrich(payloads, launches, tables, issues)
     frames = {
         "launches": launches,
         "payloads": payloads,
@@ -400,25 +400,6 @@ def ingest_tables(tables: dict[str, Table]) -> ingest.Ingested:
         "objects": objects,
     }
     return ingest.Ingested(frames, issues)
-
-
-def attach_orbits(payloads: pd.DataFrame, objects: pd.DataFrame) -> pd.DataFrame:
-    """Each payload's orbit from the best catalog that has one: satcat, auxcat, psatcat."""
-    ranked = (
-        objects.dropna(subset=["inc_deg"])
-        .assign(
-            _rank=lambda f: f["source_file"].map(
-                {"satcat.tsv": 0, "auxcat.tsv": 1, "psatcat.tsv": 2}
-            )
-        )
-        .sort_values("_rank")
-        .drop_duplicates("jcat")
-    )
-    orbits = ranked[["jcat", "perigee_km", "apogee_km", "inc_deg", "source_file"]].rename(
-        columns={"source_file": "orbit_source"}
-    )
-    orbits["orbit_source"] = orbits["orbit_source"].str.removesuffix(".tsv")
-    return payloads.merge(orbits, on="jcat", how="left")
 
 
 def write_database(path: Path, result: ingest.Ingested, meta: dict[str, str]) -> None:
