@@ -53,6 +53,12 @@ def test_luna_25_takes_deep_space_from_its_launch_code() -> None:
     assert payload_regime(None, None, None, None, "orbital") == ("unknown", "none")
 
 
+def test_deorbit_trajectory_after_success_counts_by_apogee() -> None:
+    # Soyuz MS-21 (2022-028A): GCAT's disposition orbit -18 x 414 km is its deorbit burn.
+    assert payload_regime(None, -18, 414, 51.64, "orbital", True) == ("LEO", "orbit apogee")
+    assert payload_regime(None, -18, 414, 51.64, "orbital", False) == ("suborbital", "orbit")
+
+
 def test_op_orbit_is_preferred_over_numbers() -> None:
     assert payload_regime("GEO/D", 500, 600, 51.6, "orbital") == ("GEO", "OpOrbit")
     assert payload_regime("-", 500, 600, 51.6, "orbital") == ("LEO", "orbit")
@@ -262,10 +268,6 @@ def test_regimes_against_a_count_computed_another_way(
 
 @pytest.mark.integration
 def test_masses_are_never_zero(mirror_con: duckdb.DuckDBPyConnection) -> None:
-    assert mirror_con.execute("SELECT count(*) FROM payloads WHERE mass_kg = 0").fetchone() == (
-        0,
-    )
-    primaries = mirror_con.execute(
-        "SELECT count(*) FROM payloads WHERE is_primary"
-    ).fetchone()
+    assert mirror_con.execute("SELECT count(*) FROM payloads WHERE mass_kg = 0").fetchone() == (0,)
+    primaries = mirror_con.execute("SELECT count(*) FROM payloads WHERE is_primary").fetchone()
     assert primaries == (6828,)  # one primary payload per launch

@@ -33,6 +33,7 @@ import math
 from datetime import date
 from typing import Any
 
+import duckdb
 import pandas as pd
 
 from cosmodrome.catalog.gcat import GcatFormatError, Issue, Table, parse_number, parse_period_bound
@@ -209,8 +210,16 @@ def enrich(
     frame = payloads.merge(psat, on="jcat", how="left").merge(facts, on="jcat", how="left")
     _operational_orbit(frame)
     launch_class = dict(zip(launches["launch_tag"], launches["orbit_class"], strict=True))
+    succeeded = dict(zip(launches["launch_tag"], launches["is_success"], strict=True))
     regimes = [
-        payload_regime(op if isinstance(op, str) else None, pe, ap, inc, launch_class.get(tag))
+        payload_regime(
+            op if isinstance(op, str) else None,
+            pe,
+            ap,
+            inc,
+            launch_class.get(tag),
+            bool(succeeded.get(tag, True)),
+        )
         for op, pe, ap, inc, tag in zip(
             frame["op_orbit"],
             frame["perigee_km"],
@@ -224,9 +233,27 @@ def enrich(
     frame["regime_source"] = [s for _, s in regimes]
     _sectors(frame)
     _missions(frame)
+    frame["search_text"] = search_text(frame)
     frame["is_primary"] = _primary_flags(frame)
     frame = frame.drop(columns=["cat_perigee_km", "cat_apogee_km", "cat_inc_deg", "owner_class"])
     return frame, _launch_payload_columns(launches, frame)
+
+
+def search_text(frame: pd.DataFrame) -> pd.Series:
+    """Every name GCAT records for each payload (``Name``, ``PLName``, psatcat ``Name``,
+    ``AltNames``), folded as :func:`cosmodrome.catalog.names.fold` folds a query (lower case,
+    no accents, spaces or punctuation) and joined with ``|``; DuckDB does it in ~20 ms."""
+    names = frame[["name", "pl_name", "psat_name", "alt_names"]]
+    con = duckdb.connect()
+    try:
+        con.register("names", names)
+        folded = con.execute(
+            "SELECT regexp_replace(lower(strip_accents(concat_ws('|', name, pl_name, psat_name, "
+            "alt_names))), '[^0-9a-z|]', '', 'g') AS search_text FROM names"
+        ).df()["search_text"]
+    finally:
+        con.close()
+    return folded.set_axis(frame.index)
 
 
 def _operational_orbit(frame: pd.DataFrame) -> None:

@@ -7,6 +7,7 @@ regime means the same thing everywhere. A payload's regime comes from, in this o
    e.g. ``LLEO/S``, ``GEO/D``, ``HEO/M``), mapped by :data:`OP_ORBIT_REGIMES`;
 2. the payload's operational orbit (perigee, apogee, inclination), classified by
    :func:`classify_orbit` with the thresholds below;
+   (a deorbit trajectory after a successful launch by its apogee: :func:`payload_regime`);
 3. the launch code: a deep-space launch (``D...``) puts its payload in deep space even when
    no Earth orbit is recorded (Luna-25);
 4. otherwise ``unknown``.
@@ -144,9 +145,7 @@ def sun_synchronous_inclination_deg(perigee_km: float, apogee_km: float) -> floa
     return math.degrees(math.acos(cos_i)) if -1 <= cos_i <= 1 else None
 
 
-def classify_orbit(
-    perigee_km: float | None, apogee_km: float | None, inc_deg: float | None
-) -> str:
+def classify_orbit(perigee_km: float | None, apogee_km: float | None, inc_deg: float | None) -> str:
     """The regime of an Earth orbit (thresholds in the module docstring).
 
     >>> classify_orbit(20180, 20190, 55.0), classify_orbit(35783, 35790, 0.02)
@@ -157,7 +156,7 @@ def classify_orbit(
     if not _known(perigee_km) or not _known(apogee_km):
         return "unknown"
     perigee, apogee = float(perigee_km), float(apogee_km)  # type: ignore[arg-type]
-    if apogee < 0 < perigee or perigee < 0 < apogee and abs(perigee) > apogee:
+    if apogee < 0 < perigee:
         return "deep space"  # GCAT writes a hyperbolic (escape) orbit's apogee negative
     perigee, apogee = min(perigee, apogee), max(perigee, apogee)
     if apogee <= 0:
@@ -206,13 +205,22 @@ def payload_regime(
     apogee_km: float | None,
     inc_deg: float | None,
     launch_orbit_class: str | None,
+    launch_succeeded: bool = True,
 ) -> tuple[str, str]:
-    """A payload's regime and what it rests on (``OpOrbit``, ``orbit``, ``launch code`` or
-    ``none``), in the order of the module docstring."""
+    """A payload's regime and what it rests on (``OpOrbit``, ``orbit``, ``orbit apogee``,
+    ``launch code`` or ``none``), in the order of the module docstring.
+
+    GCAT's disposition orbit of a payload that was deorbited (a crew ship, a reentry test)
+    is its deorbit trajectory, with a negative perigee: after a successful launch such a
+    payload is classified by the circular orbit at its apogee (Soyuz MS-21's -18 x 414 km
+    counts as LEO), not as suborbital.
+    """
     from_code = regime_from_op_orbit(op_orbit)
     if from_code is not None:
         return from_code, "OpOrbit"
     from_orbit = classify_orbit(perigee_km, apogee_km, inc_deg)
+    if from_orbit == "suborbital" and launch_succeeded and apogee_km and apogee_km > 0:
+        return classify_orbit(apogee_km, apogee_km, inc_deg), "orbit apogee"
     if from_orbit != "unknown":
         return from_orbit, "orbit"
     if launch_orbit_class == "deep_space":

@@ -80,6 +80,7 @@ CREATE TABLE payloads (
     status VARCHAR,
     decay_date DATE,
     alt_names VARCHAR,
+    search_text VARCHAR,
     is_primary BOOLEAN NOT NULL
 );
 CREATE TABLE sites (

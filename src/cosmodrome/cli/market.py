@@ -23,7 +23,9 @@ ChartOption = Annotated[
 ByOption = Annotated[
     str,
     typer.Option(
-        "--by", help="Group by site, provider, provider-state, vehicle-family or owner-state."
+        "--by",
+        help="Group by site, provider, provider-state, vehicle-family, owner-state, "
+        "owner-sector, mission or orbit-regime.",
     ),
 ]
 PeriodOption = Annotated[str, typer.Option("--period", help="year, quarter or month (UTC).")]
@@ -57,6 +59,24 @@ NoDefaultEvents = Annotated[
 ]
 WindowOption = Annotated[
     int, typer.Option("--window-years", help="Years before (and after) each cutoff or event.")
+]
+
+
+SectorOption = Annotated[
+    str | None,
+    typer.Option(
+        help="Only launches whose primary payload is of this sector (commercial, civil, ...)."
+    ),
+]
+MissionOption = Annotated[
+    str | None,
+    typer.Option(help="Only launches whose primary payload has this mission (COM, crew)."),
+]
+OrbitOption = Annotated[
+    str | None,
+    typer.Option(
+        "--orbit", help="Only launches whose primary payload went to this regime (GEO, LEO)."
+    ),
 ]
 
 
@@ -151,6 +171,7 @@ def _grouped_command(
     chart: Path | None,
     fmt: str,
     home: Path | None,
+    where: api.LaunchFilter,
 ) -> None:
     check_format(fmt)
     _check_chart(chart)
@@ -165,6 +186,7 @@ def _grouped_command(
             only=split_names(only) or None,
             start=parse_day(start) if start else None,
             end=parse_day(end, end=True) if end else None,
+            where=where,
             top=top,
         )
         if chart is not None:
@@ -194,12 +216,16 @@ def cadence(
     end: EndOption = None,
     top: TopOption = None,
     measure: MeasureOption = "launches",
+    sector: SectorOption = None,
+    mission: MissionOption = None,
+    orbit: OrbitOption = None,
     chart: ChartOption = None,
     fmt: FormatOption = "table",
     home: HomeOption = None,
 ) -> None:
     """Launches and payloads per year, quarter or month, grouped by site, provider, state or family."""
-    _grouped_command("cadence", by, period, only, start, end, top, measure, chart, fmt, home)
+    where = api.LaunchFilter(sector=sector, mission=mission, orbit=orbit)
+    _grouped_command("cadence", by, period, only, start, end, top, measure, chart, fmt, home, where)
 
 
 @app.command()
@@ -211,12 +237,16 @@ def share(
     end: EndOption = None,
     top: TopOption = None,
     measure: MeasureOption = "launches",
+    sector: SectorOption = None,
+    mission: MissionOption = None,
+    orbit: OrbitOption = None,
     chart: ChartOption = None,
     fmt: FormatOption = "table",
     home: HomeOption = None,
 ) -> None:
     """Market share: each group's fraction of the world's launches and payloads per period."""
-    _grouped_command("share", by, period, only, start, end, top, measure, chart, fmt, home)
+    where = api.LaunchFilter(sector=sector, mission=mission, orbit=orbit)
+    _grouped_command("share", by, period, only, start, end, top, measure, chart, fmt, home, where)
 
 
 @app.command()
