@@ -262,3 +262,14 @@ def test_api_share_and_mass_by_new_dimensions(client: Any) -> None:
     assert cadence.status_code == 200
     mass = client.get("/api/mass", params={"by": "owner-sector", "from": "2015"}).json()
     assert mass["coverage"]["has_satcat"] is False and mass["data"]
+
+
+def test_ucs_check_command(cosmodrome: CliRunner, mirror_home: Path) -> None:
+    table = cosmodrome(mirror_home, "ucs-check", "--what", "orbit-class")
+    assert table.returncode == 0 and "orbit class agrees" in table.stdout
+    data = json.loads(cosmodrome(mirror_home, "ucs-check", "-f", "json").stdout)
+    assert (
+        data["sector"]["agree"] + len(data["sector"]["disagreements"]) == data["sector"]["compared"]
+    )
+    bad = cosmodrome(mirror_home, "ucs-check", "--what", "mass")
+    assert bad.returncode == 1

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import math
+from pathlib import Path
 
 import duckdb
 import pytest
@@ -23,7 +24,11 @@ from cosmodrome.catalog.sectors import (
     resolve_sector,
     sector_of_class,
 )
+from cosmodrome.catalog.build import build_catalog
+from cosmodrome.catalog.db import open_catalog
+from cosmodrome.catalog.ucs import agreement as ucs_agreement
 from cosmodrome.errors import UnknownNameError
+from tests.gcat_factory import launch_row, write_mini_gcat
 
 # Orbits as GCAT's psatcat.tsv records them (DispPeri, DispApo, DispInc; frozen mirror).
 PINNED = [
@@ -271,3 +276,44 @@ def test_masses_are_never_zero(mirror_con: duckdb.DuckDBPyConnection) -> None:
     assert mirror_con.execute("SELECT count(*) FROM payloads WHERE mass_kg = 0").fetchone() == (0,)
     primaries = mirror_con.execute("SELECT count(*) FROM payloads WHERE is_primary").fetchone()
     assert primaries == (6828,)  # one primary payload per launch
+
+
+def test_a_broken_ucs_workbook_is_quarantined_and_the_build_goes_on(tmp_path: Path) -> None:
+    source = write_mini_gcat(tmp_path / "src", [launch_row("2019-003", "2019 Feb 27", "CSG")])
+    (source / "ucs").mkdir()
+    (source / "ucs" / "UCS-Satellite-Database.xlsx").write_bytes(b"not a workbook")
+    build_catalog(str(source), tmp_path / "home")
+    with open_catalog(tmp_path / "home") as con:
+        rows = con.execute("SELECT file, reason FROM quarantine WHERE file LIKE 'UCS%'").fetchall()
+        assert con.execute("SELECT count(*) FROM ucs").fetchone() == (0,)
+        assert con.execute("SELECT count(*) FROM launches").fetchone() == (1,)
+    assert rows and "cannot read the workbook" in rows[0][1]
+
+
+def test_mini_catalog_payload_columns(tmp_path: Path) -> None:
+    # A payload absent from psatcat: sector from its owner's class (MO is class D), no
+    # mission, no orbit; masses from auxcat with GCAT's 0 read as unknown.
+    source = write_mini_gcat(tmp_path / "src", [launch_row("2019-003", "2019 Feb 27", "GIK-5")])
+    build_catalog(str(source), tmp_path / "home")
+    with open_catalog(tmp_path / "home") as con:
+        row = con.execute(
+            """SELECT sector, sector_source, mission, orbit_regime, is_primary, mass_kg
+               FROM payloads"""
+        ).fetchone()
+        launch = con.execute("SELECT sector, payload_names FROM launches").fetchone()
+    # The factory's auxcat object A00001 (200 x 300 km at 64.9 deg) is the payload's JCAT.
+    assert row == ("military", "owner class", "unknown", "LEO", True, None)
+    assert launch == ("military", "Sat 2019-003")
+
+
+@pytest.mark.integration
+def test_ucs_agreement_figures(mirror_con: duckdb.DuckDBPyConnection) -> None:
+    result = ucs_agreement(mirror_con)
+    assert result["ucs_rows"] == 7558  # 7,560 data lines less the blank ones
+    assert result["matched"] > 7000
+    for name in ("sector", "orbit_class"):
+        part = result[name]
+        assert part["agree"] + len(part["disagreements"]) == part["compared"]
+        assert int(part["crosstab"].to_numpy().sum()) == part["compared"]
+    assert result["orbit_class"]["agreement"] > 0.99
+    assert 0.85 < result["sector"]["agreement"] < 0.95

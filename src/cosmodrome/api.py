@@ -60,6 +60,7 @@ from cosmodrome.catalog.names import (
     resolve_vehicles,
 )
 from cosmodrome.catalog.payload_queries import PayloadFilter, count_payloads, payloads
+from cosmodrome.catalog.ucs import agreement as ucs_agreement
 from cosmodrome.catalog.queries import (
     LaunchFilter,
     count_launches,
@@ -157,6 +158,7 @@ __all__ = [
     "state_name",
     "upcoming",
     "update",
+    "ucs_agreement",
     "update_groups",
     "update_schedule",
     "where_frame",
@@ -171,6 +173,7 @@ CATALOG_TABLES = (
     "organisations",
     "vehicles",
     "objects",
+    "ucs",
     "quarantine",
     "meta",
 )

@@ -28,7 +28,7 @@ import filelock
 import pandas as pd
 
 from cosmodrome import config
-from cosmodrome.catalog import ingest, payload_facts
+from cosmodrome.catalog import ingest, payload_facts, ucs
 from cosmodrome.catalog.gcat import GcatFileError, Issue, Table, read_table
 from cosmodrome.errors import CosmodromeError, SourceError
 from cosmodrome.sources.loader import Loader, Source, ends_on_a_line
@@ -174,14 +174,20 @@ def build_catalog(
         paths = fetch_gcat(source, loader)
         tables = read_tables(paths)
         result = ingest_tables(tables)
+        workbook = ucs.find_workbook(location)
+        if workbook is not None:
+            result.frames["ucs"] = ucs.read_ucs_cached(
+                workbook, config.cache_dir(folder), result.issues
+            )
         if not allow_shrink:
             refuse_shrinking(target, result.frames)
         meta = {
             "built_at_utc": datetime.now(UTC).isoformat(),
             "source": source.location,
-            "catalog_version": fingerprint(paths),
+            "catalog_version": fingerprint({**paths, **({"ucs": workbook} if workbook else {})}),
             "data_date": str(result.frames["launches"]["time_utc"].max().date()),
             **{f"updated:{name}": tables[name].updated or "" for name in tables},
+            **({"source:ucs": workbook.name} if workbook is not None else {}),
         }
         install(target, result, meta, before_swap)
     counts = {name: len(frame) for name, frame in result.frames.items()}

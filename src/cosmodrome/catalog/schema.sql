@@ -144,5 +144,28 @@ CREATE TABLE objects (
     inc_deg DOUBLE,
     source_file VARCHAR
 );
+CREATE TABLE ucs (
+    name VARCHAR,
+    names VARCHAR,
+    operator_country VARCHAR,
+    operator VARCHAR,
+    users VARCHAR,
+    purpose VARCHAR,
+    detailed_purpose VARCHAR,
+    orbit_class VARCHAR,
+    orbit_type VARCHAR,
+    perigee_km DOUBLE,
+    apogee_km DOUBLE,
+    inc_deg DOUBLE,
+    launch_mass_kg DOUBLE,
+    dry_mass_kg DOUBLE,
+    launch_date DATE,
+    launch_site VARCHAR,
+    launch_vehicle VARCHAR,
+    cospar VARCHAR,
+    norad INTEGER,
+    sector VARCHAR,
+    line INTEGER
+);
 CREATE TABLE quarantine (file VARCHAR, line INTEGER, reason VARCHAR, raw VARCHAR);
 CREATE TABLE meta (key VARCHAR PRIMARY KEY, value VARCHAR);

@@ -9,7 +9,9 @@ from rich.console import Console
 
 from cosmodrome import api
 from cosmodrome.cli.app import FormatOption, HomeOption, app, split_names
-from cosmodrome.cli.output import check_format, emit
+from cosmodrome.cli.output import check_format, emit, emit_json, print_mapping
+from cosmodrome.errors import CatalogMissingError, InputError
+from cosmodrome.tables import json_records
 from cosmodrome.timeutil import parse_day
 
 SectorOption = Annotated[
@@ -149,3 +151,89 @@ def mass(
     emit(frame, fmt)
     if fmt == "csv":
         Console(stderr=True).print(note, highlight=False)
+
+
+DISAGREEMENT_COLUMNS = {
+    "sector": ["norad", "name", "owner", "gcat_class", "sector", "ucs_users", "ucs_sector"],
+    "orbit_class": [
+        "norad",
+        "name",
+        "orbit_regime",
+        "perigee_km",
+        "apogee_km",
+        "ucs_orbit_class",
+        "ucs_perigee_km",
+        "ucs_apogee_km",
+    ],
+}
+
+
+@app.command("ucs-check")
+def ucs_check(
+    what: Annotated[
+        str, typer.Option("--what", help="Disagreements to list: sector or orbit-class.")
+    ] = "sector",
+    fmt: FormatOption = "table",
+    home: HomeOption = None,
+) -> None:
+    """How often GCAT and the UCS Satellite Database agree on sector and orbit class, and
+    every satellite on which they disagree (matched on the NORAD number)."""
+    check_format(fmt)
+    key = what.strip().lower().replace("-", "_")
+    if key not in DISAGREEMENT_COLUMNS:
+        raise InputError(f"cannot list {what!r}; choose sector or orbit-class")
+    with api.catalog(home) as con:
+        has_ucs = con.execute("SELECT count(*) FROM ucs").fetchone()
+        if not has_ucs or not has_ucs[0]:
+            raise CatalogMissingError(
+                "the catalog holds no UCS table: update from a mirror with a ucs/ folder "
+                "(cosmodrome update --source ../shared/data)"
+            )
+        result = api.ucs_agreement(con)
+    chosen = result[key]
+    disagreements = chosen["disagreements"][DISAGREEMENT_COLUMNS[key]]
+    if fmt == "json":
+        emit_json(
+            {
+                **{k: v for k, v in result.items() if not isinstance(v, dict)},
+                **{
+                    name: {
+                        "compared": part["compared"],
+                        "agree": part["agree"],
+                        "agreement": part["agreement"],
+                        "crosstab": {
+                            str(row): {str(c): int(n) for c, n in counts.items()}
+                            for row, counts in part["crosstab"].iterrows()
+                        },
+                        "disagreements": json_records(
+                            part["disagreements"][DISAGREEMENT_COLUMNS[name]]
+                        ),
+                    }
+                    for name, part in result.items()
+                    if isinstance(part, dict)
+                },
+            }
+        )
+        return
+    if fmt == "csv":
+        emit(disagreements, "csv")
+        return
+    print_mapping(
+        [
+            ("UCS rows", f"{result['ucs_rows']:,}"),
+            ("UCS rows repeating a NORAD number", result["ucs_duplicate_norad"]),
+            ("matched to GCAT payloads", f"{result['matched']:,}"),
+            *(
+                (
+                    f"{name.replace('_', ' ')} agrees",
+                    f"{part['agree']:,} of {part['compared']:,} ({part['agreement']:.1%})",
+                )
+                for name, part in result.items()
+                if isinstance(part, dict)
+            ),
+        ],
+        title="GCAT and the UCS Satellite Database",
+    )
+    crosstab = chosen["crosstab"].reset_index().rename(columns={key: "Cosmodrome (GCAT)"})
+    emit(crosstab, "table", title=f"{key.replace('_', ' ')}: Cosmodrome (rows) against UCS")
+    emit(disagreements, "table", title=f"{len(disagreements)} disagreements on {what}")
