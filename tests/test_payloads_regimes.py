@@ -11,6 +11,8 @@ from hypothesis import given
 from hypothesis import strategies as st
 
 from cosmodrome.catalog import regimes
+from cosmodrome.catalog.build import build_catalog
+from cosmodrome.catalog.db import open_catalog
 from cosmodrome.catalog.regimes import (
     classify_orbit,
     payload_regime,
@@ -24,8 +26,6 @@ from cosmodrome.catalog.sectors import (
     resolve_sector,
     sector_of_class,
 )
-from cosmodrome.catalog.build import build_catalog
-from cosmodrome.catalog.db import open_catalog
 from cosmodrome.catalog.ucs import agreement as ucs_agreement
 from cosmodrome.errors import UnknownNameError
 from tests.gcat_factory import launch_row, write_mini_gcat

@@ -60,7 +60,6 @@ from cosmodrome.catalog.names import (
     resolve_vehicles,
 )
 from cosmodrome.catalog.payload_queries import PayloadFilter, count_payloads, payloads
-from cosmodrome.catalog.ucs import agreement as ucs_agreement
 from cosmodrome.catalog.queries import (
     LaunchFilter,
     count_launches,
@@ -69,6 +68,7 @@ from cosmodrome.catalog.queries import (
     site_detail,
     sites,
 )
+from cosmodrome.catalog.ucs import agreement as ucs_agreement
 from cosmodrome.schedule import (
     SLIP_RULE,
     ScheduleFilter,
@@ -156,9 +156,9 @@ __all__ = [
     "source_line",
     "state_label",
     "state_name",
+    "ucs_agreement",
     "upcoming",
     "update",
-    "ucs_agreement",
     "update_groups",
     "update_schedule",
     "where_frame",
