@@ -273,3 +273,25 @@ def test_ucs_check_command(cosmodrome: CliRunner, mirror_home: Path) -> None:
     )
     bad = cosmodrome(mirror_home, "ucs-check", "--what", "mass")
     assert bad.returncode == 1
+
+
+def test_profile_mix_per_period(mirror_con: duckdb.DuckDBPyConnection) -> None:
+    profile = api.site_profile(mirror_con, "Baikonur")
+    sectors, missions = profile.sector_mix, profile.mission_mix
+    last_era = sectors["era"].iloc[-1]
+    assert last_era.startswith("2022-02-24")
+    # Launches by primary payload add up to the site's launches of the period.
+    start = date.fromisoformat(last_era[:10])
+    direct = api.count_launches(mirror_con, api.LaunchFilter(site="Baikonur", start=start))
+    assert sectors[sectors["era"] == last_era]["launches"].sum() == direct
+    assert missions[missions["era"] == last_era]["launches"].sum() == direct
+    crew = missions[(missions["era"] == last_era) & (missions["group"] == "SS")]
+    assert crew["label"].iloc[0] == "crew and cargo (space station)"
+    shares = sectors.groupby("era")["launch_share"].sum()
+    assert ((shares - 1).abs() < 1e-9).all()
+    assert "sector_mix" in profile.tables() and "mission_mix" in profile.tables()
+
+
+def test_report_has_the_mix(mirror_con: duckdb.DuckDBPyConnection) -> None:
+    html = api.site_report(mirror_con, "Baikonur", peers=["Vostochny"])
+    assert "Sector mix by period" in html and "Mission mix by period" in html

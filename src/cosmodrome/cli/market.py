@@ -136,10 +136,14 @@ def profile(
             "by_provider": "Providers (launch agencies)",
             "by_pad": "Pads",
             "foreign_customers": "Foreign customers by period",
+            "sector_mix": "Sector mix by period (launches by primary payload)",
+            "mission_mix": "Mission mix by period (launches by primary payload)",
             "event_effects": "Mean launches per year before/after events (95 % CI)",
         }
         for key, title in titles.items():
             frame = result.tables()[key]
+            if key in ("sector_mix", "mission_mix"):
+                frame = frame[["era", "label", "launches", "payloads", "launch_share"]]
             if key == "event_effects":
                 frame = frame[
                     [
