@@ -30,6 +30,7 @@ from __future__ import annotations
 
 import functools
 import math
+from collections.abc import Callable
 from datetime import date
 from typing import Any
 
@@ -81,12 +82,18 @@ def _raw(row: dict[str, str | None]) -> str:
     return "\t".join(v or "-" for v in row.values())
 
 
+@functools.lru_cache(maxsize=65536)
+def _read_number(text: str | None) -> float | None:
+    """Cached: GCAT's catalogs repeat the same masses and orbits many times."""
+    return parse_number(text)
+
+
 def _number(
     row: dict[str, str | None], column: str, label: str, line: int, issues: list[Issue]
 ) -> float | None:
     """A numeric field; an unreadable one is quarantined (file, line, reason), not guessed."""
     try:
-        return parse_number(row.get(column))
+        return _read_number(row.get(column))
     except ValueError:
         issues.append(Issue(label, line, f"bad number in {column}: {row.get(column)!r}", _raw(row)))
         return None
@@ -276,9 +283,21 @@ def _operational_orbit(frame: pd.DataFrame) -> None:
         frame[key] = pd.to_numeric(frame[key]).astype("float64")
 
 
+def _by_distinct(values: pd.Series, function: Callable[[str | None], Any]) -> list[Any]:
+    """``function`` of every value, computed once per distinct value (NaN read as None)."""
+    memo: dict[Any, Any] = {}
+    out = []
+    for value in values:
+        key = value if isinstance(value, str) else None
+        if key not in memo:
+            memo[key] = function(key)
+        out.append(memo[key])
+    return out
+
+
 def _sectors(frame: pd.DataFrame) -> None:
-    own = [sector_of_class(c if isinstance(c, str) else None) for c in frame["gcat_class"]]
-    owner = [sector_of_class(c if isinstance(c, str) else None) for c in frame["owner_class"]]
+    own = _by_distinct(frame["gcat_class"], sector_of_class)
+    owner = _by_distinct(frame["owner_class"], sector_of_class)
     frame["sector"] = [a or b or "unknown" for a, b in zip(own, owner, strict=True)]
     frame["sector_source"] = [
         "psatcat Class" if a else ("owner class" if b else "none")
@@ -287,8 +306,9 @@ def _sectors(frame: pd.DataFrame) -> None:
 
 
 def _missions(frame: pd.DataFrame) -> None:
-    parsed = [parse_category(c if isinstance(c, str) else None) for c in frame["category"]]
-    frame["missions"] = [list(p.codes) for p in parsed]
+    parsed = _by_distinct(frame["category"], parse_category)
+    # GCAT's codes without their qualifiers, joined with '/' (a plain string loads fast).
+    frame["missions"] = ["/".join(p.codes) if p.codes else None for p in parsed]
     frame["mission"] = [p.codes[0] if p.codes else "unknown" for p in parsed]
     frame["mission_uncertain"] = [p.uncertain for p in parsed]
     frame["mission_inferred"] = [p.inferred for p in parsed]

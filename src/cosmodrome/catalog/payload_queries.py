@@ -97,7 +97,7 @@ def where_payloads(con: duckdb.DuckDBPyConnection, f: PayloadFilter) -> tuple[st
     if f.sector:
         add("p.sector = ?", resolve_sector(f.sector))
     if f.mission:
-        add("list_contains(p.missions, ?)", resolve_mission(f.mission))
+        add("list_contains(string_split(p.missions, '/'), ?)", resolve_mission(f.mission))
     if f.orbit:
         add("p.orbit_regime = ?", resolve_regime(f.orbit))
     if f.site:

@@ -54,7 +54,7 @@ CREATE TABLE payloads (
     sector_source VARCHAR NOT NULL,
     category VARCHAR,
     mission VARCHAR NOT NULL,
-    missions VARCHAR[],
+    missions VARCHAR,
     mission_uncertain BOOLEAN NOT NULL,
     mission_inferred BOOLEAN NOT NULL,
     result VARCHAR,

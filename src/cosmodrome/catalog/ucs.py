@@ -95,53 +95,54 @@ def read_ucs(path: Path, issues: list[Issue]) -> pd.DataFrame:
     if missing:
         issues.append(Issue(label, 1, f"missing columns: {', '.join(missing)}", "\t".join(header)))
         return pd.DataFrame(columns=[*UCS_COLUMNS.values(), "sector", "line"])
-    at = {target: header.index(source) for source, target in UCS_COLUMNS.items()}
-    records = []
-    for line, row in enumerate(rows[1:], start=2):
-        if not any(str(v).strip() for v in row):
-            continue
-        record = _record(row, at, label, line, issues)
-        if record is not None:
-            records.append(record)
-    return pd.DataFrame(records, columns=[*UCS_COLUMNS.values(), "sector", "line"])
-
-
-def _record(
-    row: list[Any], at: dict[str, int], label: str, line: int, issues: list[Issue]
-) -> dict[str, Any] | None:
-    raw = "\t".join(str(v) for v in row[: max(at.values()) + 1])
-    record: dict[str, Any] = {"line": line}
-    for key, index in at.items():
-        value = row[index] if index < len(row) else ""
-        record[key] = value.strip() or None if isinstance(value, str) else value
-    try:
-        for key in NUMERIC:
-            record[key] = _number(record[key])
-        norad = _number(record["norad"])
-        record["norad"] = int(norad) if norad is not None else None
-    except ValueError as error:
-        issues.append(Issue(label, line, str(error), raw))
-        return None
-    if isinstance(record["launch_date"], datetime):
-        record["launch_date"] = record["launch_date"].date()
-    elif not isinstance(record["launch_date"], date):
-        record["launch_date"] = None
-    if record["orbit_class"]:
-        record["orbit_class"] = _orbit_class_spelling(str(record["orbit_class"]))
-    record["sector"] = ucs_sector(record["users"])
-    return record
-
-
-def _number(value: Any) -> float | None:
-    if value is None or value == "":
-        return None
-    if isinstance(value, int | float):
-        return float(value)
-    text = str(value).replace(",", "").strip()
-    try:
-        return float(text)
-    except ValueError:
-        raise ValueError(f"not a number: {value!r}") from None
+    at = [header.index(source) for source in UCS_COLUMNS]
+    width = max(at) + 1
+    picked = [
+        (line, [row[i] if i < len(row) else "" for i in at])
+        for line, row in enumerate(rows[1:], start=2)
+        if any(str(v).strip() for v in row[:width])  # blank lines
+    ]
+    frame = pd.DataFrame([cells for _, cells in picked], columns=list(UCS_COLUMNS.values()))
+    frame["line"] = [line for line, _ in picked]
+    for column in (
+        "name",
+        "names",
+        "operator_country",
+        "operator",
+        "users",
+        "purpose",
+        "detailed_purpose",
+        "orbit_class",
+        "orbit_type",
+        "launch_site",
+        "launch_vehicle",
+        "cospar",
+    ):
+        cleaned = frame[column].astype(str).str.strip()
+        frame[column] = cleaned.where(cleaned != "", None)
+    for column in (*NUMERIC, "norad"):
+        raw = frame[column].astype(str).str.replace(",", "", regex=False).str.strip()
+        numbers = pd.to_numeric(raw.where(raw != ""), errors="coerce")
+        unreadable = numbers.isna() & (raw != "")
+        for line, value, cells in zip(
+            frame["line"][unreadable],
+            frame[column][unreadable],
+            frame[unreadable].astype(str).to_numpy().tolist(),
+            strict=True,
+        ):
+            reason = f"not a number in {column}: {value!r} (left empty; the row is kept)"
+            issues.append(Issue(label, int(line), reason, "\t".join(cells)))
+        frame[column] = numbers  # the row stays, with this one value left empty
+    frame["norad"] = frame["norad"].astype("Int64")
+    frame["launch_date"] = [
+        d.date() if isinstance(d, datetime) else d if isinstance(d, date) else None
+        for d in frame["launch_date"]
+    ]
+    frame["orbit_class"] = [
+        _orbit_class_spelling(c) if isinstance(c, str) else None for c in frame["orbit_class"]
+    ]
+    frame["sector"] = [ucs_sector(u) for u in frame["users"]]
+    return frame[[*UCS_COLUMNS.values(), "sector", "line"]].reset_index(drop=True)
 
 
 def _orbit_class_spelling(text: str) -> str:
