@@ -249,6 +249,9 @@ def test_api_payloads_paginates_like_launches(client: Any, mirror_home: Path) ->
     assert found["data"][0]["mass_kg"] is None
     missing = client.get("/api/payloads", params={"search": "Arktikka-N"})
     assert missing.status_code == 404 and missing.json()["error"]["suggestions"]
+    # OneWeb's mass simulators (auxcat objects) have no NORAD number: JSON null.
+    mfs = client.get("/api/payloads", params={"search": "MFS 1", "owner": "OneWeb"}).json()
+    assert mfs["data"] and all(r["satcat"] is None for r in mfs["data"])
     csv_text = client.get("/api/payloads", params={"owner": "OneWeb", "format": "csv"}).text
     assert csv_text.startswith("piece,name,launch_tag")
 

@@ -31,8 +31,14 @@ ByOption = Annotated[
 PeriodOption = Annotated[str, typer.Option("--period", help="year, quarter or month (UTC).")]
 OnlyOption = Annotated[
     str | None,
+    typer.Option("--only", help="Comma-separated groups to keep (Baikonur,Vostochny or RU,CN)."),
+]
+SitesOption = Annotated[
+    str | None,
     typer.Option(
-        "--only", "--sites", help="Comma-separated groups to keep (Baikonur,Vostochny or RU,CN)."
+        "--sites",
+        help="Launch sites: the groups kept when grouping by site, else the one site whose "
+        "launches are counted (--by orbit-regime --sites Baikonur).",
     ),
 ]
 StartOption = Annotated[
@@ -78,6 +84,28 @@ OrbitOption = Annotated[
         "--orbit", help="Only launches whose primary payload went to this regime (GEO, LEO)."
     ),
 ]
+
+
+def _sites_and_filters(
+    by: str,
+    only: str | None,
+    sites: str | None,
+    sector: str | None,
+    mission: str | None,
+    orbit: str | None,
+) -> tuple[str | None, api.LaunchFilter]:
+    """``--sites`` are the groups kept when grouping by site, else the site counted."""
+    site = None
+    if sites and by.strip().lower() == "site":
+        only = ",".join(split_names([only or "", sites]))
+    elif sites:
+        names = split_names(sites)
+        if len(names) > 1:
+            raise InputError(
+                f"--sites takes one site when grouping by {by}; group by site to compare sites"
+            )
+        site = names[0]
+    return only or None, api.LaunchFilter(site=site, sector=sector, mission=mission, orbit=orbit)
 
 
 def _check_chart(path: Path | None) -> None:
@@ -216,6 +244,7 @@ def cadence(
     by: ByOption = "site",
     period: PeriodOption = "year",
     only: OnlyOption = None,
+    sites: SitesOption = None,
     start: StartOption = None,
     end: EndOption = None,
     top: TopOption = None,
@@ -228,7 +257,7 @@ def cadence(
     home: HomeOption = None,
 ) -> None:
     """Launches and payloads per year, quarter or month, grouped by site, provider, state or family."""
-    where = api.LaunchFilter(sector=sector, mission=mission, orbit=orbit)
+    only, where = _sites_and_filters(by, only, sites, sector, mission, orbit)
     _grouped_command("cadence", by, period, only, start, end, top, measure, chart, fmt, home, where)
 
 
@@ -237,6 +266,7 @@ def share(
     by: ByOption = "provider-state",
     period: PeriodOption = "year",
     only: OnlyOption = None,
+    sites: SitesOption = None,
     start: StartOption = None,
     end: EndOption = None,
     top: TopOption = None,
@@ -249,7 +279,7 @@ def share(
     home: HomeOption = None,
 ) -> None:
     """Market share: each group's fraction of the world's launches and payloads per period."""
-    where = api.LaunchFilter(sector=sector, mission=mission, orbit=orbit)
+    only, where = _sites_and_filters(by, only, sites, sector, mission, orbit)
     _grouped_command("share", by, period, only, start, end, top, measure, chart, fmt, home, where)
 
 
