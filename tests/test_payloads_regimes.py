@@ -28,7 +28,7 @@ from cosmodrome.catalog.sectors import (
 )
 from cosmodrome.catalog.ucs import agreement as ucs_agreement
 from cosmodrome.errors import UnknownNameError
-from tests.gcat_factory import launch_row, write_mini_gcat
+from tests.gcat_factory import AUXCAT_COLUMNS, launch_row, tsv, write_mini_gcat
 
 # Orbits as GCAT's psatcat.tsv records them (DispPeri, DispApo, DispInc; frozen mirror).
 PINNED = [
@@ -321,3 +321,67 @@ def test_ucs_agreement_figures(mirror_con: duckdb.DuckDBPyConnection) -> None:
         assert int(part["crosstab"].to_numpy().sum()) == part["compared"]
     assert result["orbit_class"]["agreement"] > 0.99
     assert 0.85 < result["sector"]["agreement"] < 0.95
+
+
+def test_satcat_masses_and_op_orbit_win_and_pick_the_primary(tmp_path: Path) -> None:
+    # Upstream GCAT has satcat.tsv (the mirror does not): two payloads on one launch, the
+    # second listed is the heavier and becomes the primary; satcat's OpOrbit decides the
+    # regime; a satcat mass of 0 is unknown, and satcat wins over auxcat for the same JCAT.
+    launches = [
+        launch_row("2020-001", "2020 Jan  7", "GIK-5", piece="2020-001A", jcat="S50001"),
+        launch_row("2020-001", "2020 Jan  7", "GIK-5", piece="2020-001B", jcat="S50002"),
+        launch_row("2020-002", "2020 Feb  7", "GIK-5", piece="2020-002A", jcat="A00001"),
+    ]
+    source = write_mini_gcat(tmp_path / "src", launches)
+    satcat = [
+        {
+            "JCAT": "S50001",
+            "Satcat": "50001",
+            "Piece": "2020-001A",
+            "Name": "Small",
+            "Mass": "100",
+            "Perigee": "500",
+            "Apogee": "510",
+            "Inc": "97.4",
+            "OpOrbit": "LLEO/S",
+        },
+        {
+            "JCAT": "S50002",
+            "Satcat": "50002",
+            "Piece": "2020-001B",
+            "Name": "Big",
+            "Mass": "5000",
+            "MassFlag": "?",
+            "Perigee": "35780",
+            "Apogee": "35790",
+            "Inc": "0.1",
+            "OpOrbit": "GEO/S",
+        },
+        {
+            "JCAT": "A00001",
+            "Satcat": "NNA",
+            "Piece": "2020-002A",
+            "Name": "Aux",
+            "Mass": "0",
+            "Perigee": "200",
+            "Apogee": "300",
+            "Inc": "64.9",
+            "OpOrbit": "GTO",
+        },
+    ]
+    (source / "tsv/cat/satcat.tsv").write_text(tsv(AUXCAT_COLUMNS, satcat), encoding="utf-8")
+    build_catalog(str(source), tmp_path / "home")
+    with open_catalog(tmp_path / "home") as con:
+        rows = con.execute(
+            """SELECT piece, mass_kg, mass_flag, facts_source, orbit_regime, regime_source,
+                      is_primary FROM payloads ORDER BY piece"""
+        ).fetchall()
+        launch = con.execute(
+            "SELECT orbit_regime, primary_piece FROM launches WHERE launch_tag = '2020-001'"
+        ).fetchone()
+    assert rows == [
+        ("2020-001A", 100.0, None, "satcat", "SSO", "OpOrbit", False),
+        ("2020-001B", 5000.0, "?", "satcat", "GEO", "OpOrbit", True),
+        ("2020-002A", None, None, "satcat", "GTO", "OpOrbit", True),
+    ]
+    assert launch == ("GEO", "2020-001B")
