@@ -37,7 +37,7 @@ from typing import Any
 import duckdb
 import pandas as pd
 
-from cosmodrome.catalog.gcat import GcatFormatError, Issue, Table, parse_number, parse_period_bound
+from cosmodrome.catalog.gcat import GcatFormatError, Issue, Table, parse_period_bound
 from cosmodrome.catalog.regimes import payload_regime
 from cosmodrome.catalog.sectors import parse_category, sector_of_class
 
@@ -82,34 +82,33 @@ def _raw(row: dict[str, str | None]) -> str:
     return "\t".join(v or "-" for v in row.values())
 
 
-@functools.lru_cache(maxsize=65536)
-def _read_number(text: str | None) -> float | None:
-    """Cached: GCAT's catalogs repeat the same masses and orbits many times."""
-    return parse_number(text)
-
-
-def _number(
-    row: dict[str, str | None], column: str, label: str, line: int, issues: list[Issue]
-) -> float | None:
-    """A numeric field; an unreadable one is quarantined (file, line, reason), not guessed."""
-    try:
-        return _read_number(row.get(column))
-    except ValueError:
+def _numbers(table: Table, column: str, label: str, issues: list[Issue]) -> pd.Series:
+    """A numeric column, read at once; GCAT's flags around a number (``?``, ``~``, ``<``,
+    ``>``, ``*``) are dropped, and an unreadable value is quarantined (file, line, reason)
+    and left empty, not guessed."""
+    texts = pd.Series([row.get(column) for _, row in table.rows], dtype="object")
+    stripped = texts.where(texts.isna(), texts.astype(str).str.strip().str.strip("?~<>*"))
+    stripped = stripped.where(~stripped.isin(["", "-"]))
+    numbers = pd.to_numeric(stripped, errors="coerce")
+    for index in numbers.index[numbers.isna() & stripped.notna()]:
+        line, row = table.rows[index]
         issues.append(Issue(label, line, f"bad number in {column}: {row.get(column)!r}", _raw(row)))
-        return None
+    return numbers.astype("float64")
 
 
-def _day(
-    row: dict[str, str | None], column: str, label: str, line: int, issues: list[Issue]
-) -> Any:
-    text = row.get(column)
-    if not text or text.strip() in ("*", "-"):
-        return None
-    try:
-        return _read_day(text.strip())
-    except GcatFormatError as error:
-        issues.append(Issue(label, line, f"bad date in {column}: {error}", _raw(row)))
-        return None
+def _days(table: Table, column: str, label: str, issues: list[Issue]) -> list[date | None]:
+    out: list[date | None] = []
+    for line, row in table.rows:
+        text = (row.get(column) or "").strip()
+        if not text or text in ("*", "-"):
+            out.append(None)
+            continue
+        try:
+            out.append(_read_day(text))
+        except GcatFormatError as error:
+            issues.append(Issue(label, line, f"bad date in {column}: {error}", _raw(row)))
+            out.append(None)
+    return out
 
 
 @functools.lru_cache(maxsize=65536)
@@ -119,86 +118,79 @@ def _read_day(text: str) -> date | None:
     return parse_period_bound(text, end=False)
 
 
+def _texts(table: Table, column: str) -> list[str | None]:
+    return [row.get(column) for _, row in table.rows]
+
+
 def psatcat_facts(table: Table, issues: list[Issue]) -> pd.DataFrame:
     """One row per psatcat payload (``jcat``): program, class, category, result, orbits."""
     label = "psatcat.tsv"
-    records = []
-    for line, row in table.rows:
-        numbers = {
-            key: _number(row, column, label, line, issues)
-            for key, column in (
-                ("un_perigee_km", "UNPerigee"),
-                ("un_apogee_km", "UNApogee"),
-                ("un_inc_deg", "UNInc"),
-                ("disp_perigee_km", "DispPeri"),
-                ("disp_apogee_km", "DispApo"),
-                ("disp_inc_deg", "DispInc"),
-            )
+    frame = pd.DataFrame(
+        {
+            "jcat": _texts(table, "JCAT"),
+            "psat_name": _texts(table, "Name"),
+            "program": _texts(table, "Program"),
+            "gcat_class": _texts(table, "Class"),
+            "category": _texts(table, "Category"),
+            "result": _texts(table, "Result"),
+            "un_state": _texts(table, "UNState"),
+            "un_registration": _texts(table, "UNReg"),
+            "disp_epoch": _days(table, "DispEpoch", label, issues),
         }
-        _no_orbit_as_null(numbers, "un_")
-        _no_orbit_as_null(numbers, "disp_")
-        records.append(
-            {
-                "jcat": row["JCAT"],
-                "psat_name": row["Name"],
-                "program": row["Program"],
-                "gcat_class": row["Class"],
-                "category": row["Category"],
-                "result": row["Result"],
-                "un_state": row["UNState"],
-                "un_registration": row["UNReg"],
-                "disp_epoch": _day(row, "DispEpoch", label, line, issues),
-                **numbers,
-            }
-        )
-    return pd.DataFrame(records, columns=PSATCAT_COLUMNS).drop_duplicates("jcat")
+    )
+    for key, column in (
+        ("un_perigee_km", "UNPerigee"),
+        ("un_apogee_km", "UNApogee"),
+        ("un_inc_deg", "UNInc"),
+        ("disp_perigee_km", "DispPeri"),
+        ("disp_apogee_km", "DispApo"),
+        ("disp_inc_deg", "DispInc"),
+    ):
+        frame[key] = _numbers(table, column, label, issues)
+    _no_orbit_as_null(frame, "un_")
+    _no_orbit_as_null(frame, "disp_")
+    return frame[PSATCAT_COLUMNS].drop_duplicates("jcat")
 
 
-def _no_orbit_as_null(numbers: dict[str, float | None], prefix: str) -> None:
+def _no_orbit_as_null(frame: pd.DataFrame, prefix: str) -> None:
     """GCAT's ``0 x 0`` (with any inclination) means no orbit is recorded."""
-    if not numbers[f"{prefix}apogee_km"] and not numbers[f"{prefix}perigee_km"]:
-        for key in ("perigee_km", "apogee_km", "inc_deg"):
-            numbers[f"{prefix}{key}"] = None
+    none = (frame[f"{prefix}apogee_km"].fillna(0) == 0) & (
+        frame[f"{prefix}perigee_km"].fillna(0) == 0
+    )
+    for key in ("perigee_km", "apogee_km", "inc_deg"):
+        frame.loc[none, f"{prefix}{key}"] = math.nan
 
 
 def object_facts(table: Table, label: str, issues: list[Issue]) -> pd.DataFrame:
     """Masses, OpOrbit, status, decay date, alternative names and orbit of satcat/auxcat rows."""
-    records = []
-    for line, row in table.rows:
-        masses = {
-            key: _number(row, column, label, line, issues)
-            for key, column in (
-                ("mass_kg", "Mass"),
-                ("dry_mass_kg", "DryMass"),
-                ("total_mass_kg", "TotMass"),
-            )
+    frame = pd.DataFrame(
+        {
+            "jcat": _texts(table, "JCAT"),
+            "mass_flag": _texts(table, "MassFlag"),
+            "dry_mass_flag": _texts(table, "DryFlag"),
+            "total_mass_flag": _texts(table, "TotFlag"),
+            "op_orbit": _texts(table, "OpOrbit"),
+            "status": _texts(table, "Status"),
+            "decay_date": _days(table, "DDate", label, issues),
+            "alt_names": _texts(table, "AltNames"),
         }
-        orbit = {
-            key: _number(row, column, label, line, issues)
-            for key, column in (
-                ("cat_perigee_km", "Perigee"),
-                ("cat_apogee_km", "Apogee"),
-                ("cat_inc_deg", "Inc"),
-            )
-        }
-        _no_orbit_as_null(orbit, "cat_")
-        records.append(
-            {
-                "jcat": row["JCAT"],
-                # GCAT writes 0 for an unknown mass.
-                **{k: (v if v else None) for k, v in masses.items()},
-                "mass_flag": row.get("MassFlag"),
-                "dry_mass_flag": row.get("DryFlag"),
-                "total_mass_flag": row.get("TotFlag"),
-                "op_orbit": row.get("OpOrbit"),
-                "status": row.get("Status"),
-                "decay_date": _day(row, "DDate", label, line, issues),
-                "alt_names": row.get("AltNames"),
-                **orbit,
-                "facts_source": label.removesuffix(".tsv"),
-            }
-        )
-    return pd.DataFrame(records, columns=OBJECT_FACT_COLUMNS)
+    )
+    for key, column in (
+        ("mass_kg", "Mass"),
+        ("dry_mass_kg", "DryMass"),
+        ("total_mass_kg", "TotMass"),
+    ):
+        masses = _numbers(table, column, label, issues)
+        frame[key] = masses.where(masses != 0)  # GCAT writes 0 for an unknown mass
+    for key, column in (
+        ("cat_perigee_km", "Perigee"),
+        ("cat_apogee_km", "Apogee"),
+        ("cat_inc_deg", "Inc"),
+    ):
+        frame[key] = _numbers(table, column, label, issues)
+    _no_orbit_as_null(frame, "cat_")
+    frame["facts_source"] = label.removesuffix(".tsv")
+    return frame[OBJECT_FACT_COLUMNS]
 
 
 def enrich(
