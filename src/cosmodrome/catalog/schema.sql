@@ -26,9 +26,9 @@ CREATE TABLE launches (
     is_success BOOLEAN NOT NULL,
     payload_count INTEGER NOT NULL,
     citation VARCHAR,
-    sector VARCHAR NOT NULL,
-    mission VARCHAR NOT NULL,
-    orbit_regime VARCHAR NOT NULL,
+    sector VARCHAR NOT NULL DEFAULT 'unknown',
+    mission VARCHAR NOT NULL DEFAULT 'unknown',
+    orbit_regime VARCHAR NOT NULL DEFAULT 'unknown',
     primary_piece VARCHAR,
     payload_names VARCHAR
 );
@@ -50,16 +50,16 @@ CREATE TABLE payloads (
     psat_name VARCHAR,
     program VARCHAR,
     gcat_class VARCHAR,
-    sector VARCHAR NOT NULL,
-    sector_source VARCHAR NOT NULL,
+    sector VARCHAR NOT NULL DEFAULT 'unknown',
+    sector_source VARCHAR NOT NULL DEFAULT 'none',
     category VARCHAR,
-    mission VARCHAR NOT NULL,
+    mission VARCHAR NOT NULL DEFAULT 'unknown',
     missions VARCHAR,
-    mission_uncertain BOOLEAN NOT NULL,
-    mission_inferred BOOLEAN NOT NULL,
+    mission_uncertain BOOLEAN NOT NULL DEFAULT false,
+    mission_inferred BOOLEAN NOT NULL DEFAULT false,
     result VARCHAR,
-    orbit_regime VARCHAR NOT NULL,
-    regime_source VARCHAR NOT NULL,
+    orbit_regime VARCHAR NOT NULL DEFAULT 'unknown',
+    regime_source VARCHAR NOT NULL DEFAULT 'none',
     op_orbit VARCHAR,
     disp_epoch DATE,
     disp_perigee_km DOUBLE,
@@ -81,7 +81,7 @@ CREATE TABLE payloads (
     decay_date DATE,
     alt_names VARCHAR,
     search_text VARCHAR,
-    is_primary BOOLEAN NOT NULL
+    is_primary BOOLEAN NOT NULL DEFAULT false
 );
 CREATE TABLE sites (
     code VARCHAR NOT NULL,
