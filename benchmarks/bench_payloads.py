@@ -31,9 +31,7 @@ from cosmodrome.catalog.build import build_catalog
 BUILD_TARGET_S = 3.0
 
 
-def pandas_cases(
-    launches: pd.DataFrame, payloads: pd.DataFrame
-) -> dict[str, Callable[[], Any]]:
+def pandas_cases(launches: pd.DataFrame, payloads: pd.DataFrame) -> dict[str, Callable[[], Any]]:
     """The same questions in plain pandas on preloaded frames."""
     joined = payloads.merge(
         launches[["launch_tag", "time_utc", "year", "site", "agency", "orbit_class"]],
