@@ -385,3 +385,20 @@ def test_satcat_masses_and_op_orbit_win_and_pick_the_primary(tmp_path: Path) -> 
         ("2020-002A", None, None, "satcat", "GTO", "OpOrbit", True),
     ]
     assert launch == ("GEO", "2020-001B")
+
+
+@pytest.mark.integration
+def test_ucs_cache_gives_the_same_table_and_issues(shared_data: Path, tmp_path: Path) -> None:
+    from cosmodrome.catalog.gcat import Issue
+    from cosmodrome.catalog.ucs import find_workbook, read_ucs_cached
+
+    workbook = find_workbook(str(shared_data))
+    assert workbook is not None
+    first: list[Issue] = []
+    fresh = read_ucs_cached(workbook, tmp_path, first)
+    assert sorted(p.suffix for p in tmp_path.iterdir()) == [".json", ".parquet"]
+    again: list[Issue] = []
+    cached = read_ucs_cached(workbook, tmp_path, again)
+    assert again == first and len(first) == 2
+    assert cached.equals(fresh) or cached.astype(str).equals(fresh.astype(str))
+    assert list(cached.columns) == list(fresh.columns)
