@@ -20,6 +20,7 @@ import duckdb
 import pandas as pd
 
 from cosmodrome.catalog import names
+from cosmodrome.catalog.queries import state_codes
 from cosmodrome.catalog.regimes import resolve_regime
 from cosmodrome.catalog.sectors import MISSIONS, resolve_mission, resolve_sector
 from cosmodrome.errors import InputError, UnknownNameError, closest_names
@@ -93,7 +94,7 @@ def where_payloads(con: duckdb.DuckDBPyConnection, f: PayloadFilter) -> tuple[st
     if f.owner:
         add("p.owner IN (SELECT unnest(?))", names.resolve_owners(con, f.owner))
     if f.owner_state:
-        add("upper(p.owner_state) = upper(?)", f.owner_state)
+        add("p.owner_state IN (SELECT unnest(?))", state_codes(f.owner_state))
     if f.sector:
         add("p.sector = ?", resolve_sector(f.sector))
     if f.mission:
@@ -112,7 +113,7 @@ def where_payloads(con: duckdb.DuckDBPyConnection, f: PayloadFilter) -> tuple[st
             agencies,
         )
     if f.provider_state:
-        add("upper(l.provider_state) = upper(?)", f.provider_state)
+        add("l.provider_state IN (SELECT unnest(?))", state_codes(f.provider_state))
     if f.start:
         add("l.time_utc >= ?::DATE", f.start)
     if f.end:
