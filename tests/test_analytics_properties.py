@@ -67,7 +67,9 @@ def small_catalog(launches: list[dict[str, object]]) -> duckdb.DuckDBPyConnectio
             ]
         )
         payload_rows += [
-            [f"{tag} {j}", tag, f"OWN{state}", state] for j, state in enumerate(owners)
+            # The first payload is the launch's primary (for the sector, mission, regime groupings).
+            [f"{tag} {j}", tag, f"OWN{state}", state, j == 0]
+            for j, state in enumerate(owners)
         ]
     con.executemany(
         """INSERT INTO launches (launch_tag, time_utc, time_precision, time_uncertain, year, vehicle,
@@ -77,7 +79,8 @@ def small_catalog(launches: list[dict[str, object]]) -> duckdb.DuckDBPyConnectio
         launch_rows,
     )
     con.executemany(
-        "INSERT INTO payloads (piece, launch_tag, owner, owner_state) VALUES (?, ?, ?, ?)",
+        "INSERT INTO payloads (piece, launch_tag, owner, owner_state, is_primary) "
+        "VALUES (?, ?, ?, ?, ?)",
         payload_rows,
     )
     con.execute("INSERT INTO meta VALUES ('data_date', '2003-12-31')")

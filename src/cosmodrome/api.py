@@ -26,6 +26,8 @@ from cosmodrome.analytics import (
     event_effects_chart,
     events_from,
     foreign_customers,
+    mass_coverage,
+    mass_to_orbit,
     migration_chart,
     profile_chart,
     share,
@@ -61,6 +63,7 @@ from cosmodrome.catalog.names import (
     resolve_sites,
     resolve_vehicles,
 )
+from cosmodrome.catalog.payload_queries import PayloadFilter, count_payloads, payloads
 from cosmodrome.catalog.queries import (
     LaunchFilter,
     count_launches,
@@ -69,6 +72,7 @@ from cosmodrome.catalog.queries import (
     site_detail,
     sites,
 )
+from cosmodrome.catalog.ucs import agreement as ucs_agreement
 from cosmodrome.schedule import (
     SLIP_RULE,
     ScheduleFilter,
@@ -101,6 +105,7 @@ __all__ = [
     "Event",
     "LaunchFilter",
     "Migration",
+    "PayloadFilter",
     "QueryResult",
     "ScheduleFilter",
     "SiteProfile",
@@ -112,6 +117,7 @@ __all__ = [
     "celestrak",
     "check_limits",
     "count_launches",
+    "count_payloads",
     "customer_migration",
     "event_effects_chart",
     "events_from",
@@ -123,10 +129,13 @@ __all__ = [
     "launches",
     "launches_per_year",
     "load_elements",
+    "mass_coverage",
+    "mass_to_orbit",
     "meta",
     "migration_chart",
     "open_catalog",
     "organisation_label",
+    "payloads",
     "plane_target",
     "profile_chart",
     "reach",
@@ -156,6 +165,7 @@ __all__ = [
     "source_line",
     "state_label",
     "state_name",
+    "ucs_agreement",
     "upcoming",
     "update",
     "update_elements",
@@ -173,6 +183,7 @@ CATALOG_TABLES = (
     "organisations",
     "vehicles",
     "objects",
+    "ucs",
     "quarantine",
     "meta",
 )

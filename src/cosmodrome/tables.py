@@ -17,7 +17,7 @@ import pandas as pd
 
 def json_safe(value: Any) -> Any:
     """A JSON-safe value: NaN/NaT become ``None``, times become ISO 8601 with ``Z``."""
-    if value is None or value is pd.NaT:
+    if value is None or value is pd.NaT or value is pd.NA:
         return None
     if isinstance(value, float):
         return None if math.isnan(value) or math.isinf(value) else value

@@ -25,6 +25,7 @@ from cosmodrome.analytics.events import (
     poisson_interval,
     rate_ratio_interval,
 )
+from cosmodrome.analytics.mass import mass_coverage, mass_to_orbit
 from cosmodrome.analytics.migration import Migration, Selection, customer_migration
 from cosmodrome.analytics.profile import SiteProfile, foreign_customers, site_profile
 from cosmodrome.analytics.report import site_report
@@ -44,6 +45,8 @@ __all__ = [
     "event_effects_chart",
     "events_from",
     "foreign_customers",
+    "mass_coverage",
+    "mass_to_orbit",
     "migration_chart",
     "parse_event",
     "poisson_interval",

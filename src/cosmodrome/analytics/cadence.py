@@ -11,6 +11,14 @@ several states is shared between them in proportion to its payloads (a rideshare
 and 1 Finnish payload counts 0.75 launch for US and 0.25 for FI), so that launches still add
 up to the world total and shares to 1.
 
+Grouped by a payload's *sector* (``owner-sector``: commercial, civil, military, academic,
+mixed), *mission* (GCAT's main mission code) or *orbit regime* (``orbit-regime``), each
+payload counts in its own group, and each launch counts whole in the group of its **primary
+payload** (the heaviest with a known mass, else the first GCAT lists:
+:mod:`cosmodrome.catalog.payload_facts`), so launches and payloads both add up to the world
+totals. The ``sector``, ``mission`` and ``orbit`` filters of a
+:class:`~cosmodrome.catalog.queries.LaunchFilter` select launches by their primary payload.
+
 >>> from cosmodrome import api                                             # doctest: +SKIP
 >>> with api.catalog() as con:                                            # doctest: +SKIP
 ...     api.cadence(con, by="site", only=["Baikonur", "Vostochny"], start=date(2010, 1, 1))
@@ -38,6 +46,8 @@ from cosmodrome.analytics.common import (
 )
 from cosmodrome.catalog import names
 from cosmodrome.catalog.queries import LaunchFilter
+from cosmodrome.catalog.regimes import resolve_regime
+from cosmodrome.catalog.sectors import resolve_mission, resolve_sector
 from cosmodrome.errors import UnknownNameError, closest_names
 from cosmodrome.states import organisation_label, resolve_state, state_label
 from cosmodrome.tables import as_dates
@@ -51,6 +61,11 @@ SHARE_COLUMNS = [
     "payload_share",
 ]
 OTHER = "(other)"
+PRIMARY_RESOLVERS = {
+    "owner-sector": resolve_sector,
+    "mission": resolve_mission,
+    "orbit-regime": resolve_regime,
+}
 
 
 def cadence(
@@ -66,8 +81,8 @@ def cadence(
 ) -> pd.DataFrame:
     """Launches and payloads per period and group, with zeros for quiet periods.
 
-    ``by`` is one of ``site``, ``provider``, ``provider-state``, ``vehicle-family`` or
-    ``owner-state``; ``period`` one of ``year``, ``quarter``, ``month`` (UTC). ``only`` keeps
+    ``by`` is one of ``site``, ``provider``, ``provider-state``, ``vehicle-family``,
+    ``owner-state``, ``owner-sector``, ``mission`` or ``orbit-regime``; ``period`` one of ``year``, ``quarter``, ``month`` (UTC). ``only`` keeps
     the named groups (names people use: ``Baikonur``, ``SpaceX``, ``RU``, ``Falcon9``);
     ``start`` and ``end`` (inclusive UTC days) and ``where`` restrict the launches counted.
     ``top`` keeps the ``top`` busiest groups and adds the rest as one ``(other)`` group.
@@ -182,6 +197,8 @@ def resolve_groups(
     elif dim.name in ("provider-state", "owner-state"):
         for name in wanted:
             keys.append(resolve_state(name).code)
+    elif dim.name in PRIMARY_RESOLVERS:
+        keys += [PRIMARY_RESOLVERS[dim.name](name) for name in wanted]
     else:
         known = {
             str(v)
@@ -218,7 +235,13 @@ def _grouped(
     condition, params = filter_sql(con, f)
     site_params = list(sites) if dim.name == "site" else []
     join = SITE_GROUP_JOIN if dim.name == "site" else ""
-    if dim.level == "payload":
+    if dim.level == "primary":
+        sql = f"""SELECT {period_start_sql(period)} AS period_start, {dim.key_sql} AS "group",
+                         {dim.label_sql} AS label, count(*) FILTER (WHERE p.is_primary) AS launches,
+                         count(*)::BIGINT AS payloads
+                  FROM launches l JOIN payloads p ON p.launch_tag = l.launch_tag
+                  WHERE {condition} GROUP BY 1, 2"""
+    elif dim.level == "payload":
         sql = f"""SELECT {period_start_sql(period)} AS period_start, {dim.key_sql} AS "group",
                          {dim.label_sql} AS label, sum(1.0 / l.payload_count) AS launches,
                          count(*)::BIGINT AS payloads

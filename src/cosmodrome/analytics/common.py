@@ -23,10 +23,20 @@ import duckdb
 
 from cosmodrome.catalog.db import meta
 from cosmodrome.catalog.queries import LaunchFilter, where_launches
+from cosmodrome.catalog.sectors import MISSIONS
 from cosmodrome.errors import InputError
 
 PERIODS = ("year", "quarter", "month")
 SOURCE_LINE = "Data: GCAT, J. McDowell, CC BY 4.0"
+
+
+def mission_label_sql(column: str = "p.mission") -> str:
+    """SQL giving a GCAT mission code its plain words (``COM`` -> ``communications``)."""
+    cases = " ".join(
+        f"WHEN '{code}' THEN '{label.replace(chr(39), chr(39) * 2)}'"
+        for code, label in MISSIONS.items()
+    )
+    return f"(CASE {column} {cases} ELSE {column} END)"
 
 
 @dataclass(frozen=True)
@@ -37,7 +47,9 @@ class Dimension:
     key_sql: str
     label_sql: str
     #: SQL aggregate giving the group's display name.
-    #: ``launch`` dimensions are attributes of the launch; ``payload`` ones of each payload.
+    #: ``launch`` dimensions are attributes of the launch; ``payload`` ones of each payload
+    #: (a launch is shared between its payloads' groups); ``primary`` ones of each payload,
+    #: with the launch counted whole in its primary payload's group.
     level: str
     title: str
 
@@ -79,6 +91,19 @@ DIMENSIONS: dict[str, Dimension] = {
             "any_value(p.owner_state)",
             "payload",
             "payload owner state",
+        ),
+        Dimension(
+            "owner-sector",
+            "p.sector",
+            "any_value(p.sector)",
+            "primary",
+            "payload owner sector",
+        ),
+        Dimension(
+            "mission", "p.mission", f"any_value({mission_label_sql()})", "primary", "mission"
+        ),
+        Dimension(
+            "orbit-regime", "p.orbit_regime", "any_value(p.orbit_regime)", "primary", "orbit regime"
         ),
     )
 }

@@ -31,6 +31,7 @@ from cosmodrome.analytics.common import (
     same_state_sql,
 )
 from cosmodrome.analytics.events import DEFAULT_EVENTS, Event, compare_around
+from cosmodrome.analytics.mix import site_mix
 from cosmodrome.catalog import names
 from cosmodrome.states import with_state_names
 from cosmodrome.tables import as_dates
@@ -57,6 +58,11 @@ class SiteProfile:
     foreign_customers: pd.DataFrame
     busiest_years: pd.DataFrame
     events: list[Event] = field(default_factory=list)
+    #: ``era``, ``group`` (sector), ``label``, ``launches`` (by primary payload),
+    #: ``payloads``, ``launch_share``, ``payload_share`` (:mod:`~.mix`).
+    sector_mix: pd.DataFrame = field(default_factory=pd.DataFrame)
+    #: the same by GCAT mission code (``label`` in words).
+    mission_mix: pd.DataFrame = field(default_factory=pd.DataFrame)
     #: before/after mean yearly cadence around each event (:func:`~.events.compare_around`).
     event_effects: pd.DataFrame = field(default_factory=pd.DataFrame)
 
@@ -69,6 +75,8 @@ class SiteProfile:
             "by_provider": self.by_provider,
             "payloads_by_owner_state": self.payloads_by_owner_state,
             "foreign_customers": self.foreign_customers,
+            "sector_mix": self.sector_mix,
+            "mission_mix": self.mission_mix,
             "busiest_years": self.busiest_years,
             "event_effects": self.event_effects,
         }
@@ -98,6 +106,7 @@ def site_profile(
         ).fetchall()
     ]
     yearly = _yearly(con, ucodes, end)
+    periods = eras(chosen, min(days), end) if days else []
     by_pad = _breakdown(con, ucodes, ["pad"])
     return SiteProfile(
         name=_display_name(con, site, ucodes),
@@ -120,6 +129,8 @@ def site_profile(
         .reset_index(drop=True),
         events=chosen,
         event_effects=compare_around(days, chosen, data_end=end, window_years=window_years),
+        sector_mix=site_mix(con, ucodes, periods, "sector"),
+        mission_mix=site_mix(con, ucodes, periods, "mission"),
     )
 
 

@@ -110,6 +110,7 @@ def site_report(
         _profile_section(profile, source),
         _events_section(profile, source, window_years),
         _breakdown_section(profile),
+        _mix_section(profile),
         _customers_section(profile),
         _peers_section(peer_frame, profile.name, source, start_year),
         _migration_section(migration, profile.name, source),
@@ -232,6 +233,23 @@ def _breakdown_section(profile: SiteProfile) -> _Section:
             _table("Vehicle families", profile.by_family, open_=True),
             _table("Providers (launch agencies)", profile.by_provider, open_=True),
             _table("Pads", profile.by_pad),
+        ],
+    )
+
+
+def _mix_section(profile: SiteProfile) -> _Section:
+    return _Section(
+        "mix",
+        "Who flew, and what: sector and mission mix by period",
+        text=(
+            "Per period between the events: launches counted by their primary payload (the "
+            "heaviest with a known mass, else the first GCAT lists) and all payloads, by the "
+            "payload's sector (GCAT class: commercial, civil, military, academic, mixed) and "
+            "main mission (GCAT category)."
+        ),
+        tables=[
+            _table("Sector mix by period", profile.sector_mix, open_=True),
+            _table("Mission mix by period", profile.mission_mix, open_=True),
         ],
     )
 

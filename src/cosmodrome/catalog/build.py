@@ -28,7 +28,7 @@ import filelock
 import pandas as pd
 
 from cosmodrome import config
-from cosmodrome.catalog import ingest
+from cosmodrome.catalog import ingest, payload_facts, ucs
 from cosmodrome.catalog.gcat import GcatFileError, Issue, Table, read_table
 from cosmodrome.errors import CosmodromeError, SourceError
 from cosmodrome.sources.loader import Loader, Source, ends_on_a_line
@@ -174,14 +174,20 @@ def build_catalog(
         paths = fetch_gcat(source, loader)
         tables = read_tables(paths)
         result = ingest_tables(tables)
+        workbook = ucs.find_workbook(location)
+        if workbook is not None:
+            result.frames["ucs"] = ucs.read_ucs_cached(
+                workbook, config.cache_dir(folder), result.issues
+            )
         if not allow_shrink:
             refuse_shrinking(target, result.frames)
         meta = {
             "built_at_utc": datetime.now(UTC).isoformat(),
             "source": source.location,
-            "catalog_version": fingerprint(paths),
+            "catalog_version": fingerprint({**paths, **({"ucs": workbook} if workbook else {})}),
             "data_date": str(result.frames["launches"]["time_utc"].max().date()),
             **{f"updated:{name}": tables[name].updated or "" for name in tables},
+            **({"source:ucs": workbook.name} if workbook is not None else {}),
         }
         install(target, result, meta, before_swap)
     counts = {name: len(frame) for name, frame in result.frames.items()}
@@ -390,7 +396,7 @@ def ingest_tables(tables: dict[str, Table]) -> ingest.Ingested:
         ],
         ignore_index=True,
     )
-    payloads = attach_orbits(payloads, objects)
+    payloads, launches = payload_facts.enrich(payloads, launches, tables, issues)
     frames = {
         "launches": launches,
         "payloads": payloads,
@@ -400,25 +406,6 @@ def ingest_tables(tables: dict[str, Table]) -> ingest.Ingested:
         "objects": objects,
     }
     return ingest.Ingested(frames, issues)
-
-
-def attach_orbits(payloads: pd.DataFrame, objects: pd.DataFrame) -> pd.DataFrame:
-    """Each payload's orbit from the best catalog that has one: satcat, auxcat, psatcat."""
-    ranked = (
-        objects.dropna(subset=["inc_deg"])
-        .assign(
-            _rank=lambda f: f["source_file"].map(
-                {"satcat.tsv": 0, "auxcat.tsv": 1, "psatcat.tsv": 2}
-            )
-        )
-        .sort_values("_rank")
-        .drop_duplicates("jcat")
-    )
-    orbits = ranked[["jcat", "perigee_km", "apogee_km", "inc_deg", "source_file"]].rename(
-        columns={"source_file": "orbit_source"}
-    )
-    orbits["orbit_source"] = orbits["orbit_source"].str.removesuffix(".tsv")
-    return payloads.merge(orbits, on="jcat", how="left")
 
 
 def write_database(path: Path, result: ingest.Ingested, meta: dict[str, str]) -> None:

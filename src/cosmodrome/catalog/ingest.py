@@ -288,6 +288,7 @@ def payload_record(row: Row, day: date, resolve: Resolvers) -> dict[str, Any]:
         "owner": owner,
         "owner_name": (org["ShortName"] or org["Name"]) if org else None,
         "owner_state": row["SatState"],
+        "owner_class": org["Class"] if org else None,
     }
 
 

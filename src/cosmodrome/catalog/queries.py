@@ -15,6 +15,8 @@ import pandas as pd
 
 from cosmodrome.catalog import names
 from cosmodrome.catalog.outcomes import outcome_filter
+from cosmodrome.catalog.regimes import resolve_regime
+from cosmodrome.catalog.sectors import resolve_mission, resolve_sector
 from cosmodrome.errors import InputError
 from cosmodrome.states import codes_within, resolve_states, with_state_names
 
@@ -37,6 +39,8 @@ LAUNCH_COLUMNS = (
     "outcome",
     "payload_count",
 )
+#: ``launches.payload_names`` (the first few names and how many more), shown as ``payloads``.
+PAYLOAD_NAMES_COLUMN = "l.payload_names AS payloads"
 SORTABLE = {"time_utc", "launch_tag", "vehicle", "site", "agency", "payload_count", "outcome"}
 
 
@@ -55,6 +59,10 @@ class LaunchFilter:
     end: date | None = None
     outcome: str | None = None
     orbit_class: str | None = None
+    #: The primary payload's sector, mission and orbit regime (see catalog/payload_facts.py).
+    sector: str | None = None
+    mission: str | None = None
+    orbit: str | None = None
 
     def __post_init__(self) -> None:
         if self.start and self.end and self.start > self.end:
@@ -119,6 +127,12 @@ def where_launches(con: duckdb.DuckDBPyConnection, f: LaunchFilter) -> tuple[str
         w.add("l.outcome IN (SELECT unnest(?))", list(outcome_filter(f.outcome)))
     if f.orbit_class:
         w.add("l.orbit_class = ?", f.orbit_class)
+    if f.sector:
+        w.add("l.sector = ?", resolve_sector(f.sector))
+    if f.mission:
+        w.add("l.mission = ?", resolve_mission(f.mission))
+    if f.orbit:
+        w.add("l.orbit_regime = ?", resolve_regime(f.orbit))
     return w.sql(), w.params
 
 
@@ -141,7 +155,7 @@ def launches(
     if limit is not None and limit < 0:
         raise InputError("--limit must be zero or more")
     condition, params = where_launches(con, f or LaunchFilter())
-    columns = ", ".join(f"l.{c}" for c in LAUNCH_COLUMNS)
+    columns = ", ".join([*(f"l.{c}" for c in LAUNCH_COLUMNS), PAYLOAD_NAMES_COLUMN])
     sql = (
         f"SELECT {columns} FROM launches l WHERE {condition} "
         f"ORDER BY l.{sort} {'DESC' if descending else 'ASC'}, l.launch_tag"

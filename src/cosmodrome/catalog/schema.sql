@@ -25,7 +25,12 @@ CREATE TABLE launches (
     outcome VARCHAR NOT NULL,
     is_success BOOLEAN NOT NULL,
     payload_count INTEGER NOT NULL,
-    citation VARCHAR
+    citation VARCHAR,
+    sector VARCHAR NOT NULL DEFAULT 'unknown',
+    mission VARCHAR NOT NULL DEFAULT 'unknown',
+    orbit_regime VARCHAR NOT NULL DEFAULT 'unknown',
+    primary_piece VARCHAR,
+    payload_names VARCHAR
 );
 CREATE TABLE payloads (
     piece VARCHAR,
@@ -41,7 +46,42 @@ CREATE TABLE payloads (
     perigee_km DOUBLE,
     apogee_km DOUBLE,
     inc_deg DOUBLE,
-    orbit_source VARCHAR
+    orbit_source VARCHAR,
+    psat_name VARCHAR,
+    program VARCHAR,
+    gcat_class VARCHAR,
+    sector VARCHAR NOT NULL DEFAULT 'unknown',
+    sector_source VARCHAR NOT NULL DEFAULT 'none',
+    category VARCHAR,
+    mission VARCHAR NOT NULL DEFAULT 'unknown',
+    missions VARCHAR,
+    mission_uncertain BOOLEAN NOT NULL DEFAULT false,
+    mission_inferred BOOLEAN NOT NULL DEFAULT false,
+    result VARCHAR,
+    orbit_regime VARCHAR NOT NULL DEFAULT 'unknown',
+    regime_source VARCHAR NOT NULL DEFAULT 'none',
+    op_orbit VARCHAR,
+    disp_epoch DATE,
+    disp_perigee_km DOUBLE,
+    disp_apogee_km DOUBLE,
+    disp_inc_deg DOUBLE,
+    un_state VARCHAR,
+    un_registration VARCHAR,
+    un_perigee_km DOUBLE,
+    un_apogee_km DOUBLE,
+    un_inc_deg DOUBLE,
+    mass_kg DOUBLE,
+    mass_flag VARCHAR,
+    dry_mass_kg DOUBLE,
+    dry_mass_flag VARCHAR,
+    total_mass_kg DOUBLE,
+    total_mass_flag VARCHAR,
+    facts_source VARCHAR,
+    status VARCHAR,
+    decay_date DATE,
+    alt_names VARCHAR,
+    search_text VARCHAR,
+    is_primary BOOLEAN NOT NULL DEFAULT false
 );
 CREATE TABLE sites (
     code VARCHAR NOT NULL,
@@ -103,6 +143,29 @@ CREATE TABLE objects (
     apogee_km DOUBLE,
     inc_deg DOUBLE,
     source_file VARCHAR
+);
+CREATE TABLE ucs (
+    name VARCHAR,
+    names VARCHAR,
+    operator_country VARCHAR,
+    operator VARCHAR,
+    users VARCHAR,
+    purpose VARCHAR,
+    detailed_purpose VARCHAR,
+    orbit_class VARCHAR,
+    orbit_type VARCHAR,
+    perigee_km DOUBLE,
+    apogee_km DOUBLE,
+    inc_deg DOUBLE,
+    launch_mass_kg DOUBLE,
+    dry_mass_kg DOUBLE,
+    launch_date DATE,
+    launch_site VARCHAR,
+    launch_vehicle VARCHAR,
+    cospar VARCHAR,
+    norad INTEGER,
+    sector VARCHAR,
+    line INTEGER
 );
 CREATE TABLE quarantine (file VARCHAR, line INTEGER, reason VARCHAR, raw VARCHAR);
 CREATE TABLE meta (key VARCHAR PRIMARY KEY, value VARCHAR);

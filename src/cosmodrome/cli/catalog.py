@@ -140,6 +140,15 @@ def launches(
     outcome: Annotated[
         str | None, typer.Option(help="success, failure, partial, full-success, full-failure.")
     ] = None,
+    sector: Annotated[
+        str | None, typer.Option(help="Primary payload's sector (commercial, military, ...).")
+    ] = None,
+    mission: Annotated[
+        str | None, typer.Option(help="Primary payload's mission (COM, navigation, crew).")
+    ] = None,
+    orbit: Annotated[
+        str | None, typer.Option("--orbit", help="Primary payload's regime (LEO, GEO, HEO).")
+    ] = None,
     limit: Annotated[int | None, typer.Option(help="At most this many launches.")] = None,
     fmt: FormatOption = "table",
     home: HomeOption = None,
@@ -157,6 +166,9 @@ def launches(
         start=parse_day(start) if start else None,
         end=parse_day(end, end=True) if end else None,
         outcome=outcome,
+        sector=sector,
+        mission=mission,
+        orbit=orbit,
     )
     with api.catalog(home) as con:
         frame = api.launches(con, filters, limit=limit)

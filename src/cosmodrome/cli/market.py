@@ -23,14 +23,22 @@ ChartOption = Annotated[
 ByOption = Annotated[
     str,
     typer.Option(
-        "--by", help="Group by site, provider, provider-state, vehicle-family or owner-state."
+        "--by",
+        help="Group by site, provider, provider-state, vehicle-family, owner-state, "
+        "owner-sector, mission or orbit-regime.",
     ),
 ]
 PeriodOption = Annotated[str, typer.Option("--period", help="year, quarter or month (UTC).")]
 OnlyOption = Annotated[
     str | None,
+    typer.Option("--only", help="Comma-separated groups to keep (Baikonur,Vostochny or RU,CN)."),
+]
+SitesOption = Annotated[
+    str | None,
     typer.Option(
-        "--only", "--sites", help="Comma-separated groups to keep (Baikonur,Vostochny or RU,CN)."
+        "--sites",
+        help="Launch sites: the groups kept when grouping by site, else the one site whose "
+        "launches are counted (--by orbit-regime --sites Baikonur).",
     ),
 ]
 StartOption = Annotated[
@@ -58,6 +66,46 @@ NoDefaultEvents = Annotated[
 WindowOption = Annotated[
     int, typer.Option("--window-years", help="Years before (and after) each cutoff or event.")
 ]
+
+
+SectorOption = Annotated[
+    str | None,
+    typer.Option(
+        help="Only launches whose primary payload is of this sector (commercial, civil, ...)."
+    ),
+]
+MissionOption = Annotated[
+    str | None,
+    typer.Option(help="Only launches whose primary payload has this mission (COM, crew)."),
+]
+OrbitOption = Annotated[
+    str | None,
+    typer.Option(
+        "--orbit", help="Only launches whose primary payload went to this regime (GEO, LEO)."
+    ),
+]
+
+
+def _sites_and_filters(
+    by: str,
+    only: str | None,
+    sites: str | None,
+    sector: str | None,
+    mission: str | None,
+    orbit: str | None,
+) -> tuple[str | None, api.LaunchFilter]:
+    """``--sites`` are the groups kept when grouping by site, else the site counted."""
+    site = None
+    if sites and by.strip().lower() == "site":
+        only = ",".join(split_names([only or "", sites]))
+    elif sites:
+        names = split_names(sites)
+        if len(names) > 1:
+            raise InputError(
+                f"--sites takes one site when grouping by {by}; group by site to compare sites"
+            )
+        site = names[0]
+    return only or None, api.LaunchFilter(site=site, sector=sector, mission=mission, orbit=orbit)
 
 
 def _check_chart(path: Path | None) -> None:
@@ -116,10 +164,14 @@ def profile(
             "by_provider": "Providers (launch agencies)",
             "by_pad": "Pads",
             "foreign_customers": "Foreign customers by period",
+            "sector_mix": "Sector mix by period (launches by primary payload)",
+            "mission_mix": "Mission mix by period (launches by primary payload)",
             "event_effects": "Mean launches per year before/after events (95 % CI)",
         }
         for key, title in titles.items():
             frame = result.tables()[key]
+            if key in ("sector_mix", "mission_mix"):
+                frame = frame[["era", "label", "launches", "payloads", "launch_share"]]
             if key == "event_effects":
                 frame = frame[
                     [
@@ -151,6 +203,7 @@ def _grouped_command(
     chart: Path | None,
     fmt: str,
     home: Path | None,
+    where: api.LaunchFilter,
 ) -> None:
     check_format(fmt)
     _check_chart(chart)
@@ -165,6 +218,7 @@ def _grouped_command(
             only=split_names(only) or None,
             start=parse_day(start) if start else None,
             end=parse_day(end, end=True) if end else None,
+            where=where,
             top=top,
         )
         if chart is not None:
@@ -190,16 +244,21 @@ def cadence(
     by: ByOption = "site",
     period: PeriodOption = "year",
     only: OnlyOption = None,
+    sites: SitesOption = None,
     start: StartOption = None,
     end: EndOption = None,
     top: TopOption = None,
     measure: MeasureOption = "launches",
+    sector: SectorOption = None,
+    mission: MissionOption = None,
+    orbit: OrbitOption = None,
     chart: ChartOption = None,
     fmt: FormatOption = "table",
     home: HomeOption = None,
 ) -> None:
     """Launches and payloads per year, quarter or month, grouped by site, provider, state or family."""
-    _grouped_command("cadence", by, period, only, start, end, top, measure, chart, fmt, home)
+    only, where = _sites_and_filters(by, only, sites, sector, mission, orbit)
+    _grouped_command("cadence", by, period, only, start, end, top, measure, chart, fmt, home, where)
 
 
 @app.command()
@@ -207,16 +266,21 @@ def share(
     by: ByOption = "provider-state",
     period: PeriodOption = "year",
     only: OnlyOption = None,
+    sites: SitesOption = None,
     start: StartOption = None,
     end: EndOption = None,
     top: TopOption = None,
     measure: MeasureOption = "launches",
+    sector: SectorOption = None,
+    mission: MissionOption = None,
+    orbit: OrbitOption = None,
     chart: ChartOption = None,
     fmt: FormatOption = "table",
     home: HomeOption = None,
 ) -> None:
     """Market share: each group's fraction of the world's launches and payloads per period."""
-    _grouped_command("share", by, period, only, start, end, top, measure, chart, fmt, home)
+    only, where = _sites_and_filters(by, only, sites, sector, mission, orbit)
+    _grouped_command("share", by, period, only, start, end, top, measure, chart, fmt, home, where)
 
 
 @app.command()

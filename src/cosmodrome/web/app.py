@@ -38,6 +38,7 @@ log = logging.getLogger("cosmodrome.web")
 OPTIONAL_ROUTES = {
     "analytics": "cosmodrome.web.routes.analytics",
     "migration": "cosmodrome.web.routes.migration",
+    "payloads": "cosmodrome.web.routes.payloads",
     "reach": "cosmodrome.web.routes.reach",
     "windows": "cosmodrome.web.routes.windows",
     "passes": "cosmodrome.web.routes.passes",

@@ -23,7 +23,16 @@ from cosmodrome.web.params import name_list, period_params
 
 router = APIRouter(tags=["analytics"])
 
-Dimension = Literal["site", "provider", "provider-state", "vehicle-family", "owner-state"]
+Dimension = Literal[
+    "site",
+    "provider",
+    "provider-state",
+    "vehicle-family",
+    "owner-state",
+    "owner-sector",
+    "mission",
+    "orbit-regime",
+]
 Period = Literal["year", "quarter", "month"]
 MAX_EVENTS = 10
 #: Rows a JSON answer may hold; more asks the caller to narrow the question (CSV: 10x).
@@ -33,7 +42,9 @@ ByQuery = Annotated[
     Dimension,
     Query(
         description="Group by launch site, provider (launch agency), provider state, vehicle "
-        "family, or payload owner state (a rideshare is shared between its owner states)."
+        "family, payload owner state (a rideshare is shared between its owner states), or "
+        "the payload's sector, mission or orbit regime (a launch counts in its primary "
+        "payload's group)."
     ),
 ]
 PeriodQuery = Annotated[Period, Query(description="UTC calendar periods.")]
@@ -57,6 +68,29 @@ TopQuery = Annotated[
     int | None,
     Query(ge=1, le=30, description="Keep the N busiest groups; the rest become '(other)'."),
 ]
+SectorQuery = Annotated[
+    str | None,
+    Query(
+        max_length=40,
+        description="Only launches whose primary payload is of this sector: commercial, "
+        "civil, military, academic, mixed.",
+    ),
+]
+MissionQuery = Annotated[
+    str | None,
+    Query(
+        max_length=60,
+        description="Only launches whose primary payload has this mission (COM, navigation).",
+    ),
+]
+OrbitQuery = Annotated[
+    str | None,
+    Query(
+        max_length=40,
+        description="Only launches whose primary payload went to this regime "
+        "(LEO, SSO, MEO, GEO, GTO, HEO, deep space).",
+    ),
+]
 FormatQuery = Annotated[Literal["json", "csv"], Query(description="json, or csv (a download).")]
 
 
@@ -70,8 +104,15 @@ def _bounded(frame: pd.DataFrame, format: str) -> pd.DataFrame:
     return frame
 
 
-def _where(site: str | None) -> api.LaunchFilter | None:
-    return api.LaunchFilter(site=site) if site else None
+def _where(
+    site: str | None = None,
+    sector: str | None = None,
+    mission: str | None = None,
+    orbit: str | None = None,
+) -> api.LaunchFilter:
+    return api.LaunchFilter(
+        site=site or None, sector=sector or None, mission=mission or None, orbit=orbit or None
+    )
 
 
 @router.get(
@@ -89,6 +130,9 @@ def launch_cadence(
         str | None,
         Query(max_length=200, description="Count only launches from this site (any name)."),
     ] = None,
+    sector: SectorQuery = None,
+    mission: MissionQuery = None,
+    orbit: OrbitQuery = None,
     format: FormatQuery = "json",
 ) -> Any:
     """Launches (one per GCAT launch tag) and payloads per UTC period and group, with zeros
@@ -106,7 +150,7 @@ def launch_cadence(
         only=name_list(only) or None,
         start=first,
         end=last,
-        where=_where(site),
+        where=_where(site, sector, mission, orbit),
         top=top,
     )
     return _grouped_answer(ctx, "cadence", frame, format, by, period, first, last)
@@ -125,6 +169,9 @@ def market_share(
     start: FromQuery = None,
     end: ToQuery = None,
     top: TopQuery = None,
+    sector: SectorQuery = None,
+    mission: MissionQuery = None,
+    orbit: OrbitQuery = None,
     format: FormatQuery = "json",
 ) -> Any:
     """The rows of ``/api/cadence`` plus the world totals of each period and
@@ -139,6 +186,7 @@ def market_share(
         only=name_list(only) or None,
         start=first,
         end=last,
+        where=_where(None, sector, mission, orbit),
         top=top,
     )
     return _grouped_answer(ctx, "share", frame, format, by, period, first, last)

@@ -81,6 +81,7 @@ export async function render(root, params, ctx) {
       { key: "agency_name", label: "Provider", format: (v, r) => (v && r.provider_state_name && v !== r.provider_state_name ? `${v} (${r.provider_state_name})` : v ?? "") },
       { key: "outcome", label: "Outcome" },
       { key: "payload_count", label: "Payloads", num: true },
+      { key: "payloads", label: "Payload names", wrap: true },
     ], `Launches ${fmt.int(first)} to ${fmt.int(last)} of ${fmt.int(page.total)}`);
     const move = (offset) => { state.offset = String(Math.max(0, offset)); ctx.update(state); draw(); };
     const pager = h("div", { class: "pager" },

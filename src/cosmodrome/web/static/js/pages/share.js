@@ -1,11 +1,27 @@
 // Market share over time: each group's share of the world's launches or payloads per period,
-// as stacked areas. State (grouping, measure, period, years, top) lives in the URL.
+// as stacked areas, optionally for one sector, mission or orbit regime (of each launch's primary
+// payload); and a payload search that links each payload to its launch and site. State
+// (grouping, measure, period, years, top, filters) lives in the URL.
 import { getJSON } from "../api.js";
 import { stackedArea } from "../charts.js";
 import { empty, fmt, h, loading, showError, sourceNote, table } from "../ui.js";
 
 const DIMENSIONS = [["provider-state", "Provider state"], ["owner-state", "Customer (payload owner) state"],
-  ["provider", "Provider"], ["site", "Launch site"], ["vehicle-family", "Vehicle family"]];
+  ["provider", "Provider"], ["site", "Launch site"], ["vehicle-family", "Vehicle family"],
+  ["owner-sector", "Sector (commercial, civil, military…)"], ["mission", "Mission"], ["orbit-regime", "Orbit regime"]];
+const SECTORS = [["", "any sector"], ["commercial", "commercial"], ["civil", "civil government"],
+  ["military", "military"], ["academic", "academic/amateur"], ["mixed", "mixed"]];
+const MISSIONS = [["", "any mission"], ["COM", "communications"], ["IMG", "imaging"], ["IMG-R", "radar imaging"],
+  ["NAV", "navigation"], ["MET", "meteorology"], ["SCI", "space science"], ["TECH", "technology"],
+  ["SIG", "signals intelligence"], ["EW", "early warning"], ["SS", "crew and cargo"], ["PLAN", "planetary science"]];
+const ORBITS = [["", "any orbit"], ["LEO", "LEO"], ["SSO", "SSO"], ["MEO", "MEO"], ["GEO", "GEO"],
+  ["GTO", "GTO"], ["HEO", "HEO"], ["deep space", "deep space"]];
+
+// A dashboard link (the router's #/page?query form) to another page with its state.
+function hashFor(id, params) {
+  const query = new URLSearchParams(Object.entries(params).filter(([, v]) => v)).toString();
+  return `#/${id}${query ? `?${query}` : ""}`;
+}
 
 function select(id, options, value) {
   return h("select", { id, name: id }, options.map(([v, label]) => h("option", { value: v, selected: v === value ? true : null }, label)));
@@ -15,7 +31,11 @@ export async function render(root, params, ctx) {
   const state = {
     by: params.by || "provider-state", measure: params.measure === "payloads" ? "payloads" : "launches",
     period: params.period || "year", from: params.from || "1990", to: params.to || "", top: params.top || "6",
+    sector: params.sector || "", mission: params.mission || "", orbit: params.orbit || "",
   };
+  const sector = select("share-sector", SECTORS, state.sector);
+  const mission = select("share-mission", MISSIONS, state.mission);
+  const orbit = select("share-orbit", ORBITS, state.orbit);
   const by = select("share-by", DIMENSIONS, state.by);
   const period = select("share-period", [["year", "Year"], ["quarter", "Quarter"], ["month", "Month"]], state.period);
   const from = h("input", { id: "share-from", type: "number", min: 1957, max: 2100, value: state.from });
@@ -27,11 +47,19 @@ export async function render(root, params, ctx) {
     h("label", { for: "share-by" }, "Group by", by), measure,
     h("label", { for: "share-period" }, "Period", period),
     h("label", { for: "share-from" }, "From year", from), h("label", { for: "share-to" }, "To year", to),
-    h("label", { for: "share-top" }, "Groups shown", top), h("button", { type: "submit" }, "Show"));
+    h("label", { for: "share-top" }, "Groups shown", top),
+    h("fieldset", { class: "toggle", id: "share-filters" }, h("legend", {}, "Launches whose primary payload is"),
+      h("label", { for: "share-sector" }, "Sector", sector), h("label", { for: "share-mission" }, "Mission", mission),
+      h("label", { for: "share-orbit" }, "Orbit", orbit)),
+    h("button", { type: "submit" }, "Show"));
+  const search = h("input", { id: "payload-search", name: "search", type: "search", placeholder: "Arktika-M", value: params.search || "", autocomplete: "off" });
+  const searchForm = h("form", { class: "controls", role: "search", "aria-label": "Find a payload" },
+    h("label", { for: "payload-search" }, "Find a payload", search), h("button", { type: "submit" }, "Find"));
+  const found = h("div", { id: "payload-results" });
   const body = h("div", {});
   root.append(h("h1", {}, "Market share over time"),
     h("p", { class: "lede" }, "Each group's share of the world's orbital launch attempts (or of the payloads they carried), per UTC period; the rest of the world is '(other)'."),
-    form, body);
+    form, body, h("h2", {}, "Payloads"), searchForm, found);
   let data = null;
 
   function draw() {
@@ -53,7 +81,8 @@ export async function render(root, params, ctx) {
   async function load() {
     loading(body, "Loading market shares…");
     try {
-      data = await getJSON("share", { by: state.by, period: state.period, from: state.from, to: state.to, top: state.top }, { signal: ctx.signal });
+      data = await getJSON("share", { by: state.by, period: state.period, from: state.from, to: state.to, top: state.top,
+        sector: state.sector, mission: state.mission, orbit: state.orbit }, { signal: ctx.signal });
     } catch (error) {
       if (error.name !== "AbortError") showError(body, error);
       return;
@@ -71,9 +100,40 @@ export async function render(root, params, ctx) {
   form.addEventListener("submit", (event) => {
     event.preventDefault();
     Object.assign(state, { by: by.value, period: period.value, from: from.value, to: to.value, top: top.value,
-      measure: form.querySelector("input[name=measure]:checked").value });
+      measure: form.querySelector("input[name=measure]:checked").value,
+      sector: sector.value, mission: mission.value, orbit: orbit.value });
     ctx.update(state);
     load();
   });
+  async function findPayloads(text) {
+    if (!text.trim()) { found.replaceChildren(); return; }
+    loading(found, "Searching payloads…");
+    let page;
+    try {
+      page = await getJSON("payloads", { search: text, limit: 50 }, { signal: ctx.signal });
+    } catch (error) {
+      if (error.name !== "AbortError") showError(found, error, (name) => { search.value = name; findPayloads(name); });
+      return;
+    }
+    const launchLink = (r) => hashFor("launches", { site: r.site, from: fmt.day(r.launch_time_utc), to: fmt.day(r.launch_time_utc), sort: "time_utc" });
+    found.replaceChildren(table(page.data, [
+      { key: "name", label: "Payload" },
+      { key: "launch_time_utc", label: "Launch", format: fmt.day, link: launchLink },
+      { key: "site_name", label: "Site", link: (r) => hashFor("site", { name: r.site_name || r.site }) },
+      { key: "owner", label: "Owner" }, { key: "sector", label: "Sector" }, { key: "mission", label: "Mission" },
+      { key: "orbit_regime", label: "Orbit" },
+      { key: "perigee_km", label: "Perigee (km)", num: true, format: fmt.int },
+      { key: "apogee_km", label: "Apogee (km)", num: true, format: fmt.int },
+      { key: "mass_kg", label: "Mass (kg)", num: true, format: (v) => (v === null || v === undefined ? "unknown" : fmt.int(v)) },
+    ], `${page.total.toLocaleString("en")} payloads named like “${text}”${page.total > page.data.length ? ` (first ${page.data.length})` : ""}`),
+    sourceNote(page.source, "orbit: GCAT's disposition orbit; mass: satcat/auxcat, unknown when not recorded"));
+  }
+
+  searchForm.addEventListener("submit", (event) => {
+    event.preventDefault();
+    ctx.update({ ...state, search: search.value });
+    findPayloads(search.value);
+  });
   await load();
+  if (params.search) await findPayloads(params.search);
 }

@@ -1,0 +1,181 @@
+"""Payloads asked for the way analysts ask: by name, owner, sector, mission, orbit, site, period.
+
+Filters share their names and meaning with :class:`~cosmodrome.catalog.queries.LaunchFilter`
+(``site``, ``vehicle``, ``agency`` for the provider, ``owner``, ``owner_state``,
+``provider_state``, ``start``/``end``) and add ``search`` (payload names) and the payload's own
+``sector``, ``mission`` and ``orbit`` regime. Names are resolved by
+:mod:`cosmodrome.catalog.names`, sectors and missions by :mod:`cosmodrome.catalog.sectors`,
+regimes by :mod:`cosmodrome.catalog.regimes`; an unknown name raises with the closest ones.
+
+>>> payloads(con, PayloadFilter(search="Arktika-M"))            # doctest: +SKIP
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import date
+from typing import Any
+
+import duckdb
+import pandas as pd
+
+from cosmodrome.catalog import names
+from cosmodrome.catalog.queries import state_codes
+from cosmodrome.catalog.regimes import resolve_regime
+from cosmodrome.catalog.sectors import MISSIONS, resolve_mission, resolve_sector
+from cosmodrome.errors import InputError, UnknownNameError, closest_names
+
+PAYLOAD_COLUMNS = (
+    "p.piece",
+    "p.name",
+    "p.launch_tag",
+    "l.time_utc AS launch_time_utc",
+    "l.site",
+    "l.site_name",
+    "l.vehicle",
+    "l.agency",
+    "p.owner",
+    "p.owner_name",
+    "p.owner_state",
+    "p.sector",
+    "p.mission",
+    "p.category",
+    "p.program",
+    "p.orbit_regime",
+    "p.perigee_km",
+    "p.apogee_km",
+    "p.inc_deg",
+    "p.orbit_source",
+    "p.mass_kg",
+    "p.result",
+    "p.is_primary",
+    "p.satcat",
+)
+SORTABLE = {"launch_time_utc", "piece", "name", "mass_kg", "perigee_km", "apogee_km"}
+
+#: The folded names of a payload (``payloads.search_text``, built by
+#: :func:`cosmodrome.catalog.payload_facts.search_text`).
+SEARCH_TEXT_SQL = "p.search_text"
+
+
+@dataclass(frozen=True)
+class PayloadFilter:
+    """Filters of ``cosmodrome payloads``; all optional, combined with AND."""
+
+    search: str | None = None
+    owner: str | None = None
+    owner_state: str | None = None
+    sector: str | None = None
+    mission: str | None = None
+    orbit: str | None = None
+    site: str | None = None
+    vehicle: str | None = None
+    agency: str | None = None
+    provider_state: str | None = None
+    start: date | None = None
+    end: date | None = None
+
+    def __post_init__(self) -> None:
+        if self.start and self.end and self.start > self.end:
+            raise InputError(f"--from {self.start} is after --to {self.end}")
+
+
+def where_payloads(con: duckdb.DuckDBPyConnection, f: PayloadFilter) -> tuple[str, list[Any]]:
+    """The SQL condition (payload alias ``p``, launch alias ``l``) and its parameters."""
+    clauses: list[str] = []
+    params: list[Any] = []
+
+    def add(clause: str, *values: Any) -> None:
+        clauses.append(f"({clause})")
+        params.extend(values)
+
+    if f.search:
+        add(f"contains({SEARCH_TEXT_SQL}, ?)", _search_key(con, f.search))
+    if f.owner:
+        add("p.owner IN (SELECT unnest(?))", names.resolve_owners(con, f.owner))
+    if f.owner_state:
+        add("p.owner_state IN (SELECT unnest(?))", state_codes(f.owner_state))
+    if f.sector:
+        add("p.sector = ?", resolve_sector(f.sector))
+    if f.mission:
+        add("list_contains(string_split(p.missions, '/'), ?)", resolve_mission(f.mission))
+    if f.orbit:
+        add("p.orbit_regime = ?", resolve_regime(f.orbit))
+    if f.site:
+        add("l.site IN (SELECT unnest(?))", names.resolve_sites(con, f.site))
+    if f.vehicle:
+        add("l.vehicle IN (SELECT unnest(?))", names.resolve_vehicles(con, f.vehicle))
+    if f.agency:
+        agencies = names.resolve_agencies(con, f.agency)
+        add(
+            "split_part(l.agency, '/', 1) IN (SELECT unnest(?)) OR l.agency IN (SELECT unnest(?))",
+            agencies,
+            agencies,
+        )
+    if f.provider_state:
+        add("l.provider_state IN (SELECT unnest(?))", state_codes(f.provider_state))
+    if f.start:
+        add("l.time_utc >= ?::DATE", f.start)
+    if f.end:
+        add("l.time_utc < ?::DATE + INTERVAL 1 DAY", f.end)
+    return (" AND ".join(clauses) if clauses else "TRUE"), params
+
+
+def _search_key(con: duckdb.DuckDBPyConnection, text: str) -> str:
+    """The folded search text; a name no payload has raises with the closest names."""
+    key = names.fold(text)
+    if not key:
+        raise InputError(f"cannot search for {text!r}: it has no letters or digits")
+    found = con.execute(
+        f"SELECT count(*) FROM payloads p WHERE contains({SEARCH_TEXT_SQL}, ?)", [key]
+    ).fetchone()
+    if found and found[0]:
+        return key
+    every = [n for (n,) in con.execute("SELECT DISTINCT name FROM payloads").fetchall() if n]
+    raise UnknownNameError("payload", text, closest_names(text, every))
+
+
+def payloads(
+    con: duckdb.DuckDBPyConnection,
+    f: PayloadFilter | None = None,
+    *,
+    limit: int | None = None,
+    offset: int = 0,
+    sort: str = "launch_time_utc",
+    descending: bool = False,
+) -> pd.DataFrame:
+    """Payloads matching ``f``, in launch order (oldest first) by default.
+
+    One row per payload: its piece, name, launch (tag, time, site, vehicle, provider), owner,
+    sector, main mission (GCAT code; ``category`` keeps GCAT's full entry with its ``?`` and
+    ``*`` qualifiers), regime and operational orbit with its source, mass (NULL where
+    unknown), GCAT's result, whether it is its launch's primary payload, and NORAD number.
+    """
+    if sort not in SORTABLE:
+        raise InputError(f"cannot sort by {sort!r}; choose one of {', '.join(sorted(SORTABLE))}")
+    if limit is not None and limit < 0:
+        raise InputError("--limit must be zero or more")
+    condition, params = where_payloads(con, f or PayloadFilter())
+    sql = (
+        f"SELECT {', '.join(PAYLOAD_COLUMNS)} FROM payloads p "
+        f"JOIN launches l ON l.launch_tag = p.launch_tag WHERE {condition} "
+        f"ORDER BY {sort} {'DESC' if descending else 'ASC'} NULLS LAST, p.launch_tag, p.piece"
+    )
+    if limit is not None:
+        sql += f" LIMIT {int(limit)} OFFSET {int(offset)}"
+    return con.execute(sql, params).df()
+
+
+def count_payloads(con: duckdb.DuckDBPyConnection, f: PayloadFilter | None = None) -> int:
+    condition, params = where_payloads(con, f or PayloadFilter())
+    row = con.execute(
+        "SELECT count(*) FROM payloads p JOIN launches l ON l.launch_tag = p.launch_tag "
+        f"WHERE {condition}",
+        params,
+    ).fetchone()
+    return int(row[0]) if row else 0
+
+
+def mission_names() -> dict[str, str]:
+    """GCAT mission codes and their plain words, for menus and help texts."""
+    return dict(MISSIONS)

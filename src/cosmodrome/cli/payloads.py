@@ -1,0 +1,239 @@
+"""Payload commands: payloads (find and filter payloads), mass (mass to orbit per group)."""
+
+from __future__ import annotations
+
+from typing import Annotated
+
+import typer
+from rich.console import Console
+
+from cosmodrome import api
+from cosmodrome.cli.app import FormatOption, HomeOption, app, split_names
+from cosmodrome.cli.output import check_format, emit, emit_json, print_mapping
+from cosmodrome.errors import CatalogMissingError, InputError
+from cosmodrome.tables import json_records
+from cosmodrome.timeutil import parse_day
+
+SectorOption = Annotated[
+    str | None,
+    typer.Option(help="Sector: commercial, civil, military, academic or mixed."),
+]
+MissionOption = Annotated[
+    str | None,
+    typer.Option(help="Mission: a GCAT code or its words (COM, communications, NAV, crew)."),
+]
+OrbitOption = Annotated[
+    str | None,
+    typer.Option("--orbit", help="Orbit regime: LEO, SSO, MEO, GEO, GTO, HEO, deep-space."),
+]
+StartOption = Annotated[
+    str | None, typer.Option("--from", help="First UTC day (2019 or 2019-01-01).")
+]
+EndOption = Annotated[str | None, typer.Option("--to", help="Last UTC day, inclusive.")]
+
+
+@app.command()
+def payloads(
+    search: Annotated[
+        str | None,
+        typer.Option(help="Name, any spelling GCAT records (Arktika-M, 'starlink 31')."),
+    ] = None,
+    owner: Annotated[
+        str | None, typer.Option(help="Owner (customer) name or code (OneWeb).")
+    ] = None,
+    owner_state: Annotated[
+        str | None, typer.Option(help="Owner state code (GCAT, e.g. UK).")
+    ] = None,
+    sector: SectorOption = None,
+    mission: MissionOption = None,
+    orbit: OrbitOption = None,
+    site: Annotated[str | None, typer.Option(help="Launch site name or code.")] = None,
+    vehicle: Annotated[str | None, typer.Option(help="Vehicle, family or prefix.")] = None,
+    agency: Annotated[
+        str | None, typer.Option("--provider", "--agency", help="Launch provider.")
+    ] = None,
+    provider_state: Annotated[
+        str | None, typer.Option(help="Provider state code (RU, US, CN).")
+    ] = None,
+    start: StartOption = None,
+    end: EndOption = None,
+    limit: Annotated[int | None, typer.Option(help="At most this many payloads.")] = None,
+    fmt: FormatOption = "table",
+    home: HomeOption = None,
+) -> None:
+    """Find payloads by name, owner, sector, mission, orbit regime, site, vehicle and period.
+
+    Each row says where its orbit and regime come from (``orbit_source``: GCAT's disposition
+    orbit, a catalog orbit or the UN registration) and leaves an unknown mass empty.
+    """
+    check_format(fmt)
+    filters = api.PayloadFilter(
+        search=search,
+        owner=owner,
+        owner_state=owner_state,
+        sector=sector,
+        mission=mission,
+        orbit=orbit,
+        site=site,
+        vehicle=vehicle,
+        agency=agency,
+        provider_state=provider_state,
+        start=parse_day(start) if start else None,
+        end=parse_day(end, end=True) if end else None,
+    )
+    with api.catalog(home) as con:
+        frame = api.payloads(con, filters, limit=limit)
+    if fmt == "table":
+        frame = frame[
+            ["name", "launch_time_utc", "site_name", "owner", "sector", "mission", "orbit_regime"]
+        ].assign(launch_time_utc=frame["launch_time_utc"].dt.strftime("%Y-%m-%d"))
+        frame = frame.rename(columns={"launch_time_utc": "launched", "orbit_regime": "regime"})
+    emit(
+        frame,
+        fmt,
+        title=f"{len(frame)} payloads",
+        caption="orbits, masses and sources: --format csv or json" if fmt == "table" else None,
+    )
+
+
+@app.command()
+def mass(
+    by: Annotated[
+        str,
+        typer.Option(
+            "--by",
+            help="Group by site, provider, provider-state, vehicle-family, owner-state, "
+            "owner-sector, mission or orbit-regime.",
+        ),
+    ] = "provider-state",
+    period: Annotated[str, typer.Option("--period", help="year, quarter or month (UTC).")] = "year",
+    only: Annotated[
+        str | None, typer.Option("--only", help="Comma-separated groups to keep.")
+    ] = None,
+    start: StartOption = None,
+    end: EndOption = None,
+    sector: SectorOption = None,
+    mission: MissionOption = None,
+    orbit: OrbitOption = None,
+    fmt: FormatOption = "table",
+    home: HomeOption = None,
+) -> None:
+    """Mass to orbit per group and period, with how many payloads had no known mass.
+
+    A mass is GCAT's launch mass (satcat, else auxcat); it is a lower bound wherever payloads
+    lack one, and ``unknown`` (never 0) where none of a group's payloads has one.
+    """
+    check_format(fmt)
+    with api.catalog(home) as con:
+        frame = api.mass_to_orbit(
+            con,
+            by,
+            period,
+            only=split_names(only) or None,
+            start=parse_day(start) if start else None,
+            end=parse_day(end, end=True) if end else None,
+            where=api.LaunchFilter(sector=sector, mission=mission, orbit=orbit),
+        )
+        coverage = api.mass_coverage(con)
+        source = api.source_line(con)
+    note = (
+        f"{source}. Masses known for {coverage['with_mass']:,} of {coverage['payloads']:,} "
+        "payloads"
+        + ("" if coverage["has_satcat"] else " (the source has no satcat.tsv: auxcat only)")
+    )
+    if fmt == "table":
+        shown = frame.drop(columns=["period_start"]).astype({"mass_kg": "object"})
+        shown["mass_kg"] = [
+            "unknown" if value != value else f"{value:,.0f}" for value in frame["mass_kg"]
+        ]
+        emit(shown, "table", title=f"Mass to orbit by {by} per {period}", caption=note)
+        return
+    emit(frame, fmt)
+    if fmt == "csv":
+        Console(stderr=True).print(note, highlight=False)
+
+
+DISAGREEMENT_COLUMNS = {
+    "sector": ["norad", "name", "owner", "gcat_class", "sector", "ucs_users", "ucs_sector"],
+    "orbit_class": [
+        "norad",
+        "name",
+        "orbit_regime",
+        "perigee_km",
+        "apogee_km",
+        "ucs_orbit_class",
+        "ucs_perigee_km",
+        "ucs_apogee_km",
+    ],
+}
+
+
+@app.command("ucs-check")
+def ucs_check(
+    what: Annotated[
+        str, typer.Option("--what", help="Disagreements to list: sector or orbit-class.")
+    ] = "sector",
+    fmt: FormatOption = "table",
+    home: HomeOption = None,
+) -> None:
+    """How often GCAT and the UCS Satellite Database agree on sector and orbit class, and
+    every satellite on which they disagree (matched on the NORAD number)."""
+    check_format(fmt)
+    key = what.strip().lower().replace("-", "_")
+    if key not in DISAGREEMENT_COLUMNS:
+        raise InputError(f"cannot list {what!r}; choose sector or orbit-class")
+    with api.catalog(home) as con:
+        has_ucs = con.execute("SELECT count(*) FROM ucs").fetchone()
+        if not has_ucs or not has_ucs[0]:
+            raise CatalogMissingError(
+                "the catalog holds no UCS table: update from a mirror with a ucs/ folder "
+                "(cosmodrome update --source ../shared/data)"
+            )
+        result = api.ucs_agreement(con)
+    chosen = result[key]
+    disagreements = chosen["disagreements"][DISAGREEMENT_COLUMNS[key]]
+    if fmt == "json":
+        emit_json(
+            {
+                **{k: v for k, v in result.items() if not isinstance(v, dict)},
+                **{
+                    name: {
+                        "compared": part["compared"],
+                        "agree": part["agree"],
+                        "agreement": part["agreement"],
+                        "crosstab": {
+                            str(row): {str(c): int(n) for c, n in counts.items()}
+                            for row, counts in part["crosstab"].iterrows()
+                        },
+                        "disagreements": json_records(
+                            part["disagreements"][DISAGREEMENT_COLUMNS[name]]
+                        ),
+                    }
+                    for name, part in result.items()
+                    if isinstance(part, dict)
+                },
+            }
+        )
+        return
+    if fmt == "csv":
+        emit(disagreements, "csv")
+        return
+    print_mapping(
+        [
+            ("UCS rows", f"{result['ucs_rows']:,}"),
+            ("UCS rows repeating a NORAD number", result["ucs_duplicate_norad"]),
+            ("matched to GCAT payloads", f"{result['matched']:,}"),
+            *(
+                (
+                    f"{name.replace('_', ' ')} agrees",
+                    f"{part['agree']:,} of {part['compared']:,} ({part['agreement']:.1%})",
+                )
+                for name, part in result.items()
+                if isinstance(part, dict)
+            ),
+        ],
+        title="GCAT and the UCS Satellite Database",
+    )
+    crosstab = chosen["crosstab"].reset_index().rename(columns={key: "Cosmodrome (GCAT)"})
+    emit(crosstab, "table", title=f"{key.replace('_', ' ')}: Cosmodrome (rows) against UCS")
+    emit(disagreements, "table", title=f"{len(disagreements)} disagreements on {what}")

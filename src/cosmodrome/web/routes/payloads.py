@@ -1,0 +1,208 @@
+"""``/api/payloads`` and ``/api/mass``: payloads by name, owner, sector, mission and orbit, and
+mass to orbit; paginated and filtered like ``/api/launches``, with the same filter names."""
+
+from __future__ import annotations
+
+from typing import Annotated, Any, Literal
+
+from fastapi import APIRouter, Depends, Query, Request, Response
+from pydantic import BaseModel, Field
+
+from cosmodrome import api
+from cosmodrome.catalog.payload_queries import SORTABLE
+from cosmodrome.tables import json_records
+from cosmodrome.web.context import Ctx
+from cosmodrome.web.errors import ERROR_RESPONSES
+from cosmodrome.web.params import day_param, name_list
+from cosmodrome.web.routes.analytics import Dimension, MissionQuery, OrbitQuery, SectorQuery
+from cosmodrome.web.routes.launches import (
+    DEFAULT_PAGE,
+    MAX_CSV_ROWS,
+    MAX_PAGE,
+    Source,
+    _page_url,
+)
+
+router = APIRouter(tags=["payloads"])
+
+SortKey = Literal["launch_time_utc", "piece", "name", "mass_kg", "perigee_km", "apogee_km"]
+assert set(SortKey.__args__) == SORTABLE  # type: ignore[attr-defined]
+
+
+class PayloadPage(BaseModel):
+    total: int = Field(description="Payloads matching the filters, over all pages.")
+    limit: int
+    offset: int
+    sort: str
+    order: str
+    next: str | None = Field(description="URL of the next page, or null on the last page.")
+    previous: str | None
+    source: Source
+    data: list[dict[str, Any]]
+
+
+def payload_filter(
+    search: Annotated[
+        str | None,
+        Query(
+            max_length=200,
+            description="Payload name, any spelling GCAT records; case, spaces and "
+            "punctuation do not matter (Arktika-M, 'starlink 31').",
+        ),
+    ] = None,
+    owner: Annotated[
+        str | None, Query(max_length=200, description="Payload owner (customer) name or code.")
+    ] = None,
+    owner_state: Annotated[
+        str | None, Query(max_length=20, description="Payload owner state code (UK).")
+    ] = None,
+    sector: Annotated[
+        str | None,
+        Query(max_length=40, description="commercial, civil, military, academic or mixed."),
+    ] = None,
+    mission: Annotated[
+        str | None,
+        Query(max_length=60, description="GCAT mission code or its words (COM, navigation)."),
+    ] = None,
+    orbit: Annotated[
+        str | None,
+        Query(max_length=40, description="Orbit regime: LEO, SSO, MEO, GEO, GTO, HEO, deep space."),
+    ] = None,
+    site: Annotated[
+        str | None, Query(max_length=200, description="Launch site name or code.")
+    ] = None,
+    vehicle: Annotated[
+        str | None, Query(max_length=200, description="Vehicle, family or prefix (Soyuz-2).")
+    ] = None,
+    agency: Annotated[
+        str | None, Query(max_length=200, description="Launch provider name or code.")
+    ] = None,
+    provider_state: Annotated[
+        str | None, Query(max_length=20, description="Provider state code (RU, US).")
+    ] = None,
+    start: Annotated[
+        str | None,
+        Query(alias="from", max_length=40, description="First UTC day: 2019-01-01 or 2019."),
+    ] = None,
+    end: Annotated[
+        str | None, Query(alias="to", max_length=40, description="Last UTC day, inclusive.")
+    ] = None,
+) -> api.PayloadFilter:
+    return api.PayloadFilter(
+        search=search or None,
+        owner=owner or None,
+        owner_state=owner_state or None,
+        sector=sector or None,
+        mission=mission or None,
+        orbit=orbit or None,
+        site=site or None,
+        vehicle=vehicle or None,
+        agency=agency or None,
+        provider_state=provider_state or None,
+        start=day_param(start),
+        end=day_param(end, end=True),
+    )
+
+
+Filters = Annotated[api.PayloadFilter, Depends(payload_filter)]
+
+
+@router.get(
+    "/payloads",
+    response_model=PayloadPage,
+    responses={
+        **ERROR_RESPONSES,
+        200: {
+            "content": {"text/csv": {}},
+            "description": "A page of payloads (JSON) or all of them (CSV).",
+        },
+    },
+    summary="Payloads, filtered, sorted and paginated",
+)
+def list_payloads(
+    request: Request,
+    ctx: Ctx,
+    filters: Filters,
+    sort: Annotated[SortKey, Query(description="Column to sort by.")] = "launch_time_utc",
+    order: Annotated[Literal["asc", "desc"], Query()] = "asc",
+    limit: Annotated[
+        int | None,
+        Query(
+            ge=0,
+            le=MAX_CSV_ROWS,
+            description=f"Page size; JSON default {DEFAULT_PAGE}, at most {MAX_PAGE}. "
+            "CSV default: every match.",
+        ),
+    ] = None,
+    offset: Annotated[int, Query(ge=0, le=10_000_000)] = 0,
+    format: Annotated[
+        Literal["json", "csv"], Query(description="json (a page) or csv (a download).")
+    ] = "json",
+) -> Response | dict[str, Any]:
+    """Payloads matching every given filter, in launch order unless ``sort``/``order`` say.
+
+    Each carries its launch (tag, time, site, vehicle, provider), owner, sector, mission,
+    orbit regime with the orbit it rests on (``orbit_source``), mass (``null`` when
+    unknown, never 0) and whether it is its launch's primary payload. A name that matches
+    no payload answers 404 with the closest names.
+    """
+    descending = order == "desc"
+    if format == "csv":
+        frame = api.payloads(
+            ctx.cursor,
+            filters,
+            limit=limit if limit is not None else MAX_CSV_ROWS,
+            offset=offset,
+            sort=sort,
+            descending=descending,
+        )
+        return ctx.csv(frame, "payloads.csv")
+    page = DEFAULT_PAGE if limit is None else min(limit, MAX_PAGE)
+    total = api.count_payloads(ctx.cursor, filters)
+    frame = api.payloads(
+        ctx.cursor, filters, limit=page, offset=offset, sort=sort, descending=descending
+    )
+    return {
+        "total": total,
+        "limit": page,
+        "offset": offset,
+        "sort": sort,
+        "order": order,
+        "next": _page_url(request, offset + page) if page and offset + page < total else None,
+        "previous": _page_url(request, max(0, offset - page)) if page and offset > 0 else None,
+        "source": ctx.source(),
+        "data": json_records(frame),
+    }
+
+
+@router.get("/mass", responses=ERROR_RESPONSES, summary="Mass to orbit per period and group")
+def mass_to_orbit(
+    ctx: Ctx,
+    by: Annotated[Dimension, Query(description="Grouping, as for /api/cadence.")] = (
+        "provider-state"
+    ),
+    period: Annotated[Literal["year", "quarter", "month"], Query()] = "year",
+    only: Annotated[str | None, Query(max_length=500)] = None,
+    start: Annotated[str | None, Query(alias="from", max_length=40)] = None,
+    end: Annotated[str | None, Query(alias="to", max_length=40)] = None,
+    sector: SectorQuery = None,
+    mission: MissionQuery = None,
+    orbit: OrbitQuery = None,
+) -> dict[str, Any]:
+    """Known mass launched to orbit (successful launches) per period and group, with the
+    payloads that have and lack a mass; ``mass_kg`` is ``null`` where none is known."""
+    frame = api.mass_to_orbit(
+        ctx.cursor,
+        by,
+        period,
+        only=name_list(only) or None,
+        start=day_param(start),
+        end=day_param(end, end=True),
+        where=api.LaunchFilter(sector=sector or None, mission=mission or None, orbit=orbit or None),
+    )
+    return {
+        "source": ctx.source(),
+        "coverage": api.mass_coverage(ctx.cursor),
+        "total": len(frame),
+        "data": json_records(frame),
+    }
