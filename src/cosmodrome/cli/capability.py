@@ -129,7 +129,6 @@ REACH = Listing(
     default=(
         "site",
         "vehicle",
-        "configuration",
         "gto_to_geo_m_s",
         "capacity",
         "margin_kg",
@@ -139,6 +138,7 @@ REACH = Listing(
     ),
     derived={"capacity": lambda r: _capacity_cell(r)},
     labels={"capacity": "capacity (kg)", "capacity_basis": "basis"},
+    whole=frozenset({"capacity"}),
     footnotes=frozenset({"notes", "reason"}),
 )
 
@@ -169,12 +169,20 @@ def _for_terminal(options: pd.DataFrame, choice: Choice) -> pd.DataFrame:
             .str.replace("interpolated", "interp.")
         )
     if "notes" in options.columns:
-        notes = options["notes"].fillna("").str.split("; ")
-        configurations = {p for parts in notes for p in parts if p.startswith(CONFIGURATION_NOTE)}
+        split: list[list[str]] = [
+            [p for p in str(text).split("; ") if p] for text in options["notes"].fillna("")
+        ]
+        configurations = {p for parts in split for p in parts if p.startswith(CONFIGURATION_NOTE)}
         if len(configurations) == 1:
-            shown["notes"] = notes.map(
-                lambda parts: "; ".join(p for p in parts if p not in configurations)
-            )
+            split = [[p for p in parts if p not in configurations] for parts in split]
+        # The configuration is a numbered note too (said once when every row has it), so
+        # that the table keeps to 80 columns; --wide and CSV have it as a column.
+        if "configuration" in options.columns:
+            split = [
+                [f"configuration: {c}", *parts] if isinstance(c, str) and c else parts
+                for c, parts in zip(options["configuration"], split, strict=True)
+            ]
+        shown["notes"] = ["; ".join(parts) for parts in split]
     return shown
 
 

@@ -140,7 +140,7 @@ def console(stderr: bool = False, *, wide: bool = False) -> Console:
 
 
 #: Cells up to this many characters keep to one line; longer text wraps.
-SHORT_VALUE = 12
+SHORT_VALUE = 14
 #: Width a ``--wide`` table may take.
 WIDE_WIDTH = 400
 
@@ -265,12 +265,18 @@ def column_widths(
         max(c, w) if c <= SHORT_VALUE or k else None
         for c, w, k in zip(longest, word, keep, strict=True)
     ]
-    free = room - sum(f for f in fixed if f is not None)
-    flexible = [i for i, f in enumerate(fixed) if f is None]
+    # Too many short columns to keep them all whole: let the widest of them wrap too.
+    while True:
+        free = room - sum(f for f in fixed if f is not None)
+        flexible = [i for i, f in enumerate(fixed) if f is None]
+        if free >= 8 * max(1, len(flexible)):
+            break
+        loose = [i for i, f in enumerate(fixed) if f is not None and f > 8 and not keep[i]]
+        if not loose:
+            return [None] * len(headers)
+        fixed[max(loose, key=lambda i: fixed[i] or 0)] = None
     if not flexible:
-        return [None] * len(headers) if free < 0 else list(fixed)
-    if free < 6 * len(flexible):
-        return [None] * len(headers)
+        return list(fixed)
     # Water-filling: the narrowest text columns get their natural width first, the widest
     # share what is left (a name column is not squeezed to make room for a list of names).
     widths: list[int | None] = list(fixed)
