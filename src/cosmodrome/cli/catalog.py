@@ -198,7 +198,9 @@ def launches(
 
 
 def _site_pad(record: Record) -> str:
-    return " ".join(str(v) for v in (record.get("site_name"), record.get("pad")) if v)
+    # the pad by its curated name where there is one (issue 13's pad_name), else GCAT's code
+    pad = record.get("pad_name") or record.get("pad")
+    return " ".join(str(v) for v in (record.get("site_name"), pad) if v)
 
 
 def _payloads(record: Record) -> object:
