@@ -444,7 +444,8 @@ def _error_classes() -> set[str]:
     pending: list[type] = [CosmodromeError]
     while pending:
         cls = pending.pop()
-        found.add(cls.__name__)
+        if not cls.__name__.startswith("_"):  # private helpers never reach a client
+            found.add(cls.__name__)
         pending += cls.__subclasses__()
     found.discard("CosmodromeError")  # abstract: never answered as such
     handlers = (Path(__file__).parents[1] / "src/cosmodrome/web/errors.py").read_text()
