@@ -15,34 +15,6 @@ from typing import TYPE_CHECKING, Annotated
 
 import typer
 
-from cosmodrome.astro.celestrak import (
-    DEFAULT_GROUPS,
-    FORMATS,
-    GpQuery,
-    by_name,
-    catnr,
-    group,
-    intdes,
-    update_elements,
-)
-from cosmodrome.astro.elements import ElementSet, epoch_warnings, load_elements
-from cosmodrome.astro.gazetteer import (
-    resolve_launch_point,
-    resolve_location,
-)
-from cosmodrome.astro.launch_orbits import launch_orbits
-from cosmodrome.astro.passes import Observer, PassesResult, find_passes
-from cosmodrome.astro.store import (
-    ElementStore,
-    LoadedFile,
-    elements_path,
-    load_file_into_store,
-    pick_satellite,
-    satellite_suggestions,
-)
-from cosmodrome.astro.where import where_frame
-from cosmodrome.astro.windows import PlaneTarget, plane_target, windows_from
-from cosmodrome.catalog.db import catalog
 from cosmodrome.cli.app import FormatOption, HomeOption, app
 from cosmodrome.cli.output import Listing, Record, check_format, console, emit
 from cosmodrome.display import format_time
@@ -53,9 +25,16 @@ if TYPE_CHECKING:
     import pandas as pd
     from rich.console import Console
 
+    from cosmodrome.astro.celestrak import (
+        GpQuery,
+    )
     from cosmodrome.astro.elements import ElementSet
     from cosmodrome.astro.passes import PassesResult
+    from cosmodrome.astro.store import (
+        LoadedFile,
+    )
     from cosmodrome.astro.windows import PlaneTarget
+
 
 elements_app = typer.Typer(
     help="Orbital element sets: download CelesTrak groups and objects, load files, follow a "
@@ -121,6 +100,10 @@ def elements_launch(
     home: HomeOption = None,
 ) -> None:
     """Element sets: a launch's payloads and their orbits (--launch), or a subcommand."""
+    from cosmodrome.astro.launch_orbits import launch_orbits
+    from cosmodrome.astro.store import ElementStore, elements_path
+    from cosmodrome.catalog.db import catalog
+
     if ctx.invoked_subcommand is not None:
         return
     if launch is None:
@@ -216,6 +199,17 @@ def elements_update(
     home: HomeOption = None,
 ) -> None:
     """Download CelesTrak element sets (OMM first) into the store, at most once per query per 2 h."""
+    from cosmodrome.astro.celestrak import (
+        DEFAULT_GROUPS,
+        FORMATS,
+        by_name,
+        catnr,
+        group,
+        intdes,
+        update_elements,
+    )
+    from cosmodrome.astro.store import elements_path
+
     if as_format not in FORMATS:
         raise InputError(f"--as {as_format!r}: choose one of {', '.join(FORMATS)}")
     queries: list[GpQuery] = [
@@ -256,7 +250,7 @@ def elements_load(
     home: HomeOption = None,
 ) -> None:
     """Read an element file from disk into the element store."""
-    from cosmodrome.astro.store import elements_path
+    from cosmodrome.astro.store import elements_path, load_file_into_store
 
     _report([load_file_into_store(file, store_path=elements_path(home), lenient=lenient)])
 
@@ -265,9 +259,12 @@ def _target(
     sat: str | None, tle: Path | None, when: datetime, home: Path | None, flag: str
 ) -> ElementSet:
     """The element set nearest ``when`` for ``--sat`` from the store or from ``--tle FILE``."""
+    from cosmodrome.astro.elements import load_elements
     from cosmodrome.astro.store import (
         ElementStore,
         elements_path,
+        pick_satellite,
+        satellite_suggestions,
     )
 
     if tle is not None:
@@ -329,6 +326,9 @@ def windows(
     home: HomeOption = None,
 ) -> None:
     """Launch windows: times the pad passes through the target's orbital plane."""
+
+    from cosmodrome.astro.gazetteer import resolve_launch_point
+    from cosmodrome.astro.windows import plane_target, windows_from
 
     check_format(fmt)
     start_utc = parse_utc(start) if start else _now()
@@ -436,6 +436,9 @@ def passes(
 ) -> None:
     """Passes of a satellite over a place: rise, culmination, set (UTC and local time)."""
 
+    from cosmodrome.astro.gazetteer import resolve_location
+    from cosmodrome.astro.passes import Observer, find_passes
+
     check_format(fmt)
     start_utc = parse_utc(start) if start else _now()
     place = resolve_location(at)
@@ -473,6 +476,9 @@ def where(
     home: HomeOption = None,
 ) -> None:
     """Sub-satellite point (geodetic latitude, longitude) and altitude at given times."""
+
+    from cosmodrome.astro.elements import epoch_warnings
+    from cosmodrome.astro.where import where_frame
 
     check_format(fmt)
     moments = [parse_utc(text) for text in time] if time else [_now()]
