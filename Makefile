@@ -32,8 +32,12 @@ install: $(BIN)/.installed node_modules/.installed
 
 browser: /usr/bin/chromium
 
+# Element sets too, so that the Windows, Passes and Coverage pages work from the start.
+GROUPS ?= stations active
+
 run: install
 	$(BIN)/cosmodrome update --fallback-source $(MIRROR)
+	$(BIN)/cosmodrome elements update $(GROUPS) --fallback-source $(MIRROR)
 	$(BIN)/cosmodrome serve --host $(HOST) --port $(PORT)
 
 lint: install

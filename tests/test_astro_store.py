@@ -63,8 +63,12 @@ def test_group_takes_the_nearest_set_of_each_matching_satellite(tmp_path: Path) 
 
 
 def test_missing_store_says_how_to_fill_it(tmp_path: Path) -> None:
-    with pytest.raises(NoElementsError, match="cosmodrome elements update"):
+    with pytest.raises(NoElementsError, match="no element sets") as refusal:
         ElementStore(tmp_path / "none.duckdb")
+    # the command line is told the command; the web hears no server path nor CLI advice
+    assert "cosmodrome elements update" in refusal.value.cli_hint
+    assert str(tmp_path) not in str(refusal.value) + refusal.value.web_hint
+    assert "--" not in refusal.value.web_hint
 
 
 def test_newest_mirror_file_per_group(tmp_path: Path) -> None:

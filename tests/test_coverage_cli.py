@@ -82,7 +82,7 @@ def test_country_png_and_table(
     )  # fmt: skip
     assert result.returncode == 0, result.stderr
     assert png.read_bytes()[:8] == b"\x89PNG\r\n\x1a\n"
-    assert "Kazakhstan (KZ)" in result.stdout and "frac_ge1" in result.stdout
+    assert "Kazakhstan (KZ)" in result.stdout and "frac ge1" in result.stdout
     csv_path = tmp_path / "kz.csv"
     assert run("--tle", str(tle_file), "--region", "KZ", "--resolution", "2", *COMMON,
                "--out", str(csv_path)).returncode == 0  # fmt: skip
@@ -101,7 +101,7 @@ def test_point_time_series_json(run: Callable[..., CliResult], tle_file: Path) -
 def test_point_uses_the_height_of_the_place(run: Callable[..., CliResult], tle_file: Path) -> None:
     table = run("--tle", str(tle_file), "--point", "Almaty", *COMMON)
     assert table.returncode == 0, table.stderr
-    assert "height_m" in table.stdout and "800" in table.stdout
+    assert "height (m)" in table.stdout and "800" in table.stdout
     coords = run("--tle", str(tle_file), "--point", "-16.5,-68.15,3640", *COMMON)
     assert coords.returncode == 0, coords.stderr
     assert "3640" in coords.stdout

@@ -81,7 +81,7 @@ def test_unknown_country_suggests_codes() -> None:
 
 
 def test_tiny_country_is_an_empty_region() -> None:
-    with pytest.raises(InputError, match=r"no cell centre .* --point"):
+    with pytest.raises(InputError, match=r"no cell centre .* single point"):
         country_region("VA").grid(0.5)
 
 

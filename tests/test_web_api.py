@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import csv
 import io
+import json
 import os
 import shutil
 import threading
@@ -386,3 +387,166 @@ def test_to_a_bare_year_covers_that_whole_year(client: Any) -> None:
         "/api/launches", params={"from": "2021-01-01", "to": "2021-01-01", "limit": 0}
     ).json()
     assert year["total"] == days["total"] > first_day["total"]
+
+
+@pytest.mark.parametrize(
+    "url",
+    [
+        "/api/launches?from=99999",
+        "/api/launches?to=99999",
+        "/api/launches?from=0",
+        "/api/launches?from=1800",
+        "/api/launches?to=2201-01-01",
+        "/api/launches?from=2023-13",
+        "/api/sites/Baikonur?from=99999",
+        "/api/cadence?from=99999",
+        "/api/share?to=1800",
+        "/api/migration?cutoff=99999",
+    ],
+)
+def test_out_of_range_dates_are_400_naming_the_field(client: Any, url: str) -> None:
+    response = client.get(url)
+    assert response.status_code == 400, response.text
+    error = assert_error_shape(response.json(), 400, "InputError")
+    field = url.split("?")[1].split("=")[0]
+    assert error["message"].startswith(f"{field}:") and "--" not in error["message"]
+
+
+def test_a_month_means_the_whole_month_and_a_time_stays_a_time(client: Any) -> None:
+    def total(**params: str) -> int:
+        response = client.get("/api/launches", params={**params, "limit": "0"})
+        assert response.status_code == 200, response.text
+        return int(response.json()["total"])
+
+    month = total(**{"from": "2023-12", "to": "2023-12"})
+    assert month == total(**{"from": "2023-12-01", "to": "2023-12-31"}) > 0
+    day = total(**{"from": "2023-12-01", "to": "2023-12-01"})
+    assert 0 < total(**{"from": "2023-12-01T12:00Z", "to": "2023-12-01"}) < day
+    backwards = client.get("/api/launches", params={"from": "2022-01-01", "to": "2021-01-01"})
+    message = backwards.json()["error"]["message"]
+    assert "'from'" in message and "'to'" in message and "--" not in message
+
+
+def _error_classes() -> set[str]:
+    """Every error type the API can name: the CosmodromeError subclasses of the package
+    and the fixed names of web/errors.py."""
+    import importlib
+    import pkgutil
+    import re
+
+    import cosmodrome
+    from cosmodrome.errors import CosmodromeError
+
+    for module in pkgutil.walk_packages(cosmodrome.__path__, "cosmodrome."):
+        if ".cli" not in module.name:
+            importlib.import_module(module.name)
+    found: set[str] = set()
+    pending: list[type] = [CosmodromeError]
+    while pending:
+        cls = pending.pop()
+        if not cls.__name__.startswith("_"):  # private helpers never reach a client
+            found.add(cls.__name__)
+        pending += cls.__subclasses__()
+    found.discard("CosmodromeError")  # abstract: never answered as such
+    handlers = (Path(__file__).parents[1] / "src/cosmodrome/web/errors.py").read_text()
+    found |= set(re.findall(r'"([A-Z][A-Za-z]+(?:Error|Limit|Found|Allowed))"', handlers))
+    return found
+
+
+def test_every_error_class_is_in_the_web_md_table() -> None:
+    web_md = (Path(__file__).parents[1] / "docs" / "WEB.md").read_text(encoding="utf-8")
+    table = web_md.split("## Errors", 1)[1].split("\n## ", 1)[0]
+    missing = sorted(name for name in _error_classes() if f"`{name}`" not in table)
+    assert missing == [], f"error classes missing from docs/WEB.md's error table: {missing}"
+
+
+@pytest.mark.parametrize(
+    ("url", "word"),
+    [
+        ("/api/cadence?by=nonsense", "provider-state"),
+        ("/api/share?period=week", "quarter"),
+        ("/api/launches?sort=nonsense", "time_utc"),
+    ],
+)
+def test_a_word_outside_its_set_lists_the_accepted_ones(client: Any, url: str, word: str) -> None:
+    response = client.get(url)
+    assert response.status_code == 422
+    assert word in assert_error_shape(response.json(), 422, "ValidationError")["suggestions"]
+
+
+def test_next_link_carries_the_page_size_served(client: Any) -> None:
+    page = client.get("/api/launches", params={"limit": 5000}).json()
+    assert page["limit"] == 1000 and len(page["data"]) == 1000
+    assert "limit=1000" in page["next"] and "limit=5000" not in page["next"]
+    following = client.get(page["next"]).json()
+    assert following["offset"] == 1000 and following["data"][0] != page["data"][0]
+
+
+def test_site_years_are_continuous_with_zeros(client: Any) -> None:
+    years = client.get("/api/sites/Kennedy Space Center").json()["launches_per_year"]
+    numbers = [r["year"] for r in years]
+    assert numbers == list(range(numbers[0], numbers[-1] + 1))
+    assert {1974, 2011, 2012, 2016} <= set(numbers)
+    assert any(r["launches"] == 0 for r in years)
+
+
+def test_named_orbit_is_not_mixed_with_explicit_elements(client: Any) -> None:
+    mixed = client.get("/api/reach", params={"orbit": "gto", "alt_km": 550, "mass_kg": 4500})
+    assert mixed.status_code == 400
+    assert "fixes" in assert_error_shape(mixed.json(), 400, "InputError")["message"]
+    retro = client.get("/api/reach", params={"orbit": "gto", "inc_deg": 97.6, "mass_kg": 4500})
+    assert retro.status_code == 400
+    gto = client.get("/api/reach", params={"orbit": "gto", "mass_kg": 4500}).json()
+    assert gto["target"]["perigee_km"] < 300 and "97.6" not in json.dumps(gto["target"])
+
+
+def test_near_misses_never_list_a_vehicle_that_cannot_reach_the_orbit(client: Any) -> None:
+    heavy = client.get("/api/reach", params={"alt_km": 550, "inc_deg": 97.6, "mass_kg": 500_000})
+    misses = heavy.json()["near_misses"]
+    assert misses and all(m["capacity_kg"] > 0 for m in misses)
+
+
+def test_meta_carries_display_precision(client: Any) -> None:
+    display = client.get("/api/meta").json()["display"]
+    angle = next(q for q in display["quantities"] if q["name"] == "angle")
+    assert angle["decimals"] == 1 and "_deg" in angle["suffixes"]
+
+
+def _finished(client: Any, started: Any) -> dict[str, Any]:
+    assert started.status_code == 202, started.text
+    job: dict[str, Any] = started.json()
+    for _ in range(600):
+        job = client.get(started.headers["location"]).json()
+        if job["status"] in ("done", "failed"):
+            break
+        threading.Event().wait(0.05)
+    return job
+
+
+def test_coverage_runs_an_element_store_group_with_the_cli_epoch_count(
+    mirror_home: Path, shared_data: Path, tmp_path: Path
+) -> None:
+    from tests.web_support import home_with_elements
+
+    home = home_with_elements(mirror_home, shared_data, tmp_path)
+    with client_class()(create_app(home)) as stored:
+        meta = stored.get("/api/meta").json()
+        if "coverage" not in meta["features"]:
+            pytest.skip("cosmodrome.astro.coverage is not installed")
+        assert meta["elements"]["element_sets"] > 0 and meta["elements"]["epoch_to"]
+        request = {
+            "region": "40,60,44,64",
+            "resolution_deg": 2,
+            "start_utc": meta["elements"]["epoch_to"],
+            "duration_s": 3600,
+            "step_s": 60,
+            "group": "iss",
+        }
+        job = _finished(stored, stored.post("/api/coverage/jobs", json=request))
+        assert job["status"] == "done", job
+        assert job["params"]["epochs"] == 60  # as `cosmodrome coverage --hours 1 --step 60`
+        assert job["result"]["satellites"] >= 1 and "stations" in job["result"]["source"]
+        unknown = stored.post("/api/coverage/jobs", json={**request, "group": "nosuchsat"})
+        message = unknown.json()["error"]["message"]
+        assert unknown.status_code == 400 and "nosuchsat" in message
+        assert "--" not in message and str(home) not in message

@@ -326,3 +326,103 @@ def test_pass_list_for_almaty_by_keyboard(page: Any, base_url: str) -> None:
     page.locator("tbody tr").first.wait_for()
     assert "at=Almaty" in page.evaluate("location.hash")
     assert page.locator("tbody tr").count() == rows.count()
+
+
+# ------------------------------------------------------ issue 14: readable output, defects
+
+
+def test_reach_gto_sends_no_altitude_or_inclination(page: Any, base_url: str) -> None:
+    features = page.request.get(f"{base_url}/api/meta").json()["features"]
+    if "reach" not in features:
+        pytest.skip("the reach module (cosmodrome.capability.reach) is not installed")
+    page.goto(f"{base_url}/#/reach")
+    page.get_by_label("Orbit").select_option("gto")
+    assert page.get_by_label("Altitude (km)").is_disabled()
+    page.get_by_label("Payload mass (kg)").fill("4500")
+    with page.expect_response(lambda r: "/api/reach" in r.url) as answer:
+        page.get_by_role("button", name="Find options").click()
+    assert "alt_km" not in answer.value.url and "inc_deg" not in answer.value.url
+    assert answer.value.status == 200
+    heading = page.locator("#reach-result")
+    heading.wait_for()
+    assert "GTO" in heading.inner_text() and "97.6" not in heading.inner_text()
+
+
+def test_kennedy_chart_has_every_year_no_russian_events_and_a_partial_year(
+    page: Any, base_url: str
+) -> None:
+    page.goto(f"{base_url}/#/site?name=Kennedy%20Space%20Center")
+    chart = page.locator("figure.chart").first
+    chart.wait_for()
+    years = [int(y) for y in chart.locator("details tbody tr td:first-child").all_text_contents()]
+    assert years == list(range(years[0], years[-1] + 1)) and {1974, 2011, 2016} <= set(years)
+    assert chart.locator("g.events line").count() == 1  # Crew Dragon Demo-2 only
+    assert "Russian invasion" not in chart.inner_text()
+    assert "2024: partial, data to 2024-12-08" in chart.locator(".legend").inner_text()
+    # the y axis ends on a labelled tick at or above the tallest bar
+    top_tick = max(float(t.replace(",", "")) for t in chart.locator("svg g text").all_text_contents()
+                   if t.replace(",", "").isdigit() and len(t) < 5)  # fmt: skip
+    tallest = max(
+        int(r.locator("td").nth(1).text_content() or 0) + int(r.locator("td").nth(2).text_content() or 0)
+        for r in chart.locator("details tbody tr").all()
+    )  # fmt: skip
+    assert top_tick >= tallest
+    shot(page, "site-kennedy")
+
+
+def test_orbit_pages_default_inside_the_element_epochs(page: Any, base_url: str) -> None:
+    elements = page.request.get(f"{base_url}/api/meta").json()["elements"]
+    page.goto(f"{base_url}/#/windows")
+    page.locator("ul.calendar").wait_for()
+    start = page.get_by_label("From (UTC day)")
+    assert (
+        start.get_attribute("type") == "text" and start.input_value() == elements["epoch_to"][:10]
+    )
+    times = page.locator("tbody td").all_text_contents()
+    assert not any(re.search(r"\d\d:\d\d:\d\d\.\d", t) for t in times)  # to the second
+    page.goto(f"{base_url}/#/passes")
+    page.locator("table").wait_for()
+    assert page.locator(".status.error").count() == 0
+
+
+def test_migration_cutoff_is_an_iso_day_and_legend_names_provider_states(
+    page: Any, base_url: str
+) -> None:
+    page.goto(f"{base_url}/#/migration?provider_state=RU&cutoff=2022-02-24")
+    figure = page.locator("figure.chart")
+    figure.wait_for()
+    cutoff = page.locator("#mig-cutoff")
+    assert cutoff.get_attribute("type") == "text" and cutoff.input_value() == "2022-02-24"
+    legend = figure.locator(".legend").inner_text()
+    assert "provider state" in legend and "customer" not in legend
+
+
+def test_coverage_page_offers_element_store_groups(page: Any, base_url: str) -> None:
+    features = page.request.get(f"{base_url}/api/meta").json()["features"]
+    if "coverage" not in features:
+        pytest.skip("the coverage module (cosmodrome.astro.coverage) is not installed")
+    page.goto(f"{base_url}/#/coverage")
+    group = page.get_by_label("Element-store group (empty: Walker below)")
+    group.fill("iss")
+    page.get_by_label("Cell size (deg)").fill("2")
+    page.get_by_label("Country code or box S,W,N,E").fill("40,60,44,64")
+    page.get_by_label("Duration (s)").fill("600")
+    page.get_by_role("button", name="Compute coverage").click()
+    page.locator("#coverage-title").wait_for(timeout=60_000)
+    text = page.locator("#view").inner_text()
+    assert "compute time 0.0 s" not in text
+
+
+@pytest.mark.parametrize("path", ["/#/site?name=Baikonur&from=2010&to=2019", "/api/docs"])
+def test_phone_layout_has_no_sideways_scroll(browser: Any, base_url: str, path: str) -> None:
+    context = browser.new_context(viewport={"width": 390, "height": 800})
+    tab = context.new_page()
+    tab.goto(f"{base_url}{path}")
+    tab.wait_for_load_state("networkidle")
+    if "site" in path:
+        tab.locator("figure.chart").first.wait_for()
+    width = tab.evaluate("document.documentElement.scrollWidth")
+    assert width <= 392, f"{path} is {width} px wide at 390 px"
+    if path == "/api/docs":
+        assert "``" not in tab.locator("main").inner_text()
+    context.close()

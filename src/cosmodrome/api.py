@@ -8,6 +8,7 @@
 
 from __future__ import annotations
 
+import importlib
 from collections.abc import Callable
 from datetime import datetime
 from pathlib import Path
@@ -15,39 +16,6 @@ from typing import TYPE_CHECKING, Any
 
 import duckdb
 
-from cosmodrome.analytics import (
-    DEFAULT_EVENTS,
-    Event,
-    Migration,
-    SiteProfile,
-    cadence,
-    cadence_chart,
-    customer_migration,
-    event_effects_chart,
-    events_from,
-    foreign_customers,
-    mass_coverage,
-    mass_to_orbit,
-    migration_chart,
-    profile_chart,
-    share,
-    share_chart,
-    site_profile,
-    site_report,
-    source_line,
-)
-from cosmodrome.analytics import save as save_chart
-from cosmodrome.astro import celestrak
-from cosmodrome.astro.celestrak import update_elements, update_groups
-from cosmodrome.astro.elements import load_elements
-from cosmodrome.astro.gazetteer import resolve_launch_point, resolve_location
-from cosmodrome.astro.launch_orbits import launch_orbits as _launch_orbits
-from cosmodrome.astro.passes import find_passes
-from cosmodrome.astro.store import ElementStore, elements_path
-from cosmodrome.astro.where import where_frame
-from cosmodrome.astro.windows import launch_windows, plane_target, windows_from
-from cosmodrome.capability.reach import Target, capability_summary, reach
-from cosmodrome.catalog.build import DEFAULT_LOCK_WAIT_S, BuildReport, build_catalog
 from cosmodrome.catalog.db import (
     QueryResult,
     catalog,
@@ -63,27 +31,15 @@ from cosmodrome.catalog.names import (
     resolve_sites,
     resolve_vehicles,
 )
-from cosmodrome.catalog.payload_queries import PayloadFilter, count_payloads, payloads
 from cosmodrome.catalog.queries import (
     LaunchFilter,
     count_launches,
+    launch_rows,
     launches,
     launches_per_year,
     site_detail,
     sites,
 )
-from cosmodrome.catalog.ucs import agreement as ucs_agreement
-from cosmodrome.schedule import (
-    SLIP_RULE,
-    ScheduleFilter,
-    slip_history,
-    slips,
-    upcoming,
-    update_schedule,
-)
-from cosmodrome.schedule import ics as schedule_ics
-from cosmodrome.schedule import input_report as schedule_report
-from cosmodrome.schedule import snapshots as schedule_snapshots
 from cosmodrome.states import (
     State,
     organisation_label,
@@ -96,6 +52,130 @@ from cosmodrome.states import (
 
 if TYPE_CHECKING:
     import pandas as pd
+
+    from cosmodrome.analytics import (
+        DEFAULT_EVENTS,
+        Event,
+        Migration,
+        SiteProfile,
+        cadence,
+        cadence_chart,
+        customer_migration,
+        event_effects_chart,
+        events_from,
+        foreign_customers,
+        mass_coverage,
+        mass_to_orbit,
+        migration_chart,
+        profile_chart,
+        share,
+        share_chart,
+        site_profile,
+        site_report,
+        source_line,
+    )
+    from cosmodrome.analytics import save as save_chart
+    from cosmodrome.astro import celestrak
+    from cosmodrome.astro.celestrak import update_elements, update_groups
+    from cosmodrome.astro.elements import load_elements
+    from cosmodrome.astro.gazetteer import resolve_launch_point, resolve_location
+    from cosmodrome.astro.passes import find_passes
+    from cosmodrome.astro.store import ElementStore
+    from cosmodrome.astro.where import where_frame
+    from cosmodrome.astro.windows import launch_windows, plane_target, windows_from
+    from cosmodrome.capability.reach import Target, reach
+    from cosmodrome.catalog.build import BuildReport
+    from cosmodrome.catalog.payload_queries import PayloadFilter, count_payloads, payloads
+    from cosmodrome.catalog.ucs import agreement as ucs_agreement
+    from cosmodrome.schedule import (
+        SLIP_RULE,
+        ScheduleFilter,
+        slip_history,
+        slips,
+        upcoming,
+        update_schedule,
+    )
+    from cosmodrome.schedule import ics as schedule_ics
+    from cosmodrome.schedule import input_report as schedule_report
+    from cosmodrome.schedule import snapshots as schedule_snapshots
+
+#: Names loaded on first use (module, attribute): the analyses, astrodynamics and capability
+#: models pull in pandas, matplotlib and Skyfield, which a quick command never needs.
+_LAZY = {
+    **{
+        name: ("cosmodrome.analytics", name)
+        for name in (
+            "DEFAULT_EVENTS",
+            "Event",
+            "Migration",
+            "SiteProfile",
+            "cadence",
+            "cadence_chart",
+            "customer_migration",
+            "event_effects_chart",
+            "events_from",
+            "foreign_customers",
+            "mass_coverage",
+            "mass_to_orbit",
+            "migration_chart",
+            "profile_chart",
+            "share",
+            "share_chart",
+            "site_profile",
+            "site_report",
+            "source_line",
+        )
+    },
+    "save_chart": ("cosmodrome.analytics", "save"),
+    **{
+        name: ("cosmodrome.schedule", name)
+        for name in (
+            "SLIP_RULE",
+            "ScheduleFilter",
+            "slip_history",
+            "slips",
+            "upcoming",
+            "update_schedule",
+        )
+    },
+    "schedule_ics": ("cosmodrome.schedule", "ics"),
+    "schedule_report": ("cosmodrome.schedule", "input_report"),
+    "schedule_snapshots": ("cosmodrome.schedule", "snapshots"),
+    "load_elements": ("cosmodrome.astro.elements", "load_elements"),
+    "resolve_launch_point": ("cosmodrome.astro.gazetteer", "resolve_launch_point"),
+    "resolve_location": ("cosmodrome.astro.gazetteer", "resolve_location"),
+    "find_passes": ("cosmodrome.astro.passes", "find_passes"),
+    "ElementStore": ("cosmodrome.astro.store", "ElementStore"),
+    "update_groups": ("cosmodrome.astro.celestrak", "update_groups"),
+    "update_elements": ("cosmodrome.astro.celestrak", "update_elements"),
+    "elements_path": ("cosmodrome.astro.store", "elements_path"),
+    "celestrak": ("cosmodrome.astro", "celestrak"),
+    "where_frame": ("cosmodrome.astro.where", "where_frame"),
+    "launch_windows": ("cosmodrome.astro.windows", "launch_windows"),
+    "plane_target": ("cosmodrome.astro.windows", "plane_target"),
+    "windows_from": ("cosmodrome.astro.windows", "windows_from"),
+    "Target": ("cosmodrome.capability.reach", "Target"),
+    "capability_summary": ("cosmodrome.capability.reach", "capability_summary"),
+    "reach": ("cosmodrome.capability.reach", "reach"),
+    "BuildReport": ("cosmodrome.catalog.build", "BuildReport"),
+    "ucs_agreement": ("cosmodrome.catalog.ucs", "agreement"),
+    **{
+        name: ("cosmodrome.catalog.payload_queries", name)
+        for name in ("PayloadFilter", "count_payloads", "payloads")
+    },
+}
+
+
+def __getattr__(name: str) -> Any:
+    """Load a heavy part of the façade on first use (PEP 562)."""
+    try:
+        module, attribute = _LAZY[name]
+    except KeyError:
+        raise AttributeError(f"module {__name__!r} has no attribute {name!r}") from None
+    value = getattr(importlib.import_module(module), attribute)
+    globals()[name] = value
+    return value
+
 
 __all__ = [
     "DEFAULT_EVENTS",
@@ -125,6 +205,7 @@ __all__ = [
     "find_passes",
     "foreign_customers",
     "launch_orbits",
+    "launch_rows",
     "launch_windows",
     "launches",
     "launches_per_year",
@@ -194,16 +275,23 @@ def update(
     home: Path | None = None,
     *,
     allow_shrink: bool = False,
-    lock_wait_s: float = DEFAULT_LOCK_WAIT_S,
+    lock_wait_s: float | None = None,
     on_wait: Callable[[str], None] | None = None,
 ) -> BuildReport:
     """Download GCAT from ``source`` (URL or local mirror) and rebuild the catalog.
 
     Refuses a build that loses more than ``MAX_SHRINK_FRACTION`` of the installed catalog
-    unless ``allow_shrink``; waits up to ``lock_wait_s`` for another update to finish.
+    unless ``allow_shrink``; waits up to ``lock_wait_s`` (default
+    :data:`~cosmodrome.catalog.build.DEFAULT_LOCK_WAIT_S`) for another update to finish.
     """
+    from cosmodrome.catalog.build import DEFAULT_LOCK_WAIT_S, build_catalog
+
     return build_catalog(
-        source, home, allow_shrink=allow_shrink, lock_wait_s=lock_wait_s, on_wait=on_wait
+        source,
+        home,
+        allow_shrink=allow_shrink,
+        lock_wait_s=DEFAULT_LOCK_WAIT_S if lock_wait_s is None else lock_wait_s,
+        on_wait=on_wait,
     )
 
 
@@ -221,6 +309,8 @@ def export_catalog(con: duckdb.DuckDBPyConnection, out: Path, fmt: str = "parque
 
 def site_capability(name: str) -> dict[str, Any]:
     """Latitude, rotation speed, corridors and achievable inclinations of a spaceport."""
+    from cosmodrome.capability.reach import capability_summary
+
     return capability_summary(name)
 
 
@@ -236,5 +326,8 @@ def launch_orbits(
     Element sets come from the store in ``home`` (``api.update_elements`` fills it, e.g.
     with ``[api.celestrak.intdes("2023-198")]``); see :mod:`cosmodrome.astro.launch_orbits`.
     """
+    from cosmodrome.astro.launch_orbits import launch_orbits as _launch_orbits
+    from cosmodrome.astro.store import ElementStore, elements_path
+
     with ElementStore(elements_path(home)) as store:
         return _launch_orbits(con, store, launch, when_utc)

@@ -9,7 +9,20 @@ from collections.abc import Iterable, Mapping
 
 
 class CosmodromeError(Exception):
-    """Base class of every error Cosmodrome raises on purpose."""
+    """Base class of every error Cosmodrome raises on purpose.
+
+    The message speaks of quantities and fields, so that it reads right in the CLI and on
+    the web alike; ``cli_hint`` (commands to run, flags to change) is added by the command
+    line only, ``web_hint`` (fields to change) by the web only.
+    """
+
+    cli_hint: str = ""
+    web_hint: str = ""
+
+    def with_hints(self, cli: str = "", web: str = "") -> CosmodromeError:
+        """This error with interface-specific advice; returns itself, for ``raise``."""
+        self.cli_hint, self.web_hint = cli, web
+        return self
 
 
 class InputError(CosmodromeError, ValueError):

@@ -8,39 +8,79 @@ widened to midnight timestamps comes back as dates; NumPy scalars become Python 
 from __future__ import annotations
 
 import math
-from datetime import date, datetime
-from typing import Any
+import sys
+from dataclasses import dataclass
+from datetime import date, datetime, time
+from typing import TYPE_CHECKING, Any
 
-import numpy as np
-import pandas as pd
+if TYPE_CHECKING:
+    import pandas as pd
+
+
+@dataclass(frozen=True)
+class Rows:
+    """A table without pandas: column names and rows of plain Python values (as DuckDB's
+    ``fetchall`` gives them)."""
+
+    columns: list[str]
+    rows: list[tuple[Any, ...]]
+
+    def __len__(self) -> int:
+        return len(self.rows)
+
+    def with_column(self, name: str, position: int, values: list[Any]) -> Rows:
+        """These rows with column ``name`` (one value per row) inserted at ``position``."""
+        columns = [*self.columns[:position], name, *self.columns[position:]]
+        rows = [
+            (*row[:position], value, *row[position:])
+            for row, value in zip(self.rows, values, strict=True)
+        ]
+        return Rows(columns, rows)
+
+    def records(self) -> list[dict[str, Any]]:
+        """Rows as JSON-safe dicts, as :func:`json_records` gives them for a DataFrame."""
+        return [
+            dict(zip(self.columns, (json_safe(v) for v in row), strict=True)) for row in self.rows
+        ]
 
 
 def json_safe(value: Any) -> Any:
-    """A JSON-safe value: NaN/NaT become ``None``, times become ISO 8601 with ``Z``."""
-    if value is None or value is pd.NaT or value is pd.NA:
+    """A JSON-safe value: NaN/NaT become ``None``, times become ISO 8601 with ``Z``.
+
+    Works without pandas or NumPy loaded (the CLI's quick commands never load them): their
+    values can only exist once they are imported, so they are looked for only then.
+    """
+    if value is None:
+        return None
+    pandas = sys.modules.get("pandas")
+    if pandas is not None and (value is pandas.NaT or value is pandas.NA):
         return None
     if isinstance(value, float):
         return None if math.isnan(value) or math.isinf(value) else value
-    if isinstance(value, pd.Timestamp | datetime):
-        if value.tzinfo is None and value == pd.Timestamp(value).normalize():
+    if isinstance(value, datetime):
+        if value.tzinfo is None and value.time() == time(0):
             return value.date().isoformat()  # a DATE column that pandas widened
         return value.isoformat().replace("+00:00", "Z")
     if isinstance(value, date):
         return value.isoformat()
-    if isinstance(value, np.ndarray):
-        return [json_safe(v) for v in value.tolist()]
     if isinstance(value, list | tuple):
         return [json_safe(v) for v in value]
     if isinstance(value, dict):
         return {str(k): json_safe(v) for k, v in value.items()}
-    if isinstance(value, np.generic):
-        return json_safe(value.item())
+    numpy = sys.modules.get("numpy")
+    if numpy is not None:
+        if isinstance(value, numpy.ndarray):
+            return [json_safe(v) for v in value.tolist()]
+        if isinstance(value, numpy.generic):
+            return json_safe(value.item())
     return value
 
 
 def as_dates(frame: pd.DataFrame, *columns: str) -> pd.DataFrame:
     """``frame`` with each of ``columns`` (a DATE that pandas widened to timestamps) as
     :class:`datetime.date` values, missing ones ``None``; changed in place and returned."""
+    import pandas as pd
+
     for column in columns:
         frame[column] = pd.Series(
             [None if pd.isna(v) else pd.Timestamp(v).date() for v in frame[column]],
@@ -53,6 +93,9 @@ def as_dates(frame: pd.DataFrame, *columns: str) -> pd.DataFrame:
 def _column(series: pd.Series) -> list[Any]:
     """One column as JSON-safe values, converted column-wise (the same values as
     :func:`json_safe` gives cell by cell, about ten times faster on a page of launches)."""
+    import numpy as np
+    import pandas as pd
+
     dtype = series.dtype
     if isinstance(dtype, pd.DatetimeTZDtype):
         utc = series if str(dtype.tz) == "UTC" else series.dt.tz_convert("UTC")

@@ -28,7 +28,7 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 from dataclasses import replace
-from datetime import date
+from datetime import date, datetime
 
 import duckdb
 import pandas as pd
@@ -74,8 +74,8 @@ def cadence(
     period: str = "year",
     *,
     only: Sequence[str] | None = None,
-    start: date | None = None,
-    end: date | None = None,
+    start: date | datetime | None = None,
+    end: date | datetime | None = None,
     where: LaunchFilter | None = None,
     top: int | None = None,
 ) -> pd.DataFrame:
@@ -111,8 +111,8 @@ def share(
     period: str = "year",
     *,
     only: Sequence[str] | None = None,
-    start: date | None = None,
-    end: date | None = None,
+    start: date | datetime | None = None,
+    end: date | datetime | None = None,
     where: LaunchFilter | None = None,
     top: int | None = None,
 ) -> pd.DataFrame:
@@ -216,7 +216,14 @@ def resolve_groups(
     return list(dict.fromkeys(keys))
 
 
-def _with_dates(where: LaunchFilter | None, start: date | None, end: date | None) -> LaunchFilter:
+def _day(bound: date | datetime | None) -> date | None:
+    """The UTC day of a bound (a time bound keeps its time in the filter, its day here)."""
+    return bound.date() if isinstance(bound, datetime) else bound
+
+
+def _with_dates(
+    where: LaunchFilter | None, start: date | datetime | None, end: date | datetime | None
+) -> LaunchFilter:
     f = where or LaunchFilter()
     if start is not None or end is not None:
         f = replace(
@@ -289,8 +296,8 @@ def _fill(
     default_labels: dict[str, str],
 ) -> pd.DataFrame:
     """Every period from start to end for every group, zeros where nothing flew; sorted."""
-    first = f.start or (min(frame["period_start"]) if len(frame) else None)
-    last = f.end or date.fromisoformat(data_date(con))
+    first = _day(f.start) or (min(frame["period_start"]) if len(frame) else None)
+    last = _day(f.end) or date.fromisoformat(data_date(con))
     if first is None:
         return pd.DataFrame({c: pd.Series(dtype="object") for c in CADENCE_COLUMNS})
     freq = {"year": "YS", "quarter": "QS", "month": "MS"}[period]

@@ -108,6 +108,8 @@ def profile_chart(profile: SiteProfile, source: str) -> Figure:
         loc="left",
     )
     _mark_events(top, profile)
+    top.tick_params(labelbottom=True)  # a shared x axis hides the top panel's years otherwise
+    top.xaxis.get_major_locator().set_params(integer=True)  # years, never 1999.50
     top.legend(loc="upper right", frameon=True, framealpha=0.9, edgecolor="none", fontsize=8)
     bottom.bar(
         years, yearly["domestic_payloads"], color="#6a8caf", label="domestic customers", width=0.8

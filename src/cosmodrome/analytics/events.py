@@ -33,17 +33,29 @@ DAYS_PER_YEAR = 365.25
 
 @dataclass(frozen=True)
 class Event:
-    """A dated event to mark on charts and compare the launch rate around."""
+    """A dated event to mark on charts and compare the launch rate around.
+
+    ``states`` are the launch-provider states the event concerns (GCAT codes); a site is
+    profiled against it only when its launches were provided by one of them. An event
+    without states (a user's ``--event``) applies everywhere.
+    """
 
     day: date
     label: str
+    states: tuple[str, ...] = ()
+
+    def concerns(self, provider_states: Iterable[str]) -> bool:
+        """Whether this event is about a site whose launches these states provided."""
+        return not self.states or bool(set(self.states) & set(provider_states))
 
 
+#: Built-in events: turning points of the Soviet and Russian launch industry, and the return
+#: of US crew launches (which ended the Soyuz monopoly on crew flights to the ISS).
 DEFAULT_EVENTS: tuple[Event, ...] = (
-    Event(date(1991, 12, 26), "USSR dissolved"),
-    Event(date(2014, 3, 17), "Crimea sanctions"),
-    Event(date(2020, 5, 30), "Crew Dragon Demo-2: US crew launches resume"),
-    Event(date(2022, 2, 24), "Russian invasion of Ukraine"),
+    Event(date(1991, 12, 26), "USSR dissolved", ("SU", "RU")),
+    Event(date(2014, 3, 17), "Crimea sanctions", ("SU", "RU")),
+    Event(date(2020, 5, 30), "Crew Dragon Demo-2: US crew launches resume", ("SU", "RU", "US")),
+    Event(date(2022, 2, 24), "Russian invasion of Ukraine", ("SU", "RU")),
 )
 
 

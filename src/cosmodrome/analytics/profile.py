@@ -93,11 +93,20 @@ def site_profile(
     """Profile of the site called ``site`` (any name: ``Baikonur``, ``Tyuratam``, ``GIK-5``).
 
     ``events`` are marked and compared (mean yearly cadence ``window_years`` before and
-    after, with 95 % Poisson intervals); ``busiest`` is how many top years to list.
+    after, with 95 % Poisson intervals) where they concern the site (:meth:`Event.concerns`:
+    the Russian events are not applied to Kennedy); ``busiest`` is how many top years to list.
     """
     ucodes = names.resolve_sites(con, site)
     end = date.fromisoformat(data_date(con))
-    chosen = sorted(events, key=lambda e: e.day)
+    providers = [
+        state
+        for (state,) in con.execute(
+            "SELECT DISTINCT provider_state FROM launches WHERE site IN (SELECT unnest(?)) "
+            "AND provider_state IS NOT NULL",
+            [ucodes],
+        ).fetchall()
+    ]
+    chosen = sorted((e for e in events if e.concerns(providers)), key=lambda e: e.day)
     days = [
         pd.Timestamp(d).date()
         for (d,) in con.execute(

@@ -29,6 +29,8 @@ from cosmodrome.analytics.events import DEFAULT_EVENTS, Event
 from cosmodrome.analytics.migration import Migration, customer_migration
 from cosmodrome.analytics.profile import SiteProfile, site_profile
 from cosmodrome.catalog.db import meta
+from cosmodrome.display import format_value
+from cosmodrome.tables import json_safe
 
 METHOD_NOTES = (
     "Source: GCAT, the General Catalog of Artificial Space Objects by J. McDowell "
@@ -166,9 +168,11 @@ def _table(title: str, frame: pd.DataFrame, *, open_: bool = False) -> _Table:
         f"<th{_num(n)}>{escape(str(c))}</th>" for c, n in zip(frame.columns, numeric, strict=True)
     )
     body = []
+    columns = [str(c) for c in frame.columns]
     for row in frame.itertuples(index=False):
         cells = "".join(
-            f"<td{_num(n)}>{escape(_cell(v))}</td>" for v, n in zip(row, numeric, strict=True)
+            f"<td{_num(n)}>{escape(_cell(c, v))}</td>"
+            for c, v, n in zip(columns, row, numeric, strict=True)
         )
         body.append(f"<tr>{cells}</tr>")
     html = f"<table><thead><tr>{head}</tr></thead><tbody>{''.join(body)}</tbody></table>"
@@ -179,14 +183,10 @@ def _num(numeric: bool) -> str:
     return ' class="num"' if numeric else ""
 
 
-def _cell(value: Any) -> str:
-    if value is None or (isinstance(value, float) and value != value) or value is pd.NaT:
-        return ""
-    if isinstance(value, float):
-        return f"{value:,.3f}"
-    if isinstance(value, int) and not isinstance(value, bool):
-        return f"{value:,}" if abs(value) >= 10_000 else str(value)
-    return str(value)
+def _cell(column: str, value: Any) -> str:
+    """A cell at its quantity's display precision (:mod:`cosmodrome.display`, the same rules
+    as the CLI's tables and the dashboard's)."""
+    return format_value(column, json_safe(value))
 
 
 def _profile_section(profile: SiteProfile, source: str) -> _Section:

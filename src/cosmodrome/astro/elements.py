@@ -797,8 +797,11 @@ def epoch_warnings(
         raise EpochGapError(
             f"element set of {record.name} ({record.norad_id}) has epoch {epoch}, "
             f"{abs(worst):.0f} days{years} from the requested time; SGP4 predictions are "
-            f"meaningless that far out (limit {max_gap_days:.0f} days). Load element sets of "
-            "the right era (cosmodrome elements load FILE) or change --start."
+            f"meaningless that far out (limit {max_gap_days:.0f} days)"
+        ).with_hints(
+            cli="Load element sets of the right era (cosmodrome elements load FILE) or "
+            "change --start.",
+            web=f"Choose a start near the element set's epoch ({epoch[:10]}).",
         )
     if abs(worst) > STALE_AFTER_DAYS:
         when = "old" if worst > 0 else "in the future"

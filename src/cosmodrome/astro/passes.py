@@ -180,10 +180,10 @@ def find_passes(
     """Passes of ``target`` over ``observer`` reaching ``min_elevation_deg`` in the period."""
     start = require_utc(start_utc)
     if not 0.0 < days <= 31.0:
-        raise InputError(f"--days must be between 0 and 31 for passes, got {days}")
+        raise InputError(f"days must be between 0 and 31 for passes, got {days}")
     if not -5.0 <= min_elevation_deg < 90.0:
         raise InputError(
-            f"--min-elevation must be between -5 and 90 degrees, got {min_elevation_deg}"
+            f"min elevation must be between -5 and 90 degrees, got {min_elevation_deg}"
         )
     end = start + timedelta(days=days)
     warnings = epoch_warnings(target, start, end)

@@ -150,9 +150,11 @@ class ElementStore:
     def __init__(self, path: Path | None = None, *, read_only: bool = True) -> None:
         self.path = path or elements_path()
         if read_only and not self.path.is_file():
-            raise NoElementsError(
-                f"no element sets stored yet ({self.path} does not exist); run "
-                "`cosmodrome elements update` or `cosmodrome elements load FILE`, or pass --tle FILE"
+            raise NoElementsError("no element sets are stored yet").with_hints(
+                cli=f"({self.path} does not exist): run `cosmodrome elements update` or "
+                "`cosmodrome elements load FILE`, or pass --tle FILE",
+                web="the server's element store is empty; its operator fills it with "
+                "`make run` or `cosmodrome elements update`",
             )
         if not read_only:
             self.path.parent.mkdir(parents=True, exist_ok=True)
@@ -211,6 +213,35 @@ class ElementStore:
         finally:
             self.connection.unregister("incoming")
         return self.count() - before
+
+    def summary(self) -> dict[str, Any]:
+        """How much the store holds: element sets, satellites, and the span of their epochs
+        (UTC, ISO 8601), so that an interface can default to a time the data covers."""
+        row = self.connection.execute(
+            "SELECT count(*), count(DISTINCT norad_id), min(epoch_utc), max(epoch_utc), "
+            "quantile_disc(epoch_utc, 0.5) FROM element_sets"
+        ).fetchone()
+        sets, satellites, first, last, median = row or (0, 0, None, None, None)
+        # Constellations: name prefixes (STARLINK-1234 -> STARLINK) shared by 20+ satellites.
+        prefixes = self.connection.execute(
+            "SELECT split_part(split_part(name, '-', 1), ' ', 1) AS prefix, "
+            "count(DISTINCT norad_id) AS n FROM element_sets GROUP BY 1 HAVING n >= 20 "
+            "ORDER BY n DESC, prefix LIMIT 12"
+        ).fetchall()
+
+        def iso(moment: datetime | None) -> str | None:
+            if moment is None:
+                return None
+            return moment.replace(tzinfo=UTC, microsecond=0).isoformat().replace("+00:00", "Z")
+
+        return {
+            "element_sets": int(sets),
+            "satellites": int(satellites),
+            "epoch_from": iso(first),
+            "epoch_to": iso(last),
+            "epoch_median": iso(median),
+            "groups": [{"group": str(p).lower(), "satellites": int(n)} for p, n in prefixes],
+        }
 
     def count(self) -> int:
         rows = self.connection.execute("SELECT count(*) FROM element_sets").fetchall()

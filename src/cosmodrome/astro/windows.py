@@ -233,9 +233,11 @@ def launch_windows(
     """
     start = require_utc(start_utc)
     if not 0.0 < days <= 366.0:
-        raise InputError(f"--days must be between 0 and 366, got {days}")
+        raise InputError(f"days must be between 0 and 366, got {days}")
     if not 0.0 <= max_yaw_deg < 90.0:
-        raise InputError(f"--max-yaw must be between 0 and 90 degrees, got {max_yaw_deg}")
+        raise InputError(
+            f"the yaw allowance (max yaw) must be between 0 and 90 degrees, got {max_yaw_deg}"
+        )
     end = start + timedelta(days=days)
     warnings: list[str] = []
     if isinstance(target, ElementSet):
@@ -394,7 +396,7 @@ def _no_crossing(
         )
     return NoInPlaneTimeError(
         f"{site} does not pass through the plane of {target} between {start.isoformat()} and "
-        f"{end.isoformat()} (closest: {closest:.2f} deg); search a longer period (--days)."
+        f"{end.isoformat()} (closest: {closest:.2f} deg); search a longer period (more days)."
     )
 
 

@@ -313,7 +313,7 @@ def check_request(altitude_km: float, inc_deg: float, mass_kg: float | None = No
     if not altitude_km >= MIN_ALTITUDE_KM:
         raise InputError(
             f"altitude {altitude_km:g} km is below {MIN_ALTITUDE_KM:g} km; nothing stays in orbit "
-            "there (use e.g. --alt 200 for a low parking orbit)"
+            "there (use e.g. an altitude of 200 km for a low parking orbit)"
         )
     _check_inclination(inc_deg)
 

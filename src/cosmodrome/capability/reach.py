@@ -89,8 +89,24 @@ class Target:
     def named(
         cls, orbit: str, altitude_km: float | None = None, inc_deg: float | None = None
     ) -> Target:
-        """``leo`` (default 400 km), ``sso`` (default 550 km), ``gto`` (185 x 35786), ``geo``."""
+        """``leo`` (default 400 km), ``sso`` (default 550 km), ``gto`` (185 x 35786), ``geo``.
+
+        A named orbit is never mixed with elements it fixes: an altitude with ``gto`` or
+        ``geo``, an inclination with ``sso`` or ``geo``, or a retrograde GTO is refused.
+        """
         orbit = orbit.strip().casefold()
+        fixed = {"gto": ("altitude",), "geo": ("altitude", "inclination"), "sso": ("inclination",)}
+        given = {"altitude": altitude_km, "inclination": inc_deg}
+        clashes = [name for name in fixed.get(orbit, ()) if given[name] is not None]
+        if clashes:
+            raise InputError(
+                f"orbit {orbit} fixes its {' and '.join(clashes)}; leave "
+                f"{' and '.join(clashes)} out, or describe the orbit by its elements instead"
+            )
+        if orbit == "gto" and inc_deg is not None and inc_deg >= 90:
+            raise InputError(
+                f"a GTO is prograde: inclination {inc_deg:g} deg is retrograde; give one below 90"
+            )
         if orbit == "leo":
             return cls.circular(altitude_km or 400.0, inc_deg)
         if orbit == "sso":
@@ -308,7 +324,8 @@ def reach(
     listed; ``only_states`` keeps an option only when both are listed; ``active_only`` drops
     planned or retired vehicles, sites and pads. Options are ranked direct first, then by the
     smallest capacity that fits (the right-sized vehicle), then by margin. When nothing fits,
-    ``options`` is empty and ``near_misses`` holds the five closest with their shortfall.
+    ``options`` is empty and ``near_misses`` holds the five closest with their shortfall
+    (options that cannot reach the orbit at all, 0 kg, are none).
     """
     target.check(mass_kg)
     excluded = resolve_states(exclude_states)
@@ -346,9 +363,13 @@ def reach(
     )
     if not feasible.empty:
         return Ranking(target, mass_kg, feasible.reset_index(drop=True), notes=notes)
-    misses = frame.sort_values("margin_kg", ascending=False).head(5).reset_index(drop=True)
+    # A vehicle that cannot reach the orbit at all (0 kg) is no near miss of a mass.
+    reachable = frame[frame["capacity_kg"] > 0]
+    misses = reachable.sort_values("margin_kg", ascending=False).head(5).reset_index(drop=True)
     if frame.empty:
         reason = "no site x vehicle option passes the filters"
+    elif reachable.empty:
+        reason = f"no option of these filters can reach {target.label} at all"
     else:
         misses = misses.assign(
             reason=[f"{-int(m):,} kg short of {mass_kg:,.0f} kg" for m in misses["margin_kg"]]

@@ -12,13 +12,16 @@ from collections.abc import Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 import duckdb
-import pandas as pd
-import pyarrow as pa
 
 from cosmodrome import config
 from cosmodrome.errors import CatalogMissingError, InputError
+
+if TYPE_CHECKING:  # loaded by the functions that use them, not at CLI start-up
+    import pandas as pd
+    import pyarrow as pa
 
 DEFAULT_TIME_LIMIT_S = 30.0
 DEFAULT_ROW_CAP = 100_000
@@ -132,6 +135,8 @@ def run_user_sql(
     the query may hold; the result is fetched as Arrow batches whose size is counted, and a
     result larger than ``max_output_bytes`` is an error rather than gigabytes of output.
     """
+    import pandas as pd
+
     check_limits(
         time_limit_s=time_limit_s,
         row_cap=row_cap,
@@ -172,6 +177,8 @@ def _fetch_bounded(
     relation: duckdb.DuckDBPyRelation, row_cap: int, max_output_bytes: int, deadline: float
 ) -> tuple[pa.Table, bool]:
     """At most ``row_cap`` rows as Arrow, refusing more than ``max_output_bytes``."""
+    import pyarrow as pa
+
     reader = relation.to_arrow_reader(FETCH_BATCH_ROWS)
     batches: list[pa.RecordBatch] = []
     rows = size = 0
@@ -202,6 +209,8 @@ def _fetch_bounded(
 
 def _frame(table: pa.Table) -> pd.DataFrame:
     """Python values per column (as DuckDB's ``fetchall`` gives them); names may repeat."""
+    import pandas as pd
+
     frame = pd.DataFrame({i: column.to_pylist() for i, column in enumerate(table.columns)})
     if frame.empty and not len(frame.columns):
         frame = pd.DataFrame(columns=range(table.num_columns))

@@ -7,18 +7,21 @@ Filters take names people use (resolved by :mod:`cosmodrome.catalog.names`) and 
 from __future__ import annotations
 
 from dataclasses import dataclass, field
-from datetime import date
-from typing import Any
+from datetime import UTC, date, datetime, time, timedelta
+from typing import TYPE_CHECKING, Any
 
 import duckdb
-import pandas as pd
 
 from cosmodrome.catalog import names
 from cosmodrome.catalog.outcomes import outcome_filter
 from cosmodrome.catalog.regimes import resolve_regime
 from cosmodrome.catalog.sectors import resolve_mission, resolve_sector
 from cosmodrome.errors import InputError
-from cosmodrome.states import codes_within, resolve_states, with_state_names
+from cosmodrome.states import codes_within, resolve_states, state_name, with_state_names
+from cosmodrome.tables import Rows
+
+if TYPE_CHECKING:
+    import pandas as pd
 
 LAUNCH_COLUMNS = (
     "launch_tag",
@@ -55,8 +58,8 @@ class LaunchFilter:
     owner: str | None = None
     owner_state: str | None = None
     provider_state: str | None = None
-    start: date | None = None
-    end: date | None = None
+    start: date | datetime | None = None
+    end: date | datetime | None = None
     outcome: str | None = None
     orbit_class: str | None = None
     #: The primary payload's sector, mission and orbit regime (see catalog/payload_facts.py).
@@ -65,8 +68,22 @@ class LaunchFilter:
     orbit: str | None = None
 
     def __post_init__(self) -> None:
-        if self.start and self.end and self.start > self.end:
-            raise InputError(f"--from {self.start} is after --to {self.end}")
+        if self.start and self.end and _first_moment(self.start) > _last_moment(self.end):
+            raise InputError(f"the start ({self.start}) is after the end ({self.end})")
+
+
+def _first_moment(bound: date | datetime) -> datetime:
+    """A start as a moment: a day begins at midnight UTC, a time is itself."""
+    if isinstance(bound, datetime):
+        return bound
+    return datetime.combine(bound, time(0), UTC)
+
+
+def _last_moment(bound: date | datetime) -> datetime:
+    """An inclusive end as a moment: a day lasts to its end, a time is itself."""
+    if isinstance(bound, datetime):
+        return bound
+    return datetime.combine(bound, time(0), UTC) + timedelta(days=1) - timedelta(microseconds=1)
 
 
 @dataclass
@@ -119,9 +136,13 @@ def where_launches(con: duckdb.DuckDBPyConnection, f: LaunchFilter) -> tuple[str
         )
     if f.provider_state:
         w.add("l.provider_state IN (SELECT unnest(?))", state_codes(f.provider_state))
-    if f.start:
+    if isinstance(f.start, datetime):  # a time stays a time
+        w.add("l.time_utc >= ?", f.start)
+    elif f.start:
         w.add("l.time_utc >= ?::DATE", f.start)
-    if f.end:
+    if isinstance(f.end, datetime):
+        w.add("l.time_utc <= ?", f.end)
+    elif f.end:
         w.add("l.time_utc < ?::DATE + INTERVAL 1 DAY", f.end)
     if f.outcome:
         w.add("l.outcome IN (SELECT unnest(?))", list(outcome_filter(f.outcome)))
@@ -134,6 +155,29 @@ def where_launches(con: duckdb.DuckDBPyConnection, f: LaunchFilter) -> tuple[str
     if f.orbit:
         w.add("l.orbit_regime = ?", resolve_regime(f.orbit))
     return w.sql(), w.params
+
+
+def _launch_sql(
+    con: duckdb.DuckDBPyConnection,
+    f: LaunchFilter | None,
+    limit: int | None,
+    offset: int,
+    sort: str,
+    descending: bool,
+) -> tuple[str, list[Any]]:
+    if sort not in SORTABLE:
+        raise InputError(f"cannot sort by {sort!r}; choose one of {', '.join(sorted(SORTABLE))}")
+    if limit is not None and limit < 0:
+        raise InputError("limit must be zero or more")
+    condition, params = where_launches(con, f or LaunchFilter())
+    columns = ", ".join([*(f"l.{c}" for c in LAUNCH_COLUMNS), PAYLOAD_NAMES_COLUMN])
+    sql = (
+        f"SELECT {columns} FROM launches l WHERE {condition} "
+        f"ORDER BY l.{sort} {'DESC' if descending else 'ASC'}, l.launch_tag"
+    )
+    if limit is not None:
+        sql += f" LIMIT {int(limit)} OFFSET {int(offset)}"
+    return sql, params
 
 
 def launches(
@@ -150,18 +194,7 @@ def launches(
     >>> from cosmodrome.api import open_catalog                       # doctest: +SKIP
     >>> launches(open_catalog(), LaunchFilter(site="Baikonur"), limit=3)  # doctest: +SKIP
     """
-    if sort not in SORTABLE:
-        raise InputError(f"cannot sort by {sort!r}; choose one of {', '.join(sorted(SORTABLE))}")
-    if limit is not None and limit < 0:
-        raise InputError("--limit must be zero or more")
-    condition, params = where_launches(con, f or LaunchFilter())
-    columns = ", ".join([*(f"l.{c}" for c in LAUNCH_COLUMNS), PAYLOAD_NAMES_COLUMN])
-    sql = (
-        f"SELECT {columns} FROM launches l WHERE {condition} "
-        f"ORDER BY l.{sort} {'DESC' if descending else 'ASC'}, l.launch_tag"
-    )
-    if limit is not None:
-        sql += f" LIMIT {int(limit)} OFFSET {int(offset)}"
+    sql, params = _launch_sql(con, f, limit, offset, sort, descending)
     frame = with_state_names(con.execute(sql, params).df(), "provider_state")
     return with_pad_names(con, frame)
 
@@ -178,6 +211,36 @@ def with_pad_names(con: duckdb.DuckDBPyConnection, frame: pd.DataFrame) -> pd.Da
     ]
     frame.insert(list(frame.columns).index("pad") + 1, "pad_name", shown)
     return frame
+
+
+def launch_rows(
+    con: duckdb.DuckDBPyConnection,
+    f: LaunchFilter | None = None,
+    *,
+    limit: int | None = None,
+    offset: int = 0,
+    sort: str = "time_utc",
+    descending: bool = False,
+) -> Rows:
+    """The same launches as :func:`launches`, as plain rows (no pandas: the CLI's quick path)."""
+    sql, params = _launch_sql(con, f, limit, offset, sort, descending)
+    cursor = con.execute(sql, params)
+    rows = Rows([d[0] for d in cursor.description or []], cursor.fetchall())
+    # the same columns as launches(): pad_name after pad, provider_state_name after the code
+    labels = names.pad_labels(con)
+    site, pad = rows.columns.index("site"), rows.columns.index("pad")
+    rows = rows.with_column(
+        "pad_name",
+        pad + 1,
+        [
+            labels.get((r[site], r[pad]), r[pad]) if isinstance(r[pad], str) else None
+            for r in rows.rows
+        ],
+    )
+    state = rows.columns.index("provider_state")
+    return rows.with_column(
+        "provider_state_name", state + 1, [state_name(r[state]) for r in rows.rows]
+    )
 
 
 def count_launches(con: duckdb.DuckDBPyConnection, f: LaunchFilter | None = None) -> int:
@@ -270,11 +333,32 @@ def site_detail(con: duckdb.DuckDBPyConnection, name: str) -> dict[str, Any]:
 def launches_per_year(
     con: duckdb.DuckDBPyConnection, f: LaunchFilter | None = None
 ) -> pd.DataFrame:
-    """Launches per UTC year for a filter, with successes and failures."""
-    condition, params = where_launches(con, f or LaunchFilter())
+    """Launches per UTC year for a filter, with successes and failures.
+
+    Every year of the period is there, zeros included (a time axis is continuous): from the
+    filter's start (else the first launch counted) to its end (else the last launch counted),
+    never past the catalog's last launch.
+    """
+    f = f or LaunchFilter()
+    condition, params = where_launches(con, f)
+    first = f.start.year if f.start else None
+    last = f.end.year if f.end else None
     return con.execute(
-        f"""SELECT year, count(*) AS launches, count(*) FILTER (WHERE is_success) AS successes,
-                   count(*) FILTER (WHERE NOT is_success) AS failures
-            FROM launches l WHERE {condition} GROUP BY year ORDER BY year""",
-        params,
+        f"""WITH counts AS (
+                SELECT year, count(*) AS launches,
+                       count(*) FILTER (WHERE is_success) AS successes,
+                       count(*) FILTER (WHERE NOT is_success) AS failures
+                FROM launches l WHERE {condition} GROUP BY year
+            ), span AS (
+                SELECT coalesce(?::INTEGER, min(year)) AS lo,
+                       least(coalesce(?::INTEGER, max(year)),
+                             (SELECT max(year) FROM launches)) AS hi
+                FROM counts
+            )
+            SELECT y.year::INTEGER AS year, coalesce(c.launches, 0) AS launches,
+                   coalesce(c.successes, 0) AS successes, coalesce(c.failures, 0) AS failures
+            FROM span, range(span.lo, span.hi + 1) AS y(year)
+            LEFT JOIN counts c ON c.year = y.year
+            ORDER BY y.year""",
+        [*params, first, last],
     ).df()

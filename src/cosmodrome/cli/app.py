@@ -34,3 +34,18 @@ def split_names(values: str | Sequence[str] | None) -> list[str]:
     """
     texts = [values] if isinstance(values, str) else list(values or [])
     return [part.strip() for text in texts for part in text.split(",") if part.strip()]
+
+
+ColumnsOption = Annotated[
+    str | None,
+    typer.Option(
+        "--columns",
+        help="Table columns to show, comma-separated (any column of --format csv).",
+    ),
+]
+WideOption = Annotated[
+    bool, typer.Option("--wide", help="Show every column in the table (as in CSV).")
+]
+AllOption = Annotated[
+    bool, typer.Option("--all", help="Show every row of long tables (default: the first ones).")
+]

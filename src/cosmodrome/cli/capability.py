@@ -2,15 +2,27 @@
 
 from __future__ import annotations
 
-from typing import Annotated
+from typing import TYPE_CHECKING, Annotated, Any
 
-import pandas as pd
 import typer
 
-from cosmodrome.capability.reach import CONFIGURATION_NOTE, Target, capability_summary, reach
-from cosmodrome.cli.app import FormatOption, app, split_names
-from cosmodrome.cli.output import check_format, emit, emit_json, print_mapping
+from cosmodrome.cli.app import AllOption, ColumnsOption, FormatOption, WideOption, app, split_names
+from cosmodrome.cli.output import (
+    Choice,
+    Listing,
+    check_format,
+    console,
+    emit,
+    emit_json,
+    print_mapping,
+)
 from cosmodrome.errors import InputError
+from cosmodrome.tables import Rows
+
+if TYPE_CHECKING:
+    import pandas as pd
+
+    from cosmodrome.capability.reach import Target
 
 
 @app.command("reach")
@@ -49,6 +61,9 @@ def reach_command(
         bool,
         typer.Option("--active-only", help="Drop planned and retired vehicles, sites and pads."),
     ] = False,
+    columns: ColumnsOption = None,
+    wide: WideOption = False,
+    all_rows: AllOption = False,
     fmt: FormatOption = "table",
 ) -> None:
     """Rank site x vehicle options for a payload of MASS kg on a target orbit.
@@ -58,13 +73,17 @@ def reach_command(
     ``published`` only where it is the maker's figure for that configuration, orbit and
     site; otherwise it is the model's, with the vehicle's leave-one-out error as its
     uncertainty ("6,534 kg ± 18 %"; docs/CAPABILITY.md). For a GTO, ``gto_inc_deg`` and
-    ``gto_to_geo_m_s`` give each option's GTO inclination and the delta-v left to GEO.
+    ``gto_to_geo_m_s`` give each option's GTO inclination and the delta-v left to GEO. A
+    vehicle that is not flying now is marked (retired) or (planned) beside its name.
 
     Examples: ``cosmodrome reach --alt 550 --inc 97.6 --mass 800``;
     ``cosmodrome reach --orbit gto --mass 4500 --site Kourou,Baikonur,"Cape Canaveral"``;
     ``cosmodrome reach --c3 12 --mass 4000`` (a Mars window).
     """
+    from cosmodrome.capability.reach import reach
+
     check_format(fmt)
+    choice = Choice.of(columns, wide, all_rows)
     target = _target(alt, inc, orbit, apogee, perigee, c3)
     ranking = reach(
         target,
@@ -80,52 +99,144 @@ def reach_command(
         return
     if ranking.options.empty:
         typer.echo(ranking.reason, err=True)
-        misses = _for_terminal(ranking.near_misses) if fmt == "table" else ranking.near_misses
-        emit(misses, fmt, title=f"Nearest misses: {mass:,.0f} kg to {target.label}")
+        misses = ranking.near_misses
+        if fmt == "table":  # the terminal gets the columns a reader compares; CSV/JSON get all
+            misses = _for_terminal(misses, choice)
+        emit(
+            misses,
+            fmt,
+            title=f"Nearest misses: {mass:,.0f} kg to {target.label}",
+            listing=REACH,
+            choice=choice,
+        )
     else:
         options = ranking.options
-        if fmt == "table":  # the terminal gets the columns a reader compares; CSV/JSON get all
-            options = _for_terminal(options)
-        emit(options, fmt, title=f"{mass:,.0f} kg to {target.label}")
+        if fmt == "table":
+            options = _for_terminal(options, choice)
+        emit(
+            options,
+            fmt,
+            title=f"{mass:,.0f} kg to {target.label}",
+            listing=REACH,
+            choice=choice,
+        )
     for note in ranking.notes:  # on stderr for csv, so that the rows stay machine-readable
-        typer.echo(f"note: {note}", err=fmt == "csv")
+        console(stderr=fmt == "csv").print(f"note: {note}", highlight=False, markup=False)
 
 
-TABLE_COLUMNS = (
-    "site",
-    "vehicle",
-    "configuration",
-    "gto_to_geo_m_s",
-    "delta_v_m_s",
-    "capacity",
-    "margin_kg",
-    "capacity_basis",
-    "notes",
-    "reason",
+#: The ranking as the terminal shows it: where, with what, how much it lifts and on what basis.
+REACH = Listing(
+    default=(
+        "site",
+        "vehicle",
+        "gto_to_geo_m_s",
+        "capacity",
+        "margin_kg",
+        "capacity_basis",
+        "notes",
+        "reason",
+    ),
+    derived={"capacity": lambda r: _capacity_cell(r)},
+    labels={"capacity": "capacity (kg)", "capacity_basis": "basis"},
+    whole=frozenset({"capacity"}),
+    footnotes=frozenset({"notes", "reason"}),
 )
 
 
-def _for_terminal(options: pd.DataFrame) -> pd.DataFrame:
-    """The ranking's :data:`TABLE_COLUMNS`, with the vehicle's state beside its name and
-    the per-row configuration note dropped where one ranking note says it for every row."""
-    shown = options.assign(capacity=[_capacity_cell(row) for _, row in options.iterrows()])
-    shown = shown[[c for c in TABLE_COLUMNS if c in shown.columns]].copy()
-    shown = shown.rename(columns={"capacity": "capacity (kg)"})
-    shown["vehicle"] = options["vehicle"] + " (" + options["vehicle_state_name"] + ")"
-    notes = options["notes"].str.split("; ")
-    configurations = {p for parts in notes for p in parts if p.startswith(CONFIGURATION_NOTE)}
-    if len(configurations) == 1:
-        shown["notes"] = notes.map(
-            lambda parts: "; ".join(p for p in parts if p not in configurations)
+def _for_terminal(options: pd.DataFrame, choice: Choice) -> pd.DataFrame:
+    """The vehicle's state and, when it is not flying now, its status beside its name; the
+    per-row configuration note dropped where one ranking note says it for every row."""
+    from cosmodrome.capability.reach import CONFIGURATION_NOTE
+
+    if choice.wide or choice.columns or options.empty:
+        return options
+    shown = options.copy()
+    status = options.get("vehicle_status")
+    marks = [
+        f" {s}" if isinstance(s, str) and s not in ("active", "") else ""
+        for s in (status if status is not None else [""] * len(options))
+    ]
+    states = options.get("vehicle_state_name", options["vehicle_state"])
+    shown["vehicle"] = [
+        f"{v} ({state}{mark})"
+        for v, state, mark in zip(options["vehicle"], states, marks, strict=True)
+    ]
+    if "capacity_basis" in options.columns:  # "extrapolated 970 m/s" -> "extrap. 970 m/s"
+        shown["capacity_basis"] = (
+            options["capacity_basis"]
+            .fillna("")
+            .str.replace("extrapolated", "extrap.")
+            .str.replace("interpolated", "interp.")
         )
+    if "notes" in options.columns:
+        split: list[list[str]] = [
+            [p for p in str(text).split("; ") if p] for text in options["notes"].fillna("")
+        ]
+        configurations = {p for parts in split for p in parts if p.startswith(CONFIGURATION_NOTE)}
+        if len(configurations) == 1:
+            split = [[p for p in parts if p not in configurations] for parts in split]
+        # The configuration is a numbered note too (said once when every row has it), so
+        # that the table keeps to 80 columns; --wide and CSV have it as a column.
+        if "configuration" in options.columns:
+            split = [
+                [f"configuration: {c}", *parts] if isinstance(c, str) and c else parts
+                for c, parts in zip(options["configuration"], split, strict=True)
+            ]
+        shown["notes"] = ["; ".join(parts) for parts in split]
     return shown
 
 
-def _capacity_cell(row: pd.Series) -> str:
+def _capacity_cell(row: dict[str, Any]) -> str:
     """``22,944 ± 31 %`` (the caveats stay in ``capacity_text`` of CSV and JSON)."""
-    uncertainty = row["capacity_uncertainty_pct"]
-    kg = f"{int(row['capacity_kg']):,}"
-    return kg if pd.isna(uncertainty) else f"{kg} ± {int(uncertainty)} %"
+    capacity, uncertainty = row.get("capacity_kg"), row.get("capacity_uncertainty_pct")
+    if capacity is None:
+        return ""
+    kg = f"{int(capacity):,}"
+    return kg if uncertainty is None else f"{kg} ± {int(uncertainty)} %"
+
+
+def show_capability(summary: dict[str, Any]) -> None:
+    """A spaceport's capability for the terminal: the figures, corridors and vehicles."""
+    facts = {
+        k: v for k, v in summary.items() if k not in ("sources", "corridors", "vehicles", "pads")
+    }
+    print_mapping(facts, title=f"{summary['site']}: what it can reach")
+    corridors = summary.get("corridors") or []
+    if corridors:
+        columns = ["min_az_deg", "max_az_deg", "min_inc_deg", "max_inc_deg", "note"]
+        emit(
+            Rows(columns, [tuple(c.get(k) for k in columns) for c in corridors]),
+            "table",
+            title="Corridors",
+            listing=CORRIDORS,
+        )
+    pads = summary.get("pads") or []
+    if pads:
+        columns = ["pad_name", "status", "vehicles"]
+        emit(
+            Rows(columns, [tuple(p.get(k) for k in columns) for p in pads]),
+            "table",
+            title="Pads",
+            listing=Listing(default=tuple(columns), labels={"pad_name": "pad"}),
+        )
+    vehicles = summary.get("vehicles") or []
+    if vehicles:
+        print_mapping([("vehicles", ", ".join(vehicles))])
+    sources = summary.get("sources") or []
+    if sources:
+        print_mapping([("sources", ", ".join(sources))])
+
+
+CORRIDORS = Listing(
+    default=("min_az_deg", "max_az_deg", "min_inc_deg", "max_inc_deg", "note"),
+    labels={
+        "min_az_deg": "azimuth from",
+        "max_az_deg": "to (deg)",
+        "min_inc_deg": "inclination from",
+        "max_inc_deg": "to (deg)",
+    },
+    footnotes=frozenset({"note"}),
+)
 
 
 @app.command("capability")
@@ -140,20 +251,20 @@ def capability_command(
     fmt: FormatOption = "table",
 ) -> None:
     """Latitude, rotation speed, corridors, reachable inclinations and pads of one SITE."""
+    from cosmodrome.capability.reach import capability_summary
+
     check_format(fmt)
     summary = capability_summary(site, pad)
     if fmt == "json":
         emit_json(summary)
         return
-    corridors = pd.DataFrame(summary.pop("corridors"))  # type: ignore[call-overload]
-    pads = pd.DataFrame(summary.pop("pads"))  # type: ignore[call-overload]
     if fmt == "csv":
-        emit(corridors.assign(site=summary["site"]), fmt)
+        corridors: list[dict[str, Any]] = list(summary["corridors"])  # type: ignore[call-overload]
+        columns = ["site", *dict.fromkeys(k for c in corridors for k in c)]
+        rows = [(summary["site"], *(c.get(k) for k in columns[1:])) for c in corridors]
+        emit(Rows(columns, rows), fmt)
         return
-    print_mapping({k: v for k, v in summary.items() if k != "sources"}, title=str(summary["site"]))
-    emit(corridors.drop(columns=["source"]), fmt, title="Corridors")
-    if not pads.empty:
-        emit(pads[["pad_name", "status", "vehicles"]], fmt, title="Pads")
+    show_capability(summary)
 
 
 def _target(
@@ -164,6 +275,8 @@ def _target(
     perigee: float | None,
     c3: float | None = None,
 ) -> Target:
+    from cosmodrome.capability.reach import Target
+
     if c3 is not None:
         if orbit is not None or apogee is not None:
             raise InputError(

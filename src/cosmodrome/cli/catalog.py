@@ -5,22 +5,37 @@ from __future__ import annotations
 import sys
 from collections import Counter
 from pathlib import Path
-from typing import Annotated
+from typing import TYPE_CHECKING, Annotated
 
 import typer
-from rich.console import Console
 
-from cosmodrome import api, config
-from cosmodrome.catalog.build import CatalogShrinkError, CatalogWriteError
-from cosmodrome.catalog.gcat import GcatFileError
-from cosmodrome.cli.app import FormatOption, HomeOption, app
-from cosmodrome.cli.output import check_format, emit, emit_json, print_mapping
+from cosmodrome import config
+from cosmodrome.cli.app import (
+    AllOption,
+    ColumnsOption,
+    FormatOption,
+    HomeOption,
+    WideOption,
+    app,
+)
+from cosmodrome.cli.output import (
+    Choice,
+    Listing,
+    Record,
+    check_format,
+    console,
+    emit,
+    emit_json,
+    print_mapping,
+)
 from cosmodrome.errors import InputError, SourceError
 from cosmodrome.tables import json_records
-from cosmodrome.timeutil import parse_day
+from cosmodrome.timeutil import parse_period
 
-#: Source errors the fallback mirror must not paper over: the source was reached.
-BuildRefusal = (CatalogShrinkError, CatalogWriteError, GcatFileError)
+if TYPE_CHECKING:
+    from rich.console import Console
+
+    from cosmodrome import api
 
 SourceOption = Annotated[
     str | None,
@@ -60,7 +75,13 @@ def update(
     One update runs at a time; a build that loses more than 1% of the installed catalog's
     launches, payloads or objects of one file is refused unless --allow-shrink is given.
     """
-    console = Console(stderr=True)
+    from cosmodrome import api  # here, not at start-up: it loads DuckDB and pandas
+    from cosmodrome.catalog.build import CatalogShrinkError, CatalogWriteError
+    from cosmodrome.catalog.gcat import GcatFileError
+
+    #: Source errors the fallback mirror must not paper over: the source was reached.
+    refusals = (CatalogShrinkError, CatalogWriteError, GcatFileError)
+    err = console(stderr=True)
     location = source or config.default_source()
 
     def run(where: str) -> api.BuildReport:
@@ -69,45 +90,43 @@ def update(
             home,
             allow_shrink=allow_shrink,
             lock_wait_s=wait_s,
-            on_wait=lambda message: console.print(message, highlight=False),
+            on_wait=lambda message: err.print(message, highlight=False),
         )
 
     try:
         report = run(location)
     except SourceError as error:
-        if fallback_source is None or source is not None or isinstance(error, BuildRefusal):
+        if fallback_source is None or source is not None or isinstance(error, refusals):
             raise
         if not fallback_source.is_dir():
             raise SourceError(
                 f"{error}\nNo local mirror at {fallback_source} either: pass --source URL_OR_FOLDER "
                 "or set COSMODROME_SOURCE."
             ) from None
-        console.print(
+        err.print(
             f"[yellow]upstream unreachable; using the local mirror {fallback_source}[/yellow]"
         )
         report = run(str(fallback_source))
-    print_build_report(console, report)
+    print_build_report(err, report)
 
 
-def print_build_report(console: Console, report: api.BuildReport) -> None:
+def print_build_report(err: Console, report: api.BuildReport) -> None:
     """Where the catalog went, its row counts, and the quarantined rows per file."""
-    console.print(
-        f"catalog built at {report.path} from {report.source} (data to {report.data_date})"
-    )
+    err.print(f"catalog built at {report.path} from {report.source} (data to {report.data_date})")
     for table, count in report.counts.items():
-        console.print(f"  {table:<14} {count:>8,} rows")
+        err.print(f"  {table:<14} {count:>8,} rows")
     per_file = Counter(issue.file for issue in report.quarantined)
     summary = ", ".join(f"{file} {count:,}" for file, count in sorted(per_file.items()))
     colour = "yellow" if report.quarantined else "green"
-    console.print(
+    err.print(
         f"[{colour}]{len(report.quarantined):,} input row(s) quarantined[/{colour}]"
         + (f' ({summary}; see `cosmodrome sql "SELECT * FROM quarantine"`):' if summary else ""),
         highlight=False,
     )
     for issue in report.quarantined[:20]:
-        console.print(f"  {issue.file}:{issue.line}: {issue.reason}", highlight=False)
+        err.print(f"  {issue.file}:{issue.line}: {issue.reason}", highlight=False)
     if len(report.quarantined) > 20:
-        console.print(f"  ... and {len(report.quarantined) - 20} more")
+        err.print(f"  ... and {len(report.quarantined) - 20} more")
 
 
 @app.command()
@@ -134,9 +153,13 @@ def launches(
         str | None, typer.Option(help="Provider state (FR, FRA, F, France).")
     ] = None,
     start: Annotated[
-        str | None, typer.Option("--from", help="First UTC day (2022-01-01 or 2022).")
+        str | None,
+        typer.Option("--from", help="Start: 2022, 2022-03, 2022-03-01 or 2022-03-01T12:00Z."),
     ] = None,
-    end: Annotated[str | None, typer.Option("--to", help="Last UTC day, inclusive.")] = None,
+    end: Annotated[
+        str | None,
+        typer.Option("--to", help="End, inclusive: 2024 is to the end of 2024 (UTC)."),
+    ] = None,
     outcome: Annotated[
         str | None, typer.Option(help="success, failure, partial, full-success, full-failure.")
     ] = None,
@@ -150,11 +173,22 @@ def launches(
         str | None, typer.Option("--orbit", help="Primary payload's regime (LEO, GEO, HEO).")
     ] = None,
     limit: Annotated[int | None, typer.Option(help="At most this many launches.")] = None,
+    columns: ColumnsOption = None,
+    wide: WideOption = False,
+    all_rows: AllOption = False,
     fmt: FormatOption = "table",
     home: HomeOption = None,
 ) -> None:
-    """List launches, oldest first, filtered by site, vehicle, provider, customer and period."""
+    """List launches, oldest first, filtered by site, vehicle, provider, customer and period.
+
+    The table shows date, vehicle, site and pad, payloads and outcome; ``--wide`` or
+    ``--columns`` show the others (every column is in CSV and JSON).
+    """
+    from cosmodrome import api  # here, not at start-up: it loads DuckDB
+
     check_format(fmt)
+    choice = Choice.of(columns, wide, all_rows)
+    first, last = parse_period(start, end)
     filters = api.LaunchFilter(
         site=site,
         pad=pad,
@@ -163,16 +197,55 @@ def launches(
         owner=owner,
         owner_state=owner_state,
         provider_state=provider_state,
-        start=parse_day(start) if start else None,
-        end=parse_day(end, end=True) if end else None,
+        start=first,
+        end=last,
         outcome=outcome,
         sector=sector,
         mission=mission,
         orbit=orbit,
     )
     with api.catalog(home) as con:
-        frame = api.launches(con, filters, limit=limit)
-    emit(frame, fmt, title=f"{len(frame)} launches")
+        rows = api.launch_rows(con, filters, limit=limit)
+    emit(rows, fmt, title=f"{len(rows)} launches", listing=LAUNCHES, choice=choice)
+
+
+def _site_pad(record: Record) -> str:
+    # the pad by its curated name where there is one (issue 13's pad_name), else GCAT's code
+    pad = record.get("pad_name") or record.get("pad")
+    return " ".join(str(v) for v in (record.get("site_name"), pad) if v)
+
+
+def _payloads(record: Record) -> object:
+    # issue 11's ``payloads`` (first names and a count) where the catalog has it
+    return record.get("payloads", record.get("payload_count"))
+
+
+def _launch_date(record: Record) -> str:
+    return str(record.get("time_utc") or "")[:10]
+
+
+#: What the terminal shows of a launch; ``--wide`` adds every catalog column.
+LAUNCHES = Listing(
+    default=("date", "vehicle", "site_pad", "payloads", "outcome"),
+    derived={"date": _launch_date, "site_pad": _site_pad, "payloads": _payloads},
+    labels={"site_pad": "site / pad", "date": "date (UTC)"},
+)
+SITES = Listing(
+    default=(
+        "site_name",
+        "host_country",
+        "operator_states",
+        "launches",
+        "first_launch",
+        "last_launch",
+    ),
+    labels={"site_name": "site", "host_country": "host", "operator_states": "operators"},
+)
+PADS = Listing(default=("pad", "launches", "first_launch", "last_launch"), top=15)
+HISTORY = Listing(
+    default=("code", "name", "state_code", "valid_from", "valid_to"),
+    labels={"state_code": "state"},
+)
 
 
 @app.command()
@@ -180,13 +253,20 @@ def sites(
     country: Annotated[
         str | None, typer.Option(help="Host country or operator state (KZ, France, FRA).")
     ] = None,
+    columns: ColumnsOption = None,
+    wide: WideOption = False,
+    all_rows: AllOption = False,
     fmt: FormatOption = "table",
     home: HomeOption = None,
 ) -> None:
     """List launch sites with their launch totals, busiest first."""
+    from cosmodrome import api  # here, not at start-up: it loads DuckDB
+
     check_format(fmt)
+    choice = Choice.of(columns, wide, all_rows)
     with api.catalog(home) as con:
-        emit(api.sites(con, country), fmt, title="Launch sites")
+        frame = api.sites(con, country)
+    emit(frame, fmt, title="Launch sites", listing=SITES, choice=choice)
 
 
 @app.command()
@@ -199,6 +279,8 @@ def site(
     home: HomeOption = None,
 ) -> None:
     """One site: its names over time, pads, coordinates and launch totals."""
+    from cosmodrome import api  # here, not at start-up: it loads DuckDB
+
     check_format(fmt)
     with api.catalog(home) as con:
         detail = api.site_detail(con, name)
@@ -221,18 +303,18 @@ def site(
         [
             ("site", detail["name"]),
             ("canonical codes", ", ".join(detail["sites"])),
-            ("latitude (deg)", detail["lat_deg"]),
-            ("longitude (deg)", detail["lon_deg"]),
+            ("lat_deg", detail["lat_deg"]),
+            ("lon_deg", detail["lon_deg"]),
             *detail["totals"].items(),
         ],
-        title=detail["name"],
+        title=f"{detail['name']} (GCAT)",
     )
-    emit(detail["history"], "table", title="Names over time")
-    emit(detail["pads"], "table", title="Pads")
+    emit(detail["history"], "table", title="Names over time", listing=HISTORY)
+    emit(detail["pads"], "table", title="Pads", listing=PADS)
     if extra is not None:
-        print_mapping(
-            {k: v for k, v in extra.items() if not isinstance(v, list | dict)}, title="Capability"
-        )
+        from cosmodrome.cli.capability import show_capability
+
+        show_capability(extra)
 
 
 @app.command()
@@ -256,6 +338,8 @@ def sql(
     The query is bounded: --time-limit-s covers running it and fetching its rows,
     --memory-limit-mb caps DuckDB's memory, --max-output-mb and --max-rows cap the result.
     """
+    from cosmodrome import api  # here, not at start-up: it loads DuckDB
+
     check_format(fmt)
     api.check_limits(
         time_limit_s=time_limit,
@@ -274,7 +358,7 @@ def sql(
         )
     emit(result.frame, fmt)
     if result.truncated:
-        Console(stderr=True).print(f"[yellow]stopped at {max_rows:,} rows (--max-rows)[/yellow]")
+        console(stderr=True).print(f"[yellow]stopped at {max_rows:,} rows (--max-rows)[/yellow]")
 
 
 @app.command()
@@ -284,6 +368,8 @@ def export(
     home: HomeOption = None,
 ) -> None:
     """Export every catalog table as Parquet (or CSV) files."""
+    from cosmodrome import api  # here, not at start-up: it loads DuckDB
+
     if fmt not in ("parquet", "csv"):
         raise InputError(f"cannot export as {fmt!r}; choose parquet or csv")
     with api.catalog(home) as con:

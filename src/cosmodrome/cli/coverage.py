@@ -11,26 +11,23 @@ from __future__ import annotations
 import warnings
 from datetime import UTC, datetime
 from pathlib import Path
-from typing import Annotated
+from typing import TYPE_CHECKING, Annotated
 
 import typer
-from rich.console import Console
 
-from cosmodrome.astro.coverage.analysis import (
-    ENGINES,
-    CoverageResult,
-    compute_coverage,
-    point_series,
-    rich_progress,
-)
-from cosmodrome.astro.coverage.engine import StaleElementsWarning, Window
-from cosmodrome.astro.coverage.regions import Region, parse_region, point_region
-from cosmodrome.astro.coverage.sources import constellation_from_file, constellation_from_store
-from cosmodrome.astro.store import elements_path
 from cosmodrome.cli.app import FormatOption, HomeOption, app
-from cosmodrome.cli.output import check_format, emit, emit_json, print_mapping
+from cosmodrome.cli.output import check_format, console, emit, emit_json, print_mapping
+from cosmodrome.display import format_time
 from cosmodrome.errors import InputError
 from cosmodrome.timeutil import isoformat_z, parse_utc
+
+if TYPE_CHECKING:
+    from cosmodrome.astro.coverage.analysis import CoverageResult
+    from cosmodrome.astro.coverage.regions import Region
+
+#: ``--engine`` choices (as :data:`cosmodrome.astro.coverage.analysis.ENGINES`, not imported
+#: at start-up: it loads NumPy and Dask's front end).
+ENGINES = ("numpy", "dask")
 
 
 @app.command("coverage")
@@ -88,6 +85,15 @@ def coverage(
     home: HomeOption = None,
 ) -> None:
     """Satellites in view above the mask, per grid cell or at one place; outages and their length."""
+    from cosmodrome.astro.coverage.analysis import compute_coverage, rich_progress
+    from cosmodrome.astro.coverage.engine import StaleElementsWarning, Window
+    from cosmodrome.astro.coverage.regions import parse_region
+    from cosmodrome.astro.coverage.sources import (
+        constellation_from_file,
+        constellation_from_store,
+    )
+    from cosmodrome.astro.store import elements_path
+
     check_format(fmt)
     if engine not in ENGINES:
         raise InputError(f"unknown engine {engine!r}; choose one of {', '.join(ENGINES)}")
@@ -105,7 +111,7 @@ def coverage(
     else:
         constellation = constellation_from_store(group or "", start_utc, elements_path(home))
 
-    err = Console(stderr=True, highlight=False)
+    err = console(stderr=True)
     epochs = Window.from_duration(start_utc, hours * 3600.0, step_s).count
     with warnings.catch_warnings(), rich_progress(epochs) as progress:
         warnings.simplefilter("ignore", StaleElementsWarning)  # printed below from the notes
@@ -140,6 +146,7 @@ def coverage(
 
 
 def _point(text: str) -> Region:
+    from cosmodrome.astro.coverage.regions import point_region
     from cosmodrome.astro.gazetteer import resolve_location
 
     place = resolve_location(text)
@@ -168,8 +175,8 @@ def _header(result: CoverageResult) -> list[tuple[str, object]]:
         ("elements", result.source),
     ]
     if first and last:
-        rows.append(("element epochs", f"{isoformat_z(first)} to {isoformat_z(last)}"))
-    rows.append(("computed in", f"{result.elapsed_s:.1f} s"))
+        rows.append(("element epochs", f"{format_time(first)} to {format_time(last)} UTC"))
+    rows.append(("computed_in_s", result.elapsed_s))
     return rows
 
 
@@ -187,6 +194,8 @@ def _emit_region(result: CoverageResult, fmt: str) -> None:
 
 
 def _emit_point(result: CoverageResult, fmt: str) -> None:
+    from cosmodrome.astro.coverage.analysis import point_series
+
     series = point_series(result)
     if fmt == "table":
         print_mapping(_header(result) + list(result.summary.items()), title="Coverage at a point")

@@ -8,8 +8,6 @@ from __future__ import annotations
 
 import sys
 
-from rich.console import Console
-
 from cosmodrome.cli import capability as _capability  # noqa: F401  (registers commands)
 from cosmodrome.cli import catalog as _catalog  # noqa: F401  (registers commands)
 from cosmodrome.cli import coverage as _coverage  # noqa: F401  (registers commands)
@@ -19,6 +17,7 @@ from cosmodrome.cli import payloads as _payloads  # noqa: F401  (registers comma
 from cosmodrome.cli import schedule as _schedule  # noqa: F401  (registers commands)
 from cosmodrome.cli import web as _web  # noqa: F401  (registers commands)
 from cosmodrome.cli.app import app
+from cosmodrome.cli.output import console
 from cosmodrome.errors import CosmodromeError
 
 
@@ -30,10 +29,13 @@ def main() -> None:
     try:
         app()
     except CosmodromeError as error:
-        Console(stderr=True).print(f"[bold red]error:[/bold red] {error}", highlight=False)
+        hint = f" {error.cli_hint}" if error.cli_hint else ""
+        console(stderr=True).print(
+            f"[bold red]error:[/bold red] {error}{hint}", highlight=False, markup=True
+        )
         sys.exit(1)
     except KeyboardInterrupt:
-        Console(stderr=True).print("interrupted")
+        console(stderr=True).print("interrupted")
         sys.exit(130)
 
 

@@ -3,18 +3,38 @@
 from __future__ import annotations
 
 import sys
+from collections.abc import Callable
 from pathlib import Path
-from typing import Annotated
+from typing import TYPE_CHECKING, Annotated
 
 import typer
-from rich.console import Console
 
-from cosmodrome import api
-from cosmodrome.cli.app import FormatOption, HomeOption, app, split_names
-from cosmodrome.cli.output import check_format, emit, emit_json, print_mapping
+from cosmodrome.cli.app import (
+    AllOption,
+    ColumnsOption,
+    FormatOption,
+    HomeOption,
+    WideOption,
+    app,
+    split_names,
+)
+from cosmodrome.cli.output import (
+    Choice,
+    Listing,
+    Record,
+    check_format,
+    console,
+    emit,
+    emit_json,
+    print_mapping,
+)
+from cosmodrome.display import format_value
 from cosmodrome.errors import InputError
 from cosmodrome.tables import json_records
-from cosmodrome.timeutil import parse_day
+from cosmodrome.timeutil import parse_day, parse_period
+
+if TYPE_CHECKING:
+    from cosmodrome.catalog.queries import LaunchFilter
 
 ChartOption = Annotated[
     Path | None,
@@ -42,9 +62,12 @@ SitesOption = Annotated[
     ),
 ]
 StartOption = Annotated[
-    str | None, typer.Option("--from", help="First UTC day (2010 or 2010-01-01).")
+    str | None,
+    typer.Option("--from", help="Start: 2010, 2010-03, 2010-03-01 or 2010-03-01T12:00Z."),
 ]
-EndOption = Annotated[str | None, typer.Option("--to", help="Last UTC day, inclusive.")]
+EndOption = Annotated[
+    str | None, typer.Option("--to", help="End, inclusive: 2024 is to the end of 2024 (UTC).")
+]
 TopOption = Annotated[
     int | None, typer.Option("--top", help="Keep the N busiest groups, sum the rest as (other).")
 ]
@@ -93,8 +116,10 @@ def _sites_and_filters(
     sector: str | None,
     mission: str | None,
     orbit: str | None,
-) -> tuple[str | None, api.LaunchFilter]:
+) -> tuple[str | None, LaunchFilter]:
     """``--sites`` are the groups kept when grouping by site, else the site counted."""
+    from cosmodrome.catalog.queries import LaunchFilter  # here, not at start-up: DuckDB
+
     site = None
     if sites and by.strip().lower() == "site":
         only = ",".join(split_names([only or "", sites]))
@@ -105,7 +130,7 @@ def _sites_and_filters(
                 f"--sites takes one site when grouping by {by}; group by site to compare sites"
             )
         site = names[0]
-    return only or None, api.LaunchFilter(site=site, sector=sector, mission=mission, orbit=orbit)
+    return only or None, LaunchFilter(site=site, sector=sector, mission=mission, orbit=orbit)
 
 
 def _check_chart(path: Path | None) -> None:
@@ -114,7 +139,95 @@ def _check_chart(path: Path | None) -> None:
 
 
 def _wrote(path: Path) -> None:
-    Console(stderr=True).print(f"chart written to {path}", highlight=False)
+    console(stderr=True).print(f"chart written to {path}", highlight=False)
+
+
+def _with_interval(
+    value: str, low: str, high: str, count: str | None = None
+) -> Callable[[Record], str]:
+    """A rate and its interval, ``35.2 (30.2-40.8)``, with the launches it rests on below."""
+
+    def render(record: Record) -> str:
+        if record.get(value) is None:
+            return ""
+        text = format_value(value, record[value])
+        if record.get(low) is not None and record.get(high) is not None:
+            text += f" ({format_value(value, record[low])}-{format_value(value, record[high])})"
+        if count is not None and record.get(count) is not None:
+            text += f"\n{record[count]:,} launches"
+        return text
+
+    return render
+
+
+def _event(record: Record) -> str:
+    return f"{record.get('event_date') or ''}\n{record.get('event') or ''}"
+
+
+#: Profile tables as the terminal shows them (``--wide`` for every column, ``--all`` rows).
+PROFILE_LISTINGS = {
+    "yearly": Listing(
+        default=("year", "launches", "successes", "failures", "payloads", "foreign_payloads"),
+        top=None,
+    ),
+    "busiest_years": Listing(default=("year", "launches", "successes", "failures", "payloads")),
+    "by_family": Listing(
+        default=("vehicle_family", "launches", "failures", "first_launch", "last_launch"),
+        top=10,
+    ),
+    "by_provider": Listing(
+        default=(
+            "agency_name",
+            "provider_state",
+            "launches",
+            "failures",
+            "first_launch",
+            "last_launch",
+        ),
+        labels={"agency_name": "provider", "provider_state": "state"},
+        top=10,
+    ),
+    "by_pad": Listing(
+        default=("pad", "launches", "failures", "first_launch", "last_launch"), top=10
+    ),
+    "foreign_customers": Listing(
+        default=("era", "customer_name", "owner_state", "payloads", "launches"),
+        labels={"customer_name": "customer", "owner_state": "state"},
+        top=None,
+    ),
+    **{
+        mix: Listing(
+            default=("era", "label", "launches", "payloads", "launch_share"),
+            labels={"launch_share": "share of launches"},
+            top=None,
+        )
+        for mix in ("sector_mix", "mission_mix")
+    },
+    "event_effects": Listing(
+        default=("event_label", "before", "after", "ratio"),
+        derived={
+            "event_label": _event,
+            "before": _with_interval(
+                "rate_before_per_yr", "rate_before_low", "rate_before_high", "launches_before"
+            ),
+            "after": _with_interval(
+                "rate_after_per_yr", "rate_after_low", "rate_after_high", "launches_after"
+            ),
+            "ratio": _with_interval("rate_ratio", "rate_ratio_low", "rate_ratio_high"),
+        },
+        labels={
+            "event_label": "event",
+            "before": "per year before",
+            "after": "per year after",
+            "ratio": "after / before",
+        },
+        truncate=frozenset({"event_label"}),
+        truncate_width=22,
+        whole=frozenset({"before", "after", "ratio"}),
+    ),
+}
+#: Foreign customers shown per era unless ``--all``.
+CUSTOMERS_PER_ERA = 5
 
 
 @app.command()
@@ -124,11 +237,20 @@ def profile(
     no_default_events: NoDefaultEvents = False,
     window_years: WindowOption = 5,
     chart: ChartOption = None,
+    wide: WideOption = False,
+    all_rows: AllOption = False,
     fmt: FormatOption = "table",
     home: HomeOption = None,
 ) -> None:
-    """A site's story in numbers: launches per year, pads, vehicles, providers, customers, events."""
+    """A site's story in numbers: launches per year, pads, vehicles, providers, customers, events.
+
+    The terminal shows the busiest pads, families and providers and each era's largest
+    foreign customers, each with a count of the rest; ``--all`` shows every row.
+    """
+    from cosmodrome import api  # here, not at start-up: it loads DuckDB
+
     check_format(fmt)
+    choice = Choice.of(None, wide, all_rows)
     _check_chart(chart)
     events = api.events_from(event, defaults=not no_default_events)
     with api.catalog(home) as con:
@@ -166,29 +288,20 @@ def profile(
             "foreign_customers": "Foreign customers by period",
             "sector_mix": "Sector mix by period (launches by primary payload)",
             "mission_mix": "Mission mix by period (launches by primary payload)",
-            "event_effects": "Mean launches per year before/after events (95 % CI)",
+            "event_effects": "Launches per year before/after events (95 % intervals)",
         }
+        tables = result.tables()
         for key, title in titles.items():
-            frame = result.tables()[key]
-            if key in ("sector_mix", "mission_mix"):
-                frame = frame[["era", "label", "launches", "payloads", "launch_share"]]
-            if key == "event_effects":
-                frame = frame[
-                    [
-                        "event_date",
-                        "event",
-                        "launches_before",
-                        "rate_before_per_yr",
-                        "rate_before_low",
-                        "rate_before_high",
-                        "launches_after",
-                        "rate_after_per_yr",
-                        "rate_after_low",
-                        "rate_after_high",
-                        "rate_ratio",
-                    ]
-                ]
-            emit(frame, "table", title=title)
+            frame = tables[key]
+            if key == "foreign_customers" and not all_rows:
+                kept = frame.groupby("era", sort=False).head(CUSTOMERS_PER_ERA)
+                if len(kept) < len(frame):
+                    title = (
+                        f"{title}: the {CUSTOMERS_PER_ERA} largest of each era "
+                        f"({len(kept)} of {len(frame)}; --all for every one)"
+                    )
+                frame = kept
+            emit(frame, "table", title=title, listing=PROFILE_LISTINGS[key], choice=choice)
 
 
 def _grouped_command(
@@ -203,10 +316,14 @@ def _grouped_command(
     chart: Path | None,
     fmt: str,
     home: Path | None,
-    where: api.LaunchFilter,
+    where: LaunchFilter,
+    choice: Choice,
 ) -> None:
+    from cosmodrome import api  # here, not at start-up: it loads DuckDB
+
     check_format(fmt)
     _check_chart(chart)
+    first, last = parse_period(start, end)
     if measure not in ("launches", "payloads"):
         raise InputError(f"unknown measure {measure!r}; choose launches or payloads")
     function = api.cadence if kind == "cadence" else api.share
@@ -216,8 +333,8 @@ def _grouped_command(
             by,
             period,
             only=split_names(only) or None,
-            start=parse_day(start) if start else None,
-            end=parse_day(end, end=True) if end else None,
+            start=first,
+            end=last,
             where=where,
             top=top,
         )
@@ -236,7 +353,26 @@ def _grouped_command(
                 )
             )
         caption = f"{api.source_line(con)}: a period running past that date is incomplete"
-    emit(frame, fmt, title=f"{kind} by {by} per {period}", caption=caption)
+    listing = CADENCE if kind == "cadence" else SHARE
+    emit(
+        frame,
+        fmt,
+        title=f"{kind} by {by} per {period}",
+        caption=caption,
+        listing=listing,
+        choice=choice,
+    )
+
+
+CADENCE = Listing(default=("period", "label", "launches", "payloads"), labels={"label": "group"})
+SHARE = Listing(
+    default=("period", "label", "launches", "launch_share", "payloads", "payload_share"),
+    labels={
+        "label": "group",
+        "launch_share": "share of launches",
+        "payload_share": "share of payloads",
+    },
+)
 
 
 @app.command()
@@ -253,12 +389,18 @@ def cadence(
     mission: MissionOption = None,
     orbit: OrbitOption = None,
     chart: ChartOption = None,
+    columns: ColumnsOption = None,
+    wide: WideOption = False,
+    all_rows: AllOption = False,
     fmt: FormatOption = "table",
     home: HomeOption = None,
 ) -> None:
     """Launches and payloads per year, quarter or month, grouped by site, provider, state or family."""
     only, where = _sites_and_filters(by, only, sites, sector, mission, orbit)
-    _grouped_command("cadence", by, period, only, start, end, top, measure, chart, fmt, home, where)
+    choice = Choice.of(columns, wide, all_rows)
+    _grouped_command(
+        "cadence", by, period, only, start, end, top, measure, chart, fmt, home, where, choice
+    )
 
 
 @app.command()
@@ -275,12 +417,18 @@ def share(
     mission: MissionOption = None,
     orbit: OrbitOption = None,
     chart: ChartOption = None,
+    columns: ColumnsOption = None,
+    wide: WideOption = False,
+    all_rows: AllOption = False,
     fmt: FormatOption = "table",
     home: HomeOption = None,
 ) -> None:
     """Market share: each group's fraction of the world's launches and payloads per period."""
     only, where = _sites_and_filters(by, only, sites, sector, mission, orbit)
-    _grouped_command("share", by, period, only, start, end, top, measure, chart, fmt, home, where)
+    choice = Choice.of(columns, wide, all_rows)
+    _grouped_command(
+        "share", by, period, only, start, end, top, measure, chart, fmt, home, where, choice
+    )
 
 
 @app.command()
@@ -302,6 +450,9 @@ def migration(
     ] = None,
     window_years: WindowOption = 5,
     chart: ChartOption = None,
+    columns: ColumnsOption = None,
+    wide: WideOption = False,
+    all_rows: AllOption = False,
     fmt: FormatOption = "table",
     home: HomeOption = None,
 ) -> None:
@@ -310,8 +461,11 @@ def migration(
     JSON output holds the customers, the flows before and after, and flow-diagram data
     (nodes and links).
     """
+    from cosmodrome import api  # here, not at start-up: it loads DuckDB
+
     check_format(fmt)
     _check_chart(chart)
+    choice = Choice.of(columns, wide, all_rows)
     with api.catalog(home) as con:
         result = api.customer_migration(
             con,
@@ -331,26 +485,47 @@ def migration(
         emit(result.customers, "csv")
         return
     emit(
-        result.customers.drop(columns=["providers_before"]),
+        result.customers,
         "table",
         title=f"Customers of {result.selection}, {result.window_from} to {result.cutoff}",
         caption=f"Data: GCAT, J. McDowell, CC BY 4.0; data to {result.data_date}",
+        listing=MIGRATION_CUSTOMERS,
+        choice=choice,
     )
     emit(
-        result.flows[
-            [
-                "customer_name",
-                "provider_name",
-                "provider_state",
-                "launches",
-                "payloads",
-                "first_launch",
-                "last_launch",
-            ]
-        ],
+        result.flows,
         "table",
         title=f"Who launched them from {result.cutoff} to {result.data_date}",
+        listing=MIGRATION_FLOWS,
+        choice=Choice(wide=choice.wide, all_rows=choice.all_rows),
     )
+
+
+MIGRATION_CUSTOMERS = Listing(
+    default=(
+        "customer_name",
+        "owner_state",
+        "status",
+        "payloads_before",
+        "payloads_after",
+        "providers_after",
+    ),
+    labels={"customer_name": "customer", "owner_state": "state"},
+    top=25,
+    truncate=frozenset({"providers_after"}),
+)
+MIGRATION_FLOWS = Listing(
+    default=(
+        "customer_name",
+        "provider_name",
+        "provider_state",
+        "launches",
+        "payloads",
+        "last_launch",
+    ),
+    labels={"customer_name": "customer", "provider_name": "provider", "provider_state": "state"},
+    top=25,
+)
 
 
 @app.command()
@@ -369,6 +544,8 @@ def report(
     home: HomeOption = None,
 ) -> None:
     """Write one self-contained HTML report on a site (charts, data tables, method notes)."""
+    from cosmodrome import api  # here, not at start-up: it loads DuckDB
+
     if out.suffix.lower() not in (".html", ".htm"):
         raise InputError(f"cannot write a report to {out.name!r}: use an .html file name")
     events = api.events_from(event, defaults=not no_default_events)

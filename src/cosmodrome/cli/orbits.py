@@ -8,47 +8,33 @@ a file (``--tle FILE``: TLE, 3LE or OMM JSON/CSV/XML).
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from datetime import UTC, datetime
 from pathlib import Path
-from typing import Annotated
+from typing import TYPE_CHECKING, Annotated
 
-import pandas as pd
 import typer
-from rich.console import Console
 
-from cosmodrome.astro.celestrak import (
-    DEFAULT_GROUPS,
-    FORMATS,
-    GpQuery,
-    by_name,
-    catnr,
-    group,
-    intdes,
-    update_elements,
-)
-from cosmodrome.astro.elements import ElementSet, epoch_warnings, load_elements
-from cosmodrome.astro.gazetteer import (
-    Place,
-    resolve_launch_point,
-    resolve_location,
-)
-from cosmodrome.astro.launch_orbits import launch_orbits
-from cosmodrome.astro.passes import Observer, PassesResult, find_passes
-from cosmodrome.astro.store import (
-    ElementStore,
-    LoadedFile,
-    elements_path,
-    load_file_into_store,
-    pick_satellite,
-    satellite_suggestions,
-)
-from cosmodrome.astro.where import where_frame
-from cosmodrome.astro.windows import PlaneTarget, plane_target, windows_from
-from cosmodrome.catalog.db import catalog
 from cosmodrome.cli.app import FormatOption, HomeOption, app
-from cosmodrome.cli.output import check_format, emit
-from cosmodrome.errors import InputError, UnknownNameError
+from cosmodrome.cli.output import Listing, Record, check_format, console, emit
+from cosmodrome.display import format_time
+from cosmodrome.errors import InputError, SourceError, UnknownNameError
 from cosmodrome.timeutil import parse_utc
+
+if TYPE_CHECKING:
+    import pandas as pd
+    from rich.console import Console
+
+    from cosmodrome.astro.celestrak import (
+        GpQuery,
+    )
+    from cosmodrome.astro.elements import ElementSet
+    from cosmodrome.astro.passes import PassesResult
+    from cosmodrome.astro.store import (
+        LoadedFile,
+    )
+    from cosmodrome.astro.windows import PlaneTarget
+
 
 elements_app = typer.Typer(
     help="Orbital element sets: download CelesTrak groups and objects, load files, follow a "
@@ -74,7 +60,7 @@ DaysOption = Annotated[float, typer.Option("--days", help="Length of the period 
 
 
 def _stderr() -> Console:
-    return Console(stderr=True, highlight=False)
+    return console(stderr=True)
 
 
 def _warn(messages: list[str] | tuple[str, ...]) -> None:
@@ -114,6 +100,10 @@ def elements_launch(
     home: HomeOption = None,
 ) -> None:
     """Element sets: a launch's payloads and their orbits (--launch), or a subcommand."""
+    from cosmodrome.astro.launch_orbits import launch_orbits
+    from cosmodrome.astro.store import ElementStore, elements_path
+    from cosmodrome.catalog.db import catalog
+
     if ctx.invoked_subcommand is not None:
         return
     if launch is None:
@@ -145,6 +135,8 @@ def elements_launch(
 
 def _launch_table(frame: pd.DataFrame) -> pd.DataFrame:
     """The columns of a launch's orbits that fit 80 columns, heights to the kilometre."""
+    import pandas as pd
+
     orbit = [
         "" if pd.isna(p) else f"{p:,.0f} x {a:,.0f}"
         for p, a in zip(frame["perigee_km"], frame["apogee_km"], strict=True)
@@ -197,10 +189,27 @@ def elements_update(
             "or .omm.json (default: $COSMODROME_SOURCE when it is a folder, else celestrak.org).",
         ),
     ] = None,
+    fallback_source: Annotated[
+        Path | None,
+        typer.Option(
+            help="Mirror folder (holding celestrak/) to use when CelesTrak cannot be reached."
+        ),
+    ] = None,
     lenient: LenientOption = False,
     home: HomeOption = None,
 ) -> None:
     """Download CelesTrak element sets (OMM first) into the store, at most once per query per 2 h."""
+    from cosmodrome.astro.celestrak import (
+        DEFAULT_GROUPS,
+        FORMATS,
+        by_name,
+        catnr,
+        group,
+        intdes,
+        update_elements,
+    )
+    from cosmodrome.astro.store import elements_path
+
     if as_format not in FORMATS:
         raise InputError(f"--as {as_format!r}: choose one of {', '.join(FORMATS)}")
     queries: list[GpQuery] = [
@@ -210,9 +219,27 @@ def elements_update(
     ]
     if groups or not queries:
         queries = [group(g) for g in groups or DEFAULT_GROUPS] + queries
-    updates = update_elements(
-        queries, source=source, store_path=elements_path(home), lenient=lenient, fmt=as_format
-    )
+    try:
+        updates = update_elements(
+            queries, source=source, store_path=elements_path(home), lenient=lenient, fmt=as_format
+        )
+    except SourceError as error:
+        if fallback_source is None or source is not None:
+            raise
+        if not (fallback_source / "celestrak").is_dir():
+            raise SourceError(
+                f"{error}\nNo mirror at {fallback_source} either (no celestrak/ folder)."
+            ) from None
+        _stderr().print(
+            f"[yellow]CelesTrak unreachable; using the local mirror {fallback_source}[/yellow]"
+        )
+        updates = update_elements(
+            queries,
+            source=str(fallback_source),
+            store_path=elements_path(home),
+            lenient=lenient,
+            fmt=as_format,
+        )
     _report(updates)
 
 
@@ -223,6 +250,8 @@ def elements_load(
     home: HomeOption = None,
 ) -> None:
     """Read an element file from disk into the element store."""
+    from cosmodrome.astro.store import elements_path, load_file_into_store
+
     _report([load_file_into_store(file, store_path=elements_path(home), lenient=lenient)])
 
 
@@ -230,6 +259,14 @@ def _target(
     sat: str | None, tle: Path | None, when: datetime, home: Path | None, flag: str
 ) -> ElementSet:
     """The element set nearest ``when`` for ``--sat`` from the store or from ``--tle FILE``."""
+    from cosmodrome.astro.elements import load_elements
+    from cosmodrome.astro.store import (
+        ElementStore,
+        elements_path,
+        pick_satellite,
+        satellite_suggestions,
+    )
+
     if tle is not None:
         parsed = load_elements(tle)
         records = parsed.records
@@ -289,6 +326,10 @@ def windows(
     home: HomeOption = None,
 ) -> None:
     """Launch windows: times the pad passes through the target's orbital plane."""
+
+    from cosmodrome.astro.gazetteer import resolve_launch_point
+    from cosmodrome.astro.windows import plane_target, windows_from
+
     check_format(fmt)
     start_utc = parse_utc(start) if start else _now()
     point = resolve_launch_point(site, pad)
@@ -302,35 +343,72 @@ def windows(
     result = windows_from(point, goal, start_utc, days, max_yaw_deg=max_yaw)
     _warn(result.warnings)
     frame = result.to_frame()
-    if fmt == "table":
-        columns = [
-            "in_plane_utc",
-            "branch",
-            "azimuth_deg",
-            "open_utc",
-            "close_utc",
-            "phase_deg",
-            "flags",
-        ]
-        frame = _short_times(frame[columns], ["in_plane_utc", "open_utc", "close_utc"])
     emit(
         frame,
         fmt,
         title=f"Launch windows from {point.name} to {result.target_name}, yaw <= {max_yaw:g} deg",
+        listing=WINDOWS,
     )
 
 
-def _short_times(frame: pd.DataFrame, columns: list[str]) -> pd.DataFrame:
-    """Times as ``YYYY-MM-DD HH:MM:SS`` (UTC) so that a table fits a terminal."""
-    frame = frame.copy()
-    for column in columns:
-        frame[column] = [
-            ""
-            if value is None or pd.isna(value)
-            else pd.Timestamp(value).strftime("%Y-%m-%d %H:%M:%S")
-            for value in frame[column]
-        ]
-    return frame
+def _day(column: str) -> Callable[[Record], str]:
+    return lambda record: format_time(str(record.get(column) or ""))[:10]
+
+
+def _clock(column: str, day_of: str) -> Callable[[Record], str]:
+    """The time of ``column`` to the second; with its day when that is not ``day_of``'s."""
+
+    def render(record: Record) -> str:
+        text = format_time(str(record.get(column) or ""))
+        if not text:
+            return ""
+        same_day = text[:10] == format_time(str(record.get(day_of) or ""))[:10]
+        return text[11:] if same_day else text
+
+    return render
+
+
+#: Windows as a reader scans them: the UTC day once, then the times of the day.
+WINDOWS = Listing(
+    default=("day", "in_plane", "branch", "azimuth_deg", "opens", "closes", "phase_deg", "flags"),
+    derived={
+        "day": _day("in_plane_utc"),
+        "in_plane": _clock("in_plane_utc", "in_plane_utc"),
+        "opens": _clock("open_utc", "in_plane_utc"),
+        "closes": _clock("close_utc", "in_plane_utc"),
+        "branch": lambda r: str(r.get("branch") or "")[:1].upper(),
+    },
+    labels={"day": "day (UTC)", "in_plane": "in plane", "branch": "N/S"},
+    footnotes=frozenset({"flags"}),
+)
+PASSES = Listing(
+    default=(
+        "day",
+        "rise",
+        "rise_az_deg",
+        "culmination",
+        "max_elevation_deg",
+        "set",
+        "set_az_deg",
+        "visible",
+    ),
+    derived={
+        "day": _day("rise_utc"),
+        "rise": _clock("rise_utc", "rise_utc"),
+        "culmination": _clock("culmination_utc", "rise_utc"),
+        "set": _clock("set_utc", "rise_utc"),
+        "local_time": lambda r: str(r.get("culmination_local") or "")[11:19],
+    },
+    labels={
+        "day": "day (UTC)",
+        "rise_az_deg": "az (deg)",
+        "set_az_deg": "az (deg)",
+        "max_elevation_deg": "max el (deg)",
+        "culmination": "highest",
+        "visible": "vis.",
+        "local_time": "local",
+    },
+)
 
 
 @app.command()
@@ -357,9 +435,13 @@ def passes(
     home: HomeOption = None,
 ) -> None:
     """Passes of a satellite over a place: rise, culmination, set (UTC and local time)."""
+
+    from cosmodrome.astro.gazetteer import resolve_location
+    from cosmodrome.astro.passes import Observer, find_passes
+
     check_format(fmt)
     start_utc = parse_utc(start) if start else _now()
-    place: Place = resolve_location(at)
+    place = resolve_location(at)
     target = _target(sat, tle, start_utc, home, "--sat")
     observer = Observer(place.name, place.lat_deg, place.lon_deg, place.height_m)
     result = find_passes(
@@ -368,24 +450,11 @@ def passes(
     _warn(result.warnings)
     if not result.passes:
         _stderr().print(f"no passes above {min_elevation:g} deg in the period")
-    frame = result.to_frame()
-    if fmt == "table":
-        columns = [
-            "rise_utc",
-            "rise_az_deg",
-            "culmination_utc",
-            "max_elevation_deg",
-            "set_utc",
-            "set_az_deg",
-            "visible",
-            "culmination_local",
-        ]
-        frame = _short_times(frame[columns], ["rise_utc", "culmination_utc", "set_utc"])
-        frame["culmination_local"] = [str(v)[11:] if v else "" for v in frame["culmination_local"]]
     emit(
-        frame,
+        result.to_frame(),
         fmt,
         title=f"Passes of {result.target_name} over {place.name} (UTC; local time {_zone(result)})",
+        listing=PASSES,
     )
 
 
@@ -407,12 +476,24 @@ def where(
     home: HomeOption = None,
 ) -> None:
     """Sub-satellite point (geodetic latitude, longitude) and altitude at given times."""
+
+    from cosmodrome.astro.elements import epoch_warnings
+    from cosmodrome.astro.where import where_frame
+
     check_format(fmt)
     moments = [parse_utc(text) for text in time] if time else [_now()]
     target = _target(sat, tle, moments[0], home, "--sat")
     frame = where_frame(target, moments)
     _warn(epoch_warnings(target, min(moments), max(moments)))
-    emit(frame, fmt, title=f"{target.name} ({target.norad_id})")
+    emit(
+        frame,
+        fmt,
+        title=f"{target.name} ({target.norad_id}), element set of {target.epoch_utc:%Y-%m-%d %H:%M} UTC",
+        listing=WHERE,
+    )
+
+
+WHERE = Listing(default=("time_utc", "lat_deg", "lon_deg", "altitude_km", "speed_km_s"))
 
 
 def _now() -> datetime:

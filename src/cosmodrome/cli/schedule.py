@@ -3,16 +3,18 @@
 from __future__ import annotations
 
 import sys
-from typing import Annotated
+from typing import TYPE_CHECKING, Annotated
 
 import typer
 from rich.console import Console
 
-from cosmodrome import api
 from cosmodrome.cli.app import FormatOption, HomeOption, app
 from cosmodrome.cli.output import check_format, emit, emit_json
 from cosmodrome.tables import json_records
 from cosmodrome.timeutil import parse_day
+
+if TYPE_CHECKING:
+    from cosmodrome import api
 
 schedule_app = typer.Typer(
     help="Launch schedule snapshots: ingest, list, report bad input, calendar feed.",
@@ -38,6 +40,8 @@ def _filter(
     start: str | None,
     end: str | None,
 ) -> api.ScheduleFilter:
+    from cosmodrome import api  # here, not at start-up: it loads DuckDB
+
     return api.ScheduleFilter(
         site=site,
         vehicle=vehicle,
@@ -61,6 +65,8 @@ def schedule_update(
     home: HomeOption = None,
 ) -> None:
     """Ingest schedule snapshots, keeping every earlier one (nothing is overwritten)."""
+    from cosmodrome import api  # here, not at start-up: it loads DuckDB
+
     console = Console()
     report = api.update_schedule(source, home)
     for kept in report.kept:
@@ -79,6 +85,8 @@ def schedule_update(
 @schedule_app.command("snapshots")
 def schedule_snapshots(fmt: FormatOption = "table", home: HomeOption = None) -> None:
     """List the kept snapshots, oldest first, with their dates and counts."""
+    from cosmodrome import api  # here, not at start-up: it loads DuckDB
+
     check_format(fmt)
     frame = api.schedule_snapshots(home)
     emit(
@@ -89,6 +97,8 @@ def schedule_snapshots(fmt: FormatOption = "table", home: HomeOption = None) -> 
 @schedule_app.command("report")
 def schedule_report(fmt: FormatOption = "table", home: HomeOption = None) -> None:
     """Every unreadable date and unmatched site, pad or vehicle, with file, line and raw value."""
+    from cosmodrome import api  # here, not at start-up: it loads DuckDB
+
     check_format(fmt)
     with api.catalog(home) as con:
         frame = api.schedule_report(con, home)
@@ -104,6 +114,8 @@ def schedule_ics(
 ) -> None:
     """Write an iCalendar feed of the upcoming launches to stdout (all-day or month-long
     events for imprecise dates, the window as the duration, the site as GEO)."""
+    from cosmodrome import api  # here, not at start-up: it loads DuckDB
+
     with api.catalog(home) as con:
         feed = api.schedule_ics(con, _filter(site, vehicle, provider, None, None), home)
     sys.stdout.buffer.write(feed)
@@ -122,6 +134,8 @@ def next_launches(
 ) -> None:
     """Upcoming launches as of the latest schedule snapshot, in target order; each date at
     the precision its source gave ("NET 2026", "2025-Q4")."""
+    from cosmodrome import api  # here, not at start-up: it loads DuckDB
+
     check_format(fmt)
     with api.catalog(home) as con:
         frame, note = api.upcoming(con, _filter(site, vehicle, provider, start, end), home)
@@ -157,6 +171,8 @@ def slips(
     home: HomeOption = None,
 ) -> None:
     """How target dates moved across snapshots, and against the actual launch (GCAT)."""
+    from cosmodrome import api  # here, not at start-up: it loads DuckDB
+
     check_format(fmt)
     with api.catalog(home) as con:
         frame = api.slips(con, _filter(site, vehicle, provider, start, end), by, home)

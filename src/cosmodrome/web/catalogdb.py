@@ -54,9 +54,8 @@ def file_signature(path: Path) -> FileSignature:
     try:
         st = os.stat(path)
     except FileNotFoundError:
-        raise CatalogMissingError(
-            f"no catalog at {path}. Build it with `cosmodrome update` (downloads GCAT) or "
-            "`cosmodrome update --source PATH` for a local mirror such as ../shared/data."
+        raise CatalogMissingError("the server has no catalog yet").with_hints(
+            web="Its operator builds one with `make run` or `cosmodrome update`."
         ) from None
     return FileSignature(st.st_ino, st.st_size, st.st_mtime_ns)
 

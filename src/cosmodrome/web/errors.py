@@ -13,6 +13,7 @@ outside a fixed set (``outcome=partial``), and is empty otherwise.
 from __future__ import annotations
 
 import logging
+import re
 from typing import Any
 
 import duckdb
@@ -131,6 +132,17 @@ def status_of(error: CosmodromeError) -> int:
     return 400
 
 
+def _accepted_words(error: RequestValidationError) -> list[str]:
+    """The allowed values of a parameter outside its fixed set (``by=nonsense``), from
+    pydantic's ``expected`` context, so that every such 422 lists them as WEB.md says."""
+    words: list[str] = []
+    for item in error.errors():
+        expected = (item.get("ctx") or {}).get("expected")
+        if isinstance(expected, str):
+            words += re.findall(r"'([^']*)'", expected)
+    return list(dict.fromkeys(words))
+
+
 def _describe_validation(error: RequestValidationError) -> str:
     parts = []
     for item in error.errors():
@@ -148,13 +160,14 @@ def install_error_handlers(app: FastAPI) -> None:
         headers = (
             {"Retry-After": str(error.retry_after_s)} if isinstance(error, BusyError) else None
         )
-        return error_response(
-            status_of(error), type(error).__name__, str(error), suggestions, headers
-        )
+        message = f"{error} {error.web_hint}".strip() if error.web_hint else str(error)
+        return error_response(status_of(error), type(error).__name__, message, suggestions, headers)
 
     @app.exception_handler(RequestValidationError)
     async def validation_error(_request: Request, error: RequestValidationError) -> JSONResponse:
-        return error_response(422, "ValidationError", _describe_validation(error))
+        return error_response(
+            422, "ValidationError", _describe_validation(error), _accepted_words(error)
+        )
 
     @app.exception_handler(StarletteHTTPException)
     async def http_error(_request: Request, error: StarletteHTTPException) -> JSONResponse:

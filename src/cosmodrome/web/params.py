@@ -1,11 +1,16 @@
-"""Query-parameter readers shared by the routes: bounded days, moments and name lists.
+"""Query-parameter readers shared by every route: periods, days, moments and name lists.
 
-Every reader turns a bad value into :class:`~cosmodrome.errors.InputError` (400 with the one
-error shape), never into a server error: a year such as ``99999`` that Python's ``date``
-cannot hold, or a date far outside the catalog, is refused with the range that works.
+Every date parameter of the API goes through :func:`period_params`, :func:`day_param` or
+:func:`moment_param`, which read it with :func:`cosmodrome.timeutil.parse_span` (``2023``,
+``2023-12``, ``2023-12-01``, ``2023-12-01T12:00Z``; a month is the whole month, a time
+stays a time). A bad value becomes :class:`~cosmodrome.errors.InputError` (400 with the one
+error shape) naming the field, never a server error: a year such as ``99999`` or ``1800``
+is refused with the range that works (:data:`FIRST_YEAR`-:data:`LAST_YEAR`).
 
 >>> day_param("2014", end=True)
 datetime.date(2014, 12, 31)
+>>> period_params("2023-12", None)
+(datetime.date(2023, 12, 1), None)
 >>> name_list(" RU, US ,,")
 ['RU', 'US']
 >>> outcome_param("partial_failure")
@@ -19,52 +24,57 @@ from functools import cache
 
 from cosmodrome.catalog.outcomes import OUTCOME_NAMES, outcome_filter
 from cosmodrome.errors import InputError
-from cosmodrome.timeutil import parse_day, parse_utc
+from cosmodrome.timeutil import FIRST_YEAR, LAST_YEAR, parse_period, parse_span
 from cosmodrome.web.errors import InvalidChoiceError
 
-#: Dates the API accepts: the space age with room on both sides.
-FIRST_YEAR = 1900
-LAST_YEAR = 2200
+__all__ = [
+    "FIRST_YEAR",
+    "LAST_YEAR",
+    "day_param",
+    "moment_param",
+    "name_list",
+    "outcome_param",
+    "period_params",
+]
 
 
-def _check_year(year: int, text: str) -> None:
-    if not FIRST_YEAR <= year <= LAST_YEAR:
-        raise InputError(f"{text!r} is outside the years {FIRST_YEAR}-{LAST_YEAR}")
+def _field(name: str, error: InputError) -> InputError:
+    return InputError(f"{name}: {error}")
 
 
-def day_param(text: str | None, *, end: bool = False) -> date | None:
-    """A UTC day from ``2022-02-24`` or a bare year (its last day when ``end``); ``None``
-    for an empty value."""
+def day_param(text: str | None, *, end: bool = False, field: str = "date") -> date | None:
+    """A UTC day from any accepted form (its last day when ``end``); ``None`` when empty."""
     if text is None or not text.strip():
         return None
     try:
-        day = parse_day(text, end=end)
-    except (ValueError, OverflowError):
-        raise InputError(f"cannot read {text!r} as a date; use 2022-02-24 or 2022") from None
-    _check_year(day.year, text)
-    return day
+        span = parse_span(text)
+    except InputError as error:
+        raise _field(field, error) from None
+    return span.last_day if end else span.start.date()
 
 
-def moment_param(text: str | None) -> datetime | None:
-    """A timezone-aware UTC moment from ISO 8601 (``2025-06-01T12:00Z``); ``None`` when empty."""
+def moment_param(text: str | None, *, field: str = "start") -> datetime | None:
+    """A timezone-aware UTC moment (a date is its first instant); ``None`` when empty."""
     if text is None or not text.strip():
         return None
     try:
-        moment = parse_utc(text)
-    except (ValueError, OverflowError):
-        raise InputError(
-            f"cannot read {text!r} as a time; use ISO 8601 such as 2025-06-01T12:00Z"
-        ) from None
-    _check_year(moment.year, text)
-    return moment
+        return parse_span(text).start
+    except InputError as error:
+        raise _field(field, error) from None
 
 
-def period_params(start: str | None, end: str | None) -> tuple[date | None, date | None]:
-    """``from`` and ``to`` as inclusive UTC days, refusing a period that runs backwards."""
-    first, last = day_param(start), day_param(end, end=True)
-    if first is not None and last is not None and first > last:
-        raise InputError(f"'from' ({first}) is after 'to' ({last})")
-    return first, last
+def period_params(
+    start: str | None, end: str | None
+) -> tuple[date | datetime | None, date | datetime | None]:
+    """``from`` and ``to`` as a filter takes them (a day, or a moment for a time), refusing
+    a period that runs backwards."""
+    for name, text in (("from", start), ("to", end)):
+        if text is not None and text.strip():
+            try:
+                parse_span(text)
+            except InputError as error:
+                raise _field(name, error) from None
+    return parse_period(start, end, names=("'from'", "'to'"))
 
 
 def name_list(text: str | None, *, limit: int = 20) -> list[str]:

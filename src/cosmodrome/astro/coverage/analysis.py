@@ -137,7 +137,9 @@ def compute_coverage(
     if not (math.isfinite(mask_deg) and 0.0 <= mask_deg <= 90.0):
         raise InputError(f"elevation mask must be between 0 and 90 degrees, got {mask_deg}")
     if min_sats < 1:
-        raise InputError(f"--min-sats must be at least 1, got {min_sats}")
+        raise InputError(
+            f"min sats (satellites needed for service) must be at least 1, got {min_sats}"
+        )
     window = Window.from_duration(require_utc(start_utc), duration_s, step_s)
     grid = region.grid(resolution_deg)
     constellation = _as_constellation(satellites)

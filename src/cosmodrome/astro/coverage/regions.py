@@ -129,7 +129,7 @@ class Region:
         if not keep.any():
             raise InputError(
                 f"region {self.name} is empty: no cell centre of the {res} degree grid lies "
-                "inside it; use a finer --resolution, or --point for a single place"
+                "inside it; use a finer resolution, or a single point"
             )
         lat_in, lon_in = lat_flat[keep], lon_flat[keep]
         return Grid(lat_in, lon_in, cell_area_km2(lat_in, res), res)

@@ -28,7 +28,7 @@ def group_prefix(group: str) -> str | None:
     """
     folded = group.strip().lower()
     if not folded:
-        raise InputError("empty --group; name a constellation such as starlink")
+        raise InputError("empty group; name a constellation such as starlink")
     return None if folded in ALL_GROUPS else folded.upper()
 
 
@@ -67,9 +67,9 @@ def constellation_from_store(
     with ElementStore(store_path) as store:
         records = store.group(group_prefix(group), when_utc)
     if not records:
-        raise InputError(
-            f"the element store holds no satellite of group {group!r}; run "
-            "`cosmodrome elements update` (or `cosmodrome elements load FILE`), or pass --tle FILE"
+        raise InputError(f"the element store holds no satellite of group {group!r}").with_hints(
+            cli="run `cosmodrome elements update` (or `cosmodrome elements load FILE`), "
+            "or pass --tle FILE"
         )
     return _constellation(records, _label(sorted({r.source for r in records})))
 

@@ -5,26 +5,34 @@ request against the limits, queues it and answers ``202`` with the job; ``GET
 /api/coverage/jobs/{id}`` shows its progress and, when done, the per-cell statistics and the
 area-weighted summary. Backed by :mod:`cosmodrome.astro.coverage.analysis`.
 
-The constellation is a Walker-delta pattern given by its parameters (planes, satellites per
-plane, altitude, inclination): a request can describe it completely, with nothing to upload.
+The constellation is a group of the server's element store (``group``: starlink, oneweb,
+stations, each satellite with its set nearest the start) or a Walker-delta pattern given by
+its parameters (planes, satellites per plane, altitude, inclination).
 """
 
 from __future__ import annotations
 
-import math
 import warnings
 from datetime import datetime
+from pathlib import Path as FilePath
 from typing import Annotated, Any
 
 from fastapi import APIRouter, Path, Request
 from fastapi.responses import JSONResponse
 from pydantic import BaseModel, Field, field_validator
 
-from cosmodrome.astro.coverage.analysis import compute_coverage, walker_constellation
-from cosmodrome.astro.coverage.engine import StaleElementsWarning
+from cosmodrome.astro.coverage.analysis import (
+    Constellation,
+    compute_coverage,
+    walker_constellation,
+)
+from cosmodrome.astro.coverage.engine import StaleElementsWarning, Window
 from cosmodrome.astro.coverage.regions import Region, bounding_box, country_region
+from cosmodrome.astro.coverage.sources import constellation_from_store
+from cosmodrome.astro.store import elements_path
+from cosmodrome.errors import InputError
 from cosmodrome.tables import json_records
-from cosmodrome.timeutil import require_utc
+from cosmodrome.timeutil import FIRST_YEAR, LAST_YEAR, require_utc
 from cosmodrome.web.errors import ERROR_RESPONSES, JobLimitError
 from cosmodrome.web.jobs import JobManager, JobProgress
 
@@ -65,6 +73,13 @@ class CoverageRequest(BaseModel):
     mask_deg: float = Field(default=25, ge=0, le=90, description="Minimum elevation, degrees.")
     min_sats: int = Field(default=1, ge=1, le=50, description="Satellites needed for service.")
     constellation: WalkerSpec = Field(default_factory=WalkerSpec)
+    group: str | None = Field(
+        default=None,
+        max_length=60,
+        description="A group of the element store (starlink, oneweb, stations: satellites "
+        "whose names start so), each with its set nearest start_utc; replaces the Walker "
+        "constellation.",
+    )
 
     @field_validator("start_utc")
     @classmethod
@@ -84,9 +99,13 @@ def region_of(text: str) -> Region:
     return bounding_box(stripped) if stripped.count(",") == 3 else country_region(stripped, "50m")
 
 
-def check_limits(request: CoverageRequest, cells: int) -> int:
-    epochs = math.floor(request.duration_s / request.step_s) + 1
-    satellites = request.constellation.planes * request.constellation.per_plane
+def epochs_of(request: CoverageRequest) -> int:
+    """Time steps of the window, counted as the CLI counts them (the end excluded)."""
+    return Window.from_duration(request.start_utc, request.duration_s, request.step_s).count
+
+
+def check_limits(request: CoverageRequest, cells: int, satellites: int) -> int:
+    epochs = epochs_of(request)
     problems = []
     if cells > MAX_CELLS:
         problems.append(
@@ -108,19 +127,22 @@ def check_limits(request: CoverageRequest, cells: int) -> int:
     return epochs
 
 
-def coverage_job(request: CoverageRequest, region: Region) -> Any:
+def walker_of(request: CoverageRequest) -> Constellation:
+    c = request.constellation
+    return walker_constellation(
+        planes=c.planes,
+        per_plane=c.per_plane,
+        altitude_km=c.altitude_km,
+        inclination_deg=c.inclination_deg,
+        epoch_utc=require_utc(request.start_utc),
+        phasing=c.phasing,
+    )
+
+
+def coverage_job(request: CoverageRequest, region: Region, sats: Constellation) -> Any:
     def work(progress: JobProgress) -> dict[str, Any]:
-        c = request.constellation
         start = require_utc(request.start_utc)
-        sats = walker_constellation(
-            planes=c.planes,
-            per_plane=c.per_plane,
-            altitude_km=c.altitude_km,
-            inclination_deg=c.inclination_deg,
-            epoch_utc=start,
-            phasing=c.phasing,
-        )
-        epochs = math.floor(request.duration_s / request.step_s) + 1
+        epochs = epochs_of(request)
         done = 0
 
         def advance(count: int) -> None:
@@ -172,6 +194,9 @@ def start_coverage(body: CoverageRequest, request: Request) -> JSONResponse:
 
     Poll ``Location`` (``GET /api/coverage/jobs/{id}``) for progress and the result.
     """
+    start = require_utc(body.start_utc)
+    if not FIRST_YEAR <= start.year <= LAST_YEAR:  # as every other date parameter
+        raise InputError(f"start_utc: {start.year} is outside the years {FIRST_YEAR}-{LAST_YEAR}")
     region = region_of(body.region)
     south, west, north, east = region.bounds
     box_cells = ((north - south) / body.resolution_deg + 1) * (
@@ -183,10 +208,19 @@ def start_coverage(body: CoverageRequest, request: Request) -> JSONResponse:
             f"{body.resolution_deg:g} deg (limit {MAX_CELLS:,}): use a coarser resolution_deg"
         )
     cells = len(region.grid(body.resolution_deg))
-    epochs = check_limits(body, cells)
+    if body.group and body.group.strip():
+        home: FilePath | None = request.app.state.home
+        sats = constellation_from_store(
+            body.group.strip(), require_utc(body.start_utc), elements_path(home)
+        )
+    else:
+        sats = walker_of(body)
+    epochs = check_limits(body, cells, len(sats))
     params = {**body.model_dump(mode="json"), "cells": cells, "epochs": epochs}
     client = request.client.host if request.client else ""
-    job = jobs_of(request).submit("coverage", params, coverage_job(body, region), client=client)
+    job = jobs_of(request).submit(
+        "coverage", params, coverage_job(body, region, sats), client=client
+    )
     url = f"/api/coverage/jobs/{job.id}"
     return JSONResponse(job.view(), status_code=202, headers={**NO_STORE, "Location": url})
 

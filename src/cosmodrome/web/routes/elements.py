@@ -38,9 +38,8 @@ def nearest_set(request: Request, satellite: str, when_utc: datetime) -> Element
     """The stored element set of ``satellite`` (NORAD number or name) nearest ``when_utc``."""
     with ElementStore(store_path(request)) as store:
         if store.count() == 0:
-            raise NoElementsError(
-                f"the element store {store.path.name} is empty; fill it with "
-                "`cosmodrome elements update stations` or `cosmodrome elements load FILE`"
+            raise NoElementsError("the server's element store is empty").with_hints(
+                web="Its operator fills it with `make run` or `cosmodrome elements update`."
             )
         return store.nearest(store.resolve(satellite), when_utc)
 

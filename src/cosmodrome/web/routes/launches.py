@@ -11,10 +11,9 @@ from pydantic import BaseModel, Field
 from cosmodrome import api
 from cosmodrome.catalog.queries import SORTABLE
 from cosmodrome.tables import json_records
-from cosmodrome.timeutil import parse_day
 from cosmodrome.web.context import Ctx
 from cosmodrome.web.errors import ERROR_RESPONSES
-from cosmodrome.web.params import outcome_names, outcome_param
+from cosmodrome.web.params import outcome_names, outcome_param, period_params
 
 router = APIRouter(tags=["launches"])
 
@@ -92,6 +91,7 @@ def launch_filter(
     ] = None,
     orbit_class: Annotated[Literal["orbital", "deep_space", "other"] | None, Query()] = None,
 ) -> api.LaunchFilter:
+    first, last = period_params(start, end)
     return api.LaunchFilter(
         site=site or None,
         pad=pad or None,
@@ -100,8 +100,8 @@ def launch_filter(
         owner=owner or None,
         owner_state=owner_state or None,
         provider_state=provider_state or None,
-        start=parse_day(start) if start else None,
-        end=parse_day(end, end=True) if end else None,
+        start=first,
+        end=last,
         outcome=outcome_param(outcome),
         orbit_class=orbit_class,
     )
@@ -110,9 +110,11 @@ def launch_filter(
 Filters = Annotated[api.LaunchFilter, Depends(launch_filter)]
 
 
-def _page_url(request: Request, offset: int) -> str:
-    params = [(k, v) for k, v in request.query_params.multi_items() if k != "offset"]
-    params.append(("offset", str(offset)))
+def _page_url(request: Request, offset: int, limit: int) -> str:
+    """The URL of another page: same filters, the page size actually served (a ``limit``
+    above the cap is written as the cap), and ``offset``."""
+    params = [(k, v) for k, v in request.query_params.multi_items() if k not in ("offset", "limit")]
+    params += [("limit", str(limit)), ("offset", str(offset))]
     return f"{request.url.path}?{urlencode(params)}"
 
 
@@ -176,8 +178,10 @@ def list_launches(
         "offset": offset,
         "sort": sort,
         "order": order,
-        "next": _page_url(request, offset + page) if page and offset + page < total else None,
-        "previous": _page_url(request, max(0, offset - page)) if page and offset > 0 else None,
+        "next": _page_url(request, offset + page, page) if page and offset + page < total else None,
+        "previous": _page_url(request, max(0, offset - page), page)
+        if page and offset > 0
+        else None,
         "source": ctx.source(),
         "data": json_records(frame),
     }

@@ -7,6 +7,7 @@ from typing import Any
 from fastapi import APIRouter, Request
 
 from cosmodrome import __version__
+from cosmodrome.display import rules_json
 from cosmodrome.web.context import Ctx
 from cosmodrome.web.errors import ERROR_RESPONSES
 
@@ -16,10 +17,32 @@ router = APIRouter(tags=["meta"])
 @router.get("/meta", responses=ERROR_RESPONSES, summary="Catalog version, data date and features")
 def catalog_meta(request: Request, ctx: Ctx) -> dict[str, Any]:
     """The catalog's ``meta`` table, the attribution to show with every chart, and the
-    optional features (analytics, reach, windows, passes, coverage) this server offers."""
+    optional features (analytics, reach, windows, passes, coverage) this server offers, and
+    ``elements``: the element store's size and epoch span (``null`` without one), and
+    ``display``: the display precision of each quantity (cosmodrome/display.py), which the
+    dashboard rounds by so that it agrees with the CLI and the report."""
     return {
         "source": ctx.source(),
         "meta": ctx.generation.meta,
         "version": __version__,
         "features": sorted(request.app.state.features),
+        "display": rules_json(),
+        "elements": _elements_summary(request),
     }
+
+
+def _elements_summary(request: Request) -> dict[str, Any] | None:
+    """What the element store holds (``None`` when there is none): pages that propagate
+    orbits default to a time inside these epochs."""
+    try:
+        from cosmodrome.astro.store import ElementStore, elements_path
+    except ImportError:  # the orbits module is optional
+        return None
+    path = elements_path(request.app.state.home)
+    if not path.is_file():
+        return None
+    try:
+        with ElementStore(path) as store:
+            return store.summary()
+    except Exception:  # a store being rewritten: the page falls back to today
+        return None

@@ -63,7 +63,7 @@ def migration(
     ``GET /api/migration?provider_state=RU&cutoff=2022-02-24`` lists One Web (``ONEWEB``)
     as ``moved``, to SpaceX (US) and NewSpace India (IN).
     """
-    day = day_param(cutoff)
+    day = day_param(cutoff, field="cutoff")
     if day is None:
         raise InputError("give a cutoff date, e.g. 2022-02-24")
     result = api.customer_migration(

@@ -168,8 +168,10 @@ def list_payloads(
         "offset": offset,
         "sort": sort,
         "order": order,
-        "next": _page_url(request, offset + page) if page and offset + page < total else None,
-        "previous": _page_url(request, max(0, offset - page)) if page and offset > 0 else None,
+        "next": _page_url(request, offset + page, page) if page and offset + page < total else None,
+        "previous": _page_url(request, max(0, offset - page), page)
+        if page and offset > 0
+        else None,
         "source": ctx.source(),
         "data": json_records(frame),
     }

@@ -8,9 +8,9 @@ from fastapi import APIRouter, Path, Query
 
 from cosmodrome import api
 from cosmodrome.tables import json_records, json_safe
-from cosmodrome.timeutil import parse_day
 from cosmodrome.web.context import Ctx
 from cosmodrome.web.errors import ERROR_RESPONSES
+from cosmodrome.web.params import period_params
 
 router = APIRouter(tags=["sites"])
 
@@ -64,11 +64,8 @@ def site_profile(
     An unknown name answers 404 with the closest site names in ``error.suggestions``.
     """
     detail = api.site_detail(ctx.cursor, name)
-    period = api.LaunchFilter(
-        site=name,
-        start=parse_day(start) if start else None,
-        end=parse_day(end, end=True) if end else None,
-    )
+    first, last = period_params(start, end)
+    period = api.LaunchFilter(site=name, start=first, end=last)
     per_year = api.launches_per_year(ctx.cursor, period)
     return {
         "source": ctx.source(),

@@ -94,7 +94,7 @@ def windows(
     if raan_deg is not None or inc_deg is not None:
         if raan_deg is None or inc_deg is None:
             raise InputError("a bare target plane needs both raan_deg and inc_deg")
-        goal = api.plane_target(raan_deg, inc_deg, moment_param(epoch) or start_utc)
+        goal = api.plane_target(raan_deg, inc_deg, moment_param(epoch, field="epoch") or start_utc)
     elif target:
         goal = nearest_set(request, target, start_utc)
     else:

@@ -1,7 +1,7 @@
 // The dashboard's router: the page and its state live in the URL hash (#/site?name=Baikonur),
 // so every view is a shareable link. Pages appear as the server offers their feature.
 import { getJSON } from "./api.js";
-import { h, loading, showError } from "./ui.js";
+import { h, loading, setDisplayRules, showError } from "./ui.js";
 
 const PAGES = [
   { id: "map", label: "Map", module: "./pages/map.js" },
@@ -84,6 +84,7 @@ async function route() {
 async function start() {
   try {
     meta = await getJSON("meta");
+    setDisplayRules(meta.display);
   } catch (error) {
     showError(view, error);
     if (error.type === "CatalogMissingError") view.append(h("p", {}, "Build the catalog, then reload this page."));

@@ -3,6 +3,16 @@
 import { d3, fmt, h, table, tooltip } from "./ui.js";
 
 const MARGIN = { top: 18, right: 16, bottom: 30, left: 46 };
+const Y_TICKS = 6;
+
+// A y scale whose top is the tick at or above the highest value (bars never touch the frame
+// above the last labelled tick): nice() with the same tick count as the axis.
+function roundedUp(max, height) {
+  const top = max > 0 ? max : 1;
+  const step = d3.tickIncrement(0, top, Y_TICKS);
+  const upper = step > 0 ? Math.ceil(top / step) * step : top;
+  return d3.scaleLinear().domain([0, upper]).range([height - MARGIN.bottom, MARGIN.top]);
+}
 
 // Draw at the page's width (so text keeps its size on a phone), between 340 and 900 px.
 function chartWidth() {
@@ -12,26 +22,29 @@ function chartWidth() {
 
 // Stacked bars per year. rows: [{year, <series keys>...}]; series: [{key, label, colour}].
 // events: [{day: "2022-02-24", label}] drawn as numbered vertical markers, listed under the chart.
-export function stackedBars(rows, series, { title, source, events = [], height = 300, yLabel = "launches" }) {
+// `partial`: {period, through} marks the last period as incomplete (the data end inside it).
+export function stackedBars(rows, series, { title, source, events = [], height = 300, yLabel = "launches", partial = null }) {
   const width = chartWidth();
   const years = rows.map((r) => r.year);
   const x = d3.scaleBand().domain(years).range([MARGIN.left, width - MARGIN.right]).padding(0.15);
   const stack = d3.stack().keys(series.map((s) => s.key))(rows);
-  const y = d3.scaleLinear().domain([0, d3.max(rows, (r) => d3.sum(series, (s) => r[s.key])) || 1]).nice()
-    .range([height - MARGIN.bottom, MARGIN.top]);
+  const y = roundedUp(d3.max(rows, (r) => d3.sum(series, (s) => r[s.key])), height);
   const svg = d3.create("svg").attr("viewBox", `0 0 ${width} ${height}`).attr("role", "img")
     .attr("aria-label", `${title}: bar chart, ${years[0]} to ${years[years.length - 1]}`);
   const every = Math.ceil(years.length / Math.floor(width / 56));
   svg.append("g").attr("transform", `translate(0,${height - MARGIN.bottom})`)
     .call(d3.axisBottom(x).tickValues(years.filter((_, i) => i % every === 0)).tickSizeOuter(0))
     .call((g) => g.selectAll("text").attr("font-size", 12));
-  svg.append("g").attr("transform", `translate(${MARGIN.left},0)`).call(d3.axisLeft(y).ticks(6))
+  svg.append("g").attr("transform", `translate(${MARGIN.left},0)`).call(d3.axisLeft(y).ticks(Y_TICKS))
     .call((g) => g.selectAll("text").attr("font-size", 12))
     .call((g) => g.append("text").attr("x", -MARGIN.left + 4).attr("y", MARGIN.top - 6).attr("fill", "#4a5361")
       .attr("text-anchor", "start").attr("font-size", 12).text(yLabel));
   const tip = tooltip();
+  const isPartial = (year) => partial && String(year) === String(partial.period);
   stack.forEach((layer, i) => {
     svg.append("g").attr("fill", series[i].colour).selectAll("rect").data(layer).join("rect")
+      .attr("class", (d) => (isPartial(d.data.year) ? "partial" : null))
+      .attr("fill-opacity", (d) => (isPartial(d.data.year) ? 0.45 : null))
       .attr("x", (d) => x(d.data.year)).attr("width", x.bandwidth())
       .attr("y", (d) => y(d[1])).attr("height", (d) => Math.max(0, y(d[0]) - y(d[1])))
       .on("mousemove", (event, d) => tip.show(`${d.data.year}: ${fmt.int(d.data[series[i].key])} ${series[i].label}`, event.clientX, event.clientY))
@@ -66,9 +79,13 @@ export function stackedBars(rows, series, { title, source, events = [], height =
       mark.append("text").attr("x", px).attr("y", cy).attr("dy", "0.35em").attr("text-anchor", "middle")
         .attr("font-size", 11).attr("font-weight", 700).attr("fill", "#8a4700").text(n);
     });
+  const lastYear2 = years[years.length - 1];
+  const partialShown = partial && String(partial.period) === String(lastYear2);
   const legend = h("ul", { class: "legend" }, series.map((s) =>
     h("li", {}, h("span", { class: "swatch", style: `background:${s.colour}` }), s.label)),
-    shown.length ? h("li", {}, h("span", { class: "swatch event", "aria-hidden": "true" }), "event (numbered below)") : null);
+    shown.length ? h("li", {}, h("span", { class: "swatch event", "aria-hidden": "true" }), "event (numbered below)") : null,
+    partialShown ? h("li", { class: "partial-note" }, h("span", { class: "swatch partial", "aria-hidden": "true" }),
+      `${partial.period}: partial, data to ${partial.through}`) : null);
   const eventList = shown.length ? h("ol", { class: "event-list", "aria-label": "Events marked on the chart" },
     shown.map((e) => h("li", {}, h("time", { datetime: e.day }, e.day), " ", e.label))) : null;
   const data = table(rows, [{ key: "year", label: "Year" },
@@ -110,8 +127,10 @@ const PALETTE = ["#1d4f91", "#b3261e", "#23733a", "#8a4700", "#6a3d9a", "#0f6b6b
 export function stackedArea(rows, { title, source, height = 340, yLabel = "share" }) {
   const width = chartWidth();
   const periods = [...new Set(rows.map((r) => r.period))];
+  // "(other)", the sum of the smaller groups, goes on top whatever its size.
+  const isOther = (g) => /^\(?other\)?$/i.test(String(g));
   const totals = d3.rollups(rows, (v) => d3.sum(v, (r) => r.value || 0), (r) => r.group)
-    .sort((a, b) => b[1] - a[1]);
+    .sort((a, b) => (isOther(a[0]) - isOther(b[0])) || (b[1] - a[1]));
   const keys = totals.map(([g]) => g);
   const labels = new Map(rows.map((r) => [r.group, r.label]));
   const wide = periods.map((p) => {
@@ -159,7 +178,8 @@ export function flowDiagram(diagram, { title, source, height = 520 }) {
   const narrow = width < 560;
   const nodes = diagram.nodes.map((n, i) => ({ ...n, index: i }));
   const links = diagram.links.map((l) => ({ source: l.source, target: l.target, value: l.payloads, first_launch: l.first_launch }));
-  const states = [...new Set(nodes.map((n) => n.state || "?"))];
+  // Colours stand for the providers' states (customers are drawn in black).
+  const states = [...new Set(nodes.filter((n) => n.column !== "customer").map((n) => n.state || "?"))];
   const colour = d3.scaleOrdinal(states, PALETTE);
   const layout = d3.sankey().nodeId((d) => d.index).nodeWidth(12).nodePadding(narrow ? 6 : 9)
     .nodeAlign(d3.sankeyJustify)

@@ -45,19 +45,50 @@ export function sourceNote(source, extra = "") {
   return h("p", { class: "source" }, parts.join(" · "));
 }
 
+// Display precision: the server's rules (cosmodrome/display.py, sent in /api/meta as
+// `display`), so that a quantity is rounded alike in the dashboard, the CLI and the report.
+let RULES = null;
+export function setDisplayRules(rules) { RULES = rules || null; }
+
+function quantityOf(column) {
+  if (!RULES || !column) return null;
+  return RULES.quantities.find((q) => q.names.includes(column)
+    || q.suffixes.some((s) => column.endsWith(s) && column.length > s.length)
+    || q.prefixes.some((p) => column.startsWith(p))) || null;
+}
+
+const number = (v, digits) => Number(v).toLocaleString("en", { minimumFractionDigits: digits, maximumFractionDigits: digits });
+// A time to the second, in UTC: "2025-10-01 08:06:45 UTC" (no microseconds).
+const toSecond = (v) => String(v).replace("T", " ").replace(/\.\d+/, "").replace(/(Z|\+00:00)$/, " UTC");
+
 export const fmt = {
   int: (v) => (v === null || v === undefined ? "" : Number(v).toLocaleString("en")),
   pct: (v) => (v === null || v === undefined ? "" : `${(100 * v).toFixed(1)} %`),
   num: (v, digits = 1) => (v === null || v === undefined ? "" : Number(v).toFixed(digits)),
   day: (v) => (v ? String(v).slice(0, 10) : ""),
-  time: (v) => (v ? String(v).replace("T", " ").replace("Z", " UTC") : ""),
+  time: (v) => (v ? toSecond(v) : ""),
+  // A value of `column` at the precision of the quantity its name says (angles 0.1 deg,
+  // masses 1 kg, shares 0.1 %, times to the second; see /api/meta `display`).
+  q: (column, v) => {
+    if (v === null || v === undefined || v === "") return "";
+    const q = quantityOf(column);
+    if (q && q.name === "time") return toSecond(v);
+    if (typeof v !== "number") return String(v);
+    if (q && q.name === "identifier") return String(v);
+    if (!q) return Number.isInteger(v) ? v.toLocaleString("en") : number(v, RULES ? RULES.default_decimals : 3).replace(/\.?0+$/, "");
+    const scaled = v * q.scale;
+    let text = number(scaled, q.decimals);
+    if (q.trim && text.includes(".")) text = text.replace(/\.?0+$/, "");
+    if (scaled !== 0 && Number(text.replace(/,/g, "")) === 0) return `< ${10 ** -q.decimals}${q.unit}`;
+    return text + q.unit;
+  },
 };
 
 // A table in a keyboard-scrollable wrapper. columns: [{key, label, num, format, link}]
 export function table(rows, columns, caption) {
   const head = h("tr", {}, columns.map((c) => h("th", { scope: "col", class: c.num ? "num" : null }, c.label)));
   const body = rows.map((row) => h("tr", {}, columns.map((c) => {
-    const text = c.format ? c.format(row[c.key], row) : (row[c.key] ?? "");
+    const text = c.format ? c.format(row[c.key], row) : fmt.q(c.key, row[c.key]);
     const content = c.link ? h("a", { href: c.link(row) }, text) : text;
     return h("td", { class: c.num ? "num" : (c.wrap ? "wrap" : null) }, content);
   })));
@@ -96,4 +127,22 @@ export function field(label, control) {
 export function debounce(fn, ms = 250) {
   let timer = null;
   return (...args) => { clearTimeout(timer); timer = setTimeout(() => fn(...args), ms); };
+}
+
+// A date field that reads and shows ISO 8601 days (YYYY-MM-DD) whatever the browser's locale
+// (a type="date" input would show 02/24/2022 in an en-US browser).
+export const ISO_DAY = { type: "text", inputmode: "numeric", pattern: "\\d{4}-\\d{2}-\\d{2}", placeholder: "YYYY-MM-DD", size: 11, title: "A UTC day, YYYY-MM-DD" };
+
+// The day a propagation page starts on: today when the element store's epochs cover it (within
+// a week), else the day of the latest epoch loaded, so that the page works on a frozen store.
+export function defaultDay(meta) {
+  const today = new Date().toISOString().slice(0, 10);
+  const elements = meta && meta.elements;
+  if (!elements || !elements.epoch_to) return today;
+  const last = new Date(elements.epoch_to);
+  const first = new Date(elements.epoch_from);
+  const now = new Date(`${today}T00:00:00Z`);
+  const week = 7 * 86400e3;
+  if (now >= first - week && now <= last.getTime() + week) return today;
+  return elements.epoch_to.slice(0, 10);
 }

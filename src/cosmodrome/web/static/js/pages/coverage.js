@@ -1,8 +1,11 @@
-// Coverage heat map: a Walker constellation over a country, computed as a server-side job.
+// Coverage heat map: a constellation over a country, computed as a server-side job. The
+// constellation is a group of the server's element store (starlink, oneweb, stations) or,
+// with the group left empty, a Walker pattern given by its parameters.
 import { getJSON, postJSON } from "../api.js";
 import { d3, empty, fmt, h, showError, table } from "../ui.js";
 
 const FIELDS = [
+  { key: "group", label: "Element-store group (empty: Walker below)", value: "starlink", size: 12, optional: true },
   { key: "region", label: "Country code or box S,W,N,E", value: "KZ", size: 10 },
   { key: "resolution_deg", label: "Cell size (deg)", value: "1", type: "number", step: "any", min: 0.1 },
   { key: "start_utc", label: "Start (UTC)", value: "2025-10-03T00:00:00Z", size: 20 },
@@ -18,14 +21,22 @@ const WALKER = ["planes", "per_plane", "altitude_km", "inclination_deg"];
 let atlas = null;
 
 export async function render(root, params, ctx) {
+  // Start inside the loaded element sets' epochs (propagating years away is meaningless).
+  const epoch = ctx.meta.elements && ctx.meta.elements.epoch_median;
+  const start = FIELDS.find((f) => f.key === "start_utc");
+  if (epoch) start.value = `${epoch.slice(0, 13)}:00:00Z`;
+  const groups = (ctx.meta.elements && ctx.meta.elements.groups) || [];
+  if (!groups.some((g) => g.group === "starlink")) FIELDS[0].value = "";
   const controls = {};
   const inputs = FIELDS.map((f) => {
     controls[f.key] = h("input", { id: `c-${f.key}`, name: f.key, type: f.type || "text", step: f.step, min: f.min, max: f.max,
-      value: params[f.key] ?? f.value, size: f.size || 8, required: true, autocomplete: "off" });
+      value: params[f.key] ?? f.value, size: f.size || 8, required: !f.optional, autocomplete: "off",
+      list: f.key === "group" ? "c-groups" : null });
     return h("label", { for: `c-${f.key}` }, f.label, controls[f.key]);
   });
   const submit = h("button", { type: "submit" }, "Compute coverage");
-  const form = h("form", { class: "controls", "aria-label": "Coverage job" }, inputs, submit);
+  const choices = h("datalist", { id: "c-groups" }, groups.map((g) => h("option", { value: g.group }, `${g.satellites} satellites`)));
+  const form = h("form", { class: "controls", "aria-label": "Coverage job" }, inputs, choices, submit);
   const body = h("div", {});
   root.append(h("h1", {}, "Coverage over a country"),
     h("p", { class: "lede" }, "Fraction of the time each cell sees at least one satellite above the elevation mask. Runs as a job on the server; large grids are refused with the limit they exceed."),
@@ -38,6 +49,7 @@ export async function render(root, params, ctx) {
       const value = f.type === "number" ? Number(raw) : raw;
       if (WALKER.includes(f.key)) r.constellation[f.key] = value; else r[f.key] = value;
     }
+    if (!r.group) delete r.group;
     return r;
   }
 
@@ -97,7 +109,7 @@ export async function render(root, params, ctx) {
     const stats = h("ul", { class: "stats", "aria-label": "Region summary" },
       [["time covered (area mean)", fmt.pct(s.frac_ge1)], ["mean satellites visible", fmt.num(s.mean_visible, 2)],
         ["area always covered", fmt.pct(s.area_frac_always_ge1)], ["longest outage", `${fmt.int(s.longest_outage_s)} s`],
-        ["cells", fmt.int(s.cells)], ["compute time", `${fmt.num(result.elapsed_s, 1)} s`]]
+        ["cells", fmt.int(s.cells)], ["compute time", `${fmt.q("elapsed_s", result.elapsed_s)} s`]]
         .map(([label, value]) => h("li", {}, h("span", { class: "value" }, value), h("span", { class: "label" }, label))));
     const p = job.params;
     const note = h("p", { class: "source" },
@@ -107,8 +119,8 @@ export async function render(root, params, ctx) {
     body.replaceChildren(h("h2", { id: "coverage-title" }, `Coverage over ${result.region}`), stats,
       h("figure", { class: "chart" }, ramp, svg.node(), note),
       h("details", {}, h("summary", {}, "Least covered cells"), table(worst, [
-        { key: "lat_deg", label: "Lat (°)", num: true, format: (v) => fmt.num(v, 2) },
-        { key: "lon_deg", label: "Lon (°)", num: true, format: (v) => fmt.num(v, 2) },
+        { key: "lat_deg", label: "Lat (°)", num: true, format: (v) => fmt.q("lat_deg", v) },
+        { key: "lon_deg", label: "Lon (°)", num: true, format: (v) => fmt.q("lon_deg", v) },
         { key: "frac_ge1", label: "Covered", num: true, format: fmt.pct },
         { key: "longest_outage_s", label: "Longest outage (s)", num: true, format: fmt.int },
       ], "Ten least covered cells")));

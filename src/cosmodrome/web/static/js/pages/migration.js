@@ -2,7 +2,7 @@
 // launched them afterwards, as a flow diagram (d3-sankey) and a table.
 import { getJSON } from "../api.js";
 import { flowDiagram } from "../charts.js";
-import { empty, fmt, h, loading, showError, sourceNote, table } from "../ui.js";
+import { empty, fmt, h, ISO_DAY, loading, showError, sourceNote, table } from "../ui.js";
 
 const FIELDS = [["provider_state", "Provider state (RU)"], ["provider", "Provider"], ["site", "Site"], ["vehicle", "Vehicle"]];
 
@@ -10,7 +10,7 @@ export async function render(root, params, ctx) {
   const state = { provider_state: "", provider: "", site: "", vehicle: "", cutoff: "2022-02-24", window: "5", max_customers: "12", ...params };
   if (!FIELDS.some(([k]) => state[k])) state.provider_state = "RU";
   const inputs = Object.fromEntries(FIELDS.map(([key]) => [key, h("input", { id: `mig-${key}`, name: key, value: state[key], autocomplete: "off" })]));
-  const cutoff = h("input", { id: "mig-cutoff", name: "cutoff", type: "date", value: state.cutoff, required: true });
+  const cutoff = h("input", { id: "mig-cutoff", name: "cutoff", ...ISO_DAY, value: state.cutoff, required: true });
   const windowInput = h("input", { id: "mig-window", name: "window", type: "number", min: 1, max: 30, value: state.window });
   const maxCustomers = h("input", { id: "mig-max", name: "max_customers", type: "number", min: 1, max: 60, value: state.max_customers });
   const form = h("form", { class: "controls", "aria-label": "Which providers and when" },

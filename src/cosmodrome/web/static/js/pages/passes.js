@@ -1,16 +1,15 @@
 // Passes of a satellite over a place: rise, culmination and set, in UTC and local time.
 import { getJSON } from "../api.js";
-import { empty, fmt, h, loading, showError, table } from "../ui.js";
+import { defaultDay, empty, fmt, h, ISO_DAY, loading, showError, table } from "../ui.js";
 
-const today = () => new Date().toISOString().slice(0, 10);
 const local = (v) => (v ? String(v).slice(11, 19) : "");
 
 export async function render(root, params, ctx) {
-  const state = { sat: "25544", at: "Almaty", start: today(), days: "2", min_elevation_deg: "10", visible: "", ...params };
+  const state = { sat: "25544", at: "Almaty", start: defaultDay(ctx.meta), days: "2", min_elevation_deg: "10", visible: "", ...params };
   const input = (key, attrs) => h("input", { id: `pass-${key}`, name: key, value: state[key], ...attrs });
   const sat = input("sat", { required: true, autocomplete: "off" });
   const at = input("at", { required: true, autocomplete: "off" });
-  const start = input("start", { type: "date", required: true });
+  const start = input("start", { ...ISO_DAY, required: true });
   const days = input("days", { type: "number", min: 1, max: 10 });
   const elevation = input("min_elevation_deg", { type: "number", min: -5, max: 89 });
   const visible = h("input", { id: "pass-visible", name: "visible", type: "checkbox", checked: state.visible === "true" ? true : null });
@@ -51,9 +50,9 @@ export async function render(root, params, ctx) {
       table(data.data, [
         { key: "rise_utc", label: "Rise (UTC)", format: fmt.time },
         { key: "culmination_local", label: `Highest (${zone})`, format: local },
-        { key: "max_elevation_deg", label: "Max el. °", num: true, format: (v) => fmt.num(v, 0) },
-        { key: "rise_az_deg", label: "Rise az. °", num: true, format: (v) => fmt.num(v, 0) },
-        { key: "set_az_deg", label: "Set az. °", num: true, format: (v) => fmt.num(v, 0) },
+        { key: "max_elevation_deg", label: "Max el. °", num: true, format: (v) => fmt.q("max_elevation_deg", v) },
+        { key: "rise_az_deg", label: "Rise az. °", num: true, format: (v) => fmt.q("rise_az_deg", v) },
+        { key: "set_az_deg", label: "Set az. °", num: true, format: (v) => fmt.q("set_az_deg", v) },
         { key: "duration_s", label: "Minutes", num: true, format: (v) => (v === null ? "" : fmt.num(v / 60, 1)) },
         { key: "visible", label: "Visible", format: (v) => (v ? "yes" : "no") },
       ], title), source);

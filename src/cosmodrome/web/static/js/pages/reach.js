@@ -35,6 +35,11 @@ export async function render(root, params, ctx) {
   });
   const active = h("input", { type: "checkbox", id: "r-active", name: "active_only", checked: params.active_only === "true" });
   controls.active_only = active;
+  const syncOrbit = () => {
+    for (const key of ["alt_km", "inc_deg"]) controls[key].disabled = Boolean(orbit.value);
+  };
+  orbit.addEventListener("change", syncOrbit);
+  syncOrbit();
   const form = h("form", { class: "controls", "aria-label": "Reach query" },
     h("label", { for: "r-orbit" }, "Orbit", orbit), inputs,
     h("label", { for: "r-active" }, "Active vehicles and sites only", active),
@@ -50,7 +55,9 @@ export async function render(root, params, ctx) {
       const value = control.type === "checkbox" ? (control.checked ? "true" : "") : control.value.trim();
       if (value) out[key] = value;
     }
-    if (out.orbit === "geo") { delete out.alt_km; delete out.inc_deg; }
+    // A named orbit fixes its own elements: the altitude and inclination fields are not sent
+    // (the API refuses a named orbit mixed with elements it fixes).
+    if (out.orbit) { delete out.alt_km; delete out.inc_deg; }
     return out;
   }
 
@@ -75,15 +82,18 @@ export async function render(root, params, ctx) {
     }
     const columns = [
       { key: "site", label: "Site", format: (v, row) => row.site_country_name ? `${v} (${row.site_country_name})` : v },
-      { key: "vehicle", label: "Vehicle", format: (v, row) => row.vehicle_state_name ? `${v} (${row.vehicle_state_name})` : v },
+      { key: "vehicle", label: "Vehicle", format: (v, row) => {
+        const state = row.vehicle_state_name ? `${v} (${row.vehicle_state_name})` : v;
+        return row.vehicle_status && row.vehicle_status !== "active" ? `${state}, ${row.vehicle_status}` : state;
+      } },
       { key: "configuration", label: "Configuration", wrap: true },
       { key: "capacity_kg", label: "Capacity (kg)", num: true, format: capacity },
       { key: "capacity_basis", label: "Capacity from", wrap: true },
       { key: "model_error", label: "Model error", wrap: true, format: modelError },
       { key: "nearest_published", label: "Nearest published figure (source)", wrap: true, link: (row) => row.nearest_published_source },
       { key: "margin_kg", label: "Margin (kg)", num: true, format: fmt.int },
-      { key: "launch_azimuth_deg", label: "Azimuth (°)", num: true, format: (v) => fmt.num(v, 1) },
-      { key: "plane_change_deg", label: "Plane change (°)", num: true, format: (v) => fmt.num(v, 1) },
+      { key: "launch_azimuth_deg", label: "Azimuth (°)", num: true, format: (v) => fmt.q("launch_azimuth_deg", v) },
+      { key: "plane_change_deg", label: "Plane change (°)", num: true, format: (v) => fmt.q("plane_change_deg", v) },
       { key: "notes", label: "Notes", wrap: true },
     ];
     const note = h("p", { class: "source" }, "Capacities: ‘published’ is the maker's figure for that configuration, orbit and site (makers' manuals, agencies, press; linked in its row); every other capacity is Cosmodrome's vehicle model (a staged rocket equation through the published figures) with the vehicle's leave-one-out error as ± (docs/CAPABILITY.md); geometry: Cosmodrome capability model.");

@@ -50,7 +50,7 @@ export async function render(root, params, ctx) {
     const range = ranged ? `${state.from || "first"}–${state.to || "latest"}` : "all years";
     const years = profile.launches_per_year;
     const statItem = (value, label) => h("li", {}, h("span", { class: "value" }, value), h("span", { class: "label" }, label));
-    const place = statItem(`${fmt.num(profile.lat_deg, 1)}°, ${fmt.num(profile.lon_deg, 1)}°`, "lat, lon");
+    const place = statItem(`${fmt.q("lat_deg", profile.lat_deg)}°, ${fmt.q("lon_deg", profile.lon_deg)}°`, "lat, lon");
     const allTime = [["launches", t.launches], ["successes", t.successes], ["failures", t.failures], ["payloads", t.payloads]];
     const activeAll = `${fmt.day(t.first_launch).slice(0, 4)}–${fmt.day(t.last_launch).slice(0, 4)}`;
     let stats;
@@ -77,10 +77,15 @@ export async function render(root, params, ctx) {
     const title = `Launches per year at ${profile.name}, ${range}`;
     if (years.length) {
       const rows = years.map((r) => ({ year: String(r.year), successes: r.successes, failures: r.failures }));
+      // The year the data end in is incomplete (GCAT to 2024-12-08): marked, not compared.
+      const through = profile.source && profile.source.data_date;
+      const last = years[years.length - 1];
+      const partial = through && String(last.year) === through.slice(0, 4) && through.slice(5, 10) !== "12-31"
+        ? { period: String(last.year), through: through.slice(0, 10) } : null;
       parts.push(stackedBars(rows, [
         { key: "successes", label: "successes", colour: "#23733a" },
         { key: "failures", label: "failures", colour: "#b3261e" },
-      ], { title, source: sourceNote(profile.source), events: (extra && extra.events) || [] }));
+      ], { title, source: sourceNote(profile.source), events: (extra && extra.events) || [], partial }));
     } else {
       const box = h("div", {});
       empty(box, `No launches from ${profile.name} in ${range}.`, "Widen the period.");
@@ -124,9 +129,9 @@ export async function render(root, params, ctx) {
       parts.push(h("section", { "aria-labelledby": "events-h" }, h("h2", { id: "events-h" }, `Launch rate around events (${extra.window_years} years before and after)`),
         table(extra.event_effects, [
           { key: "event_date", label: "Date", format: fmt.day }, { key: "event", label: "Event", wrap: true },
-          { key: "rate_before_per_yr", label: "Per year before", num: true, format: (v) => fmt.num(v, 1) },
-          { key: "rate_after_per_yr", label: "Per year after", num: true, format: (v) => fmt.num(v, 1) },
-          { key: "rate_ratio", label: "After ÷ before", num: true, format: (v, r) => `${fmt.num(v, 2)} (${fmt.num(r.rate_ratio_low, 2)}–${fmt.num(r.rate_ratio_high, 2)})` },
+          { key: "rate_before_per_yr", label: "Per year before", num: true, format: (v) => fmt.q("rate_before_per_yr", v) },
+          { key: "rate_after_per_yr", label: "Per year after", num: true, format: (v) => fmt.q("rate_after_per_yr", v) },
+          { key: "rate_ratio", label: "After ÷ before", num: true, format: (v, r) => `${fmt.q("rate_ratio", v)} (${fmt.q("rate_ratio", r.rate_ratio_low)}–${fmt.q("rate_ratio", r.rate_ratio_high)})` },
         ], `Mean launches per year at ${profile.name} before and after each event, 95 % intervals`),
         sourceNote(profile.source, "exact Poisson intervals")));
       if (extra.customers_by_era.length) {

@@ -1,8 +1,7 @@
 // Launch windows calendar: when a spaceport (or pad) passes through a target's orbital plane.
 import { getJSON } from "../api.js";
-import { empty, fmt, h, loading, showError, table } from "../ui.js";
+import { defaultDay, empty, fmt, h, ISO_DAY, loading, showError, table } from "../ui.js";
 
-const today = () => new Date().toISOString().slice(0, 10);
 const clock = (v) => (v ? String(v).slice(11, 16) : "…");
 
 function calendar(rows) {
@@ -15,16 +14,16 @@ function calendar(rows) {
   return h("ul", { class: "calendar", "aria-label": "Windows by UTC day" }, [...days].map(([day, list]) =>
     h("li", {}, h("h3", {}, new Date(`${day}T00:00:00Z`).toLocaleDateString("en-GB", { weekday: "short", day: "numeric", month: "short", timeZone: "UTC" })),
       h("ul", {}, list.map((w) => h("li", { class: w.branch === "southbound" ? "south" : null },
-        `${clock(w.open_utc)}–${clock(w.close_utc)} ${w.branch === "northbound" ? "N" : "S"} ${fmt.num(w.azimuth_deg, 0)}°${w.flags ? " ⚑" : ""}`))))));
+        `${clock(w.open_utc)}–${clock(w.close_utc)} ${w.branch === "northbound" ? "N" : "S"} ${fmt.q("azimuth_deg", w.azimuth_deg)}°${w.flags ? " ⚑" : ""}`))))));
 }
 
 export async function render(root, params, ctx) {
-  const state = { site: "Baikonur", pad: "", target: "25544", start: today(), days: "7", max_yaw: "1", ...params };
+  const state = { site: "Baikonur", pad: "", target: "25544", start: defaultDay(ctx.meta), days: "7", max_yaw: "1", ...params };
   const input = (key, attrs) => h("input", { id: `win-${key}`, name: key, value: state[key], ...attrs });
   const site = input("site", { required: true, autocomplete: "off" });
   const pad = input("pad", { autocomplete: "off", placeholder: "any" });
   const target = input("target", { required: true, autocomplete: "off", inputmode: "numeric" });
-  const start = input("start", { type: "date", required: true });
+  const start = input("start", { ...ISO_DAY, required: true });
   const days = input("days", { type: "number", min: 1, max: 31 });
   const yaw = input("max_yaw", { type: "number", min: 0, max: 89, step: 0.5 });
   const form = h("form", { class: "controls", "aria-label": "Site, target and period" },
@@ -63,9 +62,9 @@ export async function render(root, params, ctx) {
     body.replaceChildren(h("h2", {}, title), warnings || "", calendar(data.data), source,
       table(data.data, [
         { key: "in_plane_utc", label: "In plane (UTC)", format: fmt.time }, { key: "branch", label: "Branch" },
-        { key: "azimuth_deg", label: "Azimuth °", num: true, format: (v) => fmt.num(v, 1) },
+        { key: "azimuth_deg", label: "Azimuth °", num: true, format: (v) => fmt.q("azimuth_deg", v) },
         { key: "open_utc", label: "Opens", format: fmt.time }, { key: "close_utc", label: "Closes", format: fmt.time },
-        { key: "phase_deg", label: "Phase °", num: true, format: (v) => fmt.num(v, 1) }, { key: "flags", label: "Flags" },
+        { key: "phase_deg", label: "Phase °", num: true, format: (v) => fmt.q("phase_deg", v) }, { key: "flags", label: "Flags" },
       ], title));
   }
 

@@ -1,0 +1,242 @@
+"""Terminal output a person can read: tables that fit 80 columns, dates in every form, one-line
+errors, and display precision from one table of rules."""
+
+from __future__ import annotations
+
+import csv
+import io
+import json
+import shlex
+import sys
+from collections.abc import Callable
+from datetime import UTC, date, datetime
+from pathlib import Path
+
+import pytest
+
+from cosmodrome.cli.main import main
+from cosmodrome.display import format_value, quantity_of, rules_json
+from cosmodrome.errors import InputError
+from cosmodrome.timeutil import parse_period, parse_span
+from tests.conftest import CliResult
+from tests.test_docs import readme_commands
+
+Run80 = Callable[..., CliResult]
+
+#: README commands that print a terminal table (others write files, start a server, etc.).
+TABLE_COMMANDS = {"launches", "sites", "site", "profile", "cadence", "share", "migration", "reach"}
+
+
+@pytest.fixture()
+def run80(monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]) -> Run80:
+    """The console entry point in-process with an 80-column terminal."""
+
+    def run(home: Path, *args: str) -> CliResult:
+        monkeypatch.setenv("COSMODROME_HOME", str(home))
+        monkeypatch.setenv("COLUMNS", "80")
+        monkeypatch.setattr(sys, "argv", ["cosmodrome", *args])
+        capsys.readouterr()
+        try:
+            main()
+            code = 0
+        except SystemExit as exit_:
+            code = int(exit_.code or 0)
+        out, err = capsys.readouterr()
+        return CliResult(code, out, err)
+
+    return run
+
+
+def body_rows(table: str) -> list[str]:
+    """The lines under a table's header rule (``───``) up to the blank line that ends it."""
+    lines = table.splitlines()
+    start = next(i for i, line in enumerate(lines) if line.strip().startswith("─"))
+    rows = []
+    for line in lines[start + 1 :]:
+        if not line.strip():
+            break
+        rows.append(line)
+    return rows
+
+
+@pytest.mark.integration
+@pytest.mark.parametrize(
+    "args",
+    [a for a in readme_commands() if a[0] in TABLE_COMMANDS and "--format" not in a],
+    ids=shlex.join,
+)
+def test_readme_examples_fit_80_columns(args: list[str], mirror_home: Path, run80: Run80) -> None:
+    result = run80(mirror_home, *args)
+    assert result.returncode == 0, result.stderr
+    too_wide = [line for line in result.stdout.splitlines() if len(line) > 80]
+    assert too_wide == [], args
+
+
+@pytest.mark.integration
+def test_launches_default_columns_one_or_two_lines_per_launch(
+    mirror_home: Path, run80: Run80
+) -> None:
+    args = ["launches", "--site", "Baikonur", "--from", "2022-01-01", "--to", "2024-12-31"]
+    table = run80(mirror_home, *args).stdout
+    header = table.splitlines()[2]
+    for column in ("date", "vehicle", "site / pad", "payloads", "outcome"):
+        assert column in header
+    launches = json.loads(run80(mirror_home, *args, "--format", "json").stdout)
+    rows = body_rows(table)
+    assert len(launches) <= len(rows) <= 2 * len(launches)
+    assert "Baikonur Site 31/6 (LC31)" in table.replace("\n", " ") or "Baikonur LC31" in table
+    assert "Soyuz-2-1A" in table
+
+
+@pytest.mark.integration
+def test_columns_wide_and_csv_keep_every_field(mirror_home: Path, run80: Run80) -> None:
+    base = ["launches", "--site", "Baikonur", "--from", "2024"]
+    picked = run80(mirror_home, *base, "--columns", "launch_tag,agency_name")
+    assert picked.returncode == 0 and "Roskosmos" in picked.stdout
+    assert "outcome" not in picked.stdout.splitlines()[2]
+    wide = run80(mirror_home, *base, "--wide")
+    assert "launch tag" in wide.stdout and "agency name" in wide.stdout
+    unknown = run80(mirror_home, *base, "--columns", "vehicel")
+    assert unknown.returncode == 1 and "closest: vehicle" in unknown.stderr
+    rows = list(csv.DictReader(io.StringIO(run80(mirror_home, *base, "--format", "csv").stdout)))
+    assert {"launch_tag", "flight", "agency_name", "launch_code", "payload_count"} <= set(rows[0])
+
+
+@pytest.mark.integration
+def test_profile_shows_top_customers_with_a_count_and_all(mirror_home: Path, run80: Run80) -> None:
+    short = run80(mirror_home, "profile", "Baikonur")
+    full = run80(mirror_home, "profile", "Baikonur", "--all")
+    assert short.returncode == 0 and full.returncode == 0
+    assert "--all" in short.stdout and "of 162" in short.stdout.replace("\n", " ")
+    assert len(short.stdout.splitlines()) < 300 < len(full.stdout.splitlines())
+    # the rate ratio carries its interval, as on the dashboard
+    assert "0.62 (0.48-0.79)" in short.stdout
+
+
+@pytest.mark.integration
+@pytest.mark.parametrize(
+    "args",
+    [
+        ["launches", "--from", "99999"],
+        ["launches", "--from", "1800"],
+        ["launches", "--to", "0"],
+        ["launches", "--from", "2023-13"],
+        ["cadence", "--from", "99999"],
+        ["share", "--to", "2201"],
+        ["migration", "--cutoff", "99999"],
+        ["passes", "--at", "Almaty", "--sat", "25544", "--start", "99999"],
+    ],
+    ids=shlex.join,
+)
+def test_out_of_range_dates_are_one_line_errors(
+    args: list[str], mirror_home: Path, run80: Run80
+) -> None:
+    result = run80(mirror_home, *args)
+    assert result.returncode == 1
+    assert "Traceback" not in result.stderr
+    assert result.stderr.strip().startswith("error:") and len(result.stderr.splitlines()) <= 2
+
+
+@pytest.mark.integration
+def test_a_month_is_the_whole_month_and_a_time_stays_a_time(
+    mirror_home: Path, run80: Run80
+) -> None:
+    def tags(*args: str) -> list[str]:
+        out = run80(mirror_home, "launches", *args, "--format", "json").stdout
+        return [row["launch_tag"] for row in json.loads(out)]
+
+    december = tags("--from", "2023-12", "--to", "2023-12")
+    assert december == tags("--from", "2023-12-01", "--to", "2023-12-31") and december
+    noon = tags("--from", "2023-12-01T12:00", "--to", "2023-12-01")
+    whole_day = tags("--from", "2023-12-01", "--to", "2023-12-01")
+    assert noon and set(noon) < set(whole_day)
+    for command in (["cadence", "--by", "site"], ["share"]):
+        result = run80(mirror_home, *command, "--from", "2023-12", "--period", "month")
+        assert result.returncode == 0, result.stderr
+    migration = run80(mirror_home, "migration", "--cutoff", "2022-02", "--provider-state", "RU")
+    assert migration.returncode == 0, migration.stderr
+
+
+def test_date_forms_and_range() -> None:
+    assert parse_span("2024-02").end == datetime(2024, 3, 1, tzinfo=UTC)
+    assert parse_span("2024-12").end == datetime(2025, 1, 1, tzinfo=UTC)
+    assert parse_span("2023-12-01T12:00+05:00").start == datetime(2023, 12, 1, 7, tzinfo=UTC)
+    assert parse_period("2023", "2023-06") == (date(2023, 1, 1), date(2023, 6, 30))
+    start, end = parse_period("2023-12-01T12:00Z", None)
+    assert start == datetime(2023, 12, 1, 12, tzinfo=UTC) and end is None
+    for bad in ("99999", "1800", "0", "2201-01-01", "2023-00", "yesterday", "2023-12-01T25:00"):
+        with pytest.raises(InputError):
+            parse_span(bad)
+    with pytest.raises(InputError, match="runs backwards"):
+        parse_period("2023-12-02", "2023-12-01")
+
+
+def test_display_precision_per_quantity() -> None:
+    assert format_value("launch_azimuth_deg", 61.66) == "61.7"
+    assert format_value("phase_deg", 1) == "1.0"
+    assert format_value("phase_deg", -44.649) == "-44.6"
+    assert format_value("open_utc", "2025-10-01T08:06:45.637740Z") == "2025-10-01 08:06:45"
+    assert format_value("capacity_kg", 4387.2) == "4,387"
+    assert format_value("launch_share", 0.2299) == "23.0 %"
+    assert format_value("computed_in_s", 0.01) == "< 0.1"
+    assert format_value("lat_deg", 45.965) == format_value("lat_deg", 45.9650001) == "45.965"
+    assert format_value("lat_deg", 46.0) == "46"  # GCAT gives Baikonur to the degree
+    assert quantity_of("site") is None and format_value("site", "GIK-5") == "GIK-5"
+    names = [q["name"] for q in rules_json()["quantities"]]
+    assert {"angle", "time", "mass", "share"} <= set(names)
+
+
+HEAVY = ("pandas", "matplotlib", "dask", "skyfield", "numpy", "pydantic")
+
+
+def loaded_after(
+    code: str, modules: tuple[str, ...], env: dict[str, str] | None = None
+) -> set[str]:
+    """Which of ``modules`` a fresh interpreter has imported after running ``code``."""
+    import os
+    import subprocess
+
+    probe = (
+        f"{code}\nimport sys\n"
+        f"print('LOADED:' + ','.join(m for m in {modules!r} if m in sys.modules), file=sys.stderr)"
+    )
+    result = subprocess.run(
+        [sys.executable, "-c", probe],
+        capture_output=True,
+        text=True,
+        check=True,
+        env={**os.environ, **(env or {})},
+    )
+    line = next(x for x in reversed(result.stderr.splitlines()) if x.startswith("LOADED:"))
+    return set(filter(None, line.removeprefix("LOADED:").split(",")))
+
+
+def run_code(*args: str) -> str:
+    return (
+        "import sys\nfrom cosmodrome.cli.main import main\n"
+        f"sys.argv = ['cosmodrome', *{list(args)!r}]\n"
+        "try:\n    main()\nexcept SystemExit:\n    pass"
+    )
+
+
+def test_help_loads_no_heavy_library() -> None:
+    """``cosmodrome --help`` imports neither the analyses' libraries nor DuckDB."""
+    assert loaded_after(run_code("--help"), (*HEAVY, "duckdb")) == set()
+
+
+@pytest.mark.integration
+def test_quick_csv_listing_loads_no_heavy_library(mirror_home: Path) -> None:
+    code = run_code("launches", "--site", "Baikonur", "--from", "2023-12", "--format", "csv")
+    assert loaded_after(code, HEAVY, {"COSMODROME_HOME": str(mirror_home)}) == set()
+
+
+@pytest.mark.integration
+def test_report_top_chart_labels_its_years(mirror_con: object) -> None:
+    from cosmodrome import api
+
+    profile = api.site_profile(mirror_con, "Baikonur")  # type: ignore[arg-type]
+    figure = api.profile_chart(profile, "Data: GCAT")
+    top = figure.axes[0]
+    figure.canvas.draw()
+    labels = [t.get_text() for t in top.get_xticklabels() if t.get_visible() and t.get_text()]
+    assert labels and all(label.lstrip("−-").isdigit() for label in labels)
