@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 import sys
 from collections import Counter
 from pathlib import Path
@@ -216,8 +217,20 @@ def _site_pad(record: Record) -> str:
 
 
 def _payloads(record: Record) -> object:
-    # issue 11's ``payloads`` (first names and a count) where the catalog has it
-    return record.get("payloads", record.get("payload_count"))
+    """The first payload and how many more (``Starlink G6-1 +22 more``): one line at 80
+    columns; CSV, JSON and ``--columns payloads`` keep the catalog's fuller summary."""
+    summary = record.get("payloads")
+    if not isinstance(summary, str):
+        return record.get("payload_count")
+    listed, more = summary, 0
+    if match := _MORE.fullmatch(summary):
+        listed, more = match[1], int(match[2])
+    first, *others = listed.split(", ")
+    rest = len(others) + more
+    return f"{first} +{rest} more" if rest else first
+
+
+_MORE = re.compile(r"(.*) and (\d+) more")
 
 
 def _launch_date(record: Record) -> str:

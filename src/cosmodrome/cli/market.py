@@ -228,6 +228,8 @@ PROFILE_LISTINGS = {
 }
 #: Foreign customers shown per era unless ``--all``.
 CUSTOMERS_PER_ERA = 5
+#: Rows of each era the terminal shows of a profile's long per-era tables (``--all``: every one).
+ROWS_PER_ERA = {"foreign_customers": CUSTOMERS_PER_ERA, "mission_mix": 5}
 
 
 @app.command()
@@ -293,11 +295,12 @@ def profile(
         tables = result.tables()
         for key, title in titles.items():
             frame = tables[key]
-            if key == "foreign_customers" and not all_rows:
-                kept = frame.groupby("era", sort=False).head(CUSTOMERS_PER_ERA)
+            if key in ROWS_PER_ERA and not all_rows:
+                shown = ROWS_PER_ERA[key]
+                kept = frame.groupby("era", sort=False).head(shown)
                 if len(kept) < len(frame):
                     title = (
-                        f"{title}: the {CUSTOMERS_PER_ERA} largest of each era "
+                        f"{title}: the {shown} largest of each era "
                         f"({len(kept)} of {len(frame)}; --all for every one)"
                     )
                 frame = kept

@@ -7,7 +7,6 @@ from typing import Annotated
 import typer
 from rich.console import Console
 
-from cosmodrome import api
 from cosmodrome.cli.app import FormatOption, HomeOption, app, split_names
 from cosmodrome.cli.output import check_format, emit, emit_json, print_mapping
 from cosmodrome.errors import CatalogMissingError, InputError
@@ -67,6 +66,8 @@ def payloads(
     orbit, a catalog orbit or the UN registration) and leaves an unknown mass empty.
     """
     check_format(fmt)
+    from cosmodrome import api  # here, not at start-up: it loads DuckDB
+
     filters = api.PayloadFilter(
         search=search,
         owner=owner,
@@ -124,6 +125,8 @@ def mass(
     lack one, and ``unknown`` (never 0) where none of a group's payloads has one.
     """
     check_format(fmt)
+    from cosmodrome import api  # here, not at start-up: it loads DuckDB
+
     with api.catalog(home) as con:
         frame = api.mass_to_orbit(
             con,
@@ -182,6 +185,8 @@ def ucs_check(
     key = what.strip().lower().replace("-", "_")
     if key not in DISAGREEMENT_COLUMNS:
         raise InputError(f"cannot list {what!r}; choose sector or orbit-class")
+    from cosmodrome import api  # here, not at start-up: it loads DuckDB
+
     with api.catalog(home) as con:
         has_ucs = con.execute("SELECT count(*) FROM ucs").fetchone()
         if not has_ucs or not has_ucs[0]:
