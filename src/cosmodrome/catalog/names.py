@@ -321,24 +321,31 @@ def pad_identities(con: duckdb.DuckDBPyConnection, sites: list[str]) -> list[Pad
     return sorted(found, key=lambda p: -p.launches)
 
 
-_PAD_LABELS: dict[str, dict[tuple[str, str], str]] = {}
+_PAD_LABELS: dict[str, dict[str, dict[tuple[str, str], str]]] = {}
 
 
-def pad_labels(con: duckdb.DuckDBPyConnection) -> dict[tuple[str, str], str]:
-    """``(canonical site, GCAT pad) -> label`` for every curated pad (``('GIK-5', 'LC31')``
-    -> ``Site 31/6 (LC31)``), built once per catalog version; a pad missing here is shown
-    as GCAT writes it."""
+def pad_labels(
+    con: duckdb.DuckDBPyConnection, sites: Iterable[str] | None = None
+) -> dict[tuple[str, str], str]:
+    """``(canonical site, GCAT pad) -> label`` for every curated pad of ``sites`` (default:
+    all) (``('GIK-5', 'LC31')`` -> ``Site 31/6 (LC31)``), each site's built once per catalog
+    version, so a one-site listing costs one site's pads; a pad missing here is shown as GCAT
+    writes it."""
     version = catalog_version(con) or ""
-    if version not in _PAD_LABELS or not version:
-        canonical = dict(con.execute("SELECT DISTINCT site_code, site FROM launches").fetchall())
-        labels: dict[tuple[str, str], str] = {}
-        for port in load_spaceports():
-            for site in sorted({canonical[c] for c in port.gcat_sites if c in canonical}):
-                for pad in pad_identities(con, [site]):
-                    if pad.label not in pad.gcat_pads:
-                        labels.update({(site, code): pad.label for code in pad.gcat_pads})
-        _PAD_LABELS[version] = labels
-    return _PAD_LABELS[version]
+    per_site = _PAD_LABELS.setdefault(version, {}) if version else {}
+    canonical = dict(con.execute("SELECT DISTINCT site_code, site FROM launches").fetchall())
+    curated = {
+        canonical[c] for port in load_spaceports() for c in port.gcat_sites if c in canonical
+    }
+    wanted = curated if sites is None else curated & set(sites)
+    for site in sorted(wanted - per_site.keys()):
+        per_site[site] = {
+            (site, code): pad.label
+            for pad in pad_identities(con, [site])
+            if pad.label not in pad.gcat_pads
+            for code in pad.gcat_pads
+        }
+    return {key: label for site in wanted for key, label in per_site[site].items()}
 
 
 def resolve_pads(con: duckdb.DuckDBPyConnection, name: str, site: str | None = None) -> list[str]:

@@ -204,7 +204,7 @@ def with_pad_names(con: duckdb.DuckDBPyConnection, frame: pd.DataFrame) -> pd.Da
     shown everywhere (``Site 31/6 (LC31)``), GCAT's code where no curated pad has it."""
     if "pad" not in frame.columns or "site" not in frame.columns:
         return frame
-    labels = names.pad_labels(con)
+    labels = names.pad_labels(con, set(frame["site"].dropna()))
     shown = [
         labels.get((site, pad), pad) if isinstance(pad, str) else None
         for site, pad in zip(frame["site"], frame["pad"], strict=True)
@@ -227,8 +227,8 @@ def launch_rows(
     cursor = con.execute(sql, params)
     rows = Rows([d[0] for d in cursor.description or []], cursor.fetchall())
     # the same columns as launches(): pad_name after pad, provider_state_name after the code
-    labels = names.pad_labels(con)
     site, pad = rows.columns.index("site"), rows.columns.index("pad")
+    labels = names.pad_labels(con, {r[site] for r in rows.rows if r[site]})
     rows = rows.with_column(
         "pad_name",
         pad + 1,
