@@ -797,7 +797,7 @@ def epoch_warnings(
         raise EpochGapError(
             f"element set of {record.name} ({record.norad_id}) has epoch {epoch}, "
             f"{abs(worst):.0f} days{years} from the requested time; SGP4 predictions are "
-            f"meaningless that far out (limit {max_gap_days:.0f} days)"
+            f"meaningless that far out (limit {max_gap_days:.0f} days)."
         ).with_hints(
             cli="Load element sets of the right era (cosmodrome elements load FILE) or "
             "change --start.",

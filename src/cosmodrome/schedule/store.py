@@ -172,9 +172,9 @@ def open_store(home: Path | None = None) -> Iterator[duckdb.DuckDBPyConnection]:
     """A read-only connection to the schedule store."""
     path = store_path(home)
     if not path.is_file():
-        raise ScheduleMissingError(
-            f"no schedule snapshot in {path.parent} yet; run "
-            "`cosmodrome schedule update --source URL_OR_FOLDER` first"
+        raise ScheduleMissingError("no schedule snapshot has been kept yet.").with_hints(
+            cli=f"Run `cosmodrome schedule update --source URL_OR_FOLDER` (home: {path.parent}).",
+            web="Schedules appear once the server's operator has loaded a snapshot.",
         )
     con = duckdb.connect(str(path), read_only=True)
     try:

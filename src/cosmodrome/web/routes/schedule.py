@@ -66,7 +66,7 @@ def _answer(request: Request, f: api.ScheduleFilter, build: Any) -> Response:
         try:
             payload = build(cursor)
         except ScheduleMissingError as error:
-            payload = _nothing_kept(cursor, f, str(error))
+            payload = _nothing_kept(cursor, f, f"{error} {error.web_hint}".strip())
         return JSONResponse(json_safe(payload), headers=headers)
 
 
