@@ -61,9 +61,9 @@ def cosmodrome(monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[st
     """Run the console entry point in-process, as a user would from a shell:
     ``cosmodrome(home, "launches", "--site", "Baikonur")``."""
 
-    def run(home: Path, *args: str) -> CliResult:
+    def run(home: Path, *args: str, columns: int = 200) -> CliResult:
         monkeypatch.setenv("COSMODROME_HOME", str(home))
-        monkeypatch.setenv("COLUMNS", "200")
+        monkeypatch.setenv("COLUMNS", str(columns))
         monkeypatch.setattr(sys, "argv", ["cosmodrome", *args])
         capsys.readouterr()
         try:

@@ -4,6 +4,7 @@ errors, and display precision from one table of rules."""
 from __future__ import annotations
 
 import csv
+import functools
 import io
 import json
 import shlex
@@ -14,11 +15,10 @@ from pathlib import Path
 
 import pytest
 
-from cosmodrome.cli.main import main
 from cosmodrome.display import format_value, quantity_of, rules_json
 from cosmodrome.errors import InputError
 from cosmodrome.timeutil import parse_period, parse_span
-from tests.conftest import CliResult
+from tests.conftest import CliResult, CliRunner
 from tests.test_docs import readme_commands
 
 Run80 = Callable[..., CliResult]
@@ -28,23 +28,9 @@ TABLE_COMMANDS = {"launches", "sites", "site", "profile", "cadence", "share", "m
 
 
 @pytest.fixture()
-def run80(monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]) -> Run80:
+def run80(cosmodrome: CliRunner) -> Run80:
     """The console entry point in-process with an 80-column terminal."""
-
-    def run(home: Path, *args: str) -> CliResult:
-        monkeypatch.setenv("COSMODROME_HOME", str(home))
-        monkeypatch.setenv("COLUMNS", "80")
-        monkeypatch.setattr(sys, "argv", ["cosmodrome", *args])
-        capsys.readouterr()
-        try:
-            main()
-            code = 0
-        except SystemExit as exit_:
-            code = int(exit_.code or 0)
-        out, err = capsys.readouterr()
-        return CliResult(code, out, err)
-
-    return run
+    return functools.partial(cosmodrome, columns=80)
 
 
 def body_rows(table: str) -> list[str]:

@@ -333,10 +333,7 @@ def pad_labels(
     writes it."""
     version = catalog_version(con) or ""
     per_site = _PAD_LABELS.setdefault(version, {}) if version else {}
-    canonical = dict(con.execute("SELECT DISTINCT site_code, site FROM launches").fetchall())
-    curated = {
-        canonical[c] for port in load_spaceports() for c in port.gcat_sites if c in canonical
-    }
+    curated = _curated_sites(con, version)
     wanted = curated if sites is None else curated & set(sites)
     for site in sorted(wanted - per_site.keys()):
         per_site[site] = {
@@ -346,6 +343,22 @@ def pad_labels(
             for code in pad.gcat_pads
         }
     return {key: label for site in wanted for key, label in per_site[site].items()}
+
+
+_CURATED_SITES: dict[str, frozenset[str]] = {}
+
+
+def _curated_sites(con: duckdb.DuckDBPyConnection, version: str) -> frozenset[str]:
+    """The canonical sites that curated spaceports have pads for, once per catalog version."""
+    if version in _CURATED_SITES:
+        return _CURATED_SITES[version]
+    canonical = dict(con.execute("SELECT DISTINCT site_code, site FROM launches").fetchall())
+    curated = frozenset(
+        canonical[c] for port in load_spaceports() for c in port.gcat_sites if c in canonical
+    )
+    if version:
+        _CURATED_SITES[version] = curated
+    return curated
 
 
 def resolve_pads(con: duckdb.DuckDBPyConnection, name: str, site: str | None = None) -> list[str]:
