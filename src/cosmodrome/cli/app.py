@@ -16,6 +16,15 @@ app = typer.Typer(
     add_completion=False,
 )
 
+
+
+@app.callback()
+def _root() -> None:
+    # A root with no options of its own keeps ``cosmodrome NAME`` a group even when start-up
+    # builds only the invoked command (see cosmodrome.cli.main).
+    pass
+
+
 FormatOption = Annotated[
     str,
     typer.Option("--format", "-f", help="Output format: table, csv or json."),

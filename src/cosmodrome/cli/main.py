@@ -6,7 +6,10 @@ Each concern keeps its commands in its own module, which registers them on
 
 from __future__ import annotations
 
+import copy
 import sys
+
+import typer
 
 from cosmodrome.cli import capability as _capability  # noqa: F401  (registers commands)
 from cosmodrome.cli import catalog as _catalog  # noqa: F401  (registers commands)
@@ -21,13 +24,36 @@ from cosmodrome.cli.output import console
 from cosmodrome.errors import CosmodromeError
 
 
+def _command_name(info: typer.models.CommandInfo) -> str:
+    """The name a user types for a registered command (Typer's rule: the function's name)."""
+    named = info.name or getattr(info.callback, "__name__", None) or ""
+    return typer.main.get_command_name(named)
+
+
+def _lean_app(argv: list[str]) -> typer.Typer:
+    """The application with only the command (or group) that ``argv`` invokes.
+
+    Typer turns every registered command's signature into options when it starts, about
+    2 ms a command; a run needs only the one it invokes. Anything else (``--help``, a
+    misspelt command) gets the whole application, so help lists and suggestions are complete.
+    """
+    invoked = argv[0] if argv else ""
+    commands = [info for info in app.registered_commands if _command_name(info) == invoked]
+    groups = [info for info in app.registered_groups if info.name == invoked]
+    if not commands and not groups:
+        return app
+    lean = copy.copy(app)
+    lean.registered_commands, lean.registered_groups = commands, groups
+    return lean
+
+
 def main() -> None:
     """Run the command line; known errors print one clear line and exit with status 1.
 
     Usage errors (unknown option, missing argument) are Typer's own: usage, message, status 2.
     """
     try:
-        app()
+        _lean_app(sys.argv[1:])()
     except CosmodromeError as error:
         hint = f" {error.cli_hint}" if error.cli_hint else ""
         console(stderr=True).print(

@@ -5,10 +5,9 @@ from __future__ import annotations
 from typing import Annotated
 
 import typer
-from rich.console import Console
 
 from cosmodrome.cli.app import FormatOption, HomeOption, app, split_names
-from cosmodrome.cli.output import check_format, emit, emit_json, print_mapping
+from cosmodrome.cli.output import check_format, console, emit, emit_json, print_mapping
 from cosmodrome.errors import CatalogMissingError, InputError
 from cosmodrome.tables import json_records
 from cosmodrome.timeutil import parse_day
@@ -153,7 +152,7 @@ def mass(
         return
     emit(frame, fmt)
     if fmt == "csv":
-        Console(stderr=True).print(note, highlight=False)
+        console(stderr=True).print(note, highlight=False)
 
 
 DISAGREEMENT_COLUMNS = {

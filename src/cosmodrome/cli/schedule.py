@@ -6,10 +6,9 @@ import sys
 from typing import TYPE_CHECKING, Annotated
 
 import typer
-from rich.console import Console
 
 from cosmodrome.cli.app import FormatOption, HomeOption, app
-from cosmodrome.cli.output import check_format, emit, emit_json
+from cosmodrome.cli.output import check_format, console, emit, emit_json
 from cosmodrome.tables import json_records
 from cosmodrome.timeutil import parse_day
 
@@ -67,19 +66,19 @@ def schedule_update(
     """Ingest schedule snapshots, keeping every earlier one (nothing is overwritten)."""
     from cosmodrome import api  # here, not at start-up: it loads DuckDB
 
-    console = Console()
+    out = console()
     report = api.update_schedule(source, home)
     for kept in report.kept:
         state = "new" if kept.new else "already kept"
-        console.print(
+        out.print(
             f"snapshot {kept.snapshot_id} {kept.file} as of {kept.as_of:%Y-%m-%d %H:%M} UTC: "
             f"{kept.entries} launches, {kept.issues} input issue(s) ({state})",
             highlight=False,
         )
     for issue in report.issues[:10]:
-        console.print(f"  {issue.file}:{issue.line}: {issue.field} {issue.raw!r}: {issue.reason}")
+        out.print(f"  {issue.file}:{issue.line}: {issue.field} {issue.raw!r}: {issue.reason}")
     if len(report.issues) > 10:
-        console.print(f"  ... and {len(report.issues) - 10} more (`cosmodrome schedule report`)")
+        out.print(f"  ... and {len(report.issues) - 10} more (`cosmodrome schedule report`)")
 
 
 @schedule_app.command("snapshots")
