@@ -1,7 +1,8 @@
 """Start-up benchmark: how long a simple command takes, against ``python -c "import duckdb"``.
 
 Each command runs as a fresh process, as a user types it; the baseline is the interpreter
-importing DuckDB alone, measured in the same run. Medians of 5 (a process start is noisy).
+importing DuckDB alone, measured in the same run, in turns with the commands. Medians of 5
+(a process start is noisy).
 Target (issue 14): ``cosmodrome --help`` and ``cosmodrome launches --site Baikonur --from
 2023-12 --format csv`` within 2.5x the baseline.
 
@@ -34,13 +35,16 @@ def _cosmodrome() -> list[str]:
     return [str(script)] if script.is_file() else [sys.executable, "-m", "cosmodrome.cli.main"]
 
 
-def median_wall(command: list[str], env: dict[str, str]) -> float:
-    times = []
+def median_walls(commands: list[list[str]], env: dict[str, str]) -> list[float]:
+    """Median wall time of each command, run in turns (a round runs each once), so that a
+    machine slowing down or speeding up mid-run weighs on every command alike."""
+    times: list[list[float]] = [[] for _ in commands]
     for _ in range(RUNS):
-        start = time.perf_counter()
-        subprocess.run(command, env=env, check=True, stdout=subprocess.DEVNULL)
-        times.append(time.perf_counter() - start)
-    return statistics.median(times)
+        for command, seen in zip(commands, times, strict=True):
+            start = time.perf_counter()
+            subprocess.run(command, env=env, check=True, stdout=subprocess.DEVNULL)
+            seen.append(time.perf_counter() - start)
+    return [statistics.median(seen) for seen in times]
 
 
 def main() -> None:
@@ -53,12 +57,13 @@ def main() -> None:
             stdout=subprocess.DEVNULL,
             stderr=subprocess.DEVNULL,
         )
-        baseline = median_wall([sys.executable, "-c", "import duckdb"], env)
+        commands = [[sys.executable, "-c", "import duckdb"]]
+        commands += [[*_cosmodrome(), *args] for args in COMMANDS]
+        baseline, *walls = median_walls(commands, env)
         rows: list[tuple[str, float, float | None]] = [
             ('python -c "import duckdb"', baseline, None)
         ]
-        for args in COMMANDS:
-            seconds = median_wall([*_cosmodrome(), *args], env)
+        for args, seconds in zip(COMMANDS, walls, strict=True):
             rows.append((" ".join(["cosmodrome", *args])[:48], seconds, seconds / baseline))
     report(f"Start-up, median of {RUNS} fresh processes (target <= {TARGET}x)", rows)
 

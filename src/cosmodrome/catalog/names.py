@@ -8,15 +8,23 @@ Spellings come from the catalog (codes, GCAT names) and from the curated spacepo
 
 from __future__ import annotations
 
+import hashlib
+import json
 import re
+import sys
 import unicodedata
 import weakref
 from collections import defaultdict
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass
+from functools import cache
+from importlib import metadata, resources
+from pathlib import Path
+from typing import Any
 
 import duckdb
 
+from cosmodrome import errors, spaceports, states
 from cosmodrome.errors import UnknownNameError, closest_names, fold_name
 from cosmodrome.spaceports import load_spaceports, match_pads
 
@@ -123,6 +131,29 @@ class NameIndex:
 
     def names(self) -> list[str]:
         return sorted(self._display)
+
+    def to_json(self) -> dict[str, Any]:
+        """Everything the index holds, as JSON types (for :func:`store_names`)."""
+        return {
+            "kind": self.kind,
+            "codes": {k: sorted(v) for k, v in self._codes.items()},
+            "preferred": {k: sorted(v) for k, v in self._preferred.items()},
+            "display": sorted(self._display),
+            "curated": sorted(self._curated),
+            "primary": sorted(self.primary),
+            "weights": self.weights,
+        }
+
+    @classmethod
+    def from_json(cls, data: dict[str, Any]) -> NameIndex:
+        index = cls(str(data["kind"]))
+        index._codes.update({k: set(v) for k, v in data["codes"].items()})
+        index._preferred.update({k: set(v) for k, v in data["preferred"].items()})
+        index._display = set(data["display"])
+        index._curated = set(data["curated"])
+        index.primary = set(data["primary"])
+        index.weights = {str(k): float(v) for k, v in data["weights"].items()}
+        return index
 
 
 def site_index(con: duckdb.DuckDBPyConnection) -> NameIndex:
@@ -232,20 +263,31 @@ def catalog_version(con: duckdb.DuckDBPyConnection) -> str | None:
     return _VERSIONS[con]
 
 
-def _cached(con: duckdb.DuckDBPyConnection, kind: str, build: Callable[[], NameIndex]) -> NameIndex:
-    """The index of ``kind`` for this catalog version, built once (a catalog never changes
-    in place: ``update`` swaps in a new file with a new version)."""
+def _builders(con: duckdb.DuckDBPyConnection) -> dict[str, Callable[[], NameIndex]]:
+    return {
+        "site": lambda: site_index(con),
+        "vehicle": lambda: vehicle_index(con),
+        "agency": lambda: organisation_index(con, "agency", "agency", "launches"),
+        "owner": lambda: organisation_index(con, "owner", "owner", "payloads"),
+    }
+
+
+def _cached(con: duckdb.DuckDBPyConnection, kind: str) -> NameIndex:
+    """The index of ``kind`` for this catalog version: kept in memory once built or read
+    (a catalog never changes in place: ``update`` swaps in a new file with a new version),
+    read from the catalog where :func:`store_names` left it, else built."""
     version = catalog_version(con)
     if version is None:
-        return build()
+        return _builders(con)[kind]()
     key = (kind, version)
     if key not in _INDEXES:
-        _INDEXES[key] = build()
+        stored = _stored(con, f"index:{kind}")
+        _INDEXES[key] = NameIndex.from_json(stored) if stored else _builders(con)[kind]()
     return _INDEXES[key]
 
 
 def resolve_sites(con: duckdb.DuckDBPyConnection, name: str) -> list[str]:
-    return _cached(con, "site", lambda: site_index(con)).resolve(name, unique_prefix=True)
+    return _cached(con, "site").resolve(name, unique_prefix=True)
 
 
 #: English names of vehicles GCAT writes in their own language: typed -> GCAT's spelling.
@@ -253,7 +295,7 @@ VEHICLE_ENGLISH = {"longmarch": "changzheng"}
 
 
 def resolve_vehicles(con: duckdb.DuckDBPyConnection, name: str) -> list[str]:
-    index = _cached(con, "vehicle", lambda: vehicle_index(con))
+    index = _cached(con, "vehicle")
     try:
         return index.resolve(name, allow_prefix=True)
     except UnknownNameError:
@@ -265,12 +307,12 @@ def resolve_vehicles(con: duckdb.DuckDBPyConnection, name: str) -> list[str]:
 
 
 def resolve_agencies(con: duckdb.DuckDBPyConnection, name: str) -> list[str]:
-    index = _cached(con, "agency", lambda: organisation_index(con, "agency", "agency", "launches"))
+    index = _cached(con, "agency")
     return index.resolve(name, word_prefix=True)
 
 
 def resolve_owners(con: duckdb.DuckDBPyConnection, name: str) -> list[str]:
-    index = _cached(con, "owner", lambda: organisation_index(con, "owner", "owner", "payloads"))
+    index = _cached(con, "owner")
     return index.resolve(name, word_prefix=True)
 
 
@@ -333,16 +375,27 @@ def pad_labels(
     writes it."""
     version = catalog_version(con) or ""
     per_site = _PAD_LABELS.setdefault(version, {}) if version else {}
+    if version and version not in _CURATED_SITES:
+        stored = _stored(con, "pad_labels")
+        if stored is not None:
+            for site, labels in stored.items():
+                per_site[site] = {(site, pad): label for pad, label in labels.items()}
+            _CURATED_SITES[version] = frozenset(stored)
     curated = _curated_sites(con, version)
     wanted = curated if sites is None else curated & set(sites)
     for site in sorted(wanted - per_site.keys()):
-        per_site[site] = {
-            (site, code): pad.label
-            for pad in pad_identities(con, [site])
-            if pad.label not in pad.gcat_pads
-            for code in pad.gcat_pads
-        }
+        per_site[site] = {(site, code): label for code, label in _site_pad_labels(con, site)}
     return {key: label for site in wanted for key, label in per_site[site].items()}
+
+
+def _site_pad_labels(con: duckdb.DuckDBPyConnection, site: str) -> list[tuple[str, str]]:
+    """``(GCAT pad, label)`` for the pads of ``site`` a curated name relabels."""
+    return [
+        (code, pad.label)
+        for pad in pad_identities(con, [site])
+        if pad.label not in pad.gcat_pads
+        for code in pad.gcat_pads
+    ]
 
 
 _CURATED_SITES: dict[str, frozenset[str]] = {}
@@ -387,3 +440,76 @@ def resolve_pads(con: duckdb.DuckDBPyConnection, name: str, site: str | None = N
     raise UnknownNameError(
         where, name, closest_names(name, [p.label for p in pads], weight=weights)
     )
+
+
+# Stored names. Every index above is derived from the catalog and the curated files, which
+# take a one-shot command longer to read (TOML, pycountry) than the query it runs. The build
+# stores the derived names in the catalog with a key of the code and files they came from;
+# a reader uses them only while that key still holds (a newer package derives its own).
+
+STORED_NAMES_TABLE = "derived_names"
+
+
+@cache
+def derived_names_key() -> str:
+    """A hash of what the stored names are derived from: this module, the spaceport and
+    state modules and their data files, and pycountry's version."""
+    digest = hashlib.sha256(metadata.version("pycountry").encode())
+    for module in (sys.modules[__name__], errors, spaceports, states):
+        digest.update(Path(str(module.__file__)).read_bytes())
+    for data in ("spaceports.toml", "gcat_states.toml"):
+        digest.update(resources.files("cosmodrome").joinpath("data", data).read_bytes())
+    return digest.hexdigest()[:16]
+
+
+def store_names(con: duckdb.DuckDBPyConnection) -> None:
+    """Derive every name index, pad label and state name of the catalog being built on
+    ``con`` and store them in it, under :func:`derived_names_key`."""
+    pads = {site: dict(_site_pad_labels(con, site)) for site in sorted(_curated_sites(con, ""))}
+    bodies: dict[str, Any] = {
+        **{f"index:{kind}": build().to_json() for kind, build in _builders(con).items()},
+        "pad_labels": pads,
+        "state_names": {code: states.state_name(code) for code in _state_codes(con)},
+    }
+    con.execute(f"CREATE TABLE {STORED_NAMES_TABLE} (name VARCHAR PRIMARY KEY, body VARCHAR)")
+    con.executemany(
+        f"INSERT INTO {STORED_NAMES_TABLE} VALUES (?, ?)",
+        [("key", derived_names_key()), *((n, json.dumps(b)) for n, b in bodies.items())],
+    )
+
+
+def _state_codes(con: duckdb.DuckDBPyConnection) -> list[str]:
+    """The state codes of the launches' providers (what listings name on every row)."""
+    rows = con.execute(
+        "SELECT DISTINCT provider_state FROM launches WHERE provider_state IS NOT NULL"
+    ).fetchall()
+    return sorted(str(code) for (code,) in rows)
+
+
+_STORE_VALID: dict[str, bool] = {}
+
+
+def _stored(con: duckdb.DuckDBPyConnection, name: str) -> Any | None:
+    """The stored body called ``name``, or ``None`` where the catalog has none that holds
+    (built by an older package, or with other curated files)."""
+    version = catalog_version(con) or ""
+    if version not in _STORE_VALID:
+        try:
+            row = con.execute(
+                f"SELECT body FROM {STORED_NAMES_TABLE} WHERE name = 'key'"
+            ).fetchone()
+        except duckdb.CatalogException:
+            row = None
+        _STORE_VALID[version] = bool(version) and row is not None and row[0] == derived_names_key()
+    if not _STORE_VALID[version]:
+        return None
+    found = con.execute(f"SELECT body FROM {STORED_NAMES_TABLE} WHERE name = ?", [name]).fetchone()
+    return json.loads(found[0]) if found else None
+
+
+def provider_state_names(con: duckdb.DuckDBPyConnection) -> dict[str, str]:
+    """Names of the catalog's provider states (``F`` -> ``France``), stored or derived."""
+    stored = _stored(con, "state_names")
+    if stored is not None:
+        return {str(code): str(name) for code, name in stored.items()}
+    return {code: states.state_name(code) or code for code in _state_codes(con)}

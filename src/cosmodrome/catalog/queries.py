@@ -238,8 +238,11 @@ def launch_rows(
         ],
     )
     state = rows.columns.index("provider_state")
+    known = names.provider_state_names(con)
     return rows.with_column(
-        "provider_state_name", state + 1, [state_name(r[state]) for r in rows.rows]
+        "provider_state_name",
+        state + 1,
+        [known.get(r[state]) or state_name(r[state]) for r in rows.rows],
     )
 
 
