@@ -218,6 +218,28 @@ def test_quick_csv_listing_loads_no_heavy_library(mirror_home: Path) -> None:
 
 
 @pytest.mark.integration
+def test_quick_csv_listing_reads_its_names_from_the_catalog(mirror_home: Path) -> None:
+    """The names the build stored spare a CSV listing pycountry and the rich console."""
+    code = run_code("launches", "--site", "Baikonur", "--from", "2023-12", "--format", "csv")
+    loaded = loaded_after(
+        code, ("pycountry", "rich.console"), {"COSMODROME_HOME": str(mirror_home)}
+    )
+    assert loaded == set()
+
+
+def test_a_run_builds_one_command_yet_help_and_typos_see_all(
+    cosmodrome: CliRunner, tmp_path: Path
+) -> None:
+    listing = cosmodrome(tmp_path, "--help")
+    assert listing.returncode == 0
+    assert all(name in listing.stdout for name in ("launches", "reach", "elements", "schedule"))
+    typo = cosmodrome(tmp_path, "lanches")
+    assert typo.returncode == 2 and "Did you mean 'launches'" in typo.stderr
+    group = cosmodrome(tmp_path, "schedule", "--help")
+    assert group.returncode == 0 and "snapshots" in group.stdout
+
+
+@pytest.mark.integration
 def test_report_top_chart_labels_its_years(mirror_con: object) -> None:
     from cosmodrome import api
 
