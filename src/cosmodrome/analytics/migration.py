@@ -79,7 +79,7 @@ class Selection:
         if self.provider_states:
             # A state's launch industry: launches it provides or whose vehicle it builds.
             clauses.append(
-                "(l.provider_state IN (SELECT unnest(?)) OR l.vehicle_state IN (SELECT unnest(?)))"
+                "(list_contains(?, l.provider_state) OR list_contains(?, l.vehicle_state))"
             )
             states = sorted(
                 {c for state in resolve_states(self.provider_states) for c in codes_within(state)}
@@ -88,14 +88,14 @@ class Selection:
         if self.providers:
             agencies = sorted({a for n in self.providers for a in names.resolve_agencies(con, n)})
             clauses.append(
-                "(l.agency IN (SELECT unnest(?)) OR split_part(l.agency, '/', 1) IN (SELECT unnest(?)))"
+                "(list_contains(?, l.agency) OR list_contains(?, split_part(l.agency, '/', 1)))"
             )
             params += [agencies, agencies]
         if self.sites:
-            clauses.append("l.site IN (SELECT unnest(?))")
+            clauses.append("list_contains(?, l.site)")
             params.append(sorted({s for n in self.sites for s in names.resolve_sites(con, n)}))
         if self.vehicles:
-            clauses.append("l.vehicle IN (SELECT unnest(?))")
+            clauses.append("list_contains(?, l.vehicle)")
             params.append(
                 sorted({v for n in self.vehicles for v in names.resolve_vehicles(con, n)})
             )

@@ -40,7 +40,7 @@ def site_mix(
                        len(list_filter(?, lambda s: s <= (l.time_utc AT TIME ZONE 'UTC')::DATE))
                            AS era_index
                 FROM payloads p JOIN launches l ON l.launch_tag = p.launch_tag
-                WHERE l.site IN (SELECT unnest(?)) AND l.time_utc < ?::DATE + INTERVAL 1 DAY
+                WHERE list_contains(?, l.site) AND l.time_utc < ?::DATE + INTERVAL 1 DAY
             )
             SELECT (?)[era_index] AS era, era_index, "group", any_value(label) AS label,
                    count(*) FILTER (WHERE is_primary) AS launches, count(*) AS payloads

@@ -101,7 +101,7 @@ def site_profile(
     providers = [
         state
         for (state,) in con.execute(
-            "SELECT DISTINCT provider_state FROM launches WHERE site IN (SELECT unnest(?)) "
+            "SELECT DISTINCT provider_state FROM launches WHERE list_contains(?, site) "
             "AND provider_state IS NOT NULL",
             [ucodes],
         ).fetchall()
@@ -110,7 +110,7 @@ def site_profile(
     days = [
         pd.Timestamp(d).date()
         for (d,) in con.execute(
-            "SELECT (time_utc AT TIME ZONE 'UTC')::DATE FROM launches WHERE site IN (SELECT unnest(?))",
+            "SELECT (time_utc AT TIME ZONE 'UTC')::DATE FROM launches WHERE list_contains(?, site)",
             [ucodes],
         ).fetchall()
     ]
@@ -150,7 +150,7 @@ SITE_PAYLOADS = f"""
            {customer_sql()} AS customer,
            {same_state_sql()} AS domestic
     FROM payloads p JOIN launches l ON l.launch_tag = p.launch_tag {customer_join_sql()}
-    WHERE l.site IN (SELECT unnest(?))"""
+    WHERE list_contains(?, l.site)"""
 
 #: Launches of the sites in parameter 1.
 SITE_LAUNCHES = """
@@ -158,7 +158,7 @@ SITE_LAUNCHES = """
            coalesce(pad, '(unknown)') AS pad, coalesce(vehicle_family, vehicle) AS vehicle_family,
            split_part(agency, '/', 1) AS provider, coalesce(agency_name, agency) AS agency_name,
            provider_state, is_success, payload_count
-    FROM launches WHERE site IN (SELECT unnest(?))"""
+    FROM launches WHERE list_contains(?, site)"""
 
 
 def foreign_customers(
@@ -180,7 +180,7 @@ def foreign_customers(
                    min(l.time_utc AT TIME ZONE 'UTC')::DATE AS first_launch,
                    max(l.time_utc AT TIME ZONE 'UTC')::DATE AS last_launch
             FROM payloads p JOIN launches l ON l.launch_tag = p.launch_tag {customer_join_sql()}
-            WHERE l.site IN (SELECT unnest(?)) AND NOT {same_state_sql()}
+            WHERE list_contains(?, l.site) AND NOT {same_state_sql()}
               AND (?::DATE IS NULL OR (l.time_utc AT TIME ZONE 'UTC')::DATE >= ?::DATE)
               AND (?::DATE IS NULL OR (l.time_utc AT TIME ZONE 'UTC')::DATE <= ?::DATE)
             GROUP BY ALL ORDER BY payloads DESC, customer""",
@@ -195,7 +195,7 @@ def foreign_customers(
 
 def _display_name(con: duckdb.DuckDBPyConnection, asked: str, sites: list[str]) -> str:
     row = con.execute(
-        "SELECT string_agg(DISTINCT site_name, ' + ') FROM launches WHERE site IN (SELECT unnest(?))",
+        "SELECT string_agg(DISTINCT site_name, ' + ') FROM launches WHERE list_contains(?, site)",
         [sites],
     ).fetchone()
     return str(row[0]) if row and row[0] else asked

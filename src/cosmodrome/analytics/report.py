@@ -323,7 +323,7 @@ def _default_peers(con: duckdb.DuckDBPyConnection, ucodes: list[str], end: date)
     since = date(end.year - 9, 1, 1)
     rows = con.execute(
         """WITH recent AS (SELECT * FROM launches WHERE (time_utc AT TIME ZONE 'UTC')::DATE >= ?),
-                states AS (SELECT DISTINCT provider_state FROM recent WHERE site IN (SELECT unnest(?)))
+                states AS (SELECT DISTINCT provider_state FROM recent WHERE list_contains(?, site))
            SELECT site, count(*) AS n, bool_or(provider_state IN (SELECT * FROM states)) AS same
            FROM recent WHERE site NOT IN (SELECT unnest(?)) GROUP BY site
            ORDER BY same DESC, n DESC""",
@@ -340,7 +340,7 @@ def _providers_in(
     start = date(cutoff.year - window_years, cutoff.month, min(cutoff.day, 28))
     rows = con.execute(
         """SELECT DISTINCT split_part(agency, '/', 1) FROM launches
-           WHERE site IN (SELECT unnest(?)) AND (time_utc AT TIME ZONE 'UTC')::DATE >= ?
+           WHERE list_contains(?, site) AND (time_utc AT TIME ZONE 'UTC')::DATE >= ?
              AND (time_utc AT TIME ZONE 'UTC')::DATE < ? ORDER BY 1""",
         [ucodes, start, cutoff],
     ).fetchall()

@@ -28,7 +28,7 @@ import filelock
 import pandas as pd
 
 from cosmodrome import config
-from cosmodrome.catalog import ingest, names, payload_facts, ucs
+from cosmodrome.catalog import ingest, names, payload_facts, summaries, ucs
 from cosmodrome.catalog.gcat import GcatFileError, Issue, Table, read_table
 from cosmodrome.errors import CosmodromeError, SourceError
 from cosmodrome.sources.loader import Loader, Source, ends_on_a_line
@@ -422,6 +422,7 @@ def write_database(path: Path, result: ingest.Ingested, meta: dict[str, str]) ->
             con.execute(f'INSERT INTO "{name}" ({columns}) SELECT {columns} FROM frame')
             con.unregister("frame")
         con.executemany("INSERT INTO meta VALUES (?, ?)", list(meta.items()))
+        summaries.materialise(con)
         names.store_names(con)
         con.execute("CHECKPOINT")
     finally:

@@ -332,9 +332,11 @@ def pad_identities(con: duckdb.DuckDBPyConnection, sites: list[str]) -> list[Pad
     A curated pad (:mod:`cosmodrome.spaceports`) gathers every GCAT code it is written as
     (``Site 31/6`` is GCAT's ``LC31``); a pad only GCAT knows is its own code (``LC90``).
     """
+    from cosmodrome.catalog.summaries import summary  # it reads catalog_version from here
+
     rows = con.execute(
-        "SELECT pad, count(*) FROM launches WHERE site IN (SELECT unnest(?)) "
-        "AND pad IS NOT NULL GROUP BY pad ORDER BY 2 DESC, 1",
+        f"SELECT pad, sum(launches)::BIGINT FROM {summary(con, 'pad_totals')} "
+        "WHERE list_contains(?, site) AND pad IS NOT NULL GROUP BY pad ORDER BY 2 DESC, 1",
         [sites],
     ).fetchall()
     used = {str(pad): int(n) for pad, n in rows}

@@ -16,6 +16,7 @@ from cosmodrome.catalog import names
 from cosmodrome.catalog.outcomes import outcome_filter
 from cosmodrome.catalog.regimes import resolve_regime
 from cosmodrome.catalog.sectors import resolve_mission, resolve_sector
+from cosmodrome.catalog.summaries import summary
 from cosmodrome.errors import InputError
 from cosmodrome.states import codes_within, resolve_states, state_name, with_state_names
 from cosmodrome.tables import Rows
@@ -110,32 +111,31 @@ def where_launches(con: duckdb.DuckDBPyConnection, f: LaunchFilter) -> tuple[str
     """The SQL condition (on table alias ``l``) and parameters for a filter."""
     w = _Where()
     if f.site:
-        w.add("l.site IN (SELECT unnest(?))", names.resolve_sites(con, f.site))
+        w.add("list_contains(?, l.site)", names.resolve_sites(con, f.site))
     if f.pad:
-        w.add("l.pad IN (SELECT unnest(?))", names.resolve_pads(con, f.pad, f.site))
+        w.add("list_contains(?, l.pad)", names.resolve_pads(con, f.pad, f.site))
     if f.vehicle:
-        w.add("l.vehicle IN (SELECT unnest(?))", names.resolve_vehicles(con, f.vehicle))
+        w.add("list_contains(?, l.vehicle)", names.resolve_vehicles(con, f.vehicle))
     if f.agency:
         agencies = names.resolve_agencies(con, f.agency)
         w.add(
-            "split_part(l.agency, '/', 1) IN (SELECT unnest(?)) OR l.agency IN (SELECT unnest(?))",
+            "list_contains(?, split_part(l.agency, '/', 1)) OR list_contains(?, l.agency)",
             agencies,
             agencies,
         )
         w.clauses[-1] = f"({w.clauses[-1]})"
     if f.owner:
         w.add(
-            "l.launch_tag IN (SELECT launch_tag FROM payloads WHERE owner IN (SELECT unnest(?)))",
+            "l.launch_tag IN (SELECT launch_tag FROM payloads WHERE list_contains(?, owner))",
             names.resolve_owners(con, f.owner),
         )
     if f.owner_state:
         w.add(
-            "l.launch_tag IN (SELECT launch_tag FROM payloads "
-            "WHERE owner_state IN (SELECT unnest(?)))",
+            "l.launch_tag IN (SELECT launch_tag FROM payloads WHERE list_contains(?, owner_state))",
             state_codes(f.owner_state),
         )
     if f.provider_state:
-        w.add("l.provider_state IN (SELECT unnest(?))", state_codes(f.provider_state))
+        w.add("list_contains(?, l.provider_state)", state_codes(f.provider_state))
     if isinstance(f.start, datetime):  # a time stays a time
         w.add("l.time_utc >= ?", f.start)
     elif f.start:
@@ -145,7 +145,7 @@ def where_launches(con: duckdb.DuckDBPyConnection, f: LaunchFilter) -> tuple[str
     elif f.end:
         w.add("l.time_utc < ?::DATE + INTERVAL 1 DAY", f.end)
     if f.outcome:
-        w.add("l.outcome IN (SELECT unnest(?))", list(outcome_filter(f.outcome)))
+        w.add("list_contains(?, l.outcome)", list(outcome_filter(f.outcome)))
     if f.orbit_class:
         w.add("l.orbit_class = ?", f.orbit_class)
     if f.sector:
@@ -259,30 +259,16 @@ def sites(con: duckdb.DuckDBPyConnection, country: str | None = None) -> pd.Data
     country (curated; Baikonur is in Kazakhstan, Kourou in French Guiana and so France) or the
     state that operated the site at launch. Coordinates are those of the most recently used code.
     """
-    sql = """
-        WITH latest AS (
-            SELECT code, lat_deg, lon_deg, host_country FROM sites QUALIFY row_number() OVER (
-                PARTITION BY code ORDER BY coalesce(valid_to, DATE '9999-12-31') DESC) = 1
-        ), per_site AS (
-            SELECT l.site, any_value(l.site_name) AS site_name,
-                   string_agg(DISTINCT l.site_code, ', ' ORDER BY l.site_code) AS codes,
-                   arg_max(l.site_code, l.time_utc) AS last_code,
-                   list(DISTINCT lt.host_country) AS host_countries,
-                   list(DISTINCT l.site_state) AS states,
-                   count(*) AS launches, count(*) FILTER (WHERE l.is_success) AS successes,
-                   min(l.time_utc)::DATE AS first_launch, max(l.time_utc)::DATE AS last_launch
-            FROM launches l LEFT JOIN latest lt ON lt.code = l.site_code
-            WHERE l.orbit_class <> 'other'  -- launch sites on Earth, not lunar ascents
-            GROUP BY l.site
-        )
-        SELECT p.site, p.site_name, p.codes, lt.host_country,
-               array_to_string(list_sort(list_filter(p.states, lambda x: x IS NOT NULL)), ', ')
+    sql = f"""
+        SELECT site, site_name, codes, host_country,
+               array_to_string(list_sort(list_filter(states, lambda x: x IS NOT NULL)), ', ')
                    AS operator_states,
-               lt.lat_deg, lt.lon_deg, p.launches, p.successes, p.first_launch, p.last_launch
-        FROM per_site p LEFT JOIN latest lt ON lt.code = p.last_code
-        WHERE ? IS NULL OR len(list_intersect(p.host_countries, ?)) > 0
-              OR len(list_intersect(p.states, ?)) > 0
-        ORDER BY p.launches DESC, p.site
+               lat_deg, lon_deg, launches, successes, first_launch, last_launch
+        FROM {summary(con, "site_totals")}
+        WHERE NOT off_earth  -- launch sites on Earth, not lunar ascents
+          AND (? IS NULL OR len(list_intersect(host_countries, ?)) > 0
+               OR len(list_intersect(states, ?)) > 0)
+        ORDER BY launches DESC, site
     """
     codes = state_codes(country) if country else None
     frame = con.execute(sql, [codes, codes, codes]).df()
@@ -292,35 +278,35 @@ def sites(con: duckdb.DuckDBPyConnection, country: str | None = None) -> pd.Data
 def site_detail(con: duckdb.DuckDBPyConnection, name: str) -> dict[str, Any]:
     """One site: its names over time, pads, coordinates and launch totals."""
     canonical = names.resolve_sites(con, name)
-    history = con.execute(
-        """SELECT code, ucode, short_name, name, state_code, valid_from, valid_to, lat_deg, lon_deg
-           FROM sites WHERE code IN (SELECT DISTINCT site_code FROM launches
-                                     WHERE site IN (SELECT unnest(?)))
-           ORDER BY valid_from NULLS FIRST, code""",
-        [canonical],
-    ).df()
-    history = with_state_names(history, "state_code")
-    pads = con.execute(
-        """SELECT pad, count(*) AS launches, min(time_utc)::DATE AS first_launch,
-                  max(time_utc)::DATE AS last_launch
-           FROM launches WHERE site IN (SELECT unnest(?)) GROUP BY pad ORDER BY launches DESC""",
-        [canonical],
-    ).df()
-    label_of = {c: p.label for p in names.pad_identities(con, canonical) for c in p.gcat_pads}
-    pads.insert(1, "pad_name", [label_of.get(str(p), p) for p in pads["pad"]])
     cursor = con.execute(
-        """SELECT count(*) AS launches, count(*) FILTER (WHERE is_success) AS successes,
-                  count(*) FILTER (WHERE NOT is_success) AS failures,
-                  sum(payload_count)::INTEGER AS payloads, min(time_utc)::DATE AS first_launch,
-                  max(time_utc)::DATE AS last_launch,
-                  list(DISTINCT site_code ORDER BY site_code) AS codes_used,
-                  string_agg(DISTINCT site_name, ' + ') AS name
-           FROM launches WHERE site IN (SELECT unnest(?))""",
+        f"""SELECT sum(launches)::BIGINT AS launches, sum(successes)::BIGINT AS successes,
+                  sum(failures)::BIGINT AS failures, sum(payloads)::INTEGER AS payloads,
+                  min(first_launch) AS first_launch, max(last_launch) AS last_launch,
+                  list_sort(list_distinct(flatten(list(codes_used)))) AS codes_used,
+                  array_to_string(list_sort(list_distinct(flatten(list(site_names)))), ' + ')
+                      AS name
+           FROM {summary(con, "site_totals")} WHERE list_contains(?, site)""",
         [canonical],
     )
     row = cursor.fetchone() or ()
     totals = dict(zip([d[0] for d in cursor.description or []], row, strict=True))
     site_name = totals.pop("name")
+    history = con.execute(
+        """SELECT code, ucode, short_name, name, state_code, valid_from, valid_to, lat_deg, lon_deg
+           FROM sites WHERE list_contains(?, code)
+           ORDER BY valid_from NULLS FIRST, code""",
+        [totals["codes_used"]],
+    ).df()
+    history = with_state_names(history, "state_code")
+    pads = con.execute(
+        f"""SELECT pad, sum(launches)::BIGINT AS launches, min(first_launch) AS first_launch,
+                  max(last_launch) AS last_launch
+           FROM {summary(con, "pad_totals")} WHERE list_contains(?, site)
+           GROUP BY pad ORDER BY launches DESC""",
+        [canonical],
+    ).df()
+    label_of = {c: p.label for p in names.pad_identities(con, canonical) for c in p.gcat_pads}
+    pads.insert(1, "pad_name", [label_of.get(str(p), p) for p in pads["pad"]])
     current = history.sort_values("valid_to", na_position="last").iloc[-1]
     return {
         "sites": canonical,

@@ -17,7 +17,6 @@ app = typer.Typer(
 )
 
 
-
 @app.callback()
 def _root() -> None:
     # A root with no options of its own keeps ``cosmodrome NAME`` a group even when start-up

@@ -31,7 +31,7 @@ _VEHICLES_SQL = """
     SELECT f.vehicle, f.family, lv.manufacturer, f.launches, f.successes, f.first_launch,
            f.last_launch, lv.leo_capacity_kg, lv.gto_capacity_kg
     FROM flown f LEFT JOIN lv ON lv.lv_name = f.vehicle
-    WHERE ? IS NULL OR f.vehicle IN (SELECT unnest(?))
+    WHERE ? IS NULL OR list_contains(?, f.vehicle)
     ORDER BY f.launches DESC, f.vehicle
 """
 
@@ -40,8 +40,8 @@ _PROVIDERS_SQL = """
            count(*) AS launches, count(*) FILTER (WHERE is_success) AS successes,
            min(time_utc)::DATE AS first_launch, max(time_utc)::DATE AS last_launch
     FROM launches
-    WHERE agency IS NOT NULL AND (? IS NULL OR split_part(agency, '/', 1) IN (SELECT unnest(?))
-                                  OR agency IN (SELECT unnest(?)))
+    WHERE agency IS NOT NULL AND (? IS NULL OR list_contains(?, split_part(agency, '/', 1))
+                                  OR list_contains(?, agency))
     GROUP BY agency ORDER BY launches DESC, agency
 """
 

@@ -1,0 +1,69 @@
+"""Per-site and per-pad launch totals, materialised when the catalog is built.
+
+The sites list and a site's page read the same aggregates of the launch log on every request;
+the build stores them (tables ``site_totals`` and ``pad_totals``), so that a request reads a
+few dozen rows instead of aggregating every launch. A catalog built before these tables existed
+is read through the same SQL as a subquery: the answers are the same either way.
+"""
+
+from __future__ import annotations
+
+import duckdb
+
+from cosmodrome.catalog.names import catalog_version
+
+#: Each summary table and the SQL that makes it from the catalog's tables.
+SUMMARIES: dict[str, str] = {
+    # One row per canonical site and side (on Earth, or a lunar ascent: GCAT's orbit class
+    # "other"), with the coordinates and host country of the code used last.
+    "site_totals": """
+        WITH latest AS (
+            SELECT code, lat_deg, lon_deg, host_country FROM sites QUALIFY row_number() OVER (
+                PARTITION BY code ORDER BY coalesce(valid_to, DATE '9999-12-31') DESC) = 1
+        ), per_site AS (
+            SELECT l.site, l.orbit_class = 'other' AS off_earth,
+                   any_value(l.site_name) AS site_name,
+                   list(DISTINCT l.site_name ORDER BY l.site_name) AS site_names,
+                   string_agg(DISTINCT l.site_code, ', ' ORDER BY l.site_code) AS codes,
+                   list(DISTINCT l.site_code ORDER BY l.site_code) AS codes_used,
+                   arg_max(l.site_code, l.time_utc) AS last_code,
+                   list(DISTINCT lt.host_country) AS host_countries,
+                   list(DISTINCT l.site_state) AS states,
+                   count(*) AS launches, count(*) FILTER (WHERE l.is_success) AS successes,
+                   count(*) FILTER (WHERE NOT l.is_success) AS failures,
+                   sum(l.payload_count) AS payloads,
+                   min(l.time_utc)::DATE AS first_launch, max(l.time_utc)::DATE AS last_launch
+            FROM launches l LEFT JOIN latest lt ON lt.code = l.site_code
+            GROUP BY l.site, off_earth
+        )
+        SELECT p.*, lt.host_country, lt.lat_deg, lt.lon_deg
+        FROM per_site p LEFT JOIN latest lt ON lt.code = p.last_code
+    """,
+    "pad_totals": """
+        SELECT site, pad, count(*) AS launches, min(time_utc)::DATE AS first_launch,
+               max(time_utc)::DATE AS last_launch
+        FROM launches GROUP BY site, pad
+    """,
+}
+
+
+def materialise(con: duckdb.DuckDBPyConnection) -> None:
+    """Create every summary table in the catalog being built on ``con``."""
+    for name, sql in SUMMARIES.items():
+        con.execute(f"CREATE TABLE {name} AS {sql}")
+
+
+_STORED: dict[tuple[str, str], bool] = {}
+
+
+def summary(con: duckdb.DuckDBPyConnection, name: str) -> str:
+    """What to select ``name`` from: the stored table, else its SQL as a subquery (checked
+    once per catalog version)."""
+    key = (catalog_version(con) or "", name)
+    if key not in _STORED or not key[0]:
+        try:
+            con.execute(f"SELECT 1 FROM {name} LIMIT 0")
+            _STORED[key] = True
+        except duckdb.CatalogException:
+            _STORED[key] = False
+    return name if _STORED[key] else f"({SUMMARIES[name]}) AS {name}"

@@ -1,0 +1,52 @@
+"""The site and pad totals the build stores answer as the launch log itself does."""
+
+from __future__ import annotations
+
+import duckdb
+import pytest
+
+from cosmodrome.catalog import queries, summaries
+from cosmodrome.tables import json_records
+
+pytestmark = pytest.mark.integration
+
+
+def _answers(con: duckdb.DuckDBPyConnection) -> list[object]:
+    sites = [s for (s,) in con.execute("SELECT DISTINCT site FROM launches").fetchall()]
+    found: list[object] = [json_records(queries.sites(con, c)) for c in (None, "KZ", "FR", "US")]
+    for site in sites:
+        detail = queries.site_detail(con, site)
+        detail["history"] = json_records(detail["history"])
+        pads = json_records(detail.pop("pads"))
+        detail["pads"] = sorted(pads, key=lambda r: (-r["launches"], str(r["pad"])))
+        found.append(detail)
+    return found
+
+
+def test_stored_totals_answer_as_the_subquery_does(
+    mirror_con: duckdb.DuckDBPyConnection, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    stored = _answers(mirror_con)
+    assert summaries.summary(mirror_con, "site_totals") == "site_totals"
+    monkeypatch.setattr(summaries, "_STORED", {})
+    monkeypatch.setattr(summaries, "summary", lambda con, name: f"({summaries.SUMMARIES[name]})")
+    monkeypatch.setattr(queries, "summary", summaries.summary)
+    assert _answers(mirror_con) == stored
+
+
+def test_totals_add_up_to_the_launch_log(mirror_con: duckdb.DuckDBPyConnection) -> None:
+    def one(sql: str) -> object:
+        row = mirror_con.execute(sql).fetchone()
+        assert row is not None
+        return row[0]
+
+    launches = one("SELECT count(*) FROM launches")
+    assert one("SELECT sum(launches) FROM site_totals") == launches
+    assert one("SELECT sum(launches) FROM pad_totals") == launches
+    assert one("SELECT sum(launches) FROM site_totals WHERE site = 'GIK-5'") == one(
+        "SELECT count(*) FROM launches WHERE site = 'GIK-5'"
+    )
+    earth = json_records(queries.sites(mirror_con))
+    assert sum(r["launches"] for r in earth) == one(
+        "SELECT count(*) FROM launches WHERE orbit_class <> 'other'"
+    )
