@@ -18,7 +18,7 @@ pytestmark = pytest.mark.integration
 @pytest.fixture()
 def fresh_caches(monkeypatch: pytest.MonkeyPatch) -> None:
     """Empty in-process caches, so each read goes to the store or derives anew."""
-    for cache in ("_INDEXES", "_STORE_VALID", "_PAD_LABELS", "_CURATED_SITES"):
+    for cache in ("_INDEXES", "_STORE_VALID", "_PAD_LABELS", "_CURATED_SITES", "_STATE_NAMES"):
         monkeypatch.setattr(names, cache, {})
 
 

@@ -39,9 +39,21 @@ class Rows:
 
     def records(self) -> list[dict[str, Any]]:
         """Rows as JSON-safe dicts, as :func:`json_records` gives them for a DataFrame."""
-        return [
-            dict(zip(self.columns, (json_safe(v) for v in row), strict=True)) for row in self.rows
+        # A column of plain values (text, whole numbers, booleans) is JSON as it stands;
+        # only the others go through json_safe value by value.
+        plain = [
+            {type(row[i]) for row in self.rows} <= _PLAIN_TYPES for i in range(len(self.columns))
         ]
+        columns = [
+            [row[i] for row in self.rows] if keep else [json_safe(row[i]) for row in self.rows]
+            for i, keep in enumerate(plain)
+        ]
+        return [
+            dict(zip(self.columns, values, strict=True)) for values in zip(*columns, strict=True)
+        ]
+
+
+_PLAIN_TYPES = {str, int, bool, type(None)}
 
 
 def json_safe(value: Any) -> Any:
@@ -116,9 +128,11 @@ def _column(series: pd.Series) -> list[Any]:
     return [json_safe(v) for v in series.tolist()]
 
 
-def json_records(frame: pd.DataFrame) -> list[dict[str, Any]]:
+def json_records(frame: pd.DataFrame | Rows) -> list[dict[str, Any]]:
     """Rows of ``frame`` as JSON-safe dicts (NaN and NaT become ``None``, times ISO 8601
     with ``Z``)."""
+    if isinstance(frame, Rows):
+        return frame.records()
     names = [str(k) for k in frame.columns]
     columns = [_column(series) for _, series in frame.items()]
     return [dict(zip(names, row, strict=True)) for row in zip(*columns, strict=True)]

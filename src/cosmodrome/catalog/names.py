@@ -326,25 +326,31 @@ class PadIdentity:
     launches: int
 
 
-def pad_identities(con: duckdb.DuckDBPyConnection, sites: list[str]) -> list[PadIdentity]:
+def pad_identities(
+    con: duckdb.DuckDBPyConnection, sites: list[str], counts: dict[str, int] | None = None
+) -> list[PadIdentity]:
     """The pads of canonical ``sites``, busiest first.
 
     A curated pad (:mod:`cosmodrome.spaceports`) gathers every GCAT code it is written as
     (``Site 31/6`` is GCAT's ``LC31``); a pad only GCAT knows is its own code (``LC90``).
+    ``counts`` (launches per GCAT pad of these sites) saves the query for a caller that has
+    them.
     """
-    from cosmodrome.catalog.summaries import summary  # it reads catalog_version from here
+    if counts is None:
+        from cosmodrome.catalog.summaries import summary  # it reads catalog_version here
 
-    rows = con.execute(
-        f"SELECT pad, sum(launches)::BIGINT FROM {summary(con, 'pad_totals')} "
-        "WHERE list_contains(?, site) AND pad IS NOT NULL GROUP BY pad ORDER BY 2 DESC, 1",
-        [sites],
-    ).fetchall()
-    used = {str(pad): int(n) for pad, n in rows}
+        rows = con.execute(
+            f"SELECT pad, sum(launches)::BIGINT FROM {summary(con, 'pad_totals')} "
+            "WHERE list_contains(?, site) AND pad IS NOT NULL GROUP BY pad",
+            [sites],
+        ).fetchall()
+        counts = {str(pad): int(n) for pad, n in rows}
+    used = dict(sorted(counts.items(), key=lambda item: (-item[1], item[0])))
     # GCAT marks an uncertain pad with '?' (LC31?): the same pad, less sure.
     variants: dict[str, list[str]] = defaultdict(list)
     for code in used:
         variants[code.rstrip("? ").strip()].append(code)
-    canonical = dict(con.execute("SELECT DISTINCT site_code, site FROM launches").fetchall())
+    canonical = _canonical_of_codes(con)
     found: list[PadIdentity] = []
     claimed: set[str] = set()
     for port in load_spaceports():
@@ -363,6 +369,18 @@ def pad_identities(con: duckdb.DuckDBPyConnection, sites: list[str]) -> list[Pad
         if rest:
             found.append(PadIdentity(base, rest, (base,), sum(used[c] for c in rest)))
     return sorted(found, key=lambda p: -p.launches)
+
+
+_CANONICAL: dict[str, dict[str, str]] = {}
+
+
+def _canonical_of_codes(con: duckdb.DuckDBPyConnection) -> dict[str, str]:
+    """GCAT site code -> the canonical site its launches are filed under, per catalog."""
+    version = catalog_version(con) or ""
+    if version not in _CANONICAL or not version:
+        rows = con.execute("SELECT DISTINCT site_code, site FROM launches").fetchall()
+        _CANONICAL[version] = {str(code): str(site) for code, site in rows}
+    return _CANONICAL[version]
 
 
 _PAD_LABELS: dict[str, dict[str, dict[tuple[str, str], str]]] = {}
@@ -407,7 +425,7 @@ def _curated_sites(con: duckdb.DuckDBPyConnection, version: str) -> frozenset[st
     """The canonical sites that curated spaceports have pads for, once per catalog version."""
     if version in _CURATED_SITES:
         return _CURATED_SITES[version]
-    canonical = dict(con.execute("SELECT DISTINCT site_code, site FROM launches").fetchall())
+    canonical = _canonical_of_codes(con)
     curated = frozenset(
         canonical[c] for port in load_spaceports() for c in port.gcat_sites if c in canonical
     )
@@ -511,7 +529,15 @@ def _stored(con: duckdb.DuckDBPyConnection, name: str) -> Any | None:
 
 def provider_state_names(con: duckdb.DuckDBPyConnection) -> dict[str, str]:
     """Names of the catalog's provider states (``F`` -> ``France``), stored or derived."""
-    stored = _stored(con, "state_names")
-    if stored is not None:
-        return {str(code): str(name) for code, name in stored.items()}
-    return {code: states.state_name(code) or code for code in _state_codes(con)}
+    version = catalog_version(con) or ""
+    if version not in _STATE_NAMES:
+        stored = _stored(con, "state_names")
+        _STATE_NAMES[version] = (
+            {str(code): str(name) for code, name in stored.items()}
+            if stored is not None
+            else {code: states.state_name(code) or code for code in _state_codes(con)}
+        )
+    return _STATE_NAMES[version]
+
+
+_STATE_NAMES: dict[str, dict[str, str]] = {}

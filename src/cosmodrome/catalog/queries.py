@@ -276,47 +276,79 @@ def sites(con: duckdb.DuckDBPyConnection, country: str | None = None) -> pd.Data
 
 
 def site_detail(con: duckdb.DuckDBPyConnection, name: str) -> dict[str, Any]:
-    """One site: its names over time, pads, coordinates and launch totals."""
+    """One site: its names over time, pads, coordinates and launch totals.
+
+    ``history`` and ``pads`` are :class:`~cosmodrome.tables.Rows` (three small queries of the
+    stored totals and no DataFrame: a site page is among the most requested).
+    """
     canonical = names.resolve_sites(con, name)
-    cursor = con.execute(
-        f"""SELECT sum(launches)::BIGINT AS launches, sum(successes)::BIGINT AS successes,
-                  sum(failures)::BIGINT AS failures, sum(payloads)::INTEGER AS payloads,
-                  min(first_launch) AS first_launch, max(last_launch) AS last_launch,
-                  list_sort(list_distinct(flatten(list(codes_used)))) AS codes_used,
-                  array_to_string(list_sort(list_distinct(flatten(list(site_names)))), ' + ')
-                      AS name
-           FROM {summary(con, "site_totals")} WHERE list_contains(?, site)""",
-        [canonical],
-    )
-    row = cursor.fetchone() or ()
-    totals = dict(zip([d[0] for d in cursor.description or []], row, strict=True))
-    site_name = totals.pop("name")
-    history = con.execute(
+    totals, site_name = _site_totals(con, canonical)
+    history = _rows(
+        con,
         """SELECT code, ucode, short_name, name, state_code, valid_from, valid_to, lat_deg, lon_deg
            FROM sites WHERE list_contains(?, code)
            ORDER BY valid_from NULLS FIRST, code""",
         [totals["codes_used"]],
-    ).df()
-    history = with_state_names(history, "state_code")
-    pads = con.execute(
+    )
+    code = history.columns.index("state_code")
+    history = history.with_column(
+        "state_code_name", code + 1, [state_name(r[code]) for r in history.rows]
+    )
+    pads = _rows(
+        con,
         f"""SELECT pad, sum(launches)::BIGINT AS launches, min(first_launch) AS first_launch,
                   max(last_launch) AS last_launch
            FROM {summary(con, "pad_totals")} WHERE list_contains(?, site)
            GROUP BY pad ORDER BY launches DESC""",
         [canonical],
-    ).df()
-    label_of = {c: p.label for p in names.pad_identities(con, canonical) for c in p.gcat_pads}
-    pads.insert(1, "pad_name", [label_of.get(str(p), p) for p in pads["pad"]])
-    current = history.sort_values("valid_to", na_position="last").iloc[-1]
+    )
+    counts = {str(pad): int(n) for pad, n, *_ in pads.rows if pad is not None}
+    identities = names.pad_identities(con, canonical, counts)
+    label_of = {c: p.label for p in identities for c in p.gcat_pads}
+    pads = pads.with_column("pad_name", 1, [label_of.get(str(r[0]), r[0]) for r in pads.rows])
+    lat, lon, valid_to = (history.columns.index(c) for c in ("lat_deg", "lon_deg", "valid_to"))
+    # The code in use now (no end date) or, for a closed site, the one that ended last.
+    current = sorted(history.rows, key=lambda r: (r[valid_to] is None, r[valid_to] or date.min))
     return {
         "sites": canonical,
         "name": site_name,
-        "lat_deg": float(current["lat_deg"]),
-        "lon_deg": float(current["lon_deg"]),
+        "lat_deg": float(current[-1][lat]),
+        "lon_deg": float(current[-1][lon]),
         "history": history,
         "pads": pads,
         "totals": totals,
     }
+
+
+def _rows(con: duckdb.DuckDBPyConnection, sql: str, params: list[Any]) -> Rows:
+    cursor = con.execute(sql, params)
+    return Rows([d[0] for d in cursor.description or []], cursor.fetchall())
+
+
+def _site_totals(
+    con: duckdb.DuckDBPyConnection, canonical: list[str]
+) -> tuple[dict[str, Any], str]:
+    """All-time totals of ``canonical`` sites (added up from the stored per-site rows) and
+    their names joined with ``+``."""
+    per_site = _rows(
+        con,
+        f"""SELECT launches, successes, failures, payloads, first_launch, last_launch,
+                  codes_used, site_names
+           FROM {summary(con, "site_totals")} WHERE list_contains(?, site)""",
+        [canonical],
+    )
+    column = {c: [r[i] for r in per_site.rows] for i, c in enumerate(per_site.columns)}
+    totals = {
+        "launches": sum(column["launches"]),
+        "successes": sum(column["successes"]),
+        "failures": sum(column["failures"]),
+        "payloads": sum(n for n in column["payloads"] if n is not None),
+        "first_launch": min(column["first_launch"]),
+        "last_launch": max(column["last_launch"]),
+        "codes_used": sorted({c for codes in column["codes_used"] for c in codes}),
+    }
+    site_names = sorted({n for listed in column["site_names"] for n in listed})
+    return totals, " + ".join(site_names)
 
 
 def launches_per_year(

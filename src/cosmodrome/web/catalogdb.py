@@ -103,6 +103,10 @@ MAX_IDLE_CURSORS = 32
 def _open_generation(path: Path, signature: FileSignature) -> Generation:
     con = open_catalog(path.parent)
     con.execute("SET enable_external_access = false")
+    import os
+
+    if os.environ.get("T1"):
+        con.execute(f"SET threads = {os.environ['T1']}")
     return Generation(path, signature, con, api.meta(con))
 
 

@@ -8,7 +8,7 @@ current catalog, answers ``304 Not Modified`` straight away when the client's
 from __future__ import annotations
 
 import io
-from collections.abc import Iterator
+from collections.abc import AsyncIterator
 from dataclasses import dataclass
 from typing import Annotated, Any
 
@@ -77,7 +77,9 @@ def pool_of(request: Request) -> CatalogPool:
     return pool
 
 
-def catalog_context(request: Request, response: Response) -> Iterator[CatalogContext]:
+async def catalog_context(request: Request, response: Response) -> AsyncIterator[CatalogContext]:
+    # On the event loop, not in a worker thread: taking a pooled cursor is a dictionary
+    # lookup and a stat() call, cheaper than the two thread hops a sync dependency costs.
     with pool_of(request).cursor() as (generation, cursor):
         if request.method in ("GET", "HEAD") and etag_matches(
             request.headers.get("if-none-match"), generation.etag

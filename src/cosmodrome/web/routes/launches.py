@@ -41,7 +41,7 @@ class LaunchPage(BaseModel):
     data: list[dict[str, Any]]
 
 
-def launch_filter(
+async def launch_filter(
     site: Annotated[
         str | None, Query(max_length=200, description="Site name or code: Baikonur, GIK-5, Kourou.")
     ] = None,
@@ -90,6 +90,7 @@ def launch_filter(
     ] = None,
     orbit_class: Annotated[Literal["orbital", "deep_space", "other"] | None, Query()] = None,
 ) -> api.LaunchFilter:
+    # async: it only parses, so it runs on the event loop, not through a worker thread
     first, last = period_params(start, end)
     return api.LaunchFilter(
         site=site or None,
