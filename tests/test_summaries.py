@@ -14,6 +14,7 @@ pytestmark = pytest.mark.integration
 def _answers(con: duckdb.DuckDBPyConnection) -> list[object]:
     sites = [s for (s,) in con.execute("SELECT DISTINCT site FROM launches").fetchall()]
     found: list[object] = [json_records(queries.sites(con, c)) for c in (None, "KZ", "FR", "US")]
+    found += [queries.vehicle_totals(con, v).records() for v in (None, ["Soyuz-2-1A"])]
     for site in sites:
         detail = queries.site_detail(con, site)
         detail["history"] = json_records(detail["history"])
@@ -45,6 +46,9 @@ def test_totals_add_up_to_the_launch_log(mirror_con: duckdb.DuckDBPyConnection) 
     assert one("SELECT sum(launches) FROM pad_totals") == launches
     assert one("SELECT sum(launches) FROM site_totals WHERE site = 'GIK-5'") == one(
         "SELECT count(*) FROM launches WHERE site = 'GIK-5'"
+    )
+    assert one("SELECT sum(launches) FROM vehicle_totals") == one(
+        "SELECT count(*) FROM launches WHERE vehicle IS NOT NULL"
     )
     earth = json_records(queries.sites(mirror_con))
     assert sum(r["launches"] for r in earth) == one(

@@ -39,6 +39,7 @@ from cosmodrome.catalog.queries import (
     launches_per_year,
     site_detail,
     sites,
+    vehicle_totals,
 )
 from cosmodrome.states import (
     State,
@@ -252,6 +253,7 @@ __all__ = [
     "update_elements",
     "update_groups",
     "update_schedule",
+    "vehicle_totals",
     "where_frame",
     "windows_from",
     "with_state_names",

@@ -320,6 +320,18 @@ def site_detail(con: duckdb.DuckDBPyConnection, name: str) -> dict[str, Any]:
     }
 
 
+def vehicle_totals(con: duckdb.DuckDBPyConnection, vehicles: list[str] | None = None) -> Rows:
+    """Every vehicle flown (or only ``vehicles``), busiest first: launches, successes, first
+    and last flight, and GCAT ``lv.tsv``'s manufacturer and capacity to LEO and GTO in kg."""
+    return _rows(
+        con,
+        f"""SELECT * FROM {summary(con, "vehicle_totals")}
+            WHERE ?::VARCHAR[] IS NULL OR list_contains(?, vehicle)
+            ORDER BY launches DESC, vehicle""",
+        [vehicles, vehicles],
+    )
+
+
 def _rows(con: duckdb.DuckDBPyConnection, sql: str, params: list[Any]) -> Rows:
     cursor = con.execute(sql, params)
     return Rows([d[0] for d in cursor.description or []], cursor.fetchall())

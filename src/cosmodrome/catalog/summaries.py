@@ -1,7 +1,8 @@
 """Per-site and per-pad launch totals, materialised when the catalog is built.
 
-The sites list and a site's page read the same aggregates of the launch log on every request;
-the build stores them (tables ``site_totals`` and ``pad_totals``), so that a request reads a
+The sites list, a site's page and the vehicle list read the same aggregates of the launch log
+on every request; the build stores them (tables ``site_totals``, ``pad_totals`` and
+``vehicle_totals``), so that a request reads a
 few dozen rows instead of aggregating every launch. A catalog built before these tables existed
 is read through the same SQL as a subquery: the answers are the same either way.
 """
@@ -38,6 +39,22 @@ SUMMARIES: dict[str, str] = {
         )
         SELECT p.*, lt.host_country, lt.lat_deg, lt.lon_deg
         FROM per_site p LEFT JOIN latest lt ON lt.code = p.last_code
+    """,
+    # One row per vehicle flown, with GCAT lv.tsv's manufacturer and capacities.
+    "vehicle_totals": """
+        WITH flown AS (
+            SELECT vehicle, any_value(vehicle_family) AS family, count(*) AS launches,
+                   count(*) FILTER (WHERE is_success) AS successes,
+                   min(time_utc)::DATE AS first_launch, max(time_utc)::DATE AS last_launch
+            FROM launches WHERE vehicle IS NOT NULL GROUP BY vehicle
+        ), lv AS (
+            SELECT lv_name, any_value(manufacturer) AS manufacturer,
+                   max(leo_capacity_kg) AS leo_capacity_kg, max(gto_capacity_kg) AS gto_capacity_kg
+            FROM vehicles GROUP BY lv_name
+        )
+        SELECT f.vehicle, f.family, lv.manufacturer, f.launches, f.successes, f.first_launch,
+               f.last_launch, lv.leo_capacity_kg, lv.gto_capacity_kg
+        FROM flown f LEFT JOIN lv ON lv.lv_name = f.vehicle
     """,
     "pad_totals": """
         SELECT site, pad, count(*) AS launches, min(time_utc)::DATE AS first_launch,

@@ -17,24 +17,6 @@ from cosmodrome.web.errors import ERROR_RESPONSES
 
 router = APIRouter(tags=["catalog"])
 
-_VEHICLES_SQL = """
-    WITH flown AS (
-        SELECT vehicle, any_value(vehicle_family) AS family, count(*) AS launches,
-               count(*) FILTER (WHERE is_success) AS successes,
-               min(time_utc)::DATE AS first_launch, max(time_utc)::DATE AS last_launch
-        FROM launches WHERE vehicle IS NOT NULL GROUP BY vehicle
-    ), lv AS (
-        SELECT lv_name, any_value(manufacturer) AS manufacturer, max(leo_capacity_kg) AS leo_capacity_kg,
-               max(gto_capacity_kg) AS gto_capacity_kg
-        FROM vehicles GROUP BY lv_name
-    )
-    SELECT f.vehicle, f.family, lv.manufacturer, f.launches, f.successes, f.first_launch,
-           f.last_launch, lv.leo_capacity_kg, lv.gto_capacity_kg
-    FROM flown f LEFT JOIN lv ON lv.lv_name = f.vehicle
-    WHERE ? IS NULL OR list_contains(?, f.vehicle)
-    ORDER BY f.launches DESC, f.vehicle
-"""
-
 _PROVIDERS_SQL = """
     SELECT agency, any_value(agency_name) AS agency_name, any_value(provider_state) AS provider_state,
            count(*) AS launches, count(*) FILTER (WHERE is_success) AS successes,
@@ -56,8 +38,8 @@ def list_vehicles(
     """Every vehicle in the launch log with its launches, successes, first and last flight and
     (from GCAT ``lv.tsv``) its manufacturer and capacity to LEO and GTO in kg."""
     chosen = api.resolve_vehicles(ctx.cursor, name) if name else None
-    frame = ctx.cursor.execute(_VEHICLES_SQL, [chosen, chosen]).df()
-    return {"source": ctx.source(), "total": len(frame), "data": json_records(frame)}
+    rows = api.vehicle_totals(ctx.cursor, chosen)
+    return {"source": ctx.source(), "total": len(rows), "data": rows.records()}
 
 
 @router.get("/organisations", responses=ERROR_RESPONSES, summary="Launch providers, with totals")
