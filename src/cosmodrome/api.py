@@ -34,6 +34,7 @@ from cosmodrome.catalog.names import (
 from cosmodrome.catalog.queries import (
     LaunchFilter,
     count_launches,
+    launch_page,
     launch_rows,
     launches,
     launches_per_year,
@@ -206,6 +207,7 @@ __all__ = [
     "find_passes",
     "foreign_customers",
     "launch_orbits",
+    "launch_page",
     "launch_rows",
     "launch_windows",
     "launches",

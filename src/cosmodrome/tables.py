@@ -37,6 +37,14 @@ class Rows:
         ]
         return Rows(columns, rows)
 
+    def without(self, name: str) -> Rows:
+        """These rows without column ``name``."""
+        drop = self.columns.index(name)
+        return Rows(
+            [c for i, c in enumerate(self.columns) if i != drop],
+            [row[:drop] + row[drop + 1 :] for row in self.rows],
+        )
+
     def records(self) -> list[dict[str, Any]]:
         """Rows as JSON-safe dicts, as :func:`json_records` gives them for a DataFrame."""
         # A column of plain values (text, whole numbers, booleans) is JSON as it stands;

@@ -164,13 +164,14 @@ def _launch_sql(
     offset: int,
     sort: str,
     descending: bool,
+    extra: tuple[str, ...] = (),
 ) -> tuple[str, list[Any]]:
     if sort not in SORTABLE:
         raise InputError(f"cannot sort by {sort!r}; choose one of {', '.join(sorted(SORTABLE))}")
     if limit is not None and limit < 0:
         raise InputError("limit must be zero or more")
     condition, params = where_launches(con, f or LaunchFilter())
-    columns = ", ".join([*(f"l.{c}" for c in LAUNCH_COLUMNS), PAYLOAD_NAMES_COLUMN])
+    columns = ", ".join([*(f"l.{c}" for c in LAUNCH_COLUMNS), PAYLOAD_NAMES_COLUMN, *extra])
     sql = (
         f"SELECT {columns} FROM launches l WHERE {condition} "
         f"ORDER BY l.{sort} {'DESC' if descending else 'ASC'}, l.launch_tag"
@@ -224,9 +225,32 @@ def launch_rows(
 ) -> Rows:
     """The same launches as :func:`launches`, as plain rows (no pandas: the CLI's quick path)."""
     sql, params = _launch_sql(con, f, limit, offset, sort, descending)
-    cursor = con.execute(sql, params)
-    rows = Rows([d[0] for d in cursor.description or []], cursor.fetchall())
-    # the same columns as launches(): pad_name after pad, provider_state_name after the code
+    return _labelled(con, _rows(con, sql, params))
+
+
+def launch_page(
+    con: duckdb.DuckDBPyConnection,
+    f: LaunchFilter | None = None,
+    *,
+    limit: int,
+    offset: int = 0,
+    sort: str = "time_utc",
+    descending: bool = False,
+) -> tuple[int, Rows]:
+    """How many launches match ``f`` in all, and one page of them as :func:`launch_rows`
+    gives it, from one query (the total is a window over every match)."""
+    total = "count(*) OVER () AS matching"
+    sql, params = _launch_sql(con, f, limit, offset, sort, descending, (total,))
+    found = _rows(con, sql, params)
+    if not found.rows:  # a page past the end: the window saw no row to count on
+        return count_launches(con, f), _labelled(con, found.without("matching"))
+    matching = found.columns.index("matching")
+    return int(found.rows[0][matching]), _labelled(con, found.without("matching"))
+
+
+def _labelled(con: duckdb.DuckDBPyConnection, rows: Rows) -> Rows:
+    """``rows`` of launches with the pad's name after ``pad`` and the provider state's name
+    after ``provider_state``, as :func:`launches` has them."""
     site, pad = rows.columns.index("site"), rows.columns.index("pad")
     labels = names.pad_labels(con, {r[site] for r in rows.rows if r[site]})
     rows = rows.with_column(
