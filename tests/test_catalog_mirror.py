@@ -107,9 +107,10 @@ def test_only_genuinely_malformed_rows_are_quarantined(
 
 
 def test_sites_in_kazakhstan(mirror_con: duckdb.DuckDBPyConnection) -> None:
-    frame = sites(mirror_con, "KZ")
-    assert list(frame["site"]) == ["GIK-5"]
-    assert int(frame["launches"].iloc[0]) == 1546
+    rows = sites(mirror_con, "KZ")
+    assert rows.column("site") == ["GIK-5"]
+    assert rows.column("launches") == [1546]
+    assert list(rows.to_frame()["site_name"]) == ["Baikonur"]
 
 
 @pytest.mark.parametrize(

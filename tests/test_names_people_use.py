@@ -164,9 +164,9 @@ def test_state_spellings_select_the_same_launches(mirror_con: duckdb.DuckDBPyCon
 
 
 def test_france_hosts_kourou(mirror_con: duckdb.DuckDBPyConnection) -> None:
-    frame = sites(mirror_con, "FR")
-    assert "CSG" in set(frame["site"])
-    assert set(frame["host_country_name"]) >= {"French Guiana"}
+    rows = sites(mirror_con, "FR")
+    assert "CSG" in set(rows.column("site"))
+    assert set(rows.column("host_country_name")) >= {"French Guiana"}
 
 
 def test_pad_names_select_the_same_launches(mirror_con: duckdb.DuckDBPyConnection) -> None:

@@ -27,12 +27,16 @@ from collections.abc import Iterable
 from dataclasses import dataclass, field
 from functools import cache
 from importlib import resources
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, TypeVar
 
 from cosmodrome.errors import UnknownNameError, closest_names, fold_name
+from cosmodrome.tables import Rows
 
 if TYPE_CHECKING:
     import pandas as pd
+
+#: A table of states: a DataFrame or plain rows.
+Table = TypeVar("Table", "pd.DataFrame", Rows)
 
 #: Shorter English names for countries whose ISO name is formal (pycountry's
 #: ``common_name`` covers Iran, South Korea, Taiwan, ...; these it lacks).
@@ -242,12 +246,18 @@ def state_name(code: str | None) -> str | None:
     return gcat_state(str(code)).name
 
 
-def with_state_names(frame: pd.DataFrame, *columns: str) -> pd.DataFrame:
+def with_state_names(frame: Table, *columns: str) -> Table:
     """``frame`` with a ``<column>_name`` column after each state-code column: the one
     labelling step every table of states goes through (codes kept, names added).
 
     A cell listing several codes (``RU, SU``) gets their names in the same order.
     """
+    if isinstance(frame, Rows):
+        for column in (c for c in columns if c in frame.columns):
+            at = frame.columns.index(column)
+            names = [_names_of_cell(row[at]) for row in frame.rows]
+            frame = frame.with_column(f"{column}_name", at + 1, names)
+        return frame
     for column in columns:
         if column not in frame.columns:
             continue

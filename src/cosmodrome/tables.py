@@ -37,6 +37,17 @@ class Rows:
         ]
         return Rows(columns, rows)
 
+    def column(self, name: str) -> list[Any]:
+        """The values of column ``name``, one per row."""
+        at = self.columns.index(name)
+        return [row[at] for row in self.rows]
+
+    def to_frame(self) -> pd.DataFrame:
+        """These rows as a pandas DataFrame (for analyses; loads pandas)."""
+        import pandas as pd
+
+        return pd.DataFrame.from_records(self.rows, columns=self.columns)
+
     def without(self, name: str) -> Rows:
         """These rows without column ``name``."""
         drop = self.columns.index(name)

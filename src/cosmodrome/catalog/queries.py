@@ -276,7 +276,7 @@ def count_launches(con: duckdb.DuckDBPyConnection, f: LaunchFilter | None = None
     return int(row[0]) if row else 0
 
 
-def sites(con: duckdb.DuckDBPyConnection, country: str | None = None) -> pd.DataFrame:
+def sites(con: duckdb.DuckDBPyConnection, country: str | None = None) -> Rows:
     """Launch sites on Earth with launches, one row per canonical site, busiest first.
 
     ``country`` (any state name, :func:`cosmodrome.states.resolve_state`) matches the host
@@ -284,10 +284,7 @@ def sites(con: duckdb.DuckDBPyConnection, country: str | None = None) -> pd.Data
     state that operated the site at launch. Coordinates are those of the most recently used code.
     """
     sql = f"""
-        SELECT site, site_name, codes, host_country,
-               array_to_string(list_sort(list_filter(states, lambda x: x IS NOT NULL)), ', ')
-                   AS operator_states,
-               lat_deg, lon_deg, launches, successes, first_launch, last_launch
+        SELECT site, site_name, codes, host_country, operator_states, lat_deg, lon_deg, launches, successes, first_launch, last_launch
         FROM {summary(con, "site_totals")}
         WHERE NOT off_earth  -- launch sites on Earth, not lunar ascents
           AND (? IS NULL OR len(list_intersect(host_countries, ?)) > 0
@@ -295,8 +292,9 @@ def sites(con: duckdb.DuckDBPyConnection, country: str | None = None) -> pd.Data
         ORDER BY launches DESC, site
     """
     codes = state_codes(country) if country else None
-    frame = con.execute(sql, [codes, codes, codes]).df()
-    return with_state_names(frame, "host_country", "operator_states")
+    return with_state_names(
+        _rows(con, sql, [codes, codes, codes]), "host_country", "operator_states"
+    )
 
 
 def site_detail(con: duckdb.DuckDBPyConnection, name: str) -> dict[str, Any]:
@@ -314,10 +312,7 @@ def site_detail(con: duckdb.DuckDBPyConnection, name: str) -> dict[str, Any]:
            ORDER BY valid_from NULLS FIRST, code""",
         [totals["codes_used"]],
     )
-    code = history.columns.index("state_code")
-    history = history.with_column(
-        "state_code_name", code + 1, [state_name(r[code]) for r in history.rows]
-    )
+    history = with_state_names(history, "state_code")
     pads = _rows(
         con,
         f"""SELECT pad, sum(launches)::BIGINT AS launches, min(first_launch) AS first_launch,

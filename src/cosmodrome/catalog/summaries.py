@@ -37,7 +37,9 @@ SUMMARIES: dict[str, str] = {
             FROM launches l LEFT JOIN latest lt ON lt.code = l.site_code
             GROUP BY l.site, off_earth
         )
-        SELECT p.*, lt.host_country, lt.lat_deg, lt.lon_deg
+        SELECT p.*, lt.host_country, lt.lat_deg, lt.lon_deg,
+               array_to_string(list_sort(list_filter(p.states, lambda x: x IS NOT NULL)), ', ')
+                   AS operator_states
         FROM per_site p LEFT JOIN latest lt ON lt.code = p.last_code
     """,
     # One row per vehicle flown, with GCAT lv.tsv's manufacturer and capacities.
