@@ -30,6 +30,7 @@ from cosmodrome.catalog.names import (
     resolve_pads,
     resolve_sites,
     resolve_vehicles,
+    warm_names,
 )
 from cosmodrome.catalog.queries import (
     LaunchFilter,
@@ -256,6 +257,7 @@ __all__ = [
     "update_groups",
     "update_schedule",
     "vehicle_totals",
+    "warm_names",
     "where_frame",
     "windows_from",
     "with_state_names",

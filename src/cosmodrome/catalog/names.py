@@ -482,6 +482,14 @@ def derived_names_key() -> str:
     return digest.hexdigest()[:16]
 
 
+def warm_names(con: duckdb.DuckDBPyConnection) -> None:
+    """Read (or derive) every name index, pad label and state name of the catalog now."""
+    for kind in _builders(con):
+        _cached(con, kind)
+    pad_labels(con)
+    provider_state_names(con)
+
+
 def store_names(con: duckdb.DuckDBPyConnection) -> None:
     """Derive every name index, pad label and state name of the catalog being built on
     ``con`` and store them in it, under :func:`derived_names_key`."""

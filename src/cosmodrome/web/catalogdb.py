@@ -249,6 +249,15 @@ class CatalogPool:
         finally:
             self._release(generation)
 
+    def warm(self) -> None:
+        """Read the catalog's name indexes and labels now, so that the first requests do
+        not; without a catalog yet there is nothing to read."""
+        try:
+            with self.cursor() as (_, cursor):
+                api.warm_names(cursor)
+        except CatalogMissingError:
+            pass
+
     def close(self) -> None:
         self._watchdog.stop()
         with self._lock:
