@@ -402,6 +402,11 @@ def test_to_a_bare_year_covers_that_whole_year(client: Any) -> None:
         "/api/cadence?from=99999",
         "/api/share?to=1800",
         "/api/migration?cutoff=99999",
+        "/api/payloads?from=99999",
+        "/api/payloads?to=1800",
+        "/api/mass?from=2023-13",
+        "/api/schedule?from=99999",
+        "/api/slips?to=0",
     ],
 )
 def test_out_of_range_dates_are_400_naming_the_field(client: Any, url: str) -> None:

@@ -10,7 +10,7 @@ import typer
 from cosmodrome.cli.app import FormatOption, HomeOption, app
 from cosmodrome.cli.output import check_format, console, emit, emit_json
 from cosmodrome.tables import json_records
-from cosmodrome.timeutil import parse_day
+from cosmodrome.timeutil import parse_period
 
 if TYPE_CHECKING:
     from cosmodrome import api
@@ -27,9 +27,13 @@ VehicleOption = Annotated[
 ]
 ProviderOption = Annotated[str | None, typer.Option(help="Launch provider (part of its name).")]
 FromOption = Annotated[
-    str | None, typer.Option("--from", help="Targets from this UTC day (2024-01-01 or 2024).")
+    str | None,
+    typer.Option("--from", help="Targets from: 2024, 2024-03, 2024-03-01 or 2024-03-01T12:00Z."),
 ]
-ToOption = Annotated[str | None, typer.Option("--to", help="Targets up to this UTC day.")]
+ToOption = Annotated[
+    str | None,
+    typer.Option("--to", help="Targets up to, inclusive: 2025 is to the end of 2025 (UTC)."),
+]
 
 
 def _filter(
@@ -39,15 +43,10 @@ def _filter(
     start: str | None,
     end: str | None,
 ) -> api.ScheduleFilter:
+    first, last = parse_period(start, end)
     from cosmodrome import api  # here, not at start-up: it loads DuckDB
 
-    return api.ScheduleFilter(
-        site=site,
-        vehicle=vehicle,
-        provider=provider,
-        start=parse_day(start) if start else None,
-        end=parse_day(end, end=True) if end else None,
-    )
+    return api.ScheduleFilter(site=site, vehicle=vehicle, provider=provider, start=first, end=last)
 
 
 @schedule_app.command("update")

@@ -32,6 +32,7 @@ from cosmodrome.schedule.store import (
     store_path,
 )
 from cosmodrome.sources.loader import Source
+from cosmodrome.timeutil import first_moment, last_moment
 
 SCHEDULE_PATTERNS = ("*.csv", "*.json")
 
@@ -138,8 +139,9 @@ class ScheduleFilter:
     site: str | None = None
     vehicle: str | None = None
     provider: str | None = None
-    start: date | None = None
-    end: date | None = None
+    #: Target period: a day (``end`` inclusive, to the end of that day) or a UTC moment.
+    start: date | datetime | None = None
+    end: date | datetime | None = None
 
 
 def select(frame: pd.DataFrame, con: duckdb.DuckDBPyConnection, f: ScheduleFilter) -> pd.DataFrame:
@@ -158,15 +160,11 @@ def select(frame: pd.DataFrame, con: duckdb.DuckDBPyConnection, f: ScheduleFilte
             raise UnknownNameError("provider", f.provider, closest_names(f.provider, names))
         keep_rows &= hits
     if f.start or f.end:
-        first = datetime(f.start.year, f.start.month, f.start.day, tzinfo=UTC) if f.start else None
-        last = (
-            datetime(f.end.year, f.end.month, f.end.day, tzinfo=UTC) + pd.Timedelta(days=1)
-            if f.end
-            else None
-        )
+        first = first_moment(f.start) if f.start else None
+        last = last_moment(f.end) if f.end else None
         starts, ends = frame["target_start_utc"], frame["target_end_utc"]
         meets = starts.isna() | (
-            (ends > first if first else True) & (starts < last if last else True)
+            (ends > first if first else True) & (starts <= last if last else True)
         )
         keep_rows &= meets
     return frame[keep_rows]
