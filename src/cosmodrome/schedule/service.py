@@ -197,8 +197,8 @@ def _vehicle_rows(frame: pd.DataFrame, con: duckdb.DuckDBPyConnection, name: str
 
 
 NEXT_COLUMNS = [
-    "target", "payload", "vehicle_raw", "vehicle", "site", "pad", "pad_name", "provider",
-    "precision", "net", "target_start_utc", "target_end_utc", "window_start_utc",
+    "target", "payload", "vehicle_raw", "vehicle", "site", "site_name", "pad", "pad_name",
+    "provider", "precision", "net", "target_start_utc", "target_end_utc", "window_start_utc",
     "window_end_utc", "status", "flown_tag", "flown_utc", "site_raw", "file", "line",
     "launch_id",
 ]  # fmt: skip

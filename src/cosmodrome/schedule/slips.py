@@ -37,7 +37,8 @@ def per_launch(entries: pd.DataFrame) -> pd.DataFrame:
 
 
 LAUNCH_COLUMNS = [
-    "launch_id", "payload", "vehicle", "vehicle_raw", "site", "pad", "provider", "snapshots",
+    "launch_id", "payload", "vehicle", "vehicle_raw", "site", "site_name", "pad", "provider",
+    "snapshots",
     "first_seen", "last_seen", "first_target", "last_target", "moved", "slip_days",
     "flown_tag", "flown_utc", "slip_to_launch_days", "first_target_end_utc",
     "last_target_end_utc", "history",
@@ -75,6 +76,7 @@ def _launch_row(group: pd.DataFrame) -> dict[str, object]:
         "vehicle": last["vehicle"] or last["family"],
         "vehicle_raw": last["vehicle_raw"],
         "site": last["site"],
+        "site_name": last["site_name"],
         "pad": last["pad"],
         "provider": last["provider"],
         "snapshots": len(group),
@@ -110,9 +112,12 @@ def summarise(launches: pd.DataFrame, by: str) -> pd.DataFrame:
         repeated = group[group["snapshots"] >= 2]
         slips = repeated["slip_days"].dropna()
         to_launch = group["slip_to_launch_days"].dropna()
+        names = group["site_name"].dropna()
+        named = {"site_name": names.iloc[0] if len(names) else key} if by == "site" else {}
         rows.append(
             {
                 by: key,
+                **named,
                 "launches": len(group),
                 "seen_2plus": len(repeated),
                 "moved": int(repeated["moved"].sum()),
