@@ -255,7 +255,10 @@ def test_market_share_toggle_and_period_survive_reload(page: Any, base_url: str)
     # 2024 ends on 2024-12-08 in the frozen catalog: marked as the bar charts mark it
     assert "2024: partial, data to 2024-12-08" in figure.locator(".legend").inner_text()
     assert figure.locator("svg rect.partial").count() == 1
-    assert "partial: data to 2024-12-08" in page.locator("table caption", has_text="Shares in 2024").inner_text()
+    assert (
+        "partial: data to 2024-12-08"
+        in page.locator("table caption", has_text="Shares in 2024").inner_text()
+    )
     page.get_by_role("radio", name="payloads").check()  # the radio in the 'Share of' group
     page.wait_for_function("location.hash.includes('measure=payloads')")
     assert "Share of payloads" in page.locator("figure.chart h2").inner_text()
@@ -275,7 +278,9 @@ def test_share_marks_a_partial_quarter_and_not_a_complete_year(page: Any, base_u
     figure.wait_for()
     assert "2024-Q4: partial, data to 2024-12-08" in figure.locator(".legend").inner_text()
     page.goto(f"{base_url}/#/share?by=provider-state&from=2015&to=2023&top=3")
-    page.wait_for_function("document.querySelector('figure.chart h2')?.textContent.includes('2023')")
+    page.wait_for_function(
+        "document.querySelector('figure.chart h2')?.textContent.includes('2023')"
+    )
     figure = page.locator("figure.chart").first
     assert "partial" not in figure.locator(".legend").inner_text()
     assert figure.locator("svg rect.partial").count() == 0

@@ -8,6 +8,7 @@ spellings instead. An unknown name is an error listing the closest of both.
 from __future__ import annotations
 
 import os
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from datetime import UTC, date, datetime
 from pathlib import Path
@@ -108,28 +109,57 @@ def snapshots(home: Path | None = None) -> pd.DataFrame:
         ).df()
 
 
-_ENTRIES: dict[tuple[str | None, str, int, int], pd.DataFrame] = {}
+#: What the matching of schedules to the catalog depends on: the catalog version and the
+#: store file (its path, modification time and size: a new snapshot changes them).
+_Key = tuple[str | None, str, int, int]
+#: The matched entries and the per-launch slips of the last key asked for (one at a time:
+#: a new catalog or snapshot replaces them).
+_ENTRIES: dict[_Key, pd.DataFrame] = {}
+_LAUNCHES: dict[_Key, pd.DataFrame] = {}
 
 
-def all_entries(con: duckdb.DuckDBPyConnection, home: Path | None = None) -> pd.DataFrame:
-    """:func:`~cosmodrome.schedule.history.entries_frame`, computed once per catalog version
-    and store file (the store only grows, the catalog is swapped, never changed in place)."""
+def _store_key(con: duckdb.DuckDBPyConnection, home: Path | None) -> _Key:
     path = store_path(home)
     stat = path.stat() if path.is_file() else None
-    key = (
+    return (
         catalog_version(con),
         str(path),
         stat.st_mtime_ns if stat else 0,
         stat.st_size if stat else 0,
     )
-    if key[0] is None or key not in _ENTRIES:
+
+
+def _kept(
+    cache: dict[_Key, pd.DataFrame], key: _Key, build: Callable[[], pd.DataFrame]
+) -> pd.DataFrame:
+    """``build()`` once per key (a catalog without a version is never cached); a copy, so a
+    caller's changes never reach the cache."""
+    if key[0] is None:
+        return build()
+    if key not in cache:
+        frame = build()
+        cache.clear()
+        cache[key] = frame
+    return cache[key].copy()
+
+
+def all_entries(con: duckdb.DuckDBPyConnection, home: Path | None = None) -> pd.DataFrame:
+    """:func:`~cosmodrome.schedule.history.entries_frame`, computed once per catalog version
+    and store file (the store only grows, the catalog is swapped, never changed in place)."""
+
+    def build() -> pd.DataFrame:
         with open_store(home) as store:
-            frame = entries_frame(store, con)
-        if key[0] is None:
-            return frame
-        _ENTRIES.clear()
-        _ENTRIES[key] = frame
-    return _ENTRIES[key].copy()
+            return entries_frame(store, con)
+
+    return _kept(_ENTRIES, _store_key(con, home), build)
+
+
+def all_launches(con: duckdb.DuckDBPyConnection, home: Path | None = None) -> pd.DataFrame:
+    """:func:`~cosmodrome.schedule.slips.per_launch` of every entry, kept like
+    :func:`all_entries` (a launch's row depends on its own entries only, so a filter picks
+    rows of it by ``launch_id``)."""
+    key = _store_key(con, home)
+    return _kept(_LAUNCHES, key, lambda: slips_.per_launch(all_entries(con, home)))
 
 
 @dataclass(frozen=True)
@@ -249,7 +279,8 @@ def slips(
         firsts = frame.sort_values(["as_of", "snapshot_id"]).groupby("launch_id").head(1)
         kept = select(firsts, con, ScheduleFilter(start=f.start, end=f.end))
         frame = frame[frame["launch_id"].isin(set(kept["launch_id"]))]
-    launches = slips_.per_launch(frame)
+    every = all_launches(con, home)
+    launches = every[every["launch_id"].isin(set(frame["launch_id"]))].reset_index(drop=True)
     if by == "launch":
         # Launches seen more than once (the ones with a slip history) first.
         launches = launches.assign(_flown=launches["flown_tag"].isna())
