@@ -62,8 +62,8 @@ def update_schedule(source: str | None = None, home: Path | None = None) -> Upda
     location = source or default_schedule_source()
     report = UpdateReport(location)
     try:
-        for snapshot, path in _read_source(location, home):
-            report.kept.append(keep(snapshot, location, sha256_of(path), home))
+        for snapshot, digest in _read_source(location, home):
+            report.kept.append(keep(snapshot, location, digest, home))
             report.issues += snapshot.issues
     except ThrottledError as error:
         raise ThrottledError(f"{error}\n{latest_snapshot_note(home)}", error.retry_at) from None
@@ -72,13 +72,14 @@ def update_schedule(source: str | None = None, home: Path | None = None) -> Upda
     return report
 
 
-def _read_source(location: str, home: Path | None) -> list[tuple[Snapshot, Path]]:
+def _read_source(location: str, home: Path | None) -> list[tuple[Snapshot, str]]:
+    """Every snapshot of ``location`` with the SHA-256 of what it was read from."""
     if urlsplit(location).scheme in {"http", "https"}:
         client = LL2Client(config.cache_dir(home), location)
         return client.snapshots()
     path = Path(location).expanduser()
     if path.is_file():
-        return [(read_file(path), path)]
+        return [(read_file(path), sha256_of(path))]
     if not path.is_dir():
         raise SourceError(f"{path} is neither a schedule file nor a folder")
     folder = Path(Source(str(path)).subsource("schedule").location)
@@ -91,7 +92,7 @@ def _read_source(location: str, home: Path | None) -> list[tuple[Snapshot, Path]
     found = []
     for file in files:
         try:
-            found.append((read_file(file), file))
+            found.append((read_file(file), sha256_of(file)))
         except (ValueError, KeyError) as error:
             raise SourceError(f"{file}: {error}") from None
     return found
