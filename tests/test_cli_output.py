@@ -171,6 +171,7 @@ def test_profile_shows_top_customers_with_a_count_and_all(mirror_home: Path, run
         ["cadence", "--from", "99999"],
         ["share", "--to", "2201"],
         ["migration", "--cutoff", "99999"],
+        ["migration", "--cutoff", "2022-02-24T03:00"],
         ["passes", "--at", "Almaty", "--sat", "25544", "--start", "99999"],
     ],
     ids=shlex.join,

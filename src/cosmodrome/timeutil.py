@@ -128,12 +128,20 @@ def parse_utc(text: str) -> datetime:
 
 def parse_day(text: str, *, end: bool = False) -> date:
     """Parse a date as a UTC day: the first of its span, or its last when it ends a period
-    (``end=True``), so ``--from 2019 --to 2019`` covers the whole of 2019.
+    (``end=True``), so ``--from 2019 --to 2019`` covers the whole of 2019. For values that
+    are one day (a migration cutoff, an event): a time is refused, never cut to its day.
 
     >>> parse_day("2019"), parse_day("2019", end=True), parse_day("2024-02", end=True)
     (datetime.date(2019, 1, 1), datetime.date(2019, 12, 31), datetime.date(2024, 2, 29))
+    >>> parse_day("2022-02-24T03:00Z")
+    Traceback (most recent call last):
+    cosmodrome.errors.InputError: '2022-02-24T03:00Z' is a time; give a UTC day such as 2022-02-24
     """
     span = parse_span(text)
+    if span.precision == "time":
+        raise InputError(
+            f"{text.strip()!r} is a time; give a UTC day such as {span.start.date().isoformat()}"
+        )
     return span.last_day if end else span.start.date()
 
 

@@ -25,7 +25,7 @@ from functools import cache
 
 from cosmodrome.catalog.outcomes import OUTCOME_NAMES, outcome_filter
 from cosmodrome.errors import InputError
-from cosmodrome.timeutil import FIRST_YEAR, LAST_YEAR, parse_period, parse_span
+from cosmodrome.timeutil import FIRST_YEAR, LAST_YEAR, parse_day, parse_period, parse_span
 from cosmodrome.web.errors import InvalidChoiceError
 
 __all__ = [
@@ -50,14 +50,15 @@ def _field(name: str, error: InputError) -> InputError:
 
 
 def day_param(text: str | None, *, end: bool = False, field: str = "date") -> date | None:
-    """A UTC day from any accepted form (its last day when ``end``); ``None`` when empty."""
+    """A UTC day from a year, month or day (its last day when ``end``); ``None`` when
+    empty. A time is refused: the value is one day, and cutting a time to it would hide
+    that."""
     if text is None or not text.strip():
         return None
     try:
-        span = parse_span(text)
+        return parse_day(text, end=end)
     except InputError as error:
         raise _field(field, error) from None
-    return span.last_day if end else span.start.date()
 
 
 def moment_param(text: str | None, *, field: str = "start") -> datetime | None:
