@@ -105,6 +105,20 @@ def test_schedule_tables_fit_80_columns_two_lines_a_row(
 
 
 @pytest.mark.integration
+def test_schedule_report_is_one_table_per_file_at_two_lines_an_issue(
+    schedule_home: Path, run80: Run80
+) -> None:
+    result = run80(schedule_home, "schedule", "report", "--all")
+    assert result.returncode == 0, result.stderr
+    assert [line for line in result.stdout.splitlines() if len(line) > 80] == []
+    issues = json.loads(run80(schedule_home, "schedule", "report", "--format", "json").stdout)
+    first_file = issues[0]["file"]
+    in_first = [i for i in issues if i["file"] == first_file]
+    assert f"{first_file}: {len(in_first)} input issues" in result.stdout
+    assert len(in_first) <= len(body_rows(result.stdout)) <= 2 * len(in_first)
+
+
+@pytest.mark.integration
 def test_next_shows_site_names_and_takes_columns(schedule_home: Path, run80: Run80) -> None:
     table = run80(schedule_home, "next", "--site", "Baikonur").stdout
     assert "Baikonur" in table and "GIK-5" not in table

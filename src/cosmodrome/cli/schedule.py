@@ -139,6 +139,8 @@ SLIP_GROUPS = {
     )
     for by in ("vehicle", "site", "provider")
 }
+#: One snapshot file's issues (the file is the table's title).
+REPORT = Listing(default=("line", "field", "raw", "reason"), footnotes=frozenset({"reason"}))
 SNAPSHOTS = Listing(
     default=("snapshot_id", "file", "as_of", "entries", "issues"),
     labels={"snapshot_id": "id", "as_of": "as of (UTC)"},
@@ -194,14 +196,26 @@ def schedule_snapshots(
 
 
 @schedule_app.command("report")
-def schedule_report(fmt: FormatOption = "table", home: HomeOption = None) -> None:
-    """Every unreadable date and unmatched site, pad or vehicle, with file, line and raw value."""
+def schedule_report(
+    all_rows: AllOption = False, fmt: FormatOption = "table", home: HomeOption = None
+) -> None:
+    """Every unreadable date and unmatched site, pad or vehicle, with file, line and raw value
+    (the table: one per snapshot file)."""
     from cosmodrome import api  # here, not at start-up: it loads DuckDB
 
     check_format(fmt)
     with api.catalog(home) as con:
         frame = api.schedule_report(con, home)
-    emit(frame, fmt, title=f"{len(frame)} schedule input issues")
+    if fmt != "table":
+        emit(frame, fmt)
+        return
+    if frame.empty:
+        emit(frame, "table", title="0 schedule input issues")
+        return
+    choice = Choice.of(all_rows=all_rows)
+    for file, issues in frame.groupby("file", sort=False):
+        title = f"{file}: {len(issues)} input issues"
+        emit(issues, "table", title=title, listing=REPORT, choice=choice)
 
 
 @schedule_app.command("ics")
