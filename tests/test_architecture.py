@@ -7,6 +7,8 @@ and the numeric core imports no database, web or CLI code.
 from __future__ import annotations
 
 import ast
+import subprocess
+import sys
 from pathlib import Path
 
 import pytest
@@ -70,3 +72,24 @@ def test_numeric_core_is_free_of_database_web_and_cli(relative: str) -> None:
     if not path.is_file():
         pytest.skip(f"{relative} not present")
     assert violations(path, NUMERIC_FORBIDDEN) == []
+
+
+def test_the_facade_offers_every_analysis_without_loading_pandas_at_import() -> None:
+    # A fresh interpreter: this test process has long imported pandas.
+    probe = (
+        "import sys, cosmodrome.api as api\n"
+        "heavy = sorted(m for m in ('pandas', 'numpy', 'matplotlib', 'skyfield') "
+        "if m in sys.modules)\n"
+        "assert not heavy, heavy\n"
+        "import cosmodrome.analytics as analytics\n"
+        "missing = [n for n in analytics.__all__ if getattr(api, n) is not "
+        "getattr(analytics, n)]\n"
+        "assert not missing, missing\n"
+        "assert api.save_chart is analytics.save\n"
+        "unresolved = [n for n in api.__all__ if not hasattr(api, n)]\n"
+        "assert not unresolved, unresolved\n"
+    )
+    result = subprocess.run(
+        [sys.executable, "-c", probe], capture_output=True, text=True, check=False
+    )
+    assert result.returncode == 0, result.stderr

@@ -8,6 +8,7 @@ import functools
 import io
 import json
 import shlex
+import shutil
 import sys
 from collections.abc import Callable
 from datetime import UTC, date, datetime
@@ -56,6 +57,79 @@ def test_readme_examples_fit_80_columns(args: list[str], mirror_home: Path, run8
     assert result.returncode == 0, result.stderr
     too_wide = [line for line in result.stdout.splitlines() if len(line) > 80]
     assert too_wide == [], args
+
+
+@pytest.fixture(scope="module")
+def schedule_home(
+    mirror_home: Path, shared_data: Path, tmp_path_factory: pytest.TempPathFactory
+) -> Path:
+    """The mirror's catalog (copied, so other tests keep a home without schedules) and the
+    mirror's two schedule snapshots."""
+    from cosmodrome import api
+
+    home = tmp_path_factory.mktemp("schedule-80")
+    shutil.copy(mirror_home / "catalog.duckdb", home / "catalog.duckdb")
+    api.update_schedule(str(shared_data), home)
+    return home
+
+
+#: Schedule listings as the README and docs/SCHEDULE.md run them, and each table's rows.
+SCHEDULE_TABLES = [
+    (["next", "--site", "Baikonur"], "launches"),
+    (["next", "--all"], "launches"),
+    (["slips", "--vehicle", "Angara"], "rows"),
+    (["slips", "--all"], "rows"),
+    (["slips", "--by", "provider", "--from", "2024"], "rows"),
+    (["slips", "--by", "site"], "rows"),
+    (["slips", "--by", "vehicle", "--all"], "rows"),
+    (["schedule", "snapshots"], None),
+]
+
+
+@pytest.mark.integration
+@pytest.mark.parametrize(
+    ("args", "key"), SCHEDULE_TABLES, ids=[shlex.join(args) for args, _ in SCHEDULE_TABLES]
+)
+def test_schedule_tables_fit_80_columns_two_lines_a_row(
+    args: list[str], key: str | None, schedule_home: Path, run80: Run80
+) -> None:
+    result = run80(schedule_home, *args)
+    assert result.returncode == 0, result.stderr
+    too_wide = [line for line in result.stdout.splitlines() if len(line) > 80]
+    assert too_wide == []
+    listed = [a for a in args if a != "--all"]
+    data = json.loads(run80(schedule_home, *listed, "--format", "json").stdout)
+    entries = data[key] if key else data
+    rows = body_rows(result.stdout)
+    assert entries and len(entries) <= len(rows) <= 2 * len(entries)
+
+
+@pytest.mark.integration
+def test_schedule_report_is_one_table_per_file_at_two_lines_an_issue(
+    schedule_home: Path, run80: Run80
+) -> None:
+    result = run80(schedule_home, "schedule", "report", "--all")
+    assert result.returncode == 0, result.stderr
+    assert [line for line in result.stdout.splitlines() if len(line) > 80] == []
+    issues = json.loads(run80(schedule_home, "schedule", "report", "--format", "json").stdout)
+    first_file = issues[0]["file"]
+    in_first = [i for i in issues if i["file"] == first_file]
+    assert f"{first_file}: {len(in_first)} input issues" in result.stdout
+    assert len(in_first) <= len(body_rows(result.stdout)) <= 2 * len(in_first)
+
+
+@pytest.mark.integration
+def test_next_shows_site_names_and_takes_columns(schedule_home: Path, run80: Run80) -> None:
+    table = run80(schedule_home, "next", "--site", "Baikonur").stdout
+    assert "Baikonur" in table and "GIK-5" not in table
+    assert "2026-04-25" in table and "22:21" in table
+    assert "T22:21Z" not in table  # a time as the tables write times, UTC in the header
+    picked = run80(schedule_home, "next", "--site", "Baikonur", "--columns", "target,provider")
+    assert "Roskosmos" in picked.stdout and "vehicle" not in picked.stdout.splitlines()[2]
+    wide = run80(schedule_home, "next", "--site", "Baikonur", "--wide", "--format", "table")
+    assert "site raw" in wide.stdout
+    by_site = run80(schedule_home, "slips", "--by", "site").stdout
+    assert "Cape Canaveral" in by_site and "Kourou" in by_site
 
 
 @pytest.mark.integration
@@ -111,6 +185,7 @@ def test_profile_shows_top_customers_with_a_count_and_all(mirror_home: Path, run
         ["cadence", "--from", "99999"],
         ["share", "--to", "2201"],
         ["migration", "--cutoff", "99999"],
+        ["migration", "--cutoff", "2022-02-24T03:00"],
         ["passes", "--at", "Almaty", "--sat", "25544", "--start", "99999"],
     ],
     ids=shlex.join,

@@ -298,3 +298,57 @@ def test_profile_mix_per_period(mirror_con: duckdb.DuckDBPyConnection) -> None:
 def test_report_has_the_mix(mirror_con: duckdb.DuckDBPyConnection) -> None:
     html = api.site_report(mirror_con, "Baikonur", peers=["Vostochny"])
     assert "Sector mix by period" in html and "Mission mix by period" in html
+
+
+def _payloads_launched(con: duckdb.DuckDBPyConnection, first: str, last: str) -> int:
+    """Payloads whose launch time is in ``[first, last)`` (UTC instants), counted in SQL."""
+    row = con.execute(
+        "SELECT count(*) FROM payloads p JOIN launches l USING (launch_tag) "
+        "WHERE l.time_utc >= ?::TIMESTAMPTZ AND l.time_utc < ?::TIMESTAMPTZ",
+        [first, last],
+    ).fetchone()
+    assert row is not None
+    return int(row[0])
+
+
+def test_payload_periods_read_like_launch_periods(
+    client: Any, mirror_con: duckdb.DuckDBPyConnection, cosmodrome: CliRunner, mirror_home: Path
+) -> None:
+    def total(url: str = "/api/payloads", **period: str) -> int:
+        response = client.get(url, params={**period, "limit": 0})
+        assert response.status_code == 200, response.text
+        return int(response.json()["total"])
+
+    # A month is the whole month, a bare year as an end is the end of that year.
+    december = _payloads_launched(mirror_con, "2023-12-01 00:00Z", "2024-01-01 00:00Z")
+    assert total(**{"from": "2023-12", "to": "2023-12"}) == december > 0
+    year = _payloads_launched(mirror_con, "2024-01-01 00:00Z", "2025-01-01 00:00Z")
+    assert total(**{"from": "2024", "to": "2024"}) == year > december
+    # A time stays a time: the afternoon of 2023-12-01 holds fewer payloads than the day.
+    afternoon = _payloads_launched(mirror_con, "2023-12-01 12:00Z", "2023-12-02 00:00Z")
+    assert total(**{"from": "2023-12-01T12:00Z", "to": "2023-12-01"}) == afternoon
+    assert 0 < afternoon < total(**{"from": "2023-12-01", "to": "2023-12-01"})
+    # The command reads its period the same way.
+    result = cosmodrome(
+        mirror_home, "payloads", "--from", "2023-12-01T12:00", "--to", "2023-12-01", "-f", "json"
+    )
+    assert result.returncode == 0, result.stderr
+    assert len(json.loads(result.stdout)) == afternoon
+    # Mass to orbit takes the same period: December's known mass, not a day's.
+    mass = client.get("/api/mass", params={"from": "2023-12", "to": "2023-12", "by": "site"})
+    assert mass.status_code == 200 and {r["period"] for r in mass.json()["data"]} == {"2023"}
+
+
+def test_a_backwards_payload_period_names_the_fields(
+    client: Any, cosmodrome: CliRunner, mirror_home: Path
+) -> None:
+    for url in ("/api/payloads", "/api/mass", "/api/schedule", "/api/slips"):
+        response = client.get(url, params={"from": "2024", "to": "2023-06"})
+        assert response.status_code == 400, (url, response.text)
+        message = response.json()["error"]["message"]
+        assert "'from'" in message and "'to'" in message and "--" not in message, message
+    with pytest.raises(InputError, match="after the end"):
+        api.PayloadFilter(start=date(2024, 1, 1), end=date(2023, 12, 31))
+    result = cosmodrome(mirror_home, "payloads", "--from", "2024", "--to", "2023-06")
+    assert result.returncode == 1 and "--from 2024 is after --to 2023-06" in result.stderr
+    assert len(result.stderr.strip().splitlines()) == 1

@@ -10,6 +10,7 @@ from collections.abc import Iterator
 from dataclasses import dataclass, field
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from pathlib import Path
+from urllib.parse import parse_qs, urlsplit
 
 import pytest
 
@@ -65,6 +66,34 @@ class FakeLL2:
 
     requests: list[tuple[str, str | None]] = field(default_factory=list)
     throttle: bool = False
+    #: Upcoming launches per page (as LL2's ``limit``, which it serves at most 100 of), and
+    #: how many launches the endpoint lists; ``None``: the two of UPCOMING on one page.
+    page_size: int | None = None
+    upcoming: int = 2
+    #: Where the ``next`` link points (``None``: this server).
+    next_base: str | None = None
+
+
+def upcoming_launch(number: int) -> dict[str, object]:
+    """Launch ``number`` of a long upcoming list: Progress MS-31's fields, its own name."""
+    first = UPCOMING["results"][0]  # type: ignore[index]
+    return {**first, "id": f"p{number}", "mission": {"name": f"Progress MS-{number}"}}
+
+
+def upcoming_page(state: FakeLL2, path: str, base: str) -> dict[str, object]:
+    """The page of the long upcoming list that ``path``'s ``offset`` asks for, with its
+    ``next`` link as LL2 writes it (an absolute URL with every parameter)."""
+    size = state.page_size or state.upcoming
+    query = parse_qs(urlsplit(path).query)
+    offset = int(query.get("offset", ["0"])[0])
+    results = [
+        upcoming_launch(n) for n in range(offset + 1, min(offset + size, state.upcoming) + 1)
+    ]
+    following = offset + size
+    link = None
+    if following < state.upcoming:
+        link = f"{state.next_base or base}launch/upcoming/?format=json&limit=100&mode=detailed&offset={following}"
+    return {"count": state.upcoming, "next": link, "results": results}
 
 
 @pytest.fixture()
@@ -80,7 +109,12 @@ def ll2() -> Iterator[tuple[str, FakeLL2]]:
                 self.end_headers()
                 self.wfile.write(b'{"detail": "Request was throttled."}')
                 return
-            page = UPCOMING if "/launch/upcoming/" in self.path else PREVIOUS
+            base = f"http://{self.headers.get('Host')}/2.3.0/"
+            if "/launch/upcoming/" in self.path:
+                long_list = state.page_size is not None
+                page = upcoming_page(state, self.path, base) if long_list else UPCOMING
+            else:
+                page = PREVIOUS
             body = json.dumps(page).encode()
             etag = f'"{hash(body) & 0xFFFF:x}"'
             if self.headers.get("If-None-Match") == etag:
@@ -178,3 +212,56 @@ def test_a_source_that_is_down_says_how_old_the_latest_snapshot_is(
         closed = f"http://127.0.0.1:{sock.getsockname()[1]}/2.3.0/"
     with pytest.raises(SourceError, match=r"could not download .*\n.*0 days old"):
         update_schedule(closed, home)
+
+
+def test_next_links_are_followed_to_the_last_page(tmp_path: Path, ll2: tuple[str, FakeLL2]) -> None:
+    url, state = ll2
+    state.page_size, state.upcoming = 2, 5
+    (upcoming, _), (previous, _) = LL2Client(tmp_path, url).snapshots()
+    assert [e.payload for e in upcoming.entries] == [f"Progress MS-{n}" for n in range(1, 6)]
+    assert [e.line for e in upcoming.entries] == [1, 2, 3, 4, 5]  # positions over all pages
+    assert upcoming.issues == [] and previous.entries == []
+    paths = [p for p, _ in state.requests]
+    assert paths[1:3] == [
+        "/2.3.0/launch/upcoming/?format=json&limit=100&mode=detailed&offset=2",
+        "/2.3.0/launch/upcoming/?format=json&limit=100&mode=detailed&offset=4",
+    ]
+    assert len(RequestBudget(tmp_path / "ll2-requests.json").sent()) == 4  # 3 pages + previous
+    LL2Client(tmp_path, url).snapshots()  # every page cached and fresh: no request
+    assert len(state.requests) == 4
+
+
+def test_pages_are_bounded_and_the_rest_is_reported(
+    tmp_path: Path, ll2: tuple[str, FakeLL2]
+) -> None:
+    url, state = ll2
+    state.page_size, state.upcoming = 1, 50
+    paths, left = LL2Client(tmp_path, url).pages("launch/upcoming/")
+    assert len(paths) == 5 and len(state.requests) == 5  # MAX_PAGES of the upcoming list
+    assert left is not None and left.endswith("offset=5")
+    (upcoming, _), _ = LL2Client(tmp_path, url).snapshots()
+    assert len(upcoming.entries) == 5
+    [issue] = upcoming.issues
+    assert issue.field == "next" and "5 pages (5 launches) are read per update" in issue.reason
+
+
+def test_a_next_link_off_the_api_is_not_followed(tmp_path: Path, ll2: tuple[str, FakeLL2]) -> None:
+    url, state = ll2
+    state.page_size, state.upcoming = 1, 3
+    state.next_base = "http://elsewhere.invalid/2.3.0/"
+    (upcoming, _), _ = LL2Client(tmp_path, url).snapshots()
+    assert len(upcoming.entries) == 1 and all("elsewhere" not in p for p, _ in state.requests)
+    assert "leaves the Launch Library 2 base URL" in upcoming.issues[0].reason
+
+
+def test_later_pages_spend_the_request_budget_like_the_first(
+    tmp_path: Path, ll2: tuple[str, FakeLL2]
+) -> None:
+    url, state = ll2
+    state.page_size, state.upcoming = 1, 4
+    budget = RequestBudget(tmp_path / "ll2-requests.json")
+    for _ in range(13):
+        budget.record()
+    with pytest.raises(ThrottledError, match=r"15 requests an hour"):
+        LL2Client(tmp_path, url, budget=budget).pages("launch/upcoming/")
+    assert len(state.requests) == 2  # pages 1 and 2; page 3 refused before it was sent

@@ -198,3 +198,46 @@ def test_api_without_snapshots_answers_empty_and_says_so(
     # the web speaks to a dashboard user: no server paths, no command-line advice
     assert str(home) not in message and "cosmodrome" not in message
     assert client.get("/api/slips", params={"site": "Baikonr"}).status_code == 404
+
+
+def test_matching_and_slips_are_kept_until_a_new_snapshot_or_catalog(
+    schedule_home: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from cosmodrome.schedule import service
+    from tests.test_schedule_store import BAIKONUR, csv_row, write_csv
+
+    home = tmp_path / "home"
+    shutil.copytree(schedule_home, home)
+    calls = {"entries": 0, "launches": 0}
+    entries_frame, per_launch = service.entries_frame, service.slips_.per_launch
+
+    def counted_entries(*args: object) -> pd.DataFrame:
+        calls["entries"] += 1
+        return entries_frame(*args)  # type: ignore[arg-type]
+
+    def counted_launches(*args: object) -> pd.DataFrame:
+        calls["launches"] += 1
+        return per_launch(*args)  # type: ignore[arg-type]
+
+    monkeypatch.setattr(service, "entries_frame", counted_entries)
+    monkeypatch.setattr(service.slips_, "per_launch", counted_launches)
+    angara = api.ScheduleFilter(vehicle="Angara")
+    with api.catalog(home) as con:
+        first = api.slips(con, api.ScheduleFilter(), "launch", home)
+        again = api.slips(con, angara, "vehicle", home)
+        api.upcoming(con, angara, home)
+        assert calls == {"entries": 1, "launches": 1}
+        assert set(again["vehicle"]) >= {"Angara A5"}
+        # A new snapshot: matched afresh, and its launch is there.
+        folder = tmp_path / "new"
+        folder.mkdir()
+        write_csv(folder / "upcoming-2026-06-01.csv",
+                  [csv_row("Progress MS-99", "NET Jul 1, 2026", BAIKONUR, "Soyuz 2.1a")])  # fmt: skip
+        api.update_schedule(str(folder), home)
+        newer = api.slips(con, api.ScheduleFilter(), "launch", home)
+        assert calls == {"entries": 2, "launches": 2}
+        assert "Progress MS-99" in set(newer["payload"]) and len(newer) == len(first) + 1
+        # A new catalog (another version) matches afresh too.
+        monkeypatch.setattr(service, "catalog_version", lambda con: "another-version")
+        api.slips(con, api.ScheduleFilter(), "launch", home)
+        assert calls == {"entries": 3, "launches": 3}

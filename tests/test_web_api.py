@@ -402,6 +402,11 @@ def test_to_a_bare_year_covers_that_whole_year(client: Any) -> None:
         "/api/cadence?from=99999",
         "/api/share?to=1800",
         "/api/migration?cutoff=99999",
+        "/api/payloads?from=99999",
+        "/api/payloads?to=1800",
+        "/api/mass?from=2023-13",
+        "/api/schedule?from=99999",
+        "/api/slips?to=0",
     ],
 )
 def test_out_of_range_dates_are_400_naming_the_field(client: Any, url: str) -> None:
@@ -410,6 +415,13 @@ def test_out_of_range_dates_are_400_naming_the_field(client: Any, url: str) -> N
     error = assert_error_shape(response.json(), 400, "InputError")
     field = url.split("?")[1].split("=")[0]
     assert error["message"].startswith(f"{field}:") and "--" not in error["message"]
+
+
+def test_a_one_day_parameter_refuses_a_time_rather_than_cutting_it(client: Any) -> None:
+    response = client.get("/api/migration", params={"cutoff": "2022-02-24T03:00Z"})
+    assert response.status_code == 400, response.text
+    message = assert_error_shape(response.json(), 400, "InputError")["message"]
+    assert message.startswith("cutoff:") and "give a UTC day such as 2022-02-24" in message
 
 
 def test_a_month_means_the_whole_month_and_a_time_stays_a_time(client: Any) -> None:

@@ -252,6 +252,13 @@ def test_market_share_toggle_and_period_survive_reload(page: Any, base_url: str)
     legend = figure.locator(".legend").inner_text()
     assert {"United States (US)", "Russia (RU)", "China (CN)", "other"} <= set(legend.split("\n"))
     assert "data to 2024-12-08" in figure.locator(".source").inner_text()
+    # 2024 ends on 2024-12-08 in the frozen catalog: marked as the bar charts mark it
+    assert "2024: partial, data to 2024-12-08" in figure.locator(".legend").inner_text()
+    assert figure.locator("svg rect.partial").count() == 1
+    assert (
+        "partial: data to 2024-12-08"
+        in page.locator("table caption", has_text="Shares in 2024").inner_text()
+    )
     page.get_by_role("radio", name="payloads").check()  # the radio in the 'Share of' group
     page.wait_for_function("location.hash.includes('measure=payloads')")
     assert "Share of payloads" in page.locator("figure.chart h2").inner_text()
@@ -263,6 +270,20 @@ def test_market_share_toggle_and_period_survive_reload(page: Any, base_url: str)
         "Share of payloads by provider state, 2000–2024"
         in page.locator("figure.chart h2").inner_text()
     )
+
+
+def test_share_marks_a_partial_quarter_and_not_a_complete_year(page: Any, base_url: str) -> None:
+    page.goto(f"{base_url}/#/share?by=provider-state&period=quarter&from=2022&top=3")
+    figure = page.locator("figure.chart").first
+    figure.wait_for()
+    assert "2024-Q4: partial, data to 2024-12-08" in figure.locator(".legend").inner_text()
+    page.goto(f"{base_url}/#/share?by=provider-state&from=2015&to=2023&top=3")
+    page.wait_for_function(
+        "document.querySelector('figure.chart h2')?.textContent.includes('2023')"
+    )
+    figure = page.locator("figure.chart").first
+    assert "partial" not in figure.locator(".legend").inner_text()
+    assert figure.locator("svg rect.partial").count() == 0
 
 
 def test_migration_flow_diagram_shows_oneweb(page: Any, base_url: str) -> None:

@@ -103,32 +103,11 @@ if TYPE_CHECKING:
     from cosmodrome.schedule import snapshots as schedule_snapshots
 
 #: Names loaded on first use (module, attribute): the analyses, astrodynamics and capability
-#: models pull in pandas, matplotlib and Skyfield, which a quick command never needs.
-_LAZY = {
-    **{
-        name: ("cosmodrome.analytics", name)
-        for name in (
-            "DEFAULT_EVENTS",
-            "Event",
-            "Migration",
-            "SiteProfile",
-            "cadence",
-            "cadence_chart",
-            "customer_migration",
-            "event_effects_chart",
-            "events_from",
-            "foreign_customers",
-            "mass_coverage",
-            "mass_to_orbit",
-            "migration_chart",
-            "profile_chart",
-            "share",
-            "share_chart",
-            "site_profile",
-            "site_report",
-            "source_line",
-        )
-    },
+#: models pull in pandas, matplotlib and Skyfield, which a quick command never needs. The
+#: analyses are not listed: every name of ``cosmodrome.analytics.__all__`` is loaded from
+#: there (see :func:`__getattr__`); ``save_chart`` is analytics' ``save`` under the façade's
+#: name.
+_LAZY: dict[str, tuple[str, str | None]] = {
     "save_chart": ("cosmodrome.analytics", "save"),
     **{
         name: ("cosmodrome.schedule", name)
@@ -152,7 +131,7 @@ _LAZY = {
     "update_groups": ("cosmodrome.astro.celestrak", "update_groups"),
     "update_elements": ("cosmodrome.astro.celestrak", "update_elements"),
     "elements_path": ("cosmodrome.astro.store", "elements_path"),
-    "celestrak": ("cosmodrome.astro", "celestrak"),
+    "celestrak": ("cosmodrome.astro.celestrak", None),
     "where_frame": ("cosmodrome.astro.where", "where_frame"),
     "launch_windows": ("cosmodrome.astro.windows", "launch_windows"),
     "plane_target": ("cosmodrome.astro.windows", "plane_target"),
@@ -170,14 +149,28 @@ _LAZY = {
 
 
 def __getattr__(name: str) -> Any:
-    """Load a heavy part of the façade on first use (PEP 562)."""
-    try:
+    """Load a heavy part of the façade on first use (PEP 562): a name of :data:`_LAZY` (an
+    attribute of its module, or with ``None`` the module itself), or any name the analytics
+    package exports."""
+    if name in _LAZY:
         module, attribute = _LAZY[name]
-    except KeyError:
-        raise AttributeError(f"module {__name__!r} has no attribute {name!r}") from None
-    value = getattr(importlib.import_module(module), attribute)
+        loaded = importlib.import_module(module)
+        value = loaded if attribute is None else getattr(loaded, attribute)
+    elif not name.startswith("_") and name in _analytics_names():
+        value = getattr(importlib.import_module(ANALYTICS), name)
+    else:
+        raise AttributeError(f"module {__name__!r} has no attribute {name!r}")
     globals()[name] = value
     return value
+
+
+ANALYTICS = "cosmodrome.analytics"
+
+
+def _analytics_names() -> list[str]:
+    # Importing the package loads pandas: done only for a name the eager imports and _LAZY
+    # do not know, so a quick command never pays for it.
+    return list(importlib.import_module(ANALYTICS).__all__)
 
 
 __all__ = [

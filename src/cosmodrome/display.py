@@ -95,8 +95,15 @@ QUANTITIES: tuple[Quantity, ...] = (
         suffixes=("_per_yr", "_per_year", "_low", "_high"),
         prefixes=("rate_", "mean_"),
     ),
+    # A slip between two schedule targets: the schedules give days at best.
+    Quantity("slip", 0, names=("slip_days",), suffixes=("_slip_days",)),
     Quantity("duration", 1, suffixes=("_s", "_minutes", "_min", "_hours", "_days")),
-    Quantity("time", 0, suffixes=("_utc", "_local", "_time")),
+    Quantity(
+        "time",
+        0,
+        names=("as_of", "retrieved_at", "first_seen", "last_seen"),
+        suffixes=("_utc", "_local", "_time"),
+    ),
 )
 
 #: Floats of a column no rule names: at most this many decimals, trailing zeros dropped.

@@ -128,12 +128,20 @@ def parse_utc(text: str) -> datetime:
 
 def parse_day(text: str, *, end: bool = False) -> date:
     """Parse a date as a UTC day: the first of its span, or its last when it ends a period
-    (``end=True``), so ``--from 2019 --to 2019`` covers the whole of 2019.
+    (``end=True``), so ``--from 2019 --to 2019`` covers the whole of 2019. For values that
+    are one day (a migration cutoff, an event): a time is refused, never cut to its day.
 
     >>> parse_day("2019"), parse_day("2019", end=True), parse_day("2024-02", end=True)
     (datetime.date(2019, 1, 1), datetime.date(2019, 12, 31), datetime.date(2024, 2, 29))
+    >>> parse_day("2022-02-24T03:00Z")
+    Traceback (most recent call last):
+    cosmodrome.errors.InputError: '2022-02-24T03:00Z' is a time; give a UTC day such as 2022-02-24
     """
     span = parse_span(text)
+    if span.precision == "time":
+        raise InputError(
+            f"{text.strip()!r} is a time; give a UTC day such as {span.start.date().isoformat()}"
+        )
     return span.last_day if end else span.start.date()
 
 
@@ -148,11 +156,26 @@ def period_bound(text: str | None, *, end: bool = False) -> date | datetime | No
     return span.last_day if end else span.start.date()
 
 
-def _as_moment(bound: date | datetime, *, end: bool) -> datetime:
+def first_moment(bound: date | datetime) -> datetime:
+    """A start as a moment: a day begins at midnight UTC, a time is itself.
+
+    >>> first_moment(date(2024, 12, 1)).isoformat()
+    '2024-12-01T00:00:00+00:00'
+    """
     if isinstance(bound, datetime):
-        return bound
-    moment = datetime(bound.year, bound.month, bound.day, tzinfo=UTC)
-    return moment + timedelta(days=1) - timedelta(microseconds=1) if end else moment
+        return require_utc(bound)
+    return datetime(bound.year, bound.month, bound.day, tzinfo=UTC)
+
+
+def last_moment(bound: date | datetime) -> datetime:
+    """An inclusive end as a moment: a day lasts to its last microsecond, a time is itself.
+
+    >>> last_moment(date(2024, 12, 31)).isoformat()
+    '2024-12-31T23:59:59.999999+00:00'
+    """
+    if isinstance(bound, datetime):
+        return require_utc(bound)
+    return first_moment(bound) + timedelta(days=1) - timedelta(microseconds=1)
 
 
 def parse_period(
@@ -165,11 +188,7 @@ def parse_period(
     (datetime.date(2023, 12, 1), datetime.date(2023, 12, 31))
     """
     first, last = period_bound(start), period_bound(end, end=True)
-    backwards = (
-        first is not None
-        and last is not None
-        and _as_moment(first, end=False) > _as_moment(last, end=True)
-    )
+    backwards = first is not None and last is not None and first_moment(first) > last_moment(last)
     if backwards:
         raise InputError(
             f"{names[0]} {start!s} is after {names[1]} {end!s}: the period runs backwards"

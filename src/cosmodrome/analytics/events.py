@@ -63,7 +63,7 @@ def parse_event(text: str) -> Event:
     """Read ``2019-01-01=Label`` (or a bare date) into an :class:`Event`.
 
     >>> parse_event("2014-03=Crimea sanctions")
-    Event(day=datetime.date(2014, 3, 1), label='Crimea sanctions')
+    Event(day=datetime.date(2014, 3, 1), label='Crimea sanctions', states=())
     """
     day_text, _, label = text.partition("=")
     day_text = day_text.strip()

@@ -16,7 +16,7 @@ so most figures are unknown; the command still answers and says so.
 
 from __future__ import annotations
 
-from datetime import date
+from datetime import date, datetime
 
 import duckdb
 import pandas as pd
@@ -51,8 +51,8 @@ def mass_to_orbit(
     period: str = "year",
     *,
     only: list[str] | None = None,
-    start: date | None = None,
-    end: date | None = None,
+    start: date | datetime | None = None,
+    end: date | datetime | None = None,
     where: LaunchFilter | None = None,
 ) -> pd.DataFrame:
     """Known mass launched to orbit per period and group, with the payloads lacking a mass.

@@ -293,12 +293,42 @@ def resolve_sites(con: duckdb.DuckDBPyConnection, name: str) -> list[str]:
 #: English names of vehicles GCAT writes in their own language: typed -> GCAT's spelling.
 VEHICLE_ENGLISH = {"longmarch": "changzheng"}
 
+#: Vehicles people name with Roman numerals where GCAT writes digits and model numbers:
+#: the typed name (folded) -> GCAT's spellings, each covering every vehicle it begins
+#: ("Delta 4H" is also "Delta 4H/Star 48BV", Parker Solar Probe's). Read from the launch
+#: log: Delta II flew as the 6000 and 7000 series (Delta 6925, Delta 7925-10), Delta III as
+#: Delta 8930, Titan IV as Titan 401A-405B.
+VEHICLE_NUMERALS: dict[str, tuple[str, ...]] = {
+    "deltaii": ("Delta 6", "Delta 7"),
+    "deltaiii": ("Delta 8930",),
+    "deltaiv": ("Delta 4H", "Delta 4M"),
+    "deltaivheavy": ("Delta 4H",),
+    "deltaivh": ("Delta 4H",),
+    "deltaivmedium": ("Delta 4M",),
+    "deltaivm": ("Delta 4M",),
+    "atlasiii": ("Atlas 3",),
+    "atlas5": ("Atlas V",),
+    "titaniv": ("Titan 40",),
+    "saturn5": ("Saturn V",),
+}
+
+
+def numeral_vehicles(index: NameIndex, name: str) -> list[str]:
+    """The vehicles of a name written as people write it (``Delta IV Heavy``) by
+    :data:`VEHICLE_NUMERALS`; empty for any other name."""
+    found: set[str] = set()
+    for spelling in VEHICLE_NUMERALS.get(fold(name), ()):
+        found |= index.prefixed(spelling)
+    return sorted(found)
+
 
 def resolve_vehicles(con: duckdb.DuckDBPyConnection, name: str) -> list[str]:
     index = _cached(con, "vehicle")
     try:
         return index.resolve(name, allow_prefix=True)
     except UnknownNameError:
+        if numerals := numeral_vehicles(index, name):
+            return numerals
         key = fold(name)
         for english, gcat in VEHICLE_ENGLISH.items():
             if key.startswith(english):

@@ -13,14 +13,14 @@ regimes by :mod:`cosmodrome.catalog.regimes`; an unknown name raises with the cl
 from __future__ import annotations
 
 from dataclasses import dataclass
-from datetime import date
+from datetime import date, datetime
 from typing import Any
 
 import duckdb
 import pandas as pd
 
 from cosmodrome.catalog import names
-from cosmodrome.catalog.queries import state_codes
+from cosmodrome.catalog.queries import check_period, period_clauses, state_codes
 from cosmodrome.catalog.regimes import resolve_regime
 from cosmodrome.catalog.sectors import MISSIONS, resolve_mission, resolve_sector
 from cosmodrome.errors import InputError, UnknownNameError, closest_names
@@ -72,12 +72,13 @@ class PayloadFilter:
     vehicle: str | None = None
     agency: str | None = None
     provider_state: str | None = None
-    start: date | None = None
-    end: date | None = None
+    #: Launch period as :class:`~cosmodrome.catalog.queries.LaunchFilter` takes it: a day
+    #: (``end`` inclusive, to the end of that day) or a UTC moment kept as a moment.
+    start: date | datetime | None = None
+    end: date | datetime | None = None
 
     def __post_init__(self) -> None:
-        if self.start and self.end and self.start > self.end:
-            raise InputError(f"--from {self.start} is after --to {self.end}")
+        check_period(self.start, self.end)
 
 
 def where_payloads(con: duckdb.DuckDBPyConnection, f: PayloadFilter) -> tuple[str, list[Any]]:
@@ -114,10 +115,8 @@ def where_payloads(con: duckdb.DuckDBPyConnection, f: PayloadFilter) -> tuple[st
         )
     if f.provider_state:
         add("l.provider_state IN (SELECT unnest(?))", state_codes(f.provider_state))
-    if f.start:
-        add("l.time_utc >= ?::DATE", f.start)
-    if f.end:
-        add("l.time_utc < ?::DATE + INTERVAL 1 DAY", f.end)
+    for clause, bound in period_clauses("l.time_utc", f.start, f.end):
+        add(clause, bound)
     return (" AND ".join(clauses) if clauses else "TRUE"), params
 
 

@@ -7,7 +7,7 @@ Filters take names people use (resolved by :mod:`cosmodrome.catalog.names`) and 
 from __future__ import annotations
 
 from dataclasses import dataclass, field
-from datetime import UTC, date, datetime, time, timedelta
+from datetime import date, datetime
 from typing import TYPE_CHECKING, Any
 
 import duckdb
@@ -20,6 +20,7 @@ from cosmodrome.catalog.summaries import summary
 from cosmodrome.errors import InputError
 from cosmodrome.states import codes_within, resolve_states, state_name, with_state_names
 from cosmodrome.tables import Rows
+from cosmodrome.timeutil import first_moment, last_moment
 
 if TYPE_CHECKING:
     import pandas as pd
@@ -69,22 +70,30 @@ class LaunchFilter:
     orbit: str | None = None
 
     def __post_init__(self) -> None:
-        if self.start and self.end and _first_moment(self.start) > _last_moment(self.end):
-            raise InputError(f"the start ({self.start}) is after the end ({self.end})")
+        check_period(self.start, self.end)
 
 
-def _first_moment(bound: date | datetime) -> datetime:
-    """A start as a moment: a day begins at midnight UTC, a time is itself."""
-    if isinstance(bound, datetime):
-        return bound
-    return datetime.combine(bound, time(0), UTC)
+def check_period(start: date | datetime | None, end: date | datetime | None) -> None:
+    """Refuse a period whose start comes after its inclusive end (a day lasts to its end)."""
+    if start and end and first_moment(start) > last_moment(end):
+        raise InputError(f"the start ({start}) is after the end ({end})")
 
 
-def _last_moment(bound: date | datetime) -> datetime:
-    """An inclusive end as a moment: a day lasts to its end, a time is itself."""
-    if isinstance(bound, datetime):
-        return bound
-    return datetime.combine(bound, time(0), UTC) + timedelta(days=1) - timedelta(microseconds=1)
+def period_clauses(
+    column: str, start: date | datetime | None, end: date | datetime | None
+) -> list[tuple[str, date | datetime]]:
+    """SQL conditions (with their parameter) keeping the UTC times of ``column`` within a
+    period: a day bound covers the whole day (``end`` inclusive), a time stays a time."""
+    clauses: list[tuple[str, date | datetime]] = []
+    if isinstance(start, datetime):
+        clauses.append((f"{column} >= ?", start))
+    elif start:
+        clauses.append((f"{column} >= ?::DATE", start))
+    if isinstance(end, datetime):
+        clauses.append((f"{column} <= ?", end))
+    elif end:
+        clauses.append((f"{column} < ?::DATE + INTERVAL 1 DAY", end))
+    return clauses
 
 
 @dataclass
@@ -136,14 +145,8 @@ def where_launches(con: duckdb.DuckDBPyConnection, f: LaunchFilter) -> tuple[str
         )
     if f.provider_state:
         w.add("list_contains(?, l.provider_state)", state_codes(f.provider_state))
-    if isinstance(f.start, datetime):  # a time stays a time
-        w.add("l.time_utc >= ?", f.start)
-    elif f.start:
-        w.add("l.time_utc >= ?::DATE", f.start)
-    if isinstance(f.end, datetime):
-        w.add("l.time_utc <= ?", f.end)
-    elif f.end:
-        w.add("l.time_utc < ?::DATE + INTERVAL 1 DAY", f.end)
+    for clause, bound in period_clauses("l.time_utc", f.start, f.end):
+        w.add(clause, bound)
     if f.outcome:
         w.add("list_contains(?, l.outcome)", list(outcome_filter(f.outcome)))
     if f.orbit_class:

@@ -57,3 +57,11 @@ WideOption = Annotated[
 AllOption = Annotated[
     bool, typer.Option("--all", help="Show every row of long tables (default: the first ones).")
 ]
+FromOption = Annotated[
+    str | None,
+    typer.Option("--from", help="Start: 2022, 2022-03, 2022-03-01 or 2022-03-01T12:00Z."),
+]
+ToOption = Annotated[
+    str | None,
+    typer.Option("--to", help="End, inclusive: 2024 is to the end of 2024 (UTC)."),
+]

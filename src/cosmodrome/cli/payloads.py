@@ -6,11 +6,11 @@ from typing import Annotated
 
 import typer
 
-from cosmodrome.cli.app import FormatOption, HomeOption, app, split_names
+from cosmodrome.cli.app import FormatOption, FromOption, HomeOption, ToOption, app, split_names
 from cosmodrome.cli.output import check_format, console, emit, emit_json, print_mapping
 from cosmodrome.errors import CatalogMissingError, InputError
 from cosmodrome.tables import json_records
-from cosmodrome.timeutil import parse_day
+from cosmodrome.timeutil import parse_period
 
 SectorOption = Annotated[
     str | None,
@@ -24,10 +24,8 @@ OrbitOption = Annotated[
     str | None,
     typer.Option("--orbit", help="Orbit regime: LEO, SSO, MEO, GEO, GTO, HEO, deep-space."),
 ]
-StartOption = Annotated[
-    str | None, typer.Option("--from", help="First UTC day (2019 or 2019-01-01).")
-]
-EndOption = Annotated[str | None, typer.Option("--to", help="Last UTC day, inclusive.")]
+StartOption = FromOption
+EndOption = ToOption
 
 
 @app.command()
@@ -65,6 +63,7 @@ def payloads(
     orbit, a catalog orbit or the UN registration) and leaves an unknown mass empty.
     """
     check_format(fmt)
+    first, last = parse_period(start, end)
     from cosmodrome import api  # here, not at start-up: it loads DuckDB
 
     filters = api.PayloadFilter(
@@ -78,8 +77,8 @@ def payloads(
         vehicle=vehicle,
         agency=agency,
         provider_state=provider_state,
-        start=parse_day(start) if start else None,
-        end=parse_day(end, end=True) if end else None,
+        start=first,
+        end=last,
     )
     with api.catalog(home) as con:
         frame = api.payloads(con, filters, limit=limit)
@@ -124,6 +123,7 @@ def mass(
     lack one, and ``unknown`` (never 0) where none of a group's payloads has one.
     """
     check_format(fmt)
+    first, last = parse_period(start, end)
     from cosmodrome import api  # here, not at start-up: it loads DuckDB
 
     with api.catalog(home) as con:
@@ -132,8 +132,8 @@ def mass(
             by,
             period,
             only=split_names(only) or None,
-            start=parse_day(start) if start else None,
-            end=parse_day(end, end=True) if end else None,
+            start=first,
+            end=last,
             where=api.LaunchFilter(sector=sector, mission=mission, orbit=orbit),
         )
         coverage = api.mass_coverage(con)

@@ -2,15 +2,17 @@
 
 from __future__ import annotations
 
+import re
 import sys
 from typing import TYPE_CHECKING, Annotated
 
 import typer
 
-from cosmodrome.cli.app import FormatOption, HomeOption, app
-from cosmodrome.cli.output import check_format, console, emit, emit_json
+from cosmodrome.cli.app import AllOption, ColumnsOption, FormatOption, HomeOption, WideOption, app
+from cosmodrome.cli.output import Choice, Listing, Record, check_format, console, emit, emit_json
+from cosmodrome.display import format_value
 from cosmodrome.tables import json_records
-from cosmodrome.timeutil import parse_day
+from cosmodrome.timeutil import parse_period
 
 if TYPE_CHECKING:
     from cosmodrome import api
@@ -27,9 +29,13 @@ VehicleOption = Annotated[
 ]
 ProviderOption = Annotated[str | None, typer.Option(help="Launch provider (part of its name).")]
 FromOption = Annotated[
-    str | None, typer.Option("--from", help="Targets from this UTC day (2024-01-01 or 2024).")
+    str | None,
+    typer.Option("--from", help="Targets from: 2024, 2024-03, 2024-03-01 or 2024-03-01T12:00Z."),
 ]
-ToOption = Annotated[str | None, typer.Option("--to", help="Targets up to this UTC day.")]
+ToOption = Annotated[
+    str | None,
+    typer.Option("--to", help="Targets up to, inclusive: 2025 is to the end of 2025 (UTC)."),
+]
 
 
 def _filter(
@@ -39,15 +45,106 @@ def _filter(
     start: str | None,
     end: str | None,
 ) -> api.ScheduleFilter:
+    first, last = parse_period(start, end)
     from cosmodrome import api  # here, not at start-up: it loads DuckDB
 
-    return api.ScheduleFilter(
-        site=site,
-        vehicle=vehicle,
-        provider=provider,
-        start=parse_day(start) if start else None,
-        end=parse_day(end, end=True) if end else None,
+    return api.ScheduleFilter(site=site, vehicle=vehicle, provider=provider, start=first, end=last)
+
+
+def _target(text: object) -> object:
+    """A target as a table shows it: ``2026-04-04T11:00Z`` as ``2026-04-04 11:00`` (UTC in
+    the header), at the precision its source gave; ``NET 2026-Q2`` and ``TBD`` unchanged."""
+    if not isinstance(text, str):
+        return text
+    return _CLOCK.sub(r"\1 \2", text).removesuffix("Z")
+
+
+_CLOCK = re.compile(r"(\d{4}-\d{2}-\d{2})T(\d{2}:\d{2}(?::\d{2})?)")
+
+
+def _site_pad(record: Record) -> str:
+    """The site by its name, as ``launches`` shows it, and the pad by its own name without
+    the aliases in brackets (``Baikonur Site 45/1``; ``--columns pad_name`` gives them)."""
+    site = record.get("site_name") or record.get("site_raw")
+    pad = record.get("pad_name") or record.get("pad")
+    if isinstance(pad, str):
+        pad = pad.split(" (")[0]
+    return " ".join(str(v) for v in (site, pad) if v)
+
+
+def _flown(record: Record) -> str | None:
+    """The GCAT launch and how many days after its first target it flew (``2025-012 +2.0``)."""
+    tag = record.get("flown_tag")
+    if not tag:
+        return None
+    late = record.get("slip_to_launch_days")
+    days = format_value("slip_to_launch_days", late)
+    return f"{tag} {'+' if isinstance(late, int | float) and late > 0 else ''}{days}".strip()
+
+
+#: What the terminal shows of an upcoming launch; ``--wide`` adds every column.
+NEXT = Listing(
+    default=("target", "payload", "vehicle_raw", "site_pad"),
+    derived={"target": lambda r: _target(r.get("target")), "site_pad": _site_pad},
+    labels={"target": "target (UTC)", "vehicle_raw": "vehicle", "site_pad": "site / pad"},
+    truncate=frozenset({"payload"}),
+    truncate_width=24,
+)
+SLIPS = Listing(
+    default=(
+        "payload",
+        "vehicle",
+        "first_target",
+        "last_target",
+        "slip_days",
+        "flown",
+    ),
+    derived={
+        "flown": _flown,
+        "first_target": lambda r: _target(r.get("first_target")),
+        "last_target": lambda r: _target(r.get("last_target")),
+        "vehicle": lambda r: r.get("vehicle") or r.get("vehicle_raw"),
+    },
+    labels={
+        "first_target": "first target (UTC)",
+        "last_target": "last target (UTC)",
+        "slip_days": "slip (days)",
+        "flown": "flown (days late)",
+    },
+    truncate=frozenset({"payload"}),
+    truncate_width=24,
+)
+#: Per vehicle, site or provider: the group's label first (a site by its name).
+SLIP_GROUPS = {
+    by: Listing(
+        default=(
+            "site_name" if by == "site" else by,
+            "launches",
+            "seen_2plus",
+            "moved",
+            "moved_pct",
+            "median_slip_days",
+            "flown",
+            "median_to_launch_days",
+        ),
+        labels={
+            "site_name": "site",
+            "seen_2plus": "seen 2+",
+            "moved_pct": "moved",
+            "median_slip_days": "median slip (days)",
+            "median_to_launch_days": "median to launch (days)",
+        },
+        truncate=frozenset({"site_name", by}),
+        truncate_width=22,
     )
+    for by in ("vehicle", "site", "provider")
+}
+#: One snapshot file's issues (the file is the table's title).
+REPORT = Listing(default=("line", "field", "raw", "reason"), footnotes=frozenset({"reason"}))
+SNAPSHOTS = Listing(
+    default=("snapshot_id", "file", "as_of", "entries", "issues"),
+    labels={"snapshot_id": "id", "as_of": "as of (UTC)"},
+)
 
 
 @schedule_app.command("update")
@@ -82,26 +179,43 @@ def schedule_update(
 
 
 @schedule_app.command("snapshots")
-def schedule_snapshots(fmt: FormatOption = "table", home: HomeOption = None) -> None:
-    """List the kept snapshots, oldest first, with their dates and counts."""
+def schedule_snapshots(
+    columns: ColumnsOption = None,
+    wide: WideOption = False,
+    fmt: FormatOption = "table",
+    home: HomeOption = None,
+) -> None:
+    """List the kept snapshots, oldest first, with their dates and counts (``--wide``: kind,
+    retrieval time and source too)."""
     from cosmodrome import api  # here, not at start-up: it loads DuckDB
 
     check_format(fmt)
+    choice = Choice.of(columns, wide)
     frame = api.schedule_snapshots(home)
-    emit(
-        frame.drop(columns=["source"]) if fmt == "table" else frame, fmt, title="Schedule snapshots"
-    )
+    emit(frame, fmt, title="Schedule snapshots", listing=SNAPSHOTS, choice=choice)
 
 
 @schedule_app.command("report")
-def schedule_report(fmt: FormatOption = "table", home: HomeOption = None) -> None:
-    """Every unreadable date and unmatched site, pad or vehicle, with file, line and raw value."""
+def schedule_report(
+    all_rows: AllOption = False, fmt: FormatOption = "table", home: HomeOption = None
+) -> None:
+    """Every unreadable date and unmatched site, pad or vehicle, with file, line and raw value
+    (the table: one per snapshot file)."""
     from cosmodrome import api  # here, not at start-up: it loads DuckDB
 
     check_format(fmt)
     with api.catalog(home) as con:
         frame = api.schedule_report(con, home)
-    emit(frame, fmt, title=f"{len(frame)} schedule input issues")
+    if fmt != "table":
+        emit(frame, fmt)
+        return
+    if frame.empty:
+        emit(frame, "table", title="0 schedule input issues")
+        return
+    choice = Choice.of(all_rows=all_rows)
+    for file, issues in frame.groupby("file", sort=False):
+        title = f"{file}: {len(issues)} input issues"
+        emit(issues, "table", title=title, listing=REPORT, choice=choice)
 
 
 @schedule_app.command("ics")
@@ -128,14 +242,22 @@ def next_launches(
     start: FromOption = None,
     end: ToOption = None,
     limit: Annotated[int | None, typer.Option(help="At most this many launches.")] = None,
+    columns: ColumnsOption = None,
+    wide: WideOption = False,
+    all_rows: AllOption = False,
     fmt: FormatOption = "table",
     home: HomeOption = None,
 ) -> None:
     """Upcoming launches as of the latest schedule snapshot, in target order; each date at
-    the precision its source gave ("NET 2026", "2025-Q4")."""
+    the precision its source gave ("NET 2026", "2025-Q4").
+
+    The table shows target, payload, vehicle, and site and pad by name; ``--wide`` or
+    ``--columns`` (``provider``, ``status`` ...) show the others (every column is in CSV and JSON).
+    """
     from cosmodrome import api  # here, not at start-up: it loads DuckDB
 
     check_format(fmt)
+    choice = Choice.of(columns, wide, all_rows)
     with api.catalog(home) as con:
         frame, note = api.upcoming(con, _filter(site, vehicle, provider, start, end), home)
     if limit is not None:
@@ -146,15 +268,14 @@ def next_launches(
     if fmt == "csv":
         emit(frame, "csv")
         return
-    shown = frame[["target", "payload", "vehicle_raw", "site", "pad", "provider"]].rename(
-        columns={"vehicle_raw": "vehicle"}
-    )
     emit(
-        shown,
+        frame,
         "table",
         title=f"Next launches ({len(frame)})",
         caption=f"as of {note['snapshot']} ({note['as_of']:%Y-%m-%d}, {note['age_days']:.0f} days "
         "ago); sites and pads as in the catalog",
+        listing=NEXT,
+        choice=choice,
     )
 
 
@@ -166,13 +287,21 @@ def slips(
     start: FromOption = None,
     end: ToOption = None,
     by: Annotated[str, typer.Option(help="launch, vehicle, site or provider.")] = "launch",
+    columns: ColumnsOption = None,
+    wide: WideOption = False,
+    all_rows: AllOption = False,
     fmt: FormatOption = "table",
     home: HomeOption = None,
 ) -> None:
-    """How target dates moved across snapshots, and against the actual launch (GCAT)."""
+    """How target dates moved across snapshots, and against the actual launch (GCAT).
+
+    Slips are in whole days (the schedules give days at best); ``--wide`` or ``--columns``
+    show every column of CSV and JSON.
+    """
     from cosmodrome import api  # here, not at start-up: it loads DuckDB
 
     check_format(fmt)
+    choice = Choice.of(columns, wide, all_rows)
     with api.catalog(home) as con:
         frame = api.slips(con, _filter(site, vehicle, provider, start, end), by, home)
     if fmt == "json":
@@ -181,21 +310,13 @@ def slips(
     if fmt == "csv":
         emit(frame.drop(columns=["history"], errors="ignore"), "csv")
         return
-    if by == "launch":
-        shown = frame[
-            ["payload", "vehicle", "first_target", "last_target", "slip_days", "flown_tag",
-             "slip_to_launch_days"]
-        ]  # fmt: skip
-        # Whole days (the exports give days at best); + 0.0 turns a rounded -0.0 into 0.
-        shown = shown.assign(
-            slip_days=shown["slip_days"].round(0) + 0.0,
-            slip_to_launch_days=shown["slip_to_launch_days"].round(1) + 0.0,
-        )
-    else:
-        rounded = frame.round(
-            {"moved_pct": 0, "total_slip_days": 0, "median_slip_days": 0,
-             "median_to_launch_days": 1}
-        )  # fmt: skip
-        numeric = rounded.select_dtypes("number").columns
-        shown = rounded.assign(**{c: rounded[c] + 0.0 for c in numeric}).drop(columns=["launches"])
-    emit(shown, "table", title=f"Slips by {by}", caption=api.SLIP_RULE)
+    listing = SLIPS if by == "launch" else SLIP_GROUPS.get(by)
+    shown = frame.drop(columns=["history"], errors="ignore")
+    emit(
+        shown,
+        "table",
+        title=f"Slips by {by}",
+        caption=api.SLIP_RULE,
+        listing=listing,
+        choice=choice,
+    )

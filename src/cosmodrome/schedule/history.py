@@ -82,6 +82,7 @@ def entries_frame(store: duckdb.DuckDBPyConnection, con: duckdb.DuckDBPyConnecti
     _link_flown(rows, con)
     _add_providers(rows, con)
     frame = pd.DataFrame([r.values for r in rows], columns=COLUMNS)
+    frame["site_name"] = site_names(con, frame["site"])
     for column in (
         "as_of",
         "target_start_utc",
@@ -92,6 +93,23 @@ def entries_frame(store: duckdb.DuckDBPyConnection, con: duckdb.DuckDBPyConnecti
     ):
         frame[column] = pd.to_datetime(frame[column], utc=True)
     return frame
+
+
+def site_names(con: duckdb.DuckDBPyConnection, sites: pd.Series) -> pd.Series:
+    """The names people read for catalog site codes (``GIK-5`` -> ``Baikonur``), as the
+    launches table names them; ``GIK-5/GIK-1`` (an entry naming two sites) joins both."""
+    known = dict(
+        con.execute(
+            "SELECT site, any_value(site_name) FROM launches WHERE site IS NOT NULL GROUP BY 1"
+        ).fetchall()
+    )
+
+    def name(codes: object) -> str | None:
+        if not isinstance(codes, str) or not codes:
+            return None
+        return " / ".join(known.get(code) or code for code in codes.split("/"))
+
+    return sites.map(name)
 
 
 COLUMNS = [

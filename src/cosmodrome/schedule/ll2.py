@@ -5,10 +5,16 @@ are cached and revalidated with conditional requests. The free tier allows 15 re
 hour; :class:`RequestBudget` keeps a ledger of the requests actually sent (an answer from
 the cache costs nothing) and refuses the 16th with the time the next one is allowed, as
 does an HTTP 429 from the server.
+
+An endpoint answers 100 launches a page with a ``next`` link to the following page; the
+client follows it up to :data:`MAX_PAGES` pages (``launch/upcoming/``: every launch
+scheduled, some 300; ``launch/previous/``: the most recent flown ones), and only to pages of
+the same base URL. Where more pages remain, the snapshot carries an :class:`Issue` saying so.
 """
 
 from __future__ import annotations
 
+import hashlib
 import json
 import time
 from dataclasses import dataclass
@@ -27,6 +33,8 @@ LL2_URL = "https://ll.thespacedevs.com/2.3.0/"
 ENDPOINTS = ("launch/upcoming/", "launch/previous/")
 REQUESTS_PER_HOUR = 15
 PAGE_LIMIT = 100
+#: Pages read per endpoint and update: 7 requests at most, inside the 15 an hour.
+MAX_PAGES = {"launch/upcoming/": 5, "launch/previous/": 2}
 
 
 class ThrottledError(SourceError):
@@ -132,11 +140,15 @@ class LL2Client:
         )
 
     def fetch(self, endpoint: str) -> Path:
-        """The cached or fresh page of ``endpoint`` (``launch/upcoming/``)."""
-        relpath = f"{endpoint}?limit={PAGE_LIMIT}&mode=detailed&format=json"
-        cache_name = "ll2/" + endpoint.strip("/").replace("/", "-") + ".json"
-        target = self.loader._cache_path(self.source, cache_name)
-        cached = self.loader.cached(target)
+        """The cached or fresh first page of ``endpoint`` (``launch/upcoming/``)."""
+        return self._page(endpoint, f"{endpoint}?limit={PAGE_LIMIT}&mode=detailed&format=json", 1)
+
+    def _page(self, endpoint: str, relpath: str, number: int) -> Path:
+        """Page ``number`` of ``endpoint`` at ``relpath`` (under the base URL), from the cache
+        while fresh; a request only where the budget allows one."""
+        stem = "ll2/" + endpoint.strip("/").replace("/", "-")
+        cache_name = f"{stem}.json" if number == 1 else f"{stem}-page{number}.json"
+        cached = self.loader.cached_copy(self.source, cache_name)
         fresh = cached is not None and cached.age_s < self.max_age_s
         if not fresh and self.budget.remaining() == 0:
             raise self.budget.refuse()
@@ -154,17 +166,57 @@ class LL2Client:
                 ) from error
             raise
 
-    def snapshots(self) -> list[tuple[Snapshot, Path]]:
-        """Both endpoints read, each with the cached file it came from."""
+    def pages(self, endpoint: str, max_pages: int | None = None) -> tuple[list[Path], str | None]:
+        """The pages of ``endpoint``, following each page's ``next`` link, at most
+        ``max_pages`` (default :data:`MAX_PAGES`); and the ``next`` link not followed (past
+        the bound, or off the base URL), ``None`` when every page was read."""
+        bound = max_pages if max_pages is not None else MAX_PAGES.get(endpoint, 1)
+        paths = [self.fetch(endpoint)]
+        following = _next_link(paths[-1])
+        while following and len(paths) < bound and self._under_base(following):
+            relpath = following[len(self._base) :]
+            paths.append(self._page(endpoint, relpath, len(paths) + 1))
+            following = _next_link(paths[-1])
+        return paths, following
+
+    @property
+    def _base(self) -> str:
+        return self.source.location.rstrip("/") + "/"
+
+    def _under_base(self, url: str) -> bool:
+        """Whether ``url`` is a page of this client's API (a link elsewhere is not followed)."""
+        return url.startswith(self._base)
+
+    def snapshots(self) -> list[tuple[Snapshot, str]]:
+        """Both endpoints read, every page of each, with the SHA-256 of their pages."""
         found = []
         for endpoint in ENDPOINTS:
-            path = self.fetch(endpoint)
-            cached = self.loader.cached(path)
+            paths, left = self.pages(endpoint)
+            cached = self.loader.cached(paths[0])
             retrieved = (
                 datetime.fromtimestamp(cached.fetched_at, UTC) if cached else datetime.now(UTC)
             )
-            found.append((read_ll2_page(path.read_text("utf-8"), endpoint, retrieved), path))
+            texts = [path.read_text("utf-8") for path in paths]
+            snapshot = read_ll2_pages(texts, endpoint, retrieved)
+            if left:
+                snapshot.issues.append(
+                    Issue(endpoint, len(snapshot.entries), "next", left,
+                          f"not followed: {len(paths)} pages ({len(snapshot.entries)} launches) "
+                          "are read per update" if self._under_base(left)
+                          else "not followed: it leaves the Launch Library 2 base URL")
+                )  # fmt: skip
+            digest = hashlib.sha256(b"".join(path.read_bytes() for path in paths)).hexdigest()
+            found.append((snapshot, digest))
         return found
+
+
+def _next_link(page: Path) -> str | None:
+    """A page's ``next`` URL (``null`` on the last page)."""
+    try:
+        value = json.loads(page.read_text("utf-8")).get("next")
+    except (ValueError, AttributeError):
+        return None
+    return str(value) if value else None
 
 
 #: ``net_precision.abbrev`` -> our precision; AM/PM widen to the day, a fiscal year to the year.
@@ -229,10 +281,19 @@ def _time(value: object) -> datetime | None:
 
 def read_ll2_page(text: str, file: str, retrieved: datetime | None) -> Snapshot:
     """Read one LL2 page (``{"results": [...]}``); an entry's ``line`` is its position."""
+    return read_ll2_pages([text], file, retrieved)
+
+
+def read_ll2_pages(texts: list[str], file: str, retrieved: datetime | None) -> Snapshot:
+    """Read the pages of one endpoint as one snapshot; an entry's ``line`` is its position
+    over all pages (the 101st launch, first of page 2, is line 101)."""
     snapshot = Snapshot("ll2", file, retrieved)
-    page = json.loads(text)
-    for position, result in enumerate(page.get("results") or [], start=1):
-        _read_ll2_result(snapshot, result, position)
+    position = 0
+    for text in texts:
+        page = json.loads(text)
+        for result in page.get("results") or []:
+            position += 1
+            _read_ll2_result(snapshot, result, position)
     return snapshot
 
 

@@ -16,7 +16,13 @@ from dataclasses import dataclass
 
 import duckdb
 
-from cosmodrome.catalog.names import fold, resolve_agencies, resolve_sites, resolve_vehicles
+from cosmodrome.catalog.names import (
+    catalog_version,
+    fold,
+    resolve_agencies,
+    resolve_sites,
+    resolve_vehicles,
+)
 from cosmodrome.errors import UnknownNameError
 from cosmodrome.spaceports import load_spaceports
 
@@ -71,7 +77,25 @@ class VehicleMatch:
     reason: str | None = None
 
 
+#: Site codes of a schedule's site text per catalog version: the same words ("Florida, USA",
+#: each spaceport's name for every pad) come back hundreds of times in a matching, and a name
+#: that does not resolve costs its closest-name suggestions each time it is tried.
+_SITE_TEXTS: dict[tuple[str, str], list[str]] = {}
+
+
 def _try_sites(con: duckdb.DuckDBPyConnection, text: str) -> list[str]:
+    version = catalog_version(con)
+    if version is None:
+        return _sites_of_text(con, text)
+    key = (version, text)
+    if key not in _SITE_TEXTS:
+        if len(_SITE_TEXTS) > 20_000:  # another catalog's names: start afresh
+            _SITE_TEXTS.clear()
+        _SITE_TEXTS[key] = _sites_of_text(con, text)
+    return list(_SITE_TEXTS[key])
+
+
+def _sites_of_text(con: duckdb.DuckDBPyConnection, text: str) -> list[str]:
     variants = [text]
     expanded = text
     for pattern, words in _SITE_WORDS.items():

@@ -8,6 +8,7 @@ spellings instead. An unknown name is an error listing the closest of both.
 from __future__ import annotations
 
 import os
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from datetime import UTC, date, datetime
 from pathlib import Path
@@ -32,6 +33,7 @@ from cosmodrome.schedule.store import (
     store_path,
 )
 from cosmodrome.sources.loader import Source
+from cosmodrome.timeutil import first_moment, last_moment
 
 SCHEDULE_PATTERNS = ("*.csv", "*.json")
 
@@ -60,8 +62,8 @@ def update_schedule(source: str | None = None, home: Path | None = None) -> Upda
     location = source or default_schedule_source()
     report = UpdateReport(location)
     try:
-        for snapshot, path in _read_source(location, home):
-            report.kept.append(keep(snapshot, location, sha256_of(path), home))
+        for snapshot, digest in _read_source(location, home):
+            report.kept.append(keep(snapshot, location, digest, home))
             report.issues += snapshot.issues
     except ThrottledError as error:
         raise ThrottledError(f"{error}\n{latest_snapshot_note(home)}", error.retry_at) from None
@@ -70,13 +72,14 @@ def update_schedule(source: str | None = None, home: Path | None = None) -> Upda
     return report
 
 
-def _read_source(location: str, home: Path | None) -> list[tuple[Snapshot, Path]]:
+def _read_source(location: str, home: Path | None) -> list[tuple[Snapshot, str]]:
+    """Every snapshot of ``location`` with the SHA-256 of what it was read from."""
     if urlsplit(location).scheme in {"http", "https"}:
         client = LL2Client(config.cache_dir(home), location)
         return client.snapshots()
     path = Path(location).expanduser()
     if path.is_file():
-        return [(read_file(path), path)]
+        return [(read_file(path), sha256_of(path))]
     if not path.is_dir():
         raise SourceError(f"{path} is neither a schedule file nor a folder")
     folder = Path(Source(str(path)).subsource("schedule").location)
@@ -89,7 +92,7 @@ def _read_source(location: str, home: Path | None) -> list[tuple[Snapshot, Path]
     found = []
     for file in files:
         try:
-            found.append((read_file(file), file))
+            found.append((read_file(file), sha256_of(file)))
         except (ValueError, KeyError) as error:
             raise SourceError(f"{file}: {error}") from None
     return found
@@ -107,28 +110,57 @@ def snapshots(home: Path | None = None) -> pd.DataFrame:
         ).df()
 
 
-_ENTRIES: dict[tuple[str | None, str, int, int], pd.DataFrame] = {}
+#: What the matching of schedules to the catalog depends on: the catalog version and the
+#: store file (its path, modification time and size: a new snapshot changes them).
+_Key = tuple[str | None, str, int, int]
+#: The matched entries and the per-launch slips of the last key asked for (one at a time:
+#: a new catalog or snapshot replaces them).
+_ENTRIES: dict[_Key, pd.DataFrame] = {}
+_LAUNCHES: dict[_Key, pd.DataFrame] = {}
 
 
-def all_entries(con: duckdb.DuckDBPyConnection, home: Path | None = None) -> pd.DataFrame:
-    """:func:`~cosmodrome.schedule.history.entries_frame`, computed once per catalog version
-    and store file (the store only grows, the catalog is swapped, never changed in place)."""
+def _store_key(con: duckdb.DuckDBPyConnection, home: Path | None) -> _Key:
     path = store_path(home)
     stat = path.stat() if path.is_file() else None
-    key = (
+    return (
         catalog_version(con),
         str(path),
         stat.st_mtime_ns if stat else 0,
         stat.st_size if stat else 0,
     )
-    if key[0] is None or key not in _ENTRIES:
+
+
+def _kept(
+    cache: dict[_Key, pd.DataFrame], key: _Key, build: Callable[[], pd.DataFrame]
+) -> pd.DataFrame:
+    """``build()`` once per key (a catalog without a version is never cached); a copy, so a
+    caller's changes never reach the cache."""
+    if key[0] is None:
+        return build()
+    if key not in cache:
+        frame = build()
+        cache.clear()
+        cache[key] = frame
+    return cache[key].copy()
+
+
+def all_entries(con: duckdb.DuckDBPyConnection, home: Path | None = None) -> pd.DataFrame:
+    """:func:`~cosmodrome.schedule.history.entries_frame`, computed once per catalog version
+    and store file (the store only grows, the catalog is swapped, never changed in place)."""
+
+    def build() -> pd.DataFrame:
         with open_store(home) as store:
-            frame = entries_frame(store, con)
-        if key[0] is None:
-            return frame
-        _ENTRIES.clear()
-        _ENTRIES[key] = frame
-    return _ENTRIES[key].copy()
+            return entries_frame(store, con)
+
+    return _kept(_ENTRIES, _store_key(con, home), build)
+
+
+def all_launches(con: duckdb.DuckDBPyConnection, home: Path | None = None) -> pd.DataFrame:
+    """:func:`~cosmodrome.schedule.slips.per_launch` of every entry, kept like
+    :func:`all_entries` (a launch's row depends on its own entries only, so a filter picks
+    rows of it by ``launch_id``)."""
+    key = _store_key(con, home)
+    return _kept(_LAUNCHES, key, lambda: slips_.per_launch(all_entries(con, home)))
 
 
 @dataclass(frozen=True)
@@ -138,8 +170,9 @@ class ScheduleFilter:
     site: str | None = None
     vehicle: str | None = None
     provider: str | None = None
-    start: date | None = None
-    end: date | None = None
+    #: Target period: a day (``end`` inclusive, to the end of that day) or a UTC moment.
+    start: date | datetime | None = None
+    end: date | datetime | None = None
 
 
 def select(frame: pd.DataFrame, con: duckdb.DuckDBPyConnection, f: ScheduleFilter) -> pd.DataFrame:
@@ -158,15 +191,11 @@ def select(frame: pd.DataFrame, con: duckdb.DuckDBPyConnection, f: ScheduleFilte
             raise UnknownNameError("provider", f.provider, closest_names(f.provider, names))
         keep_rows &= hits
     if f.start or f.end:
-        first = datetime(f.start.year, f.start.month, f.start.day, tzinfo=UTC) if f.start else None
-        last = (
-            datetime(f.end.year, f.end.month, f.end.day, tzinfo=UTC) + pd.Timedelta(days=1)
-            if f.end
-            else None
-        )
+        first = first_moment(f.start) if f.start else None
+        last = last_moment(f.end) if f.end else None
         starts, ends = frame["target_start_utc"], frame["target_end_utc"]
         meets = starts.isna() | (
-            (ends > first if first else True) & (starts < last if last else True)
+            (ends > first if first else True) & (starts <= last if last else True)
         )
         keep_rows &= meets
     return frame[keep_rows]
@@ -199,8 +228,8 @@ def _vehicle_rows(frame: pd.DataFrame, con: duckdb.DuckDBPyConnection, name: str
 
 
 NEXT_COLUMNS = [
-    "target", "payload", "vehicle_raw", "vehicle", "site", "pad", "pad_name", "provider",
-    "precision", "net", "target_start_utc", "target_end_utc", "window_start_utc",
+    "target", "payload", "vehicle_raw", "vehicle", "site", "site_name", "pad", "pad_name",
+    "provider", "precision", "net", "target_start_utc", "target_end_utc", "window_start_utc",
     "window_end_utc", "status", "flown_tag", "flown_utc", "site_raw", "file", "line",
     "launch_id",
 ]  # fmt: skip
@@ -251,7 +280,8 @@ def slips(
         firsts = frame.sort_values(["as_of", "snapshot_id"]).groupby("launch_id").head(1)
         kept = select(firsts, con, ScheduleFilter(start=f.start, end=f.end))
         frame = frame[frame["launch_id"].isin(set(kept["launch_id"]))]
-    launches = slips_.per_launch(frame)
+    every = all_launches(con, home)
+    launches = every[every["launch_id"].isin(set(frame["launch_id"]))].reset_index(drop=True)
     if by == "launch":
         # Launches seen more than once (the ones with a slip history) first.
         launches = launches.assign(_flown=launches["flown_tag"].isna())

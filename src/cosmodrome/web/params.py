@@ -1,9 +1,10 @@
 """Query-parameter readers shared by every route: periods, days, moments and name lists.
 
-Every date parameter of the API goes through :func:`period_params`, :func:`day_param` or
-:func:`moment_param`, which read it with :func:`cosmodrome.timeutil.parse_span` (``2023``,
-``2023-12``, ``2023-12-01``, ``2023-12-01T12:00Z``; a month is the whole month, a time
-stays a time). A bad value becomes :class:`~cosmodrome.errors.InputError` (400 with the one
+Every period bound of the API (``from``, ``to``) goes through :func:`period_params`; a single
+day (a migration ``cutoff``) through :func:`day_param` and a single moment (a window or pass
+``start``) through :func:`moment_param`. All three read it with
+:func:`cosmodrome.timeutil.parse_span` (``2023``, ``2023-12``, ``2023-12-01``,
+``2023-12-01T12:00Z``; a month is the whole month, a time stays a time). A bad value becomes :class:`~cosmodrome.errors.InputError` (400 with the one
 error shape) naming the field, never a server error: a year such as ``99999`` or ``1800``
 is refused with the range that works (:data:`FIRST_YEAR`-:data:`LAST_YEAR`).
 
@@ -24,12 +25,14 @@ from functools import cache
 
 from cosmodrome.catalog.outcomes import OUTCOME_NAMES, outcome_filter
 from cosmodrome.errors import InputError
-from cosmodrome.timeutil import FIRST_YEAR, LAST_YEAR, parse_period, parse_span
+from cosmodrome.timeutil import FIRST_YEAR, LAST_YEAR, parse_day, parse_period, parse_span
 from cosmodrome.web.errors import InvalidChoiceError
 
 __all__ = [
     "FIRST_YEAR",
     "LAST_YEAR",
+    "PERIOD_END_HELP",
+    "PERIOD_START_HELP",
     "day_param",
     "moment_param",
     "name_list",
@@ -37,20 +40,25 @@ __all__ = [
     "period_params",
 ]
 
+#: How a ``from`` / ``to`` field is described in the OpenAPI schema.
+PERIOD_START_HELP = "Start: 2022, 2022-03 (the whole month), 2022-03-01 or 2022-03-01T12:00Z."
+PERIOD_END_HELP = "End, inclusive: 2024 runs to the end of 2024, 2024-03 to 31 March (UTC)."
+
 
 def _field(name: str, error: InputError) -> InputError:
     return InputError(f"{name}: {error}")
 
 
 def day_param(text: str | None, *, end: bool = False, field: str = "date") -> date | None:
-    """A UTC day from any accepted form (its last day when ``end``); ``None`` when empty."""
+    """A UTC day from a year, month or day (its last day when ``end``); ``None`` when
+    empty. A time is refused: the value is one day, and cutting a time to it would hide
+    that."""
     if text is None or not text.strip():
         return None
     try:
-        span = parse_span(text)
+        return parse_day(text, end=end)
     except InputError as error:
         raise _field(field, error) from None
-    return span.last_day if end else span.start.date()
 
 
 def moment_param(text: str | None, *, field: str = "start") -> datetime | None:

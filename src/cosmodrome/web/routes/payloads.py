@@ -13,7 +13,7 @@ from cosmodrome.catalog.payload_queries import SORTABLE
 from cosmodrome.tables import json_records
 from cosmodrome.web.context import Ctx
 from cosmodrome.web.errors import ERROR_RESPONSES
-from cosmodrome.web.params import day_param, name_list
+from cosmodrome.web.params import PERIOD_END_HELP, PERIOD_START_HELP, name_list, period_params
 from cosmodrome.web.routes.analytics import Dimension, MissionQuery, OrbitQuery, SectorQuery
 from cosmodrome.web.routes.launches import (
     DEFAULT_PAGE,
@@ -81,13 +81,13 @@ def payload_filter(
         str | None, Query(max_length=20, description="Provider state code (RU, US).")
     ] = None,
     start: Annotated[
-        str | None,
-        Query(alias="from", max_length=40, description="First UTC day: 2019-01-01 or 2019."),
+        str | None, Query(alias="from", max_length=40, description=PERIOD_START_HELP)
     ] = None,
     end: Annotated[
-        str | None, Query(alias="to", max_length=40, description="Last UTC day, inclusive.")
+        str | None, Query(alias="to", max_length=40, description=PERIOD_END_HELP)
     ] = None,
 ) -> api.PayloadFilter:
+    first, last = period_params(start, end)
     return api.PayloadFilter(
         search=search or None,
         owner=owner or None,
@@ -99,8 +99,8 @@ def payload_filter(
         vehicle=vehicle or None,
         agency=agency or None,
         provider_state=provider_state or None,
-        start=day_param(start),
-        end=day_param(end, end=True),
+        start=first,
+        end=last,
     )
 
 
@@ -185,21 +185,26 @@ def mass_to_orbit(
     ),
     period: Annotated[Literal["year", "quarter", "month"], Query()] = "year",
     only: Annotated[str | None, Query(max_length=500)] = None,
-    start: Annotated[str | None, Query(alias="from", max_length=40)] = None,
-    end: Annotated[str | None, Query(alias="to", max_length=40)] = None,
+    start: Annotated[
+        str | None, Query(alias="from", max_length=40, description=PERIOD_START_HELP)
+    ] = None,
+    end: Annotated[
+        str | None, Query(alias="to", max_length=40, description=PERIOD_END_HELP)
+    ] = None,
     sector: SectorQuery = None,
     mission: MissionQuery = None,
     orbit: OrbitQuery = None,
 ) -> dict[str, Any]:
     """Known mass launched to orbit (successful launches) per period and group, with the
     payloads that have and lack a mass; ``mass_kg`` is ``null`` where none is known."""
+    first, last = period_params(start, end)
     frame = api.mass_to_orbit(
         ctx.cursor,
         by,
         period,
         only=name_list(only) or None,
-        start=day_param(start),
-        end=day_param(end, end=True),
+        start=first,
+        end=last,
         where=api.LaunchFilter(sector=sector or None, mission=mission or None, orbit=orbit or None),
     )
     return {

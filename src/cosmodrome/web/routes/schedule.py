@@ -17,9 +17,9 @@ from fastapi.responses import JSONResponse, Response
 from cosmodrome import api
 from cosmodrome.schedule.store import ScheduleMissingError, store_path
 from cosmodrome.tables import json_records, json_safe
-from cosmodrome.timeutil import parse_day
 from cosmodrome.web.context import etag_matches, pool_of
 from cosmodrome.web.errors import ERROR_RESPONSES
+from cosmodrome.web.params import PERIOD_END_HELP, PERIOD_START_HELP, period_params
 
 router = APIRouter(tags=["schedule"])
 
@@ -33,19 +33,16 @@ def schedule_filter(
         str | None, Query(max_length=200, description="Launch provider (part of its name).")
     ] = None,
     start: Annotated[
-        str | None, Query(alias="from", max_length=40, description="Targets from this UTC day.")
+        str | None,
+        Query(alias="from", max_length=40, description=f"Targets from. {PERIOD_START_HELP}"),
     ] = None,
     end: Annotated[
-        str | None, Query(alias="to", max_length=40, description="Targets up to this UTC day.")
+        str | None,
+        Query(alias="to", max_length=40, description=f"Targets up to. {PERIOD_END_HELP}"),
     ] = None,
 ) -> api.ScheduleFilter:
-    return api.ScheduleFilter(
-        site=site,
-        vehicle=vehicle,
-        provider=provider,
-        start=parse_day(start) if start else None,
-        end=parse_day(end, end=True) if end else None,
-    )
+    first, last = period_params(start, end)
+    return api.ScheduleFilter(site=site, vehicle=vehicle, provider=provider, start=first, end=last)
 
 
 Filter = Annotated[api.ScheduleFilter, Depends(schedule_filter)]

@@ -20,6 +20,26 @@ function chartWidth() {
   return Math.max(340, Math.min(900, (view ? view.clientWidth : 900) - 8));
 }
 
+// The last period of a chart as `partial` ({period, through}) when the data end inside it: the
+// data date (`source.data_date`, GCAT to 2024-12-08) falls on or after the period's first day
+// and before its last. `start` is the period's first UTC day (YYYY-MM-DD) and `kind` year,
+// quarter or month; null for a complete period.
+export function partialPeriod(period, start, kind, through) {
+  if (!through || !start) return null;
+  const first = new Date(`${start}T00:00:00Z`);
+  const months = { year: 12, quarter: 3, month: 1 }[kind] || 12;
+  const next = new Date(Date.UTC(first.getUTCFullYear(), first.getUTCMonth() + months, 1));
+  const lastDay = new Date(next - 86400e3).toISOString().slice(0, 10);
+  const day = through.slice(0, 10);
+  return day >= start && day < lastDay ? { period: String(period), through: day } : null;
+}
+
+// The legend entry that says a chart's last period is partial (the same for every chart).
+function partialNote(partial) {
+  return h("li", { class: "partial-note" }, h("span", { class: "swatch partial", "aria-hidden": "true" }),
+    `${partial.period}: partial, data to ${partial.through}`);
+}
+
 // Stacked bars per year. rows: [{year, <series keys>...}]; series: [{key, label, colour}].
 // events: [{day: "2022-02-24", label}] drawn as numbered vertical markers, listed under the chart.
 // `partial`: {period, through} marks the last period as incomplete (the data end inside it).
@@ -84,8 +104,7 @@ export function stackedBars(rows, series, { title, source, events = [], height =
   const legend = h("ul", { class: "legend" }, series.map((s) =>
     h("li", {}, h("span", { class: "swatch", style: `background:${s.colour}` }), s.label)),
     shown.length ? h("li", {}, h("span", { class: "swatch event", "aria-hidden": "true" }), "event (numbered below)") : null,
-    partialShown ? h("li", { class: "partial-note" }, h("span", { class: "swatch partial", "aria-hidden": "true" }),
-      `${partial.period}: partial, data to ${partial.through}`) : null);
+    partialShown ? partialNote(partial) : null);
   const eventList = shown.length ? h("ol", { class: "event-list", "aria-label": "Events marked on the chart" },
     shown.map((e) => h("li", {}, h("time", { datetime: e.day }, e.day), " ", e.label))) : null;
   const data = table(rows, [{ key: "year", label: "Year" },
@@ -123,8 +142,9 @@ export function shareLines(rows, { title, source, height = 340 }) {
 const PALETTE = ["#1d4f91", "#b3261e", "#23733a", "#8a4700", "#6a3d9a", "#0f6b6b", "#5b5b5b", "#a8326e", "#2f4b7c", "#7a5c00", "#444"];
 
 // Stacked areas of shares (0..1) per period. rows: [{period, group, label, value}].
-// Groups are stacked in the order of their total, biggest at the bottom.
-export function stackedArea(rows, { title, source, height = 340, yLabel = "share" }) {
+// Groups are stacked in the order of their total, biggest at the bottom. `partial` as for
+// stackedBars: the last period's stretch of the areas is washed out, and the legend says why.
+export function stackedArea(rows, { title, source, height = 340, yLabel = "share", partial = null }) {
   const width = chartWidth();
   const periods = [...new Set(rows.map((r) => r.period))];
   // "(other)", the sum of the smaller groups, goes on top whatever its size.
@@ -163,8 +183,19 @@ export function stackedArea(rows, { title, source, height = 340, yLabel = "share
       })
       .on("mouseleave", () => tip.hide());
   }
+  const partialShown = partial && periods.length > 1 && String(partial.period) === String(periods[periods.length - 1]);
+  if (partialShown) {
+    // From halfway between the last two periods to the last: the stretch the partial period draws.
+    const lastX = x(periods[periods.length - 1]);
+    const fromX = (x(periods[periods.length - 2]) + lastX) / 2;
+    svg.append("rect").attr("class", "partial").attr("x", fromX).attr("width", lastX - fromX)
+      .attr("y", y(1)).attr("height", y(0) - y(1)).attr("fill", "#fff").attr("fill-opacity", 0.55)
+      .attr("pointer-events", "none")
+      .append("title").text(`${partial.period}: partial, data to ${partial.through}`);
+  }
   const legend = h("ul", { class: "legend" }, keys.map((k) =>
-    h("li", {}, h("span", { class: "swatch", style: `background:${colour(k)}` }), labels.get(k))));
+    h("li", {}, h("span", { class: "swatch", style: `background:${colour(k)}` }), labels.get(k))),
+    partialShown ? partialNote(partial) : null);
   const data = table(wide, [{ key: "period", label: "Period" },
     ...keys.map((k) => ({ key: k, label: labels.get(k), num: true, format: fmt.pct }))], `${title} (data)`);
   return h("figure", { class: "chart" }, h("h2", {}, title), legend, svg.node(), source,

@@ -3,7 +3,7 @@
 // payload); and a payload search that links each payload to its launch and site. State
 // (grouping, measure, period, years, top, filters) lives in the URL.
 import { getJSON } from "../api.js";
-import { stackedArea } from "../charts.js";
+import { partialPeriod, stackedArea } from "../charts.js";
 import { empty, fmt, h, loading, showError, sourceNote, table } from "../ui.js";
 
 const DIMENSIONS = [["provider-state", "Provider state"], ["owner-state", "Customer (payload owner) state"],
@@ -66,6 +66,8 @@ export async function render(root, params, ctx) {
     const label = DIMENSIONS.find(([v]) => v === state.by)[1].toLowerCase();
     const key = state.measure === "payloads" ? "payload_share" : "launch_share";
     const rows = data.data.map((r) => ({ period: r.period, group: r.group, label: r.label, value: r[key] }));
+    const last = data.data[data.data.length - 1];
+    const partial = last ? partialPeriod(last.period, last.period_start, state.period, data.source && data.source.data_date) : null;
     if (!rows.length || rows.every((r) => !r.value)) {
       empty(body, "No launches in this period.", "Widen the years or choose another grouping.");
       return;
@@ -73,9 +75,10 @@ export async function render(root, params, ctx) {
     const range = `${rows[0].period}–${rows[rows.length - 1].period}`;
     const title = `Share of ${state.measure} by ${label}, ${range}`;
     const latest = rows.filter((r) => r.period === rows[rows.length - 1].period).sort((a, b) => (b.value || 0) - (a.value || 0));
-    body.replaceChildren(stackedArea(rows, { title, source: sourceNote(data.source, "launches counted once per GCAT launch tag") }),
+    const latestNote = partial && partial.period === String(latest[0].period) ? ` (partial: data to ${partial.through})` : "";
+    body.replaceChildren(stackedArea(rows, { title, source: sourceNote(data.source, "launches counted once per GCAT launch tag"), partial }),
       table(latest, [{ key: "label", label: "Group" }, { key: "value", label: `Share of ${state.measure}`, num: true, format: fmt.pct }],
-        `Shares in ${latest[0].period}`));
+        `Shares in ${latest[0].period}${latestNote}`));
   }
 
   async function load() {

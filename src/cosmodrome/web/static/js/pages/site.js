@@ -1,7 +1,7 @@
 // One spaceport: totals, launches per year with event markers, pads, names over time and,
 // where the analytics module is installed, vehicles and foreign customers.
 import { getJSON } from "../api.js";
-import { stackedBars } from "../charts.js";
+import { partialPeriod, stackedBars } from "../charts.js";
 import { d3, empty, fmt, h, loading, showError, sourceNote, table } from "../ui.js";
 
 let siteList = null;
@@ -80,8 +80,7 @@ export async function render(root, params, ctx) {
       // The year the data end in is incomplete (GCAT to 2024-12-08): marked, not compared.
       const through = profile.source && profile.source.data_date;
       const last = years[years.length - 1];
-      const partial = through && String(last.year) === through.slice(0, 4) && through.slice(5, 10) !== "12-31"
-        ? { period: String(last.year), through: through.slice(0, 10) } : null;
+      const partial = partialPeriod(last.year, `${last.year}-01-01`, "year", through);
       parts.push(stackedBars(rows, [
         { key: "successes", label: "successes", colour: "#23733a" },
         { key: "failures", label: "failures", colour: "#b3261e" },
