@@ -283,3 +283,21 @@ def test_roman_numeral_vehicles_count_their_whole_flight_record(
     # Heavy and Medium split Delta IV; no Thor-era Delta (Delta 4925-8) creeps in.
     if typed == "Delta IV":
         assert "Delta 4925-8" not in names.resolve_vehicles(mirror_con, typed)
+
+
+def test_a_caller_trying_spellings_can_skip_the_suggestions(
+    mirror_con: duckdb.DuckDBPyConnection,
+) -> None:
+    from cosmodrome.catalog.names import resolve_agencies, resolve_sites, resolve_vehicles
+
+    for resolve, typo in (
+        (resolve_sites, "Baikonurr"),
+        (resolve_vehicles, "Soyuzz-2"),
+        (resolve_agencies, "Roskosmoss"),
+    ):
+        with pytest.raises(UnknownNameError) as suggested:
+            resolve(mirror_con, typo)
+        assert suggested.value.suggestions
+        with pytest.raises(UnknownNameError) as bare:
+            resolve(mirror_con, typo, suggest=False)
+        assert bare.value.suggestions == []

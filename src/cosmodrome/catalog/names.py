@@ -89,12 +89,17 @@ class NameIndex:
         allow_prefix: bool = False,
         unique_prefix: bool = False,
         word_prefix: bool = False,
+        suggest: bool = True,
     ) -> list[str]:
         """Codes of ``name``: its exact spelling; else, where allowed, every code of the
         spellings it starts (``allow_prefix``: ``Soyuz-2``), the one code of all the
         spellings it starts when there is one and it is at least 6 letters long
         (``unique_prefix``: ``Satish Dhawan``), or every code of the spellings whose first
-        words it is (``word_prefix``: ``NASA`` for ``NASA LaRC``, ``NASA MSFC``)."""
+        words it is (``word_prefix``: ``NASA`` for ``NASA LaRC``, ``NASA MSFC``).
+
+        An unknown name raises :class:`UnknownNameError` with the closest names, or with
+        none when ``suggest`` is false (a caller trying spellings, which would only discard
+        them: ranking them is most of a failed lookup's cost)."""
         codes = self.lookup(name)
         if not codes and allow_prefix:
             codes = self.prefixed(name)
@@ -104,7 +109,7 @@ class NameIndex:
         if not codes and word_prefix:
             codes = self.word_prefixed(name)
         if not codes:
-            raise UnknownNameError(self.kind, name, self.suggest(name))
+            raise UnknownNameError(self.kind, name, self.suggest(name) if suggest else [])
         return sorted(codes)
 
     def suggest(self, name: str, n: int = 5) -> list[str]:
@@ -286,8 +291,8 @@ def _cached(con: duckdb.DuckDBPyConnection, kind: str) -> NameIndex:
     return _INDEXES[key]
 
 
-def resolve_sites(con: duckdb.DuckDBPyConnection, name: str) -> list[str]:
-    return _cached(con, "site").resolve(name, unique_prefix=True)
+def resolve_sites(con: duckdb.DuckDBPyConnection, name: str, *, suggest: bool = True) -> list[str]:
+    return _cached(con, "site").resolve(name, unique_prefix=True, suggest=suggest)
 
 
 #: English names of vehicles GCAT writes in their own language: typed -> GCAT's spelling.
@@ -322,23 +327,27 @@ def numeral_vehicles(index: NameIndex, name: str) -> list[str]:
     return sorted(found)
 
 
-def resolve_vehicles(con: duckdb.DuckDBPyConnection, name: str) -> list[str]:
+def resolve_vehicles(
+    con: duckdb.DuckDBPyConnection, name: str, *, suggest: bool = True
+) -> list[str]:
     index = _cached(con, "vehicle")
     try:
-        return index.resolve(name, allow_prefix=True)
+        return index.resolve(name, allow_prefix=True, suggest=False)
     except UnknownNameError:
         if numerals := numeral_vehicles(index, name):
             return numerals
         key = fold(name)
         for english, gcat in VEHICLE_ENGLISH.items():
             if key.startswith(english):
-                return index.resolve(gcat + key[len(english) :], allow_prefix=True)
-        raise
+                return index.resolve(gcat + key[len(english) :], allow_prefix=True, suggest=suggest)
+        return index.resolve(name, allow_prefix=True, suggest=suggest)
 
 
-def resolve_agencies(con: duckdb.DuckDBPyConnection, name: str) -> list[str]:
+def resolve_agencies(
+    con: duckdb.DuckDBPyConnection, name: str, *, suggest: bool = True
+) -> list[str]:
     index = _cached(con, "agency")
-    return index.resolve(name, word_prefix=True)
+    return index.resolve(name, word_prefix=True, suggest=suggest)
 
 
 def resolve_owners(con: duckdb.DuckDBPyConnection, name: str) -> list[str]:

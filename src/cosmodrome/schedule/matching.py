@@ -107,7 +107,7 @@ def _sites_of_text(con: duckdb.DuckDBPyConnection, text: str) -> list[str]:
         variants.append(stripped)
     for variant in variants:
         try:
-            return resolve_sites(con, variant.strip())
+            return resolve_sites(con, variant.strip(), suggest=False)
         except UnknownNameError:
             continue
     return []
@@ -222,7 +222,7 @@ def match_vehicle(
     candidates = _vehicle_candidates(raw)
     for candidate in candidates:
         try:
-            vehicles = resolve_vehicles(con, candidate)
+            vehicles = resolve_vehicles(con, candidate, suggest=False)
         except UnknownNameError:
             continue
         family = _one_family(vehicles, families)
@@ -230,7 +230,7 @@ def match_vehicle(
     first = candidates[-1].split(" ")[0].split("-")[0] if candidates else ""
     if len(first) >= 4:
         try:
-            vehicles = resolve_vehicles(con, first)
+            vehicles = resolve_vehicles(con, first, suggest=False)
         except UnknownNameError:
             vehicles = []
         family = _one_family(vehicles, families)
@@ -336,7 +336,7 @@ def _agency_name(con: duckdb.DuckDBPyConnection, raw: str) -> str | None:
     names = [raw, *re.findall(r"\(([^)]*)\)", raw), re.sub(r"\s*\([^)]*\)", "", raw)]
     for name in dict.fromkeys(n.strip() for n in names if n.strip()):
         try:
-            codes = resolve_agencies(con, name)
+            codes = resolve_agencies(con, name, suggest=False)
         except UnknownNameError:
             continue
         row = con.execute(
