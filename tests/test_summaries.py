@@ -2,17 +2,21 @@
 
 from __future__ import annotations
 
+import shutil
+from pathlib import Path
+
 import duckdb
 import pytest
 
 from cosmodrome.catalog import queries, summaries
+from cosmodrome.catalog.db import open_catalog
 from cosmodrome.tables import json_records
 
 pytestmark = pytest.mark.integration
 
 
 def _answers(con: duckdb.DuckDBPyConnection) -> list[object]:
-    sites = [s for (s,) in con.execute("SELECT DISTINCT site FROM launches").fetchall()]
+    sites = [s for (s,) in con.execute("SELECT DISTINCT site FROM launches ORDER BY 1").fetchall()]
     found: list[object] = [json_records(queries.sites(con, c)) for c in (None, "KZ", "FR", "US")]
     found += [queries.vehicle_totals(con, v).records() for v in (None, ["Soyuz-2-1A"])]
     for site in sites:
@@ -54,3 +58,21 @@ def test_totals_add_up_to_the_launch_log(mirror_con: duckdb.DuckDBPyConnection) 
     assert sum(r["launches"] for r in earth) == one(
         "SELECT count(*) FROM launches WHERE orbit_class <> 'other'"
     )
+
+
+def test_tables_made_by_other_sql_are_not_read(
+    mirror_home: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    home = tmp_path / "home"
+    home.mkdir()
+    shutil.copy(mirror_home / "catalog.duckdb", home / "catalog.duckdb")
+    with duckdb.connect(str(home / "catalog.duckdb")) as con:
+        con.execute("UPDATE meta SET value = 'older' WHERE key = 'summaries_key'")
+        con.execute("DELETE FROM site_totals")  # what older SQL made is never read
+    monkeypatch.setattr(summaries, "_STORED", {})
+    con = open_catalog(home)
+    try:
+        assert summaries.summary(con, "site_totals").startswith("(")
+        assert queries.sites(con, "KZ").column("site") == ["GIK-5"]
+    finally:
+        con.close()

@@ -1,13 +1,15 @@
-"""Per-site and per-pad launch totals, materialised when the catalog is built.
+"""Per-site, per-pad and per-vehicle launch totals, materialised when the catalog is built.
 
 The sites list, a site's page and the vehicle list read the same aggregates of the launch log
 on every request; the build stores them (tables ``site_totals``, ``pad_totals`` and
-``vehicle_totals``), so that a request reads a
-few dozen rows instead of aggregating every launch. A catalog built before these tables existed
-is read through the same SQL as a subquery: the answers are the same either way.
+``vehicle_totals``), so that a request reads a few dozen rows instead of aggregating every
+launch. A catalog built before these tables existed, or by other SQL, is read through this
+SQL as a subquery: the answers are the same either way.
 """
 
 from __future__ import annotations
+
+import hashlib
 
 import duckdb
 
@@ -66,23 +68,27 @@ SUMMARIES: dict[str, str] = {
 }
 
 
+def summaries_key() -> str:
+    """A hash of the summaries' SQL: stored tables made by other SQL are not read."""
+    text = "\n".join(f"{name}\n{sql}" for name, sql in sorted(SUMMARIES.items()))
+    return hashlib.sha256(text.encode()).hexdigest()[:16]
+
+
 def materialise(con: duckdb.DuckDBPyConnection) -> None:
     """Create every summary table in the catalog being built on ``con``."""
     for name, sql in SUMMARIES.items():
         con.execute(f"CREATE TABLE {name} AS {sql}")
+    con.execute("INSERT INTO meta VALUES ('summaries_key', ?)", [summaries_key()])
 
 
 _STORED: dict[tuple[str, str], bool] = {}
 
 
 def summary(con: duckdb.DuckDBPyConnection, name: str) -> str:
-    """What to select ``name`` from: the stored table, else its SQL as a subquery (checked
-    once per catalog version)."""
+    """What to select ``name`` from: the stored table where the catalog's were made by this
+    SQL, else the SQL as a subquery (checked once per catalog version)."""
     key = (catalog_version(con) or "", name)
     if key not in _STORED or not key[0]:
-        try:
-            con.execute(f"SELECT 1 FROM {name} LIMIT 0")
-            _STORED[key] = True
-        except duckdb.CatalogException:
-            _STORED[key] = False
+        row = con.execute("SELECT value FROM meta WHERE key = 'summaries_key'").fetchone()
+        _STORED[key] = row is not None and row[0] == summaries_key()
     return name if _STORED[key] else f"({SUMMARIES[name]}) AS {name}"
