@@ -22,6 +22,9 @@ from __future__ import annotations
 
 from datetime import date, datetime
 from functools import cache
+from typing import Annotated
+
+from fastapi import Query
 
 from cosmodrome.catalog.outcomes import OUTCOME_NAMES, outcome_filter
 from cosmodrome.errors import InputError
@@ -33,6 +36,14 @@ __all__ = [
     "LAST_YEAR",
     "PERIOD_END_HELP",
     "PERIOD_START_HELP",
+    "AgencyQuery",
+    "FromQuery",
+    "OwnerQuery",
+    "OwnerStateQuery",
+    "ProviderStateQuery",
+    "SiteQuery",
+    "ToQuery",
+    "VehicleQuery",
     "day_param",
     "moment_param",
     "name_list",
@@ -43,6 +54,33 @@ __all__ = [
 #: How a ``from`` / ``to`` field is described in the OpenAPI schema.
 PERIOD_START_HELP = "Start: 2022, 2022-03 (the whole month), 2022-03-01 or 2022-03-01T12:00Z."
 PERIOD_END_HELP = "End, inclusive: 2024 runs to the end of 2024, 2024-03 to 31 March (UTC)."
+
+# The filter fields several routes share, declared once so that a field means and reads the
+# same wherever it appears (read with period_params and the catalog's name resolvers).
+FromQuery = Annotated[str | None, Query(alias="from", max_length=40, description=PERIOD_START_HELP)]
+ToQuery = Annotated[str | None, Query(alias="to", max_length=40, description=PERIOD_END_HELP)]
+SiteQuery = Annotated[
+    str | None, Query(max_length=200, description="Site name or code: Baikonur, GIK-5, Kourou.")
+]
+VehicleQuery = Annotated[
+    str | None, Query(max_length=200, description="Vehicle, family or prefix (Soyuz-2).")
+]
+AgencyQuery = Annotated[
+    str | None, Query(max_length=200, description="Launch provider name or code.")
+]
+OwnerQuery = Annotated[
+    str | None, Query(max_length=200, description="Payload owner (customer) name or code.")
+]
+OwnerStateQuery = Annotated[
+    str | None,
+    Query(max_length=60, description="Payload owner state: ISO code, GCAT code or name (GB, UK)."),
+]
+ProviderStateQuery = Annotated[
+    str | None,
+    Query(
+        max_length=60, description="Provider state: ISO code, GCAT code or name (FR, F, France)."
+    ),
+]
 
 
 def _field(name: str, error: InputError) -> InputError:

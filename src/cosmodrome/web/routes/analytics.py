@@ -19,7 +19,7 @@ from cosmodrome.errors import InputError
 from cosmodrome.tables import json_records, json_safe
 from cosmodrome.web.context import Ctx
 from cosmodrome.web.errors import ERROR_RESPONSES
-from cosmodrome.web.params import name_list, period_params
+from cosmodrome.web.params import FromQuery, ToQuery, name_list, period_params
 
 router = APIRouter(tags=["analytics"])
 
@@ -55,14 +55,6 @@ OnlyQuery = Annotated[
         description="Keep these groups, comma-separated, as people write them "
         "(Baikonur,Vostochny or RU,US or SpaceX).",
     ),
-]
-FromQuery = Annotated[
-    str | None,
-    Query(alias="from", max_length=40, description="First UTC day: 2012-01-01 or 2012."),
-]
-ToQuery = Annotated[
-    str | None,
-    Query(alias="to", max_length=40, description="Last UTC day, inclusive: a bare year ends it."),
 ]
 TopQuery = Annotated[
     int | None,

@@ -12,7 +12,19 @@ from cosmodrome import api
 from cosmodrome.catalog.queries import SORTABLE
 from cosmodrome.web.context import Ctx
 from cosmodrome.web.errors import ERROR_RESPONSES
-from cosmodrome.web.params import outcome_names, outcome_param, period_params
+from cosmodrome.web.params import (
+    AgencyQuery,
+    FromQuery,
+    OwnerQuery,
+    OwnerStateQuery,
+    ProviderStateQuery,
+    SiteQuery,
+    ToQuery,
+    VehicleQuery,
+    outcome_names,
+    outcome_param,
+    period_params,
+)
 
 router = APIRouter(tags=["launches"])
 
@@ -42,42 +54,18 @@ class LaunchPage(BaseModel):
 
 
 async def launch_filter(
-    site: Annotated[
-        str | None, Query(max_length=200, description="Site name or code: Baikonur, GIK-5, Kourou.")
-    ] = None,
+    site: SiteQuery = None,
     pad: Annotated[
         str | None,
         Query(max_length=200, description="Pad by any name: LC31, Site 31/6, Gagarin's Start."),
     ] = None,
-    vehicle: Annotated[
-        str | None, Query(max_length=200, description="Vehicle, family or prefix (Soyuz-2).")
-    ] = None,
-    agency: Annotated[
-        str | None, Query(max_length=200, description="Launch provider name or code.")
-    ] = None,
-    owner: Annotated[
-        str | None, Query(max_length=200, description="Payload owner (customer) name or code.")
-    ] = None,
-    owner_state: Annotated[
-        str | None,
-        Query(
-            max_length=60, description="Payload owner state: ISO code, GCAT code or name (GB, UK)."
-        ),
-    ] = None,
-    provider_state: Annotated[
-        str | None,
-        Query(
-            max_length=60,
-            description="Provider state: ISO code, GCAT code or name (FR, F, France).",
-        ),
-    ] = None,
-    start: Annotated[
-        str | None,
-        Query(alias="from", max_length=40, description="First UTC day: 2022-01-01 or 2022."),
-    ] = None,
-    end: Annotated[
-        str | None, Query(alias="to", max_length=40, description="Last UTC day, inclusive.")
-    ] = None,
+    vehicle: VehicleQuery = None,
+    agency: AgencyQuery = None,
+    owner: OwnerQuery = None,
+    owner_state: OwnerStateQuery = None,
+    provider_state: ProviderStateQuery = None,
+    start: FromQuery = None,
+    end: ToQuery = None,
     outcome: Annotated[
         str | None,
         Query(

@@ -13,7 +13,18 @@ from cosmodrome.catalog.payload_queries import SORTABLE
 from cosmodrome.tables import json_records
 from cosmodrome.web.context import Ctx
 from cosmodrome.web.errors import ERROR_RESPONSES
-from cosmodrome.web.params import PERIOD_END_HELP, PERIOD_START_HELP, name_list, period_params
+from cosmodrome.web.params import (
+    AgencyQuery,
+    FromQuery,
+    OwnerQuery,
+    OwnerStateQuery,
+    ProviderStateQuery,
+    SiteQuery,
+    ToQuery,
+    VehicleQuery,
+    name_list,
+    period_params,
+)
 from cosmodrome.web.routes.analytics import Dimension, MissionQuery, OrbitQuery, SectorQuery
 from cosmodrome.web.routes.launches import (
     DEFAULT_PAGE,
@@ -50,12 +61,8 @@ def payload_filter(
             "punctuation do not matter (Arktika-M, 'starlink 31').",
         ),
     ] = None,
-    owner: Annotated[
-        str | None, Query(max_length=200, description="Payload owner (customer) name or code.")
-    ] = None,
-    owner_state: Annotated[
-        str | None, Query(max_length=20, description="Payload owner state code (UK).")
-    ] = None,
+    owner: OwnerQuery = None,
+    owner_state: OwnerStateQuery = None,
     sector: Annotated[
         str | None,
         Query(max_length=40, description="commercial, civil, military, academic or mixed."),
@@ -68,24 +75,12 @@ def payload_filter(
         str | None,
         Query(max_length=40, description="Orbit regime: LEO, SSO, MEO, GEO, GTO, HEO, deep space."),
     ] = None,
-    site: Annotated[
-        str | None, Query(max_length=200, description="Launch site name or code.")
-    ] = None,
-    vehicle: Annotated[
-        str | None, Query(max_length=200, description="Vehicle, family or prefix (Soyuz-2).")
-    ] = None,
-    agency: Annotated[
-        str | None, Query(max_length=200, description="Launch provider name or code.")
-    ] = None,
-    provider_state: Annotated[
-        str | None, Query(max_length=20, description="Provider state code (RU, US).")
-    ] = None,
-    start: Annotated[
-        str | None, Query(alias="from", max_length=40, description=PERIOD_START_HELP)
-    ] = None,
-    end: Annotated[
-        str | None, Query(alias="to", max_length=40, description=PERIOD_END_HELP)
-    ] = None,
+    site: SiteQuery = None,
+    vehicle: VehicleQuery = None,
+    agency: AgencyQuery = None,
+    provider_state: ProviderStateQuery = None,
+    start: FromQuery = None,
+    end: ToQuery = None,
 ) -> api.PayloadFilter:
     first, last = period_params(start, end)
     return api.PayloadFilter(
@@ -185,12 +180,8 @@ def mass_to_orbit(
     ),
     period: Annotated[Literal["year", "quarter", "month"], Query()] = "year",
     only: Annotated[str | None, Query(max_length=500)] = None,
-    start: Annotated[
-        str | None, Query(alias="from", max_length=40, description=PERIOD_START_HELP)
-    ] = None,
-    end: Annotated[
-        str | None, Query(alias="to", max_length=40, description=PERIOD_END_HELP)
-    ] = None,
+    start: FromQuery = None,
+    end: ToQuery = None,
     sector: SectorQuery = None,
     mission: MissionQuery = None,
     orbit: OrbitQuery = None,

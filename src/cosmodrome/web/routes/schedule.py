@@ -19,27 +19,19 @@ from cosmodrome.schedule.store import ScheduleMissingError, store_path
 from cosmodrome.tables import json_records, json_safe
 from cosmodrome.web.context import etag_matches, pool_of
 from cosmodrome.web.errors import ERROR_RESPONSES
-from cosmodrome.web.params import PERIOD_END_HELP, PERIOD_START_HELP, period_params
+from cosmodrome.web.params import FromQuery, SiteQuery, ToQuery, VehicleQuery, period_params
 
 router = APIRouter(tags=["schedule"])
 
 
 def schedule_filter(
-    site: Annotated[str | None, Query(max_length=200, description="Site: Baikonur.")] = None,
-    vehicle: Annotated[
-        str | None, Query(max_length=200, description="Vehicle or family: Soyuz-2, Angara.")
-    ] = None,
+    site: SiteQuery = None,
+    vehicle: VehicleQuery = None,
     provider: Annotated[
         str | None, Query(max_length=200, description="Launch provider (part of its name).")
     ] = None,
-    start: Annotated[
-        str | None,
-        Query(alias="from", max_length=40, description=f"Targets from. {PERIOD_START_HELP}"),
-    ] = None,
-    end: Annotated[
-        str | None,
-        Query(alias="to", max_length=40, description=f"Targets up to. {PERIOD_END_HELP}"),
-    ] = None,
+    start: FromQuery = None,
+    end: ToQuery = None,
 ) -> api.ScheduleFilter:
     first, last = period_params(start, end)
     return api.ScheduleFilter(site=site, vehicle=vehicle, provider=provider, start=first, end=last)

@@ -10,7 +10,7 @@ from cosmodrome import api
 from cosmodrome.tables import json_records, json_safe
 from cosmodrome.web.context import Ctx
 from cosmodrome.web.errors import ERROR_RESPONSES
-from cosmodrome.web.params import period_params
+from cosmodrome.web.params import FromQuery, ToQuery, period_params
 
 router = APIRouter(tags=["sites"])
 
@@ -43,20 +43,8 @@ def list_sites(
 def site_profile(
     name: SiteName,
     ctx: Ctx,
-    start: Annotated[
-        str | None,
-        Query(
-            alias="from",
-            max_length=40,
-            description="First UTC day of the per-year counts (2010 or 2010-01-01).",
-        ),
-    ] = None,
-    end: Annotated[
-        str | None,
-        Query(
-            alias="to", max_length=40, description="Last UTC day of the per-year counts, inclusive."
-        ),
-    ] = None,
+    start: FromQuery = None,
+    end: ToQuery = None,
 ) -> dict[str, Any]:
     """A site's names over time, pads, coordinates, all-time launch totals, and launches per
     UTC year (with successes and failures) between ``from`` and ``to``.
