@@ -15,7 +15,9 @@ from cosmodrome.cli.app import (
     AllOption,
     ColumnsOption,
     FormatOption,
+    FromOption,
     HomeOption,
+    ToOption,
     WideOption,
     app,
 )
@@ -153,14 +155,8 @@ def launches(
     provider_state: Annotated[
         str | None, typer.Option(help="Provider state (FR, FRA, F, France).")
     ] = None,
-    start: Annotated[
-        str | None,
-        typer.Option("--from", help="Start: 2022, 2022-03, 2022-03-01 or 2022-03-01T12:00Z."),
-    ] = None,
-    end: Annotated[
-        str | None,
-        typer.Option("--to", help="End, inclusive: 2024 is to the end of 2024 (UTC)."),
-    ] = None,
+    start: FromOption = None,
+    end: ToOption = None,
     outcome: Annotated[
         str | None, typer.Option(help="success, failure, partial, full-success, full-failure.")
     ] = None,

@@ -13,7 +13,9 @@ from cosmodrome.cli.app import (
     AllOption,
     ColumnsOption,
     FormatOption,
+    FromOption,
     HomeOption,
+    ToOption,
     WideOption,
     app,
     split_names,
@@ -60,13 +62,6 @@ SitesOption = Annotated[
         help="Launch sites: the groups kept when grouping by site, else the one site whose "
         "launches are counted (--by orbit-regime --sites Baikonur).",
     ),
-]
-StartOption = Annotated[
-    str | None,
-    typer.Option("--from", help="Start: 2010, 2010-03, 2010-03-01 or 2010-03-01T12:00Z."),
-]
-EndOption = Annotated[
-    str | None, typer.Option("--to", help="End, inclusive: 2024 is to the end of 2024 (UTC).")
 ]
 TopOption = Annotated[
     int | None, typer.Option("--top", help="Keep the N busiest groups, sum the rest as (other).")
@@ -384,8 +379,8 @@ def cadence(
     period: PeriodOption = "year",
     only: OnlyOption = None,
     sites: SitesOption = None,
-    start: StartOption = None,
-    end: EndOption = None,
+    start: FromOption = None,
+    end: ToOption = None,
     top: TopOption = None,
     measure: MeasureOption = "launches",
     sector: SectorOption = None,
@@ -412,8 +407,8 @@ def share(
     period: PeriodOption = "year",
     only: OnlyOption = None,
     sites: SitesOption = None,
-    start: StartOption = None,
-    end: EndOption = None,
+    start: FromOption = None,
+    end: ToOption = None,
     top: TopOption = None,
     measure: MeasureOption = "launches",
     sector: SectorOption = None,

@@ -24,8 +24,6 @@ OrbitOption = Annotated[
     str | None,
     typer.Option("--orbit", help="Orbit regime: LEO, SSO, MEO, GEO, GTO, HEO, deep-space."),
 ]
-StartOption = FromOption
-EndOption = ToOption
 
 
 @app.command()
@@ -51,8 +49,8 @@ def payloads(
     provider_state: Annotated[
         str | None, typer.Option(help="Provider state code (RU, US, CN).")
     ] = None,
-    start: StartOption = None,
-    end: EndOption = None,
+    start: FromOption = None,
+    end: ToOption = None,
     limit: Annotated[int | None, typer.Option(help="At most this many payloads.")] = None,
     fmt: FormatOption = "table",
     home: HomeOption = None,
@@ -109,8 +107,8 @@ def mass(
     only: Annotated[
         str | None, typer.Option("--only", help="Comma-separated groups to keep.")
     ] = None,
-    start: StartOption = None,
-    end: EndOption = None,
+    start: FromOption = None,
+    end: ToOption = None,
     sector: SectorOption = None,
     mission: MissionOption = None,
     orbit: OrbitOption = None,
