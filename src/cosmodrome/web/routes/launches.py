@@ -10,7 +10,7 @@ from pydantic import BaseModel, Field
 
 from cosmodrome import api
 from cosmodrome.catalog.queries import SORTABLE
-from cosmodrome.web.context import Ctx
+from cosmodrome.web.context import CatalogContext, Ctx
 from cosmodrome.web.errors import ERROR_RESPONSES
 from cosmodrome.web.params import (
     AgencyQuery,
@@ -98,6 +98,52 @@ async def launch_filter(
 Filters = Annotated[api.LaunchFilter, Depends(launch_filter)]
 
 
+# How every paginated listing (launches, payloads) is asked for a page or a CSV download.
+OrderQuery = Annotated[Literal["asc", "desc"], Query()]
+LimitQuery = Annotated[
+    int | None,
+    Query(
+        ge=0,
+        le=MAX_CSV_ROWS,
+        description=f"Page size; JSON default {DEFAULT_PAGE}, at most {MAX_PAGE}. "
+        "CSV default: every match.",
+    ),
+]
+OffsetQuery = Annotated[int, Query(ge=0, le=10_000_000)]
+FormatQuery = Annotated[
+    Literal["json", "csv"], Query(description="json (a page) or csv (a download).")
+]
+
+
+def page_size(limit: int | None) -> int:
+    """The JSON page size served for a requested ``limit``: the default, capped."""
+    return DEFAULT_PAGE if limit is None else min(limit, MAX_PAGE)
+
+
+def page_answer(
+    request: Request,
+    ctx: CatalogContext,
+    total: int,
+    page: int,
+    offset: int,
+    sort: str,
+    order: str,
+    records: list[dict[str, Any]],
+) -> dict[str, Any]:
+    """One JSON page of a paginated listing, with its ``next``/``previous`` links."""
+    return {
+        "total": total,
+        "limit": page,
+        "offset": offset,
+        "sort": sort,
+        "order": order,
+        "next": _page_url(request, offset + page, page) if page and offset + page < total else None,
+        "previous": _page_url(request, max(0, offset - page), page) if page and offset else None,
+        "source": ctx.source(),
+        "data": records,
+    }
+
+
 def _page_url(request: Request, offset: int, limit: int) -> str:
     """The URL of another page: same filters, the page size actually served (a ``limit``
     above the cap is written as the cap), and ``offset``."""
@@ -123,19 +169,10 @@ def list_launches(
     ctx: Ctx,
     filters: Filters,
     sort: Annotated[SortKey, Query(description="Column to sort by.")] = "time_utc",
-    order: Annotated[Literal["asc", "desc"], Query()] = "asc",
-    limit: Annotated[
-        int | None,
-        Query(
-            ge=0,
-            le=MAX_CSV_ROWS,
-            description=f"Page size; JSON default {DEFAULT_PAGE}, at most {MAX_PAGE}. CSV default: every match.",
-        ),
-    ] = None,
-    offset: Annotated[int, Query(ge=0, le=10_000_000)] = 0,
-    format: Annotated[
-        Literal["json", "csv"], Query(description="json (a page) or csv (a download).")
-    ] = "json",
+    order: OrderQuery = "asc",
+    limit: LimitQuery = None,
+    offset: OffsetQuery = 0,
+    format: FormatQuery = "json",
 ) -> Response | dict[str, Any]:
     """Launches matching every given filter, oldest first unless ``order=desc``.
 
@@ -155,21 +192,9 @@ def list_launches(
             descending=descending,
         )
         return ctx.csv(frame, "launches.csv")
-    page = DEFAULT_PAGE if limit is None else min(limit, MAX_PAGE)
+    page = page_size(limit)
     # plain rows, not a DataFrame, and the total from the same query
     total, rows = api.launch_page(
         ctx.cursor, filters, limit=page, offset=offset, sort=sort, descending=descending
     )
-    return {
-        "total": total,
-        "limit": page,
-        "offset": offset,
-        "sort": sort,
-        "order": order,
-        "next": _page_url(request, offset + page, page) if page and offset + page < total else None,
-        "previous": _page_url(request, max(0, offset - page), page)
-        if page and offset > 0
-        else None,
-        "source": ctx.source(),
-        "data": rows.records(),
-    }
+    return page_answer(request, ctx, total, page, offset, sort, order, rows.records())

@@ -27,11 +27,14 @@ from cosmodrome.web.params import (
 )
 from cosmodrome.web.routes.analytics import Dimension, MissionQuery, OrbitQuery, SectorQuery
 from cosmodrome.web.routes.launches import (
-    DEFAULT_PAGE,
     MAX_CSV_ROWS,
-    MAX_PAGE,
+    FormatQuery,
+    LimitQuery,
+    OffsetQuery,
+    OrderQuery,
     Source,
-    _page_url,
+    page_answer,
+    page_size,
 )
 
 router = APIRouter(tags=["payloads"])
@@ -119,20 +122,10 @@ def list_payloads(
     ctx: Ctx,
     filters: Filters,
     sort: Annotated[SortKey, Query(description="Column to sort by.")] = "launch_time_utc",
-    order: Annotated[Literal["asc", "desc"], Query()] = "asc",
-    limit: Annotated[
-        int | None,
-        Query(
-            ge=0,
-            le=MAX_CSV_ROWS,
-            description=f"Page size; JSON default {DEFAULT_PAGE}, at most {MAX_PAGE}. "
-            "CSV default: every match.",
-        ),
-    ] = None,
-    offset: Annotated[int, Query(ge=0, le=10_000_000)] = 0,
-    format: Annotated[
-        Literal["json", "csv"], Query(description="json (a page) or csv (a download).")
-    ] = "json",
+    order: OrderQuery = "asc",
+    limit: LimitQuery = None,
+    offset: OffsetQuery = 0,
+    format: FormatQuery = "json",
 ) -> Response | dict[str, Any]:
     """Payloads matching every given filter, in launch order unless ``sort``/``order`` say.
 
@@ -152,24 +145,12 @@ def list_payloads(
             descending=descending,
         )
         return ctx.csv(frame, "payloads.csv")
-    page = DEFAULT_PAGE if limit is None else min(limit, MAX_PAGE)
+    page = page_size(limit)
     total = api.count_payloads(ctx.cursor, filters)
     frame = api.payloads(
         ctx.cursor, filters, limit=page, offset=offset, sort=sort, descending=descending
     )
-    return {
-        "total": total,
-        "limit": page,
-        "offset": offset,
-        "sort": sort,
-        "order": order,
-        "next": _page_url(request, offset + page, page) if page and offset + page < total else None,
-        "previous": _page_url(request, max(0, offset - page), page)
-        if page and offset > 0
-        else None,
-        "source": ctx.source(),
-        "data": json_records(frame),
-    }
+    return page_answer(request, ctx, total, page, offset, sort, order, json_records(frame))
 
 
 @router.get("/mass", responses=ERROR_RESPONSES, summary="Mass to orbit per period and group")
