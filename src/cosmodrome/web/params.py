@@ -22,7 +22,7 @@ from __future__ import annotations
 
 from datetime import date, datetime
 from functools import cache
-from typing import Annotated
+from typing import Annotated, Literal
 
 from fastapi import Query
 
@@ -37,6 +37,7 @@ __all__ = [
     "PERIOD_END_HELP",
     "PERIOD_START_HELP",
     "AgencyQuery",
+    "FormatQuery",
     "FromQuery",
     "OwnerQuery",
     "OwnerStateQuery",
@@ -54,6 +55,8 @@ __all__ = [
 #: How a ``from`` / ``to`` field is described in the OpenAPI schema.
 PERIOD_START_HELP = "Start: 2022, 2022-03 (the whole month), 2022-03-01 or 2022-03-01T12:00Z."
 PERIOD_END_HELP = "End, inclusive: 2024 runs to the end of 2024, 2024-03 to 31 March (UTC)."
+
+FormatQuery = Annotated[Literal["json", "csv"], Query(description="json, or csv (a download).")]
 
 # The filter fields several routes share, declared once so that a field means and reads the
 # same wherever it appears (read with period_params and the catalog's name resolvers).

@@ -19,7 +19,7 @@ from cosmodrome.errors import InputError
 from cosmodrome.tables import json_records, json_safe
 from cosmodrome.web.context import Ctx
 from cosmodrome.web.errors import ERROR_RESPONSES
-from cosmodrome.web.params import FromQuery, ToQuery, name_list, period_params
+from cosmodrome.web.params import FormatQuery, FromQuery, ToQuery, name_list, period_params
 
 router = APIRouter(tags=["analytics"])
 
@@ -83,7 +83,6 @@ OrbitQuery = Annotated[
         "(LEO, SSO, MEO, GEO, GTO, HEO, deep space).",
     ),
 ]
-FormatQuery = Annotated[Literal["json", "csv"], Query(description="json, or csv (a download).")]
 
 
 def _bounded(frame: pd.DataFrame, format: str) -> pd.DataFrame:
@@ -96,12 +95,13 @@ def _bounded(frame: pd.DataFrame, format: str) -> pd.DataFrame:
     return frame
 
 
-def _where(
+def launch_where(
     site: str | None = None,
     sector: str | None = None,
     mission: str | None = None,
     orbit: str | None = None,
 ) -> api.LaunchFilter:
+    """The launches a grouped answer counts (an empty field filters nothing)."""
     return api.LaunchFilter(
         site=site or None, sector=sector or None, mission=mission or None, orbit=orbit or None
     )
@@ -142,7 +142,7 @@ def launch_cadence(
         only=name_list(only) or None,
         start=first,
         end=last,
-        where=_where(site, sector, mission, orbit),
+        where=launch_where(site, sector, mission, orbit),
         top=top,
     )
     return _grouped_answer(ctx, "cadence", frame, format, by, period, first, last)
@@ -178,7 +178,7 @@ def market_share(
         only=name_list(only) or None,
         start=first,
         end=last,
-        where=_where(None, sector, mission, orbit),
+        where=launch_where(None, sector, mission, orbit),
         top=top,
     )
     return _grouped_answer(ctx, "share", frame, format, by, period, first, last)

@@ -14,6 +14,7 @@ from cosmodrome.web.context import CatalogContext, Ctx
 from cosmodrome.web.errors import ERROR_RESPONSES
 from cosmodrome.web.params import (
     AgencyQuery,
+    FormatQuery,
     FromQuery,
     OwnerQuery,
     OwnerStateQuery,
@@ -110,9 +111,6 @@ LimitQuery = Annotated[
     ),
 ]
 OffsetQuery = Annotated[int, Query(ge=0, le=10_000_000)]
-FormatQuery = Annotated[
-    Literal["json", "csv"], Query(description="json (a page) or csv (a download).")
-]
 
 
 def page_size(limit: int | None) -> int:

@@ -15,6 +15,7 @@ from cosmodrome.web.context import Ctx
 from cosmodrome.web.errors import ERROR_RESPONSES
 from cosmodrome.web.params import (
     AgencyQuery,
+    FormatQuery,
     FromQuery,
     OwnerQuery,
     OwnerStateQuery,
@@ -25,10 +26,17 @@ from cosmodrome.web.params import (
     name_list,
     period_params,
 )
-from cosmodrome.web.routes.analytics import Dimension, MissionQuery, OrbitQuery, SectorQuery
+from cosmodrome.web.routes.analytics import (
+    ByQuery,
+    MissionQuery,
+    OnlyQuery,
+    OrbitQuery,
+    PeriodQuery,
+    SectorQuery,
+    launch_where,
+)
 from cosmodrome.web.routes.launches import (
     MAX_CSV_ROWS,
-    FormatQuery,
     LimitQuery,
     OffsetQuery,
     OrderQuery,
@@ -156,11 +164,9 @@ def list_payloads(
 @router.get("/mass", responses=ERROR_RESPONSES, summary="Mass to orbit per period and group")
 def mass_to_orbit(
     ctx: Ctx,
-    by: Annotated[Dimension, Query(description="Grouping, as for /api/cadence.")] = (
-        "provider-state"
-    ),
-    period: Annotated[Literal["year", "quarter", "month"], Query()] = "year",
-    only: Annotated[str | None, Query(max_length=500)] = None,
+    by: ByQuery = "provider-state",
+    period: PeriodQuery = "year",
+    only: OnlyQuery = None,
     start: FromQuery = None,
     end: ToQuery = None,
     sector: SectorQuery = None,
@@ -177,7 +183,7 @@ def mass_to_orbit(
         only=name_list(only) or None,
         start=first,
         end=last,
-        where=api.LaunchFilter(sector=sector or None, mission=mission or None, orbit=orbit or None),
+        where=launch_where(sector=sector, mission=mission, orbit=orbit),
     )
     return {
         "source": ctx.source(),
