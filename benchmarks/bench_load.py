@@ -37,7 +37,7 @@ from typing import Any
 
 import httpx
 
-from benchmarks.bench_web import SITES, baseline, catalog_home, free_port, percentile
+from benchmarks.bench_web import SITES, baseline, catalog_home, free_port, healthy, percentile
 
 Request = tuple[str, dict[str, str]]
 COUNTRIES = ["US", "RU", "KZ", "CN", "FR", "IN", "JP", "NZ", "BR", "IL", "IR", "KP", "KR", "AU"]
@@ -88,15 +88,7 @@ def start_server(home: Path, port: int, cache: bool) -> subprocess.Popen[bytes]:
         stdout=subprocess.DEVNULL,
         stderr=subprocess.DEVNULL,
     )
-    deadline = time.monotonic() + 60
-    while time.monotonic() < deadline:
-        try:
-            if httpx.get(f"http://127.0.0.1:{port}/api/health", timeout=1).status_code == 200:
-                return server
-        except httpx.HTTPError:
-            time.sleep(0.2)
-    server.terminate()
-    raise RuntimeError("the server did not start within 60 s")
+    return healthy(server, port, 60)
 
 
 def drive(

@@ -133,8 +133,15 @@ def start_server(home: Path, port: int, cache: bool = True) -> subprocess.Popen[
         "warning",
         "--no-access-log",
     ]
-    server = subprocess.Popen(command, env=env)
-    deadline = time.monotonic() + 30
+    return healthy(subprocess.Popen(command, env=env), port, 30)
+
+
+def healthy(
+    server: subprocess.Popen[bytes], port: int, timeout_s: float
+) -> subprocess.Popen[bytes]:
+    """``server`` once it answers ``/api/health`` on ``port``; stopped, and an error, if it
+    does not within ``timeout_s``."""
+    deadline = time.monotonic() + timeout_s
     while time.monotonic() < deadline:
         try:
             if httpx.get(f"http://127.0.0.1:{port}/api/health", timeout=1).status_code == 200:
@@ -142,7 +149,7 @@ def start_server(home: Path, port: int, cache: bool = True) -> subprocess.Popen[
         except httpx.HTTPError:
             time.sleep(0.2)
     server.terminate()
-    raise RuntimeError("the server did not start within 30 s")
+    raise RuntimeError(f"the server did not start within {timeout_s:g} s")
 
 
 def drive(
