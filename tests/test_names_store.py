@@ -18,8 +18,7 @@ pytestmark = pytest.mark.integration
 @pytest.fixture()
 def fresh_caches(monkeypatch: pytest.MonkeyPatch) -> None:
     """Empty in-process caches, so each read goes to the store or derives anew."""
-    for cache in ("_INDEXES", "_STORE_VALID", "_PAD_LABELS", "_CURATED_SITES", "_STATE_NAMES"):
-        monkeypatch.setattr(names, cache, {})
+    monkeypatch.setattr(names, "_PER_CATALOG", {})
 
 
 def _copy(mirror_home: Path, tmp_path: Path) -> Path:

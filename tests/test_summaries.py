@@ -8,7 +8,7 @@ from pathlib import Path
 import duckdb
 import pytest
 
-from cosmodrome.catalog import queries, summaries
+from cosmodrome.catalog import names, queries, summaries
 from cosmodrome.catalog.db import open_catalog
 from cosmodrome.tables import json_records
 
@@ -33,7 +33,7 @@ def test_stored_totals_answer_as_the_subquery_does(
 ) -> None:
     stored = _answers(mirror_con)
     assert summaries.summary(mirror_con, "site_totals") == "site_totals"
-    monkeypatch.setattr(summaries, "_STORED", {})
+    monkeypatch.setattr(names, "_PER_CATALOG", {})
     monkeypatch.setattr(summaries, "summary", lambda con, name: f"({summaries.SUMMARIES[name]})")
     monkeypatch.setattr(queries, "summary", summaries.summary)
     assert _answers(mirror_con) == stored
@@ -69,7 +69,7 @@ def test_tables_made_by_other_sql_are_not_read(
     with duckdb.connect(str(home / "catalog.duckdb")) as con:
         con.execute("UPDATE meta SET value = 'older' WHERE key = 'summaries_key'")
         con.execute("DELETE FROM site_totals")  # what older SQL made is never read
-    monkeypatch.setattr(summaries, "_STORED", {})
+    monkeypatch.setattr(names, "_PER_CATALOG", {})
     con = open_catalog(home)
     try:
         assert summaries.summary(con, "site_totals").startswith("(")

@@ -15,18 +15,20 @@ import sys
 import unicodedata
 import weakref
 from collections import defaultdict
-from collections.abc import Callable, Iterable
+from collections.abc import Callable, Hashable, Iterable
 from dataclasses import dataclass
 from functools import cache
 from importlib import metadata, resources
 from pathlib import Path
-from typing import Any
+from typing import Any, TypeVar
 
 import duckdb
 
 from cosmodrome import errors, spaceports, states
 from cosmodrome.errors import UnknownNameError, closest_names, fold_name
 from cosmodrome.spaceports import load_spaceports, match_pads
+
+T = TypeVar("T")
 
 
 def fold(name: str) -> str:
@@ -254,7 +256,6 @@ ORGANISATION_ALIASES = {
     "Rocket Lab": "Rocket Lab",
 }
 
-_INDEXES: dict[tuple[str, str], NameIndex] = {}
 _VERSIONS: weakref.WeakKeyDictionary[duckdb.DuckDBPyConnection, str] = weakref.WeakKeyDictionary()
 
 
@@ -268,6 +269,31 @@ def catalog_version(con: duckdb.DuckDBPyConnection) -> str | None:
     return _VERSIONS[con]
 
 
+#: What :func:`per_catalog` keeps: catalog version -> key -> value, the latest versions only.
+_PER_CATALOG: dict[str, dict[Hashable, Any]] = {}
+#: Catalog versions :func:`per_catalog` keeps (a server serves at most the old and the new
+#: generation across an update).
+KEPT_VERSIONS = 2
+
+
+def per_catalog(con: duckdb.DuckDBPyConnection, key: Hashable, compute: Callable[[], T]) -> T:
+    """``compute()``, once per catalog version and ``key``: a catalog never changes in place
+    (``update`` swaps in a new file with a new version), so what is derived from it holds
+    until the version changes. Without a version (a catalog being built) it is computed."""
+    version = catalog_version(con)
+    if version is None:
+        return compute()
+    memo = _PER_CATALOG.get(version)
+    if memo is None:
+        memo = _PER_CATALOG[version] = {}
+        while len(_PER_CATALOG) > KEPT_VERSIONS:
+            del _PER_CATALOG[next(iter(_PER_CATALOG))]
+    if key not in memo:
+        memo[key] = compute()
+    value: T = memo[key]
+    return value
+
+
 def _builders(con: duckdb.DuckDBPyConnection) -> dict[str, Callable[[], NameIndex]]:
     return {
         "site": lambda: site_index(con),
@@ -278,17 +304,14 @@ def _builders(con: duckdb.DuckDBPyConnection) -> dict[str, Callable[[], NameInde
 
 
 def _cached(con: duckdb.DuckDBPyConnection, kind: str) -> NameIndex:
-    """The index of ``kind`` for this catalog version: kept in memory once built or read
-    (a catalog never changes in place: ``update`` swaps in a new file with a new version),
-    read from the catalog where :func:`store_names` left it, else built."""
-    version = catalog_version(con)
-    if version is None:
-        return _builders(con)[kind]()
-    key = (kind, version)
-    if key not in _INDEXES:
+    """The index of ``kind`` for this catalog version: read from the catalog where
+    :func:`store_names` left it, else built."""
+
+    def read_or_build() -> NameIndex:
         stored = _stored(con, f"index:{kind}")
-        _INDEXES[key] = NameIndex.from_json(stored) if stored else _builders(con)[kind]()
-    return _INDEXES[key]
+        return NameIndex.from_json(stored) if stored else _builders(con)[kind]()
+
+    return per_catalog(con, ("index", kind), read_or_build)
 
 
 def resolve_sites(con: duckdb.DuckDBPyConnection, name: str, *, suggest: bool = True) -> list[str]:
@@ -410,19 +433,14 @@ def pad_identities(
     return sorted(found, key=lambda p: -p.launches)
 
 
-_CANONICAL: dict[str, dict[str, str]] = {}
-
-
 def _canonical_of_codes(con: duckdb.DuckDBPyConnection) -> dict[str, str]:
-    """GCAT site code -> the canonical site its launches are filed under, per catalog."""
-    version = catalog_version(con) or ""
-    if version not in _CANONICAL or not version:
+    """GCAT site code -> the canonical site its launches are filed under."""
+
+    def read() -> dict[str, str]:
         rows = con.execute("SELECT DISTINCT site_code, site FROM launches").fetchall()
-        _CANONICAL[version] = {str(code): str(site) for code, site in rows}
-    return _CANONICAL[version]
+        return {str(code): str(site) for code, site in rows}
 
-
-_PAD_LABELS: dict[str, dict[str, dict[tuple[str, str], str]]] = {}
+    return per_catalog(con, "canonical sites", read)
 
 
 def pad_labels(
@@ -432,15 +450,8 @@ def pad_labels(
     all) (``('GIK-5', 'LC31')`` -> ``Site 31/6 (LC31)``), each site's built once per catalog
     version, so a one-site listing costs one site's pads; a pad missing here is shown as GCAT
     writes it."""
-    version = catalog_version(con) or ""
-    per_site = _PAD_LABELS.setdefault(version, {}) if version else {}
-    if version and version not in _CURATED_SITES:
-        stored = _stored(con, "pad_labels")
-        if stored is not None:
-            for site, labels in stored.items():
-                per_site[site] = {(site, pad): label for pad, label in labels.items()}
-            _CURATED_SITES[version] = frozenset(stored)
-    curated = _curated_sites(con, version)
+    per_site = per_catalog(con, "pad labels", lambda: _stored_pad_labels(con))
+    curated = per_catalog(con, "curated sites", lambda: frozenset(per_site) or _curated_sites(con))
     wanted = curated if sites is None else curated & set(sites)
     for site in sorted(wanted - per_site.keys()):
         per_site[site] = {(site, code): label for code, label in _site_pad_labels(con, site)}
@@ -457,20 +468,22 @@ def _site_pad_labels(con: duckdb.DuckDBPyConnection, site: str) -> list[tuple[st
     ]
 
 
-_CURATED_SITES: dict[str, frozenset[str]] = {}
+def _stored_pad_labels(con: duckdb.DuckDBPyConnection) -> dict[str, dict[tuple[str, str], str]]:
+    """Per canonical site, the pad labels :func:`store_names` left (empty without them); the
+    sites :func:`pad_labels` is asked for later are added to it."""
+    stored = _stored(con, "pad_labels") or {}
+    return {
+        site: {(site, pad): label for pad, label in labels.items()}
+        for site, labels in stored.items()
+    }
 
 
-def _curated_sites(con: duckdb.DuckDBPyConnection, version: str) -> frozenset[str]:
-    """The canonical sites that curated spaceports have pads for, once per catalog version."""
-    if version in _CURATED_SITES:
-        return _CURATED_SITES[version]
+def _curated_sites(con: duckdb.DuckDBPyConnection) -> frozenset[str]:
+    """The canonical sites that curated spaceports have pads for."""
     canonical = _canonical_of_codes(con)
-    curated = frozenset(
+    return frozenset(
         canonical[c] for port in load_spaceports() for c in port.gcat_sites if c in canonical
     )
-    if version:
-        _CURATED_SITES[version] = curated
-    return curated
 
 
 def resolve_pads(con: duckdb.DuckDBPyConnection, name: str, site: str | None = None) -> list[str]:
@@ -532,7 +545,7 @@ def warm_names(con: duckdb.DuckDBPyConnection) -> None:
 def store_names(con: duckdb.DuckDBPyConnection) -> None:
     """Derive every name index, pad label and state name of the catalog being built on
     ``con`` and store them in it, under :func:`derived_names_key`."""
-    pads = {site: dict(_site_pad_labels(con, site)) for site in sorted(_curated_sites(con, ""))}
+    pads = {site: dict(_site_pad_labels(con, site)) for site in sorted(_curated_sites(con))}
     bodies: dict[str, Any] = {
         **{f"index:{kind}": build().to_json() for kind, build in _builders(con).items()},
         "pad_labels": pads,
@@ -553,22 +566,20 @@ def _state_codes(con: duckdb.DuckDBPyConnection) -> list[str]:
     return sorted(str(code) for (code,) in rows)
 
 
-_STORE_VALID: dict[str, bool] = {}
-
-
 def _stored(con: duckdb.DuckDBPyConnection, name: str) -> Any | None:
     """The stored body called ``name``, or ``None`` where the catalog has none that holds
     (built by an older package, or with other curated files)."""
-    version = catalog_version(con) or ""
-    if version not in _STORE_VALID:
+
+    def holds() -> bool:
         try:
             row = con.execute(
                 f"SELECT body FROM {STORED_NAMES_TABLE} WHERE name = 'key'"
             ).fetchone()
         except duckdb.CatalogException:
-            row = None
-        _STORE_VALID[version] = bool(version) and row is not None and row[0] == derived_names_key()
-    if not _STORE_VALID[version]:
+            return False
+        return row is not None and row[0] == derived_names_key()
+
+    if catalog_version(con) is None or not per_catalog(con, "stored names hold", holds):
         return None
     found = con.execute(f"SELECT body FROM {STORED_NAMES_TABLE} WHERE name = ?", [name]).fetchone()
     return json.loads(found[0]) if found else None
@@ -576,15 +587,11 @@ def _stored(con: duckdb.DuckDBPyConnection, name: str) -> Any | None:
 
 def provider_state_names(con: duckdb.DuckDBPyConnection) -> dict[str, str]:
     """Names of the catalog's provider states (``F`` -> ``France``), stored or derived."""
-    version = catalog_version(con) or ""
-    if version not in _STATE_NAMES:
+
+    def read_or_derive() -> dict[str, str]:
         stored = _stored(con, "state_names")
-        _STATE_NAMES[version] = (
-            {str(code): str(name) for code, name in stored.items()}
-            if stored is not None
-            else {code: states.state_name(code) or code for code in _state_codes(con)}
-        )
-    return _STATE_NAMES[version]
+        if stored is not None:
+            return {str(code): str(name) for code, name in stored.items()}
+        return {code: states.state_name(code) or code for code in _state_codes(con)}
 
-
-_STATE_NAMES: dict[str, dict[str, str]] = {}
+    return per_catalog(con, "provider state names", read_or_derive)

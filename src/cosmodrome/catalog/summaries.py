@@ -13,7 +13,7 @@ import hashlib
 
 import duckdb
 
-from cosmodrome.catalog.names import catalog_version
+from cosmodrome.catalog.names import per_catalog
 
 #: Each summary table and the SQL that makes it from the catalog's tables.
 SUMMARIES: dict[str, str] = {
@@ -81,14 +81,13 @@ def materialise(con: duckdb.DuckDBPyConnection) -> None:
     con.execute("INSERT INTO meta VALUES ('summaries_key', ?)", [summaries_key()])
 
 
-_STORED: dict[tuple[str, str], bool] = {}
-
-
 def summary(con: duckdb.DuckDBPyConnection, name: str) -> str:
     """What to select ``name`` from: the stored table where the catalog's were made by this
     SQL, else the SQL as a subquery (checked once per catalog version)."""
-    key = (catalog_version(con) or "", name)
-    if key not in _STORED or not key[0]:
+
+    def made_by_this_sql() -> bool:
         row = con.execute("SELECT value FROM meta WHERE key = 'summaries_key'").fetchone()
-        _STORED[key] = row is not None and row[0] == summaries_key()
-    return name if _STORED[key] else f"({SUMMARIES[name]}) AS {name}"
+        return row is not None and row[0] == summaries_key()
+
+    stored = per_catalog(con, "summaries hold", made_by_this_sql)
+    return name if stored else f"({SUMMARIES[name]}) AS {name}"

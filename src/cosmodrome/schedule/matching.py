@@ -17,8 +17,8 @@ from dataclasses import dataclass
 import duckdb
 
 from cosmodrome.catalog.names import (
-    catalog_version,
     fold,
+    per_catalog,
     resolve_agencies,
     resolve_sites,
     resolve_vehicles,
@@ -77,22 +77,10 @@ class VehicleMatch:
     reason: str | None = None
 
 
-#: Site codes of a schedule's site text per catalog version: the same words ("Florida, USA",
-#: each spaceport's name for every pad) come back hundreds of times in a matching, and a name
-#: that does not resolve costs its closest-name suggestions each time it is tried.
-_SITE_TEXTS: dict[tuple[str, str], list[str]] = {}
-
-
 def _try_sites(con: duckdb.DuckDBPyConnection, text: str) -> list[str]:
-    version = catalog_version(con)
-    if version is None:
-        return _sites_of_text(con, text)
-    key = (version, text)
-    if key not in _SITE_TEXTS:
-        if len(_SITE_TEXTS) > 20_000:  # another catalog's names: start afresh
-            _SITE_TEXTS.clear()
-        _SITE_TEXTS[key] = _sites_of_text(con, text)
-    return list(_SITE_TEXTS[key])
+    """Site codes of a schedule's site text, once per catalog version: the same words
+    ("Florida, USA", each spaceport's name for every pad) come back hundreds of times."""
+    return list(per_catalog(con, ("schedule site text", text), lambda: _sites_of_text(con, text)))
 
 
 def _sites_of_text(con: duckdb.DuckDBPyConnection, text: str) -> list[str]:
