@@ -18,7 +18,7 @@ from cosmodrome.catalog.regimes import resolve_regime
 from cosmodrome.catalog.sectors import resolve_mission, resolve_sector
 from cosmodrome.catalog.summaries import summary
 from cosmodrome.errors import InputError
-from cosmodrome.states import codes_within, resolve_states, state_name, with_state_names
+from cosmodrome.states import Table, codes_within, resolve_states, state_name, with_state_names
 from cosmodrome.tables import Rows
 from cosmodrome.timeutil import first_moment, last_moment
 
@@ -203,18 +203,26 @@ def launches(
     return with_pad_names(con, frame)
 
 
-def with_pad_names(con: duckdb.DuckDBPyConnection, frame: pd.DataFrame) -> pd.DataFrame:
-    """``frame`` (with ``site`` and ``pad``) with ``pad_name`` after ``pad``: the pad as it is
-    shown everywhere (``Site 31/6 (LC31)``), GCAT's code where no curated pad has it."""
-    if "pad" not in frame.columns or "site" not in frame.columns:
-        return frame
-    labels = names.pad_labels(con, set(frame["site"].dropna()))
+def with_pad_names(con: duckdb.DuckDBPyConnection, table: Table) -> Table:
+    """``table`` (a DataFrame or rows with ``site`` and ``pad``) with ``pad_name`` after
+    ``pad``: the pad as it is shown everywhere (``Site 31/6 (LC31)``), GCAT's code where no
+    curated pad has it."""
+    if "pad" not in table.columns or "site" not in table.columns:
+        return table
+    if isinstance(table, Rows):
+        sites, pads = table.column("site"), table.column("pad")
+    else:
+        sites, pads = list(table["site"]), list(table["pad"])
+    labels = names.pad_labels(con, {site for site in sites if isinstance(site, str)})
     shown = [
         labels.get((site, pad), pad) if isinstance(pad, str) else None
-        for site, pad in zip(frame["site"], frame["pad"], strict=True)
+        for site, pad in zip(sites, pads, strict=True)
     ]
-    frame.insert(list(frame.columns).index("pad") + 1, "pad_name", shown)
-    return frame
+    at = list(table.columns).index("pad") + 1
+    if isinstance(table, Rows):
+        return table.with_column("pad_name", at, shown)
+    table.insert(at, "pad_name", shown)
+    return table
 
 
 def launch_rows(
@@ -254,16 +262,8 @@ def launch_page(
 def _labelled(con: duckdb.DuckDBPyConnection, rows: Rows) -> Rows:
     """``rows`` of launches with the pad's name after ``pad`` and the provider state's name
     after ``provider_state``, as :func:`launches` has them."""
-    site, pad = rows.columns.index("site"), rows.columns.index("pad")
-    labels = names.pad_labels(con, {r[site] for r in rows.rows if r[site]})
-    rows = rows.with_column(
-        "pad_name",
-        pad + 1,
-        [
-            labels.get((r[site], r[pad]), r[pad]) if isinstance(r[pad], str) else None
-            for r in rows.rows
-        ],
-    )
+    rows = with_pad_names(con, rows)
+    # the catalog's own state names, not with_state_names: a quick listing loads no pycountry
     state = rows.columns.index("provider_state")
     known = names.provider_state_names(con)
     return rows.with_column(
