@@ -3,9 +3,6 @@ the slips chart (Debian's Chromium driven by Playwright, as in test_web_browser.
 
 from __future__ import annotations
 
-import socket
-import threading
-import time
 from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
@@ -13,36 +10,21 @@ from typing import Any
 import pytest
 
 from cosmodrome import api
-from cosmodrome.web.app import create_app
 from tests.test_web_browser import ARGS, CHROMIUM
+from tests.web_support import served
 
 pytestmark = [pytest.mark.browser, pytest.mark.integration, pytest.mark.slow]
 
 
 @pytest.fixture(scope="module")
 def base_url(shared_data: Path, tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
-    import uvicorn
-
     from cosmodrome.catalog.build import build_catalog
 
     home = tmp_path_factory.mktemp("schedule-browser")
     build_catalog(str(shared_data), home)
     api.update_schedule(str(shared_data), home)
-    with socket.socket() as sock:
-        sock.bind(("127.0.0.1", 0))
-        port = sock.getsockname()[1]
-    config = uvicorn.Config(create_app(home), host="127.0.0.1", port=port, log_level="warning")
-    server = uvicorn.Server(config)
-    thread = threading.Thread(target=server.run, daemon=True)
-    thread.start()
-    for _ in range(200):
-        if server.started:
-            break
-        time.sleep(0.05)
-    assert server.started, "uvicorn did not start"
-    yield f"http://127.0.0.1:{port}"
-    server.should_exit = True
-    thread.join(timeout=10)
+    with served(home) as url:
+        yield url
 
 
 @pytest.fixture()

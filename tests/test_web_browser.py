@@ -8,17 +8,13 @@ from __future__ import annotations
 
 import csv
 import re
-import socket
-import threading
-import time
 from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
 
 import pytest
 
-from cosmodrome.web.app import create_app
-from tests.web_support import home_with_elements
+from tests.web_support import home_with_elements, served
 
 pytestmark = [pytest.mark.browser, pytest.mark.integration, pytest.mark.slow]
 
@@ -39,32 +35,9 @@ WIDTHS = {"wide": 1280, "narrow": 390}
 def base_url(
     mirror_home: Path, shared_data: Path, tmp_path_factory: pytest.TempPathFactory
 ) -> Iterator[str]:
-    import uvicorn
-
     home = home_with_elements(mirror_home, shared_data, tmp_path_factory.mktemp("web-browser"))
-
-    with socket.socket() as sock:
-        sock.bind(("127.0.0.1", 0))
-        port = sock.getsockname()[1]
-    server = uvicorn.Server(
-        uvicorn.Config(
-            create_app(home),
-            host="127.0.0.1",
-            port=port,
-            log_level="warning",
-            access_log=False,
-        )
-    )
-    thread = threading.Thread(target=server.run, daemon=True)
-    thread.start()
-    for _ in range(200):
-        if server.started:
-            break
-        time.sleep(0.05)
-    assert server.started, "uvicorn did not start"
-    yield f"http://127.0.0.1:{port}"
-    server.should_exit = True
-    thread.join(timeout=10)
+    with served(home) as url:
+        yield url
 
 
 @pytest.fixture(scope="module")
