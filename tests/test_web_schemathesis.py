@@ -42,18 +42,18 @@ def web_schema(
         return schemathesis.openapi.from_asgi("/api/openapi.json", create_app(home))
 
 
+#: Reproducible fuzzing: the same examples every run, none remembered between runs.
+FUZZ = settings(
+    deadline=None, derandomize=True, database=None, suppress_health_check=list(HealthCheck)
+)
+
+
 @pytest.mark.parametrize("path", GET_PATHS)
 def test_no_server_errors(web_schema: Any, path: str) -> None:
     operation = web_schema[path]["GET"]
 
     @given(case=operation.as_strategy())
-    @settings(
-        max_examples=25,
-        deadline=None,
-        derandomize=True,
-        database=None,
-        suppress_health_check=list(HealthCheck),
-    )
+    @settings(FUZZ, max_examples=25)
     def check(case: Any) -> None:
         response = case.call()
         assert response.status_code < 500, (
@@ -73,13 +73,7 @@ def test_no_server_errors_on_post(web_schema: Any, path: str) -> None:
     operation = web_schema[path]["POST"]
 
     @given(case=operation.as_strategy())
-    @settings(
-        max_examples=40,
-        deadline=None,
-        derandomize=True,
-        database=None,
-        suppress_health_check=list(HealthCheck),
-    )
+    @settings(FUZZ, max_examples=40)
     def check(case: Any) -> None:
         response = case.call()
         assert response.status_code < 500 or "retry-after" in response.headers, (
