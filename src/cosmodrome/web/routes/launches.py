@@ -42,8 +42,10 @@ class Source(BaseModel):
     data_date: str = Field(description="Date of the latest launch in the catalog (YYYY-MM-DD).")
 
 
-class LaunchPage(BaseModel):
-    total: int = Field(description="Launches matching the filters, over all pages.")
+class Page(BaseModel):
+    """One page of a paginated listing (launches, payloads), as :func:`page_answer` gives it."""
+
+    total: int = Field(description="Rows matching the filters, over all pages.")
     limit: int
     offset: int
     sort: str
@@ -152,7 +154,7 @@ def _page_url(request: Request, offset: int, limit: int) -> str:
 
 @router.get(
     "/launches",
-    response_model=LaunchPage,
+    response_model=Page,
     responses={
         **ERROR_RESPONSES,
         200: {

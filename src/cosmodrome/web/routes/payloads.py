@@ -6,7 +6,6 @@ from __future__ import annotations
 from typing import Annotated, Any, Literal
 
 from fastapi import APIRouter, Depends, Query, Request, Response
-from pydantic import BaseModel, Field
 
 from cosmodrome import api
 from cosmodrome.catalog.payload_queries import SORTABLE
@@ -40,7 +39,7 @@ from cosmodrome.web.routes.launches import (
     LimitQuery,
     OffsetQuery,
     OrderQuery,
-    Source,
+    Page,
     page_answer,
     page_size,
 )
@@ -49,18 +48,6 @@ router = APIRouter(tags=["payloads"])
 
 SortKey = Literal["launch_time_utc", "piece", "name", "mass_kg", "perigee_km", "apogee_km"]
 assert set(SortKey.__args__) == SORTABLE  # type: ignore[attr-defined]
-
-
-class PayloadPage(BaseModel):
-    total: int = Field(description="Payloads matching the filters, over all pages.")
-    limit: int
-    offset: int
-    sort: str
-    order: str
-    next: str | None = Field(description="URL of the next page, or null on the last page.")
-    previous: str | None
-    source: Source
-    data: list[dict[str, Any]]
 
 
 def payload_filter(
@@ -115,7 +102,7 @@ Filters = Annotated[api.PayloadFilter, Depends(payload_filter)]
 
 @router.get(
     "/payloads",
-    response_model=PayloadPage,
+    response_model=Page,
     responses={
         **ERROR_RESPONSES,
         200: {
