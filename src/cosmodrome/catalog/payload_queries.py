@@ -20,7 +20,7 @@ import duckdb
 import pandas as pd
 
 from cosmodrome.catalog import names
-from cosmodrome.catalog.queries import check_period, period_clauses, state_codes
+from cosmodrome.catalog.queries import Where, check_period, state_codes
 from cosmodrome.catalog.regimes import resolve_regime
 from cosmodrome.catalog.sectors import MISSIONS, resolve_mission, resolve_sector
 from cosmodrome.errors import InputError, UnknownNameError, closest_names
@@ -83,41 +83,29 @@ class PayloadFilter:
 
 def where_payloads(con: duckdb.DuckDBPyConnection, f: PayloadFilter) -> tuple[str, list[Any]]:
     """The SQL condition (payload alias ``p``, launch alias ``l``) and its parameters."""
-    clauses: list[str] = []
-    params: list[Any] = []
-
-    def add(clause: str, *values: Any) -> None:
-        clauses.append(f"({clause})")
-        params.extend(values)
-
+    w = Where()
     if f.search:
-        add(f"contains({SEARCH_TEXT_SQL}, ?)", _search_key(con, f.search))
+        w.add(f"contains({SEARCH_TEXT_SQL}, ?)", _search_key(con, f.search))
     if f.owner:
-        add("p.owner IN (SELECT unnest(?))", names.resolve_owners(con, f.owner))
+        w.add("list_contains(?, p.owner)", names.resolve_owners(con, f.owner))
     if f.owner_state:
-        add("p.owner_state IN (SELECT unnest(?))", state_codes(f.owner_state))
+        w.add("list_contains(?, p.owner_state)", state_codes(f.owner_state))
     if f.sector:
-        add("p.sector = ?", resolve_sector(f.sector))
+        w.add("p.sector = ?", resolve_sector(f.sector))
     if f.mission:
-        add("list_contains(string_split(p.missions, '/'), ?)", resolve_mission(f.mission))
+        w.add("list_contains(string_split(p.missions, '/'), ?)", resolve_mission(f.mission))
     if f.orbit:
-        add("p.orbit_regime = ?", resolve_regime(f.orbit))
-    if f.site:
-        add("l.site IN (SELECT unnest(?))", names.resolve_sites(con, f.site))
-    if f.vehicle:
-        add("l.vehicle IN (SELECT unnest(?))", names.resolve_vehicles(con, f.vehicle))
-    if f.agency:
-        agencies = names.resolve_agencies(con, f.agency)
-        add(
-            "split_part(l.agency, '/', 1) IN (SELECT unnest(?)) OR l.agency IN (SELECT unnest(?))",
-            agencies,
-            agencies,
-        )
-    if f.provider_state:
-        add("l.provider_state IN (SELECT unnest(?))", state_codes(f.provider_state))
-    for clause, bound in period_clauses("l.time_utc", f.start, f.end):
-        add(clause, bound)
-    return (" AND ".join(clauses) if clauses else "TRUE"), params
+        w.add("p.orbit_regime = ?", resolve_regime(f.orbit))
+    w.launch(
+        con,
+        site=f.site,
+        vehicle=f.vehicle,
+        agency=f.agency,
+        provider_state=f.provider_state,
+        start=f.start,
+        end=f.end,
+    )
+    return w.sql(), w.params
 
 
 def _search_key(con: duckdb.DuckDBPyConnection, text: str) -> str:

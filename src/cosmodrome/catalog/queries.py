@@ -97,16 +97,47 @@ def period_clauses(
 
 
 @dataclass
-class _Where:
+class Where:
+    """SQL conditions combined with AND, each with its parameters in order."""
+
     clauses: list[str] = field(default_factory=list)
     params: list[Any] = field(default_factory=list)
 
     def add(self, clause: str, *params: Any) -> None:
-        self.clauses.append(clause)
+        self.clauses.append(f"({clause})")
         self.params.extend(params)
 
     def sql(self) -> str:
         return " AND ".join(self.clauses) if self.clauses else "TRUE"
+
+    def launch(
+        self,
+        con: duckdb.DuckDBPyConnection,
+        *,
+        site: str | None,
+        vehicle: str | None,
+        agency: str | None,
+        provider_state: str | None,
+        start: date | datetime | None,
+        end: date | datetime | None,
+    ) -> None:
+        """Add the conditions on the launch (table alias ``l``) that launch and payload
+        filters share, each name resolved the one way."""
+        if site:
+            self.add("list_contains(?, l.site)", names.resolve_sites(con, site))
+        if vehicle:
+            self.add("list_contains(?, l.vehicle)", names.resolve_vehicles(con, vehicle))
+        if agency:
+            agencies = names.resolve_agencies(con, agency)
+            self.add(
+                "list_contains(?, split_part(l.agency, '/', 1)) OR list_contains(?, l.agency)",
+                agencies,
+                agencies,
+            )
+        if provider_state:
+            self.add("list_contains(?, l.provider_state)", state_codes(provider_state))
+        for clause, bound in period_clauses("l.time_utc", start, end):
+            self.add(clause, bound)
 
 
 def state_codes(names_: str) -> list[str]:
@@ -118,21 +149,18 @@ def state_codes(names_: str) -> list[str]:
 
 def where_launches(con: duckdb.DuckDBPyConnection, f: LaunchFilter) -> tuple[str, list[Any]]:
     """The SQL condition (on table alias ``l``) and parameters for a filter."""
-    w = _Where()
-    if f.site:
-        w.add("list_contains(?, l.site)", names.resolve_sites(con, f.site))
+    w = Where()
+    w.launch(
+        con,
+        site=f.site,
+        vehicle=f.vehicle,
+        agency=f.agency,
+        provider_state=f.provider_state,
+        start=f.start,
+        end=f.end,
+    )
     if f.pad:
         w.add("list_contains(?, l.pad)", names.resolve_pads(con, f.pad, f.site))
-    if f.vehicle:
-        w.add("list_contains(?, l.vehicle)", names.resolve_vehicles(con, f.vehicle))
-    if f.agency:
-        agencies = names.resolve_agencies(con, f.agency)
-        w.add(
-            "list_contains(?, split_part(l.agency, '/', 1)) OR list_contains(?, l.agency)",
-            agencies,
-            agencies,
-        )
-        w.clauses[-1] = f"({w.clauses[-1]})"
     if f.owner:
         w.add(
             "l.launch_tag IN (SELECT launch_tag FROM payloads WHERE list_contains(?, owner))",
@@ -143,10 +171,6 @@ def where_launches(con: duckdb.DuckDBPyConnection, f: LaunchFilter) -> tuple[str
             "l.launch_tag IN (SELECT launch_tag FROM payloads WHERE list_contains(?, owner_state))",
             state_codes(f.owner_state),
         )
-    if f.provider_state:
-        w.add("list_contains(?, l.provider_state)", state_codes(f.provider_state))
-    for clause, bound in period_clauses("l.time_utc", f.start, f.end):
-        w.add(clause, bound)
     if f.outcome:
         w.add("list_contains(?, l.outcome)", list(outcome_filter(f.outcome)))
     if f.orbit_class:
