@@ -315,6 +315,16 @@ def test_a_run_builds_one_command_yet_help_and_typos_see_all(
 
 
 @pytest.mark.integration
+def test_report_chart_marks_the_partial_last_year(mirror_con: object) -> None:
+    from cosmodrome import api
+
+    profile = api.site_profile(mirror_con, "Baikonur")  # type: ignore[arg-type]
+    top = api.profile_chart(profile, "Data: GCAT").axes[0]
+    labels = [text.get_text() for text in top.get_legend().get_texts()]
+    assert "2024: partial, data to 2024-12-08" in labels
+
+
+@pytest.mark.integration
 def test_report_top_chart_labels_its_years(mirror_con: object) -> None:
     from cosmodrome import api
 

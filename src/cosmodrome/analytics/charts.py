@@ -108,6 +108,7 @@ def profile_chart(profile: SiteProfile, source: str) -> Figure:
         loc="left",
     )
     _mark_events(top, profile)
+    _mark_partial_year(top, bottom, profile)
     top.tick_params(labelbottom=True)  # a shared x axis hides the top panel's years otherwise
     top.xaxis.get_major_locator().set_params(integer=True)  # years, never 1999.50
     top.legend(loc="upper right", frameon=True, framealpha=0.9, edgecolor="none", fontsize=8)
@@ -136,6 +137,30 @@ def profile_chart(profile: SiteProfile, source: str) -> Figure:
         ax.yaxis.get_major_locator().set_params(integer=True)
     _credit(fig, source)
     return fig
+
+
+def _mark_partial_year(top: Axes, bottom: Axes, profile: SiteProfile) -> None:
+    """Hatch the last year when the data end before its last day (2024 ends 2024-12-08), as
+    the dashboard marks it, with the legend entry saying so."""
+    if profile.yearly.empty:
+        return
+    year = int(profile.yearly["year"].max())
+    if year != profile.data_date.year or (profile.data_date.month, profile.data_date.day) == (
+        12,
+        31,
+    ):
+        return
+    label = f"{year}: partial, data to {profile.data_date:%Y-%m-%d}"
+    for ax, shown in ((top, label), (bottom, None)):
+        ax.axvspan(
+            year - 0.5,
+            year + 0.5,
+            facecolor="none",
+            edgecolor="#777777",
+            hatch="////",
+            linewidth=0,
+            label=shown,
+        )
 
 
 def _mark_events(ax: Axes, profile: SiteProfile) -> None:
