@@ -13,6 +13,7 @@ from __future__ import annotations
 
 import io
 import re
+from datetime import date
 from pathlib import Path
 from typing import TYPE_CHECKING
 
@@ -145,10 +146,7 @@ def _mark_partial_year(top: Axes, bottom: Axes, profile: SiteProfile) -> None:
     if profile.yearly.empty:
         return
     year = int(profile.yearly["year"].max())
-    if year != profile.data_date.year or (profile.data_date.month, profile.data_date.day) == (
-        12,
-        31,
-    ):
+    if profile.data_date.year != year or profile.data_date >= date(year, 12, 31):
         return
     label = f"{year}: partial, data to {profile.data_date:%Y-%m-%d}"
     for ax, shown in ((top, label), (bottom, None)):
