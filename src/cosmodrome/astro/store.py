@@ -29,13 +29,20 @@ import pandas as pd
 
 from cosmodrome import config
 from cosmodrome.astro.elements import (
+    MAX_CATALOG_NUMBER,
     ElementSet,
     ParseResult,
     load_elements,
     parse_omm_records,
     parse_tle,
 )
-from cosmodrome.errors import CosmodromeError, UnknownNameError, closest_names, fold_name
+from cosmodrome.errors import (
+    CosmodromeError,
+    InputError,
+    UnknownNameError,
+    closest_names,
+    fold_name,
+)
 from cosmodrome.timeutil import require_utc
 
 __all__ = [
@@ -251,6 +258,12 @@ class ElementStore:
         """The catalog number for ``25544``, ``ISS (ZARYA)`` or ``iss (zarya)``."""
         text = name_or_id.strip()
         if text.isdigit():
+            # A number past the catalog's range would overflow DuckDB's BIGINT in a query.
+            if not 1 <= int(text) <= MAX_CATALOG_NUMBER:
+                raise InputError(
+                    f"catalog number {text[:20]}{'...' if len(text) > 20 else ''} must be a "
+                    f"whole number from 1 to {MAX_CATALOG_NUMBER:,}"
+                )
             return int(text)
         rows = self.connection.execute(
             "SELECT norad_id FROM element_sets WHERE upper(name) = upper(?) "

@@ -19,18 +19,19 @@ from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
 from pathlib import Path
 
-from fastapi import APIRouter, FastAPI, Request, Response
+from fastapi import APIRouter, FastAPI, HTTPException, Request, Response
 from fastapi.responses import FileResponse, HTMLResponse, JSONResponse
 from fastapi.staticfiles import StaticFiles
 
 from cosmodrome import __version__
-from cosmodrome.web.assets import STATIC_DIR, vendor_folders
+from cosmodrome.web.assets import STATIC_DIR, vendor_files
 from cosmodrome.web.cache import CacheMiddleware, ResponseCache
 from cosmodrome.web.catalogdb import CatalogPool
 from cosmodrome.web.docs_page import render_docs
 from cosmodrome.web.errors import NotModified, install_error_handlers
 from cosmodrome.web.load import LoadShedder
 from cosmodrome.web.routes import catalog_lists, launches, meta, sites
+from cosmodrome.web.security import SecurityHeaders
 
 log = logging.getLogger("cosmodrome.web")
 
@@ -124,6 +125,8 @@ def create_app(home: Path | None = None, *, cache_entries: int | None = None) ->
     app.add_middleware(LoadShedder)
     if cache_entries > 0:
         app.add_middleware(CacheMiddleware, pool=pool, cache=app.state.cache)
+    # Outermost: every answer (cached, shed, an error) carries the security headers.
+    app.add_middleware(SecurityHeaders)
 
     @api_router.get("/docs", include_in_schema=False, response_class=HTMLResponse)
     def api_docs() -> HTMLResponse:
@@ -135,8 +138,16 @@ def create_app(home: Path | None = None, *, cache_entries: int | None = None) ->
 
     app.include_router(api_router)
 
-    for name, folder in vendor_folders().items():
-        app.mount(f"/vendor/{name}", StaticFiles(directory=folder), name=f"vendor-{name}")
+    served = vendor_files()
+
+    @app.get("/vendor/{name}/{file}", include_in_schema=False)
+    def vendor(name: str, file: str) -> FileResponse:
+        # Only the files the vendor manifest lists, never the rest of a package's folder.
+        path = served.get((name, file))
+        if path is None:
+            raise HTTPException(status_code=404, detail=f"/vendor/{name}/{file} is not served")
+        return FileResponse(path, headers={"Cache-Control": "public, max-age=86400"})
+
     app.mount("/static", StaticFiles(directory=STATIC_DIR), name="static")
 
     @app.get("/", include_in_schema=False)
