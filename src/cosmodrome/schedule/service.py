@@ -66,10 +66,15 @@ def update_schedule(source: str | None = None, home: Path | None = None) -> Upda
             report.kept.append(keep(snapshot, location, digest, home))
             report.issues += snapshot.issues
     except ThrottledError as error:
-        raise ThrottledError(f"{error}\n{latest_snapshot_note(home)}", error.retry_at) from None
+        raise ThrottledError(_with_note(error, home), error.retry_at) from None
     except SourceError as error:
-        raise SourceError(f"{error}\n{latest_snapshot_note(home)}") from None
+        raise SourceError(_with_note(error, home)) from None
     return report
+
+
+def _with_note(error: SourceError, home: Path | None) -> str:
+    """The error and how old the latest kept snapshot is, on one line."""
+    return f"{str(error).rstrip('.')}. {latest_snapshot_note(home)}"
 
 
 def _read_source(location: str, home: Path | None) -> list[tuple[Snapshot, str]]:
@@ -90,12 +95,7 @@ def _read_source(location: str, home: Path | None) -> list[tuple[Snapshot, str]]
             "like ../shared/data/schedule/"
         )
     found = []
-    for file in files:
-        try:
-            found.append((read_file(file), sha256_of(file)))
-        except (ValueError, KeyError) as error:
-            raise SourceError(f"{file}: {error}") from None
-    return found
+    return [(read_file(file), sha256_of(file)) for file in files]
 
 
 # --- queries ------------------------------------------------------------------------------
