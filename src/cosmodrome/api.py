@@ -101,6 +101,7 @@ if TYPE_CHECKING:
     from cosmodrome.schedule import ics as schedule_ics
     from cosmodrome.schedule import input_report as schedule_report
     from cosmodrome.schedule import snapshots as schedule_snapshots
+    from cosmodrome.stores import home_health as store_health
 
 #: Names loaded on first use (module, attribute): the analyses, astrodynamics and capability
 #: models pull in pandas, matplotlib and Skyfield, which a quick command never needs. The
@@ -131,6 +132,7 @@ _LAZY: dict[str, tuple[str, str | None]] = {
     "update_groups": ("cosmodrome.astro.celestrak", "update_groups"),
     "update_elements": ("cosmodrome.astro.celestrak", "update_elements"),
     "elements_path": ("cosmodrome.astro.store", "elements_path"),
+    "store_health": ("cosmodrome.stores", "home_health"),
     "celestrak": ("cosmodrome.astro.celestrak", None),
     "where_frame": ("cosmodrome.astro.where", "where_frame"),
     "launch_windows": ("cosmodrome.astro.windows", "launch_windows"),
@@ -243,6 +245,7 @@ __all__ = [
     "source_line",
     "state_label",
     "state_name",
+    "store_health",
     "ucs_agreement",
     "upcoming",
     "update",

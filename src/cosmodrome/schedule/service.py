@@ -26,7 +26,7 @@ from cosmodrome.schedule.ll2 import LL2_URL, LL2Client, ThrottledError
 from cosmodrome.schedule.readers import Issue, Snapshot, read_file
 from cosmodrome.schedule.store import (
     Kept,
-    keep,
+    keep_all,
     latest_snapshot_note,
     open_store,
     sha256_of,
@@ -62,9 +62,9 @@ def update_schedule(source: str | None = None, home: Path | None = None) -> Upda
     location = source or default_schedule_source()
     report = UpdateReport(location)
     try:
-        for snapshot, digest in _read_source(location, home):
-            report.kept.append(keep(snapshot, location, digest, home))
-            report.issues += snapshot.issues
+        read = _read_source(location, home)
+        report.kept += keep_all(read, location, home)
+        report.issues += [issue for snapshot, _ in read for issue in snapshot.issues]
     except ThrottledError as error:
         raise ThrottledError(_with_note(error, home), error.retry_at) from None
     except SourceError as error:
@@ -94,7 +94,6 @@ def _read_source(location: str, home: Path | None) -> list[tuple[Snapshot, str]]
             f"no schedule snapshot (*.csv, *.json) in {folder}; expected a folder laid out "
             "like ../shared/data/schedule/"
         )
-    found = []
     return [(read_file(file), sha256_of(file)) for file in files]
 
 

@@ -23,7 +23,7 @@ from fastapi import APIRouter, FastAPI, HTTPException, Request, Response
 from fastapi.responses import FileResponse, HTMLResponse, JSONResponse
 from fastapi.staticfiles import StaticFiles
 
-from cosmodrome import __version__
+from cosmodrome import __version__, api
 from cosmodrome.web.assets import STATIC_DIR, vendor_files
 from cosmodrome.web.cache import CacheMiddleware, ResponseCache
 from cosmodrome.web.catalogdb import CatalogPool
@@ -134,7 +134,11 @@ def create_app(home: Path | None = None, *, cache_entries: int | None = None) ->
 
     @api_router.get("/health", include_in_schema=False)
     def health() -> JSONResponse:
-        return JSONResponse({"status": "ok"}, headers={"Cache-Control": "no-store"})
+        # 200 while the server runs; a damaged store is named with the command rebuilding it.
+        stores = api.store_health(pool.path.parent)
+        damaged = [name for name, state in stores.items() if state["state"] == "damaged"]
+        body = {"status": "degraded" if damaged else "ok", "damaged": damaged, "stores": stores}
+        return JSONResponse(body, headers={"Cache-Control": "no-store"})
 
     app.include_router(api_router)
 
