@@ -90,6 +90,10 @@ if TYPE_CHECKING:
     from cosmodrome.catalog.build import BuildReport
     from cosmodrome.catalog.payload_queries import PayloadFilter, count_payloads, payloads
     from cosmodrome.catalog.ucs import agreement as ucs_agreement
+    from cosmodrome.refresh import SOURCES as REFRESH_SOURCES
+    from cosmodrome.refresh import Sources as RefreshSources
+    from cosmodrome.refresh import health as source_health
+    from cosmodrome.refresh import refresh
     from cosmodrome.schedule import (
         SLIP_RULE,
         ChangeFilter,
@@ -126,6 +130,10 @@ _LAZY: dict[str, tuple[str, str | None]] = {
         )
     },
     "schedule_ics": ("cosmodrome.schedule", "ics"),
+    "refresh": ("cosmodrome.refresh", "refresh"),
+    "REFRESH_SOURCES": ("cosmodrome.refresh", "SOURCES"),
+    "RefreshSources": ("cosmodrome.refresh", "Sources"),
+    "source_health": ("cosmodrome.refresh", "health"),
     "CHANGE_KINDS": ("cosmodrome.schedule.changes", "KINDS"),
     "changes_atom": ("cosmodrome.schedule.feed", "atom_feed"),
     "schedule_report": ("cosmodrome.schedule", "input_report"),
@@ -183,6 +191,7 @@ def _analytics_names() -> list[str]:
 __all__ = [
     "CHANGE_KINDS",
     "DEFAULT_EVENTS",
+    "REFRESH_SOURCES",
     "SLIP_RULE",
     "BuildReport",
     "ChangeFilter",
@@ -192,6 +201,7 @@ __all__ = [
     "Migration",
     "PayloadFilter",
     "QueryResult",
+    "RefreshSources",
     "ScheduleFilter",
     "SiteProfile",
     "State",
@@ -227,6 +237,7 @@ __all__ = [
     "plane_target",
     "profile_chart",
     "reach",
+    "refresh",
     "resolve_agencies",
     "resolve_launch_point",
     "resolve_location",
@@ -250,6 +261,7 @@ __all__ = [
     "sites",
     "slip_history",
     "slips",
+    "source_health",
     "source_line",
     "state_label",
     "state_name",
