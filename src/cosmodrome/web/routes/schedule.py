@@ -15,7 +15,6 @@ from fastapi import APIRouter, Depends, Query, Request
 from fastapi.responses import JSONResponse, Response
 
 from cosmodrome import api
-from cosmodrome.schedule.store import ScheduleMissingError, store_path
 from cosmodrome.tables import json_records, json_safe
 from cosmodrome.web.context import etag_matches, pool_of
 from cosmodrome.web.errors import ERROR_RESPONSES
@@ -41,7 +40,7 @@ Filter = Annotated[api.ScheduleFilter, Depends(schedule_filter)]
 
 
 def _etag(request: Request, catalog_etag: str) -> str:
-    path = store_path(request.app.state.home)
+    path = api.schedule_path(request.app.state.home)
     stamp = f"{path.stat().st_mtime_ns}:{path.stat().st_size}" if path.is_file() else "none"
     return '"' + hashlib.sha256(f"{catalog_etag}|{stamp}".encode()).hexdigest()[:20] + '"'
 
@@ -54,7 +53,7 @@ def _answer(request: Request, f: api.ScheduleFilter, build: Any) -> Response:
             return Response(status_code=304, headers=headers)
         try:
             payload = build(cursor)
-        except ScheduleMissingError as error:
+        except api.ScheduleMissingError as error:
             payload = _nothing_kept(cursor, f, f"{error} {error.web_hint}".strip())
         return JSONResponse(json_safe(payload), headers=headers)
 
