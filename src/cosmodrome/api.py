@@ -134,7 +134,9 @@ if TYPE_CHECKING:
     from cosmodrome.catalog.ucs import agreement as ucs_agreement
     from cosmodrome.schedule import (
         SLIP_RULE,
+        ChangeFilter,
         ScheduleFilter,
+        changes,
         slip_history,
         slips,
         upcoming,
@@ -143,6 +145,8 @@ if TYPE_CHECKING:
     from cosmodrome.schedule import ics as schedule_ics
     from cosmodrome.schedule import input_report as schedule_report
     from cosmodrome.schedule import snapshots as schedule_snapshots
+    from cosmodrome.schedule.changes import KINDS as CHANGE_KINDS
+    from cosmodrome.schedule.feed import atom_feed as changes_atom
     from cosmodrome.schedule.store import ScheduleMissingError
     from cosmodrome.schedule.store import store_path as schedule_path
 
@@ -154,7 +158,9 @@ if TYPE_CHECKING:
 _LAZY_BY_MODULE: dict[str, tuple[str, ...]] = {
     "cosmodrome.schedule": (
         "SLIP_RULE",
+        "ChangeFilter",
         "ScheduleFilter",
+        "changes",
         "slip_history",
         "slips",
         "upcoming",
@@ -194,6 +200,8 @@ _LAZY_BY_MODULE: dict[str, tuple[str, ...]] = {
 _LAZY_RENAMED: dict[str, tuple[str, str | None]] = {
     "save_chart": ("cosmodrome.analytics", "save"),
     "schedule_ics": ("cosmodrome.schedule", "ics"),
+    "CHANGE_KINDS": ("cosmodrome.schedule.changes", "KINDS"),
+    "changes_atom": ("cosmodrome.schedule.feed", "atom_feed"),
     "schedule_report": ("cosmodrome.schedule", "input_report"),
     "schedule_snapshots": ("cosmodrome.schedule", "snapshots"),
     "schedule_path": ("cosmodrome.schedule.store", "store_path"),
@@ -316,7 +324,8 @@ def launch_orbits(
     """The GCAT payloads of ``launch`` (``2023-198``) with their newest stored orbits.
 
     Element sets come from the store in ``home`` (``api.update_elements`` fills it, e.g.
-    with ``[api.celestrak.intdes("2023-198")]``); see :mod:`cosmodrome.astro.launch_orbits`.
+    with ``ElementsUpdateRequest(designators=("2023-198",))``); see
+    :mod:`cosmodrome.astro.launch_orbits`.
     """
     from cosmodrome.astro.launch_orbits import launch_orbits as _launch_orbits
     from cosmodrome.astro.store import ElementStore, elements_path
