@@ -90,6 +90,8 @@ if TYPE_CHECKING:
     from cosmodrome.catalog.build import BuildReport
     from cosmodrome.catalog.payload_queries import PayloadFilter, count_payloads, payloads
     from cosmodrome.catalog.ucs import agreement as ucs_agreement
+    from cosmodrome.forecast.reliability import ReliabilityRequest, reliability
+    from cosmodrome.forecast.reliability import backtest as reliability_backtest
     from cosmodrome.schedule import (
         SLIP_RULE,
         ScheduleFilter,
@@ -142,6 +144,11 @@ _LAZY: dict[str, tuple[str, str | None]] = {
     "BuildReport": ("cosmodrome.catalog.build", "BuildReport"),
     "ucs_agreement": ("cosmodrome.catalog.ucs", "agreement"),
     **{
+        name: ("cosmodrome.forecast.reliability", name)
+        for name in ("ReliabilityRequest", "reliability")
+    },
+    "reliability_backtest": ("cosmodrome.forecast.reliability", "backtest"),
+    **{
         name: ("cosmodrome.catalog.payload_queries", name)
         for name in ("PayloadFilter", "count_payloads", "payloads")
     },
@@ -183,6 +190,7 @@ __all__ = [
     "Migration",
     "PayloadFilter",
     "QueryResult",
+    "ReliabilityRequest",
     "ScheduleFilter",
     "SiteProfile",
     "State",
@@ -217,6 +225,8 @@ __all__ = [
     "plane_target",
     "profile_chart",
     "reach",
+    "reliability",
+    "reliability_backtest",
     "resolve_agencies",
     "resolve_launch_point",
     "resolve_location",
