@@ -132,6 +132,8 @@ if TYPE_CHECKING:
     from cosmodrome.catalog.payload_queries import SORTABLE as PAYLOAD_SORT_KEYS
     from cosmodrome.catalog.payload_queries import PayloadFilter, count_payloads, payloads
     from cosmodrome.catalog.ucs import agreement as ucs_agreement
+    from cosmodrome.forecast.reliability import ReliabilityRequest, reliability
+    from cosmodrome.forecast.reliability import backtest as reliability_backtest
     from cosmodrome.schedule import (
         SLIP_RULE,
         ChangeFilter,
@@ -194,6 +196,7 @@ _LAZY_BY_MODULE: dict[str, tuple[str, ...]] = {
     "cosmodrome.catalog.build": ("BuildReport", "CatalogShrinkError", "CatalogWriteError"),
     "cosmodrome.catalog.gcat": ("GcatFileError",),
     "cosmodrome.catalog.payload_queries": ("PayloadFilter", "count_payloads", "payloads"),
+    "cosmodrome.forecast.reliability": ("ReliabilityRequest", "reliability"),
 }
 #: Lazy names that differ from their module's (façade name -> (module, attribute)); an
 #: attribute of ``None`` is the module itself.
@@ -210,6 +213,7 @@ _LAZY_RENAMED: dict[str, tuple[str, str | None]] = {
     "write_coverage": ("cosmodrome.astro.coverage.plot", "write_output"),
     "ucs_agreement": ("cosmodrome.catalog.ucs", "agreement"),
     "PAYLOAD_SORT_KEYS": ("cosmodrome.catalog.payload_queries", "SORTABLE"),
+    "reliability_backtest": ("cosmodrome.forecast.reliability", "backtest"),
 }
 _LAZY: dict[str, tuple[str, str | None]] = {
     **{name: (module, name) for module, names in _LAZY_BY_MODULE.items() for name in names},
