@@ -52,6 +52,7 @@ from cosmodrome.states import (
     state_name,
     with_state_names,
 )
+from cosmodrome.tables import Rows
 
 if TYPE_CHECKING:
     import pandas as pd
@@ -64,18 +65,24 @@ if TYPE_CHECKING:
         cadence,
         cadence_chart,
         customer_migration,
+        dollar_year,
         event_effects_chart,
         events_from,
         foreign_customers,
+        launch_value,
+        launch_values,
         mass_coverage,
         mass_to_orbit,
         migration_chart,
+        price_points,
         profile_chart,
         share,
         share_chart,
         site_profile,
         site_report,
         source_line,
+        value_per_kg,
+        value_share,
     )
     from cosmodrome.analytics import save as save_chart
     from cosmodrome.astro import celestrak
@@ -195,6 +202,7 @@ __all__ = [
     "count_launches",
     "count_payloads",
     "customer_migration",
+    "dollar_year",
     "event_effects_chart",
     "events_from",
     "export_catalog",
@@ -203,6 +211,8 @@ __all__ = [
     "launch_orbits",
     "launch_page",
     "launch_rows",
+    "launch_value",
+    "launch_values",
     "launch_windows",
     "launches",
     "launches_per_year",
@@ -215,6 +225,8 @@ __all__ = [
     "organisation_label",
     "payloads",
     "plane_target",
+    "price_points",
+    "prices",
     "profile_chart",
     "reach",
     "resolve_agencies",
@@ -249,6 +261,8 @@ __all__ = [
     "update_elements",
     "update_groups",
     "update_schedule",
+    "value_per_kg",
+    "value_share",
     "vehicle_totals",
     "warm_names",
     "where_frame",
@@ -258,6 +272,7 @@ __all__ = [
 
 CATALOG_TABLES = (
     "launches",
+    "prices",
     "payloads",
     "sites",
     "organisations",
@@ -330,3 +345,14 @@ def launch_orbits(
 
     with ElementStore(elements_path(home)) as store:
         return _launch_orbits(con, store, launch, when_utc)
+
+
+def prices(con: duckdb.DuckDBPyConnection, vehicle: str | None = None) -> Rows:
+    """Dated, sourced price points (:mod:`cosmodrome.catalog.prices`): every one, or those of
+    the vehicle a name means (``Falcon 9``, ``Long March 3B``; an unknown name raises with
+    the closest names)."""
+    from cosmodrome.analytics.value import price_points as _price_points
+
+    if vehicle is None:
+        return _price_points(con)
+    return _price_points(con, resolve_vehicles(con, vehicle))

@@ -46,6 +46,7 @@ OPTIONAL_ROUTES = {
     "launch-orbits": "cosmodrome.web.routes.launch_orbits",
     "coverage": "cosmodrome.web.routes.coverage",
     "schedule": "cosmodrome.web.routes.schedule",
+    "value": "cosmodrome.web.routes.value",
 }
 
 DESCRIPTION = (
