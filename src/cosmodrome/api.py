@@ -97,9 +97,13 @@ if TYPE_CHECKING:
     from cosmodrome.catalog.build import BuildReport
     from cosmodrome.catalog.payload_queries import PayloadFilter, count_payloads, payloads
     from cosmodrome.catalog.ucs import agreement as ucs_agreement
+    from cosmodrome.forecast.reliability import ReliabilityRequest, reliability
+    from cosmodrome.forecast.reliability import backtest as reliability_backtest
     from cosmodrome.schedule import (
         SLIP_RULE,
+        ChangeFilter,
         ScheduleFilter,
+        changes,
         slip_history,
         slips,
         upcoming,
@@ -108,6 +112,7 @@ if TYPE_CHECKING:
     from cosmodrome.schedule import ics as schedule_ics
     from cosmodrome.schedule import input_report as schedule_report
     from cosmodrome.schedule import snapshots as schedule_snapshots
+    from cosmodrome.schedule.changes import KINDS as CHANGE_KINDS
 
 #: Names loaded on first use (module, attribute): the analyses, astrodynamics and capability
 #: models pull in pandas, matplotlib and Skyfield, which a quick command never needs. The
@@ -120,7 +125,9 @@ _LAZY: dict[str, tuple[str, str | None]] = {
         name: ("cosmodrome.schedule", name)
         for name in (
             "SLIP_RULE",
+            "ChangeFilter",
             "ScheduleFilter",
+            "changes",
             "slip_history",
             "slips",
             "upcoming",
@@ -128,6 +135,8 @@ _LAZY: dict[str, tuple[str, str | None]] = {
         )
     },
     "schedule_ics": ("cosmodrome.schedule", "ics"),
+    "CHANGE_KINDS": ("cosmodrome.schedule.changes", "KINDS"),
+    "changes_atom": ("cosmodrome.schedule.feed", "atom_feed"),
     "schedule_report": ("cosmodrome.schedule", "input_report"),
     "schedule_snapshots": ("cosmodrome.schedule", "snapshots"),
     "load_elements": ("cosmodrome.astro.elements", "load_elements"),
@@ -148,6 +157,11 @@ _LAZY: dict[str, tuple[str, str | None]] = {
     "reach": ("cosmodrome.capability.reach", "reach"),
     "BuildReport": ("cosmodrome.catalog.build", "BuildReport"),
     "ucs_agreement": ("cosmodrome.catalog.ucs", "agreement"),
+    **{
+        name: ("cosmodrome.forecast.reliability", name)
+        for name in ("ReliabilityRequest", "reliability")
+    },
+    "reliability_backtest": ("cosmodrome.forecast.reliability", "backtest"),
     **{
         name: ("cosmodrome.catalog.payload_queries", name)
         for name in ("PayloadFilter", "count_payloads", "payloads")
@@ -181,15 +195,18 @@ def _analytics_names() -> list[str]:
 
 
 __all__ = [
+    "CHANGE_KINDS",
     "DEFAULT_EVENTS",
     "SLIP_RULE",
     "BuildReport",
+    "ChangeFilter",
     "ElementStore",
     "Event",
     "LaunchFilter",
     "Migration",
     "PayloadFilter",
     "QueryResult",
+    "ReliabilityRequest",
     "ScheduleFilter",
     "SiteProfile",
     "State",
@@ -198,6 +215,7 @@ __all__ = [
     "cadence_chart",
     "catalog",
     "celestrak",
+    "changes",
     "check_limits",
     "count_launches",
     "count_payloads",
@@ -229,6 +247,8 @@ __all__ = [
     "prices",
     "profile_chart",
     "reach",
+    "reliability",
+    "reliability_backtest",
     "resolve_agencies",
     "resolve_launch_point",
     "resolve_location",
