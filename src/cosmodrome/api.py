@@ -63,6 +63,7 @@ from cosmodrome.states import (
     state_name,
     with_state_names,
 )
+from cosmodrome.tables import Rows
 
 if TYPE_CHECKING:
     # What mypy sees of the lazy names: the (module, attribute) pairs of _LAZY, which
@@ -157,7 +158,6 @@ if TYPE_CHECKING:
     from cosmodrome.schedule.feed import atom_feed as changes_atom
     from cosmodrome.schedule.store import ScheduleMissingError
     from cosmodrome.schedule.store import store_path as schedule_path
-    from cosmodrome.tables import Rows
 
 #: The façade's names loaded on first use, by module: the analyses, astrodynamics and
 #: capability models pull in pandas, matplotlib and Skyfield, which a quick command never
