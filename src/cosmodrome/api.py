@@ -25,6 +25,8 @@ from cosmodrome.catalog.db import (
     run_user_sql,
 )
 from cosmodrome.catalog.names import (
+    Resolution,
+    resolution,
     resolve_agencies,
     resolve_owners,
     resolve_pads,
@@ -183,6 +185,7 @@ __all__ = [
     "Migration",
     "PayloadFilter",
     "QueryResult",
+    "Resolution",
     "ScheduleFilter",
     "SiteProfile",
     "State",
@@ -217,6 +220,7 @@ __all__ = [
     "plane_target",
     "profile_chart",
     "reach",
+    "resolution",
     "resolve_agencies",
     "resolve_launch_point",
     "resolve_location",
