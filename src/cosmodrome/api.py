@@ -94,7 +94,9 @@ if TYPE_CHECKING:
     from cosmodrome.catalog.ucs import agreement as ucs_agreement
     from cosmodrome.schedule import (
         SLIP_RULE,
+        ChangeFilter,
         ScheduleFilter,
+        changes,
         slip_history,
         slips,
         upcoming,
@@ -103,6 +105,7 @@ if TYPE_CHECKING:
     from cosmodrome.schedule import ics as schedule_ics
     from cosmodrome.schedule import input_report as schedule_report
     from cosmodrome.schedule import snapshots as schedule_snapshots
+    from cosmodrome.schedule.changes import KINDS as CHANGE_KINDS
 
 #: Names loaded on first use (module, attribute): the analyses, astrodynamics and capability
 #: models pull in pandas, matplotlib and Skyfield, which a quick command never needs. The
@@ -115,7 +118,9 @@ _LAZY: dict[str, tuple[str, str | None]] = {
         name: ("cosmodrome.schedule", name)
         for name in (
             "SLIP_RULE",
+            "ChangeFilter",
             "ScheduleFilter",
+            "changes",
             "slip_history",
             "slips",
             "upcoming",
@@ -123,6 +128,8 @@ _LAZY: dict[str, tuple[str, str | None]] = {
         )
     },
     "schedule_ics": ("cosmodrome.schedule", "ics"),
+    "CHANGE_KINDS": ("cosmodrome.schedule.changes", "KINDS"),
+    "changes_atom": ("cosmodrome.schedule.feed", "atom_feed"),
     "schedule_report": ("cosmodrome.schedule", "input_report"),
     "schedule_snapshots": ("cosmodrome.schedule", "snapshots"),
     "load_elements": ("cosmodrome.astro.elements", "load_elements"),
@@ -176,9 +183,11 @@ def _analytics_names() -> list[str]:
 
 
 __all__ = [
+    "CHANGE_KINDS",
     "DEFAULT_EVENTS",
     "SLIP_RULE",
     "BuildReport",
+    "ChangeFilter",
     "ElementStore",
     "Event",
     "LaunchFilter",
@@ -194,6 +203,7 @@ __all__ = [
     "cadence_chart",
     "catalog",
     "celestrak",
+    "changes",
     "check_limits",
     "count_launches",
     "count_payloads",

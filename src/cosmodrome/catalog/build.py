@@ -173,12 +173,17 @@ def build_catalog(
         loader = loader or Loader(config.cache_dir(folder))
         paths = fetch_gcat(source, loader)
         tables = read_tables(paths)
-        result = ingest_tables(tables)
         workbook = ucs.find_workbook(location)
-        if workbook is not None:
-            result.frames["ucs"] = ucs.read_ucs_cached(
-                workbook, config.cache_dir(folder), result.issues
-            )
+        ucs_issues: list[Issue] = []
+        ucs_frame = (
+            ucs.read_ucs_cached(workbook, config.cache_dir(folder), ucs_issues)
+            if workbook is not None
+            else None
+        )
+        result = ingest_tables(tables, ucs_frame)
+        result.issues.extend(ucs_issues)
+        if ucs_frame is not None:
+            result.frames["ucs"] = ucs_frame
         if not allow_shrink:
             refuse_shrinking(target, result.frames)
         meta = {
@@ -374,8 +379,11 @@ def refuse_shrinking(target: Path, frames: dict[str, pd.DataFrame]) -> None:
         )
 
 
-def ingest_tables(tables: dict[str, Table]) -> ingest.Ingested:
-    """Normalise the raw GCAT tables into the catalog's frames."""
+def ingest_tables(
+    tables: dict[str, Table], ucs_frame: pd.DataFrame | None = None
+) -> ingest.Ingested:
+    """Normalise the raw GCAT tables into the catalog's frames; ``ucs_frame`` (the UCS
+    table) gives the masses GCAT lacks."""
     issues = [issue for table in tables.values() for issue in table.issues]
     site_records = ingest.periodic_records(tables["sites"], "Site", "sites.tsv", issues)
     org_records = ingest.periodic_records(tables["orgs"], "Code", "orgs.tsv", issues)
@@ -396,7 +404,7 @@ def ingest_tables(tables: dict[str, Table]) -> ingest.Ingested:
         ],
         ignore_index=True,
     )
-    payloads, launches = payload_facts.enrich(payloads, launches, tables, issues)
+    payloads, launches = payload_facts.enrich(payloads, launches, tables, issues, ucs_frame)
     frames = {
         "launches": launches,
         "payloads": payloads,

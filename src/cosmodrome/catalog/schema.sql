@@ -77,10 +77,12 @@ CREATE TABLE payloads (
     total_mass_kg DOUBLE,
     total_mass_flag VARCHAR,
     facts_source VARCHAR,
+    mass_source VARCHAR,
     status VARCHAR,
     decay_date DATE,
     alt_names VARCHAR,
     search_text VARCHAR,
+    list_order INTEGER,
     is_primary BOOLEAN NOT NULL DEFAULT false
 );
 CREATE TABLE sites (

@@ -15,12 +15,16 @@ from contextlib import contextmanager
 from dataclasses import dataclass
 from datetime import UTC, datetime
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 import duckdb
 
 from cosmodrome import config
 from cosmodrome.errors import CatalogMissingError
 from cosmodrome.schedule.readers import Snapshot
+
+if TYPE_CHECKING:
+    import pandas as pd
 
 STORE_FILENAME = "schedule.duckdb"
 
@@ -63,6 +67,34 @@ CREATE TABLE IF NOT EXISTS issues (
     field VARCHAR NOT NULL,
     raw VARCHAR,
     reason VARCHAR NOT NULL
+);
+CREATE TABLE IF NOT EXISTS changes (
+    change_key VARCHAR PRIMARY KEY,
+    from_snapshot INTEGER NOT NULL,
+    to_snapshot INTEGER NOT NULL,
+    detected_utc TIMESTAMPTZ NOT NULL,
+    kind VARCHAR NOT NULL,
+    launch_id INTEGER,
+    payload VARCHAR,
+    old_payload VARCHAR,
+    vehicle VARCHAR,
+    vehicle_raw VARCHAR,
+    family VARCHAR,
+    site VARCHAR,
+    site_name VARCHAR,
+    site_raw VARCHAR,
+    pad VARCHAR,
+    provider VARCHAR,
+    old_target VARCHAR,
+    new_target VARCHAR,
+    old_target_end_utc TIMESTAMPTZ,
+    new_target_end_utc TIMESTAMPTZ,
+    slip_days DOUBLE,
+    flown_tag VARCHAR,
+    flown_utc TIMESTAMPTZ,
+    file VARCHAR,
+    line INTEGER,
+    summary VARCHAR NOT NULL
 );
 """
 
@@ -165,6 +197,26 @@ def _insert_entries(con: duckdb.DuckDBPyConnection, snapshot_id: int, snapshot: 
     issues = [[snapshot_id, i.file, i.line, i.field, i.raw, i.reason] for i in snapshot.issues]
     if issues:
         con.executemany("INSERT INTO issues VALUES (?, ?, ?, ?, ?, ?)", issues)
+
+
+def replace_changes(frame: pd.DataFrame, home: Path | None = None) -> set[str]:
+    """Store ``frame`` (see :mod:`.changes`) as the change records, in place of the earlier
+    ones, in one transaction; returns the keys of records that were not stored before."""
+    path = store_path(home)
+    con = duckdb.connect(str(path))
+    try:
+        con.execute("SET TimeZone = 'UTC'")
+        con.execute(SCHEMA)
+        before = {key for (key,) in con.execute("SELECT change_key FROM changes").fetchall()}
+        con.execute("BEGIN TRANSACTION")
+        con.execute("DELETE FROM changes")
+        con.register("new_changes", frame)
+        con.execute("INSERT INTO changes BY NAME SELECT * FROM new_changes")
+        con.unregister("new_changes")
+        con.execute("COMMIT")
+    finally:
+        con.close()
+    return set(frame["change_key"]) - before
 
 
 @contextmanager

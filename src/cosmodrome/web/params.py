@@ -39,11 +39,15 @@ __all__ = [
     "AgencyQuery",
     "FormatQuery",
     "FromQuery",
+    "KindQuery",
     "OwnerQuery",
     "OwnerStateQuery",
+    "ProviderQuery",
     "ProviderStateQuery",
+    "SinceQuery",
     "SiteQuery",
     "ToQuery",
+    "UntilQuery",
     "VehicleQuery",
     "day_param",
     "moment_param",
@@ -85,6 +89,26 @@ ProviderStateQuery = Annotated[
     ),
 ]
 
+# The schedule's fields: a provider as the schedule spells it, and when a change was seen.
+ProviderQuery = Annotated[
+    str | None, Query(max_length=200, description="Launch provider (part of its name).")
+]
+SinceQuery = Annotated[
+    str | None,
+    Query(max_length=40, description="Changes seen from: 2026, 2026-03, 2026-03-30T12:00Z."),
+]
+UntilQuery = Annotated[
+    str | None,
+    Query(max_length=40, description="Changes seen up to, inclusive: 2026 runs to its end."),
+]
+KindQuery = Annotated[
+    str | None,
+    Query(
+        max_length=100,
+        description="Kinds of change, comma-separated: new, moved, renamed, flown, removed.",
+    ),
+]
+
 
 def _field(name: str, error: InputError) -> InputError:
     return InputError(f"{name}: {error}")
@@ -113,17 +137,17 @@ def moment_param(text: str | None, *, field: str = "start") -> datetime | None:
 
 
 def period_params(
-    start: str | None, end: str | None
+    start: str | None, end: str | None, *, names: tuple[str, str] = ("from", "to")
 ) -> tuple[date | datetime | None, date | datetime | None]:
-    """``from`` and ``to`` as a filter takes them (a day, or a moment for a time), refusing
-    a period that runs backwards."""
-    for name, text in (("from", start), ("to", end)):
+    """``from`` and ``to`` (or the fields ``names``) as a filter takes them (a day, or a
+    moment for a time), refusing a period that runs backwards."""
+    for name, text in zip(names, (start, end), strict=True):
         if text is not None and text.strip():
             try:
                 parse_span(text)
             except InputError as error:
                 raise _field(name, error) from None
-    return parse_period(start, end, names=("'from'", "'to'"))
+    return parse_period(start, end, names=(f"'{names[0]}'", f"'{names[1]}'"))
 
 
 def name_list(text: str | None, *, limit: int = 20) -> list[str]:
