@@ -92,6 +92,8 @@ if TYPE_CHECKING:
     from cosmodrome.catalog.build import BuildReport
     from cosmodrome.catalog.payload_queries import PayloadFilter, count_payloads, payloads
     from cosmodrome.catalog.ucs import agreement as ucs_agreement
+    from cosmodrome.forecast.reliability import ReliabilityRequest, reliability
+    from cosmodrome.forecast.reliability import backtest as reliability_backtest
     from cosmodrome.schedule import (
         SLIP_RULE,
         ChangeFilter,
@@ -151,6 +153,11 @@ _LAZY: dict[str, tuple[str, str | None]] = {
     "BuildReport": ("cosmodrome.catalog.build", "BuildReport"),
     "ucs_agreement": ("cosmodrome.catalog.ucs", "agreement"),
     **{
+        name: ("cosmodrome.forecast.reliability", name)
+        for name in ("ReliabilityRequest", "reliability")
+    },
+    "reliability_backtest": ("cosmodrome.forecast.reliability", "backtest"),
+    **{
         name: ("cosmodrome.catalog.payload_queries", name)
         for name in ("PayloadFilter", "count_payloads", "payloads")
     },
@@ -194,6 +201,7 @@ __all__ = [
     "Migration",
     "PayloadFilter",
     "QueryResult",
+    "ReliabilityRequest",
     "Resolution",
     "ScheduleFilter",
     "SiteProfile",
@@ -230,6 +238,8 @@ __all__ = [
     "plane_target",
     "profile_chart",
     "reach",
+    "reliability",
+    "reliability_backtest",
     "resolution",
     "resolve_agencies",
     "resolve_launch_point",

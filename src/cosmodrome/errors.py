@@ -24,6 +24,10 @@ class InputError(CosmodromeError, ValueError):
     """A request that cannot be answered as given (bad date, negative mass, ...)."""
 
 
+class ThinHistoryError(InputError):
+    """A forecast refused: the history it would rest on is too thin to say anything."""
+
+
 class SourceError(CosmodromeError):
     """A data source could not be read or downloaded."""
 

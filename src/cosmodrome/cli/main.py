@@ -14,6 +14,7 @@ import typer
 from cosmodrome.cli import capability as _capability  # noqa: F401  (registers commands)
 from cosmodrome.cli import catalog as _catalog  # noqa: F401  (registers commands)
 from cosmodrome.cli import coverage as _coverage  # noqa: F401  (registers commands)
+from cosmodrome.cli import forecast as _forecast  # noqa: F401  (registers commands)
 from cosmodrome.cli import live as _live  # noqa: F401  (registers commands)
 from cosmodrome.cli import market as _market  # noqa: F401  (registers commands)
 from cosmodrome.cli import orbits as _orbits  # noqa: F401  (registers commands)
