@@ -36,7 +36,7 @@ from cosmodrome.tables import json_records
 from cosmodrome.timeutil import parse_day, parse_period
 
 if TYPE_CHECKING:
-    from cosmodrome.catalog.queries import LaunchFilter
+    from cosmodrome.api import LaunchFilter
 
 ChartOption = Annotated[
     Path | None,
@@ -113,7 +113,7 @@ def _sites_and_filters(
     orbit: str | None,
 ) -> tuple[str | None, LaunchFilter]:
     """``--sites`` are the groups kept when grouping by site, else the site counted."""
-    from cosmodrome.catalog.queries import LaunchFilter  # here, not at start-up: DuckDB
+    from cosmodrome.api import LaunchFilter  # here, not at start-up: DuckDB
 
     site = None
     if sites and by.strip().lower() == "site":

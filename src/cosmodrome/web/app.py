@@ -12,8 +12,6 @@ dashboard is plain HTML and ES modules under ``static/`` using the npm libraries
 from __future__ import annotations
 
 import gc
-import importlib
-import logging
 import os
 from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
@@ -30,22 +28,34 @@ from cosmodrome.web.catalogdb import CatalogPool
 from cosmodrome.web.docs_page import render_docs
 from cosmodrome.web.errors import NotModified, install_error_handlers
 from cosmodrome.web.load import LoadShedder
-from cosmodrome.web.routes import catalog_lists, launches, meta, sites
+from cosmodrome.web.routes import (
+    analytics,
+    catalog_lists,
+    coverage,
+    launch_orbits,
+    launches,
+    meta,
+    migration,
+    passes,
+    payloads,
+    reach,
+    schedule,
+    sites,
+    windows,
+)
 
-log = logging.getLogger("cosmodrome.web")
-
-#: Feature name -> route module; each is mounted only when its analysis package imports, so
-#: the API grows as the analyses land (see ``/api/meta`` ``features``).
-OPTIONAL_ROUTES = {
-    "analytics": "cosmodrome.web.routes.analytics",
-    "migration": "cosmodrome.web.routes.migration",
-    "payloads": "cosmodrome.web.routes.payloads",
-    "reach": "cosmodrome.web.routes.reach",
-    "windows": "cosmodrome.web.routes.windows",
-    "passes": "cosmodrome.web.routes.passes",
-    "launch-orbits": "cosmodrome.web.routes.launch_orbits",
-    "coverage": "cosmodrome.web.routes.coverage",
-    "schedule": "cosmodrome.web.routes.schedule",
+#: Feature name -> route module, listed by ``/api/meta`` (``features``) for the dashboard.
+#: Imported plainly: a route that cannot be imported is a broken server, not a missing page.
+FEATURES = {
+    "analytics": analytics,
+    "migration": migration,
+    "payloads": payloads,
+    "reach": reach,
+    "windows": windows,
+    "passes": passes,
+    "launch-orbits": launch_orbits,
+    "coverage": coverage,
+    "schedule": schedule,
 }
 
 DESCRIPTION = (
@@ -53,18 +63,6 @@ DESCRIPTION = (
     "planet4589.org, CC BY 4.0) and CelesTrak. Names are accepted the way people write them; "
     "an unknown name answers 404 with the closest names."
 )
-
-
-def _optional_routers() -> dict[str, APIRouter]:
-    found: dict[str, APIRouter] = {}
-    for feature, module_name in OPTIONAL_ROUTES.items():
-        try:
-            module = importlib.import_module(module_name)
-        except ImportError as error:
-            log.info("feature %s not available: %s", feature, error)
-            continue
-        found[feature] = module.router
-    return found
 
 
 def create_app(home: Path | None = None, *, cache_entries: int | None = None) -> FastAPI:
@@ -112,10 +110,9 @@ def create_app(home: Path | None = None, *, cache_entries: int | None = None) ->
     api_router = APIRouter(prefix="/api")
     for module in (launches, sites, catalog_lists, meta):
         api_router.include_router(module.router)
-    features = _optional_routers()
-    for router in features.values():
-        api_router.include_router(router)
-    app.state.features = set(features)
+    for module in FEATURES.values():
+        api_router.include_router(module.router)
+    app.state.features = set(FEATURES)
     from cosmodrome.web.jobs import JobManager
 
     app.state.jobs = JobManager(store_path=pool.path.with_name("jobs.sqlite3"))

@@ -16,8 +16,7 @@ from __future__ import annotations
 import math
 import time
 import warnings
-from collections.abc import Callable, Iterator, Sequence
-from contextlib import contextmanager
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 from datetime import datetime, timedelta
 from typing import Any
@@ -348,32 +347,3 @@ def _jd_to_utc(jd: float) -> datetime:
     from datetime import UTC
 
     return datetime(2000, 1, 1, 12, tzinfo=UTC) + timedelta(days=jd - _J2000_UTC_JD)
-
-
-@contextmanager
-def rich_progress(
-    total_epochs: int, description: str = "coverage"
-) -> Iterator[Callable[[int], None]]:
-    """A rich progress bar (epochs done, time left) on stderr; yields the ``progress`` callback."""
-    from rich.console import Console
-    from rich.progress import (
-        BarColumn,
-        MofNCompleteColumn,
-        Progress,
-        TextColumn,
-        TimeElapsedColumn,
-        TimeRemainingColumn,
-    )
-
-    columns = (
-        TextColumn("[bold]{task.description}"),
-        BarColumn(),
-        MofNCompleteColumn(),
-        TextColumn("epochs"),
-        TimeElapsedColumn(),
-        TextColumn("left"),
-        TimeRemainingColumn(),
-    )
-    with Progress(*columns, console=Console(stderr=True), transient=True) as bar:
-        task = bar.add_task(description, total=total_epochs)
-        yield lambda done: bar.advance(task, done)
