@@ -34,6 +34,8 @@ from cosmodrome.catalog.db import (
     run_user_sql,
 )
 from cosmodrome.catalog.names import (
+    Resolution,
+    resolution,
     resolve_agencies,
     resolve_owners,
     resolve_pads,
