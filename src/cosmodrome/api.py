@@ -34,6 +34,8 @@ from cosmodrome.catalog.db import (
     run_user_sql,
 )
 from cosmodrome.catalog.names import (
+    Resolution,
+    resolution,
     resolve_agencies,
     resolve_owners,
     resolve_pads,
@@ -141,6 +143,10 @@ if TYPE_CHECKING:
     from cosmodrome.catalog.ucs import agreement as ucs_agreement
     from cosmodrome.forecast.reliability import ReliabilityRequest, reliability
     from cosmodrome.forecast.reliability import backtest as reliability_backtest
+    from cosmodrome.refresh import SOURCES as REFRESH_SOURCES
+    from cosmodrome.refresh import Sources as RefreshSources
+    from cosmodrome.refresh import health as source_health
+    from cosmodrome.refresh import refresh
     from cosmodrome.schedule import (
         SLIP_RULE,
         ChangeFilter,
@@ -176,6 +182,7 @@ _LAZY_BY_MODULE: dict[str, tuple[str, ...]] = {
         "update_schedule",
     ),
     "cosmodrome.schedule.store": ("ScheduleMissingError",),
+    "cosmodrome.refresh": ("refresh",),
     "cosmodrome.astro.celestrak": ("update_groups",),
     "cosmodrome.astro.coverage.analysis": ("CoverageResult", "point_series"),
     "cosmodrome.astro.coverage.operations": ("CoveragePlan", "plan_coverage", "run_coverage"),
@@ -212,6 +219,9 @@ _LAZY_RENAMED: dict[str, tuple[str, str | None]] = {
     "schedule_ics": ("cosmodrome.schedule", "ics"),
     "CHANGE_KINDS": ("cosmodrome.schedule.changes", "KINDS"),
     "changes_atom": ("cosmodrome.schedule.feed", "atom_feed"),
+    "REFRESH_SOURCES": ("cosmodrome.refresh", "SOURCES"),
+    "RefreshSources": ("cosmodrome.refresh", "Sources"),
+    "source_health": ("cosmodrome.refresh", "health"),
     "schedule_report": ("cosmodrome.schedule", "input_report"),
     "schedule_snapshots": ("cosmodrome.schedule", "snapshots"),
     "schedule_path": ("cosmodrome.schedule.store", "store_path"),

@@ -1,5 +1,4 @@
-"""Keeping the data fresh and telling people what changed: ``refresh``, ``changes`` and
-``hooks add|list|remove|resume|log``."""
+"""Keeping the data fresh and telling people what changed: ``refresh`` and ``changes``."""
 
 from __future__ import annotations
 
@@ -113,3 +112,56 @@ def _minute(value: object) -> str:
     """A UTC moment as the table shows it: ``2026-03-30 00:00``."""
     text = str(value or "")
     return text[:16].replace("T", " ")
+
+
+@app.command()
+def refresh(
+    only: Annotated[
+        str | None,
+        typer.Option(help="Sources to refresh, comma-separated: gcat, celestrak, schedule."),
+    ] = None,
+    source: Annotated[
+        str | None,
+        typer.Option("--source", envvar="COSMODROME_SOURCE", help="GCAT base URL or local mirror."),
+    ] = None,
+    elements_source: Annotated[
+        str | None, typer.Option(help="CelesTrak base URL or local mirror (default: CelesTrak).")
+    ] = None,
+    groups: Annotated[
+        str, typer.Option(help="CelesTrak GP groups to keep current, comma-separated.")
+    ] = "stations,active",
+    schedule_source: Annotated[
+        str | None,
+        typer.Option(
+            envvar="COSMODROME_SCHEDULE_SOURCE",
+            help="Launch Library 2 base URL or a schedule folder (default: Launch Library 2).",
+        ),
+    ] = None,
+    home: HomeOption = None,
+) -> None:
+    """Bring every source up to date within its published limits: GCAT at most daily,
+    CelesTrak's GP groups once per two-hour update cycle, Launch Library 2 within 15 requests
+    an hour (conditional requests throughout).
+
+    A source not due yet is left alone; one that fails or throttles is reported and the
+    others still run (exit status 1 when one failed). A schedule snapshot is kept only when
+    it differs, and its changes are recorded. Run it from cron or a systemd timer, or let
+    `serve --refresh` run it; one refresh runs at a time.
+    """
+    from cosmodrome import api  # here, not at start-up: it loads DuckDB
+    from cosmodrome.cli.app import split_names
+
+    sources = api.RefreshSources(
+        gcat=source,
+        celestrak=elements_source,
+        groups=tuple(split_names(groups)),
+        schedule=schedule_source,
+    )
+    report = api.refresh(home, sources, only=tuple(split_names(only)) or api.REFRESH_SOURCES)
+    out = console()
+    for run in report.runs:
+        colour = {"failed": "red", "throttled": "yellow", "updated": "green"}.get(run.outcome)
+        label = f"[{colour}]{run.outcome}[/{colour}]" if colour else run.outcome
+        out.print(f"{run.source}: {label}: {run.message}", highlight=False)
+    if report.failed:
+        raise typer.Exit(1)
