@@ -34,6 +34,8 @@ from cosmodrome.catalog.db import (
     run_user_sql,
 )
 from cosmodrome.catalog.names import (
+    Resolution,
+    resolution,
     resolve_agencies,
     resolve_owners,
     resolve_pads,
@@ -63,6 +65,7 @@ from cosmodrome.states import (
     state_name,
     with_state_names,
 )
+from cosmodrome.tables import Rows
 
 if TYPE_CHECKING:
     # What mypy sees of the lazy names: the (module, attribute) pairs of _LAZY, which
@@ -81,14 +84,18 @@ if TYPE_CHECKING:
         cadence,
         cadence_chart,
         customer_migration,
+        dollar_year,
         event_effects_chart,
         events_from,
         foreign_customers,
+        launch_value,
+        launch_values,
         mass_coverage,
         mass_to_orbit,
         migration_chart,
         parse_event,
         poisson_interval,
+        price_points,
         profile_chart,
         rate_ratio_interval,
         share,
@@ -97,6 +104,8 @@ if TYPE_CHECKING:
         site_report,
         source_line,
         svg_text,
+        value_per_kg,
+        value_share,
         world_totals,
     )
     from cosmodrome.analytics import save as save_chart
@@ -275,6 +284,7 @@ def _public_names() -> list[str]:
 
 CATALOG_TABLES = (
     "launches",
+    "prices",
     "payloads",
     "sites",
     "organisations",
@@ -348,6 +358,17 @@ def launch_orbits(
 
     with ElementStore(elements_path(home)) as store:
         return _launch_orbits(con, store, launch, when_utc)
+
+
+def prices(con: duckdb.DuckDBPyConnection, vehicle: str | None = None) -> Rows:
+    """Dated, sourced price points (:mod:`cosmodrome.catalog.prices`): every one, or those of
+    the vehicle a name means (``Falcon 9``, ``Long March 3B``; an unknown name raises with
+    the closest names)."""
+    from cosmodrome.analytics.value import price_points as _price_points
+
+    if vehicle is None:
+        return _price_points(con)
+    return _price_points(con, resolve_vehicles(con, vehicle))
 
 
 def coverage(
