@@ -13,7 +13,7 @@ from hypothesis import strategies as st
 
 from cosmodrome.errors import CosmodromeError, SourceError
 from cosmodrome.schedule.ll2 import read_ll2_pages
-from cosmodrome.schedule.readers import ScheduleFileError, json_array_items, read_file
+from cosmodrome.schedule.readers import json_array_items, read_file
 from cosmodrome.schedule.service import update_schedule
 from cosmodrome.schedule.store import store_path
 from tests.conftest import CliRunner

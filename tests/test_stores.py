@@ -15,7 +15,7 @@ import pytest
 from cosmodrome.astro.elements import parse_text
 from cosmodrome.astro.store import ElementStore, elements_path
 from cosmodrome.schedule.service import update_schedule
-from cosmodrome.schedule.store import open_store, store_path
+from cosmodrome.schedule.store import open_store
 from cosmodrome.stores import (
     StoreDamagedError,
     StoreLockedError,
@@ -110,9 +110,11 @@ def test_a_second_writer_waits_then_gives_up_with_one_line(tmp_path: Path) -> No
     thread.start()
     held.wait(10)
     try:
-        with pytest.raises(StoreLockedError, match="another command is writing the element"):
-            with writer_lock(path, ELEMENTS, wait_s=0.2):
-                pass
+        with (
+            pytest.raises(StoreLockedError, match="another command is writing the element"),
+            writer_lock(path, ELEMENTS, wait_s=0.2),
+        ):
+            pass
     finally:
         release.set()
         thread.join()
@@ -138,9 +140,11 @@ def test_a_write_that_fails_leaves_the_store_as_it_was(
         raise fault
 
     monkeypatch.setattr("cosmodrome.stores.os.replace", failing)
-    with pytest.raises(StoreWriteError, match=f"{fault.strerror}.*The store is unchanged"):
-        with ElementStore(elements_path(home), read_only=False) as store:
-            store.add(parse_text(ISS_LATER).records)
+    with (
+        pytest.raises(StoreWriteError, match=f"{fault.strerror}.*The store is unchanged"),
+        ElementStore(elements_path(home), read_only=False) as store,
+    ):
+        store.add(parse_text(ISS_LATER).records)
     assert elements_path(home).read_bytes() == before
     assert _leftovers(home) == []
 
@@ -165,9 +169,7 @@ def test_a_full_disk_during_a_schedule_update_is_one_line(
     assert len(result.stderr.strip().splitlines()) == 1, result.stderr
 
 
-def test_a_home_that_cannot_be_written_is_one_line(
-    cosmodrome: CliRunner, tmp_path: Path
-) -> None:
+def test_a_home_that_cannot_be_written_is_one_line(cosmodrome: CliRunner, tmp_path: Path) -> None:
     blocker = tmp_path / "not-a-folder"
     blocker.write_text("a file where the home should be", encoding="utf-8")
     source = tmp_path / "upcoming-2024-10-18.csv"

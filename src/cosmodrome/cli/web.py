@@ -24,26 +24,52 @@ def serve(
             "identity, whatever headers it sends."
         ),
     ] = None,
+    refresh: Annotated[
+        bool,
+        typer.Option("--refresh", help="Run `cosmodrome refresh` on a schedule inside the server."),
+    ] = False,
+    refresh_every: Annotated[
+        float,
+        typer.Option(help="Minutes between refreshes (each source keeps its own limit).", min=5),
+    ] = 60.0,
+    cors: Annotated[
+        list[str] | None,
+        typer.Option(
+            "--cors",
+            help="Let pages from this origin call the API (https://example.org, or * for any); "
+            "repeatable. Off by default.",
+        ),
+    ] = None,
+    no_sql: Annotated[
+        bool, typer.Option("--no-sql", help="Turn /api/sql (read-only SQL over HTTP) off.")
+    ] = False,
     home: HomeOption = None,
 ) -> None:
     """Serve the REST API under /api and the dashboard at / (Ctrl-C stops it).
 
     The catalog is read on read-only connections and re-opened when `cosmodrome update`
-    swaps in a new one, so the server can keep running through updates.
+    swaps in a new one, so the server can keep running through updates. With --refresh the
+    server runs `cosmodrome refresh` every --refresh-every minutes (never two at once);
+    /api/health reports each source's age and last error.
     """
     import os
 
     import uvicorn
 
-    from cosmodrome.web.app import create_app
+    from cosmodrome.web.app import ServerOptions, create_app
 
+    options = ServerOptions(
+        refresh_every_min=refresh_every if refresh else None,
+        cors_origins=tuple(cors or ()),
+        sql=not no_sql,
+    )
     typer.echo(f"Cosmodrome dashboard on http://{host}:{port}/  (API docs: /api/docs)", err=True)
     # uvicorn believes X-Forwarded-For from 127.0.0.1 by default: any local client could
     # then claim to be anyone (and take every job slot). Only named proxies are believed.
     trust_proxies = forwarded_allow_ips is not None
     if workers == 1:
         uvicorn.run(
-            create_app(home),
+            create_app(home, options=options),
             host=host,
             port=port,
             log_level="info",
@@ -51,6 +77,7 @@ def serve(
             forwarded_allow_ips=forwarded_allow_ips,
         )
         return
+    os.environ.update(options.to_env())
     if home is not None:
         os.environ["COSMODROME_HOME"] = str(home)
     uvicorn.run(

@@ -16,6 +16,7 @@ from contextlib import contextmanager
 from dataclasses import dataclass
 from datetime import UTC, datetime
 from pathlib import Path
+from typing import TYPE_CHECKING, Any
 
 import duckdb
 
@@ -23,6 +24,9 @@ from cosmodrome import config
 from cosmodrome.errors import CatalogMissingError
 from cosmodrome.schedule.readers import Snapshot
 from cosmodrome.stores import StoreKind, connect_read_only, write_store
+
+if TYPE_CHECKING:
+    import pandas as pd
 
 STORE_FILENAME = "schedule.duckdb"
 SCHEDULE = StoreKind("schedule store", "cosmodrome schedule update --source URL_OR_FOLDER")
@@ -66,6 +70,34 @@ CREATE TABLE IF NOT EXISTS issues (
     field VARCHAR NOT NULL,
     raw VARCHAR,
     reason VARCHAR NOT NULL
+);
+CREATE TABLE IF NOT EXISTS changes (
+    change_key VARCHAR PRIMARY KEY,
+    from_snapshot INTEGER NOT NULL,
+    to_snapshot INTEGER NOT NULL,
+    detected_utc TIMESTAMPTZ NOT NULL,
+    kind VARCHAR NOT NULL,
+    launch_id INTEGER,
+    payload VARCHAR,
+    old_payload VARCHAR,
+    vehicle VARCHAR,
+    vehicle_raw VARCHAR,
+    family VARCHAR,
+    site VARCHAR,
+    site_name VARCHAR,
+    site_raw VARCHAR,
+    pad VARCHAR,
+    provider VARCHAR,
+    old_target VARCHAR,
+    new_target VARCHAR,
+    old_target_end_utc TIMESTAMPTZ,
+    new_target_end_utc TIMESTAMPTZ,
+    slip_days DOUBLE,
+    flown_tag VARCHAR,
+    flown_utc TIMESTAMPTZ,
+    file VARCHAR,
+    line INTEGER,
+    summary VARCHAR NOT NULL
 );
 """
 
@@ -127,6 +159,9 @@ def _keep_one(
     ).fetchone()
     if row is not None:
         return Kept(row[0], snapshot.file, row[1], False, row[2], row[3])
+    same = _same_as_latest(con, snapshot)
+    if same is not None:
+        return same
     (next_id,) = con.execute(
         "SELECT coalesce(max(snapshot_id), 0) + 1 FROM snapshots"
     ).fetchone() or (1,)
@@ -146,6 +181,60 @@ def _keep_one(
     )
     _insert_entries(con, next_id, snapshot)
     return Kept(next_id, snapshot.file, as_of, True, len(snapshot.entries), len(snapshot.issues))
+
+
+#: The stored columns of an entry that say what the schedule holds (all but its snapshot).
+ENTRY_COLUMNS = (
+    "line, payload, vehicle, site, provider, customer, status, precision, target_start, "
+    "target_end, net, until_precision, target_text, window_start, window_end, source_id, "
+    "description"
+)
+
+
+def _same_as_latest(con: duckdb.DuckDBPyConnection, snapshot: Snapshot) -> Kept | None:
+    """The latest kept snapshot of the same file (an API endpoint asked again) when it holds
+    exactly the same launches: then nothing new is kept (a page whose bytes differ only in
+    fields the schedule does not read is not a new schedule)."""
+    row = con.execute(
+        "SELECT snapshot_id, as_of, entries, issues FROM snapshots WHERE file = ? "
+        "ORDER BY as_of DESC, snapshot_id DESC LIMIT 1",
+        [snapshot.file],
+    ).fetchone()
+    if row is None or row[2] != len(snapshot.entries):
+        return None
+    kept = con.execute(
+        f"SELECT {ENTRY_COLUMNS} FROM entries WHERE snapshot_id = ? ORDER BY line", [row[0]]
+    ).fetchall()
+    fresh = sorted((tuple(r[1:]) for r in _entry_rows(0, snapshot)), key=lambda r: r[0])
+    if [tuple(r) for r in kept] != fresh:
+        return None
+    return Kept(row[0], snapshot.file, row[1], False, row[2], row[3])
+
+
+def _entry_rows(snapshot_id: int, snapshot: Snapshot) -> list[list[Any]]:
+    return [
+        [
+            snapshot_id,
+            e.line,
+            e.payload,
+            e.vehicle,
+            e.site,
+            e.provider,
+            e.customer,
+            e.status,
+            e.target.precision.value,
+            e.target.start,
+            e.target.end,
+            e.target.net,
+            e.target.until.value if e.target.until else None,
+            e.target_text,
+            e.window_start,
+            e.window_end,
+            e.source_id,
+            e.description,
+        ]
+        for e in snapshot.entries
+    ]
 
 
 def _insert_entries(con: duckdb.DuckDBPyConnection, snapshot_id: int, snapshot: Snapshot) -> None:
@@ -198,6 +287,20 @@ def _insert_entries(con: duckdb.DuckDBPyConnection, snapshot_id: int, snapshot: 
     finally:
         con.unregister("incoming_entries")
         con.unregister("incoming_issues")
+
+
+def replace_changes(frame: pd.DataFrame, home: Path | None = None) -> set[str]:
+    """Store ``frame`` (see :mod:`.changes`) as the change records, in place of the earlier
+    ones, all at once (on a copy of the store, :mod:`cosmodrome.stores`); returns the keys of records that were not stored before."""
+    with write_store(store_path(home), SCHEDULE) as con:
+        con.execute("SET TimeZone = 'UTC'")
+        con.execute(SCHEMA)
+        before = {key for (key,) in con.execute("SELECT change_key FROM changes").fetchall()}
+        con.execute("DELETE FROM changes")
+        con.register("new_changes", frame)
+        con.execute("INSERT INTO changes BY NAME SELECT * FROM new_changes")
+        con.unregister("new_changes")
+    return set(frame["change_key"]) - before
 
 
 @contextmanager
