@@ -93,10 +93,9 @@ def _last_line(error: BaseException) -> str:
 
 def _damaged_note() -> str:
     """Which stores of the home are damaged and how to rebuild each, for a DuckDB error."""
-    from cosmodrome import config
-    from cosmodrome.stores import home_health
+    from cosmodrome import api, config
 
-    health = home_health(config.home())
+    health = api.store_health(config.home())
     notes = [
         f"The {name} store is damaged; rebuild it with `{state['rebuild']}`."
         for name, state in health.items()
