@@ -90,6 +90,7 @@ if TYPE_CHECKING:
     from cosmodrome.catalog.build import BuildReport
     from cosmodrome.catalog.payload_queries import PayloadFilter, count_payloads, payloads
     from cosmodrome.catalog.ucs import agreement as ucs_agreement
+    from cosmodrome.forecast.launchprob import next_launches
     from cosmodrome.forecast.reliability import ReliabilityRequest, reliability
     from cosmodrome.forecast.reliability import backtest as reliability_backtest
     from cosmodrome.schedule import (
@@ -155,6 +156,7 @@ _LAZY: dict[str, tuple[str, str | None]] = {
         for name in ("ReliabilityRequest", "reliability")
     },
     "reliability_backtest": ("cosmodrome.forecast.reliability", "backtest"),
+    "next_launches": ("cosmodrome.forecast.launchprob", "next_launches"),
     **{
         name: ("cosmodrome.catalog.payload_queries", name)
         for name in ("PayloadFilter", "count_payloads", "payloads")
@@ -229,6 +231,7 @@ __all__ = [
     "mass_to_orbit",
     "meta",
     "migration_chart",
+    "next_launches",
     "open_catalog",
     "organisation_label",
     "payloads",
