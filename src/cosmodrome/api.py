@@ -90,6 +90,9 @@ if TYPE_CHECKING:
     from cosmodrome.catalog.build import BuildReport
     from cosmodrome.catalog.payload_queries import PayloadFilter, count_payloads, payloads
     from cosmodrome.catalog.ucs import agreement as ucs_agreement
+    from cosmodrome.forecast.cadence import CadenceRequest
+    from cosmodrome.forecast.cadence import backtest as cadence_backtest
+    from cosmodrome.forecast.cadence import forecast as cadence_forecast
     from cosmodrome.forecast.launchprob import next_launches
     from cosmodrome.forecast.reliability import ReliabilityRequest, reliability
     from cosmodrome.forecast.reliability import backtest as reliability_backtest
@@ -157,6 +160,9 @@ _LAZY: dict[str, tuple[str, str | None]] = {
     },
     "reliability_backtest": ("cosmodrome.forecast.reliability", "backtest"),
     "next_launches": ("cosmodrome.forecast.launchprob", "next_launches"),
+    "CadenceRequest": ("cosmodrome.forecast.cadence", "CadenceRequest"),
+    "cadence_forecast": ("cosmodrome.forecast.cadence", "forecast"),
+    "cadence_backtest": ("cosmodrome.forecast.cadence", "backtest"),
     **{
         name: ("cosmodrome.catalog.payload_queries", name)
         for name in ("PayloadFilter", "count_payloads", "payloads")
@@ -194,6 +200,7 @@ __all__ = [
     "DEFAULT_EVENTS",
     "SLIP_RULE",
     "BuildReport",
+    "CadenceRequest",
     "ChangeFilter",
     "ElementStore",
     "Event",
@@ -207,7 +214,9 @@ __all__ = [
     "State",
     "Target",
     "cadence",
+    "cadence_backtest",
     "cadence_chart",
+    "cadence_forecast",
     "catalog",
     "celestrak",
     "changes",

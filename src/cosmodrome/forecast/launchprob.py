@@ -99,7 +99,8 @@ class TimeToLaunch:
         return p
 
     def median_days(self, x: Features) -> np.ndarray:
-        return np.exp(self.location(x)[0])
+        days: np.ndarray = np.exp(self.location(x)[0])
+        return days
 
 
 def _provider_index(frame: pd.DataFrame, providers: list[str]) -> np.ndarray:
