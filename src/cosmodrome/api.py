@@ -143,6 +143,8 @@ if TYPE_CHECKING:
     from cosmodrome.catalog.ucs import agreement as ucs_agreement
     from cosmodrome.forecast.reliability import ReliabilityRequest, reliability
     from cosmodrome.forecast.reliability import backtest as reliability_backtest
+    from cosmodrome.hooks import add_hook, read_hooks, remove_hook, resume_hook
+    from cosmodrome.hooks import deliveries as hook_deliveries
     from cosmodrome.refresh import SOURCES as REFRESH_SOURCES
     from cosmodrome.refresh import Sources as RefreshSources
     from cosmodrome.refresh import health as source_health
@@ -183,6 +185,7 @@ _LAZY_BY_MODULE: dict[str, tuple[str, ...]] = {
     ),
     "cosmodrome.schedule.store": ("ScheduleMissingError",),
     "cosmodrome.refresh": ("refresh",),
+    "cosmodrome.hooks": ("add_hook", "read_hooks", "remove_hook", "resume_hook"),
     "cosmodrome.astro.celestrak": ("update_groups",),
     "cosmodrome.astro.coverage.analysis": ("CoverageResult", "point_series"),
     "cosmodrome.astro.coverage.operations": ("CoveragePlan", "plan_coverage", "run_coverage"),
@@ -222,6 +225,7 @@ _LAZY_RENAMED: dict[str, tuple[str, str | None]] = {
     "REFRESH_SOURCES": ("cosmodrome.refresh", "SOURCES"),
     "RefreshSources": ("cosmodrome.refresh", "Sources"),
     "source_health": ("cosmodrome.refresh", "health"),
+    "hook_deliveries": ("cosmodrome.hooks", "deliveries"),
     "schedule_report": ("cosmodrome.schedule", "input_report"),
     "schedule_snapshots": ("cosmodrome.schedule", "snapshots"),
     "schedule_path": ("cosmodrome.schedule.store", "store_path"),
