@@ -26,7 +26,7 @@ from typing import Annotated, Literal
 
 from fastapi import Query
 
-from cosmodrome.catalog.outcomes import OUTCOME_NAMES, outcome_filter
+from cosmodrome import api
 from cosmodrome.errors import InputError
 from cosmodrome.timeutil import FIRST_YEAR, LAST_YEAR, parse_day, parse_period, parse_span
 from cosmodrome.web.errors import InvalidChoiceError
@@ -165,7 +165,7 @@ def outcome_names() -> tuple[str, ...]:
     >>> "partial-failure" in outcome_names() and "full-success" in outcome_names()
     True
     """
-    return OUTCOME_NAMES
+    return api.OUTCOME_NAMES
 
 
 def outcome_param(text: str | None) -> str | None:
@@ -174,7 +174,7 @@ def outcome_param(text: str | None) -> str | None:
     if text is None or not text.strip():
         return None
     try:
-        outcome_filter(text)
+        api.outcome_filter(text)
     except InputError as refusal:
         raise InvalidChoiceError(f"outcome: {refusal}", list(outcome_names())) from None
     return text.strip()

@@ -12,24 +12,14 @@ its parameters (planes, satellites per plane, altitude, inclination).
 
 from __future__ import annotations
 
-import warnings
 from datetime import datetime
-from pathlib import Path as FilePath
 from typing import Annotated, Any
 
 from fastapi import APIRouter, Path, Request
 from fastapi.responses import JSONResponse
 from pydantic import BaseModel, Field, field_validator
 
-from cosmodrome.astro.coverage.analysis import (
-    Constellation,
-    compute_coverage,
-    walker_constellation,
-)
-from cosmodrome.astro.coverage.engine import StaleElementsWarning, Window
-from cosmodrome.astro.coverage.regions import Region, bounding_box, country_region
-from cosmodrome.astro.coverage.sources import constellation_from_store
-from cosmodrome.astro.store import elements_path
+from cosmodrome import api
 from cosmodrome.errors import InputError
 from cosmodrome.tables import json_records
 from cosmodrome.timeutil import FIRST_YEAR, LAST_YEAR, require_utc
@@ -55,7 +45,7 @@ class WalkerSpec(BaseModel):
     phasing: int = Field(default=1, ge=0, le=100, description="Walker phasing factor F.")
 
 
-class CoverageRequest(BaseModel):
+class CoverageJob(BaseModel):
     region: str = Field(
         default="KZ",
         min_length=1,
@@ -93,19 +83,29 @@ class CoverageRequest(BaseModel):
         return value
 
 
-def region_of(text: str) -> Region:
-    """A country code or a bounding box; never a file on the server."""
-    stripped = text.strip()
-    return bounding_box(stripped) if stripped.count(",") == 3 else country_region(stripped, "50m")
+def request_of(body: CoverageJob) -> api.CoverageRequest:
+    """The façade's request for a job: a country or a box (never a file on the server), and
+    the store's group or else the Walker pattern."""
+    c = body.constellation
+    group = (body.group or "").strip() or None
+    return api.CoverageRequest(
+        start_utc=require_utc(body.start_utc),
+        region=body.region,
+        group=group,
+        walker=None
+        if group
+        else api.WalkerPattern(c.planes, c.per_plane, c.altitude_km, c.inclination_deg, c.phasing),
+        duration_s=body.duration_s,
+        step_s=body.step_s,
+        mask_deg=body.mask_deg,
+        resolution_deg=body.resolution_deg,
+        min_sats=body.min_sats,
+        files_allowed=False,
+    )
 
 
-def epochs_of(request: CoverageRequest) -> int:
-    """Time steps of the window, counted as the CLI counts them (the end excluded)."""
-    return Window.from_duration(request.start_utc, request.duration_s, request.step_s).count
-
-
-def check_limits(request: CoverageRequest, cells: int, satellites: int) -> int:
-    epochs = epochs_of(request)
+def check_limits(plan: api.CoveragePlan, cells: int) -> int:
+    epochs, satellites = plan.window.count, len(plan.constellation)
     problems = []
     if cells > MAX_CELLS:
         problems.append(
@@ -127,22 +127,9 @@ def check_limits(request: CoverageRequest, cells: int, satellites: int) -> int:
     return epochs
 
 
-def walker_of(request: CoverageRequest) -> Constellation:
-    c = request.constellation
-    return walker_constellation(
-        planes=c.planes,
-        per_plane=c.per_plane,
-        altitude_km=c.altitude_km,
-        inclination_deg=c.inclination_deg,
-        epoch_utc=require_utc(request.start_utc),
-        phasing=c.phasing,
-    )
-
-
-def coverage_job(request: CoverageRequest, region: Region, sats: Constellation) -> Any:
+def coverage_job(plan: api.CoveragePlan) -> Any:
     def work(progress: JobProgress) -> dict[str, Any]:
-        start = require_utc(request.start_utc)
-        epochs = epochs_of(request)
+        epochs = plan.window.count
         done = 0
 
         def advance(count: int) -> None:
@@ -151,21 +138,9 @@ def coverage_job(request: CoverageRequest, region: Region, sats: Constellation) 
             progress(done / epochs, f"{done:,} of {epochs:,} time steps")
 
         progress(0.0, "propagating")
-        with warnings.catch_warnings():
-            warnings.simplefilter("ignore", StaleElementsWarning)  # also in result.notes
-            result = compute_coverage(
-                sats,
-                region,
-                resolution_deg=request.resolution_deg,
-                start_utc=start,
-                duration_s=request.duration_s,
-                step_s=request.step_s,
-                mask_deg=request.mask_deg,
-                min_sats=request.min_sats,
-                progress=advance,
-            )
+        result = api.run_coverage(plan, advance)
         return {
-            "region": region.name,
+            "region": plan.region.name,
             "summary": result.summary,
             "cells": json_records(result.cells),
             "resolution_deg": result.resolution_deg,
@@ -189,7 +164,7 @@ def jobs_of(request: Request) -> JobManager:
     responses={**ERROR_RESPONSES, 202: {"description": "The job, queued."}},
     summary="Start a coverage computation",
 )
-def start_coverage(body: CoverageRequest, request: Request) -> JSONResponse:
+def start_coverage(body: CoverageJob, request: Request) -> JSONResponse:
     """Check the limits (grid cells, time steps, satellites), queue the job, answer its id.
 
     Poll ``Location`` (``GET /api/coverage/jobs/{id}``) for progress and the result.
@@ -197,30 +172,24 @@ def start_coverage(body: CoverageRequest, request: Request) -> JSONResponse:
     start = require_utc(body.start_utc)
     if not FIRST_YEAR <= start.year <= LAST_YEAR:  # as every other date parameter
         raise InputError(f"start_utc: {start.year} is outside the years {FIRST_YEAR}-{LAST_YEAR}")
-    region = region_of(body.region)
-    south, west, north, east = region.bounds
-    box_cells = ((north - south) / body.resolution_deg + 1) * (
-        (east - west) / body.resolution_deg + 1
-    )
-    if box_cells > 50 * MAX_CELLS:  # refuse before building a huge grid
-        raise JobLimitError(
-            f"the region's bounding box holds about {box_cells:,.0f} cells at "
-            f"{body.resolution_deg:g} deg (limit {MAX_CELLS:,}): use a coarser resolution_deg"
+
+    def check_box(region: api.Region) -> None:
+        south, west, north, east = region.bounds
+        box_cells = ((north - south) / body.resolution_deg + 1) * (
+            (east - west) / body.resolution_deg + 1
         )
-    cells = len(region.grid(body.resolution_deg))
-    if body.group and body.group.strip():
-        home: FilePath | None = request.app.state.home
-        sats = constellation_from_store(
-            body.group.strip(), require_utc(body.start_utc), elements_path(home)
-        )
-    else:
-        sats = walker_of(body)
-    epochs = check_limits(body, cells, len(sats))
+        if box_cells > 50 * MAX_CELLS:  # refuse before building a huge grid
+            raise JobLimitError(
+                f"the region's bounding box holds about {box_cells:,.0f} cells at "
+                f"{body.resolution_deg:g} deg (limit {MAX_CELLS:,}): use a coarser resolution_deg"
+            )
+
+    plan = api.plan_coverage(request_of(body), request.app.state.home, check_region=check_box)
+    cells = plan.cells()
+    epochs = check_limits(plan, cells)
     params = {**body.model_dump(mode="json"), "cells": cells, "epochs": epochs}
     client = request.client.host if request.client else ""
-    job = jobs_of(request).submit(
-        "coverage", params, coverage_job(body, region, sats), client=client
-    )
+    job = jobs_of(request).submit("coverage", params, coverage_job(plan), client=client)
     url = f"/api/coverage/jobs/{job.id}"
     return JSONResponse(job.view(), status_code=202, headers={**NO_STORE, "Location": url})
 

@@ -17,7 +17,6 @@ from fastapi import APIRouter, Depends, Query, Request
 from fastapi.responses import JSONResponse, Response
 
 from cosmodrome import api
-from cosmodrome.schedule.store import ScheduleMissingError, store_path
 from cosmodrome.tables import json_records, json_safe
 from cosmodrome.web.context import etag_matches, pool_of
 from cosmodrome.web.errors import ERROR_RESPONSES, InvalidChoiceError
@@ -52,7 +51,7 @@ Filter = Annotated[api.ScheduleFilter, Depends(schedule_filter)]
 
 
 def _etag(request: Request, catalog_etag: str) -> str:
-    path = store_path(request.app.state.home)
+    path = api.schedule_path(request.app.state.home)
     stamp = f"{path.stat().st_mtime_ns}:{path.stat().st_size}" if path.is_file() else "none"
     return '"' + hashlib.sha256(f"{catalog_etag}|{stamp}".encode()).hexdigest()[:20] + '"'
 
@@ -61,7 +60,7 @@ def _answer(request: Request, f: api.ScheduleFilter, build: Any) -> Response:
     def as_json(con: Any) -> Response:
         try:
             payload = build(con)
-        except ScheduleMissingError as error:
+        except api.ScheduleMissingError as error:
             payload = _nothing_kept(con, f, f"{error} {error.web_hint}".strip())
         return JSONResponse(json_safe(payload))
 
@@ -204,7 +203,7 @@ def changes(request: Request, f: ChangesFilter) -> Response:
     def listing(con: Any) -> Response:
         try:
             frame = api.changes(con, f, home)
-        except ScheduleMissingError as error:
+        except api.ScheduleMissingError as error:
             empty = {"total": 0, "data": [], "message": f"{error} {error.web_hint}".strip()}
             return JSONResponse(empty)
         return JSONResponse(json_safe({"total": len(frame), "data": json_records(frame)}))

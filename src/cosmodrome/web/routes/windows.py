@@ -6,27 +6,17 @@ A thin wrapper of :func:`cosmodrome.api.windows_from` (see docs/ORBITS.md).
 
 from __future__ import annotations
 
-from datetime import UTC, datetime
 from typing import Annotated, Any
 
 from fastapi import APIRouter, Query, Request
 from fastapi.responses import JSONResponse
 
 from cosmodrome import api
-from cosmodrome.astro.elements import ElementSet
-from cosmodrome.astro.gazetteer import resolve_launch_point
-from cosmodrome.astro.windows import PlaneTarget
-from cosmodrome.errors import InputError
 from cosmodrome.tables import json_records
 from cosmodrome.timeutil import isoformat_z
 from cosmodrome.web.errors import ERROR_RESPONSES
 from cosmodrome.web.params import moment_param
-from cosmodrome.web.routes.elements import (
-    answer,
-    check_not_modified,
-    element_source,
-    nearest_set,
-)
+from cosmodrome.web.routes.elements import answer, check_not_modified
 
 router = APIRouter(tags=["orbits"])
 
@@ -88,42 +78,33 @@ def windows(
     """
     start_utc = moment_param(start)
     etag = check_not_modified(request, start_utc is not None)
-    start_utc = start_utc or datetime.now(UTC)
-    point = resolve_launch_point(site, pad)
-    goal: ElementSet | PlaneTarget
-    if raan_deg is not None or inc_deg is not None:
-        if raan_deg is None or inc_deg is None:
-            raise InputError("a bare target plane needs both raan_deg and inc_deg")
-        goal = api.plane_target(raan_deg, inc_deg, moment_param(epoch, field="epoch") or start_utc)
-    elif target:
-        goal = nearest_set(request, target, start_utc)
-    else:
-        raise InputError("name a target satellite (target=25544) or a plane (raan_deg, inc_deg)")
-    result = api.windows_from(point, goal, start_utc, days, max_yaw_deg=max_yaw)
+    spec = api.TargetSpec(
+        satellite=target,
+        raan_deg=raan_deg,
+        inclination_deg=inc_deg,
+        epoch_utc=moment_param(epoch, field="epoch"),
+    )
+    found = api.windows(
+        api.WindowsRequest(site, spec, pad, start_utc, days, max_yaw), request.app.state.home
+    )
     body: dict[str, Any] = {
         "site": {
-            "name": point.name,
-            "lat_deg": point.lat_deg,
-            "lon_deg": point.lon_deg,
-            "height_m": point.height_m,
+            "name": found.point.name,
+            "lat_deg": found.point.lat_deg,
+            "lon_deg": found.point.lon_deg,
+            "height_m": found.point.height_m,
         },
         "target": {
-            "name": result.target_name,
-            "norad_id": goal.norad_id if isinstance(goal, ElementSet) else None,
-            "epoch_utc": isoformat_z(goal.epoch_utc),
+            "name": found.result.target_name,
+            "norad_id": found.norad_id,
+            "epoch_utc": isoformat_z(found.target.epoch_utc),
         },
-        "start_utc": isoformat_z(start_utc),
+        "start_utc": isoformat_z(found.start_utc),
         "days": days,
         "max_yaw_deg": max_yaw,
-        "warnings": list(result.warnings),
-        "total": len(result.windows),
-        "data": json_records(result.to_frame()),
-        "source": {"attribution": _source(goal)},
+        "warnings": list(found.result.warnings),
+        "total": len(found.result.windows),
+        "data": json_records(found.result.to_frame()),
+        "source": {"attribution": found.source},
     }
     return answer(body, etag)
-
-
-def _source(goal: ElementSet | PlaneTarget) -> str:
-    if isinstance(goal, ElementSet):
-        return element_source(goal)
-    return "A circular plane given by RAAN and inclination"
