@@ -118,7 +118,7 @@ def test_a_site_table_without_baikonur_is_refused(home: Path, source: Path) -> N
     path = source / SITES
     kept = [line for line in path.read_text().splitlines(keepends=True) if "GIK-5" not in line]
     path.write_text("".join(kept))
-    with pytest.raises(BrokenReferencesError, match="Launch_Site that sites.tsv"):
+    with pytest.raises(BrokenReferencesError, match=r"Launch_Site that sites\.tsv"):
         build_catalog(str(source), home)
 
 

@@ -58,10 +58,14 @@ def test_the_set_read_last_wins_with_a_warning(tmp_path: Path) -> None:
     first.write_text(tle() + tle(inclination=" 51.6418"), encoding="ascii")
     loaded = load_file_into_store(first, store_path=store_path)
     assert loaded.new == 1
-    assert any("first.tle:5 replaces" in w and DUPLICATE_RULE in w for w in loaded.warnings), loaded.warnings
+    assert any("first.tle:5 replaces" in w and DUPLICATE_RULE in w for w in loaded.warnings), (
+        loaded.warnings
+    )
     second.write_text(tle(inclination=" 51.6419"), encoding="ascii")
     again = load_file_into_store(second, store_path=store_path)
-    assert again.new == 0 and any("second.tle:2 replaces" in w for w in again.warnings), again.warnings
+    assert again.new == 0 and any("second.tle:2 replaces" in w for w in again.warnings), (
+        again.warnings
+    )
     with ElementStore(store_path) as store:
         assert store.count() == 1
         kept = store.nearest(25544, parse_text(tle()).records[0].epoch_utc)
