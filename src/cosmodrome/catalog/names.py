@@ -429,7 +429,8 @@ def pad_identities(
             # GCAT's codes listed for the pad, and any GCAT code spelled like one of its
             # names (SLC40 beside the listed LC40 for SLC-40).
             keys = {fold(n) for n in pad.spellings}
-            mine = tuple(sorted(c for c in used if c in pad.gcat_pads or fold(c) in keys))
+            # Busiest first: the code a schedule's pad is recorded under.
+            mine = tuple(c for c in used if c in pad.gcat_pads or fold(c) in keys)
             claimed.update(mine)
             found.append(PadIdentity(pad.label, mine, pad.spellings, sum(used[c] for c in mine)))
     for code, launches in used.items():
