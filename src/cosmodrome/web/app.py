@@ -43,6 +43,7 @@ from cosmodrome.web.routes import (
     reach,
     schedule,
     sites,
+    value,
     windows,
 )
 
@@ -61,6 +62,7 @@ FEATURES = {
     "launch-orbits": launch_orbits,
     "coverage": coverage,
     "schedule": schedule,
+    "value": value,
 }
 
 DESCRIPTION = (
