@@ -98,11 +98,13 @@ def test_the_facade_offers_every_analysis_without_loading_pandas_at_import() -> 
 
 
 #: What cli/ and web/ may import of the project besides their own package: the façade, and
-#: the helpers every interface shares (errors, JSON tables, display precision, times), the
-#: home folder's settings and the bundled files' location.
+#: the helpers every interface shares (errors and the closest names they suggest, JSON
+#: tables, display precision, times), the home folder's settings and the bundled files'
+#: location.
 FACADE_AND_HELPERS = (
     "cosmodrome.api",
     "cosmodrome.errors",
+    "cosmodrome.naming",
     "cosmodrome.tables",
     "cosmodrome.display",
     "cosmodrome.timeutil",

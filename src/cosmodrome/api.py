@@ -34,6 +34,8 @@ from cosmodrome.catalog.db import (
     run_user_sql,
 )
 from cosmodrome.catalog.names import (
+    Resolution,
+    resolution,
     resolve_agencies,
     resolve_owners,
     resolve_pads,
@@ -63,6 +65,7 @@ from cosmodrome.states import (
     state_name,
     with_state_names,
 )
+from cosmodrome.tables import Rows
 
 if TYPE_CHECKING:
     # What mypy sees of the lazy names: the (module, attribute) pairs of _LAZY, which
@@ -81,14 +84,18 @@ if TYPE_CHECKING:
         cadence,
         cadence_chart,
         customer_migration,
+        dollar_year,
         event_effects_chart,
         events_from,
         foreign_customers,
+        launch_value,
+        launch_values,
         mass_coverage,
         mass_to_orbit,
         migration_chart,
         parse_event,
         poisson_interval,
+        price_points,
         profile_chart,
         rate_ratio_interval,
         share,
@@ -97,6 +104,8 @@ if TYPE_CHECKING:
         site_report,
         source_line,
         svg_text,
+        value_per_kg,
+        value_share,
         world_totals,
     )
     from cosmodrome.analytics import save as save_chart
@@ -134,6 +143,12 @@ if TYPE_CHECKING:
     from cosmodrome.catalog.ucs import agreement as ucs_agreement
     from cosmodrome.forecast.reliability import ReliabilityRequest, reliability
     from cosmodrome.forecast.reliability import backtest as reliability_backtest
+    from cosmodrome.hooks import add_hook, read_hooks, remove_hook, resume_hook
+    from cosmodrome.hooks import deliveries as hook_deliveries
+    from cosmodrome.refresh import SOURCES as REFRESH_SOURCES
+    from cosmodrome.refresh import Sources as RefreshSources
+    from cosmodrome.refresh import health as source_health
+    from cosmodrome.refresh import refresh
     from cosmodrome.schedule import (
         SLIP_RULE,
         ChangeFilter,
@@ -169,6 +184,8 @@ _LAZY_BY_MODULE: dict[str, tuple[str, ...]] = {
         "update_schedule",
     ),
     "cosmodrome.schedule.store": ("ScheduleMissingError",),
+    "cosmodrome.refresh": ("refresh",),
+    "cosmodrome.hooks": ("add_hook", "read_hooks", "remove_hook", "resume_hook"),
     "cosmodrome.astro.celestrak": ("update_groups",),
     "cosmodrome.astro.coverage.analysis": ("CoverageResult", "point_series"),
     "cosmodrome.astro.coverage.operations": ("CoveragePlan", "plan_coverage", "run_coverage"),
@@ -205,6 +222,10 @@ _LAZY_RENAMED: dict[str, tuple[str, str | None]] = {
     "schedule_ics": ("cosmodrome.schedule", "ics"),
     "CHANGE_KINDS": ("cosmodrome.schedule.changes", "KINDS"),
     "changes_atom": ("cosmodrome.schedule.feed", "atom_feed"),
+    "REFRESH_SOURCES": ("cosmodrome.refresh", "SOURCES"),
+    "RefreshSources": ("cosmodrome.refresh", "Sources"),
+    "source_health": ("cosmodrome.refresh", "health"),
+    "hook_deliveries": ("cosmodrome.hooks", "deliveries"),
     "schedule_report": ("cosmodrome.schedule", "input_report"),
     "schedule_snapshots": ("cosmodrome.schedule", "snapshots"),
     "schedule_path": ("cosmodrome.schedule.store", "store_path"),
@@ -263,6 +284,7 @@ def _public_names() -> list[str]:
 
 CATALOG_TABLES = (
     "launches",
+    "prices",
     "payloads",
     "sites",
     "organisations",
@@ -336,6 +358,17 @@ def launch_orbits(
 
     with ElementStore(elements_path(home)) as store:
         return _launch_orbits(con, store, launch, when_utc)
+
+
+def prices(con: duckdb.DuckDBPyConnection, vehicle: str | None = None) -> Rows:
+    """Dated, sourced price points (:mod:`cosmodrome.catalog.prices`): every one, or those of
+    the vehicle a name means (``Falcon 9``, ``Long March 3B``; an unknown name raises with
+    the closest names)."""
+    from cosmodrome.analytics.value import price_points as _price_points
+
+    if vehicle is None:
+        return _price_points(con)
+    return _price_points(con, resolve_vehicles(con, vehicle))
 
 
 def coverage(

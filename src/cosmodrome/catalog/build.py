@@ -28,7 +28,7 @@ import filelock
 import pandas as pd
 
 from cosmodrome import config
-from cosmodrome.catalog import ingest, names, payload_facts, summaries, ucs
+from cosmodrome.catalog import ingest, names, payload_facts, prices, summaries, ucs
 from cosmodrome.catalog.gcat import GcatFileError, Issue, Table, read_table
 from cosmodrome.errors import CosmodromeError, SourceError
 from cosmodrome.sources.loader import Loader, Source, ends_on_a_line
@@ -182,6 +182,7 @@ def build_catalog(
         )
         result = ingest_tables(tables, ucs_frame)
         result.issues.extend(ucs_issues)
+        price_points = prices.read_price_points(location, loader, result.issues)
         if ucs_frame is not None:
             result.frames["ucs"] = ucs_frame
         if not allow_shrink:
@@ -194,7 +195,7 @@ def build_catalog(
             **{f"updated:{name}": tables[name].updated or "" for name in tables},
             **({"source:ucs": workbook.name} if workbook is not None else {}),
         }
-        install(target, result, meta, before_swap)
+        install(target, result, meta, before_swap, price_points)
     counts = {name: len(frame) for name, frame in result.frames.items()}
     return BuildReport(target, source.location, counts, result.issues, meta["data_date"])
 
@@ -273,12 +274,13 @@ def install(
     result: ingest.Ingested,
     meta: dict[str, str],
     before_swap: Callable[[Path], None] | None = None,
+    price_points: list[prices.PricePoint] | None = None,
 ) -> None:
     """Write the new catalog to a file of its own, then rename it over ``target``."""
     building = target.with_name(f"{target.name}.building-{os.getpid()}-{uuid.uuid4().hex[:8]}")
     try:
         try:
-            write_database(building, result, meta)
+            write_database(building, result, meta, price_points or [])
         except (duckdb.Error, OSError) as error:
             reason = str(error).strip().splitlines()[-1] if str(error).strip() else repr(error)
             raise CatalogWriteError(
@@ -416,7 +418,12 @@ def ingest_tables(
     return ingest.Ingested(frames, issues)
 
 
-def write_database(path: Path, result: ingest.Ingested, meta: dict[str, str]) -> None:
+def write_database(
+    path: Path,
+    result: ingest.Ingested,
+    meta: dict[str, str],
+    price_points: list[prices.PricePoint],
+) -> None:
     quarantine = pd.DataFrame(
         [(i.file, i.line, i.reason, i.raw) for i in result.issues],
         columns=["file", "line", "reason", "raw"],
@@ -432,6 +439,13 @@ def write_database(path: Path, result: ingest.Ingested, meta: dict[str, str]) ->
         con.executemany("INSERT INTO meta VALUES (?, ?)", list(meta.items()))
         summaries.materialise(con)
         names.store_names(con)
+        # Prices name vehicles as people write them: mapped once the names are stored (on a
+        # cursor of its own: the name lookups leave results open).
+        with con.cursor() as cursor:
+            mapped = prices.map_prices(cursor, price_points)
+        con.register("frame", mapped)
+        con.execute(f"INSERT INTO prices ({', '.join(prices.PRICE_COLUMNS)}) SELECT * FROM frame")
+        con.unregister("frame")
         con.execute("CHECKPOINT")
     finally:
         con.close()

@@ -262,7 +262,7 @@ def enrich(
 
 def search_text(frame: pd.DataFrame) -> pd.Series:
     """Every name GCAT records for each payload (``Name``, ``PLName``, psatcat ``Name``,
-    ``AltNames``), folded as :func:`cosmodrome.catalog.names.fold` folds a query (lower case,
+    ``AltNames``), folded as :func:`cosmodrome.naming.plain` folds a query (lower case,
     no accents, spaces or punctuation) and joined with ``|``; DuckDB does it in ~20 ms."""
     names = frame[["name", "pl_name", "psat_name", "alt_names"]]
     con = duckdb.connect()

@@ -171,3 +171,24 @@ CREATE TABLE ucs (
 );
 CREATE TABLE quarantine (file VARCHAR, line INTEGER, reason VARCHAR, raw VARCHAR);
 CREATE TABLE meta (key VARCHAR PRIMARY KEY, value VARCHAR);
+CREATE TABLE prices (
+    price_id INTEGER PRIMARY KEY,
+    vehicle VARCHAR NOT NULL,
+    scope VARCHAR NOT NULL,
+    configurations VARCHAR[] NOT NULL,
+    year INTEGER,
+    amount DOUBLE NOT NULL,
+    amount_high DOUBLE,
+    currency VARCHAR NOT NULL,
+    kind VARCHAR NOT NULL,
+    musd DOUBLE,
+    musd_high DOUBLE,
+    dollar_year INTEGER NOT NULL,
+    launch_tag VARCHAR,
+    dated_by VARCHAR NOT NULL,
+    status VARCHAR,
+    source VARCHAR NOT NULL,
+    source_file VARCHAR NOT NULL,
+    source_line INTEGER NOT NULL,
+    note VARCHAR
+);

@@ -20,6 +20,7 @@ from cosmodrome.cli import market as _market  # noqa: F401  (registers commands)
 from cosmodrome.cli import orbits as _orbits  # noqa: F401  (registers commands)
 from cosmodrome.cli import payloads as _payloads  # noqa: F401  (registers commands)
 from cosmodrome.cli import schedule as _schedule  # noqa: F401  (registers commands)
+from cosmodrome.cli import value as _value  # noqa: F401  (registers commands)
 from cosmodrome.cli import web as _web  # noqa: F401  (registers commands)
 from cosmodrome.cli.app import app
 from cosmodrome.cli.output import console

@@ -31,7 +31,7 @@ from typing import Any
 
 import pandas as pd
 
-from cosmodrome.catalog.names import fold
+from cosmodrome.naming import fold
 
 KINDS = ("new", "moved", "renamed", "flown", "removed")
 #: Launch Library 2's list of flown launches: not a schedule, never compared.

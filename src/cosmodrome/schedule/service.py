@@ -18,14 +18,9 @@ import duckdb
 import pandas as pd
 
 from cosmodrome import config
-from cosmodrome.catalog.names import catalog_version, fold, resolve_sites, resolve_vehicles
-from cosmodrome.errors import (
-    CatalogMissingError,
-    InputError,
-    SourceError,
-    UnknownNameError,
-    closest_names,
-)
+from cosmodrome.catalog.names import catalog_version, resolve_sites, resolve_vehicles
+from cosmodrome.errors import CatalogMissingError, InputError, SourceError, UnknownNameError
+from cosmodrome.naming import closest_names, fold
 from cosmodrome.schedule import changes as changes_
 from cosmodrome.schedule import slips as slips_
 from cosmodrome.schedule.history import entries_frame
