@@ -135,11 +135,12 @@ def test_every_launch_has_a_value_with_its_basis_or_is_unknown(mini_home: Path) 
     with open_catalog(mini_home) as con:
         values = {r["launch_tag"]: r for r in api.launch_values(con).records()}
         prices = api.prices(con, "Soyuz 2.1a").records()
-    # CSIS's "Soyuz" is the only Soyuz of this catalog; NSF's Soyuz 2.1a/Fregat is the same
-    # GCAT vehicle as Soyuz 2.1a, so it is listed (unmatched) but values nothing.
+    # CSIS's "Soyuz" covers every Soyuz configuration; NSF's Soyuz 2.1a/Fregat is the
+    # configuration the project's vehicle table knows by that name (no GCAT launch has it).
     assert [(p["vehicle"], p["scope"]) for p in prices] == [
-        ("Soyuz", "configuration"),
+        ("Soyuz", "family"),
         ("Soyuz 2.1a", "configuration"),
+        ("Soyuz 2.1a/Fregat", "configuration"),
     ]
     same_year = values["2024-010"]
     assert same_year["basis"] == "configuration" and same_year["carried_years"] == 0
@@ -147,15 +148,14 @@ def test_every_launch_has_a_value_with_its_basis_or_is_unknown(mini_home: Path) 
     spread = KIND_SPREAD["list price"]
     assert same_year["low_musd"] == pytest.approx(17.42 * (1 - spread))
     assert same_year["high_musd"] == pytest.approx(17.42 * (1 + spread))
-    # 2019 is 2018's CSIS estimate carried one year (nearer than NSF's 2024), in 2024 dollars.
+    # 2019: the configuration's own 2024 list price, carried five years, beats CSIS's 2018
+    # estimate for the whole Soyuz family (nearer in time, but a wider set).
     carried = values["2019-003"]
-    assert carried["basis"] == "configuration" and carried["carried_years"] == 1
-    index = price_index()
-    low, high = to_constant(50.0, 2018, index), to_constant(80.0, 2018, index)
-    assert carried["value_musd"] == pytest.approx((low + high) / 2)
-    spread = KIND_SPREAD["estimate"] + PER_YEAR
-    assert carried["high_musd"] == pytest.approx(high * (1 + spread))
-    assert carried["low_musd"] == pytest.approx(low * (1 - spread))
+    assert carried["basis"] == "configuration" and carried["carried_years"] == 5
+    spread = KIND_SPREAD["list price"] + 5 * PER_YEAR
+    assert carried["value_musd"] == pytest.approx(17.42)
+    assert carried["high_musd"] == pytest.approx(17.42 * (1 + spread))
+    assert carried["low_musd"] == pytest.approx(17.42 * (1 - spread))
     unknown = values["2024-012"]
     assert unknown["basis"] == "unknown" and unknown["value_musd"] is None
     # RVSN launching a payload RVSN owns is captive; MO's payload on RVSN's launch is not.

@@ -146,6 +146,10 @@ if TYPE_CHECKING:
     from cosmodrome.catalog.payload_queries import SORTABLE as PAYLOAD_SORT_KEYS
     from cosmodrome.catalog.payload_queries import PayloadFilter, count_payloads, payloads
     from cosmodrome.catalog.ucs import agreement as ucs_agreement
+    from cosmodrome.forecast.cadence import CadenceRequest
+    from cosmodrome.forecast.cadence import backtest as cadence_backtest
+    from cosmodrome.forecast.cadence import forecast as cadence_forecast
+    from cosmodrome.forecast.launchprob import next_launches
     from cosmodrome.forecast.reliability import ReliabilityRequest, reliability
     from cosmodrome.forecast.reliability import backtest as reliability_backtest
     from cosmodrome.hooks import add_hook, read_hooks, remove_hook, resume_hook
@@ -220,6 +224,8 @@ _LAZY_BY_MODULE: dict[str, tuple[str, ...]] = {
     "cosmodrome.catalog.gcat": ("GcatFileError",),
     "cosmodrome.catalog.payload_queries": ("PayloadFilter", "count_payloads", "payloads"),
     "cosmodrome.forecast.reliability": ("ReliabilityRequest", "reliability"),
+    "cosmodrome.forecast.launchprob": ("next_launches",),
+    "cosmodrome.forecast.cadence": ("CadenceRequest",),
 }
 #: Lazy names that differ from their module's (façade name -> (module, attribute)); an
 #: attribute of ``None`` is the module itself.
@@ -241,6 +247,8 @@ _LAZY_RENAMED: dict[str, tuple[str, str | None]] = {
     "ucs_agreement": ("cosmodrome.catalog.ucs", "agreement"),
     "PAYLOAD_SORT_KEYS": ("cosmodrome.catalog.payload_queries", "SORTABLE"),
     "reliability_backtest": ("cosmodrome.forecast.reliability", "backtest"),
+    "cadence_forecast": ("cosmodrome.forecast.cadence", "forecast"),
+    "cadence_backtest": ("cosmodrome.forecast.cadence", "backtest"),
 }
 _LAZY: dict[str, tuple[str, str | None]] = {
     **{name: (module, name) for module, names in _LAZY_BY_MODULE.items() for name in names},

@@ -311,6 +311,17 @@ def resolve_vehicles(
     return sorted(codes)
 
 
+def vehicle_configuration(con: duckdb.DuckDBPyConnection, name: str) -> str | None:
+    """The one configuration ``name`` spells exactly (GCAT's name, an alias, an English
+    spelling: ``Long March 2C`` is Chang Zheng 2C alone), or None where it spells several or
+    none: how a price written for one configuration finds it (catalog/prices.py)."""
+    index = _cached(con, "vehicle")
+    found: set[str] = set()
+    for spelling in _vehicle_spellings(name):
+        found |= index.lookup(spelling)
+    return next(iter(found)) if len(found) == 1 else None
+
+
 def resolve_agencies(
     con: duckdb.DuckDBPyConnection, name: str, *, suggest: bool = True
 ) -> list[str]:

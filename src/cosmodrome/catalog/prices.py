@@ -272,29 +272,22 @@ def name_variants(name: str) -> list[str]:
     return out
 
 
-def _whole_word_prefix(found: list[str], name: str) -> list[str]:
-    """The vehicles that begin with ``name`` as whole words (``Titan II`` is ``Titan II
-    GLV`` but not ``Titan IIIA``); all of them where none does."""
-    lowered = name.lower()
-    kept = [
-        v
-        for v in found
-        if v.lower() == lowered or (v.lower().startswith(lowered) and not v[len(name)].isalnum())
-    ]
-    return kept or found
-
-
 def resolve_price_name(con: duckdb.DuckDBPyConnection, name: str) -> tuple[list[str], bool]:
-    """The GCAT vehicles a price row's name covers, and whether the name needed shortening."""
-    from cosmodrome.catalog.names import fold, resolve_vehicles
+    """The GCAT vehicles a price row's name covers, and whether the name needed shortening:
+    the one configuration it (or a shortened variant) spells exactly, else every
+    configuration the name covers (:func:`cosmodrome.catalog.names.resolve_vehicles`)."""
+    from cosmodrome.catalog.names import resolve_vehicles, vehicle_configuration
 
-    for shortened, variant in enumerate(name_variants(name)):
+    variants = name_variants(name)
+    for shortened, variant in enumerate(variants):
+        exact = vehicle_configuration(con, variant)
+        if exact is not None:
+            return [exact], shortened > 0
+    for shortened, variant in enumerate(variants):
         try:
-            found = resolve_vehicles(con, variant, suggest=False)
+            return resolve_vehicles(con, variant, suggest=False), shortened > 0
         except UnknownNameError:
             continue
-        exact = [v for v in found if fold(v) == fold(variant)]
-        return (exact or _whole_word_prefix(found, variant)), shortened > 0
     return [], False
 
 

@@ -263,25 +263,37 @@ NEXT_COLUMNS = [
     "target", "payload", "vehicle_raw", "vehicle", "site", "site_name", "pad", "pad_name",
     "provider", "precision", "net", "target_start_utc", "target_end_utc", "window_start_utc",
     "window_end_utc", "status", "flown_tag", "flown_utc", "site_raw", "file", "line",
-    "launch_id",
+    "launch_id", "as_of", "family",
 ]  # fmt: skip
 
 
 def upcoming(
-    con: duckdb.DuckDBPyConnection, f: ScheduleFilter, home: Path | None = None
+    con: duckdb.DuckDBPyConnection,
+    f: ScheduleFilter,
+    home: Path | None = None,
+    known_before: datetime | None = None,
 ) -> tuple[pd.DataFrame, dict[str, object]]:
     """The latest snapshot's launches (those GCAT has not shown flown), in target order,
-    and a note on the snapshot they come from."""
+    and a note on the snapshot they come from. With ``known_before`` (a backtest), the
+    latest snapshot taken before that moment, and flights after it do not count."""
     frame = all_entries(con, home)
+    if known_before is not None:
+        frame = frame[frame["as_of"] < pd.Timestamp(known_before)]
     if frame.empty:
-        raise InputError("the kept snapshots hold no launches")
+        raise InputError(
+            "the kept snapshots hold no launches"
+            + (f" before {known_before:%Y-%m-%d %H:%M} UTC" if known_before else "")
+        )
     # Launch Library 2's launch/previous/ page lists flown launches: never "the latest".
     listing = frame[frame["file"] != "launch/previous/"]
     listing = listing if not listing.empty else frame
     latest = listing.loc[listing["as_of"] == listing["as_of"].max(), "snapshot_id"].max()
     rows = frame[frame["snapshot_id"] == latest]
     rows = select(rows, con, f)
-    rows = rows[rows["flown_tag"].isna()]
+    flown = rows["flown_tag"].notna()
+    if known_before is not None:
+        flown &= rows["flown_utc"] < pd.Timestamp(known_before)
+    rows = rows[~flown]
     # TargetDate.sort_key's order: by the end of the interval, then its start, TBD last.
     rows = rows.sort_values(
         ["target_end_utc", "target_start_utc", "line"], na_position="last", kind="stable"
