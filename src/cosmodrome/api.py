@@ -175,6 +175,7 @@ if TYPE_CHECKING:
     from cosmodrome.schedule.feed import atom_feed as changes_atom
     from cosmodrome.schedule.store import ScheduleMissingError
     from cosmodrome.schedule.store import store_path as schedule_path
+    from cosmodrome.stores import home_health as store_health
 
 #: The façade's names loaded on first use, by module: the analyses, astrodynamics and
 #: capability models pull in pandas, matplotlib and Skyfield, which a quick command never
@@ -241,6 +242,7 @@ _LAZY_RENAMED: dict[str, tuple[str, str | None]] = {
     "schedule_report": ("cosmodrome.schedule", "input_report"),
     "schedule_snapshots": ("cosmodrome.schedule", "snapshots"),
     "schedule_path": ("cosmodrome.schedule.store", "store_path"),
+    "store_health": ("cosmodrome.stores", "home_health"),
     "celestrak": ("cosmodrome.astro.celestrak", None),
     "coverage_metadata": ("cosmodrome.astro.coverage.plot", "metadata"),
     "write_coverage": ("cosmodrome.astro.coverage.plot", "write_output"),

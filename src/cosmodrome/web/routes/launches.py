@@ -18,9 +18,13 @@ from cosmodrome.web.params import (
     FacetQuery,
     FormatQuery,
     FromQuery,
+    LaunchProviderQuery,
+    MissionQuery,
+    OrbitQuery,
     OwnerQuery,
     OwnerStateQuery,
     ProviderStateQuery,
+    SectorQuery,
     SiteQuery,
     ToQuery,
     UpdatedSinceQuery,
@@ -30,6 +34,7 @@ from cosmodrome.web.params import (
     outcome_names,
     outcome_param,
     period_params,
+    provider_param,
 )
 
 router = APIRouter(tags=["launches"])
@@ -73,6 +78,7 @@ async def launch_filter(
         Query(max_length=200, description="Pad by any name: LC31, Site 31/6, Gagarin's Start."),
     ] = None,
     vehicle: VehicleQuery = None,
+    provider: LaunchProviderQuery = None,
     agency: AgencyQuery = None,
     owner: OwnerQuery = None,
     owner_state: OwnerStateQuery = None,
@@ -90,6 +96,9 @@ async def launch_filter(
         ),
     ] = None,
     orbit_class: Annotated[Literal["orbital", "deep_space", "other"] | None, Query()] = None,
+    sector: SectorQuery = None,
+    mission: MissionQuery = None,
+    orbit: OrbitQuery = None,
 ) -> api.LaunchFilter:
     # async: it only parses, so it runs on the event loop, not through a worker thread
     first, last = period_params(start, end)
@@ -97,7 +106,7 @@ async def launch_filter(
         site=site or None,
         pad=pad or None,
         vehicle=vehicle or None,
-        agency=agency or None,
+        agency=provider_param(provider, agency),
         owner=owner or None,
         owner_state=owner_state or None,
         provider_state=provider_state or None,
@@ -105,6 +114,9 @@ async def launch_filter(
         end=last,
         outcome=outcome_param(outcome),
         orbit_class=orbit_class,
+        sector=sector or None,
+        mission=mission or None,
+        orbit=orbit or None,
     )
 
 

@@ -13,8 +13,15 @@ from cosmodrome.tables import Rows, json_safe
 from cosmodrome.web.context import Ctx
 from cosmodrome.web.errors import ERROR_RESPONSES
 from cosmodrome.web.fields import FIELDS
-from cosmodrome.web.params import FormatQuery, FromQuery, ToQuery, VehicleQuery, period_params
-from cosmodrome.web.routes.analytics import OrbitQuery, SectorQuery
+from cosmodrome.web.params import (
+    FormatQuery,
+    FromQuery,
+    OrbitQuery,
+    SectorQuery,
+    ToQuery,
+    VehicleQuery,
+    period_params,
+)
 
 router = APIRouter(tags=["value"])
 
