@@ -19,7 +19,16 @@ from cosmodrome.errors import InputError
 from cosmodrome.tables import json_records, json_safe
 from cosmodrome.web.context import Ctx
 from cosmodrome.web.errors import ERROR_RESPONSES
-from cosmodrome.web.params import FormatQuery, FromQuery, ToQuery, name_list, period_params
+from cosmodrome.web.params import (
+    FormatQuery,
+    FromQuery,
+    MissionQuery,
+    OrbitQuery,
+    SectorQuery,
+    ToQuery,
+    name_list,
+    period_params,
+)
 
 router = APIRouter(tags=["analytics"])
 
@@ -59,29 +68,6 @@ OnlyQuery = Annotated[
 TopQuery = Annotated[
     int | None,
     Query(ge=1, le=30, description="Keep the N busiest groups; the rest become '(other)'."),
-]
-SectorQuery = Annotated[
-    str | None,
-    Query(
-        max_length=40,
-        description="Only launches whose primary payload is of this sector: commercial, "
-        "civil, military, academic, mixed.",
-    ),
-]
-MissionQuery = Annotated[
-    str | None,
-    Query(
-        max_length=60,
-        description="Only launches whose primary payload has this mission (COM, navigation).",
-    ),
-]
-OrbitQuery = Annotated[
-    str | None,
-    Query(
-        max_length=40,
-        description="Only launches whose primary payload went to this regime "
-        "(LEO, SSO, MEO, GEO, GTO, HEO, deep space).",
-    ),
 ]
 
 

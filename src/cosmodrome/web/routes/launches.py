@@ -15,15 +15,20 @@ from cosmodrome.web.params import (
     AgencyQuery,
     FormatQuery,
     FromQuery,
+    LaunchProviderQuery,
+    MissionQuery,
+    OrbitQuery,
     OwnerQuery,
     OwnerStateQuery,
     ProviderStateQuery,
+    SectorQuery,
     SiteQuery,
     ToQuery,
     VehicleQuery,
     outcome_names,
     outcome_param,
     period_params,
+    provider_param,
 )
 
 router = APIRouter(tags=["launches"])
@@ -62,6 +67,7 @@ async def launch_filter(
         Query(max_length=200, description="Pad by any name: LC31, Site 31/6, Gagarin's Start."),
     ] = None,
     vehicle: VehicleQuery = None,
+    provider: LaunchProviderQuery = None,
     agency: AgencyQuery = None,
     owner: OwnerQuery = None,
     owner_state: OwnerStateQuery = None,
@@ -79,6 +85,9 @@ async def launch_filter(
         ),
     ] = None,
     orbit_class: Annotated[Literal["orbital", "deep_space", "other"] | None, Query()] = None,
+    sector: SectorQuery = None,
+    mission: MissionQuery = None,
+    orbit: OrbitQuery = None,
 ) -> api.LaunchFilter:
     # async: it only parses, so it runs on the event loop, not through a worker thread
     first, last = period_params(start, end)
@@ -86,7 +95,7 @@ async def launch_filter(
         site=site or None,
         pad=pad or None,
         vehicle=vehicle or None,
-        agency=agency or None,
+        agency=provider_param(provider, agency),
         owner=owner or None,
         owner_state=owner_state or None,
         provider_state=provider_state or None,
@@ -94,6 +103,9 @@ async def launch_filter(
         end=last,
         outcome=outcome_param(outcome),
         orbit_class=orbit_class,
+        sector=sector or None,
+        mission=mission or None,
+        orbit=orbit or None,
     )
 
 

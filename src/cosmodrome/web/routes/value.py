@@ -12,8 +12,15 @@ from cosmodrome import api
 from cosmodrome.tables import Rows, json_safe
 from cosmodrome.web.context import Ctx
 from cosmodrome.web.errors import ERROR_RESPONSES
-from cosmodrome.web.params import FormatQuery, FromQuery, ToQuery, VehicleQuery, period_params
-from cosmodrome.web.routes.analytics import OrbitQuery, SectorQuery
+from cosmodrome.web.params import (
+    FormatQuery,
+    FromQuery,
+    OrbitQuery,
+    SectorQuery,
+    ToQuery,
+    VehicleQuery,
+    period_params,
+)
 
 router = APIRouter(tags=["value"])
 
