@@ -27,12 +27,13 @@ from cosmodrome.astro.coverage.analysis import (
     walker_constellation,
 )
 from cosmodrome.astro.coverage.engine import StaleElementsWarning, Window
+from cosmodrome.astro.coverage.estimate import WorkEstimate, estimate_work
 from cosmodrome.astro.coverage.regions import Region, bounding_box, country_region
 from cosmodrome.astro.coverage.sources import constellation_from_store
 from cosmodrome.astro.store import elements_path
 from cosmodrome.errors import InputError
 from cosmodrome.tables import json_records
-from cosmodrome.timeutil import FIRST_YEAR, LAST_YEAR, require_utc
+from cosmodrome.timeutil import FIRST_YEAR, LAST_YEAR, isoformat_z, require_utc
 from cosmodrome.web.errors import ERROR_RESPONSES, JobLimitError
 from cosmodrome.web.jobs import JobManager, JobProgress
 
@@ -40,8 +41,11 @@ router = APIRouter(tags=["coverage"])
 
 MAX_CELLS = 4000
 MAX_EPOCHS = 1500
-MAX_SATELLITES = 2000
-MAX_WORK = 2_000_000_000  # satellites x cells x epochs
+#: Elevation tests (satellite x cell x epoch pairs left after pruning) a job may evaluate.
+#: The engine evaluates about 6 million a second on one core, propagation included (Starlink
+#: over Russia at 1 deg, 60 steps: 7.3 million in 1.1 s), so this is about a minute, inside
+#: the jobs' 120 s time limit.
+MAX_WORK = 400_000_000
 NO_STORE = {"Cache-Control": "no-store"}
 
 
@@ -104,7 +108,11 @@ def epochs_of(request: CoverageRequest) -> int:
     return Window.from_duration(request.start_utc, request.duration_s, request.step_s).count
 
 
-def check_limits(request: CoverageRequest, cells: int, satellites: int) -> int:
+def check_limits(request: CoverageRequest, cells: int, work: WorkEstimate) -> int:
+    """Refuse a job by what it would cost: grid cells and time steps (memory: the per-cell
+    statistics and each chunk's counts grow with them) and the elevation tests the engine
+    would evaluate after pruning (time). A constellation's size is no limit of its own: the
+    engine skips the satellites that are nowhere near the region."""
     epochs = epochs_of(request)
     problems = []
     if cells > MAX_CELLS:
@@ -115,16 +123,21 @@ def check_limits(request: CoverageRequest, cells: int, satellites: int) -> int:
         problems.append(
             f"the window has {epochs:,} time steps (limit {MAX_EPOCHS:,}): shorten duration_s or raise step_s"
         )
-    if satellites > MAX_SATELLITES:
-        problems.append(f"{satellites:,} satellites (limit {MAX_SATELLITES:,})")
-    if not problems and satellites * cells * epochs > MAX_WORK:
+    if not problems and work.sat_cell_epochs > MAX_WORK:
         problems.append(
-            f"{satellites:,} satellites x {cells:,} cells x {epochs:,} steps is more than "
-            f"{MAX_WORK:,}: reduce one of them"
+            f"it would evaluate about {millions(work.sat_cell_epochs)} satellite-cell-steps "
+            f"after pruning ({work.satellites:,} satellites, {cells:,} cells, {epochs:,} steps; "
+            f"limit {millions(MAX_WORK)}): use a coarser grid, a shorter window or a "
+            "larger step"
         )
     if problems:
         raise JobLimitError("coverage job past its limits: " + "; ".join(problems))
     return epochs
+
+
+def millions(count: int) -> str:
+    """A count of elevation tests for a person: ``"2,000 million"``."""
+    return f"{count / 1e6:,.0f} million" if count >= 10_000_000 else f"{count:,}"
 
 
 def walker_of(request: CoverageRequest) -> Constellation:
@@ -170,6 +183,10 @@ def coverage_job(request: CoverageRequest, region: Region, sats: Constellation) 
             "cells": json_records(result.cells),
             "resolution_deg": result.resolution_deg,
             "satellites": result.satellites,
+            "group": request.group.strip() if request.group and request.group.strip() else None,
+            "element_epochs_utc": [isoformat_z(t) for t in result.epoch_range_utc or ()],
+            "mask_deg": result.mask_deg,
+            "evaluated_sat_cell_epochs": result.evaluated_sat_cell_epochs,
             "notes": result.notes,
             "elapsed_s": round(result.elapsed_s, 3),
             "source": result.source,
@@ -215,8 +232,23 @@ def start_coverage(body: CoverageRequest, request: Request) -> JSONResponse:
         )
     else:
         sats = walker_of(body)
-    epochs = check_limits(body, cells, len(sats))
-    params = {**body.model_dump(mode="json"), "cells": cells, "epochs": epochs}
+    work = estimate_work(
+        sats.satrecs,
+        region,
+        resolution_deg=body.resolution_deg,
+        start_utc=require_utc(body.start_utc),
+        duration_s=body.duration_s,
+        step_s=body.step_s,
+        mask_deg=body.mask_deg,
+    )
+    epochs = check_limits(body, cells, work)
+    params = {
+        **body.model_dump(mode="json"),
+        "cells": cells,
+        "epochs": epochs,
+        "satellites": len(sats),
+        "estimated_sat_cell_epochs": work.sat_cell_epochs,
+    }
     client = request.client.host if request.client else ""
     job = jobs_of(request).submit(
         "coverage", params, coverage_job(body, region, sats), client=client
@@ -241,7 +273,6 @@ def coverage_limits() -> dict[str, Any]:
     return {
         "max_cells": MAX_CELLS,
         "max_epochs": MAX_EPOCHS,
-        "max_satellites": MAX_SATELLITES,
         "max_satellite_cell_epochs": MAX_WORK,
         "max_duration_s": 86400,
     }

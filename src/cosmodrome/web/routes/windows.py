@@ -14,8 +14,8 @@ from fastapi.responses import JSONResponse
 
 from cosmodrome import api
 from cosmodrome.astro.elements import ElementSet
-from cosmodrome.astro.gazetteer import resolve_launch_point
-from cosmodrome.astro.windows import PlaneTarget
+from cosmodrome.astro.gazetteer import LaunchPoint, resolve_launch_point
+from cosmodrome.astro.windows import NoInPlaneTimeError, PlaneTarget
 from cosmodrome.errors import InputError
 from cosmodrome.tables import json_records
 from cosmodrome.timeutil import isoformat_z
@@ -99,8 +99,42 @@ def windows(
         goal = nearest_set(request, target, start_utc)
     else:
         raise InputError("name a target satellite (target=25544) or a plane (raan_deg, inc_deg)")
-    result = api.windows_from(point, goal, start_utc, days, max_yaw_deg=max_yaw)
-    body: dict[str, Any] = {
+    try:
+        result = api.windows_from(point, goal, start_utc, days, max_yaw_deg=max_yaw)
+    except NoInPlaneTimeError as none:
+        # A valid question whose answer is "never" (the site is farther from the equator than
+        # the plane reaches): an answer with no windows and the reason, not an error.
+        return answer(_body(point, goal, start_utc, days, max_yaw, [], [], str(none)), etag)
+    body = _body(
+        point,
+        goal,
+        start_utc,
+        days,
+        max_yaw,
+        list(result.warnings),
+        json_records(result.to_frame()),
+        None,
+        result.target_name,
+    )
+    return answer(body, etag)
+
+
+def _body(
+    point: LaunchPoint,
+    goal: ElementSet | PlaneTarget,
+    start_utc: datetime,
+    days: float,
+    max_yaw: float,
+    warnings: list[str],
+    data: list[dict[str, Any]],
+    none: str | None,
+    target_name: str | None = None,
+) -> dict[str, Any]:
+    """The answer: ``none`` says why there is no window at all when that is the answer."""
+    name = target_name or (
+        f"{goal.name} ({goal.norad_id})" if isinstance(goal, ElementSet) else goal.name
+    )
+    return {
         "site": {
             "name": point.name,
             "lat_deg": point.lat_deg,
@@ -108,19 +142,19 @@ def windows(
             "height_m": point.height_m,
         },
         "target": {
-            "name": result.target_name,
+            "name": name,
             "norad_id": goal.norad_id if isinstance(goal, ElementSet) else None,
             "epoch_utc": isoformat_z(goal.epoch_utc),
         },
         "start_utc": isoformat_z(start_utc),
         "days": days,
         "max_yaw_deg": max_yaw,
-        "warnings": list(result.warnings),
-        "total": len(result.windows),
-        "data": json_records(result.to_frame()),
+        "warnings": warnings,
+        "total": len(data),
+        "data": data,
+        "none": none,
         "source": {"attribution": _source(goal)},
     }
-    return answer(body, etag)
 
 
 def _source(goal: ElementSet | PlaneTarget) -> str:
