@@ -17,7 +17,7 @@ import typer
 
 from cosmodrome.cli.app import FormatOption, HomeOption, app
 from cosmodrome.cli.output import Listing, Record, check_format, console, emit
-from cosmodrome.display import format_time
+from cosmodrome.display import format_time, plural
 from cosmodrome.errors import InputError, SourceError, UnknownNameError
 from cosmodrome.timeutil import parse_utc
 
@@ -285,7 +285,7 @@ def _target(
         if len(ids) > 1:
             examples = ", ".join(sorted({f"{r.norad_id} ({r.name})" for r in records})[:5])
             raise InputError(
-                f"{tle} holds {len(ids)} satellites; pick one with {flag} (e.g. {examples})"
+                f"{tle} holds {plural(len(ids), 'satellite')}; pick one with {flag} (e.g. {examples})"
             )
         return min(records, key=lambda r: abs(r.age_days(when)))
     if sat is None:

@@ -8,6 +8,7 @@ import typer
 
 from cosmodrome.cli.app import FormatOption, FromOption, HomeOption, ToOption, app, split_names
 from cosmodrome.cli.output import check_format, console, emit, emit_json, print_mapping
+from cosmodrome.display import plural
 from cosmodrome.errors import CatalogMissingError, InputError
 from cosmodrome.tables import json_records
 from cosmodrome.timeutil import parse_period
@@ -88,7 +89,7 @@ def payloads(
     emit(
         frame,
         fmt,
-        title=f"{len(frame)} payloads",
+        title=plural(len(frame), "payload"),
         caption="orbits, masses and sources: --format csv or json" if fmt == "table" else None,
     )
 
