@@ -10,7 +10,8 @@ import pytest
 
 import cosmodrome.errors
 import cosmodrome.states
-from cosmodrome.errors import UnknownNameError, closest_names
+from cosmodrome.errors import UnknownNameError
+from cosmodrome.naming import closest_names
 from cosmodrome.states import (
     all_states,
     codes_within,

@@ -168,9 +168,6 @@ def test_map_country_box_takes_names(page: Any, base_url: str) -> None:
 
 
 def test_reach_state_suggestion_goes_back_into_the_state_box(page: Any, base_url: str) -> None:
-    features = page.request.get(f"{base_url}/api/meta").json()["features"]
-    if "reach" not in features:
-        pytest.skip("the reach module (cosmodrome.capability.reach) is not installed")
     page.goto(f"{base_url}/#/reach")
     page.get_by_label("Exclude states").fill("Rusia")
     page.get_by_role("button", name="Find options").click()
@@ -181,9 +178,6 @@ def test_reach_state_suggestion_goes_back_into_the_state_box(page: Any, base_url
 
 
 def test_reach_query(page: Any, base_url: str) -> None:
-    features = page.request.get(f"{base_url}/api/meta").json()["features"]
-    if "reach" not in features:
-        pytest.skip("the reach module (cosmodrome.capability.reach) is not installed")
     page.goto(f"{base_url}/#/reach")
     page.get_by_label("Payload mass (kg)").fill("800")
     page.get_by_role("button", name="Find options").click()
@@ -199,9 +193,6 @@ def test_reach_query(page: Any, base_url: str) -> None:
 
 
 def test_coverage_map(page: Any, base_url: str) -> None:
-    features = page.request.get(f"{base_url}/api/meta").json()["features"]
-    if "coverage" not in features:
-        pytest.skip("the coverage module (cosmodrome.astro.coverage) is not installed")
     page.goto(f"{base_url}/#/coverage")
     page.get_by_label("Cell size (deg)").fill("2")
     page.get_by_label("Duration (s)").fill("1800")
@@ -326,9 +317,6 @@ def test_pass_list_for_almaty_by_keyboard(page: Any, base_url: str) -> None:
 
 
 def test_reach_gto_sends_no_altitude_or_inclination(page: Any, base_url: str) -> None:
-    features = page.request.get(f"{base_url}/api/meta").json()["features"]
-    if "reach" not in features:
-        pytest.skip("the reach module (cosmodrome.capability.reach) is not installed")
     page.goto(f"{base_url}/#/reach")
     page.get_by_label("Orbit").select_option("gto")
     assert page.get_by_label("Altitude (km)").is_disabled()
@@ -392,9 +380,6 @@ def test_migration_cutoff_is_an_iso_day_and_legend_names_provider_states(
 
 
 def test_coverage_page_offers_element_store_groups(page: Any, base_url: str) -> None:
-    features = page.request.get(f"{base_url}/api/meta").json()["features"]
-    if "coverage" not in features:
-        pytest.skip("the coverage module (cosmodrome.astro.coverage) is not installed")
     page.goto(f"{base_url}/#/coverage")
     group = page.get_by_label("Element-store group (empty: Walker below)")
     group.fill("iss")

@@ -83,8 +83,6 @@ def client(tmp_path: Path) -> Any:
     from cosmodrome.web.app import create_app
 
     app = create_app(tmp_path / "home", cache_entries=0)
-    if "coverage" not in app.state.features:
-        pytest.skip("cosmodrome.astro.coverage is not installed")
     with client_class()(app) as test_client:
         yield test_client
 

@@ -16,15 +16,26 @@ from typing import TYPE_CHECKING, Any
 
 import duckdb
 
+from cosmodrome.astro.coverage.operations import CoverageRequest, WalkerPattern
+from cosmodrome.astro.operations import (
+    ElementsUpdateRequest,
+    PassesRequest,
+    TargetSpec,
+    WhereRequest,
+    WindowsRequest,
+)
 from cosmodrome.catalog.db import (
     QueryResult,
     catalog,
+    catalog_cursor,
     check_limits,
     meta,
     open_catalog,
     run_user_sql,
 )
 from cosmodrome.catalog.names import (
+    Resolution,
+    resolution,
     resolve_agencies,
     resolve_owners,
     resolve_pads,
@@ -32,6 +43,8 @@ from cosmodrome.catalog.names import (
     resolve_vehicles,
     warm_names,
 )
+from cosmodrome.catalog.outcomes import OUTCOME_NAMES, outcome_filter
+from cosmodrome.catalog.queries import SORTABLE as LAUNCH_SORT_KEYS
 from cosmodrome.catalog.queries import (
     LaunchFilter,
     count_launches,
@@ -52,47 +65,101 @@ from cosmodrome.states import (
     state_name,
     with_state_names,
 )
+from cosmodrome.tables import Rows
 
 if TYPE_CHECKING:
+    # What mypy sees of the lazy names: the (module, attribute) pairs of _LAZY, which
+    # tests/test_architecture.py holds to them.
     import pandas as pd
 
     from cosmodrome.analytics import (
         DEFAULT_EVENTS,
+        DIMENSIONS,
+        PERIODS,
+        SOURCE_LINE,
         Event,
         Migration,
+        Selection,
         SiteProfile,
         cadence,
         cadence_chart,
         customer_migration,
+        dollar_year,
         event_effects_chart,
         events_from,
         foreign_customers,
+        launch_value,
+        launch_values,
         mass_coverage,
         mass_to_orbit,
         migration_chart,
+        parse_event,
+        poisson_interval,
+        price_points,
         profile_chart,
+        rate_ratio_interval,
         share,
         share_chart,
         site_profile,
         site_report,
         source_line,
+        svg_text,
+        value_per_kg,
+        value_share,
+        world_totals,
     )
     from cosmodrome.analytics import save as save_chart
     from cosmodrome.astro import celestrak
-    from cosmodrome.astro.celestrak import update_elements, update_groups
-    from cosmodrome.astro.elements import load_elements
+    from cosmodrome.astro.celestrak import update_groups
+    from cosmodrome.astro.coverage.analysis import CoverageResult, point_series
+    from cosmodrome.astro.coverage.estimate import WorkEstimate
+    from cosmodrome.astro.coverage.operations import (
+        CoveragePlan,
+        estimate_coverage,
+        plan_coverage,
+        run_coverage,
+    )
+    from cosmodrome.astro.coverage.plot import metadata as coverage_metadata
+    from cosmodrome.astro.coverage.plot import write_output as write_coverage
+    from cosmodrome.astro.coverage.regions import Region
+    from cosmodrome.astro.elements import ElementSet, load_elements
     from cosmodrome.astro.gazetteer import resolve_launch_point, resolve_location
+    from cosmodrome.astro.operations import (
+        ElementsUpdateAnswer,
+        PassesAnswer,
+        WhereAnswer,
+        WindowsAnswer,
+        element_source,
+        element_store_summary,
+        load_elements_file,
+        passes,
+        update_elements,
+        where,
+        windows,
+    )
     from cosmodrome.astro.passes import find_passes
-    from cosmodrome.astro.store import ElementStore
+    from cosmodrome.astro.store import ElementStore, LoadedFile, NoElementsError, elements_path
     from cosmodrome.astro.where import where_frame
     from cosmodrome.astro.windows import launch_windows, plane_target, windows_from
-    from cosmodrome.capability.reach import Target, reach
-    from cosmodrome.catalog.build import BuildReport
+    from cosmodrome.capability.reach import CONFIGURATION_NOTE, Target, capability_summary, reach
+    from cosmodrome.catalog.build import BuildReport, CatalogShrinkError, CatalogWriteError
+    from cosmodrome.catalog.gcat import GcatFileError
+    from cosmodrome.catalog.payload_queries import SORTABLE as PAYLOAD_SORT_KEYS
     from cosmodrome.catalog.payload_queries import PayloadFilter, count_payloads, payloads
     from cosmodrome.catalog.ucs import agreement as ucs_agreement
+    from cosmodrome.forecast.reliability import ReliabilityRequest, reliability
+    from cosmodrome.forecast.reliability import backtest as reliability_backtest
+    from cosmodrome.hooks import add_hook, read_hooks, remove_hook, resume_hook
+    from cosmodrome.hooks import deliveries as hook_deliveries
+    from cosmodrome.refresh import SOURCES as REFRESH_SOURCES
+    from cosmodrome.refresh import Sources as RefreshSources
+    from cosmodrome.refresh import health as source_health
+    from cosmodrome.refresh import refresh
     from cosmodrome.schedule import (
         SLIP_RULE,
+        ChangeFilter,
         ScheduleFilter,
+        changes,
         slip_history,
         slips,
         upcoming,
@@ -101,163 +168,135 @@ if TYPE_CHECKING:
     from cosmodrome.schedule import ics as schedule_ics
     from cosmodrome.schedule import input_report as schedule_report
     from cosmodrome.schedule import snapshots as schedule_snapshots
+    from cosmodrome.schedule.changes import KINDS as CHANGE_KINDS
+    from cosmodrome.schedule.feed import atom_feed as changes_atom
+    from cosmodrome.schedule.store import ScheduleMissingError
+    from cosmodrome.schedule.store import store_path as schedule_path
 
-#: Names loaded on first use (module, attribute): the analyses, astrodynamics and capability
-#: models pull in pandas, matplotlib and Skyfield, which a quick command never needs. The
-#: analyses are not listed: every name of ``cosmodrome.analytics.__all__`` is loaded from
-#: there (see :func:`__getattr__`); ``save_chart`` is analytics' ``save`` under the façade's
-#: name.
-_LAZY: dict[str, tuple[str, str | None]] = {
+#: The façade's names loaded on first use, by module: the analyses, astrodynamics and
+#: capability models pull in pandas, matplotlib and Skyfield, which a quick command never
+#: needs. With the eager imports above and the analytics package's ``__all__`` this is the
+#: one list: ``__all__`` is made from them (:func:`_public_names`), :func:`__getattr__`
+#: loads from them.
+_LAZY_BY_MODULE: dict[str, tuple[str, ...]] = {
+    "cosmodrome.schedule": (
+        "SLIP_RULE",
+        "ChangeFilter",
+        "ScheduleFilter",
+        "changes",
+        "slip_history",
+        "slips",
+        "upcoming",
+        "update_schedule",
+    ),
+    "cosmodrome.schedule.store": ("ScheduleMissingError",),
+    "cosmodrome.refresh": ("refresh",),
+    "cosmodrome.hooks": ("add_hook", "read_hooks", "remove_hook", "resume_hook"),
+    "cosmodrome.astro.celestrak": ("update_groups",),
+    "cosmodrome.astro.coverage.analysis": ("CoverageResult", "point_series"),
+    "cosmodrome.astro.coverage.operations": (
+        "CoveragePlan",
+        "estimate_coverage",
+        "plan_coverage",
+        "run_coverage",
+    ),
+    "cosmodrome.astro.coverage.estimate": ("WorkEstimate",),
+    "cosmodrome.astro.coverage.regions": ("Region",),
+    "cosmodrome.astro.elements": ("ElementSet", "load_elements"),
+    "cosmodrome.astro.gazetteer": ("resolve_launch_point", "resolve_location"),
+    "cosmodrome.astro.operations": (
+        "ElementsUpdateAnswer",
+        "PassesAnswer",
+        "WhereAnswer",
+        "WindowsAnswer",
+        "element_source",
+        "element_store_summary",
+        "load_elements_file",
+        "passes",
+        "update_elements",
+        "where",
+        "windows",
+    ),
+    "cosmodrome.astro.passes": ("find_passes",),
+    "cosmodrome.astro.store": ("ElementStore", "LoadedFile", "NoElementsError", "elements_path"),
+    "cosmodrome.astro.where": ("where_frame",),
+    "cosmodrome.astro.windows": ("launch_windows", "plane_target", "windows_from"),
+    "cosmodrome.capability.reach": ("CONFIGURATION_NOTE", "Target", "capability_summary", "reach"),
+    "cosmodrome.catalog.build": ("BuildReport", "CatalogShrinkError", "CatalogWriteError"),
+    "cosmodrome.catalog.gcat": ("GcatFileError",),
+    "cosmodrome.catalog.payload_queries": ("PayloadFilter", "count_payloads", "payloads"),
+    "cosmodrome.forecast.reliability": ("ReliabilityRequest", "reliability"),
+}
+#: Lazy names that differ from their module's (façade name -> (module, attribute)); an
+#: attribute of ``None`` is the module itself.
+_LAZY_RENAMED: dict[str, tuple[str, str | None]] = {
     "save_chart": ("cosmodrome.analytics", "save"),
-    **{
-        name: ("cosmodrome.schedule", name)
-        for name in (
-            "SLIP_RULE",
-            "ScheduleFilter",
-            "slip_history",
-            "slips",
-            "upcoming",
-            "update_schedule",
-        )
-    },
     "schedule_ics": ("cosmodrome.schedule", "ics"),
+    "CHANGE_KINDS": ("cosmodrome.schedule.changes", "KINDS"),
+    "changes_atom": ("cosmodrome.schedule.feed", "atom_feed"),
+    "REFRESH_SOURCES": ("cosmodrome.refresh", "SOURCES"),
+    "RefreshSources": ("cosmodrome.refresh", "Sources"),
+    "source_health": ("cosmodrome.refresh", "health"),
+    "hook_deliveries": ("cosmodrome.hooks", "deliveries"),
     "schedule_report": ("cosmodrome.schedule", "input_report"),
     "schedule_snapshots": ("cosmodrome.schedule", "snapshots"),
-    "load_elements": ("cosmodrome.astro.elements", "load_elements"),
-    "resolve_launch_point": ("cosmodrome.astro.gazetteer", "resolve_launch_point"),
-    "resolve_location": ("cosmodrome.astro.gazetteer", "resolve_location"),
-    "find_passes": ("cosmodrome.astro.passes", "find_passes"),
-    "ElementStore": ("cosmodrome.astro.store", "ElementStore"),
-    "update_groups": ("cosmodrome.astro.celestrak", "update_groups"),
-    "update_elements": ("cosmodrome.astro.celestrak", "update_elements"),
-    "elements_path": ("cosmodrome.astro.store", "elements_path"),
+    "schedule_path": ("cosmodrome.schedule.store", "store_path"),
     "celestrak": ("cosmodrome.astro.celestrak", None),
-    "where_frame": ("cosmodrome.astro.where", "where_frame"),
-    "launch_windows": ("cosmodrome.astro.windows", "launch_windows"),
-    "plane_target": ("cosmodrome.astro.windows", "plane_target"),
-    "windows_from": ("cosmodrome.astro.windows", "windows_from"),
-    "Target": ("cosmodrome.capability.reach", "Target"),
-    "capability_summary": ("cosmodrome.capability.reach", "capability_summary"),
-    "reach": ("cosmodrome.capability.reach", "reach"),
-    "BuildReport": ("cosmodrome.catalog.build", "BuildReport"),
+    "coverage_metadata": ("cosmodrome.astro.coverage.plot", "metadata"),
+    "write_coverage": ("cosmodrome.astro.coverage.plot", "write_output"),
     "ucs_agreement": ("cosmodrome.catalog.ucs", "agreement"),
-    **{
-        name: ("cosmodrome.catalog.payload_queries", name)
-        for name in ("PayloadFilter", "count_payloads", "payloads")
-    },
+    "PAYLOAD_SORT_KEYS": ("cosmodrome.catalog.payload_queries", "SORTABLE"),
+    "reliability_backtest": ("cosmodrome.forecast.reliability", "backtest"),
+}
+_LAZY: dict[str, tuple[str, str | None]] = {
+    **{name: (module, name) for module, names in _LAZY_BY_MODULE.items() for name in names},
+    **_LAZY_RENAMED,
 }
 
 
+_ANALYTICS = "cosmodrome.analytics"
+
+
 def __getattr__(name: str) -> Any:
-    """Load a heavy part of the façade on first use (PEP 562): a name of :data:`_LAZY` (an
-    attribute of its module, or with ``None`` the module itself), or any name the analytics
-    package exports."""
+    """Load a lazy name of the façade on first use (PEP 562): a name of :data:`_LAZY` (an
+    attribute of its module, or with ``None`` the module itself), any name the analytics
+    package exports (its own ``__all__`` is the list), or ``__all__`` itself."""
+    if name == "__all__":
+        return _public_names()
     if name in _LAZY:
         module, attribute = _LAZY[name]
         loaded = importlib.import_module(module)
         value = loaded if attribute is None else getattr(loaded, attribute)
     elif not name.startswith("_") and name in _analytics_names():
-        value = getattr(importlib.import_module(ANALYTICS), name)
+        value = getattr(importlib.import_module(_ANALYTICS), name)
     else:
         raise AttributeError(f"module {__name__!r} has no attribute {name!r}")
     globals()[name] = value
     return value
 
 
-ANALYTICS = "cosmodrome.analytics"
-
-
 def _analytics_names() -> list[str]:
     # Importing the package loads pandas: done only for a name the eager imports and _LAZY
     # do not know, so a quick command never pays for it.
-    return list(importlib.import_module(ANALYTICS).__all__)
+    return [name for name in importlib.import_module(_ANALYTICS).__all__ if name != "save"]
 
 
-__all__ = [
-    "DEFAULT_EVENTS",
-    "SLIP_RULE",
-    "BuildReport",
-    "ElementStore",
-    "Event",
-    "LaunchFilter",
-    "Migration",
-    "PayloadFilter",
-    "QueryResult",
-    "ScheduleFilter",
-    "SiteProfile",
-    "State",
-    "Target",
-    "cadence",
-    "cadence_chart",
-    "catalog",
-    "celestrak",
-    "check_limits",
-    "count_launches",
-    "count_payloads",
-    "customer_migration",
-    "event_effects_chart",
-    "events_from",
-    "export_catalog",
-    "find_passes",
-    "foreign_customers",
-    "launch_orbits",
-    "launch_page",
-    "launch_rows",
-    "launch_windows",
-    "launches",
-    "launches_per_year",
-    "load_elements",
-    "mass_coverage",
-    "mass_to_orbit",
-    "meta",
-    "migration_chart",
-    "open_catalog",
-    "organisation_label",
-    "payloads",
-    "plane_target",
-    "profile_chart",
-    "reach",
-    "resolve_agencies",
-    "resolve_launch_point",
-    "resolve_location",
-    "resolve_owners",
-    "resolve_pads",
-    "resolve_sites",
-    "resolve_state",
-    "resolve_states",
-    "resolve_vehicles",
-    "run_user_sql",
-    "save_chart",
-    "schedule_ics",
-    "schedule_report",
-    "schedule_snapshots",
-    "share",
-    "share_chart",
-    "site_capability",
-    "site_detail",
-    "site_profile",
-    "site_report",
-    "sites",
-    "slip_history",
-    "slips",
-    "source_line",
-    "state_label",
-    "state_name",
-    "ucs_agreement",
-    "upcoming",
-    "update",
-    "update_elements",
-    "update_groups",
-    "update_schedule",
-    "vehicle_totals",
-    "warm_names",
-    "where_frame",
-    "windows_from",
-    "with_state_names",
-]
+#: Names this module uses without offering them.
+_PLUMBING = frozenset(
+    {"annotations", "importlib", "Callable", "datetime", "Path", "TYPE_CHECKING", "Any", "duckdb"}
+)
+
+
+def _public_names() -> list[str]:
+    """``__all__``, made from the one list: what this module imports and defines, the lazy
+    table and the analytics package's exports (computed on request: it loads pandas)."""
+    here = (n for n in globals() if n not in _PLUMBING and not n.startswith("_"))
+    return sorted({*here, *_LAZY, *_analytics_names()})
+
 
 CATALOG_TABLES = (
     "launches",
+    "prices",
     "payloads",
     "sites",
     "organisations",
@@ -323,10 +362,34 @@ def launch_orbits(
     """The GCAT payloads of ``launch`` (``2023-198``) with their newest stored orbits.
 
     Element sets come from the store in ``home`` (``api.update_elements`` fills it, e.g.
-    with ``[api.celestrak.intdes("2023-198")]``); see :mod:`cosmodrome.astro.launch_orbits`.
+    with ``ElementsUpdateRequest(designators=("2023-198",))``); see
+    :mod:`cosmodrome.astro.launch_orbits`.
     """
     from cosmodrome.astro.launch_orbits import launch_orbits as _launch_orbits
     from cosmodrome.astro.store import ElementStore, elements_path
 
     with ElementStore(elements_path(home)) as store:
         return _launch_orbits(con, store, launch, when_utc)
+
+
+def prices(con: duckdb.DuckDBPyConnection, vehicle: str | None = None) -> Rows:
+    """Dated, sourced price points (:mod:`cosmodrome.catalog.prices`): every one, or those of
+    the vehicle a name means (``Falcon 9``, ``Long March 3B``; an unknown name raises with
+    the closest names)."""
+    from cosmodrome.analytics.value import price_points as _price_points
+
+    if vehicle is None:
+        return _price_points(con)
+    return _price_points(con, resolve_vehicles(con, vehicle))
+
+
+def coverage(
+    request: CoverageRequest,
+    home: Path | None = None,
+    progress: Callable[[int], None] | None = None,
+) -> CoverageResult:
+    """Coverage of a region or a place by a constellation (see :class:`CoverageRequest`);
+    ``progress`` is called with the number of time steps done."""
+    from cosmodrome.astro.coverage.operations import plan_coverage, run_coverage
+
+    return run_coverage(plan_coverage(request, home), progress)

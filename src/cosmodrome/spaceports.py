@@ -13,7 +13,8 @@ from dataclasses import dataclass
 from functools import cache
 from importlib import resources
 
-from cosmodrome.errors import UnknownNameError, closest_names, fold_name
+from cosmodrome.errors import UnknownNameError
+from cosmodrome.naming import closest_names, fold, fold_words
 
 
 @dataclass(frozen=True)
@@ -58,7 +59,7 @@ _PREFIX = re.compile(r"^(site|silo|slc|lc|lp|la|pu|pl|pad|sh|launch complex|comp
 
 
 def _pad_key(text: str) -> str:
-    return re.sub(r"[^0-9a-z]", "", fold_name(text))
+    return fold(text)
 
 
 def _pad_core(text: str) -> str:
@@ -91,8 +92,8 @@ def match_pads(text: str, spellings: Sequence[Sequence[str]]) -> list[int]:
     prefixed: list[int] = []
     for i, names in enumerate(spellings):
         for n in names:
-            words = [w for w in re.split(r"[^0-9a-z/]+", fold_name(n)) if w]
-            if _pad_key(n).startswith(key) or any(w.startswith(text.casefold()) for w in words):
+            words = fold_words(n)
+            if _pad_key(n).startswith(key) or any(w.startswith(key) for w in words):
                 prefixed.append(i)
                 break
     return prefixed
@@ -163,7 +164,7 @@ def load_spaceports() -> tuple[Spaceport, ...]:
 
 def find_spaceport(name: str) -> Spaceport:
     """The spaceport called ``name`` (key, name, alias or GCAT site code; any case)."""
-    port = _spellings().get(name.strip().casefold())
+    port = _spellings().get(fold(name))
     if port is None:
         names = [n for p in load_spaceports() for n in (p.name, *p.aliases)]
         # A spaceport's own name before the aliases (Cape Canaveral before Cape Kennedy).
@@ -174,11 +175,11 @@ def find_spaceport(name: str) -> Spaceport:
 
 @cache
 def _spellings() -> dict[str, Spaceport]:
-    """Every spelling of every spaceport, case-folded; the first port in file order wins."""
+    """Every spelling of every spaceport, folded; the first port in file order wins."""
     index: dict[str, Spaceport] = {}
     for port in load_spaceports():
         for spelling in (port.key, port.name, *port.aliases, *port.gcat_sites):
-            index.setdefault(spelling.casefold(), port)
+            index.setdefault(fold(spelling), port)
     return index
 
 

@@ -29,7 +29,8 @@ from functools import cache
 from importlib import resources
 from typing import TYPE_CHECKING, TypeVar
 
-from cosmodrome.errors import UnknownNameError, closest_names, fold_name
+from cosmodrome.errors import UnknownNameError
+from cosmodrome.naming import closest_names, fold
 from cosmodrome.tables import Rows
 
 if TYPE_CHECKING:
@@ -188,7 +189,7 @@ def _spellings() -> tuple[dict[str, State], dict[str, State], list[str]]:
             codes.setdefault(state.iso3.upper(), state)
         for spelling in (state.name, state.long_name, *state.aliases):
             if spelling:
-                names.setdefault(fold_name(spelling), state)
+                names.setdefault(fold(spelling), state)
         shown.append(state.name)
     return codes, names, sorted(set(shown))
 
@@ -201,10 +202,10 @@ def resolve_state(text: str) -> State:
     """
     codes, names, shown = _spellings()
     wanted = text.strip()
-    found = codes.get(wanted.upper()) or names.get(fold_name(wanted))
+    found = codes.get(wanted.upper()) or names.get(fold(wanted))
     if found is not None:
         return found
-    folded = fold_name(wanted)
+    folded = fold(wanted)
     if len(folded) >= 4:
         prefixed = {s for key, s in names.items() if key.startswith(folded)}
         if len(prefixed) == 1:

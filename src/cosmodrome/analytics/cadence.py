@@ -33,6 +33,7 @@ from datetime import date, datetime
 import duckdb
 import pandas as pd
 
+from cosmodrome import naming
 from cosmodrome.analytics.common import (
     SITE_GROUP_JOIN,
     Dimension,
@@ -48,7 +49,8 @@ from cosmodrome.catalog import names
 from cosmodrome.catalog.queries import LaunchFilter
 from cosmodrome.catalog.regimes import resolve_regime
 from cosmodrome.catalog.sectors import resolve_mission, resolve_sector
-from cosmodrome.errors import UnknownNameError, closest_names
+from cosmodrome.errors import UnknownNameError
+from cosmodrome.naming import closest_names
 from cosmodrome.states import organisation_label, resolve_state, state_label
 from cosmodrome.tables import as_dates
 
@@ -207,9 +209,9 @@ def resolve_groups(
             ).fetchall()
             if v is not None
         }
-        folded = {names.fold(v): v for v in known}
+        folded = {naming.fold(v): v for v in known}
         for name in wanted:
-            match = folded.get(names.fold(name))
+            match = folded.get(naming.fold(name))
             if match is None:
                 raise UnknownNameError(dim.title, name, closest_names(name, sorted(known)))
             keys.append(match)

@@ -1,15 +1,18 @@
 """Mass to orbit per group and period, counting the payloads whose mass is not known.
 
-A payload's mass is GCAT's launch mass (``Mass``) from ``satcat.tsv``, else ``auxcat.tsv``
-(:mod:`cosmodrome.catalog.payload_facts`); GCAT's ``0`` means unknown and is stored as NULL.
+A payload's mass is GCAT's launch mass (``Mass``) from ``satcat.tsv``, else ``auxcat.tsv``,
+else the UCS Satellite Database's launch mass (:mod:`cosmodrome.catalog.payload_facts`);
+GCAT's ``0`` means unknown and is stored as NULL. Every row says how many of its masses come
+from GCAT (``payloads_mass_gcat``) and how many from UCS (``payloads_mass_ucs``), and the
+share of its payloads whose mass is known (``mass_known_share``).
 Only payloads of successful launches (``launches.is_success``) count as mass *to orbit*.
 Each figure says how many payloads it rests on: ``payloads``, ``payloads_with_mass`` and
 ``payloads_without_mass``; ``mass_kg`` sums the known masses and is NULL (never 0) when no
 payload of the group and period has one. It is a lower bound wherever
 ``payloads_without_mass`` is above zero.
 
-Without ``satcat.tsv`` (the frozen mirror) only the auxiliary catalog's objects have masses,
-so most figures are unknown; the command still answers and says so.
+Without ``satcat.tsv`` (the frozen mirror) GCAT gives masses only for the auxiliary
+catalog's objects; UCS fills most of the satellites active in 2023.
 
 >>> mass_to_orbit(con, by="provider-state", start=date(2015, 1, 1))   # doctest: +SKIP
 """
@@ -41,6 +44,9 @@ MASS_COLUMNS = [
     "payloads",
     "payloads_with_mass",
     "payloads_without_mass",
+    "mass_known_share",
+    "payloads_mass_gcat",
+    "payloads_mass_ucs",
     "mass_kg",
 ]
 
@@ -74,6 +80,11 @@ def mass_to_orbit(
                    {dim.label_sql} AS label, count(*)::BIGINT AS payloads,
                    count(p.mass_kg)::BIGINT AS payloads_with_mass,
                    (count(*) - count(p.mass_kg))::BIGINT AS payloads_without_mass,
+                   count(p.mass_kg) / count(*) AS mass_known_share,
+                   count(p.mass_kg) FILTER (WHERE p.mass_source <> 'ucs')::BIGINT
+                       AS payloads_mass_gcat,
+                   count(p.mass_kg) FILTER (WHERE p.mass_source = 'ucs')::BIGINT
+                       AS payloads_mass_ucs,
                    sum(p.mass_kg) AS mass_kg
             FROM launches l JOIN payloads p ON p.launch_tag = l.launch_tag {join}
             WHERE {condition} AND l.is_success GROUP BY 1, 2 ORDER BY 1, mass_kg DESC NULLS LAST,
@@ -90,9 +101,20 @@ def mass_to_orbit(
 
 
 def mass_coverage(con: duckdb.DuckDBPyConnection) -> dict[str, int | bool]:
-    """How many payloads have a known mass, and whether the catalog was built with satcat."""
+    """How many payloads have a known mass and from which source (GCAT satcat, GCAT auxcat,
+    UCS), and whether the catalog was built with satcat."""
     row = con.execute(
-        """SELECT count(*), count(mass_kg), count(*) FILTER (WHERE facts_source = 'satcat')
+        """SELECT count(*), count(mass_kg), count(*) FILTER (WHERE facts_source = 'satcat'),
+                  count(*) FILTER (WHERE mass_source = 'satcat'),
+                  count(*) FILTER (WHERE mass_source = 'auxcat'),
+                  count(*) FILTER (WHERE mass_source = 'ucs')
            FROM payloads"""
-    ).fetchone() or (0, 0, 0)
-    return {"payloads": row[0], "with_mass": row[1], "has_satcat": bool(row[2])}
+    ).fetchone() or (0, 0, 0, 0, 0, 0)
+    return {
+        "payloads": row[0],
+        "with_mass": row[1],
+        "has_satcat": bool(row[2]),
+        "mass_from_satcat": row[3],
+        "mass_from_auxcat": row[4],
+        "mass_from_ucs": row[5],
+    }

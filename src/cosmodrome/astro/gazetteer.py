@@ -17,12 +17,12 @@ from __future__ import annotations
 import csv
 import io
 import re
-import unicodedata
 from dataclasses import dataclass
 from functools import cache
 from importlib import resources
 
-from cosmodrome.errors import InputError, UnknownNameError, closest_names
+from cosmodrome.errors import InputError, UnknownNameError
+from cosmodrome.naming import closest_names, fold
 from cosmodrome.spaceports import Corridor, find_spaceport, load_spaceports
 
 __all__ = ["City", "Place", "find_city", "load_gazetteer", "parse_coordinates", "resolve_location"]
@@ -69,21 +69,15 @@ def load_gazetteer() -> tuple[City, ...]:
     )
 
 
-def _fold(text: str) -> str:
-    """Case- and accent-insensitive form: ``Bogotá`` and ``bogota`` match."""
-    decomposed = unicodedata.normalize("NFKD", text.casefold())
-    return "".join(c for c in decomposed if not unicodedata.combining(c)).strip()
-
-
 def find_city(name: str) -> City:
     """The gazetteer city called ``name`` (any case or accents; ``Name, CC`` picks a country)."""
     wanted = name.strip()
     country = ""
     if "," in wanted:
         wanted, country = (part.strip() for part in wanted.rsplit(",", 1))
-    folded = _fold(wanted)
+    folded = fold(wanted)
     for city in load_gazetteer():
-        if _fold(city.name) == folded and (
+        if fold(city.name) == folded and (
             not country or city.country.casefold() == country.casefold()
         ):
             return city

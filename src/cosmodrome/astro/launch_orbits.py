@@ -22,7 +22,8 @@ import pandas as pd
 
 from cosmodrome.astro.elements import ElementSet
 from cosmodrome.astro.store import ElementStore, international_designator
-from cosmodrome.errors import InputError, UnknownNameError, closest_names
+from cosmodrome.errors import InputError, UnknownNameError
+from cosmodrome.naming import closest_names
 
 __all__ = ["COLUMNS", "launch_orbits", "parse_launch"]
 

@@ -35,7 +35,8 @@ from cosmodrome.astro.elements import (
     parse_omm_records,
     parse_tle,
 )
-from cosmodrome.errors import CosmodromeError, UnknownNameError, closest_names, fold_name
+from cosmodrome.errors import CosmodromeError, UnknownNameError
+from cosmodrome.naming import closest_names, fold
 from cosmodrome.timeutil import require_utc
 
 __all__ = [
@@ -113,11 +114,11 @@ def pick_satellite(text: str, known: Sequence[tuple[str, int]]) -> int | None:
     bracketed detail (``ISS`` for ``ISS (ZARYA)``); when several satellites share that part,
     the oldest catalog number, the object the name was first given to (ZARYA, 25544).
     """
-    wanted = fold_name(text)
-    full = sorted(i for n, i in known if fold_name(n) == wanted)
+    wanted = fold(text)
+    full = sorted(i for n, i in known if fold(n) == wanted)
     if full:
         return full[0]
-    leading = sorted(i for n, i in known if fold_name(n.split("(")[0]) == wanted)
+    leading = sorted(i for n, i in known if fold(n.split("(")[0]) == wanted)
     return leading[0] if leading else None
 
 

@@ -64,7 +64,8 @@ from cosmodrome.capability.geometry import (
     sso_inclination_deg,
 )
 from cosmodrome.capability.launch import site_budget
-from cosmodrome.errors import InputError, UnknownNameError, closest_names
+from cosmodrome.errors import InputError, UnknownNameError
+from cosmodrome.naming import closest_names, fold
 from cosmodrome.spaceports import Spaceport, find_spaceport
 
 #: Standard gravity (m/s^2) converting specific impulse (s) into exhaust speed.
@@ -417,10 +418,10 @@ def load_vehicles() -> tuple[Vehicle, ...]:
 
 def find_vehicle(name: str) -> Vehicle:
     """The vehicle called ``name`` (key, name or alias; any case, ``-``/``.``/space alike)."""
-    wanted = _fold(name)
+    wanted = fold(name)
     names: list[str] = []
     for vehicle in load_vehicles():
-        if wanted in {_fold(s) for s in (vehicle.key, vehicle.name, *vehicle.aliases)}:
+        if wanted in {fold(s) for s in (vehicle.key, vehicle.name, *vehicle.aliases)}:
             return vehicle
         names.extend((vehicle.name, *vehicle.aliases))
     raise UnknownNameError("launch vehicle", name, closest_names(name, names))
@@ -699,10 +700,6 @@ def _point(entry: dict[str, Any]) -> CapacityPoint:
     )
 
 
-def _fold(name: str) -> str:
-    return "".join(ch for ch in name.casefold() if ch.isalnum())
-
-
 def model_error_table() -> pd.DataFrame:
     """Every published point against the model: in-sample and leave-one-out errors (percent).
 
@@ -805,11 +802,11 @@ def gcat_capacity_comparison(connection: Any) -> pd.DataFrame:
     ).df()
     by_name: dict[str, dict[str, Any]] = {}
     for record in frame.to_dict("records"):
-        by_name.setdefault(_fold(str(record["lv_name"])), {str(k): v for k, v in record.items()})
+        by_name.setdefault(fold(str(record["lv_name"])), {str(k): v for k, v in record.items()})
     rows: list[dict[str, object]] = []
     for vehicle in load_vehicles():
         match = next(
-            (by_name[_fold(n)] for n in (vehicle.name, *vehicle.aliases) if _fold(n) in by_name),
+            (by_name[fold(n)] for n in (vehicle.name, *vehicle.aliases) if fold(n) in by_name),
             None,
         )
         if match is None:

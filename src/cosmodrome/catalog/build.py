@@ -28,7 +28,7 @@ import filelock
 import pandas as pd
 
 from cosmodrome import config
-from cosmodrome.catalog import ingest, names, payload_facts, summaries, ucs
+from cosmodrome.catalog import ingest, names, payload_facts, prices, summaries, ucs
 from cosmodrome.catalog.gcat import GcatFileError, Issue, Table, read_table
 from cosmodrome.errors import CosmodromeError, SourceError
 from cosmodrome.sources.loader import Loader, Source, ends_on_a_line
@@ -173,12 +173,18 @@ def build_catalog(
         loader = loader or Loader(config.cache_dir(folder))
         paths = fetch_gcat(source, loader)
         tables = read_tables(paths)
-        result = ingest_tables(tables)
         workbook = ucs.find_workbook(location)
-        if workbook is not None:
-            result.frames["ucs"] = ucs.read_ucs_cached(
-                workbook, config.cache_dir(folder), result.issues
-            )
+        ucs_issues: list[Issue] = []
+        ucs_frame = (
+            ucs.read_ucs_cached(workbook, config.cache_dir(folder), ucs_issues)
+            if workbook is not None
+            else None
+        )
+        result = ingest_tables(tables, ucs_frame)
+        result.issues.extend(ucs_issues)
+        price_points = prices.read_price_points(location, loader, result.issues)
+        if ucs_frame is not None:
+            result.frames["ucs"] = ucs_frame
         if not allow_shrink:
             refuse_shrinking(target, result.frames)
         meta = {
@@ -189,7 +195,7 @@ def build_catalog(
             **{f"updated:{name}": tables[name].updated or "" for name in tables},
             **({"source:ucs": workbook.name} if workbook is not None else {}),
         }
-        install(target, result, meta, before_swap)
+        install(target, result, meta, before_swap, price_points)
     counts = {name: len(frame) for name, frame in result.frames.items()}
     return BuildReport(target, source.location, counts, result.issues, meta["data_date"])
 
@@ -268,12 +274,13 @@ def install(
     result: ingest.Ingested,
     meta: dict[str, str],
     before_swap: Callable[[Path], None] | None = None,
+    price_points: list[prices.PricePoint] | None = None,
 ) -> None:
     """Write the new catalog to a file of its own, then rename it over ``target``."""
     building = target.with_name(f"{target.name}.building-{os.getpid()}-{uuid.uuid4().hex[:8]}")
     try:
         try:
-            write_database(building, result, meta)
+            write_database(building, result, meta, price_points or [])
         except (duckdb.Error, OSError) as error:
             reason = str(error).strip().splitlines()[-1] if str(error).strip() else repr(error)
             raise CatalogWriteError(
@@ -374,8 +381,11 @@ def refuse_shrinking(target: Path, frames: dict[str, pd.DataFrame]) -> None:
         )
 
 
-def ingest_tables(tables: dict[str, Table]) -> ingest.Ingested:
-    """Normalise the raw GCAT tables into the catalog's frames."""
+def ingest_tables(
+    tables: dict[str, Table], ucs_frame: pd.DataFrame | None = None
+) -> ingest.Ingested:
+    """Normalise the raw GCAT tables into the catalog's frames; ``ucs_frame`` (the UCS
+    table) gives the masses GCAT lacks."""
     issues = [issue for table in tables.values() for issue in table.issues]
     site_records = ingest.periodic_records(tables["sites"], "Site", "sites.tsv", issues)
     org_records = ingest.periodic_records(tables["orgs"], "Code", "orgs.tsv", issues)
@@ -396,7 +406,7 @@ def ingest_tables(tables: dict[str, Table]) -> ingest.Ingested:
         ],
         ignore_index=True,
     )
-    payloads, launches = payload_facts.enrich(payloads, launches, tables, issues)
+    payloads, launches = payload_facts.enrich(payloads, launches, tables, issues, ucs_frame)
     frames = {
         "launches": launches,
         "payloads": payloads,
@@ -408,7 +418,12 @@ def ingest_tables(tables: dict[str, Table]) -> ingest.Ingested:
     return ingest.Ingested(frames, issues)
 
 
-def write_database(path: Path, result: ingest.Ingested, meta: dict[str, str]) -> None:
+def write_database(
+    path: Path,
+    result: ingest.Ingested,
+    meta: dict[str, str],
+    price_points: list[prices.PricePoint],
+) -> None:
     quarantine = pd.DataFrame(
         [(i.file, i.line, i.reason, i.raw) for i in result.issues],
         columns=["file", "line", "reason", "raw"],
@@ -424,6 +439,13 @@ def write_database(path: Path, result: ingest.Ingested, meta: dict[str, str]) ->
         con.executemany("INSERT INTO meta VALUES (?, ?)", list(meta.items()))
         summaries.materialise(con)
         names.store_names(con)
+        # Prices name vehicles as people write them: mapped once the names are stored (on a
+        # cursor of its own: the name lookups leave results open).
+        with con.cursor() as cursor:
+            mapped = prices.map_prices(cursor, price_points)
+        con.register("frame", mapped)
+        con.execute(f"INSERT INTO prices ({', '.join(prices.PRICE_COLUMNS)}) SELECT * FROM frame")
+        con.unregister("frame")
         con.execute("CHECKPOINT")
     finally:
         con.close()

@@ -21,7 +21,8 @@ from dataclasses import dataclass
 from datetime import UTC, date, datetime
 from pathlib import Path
 
-from cosmodrome.errors import SourceError, closest_names
+from cosmodrome.errors import SourceError
+from cosmodrome.naming import closest_names
 
 MONTHS = {
     m: i

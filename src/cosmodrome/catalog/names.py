@@ -10,9 +10,8 @@ from __future__ import annotations
 
 import hashlib
 import json
-import re
 import sys
-import unicodedata
+import tomllib
 import weakref
 from collections import defaultdict
 from collections.abc import Callable, Hashable, Iterable
@@ -24,143 +23,12 @@ from typing import Any, TypeVar
 
 import duckdb
 
-from cosmodrome import errors, spaceports, states
-from cosmodrome.errors import UnknownNameError, closest_names, fold_name
+from cosmodrome import naming, spaceports, states
+from cosmodrome.errors import UnknownNameError
+from cosmodrome.naming import NameIndex, closest_names, fold
 from cosmodrome.spaceports import load_spaceports, match_pads
 
 T = TypeVar("T")
-
-
-def fold(name: str) -> str:
-    """Lower case, no accents, no spaces or punctuation: ``Alcântara`` -> ``alcantara``."""
-    plain = unicodedata.normalize("NFKD", name).encode("ascii", "ignore").decode()
-    return re.sub(r"[^0-9a-z]", "", plain.casefold())
-
-
-class NameIndex:
-    """Spellings mapped to sets of codes, plus the display names used for suggestions."""
-
-    def __init__(self, kind: str) -> None:
-        self.kind = kind
-        self._codes: dict[str, set[str]] = defaultdict(set)
-        self._preferred: dict[str, set[str]] = defaultdict(set)
-        self._display: set[str] = set()
-        self._curated: set[str] = set()
-        #: The one name each thing goes by (a spaceport's name, not its aliases).
-        self.primary: set[str] = set()
-        #: How much each code counts when suggestions tie (launches at a site, say).
-        self.weights: dict[str, float] = {}
-
-    def add(
-        self,
-        spelling: str | None,
-        codes: Iterable[str],
-        *,
-        display: bool = True,
-        preferred: bool = False,
-    ) -> None:
-        """Map ``spelling`` to ``codes``; a preferred spelling hides ordinary ones that fold
-        the same (the curated "Kennedy" is KSC, not Cape Kennedy's old name for CC)."""
-        if not spelling:
-            return
-        key = fold(spelling)
-        if key:
-            (self._preferred if preferred else self._codes)[key].update(codes)
-            if display:
-                self._display.add(spelling)
-                if preferred:
-                    self._curated.add(spelling)
-
-    def lookup(self, name: str) -> set[str]:
-        key = fold(name)
-        return set(self._preferred.get(key) or self._codes.get(key, set()))
-
-    def prefixed(self, name: str) -> set[str]:
-        key = fold(name)
-        found: set[str] = set()
-        if len(key) >= 3:
-            for spelling, codes in (*self._codes.items(), *self._preferred.items()):
-                if spelling.startswith(key):
-                    found |= codes
-        return found
-
-    def resolve(
-        self,
-        name: str,
-        *,
-        allow_prefix: bool = False,
-        unique_prefix: bool = False,
-        word_prefix: bool = False,
-        suggest: bool = True,
-    ) -> list[str]:
-        """Codes of ``name``: its exact spelling; else, where allowed, every code of the
-        spellings it starts (``allow_prefix``: ``Soyuz-2``), the one code of all the
-        spellings it starts when there is one and it is at least 6 letters long
-        (``unique_prefix``: ``Satish Dhawan``), or every code of the spellings whose first
-        words it is (``word_prefix``: ``NASA`` for ``NASA LaRC``, ``NASA MSFC``).
-
-        An unknown name raises :class:`UnknownNameError` with the closest names, or with
-        none when ``suggest`` is false (a caller trying spellings, which would only discard
-        them: ranking them is most of a failed lookup's cost)."""
-        codes = self.lookup(name)
-        if not codes and allow_prefix:
-            codes = self.prefixed(name)
-        if not codes and unique_prefix and len(fold(name)) >= 6:
-            found = self.prefixed(name)
-            codes = found if len(found) == 1 else set()
-        if not codes and word_prefix:
-            codes = self.word_prefixed(name)
-        if not codes:
-            raise UnknownNameError(self.kind, name, self.suggest(name) if suggest else [])
-        return sorted(codes)
-
-    def suggest(self, name: str, n: int = 5) -> list[str]:
-        """The closest display names, ranked by :func:`closest_names` (exact, prefix, word
-        prefix before edit distance), the busiest first among equals."""
-        # A curated name (Cape Canaveral) before GCAT's names of the same site (Cape Kennedy).
-        weight = {
-            spelling: max((self.weights.get(c, 0.0) for c in self.lookup(spelling)), default=0.0)
-            + (0.5 if spelling in self._curated else 0.0)
-            + (0.25 if spelling in self.primary else 0.0)
-            for spelling in self._display
-        }
-        return closest_names(name, sorted(self._display), n, weight=weight)
-
-    def word_prefixed(self, name: str) -> set[str]:
-        """Codes of the display spellings whose first words are ``name``."""
-        wanted = fold_name(name)
-        found: set[str] = set()
-        if wanted:
-            for spelling in self._display:
-                if fold_name(spelling).startswith(wanted + " "):
-                    found |= self.lookup(spelling)
-        return found
-
-    def names(self) -> list[str]:
-        return sorted(self._display)
-
-    def to_json(self) -> dict[str, Any]:
-        """Everything the index holds, as JSON types (for :func:`store_names`)."""
-        return {
-            "kind": self.kind,
-            "codes": {k: sorted(v) for k, v in self._codes.items()},
-            "preferred": {k: sorted(v) for k, v in self._preferred.items()},
-            "display": sorted(self._display),
-            "curated": sorted(self._curated),
-            "primary": sorted(self.primary),
-            "weights": self.weights,
-        }
-
-    @classmethod
-    def from_json(cls, data: dict[str, Any]) -> NameIndex:
-        index = cls(str(data["kind"]))
-        index._codes.update({k: set(v) for k, v in data["codes"].items()})
-        index._preferred.update({k: set(v) for k, v in data["preferred"].items()})
-        index._display = set(data["display"])
-        index._curated = set(data["curated"])
-        index.primary = set(data["primary"])
-        index.weights = {str(k): float(v) for k, v in data["weights"].items()}
-        return index
 
 
 def site_index(con: duckdb.DuckDBPyConnection) -> NameIndex:
@@ -186,75 +54,182 @@ def site_index(con: duckdb.DuckDBPyConnection) -> NameIndex:
             index.add(name, {canonical_of[code]}, display=False)
             index.add(location, {canonical_of[code]}, display=False)
     for port in load_spaceports():
-        sites = {canonical_of[c] for c in port.gcat_sites if c in canonical_of}
-        if sites:
-            for spelling in (port.name, port.key, *port.aliases):
-                index.add(spelling, sites, preferred=True)
-            index.primary.add(port.name)
+        # A spaceport with no launch yet (SaxaVord) is a site too, by its GCAT code where
+        # GCAT has one, else by its name: it resolves, to no launches.
+        sites = {canonical_of[c] for c in port.gcat_sites if c in canonical_of} or set(
+            port.gcat_sites[:1] or [port.name]
+        )
+        for spelling in (port.name, port.key, *port.aliases):
+            index.add(spelling, sites, preferred=True)
+        index.primary.add(port.name)
     return index
+
+
+@cache
+def curated_names() -> dict[str, Any]:
+    """The curated names of ``data/names.toml`` (vehicles, prefixes, organisations)."""
+    text = resources.files("cosmodrome").joinpath("data", "names.toml").read_text("utf-8")
+    return tomllib.loads(text)
+
+
+def _capability_names() -> list[tuple[str, ...]]:
+    """Each vehicle the project models (``capability/data/vehicles.toml``): its name, then
+    its aliases. Read as TOML: the model module is too heavy for a name lookup."""
+    text = (
+        resources.files("cosmodrome.capability").joinpath("data/vehicles.toml").read_text("utf-8")
+    )
+    return [
+        (str(entry["name"]), *(str(a) for a in entry.get("aliases", ())))
+        for entry in tomllib.loads(text)["vehicle"].values()
+    ]
 
 
 def vehicle_index(con: duckdb.DuckDBPyConnection) -> NameIndex:
-    """Launched vehicles by exact name, family and alias (``Soyuz-2`` also by prefix)."""
+    """Vehicle configurations (GCAT ``LV_Type``) by every name that covers them.
+
+    A configuration is a vehicle GCAT lists (launched, or orbital in ``lv.tsv``), a vehicle
+    the project models (``Soyuz-5``) or a configuration its maker announced (``names.toml``);
+    a name covers the configurations it begins (:meth:`NameIndex.starting`), so ``Proton-M``
+    is Proton-M, Proton-M/Briz-M, /DM-2 and /DM-3. GCAT's alias column joins two vehicles
+    (LVM3 and GSLV Mk III); the curated names (``names.toml``) cover what they mean and win
+    over GCAT's spellings.
+    """
     index = NameIndex("vehicle")
-    launched = {
-        v
-        for (v,) in con.execute(
-            "SELECT DISTINCT vehicle FROM launches WHERE vehicle IS NOT NULL"
+    counts = dict(
+        con.execute(
+            "SELECT vehicle, count(*) FROM launches WHERE vehicle IS NOT NULL GROUP BY 1"
         ).fetchall()
-    }
-    names = {fold(v) for v in launched}
-    for vehicle in launched:
-        index.add(vehicle, {vehicle})
-    rows = con.execute("SELECT DISTINCT lv_name, family, alias FROM vehicles").fetchall()
-    for lv_name, family, alias in rows:
-        # A vehicle's own name wins over a family spelled the same (Falcon 9 vs family Falcon9).
-        if lv_name in launched and family and fold(family) not in names:
-            index.add(family, {lv_name})
-        if lv_name in launched and alias and fold(alias) not in names:
-            index.add(alias, {lv_name}, display=False)
+    )
+    rows = con.execute("SELECT DISTINCT lv_name, alias, class FROM vehicles").fetchall()
+    configurations = set(counts) | {lv for lv, _, kind in rows if kind == "O"}
+    for configuration in configurations:
+        index.add(configuration, {configuration})
+    for lv_name, alias, _ in rows:
+        if lv_name in configurations and alias and alias != "-":
+            joined = {lv_name} | index.lookup(alias)
+            index.add(alias, joined)
+            index.add(lv_name, joined)
+    curated = curated_names()
+    for names_ in _capability_names():
+        if not any(_vehicle_codes(index, n) for n in names_):
+            for spelling in names_:
+                index.add(spelling, {names_[0]})
+    for entry in curated.get("configuration", []):
+        for spelling in entry["names"]:
+            index.add(spelling, {entry["names"][0]})
+    for entry in curated.get("vehicle", []):
+        codes = {
+            c
+            for means in entry["means"]
+            for c in _vehicle_codes(index, means) or index.prefixed(means)
+        }
+        # A catalog without the vehicle (a small test one) leaves the names unknown.
+        if codes:
+            for spelling in entry["names"]:
+                index.add(spelling, codes, preferred=True)
+    index.weights = {str(v): float(n) for v, n in counts.items()}
     return index
+
+
+def family_index(con: duckdb.DuckDBPyConnection) -> NameIndex:
+    """GCAT vehicle families (``Proton``, ``DF5``, ``R-7``) by their code: the last resort
+    for a vehicle name, as GCAT's families lump vehicles (Ariane 62 is in ``Ariane5``)."""
+    index = NameIndex("vehicle family")
+    rows = con.execute(
+        """SELECT DISTINCT family, lv_name FROM vehicles
+           WHERE family IS NOT NULL AND lv_name IN (SELECT vehicle FROM launches)"""
+    ).fetchall()
+    for family, lv_name in rows:
+        index.add(family, {lv_name})
+    return index
+
+
+def _vehicle_spellings(name: str) -> list[str]:
+    """``name`` and the same name with a prefix written as GCAT writes it
+    (``Long March 3B`` -> ``Chang Zheng 3B``, ``Ceres-1`` -> ``Gushenxing 1``)."""
+    words = naming.fold_words(name)
+    found = [name]
+    for entry in curated_names().get("vehicle_prefix", []):
+        for prefix in entry["names"]:
+            head = naming.fold_words(prefix)
+            if words[: len(head)] == head or fold(name).startswith(fold(prefix) + "-"):
+                found.append(" ".join((entry["means"], *words[len(head) :])))
+            elif "".join(words).startswith("".join(head)) and len(head) == 1:
+                # Written together: CZ3B, LM3B.
+                rest = "".join(words)[len(head[0]) :]
+                if rest[:1].isdigit():
+                    found.append(f"{entry['means']} {rest}")
+    return found
+
+
+def _vehicle_codes(index: NameIndex, name: str) -> set[str]:
+    """Configurations ``name`` covers: a curated name's, else every configuration a
+    spelling of ``name`` (or of its GCAT spelling) begins."""
+    found: set[str] = set()
+    for spelling in _vehicle_spellings(name):
+        key = fold(spelling)
+        if key in index._preferred:
+            found |= index._preferred[key]
+        else:
+            found |= index.lookup(spelling) | index.starting(spelling)
+    return found
 
 
 def organisation_index(
     con: duckdb.DuckDBPyConnection, kind: str, column: str, table: str
 ) -> NameIndex:
-    """Organisation codes (all codes sharing a ``ucode``) by code and name."""
+    """Organisation codes by code and name: each organisation with its other codes over
+    time (one ``ucode``) and every organisation under it (``parent``: CASC has CALT and
+    SAST), as used in ``table.column``."""
     index = NameIndex(kind)
-    used = {
-        c
-        for (c,) in con.execute(
-            f"SELECT DISTINCT {column} FROM {table} WHERE {column} IS NOT NULL"
-        ).fetchall()
-    }
-    members: dict[str, set[str]] = defaultdict(set)
-    orgs = con.execute("SELECT code, ucode, short_name, name FROM organisations").fetchall()
-    for code, ucode, *_ in orgs:
-        members[ucode].add(code)
+    values = con.execute(
+        f"SELECT DISTINCT {column} FROM {table} WHERE {column} IS NOT NULL"
+    ).fetchall()
+    # Queries match a joint code (JSC/MSFC) by its lead too.
+    used = {str(c) for (c,) in values} | {str(c).split("/")[0] for (c,) in values}
+    lineage: dict[str, set[str]] = defaultdict(set)
+    children: dict[str, set[str]] = defaultdict(set)
+    orgs = con.execute("SELECT code, ucode, short_name, name, parent FROM organisations").fetchall()
+    for code, ucode, _, _, parent in orgs:
+        lineage[ucode].add(code)
+        if parent and parent != code:
+            children[parent].add(code)
+    ucode_of = {code: ucode for code, ucode, *_ in orgs}
     for value in used:
         index.add(value, {value})
-    for code, ucode, short_name, name in orgs:
-        codes = {c for c in members[ucode] | {code} if c in used}
+    for code, ucode, short_name, name, _ in orgs:
+        codes = {c for c in _under(code, ucode_of, lineage, children) if c in used}
         if codes:
             index.add(code, codes)
             index.add(ucode, codes, display=False)
             index.add(short_name, codes)
             index.add(name, codes, display=False)
-    for alias, spelling in ORGANISATION_ALIASES.items():
-        if codes := index.lookup(spelling):
-            index.add(alias, codes, display=False)
+    for entry in curated_names().get("organisation", []):
+        if codes := index.lookup(entry["means"]):
+            for spelling in entry["names"]:
+                index.add(spelling, codes, display=False, preferred=True)
     counts = con.execute(f"SELECT {column}, count(*) FROM {table} GROUP BY 1").fetchall()
     index.weights = {str(code): float(n) for code, n in counts if code is not None}
     return index
 
 
-#: English names people type for organisations GCAT spells otherwise (its transliteration,
-#: its own short name), mapped to GCAT's spelling; each must name an organisation in GCAT.
-ORGANISATION_ALIASES = {
-    "Roscosmos": "Roskosmos",
-    "Russian Space Agency": "Roskosmos",
-    "Rocket Lab": "Rocket Lab",
-}
+def _under(
+    code: str,
+    ucode_of: dict[str, str],
+    lineage: dict[str, set[str]],
+    children: dict[str, set[str]],
+) -> set[str]:
+    """``code``, its other codes over time and, recursively, every organisation under them."""
+    found: set[str] = set()
+    todo = [code]
+    while todo:
+        current = todo.pop()
+        if current in found:
+            continue
+        found.add(current)
+        todo += [*lineage.get(ucode_of.get(current, current), ()), *children.get(current, ())]
+    return found
+
 
 _VERSIONS: weakref.WeakKeyDictionary[duckdb.DuckDBPyConnection, str] = weakref.WeakKeyDictionary()
 
@@ -298,6 +273,7 @@ def _builders(con: duckdb.DuckDBPyConnection) -> dict[str, Callable[[], NameInde
     return {
         "site": lambda: site_index(con),
         "vehicle": lambda: vehicle_index(con),
+        "vehicle_family": lambda: family_index(con),
         "agency": lambda: organisation_index(con, "agency", "agency", "launches"),
         "owner": lambda: organisation_index(con, "owner", "owner", "payloads"),
     }
@@ -318,52 +294,32 @@ def resolve_sites(con: duckdb.DuckDBPyConnection, name: str, *, suggest: bool = 
     return _cached(con, "site").resolve(name, unique_prefix=True, suggest=suggest)
 
 
-#: English names of vehicles GCAT writes in their own language: typed -> GCAT's spelling.
-VEHICLE_ENGLISH = {"longmarch": "changzheng"}
-
-#: Vehicles people name with Roman numerals where GCAT writes digits and model numbers:
-#: the typed name (folded) -> GCAT's spellings, each covering every vehicle it begins
-#: ("Delta 4H" is also "Delta 4H/Star 48BV", Parker Solar Probe's). Read from the launch
-#: log: Delta II flew as the 6000 and 7000 series (Delta 6925, Delta 7925-10), Delta III as
-#: Delta 8930, Titan IV as Titan 401A-405B.
-VEHICLE_NUMERALS: dict[str, tuple[str, ...]] = {
-    "deltaii": ("Delta 6", "Delta 7"),
-    "deltaiii": ("Delta 8930",),
-    "deltaiv": ("Delta 4H", "Delta 4M"),
-    "deltaivheavy": ("Delta 4H",),
-    "deltaivh": ("Delta 4H",),
-    "deltaivmedium": ("Delta 4M",),
-    "deltaivm": ("Delta 4M",),
-    "atlasiii": ("Atlas 3",),
-    "atlas5": ("Atlas V",),
-    "titaniv": ("Titan 40",),
-    "saturn5": ("Saturn V",),
-}
-
-
-def numeral_vehicles(index: NameIndex, name: str) -> list[str]:
-    """The vehicles of a name written as people write it (``Delta IV Heavy``) by
-    :data:`VEHICLE_NUMERALS`; empty for any other name."""
-    found: set[str] = set()
-    for spelling in VEHICLE_NUMERALS.get(fold(name), ()):
-        found |= index.prefixed(spelling)
-    return sorted(found)
-
-
 def resolve_vehicles(
     con: duckdb.DuckDBPyConnection, name: str, *, suggest: bool = True
 ) -> list[str]:
+    """Every configuration (``launches.vehicle``) the vehicle ``name`` covers: its
+    configurations (``Proton-M``: Proton-M/Briz-M, /DM-2, /DM-3), the vehicles a curated or
+    GCAT alias joins to it (``LVM3`` and GSLV Mk III), else those of a GCAT family (``DF5``).
+    A vehicle the project knows that has not flown yet resolves to its own name (no
+    launches); an unknown name raises with the closest names."""
     index = _cached(con, "vehicle")
-    try:
-        return index.resolve(name, allow_prefix=True, suggest=False)
-    except UnknownNameError:
-        if numerals := numeral_vehicles(index, name):
-            return numerals
-        key = fold(name)
-        for english, gcat in VEHICLE_ENGLISH.items():
-            if key.startswith(english):
-                return index.resolve(gcat + key[len(english) :], allow_prefix=True, suggest=suggest)
-        return index.resolve(name, allow_prefix=True, suggest=suggest)
+    codes = _vehicle_codes(index, name)
+    if not codes:
+        codes = set(_cached(con, "vehicle_family").lookup(name))
+    if not codes:
+        raise UnknownNameError("vehicle", name, index.suggest(name) if suggest else [])
+    return sorted(codes)
+
+
+def vehicle_configuration(con: duckdb.DuckDBPyConnection, name: str) -> str | None:
+    """The one configuration ``name`` spells exactly (GCAT's name, an alias, an English
+    spelling: ``Long March 2C`` is Chang Zheng 2C alone), or None where it spells several or
+    none: how a price written for one configuration finds it (catalog/prices.py)."""
+    index = _cached(con, "vehicle")
+    found: set[str] = set()
+    for spelling in _vehicle_spellings(name):
+        found |= index.lookup(spelling)
+    return next(iter(found)) if len(found) == 1 else None
 
 
 def resolve_agencies(
@@ -376,6 +332,72 @@ def resolve_agencies(
 def resolve_owners(con: duckdb.DuckDBPyConnection, name: str) -> list[str]:
     index = _cached(con, "owner")
     return index.resolve(name, word_prefix=True)
+
+
+#: Per kind of name: the launch column its codes are matched on, and what a code is called.
+_MATCHED_ON = {
+    "vehicle": ("vehicle", "configuration"),
+    "site": ("site", "site"),
+    "agency": ("split_part(agency, '/', 1)", "organisation"),
+}
+
+
+@dataclass(frozen=True)
+class Resolution:
+    """What a typed name matched: the codes it covers, their launches and, for a curated
+    name, the note that says how it was matched."""
+
+    kind: str
+    name: str
+    codes: tuple[str, ...]
+    launches: int
+    note: str | None = None
+
+    @property
+    def flown(self) -> bool:
+        return self.launches > 0
+
+    def summary(self) -> str | None:
+        """``Proton-M: 4 configurations (...); 115 launches``, or ``None`` where the name is
+        plainly the one thing it matched (``Electron``, ``Baikonur``)."""
+        what = _MATCHED_ON[self.kind][1]
+        plain = self.kind != "vehicle" or fold(self.codes[0]) == fold(self.name)
+        if len(self.codes) == 1 and plain and self.flown:
+            # A site or organisation code says nothing the name does not.
+            return None
+        if len(self.codes) == 1:
+            matched = "" if plain else self.codes[0]
+        else:
+            shown = ", ".join(self.codes[:4]) + (", ..." if len(self.codes) > 4 else "")
+            matched = f"{len(self.codes)} {what}s ({shown})"
+        launches = (
+            f"{self.launches:,} launch{'es' if self.launches != 1 else ''}"
+            if self.flown
+            else "not flown yet"
+        )
+        parts = [p for p in (matched, launches, self.note) if p]
+        return f"{self.name}: {'; '.join(parts)}"
+
+
+def resolution(con: duckdb.DuckDBPyConnection, kind: str, name: str) -> Resolution:
+    """What ``name`` (a ``vehicle``, ``site`` or ``agency``) matches, with its launches; an
+    unknown name raises :class:`UnknownNameError` with the closest names."""
+    resolve = {"vehicle": resolve_vehicles, "site": resolve_sites, "agency": resolve_agencies}
+    codes = resolve[kind](con, name)
+    column = _MATCHED_ON[kind][0]
+    row = con.execute(
+        f"SELECT count(*) FROM launches WHERE list_contains(?, {column})", [codes]
+    ).fetchone()
+    note = _curated_note(name) if kind == "vehicle" else None
+    return Resolution(kind, name, tuple(codes), int(row[0]) if row else 0, note)
+
+
+def _curated_note(name: str) -> str | None:
+    key = fold(name)
+    for entry in curated_names().get("vehicle", []):
+        if "note" in entry and key in {fold(n) for n in entry["names"]}:
+            return str(entry["note"])
+    return None
 
 
 @dataclass(frozen=True)
@@ -524,13 +546,17 @@ STORED_NAMES_TABLE = "derived_names"
 
 @cache
 def derived_names_key() -> str:
-    """A hash of what the stored names are derived from: this module, the spaceport and
-    state modules and their data files, and pycountry's version."""
+    """A hash of what the stored names are derived from: this module, the naming, spaceport
+    and state modules and their data files, the modelled vehicles, and pycountry's
+    version."""
     digest = hashlib.sha256(metadata.version("pycountry").encode())
-    for module in (sys.modules[__name__], errors, spaceports, states):
+    for module in (sys.modules[__name__], naming, spaceports, states):
         digest.update(Path(str(module.__file__)).read_bytes())
-    for data in ("spaceports.toml", "gcat_states.toml"):
+    for data in ("spaceports.toml", "gcat_states.toml", "names.toml"):
         digest.update(resources.files("cosmodrome").joinpath("data", data).read_bytes())
+    digest.update(
+        resources.files("cosmodrome.capability").joinpath("data/vehicles.toml").read_bytes()
+    )
     return digest.hexdigest()[:16]
 
 

@@ -14,16 +14,30 @@ Where two files disagree, this is what wins, and why:
   orbit, because it is the orbit GCAT says the payload operated in; else the satcat orbit,
   then the auxcat orbit (the orbit at their ``ODate``: for a decayed payload its last,
   decaying orbit); else the UN registration orbit (``orbit_source`` says which);
-* **mass, OpOrbit, status, decay date**: satcat, else auxcat (psatcat has none);
+* **mass, OpOrbit, status, decay date**: satcat, else auxcat (psatcat has none); a payload
+  still without a mass takes the UCS Satellite Database's launch mass, matched on the NORAD
+  number (:func:`add_ucs_masses`); ``mass_source`` says which (``satcat``, ``auxcat``,
+  ``ucs``), so every output can label it;
 * **regime**: :func:`cosmodrome.catalog.regimes.payload_regime` (``OpOrbit`` first);
 * **sector**: the payload's psatcat class, else its owner organisation's class (``orgs.tsv``,
   the record valid at launch).
 
 GCAT writes ``0`` for an unknown mass and ``0 x 0`` for "no orbit": both become NULL, never 0.
 
-A launch's **primary payload** is the heaviest payload with a known mass; where no mass is
-known (the mirror), the first payload row GCAT lists for the launch (GCAT lists the principal
-payload first, piece A). The launch takes its sector, mission and regime from it.
+A launch's **principal payload** is the payload the launch was for (:func:`_primary_flags`).
+GCAT lists it first (piece A of the launch's own designation), so the rule ranks a launch's
+payloads by, in turn:
+
+1. a known mission (psatcat ``Category``) before an unknown one: a launch has mission
+   "unknown" only when every payload's mission is unknown;
+2. a piece of the launch's own designation (``2015-038A``) before one filed under another
+   (``1998-067GX``: cubesats carried to the ISS and deployed from it later);
+3. the heaviest, but only when every payload of the launch has a mass: one known mass among
+   unknown ones says nothing about which payload mattered (on the mirror only auxcat's
+   cubesats have masses, and a 1-14 kg cubesat used to beat HTV-5 and Artemis I);
+4. GCAT's own order of the launch's payload rows (``list_order``).
+
+The launch takes its sector, mission and regime from it.
 """
 
 from __future__ import annotations
@@ -75,6 +89,8 @@ OBJECT_FACT_COLUMNS = [
     "cat_inc_deg",
     "facts_source",
 ]
+#: Where a payload's mass comes from, as outputs label it.
+MASS_SOURCES = {"satcat": "GCAT satcat", "auxcat": "GCAT auxcat", "ucs": "UCS"}
 RESULTS = {"S": "success", "F": "failure", "U": "unknown", "N": "not applicable"}
 
 
@@ -198,15 +214,21 @@ def enrich(
     launches: pd.DataFrame,
     tables: dict[str, Table],
     issues: list[Issue],
+    ucs: pd.DataFrame | None = None,
 ) -> tuple[pd.DataFrame, pd.DataFrame]:
     """Payloads with their facts, regime, sector and primary flag; launches with the primary's
-    sector, mission and regime and a short list of payload names."""
+    sector, mission and regime and a short list of payload names. ``ucs`` (the UCS table)
+    fills the masses GCAT lacks."""
     psat = psatcat_facts(tables["psatcat"], issues)
     facts = pd.concat(
         [object_facts(tables[n], f"{n}.tsv", issues) for n in ("satcat", "auxcat") if n in tables],
         ignore_index=True,
     ).drop_duplicates("jcat")  # satcat first: it wins over auxcat
     frame = payloads.merge(psat, on="jcat", how="left").merge(facts, on="jcat", how="left")
+    frame["list_order"] = frame.groupby("launch_tag", sort=False).cumcount() + 1
+    frame["mass_source"] = frame["facts_source"].where(frame["mass_kg"].notna())
+    if ucs is not None:
+        add_ucs_masses(frame, ucs)
     _operational_orbit(frame)
     launch_class = dict(zip(launches["launch_tag"], launches["orbit_class"], strict=True))
     succeeded = dict(zip(launches["launch_tag"], launches["is_success"], strict=True))
@@ -240,7 +262,7 @@ def enrich(
 
 def search_text(frame: pd.DataFrame) -> pd.Series:
     """Every name GCAT records for each payload (``Name``, ``PLName``, psatcat ``Name``,
-    ``AltNames``), folded as :func:`cosmodrome.catalog.names.fold` folds a query (lower case,
+    ``AltNames``), folded as :func:`cosmodrome.naming.plain` folds a query (lower case,
     no accents, spaces or punctuation) and joined with ``|``; DuckDB does it in ~20 ms."""
     names = frame[["name", "pl_name", "psat_name", "alt_names"]]
     con = duckdb.connect()
@@ -306,15 +328,40 @@ def _missions(frame: pd.DataFrame) -> None:
     frame["mission_inferred"] = [p.inferred for p in parsed]
 
 
+def add_ucs_masses(frame: pd.DataFrame, ucs: pd.DataFrame) -> None:
+    """Fill the masses GCAT lacks with UCS launch masses, matched on the NORAD number (the
+    first UCS row of a number that UCS repeats), and label them ``ucs`` in ``mass_source``."""
+    known = ucs[ucs["norad"].notna() & ucs["launch_mass_kg"].notna()]
+    known = known[known["launch_mass_kg"] > 0].sort_values("line").drop_duplicates("norad")
+    masses = dict(zip(known["norad"].astype(int), known["launch_mass_kg"], strict=True))
+    satcat = pd.to_numeric(frame["satcat"], errors="coerce")
+    filled = frame["mass_kg"].isna() & satcat.isin(masses.keys())
+    frame.loc[filled, "mass_kg"] = satcat[filled].map(masses)
+    frame.loc[filled, "mass_source"] = "ucs"
+
+
 def _primary_flags(frame: pd.DataFrame) -> list[bool]:
-    """Heaviest known mass per launch; else the first listed payload (module docstring)."""
+    """The principal payload of each launch (the ranking of the module docstring)."""
+    tags = frame["launch_tag"]
+    own = [
+        isinstance(piece, str) and piece.startswith(str(tag).strip())
+        for piece, tag in zip(frame["piece"], tags, strict=True)
+    ]
+    every_mass = frame["mass_kg"].notna().groupby(tags).transform("all")
     order = pd.DataFrame(
         {
-            "tag": frame["launch_tag"],
-            "mass": frame["mass_kg"].fillna(-math.inf),
+            "tag": tags,
+            "unknown_mission": frame["mission"].eq("unknown"),
+            "foreign": [not o for o in own],
+            "mass": frame["mass_kg"].where(every_mass, 0.0).fillna(0.0),
+            "listed": frame["list_order"],
             "row": range(len(frame)),
         }
-    ).sort_values(["tag", "mass", "row"], ascending=[True, False, True], kind="stable")
+    ).sort_values(
+        ["tag", "unknown_mission", "foreign", "mass", "listed"],
+        ascending=[True, True, True, False, True],
+        kind="stable",
+    )
     first = set(order.drop_duplicates("tag")["row"])
     return [i in first for i in range(len(frame))]
 

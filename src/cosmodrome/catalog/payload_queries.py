@@ -19,11 +19,13 @@ from typing import Any
 import duckdb
 import pandas as pd
 
+from cosmodrome import naming
 from cosmodrome.catalog import names
 from cosmodrome.catalog.queries import Where, check_period, state_codes
 from cosmodrome.catalog.regimes import resolve_regime
 from cosmodrome.catalog.sectors import MISSIONS, resolve_mission, resolve_sector
-from cosmodrome.errors import InputError, UnknownNameError, closest_names
+from cosmodrome.errors import InputError, UnknownNameError
+from cosmodrome.naming import closest_names
 
 PAYLOAD_COLUMNS = (
     "p.piece",
@@ -110,7 +112,7 @@ def where_payloads(con: duckdb.DuckDBPyConnection, f: PayloadFilter) -> tuple[st
 
 def _search_key(con: duckdb.DuckDBPyConnection, text: str) -> str:
     """The folded search text; a name no payload has raises with the closest names."""
-    key = names.fold(text)
+    key = naming.plain(text)
     if not key:
         raise InputError(f"cannot search for {text!r}: it has no letters or digits")
     found = con.execute(

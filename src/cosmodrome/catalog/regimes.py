@@ -229,21 +229,13 @@ def payload_regime(
 
 
 def resolve_regime(name: str) -> str:
-    """A regime from a name people use (``geo``, ``sun-synchronous``, ``deep-space``).
+    """A regime from a name people use (``geo``, ``GÉO``, ``sun-synchronous``,
+    ``deep-space``).
 
     Raises :class:`~cosmodrome.errors.UnknownNameError` with the closest regimes.
     """
-    from cosmodrome.errors import UnknownNameError, closest_names
+    from cosmodrome.naming import pick
 
-    key = _fold(name)
-    for regime, title in REGIME_TITLES.items():
-        if key in (_fold(regime), _fold(title)):
-            return regime
-    aliases = {"sunsynchronous": "SSO", "gso": "GEO", "cislunar": "deep space", "molniya": "HEO"}
-    if key in aliases:
-        return aliases[key]
-    raise UnknownNameError("orbit regime", name, closest_names(name, list(REGIMES)))
-
-
-def _fold(text: str) -> str:
-    return "".join(ch for ch in text.casefold() if ch.isalnum())
+    aliases = {"sun-synchronous": "SSO", "GSO": "GEO", "cislunar": "deep space", "Molniya": "HEO"}
+    choices = {**{r: r for r in REGIMES}, **{t: r for r, t in REGIME_TITLES.items()}, **aliases}
+    return pick("orbit regime", name, choices)

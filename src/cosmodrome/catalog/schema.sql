@@ -77,10 +77,12 @@ CREATE TABLE payloads (
     total_mass_kg DOUBLE,
     total_mass_flag VARCHAR,
     facts_source VARCHAR,
+    mass_source VARCHAR,
     status VARCHAR,
     decay_date DATE,
     alt_names VARCHAR,
     search_text VARCHAR,
+    list_order INTEGER,
     is_primary BOOLEAN NOT NULL DEFAULT false
 );
 CREATE TABLE sites (
@@ -169,3 +171,24 @@ CREATE TABLE ucs (
 );
 CREATE TABLE quarantine (file VARCHAR, line INTEGER, reason VARCHAR, raw VARCHAR);
 CREATE TABLE meta (key VARCHAR PRIMARY KEY, value VARCHAR);
+CREATE TABLE prices (
+    price_id INTEGER PRIMARY KEY,
+    vehicle VARCHAR NOT NULL,
+    scope VARCHAR NOT NULL,
+    configurations VARCHAR[] NOT NULL,
+    year INTEGER,
+    amount DOUBLE NOT NULL,
+    amount_high DOUBLE,
+    currency VARCHAR NOT NULL,
+    kind VARCHAR NOT NULL,
+    musd DOUBLE,
+    musd_high DOUBLE,
+    dollar_year INTEGER NOT NULL,
+    launch_tag VARCHAR,
+    dated_by VARCHAR NOT NULL,
+    status VARCHAR,
+    source VARCHAR NOT NULL,
+    source_file VARCHAR NOT NULL,
+    source_line INTEGER NOT NULL,
+    note VARCHAR
+);

@@ -24,7 +24,8 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from cosmodrome.errors import UnknownNameError, closest_names
+from cosmodrome.errors import UnknownNameError
+from cosmodrome.naming import fold, pick
 
 SECTORS = ("commercial", "civil", "military", "academic", "mixed", "unknown")
 SECTOR_TITLES = {
@@ -104,50 +105,40 @@ def mission_label(code: str | None) -> str | None:
     return MISSIONS.get(code, code) if code else None
 
 
-def _fold(text: str) -> str:
-    return "".join(ch for ch in text.casefold() if ch.isalnum())
-
-
 def resolve_sector(name: str) -> str:
-    """A sector from a name people use (``commercial``, ``business``, ``defence``, ``B``).
+    """A sector from a name people use (``commercial``, ``Commércial``, ``business``,
+    ``defence``, ``B``).
 
     >>> resolve_sector("Defence"), resolve_sector("civil government"), resolve_sector("B")
     ('military', 'civil', 'commercial')
     """
-    key = _fold(name)
     aliases = {
         "business": "commercial",
-        "civilgovernment": "civil",
+        "civil government": "civil",
         "government": "civil",
         "defence": "military",
         "defense": "military",
         "amateur": "academic",
-        "academicamateur": "academic",
-        **{letter.casefold(): sector for letter, sector in CLASS_SECTORS.items()},
+        "academic amateur": "academic",
+        **CLASS_SECTORS,
     }
-    if key in aliases:
-        return aliases[key]
-    for sector in SECTORS:
-        if key == _fold(sector):
-            return sector
-    raise UnknownNameError("sector", name, closest_names(name, list(SECTORS)))
+    return pick("sector", name, {**{s: s for s in SECTORS}, **aliases})
 
 
 def resolve_mission(name: str) -> str:
-    """A GCAT mission code from a code or its plain words (``COM``, ``communications``).
+    """A GCAT mission code from a code or its plain words (``COM``, ``communications``), or
+    a word of one label only (``crew``).
 
     >>> resolve_mission("navigation"), resolve_mission("img-r"), resolve_mission("crew")
     ('NAV', 'IMG-R', 'SS')
     """
-    key = _fold(name)
-    for code, label in MISSIONS.items():
-        if key in (_fold(code), _fold(label)):
-            return code
-    words = [code for code, label in MISSIONS.items() if key and key in _fold(label)]
-    if len(words) == 1:
-        return words[0]
-    raise UnknownNameError(
-        "mission",
-        name,
-        closest_names(name, [*MISSIONS, *MISSIONS.values()]),
-    )
+    try:
+        return pick(
+            "mission", name, {**{c: c for c in MISSIONS}, **{v: c for c, v in MISSIONS.items()}}
+        )
+    except UnknownNameError:
+        key = fold(name)
+        words = [code for code, label in MISSIONS.items() if key and key in fold(label)]
+        if len(words) == 1:
+            return words[0]
+        raise

@@ -22,7 +22,7 @@ from cosmodrome.tables import Rows
 if TYPE_CHECKING:
     import pandas as pd
 
-    from cosmodrome.capability.reach import Target
+    from cosmodrome.api import Target
 
 
 @app.command("reach")
@@ -80,7 +80,7 @@ def reach_command(
     ``cosmodrome reach --orbit gto --mass 4500 --site Kourou,Baikonur,"Cape Canaveral"``;
     ``cosmodrome reach --c3 12 --mass 4000`` (a Mars window).
     """
-    from cosmodrome.capability.reach import reach
+    from cosmodrome.api import reach
 
     check_format(fmt)
     choice = Choice.of(columns, wide, all_rows)
@@ -146,7 +146,7 @@ REACH = Listing(
 def _for_terminal(options: pd.DataFrame, choice: Choice) -> pd.DataFrame:
     """The vehicle's state and, when it is not flying now, its status beside its name; the
     per-row configuration note dropped where one ranking note says it for every row."""
-    from cosmodrome.capability.reach import CONFIGURATION_NOTE
+    from cosmodrome.api import CONFIGURATION_NOTE
 
     if choice.wide or choice.columns or options.empty:
         return options
@@ -251,7 +251,7 @@ def capability_command(
     fmt: FormatOption = "table",
 ) -> None:
     """Latitude, rotation speed, corridors, reachable inclinations and pads of one SITE."""
-    from cosmodrome.capability.reach import capability_summary
+    from cosmodrome.api import capability_summary
 
     check_format(fmt)
     summary = capability_summary(site, pad)
@@ -275,7 +275,7 @@ def _target(
     perigee: float | None,
     c3: float | None = None,
 ) -> Target:
-    from cosmodrome.capability.reach import Target
+    from cosmodrome.api import Target
 
     if c3 is not None:
         if orbit is not None or apogee is not None:

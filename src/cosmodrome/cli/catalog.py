@@ -79,11 +79,9 @@ def update(
     launches, payloads or objects of one file is refused unless --allow-shrink is given.
     """
     from cosmodrome import api  # here, not at start-up: it loads DuckDB and pandas
-    from cosmodrome.catalog.build import CatalogShrinkError, CatalogWriteError
-    from cosmodrome.catalog.gcat import GcatFileError
 
     #: Source errors the fallback mirror must not paper over: the source was reached.
-    refusals = (CatalogShrinkError, CatalogWriteError, GcatFileError)
+    refusals = (api.CatalogShrinkError, api.CatalogWriteError, api.GcatFileError)
     err = console(stderr=True)
     location = source or config.default_source()
 

@@ -8,7 +8,8 @@ cosmodrome coverage ... --engine dask --scheduler tcp://HOST:8786
 
 from __future__ import annotations
 
-import warnings
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
 from datetime import UTC, datetime
 from pathlib import Path
 from typing import TYPE_CHECKING, Annotated
@@ -22,12 +23,7 @@ from cosmodrome.errors import InputError
 from cosmodrome.timeutil import isoformat_z, parse_utc
 
 if TYPE_CHECKING:
-    from cosmodrome.astro.coverage.analysis import CoverageResult
-    from cosmodrome.astro.coverage.regions import Region
-
-#: ``--engine`` choices (as :data:`cosmodrome.astro.coverage.analysis.ENGINES`, not imported
-#: at start-up: it loads NumPy and Dask's front end).
-ENGINES = ("numpy", "dask")
+    from cosmodrome.api import CoverageResult
 
 
 @app.command("coverage")
@@ -85,72 +81,41 @@ def coverage(
     home: HomeOption = None,
 ) -> None:
     """Satellites in view above the mask, per grid cell or at one place; outages and their length."""
-    from cosmodrome.astro.coverage.analysis import compute_coverage, rich_progress
-    from cosmodrome.astro.coverage.engine import StaleElementsWarning, Window
-    from cosmodrome.astro.coverage.regions import parse_region
-    from cosmodrome.astro.coverage.sources import (
-        constellation_from_file,
-        constellation_from_store,
-    )
-    from cosmodrome.astro.store import elements_path
+    from cosmodrome import api  # here, not at start-up: it loads DuckDB
 
     check_format(fmt)
-    if engine not in ENGINES:
-        raise InputError(f"unknown engine {engine!r}; choose one of {', '.join(ENGINES)}")
-    if scheduler is not None and engine != "dask":
-        raise InputError("--scheduler needs --engine dask")
-    if (region is None) == (point is None):
-        raise InputError("give exactly one of --region (country, box or GeoJSON) or --point")
+    request = api.CoverageRequest(
+        start_utc=parse_utc(start) if start else _now_minute(),
+        region=region,
+        point=point,
+        group=group,
+        tle=tle,
+        duration_s=hours * 3600.0,
+        step_s=step_s,
+        mask_deg=mask_deg,
+        resolution_deg=resolution_deg,
+        min_sats=min_sats,
+        engine=engine,
+        scheduler=scheduler,
+        max_age_days=max_age_days,
+    )
     if group is None and tle is None:
         raise InputError("give --group (element store) or --tle FILE")
-    start_utc = parse_utc(start) if start else _now_minute()
-    Window.from_duration(start_utc, hours * 3600.0, step_s)  # checks step and duration first
-    area = _point(point) if point is not None else parse_region(region or "")
-    if tle is not None:
-        constellation = constellation_from_file(tle, group, start_utc)
-    else:
-        constellation = constellation_from_store(group or "", start_utc, elements_path(home))
-
+    if out is not None and point is not None and out.suffix.lower() == ".png":
+        raise InputError("a single place has no map; write --out as .csv or .geojson")
+    plan = api.plan_coverage(request, home)
     err = console(stderr=True)
-    epochs = Window.from_duration(start_utc, hours * 3600.0, step_s).count
-    with warnings.catch_warnings(), rich_progress(epochs) as progress:
-        warnings.simplefilter("ignore", StaleElementsWarning)  # printed below from the notes
-        result = compute_coverage(
-            constellation,
-            area,
-            resolution_deg=resolution_deg,
-            start_utc=start_utc,
-            duration_s=hours * 3600.0,
-            step_s=step_s,
-            mask_deg=mask_deg,
-            min_sats=min_sats,
-            engine=engine,
-            scheduler=scheduler,
-            max_age_days=max_age_days,
-            progress=progress,
-            keep_counts=point is not None,
-        )
+    with _progress(plan.window.count) as progress:
+        result = api.run_coverage(plan, progress)
     for note in result.notes:
         err.print(f"[yellow]warning:[/yellow] {note}")
     if out is not None:
-        from cosmodrome.astro.coverage.plot import write_output
-
-        if point is not None and out.suffix.lower() == ".png":
-            raise InputError("a single place has no map; write --out as .csv or .geojson")
-        write_output(result, out)
+        api.write_coverage(result, out)
         err.print(f"wrote {out}")
     if point is not None:
         _emit_point(result, fmt)
     else:
         _emit_region(result, fmt)
-
-
-def _point(text: str) -> Region:
-    from cosmodrome.astro.coverage.regions import point_region
-    from cosmodrome.astro.gazetteer import resolve_location
-
-    place = resolve_location(text)
-    return point_region(place.lat_deg, place.lon_deg, place.name, place.height_m)
 
 
 def _now_minute() -> datetime:
@@ -182,9 +147,11 @@ def _header(result: CoverageResult) -> list[tuple[str, object]]:
 
 def _emit_region(result: CoverageResult, fmt: str) -> None:
     if fmt == "json":
-        from cosmodrome.astro.coverage.plot import metadata
+        from cosmodrome import api
 
-        emit_json({**metadata(result), "cells": result.cells.to_dict(orient="records")})
+        emit_json(
+            {**api.coverage_metadata(result), "cells": result.cells.to_dict(orient="records")}
+        )
         return
     if fmt == "csv":
         emit(result.cells, "csv")
@@ -194,9 +161,36 @@ def _emit_region(result: CoverageResult, fmt: str) -> None:
 
 
 def _emit_point(result: CoverageResult, fmt: str) -> None:
-    from cosmodrome.astro.coverage.analysis import point_series
+    from cosmodrome import api
 
-    series = point_series(result)
+    series = api.point_series(result)
     if fmt == "table":
         print_mapping(_header(result) + list(result.summary.items()), title="Coverage at a point")
     emit(series, fmt, title=f"Satellites above {result.mask_deg:g} deg at {result.region.name}")
+
+
+@contextmanager
+def _progress(total_epochs: int, description: str = "coverage") -> Iterator[Callable[[int], None]]:
+    """A rich progress bar (epochs done, time left) on stderr; yields the ``progress`` callback."""
+    from rich.console import Console
+    from rich.progress import (
+        BarColumn,
+        MofNCompleteColumn,
+        Progress,
+        TextColumn,
+        TimeElapsedColumn,
+        TimeRemainingColumn,
+    )
+
+    columns = (
+        TextColumn("[bold]{task.description}"),
+        BarColumn(),
+        MofNCompleteColumn(),
+        TextColumn("epochs"),
+        TimeElapsedColumn(),
+        TextColumn("left"),
+        TimeRemainingColumn(),
+    )
+    with Progress(*columns, console=Console(stderr=True), transient=True) as bar:
+        task = bar.add_task(description, total=total_epochs)
+        yield lambda done: bar.advance(task, done)

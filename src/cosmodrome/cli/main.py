@@ -14,10 +14,13 @@ import typer
 from cosmodrome.cli import capability as _capability  # noqa: F401  (registers commands)
 from cosmodrome.cli import catalog as _catalog  # noqa: F401  (registers commands)
 from cosmodrome.cli import coverage as _coverage  # noqa: F401  (registers commands)
+from cosmodrome.cli import forecast as _forecast  # noqa: F401  (registers commands)
+from cosmodrome.cli import live as _live  # noqa: F401  (registers commands)
 from cosmodrome.cli import market as _market  # noqa: F401  (registers commands)
 from cosmodrome.cli import orbits as _orbits  # noqa: F401  (registers commands)
 from cosmodrome.cli import payloads as _payloads  # noqa: F401  (registers commands)
 from cosmodrome.cli import schedule as _schedule  # noqa: F401  (registers commands)
+from cosmodrome.cli import value as _value  # noqa: F401  (registers commands)
 from cosmodrome.cli import web as _web  # noqa: F401  (registers commands)
 from cosmodrome.cli.app import app
 from cosmodrome.cli.output import console

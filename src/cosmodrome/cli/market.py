@@ -36,7 +36,7 @@ from cosmodrome.tables import json_records
 from cosmodrome.timeutil import parse_day, parse_period
 
 if TYPE_CHECKING:
-    from cosmodrome.catalog.queries import LaunchFilter
+    from cosmodrome.api import LaunchFilter
 
 ChartOption = Annotated[
     Path | None,
@@ -67,7 +67,12 @@ TopOption = Annotated[
     int | None, typer.Option("--top", help="Keep the N busiest groups, sum the rest as (other).")
 ]
 MeasureOption = Annotated[
-    str, typer.Option("--measure", help="What the chart shows: launches or payloads.")
+    str,
+    typer.Option(
+        "--measure",
+        help="launches or payloads (what the chart shows); share: value, each group's share "
+        "of launch value beside its share of launches.",
+    ),
 ]
 EventOption = Annotated[
     list[str] | None,
@@ -113,7 +118,7 @@ def _sites_and_filters(
     orbit: str | None,
 ) -> tuple[str | None, LaunchFilter]:
     """``--sites`` are the groups kept when grouping by site, else the site counted."""
-    from cosmodrome.catalog.queries import LaunchFilter  # here, not at start-up: DuckDB
+    from cosmodrome.api import LaunchFilter  # here, not at start-up: DuckDB
 
     site = None
     if sites and by.strip().lower() == "site":
@@ -422,8 +427,14 @@ def share(
     home: HomeOption = None,
 ) -> None:
     """Market share: each group's fraction of the world's launches and payloads per period."""
-    only, where = _sites_and_filters(by, only, sites, sector, mission, orbit)
     choice = Choice.of(columns, wide, all_rows)
+    if measure == "value":
+        from cosmodrome.cli.value import share_by_value
+
+        check_format(fmt)
+        share_by_value(by, period, start, end, sector, fmt, home, choice)
+        return
+    only, where = _sites_and_filters(by, only, sites, sector, mission, orbit)
     _grouped_command(
         "share", by, period, only, start, end, top, measure, chart, fmt, home, where, choice
     )

@@ -9,7 +9,6 @@ a file (``--tle FILE``: TLE, 3LE or OMM JSON/CSV/XML).
 from __future__ import annotations
 
 from collections.abc import Callable
-from datetime import UTC, datetime
 from pathlib import Path
 from typing import TYPE_CHECKING, Annotated
 
@@ -17,23 +16,14 @@ import typer
 
 from cosmodrome.cli.app import FormatOption, HomeOption, app
 from cosmodrome.cli.output import Listing, Record, check_format, console, emit
-from cosmodrome.display import format_time, plural
-from cosmodrome.errors import InputError, SourceError, UnknownNameError
+from cosmodrome.display import format_time
 from cosmodrome.timeutil import parse_utc
 
 if TYPE_CHECKING:
     import pandas as pd
     from rich.console import Console
 
-    from cosmodrome.astro.celestrak import (
-        GpQuery,
-    )
-    from cosmodrome.astro.elements import ElementSet
-    from cosmodrome.astro.passes import PassesResult
-    from cosmodrome.astro.store import (
-        LoadedFile,
-    )
-    from cosmodrome.astro.windows import PlaneTarget
+    from cosmodrome.api import LoadedFile, PassesAnswer, TargetSpec
 
 
 elements_app = typer.Typer(
@@ -100,9 +90,7 @@ def elements_launch(
     home: HomeOption = None,
 ) -> None:
     """Element sets: a launch's payloads and their orbits (--launch), or a subcommand."""
-    from cosmodrome.astro.launch_orbits import launch_orbits
-    from cosmodrome.astro.store import ElementStore, elements_path
-    from cosmodrome.catalog.db import catalog
+    from cosmodrome import api  # here, not at start-up: it loads DuckDB
 
     if ctx.invoked_subcommand is not None:
         return
@@ -111,8 +99,8 @@ def elements_launch(
         raise typer.Exit(0)
     check_format(fmt)
     when = parse_utc(at) if at else None
-    with catalog(home) as con, ElementStore(elements_path(home)) as store:
-        frame = launch_orbits(con, store, launch, when)
+    with api.catalog(home) as con:
+        frame = api.launch_orbits(con, launch, when_utc=when, home=home)
     missing = frame[frame["norad_id"].isna()]
     if len(missing):
         _warn(
@@ -199,48 +187,24 @@ def elements_update(
     home: HomeOption = None,
 ) -> None:
     """Download CelesTrak element sets (OMM first) into the store, at most once per query per 2 h."""
-    from cosmodrome.astro.celestrak import (
-        DEFAULT_GROUPS,
-        FORMATS,
-        by_name,
-        catnr,
-        group,
-        intdes,
-        update_elements,
-    )
-    from cosmodrome.astro.store import elements_path
+    from cosmodrome import api  # here, not at start-up: it loads DuckDB
 
-    if as_format not in FORMATS:
-        raise InputError(f"--as {as_format!r}: choose one of {', '.join(FORMATS)}")
-    queries: list[GpQuery] = [
-        *(catnr(n) for n in catnrs or []),
-        *(intdes(d) for d in designators or []),
-        *(by_name(n) for n in names or []),
-    ]
-    if groups or not queries:
-        queries = [group(g) for g in groups or DEFAULT_GROUPS] + queries
-    try:
-        updates = update_elements(
-            queries, source=source, store_path=elements_path(home), lenient=lenient, fmt=as_format
-        )
-    except SourceError as error:
-        if fallback_source is None or source is not None:
-            raise
-        if not (fallback_source / "celestrak").is_dir():
-            raise SourceError(
-                f"{error}\nNo mirror at {fallback_source} either (no celestrak/ folder)."
-            ) from None
+    request = api.ElementsUpdateRequest(
+        groups=tuple(groups or ()),
+        catnrs=tuple(catnrs or ()),
+        designators=tuple(designators or ()),
+        names=tuple(names or ()),
+        fmt=as_format,
+        source=source,
+        fallback_source=fallback_source,
+        lenient=lenient,
+    )
+    answer = api.update_elements(request, home)
+    if answer.fell_back_to is not None:
         _stderr().print(
-            f"[yellow]CelesTrak unreachable; using the local mirror {fallback_source}[/yellow]"
+            f"[yellow]CelesTrak unreachable; using the local mirror {answer.fell_back_to}[/yellow]"
         )
-        updates = update_elements(
-            queries,
-            source=str(fallback_source),
-            store_path=elements_path(home),
-            lenient=lenient,
-            fmt=as_format,
-        )
-    _report(updates)
+    _report(answer.files)
 
 
 @elements_app.command("load")
@@ -250,48 +214,15 @@ def elements_load(
     home: HomeOption = None,
 ) -> None:
     """Read an element file from disk into the element store."""
-    from cosmodrome.astro.store import elements_path, load_file_into_store
+    from cosmodrome import api  # here, not at start-up: it loads DuckDB
 
-    _report([load_file_into_store(file, store_path=elements_path(home), lenient=lenient)])
+    _report([api.load_elements_file(file, lenient=lenient, home=home)])
 
 
-def _target(
-    sat: str | None, tle: Path | None, when: datetime, home: Path | None, flag: str
-) -> ElementSet:
-    """The element set nearest ``when`` for ``--sat`` from the store or from ``--tle FILE``."""
-    from cosmodrome.astro.elements import load_elements
-    from cosmodrome.astro.store import (
-        ElementStore,
-        elements_path,
-        pick_satellite,
-        satellite_suggestions,
-    )
+def _satellite(sat: str | None, tle: Path | None) -> TargetSpec:
+    from cosmodrome import api
 
-    if tle is not None:
-        parsed = load_elements(tle)
-        records = parsed.records
-        if not records:
-            raise InputError(f"{tle} holds no element sets")
-        if sat is not None:
-            wanted = sat.strip()
-            known = sorted({(r.name, r.norad_id) for r in parsed.records})
-            chosen = int(wanted) if wanted.isdigit() else pick_satellite(wanted, known)
-            records = [r for r in records if r.norad_id == chosen]
-            if not records:
-                raise UnknownNameError(
-                    f"satellite in {tle}", sat, satellite_suggestions(sat, known)
-                )
-        ids = {r.norad_id for r in records}
-        if len(ids) > 1:
-            examples = ", ".join(sorted({f"{r.norad_id} ({r.name})" for r in records})[:5])
-            raise InputError(
-                f"{tle} holds {plural(len(ids), 'satellite')}; pick one with {flag} (e.g. {examples})"
-            )
-        return min(records, key=lambda r: abs(r.age_days(when)))
-    if sat is None:
-        raise InputError(f"name a satellite with {flag} NORAD_ID_OR_NAME, or give --tle FILE")
-    with ElementStore(elements_path(home)) as store:
-        return store.nearest(store.resolve(sat), when)
+    return api.TargetSpec(satellite=sat, tle=tle)
 
 
 @app.command()
@@ -326,27 +257,28 @@ def windows(
     home: HomeOption = None,
 ) -> None:
     """Launch windows: times the pad passes through the target's orbital plane."""
-
-    from cosmodrome.astro.gazetteer import resolve_launch_point
-    from cosmodrome.astro.windows import plane_target, windows_from
+    from cosmodrome import api  # here, not at start-up: it loads DuckDB
 
     check_format(fmt)
-    start_utc = parse_utc(start) if start else _now()
-    point = resolve_launch_point(site, pad)
-    goal: ElementSet | PlaneTarget
-    if raan is not None or inclination is not None:
-        if raan is None or inclination is None:
-            raise InputError("a bare target plane needs both --raan and --inclination")
-        goal = plane_target(raan, inclination, parse_utc(epoch) if epoch else start_utc)
-    else:
-        goal = _target(target, tle, start_utc, home, "--target")
-    result = windows_from(point, goal, start_utc, days, max_yaw_deg=max_yaw)
-    _warn(result.warnings)
-    frame = result.to_frame()
+    start_utc = parse_utc(start) if start else None
+    spec = api.TargetSpec(
+        satellite=target,
+        tle=tle,
+        raan_deg=raan,
+        inclination_deg=inclination,
+        epoch_utc=parse_utc(epoch) if epoch else None,
+    )
+    request = api.WindowsRequest(site, spec, pad, start_utc, days, max_yaw)
+    answer = api.windows(request, home)
+    if answer.none is not None and fmt == "table":  # an answer ("never"), not an error
+        console().print(answer.none, highlight=False)
+        return
+    _warn(answer.result.warnings)
     emit(
-        frame,
+        answer.result.to_frame(),
         fmt,
-        title=f"Launch windows from {point.name} to {result.target_name}, yaw <= {max_yaw:g} deg",
+        title=f"Launch windows from {answer.point.name} to {answer.result.target_name}, "
+        f"yaw <= {max_yaw:g} deg",
         listing=WINDOWS,
     )
 
@@ -435,31 +367,32 @@ def passes(
     home: HomeOption = None,
 ) -> None:
     """Passes of a satellite over a place: rise, culmination, set (UTC and local time)."""
-
-    from cosmodrome.astro.gazetteer import resolve_location
-    from cosmodrome.astro.passes import Observer, find_passes
+    from cosmodrome import api  # here, not at start-up: it loads DuckDB
 
     check_format(fmt)
-    start_utc = parse_utc(start) if start else _now()
-    place = resolve_location(at)
-    target = _target(sat, tle, start_utc, home, "--sat")
-    observer = Observer(place.name, place.lat_deg, place.lon_deg, place.height_m)
-    result = find_passes(
-        target, observer, start_utc, days, min_elevation_deg=min_elevation, visible_only=visible
+    request = api.PassesRequest(
+        at,
+        _satellite(sat, tle),
+        parse_utc(start) if start else None,
+        days,
+        min_elevation_deg=min_elevation,
+        visible_only=visible,
     )
-    _warn(result.warnings)
-    if not result.passes:
+    answer = api.passes(request, home)
+    _warn(answer.result.warnings)
+    if not answer.result.passes:
         _stderr().print(f"no passes above {min_elevation:g} deg in the period")
     emit(
-        result.to_frame(),
+        answer.result.to_frame(),
         fmt,
-        title=f"Passes of {result.target_name} over {place.name} (UTC; local time {_zone(result)})",
+        title=f"Passes of {answer.result.target_name} over {answer.place.name} "
+        f"(UTC; local time {_zone(answer)})",
         listing=PASSES,
     )
 
 
-def _zone(result: PassesResult) -> str:
-    return result.passes[0].time_zone if result.passes else "-"
+def _zone(answer: PassesAnswer) -> str:
+    return answer.time_zone or "-"
 
 
 @app.command()
@@ -476,17 +409,15 @@ def where(
     home: HomeOption = None,
 ) -> None:
     """Sub-satellite point (geodetic latitude, longitude) and altitude at given times."""
-
-    from cosmodrome.astro.elements import epoch_warnings
-    from cosmodrome.astro.where import where_frame
+    from cosmodrome import api  # here, not at start-up: it loads DuckDB
 
     check_format(fmt)
-    moments = [parse_utc(text) for text in time] if time else [_now()]
-    target = _target(sat, tle, moments[0], home, "--sat")
-    frame = where_frame(target, moments)
-    _warn(epoch_warnings(target, min(moments), max(moments)))
+    moments = tuple(parse_utc(text) for text in time or ())
+    answer = api.where(api.WhereRequest(_satellite(sat, tle), moments), home)
+    _warn(answer.warnings)
+    target = answer.target
     emit(
-        frame,
+        answer.frame,
         fmt,
         title=f"{target.name} ({target.norad_id}), element set of {target.epoch_utc:%Y-%m-%d %H:%M} UTC",
         listing=WHERE,
@@ -494,7 +425,3 @@ def where(
 
 
 WHERE = Listing(default=("time_utc", "lat_deg", "lon_deg", "altitude_km", "speed_km_s"))
-
-
-def _now() -> datetime:
-    return datetime.now(UTC)

@@ -21,7 +21,8 @@ from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any
 
 from cosmodrome.display import format_value, plural
-from cosmodrome.errors import InputError, closest_names
+from cosmodrome.errors import InputError
+from cosmodrome.naming import closest_names
 from cosmodrome.tables import Rows, csv_cell, csv_ready, json_safe
 
 if TYPE_CHECKING:

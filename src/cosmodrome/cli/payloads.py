@@ -7,7 +7,7 @@ from typing import Annotated
 import typer
 
 from cosmodrome.cli.app import FormatOption, FromOption, HomeOption, ToOption, app, split_names
-from cosmodrome.cli.output import check_format, console, emit, emit_json, print_mapping
+from cosmodrome.cli.output import Listing, check_format, console, emit, emit_json, print_mapping
 from cosmodrome.display import plural
 from cosmodrome.errors import CatalogMissingError, InputError
 from cosmodrome.tables import json_records
@@ -118,8 +118,9 @@ def mass(
 ) -> None:
     """Mass to orbit per group and period, with how many payloads had no known mass.
 
-    A mass is GCAT's launch mass (satcat, else auxcat); it is a lower bound wherever payloads
-    lack one, and ``unknown`` (never 0) where none of a group's payloads has one.
+    A mass is GCAT's launch mass (satcat, else auxcat), else the UCS launch mass; each row
+    says how many masses come from each source. A sum is a lower bound wherever payloads lack
+    a mass, and ``unknown`` (never 0) where none of a group's payloads has one.
     """
     check_format(fmt)
     first, last = parse_period(start, end)
@@ -137,23 +138,49 @@ def mass(
         )
         coverage = api.mass_coverage(con)
         source = api.source_line(con)
+    share = coverage["with_mass"] / coverage["payloads"] if coverage["payloads"] else 0.0
     note = (
-        f"{source}. Masses known for {coverage['with_mass']:,} of {coverage['payloads']:,} "
-        "payloads"
-        + ("" if coverage["has_satcat"] else " (the source has no satcat.tsv: auxcat only)")
+        f"{source}; UCS Satellite Database. Masses known for {coverage['with_mass']:,} of "
+        f"{coverage['payloads']:,} payloads ({share:.1%}): GCAT satcat "
+        f"{coverage['mass_from_satcat']:,}, GCAT auxcat {coverage['mass_from_auxcat']:,}, "
+        f"UCS {coverage['mass_from_ucs']:,}"
+        + ("" if coverage["has_satcat"] else " (the source has no satcat.tsv)")
     )
     if fmt == "table":
         shown = frame.drop(columns=["period_start"]).astype({"mass_kg": "object"})
         shown["mass_kg"] = [
             "unknown" if value != value else f"{value:,.0f}" for value in frame["mass_kg"]
         ]
-        emit(shown, "table", title=f"Mass to orbit by {by} per {period}", caption=note)
+        emit(
+            shown,
+            "table",
+            title=f"Mass to orbit by {by} per {period}",
+            caption=note,
+            listing=MASS_LISTING,
+        )
         return
     emit(frame, fmt)
     if fmt == "csv":
         console(stderr=True).print(note, highlight=False)
 
 
+MASS_LISTING = Listing(
+    default=(
+        "period",
+        "label",
+        "payloads",
+        "mass_known_share",
+        "payloads_mass_gcat",
+        "payloads_mass_ucs",
+        "mass_kg",
+    ),
+    labels={
+        "label": "group",
+        "mass_known_share": "mass known",
+        "payloads_mass_gcat": "from GCAT",
+        "payloads_mass_ucs": "from UCS",
+    },
+)
 DISAGREEMENT_COLUMNS = {
     "sector": ["norad", "name", "owner", "gcat_class", "sector", "ucs_users", "ucs_sector"],
     "orbit_class": [

@@ -16,23 +16,50 @@ def serve(
     ] = "127.0.0.1",
     port: Annotated[int, typer.Option(help="TCP port.", min=1, max=65535)] = 8000,
     workers: Annotated[int, typer.Option(help="Worker processes.", min=1, max=64)] = 1,
+    refresh: Annotated[
+        bool,
+        typer.Option("--refresh", help="Run `cosmodrome refresh` on a schedule inside the server."),
+    ] = False,
+    refresh_every: Annotated[
+        float,
+        typer.Option(help="Minutes between refreshes (each source keeps its own limit).", min=5),
+    ] = 60.0,
+    cors: Annotated[
+        list[str] | None,
+        typer.Option(
+            "--cors",
+            help="Let pages from this origin call the API (https://example.org, or * for any); "
+            "repeatable. Off by default.",
+        ),
+    ] = None,
+    no_sql: Annotated[
+        bool, typer.Option("--no-sql", help="Turn /api/sql (read-only SQL over HTTP) off.")
+    ] = False,
     home: HomeOption = None,
 ) -> None:
     """Serve the REST API under /api and the dashboard at / (Ctrl-C stops it).
 
     The catalog is read on read-only connections and re-opened when `cosmodrome update`
-    swaps in a new one, so the server can keep running through updates.
+    swaps in a new one, so the server can keep running through updates. With --refresh the
+    server runs `cosmodrome refresh` every --refresh-every minutes (never two at once);
+    /api/health reports each source's age and last error.
     """
     import os
 
     import uvicorn
 
-    from cosmodrome.web.app import create_app
+    from cosmodrome.web.app import ServerOptions, create_app
 
+    options = ServerOptions(
+        refresh_every_min=refresh_every if refresh else None,
+        cors_origins=tuple(cors or ()),
+        sql=not no_sql,
+    )
     typer.echo(f"Cosmodrome dashboard on http://{host}:{port}/  (API docs: /api/docs)", err=True)
     if workers == 1:
-        uvicorn.run(create_app(home), host=host, port=port, log_level="info")
+        uvicorn.run(create_app(home, options=options), host=host, port=port, log_level="info")
         return
+    os.environ.update(options.to_env())
     if home is not None:
         os.environ["COSMODROME_HOME"] = str(home)
     uvicorn.run(

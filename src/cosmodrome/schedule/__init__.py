@@ -2,16 +2,20 @@
 
 ``readers`` (CSV/JSON exports), ``ll2`` (Launch Library 2), ``precision`` (target dates as
 intervals), ``store`` (``schedule.duckdb``, append-only), ``matching`` (names to catalog
-codes), ``history`` (entries linked across snapshots and to GCAT), ``slips``, ``ical``
+codes), ``history`` (entries linked across snapshots and to GCAT), ``changes`` (what differs
+between consecutive snapshots), ``slips``, ``ical``
 (iCalendar feeds) and ``service`` (what the interfaces call). See ``docs/SCHEDULE.md``.
 """
 
 from cosmodrome.schedule.precision import Precision, TargetDate
 from cosmodrome.schedule.service import (
+    ChangeFilter,
     ScheduleFilter,
     UpdateReport,
+    changes,
     ics,
     input_report,
+    record_changes,
     slip_history,
     slips,
     snapshots,
@@ -22,12 +26,15 @@ from cosmodrome.schedule.slips import SLIP_RULE
 
 __all__ = [
     "SLIP_RULE",
+    "ChangeFilter",
     "Precision",
     "ScheduleFilter",
     "TargetDate",
     "UpdateReport",
+    "changes",
     "ics",
     "input_report",
+    "record_changes",
     "slip_history",
     "slips",
     "snapshots",

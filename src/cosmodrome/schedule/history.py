@@ -25,7 +25,7 @@ from typing import Any
 import duckdb
 import pandas as pd
 
-from cosmodrome.catalog.names import fold
+from cosmodrome.naming import fold
 from cosmodrome.schedule.matching import (
     Matcher,
     payload_key,

@@ -17,13 +17,13 @@ from dataclasses import dataclass
 import duckdb
 
 from cosmodrome.catalog.names import (
-    fold,
     per_catalog,
     resolve_agencies,
     resolve_sites,
     resolve_vehicles,
 )
 from cosmodrome.errors import UnknownNameError
+from cosmodrome.naming import fold
 from cosmodrome.spaceports import load_spaceports
 
 #: Abbreviations schedules use in site names, written out as the catalog's aliases are.

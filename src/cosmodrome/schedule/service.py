@@ -18,8 +18,10 @@ import duckdb
 import pandas as pd
 
 from cosmodrome import config
-from cosmodrome.catalog.names import catalog_version, fold, resolve_sites, resolve_vehicles
-from cosmodrome.errors import InputError, SourceError, UnknownNameError, closest_names
+from cosmodrome.catalog.names import catalog_version, resolve_sites, resolve_vehicles
+from cosmodrome.errors import CatalogMissingError, InputError, SourceError, UnknownNameError
+from cosmodrome.naming import closest_names, fold
+from cosmodrome.schedule import changes as changes_
 from cosmodrome.schedule import slips as slips_
 from cosmodrome.schedule.history import entries_frame
 from cosmodrome.schedule.ll2 import LL2_URL, LL2Client, ThrottledError
@@ -29,6 +31,7 @@ from cosmodrome.schedule.store import (
     keep,
     latest_snapshot_note,
     open_store,
+    replace_changes,
     sha256_of,
     store_path,
 )
@@ -50,6 +53,13 @@ class UpdateReport:
     source: str
     kept: list[Kept] = field(default_factory=list)
     issues: list[Issue] = field(default_factory=list)
+    #: The change records this update added (see :mod:`.changes`); ``None`` when they could
+    #: not be worked out (no catalog yet: the next update records them).
+    changes: pd.DataFrame | None = None
+
+    @property
+    def new_snapshots(self) -> int:
+        return sum(1 for kept in self.kept if kept.new)
 
 
 def update_schedule(source: str | None = None, home: Path | None = None) -> UpdateReport:
@@ -69,7 +79,29 @@ def update_schedule(source: str | None = None, home: Path | None = None) -> Upda
         raise ThrottledError(f"{error}\n{latest_snapshot_note(home)}", error.retry_at) from None
     except SourceError as error:
         raise SourceError(f"{error}\n{latest_snapshot_note(home)}") from None
+    report.changes = record_changes(home)
     return report
+
+
+def record_changes(home: Path | None = None) -> pd.DataFrame | None:
+    """Work out the change records of every kept snapshot against the catalog and store
+    them (:func:`~cosmodrome.schedule.store.replace_changes`); the records not stored
+    before, or ``None`` without a catalog to match against."""
+    from cosmodrome.catalog.db import catalog
+
+    try:
+        with catalog(home) as con:
+            entries = all_entries(con, home)
+            records = changes_.changes(entries)
+            added = replace_changes(records, home)
+            # Writing the records touched the store file, not the snapshots matching reads:
+            # the matched entries stay valid under the file's new key.
+            if (key := _store_key(con, home))[0] is not None:
+                _ENTRIES.clear()
+                _ENTRIES[key] = entries
+    except CatalogMissingError:
+        return None
+    return records[records["change_key"].isin(added)].reset_index(drop=True)
 
 
 def _read_source(location: str, home: Path | None) -> list[tuple[Snapshot, str]]:
@@ -348,3 +380,44 @@ def ics(con: duckdb.DuckDBPyConnection, f: ScheduleFilter, home: Path | None = N
 
     frame, note = upcoming(con, f, home)
     return calendar_feed(con, frame, note)
+
+
+@dataclass(frozen=True)
+class ChangeFilter:
+    """Which change records: detected in a period, of some kinds, for some launches."""
+
+    since: date | datetime | None = None
+    until: date | datetime | None = None
+    kinds: tuple[str, ...] = ()
+    site: str | None = None
+    vehicle: str | None = None
+    provider: str | None = None
+
+    def __post_init__(self) -> None:
+        unknown = [kind for kind in self.kinds if kind not in changes_.KINDS]
+        if unknown:
+            raise InputError(
+                f"unknown change kind {unknown[0]!r}; choose from {', '.join(changes_.KINDS)}"
+            )
+
+
+def changes(
+    con: duckdb.DuckDBPyConnection, f: ChangeFilter, home: Path | None = None
+) -> pd.DataFrame:
+    """The stored change records matching ``f``, newest first (names as for
+    :func:`upcoming`: catalog names, or the schedule's own spellings)."""
+    with open_store(home) as store:
+        frame = store.execute(
+            "SELECT * FROM changes ORDER BY detected_utc DESC, to_snapshot DESC, kind, line"
+        ).df()
+    for column in ("detected_utc", "old_target_end_utc", "new_target_end_utc", "flown_utc"):
+        frame[column] = pd.to_datetime(frame[column], utc=True)
+    if f.site or f.vehicle or f.provider:
+        frame = select(frame, con, ScheduleFilter(f.site, f.vehicle, f.provider))
+    if f.kinds:
+        frame = frame[frame["kind"].isin(f.kinds)]
+    if f.since:
+        frame = frame[frame["detected_utc"] >= pd.Timestamp(first_moment(f.since))]
+    if f.until:
+        frame = frame[frame["detected_utc"] <= pd.Timestamp(last_moment(f.until))]
+    return frame.reset_index(drop=True)

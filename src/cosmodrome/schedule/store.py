@@ -15,12 +15,16 @@ from contextlib import contextmanager
 from dataclasses import dataclass
 from datetime import UTC, datetime
 from pathlib import Path
+from typing import TYPE_CHECKING, Any
 
 import duckdb
 
 from cosmodrome import config
 from cosmodrome.errors import CatalogMissingError
 from cosmodrome.schedule.readers import Snapshot
+
+if TYPE_CHECKING:
+    import pandas as pd
 
 STORE_FILENAME = "schedule.duckdb"
 
@@ -63,6 +67,34 @@ CREATE TABLE IF NOT EXISTS issues (
     field VARCHAR NOT NULL,
     raw VARCHAR,
     reason VARCHAR NOT NULL
+);
+CREATE TABLE IF NOT EXISTS changes (
+    change_key VARCHAR PRIMARY KEY,
+    from_snapshot INTEGER NOT NULL,
+    to_snapshot INTEGER NOT NULL,
+    detected_utc TIMESTAMPTZ NOT NULL,
+    kind VARCHAR NOT NULL,
+    launch_id INTEGER,
+    payload VARCHAR,
+    old_payload VARCHAR,
+    vehicle VARCHAR,
+    vehicle_raw VARCHAR,
+    family VARCHAR,
+    site VARCHAR,
+    site_name VARCHAR,
+    site_raw VARCHAR,
+    pad VARCHAR,
+    provider VARCHAR,
+    old_target VARCHAR,
+    new_target VARCHAR,
+    old_target_end_utc TIMESTAMPTZ,
+    new_target_end_utc TIMESTAMPTZ,
+    slip_days DOUBLE,
+    flown_tag VARCHAR,
+    flown_utc TIMESTAMPTZ,
+    file VARCHAR,
+    line INTEGER,
+    summary VARCHAR NOT NULL
 );
 """
 
@@ -109,6 +141,9 @@ def keep(snapshot: Snapshot, source: str, digest: str, home: Path | None = None)
         ).fetchone()
         if row is not None:
             return Kept(row[0], snapshot.file, row[1], False, row[2], row[3])
+        same = _same_as_latest(con, snapshot)
+        if same is not None:
+            return same
         con.execute("BEGIN TRANSACTION")
         (next_id,) = con.execute(
             "SELECT coalesce(max(snapshot_id), 0) + 1 FROM snapshots"
@@ -136,8 +171,36 @@ def keep(snapshot: Snapshot, source: str, digest: str, home: Path | None = None)
         con.close()
 
 
-def _insert_entries(con: duckdb.DuckDBPyConnection, snapshot_id: int, snapshot: Snapshot) -> None:
-    rows = [
+#: The stored columns of an entry that say what the schedule holds (all but its snapshot).
+ENTRY_COLUMNS = (
+    "line, payload, vehicle, site, provider, customer, status, precision, target_start, "
+    "target_end, net, until_precision, target_text, window_start, window_end, source_id, "
+    "description"
+)
+
+
+def _same_as_latest(con: duckdb.DuckDBPyConnection, snapshot: Snapshot) -> Kept | None:
+    """The latest kept snapshot of the same file (an API endpoint asked again) when it holds
+    exactly the same launches: then nothing new is kept (a page whose bytes differ only in
+    fields the schedule does not read is not a new schedule)."""
+    row = con.execute(
+        "SELECT snapshot_id, as_of, entries, issues FROM snapshots WHERE file = ? "
+        "ORDER BY as_of DESC, snapshot_id DESC LIMIT 1",
+        [snapshot.file],
+    ).fetchone()
+    if row is None or row[2] != len(snapshot.entries):
+        return None
+    kept = con.execute(
+        f"SELECT {ENTRY_COLUMNS} FROM entries WHERE snapshot_id = ? ORDER BY line", [row[0]]
+    ).fetchall()
+    fresh = sorted((tuple(r[1:]) for r in _entry_rows(0, snapshot)), key=lambda r: r[0])
+    if [tuple(r) for r in kept] != fresh:
+        return None
+    return Kept(row[0], snapshot.file, row[1], False, row[2], row[3])
+
+
+def _entry_rows(snapshot_id: int, snapshot: Snapshot) -> list[list[Any]]:
+    return [
         [
             snapshot_id,
             e.line,
@@ -160,11 +223,35 @@ def _insert_entries(con: duckdb.DuckDBPyConnection, snapshot_id: int, snapshot: 
         ]
         for e in snapshot.entries
     ]
+
+
+def _insert_entries(con: duckdb.DuckDBPyConnection, snapshot_id: int, snapshot: Snapshot) -> None:
+    rows = _entry_rows(snapshot_id, snapshot)
     if rows:
         con.executemany(f"INSERT INTO entries VALUES ({', '.join('?' * 18)})", rows)
     issues = [[snapshot_id, i.file, i.line, i.field, i.raw, i.reason] for i in snapshot.issues]
     if issues:
         con.executemany("INSERT INTO issues VALUES (?, ?, ?, ?, ?, ?)", issues)
+
+
+def replace_changes(frame: pd.DataFrame, home: Path | None = None) -> set[str]:
+    """Store ``frame`` (see :mod:`.changes`) as the change records, in place of the earlier
+    ones, in one transaction; returns the keys of records that were not stored before."""
+    path = store_path(home)
+    con = duckdb.connect(str(path))
+    try:
+        con.execute("SET TimeZone = 'UTC'")
+        con.execute(SCHEMA)
+        before = {key for (key,) in con.execute("SELECT change_key FROM changes").fetchall()}
+        con.execute("BEGIN TRANSACTION")
+        con.execute("DELETE FROM changes")
+        con.register("new_changes", frame)
+        con.execute("INSERT INTO changes BY NAME SELECT * FROM new_changes")
+        con.unregister("new_changes")
+        con.execute("COMMIT")
+    finally:
+        con.close()
+    return set(frame["change_key"]) - before
 
 
 @contextmanager

@@ -12,12 +12,12 @@ dashboard is plain HTML and ES modules under ``static/`` using the npm libraries
 from __future__ import annotations
 
 import gc
-import importlib
-import logging
 import os
 from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
+from dataclasses import dataclass
 from pathlib import Path
+from typing import TYPE_CHECKING, Any
 
 from fastapi import APIRouter, FastAPI, Request, Response
 from fastapi.responses import FileResponse, HTMLResponse, JSONResponse
@@ -30,22 +30,39 @@ from cosmodrome.web.catalogdb import CatalogPool
 from cosmodrome.web.docs_page import render_docs
 from cosmodrome.web.errors import NotModified, install_error_handlers
 from cosmodrome.web.load import LoadShedder
-from cosmodrome.web.routes import catalog_lists, launches, meta, sites
+from cosmodrome.web.routes import (
+    analytics,
+    catalog_lists,
+    coverage,
+    launch_orbits,
+    launches,
+    meta,
+    migration,
+    passes,
+    payloads,
+    reach,
+    schedule,
+    sites,
+    value,
+    windows,
+)
 
-log = logging.getLogger("cosmodrome.web")
+if TYPE_CHECKING:
+    from cosmodrome.web.refresher import Refresher
 
-#: Feature name -> route module; each is mounted only when its analysis package imports, so
-#: the API grows as the analyses land (see ``/api/meta`` ``features``).
-OPTIONAL_ROUTES = {
-    "analytics": "cosmodrome.web.routes.analytics",
-    "migration": "cosmodrome.web.routes.migration",
-    "payloads": "cosmodrome.web.routes.payloads",
-    "reach": "cosmodrome.web.routes.reach",
-    "windows": "cosmodrome.web.routes.windows",
-    "passes": "cosmodrome.web.routes.passes",
-    "launch-orbits": "cosmodrome.web.routes.launch_orbits",
-    "coverage": "cosmodrome.web.routes.coverage",
-    "schedule": "cosmodrome.web.routes.schedule",
+#: Feature name -> route module, listed by ``/api/meta`` (``features``) for the dashboard.
+#: Imported plainly: a route that cannot be imported is a broken server, not a missing page.
+FEATURES = {
+    "analytics": analytics,
+    "migration": migration,
+    "payloads": payloads,
+    "reach": reach,
+    "windows": windows,
+    "passes": passes,
+    "launch-orbits": launch_orbits,
+    "coverage": coverage,
+    "schedule": schedule,
+    "value": value,
 }
 
 DESCRIPTION = (
@@ -55,38 +72,76 @@ DESCRIPTION = (
 )
 
 
-def _optional_routers() -> dict[str, APIRouter]:
-    found: dict[str, APIRouter] = {}
-    for feature, module_name in OPTIONAL_ROUTES.items():
-        try:
-            module = importlib.import_module(module_name)
-        except ImportError as error:
-            log.info("feature %s not available: %s", feature, error)
-            continue
-        found[feature] = module.router
-    return found
+def _refresher(home: Path | None, options: ServerOptions) -> Refresher | None:
+    if options.refresh_every_min is None:
+        return None
+    from cosmodrome.web.refresher import Refresher
+
+    return Refresher(home, options.refresh_every_min)
 
 
-def create_app(home: Path | None = None, *, cache_entries: int | None = None) -> FastAPI:
+@dataclass(frozen=True)
+class ServerOptions:
+    """What ``cosmodrome serve`` turns on: refreshing the sources every ``refresh_every_min``
+    minutes (``None``: never), CORS for ``cors_origins`` (``*``: any), and ``/api/sql``.
+
+    Worker processes started by uvicorn read them from the environment
+    (:meth:`from_env`), where ``serve`` puts them (:meth:`to_env`)."""
+
+    refresh_every_min: float | None = None
+    cors_origins: tuple[str, ...] = ()
+    sql: bool = True
+
+    @classmethod
+    def from_env(cls) -> ServerOptions:
+        every = os.environ.get("COSMODROME_REFRESH_EVERY_MIN")
+        origins = os.environ.get("COSMODROME_CORS_ORIGINS", "")
+        return cls(
+            refresh_every_min=float(every) if every else None,
+            cors_origins=tuple(o.strip() for o in origins.split(",") if o.strip()),
+            sql=os.environ.get("COSMODROME_SQL", "on") != "off",
+        )
+
+    def to_env(self) -> dict[str, str]:
+        return {
+            "COSMODROME_REFRESH_EVERY_MIN": str(self.refresh_every_min or ""),
+            "COSMODROME_CORS_ORIGINS": ",".join(self.cors_origins),
+            "COSMODROME_SQL": "on" if self.sql else "off",
+        }
+
+
+def create_app(
+    home: Path | None = None,
+    *,
+    cache_entries: int | None = None,
+    options: ServerOptions | None = None,
+) -> FastAPI:
     """The FastAPI application serving the catalog in ``home`` (default ``$COSMODROME_HOME``).
 
     The catalog need not exist yet: catalog endpoints answer 503 with the command that builds
     it, and pick it up as soon as ``cosmodrome update`` has swapped it in. Answers are cached
     per catalog version: ``cache_entries`` of them (default ``$COSMODROME_WEB_CACHE_ENTRIES``,
-    else 2048); 0 turns the cache off.
+    else 2048); 0 turns the cache off. ``options`` (default: from the environment) turn on
+    the scheduled refresh and CORS, and can turn ``/api/sql`` off.
     """
     if cache_entries is None:
         cache_entries = int(os.environ.get("COSMODROME_WEB_CACHE_ENTRIES", "2048"))
+    options = options or ServerOptions.from_env()
     pool = CatalogPool(home)
+    refresher = _refresher(home, options)
 
     @asynccontextmanager
     async def lifespan(app: FastAPI) -> AsyncIterator[None]:
         app.state.jobs.start()
         pool.warm()
+        if refresher is not None:
+            refresher.start()
         # What start-up built (modules, name indexes) lives as long as the server: frozen, a
         # full garbage collection no longer walks it, which took 40-90 ms mid-request.
         gc.freeze()
         yield
+        if refresher is not None:
+            refresher.shutdown()
         app.state.jobs.shutdown()
         pool.close()
 
@@ -101,6 +156,8 @@ def create_app(home: Path | None = None, *, cache_entries: int | None = None) ->
     )
     app.state.home = home
     app.state.pool = pool
+    app.state.options = options
+    app.state.refresher = refresher
     install_error_handlers(app)
 
     @app.exception_handler(NotModified)
@@ -112,10 +169,9 @@ def create_app(home: Path | None = None, *, cache_entries: int | None = None) ->
     api_router = APIRouter(prefix="/api")
     for module in (launches, sites, catalog_lists, meta):
         api_router.include_router(module.router)
-    features = _optional_routers()
-    for router in features.values():
-        api_router.include_router(router)
-    app.state.features = set(features)
+    for module in FEATURES.values():
+        api_router.include_router(module.router)
+    app.state.features = set(FEATURES)
     from cosmodrome.web.jobs import JobManager
 
     app.state.jobs = JobManager(store_path=pool.path.with_name("jobs.sqlite3"))
@@ -131,7 +187,12 @@ def create_app(home: Path | None = None, *, cache_entries: int | None = None) ->
 
     @api_router.get("/health", include_in_schema=False)
     def health() -> JSONResponse:
-        return JSONResponse({"status": "ok"}, headers={"Cache-Control": "no-store"})
+        # Each source's age and last error (refresh.json and file times: no catalog query).
+        from cosmodrome import api
+
+        answer: dict[str, Any] = {"status": "ok", "sources": api.source_health(home)}
+        answer["refresh"] = refresher.describe() if refresher is not None else None
+        return JSONResponse(answer, headers={"Cache-Control": "no-store"})
 
     app.include_router(api_router)
 

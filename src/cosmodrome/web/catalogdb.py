@@ -6,7 +6,7 @@ size and modification time on every request (one ``stat`` call) and, when they c
 the new file as a new *generation*; requests already running keep their cursor on the old
 generation, which is closed when its last request ends.
 
-Each generation is opened with :func:`cosmodrome.catalog.db.open_catalog`, which attaches
+Each generation is opened with :func:`cosmodrome.api.open_catalog`, which attaches
 the file read-only to its own in-memory instance (DuckDB shares one instance per path, so a
 plain reconnect could keep serving the replaced file).
 
@@ -34,7 +34,6 @@ import duckdb
 
 from cosmodrome import __version__ as package_version
 from cosmodrome import api, config
-from cosmodrome.catalog.db import catalog_cursor, open_catalog
 from cosmodrome.errors import CatalogMissingError, CosmodromeError
 from cosmodrome.web.load import CURRENT_REQUEST
 
@@ -101,7 +100,7 @@ MAX_IDLE_CURSORS = 32
 
 
 def _open_generation(path: Path, signature: FileSignature) -> Generation:
-    con = open_catalog(path.parent)
+    con = api.open_catalog(path.parent)
     con.execute("SET enable_external_access = false")
     import os
 
@@ -219,7 +218,7 @@ class CatalogPool:
             with self._lock:
                 cursor = generation.idle.pop() if generation.idle else None
             if cursor is None:
-                cursor = catalog_cursor(generation.connection)
+                cursor = api.catalog_cursor(generation.connection)
             reusable = False
             started = time.monotonic()
             request = CURRENT_REQUEST.get()

@@ -26,7 +26,7 @@ from typing import Annotated, Literal
 
 from fastapi import Query
 
-from cosmodrome.catalog.outcomes import OUTCOME_NAMES, outcome_filter
+from cosmodrome import api
 from cosmodrome.errors import InputError
 from cosmodrome.timeutil import FIRST_YEAR, LAST_YEAR, parse_day, parse_period, parse_span
 from cosmodrome.web.errors import InvalidChoiceError
@@ -39,11 +39,15 @@ __all__ = [
     "AgencyQuery",
     "FormatQuery",
     "FromQuery",
+    "KindQuery",
     "OwnerQuery",
     "OwnerStateQuery",
+    "ProviderQuery",
     "ProviderStateQuery",
+    "SinceQuery",
     "SiteQuery",
     "ToQuery",
+    "UntilQuery",
     "VehicleQuery",
     "day_param",
     "moment_param",
@@ -85,6 +89,26 @@ ProviderStateQuery = Annotated[
     ),
 ]
 
+# The schedule's fields: a provider as the schedule spells it, and when a change was seen.
+ProviderQuery = Annotated[
+    str | None, Query(max_length=200, description="Launch provider (part of its name).")
+]
+SinceQuery = Annotated[
+    str | None,
+    Query(max_length=40, description="Changes seen from: 2026, 2026-03, 2026-03-30T12:00Z."),
+]
+UntilQuery = Annotated[
+    str | None,
+    Query(max_length=40, description="Changes seen up to, inclusive: 2026 runs to its end."),
+]
+KindQuery = Annotated[
+    str | None,
+    Query(
+        max_length=100,
+        description="Kinds of change, comma-separated: new, moved, renamed, flown, removed.",
+    ),
+]
+
 
 def _field(name: str, error: InputError) -> InputError:
     return InputError(f"{name}: {error}")
@@ -113,17 +137,17 @@ def moment_param(text: str | None, *, field: str = "start") -> datetime | None:
 
 
 def period_params(
-    start: str | None, end: str | None
+    start: str | None, end: str | None, *, names: tuple[str, str] = ("from", "to")
 ) -> tuple[date | datetime | None, date | datetime | None]:
-    """``from`` and ``to`` as a filter takes them (a day, or a moment for a time), refusing
-    a period that runs backwards."""
-    for name, text in (("from", start), ("to", end)):
+    """``from`` and ``to`` (or the fields ``names``) as a filter takes them (a day, or a
+    moment for a time), refusing a period that runs backwards."""
+    for name, text in zip(names, (start, end), strict=True):
         if text is not None and text.strip():
             try:
                 parse_span(text)
             except InputError as error:
                 raise _field(name, error) from None
-    return parse_period(start, end, names=("'from'", "'to'"))
+    return parse_period(start, end, names=(f"'{names[0]}'", f"'{names[1]}'"))
 
 
 def name_list(text: str | None, *, limit: int = 20) -> list[str]:
@@ -141,7 +165,7 @@ def outcome_names() -> tuple[str, ...]:
     >>> "partial-failure" in outcome_names() and "full-success" in outcome_names()
     True
     """
-    return OUTCOME_NAMES
+    return api.OUTCOME_NAMES
 
 
 def outcome_param(text: str | None) -> str | None:
@@ -150,7 +174,7 @@ def outcome_param(text: str | None) -> str | None:
     if text is None or not text.strip():
         return None
     try:
-        outcome_filter(text)
+        api.outcome_filter(text)
     except InputError as refusal:
         raise InvalidChoiceError(f"outcome: {refusal}", list(outcome_names())) from None
     return text.strip()

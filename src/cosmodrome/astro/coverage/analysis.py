@@ -16,8 +16,7 @@ from __future__ import annotations
 import math
 import time
 import warnings
-from collections.abc import Callable, Iterator, Sequence
-from contextlib import contextmanager
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 from datetime import datetime, timedelta
 from typing import Any
@@ -75,7 +74,7 @@ class CoverageResult:
     epoch_range_utc: tuple[datetime, datetime] | None
     notes: list[str] = field(default_factory=list)
     nominal_sat_cell_epochs: int = 0
-    evaluated_sat_cell_epochs: int = 0
+    evaluated_sat_row_epochs: int = 0
     elapsed_s: float = 0.0
     source: str = "elements"
     counts: CountArray | None = None  # (cells, epochs), with keep_counts=True only
@@ -115,6 +114,7 @@ def compute_coverage(
     min_sats: int = 1,
     engine: str = "numpy",
     scheduler: str | None = None,
+    dask_workers: int = 2,
     max_age_days: float = 7.0,
     progress: Callable[[int], None] | None = None,
     keep_counts: bool = False,
@@ -126,8 +126,8 @@ def compute_coverage(
     ``mask_deg`` is the terminal's minimum elevation (0 to 90 degrees); ``min_sats`` the
     number of satellites needed for service (the ``frac_ge_n`` column and outages).
     ``engine`` is ``numpy`` (this process) or ``dask`` (``scheduler`` address, or a local
-    cluster of two worker processes). ``progress`` is called with the number of epochs done
-    after each time chunk. Element sets more than ``max_age_days`` from the window raise a
+    cluster of ``dask_workers`` single-threaded worker processes). ``progress`` is called
+    with the number of epochs done after each time chunk. Element sets more than ``max_age_days`` from the window raise a
     :class:`~cosmodrome.astro.coverage.engine.StaleElementsWarning` with their age.
     With ``keep_counts`` the full count matrix is kept as ``result.counts``.
     """
@@ -170,7 +170,9 @@ def compute_coverage(
     elif engine == "dask":
         from cosmodrome.astro.coverage.dask_engine import run_dask
 
-        summary_chunk = run_dask(problem, sink, scheduler=scheduler, progress=progress)
+        summary_chunk = run_dask(
+            problem, sink, scheduler=scheduler, n_workers=dask_workers, progress=progress
+        )
     else:
         summary_chunk = _run_numpy(problem, sink, progress)
 
@@ -197,7 +199,7 @@ def compute_coverage(
         epoch_range_utc=(_jd_to_utc(float(epochs_jd.min())), _jd_to_utc(float(epochs_jd.max()))),
         notes=notes,
         nominal_sat_cell_epochs=len(params) * len(grid) * window.count,
-        evaluated_sat_cell_epochs=summary_chunk.evaluated_pairs,
+        evaluated_sat_row_epochs=summary_chunk.evaluated_rows,
         source=constellation.source,
     )
     if collector is not None:
@@ -304,7 +306,7 @@ def _run_numpy(
         sink.add(chunk.counts)
         for sat, code in chunk.failures.items():
             summary.failures.setdefault(sat, code)
-        summary.evaluated_pairs += chunk.evaluated_pairs
+        summary.evaluated_rows += chunk.evaluated_rows
         if progress is not None:
             progress(end - first)
     return summary
@@ -348,32 +350,3 @@ def _jd_to_utc(jd: float) -> datetime:
     from datetime import UTC
 
     return datetime(2000, 1, 1, 12, tzinfo=UTC) + timedelta(days=jd - _J2000_UTC_JD)
-
-
-@contextmanager
-def rich_progress(
-    total_epochs: int, description: str = "coverage"
-) -> Iterator[Callable[[int], None]]:
-    """A rich progress bar (epochs done, time left) on stderr; yields the ``progress`` callback."""
-    from rich.console import Console
-    from rich.progress import (
-        BarColumn,
-        MofNCompleteColumn,
-        Progress,
-        TextColumn,
-        TimeElapsedColumn,
-        TimeRemainingColumn,
-    )
-
-    columns = (
-        TextColumn("[bold]{task.description}"),
-        BarColumn(),
-        MofNCompleteColumn(),
-        TextColumn("epochs"),
-        TimeElapsedColumn(),
-        TextColumn("left"),
-        TimeRemainingColumn(),
-    )
-    with Progress(*columns, console=Console(stderr=True), transient=True) as bar:
-        task = bar.add_task(description, total=total_epochs)
-        yield lambda done: bar.advance(task, done)

@@ -1,10 +1,13 @@
-"""The coverage computation on Dask distributed: time chunks x satellite blocks.
+"""The coverage computation on Dask distributed: time chunks, split by satellites if few.
 
 Each task counts, for one time chunk and one block of satellites, how many of them each cell
-sees (:meth:`CoverageProblem.count_chunk`); counts of the blocks of a chunk add up exactly
-(integers), and the chunks are folded into the statistics in time order, so the result is
-identical to the NumPy engine's. The problem (a few MB of arrays and element values, no
-``Satrec`` objects, which do not pickle) is scattered once to every worker.
+sees (:meth:`CoverageProblem.count_chunk`); workers share no state. A long window is
+partitioned by time alone (a world job at 24 h has dozens of chunks); a window of fewer
+chunks than twice the workers' threads also splits the satellites into one block per thread.
+Counts of the blocks of a chunk add up exactly (integers), and the chunks are folded into
+the statistics in time order, so the result is identical to the NumPy engine's. The problem
+(a few MB of arrays and element values, no ``Satrec`` objects, which do not pickle) is
+scattered once to every worker.
 
 With ``scheduler=None`` a :class:`~dask.distributed.LocalCluster` of worker processes is
 started for the call and closed after it; pass ``tcp://host:8786`` to use a running cluster
@@ -33,13 +36,12 @@ def run_dask(
     *,
     scheduler: str | None = None,
     n_workers: int = 2,
-    sat_blocks: int = 2,
     progress: Callable[[int], None] | None = None,
 ) -> ChunkCounts:
     """Run ``problem`` on Dask and feed ``sink`` chunk by chunk; returns failures and work done.
 
     The returned :class:`ChunkCounts` holds no counts, only the failures and the number of
-    evaluated cell-satellite pairs, merged over all tasks.
+    latitude rows solved, merged over all tasks.
     """
     distributed: Any = importlib.import_module("dask.distributed")  # untyped library
     Client, LocalCluster, as_completed = (
@@ -66,13 +68,16 @@ def run_dask(
     summary = ChunkCounts(0, np.zeros((0, 0), dtype=np.uint16))
     try:
         shared = client.scatter(problem, broadcast=True)
-        blocks = [b for b in np.array_split(np.arange(len(problem.elements)), sat_blocks) if b.size]
+        chunks = problem.chunks()
+        threads = max(1, sum(client.nthreads().values()))
+        sat_blocks = 1 if len(chunks) >= 2 * threads else threads
+        everyone = np.arange(len(problem.elements))
+        blocks = [b for b in np.array_split(everyone, sat_blocks) if b.size]
         futures = {}
-        for index, (first, end) in enumerate(problem.chunks()):
+        for index, (first, end) in enumerate(chunks):
             for block in blocks:
                 future = client.submit(_count, shared, first, end, block, pure=False)
                 futures[future] = index
-        chunks = problem.chunks()
         partial: dict[int, ChunkCounts] = {}
         remaining = {index: len(blocks) for index in range(len(chunks))}
         next_index = 0
@@ -90,7 +95,7 @@ def run_dask(
                 sink.add(done.counts)
                 for sat, code in done.failures.items():
                     summary.failures.setdefault(sat, code)
-                summary.evaluated_pairs += done.evaluated_pairs
+                summary.evaluated_rows += done.evaluated_rows
                 if progress is not None:
                     progress(chunks[next_index][1] - chunks[next_index][0])
                 next_index += 1

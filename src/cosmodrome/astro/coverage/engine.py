@@ -1,35 +1,43 @@
 """The coverage engine: how many satellites each cell of a region sees above a mask, over time.
 
 For every epoch ``t`` and every cell ``c`` the engine counts the satellites whose elevation
-above the cell's WGS84 horizon is at least the mask. It works in the Earth-fixed frame:
+above the cell's WGS84 horizon is at least the mask. Its cost grows with the latitude rows a
+satellite can reach, not with satellites × cells. It works in the Earth-fixed frame:
 
 1. **Propagation.** SGP4 (python-sgp4) gives TEME positions; rotating by GMST82 of UT1 gives
-   Earth-fixed positions (:mod:`cosmodrome.astro.coverage.frames`).
-2. **Pruning.** A satellite at geocentric radius ``r`` can stand above elevation ``e`` only
-   for observers within the central angle ``λ = arccos(r_obs cos e / r) - e`` of the point
-   beneath it. The engine first propagates every satellite on a coarse sub-grid of epochs
-   (every ``coarse_stride`` steps); between two coarse epochs the sub-satellite point moves
-   no faster than the satellite's largest angular rate ``w`` (perigee rate plus Earth
-   rotation), so ``angle(t) >= max(a0 - w (t - t0), a1 - w (t1 - t))`` bounds its distance
-   from the region's enclosing cap. Only (satellite, epoch) pairs whose bound is within the
-   cap radius plus ``λ`` are propagated exactly, one ``Satrec.sgp4_array`` call per satellite;
-   the bounds are conservative (polar radius for the observer, apogee plus margin for the
-   satellite, 0.2 degrees for the geodetic-geocentric vertical), so pruning never drops a
-   visible satellite. The region is split into tiles and each tile repeats the test with
-   its own smaller cap.
-3. **Elevation test, as matrix products.** With ``U`` the cells' unit up-vectors, ``O`` their
-   positions (at the grid's height above the ellipsoid, ``Grid.height_m``) and ``P`` the satellites' positions, ``u = U Pᵀ - (U·O)`` is the height of
-   each satellite above each cell's horizon plane and ``d² = |P|² - 2 O Pᵀ + |O|²`` its
-   squared range; a satellite is at or above mask ``e`` when ``u >= 0`` and
-   ``u² >= sin²(e) d²``. No trigonometry per pair.
+   Earth-fixed positions (:mod:`cosmodrome.astro.coverage.frames`). For a large region
+   (the region's enclosing cap plus a footprint covers more than a hemisphere) every
+   satellite is propagated once per epoch by one ``SatrecArray`` call per time chunk.
+2. **Pruning, for smaller regions.** A satellite at geocentric radius ``r`` can stand above
+   elevation ``e`` only for observers within the central angle
+   ``λ = arccos(r_obs cos e / r) - e`` of the point beneath it. The engine first propagates
+   every satellite on a coarse sub-grid of epochs (every ``coarse_stride`` steps); between
+   two coarse epochs the sub-satellite point moves no faster than the satellite's largest
+   angular rate ``w`` (perigee rate plus Earth rotation), so
+   ``angle(t) >= max(a0 - w (t - t0), a1 - w (t1 - t))`` bounds its distance from the
+   region's enclosing cap. Only (satellite, epoch) pairs whose bound is within the cap
+   radius plus ``λ`` are propagated exactly, one ``Satrec.sgp4_array`` call per satellite.
+   The bounds are conservative (polar radius for the observer, apogee plus margin for the
+   satellite, 0.2 degrees for the geodetic-geocentric vertical): pruning never drops a
+   visible satellite.
+3. **Elevation test, solved per latitude row.** The cells lie on rows of equal latitude
+   (:class:`Lattice`). With ``U`` a cell's up-vector, ``O`` its position and ``P`` the
+   satellite's, the satellite is at or above mask ``e`` when ``u = U·(P - O) >= 0`` and
+   ``u² >= sin²(e) |P - O|²``. Along one row both ``u`` and ``|P - O|²`` are affine in the
+   cosine of the longitude difference, so the cells that pass form one run of longitudes
+   centred under the satellite, whose half-width is closed-form (:func:`_half_width_impl`).
+   Only the rows within ``λ`` of the sub-satellite latitude are solved; each run adds +1
+   and -1 at its ends in a difference array, and a cumulative sum along each row gives the
+   counts. Compiled with numba: about 18 rows per satellite and epoch over the world at 1
+   degree, each a few dozen floating-point operations and one ``arccos``.
 4. **Counting and statistics** stream over chunks of epochs
    (:class:`cosmodrome.astro.coverage.stats.StatsAccumulator`).
 
 Memory is bounded by two knobs: ``chunk_sat_epochs`` (default 2^21, about 2 million
-satellite-epochs per time chunk; at most about 100 bytes each, so ~210 MB) and
-``max_kernel_elements`` (default 2^22 cell-satellite pairs per matrix block, with five float64
-temporaries about 170 MB), plus the per-cell statistics and one chunk of counts (2 bytes per
-cell-epoch). Neither grows with the length of the window.
+satellite-epochs per time chunk, at most about 100 bytes each, so ~210 MB) and
+``chunk_lattice_elements`` (default 2^22: rows × columns × epochs of one chunk's difference
+array, 4 bytes each, ~17 MB), plus the per-cell statistics and one chunk of counts (2 bytes
+per cell-epoch). Neither grows with the length of the window.
 
 Propagation failures come back per satellite (SGP4 error codes): a satellite that fails at
 the start or the end of the window is skipped and counted by reason (``decayed`` for code 6);
@@ -44,6 +52,7 @@ from dataclasses import dataclass, field
 from datetime import datetime, timedelta
 from typing import Any, NamedTuple, Protocol
 
+import numba
 import numpy as np
 import numpy.typing as npt
 from sgp4.api import WGS72, Satrec, SatrecArray
@@ -170,18 +179,68 @@ class Window:
 
 
 @dataclass(frozen=True)
-class Tile:
-    """A group of cells with the cap that encloses them (centre unit vector, radius)."""
+class Lattice:
+    """The cells as rows of equal latitude and columns on a regular longitude step.
 
-    cells: IntArray
-    centre: FloatArray
-    radius_rad: float
+    Column ``j`` of every row lies at longitude ``origin_deg + j * step_deg``; the region's
+    columns run from ``first_col`` for ``width`` columns. Each row carries what the
+    closed-form elevation test needs of its cells (all share latitude and height): the
+    up-vector's ``cos`` and ``sin`` of latitude, the distance of the cells from the polar axis
+    (``radius_km``) and from the equatorial plane (``z_km``), ``U·O`` and ``|O|²``.
+    """
+
+    row_lat_deg: FloatArray
+    cos_lat: FloatArray
+    sin_lat: FloatArray
+    radius_km: FloatArray
+    z_km: FloatArray
+    up_dot_pos: FloatArray
+    pos2: FloatArray
+    origin_deg: float
+    step_deg: float
+    first_col: int
+    width: int
+    cell_row: IntArray
+    cell_col: IntArray  # counted from first_col
+
+    @classmethod
+    def from_grid(cls, grid: Grid) -> Lattice:
+        rows, cell_row = np.unique(grid.lat_deg, return_inverse=True)
+        step = grid.resolution_deg if grid.resolution_deg > 0 else 1.0
+        origin = 0.5 * step if grid.resolution_deg > 0 else float(grid.lon_deg[0])
+        cols = np.rint((grid.lon_deg - origin) / step).astype(np.int64)
+        if not np.allclose(origin + cols * step, grid.lon_deg, rtol=0.0, atol=1e-9):
+            raise ValueError("the grid's cells are not on a regular longitude step")
+        xyz = frames.geodetic_to_ecef_km(rows, np.zeros_like(rows), grid.height_m)
+        up = frames.up_vectors(rows, np.zeros_like(rows))
+        first = int(cols.min())
+        return cls(
+            row_lat_deg=rows,
+            cos_lat=up[:, 0],
+            sin_lat=up[:, 2],
+            radius_km=xyz[:, 0],
+            z_km=xyz[:, 2],
+            up_dot_pos=np.einsum("ij,ij->i", up, xyz),
+            pos2=np.einsum("ij,ij->i", xyz, xyz),
+            origin_deg=origin,
+            step_deg=step,
+            first_col=first,
+            width=int(cols.max()) - first + 1,
+            cell_row=cell_row.astype(np.int64),
+            cell_col=cols - first,
+        )
+
+    @property
+    def plane(self) -> int:
+        """Elements of one epoch's difference array: rows by (width + 1) columns."""
+        return len(self.row_lat_deg) * (self.width + 1)
 
 
 class CoverageProblem:
     """Everything a worker needs to count visible satellites: picklable, no open resources.
 
-    Build it with :func:`build_problem`; the engines call :meth:`count_chunk`.
+    :func:`~cosmodrome.astro.coverage.analysis.compute_coverage` builds it; the engines call
+    :meth:`count_chunk`.
     """
 
     def __init__(
@@ -191,10 +250,9 @@ class CoverageProblem:
         window: Window,
         mask_deg: float,
         *,
-        tile_deg: float = 3.0,
         coarse_stride: int = 8,
         chunk_sat_epochs: int = 2**21,
-        max_kernel_elements: int = 2**22,
+        chunk_lattice_elements: int = 2**22,
     ) -> None:
         if not (math.isfinite(mask_deg) and 0.0 <= mask_deg <= 90.0):
             raise InputError(f"elevation mask must be between 0 and 90 degrees, got {mask_deg}")
@@ -206,35 +264,31 @@ class CoverageProblem:
         self.grid = grid
         self.window = window
         self.mask_deg = float(mask_deg)
+        self.sin2_mask = math.sin(math.radians(self.mask_deg)) ** 2
         self.coarse_stride = int(coarse_stride)
-        self.max_kernel_elements = int(max_kernel_elements)
+        self.lattice = Lattice.from_grid(grid)
         n_sats = max(1, len(self.elements))
-        epochs = max(coarse_stride, chunk_sat_epochs // n_sats // coarse_stride * coarse_stride)
-        self.chunk_epochs = int(min(window.count, epochs))
+        epochs = min(chunk_sat_epochs // n_sats, chunk_lattice_elements // self.lattice.plane)
+        self.chunk_epochs = int(min(window.count, max(1, epochs)))
 
         self.jd_whole, self.jd_fraction = frames.julian_dates(
             window.start_utc, window.step_s, window.count
         )
         self.theta_rad = frames.earth_rotation_rad(window.start_utc, window.step_s, window.count)
 
-        self.cell_xyz_km = frames.geodetic_to_ecef_km(grid.lat_deg, grid.lon_deg, grid.height_m)
-        self.cell_up = frames.up_vectors(grid.lat_deg, grid.lon_deg)
-        self.cell_up_dot_pos = np.einsum("ij,ij->i", self.cell_up, self.cell_xyz_km)
-        self.cell_r2 = np.einsum("ij,ij->i", self.cell_xyz_km, self.cell_xyz_km)
-        sin2 = math.sin(math.radians(self.mask_deg)) ** 2
-        self._horizon_rows = np.column_stack([self.cell_up, -self.cell_up_dot_pos])
-        self._range_rows = sin2 * np.column_stack(
-            [-2.0 * self.cell_xyz_km, self.cell_r2, np.ones(len(grid))]
-        )
         cell_dirs = frames.unit_vectors(grid.lat_deg, grid.lon_deg)
         self.region_centre, self.region_radius_rad = _enclosing_cap(cell_dirs)
-        self.tiles = _tiles(grid, cell_dirs, tile_deg)
-
         observer_km = frames.WGS84_B_KM + min(0.0, grid.height_m / 1000.0)
         self.reach_rad = np.array(
             [visibility_angle_rad(e, self.mask_deg, observer_km) for e in self.elements]
         )
+        # Latitude rows a satellite may reach: its reach, plus the geodetic-geocentric gap.
+        self.reach_lat_deg = np.degrees(self.reach_rad) + _VERTICAL_MARGIN_DEG
         self.rate_rad_s = np.array([max_angular_rate_rad_s(e) for e in self.elements])
+        # Pruning pays when the region and a footprint cover less than half the sphere;
+        # beyond that nearly every pair is a candidate and one SatrecArray call is cheaper.
+        typical_reach = float(np.median(self.reach_rad)) if self.elements else 0.0
+        self.prune = self.region_radius_rad + typical_reach < math.pi / 2
         self._satrecs: list[Satrec] | None = None
 
     def __getstate__(self) -> dict[str, Any]:
@@ -260,10 +314,35 @@ class CoverageProblem:
         """Visible-satellite counts ``(cells, end - first)`` from the satellites ``sats``."""
         sat_idx = np.arange(len(self.elements)) if sats is None else np.asarray(sats, np.int64)
         n_t = end - first
-        counts = np.zeros((len(self.grid), n_t), dtype=np.uint16)
-        result = ChunkCounts(first, counts)
+        result = ChunkCounts(first, np.zeros((len(self.grid), max(n_t, 0)), dtype=np.uint16))
         if sat_idx.size == 0 or n_t <= 0:
             return result
+        if self.prune:
+            pairs = self._candidate_positions(first, end, sat_idx, result.failures)
+        else:
+            pairs = self._all_positions(first, end, sat_idx, result.failures)
+        pos, pair_t, pair_s = pairs
+        result.evaluated_rows = self._count_pairs(pos, pair_t, self.reach_lat_deg[pair_s], result)
+        return result
+
+    def _all_positions(
+        self, first: int, end: int, sat_idx: IntArray, failures: dict[int, int]
+    ) -> tuple[FloatArray, IntArray, IntArray]:
+        """Every satellite at every epoch of the chunk: one SatrecArray call, no pruning."""
+        epochs = np.arange(first, end)
+        array = SatrecArray([self.satrecs[i] for i in sat_idx])
+        err, r_teme, _ = array.sgp4(self.jd_whole[epochs], self.jd_fraction[epochs])
+        _note_failures(err, sat_idx, failures)
+        # epoch-major, so that the kernel's writes stay within one epoch's plane at a time
+        pair_t, pair_s = np.nonzero(err.T == 0)
+        pos = frames.teme_to_ecef(r_teme[pair_s, pair_t], self.theta_rad[epochs[pair_t]])
+        return pos, pair_t, sat_idx[pair_s]
+
+    def _candidate_positions(
+        self, first: int, end: int, sat_idx: IntArray, failures: dict[int, int]
+    ) -> tuple[FloatArray, IntArray, IntArray]:
+        """Positions of the (satellite, epoch) pairs that may see the region, after pruning."""
+        n_t = end - first
         epochs = np.arange(first, end)
         coarse_local = np.unique(np.r_[np.arange(0, n_t, self.coarse_stride), n_t - 1])
         # 1. coarse propagation of every satellite of the block
@@ -277,9 +356,7 @@ class CoverageProblem:
             cosang = np.einsum("stk,k->st", r_ecef, self.region_centre) / norms
         angle = np.arccos(np.clip(np.nan_to_num(cosang, nan=-1.0), -1.0, 1.0))
         failed = (err != 0).any(axis=1)
-        for row in np.flatnonzero(failed):
-            code = int(err[row][err[row] != 0][0])
-            result.failures[int(sat_idx[row])] = code
+        _note_failures(err, sat_idx, failures)
         # 2. conservative bound on the angle at every fine epoch
         segment = np.searchsorted(coarse_local, np.arange(n_t), side="right") - 1
         segment = np.minimum(segment, len(coarse_local) - 2) if len(coarse_local) > 1 else segment
@@ -298,8 +375,6 @@ class CoverageProblem:
         candidate = (bound <= limit) & ~failed[:, None]
         # 3. exact propagation of the candidate pairs, one call per satellite
         rows, cols = np.nonzero(candidate)  # satellite-major
-        if rows.size == 0:
-            return result
         starts = np.searchsorted(rows, np.arange(len(sat_idx) + 1))
         positions = np.empty((rows.size, 3))
         ok = np.ones(rows.size, dtype=bool)
@@ -312,57 +387,43 @@ class CoverageProblem:
             positions[lo:hi] = r
             if e.any():
                 ok[lo:hi] = e == 0
-                code = int(e[e != 0][0])
-                result.failures.setdefault(int(sat_idx[row]), code)
-        order = np.argsort(cols, kind="stable")  # epoch-major for the segment sums
-        pair_t = cols[order]
-        pair_s = rows[order]
-        pos = frames.teme_to_ecef(positions[order], self.theta_rad[epochs[pair_t]])
-        keep = ok[order]
-        pair_t, pair_s, pos = pair_t[keep], pair_s[keep], pos[keep]
-        result.evaluated_pairs = 0
-        # 4. per tile: prune with the tile's cap, then the elevation test
-        direction = pos / np.linalg.norm(pos, axis=1)[:, None]
-        reach = self.reach_rad[sat_idx][pair_s]
-        for tile in self.tiles:
-            near = direction @ tile.centre >= np.cos(np.minimum(tile.radius_rad + reach, np.pi))
-            if not near.any():
-                continue
-            result.evaluated_pairs += int(near.sum()) * len(tile.cells)
-            self._count_tile(tile.cells, pos[near], pair_t[near], counts)
-        return result
+                failures.setdefault(int(sat_idx[row]), int(e[e != 0][0]))
+        pos = frames.teme_to_ecef(positions[ok], self.theta_rad[epochs[cols[ok]]])
+        return pos, cols[ok], sat_idx[rows[ok]]
 
-    def _count_tile(
-        self, cells: IntArray, pos: FloatArray, pair_t: IntArray, counts: CountArray
-    ) -> None:
-        block = max(1, self.max_kernel_elements // len(cells))
-        for lo in range(0, len(pos), block):
-            p = pos[lo : lo + block]
-            t = pair_t[lo : lo + block]
-            visible = self.visible(cells, p)
-            present = np.flatnonzero(np.bincount(t - t[0], minlength=1)) + t[0]
-            group_starts = np.searchsorted(t, present)
-            sums = np.add.reduceat(visible, group_starts, axis=1, dtype=np.uint16)
-            counts[np.ix_(cells, present)] += sums
+    def _count_pairs(
+        self, pos: FloatArray, pair_t: IntArray, reach_deg: FloatArray, result: ChunkCounts
+    ) -> int:
+        """Add each position's visible cells to ``result.counts``; returns the rows solved.
 
-    def visible(self, cells: IntArray, pos: FloatArray) -> npt.NDArray[np.bool_]:
-        """Whether each satellite position (Earth-fixed km) is at or above the mask from each cell.
-
-        Returns a boolean matrix ``(len(cells), len(pos))`` from two matrix products:
-        ``h = [U, -U·O] [P, 1]ᵀ`` (height above the horizon plane) and
-        ``q = sin²(mask) [-2 O, |O|², 1] [P, 1, |P|²]ᵀ`` (squared range times sin² of the
-        mask); visible where ``h >= 0`` and ``h² >= q``.
+        Per latitude row the cells that see a satellite form one run of longitudes (see
+        :func:`_half_width_deg`), so a satellite adds +1 at the start of its run and -1 past
+        its end in a difference array (epochs, rows, columns); a cumulative sum along the
+        columns turns the differences into counts.
         """
-        ones = np.ones((len(pos), 1))
-        height = self._horizon_rows[cells] @ np.hstack([pos, ones]).T
-        above = height >= 0.0
-        if self.mask_deg == 0.0:
-            return above
-        r2 = np.einsum("ij,ij->i", pos, pos)[:, None]
-        range2 = self._range_rows[cells] @ np.hstack([pos, ones, r2]).T
-        height *= height
-        above &= height >= range2
-        return above
+        lat = self.lattice
+        n_t = result.counts.shape[1]
+        diff = np.zeros((n_t, len(lat.row_lat_deg), lat.width + 1), dtype=np.int32)
+        solved = _count_runs(
+            np.ascontiguousarray(pos),
+            np.ascontiguousarray(pair_t, dtype=np.int64),
+            np.ascontiguousarray(reach_deg),
+            lat.row_lat_deg,
+            lat.cos_lat,
+            lat.sin_lat,
+            lat.radius_km,
+            lat.z_km,
+            lat.up_dot_pos,
+            lat.pos2,
+            lat.origin_deg,
+            lat.step_deg,
+            lat.first_col,
+            self.sin2_mask,
+            diff,
+        )
+        grid_counts = np.cumsum(diff, axis=2, dtype=np.int32)
+        result.counts += grid_counts[:, lat.cell_row, lat.cell_col].T.astype(np.uint16)
+        return int(solved)
 
 
 @dataclass
@@ -372,14 +433,14 @@ class ChunkCounts:
     first: int
     counts: CountArray
     failures: dict[int, int] = field(default_factory=dict)
-    evaluated_pairs: int = 0
+    evaluated_rows: int = 0
 
     def add(self, other: ChunkCounts) -> None:
         """Add the counts of another satellite block of the same chunk."""
         self.counts += other.counts
         for sat, code in other.failures.items():
             self.failures.setdefault(sat, code)
-        self.evaluated_pairs += other.evaluated_pairs
+        self.evaluated_rows += other.evaluated_rows
 
 
 class CountSink(Protocol):
@@ -420,6 +481,149 @@ def max_angular_rate_rad_s(element: ElementParams) -> float:
     return float(_RATE_MARGIN * (orbital + frames.EARTH_ROTATION_RAD_S))
 
 
+def _half_width_impl(
+    rho: float,
+    z: float,
+    r2: float,
+    cos_lat: float,
+    sin_lat: float,
+    row_radius: float,
+    row_z: float,
+    row_up_dot_pos: float,
+    row_pos2: float,
+    sin2_mask: float,
+) -> float:
+    """Half the run of longitudes (degrees) from which a satellite stands at or above the mask.
+
+    For the cells of one latitude row (geodetic latitude ``φ`` and height fixed: distance
+    ``R`` from the polar axis, ``Z`` from the equatorial plane) and a satellite at distance
+    ``rho`` from the axis and ``z`` from the plane, the height above a cell's horizon
+    ``u = a c + b`` and the squared range ``d² = f - g c`` are both affine in ``c``, the cosine
+    of the longitude difference: ``a = rho cos φ``, ``b = z sin φ - U·O``,
+    ``f = |P|² + |O|² - 2 z Z``, ``g = 2 rho R``. The engine's test ``u >= 0`` and
+    ``u² >= sin²(e) d²`` therefore holds exactly for ``c >= c*``, the larger root of
+    ``(a c + b)² = sin²(e) (f - g c)`` (at ``u = 0`` the left side is below the right, and it
+    grows faster beyond): the visible cells are those within ``arccos(c*)`` of the
+    satellite's longitude. Dividing by ``2 rho``, the discriminant is
+    ``sin²(e) (cos φ (2 R b + cos φ f) + sin²(e) R²)`` (the large ``a² b²`` terms cancel
+    exactly, so they are never formed) and the root takes the cancellation-free form.
+
+    Returns ``-1`` where no cell of the row sees the satellite and ``180`` where all do.
+    """
+    b = z * sin_lat - row_up_dot_pos
+    f = r2 + row_pos2 - 2.0 * row_z * z
+    quad_c = b * b - sin2_mask * f
+    if rho * cos_lat == 0.0:  # above a pole, or a row at a pole: longitude does not matter
+        return 180.0 if (b >= 0.0 and quad_c >= 0.0) else -1.0
+    half_b = cos_lat * b + sin2_mask * row_radius
+    inner = cos_lat * (2.0 * row_radius * b + cos_lat * f) + sin2_mask * row_radius * row_radius
+    half_root = math.sqrt(sin2_mask * max(inner, 0.0))
+    if half_b > 0.0:
+        c = -quad_c / (rho * (half_b + half_root))
+    else:
+        c = (half_root - half_b) / (rho * cos_lat * cos_lat)
+    if c > 1.0:
+        return -1.0
+    if c <= -1.0:
+        return 180.0
+    return math.degrees(math.acos(c))
+
+
+def _add_run_impl(
+    diff: npt.NDArray[np.int32],
+    t: int,
+    row: int,
+    low_deg: float,
+    high_deg: float,
+    origin_deg: float,
+    step_deg: float,
+    first_col: int,
+) -> None:
+    """+1 at the first column at or east of ``low_deg``, -1 past the last at or west of ``high_deg``."""
+    width = diff.shape[2] - 1
+    start = max(math.ceil((low_deg - origin_deg) / step_deg) - first_col, 0)
+    stop = min(math.floor((high_deg - origin_deg) / step_deg) - first_col + 1, width)
+    if stop > start:
+        diff[t, row, start] += 1
+        diff[t, row, stop] -= 1
+
+
+def _count_runs_impl(
+    pos: FloatArray,
+    pair_t: IntArray,
+    reach_deg: FloatArray,
+    row_lat: FloatArray,
+    cos_lat: FloatArray,
+    sin_lat: FloatArray,
+    row_radius: FloatArray,
+    row_z: FloatArray,
+    row_up_dot_pos: FloatArray,
+    row_pos2: FloatArray,
+    origin_deg: float,
+    step_deg: float,
+    first_col: int,
+    sin2_mask: float,
+    diff: npt.NDArray[np.int32],
+) -> int:
+    """Fill the difference array with each position's runs; returns the rows solved.
+
+    Only the rows within ``reach_deg`` of the satellite's geocentric sub-latitude are solved;
+    a run that crosses the antimeridian is added in two parts.
+    """
+    width = diff.shape[2] - 1
+    solved = 0
+    for p in range(pos.shape[0]):
+        x, y, z = pos[p, 0], pos[p, 1], pos[p, 2]
+        rho = math.hypot(x, y)
+        r2 = x * x + y * y + z * z
+        sub_lat = math.degrees(math.atan2(z, rho))
+        centre = math.degrees(math.atan2(y, x))
+        first = np.searchsorted(row_lat, sub_lat - reach_deg[p], side="left")
+        end = np.searchsorted(row_lat, sub_lat + reach_deg[p], side="right")
+        t = pair_t[p]
+        for row in range(first, end):
+            solved += 1
+            half = _half_width_deg(
+                rho,
+                z,
+                r2,
+                cos_lat[row],
+                sin_lat[row],
+                row_radius[row],
+                row_z[row],
+                row_up_dot_pos[row],
+                row_pos2[row],
+                sin2_mask,
+            )
+            if half < 0.0:
+                continue
+            if half >= 180.0:
+                diff[t, row, 0] += 1
+                diff[t, row, width] -= 1
+                continue
+            low, high = centre - half, centre + half
+            _add_run(diff, t, row, low, high, origin_deg, step_deg, first_col)
+            if high > 180.0:
+                _add_run(diff, t, row, low - 360.0, high - 360.0, origin_deg, step_deg, first_col)
+            if low < -180.0:
+                _add_run(diff, t, row, low + 360.0, high + 360.0, origin_deg, step_deg, first_col)
+    return solved
+
+
+# Compiled once and cached beside the module (numba); the kernels call each other by these names.
+_half_width_deg: Callable[..., float] = numba.njit(cache=True)(_half_width_impl)
+_add_run: Callable[..., None] = numba.njit(cache=True)(_add_run_impl)
+_count_runs: Callable[..., int] = numba.njit(cache=True, nogil=True)(_count_runs_impl)
+
+
+def _note_failures(
+    err: npt.NDArray[np.integer], sat_idx: IntArray, failures: dict[int, int]
+) -> None:
+    """Record the first SGP4 error code of each satellite that failed at some epoch."""
+    for row in np.flatnonzero((err != 0).any(axis=1)):
+        failures.setdefault(int(sat_idx[row]), int(err[row][err[row] != 0][0]))
+
+
 def _enclosing_cap(directions: FloatArray) -> tuple[FloatArray, float]:
     centre = directions.mean(axis=0)
     norm = float(np.linalg.norm(centre))
@@ -428,18 +632,6 @@ def _enclosing_cap(directions: FloatArray) -> tuple[FloatArray, float]:
     centre = centre / norm
     radius = float(np.arccos(np.clip(directions @ centre, -1.0, 1.0)).max())
     return centre, min(math.pi, radius + 1e-9)
-
-
-def _tiles(grid: Grid, directions: FloatArray, tile_deg: float) -> list[Tile]:
-    row = np.floor(grid.lat_deg / tile_deg).astype(np.int64)
-    col = np.floor(grid.lon_deg / tile_deg).astype(np.int64)
-    key = row * 100_000 + col
-    tiles = []
-    for value in np.unique(key):
-        cells = np.flatnonzero(key == value)
-        centre, radius = _enclosing_cap(directions[cells])
-        tiles.append(Tile(cells, centre, radius))
-    return tiles
 
 
 def stale_elements(

@@ -18,6 +18,9 @@ counted (it is cut by the window, so its true length may be longer).
 
 from __future__ import annotations
 
+from collections.abc import Callable
+
+import numba
 import numpy as np
 import numpy.typing as npt
 
@@ -41,30 +44,25 @@ class StatsAccumulator:
         self.outages = np.zeros(n_cells, dtype=np.int64)
         self.longest_run = np.zeros(n_cells, dtype=np.int64)
         self._run = np.zeros(n_cells, dtype=np.int64)  # length of the outage still open
-        self._in_outage = np.zeros(n_cells, dtype=bool)
 
     def add(self, counts: npt.NDArray[np.integer]) -> None:
         """Fold in the counts of the next epochs (a ``(cells, k)`` integer array)."""
-        counts = np.asarray(counts)
-        n_t = counts.shape[1]
-        if n_t == 0:
+        counts = np.ascontiguousarray(counts)
+        if counts.shape[1] == 0:
             return
-        self.epochs += n_t
-        self.total += counts.sum(axis=1, dtype=np.int64)
-        self.minimum = np.minimum(self.minimum, counts.min(axis=1))
-        self.maximum = np.maximum(self.maximum, counts.max(axis=1))
-        self.at_least_1 += (counts >= 1).sum(axis=1)
-        self.at_least_n += (counts >= self.min_sats).sum(axis=1)
-        down = counts < self.min_sats
-        previous = np.concatenate([self._in_outage[:, None], down[:, :-1]], axis=1)
-        self.outages += (down & ~previous).sum(axis=1)
-        index = np.arange(n_t)
-        last_up = np.maximum.accumulate(np.where(down, -1, index), axis=1)
-        run = index[None, :] - last_up
-        run += np.where(last_up < 0, self._run[:, None], 0)
-        self.longest_run = np.maximum(self.longest_run, run.max(axis=1))
-        self._run = run[:, -1].astype(np.int64)
-        self._in_outage = down[:, -1].copy()
+        self.epochs += counts.shape[1]
+        _fold(
+            counts,
+            self.min_sats,
+            self.total,
+            self.minimum,
+            self.maximum,
+            self.at_least_1,
+            self.at_least_n,
+            self.outages,
+            self.longest_run,
+            self._run,
+        )
 
     def mean(self) -> FloatArray:
         return self.total / max(self.epochs, 1)
@@ -74,3 +72,41 @@ class StatsAccumulator:
 
     def frac_at_least_n(self) -> FloatArray:
         return self.at_least_n / max(self.epochs, 1)
+
+
+def _fold_impl(
+    counts: npt.NDArray[np.integer],
+    min_sats: int,
+    total: IntArray,
+    minimum: IntArray,
+    maximum: IntArray,
+    at_least_1: IntArray,
+    at_least_n: IntArray,
+    outages: IntArray,
+    longest_run: IntArray,
+    run: IntArray,
+) -> None:
+    """One pass over each cell's epochs, in time order; ``run`` carries an open outage on."""
+    for cell in range(counts.shape[0]):
+        open_run = run[cell]
+        for k in range(counts.shape[1]):
+            value = counts[cell, k]
+            total[cell] += value
+            minimum[cell] = min(minimum[cell], value)
+            maximum[cell] = max(maximum[cell], value)
+            if value >= 1:
+                at_least_1[cell] += 1
+            if value >= min_sats:
+                at_least_n[cell] += 1
+                open_run = 0
+            else:
+                if open_run == 0:
+                    outages[cell] += 1
+                open_run += 1
+                longest_run[cell] = max(longest_run[cell], open_run)
+        run[cell] = open_run
+
+
+# One pass per cell instead of a dozen full-size NumPy temporaries: over the world at 1 degree
+# the chunk is 50,400 cells by ~80 epochs, and the statistics were a fifth of the run.
+_fold: Callable[..., None] = numba.njit(cache=True, nogil=True)(_fold_impl)

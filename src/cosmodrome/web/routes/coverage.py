@@ -12,25 +12,14 @@ its parameters (planes, satellites per plane, altitude, inclination).
 
 from __future__ import annotations
 
-import warnings
 from datetime import datetime
-from pathlib import Path as FilePath
 from typing import Annotated, Any
 
 from fastapi import APIRouter, Path, Request
 from fastapi.responses import JSONResponse
 from pydantic import BaseModel, Field, field_validator
 
-from cosmodrome.astro.coverage.analysis import (
-    Constellation,
-    compute_coverage,
-    walker_constellation,
-)
-from cosmodrome.astro.coverage.engine import StaleElementsWarning, Window
-from cosmodrome.astro.coverage.estimate import WorkEstimate, estimate_work
-from cosmodrome.astro.coverage.regions import Region, bounding_box, country_region
-from cosmodrome.astro.coverage.sources import constellation_from_store
-from cosmodrome.astro.store import elements_path
+from cosmodrome import api
 from cosmodrome.errors import InputError
 from cosmodrome.tables import json_records
 from cosmodrome.timeutil import FIRST_YEAR, LAST_YEAR, isoformat_z, require_utc
@@ -41,11 +30,11 @@ router = APIRouter(tags=["coverage"])
 
 MAX_CELLS = 4000
 MAX_EPOCHS = 1500
-#: Elevation tests (satellite x cell x epoch pairs left after pruning) a job may evaluate.
-#: The engine evaluates about 6 million a second on one core, propagation included (Starlink
-#: over Russia at 1 deg, 60 steps: 7.3 million in 1.1 s), so this is about a minute, inside
-#: the jobs' 120 s time limit.
-MAX_WORK = 400_000_000
+#: Engine operations a job may take after pruning (satellite-epochs propagated, latitude
+#: rows solved, lattice cells summed: :mod:`cosmodrome.astro.coverage.estimate`). On two
+#: busy cores the engine does 1.4 to 4 million a second (Starlink over the world at 4 deg,
+#: 2 h: 9.8 million in 7 s), so a job at the limit ends inside the jobs' 120 s time limit.
+MAX_WORK = 150_000_000
 NO_STORE = {"Cache-Control": "no-store"}
 
 
@@ -59,7 +48,7 @@ class WalkerSpec(BaseModel):
     phasing: int = Field(default=1, ge=0, le=100, description="Walker phasing factor F.")
 
 
-class CoverageRequest(BaseModel):
+class CoverageJob(BaseModel):
     region: str = Field(
         default="KZ",
         min_length=1,
@@ -97,23 +86,33 @@ class CoverageRequest(BaseModel):
         return value
 
 
-def region_of(text: str) -> Region:
-    """A country code or a bounding box; never a file on the server."""
-    stripped = text.strip()
-    return bounding_box(stripped) if stripped.count(",") == 3 else country_region(stripped, "50m")
+def request_of(body: CoverageJob) -> api.CoverageRequest:
+    """The façade's request for a job: a country or a box (never a file on the server), and
+    the store's group or else the Walker pattern."""
+    c = body.constellation
+    group = (body.group or "").strip() or None
+    return api.CoverageRequest(
+        start_utc=require_utc(body.start_utc),
+        region=body.region,
+        group=group,
+        walker=None
+        if group
+        else api.WalkerPattern(c.planes, c.per_plane, c.altitude_km, c.inclination_deg, c.phasing),
+        duration_s=body.duration_s,
+        step_s=body.step_s,
+        mask_deg=body.mask_deg,
+        resolution_deg=body.resolution_deg,
+        min_sats=body.min_sats,
+        files_allowed=False,
+    )
 
 
-def epochs_of(request: CoverageRequest) -> int:
-    """Time steps of the window, counted as the CLI counts them (the end excluded)."""
-    return Window.from_duration(request.start_utc, request.duration_s, request.step_s).count
-
-
-def check_limits(request: CoverageRequest, cells: int, work: WorkEstimate) -> int:
+def check_limits(plan: api.CoveragePlan, cells: int, work: api.WorkEstimate) -> int:
     """Refuse a job by what it would cost: grid cells and time steps (memory: the per-cell
     statistics and each chunk's counts grow with them) and the elevation tests the engine
     would evaluate after pruning (time). A constellation's size is no limit of its own: the
     engine skips the satellites that are nowhere near the region."""
-    epochs = epochs_of(request)
+    epochs = plan.window.count
     problems = []
     if cells > MAX_CELLS:
         problems.append(
@@ -123,12 +122,11 @@ def check_limits(request: CoverageRequest, cells: int, work: WorkEstimate) -> in
         problems.append(
             f"the window has {epochs:,} time steps (limit {MAX_EPOCHS:,}): shorten duration_s or raise step_s"
         )
-    if not problems and work.sat_cell_epochs > MAX_WORK:
+    if not problems and work.operations > MAX_WORK:
         problems.append(
-            f"it would evaluate about {millions(work.sat_cell_epochs)} satellite-cell-steps "
-            f"after pruning ({work.satellites:,} satellites, {cells:,} cells, {epochs:,} steps; "
-            f"limit {millions(MAX_WORK)}): use a coarser grid, a shorter window or a "
-            "larger step"
+            f"it would take about {millions(work.operations)} engine operations after pruning "
+            f"({work.satellites:,} satellites, {cells:,} cells, {epochs:,} steps; limit "
+            f"{millions(MAX_WORK)}): use a coarser grid, a shorter window or a larger step"
         )
     if problems:
         raise JobLimitError("coverage job past its limits: " + "; ".join(problems))
@@ -140,22 +138,9 @@ def millions(count: int) -> str:
     return f"{count / 1e6:,.0f} million" if count >= 10_000_000 else f"{count:,}"
 
 
-def walker_of(request: CoverageRequest) -> Constellation:
-    c = request.constellation
-    return walker_constellation(
-        planes=c.planes,
-        per_plane=c.per_plane,
-        altitude_km=c.altitude_km,
-        inclination_deg=c.inclination_deg,
-        epoch_utc=require_utc(request.start_utc),
-        phasing=c.phasing,
-    )
-
-
-def coverage_job(request: CoverageRequest, region: Region, sats: Constellation) -> Any:
+def coverage_job(plan: api.CoveragePlan) -> Any:
     def work(progress: JobProgress) -> dict[str, Any]:
-        start = require_utc(request.start_utc)
-        epochs = epochs_of(request)
+        epochs = plan.window.count
         done = 0
 
         def advance(count: int) -> None:
@@ -164,29 +149,17 @@ def coverage_job(request: CoverageRequest, region: Region, sats: Constellation) 
             progress(done / epochs, f"{done:,} of {epochs:,} time steps")
 
         progress(0.0, "propagating")
-        with warnings.catch_warnings():
-            warnings.simplefilter("ignore", StaleElementsWarning)  # also in result.notes
-            result = compute_coverage(
-                sats,
-                region,
-                resolution_deg=request.resolution_deg,
-                start_utc=start,
-                duration_s=request.duration_s,
-                step_s=request.step_s,
-                mask_deg=request.mask_deg,
-                min_sats=request.min_sats,
-                progress=advance,
-            )
+        result = api.run_coverage(plan, advance)
         return {
-            "region": region.name,
+            "region": plan.region.name,
             "summary": result.summary,
             "cells": json_records(result.cells),
             "resolution_deg": result.resolution_deg,
             "satellites": result.satellites,
-            "group": request.group.strip() if request.group and request.group.strip() else None,
+            "group": plan.request.group,
             "element_epochs_utc": [isoformat_z(t) for t in result.epoch_range_utc or ()],
             "mask_deg": result.mask_deg,
-            "evaluated_sat_cell_epochs": result.evaluated_sat_cell_epochs,
+            "evaluated_sat_row_epochs": result.evaluated_sat_row_epochs,
             "notes": result.notes,
             "elapsed_s": round(result.elapsed_s, 3),
             "source": result.source,
@@ -206,53 +179,39 @@ def jobs_of(request: Request) -> JobManager:
     responses={**ERROR_RESPONSES, 202: {"description": "The job, queued."}},
     summary="Start a coverage computation",
 )
-def start_coverage(body: CoverageRequest, request: Request) -> JSONResponse:
-    """Check the limits (grid cells, time steps, satellites), queue the job, answer its id.
+def start_coverage(body: CoverageJob, request: Request) -> JSONResponse:
+    """Check the limits (grid cells, time steps, the estimated work after pruning), queue the job, answer its id.
 
     Poll ``Location`` (``GET /api/coverage/jobs/{id}``) for progress and the result.
     """
     start = require_utc(body.start_utc)
     if not FIRST_YEAR <= start.year <= LAST_YEAR:  # as every other date parameter
         raise InputError(f"start_utc: {start.year} is outside the years {FIRST_YEAR}-{LAST_YEAR}")
-    region = region_of(body.region)
-    south, west, north, east = region.bounds
-    box_cells = ((north - south) / body.resolution_deg + 1) * (
-        (east - west) / body.resolution_deg + 1
-    )
-    if box_cells > 50 * MAX_CELLS:  # refuse before building a huge grid
-        raise JobLimitError(
-            f"the region's bounding box holds about {box_cells:,.0f} cells at "
-            f"{body.resolution_deg:g} deg (limit {MAX_CELLS:,}): use a coarser resolution_deg"
+
+    def check_box(region: api.Region) -> None:
+        south, west, north, east = region.bounds
+        box_cells = ((north - south) / body.resolution_deg + 1) * (
+            (east - west) / body.resolution_deg + 1
         )
-    cells = len(region.grid(body.resolution_deg))
-    if body.group and body.group.strip():
-        home: FilePath | None = request.app.state.home
-        sats = constellation_from_store(
-            body.group.strip(), require_utc(body.start_utc), elements_path(home)
-        )
-    else:
-        sats = walker_of(body)
-    work = estimate_work(
-        sats.satrecs,
-        region,
-        resolution_deg=body.resolution_deg,
-        start_utc=require_utc(body.start_utc),
-        duration_s=body.duration_s,
-        step_s=body.step_s,
-        mask_deg=body.mask_deg,
-    )
-    epochs = check_limits(body, cells, work)
+        if box_cells > 50 * MAX_CELLS:  # refuse before building a huge grid
+            raise JobLimitError(
+                f"the region's bounding box holds about {box_cells:,.0f} cells at "
+                f"{body.resolution_deg:g} deg (limit {MAX_CELLS:,}): use a coarser resolution_deg"
+            )
+
+    plan = api.plan_coverage(request_of(body), request.app.state.home, check_region=check_box)
+    cells = plan.cells()
+    work = api.estimate_coverage(plan)
+    epochs = check_limits(plan, cells, work)
     params = {
         **body.model_dump(mode="json"),
         "cells": cells,
         "epochs": epochs,
-        "satellites": len(sats),
-        "estimated_sat_cell_epochs": work.sat_cell_epochs,
+        "satellites": work.satellites,
+        "estimated_operations": work.operations,
     }
     client = request.client.host if request.client else ""
-    job = jobs_of(request).submit(
-        "coverage", params, coverage_job(body, region, sats), client=client
-    )
+    job = jobs_of(request).submit("coverage", params, coverage_job(plan), client=client)
     url = f"/api/coverage/jobs/{job.id}"
     return JSONResponse(job.view(), status_code=202, headers={**NO_STORE, "Location": url})
 
@@ -273,6 +232,6 @@ def coverage_limits() -> dict[str, Any]:
     return {
         "max_cells": MAX_CELLS,
         "max_epochs": MAX_EPOCHS,
-        "max_satellite_cell_epochs": MAX_WORK,
+        "max_operations": MAX_WORK,
         "max_duration_s": 86400,
     }

@@ -11,17 +11,13 @@ copy; answers for "now" are not cached.
 from __future__ import annotations
 
 import hashlib
-from datetime import datetime
 from pathlib import Path
 from typing import Any
 
 from fastapi import Request
 from fastapi.responses import JSONResponse
 
-from cosmodrome import __version__
-from cosmodrome.astro.elements import ElementSet
-from cosmodrome.astro.store import ElementStore, NoElementsError, elements_path
-from cosmodrome.timeutil import isoformat_z
+from cosmodrome import __version__, api
 from cosmodrome.web.context import etag_matches
 from cosmodrome.web.errors import NotModified
 
@@ -31,17 +27,7 @@ CACHE_CONTROL = "public, max-age=60, must-revalidate"
 def store_path(request: Request) -> Path:
     """The element store of the app's home folder."""
     home: Path | None = request.app.state.home
-    return elements_path(home)
-
-
-def nearest_set(request: Request, satellite: str, when_utc: datetime) -> ElementSet:
-    """The stored element set of ``satellite`` (NORAD number or name) nearest ``when_utc``."""
-    with ElementStore(store_path(request)) as store:
-        if store.count() == 0:
-            raise NoElementsError("the server's element store is empty").with_hints(
-                web="Its operator fills it with `make run` or `cosmodrome elements update`."
-            )
-        return store.nearest(store.resolve(satellite), when_utc)
+    return api.elements_path(home)
 
 
 def store_etag(request: Request) -> str | None:
@@ -63,14 +49,6 @@ def check_not_modified(request: Request, fixed_start: bool) -> str | None:
     if etag and etag_matches(request.headers.get("if-none-match"), etag):
         raise NotModified(etag, CACHE_CONTROL)
     return etag
-
-
-def element_source(elements: ElementSet) -> str:
-    """Where an element set came from, for the ``source`` block (file name only)."""
-    return (
-        f"Element set {Path(elements.source).name}, epoch {isoformat_z(elements.epoch_utc)} "
-        "(CelesTrak GP data, 18th Space Defense Squadron)"
-    )
 
 
 def answer(body: dict[str, Any], etag: str | None) -> JSONResponse:

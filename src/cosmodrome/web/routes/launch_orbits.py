@@ -12,13 +12,12 @@ from typing import Annotated, Any
 from fastapi import APIRouter, Query, Request
 from fastapi.responses import JSONResponse
 
-from cosmodrome.astro.launch_orbits import launch_orbits as payload_orbits
-from cosmodrome.astro.store import ElementStore
+from cosmodrome import api
 from cosmodrome.tables import json_records
 from cosmodrome.web.context import Ctx, etag_matches
 from cosmodrome.web.errors import ERROR_RESPONSES, NotModified
 from cosmodrome.web.params import moment_param
-from cosmodrome.web.routes.elements import CACHE_CONTROL, store_etag, store_path
+from cosmodrome.web.routes.elements import CACHE_CONTROL, store_etag
 
 router = APIRouter(tags=["orbits"])
 
@@ -53,8 +52,7 @@ def launch_orbits(
     if etag_matches(request.headers.get("if-none-match"), etag):
         raise NotModified(etag, CACHE_CONTROL)
     when = moment_param(at)
-    with ElementStore(store_path(request)) as store:
-        frame = payload_orbits(ctx.cursor, store, launch, when)
+    frame = api.launch_orbits(ctx.cursor, launch, when_utc=when, home=request.app.state.home)
     body: dict[str, Any] = {
         "launch": launch.strip().upper(),
         "source": ctx.source()

@@ -9,7 +9,6 @@ from fastapi import APIRouter, Depends, Query, Request, Response
 from pydantic import BaseModel, Field
 
 from cosmodrome import api
-from cosmodrome.catalog.queries import SORTABLE
 from cosmodrome.web.context import CatalogContext, Ctx
 from cosmodrome.web.errors import ERROR_RESPONSES
 from cosmodrome.web.params import (
@@ -33,7 +32,7 @@ MAX_PAGE = 1000
 DEFAULT_PAGE = 50
 MAX_CSV_ROWS = 100_000
 SortKey = Literal["time_utc", "launch_tag", "vehicle", "site", "agency", "payload_count", "outcome"]
-assert set(SortKey.__args__) == SORTABLE  # type: ignore[attr-defined]
+assert set(SortKey.__args__) == api.LAUNCH_SORT_KEYS  # type: ignore[attr-defined]
 
 
 class Source(BaseModel):

@@ -6,7 +6,7 @@ from typing import Any
 
 from fastapi import APIRouter, Request
 
-from cosmodrome import __version__
+from cosmodrome import __version__, api
 from cosmodrome.display import rules_json
 from cosmodrome.web.context import Ctx
 from cosmodrome.web.errors import ERROR_RESPONSES
@@ -34,15 +34,4 @@ def catalog_meta(request: Request, ctx: Ctx) -> dict[str, Any]:
 def _elements_summary(request: Request) -> dict[str, Any] | None:
     """What the element store holds (``None`` when there is none): pages that propagate
     orbits default to a time inside these epochs."""
-    try:
-        from cosmodrome.astro.store import ElementStore, elements_path
-    except ImportError:  # the orbits module is optional
-        return None
-    path = elements_path(request.app.state.home)
-    if not path.is_file():
-        return None
-    try:
-        with ElementStore(path) as store:
-            return store.summary()
-    except Exception:  # a store being rewritten: the page falls back to today
-        return None
+    return api.element_store_summary(request.app.state.home)

@@ -6,24 +6,17 @@ A thin wrapper of :func:`cosmodrome.api.find_passes` and
 
 from __future__ import annotations
 
-from datetime import UTC, datetime
 from typing import Annotated, Any
 
 from fastapi import APIRouter, Query, Request
 from fastapi.responses import JSONResponse
 
 from cosmodrome import api
-from cosmodrome.astro.passes import Observer
 from cosmodrome.tables import json_records
 from cosmodrome.timeutil import isoformat_z
 from cosmodrome.web.errors import ERROR_RESPONSES
 from cosmodrome.web.params import moment_param
-from cosmodrome.web.routes.elements import (
-    answer,
-    check_not_modified,
-    element_source,
-    nearest_set,
-)
+from cosmodrome.web.routes.elements import answer, check_not_modified
 
 router = APIRouter(tags=["orbits"])
 
@@ -70,18 +63,18 @@ def passes(
     """
     start_utc = moment_param(start)
     etag = check_not_modified(request, start_utc is not None)
-    start_utc = start_utc or datetime.now(UTC)
-    place = api.resolve_location(at)
-    target = nearest_set(request, sat, start_utc)
-    observer = Observer(place.name, place.lat_deg, place.lon_deg, place.height_m)
-    result = api.find_passes(
-        target,
-        observer,
-        start_utc,
-        days,
-        min_elevation_deg=min_elevation_deg,
-        visible_only=visible,
+    found = api.passes(
+        api.PassesRequest(
+            at,
+            api.TargetSpec(satellite=sat),
+            start_utc,
+            days,
+            min_elevation_deg=min_elevation_deg,
+            visible_only=visible,
+        ),
+        request.app.state.home,
     )
+    place, target = found.place, found.target
     body: dict[str, Any] = {
         "place": {
             "name": place.name,
@@ -96,14 +89,14 @@ def passes(
             "norad_id": target.norad_id,
             "epoch_utc": isoformat_z(target.epoch_utc),
         },
-        "start_utc": isoformat_z(start_utc),
+        "start_utc": isoformat_z(found.start_utc),
         "days": days,
         "min_elevation_deg": min_elevation_deg,
         "visible_only": visible,
-        "time_zone": result.passes[0].time_zone if result.passes else None,
-        "warnings": list(result.warnings),
-        "total": len(result.passes),
-        "data": json_records(result.to_frame()),
-        "source": {"attribution": element_source(target)},
+        "time_zone": found.time_zone,
+        "warnings": list(found.result.warnings),
+        "total": len(found.result.passes),
+        "data": json_records(found.result.to_frame()),
+        "source": {"attribution": found.source},
     }
     return answer(body, etag)

@@ -8,7 +8,6 @@ from typing import Annotated, Any, Literal
 from fastapi import APIRouter, Depends, Query, Request, Response
 
 from cosmodrome import api
-from cosmodrome.catalog.payload_queries import SORTABLE
 from cosmodrome.tables import json_records
 from cosmodrome.web.context import Ctx
 from cosmodrome.web.errors import ERROR_RESPONSES
@@ -47,7 +46,7 @@ from cosmodrome.web.routes.launches import (
 router = APIRouter(tags=["payloads"])
 
 SortKey = Literal["launch_time_utc", "piece", "name", "mass_kg", "perigee_km", "apogee_km"]
-assert set(SortKey.__args__) == SORTABLE  # type: ignore[attr-defined]
+assert set(SortKey.__args__) == api.PAYLOAD_SORT_KEYS  # type: ignore[attr-defined]
 
 
 def payload_filter(

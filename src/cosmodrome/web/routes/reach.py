@@ -11,7 +11,7 @@ from typing import Annotated, Any, Literal
 from fastapi import APIRouter, Path, Query
 from fastapi.responses import JSONResponse
 
-from cosmodrome.capability.reach import Target, capability_summary, reach
+from cosmodrome import api
 from cosmodrome.errors import InputError
 from cosmodrome.tables import json_safe
 from cosmodrome.web.errors import ERROR_RESPONSES
@@ -36,25 +36,25 @@ def target_of(
     perigee_km: float | None,
     apogee_km: float | None,
     c3_km2_s2: float | None = None,
-) -> Target:
+) -> api.Target:
     """The target orbit from the query, as ``cosmodrome reach`` reads its options."""
     if c3_km2_s2 is not None:
         if orbit or apogee_km is not None:
             raise InputError("c3_km2_s2 takes alt_km (injection altitude) and inc_deg only")
         start = alt_km if alt_km is not None else perigee_km or 200.0
-        return Target.escape(c3_km2_s2, start, inc_deg)
+        return api.Target.escape(c3_km2_s2, start, inc_deg)
     if orbit:
-        return Target.named(orbit, alt_km, inc_deg)
+        return api.Target.named(orbit, alt_km, inc_deg)
     if perigee_km is not None or apogee_km is not None:
         if perigee_km is None or apogee_km is None:
             raise InputError("give both perigee_km and apogee_km, or alt_km for a circular orbit")
         label = f"{perigee_km:g} x {apogee_km:g} km" + (
             f" x {inc_deg:g} deg" if inc_deg is not None else ""
         )
-        return Target(perigee_km, apogee_km, inc_deg, label)
+        return api.Target(perigee_km, apogee_km, inc_deg, label)
     if alt_km is None:
         raise InputError("give alt_km, perigee_km and apogee_km, or orbit=leo|sso|gto|geo")
-    return Target.circular(alt_km, inc_deg)
+    return api.Target.circular(alt_km, inc_deg)
 
 
 Km = Annotated[float | None, Query(ge=0, le=1_000_000)]
@@ -104,7 +104,7 @@ def reach_options(
     the capacity is the model's with ``capacity_uncertainty_pct``, the vehicle's
     leave-one-out error (``capacity_text``: "6,534 kg ± 18 %")."""
     target = target_of(orbit, alt_km, inc_deg, perigee_km, apogee_km, c3_km2_s2)
-    ranking = reach(
+    ranking = api.reach(
         target,
         mass_kg,
         sites=_names(site) or None,
@@ -133,4 +133,4 @@ def site_capability(
     ] = None,
 ) -> JSONResponse:
     """Latitude, rotation speed, corridors, reachable inclinations and pads of one spaceport."""
-    return JSONResponse(json_safe(capability_summary(site, pad or None)), headers=CACHE)
+    return JSONResponse(json_safe(api.capability_summary(site, pad or None)), headers=CACHE)

@@ -1,9 +1,11 @@
-"""``/api/schedule`` and ``/api/slips``: what is next and how far targets moved.
+"""``/api/schedule`` and ``/api/slips``: what is next and how far targets moved;
+``/api/schedule.ics`` (the calendar of ``cosmodrome schedule ics``), and ``/api/changes``
+with its Atom feed ``/api/changes.atom`` (``cosmodrome changes``).
 
-Both take the filters of ``cosmodrome next`` and ``cosmodrome slips`` (``site``,
-``vehicle``, ``provider``, ``from``, ``to``). Their ETag covers the catalog *and* the
-schedule store, so a new snapshot is seen at once (the catalog-wide response cache does
-not keep these answers).
+They take the filters of ``cosmodrome next`` and ``cosmodrome slips`` (``site``,
+``vehicle``, ``provider``, ``from``, ``to``; changes: ``since``, ``until``, ``kind``). Their
+ETag covers the catalog *and* the schedule store, so a new snapshot is seen at once (the
+catalog-wide response cache does not keep these answers).
 """
 
 from __future__ import annotations
@@ -15,11 +17,21 @@ from fastapi import APIRouter, Depends, Query, Request
 from fastapi.responses import JSONResponse, Response
 
 from cosmodrome import api
-from cosmodrome.schedule.store import ScheduleMissingError, store_path
 from cosmodrome.tables import json_records, json_safe
 from cosmodrome.web.context import etag_matches, pool_of
-from cosmodrome.web.errors import ERROR_RESPONSES
-from cosmodrome.web.params import FromQuery, SiteQuery, ToQuery, VehicleQuery, period_params
+from cosmodrome.web.errors import ERROR_RESPONSES, InvalidChoiceError
+from cosmodrome.web.params import (
+    FromQuery,
+    KindQuery,
+    ProviderQuery,
+    SinceQuery,
+    SiteQuery,
+    ToQuery,
+    UntilQuery,
+    VehicleQuery,
+    name_list,
+    period_params,
+)
 
 router = APIRouter(tags=["schedule"])
 
@@ -27,9 +39,7 @@ router = APIRouter(tags=["schedule"])
 def schedule_filter(
     site: SiteQuery = None,
     vehicle: VehicleQuery = None,
-    provider: Annotated[
-        str | None, Query(max_length=200, description="Launch provider (part of its name).")
-    ] = None,
+    provider: ProviderQuery = None,
     start: FromQuery = None,
     end: ToQuery = None,
 ) -> api.ScheduleFilter:
@@ -41,22 +51,33 @@ Filter = Annotated[api.ScheduleFilter, Depends(schedule_filter)]
 
 
 def _etag(request: Request, catalog_etag: str) -> str:
-    path = store_path(request.app.state.home)
+    path = api.schedule_path(request.app.state.home)
     stamp = f"{path.stat().st_mtime_ns}:{path.stat().st_size}" if path.is_file() else "none"
     return '"' + hashlib.sha256(f"{catalog_etag}|{stamp}".encode()).hexdigest()[:20] + '"'
 
 
 def _answer(request: Request, f: api.ScheduleFilter, build: Any) -> Response:
+    def as_json(con: Any) -> Response:
+        try:
+            payload = build(con)
+        except api.ScheduleMissingError as error:
+            payload = _nothing_kept(con, f, f"{error} {error.web_hint}".strip())
+        return JSONResponse(json_safe(payload))
+
+    return _conditional(request, as_json)
+
+
+def _conditional(request: Request, respond: Any) -> Response:
+    """``respond(cursor)``'s answer with the schedule's ETag, or 304 when the client's copy
+    is current."""
     with pool_of(request).cursor() as (generation, cursor):
         etag = _etag(request, generation.etag)
         headers = {"ETag": etag, "Cache-Control": "no-cache"}
         if etag_matches(request.headers.get("if-none-match"), etag):
             return Response(status_code=304, headers=headers)
-        try:
-            payload = build(cursor)
-        except ScheduleMissingError as error:
-            payload = _nothing_kept(cursor, f, f"{error} {error.web_hint}".strip())
-        return JSONResponse(json_safe(payload), headers=headers)
+        response: Response = respond(cursor)
+        response.headers.update(headers)
+        return response
 
 
 def _nothing_kept(cursor: Any, f: api.ScheduleFilter, message: str) -> dict[str, Any]:
@@ -120,3 +141,97 @@ def slips(
         return payload
 
     return _answer(request, f, build)
+
+
+CALENDAR_RESPONSES: dict[int | str, dict[str, Any]] = {
+    **ERROR_RESPONSES,
+    200: {"content": {"text/calendar": {}}, "description": "An iCalendar (RFC 5545) file."},
+}
+
+
+@router.get("/schedule.ics", response_class=Response, responses=CALENDAR_RESPONSES)
+def schedule_calendar(request: Request, f: Filter) -> Response:
+    """The upcoming launches as an iCalendar feed a calendar can subscribe to: the same
+    events as ``cosmodrome schedule ics`` (all-day or month-long events for imprecise
+    dates, the launch window as the duration, the pad or site as GEO; TBD dates left out).
+    """
+    home = request.app.state.home
+
+    def calendar(con: Any) -> Response:
+        feed = api.schedule_ics(con, f, home)
+        return Response(
+            feed,
+            media_type="text/calendar; charset=utf-8",
+            headers={"Content-Disposition": 'inline; filename="launches.ics"'},
+        )
+
+    return _conditional(request, calendar)
+
+
+async def change_filter(
+    since: SinceQuery = None,
+    until: UntilQuery = None,
+    kind: KindQuery = None,
+    site: SiteQuery = None,
+    vehicle: VehicleQuery = None,
+    provider: ProviderQuery = None,
+) -> api.ChangeFilter:
+    first, last = period_params(since, until, names=("since", "until"))
+    kinds = tuple(name_list(kind))
+    unknown = [k for k in kinds if k not in api.CHANGE_KINDS]
+    if unknown:
+        raise InvalidChoiceError(
+            f"kind: unknown change kind {unknown[0]!r}", list(api.CHANGE_KINDS)
+        )
+    return api.ChangeFilter(
+        since=first, until=last, kinds=kinds, site=site, vehicle=vehicle, provider=provider
+    )
+
+
+ChangesFilter = Annotated[api.ChangeFilter, Depends(change_filter)]
+
+
+@router.get("/changes", responses=ERROR_RESPONSES)
+def changes(request: Request, f: ChangesFilter) -> Response:
+    """What changed between consecutive schedule snapshots, newest first: launches
+    ``new``, ``moved`` (``old_target``, ``new_target``, ``slip_days`` between the ends of
+    the two targets), ``renamed`` (``old_payload``), ``flown`` (``flown_tag``: the GCAT
+    launch) or ``removed``. ``since`` picks the changes seen from a time (as Launch Library
+    2's ``last_updated__gte``); ``change_key`` identifies a change across updates."""
+    home = request.app.state.home
+
+    def listing(con: Any) -> Response:
+        try:
+            frame = api.changes(con, f, home)
+        except api.ScheduleMissingError as error:
+            empty = {"total": 0, "data": [], "message": f"{error} {error.web_hint}".strip()}
+            return JSONResponse(empty)
+        return JSONResponse(json_safe({"total": len(frame), "data": json_records(frame)}))
+
+    return _conditional(request, listing)
+
+
+FEED_RESPONSES: dict[int | str, dict[str, Any]] = {
+    **ERROR_RESPONSES,
+    200: {"content": {"application/atom+xml": {}}, "description": "An Atom (RFC 4287) feed."},
+}
+
+
+@router.get("/changes.atom", response_class=Response, responses=FEED_RESPONSES)
+def changes_feed(request: Request, f: ChangesFilter) -> Response:
+    """The change records of ``/api/changes`` (same filters) as an Atom feed, newest first,
+    for a feed reader: one entry per change, its id stable across updates."""
+    home = request.app.state.home
+
+    def feed(con: Any) -> Response:
+        frame = api.changes(con, f, home)
+        document = api.changes_atom(frame, self_url=str(request.url), title=_feed_title(f))
+        return Response(document, media_type="application/atom+xml; charset=utf-8")
+
+    return _conditional(request, feed)
+
+
+def _feed_title(f: api.ChangeFilter) -> str:
+    """``Cosmodrome: schedule changes (Baikonur, moved, flown)``."""
+    parts = [p for p in (f.site, f.vehicle, f.provider) if p] + list(f.kinds)
+    return "Cosmodrome: schedule changes" + (f" ({', '.join(parts)})" if parts else "")

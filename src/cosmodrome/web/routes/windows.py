@@ -6,27 +6,17 @@ A thin wrapper of :func:`cosmodrome.api.windows_from` (see docs/ORBITS.md).
 
 from __future__ import annotations
 
-from datetime import UTC, datetime
 from typing import Annotated, Any
 
 from fastapi import APIRouter, Query, Request
 from fastapi.responses import JSONResponse
 
 from cosmodrome import api
-from cosmodrome.astro.elements import ElementSet
-from cosmodrome.astro.gazetteer import LaunchPoint, resolve_launch_point
-from cosmodrome.astro.windows import NoInPlaneTimeError, PlaneTarget
-from cosmodrome.errors import InputError
 from cosmodrome.tables import json_records
 from cosmodrome.timeutil import isoformat_z
 from cosmodrome.web.errors import ERROR_RESPONSES
 from cosmodrome.web.params import moment_param
-from cosmodrome.web.routes.elements import (
-    answer,
-    check_not_modified,
-    element_source,
-    nearest_set,
-)
+from cosmodrome.web.routes.elements import answer, check_not_modified
 
 router = APIRouter(tags=["orbits"])
 
@@ -88,76 +78,36 @@ def windows(
     """
     start_utc = moment_param(start)
     etag = check_not_modified(request, start_utc is not None)
-    start_utc = start_utc or datetime.now(UTC)
-    point = resolve_launch_point(site, pad)
-    goal: ElementSet | PlaneTarget
-    if raan_deg is not None or inc_deg is not None:
-        if raan_deg is None or inc_deg is None:
-            raise InputError("a bare target plane needs both raan_deg and inc_deg")
-        goal = api.plane_target(raan_deg, inc_deg, moment_param(epoch, field="epoch") or start_utc)
-    elif target:
-        goal = nearest_set(request, target, start_utc)
-    else:
-        raise InputError("name a target satellite (target=25544) or a plane (raan_deg, inc_deg)")
-    try:
-        result = api.windows_from(point, goal, start_utc, days, max_yaw_deg=max_yaw)
-    except NoInPlaneTimeError as none:
-        # A valid question whose answer is "never" (the site is farther from the equator than
-        # the plane reaches): an answer with no windows and the reason, not an error.
-        return answer(_body(point, goal, start_utc, days, max_yaw, [], [], str(none)), etag)
-    body = _body(
-        point,
-        goal,
-        start_utc,
-        days,
-        max_yaw,
-        list(result.warnings),
-        json_records(result.to_frame()),
-        None,
-        result.target_name,
+    spec = api.TargetSpec(
+        satellite=target,
+        raan_deg=raan_deg,
+        inclination_deg=inc_deg,
+        epoch_utc=moment_param(epoch, field="epoch"),
     )
-    return answer(body, etag)
-
-
-def _body(
-    point: LaunchPoint,
-    goal: ElementSet | PlaneTarget,
-    start_utc: datetime,
-    days: float,
-    max_yaw: float,
-    warnings: list[str],
-    data: list[dict[str, Any]],
-    none: str | None,
-    target_name: str | None = None,
-) -> dict[str, Any]:
-    """The answer: ``none`` says why there is no window at all when that is the answer."""
-    name = target_name or (
-        f"{goal.name} ({goal.norad_id})" if isinstance(goal, ElementSet) else goal.name
+    found = api.windows(
+        api.WindowsRequest(site, spec, pad, start_utc, days, max_yaw), request.app.state.home
     )
-    return {
+    body: dict[str, Any] = {
         "site": {
-            "name": point.name,
-            "lat_deg": point.lat_deg,
-            "lon_deg": point.lon_deg,
-            "height_m": point.height_m,
+            "name": found.point.name,
+            "lat_deg": found.point.lat_deg,
+            "lon_deg": found.point.lon_deg,
+            "height_m": found.point.height_m,
         },
         "target": {
-            "name": name,
-            "norad_id": goal.norad_id if isinstance(goal, ElementSet) else None,
-            "epoch_utc": isoformat_z(goal.epoch_utc),
+            "name": found.result.target_name,
+            "norad_id": found.norad_id,
+            "epoch_utc": isoformat_z(found.target.epoch_utc),
         },
-        "start_utc": isoformat_z(start_utc),
+        "start_utc": isoformat_z(found.start_utc),
         "days": days,
         "max_yaw_deg": max_yaw,
-        "warnings": warnings,
-        "total": len(data),
-        "data": data,
-        "none": none,
-        "source": {"attribution": _source(goal)},
+        "warnings": list(found.result.warnings),
+        "total": len(found.result.windows),
+        "data": json_records(found.result.to_frame()) if found.result.windows else [],
+        # a valid question whose answer is "never" (the site is farther from the equator than
+        # the plane reaches): no windows and the reason, an answer rather than an error
+        "none": found.none,
+        "source": {"attribution": found.source},
     }
-
-
-def _source(goal: ElementSet | PlaneTarget) -> str:
-    if isinstance(goal, ElementSet):
-        return element_source(goal)
-    return "A circular plane given by RAAN and inclination"
+    return answer(body, etag)
