@@ -147,6 +147,10 @@ if TYPE_CHECKING:
     from cosmodrome.catalog.payload_queries import SORTABLE as PAYLOAD_SORT_KEYS
     from cosmodrome.catalog.payload_queries import PayloadFilter, count_payloads, payloads
     from cosmodrome.catalog.ucs import agreement as ucs_agreement
+    from cosmodrome.forecast.cadence import CadenceRequest
+    from cosmodrome.forecast.cadence import backtest as cadence_backtest
+    from cosmodrome.forecast.cadence import forecast as cadence_forecast
+    from cosmodrome.forecast.launchprob import next_launches
     from cosmodrome.forecast.reliability import ReliabilityRequest, reliability
     from cosmodrome.forecast.reliability import backtest as reliability_backtest
     from cosmodrome.hooks import add_hook, read_hooks, remove_hook, resume_hook
@@ -172,6 +176,7 @@ if TYPE_CHECKING:
     from cosmodrome.schedule.feed import atom_feed as changes_atom
     from cosmodrome.schedule.store import ScheduleMissingError
     from cosmodrome.schedule.store import store_path as schedule_path
+    from cosmodrome.stores import home_health as store_health
 
 #: The façade's names loaded on first use, by module: the analyses, astrodynamics and
 #: capability models pull in pandas, matplotlib and Skyfield, which a quick command never
@@ -226,6 +231,8 @@ _LAZY_BY_MODULE: dict[str, tuple[str, ...]] = {
     "cosmodrome.catalog.gcat": ("GcatFileError",),
     "cosmodrome.catalog.payload_queries": ("PayloadFilter", "count_payloads", "payloads"),
     "cosmodrome.forecast.reliability": ("ReliabilityRequest", "reliability"),
+    "cosmodrome.forecast.launchprob": ("next_launches",),
+    "cosmodrome.forecast.cadence": ("CadenceRequest",),
 }
 #: Lazy names that differ from their module's (façade name -> (module, attribute)); an
 #: attribute of ``None`` is the module itself.
@@ -241,12 +248,15 @@ _LAZY_RENAMED: dict[str, tuple[str, str | None]] = {
     "schedule_report": ("cosmodrome.schedule", "input_report"),
     "schedule_snapshots": ("cosmodrome.schedule", "snapshots"),
     "schedule_path": ("cosmodrome.schedule.store", "store_path"),
+    "store_health": ("cosmodrome.stores", "home_health"),
     "celestrak": ("cosmodrome.astro.celestrak", None),
     "coverage_metadata": ("cosmodrome.astro.coverage.plot", "metadata"),
     "write_coverage": ("cosmodrome.astro.coverage.plot", "write_output"),
     "ucs_agreement": ("cosmodrome.catalog.ucs", "agreement"),
     "PAYLOAD_SORT_KEYS": ("cosmodrome.catalog.payload_queries", "SORTABLE"),
     "reliability_backtest": ("cosmodrome.forecast.reliability", "backtest"),
+    "cadence_forecast": ("cosmodrome.forecast.cadence", "forecast"),
+    "cadence_backtest": ("cosmodrome.forecast.cadence", "backtest"),
 }
 _LAZY: dict[str, tuple[str, str | None]] = {
     **{name: (module, name) for module, names in _LAZY_BY_MODULE.items() for name in names},

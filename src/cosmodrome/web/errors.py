@@ -30,6 +30,7 @@ from cosmodrome.errors import (
     SourceError,
     UnknownNameError,
 )
+from cosmodrome.timeutil import DATE_PATTERN, FORMS, parse_span
 from cosmodrome.web.load import RequestCancelled
 
 log = logging.getLogger("cosmodrome.web")
@@ -193,6 +194,27 @@ def _describe_validation(error: RequestValidationError) -> str:
     return "; ".join(parts) or "invalid request"
 
 
+def _date_refusal(error: RequestValidationError) -> str | None:
+    """A date parameter outside the schema's pattern (:data:`DATE_PATTERN`, which states the
+    years the server takes) answered as the date parser words it, ``from: '99999' is outside
+    the years 1900-2200``, a 400 like every other unreadable date; ``None`` for other errors."""
+    items = error.errors()
+    if not items or any(
+        item.get("type") != "string_pattern_mismatch"
+        or (item.get("ctx") or {}).get("pattern") != DATE_PATTERN
+        for item in items
+    ):
+        return None
+    item = items[0]
+    field = str(item.get("loc", ("", "date"))[-1])
+    text = str(item.get("input", ""))
+    try:
+        parse_span(text)
+    except InputError as refusal:
+        return f"{field}: {refusal}"
+    return f"{field}: cannot read {text.strip()!r} as a date or time; use {FORMS}"
+
+
 def install_error_handlers(app: FastAPI) -> None:
     """Route every exception to :func:`error_response`."""
 
@@ -216,6 +238,9 @@ def install_error_handlers(app: FastAPI) -> None:
 
     @app.exception_handler(RequestValidationError)
     async def validation_error(_request: Request, error: RequestValidationError) -> JSONResponse:
+        refused_date = _date_refusal(error)
+        if refused_date is not None:
+            return error_response(400, "InputError", refused_date)
         return error_response(
             422,
             "ValidationError",

@@ -28,10 +28,18 @@ from fastapi import Query
 
 from cosmodrome import api
 from cosmodrome.errors import InputError
-from cosmodrome.timeutil import FIRST_YEAR, LAST_YEAR, parse_day, parse_period, parse_span
+from cosmodrome.timeutil import (
+    DATE_PATTERN,
+    FIRST_YEAR,
+    LAST_YEAR,
+    parse_day,
+    parse_period,
+    parse_span,
+)
 from cosmodrome.web.errors import InvalidChoiceError
 
 __all__ = [
+    "DATE_PATTERN",
     "FIRST_YEAR",
     "LAST_YEAR",
     "PERIOD_END_HELP",
@@ -64,8 +72,14 @@ FormatQuery = Annotated[Literal["json", "csv"], Query(description="json, or csv 
 
 # The filter fields several routes share, declared once so that a field means and reads the
 # same wherever it appears (read with period_params and the catalog's name resolvers).
-FromQuery = Annotated[str | None, Query(alias="from", max_length=40, description=PERIOD_START_HELP)]
-ToQuery = Annotated[str | None, Query(alias="to", max_length=40, description=PERIOD_END_HELP)]
+FromQuery = Annotated[
+    str | None,
+    Query(alias="from", max_length=40, pattern=DATE_PATTERN, description=PERIOD_START_HELP),
+]
+ToQuery = Annotated[
+    str | None,
+    Query(alias="to", max_length=40, pattern=DATE_PATTERN, description=PERIOD_END_HELP),
+]
 SiteQuery = Annotated[
     str | None, Query(max_length=200, description="Site name or code: Baikonur, GIK-5, Kourou.")
 ]

@@ -45,7 +45,9 @@ class WalkerSpec(BaseModel):
         default=550.0, ge=160, le=40000, description="Circular altitude, km."
     )
     inclination_deg: float = Field(default=53.0, ge=0, le=180, description="Inclination, degrees.")
-    phasing: int = Field(default=1, ge=0, le=100, description="Walker phasing factor F.")
+    phasing: int = Field(
+        default=1, ge=0, le=100, strict=True, description="Walker phasing factor F (an integer)."
+    )
 
 
 class CoverageJob(BaseModel):
