@@ -16,7 +16,18 @@ from cosmodrome.cli.app import (
     FormatOption,
     FromOption,
     HomeOption,
+    MissionOption,
+    OrbitOption,
+    OutcomeOption,
+    OwnerOption,
+    OwnerStateOption,
+    PadOption,
+    ProviderOption,
+    ProviderStateOption,
+    SectorOption,
+    SiteOption,
     ToOption,
+    VehicleOption,
     WideOption,
     app,
 )
@@ -132,41 +143,19 @@ def print_build_report(err: Console, report: api.BuildReport) -> None:
 
 @app.command()
 def launches(
-    site: Annotated[
-        str | None, typer.Option(help="Site name or code (Baikonur, GIK-5, Kourou).")
-    ] = None,
-    pad: Annotated[
-        str | None, typer.Option(help="Pad by any name (LC31, Site 31/6, Gagarin's Start).")
-    ] = None,
-    vehicle: Annotated[
-        str | None, typer.Option(help="Vehicle, family or prefix (Soyuz-2).")
-    ] = None,
-    agency: Annotated[
-        str | None, typer.Option(help="Launch provider (agency) name or code.")
-    ] = None,
-    owner: Annotated[
-        str | None, typer.Option(help="Payload owner (customer) name or code.")
-    ] = None,
-    owner_state: Annotated[
-        str | None, typer.Option(help="Payload owner state (GB, GBR, UK, United Kingdom).")
-    ] = None,
-    provider_state: Annotated[
-        str | None, typer.Option(help="Provider state (FR, FRA, F, France).")
-    ] = None,
+    site: SiteOption = None,
+    pad: PadOption = None,
+    vehicle: VehicleOption = None,
+    agency: ProviderOption = None,
+    owner: OwnerOption = None,
+    owner_state: OwnerStateOption = None,
+    provider_state: ProviderStateOption = None,
     start: FromOption = None,
     end: ToOption = None,
-    outcome: Annotated[
-        str | None, typer.Option(help="success, failure, partial, full-success, full-failure.")
-    ] = None,
-    sector: Annotated[
-        str | None, typer.Option(help="Primary payload's sector (commercial, military, ...).")
-    ] = None,
-    mission: Annotated[
-        str | None, typer.Option(help="Primary payload's mission (COM, navigation, crew).")
-    ] = None,
-    orbit: Annotated[
-        str | None, typer.Option("--orbit", help="Primary payload's regime (LEO, GEO, HEO).")
-    ] = None,
+    outcome: OutcomeOption = None,
+    sector: SectorOption = None,
+    mission: MissionOption = None,
+    orbit: OrbitOption = None,
     limit: Annotated[int | None, typer.Option(help="At most this many launches.")] = None,
     columns: ColumnsOption = None,
     wide: WideOption = False,

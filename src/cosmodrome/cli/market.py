@@ -15,6 +15,9 @@ from cosmodrome.cli.app import (
     FormatOption,
     FromOption,
     HomeOption,
+    MissionOption,
+    OrbitOption,
+    SectorOption,
     ToOption,
     WideOption,
     app,
@@ -88,24 +91,6 @@ NoDefaultEvents = Annotated[
 ]
 WindowOption = Annotated[
     int, typer.Option("--window-years", help="Years before (and after) each cutoff or event.")
-]
-
-
-SectorOption = Annotated[
-    str | None,
-    typer.Option(
-        help="Only launches whose primary payload is of this sector (commercial, civil, ...)."
-    ),
-]
-MissionOption = Annotated[
-    str | None,
-    typer.Option(help="Only launches whose primary payload has this mission (COM, crew)."),
-]
-OrbitOption = Annotated[
-    str | None,
-    typer.Option(
-        "--orbit", help="Only launches whose primary payload went to this regime (GEO, LEO)."
-    ),
 ]
 
 

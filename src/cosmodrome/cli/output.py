@@ -184,10 +184,7 @@ def print_table(
     shown = records if top is None else records[:top]
     labels = listing.labels if listing else {}
     derived = listing.derived if listing else {}
-    rendered = [
-        [format_value(c, derived[c](r) if c in derived else r.get(c)) for c in columns]
-        for r in shown
-    ]
+    rendered = [[format_value(c, _cell(c, r, derived, columns)) for c in columns] for r in shown]
     notes: dict[str, int] = {}
     common: list[str] = []
     for index, column in enumerate(columns):
@@ -233,6 +230,22 @@ def print_table(
             "--format csv gives them as data[/dim]",
             highlight=False,
         )
+
+
+def _cell(
+    column: str, record: Record, derived: Mapping[str, Callable[[Record], Any]], shown: list[str]
+) -> Any:
+    """What a table shows of ``column``: a derived value, else the name beside a code.
+
+    Names, never bare codes: a code column (``owner``, ``owner_state``, ``provider_state``)
+    whose record carries ``<column>_name`` shows the name (the code when it has none), unless
+    the name column is shown too (``--wide``). CSV and JSON keep both.
+    """
+    if column in derived:
+        return derived[column](record)
+    companion = f"{column}_name"
+    name = record.get(companion) if companion not in shown else None
+    return record.get(column) if name is None or name == "" else name
 
 
 def column_widths(

@@ -20,6 +20,7 @@ from cosmodrome import api
 from cosmodrome.tables import json_records, json_safe
 from cosmodrome.web.context import etag_matches, pool_of
 from cosmodrome.web.errors import ERROR_RESPONSES, InvalidChoiceError
+from cosmodrome.web.fields import FIELDS
 from cosmodrome.web.params import (
     FromQuery,
     KindQuery,
@@ -98,7 +99,7 @@ def _nothing_kept(cursor: Any, f: api.ScheduleFilter, message: str) -> dict[str,
     }
 
 
-@router.get("/schedule", responses=ERROR_RESPONSES)
+@router.get("/schedule", dependencies=[FIELDS], responses=ERROR_RESPONSES)
 def schedule(request: Request, f: Filter) -> Response:
     """Upcoming launches as of the latest kept snapshot, each target at its source's
     precision (``target``: "NET 2026", "2025-Q4"; ``target_start_utc``/``_end_utc``: its
@@ -118,7 +119,7 @@ def schedule(request: Request, f: Filter) -> Response:
     return _answer(request, f, build)
 
 
-@router.get("/slips", responses=ERROR_RESPONSES)
+@router.get("/slips", dependencies=[FIELDS], responses=ERROR_RESPONSES)
 def slips(
     request: Request,
     f: Filter,
@@ -191,7 +192,7 @@ async def change_filter(
 ChangesFilter = Annotated[api.ChangeFilter, Depends(change_filter)]
 
 
-@router.get("/changes", responses=ERROR_RESPONSES)
+@router.get("/changes", dependencies=[FIELDS], responses=ERROR_RESPONSES)
 def changes(request: Request, f: ChangesFilter) -> Response:
     """What changed between consecutive schedule snapshots, newest first: launches
     ``new``, ``moved`` (``old_target``, ``new_target``, ``slip_days`` between the ends of
