@@ -13,6 +13,7 @@ from __future__ import annotations
 import hashlib
 from typing import Annotated, Any, Literal
 
+import pandas as pd
 from fastapi import APIRouter, Depends, Query, Request
 from fastapi.responses import JSONResponse, Response
 
@@ -29,7 +30,9 @@ from cosmodrome.web.params import (
     SiteQuery,
     ToQuery,
     UntilQuery,
+    UpdatedSinceQuery,
     VehicleQuery,
+    moment_param,
     name_list,
     period_params,
 )
@@ -100,14 +103,18 @@ def _nothing_kept(cursor: Any, f: api.ScheduleFilter, message: str) -> dict[str,
 
 
 @router.get("/schedule", dependencies=[FIELDS], responses=ERROR_RESPONSES)
-def schedule(request: Request, f: Filter) -> Response:
+def schedule(request: Request, f: Filter, updated_since: UpdatedSinceQuery = None) -> Response:
     """Upcoming launches as of the latest kept snapshot, each target at its source's
     precision (``target``: "NET 2026", "2025-Q4"; ``target_start_utc``/``_end_utc``: its
     interval). Before any snapshot is kept, ``data`` is empty and ``message`` says how to
-    ingest one."""
+    ingest one. ``updated_since``: no launches unless that snapshot is as of that time or
+    later (``/api/changes?since=`` lists what changed)."""
+    since = moment_param(updated_since, field="updated_since")
 
     def build(con: Any) -> dict[str, Any]:
         frame, note = api.upcoming(con, f, request.app.state.home)
+        if since is not None and pd.Timestamp(str(note["as_of"])) < since:
+            frame = frame.iloc[0:0]
         return {
             "snapshot": note["snapshot"],
             "as_of": note["as_of"],
