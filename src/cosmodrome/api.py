@@ -25,6 +25,10 @@ from cosmodrome.astro.operations import (
     WindowsRequest,
 )
 from cosmodrome.catalog.db import (
+    DEFAULT_MAX_OUTPUT_BYTES,
+    DEFAULT_MEMORY_LIMIT_MB,
+    DEFAULT_ROW_CAP,
+    DEFAULT_TIME_LIMIT_S,
     QueryResult,
     catalog,
     catalog_cursor,
@@ -112,7 +116,13 @@ if TYPE_CHECKING:
     from cosmodrome.astro import celestrak
     from cosmodrome.astro.celestrak import update_groups
     from cosmodrome.astro.coverage.analysis import CoverageResult, point_series
-    from cosmodrome.astro.coverage.operations import CoveragePlan, plan_coverage, run_coverage
+    from cosmodrome.astro.coverage.estimate import WorkEstimate
+    from cosmodrome.astro.coverage.operations import (
+        CoveragePlan,
+        estimate_coverage,
+        plan_coverage,
+        run_coverage,
+    )
     from cosmodrome.astro.coverage.plot import metadata as coverage_metadata
     from cosmodrome.astro.coverage.plot import write_output as write_coverage
     from cosmodrome.astro.coverage.regions import Region
@@ -137,6 +147,7 @@ if TYPE_CHECKING:
     from cosmodrome.astro.windows import launch_windows, plane_target, windows_from
     from cosmodrome.capability.reach import CONFIGURATION_NOTE, Target, capability_summary, reach
     from cosmodrome.catalog.build import BuildReport, CatalogShrinkError, CatalogWriteError
+    from cosmodrome.catalog.facets import FACETS, launch_facets, payload_facets
     from cosmodrome.catalog.gcat import GcatFileError
     from cosmodrome.catalog.payload_queries import SORTABLE as PAYLOAD_SORT_KEYS
     from cosmodrome.catalog.payload_queries import PayloadFilter, count_payloads, payloads
@@ -190,10 +201,17 @@ _LAZY_BY_MODULE: dict[str, tuple[str, ...]] = {
     ),
     "cosmodrome.schedule.store": ("ScheduleMissingError",),
     "cosmodrome.refresh": ("refresh",),
+    "cosmodrome.catalog.facets": ("FACETS", "launch_facets", "payload_facets"),
     "cosmodrome.hooks": ("add_hook", "read_hooks", "remove_hook", "resume_hook"),
     "cosmodrome.astro.celestrak": ("update_groups",),
     "cosmodrome.astro.coverage.analysis": ("CoverageResult", "point_series"),
-    "cosmodrome.astro.coverage.operations": ("CoveragePlan", "plan_coverage", "run_coverage"),
+    "cosmodrome.astro.coverage.operations": (
+        "CoveragePlan",
+        "estimate_coverage",
+        "plan_coverage",
+        "run_coverage",
+    ),
+    "cosmodrome.astro.coverage.estimate": ("WorkEstimate",),
     "cosmodrome.astro.coverage.regions": ("Region",),
     "cosmodrome.astro.elements": ("ElementSet", "load_elements"),
     "cosmodrome.astro.gazetteer": ("resolve_launch_point", "resolve_location"),
