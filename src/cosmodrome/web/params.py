@@ -45,6 +45,7 @@ __all__ = [
     "PERIOD_END_HELP",
     "PERIOD_START_HELP",
     "AgencyQuery",
+    "FacetQuery",
     "FormatQuery",
     "FromQuery",
     "KindQuery",
@@ -60,6 +61,7 @@ __all__ = [
     "SiteQuery",
     "ToQuery",
     "UntilQuery",
+    "UpdatedSinceQuery",
     "VehicleQuery",
     "day_param",
     "moment_param",
@@ -164,6 +166,24 @@ KindQuery = Annotated[
     Query(
         max_length=100,
         description="Kinds of change, comma-separated: new, moved, renamed, flown, removed.",
+    ),
+]
+
+# Conveniences of the listings (launches, payloads).
+FacetQuery = Annotated[
+    str | None,
+    Query(
+        max_length=200,
+        description="Counts of the filtered rows by site, vehicle, provider, state, outcome "
+        "or year, comma-separated (facet=site,year): the answer's `facets`.",
+    ),
+]
+UpdatedSinceQuery = Annotated[
+    str | None,
+    Query(
+        max_length=40,
+        description="Rows only if the catalog was built at or after this time "
+        "(2026-03-30T12:00Z); none otherwise, as Launch Library 2's last_updated__gte.",
     ),
 ]
 

@@ -19,6 +19,7 @@ from cosmodrome.errors import InputError
 from cosmodrome.tables import json_records, json_safe
 from cosmodrome.web.context import Ctx
 from cosmodrome.web.errors import ERROR_RESPONSES
+from cosmodrome.web.fields import FIELDS
 from cosmodrome.web.params import (
     FormatQuery,
     FromQuery,
@@ -94,7 +95,10 @@ def launch_where(
 
 
 @router.get(
-    "/cadence", responses=ERROR_RESPONSES, summary="Launches and payloads per period and group"
+    "/cadence",
+    dependencies=[FIELDS],
+    responses=ERROR_RESPONSES,
+    summary="Launches and payloads per period and group",
 )
 def launch_cadence(
     ctx: Ctx,
@@ -136,6 +140,7 @@ def launch_cadence(
 
 @router.get(
     "/share",
+    dependencies=[FIELDS],
     responses=ERROR_RESPONSES,
     summary="Each group's share of the world's launches and payloads per period",
 )
