@@ -20,6 +20,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from fastapi import APIRouter, FastAPI, HTTPException, Request, Response
+from fastapi.middleware.cors import CORSMiddleware
 from fastapi.responses import FileResponse, HTMLResponse, JSONResponse
 from fastapi.staticfiles import StaticFiles
 
@@ -29,6 +30,7 @@ from cosmodrome.web.cache import CacheMiddleware, ResponseCache
 from cosmodrome.web.catalogdb import CatalogPool
 from cosmodrome.web.docs_page import render_docs
 from cosmodrome.web.errors import NotModified, install_error_handlers
+from cosmodrome.web.fields import FieldsMiddleware
 from cosmodrome.web.load import LoadShedder
 from cosmodrome.web.routes import (
     analytics,
@@ -43,6 +45,7 @@ from cosmodrome.web.routes import (
     reach,
     schedule,
     sites,
+    sql,
     value,
     windows,
 )
@@ -172,15 +175,30 @@ def create_app(
         api_router.include_router(module.router)
     for module in FEATURES.values():
         api_router.include_router(module.router)
+    if options.sql:
+        api_router.include_router(sql.router)
     app.state.features = set(FEATURES)
     from cosmodrome.web.jobs import JobManager
 
     app.state.jobs = JobManager(store_path=pool.path.with_name("jobs.sqlite3"))
     app.state.cache = ResponseCache(max_entries=cache_entries)
+    # Innermost: a listing's columns are cut after its route answered in full.
+    app.add_middleware(FieldsMiddleware)
     # Inside the cache: cached answers are never shed, computed ones are bounded.
     app.add_middleware(LoadShedder)
     if cache_entries > 0:
         app.add_middleware(CacheMiddleware, pool=pool, cache=app.state.cache)
+    if options.cors_origins:
+        # Outside the cache: a preflight is answered before any other work, and every answer
+        # (cached, shed, an error) carries the header.
+        app.add_middleware(
+            CORSMiddleware,
+            allow_origins=list(options.cors_origins),
+            allow_methods=["GET", "HEAD", "POST", "OPTIONS"],
+            allow_headers=["*"],
+            expose_headers=["ETag", "Retry-After", "Location", "Content-Disposition"],
+            max_age=600,
+        )
     # Outermost: every answer (cached, shed, an error) carries the security headers.
     app.add_middleware(SecurityHeaders)
 
