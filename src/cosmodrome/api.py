@@ -39,6 +39,7 @@ from cosmodrome.catalog.db import (
 )
 from cosmodrome.catalog.names import (
     Resolution,
+    matched_notes,
     resolution,
     resolve_agencies,
     resolve_owners,
