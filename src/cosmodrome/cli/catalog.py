@@ -190,8 +190,10 @@ def launches(
     )
     with api.catalog(home) as con:
         rows = api.launch_rows(con, filters, limit=limit)
-        # What a name matched, where not plain ("Proton-M: 4 configurations ...").
+        # What a name matched, where not plain ("Proton-M: 4 configurations ..."): under a
+        # table; CSV and JSON stay bare data.
         notes = api.matched_notes(con, vehicle=vehicle, site=site, agency=agency)
+        notes = notes if fmt == "table" else []
     emit(
         rows,
         fmt,
