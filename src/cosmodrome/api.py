@@ -172,7 +172,9 @@ if TYPE_CHECKING:
     from cosmodrome.schedule import input_report as schedule_report
     from cosmodrome.schedule import snapshots as schedule_snapshots
     from cosmodrome.schedule.changes import KINDS as CHANGE_KINDS
+    from cosmodrome.schedule.changes import NO_CHANGES
     from cosmodrome.schedule.feed import atom_feed as changes_atom
+    from cosmodrome.schedule.ical import empty_feed as empty_calendar
     from cosmodrome.schedule.store import ScheduleMissingError
     from cosmodrome.schedule.store import store_path as schedule_path
     from cosmodrome.stores import home_health as store_health
@@ -235,6 +237,8 @@ _LAZY_RENAMED: dict[str, tuple[str, str | None]] = {
     "schedule_ics": ("cosmodrome.schedule", "ics"),
     "CHANGE_KINDS": ("cosmodrome.schedule.changes", "KINDS"),
     "changes_atom": ("cosmodrome.schedule.feed", "atom_feed"),
+    "empty_calendar": ("cosmodrome.schedule.ical", "empty_feed"),
+    "NO_CHANGES": ("cosmodrome.schedule.changes", "NO_CHANGES"),
     "REFRESH_SOURCES": ("cosmodrome.refresh", "SOURCES"),
     "RefreshSources": ("cosmodrome.refresh", "Sources"),
     "source_health": ("cosmodrome.refresh", "health"),

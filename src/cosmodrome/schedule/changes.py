@@ -49,6 +49,10 @@ COLUMNS = [
 ]  # fmt: skip
 
 
+#: The records of a store with no snapshot: none.
+NO_CHANGES = pd.DataFrame(columns=COLUMNS)
+
+
 @dataclass(frozen=True)
 class Pair:
     """Two consecutive snapshots: ids, dates and files."""
