@@ -50,8 +50,12 @@ SELECTED = tuple(
     f"l.{c}" if c != "outcome" else f"l.outcome, {OUTCOME_NAME_SQL} AS outcome_name"
     for c in LAUNCH_COLUMNS
 )
-#: ``launches.payload_names`` (the first few names and how many more), shown as ``payloads``.
-PAYLOAD_NAMES_COLUMN = "l.payload_names AS payloads"
+#: Every payload's name, in GCAT's piece order, as a list (``payloads``): JSON gives the list,
+#: CSV the names joined, and only a table abbreviates it (data formats never cut it).
+PAYLOAD_NAMES_COLUMN = (
+    "(SELECT list(coalesce(p.name, '(unnamed)') ORDER BY p.piece) FROM payloads p "
+    "WHERE p.launch_tag = l.launch_tag) AS payloads"
+)
 SORTABLE = {"time_utc", "launch_tag", "vehicle", "site", "agency", "payload_count", "outcome"}
 
 

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import re
 import sys
 from collections import Counter
 from pathlib import Path
@@ -42,6 +41,7 @@ from cosmodrome.cli.output import (
     emit_json,
     print_mapping,
 )
+from cosmodrome.display import plural
 from cosmodrome.errors import InputError, SourceError
 from cosmodrome.tables import json_records
 from cosmodrome.timeutil import parse_period
@@ -190,7 +190,7 @@ def launches(
     )
     with api.catalog(home) as con:
         rows = api.launch_rows(con, filters, limit=limit)
-    emit(rows, fmt, title=f"{len(rows)} launches", listing=LAUNCHES, choice=choice)
+    emit(rows, fmt, title=plural(len(rows), "launch"), listing=LAUNCHES, choice=choice)
 
 
 def _site_pad(record: Record) -> str:
@@ -201,19 +201,12 @@ def _site_pad(record: Record) -> str:
 
 def _payloads(record: Record) -> object:
     """The first payload and how many more (``Starlink G6-1 +22 more``): one line at 80
-    columns; CSV, JSON and ``--columns payloads`` keep the catalog's fuller summary."""
-    summary = record.get("payloads")
-    if not isinstance(summary, str):
+    columns; CSV and JSON keep every name."""
+    names = record.get("payloads")
+    if not isinstance(names, list) or not names:
         return record.get("payload_count")
-    listed, more = summary, 0
-    if match := _MORE.fullmatch(summary):
-        listed, more = match[1], int(match[2])
-    first, *others = listed.split(", ")
-    rest = len(others) + more
+    first, rest = names[0], len(names) - 1
     return f"{first} +{rest} more" if rest else first
-
-
-_MORE = re.compile(r"(.*) and (\d+) more")
 
 
 def _launch_date(record: Record) -> str:

@@ -33,7 +33,7 @@ from cosmodrome.cli.output import (
     emit_json,
     print_mapping,
 )
-from cosmodrome.display import format_value
+from cosmodrome.display import format_value, plural
 from cosmodrome.errors import InputError
 from cosmodrome.tables import json_records
 from cosmodrome.timeutil import parse_day, parse_period
@@ -139,7 +139,7 @@ def _with_interval(
         if record.get(low) is not None and record.get(high) is not None:
             text += f" ({format_value(value, record[low])}-{format_value(value, record[high])})"
         if count is not None and record.get(count) is not None:
-            text += f"\n{record[count]:,} launches"
+            text += f"\n{plural(int(record[count]), 'launch')}"
         return text
 
     return render

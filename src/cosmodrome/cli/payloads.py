@@ -35,7 +35,7 @@ from cosmodrome.cli.output import (
     emit_json,
     print_mapping,
 )
-from cosmodrome.display import format_time
+from cosmodrome.display import format_time, plural
 from cosmodrome.errors import CatalogMissingError, InputError
 from cosmodrome.tables import json_records
 from cosmodrome.timeutil import parse_period
@@ -93,7 +93,7 @@ def payloads(
     emit(
         frame,
         fmt,
-        title=f"{len(frame)} payloads",
+        title=plural(len(frame), "payload"),
         caption="sector, orbits, masses and sources: --wide, --columns, or --format csv or json"
         if fmt == "table"
         else None,

@@ -44,6 +44,14 @@ class ErrorDetail(BaseModel):
         default_factory=list,
         description="Closest known names, or the allowed values of a parameter, if any.",
     )
+    field: str | None = Field(
+        default=None,
+        description="The request parameter the error concerns, when one does (start_utc); "
+        "the dashboard shows the message at that field.",
+    )
+    name: str | None = Field(
+        default=None, description="For an unknown name: the name as it was given."
+    )
 
 
 class ErrorBody(BaseModel):
@@ -103,9 +111,19 @@ def error_response(
     message: str,
     suggestions: list[str] | None = None,
     headers: dict[str, str] | None = None,
+    *,
+    field: str | None = None,
+    name: str | None = None,
 ) -> JSONResponse:
     body = ErrorBody(
-        error=ErrorDetail(type=kind, status=status, message=message, suggestions=suggestions or [])
+        error=ErrorDetail(
+            type=kind,
+            status=status,
+            message=message,
+            suggestions=suggestions or [],
+            field=field,
+            name=name,
+        )
     )
     return JSONResponse(
         body.model_dump(),
@@ -142,6 +160,30 @@ def _accepted_words(error: RequestValidationError) -> list[str]:
         if isinstance(expected, str):
             words += re.findall(r"'([^']*)'", expected)
     return list(dict.fromkeys(words))
+
+
+#: A message that starts with a parameter's name ("start_utc: 2099 is outside ...").
+_FIELD_PREFIX = re.compile(r"^([a-z][a-z0-9_]*): ")
+
+
+def field_of(error: Exception) -> str | None:
+    """The parameter an input error concerns: its own ``field``, else the name its message
+    starts with; ``None`` when it concerns the request as a whole."""
+    named = getattr(error, "field", None)
+    if isinstance(named, str) and named:
+        return named
+    match = _FIELD_PREFIX.match(str(error))
+    return match.group(1) if match else None
+
+
+def _validation_field(error: RequestValidationError) -> str | None:
+    """The parameter of the first validation problem (a body's nested field by its last
+    part: ``constellation.planes`` is ``planes``)."""
+    for item in error.errors():
+        parts = [str(p) for p in item.get("loc", ()) if p not in ("query", "path", "body")]
+        if parts:
+            return parts[-1]
+    return None
 
 
 def _describe_validation(error: RequestValidationError) -> str:
@@ -183,7 +225,16 @@ def install_error_handlers(app: FastAPI) -> None:
             {"Retry-After": str(error.retry_after_s)} if isinstance(error, BusyError) else None
         )
         message = f"{error} {error.web_hint}".strip() if error.web_hint else str(error)
-        return error_response(status_of(error), type(error).__name__, message, suggestions, headers)
+        status = status_of(error)
+        return error_response(
+            status,
+            type(error).__name__,
+            message,
+            suggestions,
+            headers,
+            field=field_of(error) if isinstance(error, InputError) else None,
+            name=error.name if isinstance(error, UnknownNameError) else None,
+        )
 
     @app.exception_handler(RequestValidationError)
     async def validation_error(_request: Request, error: RequestValidationError) -> JSONResponse:
@@ -191,7 +242,11 @@ def install_error_handlers(app: FastAPI) -> None:
         if refused_date is not None:
             return error_response(400, "InputError", refused_date)
         return error_response(
-            422, "ValidationError", _describe_validation(error), _accepted_words(error)
+            422,
+            "ValidationError",
+            _describe_validation(error),
+            _accepted_words(error),
+            field=_validation_field(error),
         )
 
     @app.exception_handler(StarletteHTTPException)

@@ -113,7 +113,10 @@ def windows(
         "max_yaw_deg": max_yaw,
         "warnings": list(found.result.warnings),
         "total": len(found.result.windows),
-        "data": json_records(found.result.to_frame()),
+        "data": json_records(found.result.to_frame()) if found.result.windows else [],
+        # a valid question whose answer is "never" (the site is farther from the equator than
+        # the plane reaches): no windows and the reason, an answer rather than an error
+        "none": found.none,
         "source": {"attribution": found.source},
     }
     return answer(body, etag)
