@@ -49,8 +49,9 @@ COLUMNS = [
 ]  # fmt: skip
 
 
-#: The records of a store with no snapshot: none.
-NO_CHANGES = pd.DataFrame(columns=COLUMNS)
+def no_changes() -> pd.DataFrame:
+    """The records of a store with no snapshot: none, with every column."""
+    return pd.DataFrame(columns=COLUMNS)
 
 
 @dataclass(frozen=True)

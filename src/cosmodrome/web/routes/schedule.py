@@ -238,7 +238,7 @@ def changes_feed(request: Request, f: ChangesFilter) -> Response:
         try:
             frame = api.changes(con, f, home)
         except api.ScheduleMissingError:
-            frame = api.NO_CHANGES  # an empty feed: a reader's subscription keeps working
+            frame = api.no_changes()  # an empty feed: a reader's subscription keeps working
         document = api.changes_atom(frame, self_url=str(request.url), title=_feed_title(f))
         return Response(document, media_type="application/atom+xml; charset=utf-8")
 
