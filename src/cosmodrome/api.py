@@ -163,7 +163,7 @@ if TYPE_CHECKING:
     from cosmodrome.refresh import SOURCES as REFRESH_SOURCES
     from cosmodrome.refresh import Sources as RefreshSources
     from cosmodrome.refresh import health as source_health
-    from cosmodrome.refresh import refresh
+    from cosmodrome.refresh import notify, refresh
     from cosmodrome.schedule import (
         SLIP_RULE,
         ChangeFilter,
@@ -202,7 +202,7 @@ _LAZY_BY_MODULE: dict[str, tuple[str, ...]] = {
         "update_schedule",
     ),
     "cosmodrome.schedule.store": ("ScheduleMissingError",),
-    "cosmodrome.refresh": ("refresh",),
+    "cosmodrome.refresh": ("notify", "refresh"),
     "cosmodrome.schedule.changes": ("no_changes",),
     "cosmodrome.catalog.facets": ("FACETS", "launch_facets", "payload_facets"),
     "cosmodrome.hooks": ("add_hook", "read_hooks", "remove_hook", "resume_hook"),
