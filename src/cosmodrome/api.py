@@ -31,6 +31,7 @@ from cosmodrome.catalog.db import (
 )
 from cosmodrome.catalog.names import (
     Resolution,
+    matched_notes,
     resolution,
     resolve_agencies,
     resolve_owners,
@@ -162,7 +163,7 @@ if TYPE_CHECKING:
     from cosmodrome.refresh import SOURCES as REFRESH_SOURCES
     from cosmodrome.refresh import Sources as RefreshSources
     from cosmodrome.refresh import health as source_health
-    from cosmodrome.refresh import refresh
+    from cosmodrome.refresh import notify, refresh
     from cosmodrome.schedule import (
         SLIP_RULE,
         ChangeFilter,
@@ -177,7 +178,9 @@ if TYPE_CHECKING:
     from cosmodrome.schedule import input_report as schedule_report
     from cosmodrome.schedule import snapshots as schedule_snapshots
     from cosmodrome.schedule.changes import KINDS as CHANGE_KINDS
+    from cosmodrome.schedule.changes import no_changes
     from cosmodrome.schedule.feed import atom_feed as changes_atom
+    from cosmodrome.schedule.ical import empty_feed as empty_calendar
     from cosmodrome.schedule.store import ScheduleMissingError
     from cosmodrome.schedule.store import store_path as schedule_path
     from cosmodrome.stores import home_health as store_health
@@ -199,7 +202,8 @@ _LAZY_BY_MODULE: dict[str, tuple[str, ...]] = {
         "update_schedule",
     ),
     "cosmodrome.schedule.store": ("ScheduleMissingError",),
-    "cosmodrome.refresh": ("refresh",),
+    "cosmodrome.refresh": ("notify", "refresh"),
+    "cosmodrome.schedule.changes": ("no_changes",),
     "cosmodrome.catalog.facets": ("FACETS", "launch_facets", "payload_facets"),
     "cosmodrome.hooks": ("add_hook", "read_hooks", "remove_hook", "resume_hook"),
     "cosmodrome.astro.celestrak": ("update_groups",),
@@ -253,6 +257,7 @@ _LAZY_RENAMED: dict[str, tuple[str, str | None]] = {
     "schedule_ics": ("cosmodrome.schedule", "ics"),
     "CHANGE_KINDS": ("cosmodrome.schedule.changes", "KINDS"),
     "changes_atom": ("cosmodrome.schedule.feed", "atom_feed"),
+    "empty_calendar": ("cosmodrome.schedule.ical", "empty_feed"),
     "REFRESH_SOURCES": ("cosmodrome.refresh", "SOURCES"),
     "RefreshSources": ("cosmodrome.refresh", "Sources"),
     "source_health": ("cosmodrome.refresh", "health"),
