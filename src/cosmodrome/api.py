@@ -16,14 +16,6 @@ from typing import TYPE_CHECKING, Any
 
 import duckdb
 
-from cosmodrome.astro.coverage.operations import CoverageRequest, WalkerPattern
-from cosmodrome.astro.operations import (
-    ElementsUpdateRequest,
-    PassesRequest,
-    TargetSpec,
-    WhereRequest,
-    WindowsRequest,
-)
 from cosmodrome.catalog.db import (
     DEFAULT_MAX_OUTPUT_BYTES,
     DEFAULT_MEMORY_LIMIT_MB,
@@ -120,6 +112,8 @@ if TYPE_CHECKING:
     from cosmodrome.astro.coverage.estimate import WorkEstimate
     from cosmodrome.astro.coverage.operations import (
         CoveragePlan,
+        CoverageRequest,
+        WalkerPattern,
         estimate_coverage,
         plan_coverage,
         run_coverage,
@@ -131,9 +125,14 @@ if TYPE_CHECKING:
     from cosmodrome.astro.gazetteer import resolve_launch_point, resolve_location
     from cosmodrome.astro.operations import (
         ElementsUpdateAnswer,
+        ElementsUpdateRequest,
         PassesAnswer,
+        PassesRequest,
+        TargetSpec,
         WhereAnswer,
+        WhereRequest,
         WindowsAnswer,
+        WindowsRequest,
         element_source,
         element_store_summary,
         load_elements_file,
@@ -211,6 +210,8 @@ _LAZY_BY_MODULE: dict[str, tuple[str, ...]] = {
     "cosmodrome.astro.coverage.analysis": ("CoverageResult", "point_series"),
     "cosmodrome.astro.coverage.operations": (
         "CoveragePlan",
+        "CoverageRequest",
+        "WalkerPattern",
         "estimate_coverage",
         "plan_coverage",
         "run_coverage",
@@ -221,6 +222,11 @@ _LAZY_BY_MODULE: dict[str, tuple[str, ...]] = {
     "cosmodrome.astro.gazetteer": ("resolve_launch_point", "resolve_location"),
     "cosmodrome.astro.operations": (
         "ElementsUpdateAnswer",
+        "ElementsUpdateRequest",
+        "PassesRequest",
+        "TargetSpec",
+        "WhereRequest",
+        "WindowsRequest",
         "PassesAnswer",
         "WhereAnswer",
         "WindowsAnswer",
