@@ -242,9 +242,8 @@ def test_share_marks_a_partial_quarter_and_not_a_complete_year(page: Any, base_u
     figure.wait_for()
     assert "2024-Q4: partial, data to 2024-12-08" in figure.locator(".legend").inner_text()
     page.goto(f"{base_url}/#/share?by=provider-state&from=2015&to=2023&top=3")
-    page.wait_for_function(
-        "document.querySelector('figure.chart h2')?.textContent.includes('2023')"
-    )
+    # A locator, not wait_for_function: the Content-Security-Policy forbids evaluating strings.
+    page.locator("figure.chart h2", has_text="2023").first.wait_for()
     figure = page.locator("figure.chart").first
     assert "partial" not in figure.locator(".legend").inner_text()
     assert figure.locator("svg rect.partial").count() == 0

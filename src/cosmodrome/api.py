@@ -25,6 +25,10 @@ from cosmodrome.astro.operations import (
     WindowsRequest,
 )
 from cosmodrome.catalog.db import (
+    DEFAULT_MAX_OUTPUT_BYTES,
+    DEFAULT_MEMORY_LIMIT_MB,
+    DEFAULT_ROW_CAP,
+    DEFAULT_TIME_LIMIT_S,
     QueryResult,
     catalog,
     catalog_cursor,
@@ -112,7 +116,13 @@ if TYPE_CHECKING:
     from cosmodrome.astro import celestrak
     from cosmodrome.astro.celestrak import update_groups
     from cosmodrome.astro.coverage.analysis import CoverageResult, point_series
-    from cosmodrome.astro.coverage.operations import CoveragePlan, plan_coverage, run_coverage
+    from cosmodrome.astro.coverage.estimate import WorkEstimate
+    from cosmodrome.astro.coverage.operations import (
+        CoveragePlan,
+        estimate_coverage,
+        plan_coverage,
+        run_coverage,
+    )
     from cosmodrome.astro.coverage.plot import metadata as coverage_metadata
     from cosmodrome.astro.coverage.plot import write_output as write_coverage
     from cosmodrome.astro.coverage.regions import Region
@@ -137,6 +147,7 @@ if TYPE_CHECKING:
     from cosmodrome.astro.windows import launch_windows, plane_target, windows_from
     from cosmodrome.capability.reach import CONFIGURATION_NOTE, Target, capability_summary, reach
     from cosmodrome.catalog.build import BuildReport, CatalogShrinkError, CatalogWriteError
+    from cosmodrome.catalog.facets import FACETS, launch_facets, payload_facets
     from cosmodrome.catalog.gcat import GcatFileError
     from cosmodrome.catalog.payload_queries import SORTABLE as PAYLOAD_SORT_KEYS
     from cosmodrome.catalog.payload_queries import PayloadFilter, count_payloads, payloads
@@ -170,6 +181,7 @@ if TYPE_CHECKING:
     from cosmodrome.schedule.feed import atom_feed as changes_atom
     from cosmodrome.schedule.store import ScheduleMissingError
     from cosmodrome.schedule.store import store_path as schedule_path
+    from cosmodrome.stores import home_health as store_health
 
 #: The façade's names loaded on first use, by module: the analyses, astrodynamics and
 #: capability models pull in pandas, matplotlib and Skyfield, which a quick command never
@@ -189,10 +201,17 @@ _LAZY_BY_MODULE: dict[str, tuple[str, ...]] = {
     ),
     "cosmodrome.schedule.store": ("ScheduleMissingError",),
     "cosmodrome.refresh": ("refresh",),
+    "cosmodrome.catalog.facets": ("FACETS", "launch_facets", "payload_facets"),
     "cosmodrome.hooks": ("add_hook", "read_hooks", "remove_hook", "resume_hook"),
     "cosmodrome.astro.celestrak": ("update_groups",),
     "cosmodrome.astro.coverage.analysis": ("CoverageResult", "point_series"),
-    "cosmodrome.astro.coverage.operations": ("CoveragePlan", "plan_coverage", "run_coverage"),
+    "cosmodrome.astro.coverage.operations": (
+        "CoveragePlan",
+        "estimate_coverage",
+        "plan_coverage",
+        "run_coverage",
+    ),
+    "cosmodrome.astro.coverage.estimate": ("WorkEstimate",),
     "cosmodrome.astro.coverage.regions": ("Region",),
     "cosmodrome.astro.elements": ("ElementSet", "load_elements"),
     "cosmodrome.astro.gazetteer": ("resolve_launch_point", "resolve_location"),
@@ -235,6 +254,7 @@ _LAZY_RENAMED: dict[str, tuple[str, str | None]] = {
     "schedule_report": ("cosmodrome.schedule", "input_report"),
     "schedule_snapshots": ("cosmodrome.schedule", "snapshots"),
     "schedule_path": ("cosmodrome.schedule.store", "store_path"),
+    "store_health": ("cosmodrome.stores", "home_health"),
     "celestrak": ("cosmodrome.astro.celestrak", None),
     "coverage_metadata": ("cosmodrome.astro.coverage.plot", "metadata"),
     "write_coverage": ("cosmodrome.astro.coverage.plot", "write_output"),
@@ -275,6 +295,60 @@ def _analytics_names() -> list[str]:
     # Importing the package loads pandas: done only for a name the eager imports and _LAZY
     # do not know, so a quick command never pays for it.
     return [name for name in importlib.import_module(_ANALYTICS).__all__ if name != "save"]
+
+
+def vocabularies() -> dict[str, list[dict[str, str]]]:
+    """Every closed list the interfaces offer, as ``{"value", "label"}`` pairs in the order
+    menus show them: sectors, missions, orbit regimes (with a ``title``), outcome filters and
+    outcomes, orbit classes, sort keys of launches and payloads, share dimensions, periods,
+    states and the named orbits of ``reach``. The dashboard builds its menus from these, never from copies of its own."""
+    from cosmodrome.analytics import DIMENSIONS, PERIODS
+    from cosmodrome.capability.reach import NAMED_ORBITS
+    from cosmodrome.catalog.outcomes import ORBIT_CLASSES, OUTCOME_LABELS
+    from cosmodrome.catalog.payload_queries import SORTABLE as payload_sort
+    from cosmodrome.catalog.regimes import REGIME_TITLES, REGIMES
+    from cosmodrome.catalog.sectors import MISSIONS, SECTOR_TITLES, SECTORS
+    from cosmodrome.display import column_label
+    from cosmodrome.states import all_states
+
+    def pairs(values: dict[str, str]) -> list[dict[str, str]]:
+        return [{"value": value, "label": label} for value, label in values.items()]
+
+    return {
+        "sectors": pairs({s: SECTOR_TITLES[s] for s in SECTORS if s != "unknown"}),
+        "missions": pairs(MISSIONS),
+        "regimes": [
+            {"value": r, "label": r, "title": REGIME_TITLES[r]} for r in REGIMES if r != "unknown"
+        ],
+        "outcome_filters": pairs({o: _OUTCOME_FILTER_LABELS[o] for o in OUTCOME_NAMES}),
+        "outcomes": pairs(OUTCOME_LABELS),
+        "orbit_classes": pairs({c: c.replace("_", " ") for c in ORBIT_CLASSES.values()}),
+        "launch_sort": pairs({k: column_label(k) for k in _in_order(LAUNCH_SORT_KEYS)}),
+        "payload_sort": pairs({k: column_label(k) for k in _in_order(payload_sort)}),
+        "dimensions": pairs(
+            {d.name: d.title[:1].upper() + d.title[1:] for d in DIMENSIONS.values()}
+        ),
+        "periods": pairs({p: p.capitalize() for p in PERIODS}),
+        "states": pairs({s.code: s.label for s in all_states()}),
+        "reach_orbits": pairs(NAMED_ORBITS),
+    }
+
+
+#: The outcome filters in words: a success or a failure counts its partial ones.
+_OUTCOME_FILTER_LABELS = {
+    "success": "success (with partial successes)",
+    "failure": "failure (with partial failures)",
+    "full-success": "full success",
+    "full-failure": "full failure",
+    "partial": "partial (success or failure)",
+    "partial-success": "partial success",
+    "partial-failure": "partial failure",
+}
+
+
+def _in_order(keys: set[str]) -> list[str]:
+    # Dates first (the default sort), then the rest alphabetically: a stable menu.
+    return sorted(keys, key=lambda k: (not k.endswith("time_utc"), k))
 
 
 #: Names this module uses without offering them.

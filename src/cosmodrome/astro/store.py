@@ -15,6 +15,7 @@ CelesTrak downloads live in :mod:`cosmodrome.astro.celestrak`.
 
 from __future__ import annotations
 
+import contextlib
 import json
 import re
 from collections.abc import Iterable, Sequence
@@ -24,19 +25,20 @@ from pathlib import Path
 from types import TracebackType
 from typing import Any
 
-import duckdb
 import pandas as pd
 
 from cosmodrome import config
 from cosmodrome.astro.elements import (
+    MAX_CATALOG_NUMBER,
     ElementSet,
     ParseResult,
     load_elements,
     parse_omm_records,
     parse_tle,
 )
-from cosmodrome.errors import CosmodromeError, UnknownNameError
+from cosmodrome.errors import CosmodromeError, InputError, UnknownNameError
 from cosmodrome.naming import closest_names, fold
+from cosmodrome.stores import StoreKind, connect_read_only, write_store
 from cosmodrome.timeutil import require_utc
 
 __all__ = [
@@ -49,6 +51,7 @@ __all__ = [
 ]
 
 ELEMENTS_FILENAME = "elements.duckdb"
+ELEMENTS = StoreKind("element store", "cosmodrome elements update")
 
 _SCHEMA = """
 CREATE TABLE IF NOT EXISTS element_sets (
@@ -157,13 +160,21 @@ class ElementStore:
                 web="the server's element store is empty; its operator fills it with "
                 "`make run` or `cosmodrome elements update`",
             )
-        if not read_only:
-            self.path.parent.mkdir(parents=True, exist_ok=True)
-        self.connection = duckdb.connect(str(self.path), read_only=read_only)
-        if not read_only:
+        #: A writer works on a copy renamed over the store when it closes (:mod:`.stores`).
+        self._writer: contextlib.ExitStack | None = None
+        if read_only:
+            self.connection = connect_read_only(self.path, ELEMENTS)
+            return
+        writer = contextlib.ExitStack()
+        self.connection = writer.enter_context(write_store(self.path, ELEMENTS))
+        self._writer = writer
+        try:
             self.connection.execute(_SCHEMA)
             for statement in _MIGRATIONS:
                 self.connection.execute(statement)
+        except BaseException as error:
+            self._finish(error)
+            raise
 
     def __enter__(self) -> ElementStore:
         return self
@@ -174,10 +185,21 @@ class ElementStore:
         value: BaseException | None,
         tb: TracebackType | None,
     ) -> None:
-        self.close()
+        self._finish(value)
 
     def close(self) -> None:
-        self.connection.close()
+        """Close the store; a writer's sets replace the store now."""
+        self._finish(None)
+
+    def _finish(self, error: BaseException | None) -> None:
+        """Close; a writer swaps its copy in, or (after ``error``) throws it away."""
+        writer, self._writer = self._writer, None
+        if writer is None:
+            self.connection.close()
+        elif error is None:
+            writer.close()
+        else:
+            writer.__exit__(type(error), error, error.__traceback__)
 
     def add(self, records: Iterable[ElementSet]) -> int:
         """Store ``records``; returns how many were new (same object and epoch: kept once)."""
@@ -252,6 +274,12 @@ class ElementStore:
         """The catalog number for ``25544``, ``ISS (ZARYA)`` or ``iss (zarya)``."""
         text = name_or_id.strip()
         if text.isdigit():
+            # A number past the catalog's range would overflow DuckDB's BIGINT in a query.
+            if not 1 <= int(text) <= MAX_CATALOG_NUMBER:
+                raise InputError(
+                    f"catalog number {text[:20]}{'...' if len(text) > 20 else ''} must be a "
+                    f"whole number from 1 to {MAX_CATALOG_NUMBER:,}"
+                )
             return int(text)
         rows = self.connection.execute(
             "SELECT norad_id FROM element_sets WHERE upper(name) = upper(?) "

@@ -430,10 +430,6 @@ def pad_identities(
         ).fetchall()
         counts = {str(pad): int(n) for pad, n in rows}
     used = dict(sorted(counts.items(), key=lambda item: (-item[1], item[0])))
-    # GCAT marks an uncertain pad with '?' (LC31?): the same pad, less sure.
-    variants: dict[str, list[str]] = defaultdict(list)
-    for code in used:
-        variants[code.rstrip("? ").strip()].append(code)
     canonical = _canonical_of_codes(con)
     found: list[PadIdentity] = []
     claimed: set[str] = set()
@@ -444,14 +440,13 @@ def pad_identities(
             # GCAT's codes listed for the pad, and any GCAT code spelled like one of its
             # names (SLC40 beside the listed LC40 for SLC-40).
             keys = {fold(n) for n in pad.spellings}
-            bases = set(pad.gcat_pads) | {b for b in variants if fold(b) in keys}
-            mine = tuple(sorted({v for c in bases for v in variants.get(c, [])}))
+            # Busiest first: the code a schedule's pad is recorded under.
+            mine = tuple(c for c in used if c in pad.gcat_pads or fold(c) in keys)
             claimed.update(mine)
             found.append(PadIdentity(pad.label, mine, pad.spellings, sum(used[c] for c in mine)))
-    for base, codes in variants.items():
-        rest = tuple(sorted(c for c in codes if c not in claimed))
-        if rest:
-            found.append(PadIdentity(base, rest, (base,), sum(used[c] for c in rest)))
+    for code, launches in used.items():
+        if code not in claimed:
+            found.append(PadIdentity(code, (code,), (code,), launches))
     return sorted(found, key=lambda p: -p.launches)
 
 

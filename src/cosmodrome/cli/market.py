@@ -15,6 +15,9 @@ from cosmodrome.cli.app import (
     FormatOption,
     FromOption,
     HomeOption,
+    MissionOption,
+    OrbitOption,
+    SectorOption,
     ToOption,
     WideOption,
     app,
@@ -30,7 +33,7 @@ from cosmodrome.cli.output import (
     emit_json,
     print_mapping,
 )
-from cosmodrome.display import format_value
+from cosmodrome.display import format_value, plural
 from cosmodrome.errors import InputError
 from cosmodrome.tables import json_records
 from cosmodrome.timeutil import parse_day, parse_period
@@ -91,24 +94,6 @@ WindowOption = Annotated[
 ]
 
 
-SectorOption = Annotated[
-    str | None,
-    typer.Option(
-        help="Only launches whose primary payload is of this sector (commercial, civil, ...)."
-    ),
-]
-MissionOption = Annotated[
-    str | None,
-    typer.Option(help="Only launches whose primary payload has this mission (COM, crew)."),
-]
-OrbitOption = Annotated[
-    str | None,
-    typer.Option(
-        "--orbit", help="Only launches whose primary payload went to this regime (GEO, LEO)."
-    ),
-]
-
-
 def _sites_and_filters(
     by: str,
     only: str | None,
@@ -154,7 +139,7 @@ def _with_interval(
         if record.get(low) is not None and record.get(high) is not None:
             text += f" ({format_value(value, record[low])}-{format_value(value, record[high])})"
         if count is not None and record.get(count) is not None:
-            text += f"\n{record[count]:,} launches"
+            text += f"\n{plural(int(record[count]), 'launch')}"
         return text
 
     return render

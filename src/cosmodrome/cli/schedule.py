@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import re
 import sys
+from pathlib import Path
 from typing import TYPE_CHECKING, Annotated, Any
 
 import typer
@@ -11,7 +12,8 @@ import typer
 from cosmodrome.cli.app import AllOption, ColumnsOption, FormatOption, HomeOption, WideOption, app
 from cosmodrome.cli.forecast import percent
 from cosmodrome.cli.output import Choice, Listing, Record, check_format, console, emit, emit_json
-from cosmodrome.display import format_value
+from cosmodrome.display import format_value, plural
+from cosmodrome.errors import SourceError
 from cosmodrome.tables import json_records, json_safe
 from cosmodrome.timeutil import parse_day, parse_period
 
@@ -169,18 +171,35 @@ def schedule_update(
             "holding one), or one CSV/JSON export. Default: Launch Library 2.",
         ),
     ] = None,
+    fallback_source: Annotated[
+        Path | None,
+        typer.Option(help="Local mirror to read when Launch Library 2 cannot be reached."),
+    ] = None,
     home: HomeOption = None,
 ) -> None:
     """Ingest schedule snapshots, keeping every earlier one (nothing is overwritten)."""
     from cosmodrome import api  # here, not at start-up: it loads DuckDB
 
     out = console()
-    report = api.update_schedule(source, home)
+    try:
+        report = api.update_schedule(source, home)
+    except SourceError:
+        # As `cosmodrome update --fallback-source`: the mirror only when the default source
+        # was asked for and could not be read; said once, as a notice, not as an error.
+        if fallback_source is None or source is not None or not fallback_source.is_dir():
+            raise
+        console(stderr=True).print(
+            f"[yellow]Launch Library 2 unreachable; reading the schedules of the local mirror "
+            f"{fallback_source}[/yellow]",
+            highlight=False,
+            soft_wrap=True,
+        )
+        report = api.update_schedule(str(fallback_source), home)
     for kept in report.kept:
         state = "new" if kept.new else "already kept"
         out.print(
             f"snapshot {kept.snapshot_id} {kept.file} as of {kept.as_of:%Y-%m-%d %H:%M} UTC: "
-            f"{kept.entries} launches, {kept.issues} input issue(s) ({state})",
+            f"{plural(kept.entries, 'launch')}, {plural(kept.issues, 'input issue')} ({state})",
             highlight=False,
         )
     for issue in report.issues[:10]:
@@ -225,7 +244,7 @@ def schedule_report(
         return
     choice = Choice.of(all_rows=all_rows)
     for file, issues in frame.groupby("file", sort=False):
-        title = f"{file}: {len(issues)} input issues"
+        title = f"{file}: {plural(len(issues), 'input issue')}"
         emit(issues, "table", title=title, listing=REPORT, choice=choice)
 
 

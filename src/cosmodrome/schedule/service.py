@@ -28,7 +28,7 @@ from cosmodrome.schedule.ll2 import LL2_URL, LL2Client, ThrottledError
 from cosmodrome.schedule.readers import Issue, Snapshot, read_file
 from cosmodrome.schedule.store import (
     Kept,
-    keep,
+    keep_all,
     latest_snapshot_note,
     open_store,
     replace_changes,
@@ -72,13 +72,13 @@ def update_schedule(source: str | None = None, home: Path | None = None) -> Upda
     location = source or default_schedule_source()
     report = UpdateReport(location)
     try:
-        for snapshot, digest in _read_source(location, home):
-            report.kept.append(keep(snapshot, location, digest, home))
-            report.issues += snapshot.issues
+        read = _read_source(location, home)
+        report.kept += keep_all(read, location, home)
+        report.issues += [issue for snapshot, _ in read for issue in snapshot.issues]
     except ThrottledError as error:
-        raise ThrottledError(f"{error}\n{latest_snapshot_note(home)}", error.retry_at) from None
+        raise ThrottledError(_with_note(error, home), error.retry_at) from None
     except SourceError as error:
-        raise SourceError(f"{error}\n{latest_snapshot_note(home)}") from None
+        raise SourceError(_with_note(error, home)) from None
     report.changes = record_changes(home)
     return report
 
@@ -104,6 +104,11 @@ def record_changes(home: Path | None = None) -> pd.DataFrame | None:
     return records[records["change_key"].isin(added)].reset_index(drop=True)
 
 
+def _with_note(error: SourceError, home: Path | None) -> str:
+    """The error and how old the latest kept snapshot is, on one line."""
+    return f"{str(error).rstrip('.')}. {latest_snapshot_note(home)}"
+
+
 def _read_source(location: str, home: Path | None) -> list[tuple[Snapshot, str]]:
     """Every snapshot of ``location`` with the SHA-256 of what it was read from."""
     if urlsplit(location).scheme in {"http", "https"}:
@@ -121,13 +126,7 @@ def _read_source(location: str, home: Path | None) -> list[tuple[Snapshot, str]]
             f"no schedule snapshot (*.csv, *.json) in {folder}; expected a folder laid out "
             "like ../shared/data/schedule/"
         )
-    found = []
-    for file in files:
-        try:
-            found.append((read_file(file), sha256_of(file)))
-        except (ValueError, KeyError) as error:
-            raise SourceError(f"{file}: {error}") from None
-    return found
+    return [(read_file(file), sha256_of(file)) for file in files]
 
 
 # --- queries ------------------------------------------------------------------------------

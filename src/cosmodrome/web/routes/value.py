@@ -12,8 +12,16 @@ from cosmodrome import api
 from cosmodrome.tables import Rows, json_safe
 from cosmodrome.web.context import Ctx
 from cosmodrome.web.errors import ERROR_RESPONSES
-from cosmodrome.web.params import FormatQuery, FromQuery, ToQuery, VehicleQuery, period_params
-from cosmodrome.web.routes.analytics import OrbitQuery, SectorQuery
+from cosmodrome.web.fields import FIELDS
+from cosmodrome.web.params import (
+    FormatQuery,
+    FromQuery,
+    OrbitQuery,
+    SectorQuery,
+    ToQuery,
+    VehicleQuery,
+    period_params,
+)
 
 router = APIRouter(tags=["value"])
 
@@ -33,7 +41,12 @@ def _answer(ctx: Ctx, rows: Rows, format: str, filename: str, query: dict[str, A
     }
 
 
-@router.get("/value", responses=ERROR_RESPONSES, summary="Launch value per period and group")
+@router.get(
+    "/value",
+    dependencies=[FIELDS],
+    responses=ERROR_RESPONSES,
+    summary="Launch value per period and group",
+)
 def launch_value(
     ctx: Ctx,
     by: Annotated[
@@ -81,7 +94,12 @@ def launch_value(
     return _answer(ctx, rows, format, f"value-by-{by}-{period}.csv", query)
 
 
-@router.get("/prices", responses=ERROR_RESPONSES, summary="Dated, sourced launch prices")
+@router.get(
+    "/prices",
+    dependencies=[FIELDS],
+    responses=ERROR_RESPONSES,
+    summary="Dated, sourced launch prices",
+)
 def launch_prices(ctx: Ctx, vehicle: VehicleQuery = None, format: FormatQuery = "json") -> Any:
     """Every price point (or those of ``vehicle``, any spelling): the vehicle as its source
     writes it, ``configurations`` (the GCAT vehicles it covers), ``scope``, ``year``,

@@ -18,6 +18,9 @@ const PAGES = [
 
 const view = document.getElementById("view");
 let meta = null;
+// Every closed list (sectors, missions, regimes, outcomes, sort keys, states) with the names to
+// show, from /api/vocabularies: pages never keep copies of their own.
+let vocab = null;
 let current = { id: null, controller: null };
 let lastHash = null;
 
@@ -72,7 +75,7 @@ async function route() {
     view.replaceChildren();
     document.title = `${page.label} — Cosmodrome`;
     await module.render(view, params, {
-      meta, signal: controller.signal,
+      meta, vocab, signal: controller.signal,
       update: (next) => update(id, next),
       go: (target, next) => { location.hash = hashFor(target, next); },
     });
@@ -83,7 +86,7 @@ async function route() {
 
 async function start() {
   try {
-    meta = await getJSON("meta");
+    [meta, vocab] = await Promise.all([getJSON("meta"), getJSON("vocabularies")]);
     setDisplayRules(meta.display);
   } catch (error) {
     showError(view, error);

@@ -212,6 +212,8 @@ export function flowDiagram(diagram, { title, source, height = 520 }) {
   // Colours stand for the providers' states (customers are drawn in black).
   const states = [...new Set(nodes.filter((n) => n.column !== "customer").map((n) => n.state || "?"))];
   const colour = d3.scaleOrdinal(states, PALETTE);
+  // Names, never bare codes: a state shows as the name the API sends beside its code.
+  const stateNames = new Map(nodes.filter((n) => n.state).map((n) => [n.state, n.state_name || n.state]));
   const layout = d3.sankey().nodeId((d) => d.index).nodeWidth(12).nodePadding(narrow ? 6 : 9)
     .nodeAlign(d3.sankeyJustify)
     .extent([[narrow ? 4 : 140, 8], [width - (narrow ? 4 : 140), height - 8]]);
@@ -231,14 +233,14 @@ export function flowDiagram(diagram, { title, source, height = 520 }) {
     svg.append("g").attr("font-size", 11).selectAll("text").data(graph.nodes).join("text")
       .attr("x", (d) => (d.column === "before" ? d.x0 - 4 : d.x1 + 4)).attr("y", (d) => (d.y0 + d.y1) / 2)
       .attr("dy", "0.35em").attr("text-anchor", (d) => (d.column === "before" ? "end" : "start")).attr("fill", "#1b1f24")
-      .text((d) => `${d.label}${d.state ? ` (${d.state})` : ""}`);
+      .text((d) => `${d.label}${d.state ? ` (${d.state_name || d.state})` : ""}`);
   }
   const heads = h("div", { class: "flow-heads", "aria-hidden": "true" },
     h("span", {}, "Providers before"), h("span", {}, "Customers"), h("span", {}, "Providers after"));
   const byIndex = new Map(nodes.map((n) => [n.index, n]));
   const rows = diagram.links.map((l) => ({ from: byIndex.get(l.source).label, to: byIndex.get(l.target).label, payloads: l.payloads }));
   const legend = h("ul", { class: "legend" }, states.map((s) =>
-    h("li", {}, h("span", { class: "swatch", style: `background:${colour(s)}` }), `provider state ${s}`)));
+    h("li", {}, h("span", { class: "swatch", style: `background:${colour(s)}` }), `provider state ${stateNames.get(s) || s}`)));
   const data = table(rows, [{ key: "from", label: "From" }, { key: "to", label: "To" },
     { key: "payloads", label: "Payloads", num: true, format: fmt.int }], `${title} (data)`);
   return h("figure", { class: "chart" }, h("h2", {}, title), legend, heads, svg.node(), source,
