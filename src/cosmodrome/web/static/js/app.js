@@ -8,6 +8,7 @@ const PAGES = [
   { id: "site", label: "Site profile", module: "./pages/site.js" },
   { id: "share", label: "Market share", module: "./pages/share.js", feature: "analytics" },
   { id: "migration", label: "Migration", module: "./pages/migration.js", feature: "migration" },
+  { id: "value", label: "Value", module: "./pages/value.js", feature: "value" },
   { id: "launches", label: "Launches", module: "./pages/launches.js" },
   { id: "reach", label: "Reach", module: "./pages/reach.js", feature: "reach" },
   { id: "windows", label: "Windows", module: "./pages/windows.js", feature: "windows" },
