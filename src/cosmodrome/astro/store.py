@@ -22,10 +22,9 @@ from dataclasses import dataclass
 from datetime import UTC, datetime
 from pathlib import Path
 from types import TracebackType
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import duckdb
-import pandas as pd
 
 from cosmodrome import config
 from cosmodrome.astro.elements import (
@@ -38,6 +37,9 @@ from cosmodrome.astro.elements import (
 from cosmodrome.errors import CosmodromeError, UnknownNameError
 from cosmodrome.naming import closest_names, fold
 from cosmodrome.timeutil import require_utc
+
+if TYPE_CHECKING:  # loading element files uses pandas; reading the store does not
+    import pandas as pd
 
 __all__ = [
     "ElementStore",
@@ -200,6 +202,8 @@ class ElementStore:
         ]
         if not rows:
             return 0
+        import pandas as pd
+
         frame = pd.DataFrame(rows).drop_duplicates(["norad_id", "epoch_utc"], keep="last")
         frame["epoch_utc"] = frame["epoch_utc"].astype("datetime64[us]")
         frame["loaded_utc"] = frame["loaded_utc"].astype("datetime64[us]")

@@ -414,7 +414,7 @@ def where(
     _warn(answer.warnings)
     target = answer.target
     emit(
-        answer.frame,
+        answer.rows,
         fmt,
         title=f"{target.name} ({target.norad_id}), element set of {target.epoch_utc:%Y-%m-%d %H:%M} UTC",
         listing=WHERE,
