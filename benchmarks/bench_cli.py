@@ -9,7 +9,9 @@ process. The baseline, measured in the same run the same number of times, is
 
 Target (issue 25): the median of every command except the updates, ``report`` and
 ``coverage`` within 4x the baseline's median. ``serve`` runs until stopped and is left out
-(``benchmarks/bench_web.py`` and ``bench_load.py`` measure it).
+(``benchmarks/bench_web.py`` and ``bench_load.py`` measure it), and so are the update lines
+without ``--source``, which download from upstream (the README's next line is the same
+command on the mirror).
 
 Run: ``python -m benchmarks.bench_cli`` (``--repeat 3`` for a shorter run, ``--only WORD``
 to run the commands that contain WORD after the updates).
@@ -80,6 +82,8 @@ def readme_commands(text: str, out_dir: Path) -> list[Command]:
                     continue
                 if words[1] in LONG_RUNNING:
                     continue
+                if "update" in words[1:3] and "--source" not in words:
+                    continue  # downloads from upstream; the next README line reads the mirror
                 filled = [
                     w.replace("../shared/data", str(SHARED_DATA)).replace("DIR", str(out_dir))
                     for w in words[1:]

@@ -380,7 +380,7 @@ def passes(
     if not answer.result.passes:
         _stderr().print(f"no passes above {min_elevation:g} deg in the period")
     emit(
-        answer.result.to_frame(),
+        answer.result.to_rows(),
         fmt,
         title=f"Passes of {answer.result.target_name} over {answer.place.name} "
         f"(UTC; local time {_zone(answer)})",
