@@ -39,7 +39,7 @@ run: install
 	$(BIN)/cosmodrome update --fallback-source $(MIRROR)
 	$(BIN)/cosmodrome elements update $(GROUPS) --fallback-source $(MIRROR)
 	@# schedules are optional for the dashboard: Launch Library 2, else the mirror's snapshots
-	-$(BIN)/cosmodrome schedule update || $(BIN)/cosmodrome schedule update --source $(MIRROR)
+	-$(BIN)/cosmodrome schedule update --fallback-source $(MIRROR)
 	$(BIN)/cosmodrome serve --host $(HOST) --port $(PORT)
 
 lint: install

@@ -90,7 +90,9 @@ def test_names_people_use(mini_home: Path) -> None:
     with open_catalog(mini_home) as con:
         for name in ("Baikonur", "Baykonur", "Tyuratam", "GIK-5", "NIIP-5", "baikonur"):
             assert resolve_sites(con, name) == ["GIK-5"], name
-        assert resolve_vehicles(con, "Soyuz-2") == ["Soyuz-2-1A"]
+        # The one Soyuz-2 this small log has, and the modelled ones it lacks (not flown here).
+        soyuz_2 = resolve_vehicles(con, "Soyuz-2")
+        assert "Soyuz-2-1A" in soyuz_2 and all(v.startswith("Soyuz-2") for v in soyuz_2)
         with pytest.raises(UnknownNameError) as caught:
             resolve_sites(con, "Baikonr")
         assert "Baikonur" in caught.value.suggestions

@@ -334,3 +334,46 @@ def test_report_top_chart_labels_its_years(mirror_con: object) -> None:
     figure.canvas.draw()
     labels = [t.get_text() for t in top.get_xticklabels() if t.get_visible() and t.get_text()]
     assert labels and all(label.lstrip("−-").isdigit() for label in labels)
+
+
+def test_cells_never_break_inside_a_word_or_number(
+    capsys: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """At 80 columns a cell wraps at spaces or ends a word in an ellipsis: every word printed
+    is a word of the data, or the start of one followed by "…"; identifiers keep no comma."""
+    from cosmodrome.cli.output import print_table
+    from cosmodrome.tables import Rows
+
+    monkeypatch.setenv("COLUMNS", "80")
+    names = [
+        "TurkmenAlem52E/MonacoSAT",
+        "Tsikolkovskiy-Ryazan 2",
+        "Kosmos-2553",
+        "EUTELSAT 115 WEST B",
+    ]
+    rows = Rows(
+        ("norad", "year", "name", "owner", "site", "outcome", "perigee_km", "apogee_km"),
+        [
+            (54033 + i, 2019, name, "SSIM/TMTEL", "Satish Dhawan Space Centre Sriharikota",
+             "partial_failure", 35784.2, 35788.9)
+            for i, name in enumerate(names)
+        ],
+    )  # fmt: skip
+    print_table(rows)
+    out = capsys.readouterr().out
+    assert max(len(line) for line in out.splitlines()) <= 80
+    words = {w for r in rows.rows for v in r for w in str(v).split()}
+    words |= {f"{v:,}" for v in (35784, 35789)} | {str(54033 + i) for i in range(4)}
+    for line in out.splitlines()[3:]:
+        for printed in line.split():
+            whole = printed in words or printed.strip("─") == ""
+            cut = printed.endswith("…") and any(w.startswith(printed[:-1]) for w in words)
+            assert whole or cut, f"{printed!r} is a broken word in {line!r}"
+    assert "54,033" not in out and "2,019" not in out and "54033" in out
+
+
+def test_counts_agree_with_their_nouns_and_zero_has_no_sign() -> None:
+    from cosmodrome.display import plural
+
+    assert plural(1, "launch") == "1 launch" and plural(2, "launch") == "2 launches"
+    assert format_value("phase_deg", -0.0) == "0.0" and format_value("ratio", -0.0) == "0.00"

@@ -137,6 +137,10 @@ def test_api_changes_atom_and_calendar(changes_home: Path, cosmodrome: CliRunner
         headers={"If-None-Match": answer.headers["etag"]},
     )
     assert again.status_code == 304
+    fresh = client.get("/api/schedule", params={"site": "Baikonur", "updated_since": "2026-03"})
+    assert fresh.json()["total"] > 0
+    stale = client.get("/api/schedule", params={"site": "Baikonur", "updated_since": "2026-04"})
+    assert stale.json()["total"] == 0 and stale.json()["snapshot"] == "upcoming-2026-03-30.json"
     bad = client.get("/api/changes", params={"kind": "slipped"})
     assert bad.status_code == 422 and "moved" in bad.json()["error"]["suggestions"]
     assert client.get("/api/changes", params={"since": "2026-13"}).status_code == 400

@@ -138,6 +138,6 @@ def test_a_source_that_fails_leaves_snapshots_and_says_how_old_the_latest_is(
     bad = tmp_path / "bad" / "schedule"
     bad.mkdir(parents=True)
     (bad / "upcoming-2025-01-01.csv").write_text("just,some,columns\n1,2,3\n", encoding="utf-8")
-    with pytest.raises(SourceError, match="missing"):
+    with pytest.raises(SourceError, match="the header lacks title"):
         update_schedule(str(bad.parent), home)
     assert store_path(home).read_bytes() == before

@@ -6,6 +6,7 @@ import csv
 import io
 import json
 import os
+import re
 import shutil
 import threading
 from collections.abc import Iterator
@@ -33,7 +34,7 @@ def client(mirror_home: Path) -> Iterator[Any]:
 def assert_error_shape(body: dict[str, Any], status: int, kind: str) -> dict[str, Any]:
     assert set(body) == {"error"}
     error = body["error"]
-    assert set(error) == {"type", "status", "message", "suggestions"}
+    assert set(error) == {"type", "status", "message", "suggestions", "field", "name"}
     assert error["type"] == kind
     assert error["status"] == status
     assert isinstance(error["message"], str) and error["message"]
@@ -305,6 +306,22 @@ def test_coverage_limits_are_clear(client: Any) -> None:
         },
     )
     assert "time steps" in assert_error_shape(long.json(), 400, "JobLimitError")["message"]
+    # the limit is on the work after pruning, and the refusal names the estimate and the limit
+    world = client.post(
+        "/api/coverage/jobs",
+        json={
+            "region": "-60,0,60,30",
+            "resolution_deg": 1,
+            "duration_s": 86400,
+            "step_s": 60,
+            "mask_deg": 0,
+            "start_utc": "2025-10-03T00:00:00Z",
+            "constellation": {"planes": 100, "per_plane": 100, "altitude_km": 1200},
+        },
+    )
+    message = assert_error_shape(world.json(), 400, "JobLimitError")["message"]
+    assert re.search(r"about [\d,]+ million engine operations after pruning", message)
+    assert "limit 150 million" in message and "10,000 satellites" in message
     unknown = client.post(
         "/api/coverage/jobs", json={"region": "XX", "start_utc": "2025-10-03T00:00:00Z"}
     )
@@ -554,3 +571,23 @@ def test_coverage_runs_an_element_store_group_with_the_cli_epoch_count(
         message = unknown.json()["error"]["message"]
         assert unknown.status_code == 400 and "nosuchsat" in message
         assert "--" not in message and str(home) not in message
+
+
+def test_a_site_beyond_the_plane_is_an_answer_not_an_error(client: Any) -> None:
+    """No launch window at all is a valid answer (200, no rows, the reason in ``none``); a
+    mistake in the request stays a 4xx naming its field."""
+    answer = client.get(
+        "/api/windows",
+        params={"site": "Plesetsk", "raan_deg": 10, "inc_deg": 51.6, "start": "2025-01-01"},
+    )
+    assert answer.status_code == 200
+    body = answer.json()
+    assert body["data"] == [] and body["total"] == 0
+    assert "farther from the equator" in body["none"] and "62.9" in body["none"]
+    wrong = client.get(
+        "/api/windows",
+        params={"site": "Plesetsk", "raan_deg": 10, "inc_deg": 500, "start": "2025-01-01"},
+    )
+    assert assert_error_shape(wrong.json(), 422, "ValidationError")["field"] == "inc_deg"
+    unknown = client.get("/api/sites/Baikonurr")
+    assert assert_error_shape(unknown.json(), 404, "UnknownNameError")["name"] == "Baikonurr"

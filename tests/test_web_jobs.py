@@ -111,4 +111,11 @@ def test_a_full_job_queue_answers_429_with_retry_after(client: Any) -> None:
     release.set()
     assert answer.status_code == 429
     assert int(answer.headers["retry-after"]) > 0
-    assert set(answer.json()["error"]) == {"type", "status", "message", "suggestions"}
+    assert set(answer.json()["error"]) == {
+        "type",
+        "status",
+        "message",
+        "suggestions",
+        "field",
+        "name",
+    }

@@ -60,7 +60,14 @@ def test_no_server_errors(web_schema: Any, path: str) -> None:
             f"GET {case.formatted_path} {case.query} -> {response.status_code}: {response.text[:300]}"
         )
         if response.status_code >= 400:
-            assert set(response.json()["error"]) == {"type", "status", "message", "suggestions"}
+            assert set(response.json()["error"]) == {
+                "type",
+                "status",
+                "message",
+                "suggestions",
+                "field",
+                "name",
+            }
         case.validate_response(response, checks=[not_a_server_error])
 
     check()
@@ -81,6 +88,13 @@ def test_no_server_errors_on_post(web_schema: Any, path: str) -> None:
             f"{response.text[:300]}"
         )
         if response.status_code >= 400:
-            assert set(response.json()["error"]) == {"type", "status", "message", "suggestions"}
+            assert set(response.json()["error"]) == {
+                "type",
+                "status",
+                "message",
+                "suggestions",
+                "field",
+                "name",
+            }
 
     check()

@@ -25,6 +25,10 @@ from cosmodrome.astro.operations import (
     WindowsRequest,
 )
 from cosmodrome.catalog.db import (
+    DEFAULT_MAX_OUTPUT_BYTES,
+    DEFAULT_MEMORY_LIMIT_MB,
+    DEFAULT_ROW_CAP,
+    DEFAULT_TIME_LIMIT_S,
     QueryResult,
     catalog,
     catalog_cursor,
@@ -65,6 +69,7 @@ from cosmodrome.states import (
     state_name,
     with_state_names,
 )
+from cosmodrome.tables import Rows
 
 if TYPE_CHECKING:
     # What mypy sees of the lazy names: the (module, attribute) pairs of _LAZY, which
@@ -83,14 +88,18 @@ if TYPE_CHECKING:
         cadence,
         cadence_chart,
         customer_migration,
+        dollar_year,
         event_effects_chart,
         events_from,
         foreign_customers,
+        launch_value,
+        launch_values,
         mass_coverage,
         mass_to_orbit,
         migration_chart,
         parse_event,
         poisson_interval,
+        price_points,
         profile_chart,
         rate_ratio_interval,
         share,
@@ -99,13 +108,21 @@ if TYPE_CHECKING:
         site_report,
         source_line,
         svg_text,
+        value_per_kg,
+        value_share,
         world_totals,
     )
     from cosmodrome.analytics import save as save_chart
     from cosmodrome.astro import celestrak
     from cosmodrome.astro.celestrak import update_groups
     from cosmodrome.astro.coverage.analysis import CoverageResult, point_series
-    from cosmodrome.astro.coverage.operations import CoveragePlan, plan_coverage, run_coverage
+    from cosmodrome.astro.coverage.estimate import WorkEstimate
+    from cosmodrome.astro.coverage.operations import (
+        CoveragePlan,
+        estimate_coverage,
+        plan_coverage,
+        run_coverage,
+    )
     from cosmodrome.astro.coverage.plot import metadata as coverage_metadata
     from cosmodrome.astro.coverage.plot import write_output as write_coverage
     from cosmodrome.astro.coverage.regions import Region
@@ -130,12 +147,19 @@ if TYPE_CHECKING:
     from cosmodrome.astro.windows import launch_windows, plane_target, windows_from
     from cosmodrome.capability.reach import CONFIGURATION_NOTE, Target, capability_summary, reach
     from cosmodrome.catalog.build import BuildReport, CatalogShrinkError, CatalogWriteError
+    from cosmodrome.catalog.facets import FACETS, launch_facets, payload_facets
     from cosmodrome.catalog.gcat import GcatFileError
     from cosmodrome.catalog.payload_queries import SORTABLE as PAYLOAD_SORT_KEYS
     from cosmodrome.catalog.payload_queries import PayloadFilter, count_payloads, payloads
     from cosmodrome.catalog.ucs import agreement as ucs_agreement
+    from cosmodrome.forecast.cadence import CadenceRequest
+    from cosmodrome.forecast.cadence import backtest as cadence_backtest
+    from cosmodrome.forecast.cadence import forecast as cadence_forecast
+    from cosmodrome.forecast.launchprob import next_launches
     from cosmodrome.forecast.reliability import ReliabilityRequest, reliability
     from cosmodrome.forecast.reliability import backtest as reliability_backtest
+    from cosmodrome.hooks import add_hook, read_hooks, remove_hook, resume_hook
+    from cosmodrome.hooks import deliveries as hook_deliveries
     from cosmodrome.refresh import SOURCES as REFRESH_SOURCES
     from cosmodrome.refresh import Sources as RefreshSources
     from cosmodrome.refresh import health as source_health
@@ -157,6 +181,7 @@ if TYPE_CHECKING:
     from cosmodrome.schedule.feed import atom_feed as changes_atom
     from cosmodrome.schedule.store import ScheduleMissingError
     from cosmodrome.schedule.store import store_path as schedule_path
+    from cosmodrome.stores import home_health as store_health
 
 #: The façade's names loaded on first use, by module: the analyses, astrodynamics and
 #: capability models pull in pandas, matplotlib and Skyfield, which a quick command never
@@ -176,9 +201,17 @@ _LAZY_BY_MODULE: dict[str, tuple[str, ...]] = {
     ),
     "cosmodrome.schedule.store": ("ScheduleMissingError",),
     "cosmodrome.refresh": ("refresh",),
+    "cosmodrome.catalog.facets": ("FACETS", "launch_facets", "payload_facets"),
+    "cosmodrome.hooks": ("add_hook", "read_hooks", "remove_hook", "resume_hook"),
     "cosmodrome.astro.celestrak": ("update_groups",),
     "cosmodrome.astro.coverage.analysis": ("CoverageResult", "point_series"),
-    "cosmodrome.astro.coverage.operations": ("CoveragePlan", "plan_coverage", "run_coverage"),
+    "cosmodrome.astro.coverage.operations": (
+        "CoveragePlan",
+        "estimate_coverage",
+        "plan_coverage",
+        "run_coverage",
+    ),
+    "cosmodrome.astro.coverage.estimate": ("WorkEstimate",),
     "cosmodrome.astro.coverage.regions": ("Region",),
     "cosmodrome.astro.elements": ("ElementSet", "load_elements"),
     "cosmodrome.astro.gazetteer": ("resolve_launch_point", "resolve_location"),
@@ -204,6 +237,8 @@ _LAZY_BY_MODULE: dict[str, tuple[str, ...]] = {
     "cosmodrome.catalog.gcat": ("GcatFileError",),
     "cosmodrome.catalog.payload_queries": ("PayloadFilter", "count_payloads", "payloads"),
     "cosmodrome.forecast.reliability": ("ReliabilityRequest", "reliability"),
+    "cosmodrome.forecast.launchprob": ("next_launches",),
+    "cosmodrome.forecast.cadence": ("CadenceRequest",),
 }
 #: Lazy names that differ from their module's (façade name -> (module, attribute)); an
 #: attribute of ``None`` is the module itself.
@@ -215,15 +250,19 @@ _LAZY_RENAMED: dict[str, tuple[str, str | None]] = {
     "REFRESH_SOURCES": ("cosmodrome.refresh", "SOURCES"),
     "RefreshSources": ("cosmodrome.refresh", "Sources"),
     "source_health": ("cosmodrome.refresh", "health"),
+    "hook_deliveries": ("cosmodrome.hooks", "deliveries"),
     "schedule_report": ("cosmodrome.schedule", "input_report"),
     "schedule_snapshots": ("cosmodrome.schedule", "snapshots"),
     "schedule_path": ("cosmodrome.schedule.store", "store_path"),
+    "store_health": ("cosmodrome.stores", "home_health"),
     "celestrak": ("cosmodrome.astro.celestrak", None),
     "coverage_metadata": ("cosmodrome.astro.coverage.plot", "metadata"),
     "write_coverage": ("cosmodrome.astro.coverage.plot", "write_output"),
     "ucs_agreement": ("cosmodrome.catalog.ucs", "agreement"),
     "PAYLOAD_SORT_KEYS": ("cosmodrome.catalog.payload_queries", "SORTABLE"),
     "reliability_backtest": ("cosmodrome.forecast.reliability", "backtest"),
+    "cadence_forecast": ("cosmodrome.forecast.cadence", "forecast"),
+    "cadence_backtest": ("cosmodrome.forecast.cadence", "backtest"),
 }
 _LAZY: dict[str, tuple[str, str | None]] = {
     **{name: (module, name) for module, names in _LAZY_BY_MODULE.items() for name in names},
@@ -258,6 +297,60 @@ def _analytics_names() -> list[str]:
     return [name for name in importlib.import_module(_ANALYTICS).__all__ if name != "save"]
 
 
+def vocabularies() -> dict[str, list[dict[str, str]]]:
+    """Every closed list the interfaces offer, as ``{"value", "label"}`` pairs in the order
+    menus show them: sectors, missions, orbit regimes (with a ``title``), outcome filters and
+    outcomes, orbit classes, sort keys of launches and payloads, share dimensions, periods,
+    states and the named orbits of ``reach``. The dashboard builds its menus from these, never from copies of its own."""
+    from cosmodrome.analytics import DIMENSIONS, PERIODS
+    from cosmodrome.capability.reach import NAMED_ORBITS
+    from cosmodrome.catalog.outcomes import ORBIT_CLASSES, OUTCOME_LABELS
+    from cosmodrome.catalog.payload_queries import SORTABLE as payload_sort
+    from cosmodrome.catalog.regimes import REGIME_TITLES, REGIMES
+    from cosmodrome.catalog.sectors import MISSIONS, SECTOR_TITLES, SECTORS
+    from cosmodrome.display import column_label
+    from cosmodrome.states import all_states
+
+    def pairs(values: dict[str, str]) -> list[dict[str, str]]:
+        return [{"value": value, "label": label} for value, label in values.items()]
+
+    return {
+        "sectors": pairs({s: SECTOR_TITLES[s] for s in SECTORS if s != "unknown"}),
+        "missions": pairs(MISSIONS),
+        "regimes": [
+            {"value": r, "label": r, "title": REGIME_TITLES[r]} for r in REGIMES if r != "unknown"
+        ],
+        "outcome_filters": pairs({o: _OUTCOME_FILTER_LABELS[o] for o in OUTCOME_NAMES}),
+        "outcomes": pairs(OUTCOME_LABELS),
+        "orbit_classes": pairs({c: c.replace("_", " ") for c in ORBIT_CLASSES.values()}),
+        "launch_sort": pairs({k: column_label(k) for k in _in_order(LAUNCH_SORT_KEYS)}),
+        "payload_sort": pairs({k: column_label(k) for k in _in_order(payload_sort)}),
+        "dimensions": pairs(
+            {d.name: d.title[:1].upper() + d.title[1:] for d in DIMENSIONS.values()}
+        ),
+        "periods": pairs({p: p.capitalize() for p in PERIODS}),
+        "states": pairs({s.code: s.label for s in all_states()}),
+        "reach_orbits": pairs(NAMED_ORBITS),
+    }
+
+
+#: The outcome filters in words: a success or a failure counts its partial ones.
+_OUTCOME_FILTER_LABELS = {
+    "success": "success (with partial successes)",
+    "failure": "failure (with partial failures)",
+    "full-success": "full success",
+    "full-failure": "full failure",
+    "partial": "partial (success or failure)",
+    "partial-success": "partial success",
+    "partial-failure": "partial failure",
+}
+
+
+def _in_order(keys: set[str]) -> list[str]:
+    # Dates first (the default sort), then the rest alphabetically: a stable menu.
+    return sorted(keys, key=lambda k: (not k.endswith("time_utc"), k))
+
+
 #: Names this module uses without offering them.
 _PLUMBING = frozenset(
     {"annotations", "importlib", "Callable", "datetime", "Path", "TYPE_CHECKING", "Any", "duckdb"}
@@ -273,6 +366,7 @@ def _public_names() -> list[str]:
 
 CATALOG_TABLES = (
     "launches",
+    "prices",
     "payloads",
     "sites",
     "organisations",
@@ -346,6 +440,17 @@ def launch_orbits(
 
     with ElementStore(elements_path(home)) as store:
         return _launch_orbits(con, store, launch, when_utc)
+
+
+def prices(con: duckdb.DuckDBPyConnection, vehicle: str | None = None) -> Rows:
+    """Dated, sourced price points (:mod:`cosmodrome.catalog.prices`): every one, or those of
+    the vehicle a name means (``Falcon 9``, ``Long March 3B``; an unknown name raises with
+    the closest names)."""
+    from cosmodrome.analytics.value import price_points as _price_points
+
+    if vehicle is None:
+        return _price_points(con)
+    return _price_points(con, resolve_vehicles(con, vehicle))
 
 
 def coverage(

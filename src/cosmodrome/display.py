@@ -12,6 +12,8 @@ data, not display: they keep full precision and never pass through here.
 ('118.3', '45.965')
 >>> format_value("lat_deg", 46.0), format_value("year", 1957), format_value("launches", 1546)
 ('46', '1957', '1,546')
+>>> format_value("norad", 54033), format_value("year(time_utc)", 2019), format_value("x", -0.0)
+('54033', '2019', '0')
 
 >>> format_value("capacity_kg", 1234.56), format_value("launch_share", 0.12345)
 ('1,235', '12.3 %')
@@ -62,8 +64,21 @@ QUANTITIES: tuple[Quantity, ...] = (
     Quantity(
         "identifier",
         0,
-        names=("year", "norad_id", "period", "flight", "catalog_number"),
-        suffixes=("_id", "_year", "_norad"),
+        names=(
+            "year",
+            "norad",
+            "norad_id",
+            "norad_cat_id",
+            "satnum",
+            "catnr",
+            "period",
+            "flight",
+            "catalog_number",
+            "tag",
+        ),
+        suffixes=("_id", "_year", "_norad", "_tag", "_catnr"),
+        # a year however SQL names it: year(time_utc), year_of_launch
+        prefixes=("year(", "year_", "extract(year"),
     ),
     Quantity(
         "coordinate",
@@ -137,8 +152,8 @@ def format_number(value: float, quantity: Quantity | None) -> str:
         if isinstance(value, int):
             return f"{value:,}"
         if abs(value) >= 1e6:
-            return f"{value:,.0f}"
-        return f"{value:,.{DEFAULT_DECIMALS}f}".rstrip("0").rstrip(".")
+            return _unsigned_zero(f"{value:,.0f}")
+        return _unsigned_zero(f"{value:,.{DEFAULT_DECIMALS}f}".rstrip("0").rstrip("."))
     if quantity.name == "identifier":
         return str(int(value)) if float(value).is_integer() else str(value)
     scaled = value * quantity.scale
@@ -148,7 +163,18 @@ def format_number(value: float, quantity: Quantity | None) -> str:
     if scaled != 0 and float(text.replace(",", "")) == 0:
         smallest = 10.0**-quantity.decimals
         text = f"< {smallest:g}" if scaled > 0 else f"> -{smallest:g}"
-    return text + quantity.unit
+    return _unsigned_zero(text) + quantity.unit
+
+
+def _unsigned_zero(text: str) -> str:
+    """A zero written without a sign: ``-0.0`` (a negative zero, or rounding) is ``0.0``.
+
+    >>> _unsigned_zero("-0.0"), _unsigned_zero("-0"), _unsigned_zero("-0.5")
+    ('0.0', '0', '-0.5')
+    """
+    if text.startswith("-") and not text.strip("-0.,"):
+        return text[1:]
+    return text
 
 
 def format_time(value: str | datetime | date) -> str:
@@ -189,9 +215,47 @@ def format_value(column: str, value: Any) -> str:
     return str(value)
 
 
+def plural(count: int, singular: str, many: str | None = None) -> str:
+    """A count with its noun in agreement, thousands separated: ``1 launch``, ``2,019
+    launches``. ``many`` is the plural where adding ``s`` (``es`` after s, x, ch, sh) is wrong.
+
+    >>> plural(1, "launch"), plural(2019, "launch"), plural(0, "satellite"), plural(2, "entry", "entries")
+    ('1 launch', '2,019 launches', '0 satellites', '2 entries')
+    """
+    if count == 1:
+        return f"1 {singular}"
+    if many is None:
+        many = singular + ("es" if singular.endswith(("s", "x", "ch", "sh")) else "s")
+    return f"{count:,} {many}"
+
+
 def rules_json() -> dict[str, Any]:
     """The rules for the dashboard (served at ``/api/display``): the same table, as JSON."""
     return {
         "quantities": [asdict(q) for q in QUANTITIES],
         "default_decimals": DEFAULT_DECIMALS,
     }
+
+
+#: What a column is called where people read it (menus, headers): "Date", never
+#: ``time_utc``. Columns without an entry read as their words (``site_name``: "Site name").
+COLUMN_LABELS = {
+    "time_utc": "Date",
+    "launch_time_utc": "Launch date",
+    "launch_tag": "Launch (GCAT tag)",
+    "agency": "Provider",
+    "payload_count": "Payloads",
+    "mass_kg": "Mass (kg)",
+    "perigee_km": "Perigee (km)",
+    "apogee_km": "Apogee (km)",
+    "piece": "Piece (international designator)",
+}
+
+
+def column_label(column: str) -> str:
+    """A column's name for people.
+
+    >>> column_label("time_utc"), column_label("vehicle"), column_label("site_name")
+    ('Date', 'Vehicle', 'Site name')
+    """
+    return COLUMN_LABELS.get(column) or column.replace("_", " ").capitalize()

@@ -36,6 +36,8 @@ from cosmodrome.errors import CosmodromeError, InputError, SourceError
 if TYPE_CHECKING:
     import pandas as pd
 
+    from cosmodrome.hooks import Delivery
+
 STATE_FILENAME = "refresh.json"
 LOCK_FILENAME = "refresh.lock"
 SOURCES = ("gcat", "celestrak", "schedule")
@@ -80,6 +82,8 @@ class RefreshReport:
     runs: list[SourceRun] = field(default_factory=list)
     #: The schedule change records this refresh added (``None``: the schedule did not run).
     changes: pd.DataFrame | None = None
+    #: What was sent to webhooks about them.
+    deliveries: list[Delivery] = field(default_factory=list)
 
     @property
     def failed(self) -> bool:
@@ -181,7 +185,18 @@ def _refresh_locked(
         report.runs.append(run)
         states[name] = _after(state, run, now, _location(name, sources))
         _write_state(states, home)
+    if report.changes is not None and not report.changes.empty:
+        report.deliveries = _notify(home, report.changes)
     return report
+
+
+def _notify(home: Path, changes: pd.DataFrame) -> list[Delivery]:
+    """Send the new change records to the webhooks that asked for them."""
+    from cosmodrome.catalog.db import catalog
+    from cosmodrome.hooks import deliver
+
+    with catalog(home) as con:
+        return deliver(changes, con, home)
 
 
 def _run(name: str, step: Callable[[], tuple[str, str]]) -> SourceRun:

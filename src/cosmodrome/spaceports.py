@@ -55,7 +55,8 @@ def pad_label(name: str, others: tuple[str, ...] = ()) -> str:
     return f"{name} ({', '.join(extra)})" if extra else name
 
 
-_PREFIX = re.compile(r"^(site|silo|slc|lc|lp|la|pu|pl|pad|sh|launch complex|complex)[\s-]*", re.I)
+# Longest first: "launch complex" is not "la" followed by "unch complex".
+_PREFIX = re.compile(r"^(launch complex|complex|site|silo|slc|lc|lp|la|pu|pl|pad|sh)[\s-]*", re.I)
 
 
 def _pad_key(text: str) -> str:
@@ -97,6 +98,17 @@ def match_pads(text: str, spellings: Sequence[Sequence[str]]) -> list[int]:
                 prefixed.append(i)
                 break
     return prefixed
+
+
+def pads_named(text: str) -> list[tuple[Spaceport, Pad]]:
+    """Every curated pad one of whose names is ``text`` (case and punctuation aside), else
+    every pad with its number (``SLC-40``: Cape Canaveral's SLC-40)."""
+    pads = [(port, pad) for port in load_spaceports() for pad in port.pads]
+    key, core = _pad_key(text), _pad_core(text)
+    named = [(port, pad) for port, pad in pads if key in {_pad_key(n) for n in pad.spellings}]
+    return named or [
+        (port, pad) for port, pad in pads if core and core in {_pad_core(n) for n in pad.spellings}
+    ]
 
 
 @dataclass(frozen=True)

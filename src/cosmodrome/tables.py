@@ -155,3 +155,29 @@ def json_records(frame: pd.DataFrame | Rows) -> list[dict[str, Any]]:
     names = [str(k) for k in frame.columns]
     columns = [_column(series) for _, series in frame.items()]
     return [dict(zip(names, row, strict=True)) for row in zip(*columns, strict=True)]
+
+
+def csv_cell(value: Any) -> Any:
+    """A value as a CSV cell: a list (a launch's payload names) is every item joined by
+    ``"; "`` (a table abbreviates it, a data format never does); anything else as it is."""
+    if isinstance(value, list | tuple):
+        return "; ".join("" if v is None else str(v) for v in value)
+    numpy = sys.modules.get("numpy")
+    if numpy is not None and isinstance(value, numpy.ndarray):
+        return csv_cell(value.tolist())
+    return value
+
+
+def csv_ready(frame: pd.DataFrame) -> pd.DataFrame:
+    """``frame`` with its list columns joined as :func:`csv_cell` joins them."""
+    listed = [c for c in frame.columns if frame[c].dtype == object and frame[c].map(_is_list).any()]
+    if not listed:
+        return frame
+    out = frame.copy()
+    for column in listed:
+        out[column] = out[column].map(csv_cell)
+    return out
+
+
+def _is_list(value: Any) -> bool:
+    return isinstance(value, list | tuple) or type(value).__name__ == "ndarray"

@@ -29,6 +29,13 @@ FIRST_YEAR = 1900
 LAST_YEAR = 2200
 
 FORMS = "2023, 2023-12, 2023-12-01 or 2023-12-01T12:00Z"
+#: The forms above as the OpenAPI schema states them (``pattern`` of every date parameter),
+#: years bounded to FIRST_YEAR-LAST_YEAR, so a client learns the bounds before it asks.
+DATE_PATTERN = (
+    r"^\s*(19[0-9]{2}|2[01][0-9]{2}|2200)"
+    r"(-(0?[1-9]|1[0-2])(-(0[1-9]|[12][0-9]|3[01])"
+    r"([T ][0-9]{2}(:[0-9]{2}(:[0-9]{2}(\.[0-9]+)?)?)?([Zz]|[+-][0-9]{2}:?[0-9]{2})?)?)?)?\s*$"
+)
 
 _YEAR = re.compile(r"^[+-]?\d+$")
 _MONTH = re.compile(r"^(\d{4})-(\d{1,2})$")

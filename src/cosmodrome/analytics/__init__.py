@@ -29,6 +29,14 @@ from cosmodrome.analytics.mass import mass_coverage, mass_to_orbit
 from cosmodrome.analytics.migration import Migration, Selection, customer_migration
 from cosmodrome.analytics.profile import SiteProfile, foreign_customers, site_profile
 from cosmodrome.analytics.report import site_report
+from cosmodrome.analytics.value import (
+    dollar_year,
+    launch_value,
+    launch_values,
+    price_points,
+    value_per_kg,
+    value_share,
+)
 
 __all__ = [
     "DEFAULT_EVENTS",
@@ -42,14 +50,18 @@ __all__ = [
     "cadence",
     "cadence_chart",
     "customer_migration",
+    "dollar_year",
     "event_effects_chart",
     "events_from",
     "foreign_customers",
+    "launch_value",
+    "launch_values",
     "mass_coverage",
     "mass_to_orbit",
     "migration_chart",
     "parse_event",
     "poisson_interval",
+    "price_points",
     "profile_chart",
     "rate_ratio_interval",
     "save",
@@ -59,5 +71,7 @@ __all__ = [
     "site_report",
     "source_line",
     "svg_text",
+    "value_per_kg",
+    "value_share",
     "world_totals",
 ]

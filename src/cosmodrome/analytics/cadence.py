@@ -41,6 +41,7 @@ from cosmodrome.analytics.common import (
     data_date,
     dimension,
     filter_sql,
+    label_states,
     period_label,
     period_start_sql,
     site_groups,
@@ -51,7 +52,7 @@ from cosmodrome.catalog.regimes import resolve_regime
 from cosmodrome.catalog.sectors import resolve_mission, resolve_sector
 from cosmodrome.errors import UnknownNameError
 from cosmodrome.naming import closest_names
-from cosmodrome.states import organisation_label, resolve_state, state_label
+from cosmodrome.states import organisation_label, resolve_state
 from cosmodrome.tables import as_dates
 
 CADENCE_COLUMNS = ["period", "period_start", "group", "label", "launches", "payloads"]
@@ -266,9 +267,8 @@ def _grouped(
     as_dates(frame, "period_start")
     frame["group"] = frame["group"].fillna("(unknown)")
     frame["label"] = frame["label"].fillna(frame["group"])
-    if dim.name in ("provider-state", "owner-state"):
-        frame["label"] = [state_label(g) if g != "(unknown)" else g for g in frame["group"]]
-    elif dim.name == "provider":
+    label_states(frame, dim)
+    if dim.name == "provider":
         frame["label"] = [
             organisation_label(label, state)
             for label, state in zip(frame["label"], frame["provider_state"], strict=True)

@@ -17,26 +17,21 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from datetime import date
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import duckdb
 
 from cosmodrome.catalog.db import meta
 from cosmodrome.catalog.queries import LaunchFilter, where_launches
-from cosmodrome.catalog.sectors import MISSIONS
+from cosmodrome.catalog.sectors import mission_label_sql
 from cosmodrome.errors import InputError
+from cosmodrome.states import state_label
+
+if TYPE_CHECKING:
+    import pandas as pd
 
 PERIODS = ("year", "quarter", "month")
 SOURCE_LINE = "Data: GCAT, J. McDowell, CC BY 4.0"
-
-
-def mission_label_sql(column: str = "p.mission") -> str:
-    """SQL giving a GCAT mission code its plain words (``COM`` -> ``communications``)."""
-    cases = " ".join(
-        f"WHEN '{code}' THEN '{label.replace(chr(39), chr(39) * 2)}'"
-        for code, label in MISSIONS.items()
-    )
-    return f"(CASE {column} {cases} ELSE {column} END)"
 
 
 @dataclass(frozen=True)
@@ -219,3 +214,10 @@ def data_date(con: duckdb.DuckDBPyConnection) -> str:
 def source_line(con: duckdb.DuckDBPyConnection) -> str:
     """The credit line every chart and report carries, with the data date."""
     return f"{SOURCE_LINE}; data to {data_date(con)}"
+
+
+def label_states(frame: pd.DataFrame, dim: Dimension) -> None:
+    """Give a state dimension's groups their names (``France (F)``, ``ESA``): names, never
+    bare codes, in every table and legend grouped by state."""
+    if dim.name in ("provider-state", "owner-state"):
+        frame["label"] = [state_label(g) if g != "(unknown)" else g for g in frame["group"]]

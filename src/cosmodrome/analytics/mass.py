@@ -30,6 +30,7 @@ from cosmodrome.analytics.common import (
     check_period,
     dimension,
     filter_sql,
+    label_states,
     period_label,
     period_start_sql,
 )
@@ -94,6 +95,7 @@ def mass_to_orbit(
     as_dates(frame, "period_start")
     frame["group"] = frame["group"].fillna("(unknown)")
     frame["label"] = frame["label"].fillna(frame["group"])
+    label_states(frame, dim)
     if only:
         frame = frame[frame["group"].isin(resolve_groups(con, dim, only, sites))]
     frame["period"] = [period_label(period, d) for d in frame["period_start"]]

@@ -15,7 +15,7 @@ from datetime import date
 import duckdb
 import pandas as pd
 
-from cosmodrome.analytics.common import mission_label_sql
+from cosmodrome.catalog.sectors import mission_label_sql
 
 MIX_COLUMNS = ["era", "group", "label", "launches", "payloads", "launch_share", "payload_share"]
 

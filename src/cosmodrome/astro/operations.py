@@ -102,6 +102,9 @@ class WindowsAnswer:
     target: ElementSet | PlaneTarget
     start_utc: datetime
     result: WindowsResult
+    #: Why there is no window at all, when that is the answer (the site never lies in the
+    #: plane); ``None`` otherwise.
+    none: str | None = None
 
     @property
     def norad_id(self) -> int | None:
@@ -227,7 +230,7 @@ def _from_file(path: Path, satellite: str | None, when_utc: datetime) -> Element
 def windows(request: WindowsRequest, home: Path | None = None) -> WindowsAnswer:
     """Launch windows: times the launch point passes through the target's orbital plane."""
     from cosmodrome.astro.gazetteer import resolve_launch_point
-    from cosmodrome.astro.windows import windows_from
+    from cosmodrome.astro.windows import NoInPlaneTimeError, WindowsResult, windows_from
 
     start = request.start_utc or now_utc()
     point = resolve_launch_point(request.site, request.pad)
@@ -240,7 +243,14 @@ def windows(request: WindowsRequest, home: Path | None = None) -> WindowsAnswer:
             web="(target=25544, or raan_deg and inc_deg)",
         )
     goal = target_of(request.target, start, home)
-    result = windows_from(point, goal, start, request.days, max_yaw_deg=request.max_yaw_deg)
+    try:
+        result = windows_from(point, goal, start, request.days, max_yaw_deg=request.max_yaw_deg)
+    except NoInPlaneTimeError as never:
+        name = getattr(goal, "name", "the plane")
+        norad = getattr(goal, "norad_id", None)
+        label = f"{name} ({norad})" if norad is not None else name
+        empty = WindowsResult([], request.max_yaw_deg, label)
+        return WindowsAnswer(point, goal, start, empty, none=str(never))
     return WindowsAnswer(point, goal, start, result)
 
 

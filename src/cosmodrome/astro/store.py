@@ -15,6 +15,7 @@ CelesTrak downloads live in :mod:`cosmodrome.astro.celestrak`.
 
 from __future__ import annotations
 
+import contextlib
 import json
 import re
 from collections.abc import Iterable, Sequence
@@ -24,18 +25,18 @@ from pathlib import Path
 from types import TracebackType
 from typing import TYPE_CHECKING, Any
 
-import duckdb
-
 from cosmodrome import config
 from cosmodrome.astro.elements import (
+    MAX_CATALOG_NUMBER,
     ElementSet,
     ParseResult,
     load_elements,
     parse_omm_records,
     parse_tle,
 )
-from cosmodrome.errors import CosmodromeError, UnknownNameError
+from cosmodrome.errors import CosmodromeError, InputError, UnknownNameError
 from cosmodrome.naming import closest_names, fold
+from cosmodrome.stores import StoreKind, connect_read_only, write_store
 from cosmodrome.timeutil import require_utc
 
 if TYPE_CHECKING:  # loading element files uses pandas; reading the store does not
@@ -51,6 +52,7 @@ __all__ = [
 ]
 
 ELEMENTS_FILENAME = "elements.duckdb"
+ELEMENTS = StoreKind("element store", "cosmodrome elements update")
 
 _SCHEMA = """
 CREATE TABLE IF NOT EXISTS element_sets (
@@ -103,6 +105,30 @@ def international_designator(record: ElementSet) -> str | None:
     year = int(match.group(1))
     century = 1900 if year >= _FIRST_TLE_YEAR else 2000
     return f"{century + year}-{match.group(2)}{match.group(3)}"
+
+
+#: How two sets of one object and epoch are resolved (``elements load``, ``update``).
+DUPLICATE_RULE = (
+    "the set read last wins: later in a file, or from a later load; a set of the other "
+    "format (OMM or TLE of the same fit) is the same set and is not added again"
+)
+
+
+def _conflicts_within(frame: pd.DataFrame) -> list[str]:
+    """Warnings for sets of one object and epoch in ``frame`` whose elements differ."""
+    keys = ["norad_id", "epoch_utc"]
+    repeated = frame[frame.duplicated(keys, keep=False)]
+    warnings = []
+    for (norad, epoch), group in repeated.groupby(keys, sort=False):
+        texts = group[["line1", "line2", "omm_json"]].fillna("").drop_duplicates()
+        if len(texts) > 1:
+            first, last = group.iloc[0], group.iloc[-1]
+            warnings.append(
+                f"{last['source']}:{last['line_number']} replaces "
+                f"{first['source']}:{first['line_number']}: object {norad} at epoch "
+                f"{epoch:%Y-%m-%d %H:%M:%S} with different elements ({DUPLICATE_RULE})"
+            )
+    return warnings
 
 
 class NoElementsError(CosmodromeError):
@@ -159,13 +185,23 @@ class ElementStore:
                 web="the server's element store is empty; its operator fills it with "
                 "`make run` or `cosmodrome elements update`",
             )
-        if not read_only:
-            self.path.parent.mkdir(parents=True, exist_ok=True)
-        self.connection = duckdb.connect(str(self.path), read_only=read_only)
-        if not read_only:
+        #: What :meth:`add` resolved by :data:`DUPLICATE_RULE`, one line each.
+        self.warnings: list[str] = []
+        #: A writer works on a copy renamed over the store when it closes (:mod:`.stores`).
+        self._writer: contextlib.ExitStack | None = None
+        if read_only:
+            self.connection = connect_read_only(self.path, ELEMENTS)
+            return
+        writer = contextlib.ExitStack()
+        self.connection = writer.enter_context(write_store(self.path, ELEMENTS))
+        self._writer = writer
+        try:
             self.connection.execute(_SCHEMA)
             for statement in _MIGRATIONS:
                 self.connection.execute(statement)
+        except BaseException as error:
+            self._finish(error)
+            raise
 
     def __enter__(self) -> ElementStore:
         return self
@@ -176,10 +212,21 @@ class ElementStore:
         value: BaseException | None,
         tb: TracebackType | None,
     ) -> None:
-        self.close()
+        self._finish(value)
 
     def close(self) -> None:
-        self.connection.close()
+        """Close the store; a writer's sets replace the store now."""
+        self._finish(None)
+
+    def _finish(self, error: BaseException | None) -> None:
+        """Close; a writer swaps its copy in, or (after ``error``) throws it away."""
+        writer, self._writer = self._writer, None
+        if writer is None:
+            self.connection.close()
+        elif error is None:
+            writer.close()
+        else:
+            writer.__exit__(type(error), error, error.__traceback__)
 
     def add(self, records: Iterable[ElementSet]) -> int:
         """Store ``records``; returns how many were new (same object and epoch: kept once)."""
@@ -204,12 +251,15 @@ class ElementStore:
             return 0
         import pandas as pd
 
-        frame = pd.DataFrame(rows).drop_duplicates(["norad_id", "epoch_utc"], keep="last")
+        incoming = pd.DataFrame(rows)
+        self.warnings += _conflicts_within(incoming)
+        frame = incoming.drop_duplicates(["norad_id", "epoch_utc"], keep="last")
         frame["epoch_utc"] = frame["epoch_utc"].astype("datetime64[us]")
         frame["loaded_utc"] = frame["loaded_utc"].astype("datetime64[us]")
         before = self.count()
         self.connection.register("incoming", frame)
         try:
+            self._replace_conflicting()
             self.connection.execute(
                 "INSERT INTO element_sets SELECT norad_id, name, epoch_utc, source, line_number, "
                 "format, line1, line2, omm_json, loaded_utc, intdes FROM incoming "
@@ -218,6 +268,31 @@ class ElementStore:
         finally:
             self.connection.unregister("incoming")
         return self.count() - before
+
+    def _replace_conflicting(self) -> None:
+        """The duplicate rule against the store (see :data:`DUPLICATE_RULE`): a stored set
+        of the same object, epoch and format whose elements differ is replaced, with a
+        warning naming both."""
+        differing = (
+            "FROM incoming i JOIN element_sets e USING (norad_id, epoch_utc) "
+            "WHERE i.format = e.format AND (coalesce(i.line1, '') <> coalesce(e.line1, '') "
+            "OR coalesce(i.line2, '') <> coalesce(e.line2, '') "
+            "OR coalesce(i.omm_json, '') <> coalesce(e.omm_json, ''))"
+        )
+        found = self.connection.execute(
+            f"SELECT norad_id, epoch_utc, e.source, e.line_number, i.source, i.line_number "
+            f"{differing}"
+        ).fetchall()
+        for norad, epoch, old, old_line, new, new_line in found:
+            self.warnings.append(
+                f"{new}:{new_line} replaces {old}:{old_line}: object {norad} at epoch "
+                f"{epoch:%Y-%m-%d %H:%M:%S} with different elements ({DUPLICATE_RULE})"
+            )
+        if found:
+            self.connection.execute(
+                "DELETE FROM element_sets WHERE (norad_id, epoch_utc) IN "
+                f"(SELECT (norad_id, epoch_utc) {differing})"
+            )
 
     def summary(self) -> dict[str, Any]:
         """How much the store holds: element sets, satellites, and the span of their epochs
@@ -256,6 +331,12 @@ class ElementStore:
         """The catalog number for ``25544``, ``ISS (ZARYA)`` or ``iss (zarya)``."""
         text = name_or_id.strip()
         if text.isdigit():
+            # A number past the catalog's range would overflow DuckDB's BIGINT in a query.
+            if not 1 <= int(text) <= MAX_CATALOG_NUMBER:
+                raise InputError(
+                    f"catalog number {text[:20]}{'...' if len(text) > 20 else ''} must be a "
+                    f"whole number from 1 to {MAX_CATALOG_NUMBER:,}"
+                )
             return int(text)
         rows = self.connection.execute(
             "SELECT norad_id FROM element_sets WHERE upper(name) = upper(?) "
@@ -396,5 +477,5 @@ def load_file_into_store(
     with ElementStore(store_path, read_only=False) as store:
         new = store.add(parsed.records)
     kinds = "+".join(sorted({r.format for r in parsed.records})) or "none"
-    warnings = tuple(map(str, parsed.warnings))
+    warnings = (*map(str, parsed.warnings), *store.warnings)
     return LoadedFile(path.name, path, len(parsed.records), new, warnings, kinds)

@@ -46,6 +46,7 @@ from cosmodrome.astro.frames import (
     utc_offsets,
 )
 from cosmodrome.astro.gazetteer import LaunchPoint
+from cosmodrome.display import format_value
 from cosmodrome.errors import InputError
 from cosmodrome.timeutil import require_utc
 
@@ -389,7 +390,8 @@ def _no_crossing(
     closest = float(np.min(np.abs(values)))
     if abs(lat_deg) > reach:
         return NoInPlaneTimeError(
-            f"{site} at latitude {lat_deg:.2f} deg is farther from the equator than the "
+            f"{site} at latitude {format_value('lat_deg', lat_deg)} deg is farther from the "
+            "equator than the "
             f"{inclination:.2f} deg plane of {target} reaches, so it never lies in that plane "
             f"(closest: {closest:.2f} deg out of plane). A launch from there needs a plane "
             "change (dogleg) or a site below the inclination."

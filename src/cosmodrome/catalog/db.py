@@ -142,8 +142,10 @@ def run_user_sql(
     row_cap: int = DEFAULT_ROW_CAP,
     max_output_bytes: int = DEFAULT_MAX_OUTPUT_BYTES,
     memory_limit_mb: int = DEFAULT_MEMORY_LIMIT_MB,
+    params: dict[str, object] | None = None,
 ) -> QueryResult:
-    """Run a user's SQL: read-only, no file access, bounded in time, memory and output.
+    """Run a user's SQL: read-only, no file access, bounded in time, memory and output;
+    ``params`` are the values of its named parameters (``$site``), never spliced into it.
 
     The time limit covers executing the query and fetching its rows (DuckDB is interrupted,
     and the fetch checks the clock between batches); DuckDB's ``memory_limit`` bounds what
@@ -161,7 +163,7 @@ def run_user_sql(
     timer = threading.Timer(time_limit_s, con.interrupt)
     timer.start()
     try:
-        relation = con.sql(sql)
+        relation = con.sql(sql, params=params or None)
         if relation is None:
             return QueryResult(Rows([], []), False)
         table, truncated = _fetch_bounded(relation, row_cap, max_output_bytes, deadline)

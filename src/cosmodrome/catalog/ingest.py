@@ -56,6 +56,20 @@ def first_code(value: str | None) -> str | None:
     return value.split("/")[0].strip() if value else None
 
 
+def certain(code: str | None) -> tuple[str | None, bool]:
+    """A code without GCAT's mark of doubt, and whether it had one: ``KVR?`` is KVR,
+    ``LC603  ?`` is LC603, ``ICEYE/ICEUS?`` is ICEYE/ICEUS, each flagged uncertain, so that
+    a doubted code belongs to its entity instead of making another one.
+
+    >>> certain("KVR?"), certain("LC603  ?"), certain("LC1"), certain(None)
+    (('KVR', True), ('LC603', True), ('LC1', False), (None, False))
+    """
+    if not code or "?" not in code:
+        return code, False
+    plain = "/".join(part.replace("?", "").strip() for part in code.split("/"))
+    return plain.strip("/") or None, True
+
+
 def periodic_records(
     table: Table, key: str, label: str, issues: list[Issue]
 ) -> list[dict[str, Any]]:
@@ -237,7 +251,8 @@ def launch_record(row: Row, resolve: Resolvers) -> dict[str, Any]:
     canonical, canonical_name = (
         resolve.canonical_site(site_code, str(ucode)) if site_code else (None, None)
     )
-    agency = row["Agency"]
+    agency, agency_uncertain = certain(row["Agency"])
+    pad, pad_uncertain = certain(row["Launch_Pad"])
     org = resolve.orgs.at(first_code(agency), day) if agency else None  # type: ignore[arg-type]
     vehicle = row["LV_Type"]
     maker_code = first_code(resolve.manufacturer_of.get(vehicle or ""))
@@ -257,8 +272,10 @@ def launch_record(row: Row, resolve: Resolvers) -> dict[str, Any]:
         "site": canonical,
         "site_name": canonical_name,
         "site_state": site["StateCode"] if site else None,
-        "pad": row["Launch_Pad"],
+        "pad": pad,
+        "pad_uncertain": pad_uncertain,
         "agency": agency,
+        "agency_uncertain": agency_uncertain,
         "agency_name": (org["ShortName"] or org["Name"]) if org else None,
         "provider_state": (org["StateCode"] if org else None) or row["LVState"],
         "lv_state": row["LVState"],
@@ -274,7 +291,7 @@ def launch_record(row: Row, resolve: Resolvers) -> dict[str, Any]:
 
 
 def payload_record(row: Row, day: date, resolve: Resolvers) -> dict[str, Any]:
-    owner = row["SatOwner"]
+    owner, owner_uncertain = certain(row["SatOwner"])
     org = resolve.orgs.at(first_code(owner), day) if owner else None  # type: ignore[arg-type]
     jcat = row["JCAT"]
     return {
@@ -286,6 +303,7 @@ def payload_record(row: Row, day: date, resolve: Resolvers) -> dict[str, Any]:
         "satcat": int(jcat[1:]) if jcat and jcat.startswith("S") and jcat[1:].isdigit() else None,
         "type": row["Type"],
         "owner": owner,
+        "owner_uncertain": owner_uncertain,
         "owner_name": (org["ShortName"] or org["Name"]) if org else None,
         "owner_state": row["SatState"],
         "owner_class": org["Class"] if org else None,

@@ -22,6 +22,10 @@ from cosmodrome.errors import InputError
 
 ORBIT_CLASSES = {"O": "orbital", "D": "deep_space", "X": "other"}
 OUTCOMES = ("success", "partial_success", "partial_failure", "failure")
+#: An outcome in words, as output shows it (the code stays beside it in CSV and JSON).
+OUTCOME_LABELS = {outcome: outcome.replace("_", " ") for outcome in OUTCOMES}
+#: The same in SQL, for a column ``l.outcome``.
+OUTCOME_NAME_SQL = "replace(l.outcome, '_', ' ')"
 LAUNCH_CODE = re.compile(r"^(?P<cls>[ODX])(?P<result>[SF])(?P<percent>\d{1,3})?$")
 
 

@@ -23,9 +23,10 @@ from cosmodrome import naming
 from cosmodrome.catalog import names
 from cosmodrome.catalog.queries import Where, check_period, state_codes
 from cosmodrome.catalog.regimes import resolve_regime
-from cosmodrome.catalog.sectors import MISSIONS, resolve_mission, resolve_sector
+from cosmodrome.catalog.sectors import MISSIONS, mission_label_sql, resolve_mission, resolve_sector
 from cosmodrome.errors import InputError, UnknownNameError
 from cosmodrome.naming import closest_names
+from cosmodrome.states import with_state_names
 
 PAYLOAD_COLUMNS = (
     "p.piece",
@@ -36,11 +37,13 @@ PAYLOAD_COLUMNS = (
     "l.site_name",
     "l.vehicle",
     "l.agency",
+    "l.agency_name",
     "p.owner",
     "p.owner_name",
     "p.owner_state",
     "p.sector",
     "p.mission",
+    f"{mission_label_sql()} AS mission_name",
     "p.category",
     "p.program",
     "p.orbit_regime",
@@ -152,7 +155,8 @@ def payloads(
     )
     if limit is not None:
         sql += f" LIMIT {int(limit)} OFFSET {int(offset)}"
-    return con.execute(sql, params).df()
+    # Codes keep their names beside them (owner_state_name after owner_state).
+    return with_state_names(con.execute(sql, params).df(), "owner_state")
 
 
 def count_payloads(con: duckdb.DuckDBPyConnection, f: PayloadFilter | None = None) -> int:

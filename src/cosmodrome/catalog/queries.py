@@ -13,7 +13,7 @@ from typing import TYPE_CHECKING, Any
 import duckdb
 
 from cosmodrome.catalog import names
-from cosmodrome.catalog.outcomes import outcome_filter
+from cosmodrome.catalog.outcomes import OUTCOME_NAME_SQL, outcome_filter
 from cosmodrome.catalog.regimes import resolve_regime
 from cosmodrome.catalog.sectors import resolve_mission, resolve_sector
 from cosmodrome.catalog.summaries import summary
@@ -44,8 +44,18 @@ LAUNCH_COLUMNS = (
     "outcome",
     "payload_count",
 )
-#: ``launches.payload_names`` (the first few names and how many more), shown as ``payloads``.
-PAYLOAD_NAMES_COLUMN = "l.payload_names AS payloads"
+#: Each launch column as selected: the outcome keeps its code and gains its words beside it
+#: (``partial_failure``, ``partial failure``): names, never bare codes, in output.
+SELECTED = tuple(
+    f"l.{c}" if c != "outcome" else f"l.outcome, {OUTCOME_NAME_SQL} AS outcome_name"
+    for c in LAUNCH_COLUMNS
+)
+#: Every payload's name, in GCAT's piece order, as a list (``payloads``): JSON gives the list,
+#: CSV the names joined, and only a table abbreviates it (data formats never cut it).
+PAYLOAD_NAMES_COLUMN = (
+    "(SELECT list(coalesce(p.name, '(unnamed)') ORDER BY p.piece) FROM payloads p "
+    "WHERE p.launch_tag = l.launch_tag) AS payloads"
+)
 SORTABLE = {"time_utc", "launch_tag", "vehicle", "site", "agency", "payload_count", "outcome"}
 
 
@@ -198,7 +208,7 @@ def _launch_sql(
     if limit is not None and limit < 0:
         raise InputError("limit must be zero or more")
     condition, params = where_launches(con, f or LaunchFilter())
-    columns = ", ".join([*(f"l.{c}" for c in LAUNCH_COLUMNS), PAYLOAD_NAMES_COLUMN, *extra])
+    columns = ", ".join([*SELECTED, PAYLOAD_NAMES_COLUMN, *extra])
     sql = (
         f"SELECT {columns} FROM launches l WHERE {condition} "
         f"ORDER BY l.{sort} {'DESC' if descending else 'ASC'}, l.launch_tag"

@@ -15,7 +15,9 @@ CREATE TABLE launches (
     site_name VARCHAR,
     site_state VARCHAR,
     pad VARCHAR,
+    pad_uncertain BOOLEAN NOT NULL DEFAULT false,
     agency VARCHAR,
+    agency_uncertain BOOLEAN NOT NULL DEFAULT false,
     agency_name VARCHAR,
     provider_state VARCHAR,
     lv_state VARCHAR,
@@ -41,6 +43,7 @@ CREATE TABLE payloads (
     satcat INTEGER,
     type VARCHAR,
     owner VARCHAR,
+    owner_uncertain BOOLEAN NOT NULL DEFAULT false,
     owner_name VARCHAR,
     owner_state VARCHAR,
     perigee_km DOUBLE,
@@ -171,3 +174,24 @@ CREATE TABLE ucs (
 );
 CREATE TABLE quarantine (file VARCHAR, line INTEGER, reason VARCHAR, raw VARCHAR);
 CREATE TABLE meta (key VARCHAR PRIMARY KEY, value VARCHAR);
+CREATE TABLE prices (
+    price_id INTEGER PRIMARY KEY,
+    vehicle VARCHAR NOT NULL,
+    scope VARCHAR NOT NULL,
+    configurations VARCHAR[] NOT NULL,
+    year INTEGER,
+    amount DOUBLE NOT NULL,
+    amount_high DOUBLE,
+    currency VARCHAR NOT NULL,
+    kind VARCHAR NOT NULL,
+    musd DOUBLE,
+    musd_high DOUBLE,
+    dollar_year INTEGER NOT NULL,
+    launch_tag VARCHAR,
+    dated_by VARCHAR NOT NULL,
+    status VARCHAR,
+    source VARCHAR NOT NULL,
+    source_file VARCHAR NOT NULL,
+    source_line INTEGER NOT NULL,
+    note VARCHAR
+);

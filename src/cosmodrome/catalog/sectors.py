@@ -100,6 +100,15 @@ def parse_category(text: str | None) -> Category:
     return Category(tuple(codes), uncertain, inferred)
 
 
+def mission_label_sql(column: str = "p.mission") -> str:
+    """SQL giving a GCAT mission code its plain words (``COM`` -> ``communications``)."""
+    cases = " ".join(
+        f"WHEN '{code}' THEN '{label.replace(chr(39), chr(39) * 2)}'"
+        for code, label in MISSIONS.items()
+    )
+    return f"(CASE {column} {cases} ELSE {column} END)"
+
+
 def mission_label(code: str | None) -> str | None:
     """``communications`` for ``COM``; an unlisted code is shown as GCAT writes it."""
     return MISSIONS.get(code, code) if code else None

@@ -65,3 +65,65 @@ ToOption = Annotated[
     str | None,
     typer.Option("--to", help="End, inclusive: 2024 is to the end of 2024 (UTC)."),
 ]
+
+
+# The catalog's filter fields, declared once: every command listing launches or payloads (or
+# counting them) offers the same option for the same field. Sector, mission and orbit are
+# the payload's own on ``payloads``, the primary payload's on launch commands.
+SiteOption = Annotated[
+    str | None, typer.Option("--site", help="Site name or code (Baikonur, GIK-5, Kourou).")
+]
+PadOption = Annotated[
+    str | None, typer.Option("--pad", help="Pad by any name (LC31, Site 31/6, Gagarin's Start).")
+]
+VehicleOption = Annotated[
+    str | None, typer.Option("--vehicle", help="Vehicle, family or prefix (Soyuz-2).")
+]
+ProviderOption = Annotated[
+    str | None,
+    typer.Option(
+        "--provider",
+        "--agency",
+        help="Launch provider name or code (SpaceX, Roscosmos); --agency is its old name.",
+    ),
+]
+OwnerOption = Annotated[
+    str | None, typer.Option("--owner", help="Payload owner (customer) name or code (OneWeb).")
+]
+OwnerStateOption = Annotated[
+    str | None,
+    typer.Option("--owner-state", help="Payload owner state (GB, GBR, UK, United Kingdom)."),
+]
+ProviderStateOption = Annotated[
+    str | None, typer.Option("--provider-state", help="Provider state (FR, FRA, F, France).")
+]
+OutcomeOption = Annotated[
+    str | None,
+    typer.Option(
+        "--outcome", help="success, failure, partial, full-success, full-failure (of launches)."
+    ),
+]
+SectorOption = Annotated[
+    str | None,
+    typer.Option(
+        "--sector",
+        help="Sector: commercial, civil, military, academic or mixed (launches: of their "
+        "primary payload).",
+    ),
+]
+MissionOption = Annotated[
+    str | None,
+    typer.Option(
+        "--mission",
+        help="Mission: a GCAT code or its words (COM, navigation, crew; launches: of their "
+        "primary payload).",
+    ),
+]
+OrbitOption = Annotated[
+    str | None,
+    typer.Option(
+        "--orbit",
+        help="Orbit regime: LEO, SSO, MEO, GEO, GTO, HEO, deep-space (launches: of their "
+        "primary payload).",
+    ),
+]

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import re
 import sys
 from collections import Counter
 from pathlib import Path
@@ -17,7 +16,18 @@ from cosmodrome.cli.app import (
     FormatOption,
     FromOption,
     HomeOption,
+    MissionOption,
+    OrbitOption,
+    OutcomeOption,
+    OwnerOption,
+    OwnerStateOption,
+    PadOption,
+    ProviderOption,
+    ProviderStateOption,
+    SectorOption,
+    SiteOption,
     ToOption,
+    VehicleOption,
     WideOption,
     app,
 )
@@ -31,6 +41,7 @@ from cosmodrome.cli.output import (
     emit_json,
     print_mapping,
 )
+from cosmodrome.display import plural
 from cosmodrome.errors import InputError, SourceError
 from cosmodrome.tables import json_records
 from cosmodrome.timeutil import parse_period
@@ -132,41 +143,19 @@ def print_build_report(err: Console, report: api.BuildReport) -> None:
 
 @app.command()
 def launches(
-    site: Annotated[
-        str | None, typer.Option(help="Site name or code (Baikonur, GIK-5, Kourou).")
-    ] = None,
-    pad: Annotated[
-        str | None, typer.Option(help="Pad by any name (LC31, Site 31/6, Gagarin's Start).")
-    ] = None,
-    vehicle: Annotated[
-        str | None, typer.Option(help="Vehicle, family or prefix (Soyuz-2).")
-    ] = None,
-    agency: Annotated[
-        str | None, typer.Option(help="Launch provider (agency) name or code.")
-    ] = None,
-    owner: Annotated[
-        str | None, typer.Option(help="Payload owner (customer) name or code.")
-    ] = None,
-    owner_state: Annotated[
-        str | None, typer.Option(help="Payload owner state (GB, GBR, UK, United Kingdom).")
-    ] = None,
-    provider_state: Annotated[
-        str | None, typer.Option(help="Provider state (FR, FRA, F, France).")
-    ] = None,
+    site: SiteOption = None,
+    pad: PadOption = None,
+    vehicle: VehicleOption = None,
+    agency: ProviderOption = None,
+    owner: OwnerOption = None,
+    owner_state: OwnerStateOption = None,
+    provider_state: ProviderStateOption = None,
     start: FromOption = None,
     end: ToOption = None,
-    outcome: Annotated[
-        str | None, typer.Option(help="success, failure, partial, full-success, full-failure.")
-    ] = None,
-    sector: Annotated[
-        str | None, typer.Option(help="Primary payload's sector (commercial, military, ...).")
-    ] = None,
-    mission: Annotated[
-        str | None, typer.Option(help="Primary payload's mission (COM, navigation, crew).")
-    ] = None,
-    orbit: Annotated[
-        str | None, typer.Option("--orbit", help="Primary payload's regime (LEO, GEO, HEO).")
-    ] = None,
+    outcome: OutcomeOption = None,
+    sector: SectorOption = None,
+    mission: MissionOption = None,
+    orbit: OrbitOption = None,
     limit: Annotated[int | None, typer.Option(help="At most this many launches.")] = None,
     columns: ColumnsOption = None,
     wide: WideOption = False,
@@ -201,7 +190,7 @@ def launches(
     )
     with api.catalog(home) as con:
         rows = api.launch_rows(con, filters, limit=limit)
-    emit(rows, fmt, title=f"{len(rows)} launches", listing=LAUNCHES, choice=choice)
+    emit(rows, fmt, title=plural(len(rows), "launch"), listing=LAUNCHES, choice=choice)
 
 
 def _site_pad(record: Record) -> str:
@@ -212,19 +201,12 @@ def _site_pad(record: Record) -> str:
 
 def _payloads(record: Record) -> object:
     """The first payload and how many more (``Starlink G6-1 +22 more``): one line at 80
-    columns; CSV, JSON and ``--columns payloads`` keep the catalog's fuller summary."""
-    summary = record.get("payloads")
-    if not isinstance(summary, str):
+    columns; CSV and JSON keep every name."""
+    names = record.get("payloads")
+    if not isinstance(names, list) or not names:
         return record.get("payload_count")
-    listed, more = summary, 0
-    if match := _MORE.fullmatch(summary):
-        listed, more = match[1], int(match[2])
-    first, *others = listed.split(", ")
-    rest = len(others) + more
+    first, rest = names[0], len(names) - 1
     return f"{first} +{rest} more" if rest else first
-
-
-_MORE = re.compile(r"(.*) and (\d+) more")
 
 
 def _launch_date(record: Record) -> str:

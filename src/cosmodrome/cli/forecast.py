@@ -124,3 +124,75 @@ def reliability(
         listing=RELIABILITY,
         choice=choice,
     )
+
+
+def _interval(level: int) -> Any:
+    return lambda r: f"{r[f'low_{level}']}-{r[f'high_{level}']}"
+
+
+FORECAST = Listing(
+    default=("name", "last", "mean", "median", "i80", "i95"),
+    derived={
+        "last": lambda r: (
+            f"{r['last_count']} ({r['last_year']}{', part' if r['last_year_share'] < 1 else ''})"
+        ),
+        "mean": lambda r: f"{r['mean']:.1f}",
+        "i80": _interval(80),
+        "i95": _interval(95),
+    },
+    labels={"last": "last year", "i80": "80 %", "i95": "95 %"},
+    truncate=frozenset({"name"}),
+    truncate_width=24,
+)
+
+
+@app.command("forecast")
+def forecast_command(
+    by: Annotated[
+        str, typer.Option(help="provider-state, provider, site or family.")
+    ] = "provider-state",
+    year: Annotated[
+        int | None, typer.Option(help="The year to forecast (default: the next one).")
+    ] = None,
+    sites: Annotated[
+        str | None, typer.Option(help="Only these sites, comma-separated (with --by site).")
+    ] = None,
+    as_of: AsOfOption = None,
+    columns: ColumnsOption = None,
+    wide: WideOption = False,
+    all_rows: AllOption = False,
+    fmt: FormatOption = "table",
+    home: HomeOption = None,
+) -> None:
+    """Launches in a coming year per provider state, provider, site or vehicle family: the
+    expected count with 80 % and 95 % intervals (a negative binomial over the last eight
+    years' trend; docs/FORECASTS.md has its backtest)."""
+    from cosmodrome import api  # here, not at start-up: it loads DuckDB
+    from cosmodrome.cli.app import split_names
+
+    check_format(fmt)
+    choice = Choice.of(columns, wide, all_rows)
+    request = api.CadenceRequest(
+        by=by,
+        year=year,
+        sites=tuple(split_names(sites)),
+        as_of=parse_day(as_of) if as_of else None,
+    )
+    with api.catalog(home) as con:
+        answer = api.cadence_forecast(con, request)
+    if fmt == "json":
+        emit_json(json_safe({"by": answer.by, "year": answer.year,
+                             "rests_on": answer.rests_on, "rows": answer.rows}))  # fmt: skip
+        return
+    rests = answer.rests_on
+    emit(
+        rows_of([{k: v for k, v in r.items() if k != "history"} for r in answer.rows]),
+        fmt,
+        title=f"Launches in {answer.year} by {by} (forecast)",
+        caption=(
+            f"{rests['model']}; years {rests['years'][0]}-{rests['years'][1]}, known to "
+            f"{rests['known_to']}. Source: GCAT (J. McDowell)"
+        ),
+        listing=FORECAST,
+        choice=choice,
+    )

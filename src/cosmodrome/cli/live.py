@@ -1,14 +1,23 @@
-"""Keeping the data fresh and telling people what changed: ``refresh`` and ``changes``."""
+"""Keeping the data fresh and telling people what changed: ``refresh``, ``changes`` and
+``hooks add|list|remove|resume|log``."""
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING, Annotated
+from typing import TYPE_CHECKING, Annotated, Any
 
 import typer
 
-from cosmodrome.cli.app import AllOption, ColumnsOption, FormatOption, HomeOption, WideOption, app
+from cosmodrome.cli.app import (
+    AllOption,
+    ColumnsOption,
+    FormatOption,
+    HomeOption,
+    WideOption,
+    app,
+    split_names,
+)
 from cosmodrome.cli.output import Choice, Listing, check_format, console, emit, emit_json
-from cosmodrome.tables import json_records
+from cosmodrome.tables import Rows, json_records
 from cosmodrome.timeutil import parse_period
 
 if TYPE_CHECKING:
@@ -45,7 +54,6 @@ def change_filter(
 ) -> api.ChangeFilter:
     """The API's change filter from the command line's options."""
     from cosmodrome import api  # here, not at start-up: it loads DuckDB
-    from cosmodrome.cli.app import split_names
 
     first, last = parse_period(since, until, names=("--since", "--until"))
     return api.ChangeFilter(
@@ -149,7 +157,6 @@ def refresh(
     `serve --refresh` run it; one refresh runs at a time.
     """
     from cosmodrome import api  # here, not at start-up: it loads DuckDB
-    from cosmodrome.cli.app import split_names
 
     sources = api.RefreshSources(
         gcat=source,
@@ -163,5 +170,131 @@ def refresh(
         colour = {"failed": "red", "throttled": "yellow", "updated": "green"}.get(run.outcome)
         label = f"[{colour}]{run.outcome}[/{colour}]" if colour else run.outcome
         out.print(f"{run.source}: {label}: {run.message}", highlight=False)
+    if report.deliveries:
+        failed = [d for d in report.deliveries if not d.ok]
+        out.print(
+            f"webhooks: {len(report.deliveries) - len(failed)} delivered, {len(failed)} failed"
+            + (" (`cosmodrome hooks log`)" if failed else ""),
+            highlight=False,
+        )
     if report.failed:
         raise typer.Exit(1)
+
+
+hooks_app = typer.Typer(
+    help="Webhooks: POST each schedule change a receiver asked for, after each refresh.",
+    no_args_is_help=True,
+)
+app.add_typer(hooks_app, name="hooks")
+
+HOOKS = Listing(
+    default=("id", "url", "asks_for", "state"),
+    derived={
+        "asks_for": lambda r: (
+            ", ".join(str(v) for v in (r.get("site"), r.get("vehicle"), r.get("provider")) if v)
+            + (" " if r.get("site") or r.get("vehicle") or r.get("provider") else "")
+            + (",".join(r.get("kinds") or []) or "every kind")
+        ),
+        "state": lambda r: "paused" if r.get("paused") else f"{r.get('delivered', 0)} delivered",
+    },
+    labels={"asks_for": "asks for"},
+)
+LOG = Listing(
+    default=("at_utc", "hook", "kind", "change_key", "status", "attempts", "error"),
+    labels={"at_utc": "at (UTC)"},
+    truncate=frozenset({"error"}),
+)
+
+
+@hooks_app.command("add")
+def hooks_add(
+    url: Annotated[str, typer.Argument(help="The receiver's http(s) URL.")],
+    kind: KindOption = None,
+    site: SiteOption = None,
+    vehicle: VehicleOption = None,
+    provider: ProviderOption = None,
+    home: HomeOption = None,
+) -> None:
+    """Register a receiver of schedule changes (kept in the home folder). Its secret is shown
+    once: the receiver checks X-Cosmodrome-Signature, the HMAC-SHA256 of each body."""
+    from cosmodrome import api  # here, not at start-up: it loads DuckDB
+
+    with api.catalog(home) as con:
+        hook = api.add_hook(
+            url, kinds=tuple(split_names(kind)), site=site, vehicle=vehicle,
+            provider=provider, con=con, home=home,
+        )  # fmt: skip
+    out = console()
+    out.print(f"webhook {hook.id} -> {hook.url}", highlight=False)
+    out.print(f"secret (shown once, keep it): {hook.secret}", highlight=False)
+
+
+@hooks_app.command("list")
+def hooks_list(fmt: FormatOption = "table", home: HomeOption = None) -> None:
+    """The receivers, with what each asks for, and whether it is paused (and why)."""
+    from cosmodrome import api  # here, not at start-up: it loads DuckDB
+
+    check_format(fmt)
+    rows = [hook.public() for hook in api.read_hooks(home)]
+    if fmt == "json":
+        emit_json({"hooks": rows})
+        return
+    if not rows:
+        console(stderr=True).print("no webhook registered (`cosmodrome hooks add URL`)")
+        return
+    emit(_rows(rows), fmt, title="Webhooks", listing=HOOKS)
+    for row in rows:
+        if row["paused"]:
+            console().print(
+                f"{row['id']} paused after {row['failures_in_a_row']} failed deliveries in a "
+                f"row (last: {row['last_error']}); `cosmodrome hooks resume {row['id']}`",
+                highlight=False,
+            )
+
+
+@hooks_app.command("remove")
+def hooks_remove(
+    hook_id: Annotated[str, typer.Argument(help="The receiver's id.")], home: HomeOption = None
+) -> None:
+    """Stop sending to a receiver and forget it."""
+    from cosmodrome import api  # here, not at start-up: it loads DuckDB
+
+    hook = api.remove_hook(hook_id, home)
+    console().print(f"removed webhook {hook.id} ({hook.url})", highlight=False)
+
+
+@hooks_app.command("resume")
+def hooks_resume(
+    hook_id: Annotated[str, typer.Argument(help="The receiver's id.")], home: HomeOption = None
+) -> None:
+    """Send to a paused receiver again."""
+    from cosmodrome import api  # here, not at start-up: it loads DuckDB
+
+    hook = api.resume_hook(hook_id, home)
+    console().print(f"webhook {hook.id} resumed ({hook.url})", highlight=False)
+
+
+@hooks_app.command("log")
+def hooks_log(
+    limit: Annotated[int, typer.Option(help="The last this many deliveries.")] = 50,
+    fmt: FormatOption = "table",
+    home: HomeOption = None,
+) -> None:
+    """Every delivery: when, to which receiver, which change, HTTP status, attempts, error."""
+    from cosmodrome import api  # here, not at start-up: it loads DuckDB
+
+    check_format(fmt)
+    rows = api.hook_deliveries(home, limit)
+    if fmt == "json":
+        emit_json({"deliveries": rows})
+        return
+    if not rows:
+        console(stderr=True).print("no delivery yet")
+        return
+    emit(_rows(rows), fmt, title="Webhook deliveries", listing=LOG)
+
+
+def _rows(records: list[dict[str, Any]]) -> Rows:
+    """Records of one shape as a table."""
+    columns = list(records[0])
+    return Rows(columns, [tuple(r.get(c) for c in columns) for r in records])

@@ -20,6 +20,7 @@ from cosmodrome.cli import market as _market  # noqa: F401  (registers commands)
 from cosmodrome.cli import orbits as _orbits  # noqa: F401  (registers commands)
 from cosmodrome.cli import payloads as _payloads  # noqa: F401  (registers commands)
 from cosmodrome.cli import schedule as _schedule  # noqa: F401  (registers commands)
+from cosmodrome.cli import value as _value  # noqa: F401  (registers commands)
 from cosmodrome.cli import web as _web  # noqa: F401  (registers commands)
 from cosmodrome.cli.app import app
 from cosmodrome.cli.output import console
@@ -58,13 +59,49 @@ def main() -> None:
         _lean_app(sys.argv[1:])()
     except CosmodromeError as error:
         hint = f" {error.cli_hint}" if error.cli_hint else ""
-        console(stderr=True).print(
-            f"[bold red]error:[/bold red] {error}{hint}", highlight=False, markup=True
-        )
-        sys.exit(1)
+        _fail(f"{error}{hint}")
     except KeyboardInterrupt:
         console(stderr=True).print("interrupted")
         sys.exit(130)
+    except OSError as error:  # a full disk, a read-only home: the system's words, one line
+        where = f": {error.filename}" if error.filename else ""
+        _fail(f"{error.strerror or error}{where}")
+    except Exception as error:
+        if type(error).__module__.partition(".")[0] != "duckdb":
+            raise
+        _fail(f"a store could not be read or written ({_last_line(error)}).{_damaged_note()}")
+
+
+def _fail(message: str) -> None:
+    """One line on stderr (the terminal wraps it, not Rich), status 1; the message is
+    escaped, so brackets from a file (``[...]``) are printed, never read as markup."""
+    from rich.markup import escape
+
+    console(stderr=True).print(
+        f"[bold red]error:[/bold red] {escape(message)}",
+        highlight=False,
+        markup=True,
+        soft_wrap=True,
+    )
+    sys.exit(1)
+
+
+def _last_line(error: BaseException) -> str:
+    text = str(error).strip() or type(error).__name__
+    return text.splitlines()[-1]
+
+
+def _damaged_note() -> str:
+    """Which stores of the home are damaged and how to rebuild each, for a DuckDB error."""
+    from cosmodrome import api, config
+
+    health = api.store_health(config.home())
+    notes = [
+        f"The {name} store is damaged; rebuild it with `{state['rebuild']}`."
+        for name, state in health.items()
+        if state["state"] == "damaged"
+    ]
+    return (" " + " ".join(notes)) if notes else ""
 
 
 if __name__ == "__main__":

@@ -15,6 +15,9 @@ from cosmodrome.cli.app import (
     FormatOption,
     FromOption,
     HomeOption,
+    MissionOption,
+    OrbitOption,
+    SectorOption,
     ToOption,
     WideOption,
     app,
@@ -30,7 +33,7 @@ from cosmodrome.cli.output import (
     emit_json,
     print_mapping,
 )
-from cosmodrome.display import format_value
+from cosmodrome.display import format_value, plural
 from cosmodrome.errors import InputError
 from cosmodrome.tables import json_records
 from cosmodrome.timeutil import parse_day, parse_period
@@ -67,7 +70,12 @@ TopOption = Annotated[
     int | None, typer.Option("--top", help="Keep the N busiest groups, sum the rest as (other).")
 ]
 MeasureOption = Annotated[
-    str, typer.Option("--measure", help="What the chart shows: launches or payloads.")
+    str,
+    typer.Option(
+        "--measure",
+        help="launches or payloads (what the chart shows); share: value, each group's share "
+        "of launch value beside its share of launches.",
+    ),
 ]
 EventOption = Annotated[
     list[str] | None,
@@ -83,24 +91,6 @@ NoDefaultEvents = Annotated[
 ]
 WindowOption = Annotated[
     int, typer.Option("--window-years", help="Years before (and after) each cutoff or event.")
-]
-
-
-SectorOption = Annotated[
-    str | None,
-    typer.Option(
-        help="Only launches whose primary payload is of this sector (commercial, civil, ...)."
-    ),
-]
-MissionOption = Annotated[
-    str | None,
-    typer.Option(help="Only launches whose primary payload has this mission (COM, crew)."),
-]
-OrbitOption = Annotated[
-    str | None,
-    typer.Option(
-        "--orbit", help="Only launches whose primary payload went to this regime (GEO, LEO)."
-    ),
 ]
 
 
@@ -149,7 +139,7 @@ def _with_interval(
         if record.get(low) is not None and record.get(high) is not None:
             text += f" ({format_value(value, record[low])}-{format_value(value, record[high])})"
         if count is not None and record.get(count) is not None:
-            text += f"\n{record[count]:,} launches"
+            text += f"\n{plural(int(record[count]), 'launch')}"
         return text
 
     return render
@@ -422,8 +412,14 @@ def share(
     home: HomeOption = None,
 ) -> None:
     """Market share: each group's fraction of the world's launches and payloads per period."""
-    only, where = _sites_and_filters(by, only, sites, sector, mission, orbit)
     choice = Choice.of(columns, wide, all_rows)
+    if measure == "value":
+        from cosmodrome.cli.value import share_by_value
+
+        check_format(fmt)
+        share_by_value(by, period, start, end, sector, fmt, home, choice)
+        return
+    only, where = _sites_and_filters(by, only, sites, sector, mission, orbit)
     _grouped_command(
         "share", by, period, only, start, end, top, measure, chart, fmt, home, where, choice
     )

@@ -270,6 +270,9 @@ def windows(
     )
     request = api.WindowsRequest(site, spec, pad, start_utc, days, max_yaw)
     answer = api.windows(request, home)
+    if answer.none is not None and fmt == "table":  # an answer ("never"), not an error
+        console().print(answer.none, highlight=False)
+        return
     _warn(answer.result.warnings)
     emit(
         answer.result.to_frame(),

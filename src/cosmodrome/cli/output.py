@@ -21,10 +21,10 @@ from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from typing import TYPE_CHECKING, Any
 
-from cosmodrome.display import format_value
+from cosmodrome.display import format_value, plural
 from cosmodrome.errors import InputError
 from cosmodrome.naming import closest_names
-from cosmodrome.tables import Rows, json_safe
+from cosmodrome.tables import Rows, csv_cell, csv_ready, json_safe
 
 if TYPE_CHECKING:
     import pandas as pd
@@ -120,7 +120,7 @@ def columns_of(table: pd.DataFrame | Rows) -> list[str]:
 
 def write_csv(table: pd.DataFrame | Rows) -> None:
     if not isinstance(table, Rows):
-        table.to_csv(sys.stdout, index=False, date_format="%Y-%m-%dT%H:%M:%SZ")
+        csv_ready(table).to_csv(sys.stdout, index=False, date_format="%Y-%m-%dT%H:%M:%SZ")
         return
     writer = csv.writer(sys.stdout, lineterminator="\n")
     writer.writerow(table.columns)
@@ -134,7 +134,7 @@ def _csv_value(value: Any) -> Any:
         moment = value.astimezone(UTC) if value.tzinfo is not None else value
         return moment.strftime("%Y-%m-%dT%H:%M:%SZ")
     safe = json_safe(value)
-    return "" if safe is None else safe
+    return "" if safe is None else csv_cell(safe)
 
 
 def emit_json(value: Any) -> None:
@@ -194,10 +194,7 @@ def print_table(
     shown = records if top is None else records[:top]
     labels = listing.labels if listing else {}
     derived = listing.derived if listing else {}
-    rendered = [
-        [format_value(c, derived[c](r) if c in derived else r.get(c)) for c in columns]
-        for r in shown
-    ]
+    rendered = [[format_value(c, _cell(c, r, derived, columns)) for c in columns] for r in shown]
     notes: dict[str, int] = {}
     common: list[str] = []
     for index, column in enumerate(columns):
@@ -218,13 +215,14 @@ def print_table(
     whole = [listing is not None and c in listing.whole for c in columns]
     widths = column_widths(rendered, headers, out.width, wide=choice.wide, whole=whole)
     for index, (column, is_number) in enumerate(zip(columns, numeric, strict=True)):
-        # Cells fold rather than end in an ellipsis: a narrow terminal shows every character
-        # of a name or number (free text may be cut; --wide shows it whole).
+        # Cells wrap at word boundaries; a word longer than its column (column_widths makes
+        # room for the longest where the terminal allows) ends in an ellipsis, never breaks
+        # in two: "Sriharikot / a" reads as two words. --wide shows every cell whole.
         cut = column in truncate
         grid.add_column(
             headers[index],
             justify="right" if is_number else "left",
-            overflow="ellipsis" if cut else "fold",
+            overflow="ellipsis",
             no_wrap=cut or whole[index],
             max_width=listing.truncate_width if cut and listing else None,
             width=widths[index],
@@ -238,10 +236,26 @@ def print_table(
         out.print(f"{number}. {text}", highlight=False, markup=False)
     if len(records) > len(shown):
         out.print(
-            f"[dim]{len(shown)} of {len(records)} rows shown; --all shows every row, "
+            f"[dim]{len(shown):,} of {plural(len(records), 'row')} shown; --all shows every row, "
             "--format csv gives them as data[/dim]",
             highlight=False,
         )
+
+
+def _cell(
+    column: str, record: Record, derived: Mapping[str, Callable[[Record], Any]], shown: list[str]
+) -> Any:
+    """What a table shows of ``column``: a derived value, else the name beside a code.
+
+    Names, never bare codes: a code column (``owner``, ``owner_state``, ``provider_state``)
+    whose record carries ``<column>_name`` shows the name (the code when it has none), unless
+    the name column is shown too (``--wide``). CSV and JSON keep both.
+    """
+    if column in derived:
+        return derived[column](record)
+    companion = f"{column}_name"
+    name = record.get(companion) if companion not in shown else None
+    return record.get(column) if name is None or name == "" else name
 
 
 def column_widths(
@@ -266,7 +280,14 @@ def column_widths(
         max((len(line) for row in rendered for line in row[i].splitlines()), default=0)
         for i in range(len(headers))
     ]
-    word = [max((len(w) for w in h.split()), default=0) for h in headers]
+    # the longest word of each column, header or cell: a column narrower cuts a word
+    word = [
+        max(
+            (len(w) for text in [h, *(row[i] for row in rendered)] for w in text.split()),
+            default=0,
+        )
+        for i, h in enumerate(headers)
+    ]
     natural = [max(c, len(h)) for c, h in zip(longest, headers, strict=True)]
     room = width - 3 * (len(headers) - 1) - 2  # padding and a rule between, an edge each side
     if wide or sum(natural) <= room:

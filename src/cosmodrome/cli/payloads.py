@@ -6,24 +6,39 @@ from typing import Annotated
 
 import typer
 
-from cosmodrome.cli.app import FormatOption, FromOption, HomeOption, ToOption, app, split_names
-from cosmodrome.cli.output import Listing, check_format, console, emit, emit_json, print_mapping
+from cosmodrome.cli.app import (
+    AllOption,
+    ColumnsOption,
+    FormatOption,
+    FromOption,
+    HomeOption,
+    MissionOption,
+    OrbitOption,
+    OwnerOption,
+    OwnerStateOption,
+    ProviderOption,
+    ProviderStateOption,
+    SectorOption,
+    SiteOption,
+    ToOption,
+    VehicleOption,
+    WideOption,
+    app,
+    split_names,
+)
+from cosmodrome.cli.output import (
+    Choice,
+    Listing,
+    check_format,
+    console,
+    emit,
+    emit_json,
+    print_mapping,
+)
+from cosmodrome.display import format_time, plural
 from cosmodrome.errors import CatalogMissingError, InputError
 from cosmodrome.tables import json_records
 from cosmodrome.timeutil import parse_period
-
-SectorOption = Annotated[
-    str | None,
-    typer.Option(help="Sector: commercial, civil, military, academic or mixed."),
-]
-MissionOption = Annotated[
-    str | None,
-    typer.Option(help="Mission: a GCAT code or its words (COM, communications, NAV, crew)."),
-]
-OrbitOption = Annotated[
-    str | None,
-    typer.Option("--orbit", help="Orbit regime: LEO, SSO, MEO, GEO, GTO, HEO, deep-space."),
-]
 
 
 @app.command()
@@ -32,26 +47,21 @@ def payloads(
         str | None,
         typer.Option(help="Name, any spelling GCAT records (Arktika-M, 'starlink 31')."),
     ] = None,
-    owner: Annotated[
-        str | None, typer.Option(help="Owner (customer) name or code (OneWeb).")
-    ] = None,
-    owner_state: Annotated[
-        str | None, typer.Option(help="Owner state code (GCAT, e.g. UK).")
-    ] = None,
+    owner: OwnerOption = None,
+    owner_state: OwnerStateOption = None,
     sector: SectorOption = None,
     mission: MissionOption = None,
     orbit: OrbitOption = None,
-    site: Annotated[str | None, typer.Option(help="Launch site name or code.")] = None,
-    vehicle: Annotated[str | None, typer.Option(help="Vehicle, family or prefix.")] = None,
-    agency: Annotated[
-        str | None, typer.Option("--provider", "--agency", help="Launch provider.")
-    ] = None,
-    provider_state: Annotated[
-        str | None, typer.Option(help="Provider state code (RU, US, CN).")
-    ] = None,
+    site: SiteOption = None,
+    vehicle: VehicleOption = None,
+    agency: ProviderOption = None,
+    provider_state: ProviderStateOption = None,
     start: FromOption = None,
     end: ToOption = None,
     limit: Annotated[int | None, typer.Option(help="At most this many payloads.")] = None,
+    columns: ColumnsOption = None,
+    wide: WideOption = False,
+    all_rows: AllOption = False,
     fmt: FormatOption = "table",
     home: HomeOption = None,
 ) -> None:
@@ -80,17 +90,24 @@ def payloads(
     )
     with api.catalog(home) as con:
         frame = api.payloads(con, filters, limit=limit)
-    if fmt == "table":
-        frame = frame[
-            ["name", "launch_time_utc", "site_name", "owner", "sector", "mission", "orbit_regime"]
-        ].assign(launch_time_utc=frame["launch_time_utc"].dt.strftime("%Y-%m-%d"))
-        frame = frame.rename(columns={"launch_time_utc": "launched", "orbit_regime": "regime"})
     emit(
         frame,
         fmt,
-        title=f"{len(frame)} payloads",
-        caption="orbits, masses and sources: --format csv or json" if fmt == "table" else None,
+        title=plural(len(frame), "payload"),
+        caption="sector, orbits, masses and sources: --wide, --columns, or --format csv or json"
+        if fmt == "table"
+        else None,
+        listing=PAYLOADS,
+        choice=Choice.of(columns, wide, all_rows),
     )
+
+
+#: A payload as a reader scans it: owner and mission by name (their codes are in CSV/JSON).
+PAYLOADS = Listing(
+    default=("name", "launched", "site_name", "owner", "mission", "orbit_regime"),
+    derived={"launched": lambda r: format_time(str(r.get("launch_time_utc") or ""))[:10]},
+    labels={"site_name": "site", "orbit_regime": "regime"},
+)
 
 
 @app.command()

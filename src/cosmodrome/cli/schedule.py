@@ -4,15 +4,18 @@ from __future__ import annotations
 
 import re
 import sys
-from typing import TYPE_CHECKING, Annotated
+from pathlib import Path
+from typing import TYPE_CHECKING, Annotated, Any
 
 import typer
 
 from cosmodrome.cli.app import AllOption, ColumnsOption, FormatOption, HomeOption, WideOption, app
+from cosmodrome.cli.forecast import percent
 from cosmodrome.cli.output import Choice, Listing, Record, check_format, console, emit, emit_json
-from cosmodrome.display import format_value
-from cosmodrome.tables import json_records
-from cosmodrome.timeutil import parse_period
+from cosmodrome.display import format_value, plural
+from cosmodrome.errors import SourceError
+from cosmodrome.tables import json_records, json_safe
+from cosmodrome.timeutil import parse_day, parse_period
 
 if TYPE_CHECKING:
     from cosmodrome import api
@@ -84,10 +87,20 @@ def _flown(record: Record) -> str | None:
 
 #: What the terminal shows of an upcoming launch; ``--wide`` adds every column.
 NEXT = Listing(
-    default=("target", "payload", "vehicle_raw", "site_pad"),
-    derived={"target": lambda r: _target(r.get("target")), "site_pad": _site_pad},
-    labels={"target": "target (UTC)", "vehicle_raw": "vehicle", "site_pad": "site / pad"},
-    truncate=frozenset({"payload"}),
+    default=("target", "payload", "vehicle_raw", "site_pad", "p", "median_date"),
+    derived={
+        "target": lambda r: _target(r.get("target")),
+        "site_pad": _site_pad,
+        "p": lambda r: percent(r.get("p_by")),
+    },
+    labels={
+        "target": "target (UTC)",
+        "vehicle_raw": "vehicle",
+        "site_pad": "site / pad",
+        "p": "p_by",
+        "median_date": "median",
+    },
+    truncate=frozenset({"payload", "vehicle_raw"}),
     truncate_width=24,
 )
 SLIPS = Listing(
@@ -158,18 +171,35 @@ def schedule_update(
             "holding one), or one CSV/JSON export. Default: Launch Library 2.",
         ),
     ] = None,
+    fallback_source: Annotated[
+        Path | None,
+        typer.Option(help="Local mirror to read when Launch Library 2 cannot be reached."),
+    ] = None,
     home: HomeOption = None,
 ) -> None:
     """Ingest schedule snapshots, keeping every earlier one (nothing is overwritten)."""
     from cosmodrome import api  # here, not at start-up: it loads DuckDB
 
     out = console()
-    report = api.update_schedule(source, home)
+    try:
+        report = api.update_schedule(source, home)
+    except SourceError:
+        # As `cosmodrome update --fallback-source`: the mirror only when the default source
+        # was asked for and could not be read; said once, as a notice, not as an error.
+        if fallback_source is None or source is not None or not fallback_source.is_dir():
+            raise
+        console(stderr=True).print(
+            f"[yellow]Launch Library 2 unreachable; reading the schedules of the local mirror "
+            f"{fallback_source}[/yellow]",
+            highlight=False,
+            soft_wrap=True,
+        )
+        report = api.update_schedule(str(fallback_source), home)
     for kept in report.kept:
         state = "new" if kept.new else "already kept"
         out.print(
             f"snapshot {kept.snapshot_id} {kept.file} as of {kept.as_of:%Y-%m-%d %H:%M} UTC: "
-            f"{kept.entries} launches, {kept.issues} input issue(s) ({state})",
+            f"{plural(kept.entries, 'launch')}, {plural(kept.issues, 'input issue')} ({state})",
             highlight=False,
         )
     for issue in report.issues[:10]:
@@ -214,7 +244,7 @@ def schedule_report(
         return
     choice = Choice.of(all_rows=all_rows)
     for file, issues in frame.groupby("file", sort=False):
-        title = f"{file}: {len(issues)} input issues"
+        title = f"{file}: {plural(len(issues), 'input issue')}"
         emit(issues, "table", title=title, listing=REPORT, choice=choice)
 
 
@@ -241,6 +271,19 @@ def next_launches(
     provider: ProviderOption = None,
     start: FromOption = None,
     end: ToOption = None,
+    by: Annotated[
+        str | None,
+        typer.Option(
+            "--by", help="P(flown by this day), p_by; default: the end of the current quarter."
+        ),
+    ] = None,
+    as_of: Annotated[
+        str | None,
+        typer.Option(
+            "--as-of",
+            help="Use only the snapshots and flights known on this day (a backtest).",
+        ),
+    ] = None,
     limit: Annotated[int | None, typer.Option(help="At most this many launches.")] = None,
     columns: ColumnsOption = None,
     wide: WideOption = False,
@@ -249,21 +292,28 @@ def next_launches(
     home: HomeOption = None,
 ) -> None:
     """Upcoming launches as of the latest schedule snapshot, in target order; each date at
-    the precision its source gave ("NET 2026", "2025-Q4").
+    the precision its source gave ("NET 2026", "2025-Q4"), with the probability that it has
+    flown by ``--by`` (p_by) and its median expected date.
 
-    The table shows target, payload, vehicle, and site and pad by name; ``--wide`` or
-    ``--columns`` (``provider``, ``status`` ...) show the others (every column is in CSV and JSON).
+    p_by comes from a time-to-launch model fitted on the kept snapshots matched to the
+    flights that followed (docs/FORECASTS.md). The table shows target, payload, vehicle,
+    site and pad, p_by and the median date; ``--wide`` or ``--columns`` (``provider``,
+    ``status`` ...) show the others (every column is in CSV and JSON).
     """
     from cosmodrome import api  # here, not at start-up: it loads DuckDB
 
     check_format(fmt)
     choice = Choice.of(columns, wide, all_rows)
+    by_day = parse_day(by, end=True) if by else None
+    as_of_day = parse_day(as_of) if as_of else None
     with api.catalog(home) as con:
-        frame, note = api.upcoming(con, _filter(site, vehicle, provider, start, end), home)
+        frame, note = api.next_launches(
+            con, _filter(site, vehicle, provider, start, end), by_day, as_of_day, home
+        )
     if limit is not None:
         frame = frame.head(limit)
     if fmt == "json":
-        emit_json({**note, "launches": json_records(frame)})
+        emit_json(json_safe({**note, "launches": json_records(frame)}))
         return
     if fmt == "csv":
         emit(frame, "csv")
@@ -273,9 +323,21 @@ def next_launches(
         "table",
         title=f"Next launches ({len(frame)})",
         caption=f"as of {note['snapshot']} ({note['as_of']:%Y-%m-%d}, {note['age_days']:.0f} days "
-        "ago); sites and pads as in the catalog",
+        "ago); sites and pads as in the catalog; " + _p_by_caption(note),
         listing=NEXT,
         choice=choice,
+    )
+
+
+def _p_by_caption(note: dict[str, Any]) -> str:
+    """What p_by means and rests on, or why there is none."""
+    if note.get("p_by_refused"):
+        return f"no p_by: {note['p_by_refused']}"
+    rests = note["p_by_rests_on"]
+    return (
+        f"p_by = P(flown by {note['by']:%Y-%m-%d}), from {rests['entries']} entries of "
+        f"{len(rests['snapshots'])} snapshot(s) ({', '.join(rests['snapshots'])}), "
+        f"{rests['matched_flights']} matched flights, followed to {rests['follow_up_to']}"
     )
 
 

@@ -16,6 +16,14 @@ def serve(
     ] = "127.0.0.1",
     port: Annotated[int, typer.Option(help="TCP port.", min=1, max=65535)] = 8000,
     workers: Annotated[int, typer.Option(help="Worker processes.", min=1, max=64)] = 1,
+    forwarded_allow_ips: Annotated[
+        str | None,
+        typer.Option(
+            help="Proxies (comma-separated IPs, or '*') whose X-Forwarded-For and "
+            "X-Forwarded-Proto are believed; without it a client's own address is its "
+            "identity, whatever headers it sends."
+        ),
+    ] = None,
     refresh: Annotated[
         bool,
         typer.Option("--refresh", help="Run `cosmodrome refresh` on a schedule inside the server."),
@@ -56,8 +64,18 @@ def serve(
         sql=not no_sql,
     )
     typer.echo(f"Cosmodrome dashboard on http://{host}:{port}/  (API docs: /api/docs)", err=True)
+    # uvicorn believes X-Forwarded-For from 127.0.0.1 by default: any local client could
+    # then claim to be anyone (and take every job slot). Only named proxies are believed.
+    trust_proxies = forwarded_allow_ips is not None
     if workers == 1:
-        uvicorn.run(create_app(home, options=options), host=host, port=port, log_level="info")
+        uvicorn.run(
+            create_app(home, options=options),
+            host=host,
+            port=port,
+            log_level="info",
+            proxy_headers=trust_proxies,
+            forwarded_allow_ips=forwarded_allow_ips,
+        )
         return
     os.environ.update(options.to_env())
     if home is not None:
@@ -69,4 +87,6 @@ def serve(
         port=port,
         workers=workers,
         log_level="info",
+        proxy_headers=trust_proxies,
+        forwarded_allow_ips=forwarded_allow_ips,
     )

@@ -28,6 +28,7 @@ import pandas as pd
 from cosmodrome.naming import fold
 from cosmodrome.schedule.matching import (
     Matcher,
+    generic_lead,
     payload_key,
     payload_names,
     payload_tokens,
@@ -57,11 +58,13 @@ class _Identity:
 
 
 def _generic_key(row: _Row) -> tuple[str, str, str] | None:
-    """A nameless launch ("Demo flight" of Soyuz 5 from Baikonur) by vehicle, site and the
-    generic name's first word."""
-    if row.names or not row.sites:
+    """A launch known by a generic name ("Demo Flight (Bion-M?)", "Demo flight — first
+    launch of Soyuz 5") or none, by vehicle, site and the generic name's first word."""
+    payload = row.values["payload"] or ""
+    lead = generic_lead(payload)
+    if (row.names and lead is None) or not row.sites:
         return None
-    words = payload_key(row.values["payload"] or "").split()
+    words = (lead or payload_key(payload)).split()
     return (row.vehicle_key, "/".join(row.sites), words[0] if words else "")
 
 
@@ -205,7 +208,7 @@ def _link_snapshots(rows: list[_Row]) -> None:
                 ]
                 found = candidates[0] if len(candidates) == 1 else None
             generic = _generic_key(row)
-            if generic is not None and generics[generic] == 1:
+            if found is None and generic is not None and generics[generic] == 1:
                 candidates = [
                     ident
                     for ident in identities

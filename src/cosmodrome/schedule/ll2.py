@@ -26,7 +26,14 @@ import httpx
 from cosmodrome.errors import SourceError
 from cosmodrome.schedule import precision as p
 from cosmodrome.schedule.precision import Precision, TargetDate
-from cosmodrome.schedule.readers import Entry, Issue, Snapshot
+from cosmodrome.schedule.readers import (
+    ROW_ERRORS,
+    Entry,
+    Issue,
+    ScheduleFileError,
+    Snapshot,
+    read_text,
+)
 from cosmodrome.sources.loader import USER_AGENT, Loader, Source
 
 LL2_URL = "https://ll.thespacedevs.com/2.3.0/"
@@ -196,7 +203,7 @@ class LL2Client:
             retrieved = (
                 datetime.fromtimestamp(cached.fetched_at, UTC) if cached else datetime.now(UTC)
             )
-            texts = [path.read_text("utf-8") for path in paths]
+            texts = [read_text(path) for path in paths]
             snapshot = read_ll2_pages(texts, endpoint, retrieved)
             if left:
                 snapshot.issues.append(
@@ -214,7 +221,7 @@ def _next_link(page: Path) -> str | None:
     """A page's ``next`` URL (``null`` on the last page)."""
     try:
         value = json.loads(page.read_text("utf-8")).get("next")
-    except (ValueError, AttributeError):
+    except (ValueError, AttributeError, RecursionError, OSError):
         return None
     return str(value) if value else None
 
@@ -289,12 +296,37 @@ def read_ll2_pages(texts: list[str], file: str, retrieved: datetime | None) -> S
     over all pages (the 101st launch, first of page 2, is line 101)."""
     snapshot = Snapshot("ll2", file, retrieved)
     position = 0
-    for text in texts:
-        page = json.loads(text)
-        for result in page.get("results") or []:
+    for number, text in enumerate(texts, start=1):
+        where = file if len(texts) == 1 else f"{file} page {number}"
+        for result in _page_results(text, where):
             position += 1
-            _read_ll2_result(snapshot, result, position)
+            if not isinstance(result, dict):
+                snapshot.issues.append(
+                    Issue(file, position, "(launch)", str(result)[:200], "not a JSON object")
+                )
+                continue
+            try:
+                _read_ll2_result(snapshot, result, position)
+            except ROW_ERRORS as error:
+                raw = json.dumps(result)[:200]
+                snapshot.issues.append(Issue(file, position, "(launch)", raw, str(error)))
     return snapshot
+
+
+def _page_results(text: str, where: str) -> list[object]:
+    """The ``results`` list of one page; anything else is a :class:`ScheduleFileError`."""
+    try:
+        page = json.loads(text)
+    except json.JSONDecodeError as error:
+        raise ScheduleFileError(where, error.lineno, f"not JSON: {error.msg}") from None
+    except RecursionError:
+        raise ScheduleFileError(where, 1, "JSON nested too deeply") from None
+    results = page.get("results") if isinstance(page, dict) else None
+    if not isinstance(results, list):
+        raise ScheduleFileError(
+            where, 1, 'not a Launch Library 2 page: expected {"results": [...]}'
+        )
+    return results
 
 
 def _read_ll2_result(snapshot: Snapshot, result: dict[str, object], position: int) -> None:
@@ -304,7 +336,7 @@ def _read_ll2_result(snapshot: Snapshot, result: dict[str, object], position: in
     try:
         net = _time(raw_net)
         target = ll2_target(net, abbrev, status) if net else p.TBD
-    except ValueError as error:
+    except ROW_ERRORS as error:
         snapshot.issues.append(Issue(snapshot.file, position, "net", raw_net, str(error)))
         target = p.TBD
     name = str(result.get("name") or "")

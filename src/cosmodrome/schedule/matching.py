@@ -17,6 +17,8 @@ from dataclasses import dataclass
 import duckdb
 
 from cosmodrome.catalog.names import (
+    PadIdentity,
+    pad_identities,
     per_catalog,
     resolve_agencies,
     resolve_sites,
@@ -24,7 +26,7 @@ from cosmodrome.catalog.names import (
 )
 from cosmodrome.errors import UnknownNameError
 from cosmodrome.naming import fold
-from cosmodrome.spaceports import load_spaceports
+from cosmodrome.spaceports import match_pads, pads_named
 
 #: Abbreviations schedules use in site names, written out as the catalog's aliases are.
 _SITE_WORDS = {
@@ -41,13 +43,6 @@ _SITE_SUFFIXES = re.compile(
     r"Satellite Launch Cent(?:er|re)|Space Launch Site|Flight Facility|Complex)$",
     re.IGNORECASE,
 )
-#: Prefixes of pad designators, schedule (``Site``, ``SLC-``) and GCAT (``PU``, ``LC``).
-_PAD_PREFIX = re.compile(
-    r"^(?:rocket\s*lab\s*)?(?:site|(?:space\s*)?launch\s*complex|launch\s*area|slc|lc|la|lp|pu|pl|pad)"
-    r"[\s-]*",
-    re.IGNORECASE,
-)
-_PAD_WORDS = {"first launch pad": "FLP", "second launch pad": "SLP"}
 
 
 @dataclass(frozen=True)
@@ -102,85 +97,94 @@ def _sites_of_text(con: duckdb.DuckDBPyConnection, text: str) -> list[str]:
 
 
 def match_site(con: duckdb.DuckDBPyConnection, raw: str) -> SiteMatch:
-    """Match a schedule's site string: the first comma-separated part that names a catalog
-    site is the site, the parts before it the pad; ``A or B`` names both.
+    """Match a schedule's site string: the first comma-separated part that names a site is
+    the site, the parts before it the pad; ``A or B`` names both (a set of sites or pads is
+    an answer: ``SLC-40 or LC-39A`` is Cape Canaveral's SLC-40 and Kennedy's LC-39A).
 
     ``Site 31/6, Baikonur Cosmodrome, Kazakhstan`` -> site ``GIK-5``, pad ``LC31``.
     """
     text = re.sub(r"^TBD\s*[—-]\s*", "", raw.strip())
-    sites: list[str] = []
-    pad_parts: list[str] = []
+    places: list[tuple[str, str | None]] = []
     for alternative in re.split(r"\s+or\s+|\s*/\s*(?=[A-Z][a-z])", text):
-        parts = [part.strip() for part in alternative.split(",") if part.strip()]
-        for index, part in enumerate(parts):
-            # "CCSFS/KSC" names two sites; "Site 31/6" is one pad.
-            pieces = [part] if re.search(r"\d/\d", part) else part.split("/")
-            found = [s for piece in pieces for s in _try_sites(con, piece.strip())]
-            if found:
-                sites += [s for s in found if s not in sites]
-                pad_parts += parts[:index]
-                break
-        else:
-            # Only a pad ("SLC-40 or LC-39A, Florida"): the curated spaceport that has it.
-            if parts:
-                sites += [s for s in _site_of_pad(con, parts[0]) if s not in sites]
-    if not sites:
+        places += _places(con, [part.strip() for part in alternative.split(",") if part.strip()])
+    if not places:
         return SiteMatch(raw, (), None, None, None, "no part names a catalog site")
-    pad_raw = pad_parts[0] if len(pad_parts) == 1 and len(sites) == 1 else None
-    pad, pad_name = (None, None)
-    if pad_raw:
-        pad, pad_name = _match_pad(con, sites[0], pad_raw)
+    sites: list[str] = []
+    codes: list[str] = []
+    labels: list[str] = []
+    unplaced: list[tuple[str, str]] = []
+    for site, pad_text in places:
+        pads: list[PadIdentity] = []
+        if pad_text:
+            site, pads = _pads_of(con, site, pad_text)
+            if not pads:
+                unplaced.append((site, pad_text))
+        sites += [site] if site not in sites else []
+        codes += [c for p in pads for c in p.gcat_pads[:1] if c not in codes]
+        labels += [p.label for p in pads if p.label not in labels]
+    pad_raws = [pad for _, pad in places if pad]
+    pad_raw = pad_raws[0] if len(pad_raws) == 1 else None
     reason = None
-    if len(sites) > 1:
-        reason = f"names {len(sites)} sites"
-    elif pad_raw and pad is None:
-        reason = f"pad {pad_raw!r} is not among the catalog pads of {sites[0]}"
-    return SiteMatch(raw, tuple(sites), pad, pad_name, pad_raw, reason)
+    if unplaced:
+        site, pad_text = unplaced[0]
+        reason = f"pad {pad_text!r} is not among the pads of {site}"
+    return SiteMatch(
+        raw, tuple(sites), "/".join(codes) or None, " or ".join(labels) or None, pad_raw, reason
+    )
 
 
-def _site_of_pad(con: duckdb.DuckDBPyConnection, pad_raw: str) -> list[str]:
-    wanted = pad_core(pad_raw)
-    ports = [
-        port
-        for port in load_spaceports()
-        if any(pad_core(candidate.name) == wanted for candidate in port.pads)
-    ]
-    return _try_sites(con, ports[0].name) if len(ports) == 1 else []
+def _places(con: duckdb.DuckDBPyConnection, parts: list[str]) -> list[tuple[str, str | None]]:
+    """``(site, pad text)`` of one alternative's comma-separated parts."""
+    for index, part in enumerate(parts):
+        # "CCSFS/KSC" names two sites; "Site 31/6" is one pad.
+        pieces = [part] if re.search(r"\d/\d", part) else part.split("/")
+        found = list(dict.fromkeys(s for piece in pieces for s in _try_sites(con, piece.strip())))
+        if found:
+            pad_text = ", ".join(parts[:index]) or None
+            return [(site, pad_text) for site in found]
+    # Only a pad ("SLC-40 or LC-39A, Florida"): the curated spaceport that has it.
+    if parts and (site := _site_of_pad(con, parts[0])):
+        return [(site, parts[0])]
+    return []
 
 
-def pad_core(name: str) -> str:
-    """A pad designator without its kind, to compare schedule and GCAT spellings.
-
-    >>> pad_core("Site 31/6"), pad_core("SLC-40"), pad_core("PU1S"), pad_core("LA-Y2")
-    ('31/6', '40', '1S', 'Y2')
-    """
-    text = name.strip().rstrip("?")
-    text = _PAD_WORDS.get(text.casefold(), text)
-    text = re.sub(r"\s*\(.*\)$", "", text)
-    return _PAD_PREFIX.sub("", text).replace(" ", "").upper()
+def _site_of_pad(con: duckdb.DuckDBPyConnection, pad_text: str) -> str | None:
+    """The site of the one curated spaceport with a pad called ``pad_text``, if one."""
+    ports = {port.name for port, _ in pads_named(pad_text)}
+    if len(ports) != 1:
+        return None
+    found = _try_sites(con, ports.pop())
+    return found[0] if len(found) == 1 else None
 
 
-def _match_pad(
-    con: duckdb.DuckDBPyConnection, site: str, pad_raw: str
-) -> tuple[str | None, str | None]:
-    gcat_pads = [
-        p
-        for (p,) in con.execute(
-            "SELECT DISTINCT pad FROM launches WHERE site = ? AND pad IS NOT NULL", [site]
-        ).fetchall()
-    ]
-    wanted = pad_core(pad_raw)
-    complex_ = wanted.split("/")[0]
-    by_core = {pad_core(p): p for p in sorted(gcat_pads) if not p.endswith("?")}
-    pad = by_core.get(wanted) or by_core.get(complex_)
-    curated = None
-    for port in load_spaceports():
-        if site in port.gcat_sites or _try_sites(con, port.name) == [site]:
-            for candidate in port.pads:
-                if pad_core(candidate.name) == wanted:
-                    # Shown as everywhere else: the pad with all its names.
-                    curated = candidate.label
-    return pad, curated
+def _pad_texts(text: str) -> list[str]:
+    """The ways a schedule writes a pad: as given, without a bracket, its operator or with
+    the bracket's content (``Rocket Lab LC-2 (LP-0C)``), without a trailing ``pad`` (``ELV
+    pad``)."""
+    plain = re.sub(r"\s*\([^)]*\)", "", text).strip()
+    found = [text, plain, re.sub(r"^Rocket Lab\s+", "", plain, flags=re.IGNORECASE)]
+    # "Launch Complex 1" of a site whose complex has pads LC-1A and LC-1B: both.
+    found.append(re.sub(r"^Launch Complex\s*", "LC-", plain, flags=re.IGNORECASE))
+    found += re.findall(r"\(([^)]*)\)", text)
+    found += [re.sub(r"\s+pad$", "", f, flags=re.IGNORECASE) for f in found]
+    return [f for f in dict.fromkeys(found) if f]
+
+
+def _pads_of(
+    con: duckdb.DuckDBPyConnection, site: str, pad_text: str
+) -> tuple[str, list[PadIdentity]]:
+    """The pads of ``site`` that ``pad_text`` names (several for a complex: ``Launch Complex
+    1`` is LC-1A and LC-1B), or of the one other spaceport that has a pad of that exact name
+    (``Commercial LC-1`` is the Hainan commercial site's, whatever site the schedule says)."""
+    pads = per_catalog(con, ("schedule pads", site), lambda: pad_identities(con, [site]))
+    for text in _pad_texts(pad_text):
+        hits = match_pads(text, [p.spellings for p in pads])
+        if hits:
+            return site, [pads[i] for i in hits]
+    elsewhere = _site_of_pad(con, pad_text)
+    if elsewhere and elsewhere != site:
+        return _pads_of(con, elsewhere, pad_text)
+    return site, []
 
 
 def _vehicle_candidates(raw: str) -> list[str]:
@@ -280,6 +284,14 @@ def payload_names(name: str) -> list[tuple[str, ...]]:
         for tokens in dict.fromkeys(found)
         if tokens and fold("".join(tokens)) not in GENERIC_PAYLOADS and len("".join(tokens)) > 2
     ]
+
+
+def generic_lead(name: str) -> str | None:
+    """The generic name a payload string starts with (``Demo Flight (Bion-M?)``, ``Demo
+    flight — first launch of Soyuz 5``: ``demo flight``), else ``None``."""
+    lead = re.split(r"\s+[—–-]\s+|\s*\(", name)[0]
+    words = payload_tokens(lead)
+    return " ".join(words) if "".join(words) in GENERIC_PAYLOADS else None
 
 
 def payload_key(name: str) -> str:

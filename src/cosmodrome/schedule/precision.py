@@ -19,6 +19,8 @@ from dataclasses import dataclass, replace
 from datetime import UTC, datetime, timedelta
 from enum import StrEnum
 
+from cosmodrome.timeutil import FIRST_YEAR, LAST_YEAR
+
 
 class Precision(StrEnum):
     """How precisely a target date is known, finest first."""
@@ -106,7 +108,16 @@ def _format(moment: datetime, precision: Precision) -> str:
     return f"{moment.year}-H{1 if moment.month <= 6 else 2}"
 
 
+def _check_year(year_: int) -> None:
+    """Refuse a year no schedule means (``9999``): its interval's end would overflow, and
+    one such target would stretch every series to it. The year after the last is allowed
+    as the end of an interval in the last."""
+    if not FIRST_YEAR <= year_ <= LAST_YEAR + 1:
+        raise ValueError(f"year {year_} is outside {FIRST_YEAR}-{LAST_YEAR}")
+
+
 def _utc(year_: int, month_: int = 1, day_: int = 1) -> datetime:
+    _check_year(year_)
     return datetime(year_, month_, day_, tzinfo=UTC)
 
 
@@ -123,6 +134,7 @@ def instant(moment: datetime, precision: Precision, *, net: bool = False) -> Tar
         Precision.HOUR: timedelta(hours=1),
     }[precision]
     moment = moment.astimezone(UTC)
+    _check_year(moment.year)
     if precision is Precision.MINUTE:
         moment = moment.replace(second=0, microsecond=0)
     elif precision is Precision.HOUR:

@@ -12,11 +12,17 @@ silently. Traps of the exports (see ``../shared/data/README.md``):
   often lacks its year (``No earlier than April 7``), which then comes from ``launch_date``;
   ``launch_date`` may be null.
 - A window's close time earlier than its open time is on the next day.
+
+A file that cannot be read as a whole (not UTF-8, not a CSV with the export's columns, not
+a JSON array, unbalanced quotes or brackets, cut short) raises :class:`ScheduleFileError`
+(file, line, reason) and nothing of it is kept; a row that cannot be read is an
+:class:`Issue` and the rest of the file is kept. Reading is linear in the file's size.
 """
 
 from __future__ import annotations
 
 import csv
+import io
 import json
 import re
 from collections.abc import Iterator
@@ -24,6 +30,7 @@ from dataclasses import dataclass, field
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
 
+from cosmodrome.errors import SourceError
 from cosmodrome.schedule import precision as p
 from cosmodrome.schedule.precision import Precision, TargetDate
 
@@ -48,6 +55,18 @@ MONTHS = {
     )
     for name in names
 }
+
+
+class ScheduleFileError(SourceError):
+    """A schedule file that cannot be read as a whole: the file, the line and why."""
+
+    def __init__(self, file: str, line: int, reason: str) -> None:
+        self.file, self.line, self.reason = file, line, reason
+        super().__init__(f"{file}, line {line}: {reason}")
+
+
+#: What a row's reader may raise for a value it cannot read (a year past 9999 overflows).
+ROW_ERRORS = (ValueError, OverflowError, TypeError, KeyError)
 
 
 @dataclass(frozen=True)
@@ -104,17 +123,36 @@ def as_of_from_name(path: Path) -> datetime | None:
 
 
 def read_file(path: Path) -> Snapshot:
-    """Read a CSV or JSON export, by its suffix."""
-    if path.suffix.lower() == ".csv":
-        return read_csv_export(path)
-    if path.suffix.lower() == ".json":
-        text = path.read_text(encoding="utf-8")
-        if text.lstrip().startswith("{"):
-            from cosmodrome.schedule.ll2 import read_ll2_page
+    """Read a CSV or JSON export (or a saved Launch Library 2 page), by its suffix."""
+    suffix = path.suffix.lower()
+    if suffix not in {".csv", ".json"}:
+        raise ScheduleFileError(
+            path.name, 1, "not a schedule export: expected a .csv or .json file"
+        )
+    text = read_text(path)
+    if suffix == ".csv":
+        return read_csv_text(text, path.name, as_of_from_name(path))
+    if text.lstrip().startswith("{"):
+        from cosmodrome.schedule.ll2 import read_ll2_page
 
-            return read_ll2_page(text, path.name, as_of_from_name(path))
-        return read_json_export(path)
-    raise ValueError(f"{path}: not a schedule export (expected .csv or .json)")
+        return read_ll2_page(text, path.name, as_of_from_name(path))
+    return read_json_text(text, path.name, as_of_from_name(path))
+
+
+def read_text(path: Path) -> str:
+    """The file as UTF-8 text (a byte-order mark skipped); bytes that are not UTF-8 are an
+    error naming their line."""
+    try:
+        data = path.read_bytes()
+    except OSError as error:
+        raise ScheduleFileError(path.name, 1, f"cannot be read: {error.strerror}") from None
+    try:
+        return data.decode("utf-8-sig")
+    except UnicodeDecodeError as error:
+        line = data.count(b"\n", 0, error.start) + 1
+        raise ScheduleFileError(
+            path.name, line, f"not UTF-8 text (byte 0x{data[error.start]:02x})"
+        ) from None
 
 
 # --- CSV export ---------------------------------------------------------------------------
@@ -184,28 +222,50 @@ def _month_number(name: str, raw: str) -> int:
         raise ValueError(f"cannot read the month {name!r} in {raw!r}") from None
 
 
+CSV_REQUIRED = ("title", "launch_time", "location", "rocket_data.rocket_name")
+
+
 def read_csv_export(path: Path) -> Snapshot:
     """Read a CSV export (``title``, ``launch_time``, ``location``, ``rocket_data.*``)."""
-    snapshot = Snapshot("csv", path.name, as_of_from_name(path))
-    with path.open(encoding="utf-8", newline="") as stream:
-        reader = csv.DictReader(stream)
-        required = {"title", "launch_time", "location", "rocket_data.rocket_name"}
-        missing = required - set(reader.fieldnames or [])
+    return read_csv_text(read_text(path), path.name, as_of_from_name(path))
+
+
+def read_csv_text(text: str, file: str, as_of: datetime | None) -> Snapshot:
+    """Read a CSV export's text. Quotes are read strictly: an unclosed quote would otherwise
+    swallow the rest of the file into one field."""
+    snapshot = Snapshot("csv", file, as_of)
+    reader = csv.DictReader(io.StringIO(text, newline=""), strict=True)
+    line = 0
+    try:
+        missing = [name for name in CSV_REQUIRED if name not in (reader.fieldnames or [])]
         if missing:
-            raise ValueError(f"{path}: not a schedule CSV export; missing {sorted(missing)}")
+            raise ScheduleFileError(
+                file, 1, f"not a schedule CSV export: the header lacks {', '.join(missing)}"
+            )
         line = reader.line_num
         for row in reader:
             # A quoted field may span lines: the record starts after the previous one ended.
             start_line, line = line + 1, reader.line_num
-            _read_csv_row(snapshot, row, start_line)
+            _read_csv_row(snapshot, row, start_line, len(reader.fieldnames or ()))
+    except csv.Error as error:
+        raise ScheduleFileError(file, line + 1, f"not readable as CSV: {error}") from None
     return snapshot
 
 
-def _read_csv_row(snapshot: Snapshot, row: dict[str, str], line: int) -> None:
+def _read_csv_row(snapshot: Snapshot, row: dict[str, str], line: int, width: int) -> None:
+    # DictReader puts extra fields under the key None and fills missing ones with None.
+    extra = len(row.get(None) or ())  # type: ignore[call-overload]
+    missing = sum(value is None for key, value in row.items() if key is not None)
+    if extra or missing:
+        found = width + extra - missing
+        snapshot.issues.append(
+            Issue(snapshot.file, line, "(row)", "", f"expected {width} fields, found {found}")
+        )
+        return
     raw_time = (row.get("launch_time") or "").strip()
     try:
         target = parse_csv_time(raw_time)
-    except ValueError as error:
+    except ROW_ERRORS as error:
         snapshot.issues.append(Issue(snapshot.file, line, "launch_time", raw_time, str(error)))
         target = p.TBD
     snapshot.entries.append(
@@ -225,18 +285,50 @@ def _read_csv_row(snapshot: Snapshot, row: dict[str, str], line: int) -> None:
 # --- JSON export --------------------------------------------------------------------------
 
 
-def json_array_items(text: str) -> Iterator[tuple[int, object]]:
-    """Each element of a top-level JSON array with the line it starts on."""
+def json_array_items(text: str, file: str = "(json)") -> Iterator[tuple[int, object]]:
+    """Each element of a top-level JSON array with the line it starts on.
+
+    Lines are counted as the reading goes (linear in the text); anything but an array of
+    values separated by commas is a :class:`ScheduleFileError` naming its line."""
     decoder = json.JSONDecoder()
-    index = text.index("[") + 1
+    index, line, counted = _skip_space(text, 0), 1, 0
+
+    def line_at(position: int) -> int:
+        nonlocal line, counted
+        line += text.count("\n", counted, position)
+        counted = position
+        return line
+
+    if index >= len(text) or text[index] != "[":
+        what = "the file is empty" if index >= len(text) else "expected a JSON array ([...])"
+        raise ScheduleFileError(file, line_at(index), what)
+    index = _skip_space(text, index + 1)
+    first = True
     while True:
-        while index < len(text) and text[index] in " \t\r\n,":
-            index += 1
-        if index >= len(text) or text[index] == "]":
-            return
-        value, end = decoder.raw_decode(text, index)
-        yield text.count("\n", 0, index) + 1, value
-        index = end
+        if index >= len(text):
+            raise ScheduleFileError(file, line_at(index), "the array is never closed (cut short?)")
+        if text[index] == "]":
+            break
+        if not first:
+            if text[index] != ",":
+                raise ScheduleFileError(file, line_at(index), "expected ',' or ']'")
+            index = _skip_space(text, index + 1)
+        try:
+            value, end = decoder.raw_decode(text, index)
+        except json.JSONDecodeError as error:
+            raise ScheduleFileError(file, error.lineno, f"not JSON: {error.msg}") from None
+        except RecursionError:
+            raise ScheduleFileError(file, line_at(index), "JSON nested too deeply") from None
+        yield line_at(index), value
+        index, first = _skip_space(text, end), False
+    if _skip_space(text, index + 1) < len(text):
+        raise ScheduleFileError(file, line_at(index + 1), "text after the closing ']'")
+
+
+def _skip_space(text: str, index: int) -> int:
+    while index < len(text) and text[index] in " \t\r\n":
+        index += 1
+    return index
 
 
 _WINDOW_TIMES = re.compile(
@@ -291,7 +383,10 @@ def parse_json_window(
 
 
 def _hhmm(text: str) -> timedelta:
-    return timedelta(hours=int(text[:2]), minutes=int(text[2:]))
+    hours, minutes = int(text[:2]), int(text[2:])
+    if hours > 23 or minutes > 59:
+        raise ValueError(f"{text} is not a time of day (HHMM, 0000-2359)")
+    return timedelta(hours=hours, minutes=minutes)
 
 
 def _json_period(text: str, net: bool, launch_date: datetime | None, raw: str) -> TargetDate:
@@ -316,25 +411,56 @@ def split_payload(description: str) -> tuple[str, str | None]:
     return name.strip(), (rest.strip() or None) if dash else None
 
 
+JSON_FIELDS = (
+    "launch_date", "vehicle", "launch_site", "operator", "payload_description",
+    "launch_window", "source_id",
+)  # fmt: skip
+
+
 def read_json_export(path: Path) -> Snapshot:
     """Read a JSON export: an array of ``launch_date, vehicle, launch_site, operator,
     payload_description, launch_window, source_id`` objects."""
-    snapshot = Snapshot("json", path.name, as_of_from_name(path))
-    text = path.read_text(encoding="utf-8")
-    for line, item in json_array_items(text):
-        if not isinstance(item, dict):
-            snapshot.issues.append(Issue(path.name, line, "(row)", str(item), "not an object"))
+    return read_json_text(read_text(path), path.name, as_of_from_name(path))
+
+
+def read_json_text(text: str, file: str, as_of: datetime | None) -> Snapshot:
+    """Read a JSON export's text; an item that is not an object with the export's fields is
+    an issue, and a file none of whose items is one is refused."""
+    snapshot = Snapshot("json", file, as_of)
+    items = 0
+    for line, item in json_array_items(text, file):
+        items += 1
+        if not isinstance(item, dict) or not any(key in item for key in JSON_FIELDS):
+            raw = json.dumps(item)[:200]
+            snapshot.issues.append(
+                Issue(file, line, "(row)", raw, f"not a launch: expected {', '.join(JSON_FIELDS)}")
+            )
             continue
-        _read_json_item(snapshot, item, line)
+        try:
+            _read_json_item(snapshot, item, line)
+        except ROW_ERRORS as error:
+            snapshot.issues.append(Issue(file, line, "(row)", json.dumps(item)[:200], str(error)))
+    if items and not snapshot.entries:
+        raise ScheduleFileError(file, 1, f"none of its {items} items is a scheduled launch")
     return snapshot
 
 
+def _text(item: dict[str, object], key: str) -> str:
+    """A text field of a JSON item ("" when absent); a list or object there is an error."""
+    value = item.get(key)
+    if value is None:
+        return ""
+    if isinstance(value, (dict, list)):
+        raise ValueError(f"{key} is a JSON {type(value).__name__}, not text")
+    return str(value).strip()
+
+
 def _read_json_item(snapshot: Snapshot, item: dict[str, object], line: int) -> None:
-    window = str(item.get("launch_window") or "").strip()
-    raw_date = str(item.get("launch_date") or "")
+    window = _text(item, "launch_window")
+    raw_date = _text(item, "launch_date")
     try:
-        launch_date = _launch_date(item.get("launch_date"))
-    except ValueError:
+        launch_date = _launch_date(raw_date)
+    except ROW_ERRORS:
         snapshot.issues.append(
             Issue(snapshot.file, line, "launch_date", raw_date, "not an ISO 8601 date-time")
         )
@@ -342,7 +468,7 @@ def _read_json_item(snapshot: Snapshot, item: dict[str, object], line: int) -> N
     opens = closes = None
     try:
         target, opens, closes = parse_json_window(window or "TBD", launch_date)
-    except ValueError as error:
+    except ROW_ERRORS as error:
         snapshot.issues.append(Issue(snapshot.file, line, "launch_window", window, str(error)))
         target = p.TBD
     if target.precision is Precision.TBD and launch_date is not None:
@@ -365,19 +491,19 @@ def _read_json_item(snapshot: Snapshot, item: dict[str, object], line: int) -> N
                 f"outside launch_window {window!r}; the window wins",
             )
         )
-    name, rest = split_payload(str(item.get("payload_description") or ""))
+    name, rest = split_payload(_text(item, "payload_description"))
     snapshot.entries.append(
         Entry(
             line=line,
             payload=name,
-            vehicle=str(item.get("vehicle") or "").strip(),
-            site=str(item.get("launch_site") or "").strip(),
+            vehicle=_text(item, "vehicle"),
+            site=_text(item, "launch_site"),
             target=target,
             target_text=window,
-            customer=str(item.get("operator") or "").strip() or None,
+            customer=_text(item, "operator") or None,
             window_start=opens,
             window_end=closes,
-            source_id=str(item.get("source_id") or "") or None,
+            source_id=_text(item, "source_id") or None,
             description=rest,
         )
     )

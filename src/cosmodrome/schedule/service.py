@@ -28,7 +28,7 @@ from cosmodrome.schedule.ll2 import LL2_URL, LL2Client, ThrottledError
 from cosmodrome.schedule.readers import Issue, Snapshot, read_file
 from cosmodrome.schedule.store import (
     Kept,
-    keep,
+    keep_all,
     latest_snapshot_note,
     open_store,
     replace_changes,
@@ -72,13 +72,13 @@ def update_schedule(source: str | None = None, home: Path | None = None) -> Upda
     location = source or default_schedule_source()
     report = UpdateReport(location)
     try:
-        for snapshot, digest in _read_source(location, home):
-            report.kept.append(keep(snapshot, location, digest, home))
-            report.issues += snapshot.issues
+        read = _read_source(location, home)
+        report.kept += keep_all(read, location, home)
+        report.issues += [issue for snapshot, _ in read for issue in snapshot.issues]
     except ThrottledError as error:
-        raise ThrottledError(f"{error}\n{latest_snapshot_note(home)}", error.retry_at) from None
+        raise ThrottledError(_with_note(error, home), error.retry_at) from None
     except SourceError as error:
-        raise SourceError(f"{error}\n{latest_snapshot_note(home)}") from None
+        raise SourceError(_with_note(error, home)) from None
     report.changes = record_changes(home)
     return report
 
@@ -104,6 +104,11 @@ def record_changes(home: Path | None = None) -> pd.DataFrame | None:
     return records[records["change_key"].isin(added)].reset_index(drop=True)
 
 
+def _with_note(error: SourceError, home: Path | None) -> str:
+    """The error and how old the latest kept snapshot is, on one line."""
+    return f"{str(error).rstrip('.')}. {latest_snapshot_note(home)}"
+
+
 def _read_source(location: str, home: Path | None) -> list[tuple[Snapshot, str]]:
     """Every snapshot of ``location`` with the SHA-256 of what it was read from."""
     if urlsplit(location).scheme in {"http", "https"}:
@@ -121,13 +126,7 @@ def _read_source(location: str, home: Path | None) -> list[tuple[Snapshot, str]]
             f"no schedule snapshot (*.csv, *.json) in {folder}; expected a folder laid out "
             "like ../shared/data/schedule/"
         )
-    found = []
-    for file in files:
-        try:
-            found.append((read_file(file), sha256_of(file)))
-        except (ValueError, KeyError) as error:
-            raise SourceError(f"{file}: {error}") from None
-    return found
+    return [(read_file(file), sha256_of(file)) for file in files]
 
 
 # --- queries ------------------------------------------------------------------------------
@@ -263,25 +262,37 @@ NEXT_COLUMNS = [
     "target", "payload", "vehicle_raw", "vehicle", "site", "site_name", "pad", "pad_name",
     "provider", "precision", "net", "target_start_utc", "target_end_utc", "window_start_utc",
     "window_end_utc", "status", "flown_tag", "flown_utc", "site_raw", "file", "line",
-    "launch_id",
+    "launch_id", "as_of", "family",
 ]  # fmt: skip
 
 
 def upcoming(
-    con: duckdb.DuckDBPyConnection, f: ScheduleFilter, home: Path | None = None
+    con: duckdb.DuckDBPyConnection,
+    f: ScheduleFilter,
+    home: Path | None = None,
+    known_before: datetime | None = None,
 ) -> tuple[pd.DataFrame, dict[str, object]]:
     """The latest snapshot's launches (those GCAT has not shown flown), in target order,
-    and a note on the snapshot they come from."""
+    and a note on the snapshot they come from. With ``known_before`` (a backtest), the
+    latest snapshot taken before that moment, and flights after it do not count."""
     frame = all_entries(con, home)
+    if known_before is not None:
+        frame = frame[frame["as_of"] < pd.Timestamp(known_before)]
     if frame.empty:
-        raise InputError("the kept snapshots hold no launches")
+        raise InputError(
+            "the kept snapshots hold no launches"
+            + (f" before {known_before:%Y-%m-%d %H:%M} UTC" if known_before else "")
+        )
     # Launch Library 2's launch/previous/ page lists flown launches: never "the latest".
     listing = frame[frame["file"] != "launch/previous/"]
     listing = listing if not listing.empty else frame
     latest = listing.loc[listing["as_of"] == listing["as_of"].max(), "snapshot_id"].max()
     rows = frame[frame["snapshot_id"] == latest]
     rows = select(rows, con, f)
-    rows = rows[rows["flown_tag"].isna()]
+    flown = rows["flown_tag"].notna()
+    if known_before is not None:
+        flown &= rows["flown_utc"] < pd.Timestamp(known_before)
+    rows = rows[~flown]
     # TargetDate.sort_key's order: by the end of the interval, then its start, TBD last.
     rows = rows.sort_values(
         ["target_end_utc", "target_start_utc", "line"], na_position="last", kind="stable"

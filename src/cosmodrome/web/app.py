@@ -19,16 +19,18 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
-from fastapi import APIRouter, FastAPI, Request, Response
+from fastapi import APIRouter, FastAPI, HTTPException, Request, Response
+from fastapi.middleware.cors import CORSMiddleware
 from fastapi.responses import FileResponse, HTMLResponse, JSONResponse
 from fastapi.staticfiles import StaticFiles
 
 from cosmodrome import __version__
-from cosmodrome.web.assets import STATIC_DIR, vendor_folders
+from cosmodrome.web.assets import STATIC_DIR, vendor_files
 from cosmodrome.web.cache import CacheMiddleware, ResponseCache
 from cosmodrome.web.catalogdb import CatalogPool
 from cosmodrome.web.docs_page import render_docs
 from cosmodrome.web.errors import NotModified, install_error_handlers
+from cosmodrome.web.fields import FieldsMiddleware
 from cosmodrome.web.load import LoadShedder
 from cosmodrome.web.routes import (
     analytics,
@@ -43,8 +45,11 @@ from cosmodrome.web.routes import (
     reach,
     schedule,
     sites,
+    sql,
+    value,
     windows,
 )
+from cosmodrome.web.security import SecurityHeaders
 
 if TYPE_CHECKING:
     from cosmodrome.web.refresher import Refresher
@@ -61,6 +66,7 @@ FEATURES = {
     "launch-orbits": launch_orbits,
     "coverage": coverage,
     "schedule": schedule,
+    "value": value,
 }
 
 DESCRIPTION = (
@@ -169,15 +175,32 @@ def create_app(
         api_router.include_router(module.router)
     for module in FEATURES.values():
         api_router.include_router(module.router)
+    if options.sql:
+        api_router.include_router(sql.router)
     app.state.features = set(FEATURES)
     from cosmodrome.web.jobs import JobManager
 
     app.state.jobs = JobManager(store_path=pool.path.with_name("jobs.sqlite3"))
     app.state.cache = ResponseCache(max_entries=cache_entries)
+    # Innermost: a listing's columns are cut after its route answered in full.
+    app.add_middleware(FieldsMiddleware)
     # Inside the cache: cached answers are never shed, computed ones are bounded.
     app.add_middleware(LoadShedder)
     if cache_entries > 0:
         app.add_middleware(CacheMiddleware, pool=pool, cache=app.state.cache)
+    if options.cors_origins:
+        # Outside the cache: a preflight is answered before any other work, and every answer
+        # (cached, shed, an error) carries the header.
+        app.add_middleware(
+            CORSMiddleware,
+            allow_origins=list(options.cors_origins),
+            allow_methods=["GET", "HEAD", "POST", "OPTIONS"],
+            allow_headers=["*"],
+            expose_headers=["ETag", "Retry-After", "Location", "Content-Disposition"],
+            max_age=600,
+        )
+    # Outermost: every answer (cached, shed, an error) carries the security headers.
+    app.add_middleware(SecurityHeaders)
 
     @api_router.get("/docs", include_in_schema=False, response_class=HTMLResponse)
     def api_docs() -> HTMLResponse:
@@ -185,17 +208,33 @@ def create_app(
 
     @api_router.get("/health", include_in_schema=False)
     def health() -> JSONResponse:
-        # Each source's age and last error (refresh.json and file times: no catalog query).
+        # Each source's age and last error (refresh.json and file times: no catalog query);
+        # each store's state, a damaged one named with the command that rebuilds it.
         from cosmodrome import api
 
-        answer: dict[str, Any] = {"status": "ok", "sources": api.source_health(home)}
+        stores = api.store_health(pool.path.parent)
+        damaged = [name for name, state in stores.items() if state["state"] == "damaged"]
+        answer: dict[str, Any] = {
+            "status": "degraded" if damaged else "ok",
+            "damaged": damaged,
+            "stores": stores,
+            "sources": api.source_health(home),
+        }
         answer["refresh"] = refresher.describe() if refresher is not None else None
         return JSONResponse(answer, headers={"Cache-Control": "no-store"})
 
     app.include_router(api_router)
 
-    for name, folder in vendor_folders().items():
-        app.mount(f"/vendor/{name}", StaticFiles(directory=folder), name=f"vendor-{name}")
+    served = vendor_files()
+
+    @app.get("/vendor/{name}/{file}", include_in_schema=False)
+    def vendor(name: str, file: str) -> FileResponse:
+        # Only the files the vendor manifest lists, never the rest of a package's folder.
+        path = served.get((name, file))
+        if path is None:
+            raise HTTPException(status_code=404, detail=f"/vendor/{name}/{file} is not served")
+        return FileResponse(path, headers={"Cache-Control": "public, max-age=86400"})
+
     app.mount("/static", StaticFiles(directory=STATIC_DIR), name="static")
 
     @app.get("/", include_in_schema=False)

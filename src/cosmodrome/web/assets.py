@@ -15,7 +15,12 @@ from cosmodrome.assets import vendor_dir, vendor_manifest
 STATIC_DIR = Path(__file__).resolve().parent / "static"
 
 
-def vendor_folders() -> dict[str, Path]:
-    """The folders of the vendored packages that were found, by their URL name."""
-    found = {name: vendor_dir(name) for name in vendor_manifest()}
-    return {name: folder for name, folder in found.items() if folder is not None}
+def vendor_files() -> dict[tuple[str, str], Path]:
+    """Every file the vendor manifest lists that was found, by its URL name and file name:
+    the ``/vendor/`` route serves these and nothing else of a package's folder."""
+    found: dict[tuple[str, str], Path] = {}
+    for name, entry in vendor_manifest().items():
+        folder = vendor_dir(name)
+        if folder is not None:
+            found.update({(name, file): folder / file for file in entry.files})
+    return found

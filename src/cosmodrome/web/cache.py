@@ -104,7 +104,9 @@ class CacheMiddleware:
         async def capture(message: Message) -> None:
             nonlocal start
             if message["type"] == "http.response.start":
-                start = message
+                # A copy: middleware outside this one (CORS) edits the message's headers in
+                # place, and those are per request, never to be stored.
+                start = {**message, "headers": list(message.get("headers", []))}
             elif message["type"] == "http.response.body":
                 chunks.append(message.get("body", b""))
                 if not message.get("more_body", False) and start.get("status") == 200:

@@ -106,7 +106,15 @@ def _open_generation(path: Path, signature: FileSignature) -> Generation:
 
     if os.environ.get("T1"):
         con.execute(f"SET threads = {os.environ['T1']}")
-    return Generation(path, signature, con, api.meta(con))
+    try:
+        meta = api.meta(con)
+    except duckdb.Error as error:
+        con.close()
+        raise CatalogMissingError(
+            f"the catalog {path} cannot be read ({str(error).strip().splitlines()[-1]}); it is "
+            "damaged"
+        ).with_hints(web="Its operator rebuilds it with `cosmodrome update`.") from None
+    return Generation(path, signature, con, meta)
 
 
 @dataclass(order=True)
@@ -250,11 +258,12 @@ class CatalogPool:
 
     def warm(self) -> None:
         """Read the catalog's name indexes and labels now, so that the first requests do
-        not; without a catalog yet there is nothing to read."""
+        not; without a readable catalog there is nothing to read."""
         try:
             with self.cursor() as (_, cursor):
                 api.warm_names(cursor)
-        except CatalogMissingError:
+        except (CosmodromeError, duckdb.Error):
+            # Missing or damaged: the server starts anyway, and /api/health says which.
             pass
 
     def close(self) -> None:

@@ -17,6 +17,7 @@ import pandas as pd
 from fastapi import Depends, Request, Response
 from fastapi.responses import JSONResponse
 
+from cosmodrome.tables import csv_ready
 from cosmodrome.web.catalogdb import CatalogPool, Generation
 from cosmodrome.web.errors import NotModified
 
@@ -61,7 +62,7 @@ class CatalogContext:
 
     def csv(self, frame: pd.DataFrame, filename: str) -> Response:
         buffer = io.StringIO()
-        frame.to_csv(buffer, index=False, date_format="%Y-%m-%dT%H:%M:%SZ")
+        csv_ready(frame).to_csv(buffer, index=False, date_format="%Y-%m-%dT%H:%M:%SZ")
         return Response(
             buffer.getvalue(),
             media_type="text/csv; charset=utf-8",

@@ -30,6 +30,7 @@ from cosmodrome.errors import (
     SourceError,
     UnknownNameError,
 )
+from cosmodrome.timeutil import DATE_PATTERN, FORMS, parse_span
 from cosmodrome.web.load import RequestCancelled
 
 log = logging.getLogger("cosmodrome.web")
@@ -42,6 +43,14 @@ class ErrorDetail(BaseModel):
     suggestions: list[str] = Field(
         default_factory=list,
         description="Closest known names, or the allowed values of a parameter, if any.",
+    )
+    field: str | None = Field(
+        default=None,
+        description="The request parameter the error concerns, when one does (start_utc); "
+        "the dashboard shows the message at that field.",
+    )
+    name: str | None = Field(
+        default=None, description="For an unknown name: the name as it was given."
     )
 
 
@@ -102,9 +111,19 @@ def error_response(
     message: str,
     suggestions: list[str] | None = None,
     headers: dict[str, str] | None = None,
+    *,
+    field: str | None = None,
+    name: str | None = None,
 ) -> JSONResponse:
     body = ErrorBody(
-        error=ErrorDetail(type=kind, status=status, message=message, suggestions=suggestions or [])
+        error=ErrorDetail(
+            type=kind,
+            status=status,
+            message=message,
+            suggestions=suggestions or [],
+            field=field,
+            name=name,
+        )
     )
     return JSONResponse(
         body.model_dump(),
@@ -143,12 +162,57 @@ def _accepted_words(error: RequestValidationError) -> list[str]:
     return list(dict.fromkeys(words))
 
 
+#: A message that starts with a parameter's name ("start_utc: 2099 is outside ...").
+_FIELD_PREFIX = re.compile(r"^([a-z][a-z0-9_]*): ")
+
+
+def field_of(error: Exception) -> str | None:
+    """The parameter an input error concerns: its own ``field``, else the name its message
+    starts with; ``None`` when it concerns the request as a whole."""
+    named = getattr(error, "field", None)
+    if isinstance(named, str) and named:
+        return named
+    match = _FIELD_PREFIX.match(str(error))
+    return match.group(1) if match else None
+
+
+def _validation_field(error: RequestValidationError) -> str | None:
+    """The parameter of the first validation problem (a body's nested field by its last
+    part: ``constellation.planes`` is ``planes``)."""
+    for item in error.errors():
+        parts = [str(p) for p in item.get("loc", ()) if p not in ("query", "path", "body")]
+        if parts:
+            return parts[-1]
+    return None
+
+
 def _describe_validation(error: RequestValidationError) -> str:
     parts = []
     for item in error.errors():
         where = ".".join(str(p) for p in item.get("loc", ()) if p not in ("query", "path", "body"))
         parts.append(f"{where or 'request'}: {item.get('msg', 'invalid value')}")
     return "; ".join(parts) or "invalid request"
+
+
+def _date_refusal(error: RequestValidationError) -> str | None:
+    """A date parameter outside the schema's pattern (:data:`DATE_PATTERN`, which states the
+    years the server takes) answered as the date parser words it, ``from: '99999' is outside
+    the years 1900-2200``, a 400 like every other unreadable date; ``None`` for other errors."""
+    items = error.errors()
+    if not items or any(
+        item.get("type") != "string_pattern_mismatch"
+        or (item.get("ctx") or {}).get("pattern") != DATE_PATTERN
+        for item in items
+    ):
+        return None
+    item = items[0]
+    field = str(item.get("loc", ("", "date"))[-1])
+    text = str(item.get("input", ""))
+    try:
+        parse_span(text)
+    except InputError as refusal:
+        return f"{field}: {refusal}"
+    return f"{field}: cannot read {text.strip()!r} as a date or time; use {FORMS}"
 
 
 def install_error_handlers(app: FastAPI) -> None:
@@ -161,12 +225,28 @@ def install_error_handlers(app: FastAPI) -> None:
             {"Retry-After": str(error.retry_after_s)} if isinstance(error, BusyError) else None
         )
         message = f"{error} {error.web_hint}".strip() if error.web_hint else str(error)
-        return error_response(status_of(error), type(error).__name__, message, suggestions, headers)
+        status = status_of(error)
+        return error_response(
+            status,
+            type(error).__name__,
+            message,
+            suggestions,
+            headers,
+            field=field_of(error) if isinstance(error, InputError) else None,
+            name=error.name if isinstance(error, UnknownNameError) else None,
+        )
 
     @app.exception_handler(RequestValidationError)
     async def validation_error(_request: Request, error: RequestValidationError) -> JSONResponse:
+        refused_date = _date_refusal(error)
+        if refused_date is not None:
+            return error_response(400, "InputError", refused_date)
         return error_response(
-            422, "ValidationError", _describe_validation(error), _accepted_words(error)
+            422,
+            "ValidationError",
+            _describe_validation(error),
+            _accepted_words(error),
+            field=_validation_field(error),
         )
 
     @app.exception_handler(StarletteHTTPException)

@@ -28,32 +28,47 @@ from fastapi import Query
 
 from cosmodrome import api
 from cosmodrome.errors import InputError
-from cosmodrome.timeutil import FIRST_YEAR, LAST_YEAR, parse_day, parse_period, parse_span
+from cosmodrome.timeutil import (
+    DATE_PATTERN,
+    FIRST_YEAR,
+    LAST_YEAR,
+    parse_day,
+    parse_period,
+    parse_span,
+)
 from cosmodrome.web.errors import InvalidChoiceError
 
 __all__ = [
+    "DATE_PATTERN",
     "FIRST_YEAR",
     "LAST_YEAR",
     "PERIOD_END_HELP",
     "PERIOD_START_HELP",
     "AgencyQuery",
+    "FacetQuery",
     "FormatQuery",
     "FromQuery",
     "KindQuery",
+    "LaunchProviderQuery",
+    "MissionQuery",
+    "OrbitQuery",
     "OwnerQuery",
     "OwnerStateQuery",
     "ProviderQuery",
     "ProviderStateQuery",
+    "SectorQuery",
     "SinceQuery",
     "SiteQuery",
     "ToQuery",
     "UntilQuery",
+    "UpdatedSinceQuery",
     "VehicleQuery",
     "day_param",
     "moment_param",
     "name_list",
     "outcome_param",
     "period_params",
+    "provider_param",
 ]
 
 #: How a ``from`` / ``to`` field is described in the OpenAPI schema.
@@ -64,16 +79,61 @@ FormatQuery = Annotated[Literal["json", "csv"], Query(description="json, or csv 
 
 # The filter fields several routes share, declared once so that a field means and reads the
 # same wherever it appears (read with period_params and the catalog's name resolvers).
-FromQuery = Annotated[str | None, Query(alias="from", max_length=40, description=PERIOD_START_HELP)]
-ToQuery = Annotated[str | None, Query(alias="to", max_length=40, description=PERIOD_END_HELP)]
+FromQuery = Annotated[
+    str | None,
+    Query(alias="from", max_length=40, pattern=DATE_PATTERN, description=PERIOD_START_HELP),
+]
+ToQuery = Annotated[
+    str | None,
+    Query(alias="to", max_length=40, pattern=DATE_PATTERN, description=PERIOD_END_HELP),
+]
 SiteQuery = Annotated[
     str | None, Query(max_length=200, description="Site name or code: Baikonur, GIK-5, Kourou.")
 ]
 VehicleQuery = Annotated[
     str | None, Query(max_length=200, description="Vehicle, family or prefix (Soyuz-2).")
 ]
+LaunchProviderQuery = Annotated[
+    str | None,
+    Query(
+        alias="provider",
+        max_length=200,
+        description="Launch provider name or code (SpaceX, Roscosmos), as the CLI's --provider.",
+    ),
+]
 AgencyQuery = Annotated[
-    str | None, Query(max_length=200, description="Launch provider name or code.")
+    str | None,
+    Query(
+        max_length=200,
+        deprecated=True,
+        description="The old name of `provider`, still read.",
+    ),
+]
+# Sector, mission and orbit regime: the payload's own on /payloads, the primary payload's on
+# launch listings and counts.
+SectorQuery = Annotated[
+    str | None,
+    Query(
+        max_length=40,
+        description="Sector: commercial, civil, military, academic or mixed (launches: of "
+        "their primary payload).",
+    ),
+]
+MissionQuery = Annotated[
+    str | None,
+    Query(
+        max_length=60,
+        description="Mission: GCAT code or its words (COM, navigation; launches: of their "
+        "primary payload).",
+    ),
+]
+OrbitQuery = Annotated[
+    str | None,
+    Query(
+        max_length=40,
+        description="Orbit regime: LEO, SSO, MEO, GEO, GTO, HEO, deep space (launches: of "
+        "their primary payload).",
+    ),
 ]
 OwnerQuery = Annotated[
     str | None, Query(max_length=200, description="Payload owner (customer) name or code.")
@@ -108,6 +168,32 @@ KindQuery = Annotated[
         description="Kinds of change, comma-separated: new, moved, renamed, flown, removed.",
     ),
 ]
+
+# Conveniences of the listings (launches, payloads).
+FacetQuery = Annotated[
+    str | None,
+    Query(
+        max_length=200,
+        description="Counts of the filtered rows by site, vehicle, provider, state, outcome "
+        "or year, comma-separated (facet=site,year): the answer's `facets`.",
+    ),
+]
+UpdatedSinceQuery = Annotated[
+    str | None,
+    Query(
+        max_length=40,
+        description="Rows only if the catalog was built at or after this time "
+        "(2026-03-30T12:00Z); none otherwise, as Launch Library 2's last_updated__gte.",
+    ),
+]
+
+
+def provider_param(provider: str | None, agency: str | None) -> str | None:
+    """The launch provider from ``provider``, or from ``agency``, its old name."""
+    new, old = (provider or "").strip(), (agency or "").strip()
+    if new and old and new != old:
+        raise InputError("provider and agency are one field (agency is its old name): give one")
+    return new or old or None
 
 
 def _field(name: str, error: InputError) -> InputError:

@@ -21,6 +21,7 @@ from cosmodrome.errors import InputError
 if TYPE_CHECKING:
     from cosmodrome.astro.coverage.analysis import Constellation, CoverageResult
     from cosmodrome.astro.coverage.engine import Window
+    from cosmodrome.astro.coverage.estimate import WorkEstimate
     from cosmodrome.astro.coverage.regions import Region
 
 #: ``engine`` choices (as :data:`cosmodrome.astro.coverage.analysis.ENGINES`, which loads NumPy).
@@ -159,6 +160,23 @@ def plan_coverage(
     if check_region is not None:
         check_region(region)
     return CoveragePlan(request, region, constellation_of(request, home), window)
+
+
+def estimate_coverage(plan: CoveragePlan) -> WorkEstimate:
+    """The elevation tests the plan's job would evaluate after the engine's pruning
+    (:mod:`cosmodrome.astro.coverage.estimate`): what a server limits, not the satellites."""
+    from cosmodrome.astro.coverage.estimate import estimate_work
+
+    request = plan.request
+    return estimate_work(
+        plan.constellation.satrecs,
+        plan.region,
+        resolution_deg=request.resolution_deg,
+        start_utc=request.start_utc,
+        duration_s=request.duration_s,
+        step_s=request.step_s,
+        mask_deg=request.mask_deg,
+    )
 
 
 def run_coverage(

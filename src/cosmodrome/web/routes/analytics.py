@@ -19,7 +19,17 @@ from cosmodrome.errors import InputError
 from cosmodrome.tables import json_records, json_safe
 from cosmodrome.web.context import Ctx
 from cosmodrome.web.errors import ERROR_RESPONSES
-from cosmodrome.web.params import FormatQuery, FromQuery, ToQuery, name_list, period_params
+from cosmodrome.web.fields import FIELDS
+from cosmodrome.web.params import (
+    FormatQuery,
+    FromQuery,
+    MissionQuery,
+    OrbitQuery,
+    SectorQuery,
+    ToQuery,
+    name_list,
+    period_params,
+)
 
 router = APIRouter(tags=["analytics"])
 
@@ -60,29 +70,6 @@ TopQuery = Annotated[
     int | None,
     Query(ge=1, le=30, description="Keep the N busiest groups; the rest become '(other)'."),
 ]
-SectorQuery = Annotated[
-    str | None,
-    Query(
-        max_length=40,
-        description="Only launches whose primary payload is of this sector: commercial, "
-        "civil, military, academic, mixed.",
-    ),
-]
-MissionQuery = Annotated[
-    str | None,
-    Query(
-        max_length=60,
-        description="Only launches whose primary payload has this mission (COM, navigation).",
-    ),
-]
-OrbitQuery = Annotated[
-    str | None,
-    Query(
-        max_length=40,
-        description="Only launches whose primary payload went to this regime "
-        "(LEO, SSO, MEO, GEO, GTO, HEO, deep space).",
-    ),
-]
 
 
 def _bounded(frame: pd.DataFrame, format: str) -> pd.DataFrame:
@@ -108,7 +95,10 @@ def launch_where(
 
 
 @router.get(
-    "/cadence", responses=ERROR_RESPONSES, summary="Launches and payloads per period and group"
+    "/cadence",
+    dependencies=[FIELDS],
+    responses=ERROR_RESPONSES,
+    summary="Launches and payloads per period and group",
 )
 def launch_cadence(
     ctx: Ctx,
@@ -150,6 +140,7 @@ def launch_cadence(
 
 @router.get(
     "/share",
+    dependencies=[FIELDS],
     responses=ERROR_RESPONSES,
     summary="Each group's share of the world's launches and payloads per period",
 )

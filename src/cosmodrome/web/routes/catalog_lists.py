@@ -14,6 +14,7 @@ from cosmodrome import api
 from cosmodrome.tables import json_records
 from cosmodrome.web.context import Ctx
 from cosmodrome.web.errors import ERROR_RESPONSES
+from cosmodrome.web.fields import FIELDS
 
 router = APIRouter(tags=["catalog"])
 
@@ -28,7 +29,12 @@ _PROVIDERS_SQL = """
 """
 
 
-@router.get("/vehicles", responses=ERROR_RESPONSES, summary="Launch vehicles flown, with totals")
+@router.get(
+    "/vehicles",
+    dependencies=[FIELDS],
+    responses=ERROR_RESPONSES,
+    summary="Launch vehicles flown, with totals",
+)
 def list_vehicles(
     ctx: Ctx,
     name: Annotated[
@@ -42,7 +48,12 @@ def list_vehicles(
     return {"source": ctx.source(), "total": len(rows), "data": rows.records()}
 
 
-@router.get("/organisations", responses=ERROR_RESPONSES, summary="Launch providers, with totals")
+@router.get(
+    "/organisations",
+    dependencies=[FIELDS],
+    responses=ERROR_RESPONSES,
+    summary="Launch providers, with totals",
+)
 def list_organisations(
     ctx: Ctx,
     name: Annotated[

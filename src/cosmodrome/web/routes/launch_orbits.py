@@ -16,7 +16,7 @@ from cosmodrome import api
 from cosmodrome.tables import json_records
 from cosmodrome.web.context import Ctx, etag_matches
 from cosmodrome.web.errors import ERROR_RESPONSES, NotModified
-from cosmodrome.web.params import moment_param
+from cosmodrome.web.params import DATE_PATTERN, moment_param
 from cosmodrome.web.routes.elements import CACHE_CONTROL, store_etag
 
 router = APIRouter(tags=["orbits"])
@@ -40,7 +40,11 @@ def launch_orbits(
     ],
     at: Annotated[
         str | None,
-        Query(max_length=40, description="Sets nearest this time, ISO 8601 UTC (default newest)."),
+        Query(
+            max_length=40,
+            pattern=DATE_PATTERN,
+            description="Sets nearest this time, ISO 8601 UTC (default newest).",
+        ),
     ] = None,
 ) -> JSONResponse:
     """GCAT payloads of the launch, each with its newest stored element set (linked by

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from datetime import datetime
 from typing import Annotated, Any, Literal
 from urllib.parse import urlencode
 
@@ -10,20 +11,30 @@ from pydantic import BaseModel, Field
 
 from cosmodrome import api
 from cosmodrome.web.context import CatalogContext, Ctx
-from cosmodrome.web.errors import ERROR_RESPONSES
+from cosmodrome.web.errors import ERROR_RESPONSES, InvalidChoiceError
+from cosmodrome.web.fields import FIELDS
 from cosmodrome.web.params import (
     AgencyQuery,
+    FacetQuery,
     FormatQuery,
     FromQuery,
+    LaunchProviderQuery,
+    MissionQuery,
+    OrbitQuery,
     OwnerQuery,
     OwnerStateQuery,
     ProviderStateQuery,
+    SectorQuery,
     SiteQuery,
     ToQuery,
+    UpdatedSinceQuery,
     VehicleQuery,
+    moment_param,
+    name_list,
     outcome_names,
     outcome_param,
     period_params,
+    provider_param,
 )
 
 router = APIRouter(tags=["launches"])
@@ -52,6 +63,11 @@ class Page(BaseModel):
     next: str | None = Field(description="URL of the next page, or null on the last page.")
     previous: str | None
     source: Source
+    facets: dict[str, Any] | None = Field(
+        default=None,
+        description="With facet=: per facet, its values (value, label, count), busiest "
+        "first, and whether more were left out (truncated).",
+    )
     data: list[dict[str, Any]]
 
 
@@ -62,6 +78,7 @@ async def launch_filter(
         Query(max_length=200, description="Pad by any name: LC31, Site 31/6, Gagarin's Start."),
     ] = None,
     vehicle: VehicleQuery = None,
+    provider: LaunchProviderQuery = None,
     agency: AgencyQuery = None,
     owner: OwnerQuery = None,
     owner_state: OwnerStateQuery = None,
@@ -79,6 +96,9 @@ async def launch_filter(
         ),
     ] = None,
     orbit_class: Annotated[Literal["orbital", "deep_space", "other"] | None, Query()] = None,
+    sector: SectorQuery = None,
+    mission: MissionQuery = None,
+    orbit: OrbitQuery = None,
 ) -> api.LaunchFilter:
     # async: it only parses, so it runs on the event loop, not through a worker thread
     first, last = period_params(start, end)
@@ -86,7 +106,7 @@ async def launch_filter(
         site=site or None,
         pad=pad or None,
         vehicle=vehicle or None,
-        agency=agency or None,
+        agency=provider_param(provider, agency),
         owner=owner or None,
         owner_state=owner_state or None,
         provider_state=provider_state or None,
@@ -94,6 +114,9 @@ async def launch_filter(
         end=last,
         outcome=outcome_param(outcome),
         orbit_class=orbit_class,
+        sector=sector or None,
+        mission=mission or None,
+        orbit=orbit or None,
     )
 
 
@@ -117,6 +140,15 @@ OffsetQuery = Annotated[int, Query(ge=0, le=10_000_000)]
 def page_size(limit: int | None) -> int:
     """The JSON page size served for a requested ``limit``: the default, capped."""
     return DEFAULT_PAGE if limit is None else min(limit, MAX_PAGE)
+
+
+def catalog_older_than(ctx: CatalogContext, updated_since: str | None) -> bool:
+    """Whether ``updated_since`` asks for rows newer than the catalog (then none are)."""
+    since = moment_param(updated_since, field="updated_since")
+    if since is None:
+        return False
+    built = ctx.generation.meta.get("built_at_utc")
+    return built is None or datetime.fromisoformat(built) < since
 
 
 def page_answer(
@@ -153,6 +185,7 @@ def _page_url(request: Request, offset: int, limit: int) -> str:
 
 @router.get(
     "/launches",
+    dependencies=[FIELDS],
     response_model=Page,
     responses={
         **ERROR_RESPONSES,
@@ -172,20 +205,25 @@ def list_launches(
     limit: LimitQuery = None,
     offset: OffsetQuery = 0,
     format: FormatQuery = "json",
+    facet: FacetQuery = None,
+    updated_since: UpdatedSinceQuery = None,
 ) -> Response | dict[str, Any]:
     """Launches matching every given filter, oldest first unless ``order=desc``.
 
     Names are resolved the way people write them (``Baikonur``, ``Tyuratam`` and ``GIK-5``
     are one site); an unknown name answers 404 with the closest names. The JSON answer is a
     page with the ``total`` count and ``next``/``previous`` links; ``format=csv`` downloads
-    every match (or ``limit`` rows from ``offset``).
+    every match (or ``limit`` rows from ``offset``). ``facet=site,year`` adds the counts of
+    every match by those facets; ``updated_since`` gives no rows when the catalog is older.
     """
     descending = order == "desc"
+    facets = api_facets(name_list(facet))
+    stale = catalog_older_than(ctx, updated_since)
     if format == "csv":
         frame = api.launches(
             ctx.cursor,
             filters,
-            limit=limit if limit is not None else MAX_CSV_ROWS,
+            limit=0 if stale else limit if limit is not None else MAX_CSV_ROWS,
             offset=offset,
             sort=sort,
             descending=descending,
@@ -194,6 +232,27 @@ def list_launches(
     page = page_size(limit)
     # plain rows, not a DataFrame, and the total from the same query
     total, rows = api.launch_page(
-        ctx.cursor, filters, limit=page, offset=offset, sort=sort, descending=descending
+        ctx.cursor, filters, limit=0 if stale else page, offset=offset, sort=sort,
+        descending=descending,
+    )  # fmt: skip
+    answer = page_answer(
+        request, ctx, 0 if stale else total, page, offset, sort, order, rows.records()
     )
-    return page_answer(request, ctx, total, page, offset, sort, order, rows.records())
+    if facets:
+        answer["facets"] = (
+            no_facets(facets) if stale else api.launch_facets(ctx.cursor, filters, facets)
+        )
+    return answer
+
+
+def no_facets(names: list[str]) -> dict[str, Any]:
+    """The facets of no rows."""
+    return {name: {"values": [], "truncated": False} for name in names}
+
+
+def api_facets(names: list[str]) -> list[str]:
+    """``names`` checked: each a facet, else 422 with the facets there are."""
+    unknown = [name for name in names if name not in api.FACETS]
+    if unknown:
+        raise InvalidChoiceError(f"facet: unknown facet {unknown[0]!r}", list(api.FACETS))
+    return names

@@ -16,7 +16,7 @@ from cosmodrome.errors import InputError
 from cosmodrome.tables import json_records, json_safe
 from cosmodrome.web.context import Ctx
 from cosmodrome.web.errors import ERROR_RESPONSES
-from cosmodrome.web.params import day_param, name_list
+from cosmodrome.web.params import DATE_PATTERN, day_param, name_list
 
 router = APIRouter(tags=["analytics"])
 
@@ -44,7 +44,12 @@ def migration(
     site: Annotated[str | None, Query(max_length=500, description="Sites (Baikonur).")] = None,
     vehicle: Annotated[str | None, Query(max_length=500, description="Vehicles (Soyuz).")] = None,
     cutoff: Annotated[
-        str, Query(max_length=40, description="First UTC day after the change (2022-02-24).")
+        str,
+        Query(
+            max_length=40,
+            pattern=DATE_PATTERN,
+            description="First UTC day after the change (2022-02-24).",
+        ),
     ] = "2022-02-24",
     window: Annotated[
         int, Query(ge=1, le=30, description="Years before the cutoff whose customers count.")

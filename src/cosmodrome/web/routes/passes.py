@@ -15,7 +15,7 @@ from cosmodrome import api
 from cosmodrome.tables import json_records
 from cosmodrome.timeutil import isoformat_z
 from cosmodrome.web.errors import ERROR_RESPONSES
-from cosmodrome.web.params import moment_param
+from cosmodrome.web.params import DATE_PATTERN, moment_param
 from cosmodrome.web.routes.elements import answer, check_not_modified
 
 router = APIRouter(tags=["orbits"])
@@ -44,7 +44,11 @@ def passes(
     ],
     start: Annotated[
         str | None,
-        Query(max_length=40, description="Start of the period, ISO 8601 UTC (default now)."),
+        Query(
+            max_length=40,
+            pattern=DATE_PATTERN,
+            description="Start of the period, ISO 8601 UTC (default now).",
+        ),
     ] = None,
     days: Annotated[
         float, Query(gt=0, le=MAX_DAYS, description="Length of the period, days.")

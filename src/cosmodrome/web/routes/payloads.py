@@ -11,26 +11,31 @@ from cosmodrome import api
 from cosmodrome.tables import json_records
 from cosmodrome.web.context import Ctx
 from cosmodrome.web.errors import ERROR_RESPONSES
+from cosmodrome.web.fields import FIELDS
 from cosmodrome.web.params import (
     AgencyQuery,
+    FacetQuery,
     FormatQuery,
     FromQuery,
+    LaunchProviderQuery,
+    MissionQuery,
+    OrbitQuery,
     OwnerQuery,
     OwnerStateQuery,
     ProviderStateQuery,
+    SectorQuery,
     SiteQuery,
     ToQuery,
+    UpdatedSinceQuery,
     VehicleQuery,
     name_list,
     period_params,
+    provider_param,
 )
 from cosmodrome.web.routes.analytics import (
     ByQuery,
-    MissionQuery,
     OnlyQuery,
-    OrbitQuery,
     PeriodQuery,
-    SectorQuery,
     launch_where,
 )
 from cosmodrome.web.routes.launches import (
@@ -39,6 +44,9 @@ from cosmodrome.web.routes.launches import (
     OffsetQuery,
     OrderQuery,
     Page,
+    api_facets,
+    catalog_older_than,
+    no_facets,
     page_answer,
     page_size,
 )
@@ -60,20 +68,12 @@ def payload_filter(
     ] = None,
     owner: OwnerQuery = None,
     owner_state: OwnerStateQuery = None,
-    sector: Annotated[
-        str | None,
-        Query(max_length=40, description="commercial, civil, military, academic or mixed."),
-    ] = None,
-    mission: Annotated[
-        str | None,
-        Query(max_length=60, description="GCAT mission code or its words (COM, navigation)."),
-    ] = None,
-    orbit: Annotated[
-        str | None,
-        Query(max_length=40, description="Orbit regime: LEO, SSO, MEO, GEO, GTO, HEO, deep space."),
-    ] = None,
+    sector: SectorQuery = None,
+    mission: MissionQuery = None,
+    orbit: OrbitQuery = None,
     site: SiteQuery = None,
     vehicle: VehicleQuery = None,
+    provider: LaunchProviderQuery = None,
     agency: AgencyQuery = None,
     provider_state: ProviderStateQuery = None,
     start: FromQuery = None,
@@ -89,7 +89,7 @@ def payload_filter(
         orbit=orbit or None,
         site=site or None,
         vehicle=vehicle or None,
-        agency=agency or None,
+        agency=provider_param(provider, agency),
         provider_state=provider_state or None,
         start=first,
         end=last,
@@ -101,6 +101,7 @@ Filters = Annotated[api.PayloadFilter, Depends(payload_filter)]
 
 @router.get(
     "/payloads",
+    dependencies=[FIELDS],
     response_model=Page,
     responses={
         **ERROR_RESPONSES,
@@ -120,34 +121,51 @@ def list_payloads(
     limit: LimitQuery = None,
     offset: OffsetQuery = 0,
     format: FormatQuery = "json",
+    facet: FacetQuery = None,
+    updated_since: UpdatedSinceQuery = None,
 ) -> Response | dict[str, Any]:
     """Payloads matching every given filter, in launch order unless ``sort``/``order`` say.
 
     Each carries its launch (tag, time, site, vehicle, provider), owner, sector, mission,
     orbit regime with the orbit it rests on (``orbit_source``), mass (``null`` when
     unknown, never 0) and whether it is its launch's primary payload. A name that matches
-    no payload answers 404 with the closest names.
+    no payload answers 404 with the closest names. ``facet=state,year`` adds the counts of
+    every match by those facets (a payload's state is its owner's); ``updated_since`` gives
+    no rows when the catalog is older.
     """
     descending = order == "desc"
+    facets = api_facets(name_list(facet))
+    stale = catalog_older_than(ctx, updated_since)
     if format == "csv":
         frame = api.payloads(
             ctx.cursor,
             filters,
-            limit=limit if limit is not None else MAX_CSV_ROWS,
+            limit=0 if stale else limit if limit is not None else MAX_CSV_ROWS,
             offset=offset,
             sort=sort,
             descending=descending,
         )
         return ctx.csv(frame, "payloads.csv")
     page = page_size(limit)
-    total = api.count_payloads(ctx.cursor, filters)
+    total = 0 if stale else api.count_payloads(ctx.cursor, filters)
     frame = api.payloads(
-        ctx.cursor, filters, limit=page, offset=offset, sort=sort, descending=descending
-    )
-    return page_answer(request, ctx, total, page, offset, sort, order, json_records(frame))
+        ctx.cursor, filters, limit=0 if stale else page, offset=offset, sort=sort,
+        descending=descending,
+    )  # fmt: skip
+    answer = page_answer(request, ctx, total, page, offset, sort, order, json_records(frame))
+    if facets:
+        answer["facets"] = (
+            no_facets(facets) if stale else api.payload_facets(ctx.cursor, filters, facets)
+        )
+    return answer
 
 
-@router.get("/mass", responses=ERROR_RESPONSES, summary="Mass to orbit per period and group")
+@router.get(
+    "/mass",
+    dependencies=[FIELDS],
+    responses=ERROR_RESPONSES,
+    summary="Mass to orbit per period and group",
+)
 def mass_to_orbit(
     ctx: Ctx,
     by: ByQuery = "provider-state",

@@ -13,6 +13,7 @@ from __future__ import annotations
 import hashlib
 from typing import Annotated, Any, Literal
 
+import pandas as pd
 from fastapi import APIRouter, Depends, Query, Request
 from fastapi.responses import JSONResponse, Response
 
@@ -20,6 +21,7 @@ from cosmodrome import api
 from cosmodrome.tables import json_records, json_safe
 from cosmodrome.web.context import etag_matches, pool_of
 from cosmodrome.web.errors import ERROR_RESPONSES, InvalidChoiceError
+from cosmodrome.web.fields import FIELDS
 from cosmodrome.web.params import (
     FromQuery,
     KindQuery,
@@ -28,7 +30,9 @@ from cosmodrome.web.params import (
     SiteQuery,
     ToQuery,
     UntilQuery,
+    UpdatedSinceQuery,
     VehicleQuery,
+    moment_param,
     name_list,
     period_params,
 )
@@ -98,15 +102,19 @@ def _nothing_kept(cursor: Any, f: api.ScheduleFilter, message: str) -> dict[str,
     }
 
 
-@router.get("/schedule", responses=ERROR_RESPONSES)
-def schedule(request: Request, f: Filter) -> Response:
+@router.get("/schedule", dependencies=[FIELDS], responses=ERROR_RESPONSES)
+def schedule(request: Request, f: Filter, updated_since: UpdatedSinceQuery = None) -> Response:
     """Upcoming launches as of the latest kept snapshot, each target at its source's
     precision (``target``: "NET 2026", "2025-Q4"; ``target_start_utc``/``_end_utc``: its
     interval). Before any snapshot is kept, ``data`` is empty and ``message`` says how to
-    ingest one."""
+    ingest one. ``updated_since``: no launches unless that snapshot is as of that time or
+    later (``/api/changes?since=`` lists what changed)."""
+    since = moment_param(updated_since, field="updated_since")
 
     def build(con: Any) -> dict[str, Any]:
         frame, note = api.upcoming(con, f, request.app.state.home)
+        if since is not None and pd.Timestamp(str(note["as_of"])) < since:
+            frame = frame.iloc[0:0]
         return {
             "snapshot": note["snapshot"],
             "as_of": note["as_of"],
@@ -118,7 +126,7 @@ def schedule(request: Request, f: Filter) -> Response:
     return _answer(request, f, build)
 
 
-@router.get("/slips", responses=ERROR_RESPONSES)
+@router.get("/slips", dependencies=[FIELDS], responses=ERROR_RESPONSES)
 def slips(
     request: Request,
     f: Filter,
@@ -191,7 +199,7 @@ async def change_filter(
 ChangesFilter = Annotated[api.ChangeFilter, Depends(change_filter)]
 
 
-@router.get("/changes", responses=ERROR_RESPONSES)
+@router.get("/changes", dependencies=[FIELDS], responses=ERROR_RESPONSES)
 def changes(request: Request, f: ChangesFilter) -> Response:
     """What changed between consecutive schedule snapshots, newest first: launches
     ``new``, ``moved`` (``old_target``, ``new_target``, ``slip_days`` between the ends of

@@ -10,6 +10,7 @@ from cosmodrome import api
 from cosmodrome.tables import json_records, json_safe
 from cosmodrome.web.context import Ctx
 from cosmodrome.web.errors import ERROR_RESPONSES
+from cosmodrome.web.fields import FIELDS
 from cosmodrome.web.params import FromQuery, ToQuery, period_params
 
 router = APIRouter(tags=["sites"])
@@ -19,7 +20,12 @@ SiteName = Annotated[
 ]
 
 
-@router.get("/sites", responses=ERROR_RESPONSES, summary="Launch sites, busiest first")
+@router.get(
+    "/sites",
+    dependencies=[FIELDS],
+    responses=ERROR_RESPONSES,
+    summary="Launch sites, busiest first",
+)
 def list_sites(
     ctx: Ctx,
     country: Annotated[

@@ -15,7 +15,7 @@ from cosmodrome import api
 from cosmodrome.tables import json_records
 from cosmodrome.timeutil import isoformat_z
 from cosmodrome.web.errors import ERROR_RESPONSES
-from cosmodrome.web.params import moment_param
+from cosmodrome.web.params import DATE_PATTERN, moment_param
 from cosmodrome.web.routes.elements import answer, check_not_modified
 
 router = APIRouter(tags=["orbits"])
@@ -54,11 +54,20 @@ def windows(
         float | None, Query(ge=0, le=180, description="Inclination of the bare plane (deg).")
     ] = None,
     epoch: Annotated[
-        str | None, Query(max_length=40, description="Epoch of raan_deg, UTC (default start).")
+        str | None,
+        Query(
+            max_length=40,
+            pattern=DATE_PATTERN,
+            description="Epoch of raan_deg, UTC (default start).",
+        ),
     ] = None,
     start: Annotated[
         str | None,
-        Query(max_length=40, description="Start of the period, ISO 8601 UTC (default now)."),
+        Query(
+            max_length=40,
+            pattern=DATE_PATTERN,
+            description="Start of the period, ISO 8601 UTC (default now).",
+        ),
     ] = None,
     days: Annotated[
         float, Query(gt=0, le=MAX_DAYS, description="Length of the period, days.")
@@ -104,7 +113,10 @@ def windows(
         "max_yaw_deg": max_yaw,
         "warnings": list(found.result.warnings),
         "total": len(found.result.windows),
-        "data": json_records(found.result.to_frame()),
+        "data": json_records(found.result.to_frame()) if found.result.windows else [],
+        # a valid question whose answer is "never" (the site is farther from the equator than
+        # the plane reaches): no windows and the reason, an answer rather than an error
+        "none": found.none,
         "source": {"attribution": found.source},
     }
     return answer(body, etag)

@@ -8,6 +8,8 @@ export function h(tag, attrs = {}, ...children) {
     if (value === undefined || value === null || value === false) continue;
     if (key === "class") node.className = value;
     else if (key === "text") node.textContent = value;
+    // Through the CSSOM: the Content-Security-Policy refuses style="..." attributes.
+    else if (key === "style") node.style.cssText = value;
     else if (key.startsWith("on")) node.addEventListener(key.slice(2), value);
     else node.setAttribute(key, value === true ? "" : value);
   }
@@ -28,14 +30,72 @@ export function empty(container, title, hint = "") {
     h("strong", {}, title), hint ? h("span", {}, hint) : null));
 }
 
+// What kind of message an error is, for its heading: a mistake in the request (4xx: shown
+// at its field where it has one), an unknown name, a busy server, or a fault of the server
+// or the network (5xx, no answer): only these are "Something went wrong".
+export function errorKind(error) {
+  const status = error.status || 0;
+  if (error.type === "UnknownNameError" || error.type === "NoElementsError") return { heading: "Not found", fault: false };
+  if (status === 429 || (status === 503 && error.type === "BusyError")) return { heading: "The server is busy — try again in a few seconds", fault: false };
+  if (status >= 400 && status < 500) return { heading: "Check this request", fault: false };
+  return { heading: "Something went wrong", fault: true };
+}
+
 // An API error with its suggestions as buttons; onPick(name) retries with a suggestion.
-export function showError(container, error, onPick) {
+// `fields` ({parameter: control}) puts an input mistake at the control it concerns: the one
+// the server names (error.field), else the one holding the unknown name (error.name).
+export function showError(container, error, onPick, fields = null) {
   const suggestions = (error.suggestions || []).map((name) =>
     h("button", { type: "button", class: "secondary", onclick: () => onPick && onPick(name) }, name));
-  container.replaceChildren(h("div", { class: "status error", role: "alert" },
-    h("strong", {}, error.type === "UnknownNameError" ? "Not found" : "Something went wrong"),
+  const kind = errorKind(error);
+  const control = fields ? controlFor(error, fields) : null;
+  const message = h("div", { class: `status ${kind.fault ? "error" : "mistake"}`, role: "alert" },
+    h("strong", {}, kind.heading),
     h("span", {}, error.message || String(error)),
-    suggestions.length ? h("div", { class: "suggestions" }, h("span", {}, "Did you mean:"), suggestions) : null));
+    suggestions.length ? h("div", { class: "suggestions" }, h("span", {}, "Did you mean:"), suggestions) : null);
+  if (control) {
+    markField(control, message);
+    container.replaceChildren();
+    return;
+  }
+  container.replaceChildren(message);
+}
+
+function controlFor(error, fields) {
+  if (error.field && fields[error.field]) return fields[error.field];
+  if (!error.name) return null;
+  const typed = String(error.name).trim().toLowerCase();
+  return Object.values(fields).find((c) => c && c.value && c.value.trim().toLowerCase() === typed) || null;
+}
+
+// A message placed right under its control, linked to it for screen readers; cleared by
+// clearFieldErrors (call it before each new request).
+function markField(control, message) {
+  const id = `${control.id || control.name}-error`;
+  message.id = id;
+  message.classList.add("field-error");
+  control.setAttribute("aria-invalid", "true");
+  control.setAttribute("aria-describedby", id);
+  const label = control.closest("label") || control;
+  label.classList.add("invalid");
+  label.after(message);
+  control.focus({ preventScroll: false });
+}
+
+export function clearFieldErrors(form) {
+  if (!form) return;
+  for (const node of form.querySelectorAll(".field-error")) node.remove();
+  for (const node of form.querySelectorAll("[aria-invalid]")) {
+    node.removeAttribute("aria-invalid");
+    node.removeAttribute("aria-describedby");
+  }
+  for (const node of form.querySelectorAll("label.invalid")) node.classList.remove("invalid");
+}
+
+// A valid answer that is "none" (no window, no launch): said as an answer, not an error.
+export function answer(container, title, text) {
+  container.replaceChildren(h("div", { class: "status answer", role: "status" },
+    h("strong", {}, title), text ? h("span", {}, text) : null));
 }
 
 export function sourceNote(source, extra = "") {
@@ -84,21 +144,37 @@ export const fmt = {
   },
 };
 
-// A table in a keyboard-scrollable wrapper. columns: [{key, label, num, format, link}]
+// A table in a keyboard-scrollable wrapper. columns: [{key, label, num, format, link, wrap,
+// more, narrow}]. The reader's columns show at once; those marked `more` (and, on a phone,
+// those marked `narrow: false`) wait behind a "More columns" button, so that the reader's
+// columns fit the screen without sideways scrolling.
 export function table(rows, columns, caption) {
-  const head = h("tr", {}, columns.map((c) => h("th", { scope: "col", class: c.num ? "num" : null }, c.label)));
+  const cls = (c) => [c.num ? "num" : (c.wrap ? "wrap" : null), c.more ? "more" : null, c.narrow === false ? "more-narrow" : null]
+    .filter(Boolean).join(" ") || null;
+  const head = h("tr", {}, columns.map((c) => h("th", { scope: "col", class: cls(c) }, c.label)));
   const body = rows.map((row) => h("tr", {}, columns.map((c) => {
     const text = c.format ? c.format(row[c.key], row) : fmt.q(c.key, row[c.key]);
     const content = c.link ? h("a", { href: c.link(row) }, text) : text;
-    return h("td", { class: c.num ? "num" : (c.wrap ? "wrap" : null) }, content);
+    return h("td", { class: cls(c) }, content);
   })));
+  const hidden = columns.filter((c) => c.more || c.narrow === false);
   const wrap = h("div", { class: "table-wrap", role: "region", tabindex: "0", "aria-label": caption },
     h("table", {}, h("caption", {}, caption), h("thead", {}, head), h("tbody", {}, body)));
   // Say so in the caption when columns are out of view (re-checked whenever the box resizes).
   if (window.ResizeObserver) {
     new ResizeObserver(() => wrap.classList.toggle("overflows", wrap.scrollWidth > wrap.clientWidth + 1)).observe(wrap);
   }
-  return wrap;
+  if (!hidden.length) return wrap;
+  const always = hidden.filter((c) => c.more).map((c) => c.label);
+  const toggle = h("button", { type: "button", class: "secondary more-columns", "aria-expanded": "false",
+    title: `Also show: ${hidden.map((c) => c.label).join(", ")}` }, "More columns");
+  toggle.addEventListener("click", () => {
+    const open = wrap.classList.toggle("show-more");
+    toggle.setAttribute("aria-expanded", String(open));
+    toggle.textContent = open ? "Fewer columns" : "More columns";
+  });
+  const box = h("div", { class: `table-box${always.length ? "" : " narrow-only"}` }, toggle, wrap);
+  return box;
 }
 
 let tip = null;

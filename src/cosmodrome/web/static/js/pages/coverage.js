@@ -2,7 +2,7 @@
 // constellation is a group of the server's element store (starlink, oneweb, stations) or,
 // with the group left empty, a Walker pattern given by its parameters.
 import { getJSON, postJSON } from "../api.js";
-import { d3, empty, fmt, h, showError, table } from "../ui.js";
+import { clearFieldErrors, d3, empty, fmt, h, showError, table } from "../ui.js";
 
 const FIELDS = [
   { key: "group", label: "Element-store group (empty: Walker below)", value: "starlink", size: 12, optional: true },
@@ -20,6 +20,20 @@ const FIELDS = [
 const WALKER = ["planes", "per_plane", "altitude_km", "inclination_deg"];
 let atlas = null;
 
+// What was computed, in words: the group with its element sets' dates (or the Walker
+// pattern), the number of satellites, the window and the mask.
+export function caption(job) {
+  const p = job.params;
+  const r = job.result;
+  const epochs = (r.element_epochs_utc || []).map((t) => t.slice(0, 10));
+  const dated = epochs.length ? (epochs[0] === epochs[1] ? `, element sets of ${epochs[0]}` : `, element sets of ${epochs[0]} to ${epochs[1]}`) : "";
+  const what = r.group
+    ? `group “${r.group}”${dated}`
+    : `Walker ${p.constellation.planes}×${p.constellation.per_plane} at ${fmt.int(p.constellation.altitude_km)} km, ${p.constellation.inclination_deg}°`;
+  return `Computed: ${what}; ${fmt.int(r.satellites)} satellites; window ${fmt.time(p.start_utc)} + ${fmt.int(p.duration_s)} s every ${fmt.int(p.step_s)} s; ` +
+    `elevation mask ${p.mask_deg}°${p.min_sats > 1 ? `, ${p.min_sats} satellites needed` : ""}; ${fmt.int(p.cells)} cells of ${p.resolution_deg}°.`;
+}
+
 export async function render(root, params, ctx) {
   // Start inside the loaded element sets' epochs (propagating years away is meaningless).
   const epoch = ctx.meta.elements && ctx.meta.elements.epoch_median;
@@ -34,12 +48,22 @@ export async function render(root, params, ctx) {
       list: f.key === "group" ? "c-groups" : null });
     return h("label", { for: `c-${f.key}` }, f.label, controls[f.key]);
   });
+  // The Walker fields describe the synthetic constellation only: off (and not sent) while a
+  // group of real satellites is chosen.
+  const walkerSet = h("fieldset", { class: "walker", id: "c-walker" },
+    h("legend", {}, "Walker constellation (used when no group is given)"),
+    inputs.filter((_, i) => WALKER.includes(FIELDS[i].key)));
+  const usingGroup = () => controls.group.value.trim() !== "";
+  const syncWalker = () => { walkerSet.disabled = usingGroup(); };
+  controls.group.addEventListener("input", syncWalker);
+  syncWalker();
   const submit = h("button", { type: "submit" }, "Compute coverage");
   const choices = h("datalist", { id: "c-groups" }, groups.map((g) => h("option", { value: g.group }, `${g.satellites} satellites`)));
-  const form = h("form", { class: "controls", "aria-label": "Coverage job" }, inputs, choices, submit);
+  const form = h("form", { class: "controls", "aria-label": "Coverage job" },
+    inputs.filter((_, i) => !WALKER.includes(FIELDS[i].key)), walkerSet, choices, submit);
   const body = h("div", {});
   root.append(h("h1", {}, "Coverage over a country"),
-    h("p", { class: "lede" }, "Fraction of the time each cell sees at least one satellite above the elevation mask. Runs as a job on the server; large grids are refused with the limit they exceed."),
+    h("p", { class: "lede" }, "Fraction of the time each cell sees at least one satellite above the elevation mask. Runs as a job on the server, with its progress shown; a job is refused only when the work it would do (elevation tests left after pruning the satellites far from the region) is past the server’s limit, and the message says both."),
     form, body);
 
   function request() {
@@ -49,7 +73,7 @@ export async function render(root, params, ctx) {
       const value = f.type === "number" ? Number(raw) : raw;
       if (WALKER.includes(f.key)) r.constellation[f.key] = value; else r[f.key] = value;
     }
-    if (!r.group) delete r.group;
+    if (r.group) delete r.constellation; else delete r.group;
     return r;
   }
 
@@ -71,7 +95,7 @@ export async function render(root, params, ctx) {
       bar.value = job.progress;
       text.textContent = `${Math.round(job.progress * 100)} % · ${job.message}`;
       if (job.status === "done") { await draw(job); break; }
-      if (job.status === "failed") { showError(body, job.error); break; }
+      if (job.status === "failed") { showError(body, job.error, null, controls); break; }
       await new Promise((resolve) => setTimeout(resolve, 400));
     }
     submit.disabled = false;
@@ -111,10 +135,7 @@ export async function render(root, params, ctx) {
         ["area always covered", fmt.pct(s.area_frac_always_ge1)], ["longest outage", `${fmt.int(s.longest_outage_s)} s`],
         ["cells", fmt.int(s.cells)], ["compute time", `${fmt.q("elapsed_s", result.elapsed_s)} s`]]
         .map(([label, value]) => h("li", {}, h("span", { class: "value" }, value), h("span", { class: "label" }, label))));
-    const p = job.params;
-    const note = h("p", { class: "source" },
-      `Constellation: ${result.source}, ${p.constellation.planes}×${p.constellation.per_plane} at ${p.constellation.altitude_km} km, ${p.constellation.inclination_deg}°; ` +
-      `window ${p.start_utc} + ${fmt.int(p.duration_s)} s every ${p.step_s} s; mask ${p.mask_deg}°. Outlines: Natural Earth via world-atlas. ${result.notes.join(" ")}`);
+    const note = h("p", { class: "source" }, `${caption(job)} Outlines: Natural Earth via world-atlas. ${result.notes.join(" ")}`);
     const worst = [...result.cells].sort((a, b) => a.frac_ge1 - b.frac_ge1).slice(0, 10);
     body.replaceChildren(h("h2", { id: "coverage-title" }, `Coverage over ${result.region}`), stats,
       h("figure", { class: "chart" }, ramp, svg.node(), note),
@@ -129,16 +150,18 @@ export async function render(root, params, ctx) {
   form.addEventListener("submit", async (event) => {
     event.preventDefault();
     submit.disabled = true;
+    clearFieldErrors(form);
     const r = request();
     let job;
     try {
       job = await postJSON("coverage/jobs", r);
     } catch (error) {
-      showError(body, error, (code) => { controls.region.value = code; });
+      showError(body, error, (code) => { controls.region.value = code; }, controls);
       submit.disabled = false;
       return;
     }
-    const state = Object.fromEntries(FIELDS.map((f) => [f.key, controls[f.key].value.trim()]));
+    const state = Object.fromEntries(FIELDS.filter((f) => !(usingGroup() && WALKER.includes(f.key)))
+      .map((f) => [f.key, controls[f.key].value.trim()]));
     ctx.update({ ...state, job: job.id });
     await follow(job.id);
   });

@@ -1,6 +1,6 @@
 // Launch windows calendar: when a spaceport (or pad) passes through a target's orbital plane.
 import { getJSON } from "../api.js";
-import { defaultDay, empty, fmt, h, ISO_DAY, loading, showError, table } from "../ui.js";
+import { answer, clearFieldErrors, defaultDay, empty, fmt, h, ISO_DAY, loading, showError, table } from "../ui.js";
 
 const clock = (v) => (v ? String(v).slice(11, 16) : "…");
 
@@ -37,6 +37,7 @@ export async function render(root, params, ctx) {
     form, body);
 
   async function load() {
+    clearFieldErrors(form);
     loading(body, "Computing windows…");
     let data;
     try {
@@ -47,7 +48,7 @@ export async function render(root, params, ctx) {
         const field = /unknown pad/i.test(error.message) ? pad : /place|site|spaceport/i.test(error.message) ? site : target;
         field.value = name.replace(/ \(.*$/, "").match(/^\d+$/) ? name.replace(/ \(.*$/, "") : name;
         form.requestSubmit();
-      });
+      }, { site, pad, target, start, days, max_yaw: yaw });
       return;
     }
     const source = h("p", { class: "source" }, `${data.source.attribution} · computed with SGP4 · times UTC`);
@@ -55,7 +56,8 @@ export async function render(root, params, ctx) {
     const warnings = data.warnings.length ? h("div", { class: "warnings", role: "note" }, data.warnings.map((w) => h("p", {}, w))) : null;
     if (!data.data.length) {
       const box = h("div", {});
-      empty(box, "No windows in this period.", "Lengthen the period or raise the yaw allowance.");
+      if (data.none) answer(box, "No launch window", data.none);
+      else empty(box, "No windows in this period.", "Lengthen the period or raise the yaw allowance.");
       body.replaceChildren(h("h2", {}, title), warnings || "", box, source);
       return;
     }
