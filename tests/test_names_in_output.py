@@ -149,3 +149,12 @@ COPIED = (
 def test_the_dashboard_keeps_no_copy_of_a_vocabulary(path: Path) -> None:
     text = path.read_text(encoding="utf-8")
     assert [literal for literal in COPIED if literal in text] == []
+
+
+def test_the_report_shows_names_and_worded_headers(mirror_con: Any) -> None:
+    html = api.site_report(mirror_con, "Baikonur")
+    headers = re.findall(r"<th[^>]*>([^<]*)</th>", html)
+    assert headers and not [h for h in headers if "_" in h]
+    cells = re.findall(r"<td[^>]*>([^<]*)</td>", html)
+    assert "I-ESA" not in cells and "ESA" in cells  # ESA's customers, by name
+    assert "Russia" in cells and "partial_failure" not in cells

@@ -29,7 +29,7 @@ from cosmodrome.analytics.events import DEFAULT_EVENTS, Event
 from cosmodrome.analytics.migration import Migration, customer_migration
 from cosmodrome.analytics.profile import SiteProfile, site_profile
 from cosmodrome.catalog.db import meta
-from cosmodrome.display import format_value
+from cosmodrome.display import column_label, format_value
 from cosmodrome.tables import json_safe
 
 METHOD_NOTES = (
@@ -167,12 +167,16 @@ def _svg(fig: Any) -> Markup:
 
 
 def _table(title: str, frame: pd.DataFrame, *, open_: bool = False) -> _Table:
-    """An HTML table of ``frame``; numbers right-aligned, every cell escaped."""
+    """An HTML table of ``frame`` for people: names, never bare codes (a code column with a
+    ``<column>_name`` beside it shows the name under the code column's header), headers in
+    words (the column's data name in its ``title``); numbers right-aligned, cells escaped."""
+    frame = _names_for_codes(frame)
     numeric = [
         pd.api.types.is_numeric_dtype(t) and not pd.api.types.is_bool_dtype(t) for t in frame.dtypes
     ]
     head = "".join(
-        f"<th{_num(n)}>{escape(str(c))}</th>" for c, n in zip(frame.columns, numeric, strict=True)
+        f'<th{_num(n)} title="{escape(str(c))}">{escape(column_label(str(c)))}</th>'
+        for c, n in zip(frame.columns, numeric, strict=True)
     )
     body = []
     columns = [str(c) for c in frame.columns]
@@ -184,6 +188,14 @@ def _table(title: str, frame: pd.DataFrame, *, open_: bool = False) -> _Table:
         body.append(f"<tr>{cells}</tr>")
     html = f"<table><thead><tr>{head}</tr></thead><tbody>{''.join(body)}</tbody></table>"
     return _Table(title, Markup(html), len(frame), open_)
+
+
+def _names_for_codes(frame: pd.DataFrame) -> pd.DataFrame:
+    codes = [c for c in frame.columns if f"{c}_name" in frame.columns]
+    if not codes:
+        return frame
+    named = frame.assign(**{f"{c}_name": frame[f"{c}_name"].fillna(frame[c]) for c in codes})
+    return named.drop(columns=codes).rename(columns={f"{c}_name": c for c in codes})
 
 
 def _num(numeric: bool) -> str:

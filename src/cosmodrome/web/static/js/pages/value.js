@@ -6,8 +6,6 @@ import { getJSON } from "../api.js";
 import { valueBars } from "../charts.js";
 import { empty, fmt, h, loading, showError, sourceNote, table } from "../ui.js";
 
-const SECTORS = [["", "any customer"], ["commercial", "commercial"], ["civil", "civil government"],
-  ["military", "military"], ["academic", "academic/amateur"]];
 const money = (v) => (v === null || v === undefined ? "unknown" : fmt.int(Math.round(v)));
 
 // Market rows (captive left out) per period, the top providers by total value as series and
@@ -57,7 +55,9 @@ export async function render(root, params, ctx) {
   const from = h("input", { id: "value-from", type: "number", min: 1957, max: 2100, value: state.from });
   const to = h("input", { id: "value-to", type: "number", min: 1957, max: 2100, value: state.to, placeholder: "latest" });
   const top = h("input", { id: "value-top", type: "number", min: 1, max: 12, value: state.top });
-  const sector = h("select", { id: "value-sector" }, SECTORS.map(([v, label]) => h("option", { value: v, selected: v === state.sector ? true : null }, label)));
+  // Sectors from /api/vocabularies, "any customer" first.
+  const sectors = [["", "any customer"], ...ctx.vocab.sectors.map((v) => [v.value, v.label])];
+  const sector = h("select", { id: "value-sector" }, sectors.map(([v, label]) => h("option", { value: v, selected: v === state.sector ? true : null }, label)));
   const form = h("form", { class: "controls", "aria-label": "Launch value options" },
     h("label", { for: "value-from" }, "From year", from), h("label", { for: "value-to" }, "To year", to),
     h("label", { for: "value-top" }, "Providers shown", top), h("label", { for: "value-sector" }, "Customer sector", sector),
