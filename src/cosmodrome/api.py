@@ -16,14 +16,6 @@ from typing import TYPE_CHECKING, Any
 
 import duckdb
 
-from cosmodrome.astro.coverage.operations import CoverageRequest, WalkerPattern
-from cosmodrome.astro.operations import (
-    ElementsUpdateRequest,
-    PassesRequest,
-    TargetSpec,
-    WhereRequest,
-    WindowsRequest,
-)
 from cosmodrome.catalog.db import (
     DEFAULT_MAX_OUTPUT_BYTES,
     DEFAULT_MEMORY_LIMIT_MB,
@@ -39,6 +31,7 @@ from cosmodrome.catalog.db import (
 )
 from cosmodrome.catalog.names import (
     Resolution,
+    matched_notes,
     resolution,
     resolve_agencies,
     resolve_owners,
@@ -119,6 +112,8 @@ if TYPE_CHECKING:
     from cosmodrome.astro.coverage.estimate import WorkEstimate
     from cosmodrome.astro.coverage.operations import (
         CoveragePlan,
+        CoverageRequest,
+        WalkerPattern,
         estimate_coverage,
         plan_coverage,
         run_coverage,
@@ -130,9 +125,14 @@ if TYPE_CHECKING:
     from cosmodrome.astro.gazetteer import resolve_launch_point, resolve_location
     from cosmodrome.astro.operations import (
         ElementsUpdateAnswer,
+        ElementsUpdateRequest,
         PassesAnswer,
+        PassesRequest,
+        TargetSpec,
         WhereAnswer,
+        WhereRequest,
         WindowsAnswer,
+        WindowsRequest,
         element_source,
         element_store_summary,
         load_elements_file,
@@ -163,7 +163,7 @@ if TYPE_CHECKING:
     from cosmodrome.refresh import SOURCES as REFRESH_SOURCES
     from cosmodrome.refresh import Sources as RefreshSources
     from cosmodrome.refresh import health as source_health
-    from cosmodrome.refresh import refresh
+    from cosmodrome.refresh import notify, refresh
     from cosmodrome.schedule import (
         SLIP_RULE,
         ChangeFilter,
@@ -202,7 +202,7 @@ _LAZY_BY_MODULE: dict[str, tuple[str, ...]] = {
         "update_schedule",
     ),
     "cosmodrome.schedule.store": ("ScheduleMissingError",),
-    "cosmodrome.refresh": ("refresh",),
+    "cosmodrome.refresh": ("notify", "refresh"),
     "cosmodrome.schedule.changes": ("no_changes",),
     "cosmodrome.catalog.facets": ("FACETS", "launch_facets", "payload_facets"),
     "cosmodrome.hooks": ("add_hook", "read_hooks", "remove_hook", "resume_hook"),
@@ -210,6 +210,8 @@ _LAZY_BY_MODULE: dict[str, tuple[str, ...]] = {
     "cosmodrome.astro.coverage.analysis": ("CoverageResult", "point_series"),
     "cosmodrome.astro.coverage.operations": (
         "CoveragePlan",
+        "CoverageRequest",
+        "WalkerPattern",
         "estimate_coverage",
         "plan_coverage",
         "run_coverage",
@@ -220,6 +222,11 @@ _LAZY_BY_MODULE: dict[str, tuple[str, ...]] = {
     "cosmodrome.astro.gazetteer": ("resolve_launch_point", "resolve_location"),
     "cosmodrome.astro.operations": (
         "ElementsUpdateAnswer",
+        "ElementsUpdateRequest",
+        "PassesRequest",
+        "TargetSpec",
+        "WhereRequest",
+        "WindowsRequest",
         "PassesAnswer",
         "WhereAnswer",
         "WindowsAnswer",
