@@ -10,6 +10,7 @@ with Falcon Heavy) fails here.
 from __future__ import annotations
 
 from collections.abc import Callable
+from pathlib import Path
 
 import duckdb
 import pytest
@@ -21,6 +22,7 @@ from cosmodrome.catalog.regimes import resolve_regime
 from cosmodrome.catalog.sectors import resolve_mission, resolve_sector
 from cosmodrome.errors import UnknownNameError
 from cosmodrome.states import resolve_state
+from tests.conftest import CliRunner
 
 pytestmark = pytest.mark.integration
 
@@ -308,3 +310,13 @@ def test_an_unknown_name_always_suggests(
     with pytest.raises(UnknownNameError) as caught:
         resolve(mirror_con, typed)
     assert caught.value.suggestions
+
+
+def test_the_command_line_says_what_a_name_matched(
+    mirror_home: Path, cosmodrome: CliRunner
+) -> None:
+    result = cosmodrome(mirror_home, "launches", "--vehicle", "Proton-M", "--site", "Baikonur")
+    assert result.returncode == 0, result.stderr
+    assert "Proton-M: 4 configurations" in result.stdout and "115 launches" in result.stdout
+    result = cosmodrome(mirror_home, "launches", "--vehicle", "Soyuz-5")
+    assert result.returncode == 0 and "Soyuz-5: not flown yet" in result.stdout

@@ -396,6 +396,20 @@ def resolution(con: duckdb.DuckDBPyConnection, kind: str, name: str) -> Resoluti
     return Resolution(kind, name, tuple(codes), int(row[0]) if row else 0, note)
 
 
+def matched_notes(
+    con: duckdb.DuckDBPyConnection,
+    *,
+    vehicle: str | None = None,
+    site: str | None = None,
+    agency: str | None = None,
+) -> list[str]:
+    """What each given name matched, where that is not plain (:meth:`Resolution.summary`):
+    the lines an interface shows under an answer filtered by those names."""
+    given = {"vehicle": vehicle, "site": site, "agency": agency}
+    found = (resolution(con, kind, name).summary() for kind, name in given.items() if name)
+    return [line for line in found if line]
+
+
 def _curated_note(name: str) -> str | None:
     key = fold(name)
     for entry in curated_names().get("vehicle", []):

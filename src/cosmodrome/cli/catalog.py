@@ -190,7 +190,18 @@ def launches(
     )
     with api.catalog(home) as con:
         rows = api.launch_rows(con, filters, limit=limit)
-    emit(rows, fmt, title=plural(len(rows), "launch"), listing=LAUNCHES, choice=choice)
+        # What a name matched, where not plain ("Proton-M: 4 configurations ..."): under a
+        # table; CSV and JSON stay bare data.
+        notes = api.matched_notes(con, vehicle=vehicle, site=site, agency=agency)
+        notes = notes if fmt == "table" else []
+    emit(
+        rows,
+        fmt,
+        title=plural(len(rows), "launch"),
+        caption="\n".join(notes) or None,
+        listing=LAUNCHES,
+        choice=choice,
+    )
 
 
 def _site_pad(record: Record) -> str:

@@ -202,6 +202,10 @@ def schedule_update(
             f"{plural(kept.entries, 'launch')}, {plural(kept.issues, 'input issue')} ({state})",
             highlight=False,
         )
+    deliveries = api.notify(report.changes, home) if report.changes is not None else []
+    if deliveries:
+        failed = sum(1 for d in deliveries if not d.ok)
+        out.print(f"webhooks: {len(deliveries) - failed} delivered, {failed} failed")
     for issue in report.issues[:10]:
         out.print(f"  {issue.file}:{issue.line}: {issue.field} {issue.raw!r}: {issue.reason}")
     if len(report.issues) > 10:
