@@ -20,6 +20,7 @@ import duckdb
 
 from cosmodrome import config
 from cosmodrome.errors import CatalogMissingError, InputError
+from cosmodrome.tables import Rows
 
 if TYPE_CHECKING:  # loaded by the functions that use them, not at CLI start-up
     import pandas as pd
@@ -129,8 +130,22 @@ def lock_down(
 
 @dataclass(frozen=True)
 class QueryResult:
-    frame: pd.DataFrame
+    """A user query's rows as plain Python values, and whether ``row_cap`` cut them short."""
+
+    rows: Rows
     truncated: bool
+
+    @property
+    def frame(self) -> pd.DataFrame:
+        """The rows as a DataFrame, for Python users (loads pandas; names may repeat)."""
+        import pandas as pd
+
+        columns = self.rows.columns
+        frame = pd.DataFrame({i: [row[i] for row in self.rows.rows] for i in range(len(columns))})
+        if frame.empty and not len(frame.columns):
+            frame = pd.DataFrame(columns=range(len(columns)))
+        frame.columns = pd.Index(columns)
+        return frame
 
 
 def check_limits(**limits: float) -> None:
@@ -158,7 +173,6 @@ def run_user_sql(
     the query may hold; the result is fetched as Arrow batches whose size is counted, and a
     result larger than ``max_output_bytes`` is an error rather than gigabytes of output.
     """
-
     check_limits(
         time_limit_s=time_limit_s,
         row_cap=row_cap,
@@ -193,7 +207,7 @@ def _run_locked(
     try:
         relation = con.sql(sql, params=params or None)
         if relation is None:
-            return QueryResult(pd.DataFrame(), False)
+            return QueryResult(Rows([], []), False)
         table, truncated = _fetch_bounded(relation, row_cap, max_output_bytes, deadline)
         if time.monotonic() > deadline:
             raise duckdb.InterruptException("time limit")
@@ -214,7 +228,7 @@ def _run_locked(
         raise InputError(f"SQL error: {message}") from None
     finally:
         timer.cancel()
-    return QueryResult(_frame(table), truncated)
+    return QueryResult(_rows(table), truncated)
 
 
 def _fetch_bounded(
@@ -251,12 +265,7 @@ def _fetch_bounded(
     return table.slice(0, row_cap), rows > row_cap
 
 
-def _frame(table: pa.Table) -> pd.DataFrame:
+def _rows(table: pa.Table) -> Rows:
     """Python values per column (as DuckDB's ``fetchall`` gives them); names may repeat."""
-    import pandas as pd
-
-    frame = pd.DataFrame({i: column.to_pylist() for i, column in enumerate(table.columns)})
-    if frame.empty and not len(frame.columns):
-        frame = pd.DataFrame(columns=range(table.num_columns))
-    frame.columns = pd.Index(table.column_names)
-    return frame
+    columns = [column.to_pylist() for column in table.columns]
+    return Rows(list(table.column_names), list(zip(*columns, strict=True)))
