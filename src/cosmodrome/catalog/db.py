@@ -199,7 +199,6 @@ def _run_locked(
     memory_limit_mb: int,
 ) -> QueryResult:
     """:func:`run_user_sql` on a locked-down connection."""
-    import pandas as pd
 
     deadline = time.monotonic() + time_limit_s
     timer = threading.Timer(time_limit_s, con.interrupt)
