@@ -218,3 +218,22 @@ def test_a_damaged_catalog_is_a_one_line_error_on_the_command_line(
     result = cosmodrome(home, "launches", "--limit", "3")
     assert result.returncode == 1 and "Traceback" not in result.stderr
     assert "cosmodrome update" in result.stderr
+
+
+def test_a_store_damaged_under_the_server_is_a_503_naming_health(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    import duckdb
+
+    home = _elements_home(tmp_path)
+
+    def damaged_read(*_args: Any, **_kwargs: Any) -> None:
+        raise duckdb.IOException("Could not read from file: block 7 is corrupt")
+
+    monkeypatch.setattr(ElementStore, "nearest", damaged_read)
+    with client_class()(create_app(home, cache_entries=0)) as client:
+        response = client.get("/api/passes", params={"sat": "25544", "at": "43.25,76.92"})
+    assert response.status_code == 503 and response.headers["retry-after"] == "60"
+    error = response.json()["error"]
+    assert error["type"] == "StoreUnreadable" and "block 7 is corrupt" in error["message"]
+    assert "/api/health" in error["message"]

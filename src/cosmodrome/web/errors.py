@@ -271,6 +271,20 @@ def install_error_handlers(app: FastAPI) -> None:
             headers={"Retry-After": "5"},
         )
 
+    @app.exception_handler(duckdb.IOException)
+    @app.exception_handler(duckdb.SerializationException)
+    async def unreadable(_request: Request, error: duckdb.Error) -> JSONResponse:
+        # A store damaged under the server (a truncated or overwritten file): the reader's
+        # words and where to look, not "a bug, please report it".
+        reason = str(error).strip().splitlines()[-1] if str(error).strip() else "unreadable"
+        return error_response(
+            503,
+            "StoreUnreadable",
+            f"a store could not be read ({reason}); /api/health names a damaged store and "
+            "the command that rebuilds it",
+            headers={"Retry-After": "60"},
+        )
+
     @app.exception_handler(Exception)
     async def unexpected(request: Request, error: Exception) -> JSONResponse:
         log.exception("unexpected error on %s", request.url.path, exc_info=error)
