@@ -237,3 +237,23 @@ def test_a_store_damaged_under_the_server_is_a_503_naming_health(
     error = response.json()["error"]
     assert error["type"] == "StoreUnreadable" and "block 7 is corrupt" in error["message"]
     assert "/api/health" in error["message"]
+
+
+def test_a_job_store_that_cannot_be_written_is_a_503_not_a_500(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    import sqlite3
+
+    from cosmodrome.web.jobs import JobStore
+
+    def read_only(*_args: Any, **_kwargs: Any) -> None:
+        raise sqlite3.OperationalError("attempt to write a readonly database")
+
+    monkeypatch.setattr(JobStore, "_open", read_only)
+    home = _elements_home(tmp_path)
+    body = {"constellation": {"planes": 1, "per_plane": 1}, "start_utc": "2024-01-01T00:00:00Z"}
+    with client_class()(create_app(home, cache_entries=0)) as client:
+        response = client.post("/api/coverage/jobs", json=body)
+    assert response.status_code == 503, response.text
+    error = response.json()["error"]
+    assert error["type"] == "ServerStorage" and "readonly database" in error["message"]

@@ -14,6 +14,7 @@ from __future__ import annotations
 
 import logging
 import re
+import sqlite3
 from typing import Any
 
 import duckdb
@@ -282,6 +283,20 @@ def install_error_handlers(app: FastAPI) -> None:
             "StoreUnreadable",
             f"a store could not be read ({reason}); /api/health names a damaged store and "
             "the command that rebuilds it",
+            headers={"Retry-After": "60"},
+        )
+
+    @app.exception_handler(OSError)
+    @app.exception_handler(sqlite3.OperationalError)
+    async def storage(_request: Request, error: Exception) -> JSONResponse:
+        # A full disk or a read-only home under the server (the job store cannot be
+        # written): the system's words, 503, not "a bug, please report it".
+        reason = (error.strerror if isinstance(error, OSError) else None) or str(error)
+        return error_response(
+            503,
+            "ServerStorage",
+            f"the server cannot read or write its files ({reason}); its operator frees "
+            "space or makes the home folder writable",
             headers={"Retry-After": "60"},
         )
 
