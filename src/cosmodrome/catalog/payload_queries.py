@@ -51,6 +51,7 @@ PAYLOAD_COLUMNS = (
     "p.inc_deg",
     "p.orbit_source",
     "p.mass_kg",
+    "p.mass_source",
     "p.result",
     "p.is_primary",
     "p.satcat",

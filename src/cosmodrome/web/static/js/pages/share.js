@@ -126,8 +126,9 @@ export async function render(root, params, ctx) {
       { key: "perigee_km", label: "Perigee (km)", num: true, format: fmt.int },
       { key: "apogee_km", label: "Apogee (km)", num: true, format: fmt.int },
       { key: "mass_kg", label: "Mass (kg)", num: true, format: (v) => (v === null || v === undefined ? "unknown" : fmt.int(v)) },
+      { key: "mass_source", label: "Mass from", format: (v) => ({ satcat: "GCAT satcat", auxcat: "GCAT auxcat", ucs: "UCS" }[v] || "") },
     ], `${page.total.toLocaleString("en")} payloads named like “${text}”${page.total > page.data.length ? ` (first ${page.data.length})` : ""}`),
-    sourceNote(page.source, "orbit: GCAT's disposition orbit; mass: satcat/auxcat, unknown when not recorded"));
+    sourceNote(page.source, "orbit: GCAT's disposition orbit; mass: GCAT satcat/auxcat, else UCS (mass source column), unknown when not recorded"));
   }
 
   searchForm.addEventListener("submit", (event) => {
