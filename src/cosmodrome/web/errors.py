@@ -31,6 +31,7 @@ from cosmodrome.errors import (
     SourceError,
     UnknownNameError,
 )
+from cosmodrome.stores import StoreDamagedError
 from cosmodrome.timeutil import DATE_PATTERN, FORMS, parse_span
 from cosmodrome.web.load import RequestCancelled
 
@@ -145,7 +146,7 @@ def status_of(error: CosmodromeError) -> int:
         return 422
     if isinstance(error, InputError):
         return 400
-    if isinstance(error, CatalogMissingError):
+    if isinstance(error, CatalogMissingError | StoreDamagedError):
         return 503
     if isinstance(error, SourceError):
         return 502
