@@ -293,7 +293,17 @@ def test_windows_calendar_for_baikonur_and_the_iss(page: Any, base_url: str) -> 
     shot(page, "windows")
     page.get_by_label("Target (NORAD number or name)").fill("99999999")
     page.get_by_role("button", name="Show").click()
-    assert "no element set" in page.locator(".status.error").inner_text()
+    # an input mistake, shown at the field it concerns (not "Something went wrong")
+    message = page.locator(".field-error")
+    assert "no element set" in message.inner_text()
+    assert "Something went wrong" not in message.inner_text()
+    assert page.get_by_label("Target (NORAD number or name)").get_attribute("aria-invalid")
+    # a site beyond the target's plane is an answer, not an error
+    page.goto(f"{base_url}/#/windows?site=Plesetsk&target=25544&start=2025-05-25&days=1")
+    answer = page.locator(".status.answer")
+    answer.wait_for()
+    assert "farther from the equator" in answer.inner_text()
+    assert page.locator(".status.error").count() == 0
 
 
 def test_pass_list_for_almaty_by_keyboard(page: Any, base_url: str) -> None:

@@ -9,6 +9,7 @@ const PAGES = [
   { id: "share", label: "Market share", module: "./pages/share.js", feature: "analytics" },
   { id: "migration", label: "Migration", module: "./pages/migration.js", feature: "migration" },
   { id: "launches", label: "Launches", module: "./pages/launches.js" },
+  { id: "compare", label: "Compare", module: "./pages/compare.js", feature: "analytics" },
   { id: "reach", label: "Reach", module: "./pages/reach.js", feature: "reach" },
   { id: "windows", label: "Windows", module: "./pages/windows.js", feature: "windows" },
   { id: "passes", label: "Passes", module: "./pages/passes.js", feature: "passes" },
