@@ -43,7 +43,7 @@ export function errorKind(error) {
 
 // An API error with its suggestions as buttons; onPick(name) retries with a suggestion.
 // `fields` ({parameter: control}) puts an input mistake at the control it concerns: the one
-// the server names (error.field), else the one holding the unknown name (error.name).
+// the server names (error.field), else the one holding the unknown name (error.unknown).
 export function showError(container, error, onPick, fields = null) {
   const suggestions = (error.suggestions || []).map((name) =>
     h("button", { type: "button", class: "secondary", onclick: () => onPick && onPick(name) }, name));
@@ -72,8 +72,8 @@ document.addEventListener("submit", (event) => clearFieldErrors(event.target), t
 
 function controlFor(error, fields) {
   if (error.field && fields[error.field]) return fields[error.field];
-  if (!error.name) return null;
-  const typed = String(error.name).trim().toLowerCase();
+  if (!error.unknown) return null;
+  const typed = String(error.unknown).trim().toLowerCase();
   return Object.values(fields).find((c) => c && c.value && c.value.trim().toLowerCase() === typed) || null;
 }
 

@@ -55,7 +55,7 @@ export async function render(root, params, ctx) {
       }
     } catch (error) {
       if (error.name !== "AbortError") showError(body, error, (name) => {
-        const typed = String(error.name || "").trim().toLowerCase();
+        const typed = String(error.unknown || "").trim().toLowerCase();
         names.value = picked().map((n) => (n.toLowerCase() === typed ? name : n)).join(", ");
         form.requestSubmit();
       }, fields);

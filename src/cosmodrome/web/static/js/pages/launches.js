@@ -60,7 +60,7 @@ export async function render(root, params, ctx) {
     h("button", { type: "reset", class: "secondary" }, "Clear"));
   const download = h("a", { class: "button secondary", id: "csv-download", download: "launches.csv", href: "#" }, "Download CSV");
   const summary = h("p", { id: "launch-summary", role: "status", "aria-live": "polite" });
-  const body = h("div", {});
+  const body = h("div", { id: "launch-rows" });
   const chart = h("div", { id: "launch-chart" });
   root.append(h("h1", {}, "Launches"), h("p", { class: "lede" }, "One row per launch (GCAT launch log). Names are matched the way people write them."),
     form, chart, h("div", { class: "pager" }, summary, download), body);
