@@ -93,7 +93,13 @@ def test_baikonur_per_year_under_both_codes(mirror_con: duckdb.DuckDBPyConnectio
 def test_only_genuinely_malformed_rows_are_quarantined(
     mirror_con: duckdb.DuckDBPyConnection,
 ) -> None:
-    rows = mirror_con.execute("SELECT file, reason FROM quarantine").fetchall()
+    every = mirror_con.execute("SELECT file, reason FROM quarantine").fetchall()
+    # What catalog/checks.py records: 31 launches name a vehicle lv.tsv lacks ('Titan 401A'
+    # is listed only as 'Titan 401A/Centaur'), and one organisation's longitude is -213.25.
+    checked = [r for r in every if "is not defined in lv.tsv" in r[1] or "is outside" in r[1]]
+    assert len(checked) == 32
+    assert sum("Longitude '-213.2500'" in reason for _, reason in checked) == 1
+    rows = [r for r in every if r not in checked]
     assert rows, "the mirror's orgs.tsv has one malformed TStart ('2025 Oct    -')"
     # ... auxcat.tsv one decay date spelled '2020 JUl 16 1500', and the UCS workbook a dry
     # mass range '1,500-1,900' kg (Helios 2A and 2B).

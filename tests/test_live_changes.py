@@ -164,3 +164,17 @@ def test_api_changes_atom_and_calendar(changes_home: Path, cosmodrome: CliRunner
         return {(str(e["uid"]), str(e.decoded("dtstart"))) for e in calendar.walk("VEVENT")}
 
     assert events(served) == events(expected) and len(events(served)) >= 3
+
+
+def test_feeds_before_any_snapshot_are_empty_and_say_so(mirror_home: Path, tmp_path: Path) -> None:
+    home = tmp_path / "home"
+    home.mkdir()
+    shutil.copy(mirror_home / "catalog.duckdb", home / "catalog.duckdb")
+    client = TestClient(create_app(home))
+    calendar = Calendar.from_ical(client.get("/api/schedule.ics").content)
+    assert calendar.walk("VEVENT") == []
+    assert "no schedule snapshot" in str(calendar["x-wr-caldesc"])
+    feed = feedparser.parse(client.get("/api/changes.atom").content)
+    assert not feed.bozo and feed.entries == []
+    answer = client.get("/api/changes").json()
+    assert answer["total"] == 0 and "no schedule snapshot" in answer["message"]

@@ -163,3 +163,19 @@ def test_cli_shows_the_secret_once_and_lists_paused_receivers(
         api.add_hook("ftp://example.org/x", home=home)
     removed = cosmodrome(home, "hooks", "remove", hook["id"])
     assert removed.returncode == 0 and api.read_hooks(home) == []
+
+
+def test_a_schedule_update_by_hand_notifies_too(
+    home: Path, tmp_path: Path, receivers: tuple[Receiver, Receiver], cosmodrome: CliRunner
+) -> None:
+    flaky, _ = receivers
+    flaky.fail_first = 0
+    schedule = tmp_path / "schedule"
+    snapshot(schedule, "2026-01-01", moved=False)
+    assert cosmodrome(home, "schedule", "update", "--source", str(schedule)).returncode == 0
+    api.add_hook(flaky.url, kinds=("moved",), home=home)
+    snapshot(schedule, "2026-02-01", moved=True)
+    result = cosmodrome(home, "schedule", "update", "--source", str(schedule))
+    assert result.returncode == 0, result.stderr
+    assert "webhooks: 1 delivered, 0 failed" in result.stdout
+    assert [json.loads(body)["change"]["kind"] for body, _ in flaky.received] == ["moved"]

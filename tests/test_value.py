@@ -328,3 +328,18 @@ def test_rest_value_and_prices(mirror_home: Path) -> None:
     sources = {r["source_file"] for r in prices.json()["data"]}
     assert {"prices.toml", "nsf_rocket_configurations_2024-10.csv"} <= sources
     assert csv.status_code == 200 and csv.text.startswith("period,")
+
+
+@pytest.mark.integration
+def test_site_report_says_what_the_sites_launches_were_worth(
+    mirror_con: duckdb.DuckDBPyConnection,
+) -> None:
+    html = api.site_report(mirror_con, "Baikonur")
+    assert 'id="value"' in html and "Launch value per year" in html
+    # The paragraph's total: the site's non-captive launch values of 2015-2024, summed here
+    # launch by launch.
+    launches = api.launch_values(
+        mirror_con, api.LaunchFilter(site="Baikonur"), start=date(2015, 1, 1)
+    ).records()
+    total = sum(r["value_musd"] or 0 for r in launches if not r["captive"])
+    assert f"US$ {total:,.0f} million of {DOLLAR_YEAR}" in html

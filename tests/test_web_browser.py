@@ -248,9 +248,8 @@ def test_share_marks_a_partial_quarter_and_not_a_complete_year(page: Any, base_u
     figure.wait_for()
     assert "2024-Q4: partial, data to 2024-12-08" in figure.locator(".legend").inner_text()
     page.goto(f"{base_url}/#/share?by=provider-state&from=2015&to=2023&top=3")
-    page.wait_for_function(
-        "document.querySelector('figure.chart h2')?.textContent.includes('2023')"
-    )
+    # A locator, not wait_for_function: the Content-Security-Policy forbids evaluating strings.
+    page.locator("figure.chart h2", has_text="2023").first.wait_for()
     figure = page.locator("figure.chart").first
     assert "partial" not in figure.locator(".legend").inner_text()
     assert figure.locator("svg rect.partial").count() == 0
@@ -422,3 +421,28 @@ def test_phone_layout_has_no_sideways_scroll(browser: Any, base_url: str, path: 
     if path == "/api/docs":
         assert "``" not in tab.locator("main").inner_text()
     context.close()
+
+
+def test_value_page_stacks_providers_with_the_range_and_lists_prices(
+    page: Any, base_url: str
+) -> None:
+    page.goto(f"{base_url}/#/value?from=2015&to=2023&top=4&vehicle=Atlas%20V%20541")
+    figure = page.locator("figure.chart").first
+    figure.wait_for()
+    title = figure.locator("h2").inner_text()
+    assert title.startswith("Launch value per year by provider, 2015–2023")
+    legend = figure.locator(".legend").inner_text()
+    assert "SpaceX" in legend and "(other)" in legend and "range of the total" in legend
+    assert figure.locator("svg g.ranges rect").count() == 9  # one range per year
+    assert "captive launches left out" in figure.locator(".source").inner_text()
+    yearly = page.locator("table", has=page.locator("caption", has_text="captive launches apart"))
+    assert yearly.locator("tbody tr").count() == 9
+    prices = page.locator("#value-prices table")
+    prices.wait_for()
+    assert "prices.toml" not in prices.inner_text()  # the source's words, not its file
+    assert "GOES-T" in prices.inner_text() or "NASA" in prices.inner_text()
+    shot(page, "value")
+    page.locator("#value-top").fill("2")
+    page.get_by_role("button", name="Show").click()
+    page.wait_for_function("location.hash.includes('top=2')")
+    assert page.locator("figure.chart .legend li").count() == 4  # 2 providers, other, range

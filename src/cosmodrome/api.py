@@ -16,14 +16,6 @@ from typing import TYPE_CHECKING, Any
 
 import duckdb
 
-from cosmodrome.astro.coverage.operations import CoverageRequest, WalkerPattern
-from cosmodrome.astro.operations import (
-    ElementsUpdateRequest,
-    PassesRequest,
-    TargetSpec,
-    WhereRequest,
-    WindowsRequest,
-)
 from cosmodrome.catalog.db import (
     DEFAULT_MAX_OUTPUT_BYTES,
     DEFAULT_MEMORY_LIMIT_MB,
@@ -39,6 +31,7 @@ from cosmodrome.catalog.db import (
 )
 from cosmodrome.catalog.names import (
     Resolution,
+    matched_notes,
     resolution,
     resolve_agencies,
     resolve_owners,
@@ -51,6 +44,7 @@ from cosmodrome.catalog.outcomes import OUTCOME_NAMES, outcome_filter
 from cosmodrome.catalog.queries import SORTABLE as LAUNCH_SORT_KEYS
 from cosmodrome.catalog.queries import (
     LaunchFilter,
+    RowFilter,
     count_launches,
     launch_page,
     launch_rows,
@@ -119,6 +113,8 @@ if TYPE_CHECKING:
     from cosmodrome.astro.coverage.estimate import WorkEstimate
     from cosmodrome.astro.coverage.operations import (
         CoveragePlan,
+        CoverageRequest,
+        WalkerPattern,
         estimate_coverage,
         plan_coverage,
         run_coverage,
@@ -130,9 +126,14 @@ if TYPE_CHECKING:
     from cosmodrome.astro.gazetteer import resolve_launch_point, resolve_location
     from cosmodrome.astro.operations import (
         ElementsUpdateAnswer,
+        ElementsUpdateRequest,
         PassesAnswer,
+        PassesRequest,
+        TargetSpec,
         WhereAnswer,
+        WhereRequest,
         WindowsAnswer,
+        WindowsRequest,
         element_source,
         element_store_summary,
         load_elements_file,
@@ -163,7 +164,7 @@ if TYPE_CHECKING:
     from cosmodrome.refresh import SOURCES as REFRESH_SOURCES
     from cosmodrome.refresh import Sources as RefreshSources
     from cosmodrome.refresh import health as source_health
-    from cosmodrome.refresh import refresh
+    from cosmodrome.refresh import notify, refresh
     from cosmodrome.schedule import (
         SLIP_RULE,
         ChangeFilter,
@@ -178,7 +179,9 @@ if TYPE_CHECKING:
     from cosmodrome.schedule import input_report as schedule_report
     from cosmodrome.schedule import snapshots as schedule_snapshots
     from cosmodrome.schedule.changes import KINDS as CHANGE_KINDS
+    from cosmodrome.schedule.changes import no_changes
     from cosmodrome.schedule.feed import atom_feed as changes_atom
+    from cosmodrome.schedule.ical import empty_feed as empty_calendar
     from cosmodrome.schedule.store import ScheduleMissingError
     from cosmodrome.schedule.store import store_path as schedule_path
     from cosmodrome.stores import home_health as store_health
@@ -200,13 +203,16 @@ _LAZY_BY_MODULE: dict[str, tuple[str, ...]] = {
         "update_schedule",
     ),
     "cosmodrome.schedule.store": ("ScheduleMissingError",),
-    "cosmodrome.refresh": ("refresh",),
+    "cosmodrome.refresh": ("notify", "refresh"),
+    "cosmodrome.schedule.changes": ("no_changes",),
     "cosmodrome.catalog.facets": ("FACETS", "launch_facets", "payload_facets"),
     "cosmodrome.hooks": ("add_hook", "read_hooks", "remove_hook", "resume_hook"),
     "cosmodrome.astro.celestrak": ("update_groups",),
     "cosmodrome.astro.coverage.analysis": ("CoverageResult", "point_series"),
     "cosmodrome.astro.coverage.operations": (
         "CoveragePlan",
+        "CoverageRequest",
+        "WalkerPattern",
         "estimate_coverage",
         "plan_coverage",
         "run_coverage",
@@ -217,6 +223,11 @@ _LAZY_BY_MODULE: dict[str, tuple[str, ...]] = {
     "cosmodrome.astro.gazetteer": ("resolve_launch_point", "resolve_location"),
     "cosmodrome.astro.operations": (
         "ElementsUpdateAnswer",
+        "ElementsUpdateRequest",
+        "PassesRequest",
+        "TargetSpec",
+        "WhereRequest",
+        "WindowsRequest",
         "PassesAnswer",
         "WhereAnswer",
         "WindowsAnswer",
@@ -247,6 +258,7 @@ _LAZY_RENAMED: dict[str, tuple[str, str | None]] = {
     "schedule_ics": ("cosmodrome.schedule", "ics"),
     "CHANGE_KINDS": ("cosmodrome.schedule.changes", "KINDS"),
     "changes_atom": ("cosmodrome.schedule.feed", "atom_feed"),
+    "empty_calendar": ("cosmodrome.schedule.ical", "empty_feed"),
     "REFRESH_SOURCES": ("cosmodrome.refresh", "SOURCES"),
     "RefreshSources": ("cosmodrome.refresh", "Sources"),
     "source_health": ("cosmodrome.refresh", "health"),
@@ -295,6 +307,60 @@ def _analytics_names() -> list[str]:
     # Importing the package loads pandas: done only for a name the eager imports and _LAZY
     # do not know, so a quick command never pays for it.
     return [name for name in importlib.import_module(_ANALYTICS).__all__ if name != "save"]
+
+
+def vocabularies() -> dict[str, list[dict[str, str]]]:
+    """Every closed list the interfaces offer, as ``{"value", "label"}`` pairs in the order
+    menus show them: sectors, missions, orbit regimes (with a ``title``), outcome filters and
+    outcomes, orbit classes, sort keys of launches and payloads, share dimensions, periods,
+    states and the named orbits of ``reach``. The dashboard builds its menus from these, never from copies of its own."""
+    from cosmodrome.analytics import DIMENSIONS, PERIODS
+    from cosmodrome.capability.reach import NAMED_ORBITS
+    from cosmodrome.catalog.outcomes import ORBIT_CLASSES, OUTCOME_LABELS
+    from cosmodrome.catalog.payload_queries import SORTABLE as payload_sort
+    from cosmodrome.catalog.regimes import REGIME_TITLES, REGIMES
+    from cosmodrome.catalog.sectors import MISSIONS, SECTOR_TITLES, SECTORS
+    from cosmodrome.display import column_label
+    from cosmodrome.states import all_states
+
+    def pairs(values: dict[str, str]) -> list[dict[str, str]]:
+        return [{"value": value, "label": label} for value, label in values.items()]
+
+    return {
+        "sectors": pairs({s: SECTOR_TITLES[s] for s in SECTORS if s != "unknown"}),
+        "missions": pairs(MISSIONS),
+        "regimes": [
+            {"value": r, "label": r, "title": REGIME_TITLES[r]} for r in REGIMES if r != "unknown"
+        ],
+        "outcome_filters": pairs({o: _OUTCOME_FILTER_LABELS[o] for o in OUTCOME_NAMES}),
+        "outcomes": pairs(OUTCOME_LABELS),
+        "orbit_classes": pairs({c: c.replace("_", " ") for c in ORBIT_CLASSES.values()}),
+        "launch_sort": pairs({k: column_label(k) for k in _in_order(LAUNCH_SORT_KEYS)}),
+        "payload_sort": pairs({k: column_label(k) for k in _in_order(payload_sort)}),
+        "dimensions": pairs(
+            {d.name: d.title[:1].upper() + d.title[1:] for d in DIMENSIONS.values()}
+        ),
+        "periods": pairs({p: p.capitalize() for p in PERIODS}),
+        "states": pairs({s.code: s.label for s in all_states()}),
+        "reach_orbits": pairs(NAMED_ORBITS),
+    }
+
+
+#: The outcome filters in words: a success or a failure counts its partial ones.
+_OUTCOME_FILTER_LABELS = {
+    "success": "success (with partial successes)",
+    "failure": "failure (with partial failures)",
+    "full-success": "full success",
+    "full-failure": "full failure",
+    "partial": "partial (success or failure)",
+    "partial-success": "partial success",
+    "partial-failure": "partial failure",
+}
+
+
+def _in_order(keys: set[str]) -> list[str]:
+    # Dates first (the default sort), then the rest alphabetically: a stable menu.
+    return sorted(keys, key=lambda k: (not k.endswith("time_utc"), k))
 
 
 #: Names this module uses without offering them.

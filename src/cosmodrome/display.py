@@ -235,3 +235,27 @@ def rules_json() -> dict[str, Any]:
         "quantities": [asdict(q) for q in QUANTITIES],
         "default_decimals": DEFAULT_DECIMALS,
     }
+
+
+#: What a column is called where people read it (menus, headers): "Date", never
+#: ``time_utc``. Columns without an entry read as their words (``site_name``: "Site name").
+COLUMN_LABELS = {
+    "time_utc": "Date",
+    "launch_time_utc": "Launch date",
+    "launch_tag": "Launch (GCAT tag)",
+    "agency": "Provider",
+    "payload_count": "Payloads",
+    "mass_kg": "Mass (kg)",
+    "perigee_km": "Perigee (km)",
+    "apogee_km": "Apogee (km)",
+    "piece": "Piece (international designator)",
+}
+
+
+def column_label(column: str) -> str:
+    """A column's name for people.
+
+    >>> column_label("time_utc"), column_label("vehicle"), column_label("site_name")
+    ('Date', 'Vehicle', 'Site name')
+    """
+    return COLUMN_LABELS.get(column) or column.replace("_", " ").capitalize()

@@ -91,7 +91,7 @@ def closest_names(
     a later word that starts with it (``Cape`` -> ``Narrow Cape``; ``ISS`` -> ``ISS
     (ZARYA)``), then one that contains it, and only then the ones a few letters away
     (``Roscosmos`` -> ``Roskosmos``). Within a rank, a heavier ``weight`` (say, more
-    launches) comes first, then the shorter name.
+    launches) comes first, then the shorter name. Where nothing is alike, the least unlike.
 
     >>> closest_names("cape", ["Narrow Cape", "CLA", "Cape Kennedy", "Cape Canaveral"],
     ...               weight={"Cape Canaveral": 900, "Cape Kennedy": 30})
@@ -114,6 +114,10 @@ def closest_names(
             heavier = -(weight or {}).get(candidate, 0.0)
             ranked.append((rank, unlike, heavier, len(candidate), candidate))
     ranked.sort(key=lambda item: (*item[:4], item[4].casefold()))
+    if not ranked:
+        # Nothing alike: the least unlike still beats an empty "did you mean".
+        loose = difflib.get_close_matches(wanted, list(by_folded), n=n, cutoff=0.3)
+        return [by_folded[key] for key in loose]
     return [candidate for *_, candidate in ranked[:n]]
 
 

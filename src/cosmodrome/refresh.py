@@ -185,16 +185,19 @@ def _refresh_locked(
         report.runs.append(run)
         states[name] = _after(state, run, now, _location(name, sources))
         _write_state(states, home)
-    if report.changes is not None and not report.changes.empty:
-        report.deliveries = _notify(home, report.changes)
+    if report.changes is not None:
+        report.deliveries = notify(report.changes, home)
     return report
 
 
-def _notify(home: Path, changes: pd.DataFrame) -> list[Delivery]:
-    """Send the new change records to the webhooks that asked for them."""
+def notify(changes: pd.DataFrame, home: Path | None = None) -> list[Delivery]:
+    """Send new change records to the webhooks that asked for them (after a refresh, or a
+    ``schedule update`` run by hand, so that none is missed)."""
     from cosmodrome.catalog.db import catalog
-    from cosmodrome.hooks import deliver
+    from cosmodrome.hooks import deliver, read_hooks
 
+    if changes.empty or not read_hooks(home):
+        return []
     with catalog(home) as con:
         return deliver(changes, con, home)
 

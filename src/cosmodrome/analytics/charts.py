@@ -413,7 +413,8 @@ def migration_chart(migration: Migration, source: str, *, max_customers: int = 1
         x = columns[n["column"]]
         h = max(size[i] * unit, 0.012)
         ax.add_patch(Rectangle((x - width / 2, y_top[i] - h), width, h, color="#333333"))
-        label = f"{n['label']} ({n['state']})" if n["state"] else str(n["label"])
+        state = n.get("state_name") or n["state"]  # names, never bare codes
+        label = f"{n['label']} ({state})" if state else str(n["label"])
         label += f"  {int(size[i]):,}"
         ha, dx = ("right", -width) if n["column"] == "before" else ("left", width)
         if n["column"] == "customer":

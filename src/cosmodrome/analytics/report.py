@@ -29,7 +29,7 @@ from cosmodrome.analytics.events import DEFAULT_EVENTS, Event
 from cosmodrome.analytics.migration import Migration, customer_migration
 from cosmodrome.analytics.profile import SiteProfile, site_profile
 from cosmodrome.catalog.db import meta
-from cosmodrome.display import format_value
+from cosmodrome.display import column_label, format_value
 from cosmodrome.tables import json_safe
 
 METHOD_NOTES = (
@@ -52,6 +52,12 @@ METHOD_NOTES = (
     "95 % Poisson intervals for each rate; the rate ratio uses the exact conditional binomial "
     "interval. The Poisson model treats the rate as constant inside a window, so real "
     "year-to-year swings make the true uncertainty larger.",
+    "Launch value: each launch at its configuration's price in its year (Next Spaceflight's "
+    "list prices, CSIS's dated cost estimates, cited contract values), else carried from the "
+    "nearest dated price of the configuration or its family with a range that widens by 4 % a "
+    "year, else unknown (counted, never 0); constant US dollars by the BLS CPI-U. A provider "
+    "launching its own payload (Starlink) is captive, kept apart from the market "
+    "(docs/VALUE.md).",
     "Customer migration: customers with a payload on the selected launches in the window before "
     "the cutoff, followed through every payload they launched from the cutoff to the data date. "
     "Status: stayed (all later payloads on selected launches), moved (none), split (some), none "
@@ -113,6 +119,7 @@ def site_report(
         _events_section(profile, source, window_years),
         _breakdown_section(profile),
         _mix_section(profile),
+        _value_section(con, site, profile.name, end),
         _customers_section(profile),
         _peers_section(peer_frame, profile.name, source, start_year),
         _migration_section(migration, profile.name, source),
@@ -160,12 +167,16 @@ def _svg(fig: Any) -> Markup:
 
 
 def _table(title: str, frame: pd.DataFrame, *, open_: bool = False) -> _Table:
-    """An HTML table of ``frame``; numbers right-aligned, every cell escaped."""
+    """An HTML table of ``frame`` for people: names, never bare codes (a code column with a
+    ``<column>_name`` beside it shows the name under the code column's header), headers in
+    words (the column's data name in its ``title``); numbers right-aligned, cells escaped."""
+    frame = _names_for_codes(frame)
     numeric = [
         pd.api.types.is_numeric_dtype(t) and not pd.api.types.is_bool_dtype(t) for t in frame.dtypes
     ]
     head = "".join(
-        f"<th{_num(n)}>{escape(str(c))}</th>" for c, n in zip(frame.columns, numeric, strict=True)
+        f'<th{_num(n)} title="{escape(str(c))}">{escape(column_label(str(c)))}</th>'
+        for c, n in zip(frame.columns, numeric, strict=True)
     )
     body = []
     columns = [str(c) for c in frame.columns]
@@ -177,6 +188,14 @@ def _table(title: str, frame: pd.DataFrame, *, open_: bool = False) -> _Table:
         body.append(f"<tr>{cells}</tr>")
     html = f"<table><thead><tr>{head}</tr></thead><tbody>{''.join(body)}</tbody></table>"
     return _Table(title, Markup(html), len(frame), open_)
+
+
+def _names_for_codes(frame: pd.DataFrame) -> pd.DataFrame:
+    codes = [c for c in frame.columns if f"{c}_name" in frame.columns]
+    if not codes:
+        return frame
+    named = frame.assign(**{f"{c}_name": frame[f"{c}_name"].fillna(frame[c]) for c in codes})
+    return named.drop(columns=codes).rename(columns={f"{c}_name": c for c in codes})
 
 
 def _num(numeric: bool) -> str:
@@ -243,7 +262,8 @@ def _mix_section(profile: SiteProfile) -> _Section:
         "Who flew, and what: sector and mission mix by period",
         text=(
             "Per period between the events: launches counted by their primary payload (the "
-            "heaviest with a known mass, else the first GCAT lists) and all payloads, by the "
+            "payload the launch was for: GCAT's piece A with a known mission) and all payloads, "
+            "by the "
             "payload's sector (GCAT class: commercial, civil, military, academic, mixed) and "
             "main mission (GCAT category)."
         ),
@@ -251,6 +271,59 @@ def _mix_section(profile: SiteProfile) -> _Section:
             _table("Sector mix by period", profile.sector_mix, open_=True),
             _table("Mission mix by period", profile.mission_mix, open_=True),
         ],
+    )
+
+
+#: Years of launch value the report shows.
+VALUE_YEARS = 10
+
+
+def _value_section(con: duckdb.DuckDBPyConnection, site: str, name: str, end: date) -> _Section:
+    """What the site's launches of the last ten years were worth, per year, captive apart."""
+    from cosmodrome.analytics.value import launch_value
+    from cosmodrome.catalog.queries import LaunchFilter
+
+    rows = launch_value(
+        con, "market", start=date(end.year - VALUE_YEARS + 1, 1, 1), where=LaunchFilter(site=site)
+    ).to_frame()
+    if rows.empty:
+        return _Section("value", "Launch value", text=f"No launch from {name} in ten years.")
+    market = rows[~rows["captive"]].groupby("period")
+    captive = rows[rows["captive"]].groupby("period")["value_musd"].sum(min_count=1)
+    table = (
+        pd.DataFrame(
+            {
+                "market_value_musd": market["value_musd"].sum(min_count=1),
+                "low_musd": market["low_musd"].sum(min_count=1),
+                "high_musd": market["high_musd"].sum(min_count=1),
+                "captive_value_musd": captive,
+                "launches": rows.groupby("period")["launches"].sum(),
+                "launches_valued": rows.groupby("period")["launches_valued"].sum(),
+            }
+        )
+        .rename_axis("year")
+        .reset_index()
+    )
+    dollars = int(rows["dollar_year"].iloc[0])
+    total = table["market_value_musd"].sum()
+    valued, launches = int(table["launches_valued"].sum()), int(table["launches"].sum())
+    text = (
+        f"Launches from {name} since {table['year'].iloc[0]} were worth about "
+        f"US$ {total:,.0f} million of {dollars} to their providers' customers "
+        f"({table['low_musd'].sum():,.0f}-{table['high_musd'].sum():,.0f} million), "
+        "captive launches apart; "
+        + (
+            f"every one of the {launches:,} launches has a price."
+            if valued == launches
+            else f"{valued:,} of {launches:,} launches have a price, the rest are unknown "
+            "(not counted as 0)."
+        )
+    )
+    return _Section(
+        "value",
+        "Launch value",
+        text=text,
+        tables=[_table(f"Launch value per year (US$ millions of {dollars})", table, open_=True)],
     )
 
 

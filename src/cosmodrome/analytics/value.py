@@ -32,7 +32,13 @@ from importlib import resources
 
 import duckdb
 
-from cosmodrome.analytics.common import check_period, filter_sql, period_start_sql
+from cosmodrome.analytics.common import (
+    check_period,
+    filter_sql,
+    period_label,
+    period_start_sql,
+    with_dates,
+)
 from cosmodrome.catalog.queries import LaunchFilter
 from cosmodrome.errors import InputError
 from cosmodrome.tables import Rows
@@ -169,9 +175,7 @@ def _filter(
     start: date | datetime | None,
     end: date | datetime | None,
 ) -> tuple[str, list[object]]:
-    from cosmodrome.analytics.cadence import _with_dates
-
-    return filter_sql(con, _with_dates(where, start, end))
+    return filter_sql(con, with_dates(where, start, end))
 
 
 def dollar_year(con: duckdb.DuckDBPyConnection) -> int | None:
@@ -242,8 +246,6 @@ def launch_value(
 def _with_period_and_dollars(
     con: duckdb.DuckDBPyConnection, period: str, cursor: duckdb.DuckDBPyConnection
 ) -> Rows:
-    from cosmodrome.analytics.common import period_label
-
     columns = [d[0] for d in cursor.description]
     rows = cursor.fetchall()
     at = columns.index("period_start")

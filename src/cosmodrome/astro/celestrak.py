@@ -210,8 +210,9 @@ def update_elements(
             else:
                 path, used, parsed = _read_mirror(Path(origin.location), query, lenient)
                 notes = []
+            resolved = len(store.warnings)
             new = store.add(parsed.records)
-            warnings = (*notes, *map(str, parsed.warnings))
+            warnings = (*notes, *map(str, parsed.warnings), *store.warnings[resolved:])
             label = query.value if query.kind == "GROUP" else query.label
             updates.append(LoadedFile(label, path, len(parsed.records), new, warnings, used))
     return updates

@@ -23,6 +23,7 @@ Catalog numbers: TLEs hold five digits or Alpha-5 (``A0001`` = 100001 ... ``Z999
 
 from __future__ import annotations
 
+import calendar
 import csv
 import io
 import json
@@ -334,6 +335,10 @@ def _tle_record(
         if int(line[68]) != computed:
             reason = f"checksum: the line gives {line[68]} but its digits tally to {computed}"
             _problem(result, lenient, source, number + offset, reason, line, template, keep=True)
+    day_problem = tle_epoch_day_problem(line1)
+    if day_problem is not None:
+        _problem(result, lenient, source, number, day_problem, line1, LINE1_TEMPLATE)
+        return None
     satrec = Satrec.twoline2rv(line1, line2, WGS72)
     if satrec.error:
         _problem(
@@ -565,7 +570,7 @@ def _omm_record(
     try:
         norad_id = parse_catalog_number(fields["NORAD_CAT_ID"])
         epoch = _omm_epoch(fields["EPOCH"])
-        problem = element_value_problem(omm_values(fields))
+        problem = epoch_problem(epoch) or element_value_problem(omm_values(fields))
     except ValueError as error:
         _problem(result, lenient, source, number, f"OMM entry: {error}", None, None)
         return None
@@ -614,7 +619,10 @@ def _omm_epoch(text: str) -> datetime:
             f"EPOCH {text!r} is not an ISO 8601 UTC time like 2025-05-24T20:37:27.097824"
         )
     fraction = (match.group(3) or ".0")[1:][:6].ljust(6, "0")
-    moment = datetime.fromisoformat(f"{match.group(1)}T{match.group(2)}.{fraction}")
+    try:
+        moment = datetime.fromisoformat(f"{match.group(1)}T{match.group(2)}.{fraction}")
+    except ValueError as error:
+        raise ValueError(f"EPOCH {text!r} is not a date: {error}") from None
     return moment.replace(tzinfo=UTC)
 
 
@@ -672,6 +680,33 @@ def parse_catalog_number(text: str) -> int:
     if problem is not None:
         raise ValueError(problem)
     return number
+
+
+#: The first artificial satellite; an epoch before it, or more than a year from now, is wrong.
+FIRST_EPOCH_YEAR = 1957
+EPOCH_FUTURE_ALLOWANCE = timedelta(days=366)
+
+
+def epoch_problem(epoch: datetime) -> str | None:
+    """Why ``epoch`` cannot be an element set's (before 1957 or over a year ahead)."""
+    latest = datetime.now(UTC) + EPOCH_FUTURE_ALLOWANCE
+    if epoch.year < FIRST_EPOCH_YEAR or epoch > latest:
+        return f"epoch {epoch:%Y-%m-%d} is outside {FIRST_EPOCH_YEAR} to {latest:%Y-%m-%d}"
+    return None
+
+
+def tle_epoch_day_problem(line1: str) -> str | None:
+    """Why TLE line 1's epoch day (columns 21-32) is not a day of its year: SGP4 would roll
+    day 400 into the next year and day 000 back into the last without a word."""
+    try:
+        year, day = int(line1[18:20]), float(line1[20:32])
+    except ValueError:
+        return f"epoch {line1[18:32].strip()!r} is not a year and day of year"
+    full_year = year + (1900 if year >= 57 else 2000)
+    days = 366 if calendar.isleap(full_year) else 365
+    if not 1.0 <= day < days + 1:
+        return f"epoch day {line1[20:32].strip()} is outside 1 to {days} of {full_year}"
+    return None
 
 
 def catalog_number_problem(number: int) -> str | None:

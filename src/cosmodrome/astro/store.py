@@ -23,9 +23,7 @@ from dataclasses import dataclass
 from datetime import UTC, datetime
 from pathlib import Path
 from types import TracebackType
-from typing import Any
-
-import pandas as pd
+from typing import TYPE_CHECKING, Any
 
 from cosmodrome import config
 from cosmodrome.astro.elements import (
@@ -40,6 +38,9 @@ from cosmodrome.errors import CosmodromeError, InputError, UnknownNameError
 from cosmodrome.naming import closest_names, fold
 from cosmodrome.stores import StoreKind, connect_read_only, write_store
 from cosmodrome.timeutil import require_utc
+
+if TYPE_CHECKING:  # loading element files uses pandas; reading the store does not
+    import pandas as pd
 
 __all__ = [
     "ElementStore",
@@ -106,6 +107,30 @@ def international_designator(record: ElementSet) -> str | None:
     return f"{century + year}-{match.group(2)}{match.group(3)}"
 
 
+#: How two sets of one object and epoch are resolved (``elements load``, ``update``).
+DUPLICATE_RULE = (
+    "the set read last wins: later in a file, or from a later load; a set of the other "
+    "format (OMM or TLE of the same fit) is the same set and is not added again"
+)
+
+
+def _conflicts_within(frame: pd.DataFrame) -> list[str]:
+    """Warnings for sets of one object and epoch in ``frame`` whose elements differ."""
+    keys = ["norad_id", "epoch_utc"]
+    repeated = frame[frame.duplicated(keys, keep=False)]
+    warnings = []
+    for (norad, epoch), group in repeated.groupby(keys, sort=False):
+        texts = group[["line1", "line2", "omm_json"]].fillna("").drop_duplicates()
+        if len(texts) > 1:
+            first, last = group.iloc[0], group.iloc[-1]
+            warnings.append(
+                f"{last['source']}:{last['line_number']} replaces "
+                f"{first['source']}:{first['line_number']}: object {norad} at epoch "
+                f"{epoch:%Y-%m-%d %H:%M:%S} with different elements ({DUPLICATE_RULE})"
+            )
+    return warnings
+
+
 class NoElementsError(CosmodromeError):
     """The element store is missing or holds nothing for the request."""
 
@@ -160,6 +185,8 @@ class ElementStore:
                 web="the server's element store is empty; its operator fills it with "
                 "`make run` or `cosmodrome elements update`",
             )
+        #: What :meth:`add` resolved by :data:`DUPLICATE_RULE`, one line each.
+        self.warnings: list[str] = []
         #: A writer works on a copy renamed over the store when it closes (:mod:`.stores`).
         self._writer: contextlib.ExitStack | None = None
         if read_only:
@@ -222,12 +249,17 @@ class ElementStore:
         ]
         if not rows:
             return 0
-        frame = pd.DataFrame(rows).drop_duplicates(["norad_id", "epoch_utc"], keep="last")
+        import pandas as pd
+
+        incoming = pd.DataFrame(rows)
+        self.warnings += _conflicts_within(incoming)
+        frame = incoming.drop_duplicates(["norad_id", "epoch_utc"], keep="last")
         frame["epoch_utc"] = frame["epoch_utc"].astype("datetime64[us]")
         frame["loaded_utc"] = frame["loaded_utc"].astype("datetime64[us]")
         before = self.count()
         self.connection.register("incoming", frame)
         try:
+            self._replace_conflicting()
             self.connection.execute(
                 "INSERT INTO element_sets SELECT norad_id, name, epoch_utc, source, line_number, "
                 "format, line1, line2, omm_json, loaded_utc, intdes FROM incoming "
@@ -236,6 +268,31 @@ class ElementStore:
         finally:
             self.connection.unregister("incoming")
         return self.count() - before
+
+    def _replace_conflicting(self) -> None:
+        """The duplicate rule against the store (see :data:`DUPLICATE_RULE`): a stored set
+        of the same object, epoch and format whose elements differ is replaced, with a
+        warning naming both."""
+        differing = (
+            "FROM incoming i JOIN element_sets e USING (norad_id, epoch_utc) "
+            "WHERE i.format = e.format AND (coalesce(i.line1, '') <> coalesce(e.line1, '') "
+            "OR coalesce(i.line2, '') <> coalesce(e.line2, '') "
+            "OR coalesce(i.omm_json, '') <> coalesce(e.omm_json, ''))"
+        )
+        found = self.connection.execute(
+            f"SELECT norad_id, epoch_utc, e.source, e.line_number, i.source, i.line_number "
+            f"{differing}"
+        ).fetchall()
+        for norad, epoch, old, old_line, new, new_line in found:
+            self.warnings.append(
+                f"{new}:{new_line} replaces {old}:{old_line}: object {norad} at epoch "
+                f"{epoch:%Y-%m-%d %H:%M:%S} with different elements ({DUPLICATE_RULE})"
+            )
+        if found:
+            self.connection.execute(
+                "DELETE FROM element_sets WHERE (norad_id, epoch_utc) IN "
+                f"(SELECT (norad_id, epoch_utc) {differing})"
+            )
 
     def summary(self) -> dict[str, Any]:
         """How much the store holds: element sets, satellites, and the span of their epochs
@@ -420,5 +477,5 @@ def load_file_into_store(
     with ElementStore(store_path, read_only=False) as store:
         new = store.add(parsed.records)
     kinds = "+".join(sorted({r.format for r in parsed.records})) or "none"
-    warnings = tuple(map(str, parsed.warnings))
+    warnings = (*map(str, parsed.warnings), *store.warnings)
     return LoadedFile(path.name, path, len(parsed.records), new, warnings, kinds)

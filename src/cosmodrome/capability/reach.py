@@ -56,6 +56,15 @@ CONFIGURATION_NOTE = "capacity as published: "
 GTO_PERIGEE_KM = 185.0
 
 
+#: The orbits a target may be named by (:meth:`Target.named`), in words.
+NAMED_ORBITS = {
+    "leo": "LEO (circular, 400 km unless given)",
+    "sso": "SSO (sun-synchronous, 550 km unless given)",
+    "gto": "GTO (185 x 35,786 km)",
+    "geo": "GEO (35,786 km, equatorial)",
+}
+
+
 @dataclass(frozen=True)
 class Target:
     """A target orbit. ``inc_deg`` None means 'whatever suits each site best' (due east).

@@ -7,9 +7,11 @@ leaves the previous catalog usable. Readers that already hold the old file keep 
 One update runs at a time: each holds ``catalog.lock`` in the home folder (``filelock``)
 from the first download to the swap, and a second one waits for it (or gives up with a
 one-line message). A new build that would lose more than :data:`MAX_SHRINK_FRACTION` of the
-installed catalog's launches, payloads or objects of one file is refused unless the caller
-allows it: a short source (a cut download, an empty file) must never silently replace a
-good catalog.
+installed catalog's launches, payloads, sites, organisations, vehicles, UCS satellites or
+objects of one file is refused unless the caller allows it: a short source (a cut download,
+an empty file) must never silently replace a good catalog. Before ingest, :mod:`.checks`
+quarantines duplicates, impossible dates and out-of-range values, and refuses a source whose
+launches name sites, agencies or vehicles its tables do not define.
 """
 
 from __future__ import annotations
@@ -28,7 +30,7 @@ import filelock
 import pandas as pd
 
 from cosmodrome import config
-from cosmodrome.catalog import ingest, names, payload_facts, prices, summaries, ucs
+from cosmodrome.catalog import checks, ingest, names, payload_facts, prices, summaries, ucs
 from cosmodrome.catalog.gcat import GcatFileError, Issue, Table, read_table
 from cosmodrome.errors import CosmodromeError, SourceError
 from cosmodrome.sources.loader import Loader, Source, ends_on_a_line
@@ -172,7 +174,8 @@ def build_catalog(
         source = gcat_source(location)
         loader = loader or Loader(config.cache_dir(folder))
         paths = fetch_gcat(source, loader)
-        tables = read_tables(paths)
+        screened = checks.screen(read_tables(paths), datetime.now(UTC).date())
+        tables = screened.tables
         workbook = ucs.find_workbook(location)
         ucs_issues: list[Issue] = []
         ucs_frame = (
@@ -186,6 +189,7 @@ def build_catalog(
         if ucs_frame is not None:
             result.frames["ucs"] = ucs_frame
         if not allow_shrink:
+            checks.refuse_broken_references(screened)
             refuse_shrinking(target, result.frames)
         meta = {
             "built_at_utc": datetime.now(UTC).isoformat(),
@@ -327,12 +331,21 @@ def shrinkage(
     return found
 
 
+#: The tables whose row counts a new build must keep: (file, what) -> catalog table.
+COUNTED_TABLES = {
+    ("launchlog.tsv", "launches"): "launches",
+    ("launchlog.tsv", "payloads"): "payloads",
+    ("sites.tsv", "sites"): "sites",
+    ("orgs.tsv", "organisations"): "organisations",
+    ("lv.tsv", "vehicles"): "vehicles",
+    ("UCS workbook", "satellites"): "ucs",
+}
+
+
 def build_counts(frames: dict[str, pd.DataFrame]) -> dict[tuple[str, str], int]:
-    """Launches and payloads (from launchlog.tsv) and objects per catalog file."""
-    counts = {
-        ("launchlog.tsv", "launches"): len(frames["launches"]),
-        ("launchlog.tsv", "payloads"): len(frames["payloads"]),
-    }
+    """Rows of every counted table (launches, payloads, the reference tables, UCS) and
+    objects per catalog file."""
+    counts = {key: len(frames[table]) for key, table in COUNTED_TABLES.items() if table in frames}
     for file, count in frames["objects"]["source_file"].value_counts().items():
         counts[(str(file), "objects")] = int(count)
     return counts
@@ -348,17 +361,16 @@ def installed_counts(target: Path) -> dict[tuple[str, str], int]:
         con = open_catalog(target.parent)
     except CosmodromeError:
         return {}  # an unreadable catalog has nothing worth protecting
+    counts: dict[tuple[str, str], int] = {}
     try:
-        counts = {
-            ("launchlog.tsv", "launches"): _count(con, "SELECT count(*) FROM launches"),
-            ("launchlog.tsv", "payloads"): _count(con, "SELECT count(*) FROM payloads"),
-        }
-        for file, count in con.execute(
-            "SELECT source_file, count(*) FROM objects GROUP BY 1"
-        ).fetchall():
-            counts[(str(file), "objects")] = int(count)
-    except duckdb.Error:
-        return {}
+        for key, table in COUNTED_TABLES.items():
+            with contextlib.suppress(duckdb.Error):  # a table an older catalog lacks
+                counts[key] = _count(con, f'SELECT count(*) FROM "{table}"')
+        with contextlib.suppress(duckdb.Error):
+            for file, count in con.execute(
+                "SELECT source_file, count(*) FROM objects GROUP BY 1"
+            ).fetchall():
+                counts[(str(file), "objects")] = int(count)
     finally:
         con.close()
     return counts

@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import hashlib
 import json
+import re
 import sys
 import tomllib
 import weakref
@@ -185,8 +186,11 @@ def organisation_index(
     values = con.execute(
         f"SELECT DISTINCT {column} FROM {table} WHERE {column} IS NOT NULL"
     ).fetchall()
-    # Queries match a joint code (JSC/MSFC) by its lead too.
-    used = {str(c) for (c,) in values} | {str(c).split("/")[0] for (c,) in values}
+    used = {str(c) for (c,) in values}
+    # A joint code (NRO/SAFSP) belongs to its lead organisation (NRO) too.
+    joint: dict[str, set[str]] = defaultdict(set)
+    for value in used:
+        joint[value.split("/")[0]].add(value)
     lineage: dict[str, set[str]] = defaultdict(set)
     children: dict[str, set[str]] = defaultdict(set)
     orgs = con.execute("SELECT code, ucode, short_name, name, parent FROM organisations").fetchall()
@@ -198,7 +202,7 @@ def organisation_index(
     for value in used:
         index.add(value, {value})
     for code, ucode, short_name, name, _ in orgs:
-        codes = {c for c in _under(code, ucode_of, lineage, children) if c in used}
+        codes = {v for c in _under(code, ucode_of, lineage, children) for v in joint.get(c, ())}
         if codes:
             index.add(code, codes)
             index.add(ucode, codes, display=False)
@@ -338,7 +342,7 @@ def resolve_owners(con: duckdb.DuckDBPyConnection, name: str) -> list[str]:
 _MATCHED_ON = {
     "vehicle": ("vehicle", "configuration"),
     "site": ("site", "site"),
-    "agency": ("split_part(agency, '/', 1)", "organisation"),
+    "agency": ("agency", "organisation"),
 }
 
 
@@ -390,6 +394,20 @@ def resolution(con: duckdb.DuckDBPyConnection, kind: str, name: str) -> Resoluti
     ).fetchone()
     note = _curated_note(name) if kind == "vehicle" else None
     return Resolution(kind, name, tuple(codes), int(row[0]) if row else 0, note)
+
+
+def matched_notes(
+    con: duckdb.DuckDBPyConnection,
+    *,
+    vehicle: str | None = None,
+    site: str | None = None,
+    agency: str | None = None,
+) -> list[str]:
+    """What each given name matched, where that is not plain (:meth:`Resolution.summary`):
+    the lines an interface shows under an answer filtered by those names."""
+    given = {"vehicle": vehicle, "site": site, "agency": agency}
+    found = (resolution(con, kind, name).summary() for kind, name in given.items() if name)
+    return [line for line in found if line]
 
 
 def _curated_note(name: str) -> str | None:
@@ -507,8 +525,12 @@ def resolve_pads(con: duckdb.DuckDBPyConnection, name: str, site: str | None = N
     """GCAT pad codes (``launches.pad``) for a pad named any way (``LC31``, ``Site 31/6``,
     ``31``, ``Gagarin's Start``), among the pads of ``site`` or, without one, of every site.
 
-    An unknown or ambiguous name raises :class:`UnknownNameError` listing the closest pads
-    (of that site when one is given)."""
+    A set of pads (``SLC-40 or LC-39A``, ``LC-39A, LC-39B``) is every pad it names. An
+    unknown or ambiguous name raises :class:`UnknownNameError` listing the closest pads (of
+    that site when one is given)."""
+    several = [part for part in re.split(r"\s+or\s+|\s*,\s*", name.strip()) if part]
+    if len(several) > 1:
+        return sorted({code for part in several for code in resolve_pads(con, part, site)})
     if site:
         sites = resolve_sites(con, site)
         where = f"pad of {site}"
@@ -526,9 +548,9 @@ def resolve_pads(con: duckdb.DuckDBPyConnection, name: str, site: str | None = N
         labels = [pads[i].label for i in matched]
         raise UnknownNameError(f"{where} (several match; say which)", name, labels)
     weights = {p.label: float(p.launches) for p in pads}
-    raise UnknownNameError(
-        where, name, closest_names(name, [p.label for p in pads], weight=weights)
-    )
+    closest = closest_names(name, [p.label for p in pads], weight=weights)
+    # A site's pads are few: with nothing alike, its busiest are the suggestion.
+    raise UnknownNameError(where, name, closest or [p.label for p in pads[:5]] if site else closest)
 
 
 # Stored names. Every index above is derived from the catalog and the curated files, which

@@ -60,28 +60,38 @@ PAYLOAD_NAMES_COLUMN = (
 SORTABLE = {"time_utc", "launch_tag", "vehicle", "site", "agency", "payload_count", "outcome"}
 
 
-@dataclass(frozen=True)
-class LaunchFilter:
-    """Filters of ``cosmodrome launches``; all optional, combined with AND."""
+@dataclass(frozen=True, kw_only=True)
+class RowFilter:
+    """The filter fields every listing of launches or payloads offers, declared once (the
+    CLI's options and the web's fields mirror them: cli/app.py, web/params.py); all
+    optional, combined with AND. ``sector``, ``mission`` and ``orbit`` are a payload's own
+    on payloads, the primary payload's on launches."""
 
     site: str | None = None
-    pad: str | None = None
     vehicle: str | None = None
+    #: The launch provider (``--provider``; ``agency`` is GCAT's word for it).
     agency: str | None = None
+    provider_state: str | None = None
     owner: str | None = None
     owner_state: str | None = None
-    provider_state: str | None = None
-    start: date | datetime | None = None
-    end: date | datetime | None = None
-    outcome: str | None = None
-    orbit_class: str | None = None
-    #: The primary payload's sector, mission and orbit regime (see catalog/payload_facts.py).
     sector: str | None = None
     mission: str | None = None
     orbit: str | None = None
+    #: A day (``end`` inclusive, to the end of that day) or a UTC moment kept as a moment.
+    start: date | datetime | None = None
+    end: date | datetime | None = None
 
     def __post_init__(self) -> None:
         check_period(self.start, self.end)
+
+
+@dataclass(frozen=True, kw_only=True)
+class LaunchFilter(RowFilter):
+    """Filters of ``cosmodrome launches``: the shared fields, a pad, outcome and orbit class."""
+
+    pad: str | None = None
+    outcome: str | None = None
+    orbit_class: str | None = None
 
 
 def check_period(start: date | datetime | None, end: date | datetime | None) -> None:

@@ -190,7 +190,18 @@ def launches(
     )
     with api.catalog(home) as con:
         rows = api.launch_rows(con, filters, limit=limit)
-    emit(rows, fmt, title=plural(len(rows), "launch"), listing=LAUNCHES, choice=choice)
+        # What a name matched, where not plain ("Proton-M: 4 configurations ..."): under a
+        # table; CSV and JSON stay bare data.
+        notes = api.matched_notes(con, vehicle=vehicle, site=site, agency=agency)
+        notes = notes if fmt == "table" else []
+    emit(
+        rows,
+        fmt,
+        title=plural(len(rows), "launch"),
+        caption="\n".join(notes) or None,
+        listing=LAUNCHES,
+        choice=choice,
+    )
 
 
 def _site_pad(record: Record) -> str:
@@ -345,7 +356,7 @@ def sql(
             max_output_bytes=int(max_output_mb * 1e6),
             memory_limit_mb=memory_limit_mb,
         )
-    emit(result.frame, fmt)
+    emit(result.rows, fmt)
     if result.truncated:
         console(stderr=True).print(f"[yellow]stopped at {max_rows:,} rows (--max-rows)[/yellow]")
 

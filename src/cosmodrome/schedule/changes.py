@@ -49,6 +49,11 @@ COLUMNS = [
 ]  # fmt: skip
 
 
+def no_changes() -> pd.DataFrame:
+    """The records of a store with no snapshot: none, with every column."""
+    return pd.DataFrame(columns=COLUMNS)
+
+
 @dataclass(frozen=True)
 class Pair:
     """Two consecutive snapshots: ids, dates and files."""

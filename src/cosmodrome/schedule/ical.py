@@ -103,3 +103,15 @@ def calendar_feed(
     )
     feed: bytes = calendar.to_ical()
     return feed
+
+
+def empty_feed(reason: str) -> bytes:
+    """A calendar with no events that says why (no snapshot kept yet): a subscribed
+    calendar keeps working and fills up once there is one."""
+    calendar = Calendar()
+    calendar.add("prodid", "-//Cosmodrome//launch schedule//EN")
+    calendar.add("version", "2.0")
+    calendar.add("x-wr-calname", "Cosmodrome: upcoming launches")
+    calendar.add("x-wr-caldesc", reason)
+    feed: bytes = calendar.to_ical()
+    return feed

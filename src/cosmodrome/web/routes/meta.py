@@ -5,6 +5,7 @@ from __future__ import annotations
 from typing import Any
 
 from fastapi import APIRouter, Request
+from fastapi.responses import JSONResponse
 
 from cosmodrome import __version__, api
 from cosmodrome.display import rules_json
@@ -35,3 +36,12 @@ def _elements_summary(request: Request) -> dict[str, Any] | None:
     """What the element store holds (``None`` when there is none): pages that propagate
     orbits default to a time inside these epochs."""
     return api.element_store_summary(request.app.state.home)
+
+
+@router.get("/vocabularies", summary="Every closed list of values, with the names to show")
+def vocabularies() -> JSONResponse:
+    """Sectors, missions, orbit regimes, outcome filters and outcomes, orbit classes, the sort
+    keys of launches and payloads, share dimensions, periods and states, each as
+    ``{"value", "label"}`` in menu order: the dashboard's menus and labels come from here.
+    The lists change only with the software, so answers are cached for a day."""
+    return JSONResponse(api.vocabularies(), headers={"Cache-Control": "public, max-age=86400"})

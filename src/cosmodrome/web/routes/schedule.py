@@ -166,7 +166,10 @@ def schedule_calendar(request: Request, f: Filter) -> Response:
     home = request.app.state.home
 
     def calendar(con: Any) -> Response:
-        feed = api.schedule_ics(con, f, home)
+        try:
+            feed = api.schedule_ics(con, f, home)
+        except api.ScheduleMissingError as error:
+            feed = api.empty_calendar(f"{error} {error.web_hint}".strip())
         return Response(
             feed,
             media_type="text/calendar; charset=utf-8",
@@ -232,7 +235,10 @@ def changes_feed(request: Request, f: ChangesFilter) -> Response:
     home = request.app.state.home
 
     def feed(con: Any) -> Response:
-        frame = api.changes(con, f, home)
+        try:
+            frame = api.changes(con, f, home)
+        except api.ScheduleMissingError:
+            frame = api.no_changes()  # an empty feed: a reader's subscription keeps working
         document = api.changes_atom(frame, self_url=str(request.url), title=_feed_title(f))
         return Response(document, media_type="application/atom+xml; charset=utf-8")
 
@@ -242,4 +248,5 @@ def changes_feed(request: Request, f: ChangesFilter) -> Response:
 def _feed_title(f: api.ChangeFilter) -> str:
     """``Cosmodrome: schedule changes (Baikonur, moved, flown)``."""
     parts = [p for p in (f.site, f.vehicle, f.provider) if p] + list(f.kinds)
-    return "Cosmodrome: schedule changes" + (f" ({', '.join(parts)})" if parts else "")
+    title = "Cosmodrome: schedule changes" + (f" ({', '.join(parts)})" if parts else "")
+    return "".join(ch for ch in title if ch.isprintable())  # XML takes no control characters

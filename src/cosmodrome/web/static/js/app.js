@@ -8,6 +8,7 @@ const PAGES = [
   { id: "site", label: "Site profile", module: "./pages/site.js" },
   { id: "share", label: "Market share", module: "./pages/share.js", feature: "analytics" },
   { id: "migration", label: "Migration", module: "./pages/migration.js", feature: "migration" },
+  { id: "value", label: "Value", module: "./pages/value.js", feature: "value" },
   { id: "launches", label: "Launches", module: "./pages/launches.js" },
   { id: "compare", label: "Compare", module: "./pages/compare.js", feature: "analytics" },
   { id: "reach", label: "Reach", module: "./pages/reach.js", feature: "reach" },
@@ -19,6 +20,9 @@ const PAGES = [
 
 const view = document.getElementById("view");
 let meta = null;
+// Every closed list (sectors, missions, regimes, outcomes, sort keys, states) with the names to
+// show, from /api/vocabularies: pages never keep copies of their own.
+let vocab = null;
 let current = { id: null, controller: null };
 let lastHash = null;
 
@@ -73,7 +77,7 @@ async function route() {
     view.replaceChildren();
     document.title = `${page.label} — Cosmodrome`;
     await module.render(view, params, {
-      meta, signal: controller.signal,
+      meta, vocab, signal: controller.signal,
       update: (next) => update(id, next),
       go: (target, next) => { location.hash = hashFor(target, next); },
     });
@@ -84,7 +88,7 @@ async function route() {
 
 async function start() {
   try {
-    meta = await getJSON("meta");
+    [meta, vocab] = await Promise.all([getJSON("meta"), getJSON("vocabularies")]);
     setDisplayRules(meta.display);
   } catch (error) {
     showError(view, error);

@@ -286,6 +286,8 @@ export function flowDiagram(diagram, { title, source, height = 520 }) {
   // Colours stand for the providers' states (customers are drawn in black).
   const states = [...new Set(nodes.filter((n) => n.column !== "customer").map((n) => n.state || "?"))];
   const colour = d3.scaleOrdinal(states, PALETTE);
+  // Names, never bare codes: a state shows as the name the API sends beside its code.
+  const stateNames = new Map(nodes.filter((n) => n.state).map((n) => [n.state, n.state_name || n.state]));
   const layout = d3.sankey().nodeId((d) => d.index).nodeWidth(12).nodePadding(narrow ? 6 : 9)
     .nodeAlign(d3.sankeyJustify)
     .extent([[narrow ? 4 : 140, 8], [width - (narrow ? 4 : 140), height - 8]]);
@@ -305,7 +307,7 @@ export function flowDiagram(diagram, { title, source, height = 520 }) {
     svg.append("g").attr("font-size", 12).selectAll("text").data(graph.nodes).join("text")
       .attr("x", (d) => (d.column === "before" ? d.x0 - 4 : d.x1 + 4)).attr("y", (d) => (d.y0 + d.y1) / 2)
       .attr("dy", "0.35em").attr("text-anchor", (d) => (d.column === "before" ? "end" : "start")).attr("fill", "#1b1f24")
-      .text((d) => `${d.label}${d.state ? ` (${d.state})` : ""}`);
+      .text((d) => `${d.label}${d.state ? ` (${d.state_name || d.state})` : ""}`);
   } else {
     // A phone: labels inside the diagram (the last column's to the left of its nodes), on a
     // white halo, for the nodes tall enough to carry one; the table below lists every flow.
@@ -320,7 +322,7 @@ export function flowDiagram(diagram, { title, source, height = 520 }) {
   const byIndex = new Map(nodes.map((n) => [n.index, n]));
   const rows = diagram.links.map((l) => ({ from: byIndex.get(l.source).label, to: byIndex.get(l.target).label, payloads: l.payloads }));
   const legend = h("ul", { class: "legend" }, states.map((s) =>
-    h("li", {}, h("span", { class: "swatch", style: `background:${colour(s)}` }), `provider state ${s}`)));
+    h("li", {}, h("span", { class: "swatch", style: `background:${colour(s)}` }), `provider state ${stateNames.get(s) || s}`)));
   const data = table(rows, [{ key: "from", label: "From" }, { key: "to", label: "To" },
     { key: "payloads", label: "Payloads", num: true, format: fmt.int }], `${title} (data)`);
   return h("figure", { class: "chart" }, h("h2", {}, title), legend, heads, svg.node(), source,
@@ -364,4 +366,50 @@ export function mixBars(rows, { title, source, unit = "launches" }) {
     { key: "count", label: unit, num: true, format: fmt.int }], `${title} (data)`);
   return h("figure", { class: "chart" }, h("h2", {}, title), legend, svg.node(), source,
     downloads(svg.node(), title, source), h("details", {}, h("summary", {}, "Show the numbers"), data));
+}
+
+// Stacked bars of a money value per period with the range of each period's total shaded.
+// rows: [{period, <series keys>...}]; series: [{key, label}] (coloured in order, "(other)"
+// last); ranges: [{period, low, high}] drawn as a hatched band behind the bars' tops.
+export function valueBars(rows, series, ranges, { title, source, height = 320, yLabel = "US$ millions" }) {
+  const width = chartWidth();
+  const periods = rows.map((r) => r.period);
+  const x = d3.scaleBand().domain(periods).range([MARGIN.left, width - MARGIN.right]).padding(0.2);
+  const colour = d3.scaleOrdinal(series.map((s) => s.key), PALETTE);
+  const stack = d3.stack().keys(series.map((s) => s.key))(rows);
+  const top = Math.max(d3.max(rows, (r) => d3.sum(series, (s) => r[s.key] || 0)) || 0, d3.max(ranges, (r) => r.high) || 0);
+  const y = roundedUp(top, height);
+  const svg = d3.create("svg").attr("viewBox", `0 0 ${width} ${height}`).attr("role", "img")
+    .attr("aria-label", `${title}: stacked bar chart with ranges, ${periods[0]} to ${periods[periods.length - 1]}`);
+  const every = Math.ceil(periods.length / Math.floor(width / 56));
+  svg.append("g").attr("transform", `translate(0,${height - MARGIN.bottom})`)
+    .call(d3.axisBottom(x).tickValues(periods.filter((_, i) => i % every === 0)).tickSizeOuter(0))
+    .call((g) => g.selectAll("text").attr("font-size", 12));
+  svg.append("g").attr("transform", `translate(${MARGIN.left},0)`).call(d3.axisLeft(y).ticks(Y_TICKS))
+    .call((g) => g.selectAll("text").attr("font-size", 12))
+    .call((g) => g.append("text").attr("x", -MARGIN.left + 4).attr("y", MARGIN.top - 6).attr("fill", "#4a5361")
+      .attr("text-anchor", "start").attr("font-size", 12).text(yLabel));
+  const tip = tooltip();
+  // The range first, a little wider than the bar, so the bars stand in front of it.
+  svg.append("g").attr("class", "ranges").selectAll("rect").data(ranges).join("rect")
+    .attr("x", (d) => x(d.period) - x.step() * 0.08).attr("width", x.bandwidth() + x.step() * 0.16)
+    .attr("y", (d) => y(d.high)).attr("height", (d) => Math.max(0, y(d.low) - y(d.high)))
+    .attr("fill", "#4a5361").attr("fill-opacity", 0.18)
+    .append("title").text((d) => `${d.period}: range ${fmt.int(d.low)}–${fmt.int(d.high)}`);
+  stack.forEach((layer, i) => {
+    svg.append("g").attr("fill", colour(series[i].key)).selectAll("rect").data(layer).join("rect")
+      .attr("x", (d) => x(d.data.period) + x.bandwidth() * 0.15).attr("width", x.bandwidth() * 0.7)
+      .attr("y", (d) => y(d[1])).attr("height", (d) => Math.max(0, y(d[0]) - y(d[1])))
+      .on("mousemove", (event, d) => tip.show(`${d.data.period}: ${series[i].label} ${fmt.int(d.data[series[i].key])}`, event.clientX, event.clientY))
+      .on("mouseleave", () => tip.hide());
+  });
+  const legend = h("ul", { class: "legend" }, series.map((s) =>
+    h("li", {}, h("span", { class: "swatch", style: `background:${colour(s.key)}` }), s.label)),
+    h("li", {}, h("span", { class: "swatch range", style: "background:rgba(74,83,97,0.18)" }), "range of the total (low–high)"));
+  const data = table(rows.map((r) => ({ ...r, ...ranges.find((g) => g.period === r.period) })),
+    [{ key: "period", label: "Period" }, ...series.map((s) => ({ key: s.key, label: s.label, num: true, format: fmt.int })),
+      { key: "low", label: "Low", num: true, format: fmt.int }, { key: "high", label: "High", num: true, format: fmt.int }],
+    `${title} (data)`);
+  return h("figure", { class: "chart" }, h("h2", {}, title), legend, svg.node(), source,
+    h("details", {}, h("summary", {}, "Show the numbers"), data));
 }

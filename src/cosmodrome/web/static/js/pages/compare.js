@@ -6,7 +6,7 @@ import { mixBars, shareLines } from "../charts.js";
 import { clearFieldErrors, h, loading, showError, sourceNote } from "../ui.js";
 
 const KINDS = { site: { by: "site", filter: "site", noun: "sites", example: "Baikonur, Vostochny, Plesetsk" },
-  provider: { by: "provider", filter: "agency", noun: "providers", example: "SpaceX, Roscosmos, Arianespace" } };
+  provider: { by: "provider", filter: "provider", noun: "providers", example: "SpaceX, Roscosmos, Arianespace" } };
 const MIX_PARTS = 5;
 
 export async function render(root, params, ctx) {

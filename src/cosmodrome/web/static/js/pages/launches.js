@@ -22,19 +22,26 @@ function described(filters) {
 const FILTERS = [
   { key: "site", label: "Site", placeholder: "Baikonur" },
   { key: "vehicle", label: "Vehicle or family", placeholder: "Soyuz-2" },
-  { key: "agency", label: "Provider", placeholder: "SpaceX" },
+  { key: "provider", label: "Provider", placeholder: "SpaceX" },
   { key: "owner", label: "Customer (owner)", placeholder: "Eutelsat" },
-  { key: "provider_state", label: "Provider state", placeholder: "Russia", size: 4 },
-  { key: "owner_state", label: "Customer state", placeholder: "GB", size: 4 },
+  { key: "provider_state", label: "Provider state", placeholder: "Russia", size: 8, list: "state-names" },
+  { key: "owner_state", label: "Customer state", placeholder: "GB", size: 8, list: "state-names" },
   { key: "from", label: "From (UTC day)", placeholder: "2022-01-01", size: 10 },
   { key: "to", label: "To (UTC day)", placeholder: "2022-12-31", size: 10 },
 ];
-const SELECTS = [
-  { key: "outcome", label: "Outcome", options: ["", "success", "failure", "partial", "partial-success", "partial-failure", "full-success", "full-failure"] },
-  { key: "orbit_class", label: "Class", options: ["", "orbital", "deep_space", "other"] },
-  { key: "sort", label: "Sort by", options: ["time_utc", "launch_tag", "vehicle", "site", "agency", "payload_count", "outcome"] },
-  { key: "order", label: "Order", options: ["desc", "asc"] },
-];
+// Menus from /api/vocabularies (value, label), "any" first where a filter may be left out.
+function menus(vocab) {
+  const any = (list) => [{ value: "", label: "any" }, ...list];
+  return [
+    { key: "outcome", label: "Outcome", options: any(vocab.outcome_filters) },
+    { key: "orbit_class", label: "Class", options: any(vocab.orbit_classes) },
+    { key: "sector", label: "Sector (primary payload)", options: any(vocab.sectors) },
+    { key: "mission", label: "Mission (primary payload)", options: any(vocab.missions) },
+    { key: "orbit", label: "Orbit (primary payload)", options: any(vocab.regimes) },
+    { key: "sort", label: "Sort by", options: vocab.launch_sort },
+    { key: "order", label: "Order", options: [{ value: "desc", label: "newest first" }, { value: "asc", label: "oldest first" }] },
+  ];
+}
 const PAGE = 50;
 
 // A launch's payload names for a table cell: the first three and how many more.
@@ -44,19 +51,24 @@ function names(list) {
 }
 
 export async function render(root, params, ctx) {
+  const SELECTS = menus(ctx.vocab);
+  // Links made before the provider field had its name still work.
+  if (params.agency && !params.provider) { params.provider = params.agency; delete params.agency; }
   const state = { sort: "time_utc", order: "desc", offset: "0", ...params };
   const controls = {};
   const inputs = FILTERS.map((f) => {
-    controls[f.key] = h("input", { id: `f-${f.key}`, name: f.key, value: state[f.key] || "", placeholder: f.placeholder, size: f.size || 12, autocomplete: "off" });
+    controls[f.key] = h("input", { id: `f-${f.key}`, name: f.key, value: state[f.key] || "", placeholder: f.placeholder, size: f.size || 12, autocomplete: "off", list: f.list });
     return h("label", { for: `f-${f.key}` }, f.label, controls[f.key]);
   });
   const selects = SELECTS.map((s) => {
     controls[s.key] = h("select", { id: `f-${s.key}`, name: s.key },
-      s.options.map((o) => h("option", { value: o, selected: (state[s.key] || "") === o }, o || "any")));
+      s.options.map((o) => h("option", { value: o.value, selected: (state[s.key] || "") === o.value }, o.label)));
     return h("label", { for: `f-${s.key}` }, s.label, controls[s.key]);
   });
+  // States by name as people type them; the API reads a name, an ISO code or GCAT's code.
+  const stateNames = h("datalist", { id: "state-names" }, ctx.vocab.states.map((s) => h("option", { value: s.label.replace(/ \([^)]*\)$/, "") })));
   const form = h("form", { class: "controls", role: "search", "aria-label": "Filter launches" },
-    inputs, selects, h("button", { type: "submit" }, "Apply"),
+    inputs, selects, stateNames, h("button", { type: "submit" }, "Apply"),
     h("button", { type: "reset", class: "secondary" }, "Clear"));
   const download = h("a", { class: "button secondary", id: "csv-download", download: "launches.csv", href: "#" }, "Download CSV");
   const summary = h("p", { id: "launch-summary", role: "status", "aria-live": "polite" });
@@ -122,7 +134,7 @@ export async function render(root, params, ctx) {
       { key: "site_name", label: "Site", link: (r) => `#/site?name=${encodeURIComponent(r.site)}` },
       { key: "pad_name", label: "Pad", format: (v, r) => v ?? r.pad ?? "", more: true },
       { key: "agency_name", label: "Provider", narrow: false, format: (v, r) => (v && r.provider_state_name && v !== r.provider_state_name ? `${v} (${r.provider_state_name})` : v ?? "") },
-      { key: "outcome", label: "Outcome", format: (v, r) => r.outcome_name ?? String(v ?? "").replace(/_/g, " ") },
+      { key: "outcome_name", label: "Outcome" },
       { key: "payload_count", label: "Payloads", num: true, narrow: false },
       // the table abbreviates; the CSV download and the API give every name
       { key: "payloads", label: "Payload names", more: true, wrap: true, format: (v) => names(v) },

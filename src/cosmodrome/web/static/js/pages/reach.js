@@ -25,7 +25,8 @@ function modelError(text, row) {
 export async function render(root, params, ctx) {
   const controls = {};
   const orbit = h("select", { id: "r-orbit", name: "orbit" },
-    ["", "leo", "sso", "gto", "geo"].map((o) => h("option", { value: o, selected: (params.orbit || "") === o }, o ? o.toUpperCase() : "custom (altitude, inclination)")));
+    [{ value: "", label: "custom (altitude, inclination)" }, ...ctx.vocab.reach_orbits]
+      .map((o) => h("option", { value: o.value, selected: (params.orbit || "") === o.value }, o.label)));
   controls.orbit = orbit;
   const inputs = FIELDS.map((f) => {
     const value = params[f.key] ?? (Object.keys(params).length ? "" : f.value || "");

@@ -6,16 +6,11 @@ import { getJSON } from "../api.js";
 import { partialPeriod, stackedArea } from "../charts.js";
 import { empty, fmt, h, loading, showError, sourceNote, table } from "../ui.js";
 
-const DIMENSIONS = [["provider-state", "Provider state"], ["owner-state", "Customer (payload owner) state"],
-  ["provider", "Provider"], ["site", "Launch site"], ["vehicle-family", "Vehicle family"],
-  ["owner-sector", "Sector (commercial, civil, military…)"], ["mission", "Mission"], ["orbit-regime", "Orbit regime"]];
-const SECTORS = [["", "any sector"], ["commercial", "commercial"], ["civil", "civil government"],
-  ["military", "military"], ["academic", "academic/amateur"], ["mixed", "mixed"]];
-const MISSIONS = [["", "any mission"], ["COM", "communications"], ["IMG", "imaging"], ["IMG-R", "radar imaging"],
-  ["NAV", "navigation"], ["MET", "meteorology"], ["SCI", "space science"], ["TECH", "technology"],
-  ["SIG", "signals intelligence"], ["EW", "early warning"], ["SS", "crew and cargo"], ["PLAN", "planetary science"]];
-const ORBITS = [["", "any orbit"], ["LEO", "LEO"], ["SSO", "SSO"], ["MEO", "MEO"], ["GEO", "GEO"],
-  ["GTO", "GTO"], ["HEO", "HEO"], ["deep space", "deep space"]];
+// A vocabulary of /api/vocabularies as menu options, with an "any" choice first when given.
+function options(list, any) {
+  const pairs = list.map((v) => [v.value, v.label]);
+  return any ? [["", any], ...pairs] : pairs;
+}
 
 // A dashboard link (the router's #/page?query form) to another page with its state.
 function hashFor(id, params) {
@@ -33,11 +28,13 @@ export async function render(root, params, ctx) {
     period: params.period || "year", from: params.from || "1990", to: params.to || "", top: params.top || "6",
     sector: params.sector || "", mission: params.mission || "", orbit: params.orbit || "",
   };
-  const sector = select("share-sector", SECTORS, state.sector);
-  const mission = select("share-mission", MISSIONS, state.mission);
-  const orbit = select("share-orbit", ORBITS, state.orbit);
-  const by = select("share-by", DIMENSIONS, state.by);
-  const period = select("share-period", [["year", "Year"], ["quarter", "Quarter"], ["month", "Month"]], state.period);
+  const { vocab } = ctx;
+  const dimensions = options(vocab.dimensions);
+  const sector = select("share-sector", options(vocab.sectors, "any sector"), state.sector);
+  const mission = select("share-mission", options(vocab.missions, "any mission"), state.mission);
+  const orbit = select("share-orbit", options(vocab.regimes, "any orbit"), state.orbit);
+  const by = select("share-by", dimensions, state.by);
+  const period = select("share-period", options(vocab.periods), state.period);
   const from = h("input", { id: "share-from", type: "number", min: 1957, max: 2100, value: state.from });
   const to = h("input", { id: "share-to", type: "number", min: 1957, max: 2100, value: state.to, placeholder: "latest" });
   const top = h("input", { id: "share-top", type: "number", min: 1, max: 30, value: state.top });
@@ -63,7 +60,7 @@ export async function render(root, params, ctx) {
   let data = null;
 
   function draw() {
-    const label = DIMENSIONS.find(([v]) => v === state.by)[1].toLowerCase();
+    const label = dimensions.find(([v]) => v === state.by)[1].toLowerCase();
     const key = state.measure === "payloads" ? "payload_share" : "launch_share";
     const rows = data.data.map((r) => ({ period: r.period, group: r.group, label: r.label, value: r[key] }));
     const last = data.data[data.data.length - 1];
@@ -128,8 +125,9 @@ export async function render(root, params, ctx) {
       { key: "perigee_km", label: "Perigee (km)", num: true, format: fmt.int },
       { key: "apogee_km", label: "Apogee (km)", num: true, format: fmt.int },
       { key: "mass_kg", label: "Mass (kg)", num: true, format: (v) => (v === null || v === undefined ? "unknown" : fmt.int(v)) },
+      { key: "mass_source", label: "Mass from", format: (v) => ({ satcat: "GCAT satcat", auxcat: "GCAT auxcat", ucs: "UCS" }[v] || "") },
     ], `${page.total.toLocaleString("en")} payloads named like “${text}”${page.total > page.data.length ? ` (first ${page.data.length})` : ""}`),
-    sourceNote(page.source, "orbit: GCAT's disposition orbit; mass: satcat/auxcat, unknown when not recorded"));
+    sourceNote(page.source, "orbit: GCAT's disposition orbit; mass: GCAT satcat/auxcat, else UCS (mass source column), unknown when not recorded"));
   }
 
   searchForm.addEventListener("submit", (event) => {

@@ -1,0 +1,179 @@
+"""Names, never bare codes, in every output; the code kept beside the name in JSON and CSV;
+and the dashboard's vocabularies served by the API, not copied into its JavaScript."""
+
+from __future__ import annotations
+
+import csv
+import dataclasses
+import inspect
+import io
+import json
+import re
+from pathlib import Path
+from typing import Any
+
+import pytest
+
+from cosmodrome import api
+from cosmodrome.catalog.build import build_catalog
+from tests.conftest import CliRunner
+from tests.gcat_factory import launch_row, write_mini_gcat
+from tests.web_support import client_class
+
+STATIC_JS = Path(__file__).resolve().parents[1] / "src" / "cosmodrome" / "web" / "static" / "js"
+
+
+@pytest.fixture(scope="module")
+def home(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    root = tmp_path_factory.mktemp("names-in-output")
+    source = write_mini_gcat(
+        root / "src",
+        [
+            launch_row("2023-001", "2023 Jan 10 1000:00", "GIK-5", code="OF40"),
+            launch_row(
+                "2023-002", "2023 Apr  1 0500:00", "CSG", vehicle="Ariane 5ECA", agency="AE"
+            ),
+        ],
+    )
+    build_catalog(str(source), root / "home")
+    return root / "home"
+
+
+def test_outcomes_read_as_words_and_json_keeps_the_code(home: Path, cosmodrome: CliRunner) -> None:
+    table = cosmodrome(home, "launches", "--outcome", "partial-failure")
+    assert table.returncode == 0, table.stderr
+    assert "partial failure" in table.stdout and "partial_failure" not in table.stdout
+    rows = json.loads(cosmodrome(home, "launches", "--format", "json").stdout)
+    first = next(r for r in rows if r["launch_tag"] == "2023-001")
+    assert (first["outcome"], first["outcome_name"]) == ("partial_failure", "partial failure")
+
+
+def test_payload_owners_show_by_name_with_the_code_in_csv(
+    home: Path, cosmodrome: CliRunner
+) -> None:
+    table = cosmodrome(home, "payloads", "--columns", "name,owner,owner_state,mission")
+    assert table.returncode == 0, table.stderr
+    assert "MO RF" in table.stdout and "Russia" in table.stdout
+    assert not re.search(r"\bRU\b", table.stdout)
+    rows = list(csv.DictReader(io.StringIO(cosmodrome(home, "payloads", "-f", "csv").stdout)))
+    assert rows, "the mini catalog has payloads"
+    row = rows[0]
+    assert (row["owner"], row["owner_name"]) == ("MO", "MO RF")
+    assert (row["owner_state"], row["owner_state_name"]) == ("RU", "Russia")
+    assert {"agency", "agency_name", "mission", "mission_name"} <= set(row)
+
+
+def test_wide_tables_show_code_and_name_side_by_side(home: Path, cosmodrome: CliRunner) -> None:
+    # With the name column shown too, the code column keeps the code: nothing hidden.
+    table = cosmodrome(home, "payloads", "--columns", "owner,owner_name")
+    assert table.returncode == 0, table.stderr
+    assert re.search(r"\bMO\b\s+MO RF", table.stdout)
+
+
+def test_launches_take_provider_and_the_old_agency_spelling(
+    home: Path, cosmodrome: CliRunner
+) -> None:
+    new = cosmodrome(home, "launches", "--provider", "Arianespace", "-f", "json")
+    old = cosmodrome(home, "launches", "--agency", "Arianespace", "-f", "json")
+    assert new.returncode == 0, new.stderr
+    assert [r["launch_tag"] for r in json.loads(new.stdout)] == ["2023-002"]
+    assert new.stdout == old.stdout
+
+
+def test_vocabularies_name_every_value() -> None:
+    vocab = api.vocabularies()
+    assert {v["value"] for v in vocab["launch_sort"]} == api.LAUNCH_SORT_KEYS
+    assert {v["value"] for v in vocab["payload_sort"]} == api.PAYLOAD_SORT_KEYS
+    assert {v["value"] for v in vocab["outcome_filters"]} == set(api.OUTCOME_NAMES)
+    labels = {v["value"]: v["label"] for v in vocab["launch_sort"]}
+    assert labels["time_utc"] == "Date" and labels["agency"] == "Provider"
+    assert {"value": "partial_failure", "label": "partial failure"} in vocab["outcomes"]
+    assert {"value": "F", "label": "France (F)"} in vocab["states"]
+    # People read labels: no code with an underscore is shown as a label.
+    shown = [v["label"] for values in vocab.values() for v in values]
+    assert not [label for label in shown if "_" in label]
+
+
+@pytest.fixture(scope="module")
+def client(home: Path) -> Any:
+    from cosmodrome.web.app import create_app
+
+    with client_class()(create_app(home)) as test_client:
+        yield test_client
+
+
+def test_the_vocabularies_route_serves_them(client: Any) -> None:
+    answer = client.get("/api/vocabularies")
+    assert answer.status_code == 200
+    body = answer.json()
+    assert body == json.loads(json.dumps(api.vocabularies()))
+    assert {"sectors", "missions", "regimes", "outcomes", "launch_sort", "states"} <= set(body)
+
+
+def test_web_launches_offer_every_launch_filter(client: Any, home: Path) -> None:
+    # As the CLI: provider (agency its old name), and the primary payload's sector, mission
+    # and orbit regime.
+    by_provider = client.get("/api/launches", params={"provider": "Arianespace"}).json()
+    by_agency = client.get("/api/launches", params={"agency": "Arianespace"}).json()
+    assert [r["launch_tag"] for r in by_provider["data"]] == ["2023-002"]
+    assert by_agency["data"] == by_provider["data"]
+    clash = client.get("/api/launches", params={"provider": "Arianespace", "agency": "RVSN"})
+    assert clash.status_code == 400
+    for field, value in (("sector", "military"), ("mission", "COM"), ("orbit", "LEO")):
+        answer = client.get("/api/launches", params={field: value})
+        assert answer.status_code == 200, (field, answer.text)
+        with api.catalog(home) as con:
+            expected = api.launch_rows(con, api.LaunchFilter(**{field: value})).column("launch_tag")
+        assert sorted(r["launch_tag"] for r in answer.json()["data"]) == sorted(expected)
+    bad = client.get("/api/launches", params={"sector": "comercial"})
+    assert bad.status_code == 404 and "commercial" in bad.json()["error"]["suggestions"]
+    row = client.get("/api/launches", params={"outcome": "partial-failure"}).json()["data"][0]
+    assert (row["outcome"], row["outcome_name"]) == ("partial_failure", "partial failure")
+
+
+#: Values whose presence as string literals in the dashboard would mean a private copy of a
+#: vocabulary: sort keys, outcome codes, orbit classes, mission codes, dimensions.
+COPIED = (
+    '"agency", "payload_count"',
+    '"launch_tag", "vehicle"',
+    '"partial-failure"',
+    '"deep_space"',
+    '"IMG-R"',
+    '"SIG"',
+    '"owner-sector"',
+    '"academic"',
+    '"MEO"',
+    '"quarter"',
+)
+
+
+@pytest.mark.parametrize("path", sorted(STATIC_JS.rglob("*.js")), ids=lambda p: p.name)
+def test_the_dashboard_keeps_no_copy_of_a_vocabulary(path: Path) -> None:
+    text = path.read_text(encoding="utf-8")
+    assert [literal for literal in COPIED if literal in text] == []
+
+
+def test_the_report_shows_names_and_worded_headers(mirror_con: Any) -> None:
+    html = api.site_report(mirror_con, "Baikonur")
+    headers = re.findall(r"<th[^>]*>([^<]*)</th>", html)
+    assert headers and not [h for h in headers if "_" in h]
+    cells = re.findall(r"<td[^>]*>([^<]*)</td>", html)
+    assert "I-ESA" not in cells and "ESA" in cells  # ESA's customers, by name
+    assert "Russia" in cells and "partial_failure" not in cells
+
+
+def _web_name(field: str) -> str:
+    return {"agency": "provider", "start": "from", "end": "to"}.get(field, field)
+
+
+def test_every_interface_listing_the_same_rows_offers_every_shared_filter(client: Any) -> None:
+    from cosmodrome.cli.catalog import launches
+    from cosmodrome.cli.payloads import payloads
+
+    shared = {f.name for f in dataclasses.fields(api.RowFilter)}
+    schema = client.get("/api/openapi.json").json()["paths"]
+    for path in ("/api/launches", "/api/payloads"):
+        offered = {p["name"] for p in schema[path]["get"]["parameters"]}
+        assert {_web_name(f) for f in shared} <= offered, path
+    for command in (launches, payloads):
+        assert shared <= set(inspect.signature(command).parameters), command.__name__
