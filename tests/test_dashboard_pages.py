@@ -26,6 +26,7 @@ PAGES = {
     "site": "?name=Baikonur&from=2010&to=2024",
     "share": "?by=provider-state&from=2010",
     "migration": "?provider_state=RU&cutoff=2022-02-24",
+    "value": "?from=2015",
     "launches": "?site=Baikonur&from=2020-01-01",
     "compare": "?kind=site&names=Baikonur,Vostochny,Plesetsk&from=2010",
     "reach": "",
@@ -105,6 +106,7 @@ def test_every_page_fits_reads_and_passes_axe(
 ) -> None:
     features = json.loads(browser_get(browser, f"{base_url}/api/meta"))["features"]
     needs = {"share": "analytics", "migration": "migration", "compare": "analytics"}
+    needs |= {"value": "value"}
     needs |= {"reach": "reach", "windows": "windows", "passes": "passes"}
     needs |= {"coverage": "coverage", "slips": "schedule"}
     if page in needs and needs[page] not in features:
