@@ -29,7 +29,7 @@ PAGES = {
     "value": "?from=2015",
     "launches": "?site=Baikonur&from=2020-01-01",
     "compare": "?kind=site&names=Baikonur,Vostochny,Plesetsk&from=2010",
-    "reach": "",
+    "reach": "?mass_kg=800&alt_km=550&inc_deg=97.6",
     "windows": "?site=Vostochny&target=25544&start=2025-05-25&days=2",
     "passes": "?sat=25544&at=Almaty&start=2025-05-25&days=1",
     "coverage": "",
