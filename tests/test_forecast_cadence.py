@@ -78,3 +78,5 @@ def test_a_thin_history_refuses(mirror_con: duckdb.DuckDBPyConnection) -> None:
         api.cadence_forecast(mirror_con, api.CadenceRequest(by="site", sites=("Svobodny",)))
     with pytest.raises(ThinHistoryError):
         api.cadence_forecast(mirror_con, api.CadenceRequest(as_of=date(1958, 1, 1)))
+    with pytest.raises(ThinHistoryError, match="that far ahead"):
+        api.cadence_forecast(mirror_con, api.CadenceRequest(year=2200))

@@ -44,6 +44,8 @@ TREND_PRIOR_SD = 0.2
 #: A group needs launches in at least this many of its window's years.
 MIN_ACTIVE_YEARS = 3
 LEVELS = (0.8, 0.95)
+#: Further ahead than this the trend's extrapolation is all there is: refused.
+MAX_HORIZON_YEARS = 5
 
 
 @dataclass(frozen=True)
@@ -234,6 +236,11 @@ def forecast(
         raise InputError(
             f"--year {year} is before the last year known ({origin}); a forecast is of a "
             "coming year (use --as-of for a backtest)"
+        )
+    if year - origin > MAX_HORIZON_YEARS:
+        raise ThinHistoryError(
+            f"--year {year} is {year - origin} years after the last year known ({origin}); "
+            f"the history says nothing that far ahead (at most {MAX_HORIZON_YEARS})"
         )
     series = yearly_series(con, request.by, known, origin - WINDOW_YEARS + 1)
     active = _window(series)
