@@ -100,7 +100,7 @@ export async function render(root, params, ctx) {
       ], `Pads of ${profile.name}`) : h("p", {}, "No pads recorded."), sourceNote(profile.source)));
     grid.append(h("section", { class: "card", "aria-labelledby": "names-h" }, h("h2", { id: "names-h" }, "Names over time"),
       table(profile.history, [
-        { key: "code", label: "Code" }, { key: "name", label: "Name" }, { key: "state_code", label: "State" },
+        { key: "code", label: "Code" }, { key: "name", label: "Name" }, { key: "state_code_name", label: "State", format: (v, r) => v ?? r.state_code ?? "" },
         { key: "valid_from", label: "From", format: fmt.day }, { key: "valid_to", label: "To", format: (v) => fmt.day(v) || "now" },
       ], `Codes and names of ${profile.name}`), sourceNote(profile.source)));
     if (extra) {
