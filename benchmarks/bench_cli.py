@@ -110,7 +110,7 @@ def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0] if __doc__ else None)
     parser.add_argument("--repeat", type=int, default=5)
     parser.add_argument("--only", default=None)
-    options = parser.parse_args()
+    options, _ = parser.parse_known_args()  # `python -m benchmarks cli` passes "cli"
     if not (SHARED_DATA / "gcat").is_dir():
         print(f"skipped: frozen mirror not found at {SHARED_DATA}")
         return
