@@ -52,6 +52,10 @@ def main(argv: list[str] | None = None) -> int:
         start = time.perf_counter()
         launches = con.execute("SELECT * FROM launches").df()
         payloads = con.execute("SELECT * FROM payloads").df()
+        prices = con.execute(
+            "SELECT price_id, unnest(configurations) AS vehicle, year AS price_year, musd "
+            "FROM prices WHERE musd IS NOT NULL AND launch_tag IS NULL"
+        ).df()
         load_s = time.perf_counter() - start
         cutoff = date(2022, 2, 24)
 
@@ -87,6 +91,18 @@ def main(argv: list[str] | None = None) -> int:
                 payloads=("launch_tag", "size"), first=("time_utc", "min")
             )
 
+        def pandas_value() -> pd.DataFrame:
+            # Only the configuration tier of analytics/value.py: the nearest dated price of the
+            # launch's own vehicle, summed per provider and year.
+            recent = launches[launches["year"] >= 2015][["launch_tag", "year", "vehicle", "agency"]]
+            pairs = recent.merge(prices, on="vehicle")
+            pairs["distance"] = (pairs["year"] - pairs["price_year"]).abs()
+            nearest = pairs[
+                pairs["distance"] == pairs.groupby("launch_tag")["distance"].transform("min")
+            ]
+            value = nearest.groupby(["launch_tag", "year", "agency"], as_index=False)["musd"].mean()
+            return value.groupby(["year", "agency"])["musd"].sum()
+
         cases: list[tuple[str, Callable[[], Any], Callable[[], Any]]] = [
             (
                 "cadence by site (3 sites, 2010-)",
@@ -115,6 +131,11 @@ def main(argv: list[str] | None = None) -> int:
                 "migration (vehicle Soyuz)",
                 lambda: api.customer_migration(con, cutoff, vehicles=["Soyuz"]),
                 pandas_migration,
+            ),
+            (
+                "launch value by provider (2015-)",
+                lambda: api.launch_value(con, "provider", start=date(2015, 1, 1)),
+                pandas_value,
             ),
         ]
         print(

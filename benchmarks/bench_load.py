@@ -9,7 +9,13 @@ mix runs with the cache on (as served) and off.
 
 - **light**: launch listings (site x first year x page), the sites list by country, one
   site, the vehicle list by name;
-- **heavy**: site profiles with events, cadence and market share by period, migration.
+- **heavy**: site profiles with events, cadence and market share by period, migration;
+- **search**: what people type: payload searches by name, launches by vehicle and period,
+  a site's page over a period, payloads by owner.
+
+``--overload`` also runs the search mix at that many times the highest rate (2 by default:
+twice capacity), where the server must refuse at once (refusals' own latency is reported)
+rather than queue; ``--workers`` serves with that many uvicorn processes.
 
 A server that cannot keep up must refuse work (``503`` or ``429`` with ``Retry-After``),
 counted apart from errors (time-outs, other statuses). Baseline in the same run: the light
@@ -61,6 +67,47 @@ def light_requests() -> Iterator[Request]:
         yield next(kind)
 
 
+PAYLOAD_NAMES = [
+    "Starlink", "OneWeb", "Kosmos", "Iridium", "GPS", "Galileo", "Glonass", "Molniya",
+    "Meteor", "Progress", "Soyuz", "Dragon", "Yaogan", "Beidou", "Intelsat", "Sentinel",
+    "Landsat", "NOAA", "Tiangong", "Shenzhou", "Gonets", "Resurs", "Lemur", "Flock",
+]  # fmt: skip
+OWNERS = ["SPX", "NASA", "ESA", "MO", "CASC", "ISRO", "JAXA", "ROSK", "ONEWEB", "PLAN"]
+
+
+def search_requests() -> Iterator[Request]:
+    """Distinct searches: payload names (as prefixes of varying length) and owners over
+    periods, launches by vehicle and period, one site's page over a period."""
+    payloads = (
+        ("/api/payloads", {"search": name[:length], "from": str(year), "limit": "50"})
+        for year in range(1960, 2025)
+        for length in (3, 4, 5, 6)
+        for name in PAYLOAD_NAMES
+    )
+    owners = (
+        ("/api/payloads", {"owner": owner, "from": str(year), "to": str(year + 4)})
+        for year in range(1960, 2021)
+        for owner in OWNERS
+    )
+    by_vehicle = (
+        ("/api/launches", {"vehicle": vehicle, "from": str(year), "to": str(year + span)})
+        for span in (0, 2, 5, 10)
+        for year in range(1960, 2025)
+        for vehicle in VEHICLES
+    )
+    site_pages = (
+        (f"/api/sites/{site}", {"from": str(year), "to": str(year + span)})
+        for span in (1, 5, 10)
+        for year in range(1960, 2024)
+        for site in SITES
+    )
+    for kind in itertools.cycle([payloads, by_vehicle, site_pages, payloads, owners]):
+        yield next(kind)
+
+
+MIXES = {"light": lambda: light_requests(), "search": lambda: search_requests()}
+
+
 def heavy_requests() -> Iterator[Request]:
     """Distinct heavy requests: profiles, cadence, share and migration over varied periods."""
     for year in itertools.cycle(range(1960, 2024)):
@@ -74,7 +121,7 @@ def heavy_requests() -> Iterator[Request]:
             )
 
 
-def start_server(home: Path, port: int, cache: bool) -> subprocess.Popen[bytes]:
+def start_server(home: Path, port: int, cache: bool, workers: int = 1) -> subprocess.Popen[bytes]:
     """``cosmodrome serve`` exactly as the README runs it, on a loopback port."""
     env = {
         **os.environ,
@@ -83,7 +130,7 @@ def start_server(home: Path, port: int, cache: bool) -> subprocess.Popen[bytes]:
     }
     command = [sys.executable, "-m", "cosmodrome.cli.main", "serve", "--host", "127.0.0.1"]
     server = subprocess.Popen(
-        [*command, "--port", str(port)],
+        [*command, "--port", str(port), "--workers", str(workers)],
         env=env,
         stdout=subprocess.DEVNULL,
         stderr=subprocess.DEVNULL,
@@ -100,6 +147,7 @@ def drive(
 ) -> dict[str, Any]:
     """Open-loop: send ``requests`` at ``rate``; latency counts from each scheduled time."""
     latencies: list[float] = []
+    refusals: list[float] = []
     outcomes: dict[str, int] = {}
     lock = threading.Lock()
     limits = httpx.Limits(max_connections=threads, max_keepalive_connections=threads)
@@ -128,11 +176,13 @@ def drive(
                 outcomes[key] = outcomes.get(key, 0) + 1
                 if key == "ok":
                     latencies.append(elapsed)
+                elif key == "refused":
+                    refusals.append(elapsed)
 
         with ThreadPoolExecutor(max_workers=threads) as pool:
             list(pool.map(one, range(len(requests))))
         wall = time.perf_counter() - t0
-    return {"wall_s": wall, "latencies_s": latencies, "outcomes": outcomes}
+    return {"wall_s": wall, "latencies_s": latencies, "refusals_s": refusals, "outcomes": outcomes}
 
 
 def run(
@@ -143,14 +193,15 @@ def run(
     cache: bool,
     warmup: int = 20,
     timeout_s: float = 5.0,
+    workers: int = 1,
 ) -> dict[str, Any]:
     """One scenario on a fresh server; ``seconds * rate`` distinct requests, each given up
     (counted as an error) after ``timeout_s``."""
-    source = light_requests() if mix == "light" else heavy_requests()
+    source = MIXES.get(mix, heavy_requests)()
     total = int(rate * seconds)
     requests = list(itertools.islice(source, warmup + total))
     port = free_port()
-    server = start_server(home, port, cache)
+    server = start_server(home, port, cache, workers)
     try:
         base = f"http://127.0.0.1:{port}"
         with httpx.Client(base_url=base, timeout=30) as client:
@@ -161,6 +212,7 @@ def run(
         server.terminate()
         server.wait(timeout=10)
     lat = result["latencies_s"]
+    refused = result["refusals_s"]
     outcomes = result["outcomes"]
     ok = outcomes.get("ok", 0)
     return {
@@ -173,6 +225,8 @@ def run(
         "errors": {k: v for k, v in outcomes.items() if k not in ("ok", "refused")},
         "p50_ms": round(1000 * statistics.median(lat), 1) if lat else None,
         "p99_ms": round(1000 * percentile(lat, 99), 1) if lat else None,
+        "refusal_p99_ms": round(1000 * percentile(refused, 99), 1) if refused else None,
+        "workers": workers,
     }
 
 
@@ -190,15 +244,16 @@ def print_table(rows: list[dict[str, Any]], base_ms: float) -> None:
     )
     print(f"  baseline: in-process façade p50 {base_ms:.2f} ms per light request")
     print(f"  {'mix':<6} {'cache':<5} {'rate':>5} {'ans/s':>6} {'p50 ms':>7} {'p99 ms':>7}")
-    print(f"  {'':<6} {'':<5} {'':>5} {'':>6} {'':>7} {'':>7} {'refused':>7} errors")
+    print(f"  {'':<6} {'':<5} {'':>5} {'':>6} {'':>7} {'':>7} {'refused':>7} ref-p99 errors")
     for r in rows:
         p50 = "-" if r["p50_ms"] is None else f"{r['p50_ms']:.1f}"
         p99 = "-" if r["p99_ms"] is None else f"{r['p99_ms']:.1f}"
         errors = sum(r["errors"].values())
+        ref = "-" if r["refusal_p99_ms"] is None else f"{r['refusal_p99_ms']:.1f}"
         print(
             f"  {r['mix']:<6} {'on' if r['response_cache'] else 'off':<5} "
             f"{r['rate_target_rps']:>5g} {r['answered_rps']:>6.1f} {p50:>7} {p99:>7} "
-            f"{r['refused']:>7} {errors}"
+            f"{r['refused']:>7} {ref:>7} {errors}"
         )
         if r["p50_ms"] is not None and base_ms:
             print(f"  {'':<6} p50 vs in-process baseline: {r['p50_ms'] / base_ms:.1f}x")
@@ -208,6 +263,12 @@ def main(argv: list[str] | None = None) -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--rates", default="50,100", help="comma-separated requests/s")
     parser.add_argument("--heavy-rates", default="20,50", help="rates of the heavy mix")
+    parser.add_argument("--search-rates", default="50,100", help="rates of the search mix")
+    parser.add_argument(
+        "--overload", type=float, default=2.0, help="search mix at this times the top rate"
+    )
+    parser.add_argument("--workers", type=int, default=1, help="uvicorn worker processes")
+    parser.add_argument("--mixes", default="light,heavy,search", help="which mixes to run")
     parser.add_argument("--seconds", type=float, default=5.0, help="seconds per scenario")
     parser.add_argument("--home", help="COSMODROME_HOME with a catalog (default: build one)")
     parser.add_argument("--json", help="also write the figures to this JSON file")
@@ -215,10 +276,19 @@ def main(argv: list[str] | None = None) -> None:
     home, _fresh = catalog_home(args.home)
     base_ms = light_baseline(home)
     rows = []
-    for mix, rates in (("light", args.rates), ("heavy", args.heavy_rates)):
+    wanted = args.mixes.split(",")
+    plans = {"light": args.rates, "heavy": args.heavy_rates, "search": args.search_rates}
+    for mix, rates in plans.items():
+        if mix not in wanted:
+            continue
         for rate in (float(r) for r in rates.split(",")):
             for cache in (False, True):
-                rows.append(run(home, mix, rate, args.seconds, cache))
+                rows.append(run(home, mix, rate, args.seconds, cache, workers=args.workers))
+    if "search" in wanted and args.overload > 0:
+        top = max(float(r) for r in args.search_rates.split(","))
+        rows.append(
+            run(home, "search", top * args.overload, args.seconds, False, workers=args.workers)
+        )
     print_table(rows, base_ms)
     if args.json:
         Path(args.json).write_text(json.dumps({"baseline_p50_ms": base_ms, "runs": rows}, indent=2))

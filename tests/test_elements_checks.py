@@ -106,3 +106,9 @@ def test_an_omm_copy_of_a_stored_tle_is_the_same_set(tmp_path: Path) -> None:
     )
     loaded = load_file_into_store(omm, store_path=store_path)
     assert loaded.new == 0 and loaded.warnings == ()
+
+
+def test_control_characters_are_stripped_from_satellite_names() -> None:
+    line1, line2 = tle().splitlines()[1:]
+    parsed = parse_text(f"ISS\x00 (ZA\x07RYA)\n{line1}\n{line2}\n")
+    assert parsed.records[0].name == "ISS (ZARYA)"

@@ -4,6 +4,8 @@ and the dashboard's vocabularies served by the API, not copied into its JavaScri
 from __future__ import annotations
 
 import csv
+import dataclasses
+import inspect
 import io
 import json
 import re
@@ -158,3 +160,20 @@ def test_the_report_shows_names_and_worded_headers(mirror_con: Any) -> None:
     cells = re.findall(r"<td[^>]*>([^<]*)</td>", html)
     assert "I-ESA" not in cells and "ESA" in cells  # ESA's customers, by name
     assert "Russia" in cells and "partial_failure" not in cells
+
+
+def _web_name(field: str) -> str:
+    return {"agency": "provider", "start": "from", "end": "to"}.get(field, field)
+
+
+def test_every_interface_listing_the_same_rows_offers_every_shared_filter(client: Any) -> None:
+    from cosmodrome.cli.catalog import launches
+    from cosmodrome.cli.payloads import payloads
+
+    shared = {f.name for f in dataclasses.fields(api.RowFilter)}
+    schema = client.get("/api/openapi.json").json()["paths"]
+    for path in ("/api/launches", "/api/payloads"):
+        offered = {p["name"] for p in schema[path]["get"]["parameters"]}
+        assert {_web_name(f) for f in shared} <= offered, path
+    for command in (launches, payloads):
+        assert shared <= set(inspect.signature(command).parameters), command.__name__

@@ -184,3 +184,10 @@ def test_no_reader_raises_anything_but_the_projects_own_errors(
         return
     for entry in snapshot.entries:
         assert entry.target.start is None or 1900 <= entry.target.start.year <= 2201
+
+
+def test_control_characters_are_stripped_from_schedule_names(tmp_path: Path) -> None:
+    path = tmp_path / "upcoming-2025-01-01.json"
+    path.write_text(json.dumps([{**GOOD_ITEM, "vehicle": "Falcon\u0000 9\u001b"}]), "utf-8")
+    (entry,) = read_file(path).entries
+    assert entry.vehicle == "Falcon 9"

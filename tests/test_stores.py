@@ -218,3 +218,42 @@ def test_a_damaged_catalog_is_a_one_line_error_on_the_command_line(
     result = cosmodrome(home, "launches", "--limit", "3")
     assert result.returncode == 1 and "Traceback" not in result.stderr
     assert "cosmodrome update" in result.stderr
+
+
+def test_a_store_damaged_under_the_server_is_a_503_naming_health(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    import duckdb
+
+    home = _elements_home(tmp_path)
+
+    def damaged_read(*_args: Any, **_kwargs: Any) -> None:
+        raise duckdb.IOException("Could not read from file: block 7 is corrupt")
+
+    monkeypatch.setattr(ElementStore, "nearest", damaged_read)
+    with client_class()(create_app(home, cache_entries=0)) as client:
+        response = client.get("/api/passes", params={"sat": "25544", "at": "43.25,76.92"})
+    assert response.status_code == 503 and response.headers["retry-after"] == "60"
+    error = response.json()["error"]
+    assert error["type"] == "StoreUnreadable" and "block 7 is corrupt" in error["message"]
+    assert "/api/health" in error["message"]
+
+
+def test_a_job_store_that_cannot_be_written_is_a_503_not_a_500(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    import sqlite3
+
+    from cosmodrome.web.jobs import JobStore
+
+    def read_only(*_args: Any, **_kwargs: Any) -> None:
+        raise sqlite3.OperationalError("attempt to write a readonly database")
+
+    monkeypatch.setattr(JobStore, "_open", read_only)
+    home = _elements_home(tmp_path)
+    body = {"constellation": {"planes": 1, "per_plane": 1}, "start_utc": "2024-01-01T00:00:00Z"}
+    with client_class()(create_app(home, cache_entries=0)) as client:
+        response = client.post("/api/coverage/jobs", json=body)
+    assert response.status_code == 503, response.text
+    error = response.json()["error"]
+    assert error["type"] == "ServerStorage" and "readonly database" in error["message"]

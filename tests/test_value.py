@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import itertools
 import json
 from collections import Counter
 from datetime import date
@@ -10,6 +11,8 @@ from typing import Any
 
 import duckdb
 import pytest
+from hypothesis import given
+from hypothesis import strategies as st
 
 from cosmodrome import api
 from cosmodrome.analytics.value import KIND_SPREAD, PER_YEAR
@@ -343,3 +346,17 @@ def test_site_report_says_what_the_sites_launches_were_worth(
     ).records()
     total = sum(r["value_musd"] or 0 for r in launches if not r["captive"])
     assert f"US$ {total:,.0f} million of {DOLLAR_YEAR}" in html
+
+
+@given(st.floats(min_value=0.01, max_value=99_999, allow_nan=False).map(lambda v: round(v, 2)))
+def test_parse_millions_reads_what_nsf_writes(amount: float) -> None:
+    assert parse_millions(f"${amount:,.2f} million") == pytest.approx(amount)
+    assert parse_millions(f"{amount:,.2f}") is None  # no dollar sign, no "million": no price
+
+
+@given(st.text(alphabet=st.characters(blacklist_categories=("Cs",)), min_size=1, max_size=40))
+def test_name_variants_start_with_the_name_and_only_shorten(name: str) -> None:
+    variants = name_variants(name)
+    assert variants[0] == name
+    assert len(set(variants)) == len(variants)
+    assert all(len(later) < len(earlier) for earlier, later in itertools.pairwise(variants))

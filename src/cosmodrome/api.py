@@ -44,6 +44,7 @@ from cosmodrome.catalog.outcomes import OUTCOME_NAMES, outcome_filter
 from cosmodrome.catalog.queries import SORTABLE as LAUNCH_SORT_KEYS
 from cosmodrome.catalog.queries import (
     LaunchFilter,
+    RowFilter,
     count_launches,
     launch_page,
     launch_rows,

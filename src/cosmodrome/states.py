@@ -30,7 +30,7 @@ from importlib import resources
 from typing import TYPE_CHECKING, TypeVar
 
 from cosmodrome.errors import UnknownNameError
-from cosmodrome.naming import closest_names, fold
+from cosmodrome.naming import NameIndex, fold
 from cosmodrome.tables import Rows
 
 if TYPE_CHECKING:
@@ -173,11 +173,14 @@ def iso_state(alpha2: str) -> State:
 
 
 @cache
-def _spellings() -> tuple[dict[str, State], dict[str, State], list[str]]:
-    """Codes (exact, upper case) and folded names -> state, plus the names for suggestions."""
+def _spellings() -> tuple[dict[str, State], NameIndex, dict[str, State]]:
+    """Codes (exact, upper case) -> state; the states' names in a :class:`NameIndex` (codes:
+    state codes); and each state by its code."""
     codes: dict[str, State] = {}
-    names: dict[str, State] = {}
-    shown: list[str] = []
+    names = NameIndex(
+        "state (an ISO code such as FR or FRA, a GCAT code such as F, or an English name)"
+    )
+    by_code: dict[str, State] = {}
     # ISO codes first so that they win where GCAT spells another place the same (NI).
     for state in _iso_states().values():
         for code in (state.iso2, state.iso3):
@@ -185,36 +188,31 @@ def _spellings() -> tuple[dict[str, State], dict[str, State], list[str]]:
                 codes.setdefault(code.upper(), state)
     for state in (*_gcat_table().values(), *_iso_states().values()):
         codes.setdefault(state.code.upper(), state)
+        by_code.setdefault(state.code, state)
         if state.iso3:
             codes.setdefault(state.iso3.upper(), state)
         for spelling in (state.name, state.long_name, *state.aliases):
-            if spelling:
-                names.setdefault(fold(spelling), state)
-        shown.append(state.name)
-    return codes, names, sorted(set(shown))
+            # The first state spelled so keeps the name (GCAT's table before ISO's).
+            if spelling and not names.knows(spelling):
+                names.add(spelling, {state.code}, display=spelling == state.name)
+    return codes, names, by_code
 
 
 def resolve_state(text: str) -> State:
     """The state named by ``text``: ISO alpha-2/alpha-3, GCAT code or English name.
 
-    A unique word prefix of a name also resolves (``Kazakh`` -> Kazakhstan). Anything else
+    A unique start of a name also resolves (``Kazakh`` -> Kazakhstan). Anything else
     raises :class:`~cosmodrome.errors.UnknownNameError` listing the closest names.
     """
-    codes, names, shown = _spellings()
+    codes, names, by_code = _spellings()
     wanted = text.strip()
-    found = codes.get(wanted.upper()) or names.get(fold(wanted))
+    found = codes.get(wanted.upper())
     if found is not None:
         return found
-    folded = fold(wanted)
-    if len(folded) >= 4:
-        prefixed = {s for key, s in names.items() if key.startswith(folded)}
-        if len(prefixed) == 1:
-            return prefixed.pop()
-    raise UnknownNameError(
-        "state (an ISO code such as FR or FRA, a GCAT code such as F, or an English name)",
-        text,
-        closest_names(text, shown),
-    )
+    matched = names.lookup(wanted) or (names.prefixed(wanted) if len(fold(wanted)) >= 4 else set())
+    if len(matched) == 1:
+        return by_code[matched.pop()]
+    raise UnknownNameError(names.kind, text, names.suggest(wanted))
 
 
 def resolve_states(texts: Iterable[str]) -> list[State]:

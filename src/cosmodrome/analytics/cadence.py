@@ -27,7 +27,6 @@ totals. The ``sector``, ``mission`` and ``orbit`` filters of a
 from __future__ import annotations
 
 from collections.abc import Sequence
-from dataclasses import replace
 from datetime import date, datetime
 
 import duckdb
@@ -45,6 +44,7 @@ from cosmodrome.analytics.common import (
     period_label,
     period_start_sql,
     site_groups,
+    with_dates,
 )
 from cosmodrome.catalog import names
 from cosmodrome.catalog.queries import LaunchFilter
@@ -97,7 +97,7 @@ def cadence(
     """
     dim = dimension(by)
     check_period(period)
-    f = _with_dates(where, start, end)
+    f = with_dates(where, start, end)
     sites = site_mapping(con, only if dim.name == "site" else None)
     wanted = resolve_groups(con, dim, only, sites) if only else None
     frame = _grouped(con, dim, period, f, sites)
@@ -129,7 +129,7 @@ def share(
     >>> share(con, by="provider-state", start=date(2015, 1, 1), top=5)   # doctest: +SKIP
     """
     frame = cadence(con, by, period, only=only, start=start, end=end, where=where, top=top)
-    world = world_totals(con, period, _with_dates(where, start, end))
+    world = world_totals(con, period, with_dates(where, start, end))
     frame = frame.merge(world, on="period_start", how="left")
     frame[["world_launches", "world_payloads"]] = frame[
         ["world_launches", "world_payloads"]
@@ -222,17 +222,6 @@ def resolve_groups(
 def _day(bound: date | datetime | None) -> date | None:
     """The UTC day of a bound (a time bound keeps its time in the filter, its day here)."""
     return bound.date() if isinstance(bound, datetime) else bound
-
-
-def _with_dates(
-    where: LaunchFilter | None, start: date | datetime | None, end: date | datetime | None
-) -> LaunchFilter:
-    f = where or LaunchFilter()
-    if start is not None or end is not None:
-        f = replace(
-            f, start=start if start is not None else f.start, end=end if end is not None else f.end
-        )
-    return f
 
 
 def _grouped(

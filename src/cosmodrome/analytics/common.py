@@ -15,8 +15,8 @@ Attribution is explicit everywhere:
 
 from __future__ import annotations
 
-from dataclasses import dataclass
-from datetime import date
+from dataclasses import dataclass, replace
+from datetime import date, datetime
 from typing import TYPE_CHECKING, Any
 
 import duckdb
@@ -221,3 +221,15 @@ def label_states(frame: pd.DataFrame, dim: Dimension) -> None:
     bare codes, in every table and legend grouped by state."""
     if dim.name in ("provider-state", "owner-state"):
         frame["label"] = [state_label(g) if g != "(unknown)" else g for g in frame["group"]]
+
+
+def with_dates(
+    where: LaunchFilter | None, start: date | datetime | None, end: date | datetime | None
+) -> LaunchFilter:
+    """``where`` (or no filter) with ``start`` and ``end`` where they are given."""
+    f = where or LaunchFilter()
+    if start is not None or end is not None:
+        f = replace(
+            f, start=start if start is not None else f.start, end=end if end is not None else f.end
+        )
+    return f

@@ -24,7 +24,7 @@ from datetime import date, datetime
 import duckdb
 import pandas as pd
 
-from cosmodrome.analytics.cadence import _with_dates, resolve_groups, site_mapping
+from cosmodrome.analytics.cadence import resolve_groups, site_mapping
 from cosmodrome.analytics.common import (
     SITE_GROUP_JOIN,
     check_period,
@@ -33,6 +33,7 @@ from cosmodrome.analytics.common import (
     label_states,
     period_label,
     period_start_sql,
+    with_dates,
 )
 from cosmodrome.catalog.queries import LaunchFilter
 from cosmodrome.tables import as_dates
@@ -71,7 +72,7 @@ def mass_to_orbit(
     """
     dim = dimension(by)
     check_period(period)
-    f = _with_dates(where, start, end)
+    f = with_dates(where, start, end)
     condition, params = filter_sql(con, f)
     sites = site_mapping(con, only if dim.name == "site" else None)
     site_params = list(sites) if dim.name == "site" else []

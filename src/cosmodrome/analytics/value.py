@@ -32,7 +32,13 @@ from importlib import resources
 
 import duckdb
 
-from cosmodrome.analytics.common import check_period, filter_sql, period_start_sql
+from cosmodrome.analytics.common import (
+    check_period,
+    filter_sql,
+    period_label,
+    period_start_sql,
+    with_dates,
+)
 from cosmodrome.catalog.queries import LaunchFilter
 from cosmodrome.errors import InputError
 from cosmodrome.tables import Rows
@@ -114,20 +120,24 @@ def valued_launches_sql(condition: str) -> str:
     fam AS (SELECT DISTINCT vehicle, vehicle_family FROM launches
             WHERE vehicle_family IS NOT NULL),
     pvf AS (SELECT pv.*, fam.vehicle_family FROM pv LEFT JOIN fam USING (vehicle)),
-    cand AS (
+    near AS (
         SELECT DISTINCT l0.launch_tag, pvf.price_id, pvf.kind, pvf.year AS price_year,
                pvf.musd, pvf.musd_high,
                CASE WHEN pvf.launch_tag IS NOT NULL THEN 0
                     WHEN pvf.scope = 'configuration' THEN 1 ELSE 2 END AS tier,
                abs(l0.year - pvf.year) AS carried_years
         FROM l0 JOIN pvf ON pvf.vehicle = l0.vehicle
-        WHERE pvf.launch_tag IS NULL OR pvf.launch_tag = l0.launch_tag
-        UNION
-        SELECT DISTINCT l0.launch_tag, pvf.price_id, pvf.kind, pvf.year, pvf.musd,
-               pvf.musd_high, 3, abs(l0.year - pvf.year)
-        FROM l0 JOIN pvf ON pvf.vehicle_family = l0.vehicle_family
-                        AND pvf.vehicle <> l0.vehicle
-        WHERE pvf.launch_tag IS NULL),
+        WHERE pvf.launch_tag IS NULL OR pvf.launch_tag = l0.launch_tag),
+    -- A related configuration's price only for the launches no nearer price covers (no
+    -- price then names the launch's own vehicle).
+    pf AS (SELECT DISTINCT price_id, kind, year, musd, musd_high, vehicle_family FROM pvf
+           WHERE launch_tag IS NULL AND vehicle_family IS NOT NULL),
+    far AS (
+        SELECT l0.launch_tag, pf.price_id, pf.kind, pf.year AS price_year, pf.musd,
+               pf.musd_high, 3 AS tier, abs(l0.year - pf.year) AS carried_years
+        FROM l0 JOIN pf ON pf.vehicle_family = l0.vehicle_family
+        WHERE l0.launch_tag NOT IN (SELECT launch_tag FROM near)),
+    cand AS (SELECT * FROM near UNION ALL SELECT * FROM far),
     best AS (SELECT * FROM cand QUALIFY rank() OVER (
                  PARTITION BY launch_tag ORDER BY tier, carried_years) = 1),
     v AS (
@@ -169,9 +179,7 @@ def _filter(
     start: date | datetime | None,
     end: date | datetime | None,
 ) -> tuple[str, list[object]]:
-    from cosmodrome.analytics.cadence import _with_dates
-
-    return filter_sql(con, _with_dates(where, start, end))
+    return filter_sql(con, with_dates(where, start, end))
 
 
 def dollar_year(con: duckdb.DuckDBPyConnection) -> int | None:
@@ -242,8 +250,6 @@ def launch_value(
 def _with_period_and_dollars(
     con: duckdb.DuckDBPyConnection, period: str, cursor: duckdb.DuckDBPyConnection
 ) -> Rows:
-    from cosmodrome.analytics.common import period_label
-
     columns = [d[0] for d in cursor.description]
     rows = cursor.fetchall()
     at = columns.index("period_start")

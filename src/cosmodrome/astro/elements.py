@@ -41,6 +41,7 @@ from sgp4.alpha5 import from_alpha5
 from sgp4.api import WGS72, Satrec, SatrecArray
 
 from cosmodrome.errors import InputError
+from cosmodrome.text import without_control
 
 __all__ = [
     "ELEMENT_RANGES",
@@ -310,7 +311,7 @@ def parse_tle(
                     None,
                     None,
                 )
-            name = raw[2:].strip() if raw.startswith("0 ") else raw.strip()
+            name = without_control(raw[2:] if raw.startswith("0 ") else raw)
     if name:
         _problem(
             result, lenient, source, count, f"name {name!r} is not followed by a TLE", None, None
@@ -600,7 +601,7 @@ def _omm_record(
         return None
     return ElementSet(
         norad_id=norad_id,
-        name=fields.get("OBJECT_NAME") or str(norad_id),
+        name=without_control(fields.get("OBJECT_NAME") or "") or str(norad_id),
         epoch_utc=satrec_epoch_utc(satrec),
         source=source,
         line_number=number,

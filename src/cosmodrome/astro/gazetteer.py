@@ -22,7 +22,7 @@ from functools import cache
 from importlib import resources
 
 from cosmodrome.errors import InputError, UnknownNameError
-from cosmodrome.naming import closest_names, fold
+from cosmodrome.naming import NameIndex, closest_names
 from cosmodrome.spaceports import Corridor, find_spaceport, load_spaceports
 
 __all__ = ["City", "Place", "find_city", "load_gazetteer", "parse_coordinates", "resolve_location"]
@@ -69,19 +69,27 @@ def load_gazetteer() -> tuple[City, ...]:
     )
 
 
+@cache
+def _city_index() -> NameIndex:
+    """The gazetteer's cities by name (codes: their place in :func:`load_gazetteer`)."""
+    index = NameIndex("city")
+    for number, city in enumerate(load_gazetteer()):
+        index.add(city.name, {str(number)})
+    return index
+
+
 def find_city(name: str) -> City:
     """The gazetteer city called ``name`` (any case or accents; ``Name, CC`` picks a country)."""
     wanted = name.strip()
     country = ""
     if "," in wanted:
         wanted, country = (part.strip() for part in wanted.rsplit(",", 1))
-    folded = fold(wanted)
-    for city in load_gazetteer():
-        if fold(city.name) == folded and (
-            not country or city.country.casefold() == country.casefold()
-        ):
-            return city
-    raise UnknownNameError("city", name, closest_names(name, [c.name for c in load_gazetteer()]))
+    cities = load_gazetteer()
+    found = [cities[int(n)] for n in _city_index().lookup(wanted)]
+    found = [c for c in found if not country or c.country.casefold() == country.casefold()]
+    if not found:
+        raise UnknownNameError("city", name, _city_index().suggest(wanted))
+    return min(found, key=cities.index)
 
 
 def parse_coordinates(text: str) -> Place | None:

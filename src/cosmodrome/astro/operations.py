@@ -28,6 +28,7 @@ if TYPE_CHECKING:
     from cosmodrome.astro.passes import PassesResult
     from cosmodrome.astro.store import LoadedFile
     from cosmodrome.astro.windows import PlaneTarget, WindowsResult
+    from cosmodrome.tables import Rows
 
 
 @dataclass(frozen=True)
@@ -135,8 +136,13 @@ class PassesAnswer:
 @dataclass(frozen=True)
 class WhereAnswer:
     target: ElementSet
-    frame: pd.DataFrame
+    rows: Rows
     warnings: list[str] = field(default_factory=list)
+
+    @property
+    def frame(self) -> pd.DataFrame:
+        """The rows as a DataFrame, for Python users (loads pandas)."""
+        return self.rows.to_frame()
 
 
 @dataclass(frozen=True)
@@ -271,12 +277,12 @@ def passes(request: PassesRequest, home: Path | None = None) -> PassesAnswer:
 def where(request: WhereRequest, home: Path | None = None) -> WhereAnswer:
     """Sub-satellite point and altitude of a satellite at given times."""
     from cosmodrome.astro.elements import epoch_warnings
-    from cosmodrome.astro.where import where_frame
+    from cosmodrome.astro.where import where_rows
 
     moments = request.times_utc or (now_utc(),)
     target = satellite_of(request.satellite, moments[0], home)
-    frame = where_frame(target, list(moments))
-    return WhereAnswer(target, frame, list(epoch_warnings(target, min(moments), max(moments))))
+    rows = where_rows(target, list(moments))
+    return WhereAnswer(target, rows, list(epoch_warnings(target, min(moments), max(moments))))
 
 
 def update_elements(

@@ -21,11 +21,10 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from datetime import datetime, timedelta
 from functools import cache
-from typing import Any
+from typing import TYPE_CHECKING, Any
 from zoneinfo import ZoneInfo
 
 import numpy as np
-import pandas as pd
 from skyfield.api import EarthSatellite, wgs84
 
 from cosmodrome.astro.elements import ElementSet, epoch_warnings, propagation_failure
@@ -41,7 +40,11 @@ from cosmodrome.astro.frames import (
     utc_offsets,
 )
 from cosmodrome.errors import InputError
+from cosmodrome.tables import Rows
 from cosmodrome.timeutil import require_utc
+
+if TYPE_CHECKING:  # to_frame builds one, for Python users
+    import pandas as pd
 
 __all__ = ["Observer", "Pass", "PassesResult", "find_passes", "local_time_zone"]
 
@@ -96,7 +99,8 @@ class PassesResult:
     target_name: str
     warnings: list[str] = field(default_factory=list)
 
-    def to_frame(self) -> pd.DataFrame:
+    def to_rows(self) -> Rows:
+        """One row per pass (times in UTC and local), for the command line and the web."""
         zone = ZoneInfo(self.passes[0].time_zone) if self.passes else None
 
         def local(moment: datetime | None) -> str | None:
@@ -105,25 +109,32 @@ class PassesResult:
             return moment.astimezone(zone).isoformat(timespec="seconds")
 
         rows = [
-            {
-                "rise_utc": p.rise_utc,
-                "rise_az_deg": _round(p.rise_az_deg, 1),
-                "culmination_utc": p.culmination_utc,
-                "max_elevation_deg": round(p.max_elevation_deg, 1),
-                "culmination_az_deg": round(p.culmination_az_deg, 1),
-                "range_km": round(p.culmination_range_km, 1),
-                "set_utc": p.set_utc,
-                "set_az_deg": _round(p.set_az_deg, 1),
-                "duration_s": _round(p.duration_s, 0),
-                "visible": p.visible,
-                "rise_local": local(p.rise_utc),
-                "culmination_local": local(p.culmination_utc),
-                "set_local": local(p.set_utc),
-                "time_zone": p.time_zone,
-            }
+            (
+                p.rise_utc,
+                _round(p.rise_az_deg, 1),
+                p.culmination_utc,
+                round(p.max_elevation_deg, 1),
+                round(p.culmination_az_deg, 1),
+                round(p.culmination_range_km, 1),
+                p.set_utc,
+                _round(p.set_az_deg, 1),
+                _round(p.duration_s, 0),
+                p.visible,
+                local(p.rise_utc),
+                local(p.culmination_utc),
+                local(p.set_utc),
+                p.time_zone,
+            )
             for p in self.passes
         ]
-        return pd.DataFrame(rows, columns=_COLUMNS)
+        return Rows(list(_COLUMNS), rows)
+
+    def to_frame(self) -> pd.DataFrame:
+        """:meth:`to_rows` as a DataFrame, for Python users (loads pandas)."""
+        import pandas as pd
+
+        rows = self.to_rows()
+        return pd.DataFrame.from_records(rows.rows, columns=rows.columns)
 
 
 _COLUMNS = [

@@ -23,9 +23,7 @@ from dataclasses import dataclass
 from datetime import UTC, datetime
 from pathlib import Path
 from types import TracebackType
-from typing import Any
-
-import pandas as pd
+from typing import TYPE_CHECKING, Any
 
 from cosmodrome import config
 from cosmodrome.astro.elements import (
@@ -40,6 +38,9 @@ from cosmodrome.errors import CosmodromeError, InputError, UnknownNameError
 from cosmodrome.naming import closest_names, fold
 from cosmodrome.stores import StoreKind, connect_read_only, write_store
 from cosmodrome.timeutil import require_utc
+
+if TYPE_CHECKING:  # loading element files uses pandas; reading the store does not
+    import pandas as pd
 
 __all__ = [
     "ElementStore",
@@ -248,6 +249,8 @@ class ElementStore:
         ]
         if not rows:
             return 0
+        import pandas as pd
+
         incoming = pd.DataFrame(rows)
         self.warnings += _conflicts_within(incoming)
         frame = incoming.drop_duplicates(["norad_id", "epoch_utc"], keep="last")

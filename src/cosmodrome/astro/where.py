@@ -17,9 +17,9 @@ from __future__ import annotations
 from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import datetime
+from typing import TYPE_CHECKING
 
 import numpy as np
-import pandas as pd
 
 from cosmodrome.astro.elements import ElementSet, epoch_warnings, propagation_failure
 from cosmodrome.astro.frames import (
@@ -30,7 +30,11 @@ from cosmodrome.astro.frames import (
     to_datetimes,
 )
 from cosmodrome.errors import InputError
+from cosmodrome.tables import Rows
 from cosmodrome.timeutil import require_utc
+
+if TYPE_CHECKING:  # only where_frame builds one, for Python users
+    import pandas as pd
 
 __all__ = ["SubPoint", "where", "where_frame"]
 
@@ -69,21 +73,38 @@ def where(target: ElementSet, times_utc: Sequence[datetime]) -> list[SubPoint]:
     ]
 
 
-def where_frame(target: ElementSet, times_utc: Sequence[datetime]) -> pd.DataFrame:
-    """:func:`where` as a table for the command line and the API."""
-    points = where(target, times_utc)
-    return pd.DataFrame(
+WHERE_COLUMNS = [
+    "time_utc",
+    "norad_id",
+    "name",
+    "lat_deg",
+    "lon_deg",
+    "altitude_km",
+    "speed_km_s",
+    "epoch_utc",
+]
+
+
+def where_rows(target: ElementSet, times_utc: Sequence[datetime]) -> Rows:
+    """:func:`where` as a table for the command line and the web: plain rows, no pandas."""
+    return Rows(
+        list(WHERE_COLUMNS),
         [
-            {
-                "time_utc": p.time_utc,
-                "norad_id": target.norad_id,
-                "name": target.name,
-                "lat_deg": round(p.lat_deg, 5),
-                "lon_deg": round(p.lon_deg, 5),
-                "altitude_km": round(p.altitude_km, 3),
-                "speed_km_s": round(p.speed_km_s, 4),
-                "epoch_utc": target.epoch_utc,
-            }
-            for p in points
-        ]
+            (
+                p.time_utc,
+                target.norad_id,
+                target.name,
+                round(p.lat_deg, 5),
+                round(p.lon_deg, 5),
+                round(p.altitude_km, 3),
+                round(p.speed_km_s, 4),
+                target.epoch_utc,
+            )
+            for p in where(target, times_utc)
+        ],
     )
+
+
+def where_frame(target: ElementSet, times_utc: Sequence[datetime]) -> pd.DataFrame:
+    """:func:`where_rows` as a DataFrame, for Python users (loads pandas)."""
+    return where_rows(target, times_utc).to_frame()

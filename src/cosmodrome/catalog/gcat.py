@@ -23,6 +23,7 @@ from pathlib import Path
 
 from cosmodrome.errors import SourceError
 from cosmodrome.naming import closest_names
+from cosmodrome.text import without_control
 
 MONTHS = {
     m: i
@@ -158,15 +159,10 @@ def check_header(label: str, line: int, columns: tuple[str, ...], required: Sequ
         raise GcatFileError(label, line, f"the header lacks the column(s) {described}")
 
 
-_CONTROL = re.compile(r"[\x00-\x1f\x7f]")
-
-
 def clean(field: str) -> str | None:
     """Strip GCAT's space padding and any control character (a NUL in a name would reach
     every table and page); ``-`` and the empty string mean "none"."""
-    value = field.strip()
-    if not value.isprintable():  # rare: checked first, the regular expression is slower
-        value = _CONTROL.sub("", value).strip()
+    value = without_control(field)
     return None if value in ("", "-") else value
 
 

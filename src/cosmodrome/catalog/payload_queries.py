@@ -13,7 +13,6 @@ regimes by :mod:`cosmodrome.catalog.regimes`; an unknown name raises with the cl
 from __future__ import annotations
 
 from dataclasses import dataclass
-from datetime import date, datetime
 from typing import Any
 
 import duckdb
@@ -21,7 +20,7 @@ import pandas as pd
 
 from cosmodrome import naming
 from cosmodrome.catalog import names
-from cosmodrome.catalog.queries import Where, check_period, state_codes
+from cosmodrome.catalog.queries import RowFilter, Where, state_codes
 from cosmodrome.catalog.regimes import resolve_regime
 from cosmodrome.catalog.sectors import MISSIONS, mission_label_sql, resolve_mission, resolve_sector
 from cosmodrome.errors import InputError, UnknownNameError
@@ -52,6 +51,7 @@ PAYLOAD_COLUMNS = (
     "p.inc_deg",
     "p.orbit_source",
     "p.mass_kg",
+    "p.mass_source",
     "p.result",
     "p.is_primary",
     "p.satcat",
@@ -63,27 +63,11 @@ SORTABLE = {"launch_time_utc", "piece", "name", "mass_kg", "perigee_km", "apogee
 SEARCH_TEXT_SQL = "p.search_text"
 
 
-@dataclass(frozen=True)
-class PayloadFilter:
-    """Filters of ``cosmodrome payloads``; all optional, combined with AND."""
+@dataclass(frozen=True, kw_only=True)
+class PayloadFilter(RowFilter):
+    """Filters of ``cosmodrome payloads``: the shared fields and a name search."""
 
     search: str | None = None
-    owner: str | None = None
-    owner_state: str | None = None
-    sector: str | None = None
-    mission: str | None = None
-    orbit: str | None = None
-    site: str | None = None
-    vehicle: str | None = None
-    agency: str | None = None
-    provider_state: str | None = None
-    #: Launch period as :class:`~cosmodrome.catalog.queries.LaunchFilter` takes it: a day
-    #: (``end`` inclusive, to the end of that day) or a UTC moment kept as a moment.
-    start: date | datetime | None = None
-    end: date | datetime | None = None
-
-    def __post_init__(self) -> None:
-        check_period(self.start, self.end)
 
 
 def where_payloads(con: duckdb.DuckDBPyConnection, f: PayloadFilter) -> tuple[str, list[Any]]:

@@ -356,7 +356,7 @@ def sql(
             max_output_bytes=int(max_output_mb * 1e6),
             memory_limit_mb=memory_limit_mb,
         )
-    emit(result.frame, fmt)
+    emit(result.rows, fmt)
     if result.truncated:
         console(stderr=True).print(f"[yellow]stopped at {max_rows:,} rows (--max-rows)[/yellow]")
 

@@ -179,7 +179,7 @@ def forecast_command(
         as_of=parse_day(as_of) if as_of else None,
     )
     with api.catalog(home) as con:
-        answer = api.cadence_forecast(con, request)
+        answer = api.cadence_forecast(con, request, home)
     if fmt == "json":
         emit_json(json_safe({"by": answer.by, "year": answer.year,
                              "rests_on": answer.rests_on, "rows": answer.rows}))  # fmt: skip
@@ -191,7 +191,8 @@ def forecast_command(
         title=f"Launches in {answer.year} by {by} (forecast)",
         caption=(
             f"{rests['model']}; years {rests['years'][0]}-{rests['years'][1]}, known to "
-            f"{rests['known_to']}. Source: GCAT (J. McDowell)"
+            f"{rests['known_to']}; manifest: {rests['manifest']}. Source: GCAT "
+            "(J. McDowell), schedule snapshots"
         ),
         listing=FORECAST,
         choice=choice,

@@ -275,7 +275,7 @@ def windows(
         return
     _warn(answer.result.warnings)
     emit(
-        answer.result.to_frame(),
+        answer.result.to_rows(),
         fmt,
         title=f"Launch windows from {answer.point.name} to {answer.result.target_name}, "
         f"yaw <= {max_yaw:g} deg",
@@ -383,7 +383,7 @@ def passes(
     if not answer.result.passes:
         _stderr().print(f"no passes above {min_elevation:g} deg in the period")
     emit(
-        answer.result.to_frame(),
+        answer.result.to_rows(),
         fmt,
         title=f"Passes of {answer.result.target_name} over {answer.place.name} "
         f"(UTC; local time {_zone(answer)})",
@@ -417,7 +417,7 @@ def where(
     _warn(answer.warnings)
     target = answer.target
     emit(
-        answer.frame,
+        answer.rows,
         fmt,
         title=f"{target.name} ({target.norad_id}), element set of {target.epoch_utc:%Y-%m-%d %H:%M} UTC",
         listing=WHERE,

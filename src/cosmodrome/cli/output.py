@@ -18,6 +18,7 @@ import shutil
 import sys
 from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass, field
+from datetime import UTC, datetime
 from typing import TYPE_CHECKING, Any
 
 from cosmodrome.display import format_value, plural
@@ -123,8 +124,17 @@ def write_csv(table: pd.DataFrame | Rows) -> None:
         return
     writer = csv.writer(sys.stdout, lineterminator="\n")
     writer.writerow(table.columns)
-    for record in table.records():
-        writer.writerow("" if v is None else csv_cell(v) for v in record.values())
+    for row in table.rows:
+        writer.writerow(_csv_value(value) for value in row)
+
+
+def _csv_value(value: Any) -> Any:
+    """A CSV cell: times to the second in UTC, as a DataFrame's CSV writes them."""
+    if isinstance(value, datetime):
+        moment = value.astimezone(UTC) if value.tzinfo is not None else value
+        return moment.strftime("%Y-%m-%dT%H:%M:%SZ")
+    safe = json_safe(value)
+    return "" if safe is None else csv_cell(safe)
 
 
 def emit_json(value: Any) -> None:

@@ -87,7 +87,7 @@ def _flown(record: Record) -> str | None:
 
 #: What the terminal shows of an upcoming launch; ``--wide`` adds every column.
 NEXT = Listing(
-    default=("target", "payload", "vehicle_raw", "site_pad", "p", "median_date"),
+    default=("target", "payload", "vehicle_raw", "site_pad", "p"),
     derived={
         "target": lambda r: _target(r.get("target")),
         "site_pad": _site_pad,
@@ -98,7 +98,7 @@ NEXT = Listing(
         "vehicle_raw": "vehicle",
         "site_pad": "site / pad",
         "p": "p_by",
-        "median_date": "median",
+        "median_date": "median date",
     },
     truncate=frozenset({"payload", "vehicle_raw"}),
     truncate_width=24,
@@ -301,7 +301,7 @@ def next_launches(
 
     p_by comes from a time-to-launch model fitted on the kept snapshots matched to the
     flights that followed (docs/FORECASTS.md). The table shows target, payload, vehicle,
-    site and pad, p_by and the median date; ``--wide`` or ``--columns`` (``provider``,
+    site and pad, and p_by; ``--wide`` or ``--columns`` (``median_date``, ``provider``,
     ``status`` ...) show the others (every column is in CSV and JSON).
     """
     from cosmodrome import api  # here, not at start-up: it loads DuckDB
@@ -339,7 +339,8 @@ def _p_by_caption(note: dict[str, Any]) -> str:
         return f"no p_by: {note['p_by_refused']}"
     rests = note["p_by_rests_on"]
     return (
-        f"p_by = P(flown by {note['by']:%Y-%m-%d}), from {rests['entries']} entries of "
+        f"p_by = P(flown by {note['by']:%Y-%m-%d}); median dates with --wide or "
+        f"--format json; model from {rests['entries']} entries of "
         f"{len(rests['snapshots'])} snapshot(s) ({', '.join(rests['snapshots'])}), "
         f"{rests['matched_flights']} matched flights, followed to {rests['follow_up_to']}"
     )

@@ -81,7 +81,7 @@ PRICES = Listing(
         "amount_text": lambda r: (
             f"{r['amount']:,.4g}"
             + (f"-{r['amount_high']:,.4g}" if r.get("amount_high") is not None else "")
-            + f" {r['currency']}M"
+            + f" M {r['currency']}"
         ),
     },
     labels={"gcat": "GCAT vehicles", "amount_text": "amount"},
@@ -91,7 +91,11 @@ PRICES = Listing(
 
 
 def _caption(source: str, dollars: int | None, rows: Rows, *, per_kg: bool = False) -> str:
-    what = "dollars per kg" if per_kg else "millions of dollars"
+    what = (
+        "dollars per kg (capacity: GCAT lv.tsv; flown: launches whose payloads all have a mass)"
+        if per_kg
+        else "millions of dollars"
+    )
     unknown = ""
     if "launches_valued" in rows.columns:
         launches = sum(rows.column("launches"))

@@ -18,16 +18,19 @@ import math
 from collections import defaultdict
 from dataclasses import dataclass, field
 from datetime import UTC, date, datetime
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import duckdb
 import numpy as np
 from scipy import optimize, special, stats
 
 from cosmodrome.catalog.names import resolve_sites
-from cosmodrome.errors import InputError, ThinHistoryError
+from cosmodrome.errors import CosmodromeError, InputError, ThinHistoryError
 from cosmodrome.states import state_name
 from cosmodrome.timeutil import first_moment
+
+if TYPE_CHECKING:
+    from pathlib import Path
 
 #: What ``--by`` groups on: SQL key and the name shown.
 DIMENSIONS: dict[str, tuple[str, str]] = {
@@ -41,6 +44,8 @@ TREND_PRIOR_SD = 0.2
 #: A group needs launches in at least this many of its window's years.
 MIN_ACTIVE_YEARS = 3
 LEVELS = (0.8, 0.95)
+#: Further ahead than this the trend's extrapolation is all there is: refused.
+MAX_HORIZON_YEARS = 5
 
 
 @dataclass(frozen=True)
@@ -138,28 +143,29 @@ def _neg_log_post(c: np.ndarray, s: Series, r: float, origin: int) -> float:
 
 
 def _fit_group(s: Series, r: float, origin: int) -> GroupFit:
-    level = math.log(max(s.counts[-3:].sum() / max(s.exposure[-3:].sum(), 1e-9), 0.3))
-    result = optimize.minimize(
-        _neg_log_post, np.array([level, 0.0]), args=(s, r, origin), method="BFGS"
-    )
-    hessian = _hessian(lambda c: _neg_log_post(c, s, r, origin), result.x)
+    """The posterior mode of the line by Newton's method (the negative binomial's gradient
+    and Hessian in closed form), and its Laplace covariance."""
+    keep = s.exposure > 0
+    y, e = s.counts[keep], s.exposure[keep]
+    design = np.column_stack([np.ones(len(y)), s.years[keep] - origin])
+    level = math.log(max(y[-3:].sum() / max(e[-3:].sum(), 1e-9), 0.3))
+    c = np.array([level, 0.0])
+    precision = np.diag([0.0, 1 / TREND_PRIOR_SD**2])
+    hessian = precision
+    for _ in range(50):
+        mu = np.exp(np.clip(design @ c, -30, 30)) * e
+        score = design.T @ (r * (y - mu) / (r + mu)) - precision @ c
+        weight = r * mu * (r + y) / (r + mu) ** 2
+        hessian = design.T @ (design * weight[:, None]) + precision
+        step = np.linalg.solve(hessian + 1e-9 * np.eye(2), score)
+        c = c + np.clip(step, -2, 2)
+        if np.abs(step).max() < 1e-8:
+            break
     try:
         cov = np.linalg.inv(hessian)
     except np.linalg.LinAlgError:
         cov = np.diag([1.0, TREND_PRIOR_SD**2])
-    return GroupFit(s, result.x, cov)
-
-
-def _hessian(f: Any, x: np.ndarray, h: float = 1e-4) -> np.ndarray:
-    n = len(x)
-    out = np.zeros((n, n))
-    for i in range(n):
-        for j in range(n):
-            e_i, e_j = np.eye(n)[i] * h, np.eye(n)[j] * h
-            out[i, j] = (
-                f(x + e_i + e_j) - f(x + e_i - e_j) - f(x - e_i + e_j) + f(x - e_i - e_j)
-            ) / (4 * h * h)
-    return out
+    return GroupFit(s, c, cov)
 
 
 def fit_all(series: list[Series], origin: int) -> tuple[list[GroupFit], float]:
@@ -169,7 +175,9 @@ def fit_all(series: list[Series], origin: int) -> tuple[list[GroupFit], float]:
         r = math.exp(log_r)
         return sum(_neg_log_post(_fit_group(s, r, origin).coef, s, r, origin) for s in series)
 
-    best = optimize.minimize_scalar(total, bounds=(math.log(0.5), math.log(500)), method="bounded")
+    best = optimize.minimize_scalar(
+        total, bounds=(math.log(0.5), math.log(500)), method="bounded", options={"xatol": 0.05}
+    )
     r = math.exp(best.x)
     return [_fit_group(s, r, origin) for s in series], r
 
@@ -185,6 +193,23 @@ def predictive(fit: GroupFit, r: float, origin: int, year: int) -> Any:
     return stats.nbinom(size, size / (size + mean))
 
 
+def interval(dist: Any, level: float) -> tuple[int, int]:
+    """The counts ``[low, high]`` holding probability nearest ``level``: the central
+    quantiles, each end moved in by one where that brings the mass closer. A count is
+    whole, so the plain quantiles of a small mean hold far more than asked (a mean of 2:
+    0-4 holds 95 %, not 80 %), and intervals would read wider than the evidence."""
+    low, high = (int(q) for q in dist.ppf([(1 - level) / 2, (1 + level) / 2]))
+
+    def mass(a: int, b: int) -> float:
+        return float(dist.cdf(b) - (dist.cdf(a - 1) if a > 0 else 0.0))
+
+    best = (low, high)
+    for a, b in ((low + 1, high), (low, high - 1), (low + 1, high - 1)):
+        if a <= b and abs(mass(a, b) - level) < abs(mass(*best) - level):
+            best = (a, b)
+    return best
+
+
 def _window(series: list[Series]) -> list[Series]:
     """The last :data:`WINDOW_YEARS` years of each group, groups active in enough of them."""
     kept = []
@@ -196,8 +221,14 @@ def _window(series: list[Series]) -> list[Series]:
     return kept
 
 
-def forecast(con: duckdb.DuckDBPyConnection, request: CadenceRequest) -> CadenceAnswer:
-    """Each group's launches in ``request.year`` (default: the year after the last known)."""
+def forecast(
+    con: duckdb.DuckDBPyConnection, request: CadenceRequest, home: Path | None = None
+) -> CadenceAnswer:
+    """Each group's launches in ``request.year`` (default: the year after the last known):
+    the history's negative binomial, plus, by site or family, the first flights of new
+    vehicles on the latest schedule snapshot known then, each weighted by its probability of
+    flying in that year (:mod:`.launchprob`): the history cannot know a vehicle that has
+    not flown."""
     known = _known_end(con, request.as_of)
     origin = known.year
     year = request.year or origin + 1
@@ -205,6 +236,11 @@ def forecast(con: duckdb.DuckDBPyConnection, request: CadenceRequest) -> Cadence
         raise InputError(
             f"--year {year} is before the last year known ({origin}); a forecast is of a "
             "coming year (use --as-of for a backtest)"
+        )
+    if year - origin > MAX_HORIZON_YEARS:
+        raise ThinHistoryError(
+            f"--year {year} is {year - origin} years after the last year known ({origin}); "
+            f"the history says nothing that far ahead (at most {MAX_HORIZON_YEARS})"
         )
     series = yearly_series(con, request.by, known, origin - WINDOW_YEARS + 1)
     active = _window(series)
@@ -215,11 +251,12 @@ def forecast(con: duckdb.DuckDBPyConnection, request: CadenceRequest) -> Cadence
         )
     fits, r = fit_all(active, origin)
     wanted = _wanted(con, request, series, active)
+    manifest, manifest_note = new_vehicle_manifest(con, request, year, home)
     rows = []
     for fit in fits:
         if wanted is not None and fit.series.key not in wanted:
             continue
-        rows.append(_row(fit, r, origin, year))
+        rows.append(_row(fit, r, origin, year, manifest.get(fit.series.key, [])))
     rows.sort(key=lambda row: -row["mean"])
     rests_on = {
         "years": [int(active[0].years[0]), origin],
@@ -228,6 +265,7 @@ def forecast(con: duckdb.DuckDBPyConnection, request: CadenceRequest) -> Cadence
         "dispersion": r,
         "model": "negative binomial, log-linear trend over the last "
         f"{WINDOW_YEARS} years, shared dispersion (docs/FORECASTS.md)",
+        "manifest": manifest_note,
     }
     return CadenceAnswer(request.by, year, rows, rests_on)
 
@@ -254,8 +292,12 @@ def _wanted(
     return keys
 
 
-def _row(fit: GroupFit, r: float, origin: int, year: int) -> dict[str, Any]:
+def _row(
+    fit: GroupFit, r: float, origin: int, year: int, new_flights: list[float]
+) -> dict[str, Any]:
     dist = predictive(fit, r, origin, year)
+    if new_flights:
+        dist = Counts(dist, new_flights)
     s = fit.series
     row: dict[str, Any] = {
         "name": s.name,
@@ -264,13 +306,17 @@ def _row(fit: GroupFit, r: float, origin: int, year: int) -> dict[str, Any]:
         "median": int(dist.median()),
     }
     for level in LEVELS:
-        low, high = dist.ppf([(1 - level) / 2, (1 + level) / 2])
         tag = round(level * 100)
-        row[f"low_{tag}"], row[f"high_{tag}"] = int(low), int(high)
+        row[f"low_{tag}"], row[f"high_{tag}"] = interval(dist, level)
+    row["manifest_new_vehicles"] = len(new_flights)
+    row["manifest_expected"] = float(sum(new_flights))
     row["last_year"] = int(s.years[-1])
     row["last_count"] = int(s.counts[-1])
     row["last_year_share"] = float(s.exposure[-1])
-    row["history"] = {int(y): int(n) for y, n in zip(s.years, s.counts, strict=True)}
+    row["history"] = [
+        {"year": int(y), "launches": int(n), "share_of_year": float(e)}
+        for y, n, e in zip(s.years, s.counts, s.exposure, strict=True)
+    ]
     return row
 
 
@@ -301,7 +347,7 @@ def backtest(
             if share < 1:
                 dist = _scaled(dist, share)
             for level in inside:
-                low, high = dist.ppf([(1 - level) / 2, (1 + level) / 2])
+                low, high = interval(dist, level)
                 inside[level] += int(low <= y <= high)
             errors_model.append(abs(float(dist.median()) - y))
             errors_naive.append(abs(fit.series.counts[-1] * share - y))
@@ -335,3 +381,107 @@ def _actuals(con: duckdb.DuckDBPyConnection, by: str, year: int, known: datetime
             [year, known],
         ).fetchall()
     )
+
+
+# --- the manifest ----------------------------------------------------------------------
+
+
+class Counts:
+    """A count distribution on 0..N as an array (``pmf``): the history's negative binomial
+    plus independent first flights, each with its probability (a Poisson-binomial)."""
+
+    def __init__(self, history: Any, flights: list[float]) -> None:
+        top = int(history.ppf(0.99999)) + len(flights) + 1
+        pmf = history.pmf(np.arange(top + 1))
+        for p in flights:
+            pmf = (
+                np.concatenate([pmf * (1 - p), [0.0]])[: top + 1]
+                + np.concatenate([[0.0], pmf * p])[: top + 1]
+            )
+        self.pmf = pmf / pmf.sum()
+        self._cdf = np.cumsum(self.pmf)
+
+    def mean(self) -> float:
+        return float((np.arange(len(self.pmf)) * self.pmf).sum())
+
+    def cdf(self, k: int) -> float:
+        return float(self._cdf[min(max(k, 0), len(self._cdf) - 1)]) if k >= 0 else 0.0
+
+    def ppf(self, qs: list[float]) -> np.ndarray:
+        return np.array([int(np.searchsorted(self._cdf, q - 1e-12)) for q in qs])
+
+    def median(self) -> int:
+        return int(self.ppf([0.5])[0])
+
+
+#: Dimensions whose groups a schedule entry names by catalog code.
+MANIFEST_KEYS = {"site": "site", "family": "family"}
+
+
+def new_vehicle_manifest(
+    con: duckdb.DuckDBPyConnection, request: CadenceRequest, year: int, home: Path | None
+) -> tuple[dict[str, list[float]], str]:
+    """Per group, the probability of each scheduled flight of a new vehicle family (one the
+    catalog has not seen fly by then) falling in ``year``; and a note saying what was
+    used. New configurations of a flown family (Vulcan VC6L) are the history's business."""
+    from cosmodrome.forecast import launchprob
+    from cosmodrome.schedule.service import all_entries
+
+    column = MANIFEST_KEYS.get(request.by)
+    if column is None:
+        return {}, f"not used: schedule entries do not name a {request.by} by catalog code"
+    try:
+        entries = all_entries(con, home)
+    except CosmodromeError as error:
+        return {}, f"not used: {error}"
+    known = launchprob.known_at(con, request.as_of)
+    cutoff = launchprob.end_of_day(request.as_of) if request.as_of else None
+    seen = entries[entries["file"] != "launch/previous/"]
+    if cutoff is not None:
+        seen = seen[seen["as_of"] < cutoff]
+    if seen.empty:
+        return {}, "not used: no schedule snapshot known then"
+    latest = seen[seen["as_of"] == seen["as_of"].max()].reset_index(drop=True)
+    firsts = new_families(con, latest)
+    flown = latest["flown_utc"].notna() & (latest["flown_utc"] < known)
+    new = latest[firsts & ~flown.to_numpy() & latest[column].notna().to_numpy()].reset_index(
+        drop=True
+    )
+    try:
+        model = launchprob.fit(con, launchprob.observed(entries, known))
+    except ThinHistoryError as error:
+        return {}, f"not used: {error}"
+    start = first_moment(date(year, 1, 1))
+    end = first_moment(date(year + 1, 1, 1))
+    p_end = launchprob.predict(con, model, new, end)[0] if len(new) else np.zeros(0)
+    p_start = launchprob.predict(con, model, new, start)[0] if len(new) else np.zeros(0)
+    found: dict[str, list[float]] = defaultdict(list)
+    for codes, p in zip(new[column], np.clip(p_end - p_start, 0, 1), strict=True):
+        found[str(codes).split("/")[0]].append(float(p))
+    snapshot = f"{latest['as_of'].iloc[0]:%Y-%m-%d}"
+    return found, (
+        f"{len(new)} scheduled flights of vehicle families not flown before, on the "
+        f"{snapshot} snapshot, "
+        f"each weighted by its probability of flying in {year} "
+        f"({model.rests_on['matched_flights']} matched flights)"
+    )
+
+
+def new_families(con: duckdb.DuckDBPyConnection, frame: Any) -> np.ndarray:
+    """Whether each entry's vehicle family had not flown by its snapshot (the family from
+    the match, else the catalog vehicle's own); a vehicle the catalog knows nothing of is
+    new."""
+    family_of = dict(
+        con.execute("SELECT lv_name, any_value(family) FROM vehicles GROUP BY 1").fetchall()
+    )
+    firsts = dict(
+        con.execute("SELECT vehicle_family, min(time_utc) FROM launches GROUP BY 1").fetchall()
+    )
+    out = []
+    for vehicle, family, as_of in zip(
+        frame["vehicle"], frame["family"], frame["as_of"], strict=True
+    ):
+        name = family if isinstance(family, str) else family_of.get(vehicle)
+        flown = firsts.get(name) if name else None
+        out.append(flown is None or flown >= as_of)
+    return np.array(out, dtype=bool)

@@ -35,6 +35,7 @@ from cosmodrome.schedule.readers import (
     read_text,
 )
 from cosmodrome.sources.loader import USER_AGENT, Loader, Source
+from cosmodrome.text import without_control
 
 LL2_URL = "https://ll.thespacedevs.com/2.3.0/"
 ENDPOINTS = ("launch/upcoming/", "launch/previous/")
@@ -277,7 +278,7 @@ def _name(value: object, *keys: str) -> str | None:
         if not isinstance(value, dict):
             return None
         value = value.get(key)
-    return str(value) if value not in (None, "") else None
+    return without_control(str(value)) or None if value not in (None, "") else None
 
 
 def _time(value: object) -> datetime | None:

@@ -33,6 +33,7 @@ from pathlib import Path
 from cosmodrome.errors import SourceError
 from cosmodrome.schedule import precision as p
 from cosmodrome.schedule.precision import Precision, TargetDate
+from cosmodrome.text import without_control
 
 MONTHS = {
     name: number
@@ -271,9 +272,9 @@ def _read_csv_row(snapshot: Snapshot, row: dict[str, str], line: int, width: int
     snapshot.entries.append(
         Entry(
             line=line,
-            payload=(row.get("title") or "").strip(),
-            vehicle=(row.get("rocket_data.rocket_name") or "").strip(),
-            site=(row.get("location") or "").strip(),
+            payload=without_control(row.get("title") or ""),
+            vehicle=without_control(row.get("rocket_data.rocket_name") or ""),
+            site=without_control(row.get("location") or ""),
             target=target,
             target_text=raw_time,
             status=(row.get("mission_status") or "").strip() or None,
@@ -446,13 +447,14 @@ def read_json_text(text: str, file: str, as_of: datetime | None) -> Snapshot:
 
 
 def _text(item: dict[str, object], key: str) -> str:
-    """A text field of a JSON item ("" when absent); a list or object there is an error."""
+    """A text field of a JSON item ("" when absent, control characters removed); a list or
+    object there is an error."""
     value = item.get(key)
     if value is None:
         return ""
     if isinstance(value, (dict, list)):
         raise ValueError(f"{key} is a JSON {type(value).__name__}, not text")
-    return str(value).strip()
+    return without_control(str(value))
 
 
 def _read_json_item(snapshot: Snapshot, item: dict[str, object], line: int) -> None:

@@ -18,7 +18,12 @@ import duckdb
 import pandas as pd
 
 from cosmodrome import config
-from cosmodrome.catalog.names import catalog_version, resolve_sites, resolve_vehicles
+from cosmodrome.catalog.names import (
+    catalog_version,
+    resolve_agencies,
+    resolve_sites,
+    resolve_vehicles,
+)
 from cosmodrome.errors import CatalogMissingError, InputError, SourceError, UnknownNameError
 from cosmodrome.naming import closest_names, fold
 from cosmodrome.schedule import changes as changes_
@@ -214,13 +219,7 @@ def select(frame: pd.DataFrame, con: duckdb.DuckDBPyConnection, f: ScheduleFilte
     if f.vehicle:
         keep_rows &= _vehicle_rows(frame, con, f.vehicle)
     if f.provider:
-        wanted = fold(f.provider)
-        folded = frame["provider"].fillna("").map(fold)
-        hits = folded.str.contains(wanted, regex=False)
-        if not hits.any():
-            names = sorted(set(frame["provider"].dropna()))
-            raise UnknownNameError("provider", f.provider, closest_names(f.provider, names))
-        keep_rows &= hits
+        keep_rows &= _provider_rows(frame, con, f.provider)
     if f.start or f.end:
         first = first_moment(f.start) if f.start else None
         last = last_moment(f.end) if f.end else None
@@ -230,6 +229,28 @@ def select(frame: pd.DataFrame, con: duckdb.DuckDBPyConnection, f: ScheduleFilte
         )
         keep_rows &= meets
     return frame[keep_rows]
+
+
+def _provider_rows(frame: pd.DataFrame, con: duckdb.DuckDBPyConnection, name: str) -> pd.Series:
+    """Rows whose provider is the organisation ``name`` or one under it (``CASC``: CALT's
+    and SAST's launches), or whose provider's name contains it (``Rocket``)."""
+    folded = frame["provider"].fillna("").map(fold)
+    hits = folded.str.contains(fold(name), regex=False)
+    try:
+        codes = resolve_agencies(con, name, suggest=False)
+    except UnknownNameError:
+        codes = []
+    if codes:
+        rows = con.execute(
+            """SELECT DISTINCT agency_name FROM launches
+               WHERE list_contains(?, agency) AND agency_name IS NOT NULL""",
+            [codes],
+        ).fetchall()
+        hits |= folded.isin({fold(str(n)) for (n,) in rows})
+    if not hits.any():
+        names = sorted(set(frame["provider"].dropna()))
+        raise UnknownNameError("provider", name, closest_names(name, names))
+    return hits
 
 
 def _site_rows(frame: pd.DataFrame, con: duckdb.DuckDBPyConnection, name: str) -> pd.Series:

@@ -36,6 +36,12 @@ from rich.progress import (
 
 from cosmodrome.errors import SourceError
 
+#: The largest file a download may write (GCAT's biggest, satcat.tsv, is about 40 MB).
+MAX_DOWNLOAD_BYTES = 1 << 30
+#: The most a compressed answer may expand (text compresses 5-20 times; a bomb, 1000).
+MAX_EXPANSION = 100
+#: Decompressed bytes before the expansion is judged (small answers expand unevenly).
+EXPANSION_GRACE_BYTES = 8 << 20
 USER_AGENT = "cosmodrome/0.1 (+https://github.com/cosmodrome; polite: conditional requests)"
 RETRYABLE_STATUS = {429, 500, 502, 503, 504}
 
@@ -106,6 +112,7 @@ class Loader:
         backoff_s: float = 1.0,
         progress: bool = True,
         sleep: Callable[[float], None] = time.sleep,
+        max_bytes: int = MAX_DOWNLOAD_BYTES,
     ) -> None:
         self.cache_dir = cache_dir
         self.client = client or httpx.Client(
@@ -117,6 +124,7 @@ class Loader:
         self.backoff_s = backoff_s
         self.progress = progress
         self.sleep = sleep
+        self.max_bytes = max_bytes
 
     def fetch(
         self,
@@ -255,14 +263,30 @@ class Loader:
                     else None
                 )
                 for chunk in response.iter_bytes():
-                    out.write(chunk)
                     received += len(chunk)
+                    _check_size(url, received, response.num_bytes_downloaded, self.max_bytes)
+                    out.write(chunk)
                     if progress is not None and task is not None:
                         progress.update(task, advance=len(chunk))
         except BaseException:
             partial.unlink(missing_ok=True)
             raise
         return received
+
+
+def _check_size(url: str, received: int, on_the_wire: int, max_bytes: int) -> None:
+    """Refuse a download past ``max_bytes``, or a compressed one expanding more than
+    :data:`MAX_EXPANSION` times (a decompression bomb), before it fills the disk; the
+    caller removes the partial file."""
+    if received > max_bytes:
+        raise DownloadError(
+            f"{url} is larger than {max_bytes:,} bytes; refused (no source file is that big)"
+        )
+    if received > EXPANSION_GRACE_BYTES and received > MAX_EXPANSION * max(on_the_wire, 1):
+        raise DownloadError(
+            f"{url} expands from {on_the_wire:,} compressed bytes to more than "
+            f"{received:,}: over {MAX_EXPANSION} times, refused as a decompression bomb"
+        )
 
 
 def ends_on_a_line(path: Path) -> str | None:

@@ -36,6 +36,7 @@ from cosmodrome.web.routes import (
     analytics,
     catalog_lists,
     coverage,
+    forecast,
     launch_orbits,
     launches,
     meta,
@@ -67,6 +68,7 @@ FEATURES = {
     "coverage": coverage,
     "schedule": schedule,
     "value": value,
+    "forecast": forecast,
 }
 
 DESCRIPTION = (

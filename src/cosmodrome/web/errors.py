@@ -14,6 +14,7 @@ from __future__ import annotations
 
 import logging
 import re
+import sqlite3
 from typing import Any
 
 import duckdb
@@ -269,6 +270,34 @@ def install_error_handlers(app: FastAPI) -> None:
             "QueryTimeLimit",
             "the query took longer than the time limit; narrow the filters",
             headers={"Retry-After": "5"},
+        )
+
+    @app.exception_handler(duckdb.IOException)
+    @app.exception_handler(duckdb.SerializationException)
+    async def unreadable(_request: Request, error: duckdb.Error) -> JSONResponse:
+        # A store damaged under the server (a truncated or overwritten file): the reader's
+        # words and where to look, not "a bug, please report it".
+        reason = str(error).strip().splitlines()[-1] if str(error).strip() else "unreadable"
+        return error_response(
+            503,
+            "StoreUnreadable",
+            f"a store could not be read ({reason}); /api/health names a damaged store and "
+            "the command that rebuilds it",
+            headers={"Retry-After": "60"},
+        )
+
+    @app.exception_handler(OSError)
+    @app.exception_handler(sqlite3.OperationalError)
+    async def storage(_request: Request, error: Exception) -> JSONResponse:
+        # A full disk or a read-only home under the server (the job store cannot be
+        # written): the system's words, 503, not "a bug, please report it".
+        reason = (error.strerror if isinstance(error, OSError) else None) or str(error)
+        return error_response(
+            503,
+            "ServerStorage",
+            f"the server cannot read or write its files ({reason}); its operator frees "
+            "space or makes the home folder writable",
+            headers={"Retry-After": "60"},
         )
 
     @app.exception_handler(Exception)

@@ -22,9 +22,9 @@ from __future__ import annotations
 
 from datetime import date, datetime
 from functools import cache
-from typing import Annotated, Literal
+from typing import Annotated, Any, Literal
 
-from fastapi import Query
+from fastapi import Depends, Query
 
 from cosmodrome import api
 from cosmodrome.errors import InputError
@@ -56,6 +56,7 @@ __all__ = [
     "OwnerStateQuery",
     "ProviderQuery",
     "ProviderStateQuery",
+    "RowFields",
     "SectorQuery",
     "SinceQuery",
     "SiteQuery",
@@ -69,6 +70,7 @@ __all__ = [
     "outcome_param",
     "period_params",
     "provider_param",
+    "row_fields",
 ]
 
 #: How a ``from`` / ``to`` field is described in the OpenAPI schema.
@@ -186,6 +188,42 @@ UpdatedSinceQuery = Annotated[
         "(2026-03-30T12:00Z); none otherwise, as Launch Library 2's last_updated__gte.",
     ),
 ]
+
+
+async def row_fields(
+    site: SiteQuery = None,
+    vehicle: VehicleQuery = None,
+    provider: LaunchProviderQuery = None,
+    agency: AgencyQuery = None,
+    provider_state: ProviderStateQuery = None,
+    owner: OwnerQuery = None,
+    owner_state: OwnerStateQuery = None,
+    sector: SectorQuery = None,
+    mission: MissionQuery = None,
+    orbit: OrbitQuery = None,
+    start: FromQuery = None,
+    end: ToQuery = None,
+) -> dict[str, Any]:
+    """The fields of :class:`cosmodrome.api.RowFilter`, read once for every route listing
+    launches or payloads (async: it only parses, on the event loop)."""
+    first, last = period_params(start, end)
+    return {
+        "site": site or None,
+        "vehicle": vehicle or None,
+        "agency": provider_param(provider, agency),
+        "provider_state": provider_state or None,
+        "owner": owner or None,
+        "owner_state": owner_state or None,
+        "sector": sector or None,
+        "mission": mission or None,
+        "orbit": orbit or None,
+        "start": first,
+        "end": last,
+    }
+
+
+#: The shared filter fields as a route's dependency: ``api.LaunchFilter(**fields, ...)``.
+RowFields = Annotated[dict[str, Any], Depends(row_fields)]
 
 
 def provider_param(provider: str | None, agency: str | None) -> str | None:

@@ -10,31 +10,19 @@ from fastapi import APIRouter, Depends, Query, Request, Response
 from pydantic import BaseModel, Field
 
 from cosmodrome import api
+from cosmodrome.tables import json_records
 from cosmodrome.web.context import CatalogContext, Ctx
 from cosmodrome.web.errors import ERROR_RESPONSES, InvalidChoiceError
 from cosmodrome.web.fields import FIELDS
 from cosmodrome.web.params import (
-    AgencyQuery,
     FacetQuery,
     FormatQuery,
-    FromQuery,
-    LaunchProviderQuery,
-    MissionQuery,
-    OrbitQuery,
-    OwnerQuery,
-    OwnerStateQuery,
-    ProviderStateQuery,
-    SectorQuery,
-    SiteQuery,
-    ToQuery,
+    RowFields,
     UpdatedSinceQuery,
-    VehicleQuery,
     moment_param,
     name_list,
     outcome_names,
     outcome_param,
-    period_params,
-    provider_param,
 )
 
 router = APIRouter(tags=["launches"])
@@ -72,19 +60,11 @@ class Page(BaseModel):
 
 
 async def launch_filter(
-    site: SiteQuery = None,
+    fields: RowFields,
     pad: Annotated[
         str | None,
         Query(max_length=200, description="Pad by any name: LC31, Site 31/6, Gagarin's Start."),
     ] = None,
-    vehicle: VehicleQuery = None,
-    provider: LaunchProviderQuery = None,
-    agency: AgencyQuery = None,
-    owner: OwnerQuery = None,
-    owner_state: OwnerStateQuery = None,
-    provider_state: ProviderStateQuery = None,
-    start: FromQuery = None,
-    end: ToQuery = None,
     outcome: Annotated[
         str | None,
         Query(
@@ -96,27 +76,10 @@ async def launch_filter(
         ),
     ] = None,
     orbit_class: Annotated[Literal["orbital", "deep_space", "other"] | None, Query()] = None,
-    sector: SectorQuery = None,
-    mission: MissionQuery = None,
-    orbit: OrbitQuery = None,
 ) -> api.LaunchFilter:
     # async: it only parses, so it runs on the event loop, not through a worker thread
-    first, last = period_params(start, end)
     return api.LaunchFilter(
-        site=site or None,
-        pad=pad or None,
-        vehicle=vehicle or None,
-        agency=provider_param(provider, agency),
-        owner=owner or None,
-        owner_state=owner_state or None,
-        provider_state=provider_state or None,
-        start=first,
-        end=last,
-        outcome=outcome_param(outcome),
-        orbit_class=orbit_class,
-        sector=sector or None,
-        mission=mission or None,
-        orbit=orbit or None,
+        **fields, pad=pad or None, outcome=outcome_param(outcome), orbit_class=orbit_class
     )
 
 
@@ -181,6 +144,21 @@ def _page_url(request: Request, offset: int, limit: int) -> str:
     params = [(k, v) for k, v in request.query_params.multi_items() if k not in ("offset", "limit")]
     params += [("limit", str(limit)), ("offset", str(offset))]
     return f"{request.url.path}?{urlencode(params)}"
+
+
+@router.get(
+    "/launches/per-year",
+    responses=ERROR_RESPONSES,
+    summary="Launches per year, by outcome, for the launch filters",
+)
+def launches_per_year(ctx: Ctx, filters: Filters) -> dict[str, Any]:
+    """The launches ``/api/launches`` lists for the same filters, counted per UTC year and
+    outcome (``success``, ``partial_success``, ``partial_failure``, ``failure``), every year
+    of the period included; the Launches page draws them above its table."""
+    return {
+        "source": ctx.source(),
+        "data": json_records(api.launches_per_year(ctx.cursor, filters)),
+    }
 
 
 @router.get(

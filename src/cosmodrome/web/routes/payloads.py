@@ -13,24 +13,17 @@ from cosmodrome.web.context import Ctx
 from cosmodrome.web.errors import ERROR_RESPONSES
 from cosmodrome.web.fields import FIELDS
 from cosmodrome.web.params import (
-    AgencyQuery,
     FacetQuery,
     FormatQuery,
     FromQuery,
-    LaunchProviderQuery,
     MissionQuery,
     OrbitQuery,
-    OwnerQuery,
-    OwnerStateQuery,
-    ProviderStateQuery,
+    RowFields,
     SectorQuery,
-    SiteQuery,
     ToQuery,
     UpdatedSinceQuery,
-    VehicleQuery,
     name_list,
     period_params,
-    provider_param,
 )
 from cosmodrome.web.routes.analytics import (
     ByQuery,
@@ -57,7 +50,8 @@ SortKey = Literal["launch_time_utc", "piece", "name", "mass_kg", "perigee_km", "
 assert set(SortKey.__args__) == api.PAYLOAD_SORT_KEYS  # type: ignore[attr-defined]
 
 
-def payload_filter(
+async def payload_filter(
+    fields: RowFields,
     search: Annotated[
         str | None,
         Query(
@@ -66,34 +60,9 @@ def payload_filter(
             "punctuation do not matter (Arktika-M, 'starlink 31').",
         ),
     ] = None,
-    owner: OwnerQuery = None,
-    owner_state: OwnerStateQuery = None,
-    sector: SectorQuery = None,
-    mission: MissionQuery = None,
-    orbit: OrbitQuery = None,
-    site: SiteQuery = None,
-    vehicle: VehicleQuery = None,
-    provider: LaunchProviderQuery = None,
-    agency: AgencyQuery = None,
-    provider_state: ProviderStateQuery = None,
-    start: FromQuery = None,
-    end: ToQuery = None,
 ) -> api.PayloadFilter:
-    first, last = period_params(start, end)
-    return api.PayloadFilter(
-        search=search or None,
-        owner=owner or None,
-        owner_state=owner_state or None,
-        sector=sector or None,
-        mission=mission or None,
-        orbit=orbit or None,
-        site=site or None,
-        vehicle=vehicle or None,
-        agency=provider_param(provider, agency),
-        provider_state=provider_state or None,
-        start=first,
-        end=last,
-    )
+    # async: it only parses, so it runs on the event loop, not through a worker thread
+    return api.PayloadFilter(**fields, search=search or None)
 
 
 Filters = Annotated[api.PayloadFilter, Depends(payload_filter)]

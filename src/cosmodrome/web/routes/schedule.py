@@ -23,6 +23,7 @@ from cosmodrome.web.context import etag_matches, pool_of
 from cosmodrome.web.errors import ERROR_RESPONSES, InvalidChoiceError
 from cosmodrome.web.fields import FIELDS
 from cosmodrome.web.params import (
+    DATE_PATTERN,
     FromQuery,
     KindQuery,
     ProviderQuery,
@@ -32,6 +33,7 @@ from cosmodrome.web.params import (
     UntilQuery,
     UpdatedSinceQuery,
     VehicleQuery,
+    day_param,
     moment_param,
     name_list,
     period_params,
@@ -103,22 +105,49 @@ def _nothing_kept(cursor: Any, f: api.ScheduleFilter, message: str) -> dict[str,
 
 
 @router.get("/schedule", dependencies=[FIELDS], responses=ERROR_RESPONSES)
-def schedule(request: Request, f: Filter, updated_since: UpdatedSinceQuery = None) -> Response:
+def schedule(
+    request: Request,
+    f: Filter,
+    updated_since: UpdatedSinceQuery = None,
+    by: Annotated[
+        str | None,
+        Query(
+            max_length=40,
+            pattern=DATE_PATTERN,
+            description="p_by is P(flown by this UTC day); default: the end of the quarter.",
+        ),
+    ] = None,
+    as_of: Annotated[
+        str | None,
+        Query(
+            max_length=40,
+            pattern=DATE_PATTERN,
+            description="Use only the snapshots and flights known on this UTC day.",
+        ),
+    ] = None,
+) -> Response:
     """Upcoming launches as of the latest kept snapshot, each target at its source's
     precision (``target``: "NET 2026", "2025-Q4"; ``target_start_utc``/``_end_utc``: its
-    interval). Before any snapshot is kept, ``data`` is empty and ``message`` says how to
-    ingest one. ``updated_since``: no launches unless that snapshot is as of that time or
-    later (``/api/changes?since=`` lists what changed)."""
+    interval), with ``p_by`` (the probability it has flown by ``by``) and ``median_date``
+    from the time-to-launch model (docs/FORECASTS.md) and ``p_by_rests_on``; where that
+    history is too thin, ``p_by_refused`` says why. Before any snapshot is kept, ``data``
+    is empty and ``message`` says how to ingest one. ``updated_since``: no launches unless
+    that snapshot is as of that time or later (``/api/changes?since=`` lists what changed)."""
     since = moment_param(updated_since, field="updated_since")
+    by_day = day_param(by, end=True, field="by")
+    as_of_day = day_param(as_of, field="as_of")
 
     def build(con: Any) -> dict[str, Any]:
-        frame, note = api.upcoming(con, f, request.app.state.home)
+        frame, note = api.next_launches(con, f, by_day, as_of_day, request.app.state.home)
         if since is not None and pd.Timestamp(str(note["as_of"])) < since:
             frame = frame.iloc[0:0]
         return {
             "snapshot": note["snapshot"],
             "as_of": note["as_of"],
             "age_days": note["age_days"],
+            "by": note.get("by"),
+            "p_by_rests_on": note.get("p_by_rests_on"),
+            "p_by_refused": note.get("p_by_refused"),
             "total": len(frame),
             "data": json_records(frame),
         }

@@ -120,13 +120,15 @@ export async function render(root, params, ctx) {
       { key: "name", label: "Payload" },
       { key: "launch_time_utc", label: "Launch", format: fmt.day, link: launchLink },
       { key: "site_name", label: "Site", link: (r) => hashFor("site", { name: r.site_name || r.site }) },
-      { key: "owner", label: "Owner" }, { key: "sector", label: "Sector" }, { key: "mission", label: "Mission" },
+      { key: "owner_name", label: "Owner", format: (v, r) => v ?? r.owner ?? "" }, { key: "sector", label: "Sector" },
+      { key: "mission_name", label: "Mission", format: (v, r) => v ?? r.mission ?? "" },
       { key: "orbit_regime", label: "Orbit" },
       { key: "perigee_km", label: "Perigee (km)", num: true, format: fmt.int },
       { key: "apogee_km", label: "Apogee (km)", num: true, format: fmt.int },
       { key: "mass_kg", label: "Mass (kg)", num: true, format: (v) => (v === null || v === undefined ? "unknown" : fmt.int(v)) },
+      { key: "mass_source", label: "Mass from", format: (v) => ({ satcat: "GCAT satcat", auxcat: "GCAT auxcat", ucs: "UCS" }[v] || "") },
     ], `${page.total.toLocaleString("en")} payloads named like “${text}”${page.total > page.data.length ? ` (first ${page.data.length})` : ""}`),
-    sourceNote(page.source, "orbit: GCAT's disposition orbit; mass: satcat/auxcat, unknown when not recorded"));
+    sourceNote(page.source, "orbit: GCAT's disposition orbit; mass: GCAT satcat/auxcat, else UCS (mass source column), unknown when not recorded"));
   }
 
   searchForm.addEventListener("submit", (event) => {

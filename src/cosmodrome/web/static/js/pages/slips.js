@@ -21,14 +21,29 @@ export async function upcomingPanel(site, signal) {
       section.append(h("p", { class: "muted" }, answer.message));
       return section;
     }
+    // Dated by the snapshot's own date (not its file name); a target already past today is
+    // not "upcoming": those are listed apart, as what the schedule said would have happened.
+    const dated = fmt.day(answer.as_of);
+    const now = new Date().toISOString();
+    const passed = (r) => (r.target_end_utc || r.target_start_utc || "9999") < now;
+    const ahead = answer.data.filter((r) => !passed(r));
+    const past = answer.data.filter(passed);
+    const columns = [
+      { key: "target", label: "Target (UTC)" }, { key: "payload", label: "Payload", wrap: true },
+      { key: "vehicle_raw", label: "Vehicle" }, { key: "pad", label: "Pad", narrow: false, format: (v, r) => r.pad_name || v || "" },
+    ];
     if (!answer.data.length) {
-      section.append(h("p", {}, `No launch from here in the latest snapshot (${answer.snapshot}).`));
+      section.append(h("p", {}, `No launch from here in the schedule of ${dated}.`));
     } else {
-      section.append(table(answer.data.slice(0, 15), [
-        { key: "target", label: "Target" }, { key: "payload", label: "Payload", wrap: true },
-        { key: "vehicle_raw", label: "Vehicle" }, { key: "pad", label: "Pad", format: (v, r) => r.pad_name || v || "" },
-      ], `Upcoming launches, as of ${answer.snapshot}`));
-      if (answer.data.length > 15) section.append(h("p", { class: "muted" }, `… and ${answer.data.length - 15} more.`));
+      section.append(ahead.length
+        ? table(ahead.slice(0, 15), columns, `Upcoming launches, schedule of ${dated}`)
+        : h("p", {}, `No target still ahead in the schedule of ${dated} (the latest kept).`));
+      if (ahead.length > 15) section.append(h("p", { class: "muted" }, `… and ${ahead.length - 15} more.`));
+      if (past.length) {
+        section.append(h("details", { class: "past-targets" },
+          h("summary", {}, `${past.length} ${past.length === 1 ? "target" : "targets"} already past (schedule of ${dated})`),
+          table(past.slice(0, 15), columns, `Targets already past, schedule of ${dated}`)));
+      }
     }
     section.append(h("p", {}, h("a", { href: `#/slips?site=${encodeURIComponent(site)}` }, "How these targets moved")),
       scheduleNote(`as of ${fmt.day(answer.as_of)}; dates at the precision the source gave`));
