@@ -34,6 +34,7 @@ PAGES = {
     "passes": "?sat=25544&at=Almaty&start=2025-05-25&days=1",
     "coverage": "",
     "slips": "",
+    "forecast": "",
 }
 
 
@@ -106,7 +107,7 @@ def test_every_page_fits_reads_and_passes_axe(
 ) -> None:
     features = json.loads(browser_get(browser, f"{base_url}/api/meta"))["features"]
     needs = {"share": "analytics", "migration": "migration", "compare": "analytics"}
-    needs |= {"value": "value"}
+    needs |= {"value": "value", "forecast": "forecast"}
     needs |= {"reach": "reach", "windows": "windows", "passes": "passes"}
     needs |= {"coverage": "coverage", "slips": "schedule"}
     if page in needs and needs[page] not in features:
