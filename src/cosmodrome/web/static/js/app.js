@@ -16,6 +16,7 @@ const PAGES = [
   { id: "passes", label: "Passes", module: "./pages/passes.js", feature: "passes" },
   { id: "coverage", label: "Coverage", module: "./pages/coverage.js", feature: "coverage" },
   { id: "slips", label: "Slips", module: "./pages/slips.js", feature: "schedule" },
+  { id: "forecast", label: "Forecasts", module: "./pages/forecast.js", feature: "forecast" },
 ];
 
 const view = document.getElementById("view");

@@ -2,6 +2,8 @@
 // source allowed, drawn as a bar from its start to its end) against the snapshot date, and
 // the GCAT launch when it flew. Also the "upcoming" panel of the site page.
 import { getJSON } from "../api.js";
+import { downloads } from "../charts.js";
+import { chance } from "./forecast.js";
 import { d3, empty, fmt, h, loading, showError, table, tooltip } from "../ui.js";
 
 const MARGIN = { top: 18, right: 16, bottom: 30, left: 64 };
@@ -31,6 +33,8 @@ export async function upcomingPanel(site, signal) {
     const columns = [
       { key: "target", label: "Target (UTC)" }, { key: "payload", label: "Payload", wrap: true },
       { key: "vehicle_raw", label: "Vehicle" }, { key: "pad", label: "Pad", narrow: false, format: (v, r) => r.pad_name || v || "" },
+      ...(answer.by ? [{ key: "p_by", label: `Flown by ${answer.by}`, num: true, format: chance },
+        { key: "median_date", label: "Median date", format: fmt.day }] : []),
     ];
     if (!answer.data.length) {
       section.append(h("p", {}, `No launch from here in the schedule of ${dated}.`));
@@ -44,6 +48,12 @@ export async function upcomingPanel(site, signal) {
           h("summary", {}, `${past.length} ${past.length === 1 ? "target" : "targets"} already past (schedule of ${dated})`),
           table(past.slice(0, 15), columns, `Targets already past, schedule of ${dated}`)));
       }
+    }
+    const rests = answer.p_by_rests_on;
+    if (rests) {
+      section.append(h("p", { class: "muted" }, `Probability of flying by ${answer.by}: a time-to-launch model fitted on ${rests.entries} entries of ${rests.snapshots.length} snapshot(s) (${rests.snapshots.join(", ")}), ${rests.matched_flights} matched to the flight that followed, followed to ${rests.follow_up_to}.`));
+    } else if (answer.p_by_refused) {
+      section.append(h("p", { class: "muted" }, `No launch probabilities: ${answer.p_by_refused}`));
     }
     section.append(h("p", {}, h("a", { href: `#/slips?site=${encodeURIComponent(site)}` }, "How these targets moved")),
       scheduleNote(`as of ${fmt.day(answer.as_of)}; dates at the precision the source gave`));
@@ -107,7 +117,9 @@ export function slipChart(history, title) {
   ], `${title} (data)`);
   return h("figure", { class: "chart" }, h("h2", {}, title),
     h("p", { class: "muted" }, "Each bar is the interval a snapshot allowed (a whole year for \"NET 2026\"); diamonds are launches."),
-    svg.node(), h("details", {}, h("summary", {}, "Show the numbers"), data));
+    svg.node(), scheduleNote("target per schedule snapshot; launches from GCAT"),
+    downloads(svg.node(), title, "Schedules: Launch Library 2 snapshots; launches: GCAT, J. McDowell, CC BY 4.0"),
+    h("details", {}, h("summary", {}, "Show the numbers"), data));
 }
 
 export async function render(root, params, ctx) {
