@@ -591,3 +591,15 @@ def test_a_site_beyond_the_plane_is_an_answer_not_an_error(client: Any) -> None:
     assert assert_error_shape(wrong.json(), 422, "ValidationError")["field"] == "inc_deg"
     unknown = client.get("/api/sites/Baikonurr")
     assert assert_error_shape(unknown.json(), 404, "UnknownNameError")["name"] == "Baikonurr"
+
+
+def test_launches_per_year_by_outcome_follow_the_filters(client: Any) -> None:
+    answer = client.get("/api/launches/per-year", params={"site": "Baikonur", "from": "2010"})
+    assert answer.status_code == 200
+    rows = answer.json()["data"]
+    assert [r["year"] for r in rows] == list(range(2010, 2025))
+    listed = client.get(
+        "/api/launches", params={"site": "Baikonur", "from": "2010", "limit": 1}
+    ).json()["total"]
+    outcomes = ("success", "partial_success", "partial_failure", "failure")
+    assert sum(r[k] for r in rows for k in outcomes) == sum(r["launches"] for r in rows) == listed

@@ -185,6 +185,14 @@ def find_spaceport(name: str) -> Spaceport:
     return port
 
 
+def spaceport_of_sites(codes: Sequence[str]) -> Spaceport | None:
+    """The curated spaceport that holds any of the GCAT site ``codes``, if one does: its
+    coordinates are the ones every page shows (GCAT writes Baikonur at 46, 63; the curated
+    file at 45.965, 63.305, the launch complexes' centre)."""
+    wanted = set(codes)
+    return next((p for p in load_spaceports() if wanted & set(p.gcat_sites)), None)
+
+
 @cache
 def _spellings() -> dict[str, Spaceport]:
     """Every spelling of every spaceport, folded; the first port in file order wins."""

@@ -26,10 +26,9 @@ from __future__ import annotations
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 from datetime import UTC, datetime, timedelta
-from typing import Any, Protocol
+from typing import TYPE_CHECKING, Any, Protocol
 
 import numpy as np
-import pandas as pd
 from sgp4.api import WGS72, Satrec
 
 from cosmodrome.astro.elements import ElementSet, epoch_warnings, propagation_failure
@@ -48,7 +47,11 @@ from cosmodrome.astro.frames import (
 from cosmodrome.astro.gazetteer import LaunchPoint
 from cosmodrome.display import format_value
 from cosmodrome.errors import InputError
+from cosmodrome.tables import Rows
 from cosmodrome.timeutil import require_utc
+
+if TYPE_CHECKING:  # to_frame builds one, for Python users
+    import pandas as pd
 
 __all__ = [
     "LaunchWindow",
@@ -116,37 +119,47 @@ class WindowsResult:
     target_name: str
     warnings: list[str] = field(default_factory=list)
 
-    def to_frame(self) -> pd.DataFrame:
+    def to_rows(self) -> Rows:
+        """One row per window, for the command line and the web."""
         rows = [
-            {
-                "in_plane_utc": w.in_plane_utc,
-                "branch": w.branch,
-                "azimuth_deg": round(w.azimuth_deg, 3),
-                "inertial_azimuth_deg": round(w.inertial_azimuth_deg, 3),
-                "open_utc": w.open_utc,
-                "close_utc": w.close_utc,
-                "duration_s": None if w.duration_s is None else round(w.duration_s, 1),
-                "phase_deg": round(w.phase_deg, 2),
-                "target_raan_deg": round(w.target_raan_deg, 4),
-                "corridor_ok": w.corridor_ok,
-                "flags": w.flags,
-            }
+            (
+                w.in_plane_utc,
+                w.branch,
+                round(w.azimuth_deg, 3),
+                round(w.inertial_azimuth_deg, 3),
+                w.open_utc,
+                w.close_utc,
+                None if w.duration_s is None else round(w.duration_s, 1),
+                round(w.phase_deg, 2),
+                round(w.target_raan_deg, 4),
+                w.corridor_ok,
+                w.flags,
+            )
             for w in self.windows
         ]
-        columns = [
-            "in_plane_utc",
-            "branch",
-            "azimuth_deg",
-            "inertial_azimuth_deg",
-            "open_utc",
-            "close_utc",
-            "duration_s",
-            "phase_deg",
-            "target_raan_deg",
-            "corridor_ok",
-            "flags",
-        ]
-        return pd.DataFrame(rows, columns=columns)
+        return Rows(list(WINDOW_COLUMNS), rows)
+
+    def to_frame(self) -> pd.DataFrame:
+        """:meth:`to_rows` as a DataFrame, for Python users (loads pandas)."""
+        import pandas as pd
+
+        rows = self.to_rows()
+        return pd.DataFrame.from_records(rows.rows, columns=rows.columns)
+
+
+WINDOW_COLUMNS = [
+    "in_plane_utc",
+    "branch",
+    "azimuth_deg",
+    "inertial_azimuth_deg",
+    "open_utc",
+    "close_utc",
+    "duration_s",
+    "phase_deg",
+    "target_raan_deg",
+    "corridor_ok",
+    "flags",
+]
 
 
 @dataclass(frozen=True)

@@ -18,6 +18,7 @@ from cosmodrome.catalog.regimes import resolve_regime
 from cosmodrome.catalog.sectors import resolve_mission, resolve_sector
 from cosmodrome.catalog.summaries import summary
 from cosmodrome.errors import InputError
+from cosmodrome.spaceports import spaceport_of_sites
 from cosmodrome.states import Table, codes_within, resolve_states, state_name, with_state_names
 from cosmodrome.tables import Rows
 from cosmodrome.timeutil import first_moment, last_moment
@@ -339,9 +340,22 @@ def sites(con: duckdb.DuckDBPyConnection, country: str | None = None) -> Rows:
         ORDER BY launches DESC, site
     """
     codes = state_codes(country) if country else None
-    return with_state_names(
-        _rows(con, sql, [codes, codes, codes]), "host_country", "operator_states"
-    )
+    found = _rows(con, sql, [codes, codes, codes])
+    return with_state_names(_curated_coordinates(found), "host_country", "operator_states")
+
+
+def _curated_coordinates(rows: Rows) -> Rows:
+    """``rows`` of sites with the curated spaceport's coordinates where one holds the site,
+    so that a site has one position on every page (:func:`site_detail` does the same)."""
+    site, lat, lon = (rows.columns.index(c) for c in ("site", "lat_deg", "lon_deg"))
+    out = []
+    for row in rows.rows:
+        port = spaceport_of_sites([row[site]])
+        values = list(row)
+        if port is not None:
+            values[lat], values[lon] = port.lat_deg, port.lon_deg
+        out.append(tuple(values))
+    return Rows(rows.columns, out)
 
 
 def site_detail(con: duckdb.DuckDBPyConnection, name: str) -> dict[str, Any]:
@@ -375,11 +389,14 @@ def site_detail(con: duckdb.DuckDBPyConnection, name: str) -> dict[str, Any]:
     lat, lon, valid_to = (history.columns.index(c) for c in ("lat_deg", "lon_deg", "valid_to"))
     # The code in use now (no end date) or, for a closed site, the one that ended last.
     current = sorted(history.rows, key=lambda r: (r[valid_to] is None, r[valid_to] or date.min))
+    # one place, one set of coordinates on every page: the curated spaceport's where there is
+    # one (as the windows and passes pages use), else GCAT's for the code in use
+    port = spaceport_of_sites(canonical)
     return {
         "sites": canonical,
         "name": site_name,
-        "lat_deg": float(current[-1][lat]),
-        "lon_deg": float(current[-1][lon]),
+        "lat_deg": port.lat_deg if port else float(current[-1][lat]),
+        "lon_deg": port.lon_deg if port else float(current[-1][lon]),
         "history": history,
         "pads": pads,
         "totals": totals,
@@ -432,7 +449,9 @@ def _site_totals(
 def launches_per_year(
     con: duckdb.DuckDBPyConnection, f: LaunchFilter | None = None
 ) -> pd.DataFrame:
-    """Launches per UTC year for a filter, with successes and failures.
+    """Launches per UTC year for a filter, with successes and failures, and the same split
+    by GCAT's four outcomes (``success``, ``partial_success``, ``partial_failure``,
+    ``failure``: the Launches page stacks them).
 
     Every year of the period is there, zeros included (a time axis is continuous): from the
     filter's start (else the first launch counted) to its end (else the last launch counted),
@@ -446,7 +465,11 @@ def launches_per_year(
         f"""WITH counts AS (
                 SELECT year, count(*) AS launches,
                        count(*) FILTER (WHERE is_success) AS successes,
-                       count(*) FILTER (WHERE NOT is_success) AS failures
+                       count(*) FILTER (WHERE NOT is_success) AS failures,
+                       count(*) FILTER (WHERE outcome = 'success') AS success,
+                       count(*) FILTER (WHERE outcome = 'partial_success') AS partial_success,
+                       count(*) FILTER (WHERE outcome = 'partial_failure') AS partial_failure,
+                       count(*) FILTER (WHERE outcome = 'failure') AS failure
                 FROM launches l WHERE {condition} GROUP BY year
             ), span AS (
                 SELECT coalesce(?::INTEGER, min(year)) AS lo,
@@ -455,7 +478,11 @@ def launches_per_year(
                 FROM counts
             )
             SELECT y.year::INTEGER AS year, coalesce(c.launches, 0) AS launches,
-                   coalesce(c.successes, 0) AS successes, coalesce(c.failures, 0) AS failures
+                   coalesce(c.successes, 0) AS successes, coalesce(c.failures, 0) AS failures,
+                   coalesce(c.success, 0) AS success,
+                   coalesce(c.partial_success, 0) AS partial_success,
+                   coalesce(c.partial_failure, 0) AS partial_failure,
+                   coalesce(c.failure, 0) AS failure
             FROM span, range(span.lo, span.hi + 1) AS y(year)
             LEFT JOIN counts c ON c.year = y.year
             ORDER BY y.year""",

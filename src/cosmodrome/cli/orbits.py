@@ -275,7 +275,7 @@ def windows(
         return
     _warn(answer.result.warnings)
     emit(
-        answer.result.to_frame(),
+        answer.result.to_rows(),
         fmt,
         title=f"Launch windows from {answer.point.name} to {answer.result.target_name}, "
         f"yaw <= {max_yaw:g} deg",

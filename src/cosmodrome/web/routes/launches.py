@@ -10,6 +10,7 @@ from fastapi import APIRouter, Depends, Query, Request, Response
 from pydantic import BaseModel, Field
 
 from cosmodrome import api
+from cosmodrome.tables import json_records
 from cosmodrome.web.context import CatalogContext, Ctx
 from cosmodrome.web.errors import ERROR_RESPONSES, InvalidChoiceError
 from cosmodrome.web.fields import FIELDS
@@ -143,6 +144,21 @@ def _page_url(request: Request, offset: int, limit: int) -> str:
     params = [(k, v) for k, v in request.query_params.multi_items() if k not in ("offset", "limit")]
     params += [("limit", str(limit)), ("offset", str(offset))]
     return f"{request.url.path}?{urlencode(params)}"
+
+
+@router.get(
+    "/launches/per-year",
+    responses=ERROR_RESPONSES,
+    summary="Launches per year, by outcome, for the launch filters",
+)
+def launches_per_year(ctx: Ctx, filters: Filters) -> dict[str, Any]:
+    """The launches ``/api/launches`` lists for the same filters, counted per UTC year and
+    outcome (``success``, ``partial_success``, ``partial_failure``, ``failure``), every year
+    of the period included; the Launches page draws them above its table."""
+    return {
+        "source": ctx.source(),
+        "data": json_records(api.launches_per_year(ctx.cursor, filters)),
+    }
 
 
 @router.get(

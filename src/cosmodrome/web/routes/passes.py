@@ -1,7 +1,7 @@
 """``/api/passes``: passes of a satellite from the element store over a place.
 
-A thin wrapper of :func:`cosmodrome.api.find_passes` and
-:func:`~cosmodrome.api.resolve_location` (see docs/ORBITS.md).
+A thin wrapper of :func:`cosmodrome.api.passes` with a :class:`~cosmodrome.api.PassesRequest`,
+as ``cosmodrome passes`` (see docs/ORBITS.md).
 """
 
 from __future__ import annotations

@@ -1,7 +1,8 @@
 """``/api/windows``: launch windows from a spaceport (or pad, or coordinates) into the plane
 of a satellite from the element store, or of a plane given by RAAN and inclination.
 
-A thin wrapper of :func:`cosmodrome.api.windows_from` (see docs/ORBITS.md).
+A thin wrapper of :func:`cosmodrome.api.windows` with a :class:`~cosmodrome.api.WindowsRequest`,
+as ``cosmodrome windows`` (see docs/ORBITS.md).
 """
 
 from __future__ import annotations

@@ -6,6 +6,10 @@ export class ApiError extends Error {
     this.type = detail.type;
     this.status = detail.status;
     this.suggestions = detail.suggestions || [];
+    // the parameter an input mistake concerns, and an unknown name as typed (the API's
+    // `name`; an Error's own `name` is its class, as AbortError is)
+    this.field = detail.field || null;
+    this.unknown = detail.name || null;
   }
 }
 

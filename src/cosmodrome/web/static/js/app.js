@@ -10,11 +10,13 @@ const PAGES = [
   { id: "migration", label: "Migration", module: "./pages/migration.js", feature: "migration" },
   { id: "value", label: "Value", module: "./pages/value.js", feature: "value" },
   { id: "launches", label: "Launches", module: "./pages/launches.js" },
+  { id: "compare", label: "Compare", module: "./pages/compare.js", feature: "analytics" },
   { id: "reach", label: "Reach", module: "./pages/reach.js", feature: "reach" },
   { id: "windows", label: "Windows", module: "./pages/windows.js", feature: "windows" },
   { id: "passes", label: "Passes", module: "./pages/passes.js", feature: "passes" },
   { id: "coverage", label: "Coverage", module: "./pages/coverage.js", feature: "coverage" },
   { id: "slips", label: "Slips", module: "./pages/slips.js", feature: "schedule" },
+  { id: "forecast", label: "Forecasts", module: "./pages/forecast.js", feature: "forecast" },
 ];
 
 const view = document.getElementById("view");

@@ -2,6 +2,76 @@
 // source line, an accessible name, and a hidden data table for screen readers.
 import { d3, fmt, h, table, tooltip } from "./ui.js";
 
+// Downloads of a chart as SVG and PNG, each carrying the chart's title above it and its source
+// line under it (a chart pasted elsewhere still says what it shows and where it comes from).
+export function downloads(svgNode, title, source) {
+  const slug = title.toLowerCase().replace(/[^a-z0-9]+/g, "-").replace(/^-|-$/g, "").slice(0, 60) || "chart";
+  const sourceText = typeof source === "string" ? source : (source && source.textContent) || "";
+  const save = (href, ext) => {
+    const link = h("a", { href, download: `${slug}.${ext}`, hidden: true });
+    document.body.append(link);
+    link.click();
+    link.remove();
+  };
+  const svgText = () => exportSvg(svgNode, title, sourceText);
+  const asSvg = () => save(`data:image/svg+xml;charset=utf-8,${encodeURIComponent(svgText().text)}`, "svg");
+  const asPng = () => {
+    const { text, width, height } = svgText();
+    const image = new Image();
+    image.onload = () => {
+      const canvas = document.createElement("canvas");
+      canvas.width = width * 2;
+      canvas.height = height * 2;
+      const context = canvas.getContext("2d");
+      context.scale(2, 2);
+      context.drawImage(image, 0, 0, width, height);
+      save(canvas.toDataURL("image/png"), "png");
+    };
+    image.src = `data:image/svg+xml;charset=utf-8,${encodeURIComponent(text)}`;
+  };
+  return h("div", { class: "chart-downloads" }, h("span", { class: "muted" }, "Download:"),
+    h("button", { type: "button", class: "secondary", onclick: asSvg, "aria-label": `Download ${title} as SVG` }, "SVG"),
+    h("button", { type: "button", class: "secondary", onclick: asPng, "aria-label": `Download ${title} as PNG` }, "PNG"));
+}
+
+function exportSvg(svgNode, title, source) {
+  const [, , width, height] = (svgNode.getAttribute("viewBox") || "0 0 900 400").split(/\s+/).map(Number);
+  const top = 30;
+  const bottom = source ? 26 : 6;
+  const ns = "http://www.w3.org/2000/svg";
+  const out = document.createElementNS(ns, "svg");
+  out.setAttribute("xmlns", ns);
+  out.setAttribute("width", width);
+  out.setAttribute("height", height + top + bottom);
+  out.setAttribute("viewBox", `0 0 ${width} ${height + top + bottom}`);
+  out.setAttribute("font-family", "system-ui, sans-serif");
+  const background = document.createElementNS(ns, "rect");
+  background.setAttribute("width", "100%");
+  background.setAttribute("height", "100%");
+  background.setAttribute("fill", "#fff");
+  const heading = document.createElementNS(ns, "text");
+  heading.setAttribute("x", 8);
+  heading.setAttribute("y", 20);
+  heading.setAttribute("font-size", 16);
+  heading.setAttribute("font-weight", 700);
+  heading.setAttribute("fill", "#1b1f24");
+  heading.textContent = title;
+  const body = document.createElementNS(ns, "g");
+  body.setAttribute("transform", `translate(0,${top})`);
+  for (const child of svgNode.childNodes) body.append(child.cloneNode(true));
+  out.append(background, heading, body);
+  if (source) {
+    const foot = document.createElementNS(ns, "text");
+    foot.setAttribute("x", 8);
+    foot.setAttribute("y", height + top + 18);
+    foot.setAttribute("font-size", 12);
+    foot.setAttribute("fill", "#4a5361");
+    foot.textContent = source;
+    out.append(foot);
+  }
+  return { text: new XMLSerializer().serializeToString(out), width, height: height + top + bottom };
+}
+
 const MARGIN = { top: 18, right: 16, bottom: 30, left: 46 };
 const Y_TICKS = 6;
 
@@ -97,7 +167,7 @@ export function stackedBars(rows, series, { title, source, events = [], height =
       mark.append("circle").attr("cx", px).attr("cy", cy).attr("r", 8).attr("fill", "#fff")
         .attr("stroke", "#8a4700").attr("stroke-width", 1.5);
       mark.append("text").attr("x", px).attr("y", cy).attr("dy", "0.35em").attr("text-anchor", "middle")
-        .attr("font-size", 11).attr("font-weight", 700).attr("fill", "#8a4700").text(n);
+        .attr("font-size", 12).attr("font-weight", 700).attr("fill", "#8a4700").text(n);
     });
   const lastYear2 = years[years.length - 1];
   const partialShown = partial && String(partial.period) === String(lastYear2);
@@ -110,11 +180,13 @@ export function stackedBars(rows, series, { title, source, events = [], height =
   const data = table(rows, [{ key: "year", label: "Year" },
     ...series.map((s) => ({ key: s.key, label: s.label, num: true, format: fmt.int }))], `${title} (data)`);
   const hidden = h("details", {}, h("summary", {}, "Show the numbers"), data);
-  return h("figure", { class: "chart" }, h("h2", {}, title), legend, svg.node(), eventList, source, hidden);
+  return h("figure", { class: "chart" }, h("h2", {}, title), legend, svg.node(), eventList, source,
+    downloads(svg.node(), title, source), hidden);
 }
 
-// Lines of a share (0..1) over time. rows: [{period, group, label, value}]
-export function shareLines(rows, { title, source, height = 340 }) {
+// Lines over time, one per group: shares (0..1, `percent`) or counts. rows: [{period, group,
+// label, value}]; `yLabel` names the unit on the axis.
+export function shareLines(rows, { title, source, height = 340, percent = true, yLabel = null }) {
   const width = chartWidth();
   const groups = d3.groups(rows, (r) => r.group);
   const periods = [...new Set(rows.map((r) => r.period))];
@@ -122,21 +194,23 @@ export function shareLines(rows, { title, source, height = 340 }) {
   const y = d3.scaleLinear().domain([0, d3.max(rows, (r) => r.value) || 1]).nice().range([height - MARGIN.bottom, MARGIN.top]);
   const colour = d3.scaleOrdinal(groups.map(([g]) => g), ["#1d4f91", "#b3261e", "#23733a", "#8a4700", "#6a3d9a", "#0f6b6b", "#5b5b5b", "#a8326e", "#2f4b7c", "#7a5c00", "#444"]);
   const svg = d3.create("svg").attr("viewBox", `0 0 ${width} ${height}`).attr("role", "img").attr("aria-label", `${title}: line chart`);
-  const every = Math.ceil(periods.length / 14);
+  const every = Math.ceil(periods.length / Math.max(2, Math.floor((width - 120) / 56)));
   svg.append("g").attr("transform", `translate(0,${height - MARGIN.bottom})`)
     .call(d3.axisBottom(x).tickValues(periods.filter((_, i) => i % every === 0))).call((g) => g.selectAll("text").attr("font-size", 12));
-  svg.append("g").attr("transform", `translate(${MARGIN.left},0)`).call(d3.axisLeft(y).ticks(6, "%"))
-    .call((g) => g.selectAll("text").attr("font-size", 12));
+  svg.append("g").attr("transform", `translate(${MARGIN.left},0)`).call(d3.axisLeft(y).ticks(6, percent ? "%" : "~s"))
+    .call((g) => g.selectAll("text").attr("font-size", 12))
+    .call((g) => (yLabel ? g.append("text").attr("x", -MARGIN.left + 4).attr("y", MARGIN.top - 6).attr("fill", "#4a5361")
+      .attr("text-anchor", "start").attr("font-size", 12).text(yLabel) : g));
   const line = d3.line().defined((r) => r.value !== null).x((r) => x(r.period)).y((r) => y(r.value));
   for (const [group, values] of groups) {
     svg.append("path").attr("d", line(values)).attr("fill", "none").attr("stroke", colour(group)).attr("stroke-width", 2);
     const last = [...values].reverse().find((r) => r.value !== null);
     if (last) svg.append("text").attr("x", x(last.period) + 4).attr("y", y(last.value)).attr("dy", "0.35em")
-      .attr("font-size", 11).attr("fill", colour(group)).text(last.label);
+      .attr("font-size", 12).attr("fill", colour(group)).text(last.label);
   }
   const legend = h("ul", { class: "legend" }, groups.map(([g, v]) =>
     h("li", {}, h("span", { class: "swatch", style: `background:${colour(g)}` }), v[0].label)));
-  return h("figure", { class: "chart" }, h("h2", {}, title), legend, svg.node(), source);
+  return h("figure", { class: "chart" }, h("h2", {}, title), legend, svg.node(), source, downloads(svg.node(), title, source));
 }
 
 const PALETTE = ["#1d4f91", "#b3261e", "#23733a", "#8a4700", "#6a3d9a", "#0f6b6b", "#5b5b5b", "#a8326e", "#2f4b7c", "#7a5c00", "#444"];
@@ -199,7 +273,7 @@ export function stackedArea(rows, { title, source, height = 340, yLabel = "share
   const data = table(wide, [{ key: "period", label: "Period" },
     ...keys.map((k) => ({ key: k, label: labels.get(k), num: true, format: fmt.pct }))], `${title} (data)`);
   return h("figure", { class: "chart" }, h("h2", {}, title), legend, svg.node(), source,
-    h("details", {}, h("summary", {}, "Show the numbers"), data));
+    downloads(svg.node(), title, source), h("details", {}, h("summary", {}, "Show the numbers"), data));
 }
 
 // A flow diagram (d3-sankey): nodes [{id, column, label, state}], links [{source, target, payloads}]
@@ -230,10 +304,18 @@ export function flowDiagram(diagram, { title, source, height = 520 }) {
     .attr("x", (d) => d.x0).attr("y", (d) => d.y0).attr("width", (d) => d.x1 - d.x0).attr("height", (d) => Math.max(1, d.y1 - d.y0))
     .attr("fill", (d) => (d.column === "customer" ? "#1b1f24" : colour(d.state || "?")));
   if (!narrow) {
-    svg.append("g").attr("font-size", 11).selectAll("text").data(graph.nodes).join("text")
+    svg.append("g").attr("font-size", 12).selectAll("text").data(graph.nodes).join("text")
       .attr("x", (d) => (d.column === "before" ? d.x0 - 4 : d.x1 + 4)).attr("y", (d) => (d.y0 + d.y1) / 2)
       .attr("dy", "0.35em").attr("text-anchor", (d) => (d.column === "before" ? "end" : "start")).attr("fill", "#1b1f24")
       .text((d) => `${d.label}${d.state ? ` (${d.state_name || d.state})` : ""}`);
+  } else {
+    // A phone: labels inside the diagram (the last column's to the left of its nodes), on a
+    // white halo, for the nodes tall enough to carry one; the table below lists every flow.
+    svg.append("g").attr("font-size", 12).attr("paint-order", "stroke").attr("stroke", "#fff").attr("stroke-width", 3)
+      .selectAll("text").data(graph.nodes.filter((d) => d.y1 - d.y0 >= 12)).join("text")
+      .attr("x", (d) => (d.column === "after" ? d.x0 - 3 : d.x1 + 3)).attr("y", (d) => (d.y0 + d.y1) / 2)
+      .attr("dy", "0.35em").attr("text-anchor", (d) => (d.column === "after" ? "end" : "start")).attr("fill", "#1b1f24")
+      .text((d) => d.label);
   }
   const heads = h("div", { class: "flow-heads", "aria-hidden": "true" },
     h("span", {}, "Providers before"), h("span", {}, "Customers"), h("span", {}, "Providers after"));
@@ -244,7 +326,46 @@ export function flowDiagram(diagram, { title, source, height = 520 }) {
   const data = table(rows, [{ key: "from", label: "From" }, { key: "to", label: "To" },
     { key: "payloads", label: "Payloads", num: true, format: fmt.int }], `${title} (data)`);
   return h("figure", { class: "chart" }, h("h2", {}, title), legend, heads, svg.node(), source,
-    h("details", { open: narrow ? true : null }, h("summary", {}, "Show the flows as a table"), data));
+    downloads(svg.node(), title, source), h("details", { open: narrow ? true : null }, h("summary", {}, "Show the flows as a table"), data));
+}
+
+// Each group's mix as one 100 % bar: rows [{name, parts: [{label, count}]}]; a part's colour is
+// the same in every bar (one legend). For comparing what sites or providers launch.
+export function mixBars(rows, { title, source, unit = "launches" }) {
+  const width = chartWidth();
+  const labels = [...new Set(rows.flatMap((r) => r.parts.map((p) => p.label)))];
+  const colour = d3.scaleOrdinal(labels, PALETTE);
+  const band = 34;
+  const left = Math.min(150, Math.max(90, width * 0.25));
+  const height = rows.length * band + 30;
+  const x = d3.scaleLinear().domain([0, 1]).range([left, width - MARGIN.right]);
+  const svg = d3.create("svg").attr("viewBox", `0 0 ${width} ${height}`).attr("role", "img")
+    .attr("aria-label", `${title}: one bar per group, split by share of ${unit}`);
+  const tip = tooltip();
+  rows.forEach((row, i) => {
+    const total = d3.sum(row.parts, (p) => p.count) || 1;
+    let at = 0;
+    const g = svg.append("g").attr("transform", `translate(0,${i * band + 6})`);
+    g.append("text").attr("x", left - 6).attr("y", band / 2 - 3).attr("dy", "0.35em").attr("text-anchor", "end")
+      .attr("font-size", 12).attr("fill", "#1b1f24").text(row.name);
+    for (const part of row.parts) {
+      const share = part.count / total;
+      g.append("rect").attr("x", x(at)).attr("width", Math.max(0, x(at + share) - x(at))).attr("y", 0).attr("height", band - 10)
+        .attr("fill", colour(part.label))
+        .on("mousemove", (event) => tip.show(`${row.name}: ${part.label} ${fmt.int(part.count)} ${unit} (${fmt.pct(share)})`, event.clientX, event.clientY))
+        .on("mouseleave", () => tip.hide());
+      at += share;
+    }
+  });
+  svg.append("g").attr("transform", `translate(0,${rows.length * band + 4})`)
+    .call(d3.axisBottom(x).ticks(4, "%")).call((g) => g.selectAll("text").attr("font-size", 12));
+  const legend = h("ul", { class: "legend" }, labels.map((l) =>
+    h("li", {}, h("span", { class: "swatch", style: `background:${colour(l)}` }), l)));
+  const flat = rows.flatMap((r) => r.parts.map((p) => ({ name: r.name, label: p.label, count: p.count })));
+  const data = table(flat, [{ key: "name", label: "Group" }, { key: "label", label: "Part" },
+    { key: "count", label: unit, num: true, format: fmt.int }], `${title} (data)`);
+  return h("figure", { class: "chart" }, h("h2", {}, title), legend, svg.node(), source,
+    downloads(svg.node(), title, source), h("details", {}, h("summary", {}, "Show the numbers"), data));
 }
 
 // Stacked bars of a money value per period with the range of each period's total shaded.
@@ -290,5 +411,5 @@ export function valueBars(rows, series, ranges, { title, source, height = 320, y
       { key: "low", label: "Low", num: true, format: fmt.int }, { key: "high", label: "High", num: true, format: fmt.int }],
     `${title} (data)`);
   return h("figure", { class: "chart" }, h("h2", {}, title), legend, svg.node(), source,
-    h("details", {}, h("summary", {}, "Show the numbers"), data));
+    downloads(svg.node(), title, source), h("details", {}, h("summary", {}, "Show the numbers"), data));
 }

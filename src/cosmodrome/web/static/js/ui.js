@@ -43,12 +43,12 @@ export function errorKind(error) {
 
 // An API error with its suggestions as buttons; onPick(name) retries with a suggestion.
 // `fields` ({parameter: control}) puts an input mistake at the control it concerns: the one
-// the server names (error.field), else the one holding the unknown name (error.name).
+// the server names (error.field), else the one holding the unknown name (error.unknown).
 export function showError(container, error, onPick, fields = null) {
   const suggestions = (error.suggestions || []).map((name) =>
     h("button", { type: "button", class: "secondary", onclick: () => onPick && onPick(name) }, name));
   const kind = errorKind(error);
-  const control = fields ? controlFor(error, fields) : null;
+  const control = kind.fault ? null : controlFor(error, fields || formFields());
   const message = h("div", { class: `status ${kind.fault ? "error" : "mistake"}`, role: "alert" },
     h("strong", {}, kind.heading),
     h("span", {}, error.message || String(error)),
@@ -61,10 +61,19 @@ export function showError(container, error, onPick, fields = null) {
   container.replaceChildren(message);
 }
 
+// The page's form controls by their names, which are the API's parameter names.
+function formFields() {
+  return Object.fromEntries([...document.querySelectorAll("#view form.controls [name]")]
+    .filter((c) => c.type !== "radio" && c.type !== "checkbox").map((c) => [c.name, c]));
+}
+
+// A new request clears the messages the last one left at its fields.
+document.addEventListener("submit", (event) => clearFieldErrors(event.target), true);
+
 function controlFor(error, fields) {
   if (error.field && fields[error.field]) return fields[error.field];
-  if (!error.name) return null;
-  const typed = String(error.name).trim().toLowerCase();
+  if (!error.unknown) return null;
+  const typed = String(error.unknown).trim().toLowerCase();
   return Object.values(fields).find((c) => c && c.value && c.value.trim().toLowerCase() === typed) || null;
 }
 
@@ -117,14 +126,16 @@ function quantityOf(column) {
     || q.prefixes.some((p) => column.startsWith(p))) || null;
 }
 
-const number = (v, digits) => Number(v).toLocaleString("en", { minimumFractionDigits: digits, maximumFractionDigits: digits });
+// A number at `digits` decimals; a zero never carries a sign ("-0.0" is "0.0").
+const number = (v, digits) => Number(v).toLocaleString("en", { minimumFractionDigits: digits, maximumFractionDigits: digits })
+  .replace(/^-(?=0(\.0+)?$)/, "");
 // A time to the second, in UTC: "2025-10-01 08:06:45 UTC" (no microseconds).
 const toSecond = (v) => String(v).replace("T", " ").replace(/\.\d+/, "").replace(/(Z|\+00:00)$/, " UTC");
 
 export const fmt = {
   int: (v) => (v === null || v === undefined ? "" : Number(v).toLocaleString("en")),
   pct: (v) => (v === null || v === undefined ? "" : `${(100 * v).toFixed(1)} %`),
-  num: (v, digits = 1) => (v === null || v === undefined ? "" : Number(v).toFixed(digits)),
+  num: (v, digits = 1) => (v === null || v === undefined ? "" : Number(v).toFixed(digits).replace(/^-(?=0(\.0+)?$)/, "")),
   day: (v) => (v ? String(v).slice(0, 10) : ""),
   time: (v) => (v ? toSecond(v) : ""),
   // A value of `column` at the precision of the quantity its name says (angles 0.1 deg,

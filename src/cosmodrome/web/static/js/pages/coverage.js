@@ -2,6 +2,7 @@
 // constellation is a group of the server's element store (starlink, oneweb, stations) or,
 // with the group left empty, a Walker pattern given by its parameters.
 import { getJSON, postJSON } from "../api.js";
+import { downloads } from "../charts.js";
 import { clearFieldErrors, d3, empty, fmt, h, showError, table } from "../ui.js";
 
 const FIELDS = [
@@ -138,7 +139,8 @@ export async function render(root, params, ctx) {
     const note = h("p", { class: "source" }, `${caption(job)} Outlines: Natural Earth via world-atlas. ${result.notes.join(" ")}`);
     const worst = [...result.cells].sort((a, b) => a.frac_ge1 - b.frac_ge1).slice(0, 10);
     body.replaceChildren(h("h2", { id: "coverage-title" }, `Coverage over ${result.region}`), stats,
-      h("figure", { class: "chart" }, ramp, svg.node(), note),
+      h("figure", { class: "chart" }, ramp, svg.node(), note,
+        downloads(svg.node(), `Coverage over ${result.region}: share of the time with a satellite above ${job.params.mask_deg}°`, note)),
       h("details", {}, h("summary", {}, "Least covered cells"), table(worst, [
         { key: "lat_deg", label: "Lat (°)", num: true, format: (v) => fmt.q("lat_deg", v) },
         { key: "lon_deg", label: "Lon (°)", num: true, format: (v) => fmt.q("lon_deg", v) },

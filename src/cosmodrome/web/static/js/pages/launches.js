@@ -1,6 +1,23 @@
 // The launch log with every catalog filter, sorting, pages and a CSV download of the matches.
 import { apiUrl, getJSON } from "../api.js";
-import { empty, fmt, h, loading, showError, sourceNote, table } from "../ui.js";
+import { partialPeriod, stackedBars } from "../charts.js";
+import { clearFieldErrors, empty, fmt, h, loading, showError, sourceNote, table } from "../ui.js";
+
+// GCAT's four outcomes, bottom to top of the stacked bars.
+const OUTCOME_SERIES = [
+  { key: "success", label: "success", colour: "#23733a" },
+  { key: "partial_success", label: "partial success", colour: "#7fb58e" },
+  { key: "partial_failure", label: "partial failure", colour: "#d98c2b" },
+  { key: "failure", label: "failure", colour: "#b3261e" },
+];
+
+// What the filters say, in words, for the chart's title: "Launches per year, site Kourou, from 2020-01-01".
+function described(filters) {
+  const parts = Object.entries(filters)
+    .filter(([key]) => !["sort", "order", "offset"].includes(key))
+    .map(([key, value]) => `${key.replace(/_/g, " ")} ${value}`);
+  return parts.length ? `, ${parts.join(", ")}` : ", all launches";
+}
 
 const FILTERS = [
   { key: "site", label: "Site", placeholder: "Baikonur" },
@@ -27,6 +44,12 @@ function menus(vocab) {
 }
 const PAGE = 50;
 
+// A launch's payload names for a table cell: the first three and how many more.
+function names(list) {
+  if (!Array.isArray(list)) return list ?? "";
+  return list.length > 3 ? `${list.slice(0, 3).join(", ")} and ${list.length - 3} more` : list.join(", ");
+}
+
 export async function render(root, params, ctx) {
   const SELECTS = menus(ctx.vocab);
   // Links made before the provider field had its name still work.
@@ -49,9 +72,10 @@ export async function render(root, params, ctx) {
     h("button", { type: "reset", class: "secondary" }, "Clear"));
   const download = h("a", { class: "button secondary", id: "csv-download", download: "launches.csv", href: "#" }, "Download CSV");
   const summary = h("p", { id: "launch-summary", role: "status", "aria-live": "polite" });
-  const body = h("div", {});
+  const body = h("div", { id: "launch-rows" });
+  const chart = h("div", { id: "launch-chart" });
   root.append(h("h1", {}, "Launches"), h("p", { class: "lede" }, "One row per launch (GCAT launch log). Names are matched the way people write them."),
-    form, h("div", { class: "pager" }, summary, download), body);
+    form, chart, h("div", { class: "pager" }, summary, download), body);
 
   function filters() {
     const out = {};
@@ -62,7 +86,26 @@ export async function render(root, params, ctx) {
     return out;
   }
 
+  // The filtered launches per year, stacked by outcome: the picture before the rows.
+  async function drawChart() {
+    let years;
+    try {
+      years = await getJSON("launches/per-year", filters(), { signal: ctx.signal });
+    } catch (error) {
+      chart.replaceChildren();  // the table below says what went wrong
+      return;
+    }
+    if (!years.data.length || !years.data.some((r) => r.launches)) { chart.replaceChildren(); return; }
+    const rows = years.data.map((r) => ({ ...r, year: String(r.year) }));
+    const last = years.data[years.data.length - 1];
+    const partial = partialPeriod(last.year, `${last.year}-01-01`, "year", years.source && years.source.data_date);
+    const title = `Launches per year by outcome${described(filters())}`;
+    chart.replaceChildren(stackedBars(rows, OUTCOME_SERIES, { title, source: sourceNote(years.source), partial, height: 260 }));
+  }
+
   async function draw() {
+    clearFieldErrors(form);
+    drawChart();
     loading(body, "Loading launches…");
     download.href = apiUrl("launches", { ...filters(), format: "csv" });
     let page;
@@ -74,7 +117,7 @@ export async function render(root, params, ctx) {
       showError(body, error, (name) => {
         const key = FILTERS.find((f) => (state[f.key] || "").length && controls[f.key].value === state[f.key] && error.message.includes(`'${state[f.key]}'`));
         if (key) { controls[key.key].value = name; form.requestSubmit(); }
-      });
+      }, { ...controls, start: controls.from, end: controls.to });
       return;
     }
     const first = page.total ? page.offset + 1 : 0;
@@ -86,14 +129,15 @@ export async function render(root, params, ctx) {
     }
     const rows = table(page.data, [
       { key: "time_utc", label: "Time (UTC)", format: fmt.time },
-      { key: "launch_tag", label: "Tag" },
+      { key: "launch_tag", label: "Tag", more: true },
       { key: "vehicle", label: "Vehicle" },
       { key: "site_name", label: "Site", link: (r) => `#/site?name=${encodeURIComponent(r.site)}` },
-      { key: "pad_name", label: "Pad", format: (v, r) => v ?? r.pad ?? "" },
-      { key: "agency_name", label: "Provider", format: (v, r) => (v && r.provider_state_name && v !== r.provider_state_name ? `${v} (${r.provider_state_name})` : v ?? "") },
+      { key: "pad_name", label: "Pad", format: (v, r) => v ?? r.pad ?? "", more: true },
+      { key: "agency_name", label: "Provider", narrow: false, format: (v, r) => (v && r.provider_state_name && v !== r.provider_state_name ? `${v} (${r.provider_state_name})` : v ?? "") },
       { key: "outcome_name", label: "Outcome" },
-      { key: "payload_count", label: "Payloads", num: true },
-      { key: "payloads", label: "Payload names", wrap: true },
+      { key: "payload_count", label: "Payloads", num: true, narrow: false },
+      // the table abbreviates; the CSV download and the API give every name
+      { key: "payloads", label: "Payload names", more: true, wrap: true, format: (v) => names(v) },
     ], `Launches ${fmt.int(first)} to ${fmt.int(last)} of ${fmt.int(page.total)}`);
     const move = (offset) => { state.offset = String(Math.max(0, offset)); ctx.update(state); draw(); };
     const pager = h("div", { class: "pager" },

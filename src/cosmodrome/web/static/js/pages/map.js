@@ -1,5 +1,6 @@
 // World map of spaceports, circles sized by launches; click (or Enter) opens a site profile.
 import { getJSON } from "../api.js";
+import { downloads } from "../charts.js";
 import { d3, empty, fmt, h, loading, showError, sourceNote, table, tooltip } from "../ui.js";
 
 let atlas = null;
@@ -80,16 +81,18 @@ export async function render(root, params, ctx) {
       h("li", {}, h("span", { class: "swatch", style: "background:#1d4f91" }), `launched since ${recent}`),
       h("li", {}, h("span", { class: "swatch", style: "background:#6b7380" }), "inactive since then"),
       h("li", {}, "circle area ∝ launches"));
+    const source = sourceNote(data.source, "coordinates: GCAT sites.tsv; map: Natural Earth via world-atlas").textContent;
     const figure = h("figure", { class: "chart" }, svg.node(), legend,
-      h("figcaption", { class: "source" }, sourceNote(data.source, "coordinates: GCAT sites.tsv; map: Natural Earth via world-atlas").textContent));
+      h("figcaption", { class: "source" }, source),
+      downloads(svg.node(), "Spaceports of the world, circle area by launches", source));
     const top = table(sites.slice(0, 25), [
       { key: "site_name", label: "Site", link: (s) => `#/site?name=${encodeURIComponent(s.site)}` },
       { key: "site", label: "Code" },
       { key: "host_country_name", label: "Country" },
       { key: "launches", label: "Launches", num: true, format: fmt.int },
-      { key: "successes", label: "Successes", num: true, format: fmt.int },
-      { key: "first_launch", label: "First", format: fmt.day },
-      { key: "last_launch", label: "Last", format: fmt.day },
+      { key: "successes", label: "Successes", num: true, format: fmt.int, narrow: false },
+      { key: "first_launch", label: "First", format: fmt.day, narrow: false },
+      { key: "last_launch", label: "Last", format: fmt.day, narrow: false },
     ], `Busiest ${Math.min(25, sites.length)} of ${sites.length} spaceports`);
     body.replaceChildren(figure, h("h2", {}, "Busiest spaceports"), top);
   }

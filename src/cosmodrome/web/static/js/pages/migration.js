@@ -51,9 +51,9 @@ export async function render(root, params, ctx) {
       { key: "customer_name", label: "Customer" }, { key: "owner_state_name", label: "State" },
       { key: "status", label: "Status", format: (v) => h("span", { class: `badge ${v.replace(" ", "-")}` }, v) },
       { key: "payloads_before", label: "Payloads before", num: true, format: fmt.int },
-      { key: "payloads_after", label: "Payloads after", num: true, format: fmt.int },
-      { key: "first_launch_after", label: "First launch after", format: fmt.day },
-      { key: "providers_after", label: "Providers after", wrap: true },
+      { key: "payloads_after", label: "Payloads after", num: true, format: fmt.int, narrow: false },
+      { key: "first_launch_after", label: "First launch after", format: fmt.day, narrow: false },
+      { key: "providers_after", label: "Providers after", wrap: true, narrow: false },
     ], `Customers of ${data.selection}, status after ${data.cutoff}`), note());
     body.replaceChildren(...parts);
   }

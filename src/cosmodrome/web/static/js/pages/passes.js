@@ -53,8 +53,8 @@ export async function render(root, params, ctx) {
         { key: "max_elevation_deg", label: "Max el. °", num: true, format: (v) => fmt.q("max_elevation_deg", v) },
         { key: "rise_az_deg", label: "Rise az. °", num: true, format: (v) => fmt.q("rise_az_deg", v) },
         { key: "set_az_deg", label: "Set az. °", num: true, format: (v) => fmt.q("set_az_deg", v) },
-        { key: "duration_s", label: "Minutes", num: true, format: (v) => (v === null ? "" : fmt.num(v / 60, 1)) },
-        { key: "visible", label: "Visible", format: (v) => (v ? "yes" : "no") },
+        { key: "duration_s", label: "Minutes", num: true, narrow: false, format: (v) => (v === null ? "" : fmt.num(v / 60, 1)) },
+        { key: "visible", label: "Visible", narrow: false, format: (v) => (v ? "yes" : "no") },
       ], title), source);
   }
 

@@ -96,7 +96,7 @@ export async function render(root, params, ctx) {
     grid.append(h("section", { class: "card", "aria-labelledby": "pads-h" }, h("h2", { id: "pads-h" }, "Pads (all time)"),
       profile.pads.length ? table(profile.pads, [
         { key: "pad_name", label: "Pad" }, { key: "launches", label: "Launches", num: true, format: fmt.int },
-        { key: "first_launch", label: "First", format: fmt.day }, { key: "last_launch", label: "Last", format: fmt.day },
+        { key: "first_launch", label: "First", format: fmt.day, narrow: false }, { key: "last_launch", label: "Last", format: fmt.day, narrow: false },
       ], `Pads of ${profile.name}`) : h("p", {}, "No pads recorded."), sourceNote(profile.source)));
     grid.append(h("section", { class: "card", "aria-labelledby": "names-h" }, h("h2", { id: "names-h" }, "Names over time"),
       table(profile.history, [
@@ -115,7 +115,7 @@ export async function render(root, params, ctx) {
         extra.customers.length ? table(extra.customers.slice(0, 25), [
           { key: "customer_name", label: "Customer" }, { key: "owner_state_name", label: "State", format: (v, r) => v ?? r.owner_state ?? "" },
           { key: "payloads", label: "Payloads", num: true, format: fmt.int },
-          { key: "first_launch", label: "First", format: fmt.day }, { key: "last_launch", label: "Last", format: fmt.day },
+          { key: "first_launch", label: "First", format: fmt.day, narrow: false }, { key: "last_launch", label: "Last", format: fmt.day, narrow: false },
         ], `Foreign customers at ${profile.name}, ${range}`) : h("p", {}, "No foreign customers in this period."),
         sourceNote(profile.source)));
     }

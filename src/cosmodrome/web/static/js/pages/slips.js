@@ -2,6 +2,8 @@
 // source allowed, drawn as a bar from its start to its end) against the snapshot date, and
 // the GCAT launch when it flew. Also the "upcoming" panel of the site page.
 import { getJSON } from "../api.js";
+import { downloads } from "../charts.js";
+import { chance } from "./forecast.js";
 import { d3, empty, fmt, h, loading, showError, table, tooltip } from "../ui.js";
 
 const MARGIN = { top: 18, right: 16, bottom: 30, left: 64 };
@@ -21,14 +23,37 @@ export async function upcomingPanel(site, signal) {
       section.append(h("p", { class: "muted" }, answer.message));
       return section;
     }
+    // Dated by the snapshot's own date (not its file name); a target already past today is
+    // not "upcoming": those are listed apart, as what the schedule said would have happened.
+    const dated = fmt.day(answer.as_of);
+    const now = new Date().toISOString();
+    const passed = (r) => (r.target_end_utc || r.target_start_utc || "9999") < now;
+    const ahead = answer.data.filter((r) => !passed(r));
+    const past = answer.data.filter(passed);
+    const columns = [
+      { key: "target", label: "Target (UTC)" }, { key: "payload", label: "Payload", wrap: true },
+      { key: "vehicle_raw", label: "Vehicle" }, { key: "pad", label: "Pad", narrow: false, format: (v, r) => r.pad_name || v || "" },
+      ...(answer.by ? [{ key: "p_by", label: `Flown by ${answer.by}`, num: true, format: chance },
+        { key: "median_date", label: "Median date", format: fmt.day }] : []),
+    ];
     if (!answer.data.length) {
-      section.append(h("p", {}, `No launch from here in the latest snapshot (${answer.snapshot}).`));
+      section.append(h("p", {}, `No launch from here in the schedule of ${dated}.`));
     } else {
-      section.append(table(answer.data.slice(0, 15), [
-        { key: "target", label: "Target" }, { key: "payload", label: "Payload", wrap: true },
-        { key: "vehicle_raw", label: "Vehicle" }, { key: "pad", label: "Pad", format: (v, r) => r.pad_name || v || "" },
-      ], `Upcoming launches, as of ${answer.snapshot}`));
-      if (answer.data.length > 15) section.append(h("p", { class: "muted" }, `… and ${answer.data.length - 15} more.`));
+      section.append(ahead.length
+        ? table(ahead.slice(0, 15), columns, `Upcoming launches, schedule of ${dated}`)
+        : h("p", {}, `No target still ahead in the schedule of ${dated} (the latest kept).`));
+      if (ahead.length > 15) section.append(h("p", { class: "muted" }, `… and ${ahead.length - 15} more.`));
+      if (past.length) {
+        section.append(h("details", { class: "past-targets" },
+          h("summary", {}, `${past.length} ${past.length === 1 ? "target" : "targets"} already past (schedule of ${dated})`),
+          table(past.slice(0, 15), columns, `Targets already past, schedule of ${dated}`)));
+      }
+    }
+    const rests = answer.p_by_rests_on;
+    if (rests) {
+      section.append(h("p", { class: "muted" }, `Probability of flying by ${answer.by}: a time-to-launch model fitted on ${rests.entries} entries of ${rests.snapshots.length} snapshot(s) (${rests.snapshots.join(", ")}), ${rests.matched_flights} matched to the flight that followed, followed to ${rests.follow_up_to}.`));
+    } else if (answer.p_by_refused) {
+      section.append(h("p", { class: "muted" }, `No launch probabilities: ${answer.p_by_refused}`));
     }
     section.append(h("p", {}, h("a", { href: `#/slips?site=${encodeURIComponent(site)}` }, "How these targets moved")),
       scheduleNote(`as of ${fmt.day(answer.as_of)}; dates at the precision the source gave`));
@@ -92,7 +117,9 @@ export function slipChart(history, title) {
   ], `${title} (data)`);
   return h("figure", { class: "chart" }, h("h2", {}, title),
     h("p", { class: "muted" }, "Each bar is the interval a snapshot allowed (a whole year for \"NET 2026\"); diamonds are launches."),
-    svg.node(), h("details", {}, h("summary", {}, "Show the numbers"), data));
+    svg.node(), scheduleNote("target per schedule snapshot; launches from GCAT"),
+    downloads(svg.node(), title, "Schedules: Launch Library 2 snapshots; launches: GCAT, J. McDowell, CC BY 4.0"),
+    h("details", {}, h("summary", {}, "Show the numbers"), data));
 }
 
 export async function render(root, params, ctx) {

@@ -106,10 +106,10 @@ export async function render(root, params, ctx) {
       return;
     }
     prices.replaceChildren(table(answer.data, [
-      { key: "vehicle", label: "As the source writes it" }, { key: "year", label: "Year", num: true },
+      { key: "vehicle", label: "As the source writes it", narrow: false }, { key: "year", label: "Year", num: true },
       { key: "amount", label: "Amount (US$ M)", num: true, format: (v) => fmt.num(v, 2) },
-      { key: "kind", label: "Kind" }, { key: "musd", label: "Constant US$ M", num: true, format: (v) => fmt.num(v, 1) },
-      { key: "source", label: "Source" },
+      { key: "kind", label: "Kind", narrow: false }, { key: "musd", label: "Constant US$ M", num: true, format: (v) => fmt.num(v, 1) },
+      { key: "source", label: "Source", wrap: true },
     ], `${answer.total} price points of ${state.vehicle}`));
   }
 
