@@ -29,11 +29,12 @@ PAGES = {
     "value": "?from=2015",
     "launches": "?site=Baikonur&from=2020-01-01",
     "compare": "?kind=site&names=Baikonur,Vostochny,Plesetsk&from=2010",
-    "reach": "",
+    "reach": "?mass_kg=800&alt_km=550&inc_deg=97.6",
     "windows": "?site=Vostochny&target=25544&start=2025-05-25&days=2",
     "passes": "?sat=25544&at=Almaty&start=2025-05-25&days=1",
     "coverage": "",
     "slips": "",
+    "forecast": "",
 }
 
 
@@ -106,7 +107,7 @@ def test_every_page_fits_reads_and_passes_axe(
 ) -> None:
     features = json.loads(browser_get(browser, f"{base_url}/api/meta"))["features"]
     needs = {"share": "analytics", "migration": "migration", "compare": "analytics"}
-    needs |= {"value": "value"}
+    needs |= {"value": "value", "forecast": "forecast"}
     needs |= {"reach": "reach", "windows": "windows", "passes": "passes"}
     needs |= {"coverage": "coverage", "slips": "schedule"}
     if page in needs and needs[page] not in features:

@@ -192,8 +192,10 @@ def test_reach_query(page: Any, base_url: str) -> None:
     assert "800 kg to 550 km x 97.6 deg" in heading.inner_text()
     assert page.locator("tbody tr").count() > 3
     assert "mass_kg=800" in page.url
-    headers = page.locator("thead th").all_inner_texts()
+    headers = page.locator("thead th").all_text_contents()  # some behind "More columns"
     assert "Configuration" in headers and "Model error" in headers
+    page.get_by_role("button", name="More columns").first.click()
+    assert page.locator("thead th", has_text="Model error").is_visible()
     assert " ± " in page.locator("tbody").inner_text()  # modelled capacities carry their error
     shot(page, "reach")
 

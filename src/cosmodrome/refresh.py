@@ -31,7 +31,7 @@ from typing import TYPE_CHECKING, Any
 import filelock
 
 from cosmodrome import config
-from cosmodrome.errors import CosmodromeError, InputError, SourceError
+from cosmodrome.errors import CosmodromeError, InputError
 
 if TYPE_CHECKING:
     import pandas as pd
@@ -209,7 +209,9 @@ def _run(name: str, step: Callable[[], tuple[str, str]]) -> SourceRun:
         outcome, message = step()
     except ThrottledError as error:
         return SourceRun(name, "throttled", str(error).splitlines()[0], error.retry_at)
-    except (SourceError, OSError) as error:
+    except (CosmodromeError, OSError) as error:
+        # A download, a build refused (shrunk, locked by an update), a full disk: this
+        # source failed, the others still run.
         return SourceRun(name, "failed", str(error).splitlines()[0])
     return SourceRun(name, outcome, message)
 

@@ -411,5 +411,5 @@ export function valueBars(rows, series, ranges, { title, source, height = 320, y
       { key: "low", label: "Low", num: true, format: fmt.int }, { key: "high", label: "High", num: true, format: fmt.int }],
     `${title} (data)`);
   return h("figure", { class: "chart" }, h("h2", {}, title), legend, svg.node(), source,
-    h("details", {}, h("summary", {}, "Show the numbers"), data));
+    downloads(svg.node(), title, source), h("details", {}, h("summary", {}, "Show the numbers"), data));
 }

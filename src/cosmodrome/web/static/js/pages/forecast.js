@@ -3,6 +3,7 @@
 // years), from /api/forecast; and the reliability of a vehicle from /api/reliability.
 // State (by, name) lives in the URL.
 import { getJSON } from "../api.js";
+import { downloads } from "../charts.js";
 import { d3, empty, fmt, h, loading, showError, sourceNote, table } from "../ui.js";
 
 const MARGIN = { top: 18, right: 16, bottom: 30, left: 46 };
@@ -53,7 +54,7 @@ export function fanChart(history, forecasts, { title, source }) {
   [{ key: "year", label: "Year" }, { key: "launches", label: "Launches", num: true }, { key: "median", label: "Forecast median", num: true },
     { key: "i80", label: "80 %", num: true }, { key: "i95", label: "95 %", num: true }], `${title} (data)`);
   return h("figure", { class: "chart fan" }, h("h2", {}, title), legend, svg.node(), notes, source,
-    h("details", {}, h("summary", {}, "Show the numbers"), data));
+    downloads(svg.node(), title, source), h("details", {}, h("summary", {}, "Show the numbers"), data));
 }
 
 export async function render(root, params, ctx) {

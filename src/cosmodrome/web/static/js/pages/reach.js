@@ -87,15 +87,15 @@ export async function render(root, params, ctx) {
         const state = row.vehicle_state_name ? `${v} (${row.vehicle_state_name})` : v;
         return row.vehicle_status && row.vehicle_status !== "active" ? `${state}, ${row.vehicle_status}` : state;
       } },
-      { key: "configuration", label: "Configuration", wrap: true },
+      { key: "configuration", label: "Configuration", wrap: true, more: true },
       { key: "capacity_kg", label: "Capacity (kg)", num: true, format: capacity },
-      { key: "capacity_basis", label: "Capacity from", wrap: true },
-      { key: "model_error", label: "Model error", wrap: true, format: modelError },
-      { key: "nearest_published", label: "Nearest published figure (source)", wrap: true, link: (row) => row.nearest_published_source },
-      { key: "margin_kg", label: "Margin (kg)", num: true, format: fmt.int },
-      { key: "launch_azimuth_deg", label: "Azimuth (°)", num: true, format: (v) => fmt.q("launch_azimuth_deg", v) },
-      { key: "plane_change_deg", label: "Plane change (°)", num: true, format: (v) => fmt.q("plane_change_deg", v) },
-      { key: "notes", label: "Notes", wrap: true },
+      { key: "capacity_basis", label: "Capacity from", wrap: true, narrow: false },
+      { key: "model_error", label: "Model error", wrap: true, format: modelError, more: true },
+      { key: "nearest_published", label: "Nearest published figure (source)", wrap: true, more: true, link: (row) => row.nearest_published_source },
+      { key: "margin_kg", label: "Margin (kg)", num: true, format: fmt.int, narrow: false },
+      { key: "launch_azimuth_deg", label: "Azimuth (°)", num: true, more: true, format: (v) => fmt.q("launch_azimuth_deg", v) },
+      { key: "plane_change_deg", label: "Plane change (°)", num: true, more: true, format: (v) => fmt.q("plane_change_deg", v) },
+      { key: "notes", label: "Notes", wrap: true, more: true },
     ];
     const note = h("p", { class: "source" }, "Capacities: ‘published’ is the maker's figure for that configuration, orbit and site (makers' manuals, agencies, press; linked in its row); every other capacity is Cosmodrome's vehicle model (a staged rocket equation through the published figures) with the vehicle's leave-one-out error as ± (docs/CAPABILITY.md); geometry: Cosmodrome capability model.");
     const title = `${fmt.int(result.mass_kg)} kg to ${result.target.label}`;

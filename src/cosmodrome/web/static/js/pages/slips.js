@@ -2,6 +2,7 @@
 // source allowed, drawn as a bar from its start to its end) against the snapshot date, and
 // the GCAT launch when it flew. Also the "upcoming" panel of the site page.
 import { getJSON } from "../api.js";
+import { downloads } from "../charts.js";
 import { chance } from "./forecast.js";
 import { d3, empty, fmt, h, loading, showError, table, tooltip } from "../ui.js";
 
@@ -116,7 +117,9 @@ export function slipChart(history, title) {
   ], `${title} (data)`);
   return h("figure", { class: "chart" }, h("h2", {}, title),
     h("p", { class: "muted" }, "Each bar is the interval a snapshot allowed (a whole year for \"NET 2026\"); diamonds are launches."),
-    svg.node(), h("details", {}, h("summary", {}, "Show the numbers"), data));
+    svg.node(), scheduleNote("target per schedule snapshot; launches from GCAT"),
+    downloads(svg.node(), title, "Schedules: Launch Library 2 snapshots; launches: GCAT, J. McDowell, CC BY 4.0"),
+    h("details", {}, h("summary", {}, "Show the numbers"), data));
 }
 
 export async function render(root, params, ctx) {
