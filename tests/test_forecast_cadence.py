@@ -80,3 +80,13 @@ def test_a_thin_history_refuses(mirror_con: duckdb.DuckDBPyConnection) -> None:
         api.cadence_forecast(mirror_con, api.CadenceRequest(as_of=date(1958, 1, 1)))
     with pytest.raises(ThinHistoryError, match="that far ahead"):
         api.cadence_forecast(mirror_con, api.CadenceRequest(year=2200))
+
+
+@pytest.mark.integration
+def test_site_report_says_next_year_with_its_interval(
+    mirror_con: duckdb.DuckDBPyConnection,
+) -> None:
+    html = api.site_report(mirror_con, "Baikonur")
+    assert ">Next year<" in html
+    assert "In 2025, Baikonur can expect about" in html
+    assert "80 % interval" in html and "95 % interval" in html

@@ -120,6 +120,7 @@ def site_report(
         _breakdown_section(profile),
         _mix_section(profile),
         _value_section(con, site, profile.name, end),
+        _next_year_section(con, site, profile.name),
         _customers_section(profile),
         _peers_section(peer_frame, profile.name, source, start_year),
         _migration_section(migration, profile.name, source),
@@ -325,6 +326,30 @@ def _value_section(con: duckdb.DuckDBPyConnection, site: str, name: str, end: da
         text=text,
         tables=[_table(f"Launch value per year (US$ millions of {dollars})", table, open_=True)],
     )
+
+
+def _next_year_section(con: duckdb.DuckDBPyConnection, site: str, name: str) -> _Section:
+    """Launches expected next year, with their 80 % and 95 % intervals, or why none can be
+    said (docs/FORECASTS.md)."""
+    from cosmodrome.errors import ThinHistoryError
+    from cosmodrome.forecast.cadence import CadenceRequest, forecast
+
+    title = "Next year"
+    try:
+        answer = forecast(con, CadenceRequest(by="site", sites=(site,), manifest=False))
+    except ThinHistoryError as error:
+        return _Section("next-year", title, text=f"No forecast for {name}: {error}.")
+    row = answer.rows[0]
+    years = answer.rests_on["years"]
+    text = (
+        f"In {answer.year}, {name} can expect about {row['mean']:.0f} launches (median "
+        f"{row['median']}; 80 % interval {row['low_80']}-{row['high_80']}, 95 % interval "
+        f"{row['low_95']}-{row['high_95']}), from its launches of {years[0]}-{years[1]} "
+        f"(to {answer.rests_on['known_to']}): a negative binomial over the last eight years' "
+        "trend, its intervals backtested over 2010-2024 in docs/FORECASTS.md; scheduled "
+        "launches are not counted here (`cosmodrome forecast --by site` adds new vehicles')."
+    )
+    return _Section("next-year", title, text=text)
 
 
 def _customers_section(profile: SiteProfile) -> _Section:

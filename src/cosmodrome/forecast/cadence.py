@@ -54,6 +54,8 @@ class CadenceRequest:
     year: int | None = None
     sites: tuple[str, ...] = ()
     as_of: date | None = None
+    #: Add scheduled first flights of new vehicle families (needs the schedule store).
+    manifest: bool = True
 
     def __post_init__(self) -> None:
         if self.by not in DIMENSIONS:
@@ -428,6 +430,8 @@ def new_vehicle_manifest(
     from cosmodrome.schedule.service import all_entries
 
     column = MANIFEST_KEYS.get(request.by)
+    if not request.manifest:
+        return {}, "not used (history only)"
     if column is None:
         return {}, f"not used: schedule entries do not name a {request.by} by catalog code"
     try:
