@@ -31,7 +31,6 @@ from cosmodrome.errors import (
     SourceError,
     UnknownNameError,
 )
-from cosmodrome.stores import StoreDamagedError
 from cosmodrome.timeutil import DATE_PATTERN, FORMS, parse_span
 from cosmodrome.web.load import RequestCancelled
 
@@ -146,7 +145,8 @@ def status_of(error: CosmodromeError) -> int:
         return 422
     if isinstance(error, InputError):
         return 400
-    if isinstance(error, CatalogMissingError | StoreDamagedError):
+    # A store that cannot be read (cosmodrome.stores, below the façade): named, like above.
+    if isinstance(error, CatalogMissingError) or type(error).__name__ == "StoreDamagedError":
         return 503
     if isinstance(error, SourceError):
         return 502
