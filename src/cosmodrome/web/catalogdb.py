@@ -102,10 +102,6 @@ MAX_IDLE_CURSORS = 32
 def _open_generation(path: Path, signature: FileSignature) -> Generation:
     con = api.open_catalog(path.parent)
     con.execute("SET enable_external_access = false")
-    import os
-
-    if os.environ.get("T1"):
-        con.execute(f"SET threads = {os.environ['T1']}")
     try:
         meta = api.meta(con)
     except duckdb.Error as error:
