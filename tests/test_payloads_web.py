@@ -46,6 +46,7 @@ def test_payload_search_links_to_its_launch_and_site(page: Any, base_url: str) -
 
 def test_unknown_payload_suggests_names(page: Any, base_url: str) -> None:
     page.goto(f"{base_url}/#/share?search=Arktikka-N")
-    page.locator("#payload-results .suggestions").wait_for()
-    page.locator("#payload-results .suggestions button", has_text="Arktika-M No. 2").click()
+    # an unknown name is an input mistake: its suggestions stand at the search field
+    page.locator(".field-error .suggestions").wait_for()
+    page.locator(".field-error .suggestions button", has_text="Arktika-M No. 2").click()
     page.locator("#payload-results table").wait_for()
