@@ -94,13 +94,14 @@ def run_sql(
             params=params,
         )
     headers = {"Cache-Control": "no-store"}
+    frame = result.frame  # built once: each use of the property converts every row again
     if format == "csv":
         buffer = io.StringIO()
-        result.frame.to_csv(buffer, index=False, date_format="%Y-%m-%dT%H:%M:%SZ")
+        frame.to_csv(buffer, index=False, date_format="%Y-%m-%dT%H:%M:%SZ")
         return Response(buffer.getvalue(), media_type="text/csv; charset=utf-8", headers=headers)
     answer: dict[str, Any] = {
-        "columns": [str(c) for c in result.frame.columns],
-        "total": len(result.frame),
+        "columns": [str(c) for c in frame.columns],
+        "total": len(frame),
         "truncated": result.truncated,
         "limits": {
             "time_limit_s": TIME_LIMIT_S,
@@ -108,6 +109,6 @@ def run_sql(
             "max_output_bytes": MAX_OUTPUT_BYTES,
             "memory_limit_mb": MEMORY_LIMIT_MB,
         },
-        "data": json_records(result.frame),
+        "data": json_records(frame),
     }
     return JSONResponse(answer, headers=headers)
