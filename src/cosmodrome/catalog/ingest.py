@@ -212,15 +212,14 @@ def launches_and_payloads(
     payloads: list[dict[str, Any]] = []
     for line, row in launchlog.rows:
         tag = row["Launch_Tag"]
-        raw = "\t".join(v or "-" for v in row.values())
         if not tag:
-            issues.append(Issue("launchlog.tsv", line, "missing Launch_Tag", raw))
+            issues.append(Issue("launchlog.tsv", line, "missing Launch_Tag", raw_row(row)))
             continue
         if tag not in launches:
             try:
                 launches[tag] = launch_record(row, resolve)
             except (GcatFormatError, ValueError) as error:
-                issues.append(Issue("launchlog.tsv", line, str(error), raw))
+                issues.append(Issue("launchlog.tsv", line, str(error), raw_row(row)))
                 continue
         else:
             first = launches[tag]["_row"]
@@ -231,7 +230,7 @@ def launches_and_payloads(
                         "launchlog.tsv",
                         line,
                         f"payload row of {tag} disagrees with the launch on {', '.join(differing)}; launch fields taken from its first row",
-                        raw,
+                        raw_row(row),
                     )
                 )
         launch = launches[tag]
@@ -240,6 +239,11 @@ def launches_and_payloads(
     for launch in launches.values():
         del launch["_row"]
     return pd.DataFrame(list(launches.values())), pd.DataFrame(payloads)
+
+
+def raw_row(row: Row) -> str:
+    """A row as its file had it, for the quarantine (made only for rows that go there)."""
+    return "\t".join(v or "-" for v in row.values())
 
 
 def launch_record(row: Row, resolve: Resolvers) -> dict[str, Any]:
