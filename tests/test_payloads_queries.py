@@ -20,6 +20,7 @@ from cosmodrome.catalog.payload_facts import summarise_names
 from cosmodrome.errors import InputError, UnknownNameError
 from cosmodrome.web.app import create_app
 from tests.conftest import CliRunner
+from tests.test_cli_output import loaded_after, run_code
 from tests.web_support import client_class
 
 pytestmark = pytest.mark.integration
@@ -357,3 +358,38 @@ def test_a_backwards_payload_period_names_the_fields(
     result = cosmodrome(mirror_home, "payloads", "--from", "2024", "--to", "2023-06")
     assert result.returncode == 1 and "--from 2024 is after --to 2023-06" in result.stderr
     assert len(result.stderr.strip().splitlines()) == 1
+
+
+#: What a command answering in plain rows does without (the analyses' and orbits' libraries).
+HEAVY_FOR_ROWS = ("pandas", "matplotlib", "scipy", "skyfield", "dask")
+
+#: The README's payload commands: answered from DuckDB as plain rows, pandas never loaded.
+LIGHT_COMMANDS = [
+    ("payloads", "--search", "Arktika-M"),
+    ("payloads", "--sector", "commercial", "--orbit", "geo", "--from", "2015", "--to", "2024"),
+    ("payloads", "--owner", "OneWeb", "--format", "json"),
+]
+
+
+@pytest.mark.parametrize("command", LIGHT_COMMANDS, ids=" ".join)
+def test_payload_commands_load_no_pandas(mirror_home: Path, command: tuple[str, ...]) -> None:
+    code = run_code(*command)
+    loaded = loaded_after(code, HEAVY_FOR_ROWS, {"COSMODROME_HOME": str(mirror_home)})
+    assert loaded == set()
+
+
+def test_payload_rows_and_page_agree_with_the_frame(mirror_con: duckdb.DuckDBPyConnection) -> None:
+    f = api.PayloadFilter(sector="commercial", orbit="GEO", start=date(2015, 1, 1))
+    frame = api.payloads(mirror_con, f)
+    rows = api.payload_rows(mirror_con, f)
+    assert rows.columns == list(frame.columns) and rows.column("piece") == list(frame["piece"])
+    total, page = api.payload_page(mirror_con, f, limit=10, offset=5)
+    assert total == len(frame) and page.column("piece") == list(frame["piece"][5:15])
+    past_end = api.payload_page(mirror_con, f, limit=10, offset=total)
+    assert past_end[0] == total and not past_end[1].rows
+    with pytest.raises(UnknownNameError):
+        api.payload_page(mirror_con, api.PayloadFilter(search="Arktikka-N"), limit=10)
+    # a known name that the other filters leave out is an empty answer, not an error
+    none = api.PayloadFilter(search="Arktika-M", start=date(1990, 1, 1), end=date(1990, 12, 31))
+    assert api.payload_page(mirror_con, none, limit=10)[0] == 0
+    assert len(api.payload_rows(mirror_con, none)) == 0 == api.count_payloads(mirror_con, none)

@@ -151,7 +151,13 @@ if TYPE_CHECKING:
     from cosmodrome.catalog.facets import FACETS, launch_facets, payload_facets
     from cosmodrome.catalog.gcat import GcatFileError
     from cosmodrome.catalog.payload_queries import SORTABLE as PAYLOAD_SORT_KEYS
-    from cosmodrome.catalog.payload_queries import PayloadFilter, count_payloads, payloads
+    from cosmodrome.catalog.payload_queries import (
+        PayloadFilter,
+        count_payloads,
+        payload_page,
+        payload_rows,
+        payloads,
+    )
     from cosmodrome.catalog.ucs import agreement as ucs_agreement
     from cosmodrome.forecast.cadence import CadenceRequest
     from cosmodrome.forecast.cadence import backtest as cadence_backtest
@@ -246,7 +252,13 @@ _LAZY_BY_MODULE: dict[str, tuple[str, ...]] = {
     "cosmodrome.capability.reach": ("CONFIGURATION_NOTE", "Target", "capability_summary", "reach"),
     "cosmodrome.catalog.build": ("BuildReport", "CatalogShrinkError", "CatalogWriteError"),
     "cosmodrome.catalog.gcat": ("GcatFileError",),
-    "cosmodrome.catalog.payload_queries": ("PayloadFilter", "count_payloads", "payloads"),
+    "cosmodrome.catalog.payload_queries": (
+        "PayloadFilter",
+        "count_payloads",
+        "payload_page",
+        "payload_rows",
+        "payloads",
+    ),
     "cosmodrome.forecast.reliability": ("ReliabilityRequest", "reliability"),
     "cosmodrome.forecast.launchprob": ("next_launches",),
     "cosmodrome.forecast.cadence": ("CadenceRequest",),

@@ -89,11 +89,11 @@ def payloads(
         end=last,
     )
     with api.catalog(home) as con:
-        frame = api.payloads(con, filters, limit=limit)
+        rows = api.payload_rows(con, filters, limit=limit)
     emit(
-        frame,
+        rows,
         fmt,
-        title=plural(len(frame), "payload"),
+        title=plural(len(rows), "payload"),
         caption="sector, orbits, masses and sources: --wide, --columns, or --format csv or json"
         if fmt == "table"
         else None,
