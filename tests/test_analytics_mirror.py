@@ -108,7 +108,7 @@ def test_oneweb_moved_from_soyuz_to_spacex_and_nsil(mirror_con: duckdb.DuckDBPyC
     assert "OKB1" in set(stayed["customer"])
     diagram = result.diagram(5)
     labels = {n["label"] for n in diagram["nodes"]}
-    assert {"One Web", "SpaceX", "New Space India", "Starsem"} <= labels
+    assert {"One Web", "SpaceX", "NewSpace India Limited", "Starsem"} <= labels
     assert all(link["payloads"] > 0 for link in diagram["links"])
 
 

@@ -73,6 +73,14 @@ def curated_names() -> dict[str, Any]:
     return tomllib.loads(text)
 
 
+def shown_organisations() -> dict[str, str]:
+    """How tables name the organisations GCAT codes or short-names as each key: the name
+    people use (``shown`` in ``data/names.toml``) where GCAT's short name reads as a code
+    (``NRO``, ``MOM``) or is a transliteration (``Xinghe Dongli`` for Galactic Energy)."""
+    entries = curated_names().get("organisation", [])
+    return {str(e["means"]): str(e["shown"]) for e in entries if "shown" in e}
+
+
 def _capability_names() -> list[tuple[str, ...]]:
     """Each vehicle the project models (``capability/data/vehicles.toml``): its name, then
     its aliases. Read as TOML: the model module is too heavy for a name lookup."""
@@ -210,8 +218,10 @@ def organisation_index(
             index.add(name, codes, display=False)
     for entry in curated_names().get("organisation", []):
         if codes := index.lookup(entry["means"]):
-            for spelling in entry["names"]:
+            for spelling in entry.get("names", []):
                 index.add(spelling, codes, display=False, preferred=True)
+            if "shown" in entry:  # the name tables show is offered among the closest names
+                index.add(entry["shown"], codes, preferred=True)
     counts = con.execute(f"SELECT {column}, count(*) FROM {table} GROUP BY 1").fetchall()
     index.weights = {str(code): float(n) for code, n in counts if code is not None}
     return index
