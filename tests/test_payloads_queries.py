@@ -368,6 +368,8 @@ LIGHT_COMMANDS = [
     ("payloads", "--search", "Arktika-M"),
     ("payloads", "--sector", "commercial", "--orbit", "geo", "--from", "2015", "--to", "2024"),
     ("payloads", "--owner", "OneWeb", "--format", "json"),
+    ("ucs-check", "--what", "orbit-class"),
+    ("ucs-check", "--format", "json"),
 ]
 
 
