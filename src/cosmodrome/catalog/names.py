@@ -604,9 +604,13 @@ def derive_provider_entities(con: duckdb.DuckDBPyConnection) -> dict[str, list[s
     index = _cached(con, "agency")
     entities: dict[str, list[str | None]] = {}
     widest: dict[str, int] = {}
-    for entry in curated_names().get("organisation", []):
+    # Only the organisations people name (``names``): an entry that only says how a code
+    # is shown groups nothing.
+    for entry in (e for e in curated_names().get("organisation", []) if "names" in e):
         codes = {code.split("/")[0] for code in index.lookup(entry["means"])}
-        label = _curated_label(str(entry["means"]), [str(n) for n in entry["names"]])
+        label = entry.get("shown") or _curated_label(
+            str(entry["means"]), [str(n) for n in entry["names"]]
+        )
         for code in codes:
             if len(codes) > widest.get(code, 0):
                 widest[code] = len(codes)
