@@ -159,6 +159,7 @@ if TYPE_CHECKING:
         payloads,
     )
     from cosmodrome.catalog.ucs import agreement as ucs_agreement
+    from cosmodrome.catalog.ucs import agreement_rows as ucs_agreement_rows
     from cosmodrome.forecast.cadence import CadenceRequest
     from cosmodrome.forecast.cadence import backtest as cadence_backtest
     from cosmodrome.forecast.cadence import forecast as cadence_forecast
@@ -283,6 +284,7 @@ _LAZY_RENAMED: dict[str, tuple[str, str | None]] = {
     "coverage_metadata": ("cosmodrome.astro.coverage.plot", "metadata"),
     "write_coverage": ("cosmodrome.astro.coverage.plot", "write_output"),
     "ucs_agreement": ("cosmodrome.catalog.ucs", "agreement"),
+    "ucs_agreement_rows": ("cosmodrome.catalog.ucs", "agreement_rows"),
     "PAYLOAD_SORT_KEYS": ("cosmodrome.catalog.payload_queries", "SORTABLE"),
     "reliability_backtest": ("cosmodrome.forecast.reliability", "backtest"),
     "cadence_forecast": ("cosmodrome.forecast.cadence", "forecast"),

@@ -21,6 +21,7 @@ from cosmodrome.catalog.gcat import (
     parse_period_bound,
     parse_vague_date,
 )
+from cosmodrome.catalog.names import shown_organisations
 from cosmodrome.catalog.outcomes import parse_launch_code
 from cosmodrome.catalog.periods import Period, PeriodIndex
 from cosmodrome.spaceports import load_spaceports
@@ -280,7 +281,7 @@ def launch_record(row: Row, resolve: Resolvers) -> dict[str, Any]:
         "pad_uncertain": pad_uncertain,
         "agency": agency,
         "agency_uncertain": agency_uncertain,
-        "agency_name": (org["ShortName"] or org["Name"]) if org else None,
+        "agency_name": organisation_name(org) if org else None,
         "provider_state": (org["StateCode"] if org else None) or row["LVState"],
         "lv_state": row["LVState"],
         "vehicle_state": maker["StateCode"] if maker else None,
@@ -292,6 +293,16 @@ def launch_record(row: Row, resolve: Resolvers) -> dict[str, Any]:
         "citation": row["LTCite"],
         "_row": row,
     }
+
+
+def organisation_name(org: dict[str, Any]) -> str:
+    """An organisation as tables name it: the name people use where ``data/names.toml``
+    gives one for its code or short name (``National Reconnaissance Office`` for GCAT's
+    ``NRO``), else GCAT's short name."""
+    shown = shown_organisations()
+    return str(
+        shown.get(org["Code"]) or shown.get(org["ShortName"]) or org["ShortName"] or org["Name"]
+    )
 
 
 def payload_record(row: Row, day: date, resolve: Resolvers) -> dict[str, Any]:
@@ -308,7 +319,7 @@ def payload_record(row: Row, day: date, resolve: Resolvers) -> dict[str, Any]:
         "type": row["Type"],
         "owner": owner,
         "owner_uncertain": owner_uncertain,
-        "owner_name": (org["ShortName"] or org["Name"]) if org else None,
+        "owner_name": organisation_name(org) if org else None,
         "owner_state": row["SatState"],
         "owner_class": org["Class"] if org else None,
     }

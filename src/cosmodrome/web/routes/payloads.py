@@ -39,6 +39,7 @@ from cosmodrome.web.routes.launches import (
     Page,
     api_facets,
     catalog_older_than,
+    matched,
     no_facets,
     page_answer,
     page_size,
@@ -122,6 +123,7 @@ def list_payloads(
         ctx.cursor, filters, limit=page, offset=offset, sort=sort, descending=descending
     )  # fmt: skip
     answer = page_answer(request, ctx, total, page, offset, sort, order, rows.records())
+    answer["matched"] = matched(ctx, filters)
     if facets:
         answer["facets"] = (
             no_facets(facets) if stale else api.payload_facets(ctx.cursor, filters, facets)
