@@ -245,10 +245,10 @@ def test_share_legends_name_states(mirror_con: duckdb.DuckDBPyConnection) -> Non
     from cosmodrome.analytics import share
 
     frame = share(mirror_con, by="provider-state", only=["FR", "ESA"], start=date(2020, 1, 1))
-    assert set(frame["label"]) == {"France (F)", "European Space Agency"}
+    assert set(frame.column("label")) == {"France (F)", "European Space Agency"}
     providers = share(mirror_con, by="provider", only=["Rocket Lab"], start=date(2020, 1, 1))
     # Rocket Lab files its Mahia launches as RLABN (New Zealand), Wallops ones as RLABU.
-    assert "Rocket Lab (New Zealand)" in set(providers["label"])
+    assert "Rocket Lab (New Zealand)" in set(providers.column("label"))
 
 
 def test_launches_show_pads_by_their_curated_names(mirror_con: duckdb.DuckDBPyConnection) -> None:

@@ -157,7 +157,7 @@ def test_payloads_command(cosmodrome: CliRunner, mirror_home: Path) -> None:
 
 
 def test_share_by_sector_adds_up(mirror_con: duckdb.DuckDBPyConnection) -> None:
-    frame = api.share(mirror_con, "owner-sector", start=date(2010, 1, 1))
+    frame = api.share(mirror_con, "owner-sector", start=date(2010, 1, 1)).to_frame()
     per_year = frame.groupby("period")[["launches", "payloads"]].sum()
     world = frame.groupby("period")[["world_launches", "world_payloads"]].first()
     assert (per_year["launches"].to_numpy() == world["world_launches"].to_numpy()).all()
@@ -178,7 +178,7 @@ def test_share_of_commercial_launches_by_provider(mirror_con: duckdb.DuckDBPyCon
         start=date(2018, 1, 1),
         where=api.LaunchFilter(sector="commercial"),
         only=["SpaceX"],
-    )
+    ).to_frame()
     spacex_2024 = frame[frame["period"] == "2024"].iloc[0]
     direct = mirror_con.execute(
         """SELECT count(*) FILTER (WHERE split_part(agency, '/', 1) = 'SPX'), count(*)
@@ -196,7 +196,7 @@ def test_cadence_by_orbit_regime_at_baikonur(mirror_con: duckdb.DuckDBPyConnecti
         "orbit-regime",
         start=date(2010, 1, 1),
         where=api.LaunchFilter(site="Baikonur"),
-    )
+    ).to_frame()
     total = frame["launches"].sum()
     assert total == api.count_launches(
         mirror_con, api.LaunchFilter(site="Baikonur", start=date(2010, 1, 1))
@@ -204,7 +204,7 @@ def test_cadence_by_orbit_regime_at_baikonur(mirror_con: duckdb.DuckDBPyConnecti
     heo_2023 = frame[(frame["period"] == "2023") & (frame["group"] == "HEO")]
     assert int(heo_2023["launches"].iloc[0]) >= 1  # Arktika-M No. 2
     only = api.cadence(mirror_con, "mission", only=["crew"], start=date(2022, 1, 1))
-    assert set(only["group"]) == {"SS"}
+    assert set(only.column("group")) == {"SS"}
     with pytest.raises(UnknownNameError):
         api.cadence(mirror_con, "orbit-regime", only=["LOE"])
 
@@ -368,6 +368,8 @@ LIGHT_COMMANDS = [
     ("payloads", "--search", "Arktika-M"),
     ("payloads", "--sector", "commercial", "--orbit", "geo", "--from", "2015", "--to", "2024"),
     ("payloads", "--owner", "OneWeb", "--format", "json"),
+    ("ucs-check", "--what", "orbit-class"),
+    ("ucs-check", "--format", "json"),
 ]
 
 

@@ -16,19 +16,7 @@ from typing import TYPE_CHECKING, Any
 
 import duckdb
 
-from cosmodrome.catalog.db import (
-    DEFAULT_MAX_OUTPUT_BYTES,
-    DEFAULT_MEMORY_LIMIT_MB,
-    DEFAULT_ROW_CAP,
-    DEFAULT_TIME_LIMIT_S,
-    QueryResult,
-    catalog,
-    catalog_cursor,
-    check_limits,
-    meta,
-    open_catalog,
-    run_user_sql,
-)
+from cosmodrome.catalog.db import catalog, catalog_cursor, meta, open_catalog
 from cosmodrome.catalog.names import (
     Resolution,
     matched_notes,
@@ -53,6 +41,16 @@ from cosmodrome.catalog.queries import (
     site_detail,
     sites,
     vehicle_totals,
+)
+from cosmodrome.catalog.sandbox import (
+    DEFAULT_MAX_OUTPUT_BYTES,
+    DEFAULT_MEMORY_LIMIT_MB,
+    DEFAULT_ROW_CAP,
+    DEFAULT_TIME_LIMIT_S,
+    QueryResult,
+    check_limits,
+    run_user_sql,
+    serve_from_forkserver,
 )
 from cosmodrome.states import (
     State,
@@ -159,6 +157,7 @@ if TYPE_CHECKING:
         payloads,
     )
     from cosmodrome.catalog.ucs import agreement as ucs_agreement
+    from cosmodrome.catalog.ucs import agreement_rows as ucs_agreement_rows
     from cosmodrome.forecast.cadence import CadenceRequest
     from cosmodrome.forecast.cadence import backtest as cadence_backtest
     from cosmodrome.forecast.cadence import forecast as cadence_forecast
@@ -283,6 +282,7 @@ _LAZY_RENAMED: dict[str, tuple[str, str | None]] = {
     "coverage_metadata": ("cosmodrome.astro.coverage.plot", "metadata"),
     "write_coverage": ("cosmodrome.astro.coverage.plot", "write_output"),
     "ucs_agreement": ("cosmodrome.catalog.ucs", "agreement"),
+    "ucs_agreement_rows": ("cosmodrome.catalog.ucs", "agreement_rows"),
     "PAYLOAD_SORT_KEYS": ("cosmodrome.catalog.payload_queries", "SORTABLE"),
     "reliability_backtest": ("cosmodrome.forecast.reliability", "backtest"),
     "cadence_forecast": ("cosmodrome.forecast.cadence", "forecast"),
