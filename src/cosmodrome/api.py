@@ -151,8 +151,15 @@ if TYPE_CHECKING:
     from cosmodrome.catalog.facets import FACETS, launch_facets, payload_facets
     from cosmodrome.catalog.gcat import GcatFileError
     from cosmodrome.catalog.payload_queries import SORTABLE as PAYLOAD_SORT_KEYS
-    from cosmodrome.catalog.payload_queries import PayloadFilter, count_payloads, payloads
+    from cosmodrome.catalog.payload_queries import (
+        PayloadFilter,
+        count_payloads,
+        payload_page,
+        payload_rows,
+        payloads,
+    )
     from cosmodrome.catalog.ucs import agreement as ucs_agreement
+    from cosmodrome.catalog.ucs import agreement_rows as ucs_agreement_rows
     from cosmodrome.forecast.cadence import CadenceRequest
     from cosmodrome.forecast.cadence import backtest as cadence_backtest
     from cosmodrome.forecast.cadence import forecast as cadence_forecast
@@ -246,7 +253,13 @@ _LAZY_BY_MODULE: dict[str, tuple[str, ...]] = {
     "cosmodrome.capability.reach": ("CONFIGURATION_NOTE", "Target", "capability_summary", "reach"),
     "cosmodrome.catalog.build": ("BuildReport", "CatalogShrinkError", "CatalogWriteError"),
     "cosmodrome.catalog.gcat": ("GcatFileError",),
-    "cosmodrome.catalog.payload_queries": ("PayloadFilter", "count_payloads", "payloads"),
+    "cosmodrome.catalog.payload_queries": (
+        "PayloadFilter",
+        "count_payloads",
+        "payload_page",
+        "payload_rows",
+        "payloads",
+    ),
     "cosmodrome.forecast.reliability": ("ReliabilityRequest", "reliability"),
     "cosmodrome.forecast.launchprob": ("next_launches",),
     "cosmodrome.forecast.cadence": ("CadenceRequest",),
@@ -271,6 +284,7 @@ _LAZY_RENAMED: dict[str, tuple[str, str | None]] = {
     "coverage_metadata": ("cosmodrome.astro.coverage.plot", "metadata"),
     "write_coverage": ("cosmodrome.astro.coverage.plot", "write_output"),
     "ucs_agreement": ("cosmodrome.catalog.ucs", "agreement"),
+    "ucs_agreement_rows": ("cosmodrome.catalog.ucs", "agreement_rows"),
     "PAYLOAD_SORT_KEYS": ("cosmodrome.catalog.payload_queries", "SORTABLE"),
     "reliability_backtest": ("cosmodrome.forecast.reliability", "backtest"),
     "cadence_forecast": ("cosmodrome.forecast.cadence", "forecast"),
