@@ -16,19 +16,7 @@ from typing import TYPE_CHECKING, Any
 
 import duckdb
 
-from cosmodrome.catalog.db import (
-    DEFAULT_MAX_OUTPUT_BYTES,
-    DEFAULT_MEMORY_LIMIT_MB,
-    DEFAULT_ROW_CAP,
-    DEFAULT_TIME_LIMIT_S,
-    QueryResult,
-    catalog,
-    catalog_cursor,
-    check_limits,
-    meta,
-    open_catalog,
-    run_user_sql,
-)
+from cosmodrome.catalog.db import catalog, catalog_cursor, meta, open_catalog
 from cosmodrome.catalog.names import (
     Resolution,
     matched_notes,
@@ -53,6 +41,16 @@ from cosmodrome.catalog.queries import (
     site_detail,
     sites,
     vehicle_totals,
+)
+from cosmodrome.catalog.sandbox import (
+    DEFAULT_MAX_OUTPUT_BYTES,
+    DEFAULT_MEMORY_LIMIT_MB,
+    DEFAULT_ROW_CAP,
+    DEFAULT_TIME_LIMIT_S,
+    QueryResult,
+    check_limits,
+    run_user_sql,
+    serve_from_forkserver,
 )
 from cosmodrome.states import (
     State,
