@@ -6,7 +6,8 @@ that build, issue 11's target: under 3 s). Targets (issue 11): a filtered ``payl
 and any share or cadence by the new groupings under 200 ms once the catalog is open. The
 baseline answers the same question with plain pandas on ``launches`` and ``payloads`` frames
 already loaded in memory (their loading time reported separately), so the ratio says what
-the SQL route (with name resolution) costs or saves.
+the SQL route (with name resolution) costs or saves. The payload questions are timed as
+the CLI and the web ask them: plain rows (``api.payload_rows``), no DataFrame.
 """
 
 from __future__ import annotations
@@ -109,12 +110,12 @@ def main(argv: list[str] | None = None) -> int:
         cases: list[tuple[str, Callable[[], Any], Callable[[], Any]]] = [
             (
                 "payloads --search Arktika-M",
-                lambda: api.payloads(con, api.PayloadFilter(search="Arktika-M")),
+                lambda: api.payload_rows(con, api.PayloadFilter(search="Arktika-M")),
                 baseline["search"],
             ),
             (
                 "payloads commercial GEO 2015-",
-                lambda: api.payloads(
+                lambda: api.payload_rows(
                     con,
                     api.PayloadFilter(sector="commercial", orbit="GEO", start=date(2015, 1, 1)),
                 ),

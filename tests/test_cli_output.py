@@ -125,7 +125,7 @@ def test_next_shows_site_names_and_takes_columns(schedule_home: Path, run80: Run
     assert "2026-04-25" in table and "22:21" in table
     assert "T22:21Z" not in table  # a time as the tables write times, UTC in the header
     picked = run80(schedule_home, "next", "--site", "Baikonur", "--columns", "target,provider")
-    assert "Roskosmos" in picked.stdout and "vehicle" not in picked.stdout.splitlines()[2]
+    assert "Roscosmos" in picked.stdout and "vehicle" not in picked.stdout.splitlines()[2]
     wide = run80(schedule_home, "next", "--site", "Baikonur", "--wide", "--format", "table")
     assert "site raw" in wide.stdout
     by_site = run80(schedule_home, "slips", "--by", "site").stdout
@@ -153,7 +153,7 @@ def test_launches_default_columns_one_or_two_lines_per_launch(
 def test_columns_wide_and_csv_keep_every_field(mirror_home: Path, run80: Run80) -> None:
     base = ["launches", "--site", "Baikonur", "--from", "2024"]
     picked = run80(mirror_home, *base, "--columns", "launch_tag,agency_name")
-    assert picked.returncode == 0 and "Roskosmos" in picked.stdout
+    assert picked.returncode == 0 and "Roscosmos" in picked.stdout
     assert "outcome" not in picked.stdout.splitlines()[2]
     wide = run80(mirror_home, *base, "--wide")
     assert "launch tag" in wide.stdout and "agency name" in wide.stdout

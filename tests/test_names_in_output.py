@@ -63,6 +63,30 @@ def test_payload_owners_show_by_name_with_the_code_in_csv(
     assert {"agency", "agency_name", "mission", "mission_name"} <= set(row)
 
 
+def test_organisations_show_by_the_names_people_use_and_keep_their_codes(
+    home: Path, cosmodrome: CliRunner
+) -> None:
+    # GCAT's short name RVSN reads as a code; data/names.toml's shown name is what tables
+    # say, and the code, the short name and the shown name all resolve.
+    rows = json.loads(cosmodrome(home, "launches", "--format", "json").stdout)
+    first = next(r for r in rows if r["launch_tag"] == "2023-001")
+    assert (first["agency"], first["agency_name"]) == ("RVSN", "Strategic Rocket Forces")
+    for typed in ("RVSN", "Strategic Rocket Forces", "strategic rocket forces"):
+        found = json.loads(cosmodrome(home, "launches", "--agency", typed, "-f", "json").stdout)
+        assert [r["launch_tag"] for r in found] == ["2023-001"], typed
+
+
+def test_every_shown_organisation_name_is_sourced_and_a_name() -> None:
+    from cosmodrome.catalog.names import curated_names
+
+    shown = [e for e in curated_names()["organisation"] if "shown" in e]
+    assert len(shown) >= 40
+    for entry in shown:
+        assert entry["source"].startswith("https://"), entry
+        # a name, not another code: words, not one upper-case token
+        assert not re.fullmatch(r"[A-Z0-9-]+", entry["shown"]), entry
+
+
 def test_wide_tables_show_code_and_name_side_by_side(home: Path, cosmodrome: CliRunner) -> None:
     # With the name column shown too, the code column keeps the code: nothing hidden.
     table = cosmodrome(home, "payloads", "--columns", "owner,owner_name")
@@ -158,7 +182,8 @@ def test_the_report_shows_names_and_worded_headers(mirror_con: Any) -> None:
     headers = re.findall(r"<th[^>]*>([^<]*)</th>", html)
     assert headers and not [h for h in headers if "_" in h]
     cells = re.findall(r"<td[^>]*>([^<]*)</td>", html)
-    assert "I-ESA" not in cells and "ESA" in cells  # ESA's customers, by name
+    # ESA's customers, by the name people use
+    assert "I-ESA" not in cells and "European Space Agency" in cells
     assert "Russia" in cells and "partial_failure" not in cells
 
 

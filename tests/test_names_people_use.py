@@ -245,10 +245,10 @@ def test_share_legends_name_states(mirror_con: duckdb.DuckDBPyConnection) -> Non
     from cosmodrome.analytics import share
 
     frame = share(mirror_con, by="provider-state", only=["FR", "ESA"], start=date(2020, 1, 1))
-    assert set(frame["label"]) == {"France (F)", "ESA"}
+    assert set(frame.column("label")) == {"France (F)", "European Space Agency"}
     providers = share(mirror_con, by="provider", only=["Rocket Lab"], start=date(2020, 1, 1))
     # Rocket Lab files its Mahia launches as RLABN (New Zealand), Wallops ones as RLABU.
-    assert "Rocket Lab (New Zealand)" in set(providers["label"])
+    assert "Rocket Lab (New Zealand)" in set(providers.column("label"))
 
 
 def test_launches_show_pads_by_their_curated_names(mirror_con: duckdb.DuckDBPyConnection) -> None:
@@ -301,3 +301,21 @@ def test_a_caller_trying_spellings_can_skip_the_suggestions(
         with pytest.raises(UnknownNameError) as bare:
             resolve(mirror_con, typo, suggest=False)
         assert bare.value.suggestions == []
+
+
+def test_api_listings_say_what_a_typed_name_matched(client: Any) -> None:
+    # the line the CLI prints under its table, with the answer of every listing taking names
+    launches = client.get("/api/launches", params={"vehicle": "Proton-M", "limit": 1}).json()
+    assert launches["matched"] == [
+        "Proton-M: 4 configurations (Proton-M, Proton-M/Briz-M, Proton-M/DM-2, "
+        "Proton-M/DM-3); 115 launches"
+    ]
+    payloads = client.get("/api/payloads", params={"vehicle": "Proton-M", "limit": 1}).json()
+    assert payloads["matched"] == launches["matched"]
+    both = client.get(
+        "/api/launches", params={"vehicle": "Proton-M", "provider": "CASC", "limit": 0}
+    ).json()
+    assert [line.split(":")[0] for line in both["matched"]] == ["Proton-M", "CASC"]
+    # a name that is plainly the one thing it matched says nothing more
+    plain = client.get("/api/launches", params={"site": "Baikonur", "limit": 0}).json()
+    assert plain["matched"] == []

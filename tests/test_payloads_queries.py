@@ -20,6 +20,7 @@ from cosmodrome.catalog.payload_facts import summarise_names
 from cosmodrome.errors import InputError, UnknownNameError
 from cosmodrome.web.app import create_app
 from tests.conftest import CliRunner
+from tests.test_cli_output import loaded_after, run_code
 from tests.web_support import client_class
 
 pytestmark = pytest.mark.integration
@@ -156,7 +157,7 @@ def test_payloads_command(cosmodrome: CliRunner, mirror_home: Path) -> None:
 
 
 def test_share_by_sector_adds_up(mirror_con: duckdb.DuckDBPyConnection) -> None:
-    frame = api.share(mirror_con, "owner-sector", start=date(2010, 1, 1))
+    frame = api.share(mirror_con, "owner-sector", start=date(2010, 1, 1)).to_frame()
     per_year = frame.groupby("period")[["launches", "payloads"]].sum()
     world = frame.groupby("period")[["world_launches", "world_payloads"]].first()
     assert (per_year["launches"].to_numpy() == world["world_launches"].to_numpy()).all()
@@ -177,7 +178,7 @@ def test_share_of_commercial_launches_by_provider(mirror_con: duckdb.DuckDBPyCon
         start=date(2018, 1, 1),
         where=api.LaunchFilter(sector="commercial"),
         only=["SpaceX"],
-    )
+    ).to_frame()
     spacex_2024 = frame[frame["period"] == "2024"].iloc[0]
     direct = mirror_con.execute(
         """SELECT count(*) FILTER (WHERE split_part(agency, '/', 1) = 'SPX'), count(*)
@@ -195,7 +196,7 @@ def test_cadence_by_orbit_regime_at_baikonur(mirror_con: duckdb.DuckDBPyConnecti
         "orbit-regime",
         start=date(2010, 1, 1),
         where=api.LaunchFilter(site="Baikonur"),
-    )
+    ).to_frame()
     total = frame["launches"].sum()
     assert total == api.count_launches(
         mirror_con, api.LaunchFilter(site="Baikonur", start=date(2010, 1, 1))
@@ -203,7 +204,7 @@ def test_cadence_by_orbit_regime_at_baikonur(mirror_con: duckdb.DuckDBPyConnecti
     heo_2023 = frame[(frame["period"] == "2023") & (frame["group"] == "HEO")]
     assert int(heo_2023["launches"].iloc[0]) >= 1  # Arktika-M No. 2
     only = api.cadence(mirror_con, "mission", only=["crew"], start=date(2022, 1, 1))
-    assert set(only["group"]) == {"SS"}
+    assert set(only.column("group")) == {"SS"}
     with pytest.raises(UnknownNameError):
         api.cadence(mirror_con, "orbit-regime", only=["LOE"])
 
@@ -357,3 +358,58 @@ def test_a_backwards_payload_period_names_the_fields(
     result = cosmodrome(mirror_home, "payloads", "--from", "2024", "--to", "2023-06")
     assert result.returncode == 1 and "--from 2024 is after --to 2023-06" in result.stderr
     assert len(result.stderr.strip().splitlines()) == 1
+
+
+#: What a command answering in plain rows does without (the analyses' and orbits' libraries).
+HEAVY_FOR_ROWS = ("pandas", "matplotlib", "scipy", "skyfield", "dask")
+
+#: The README's payload commands: answered from DuckDB as plain rows, pandas never loaded.
+LIGHT_COMMANDS = [
+    ("payloads", "--search", "Arktika-M"),
+    ("payloads", "--sector", "commercial", "--orbit", "geo", "--from", "2015", "--to", "2024"),
+    ("payloads", "--owner", "OneWeb", "--format", "json"),
+    ("ucs-check", "--what", "orbit-class"),
+    ("ucs-check", "--format", "json"),
+]
+
+
+@pytest.mark.parametrize("command", LIGHT_COMMANDS, ids=" ".join)
+def test_payload_commands_load_no_pandas(mirror_home: Path, command: tuple[str, ...]) -> None:
+    code = run_code(*command)
+    loaded = loaded_after(code, HEAVY_FOR_ROWS, {"COSMODROME_HOME": str(mirror_home)})
+    assert loaded == set()
+
+
+def test_payload_rows_and_page_agree_with_the_frame(mirror_con: duckdb.DuckDBPyConnection) -> None:
+    f = api.PayloadFilter(sector="commercial", orbit="GEO", start=date(2015, 1, 1))
+    frame = api.payloads(mirror_con, f)
+    rows = api.payload_rows(mirror_con, f)
+    assert rows.columns == list(frame.columns) and rows.column("piece") == list(frame["piece"])
+    total, page = api.payload_page(mirror_con, f, limit=10, offset=5)
+    assert total == len(frame) and page.column("piece") == list(frame["piece"][5:15])
+    past_end = api.payload_page(mirror_con, f, limit=10, offset=total)
+    assert past_end[0] == total and not past_end[1].rows
+    with pytest.raises(UnknownNameError):
+        api.payload_page(mirror_con, api.PayloadFilter(search="Arktikka-N"), limit=10)
+    # a known name that the other filters leave out is an empty answer, not an error
+    none = api.PayloadFilter(search="Arktika-M", start=date(1990, 1, 1), end=date(1990, 12, 31))
+    assert api.payload_page(mirror_con, none, limit=10)[0] == 0
+    assert len(api.payload_rows(mirror_con, none)) == 0 == api.count_payloads(mirror_con, none)
+
+
+def test_launch_orbits_command_loads_no_pandas(
+    mirror_home: Path, shared_data: Path, tmp_path: Path, cosmodrome: CliRunner
+) -> None:
+    (tmp_path / "catalog.duckdb").symlink_to(mirror_home / "catalog.duckdb")
+    fetched = cosmodrome(
+        tmp_path, "elements", "update", "--intdes", "2023-198", "--source", str(shared_data)
+    )
+    assert fetched.returncode == 0, fetched.stderr
+    code = run_code("elements", "--launch", "2023-198")
+    loaded = loaded_after(code, (*HEAVY_FOR_ROWS, "numpy"), {"COSMODROME_HOME": str(tmp_path)})
+    assert loaded == set()
+    with api.catalog(tmp_path) as con:
+        rows = api.launch_orbit_rows(con, "2023-198", home=tmp_path)
+        frame = api.launch_orbits(con, "2023-198", home=tmp_path)
+    assert rows.columns == list(frame.columns) and rows.column("norad_id") == [58584]
+    assert frame["epoch_utc"].dt.tz is not None and frame["perigee_km"].dtype == "float64"

@@ -55,6 +55,8 @@ def test_doctests(module: object) -> None:
         ("Côte d'Ivoire", "CI"),
         ("I-ESA", "I-ESA"),
         ("European Space Agency", "I-ESA"),
+        ("ESA", "I-ESA"),
+        ("ESRO", "I-ESRO"),
         ("EUMETSAT", "I-EUM"),
     ],
 )
@@ -81,12 +83,14 @@ def test_territories_belong_to_their_state_and_organisations_to_nobody() -> None
 
 def test_labels() -> None:
     assert state_label("F") == "France (F)"
-    assert state_label("I-ESA") == "ESA"
+    # an organisation by the name people use, its short form kept as an alias (issue 21)
+    assert state_label("I-ESA") == "European Space Agency"
     assert state_label("US") == "United States (US)"
     assert state_label(None) is None
     assert gcat_state("ZZZ").label == "ZZZ"  # an unknown catalog value is shown as itself
     assert organisation_label("Rocket Lab", "NZ") == "Rocket Lab (New Zealand)"
-    assert organisation_label("ESA", "I-ESA") == "ESA"
+    assert organisation_label("ESA", "I-ESA") == "ESA"  # the organisation, not its state
+    assert organisation_label("European Space Agency", "I-ESA") == "European Space Agency"
     assert iso_state("FR").label == "France (F)"
 
 

@@ -162,6 +162,52 @@ def test_launch_table_filters_and_csv(page: Any, base_url: str, tmp_path: Path) 
     page.get_by_role("alert").wait_for()
 
 
+def test_launches_say_what_a_typed_vehicle_matched(page: Any, base_url: str) -> None:
+    page.goto(f"{base_url}/#/launches?from=2020")
+    page.locator("#launch-summary").filter(has_text="launches").wait_for()
+    assert page.locator("#launch-matched p").count() == 0  # no name typed, nothing to say
+    page.get_by_label("From (UTC day)").fill("")
+    page.get_by_label("Vehicle or family").fill("Proton-M")
+    page.get_by_role("button", name="Apply").click()
+    line = page.locator("#launch-matched p")
+    line.first.wait_for()
+    # the line the CLI prints under its table: every Proton-M configuration, 115 launches
+    assert line.all_inner_texts() == [
+        "Proton-M: 4 configurations (Proton-M, Proton-M/Briz-M, Proton-M/DM-2, "
+        "Proton-M/DM-3); 115 launches"
+    ]
+    assert page.locator("#launch-matched p *").count() == 0  # plain text, no markup
+    assert "of 115 launches" in page.locator("#launch-summary").inner_text()
+    shot(page, "launches-matched")
+    # a name that is plainly the one site it names says nothing more
+    page.get_by_label("Vehicle or family").fill("")
+    page.get_by_label("Site", exact=True).fill("Kourou")
+    page.get_by_role("button", name="Apply").click()
+    page.wait_for_url(re.compile(r"site=Kourou"))
+    page.locator("#launch-rows tbody tr").first.wait_for()
+    assert page.locator("#launch-matched p").count() == 0
+
+
+def test_compare_two_providers_by_their_names(page: Any, base_url: str) -> None:
+    page.goto(f"{base_url}/#/compare?kind=provider&names=SpaceX,United Launch Alliance&from=2015")
+    charts = page.locator("figure.chart")
+    charts.nth(2).wait_for()
+    shot(page, "compare-providers")
+    # the launches-per-year and share charts: one line each, named (with their state)
+    for chart in (charts.nth(0), charts.nth(1)):
+        legend = chart.locator(".legend li").all_inner_texts()
+        assert sorted(legend) == [
+            "SpaceX (United States)",
+            "United Launch Alliance (United States)",
+        ], legend
+    # the vehicle mix: a bar each, named as the provider's entity, and its vehicles by name
+    mix = charts.nth(2).text_content()
+    assert "SpaceX" in mix and "United Launch Alliance" in mix
+    assert "Falcon 9" in mix and "Atlas V" in mix
+    text = page.locator("#view").text_content()
+    assert not re.search(r"\b(SPX|ULAL|ULAB|ULA)\b", text), "a provider shown by its code"
+
+
 def test_map_country_box_takes_names(page: Any, base_url: str) -> None:
     page.goto(f"{base_url}/#/map?country=FR")
     table = page.locator("table").first

@@ -16,19 +16,7 @@ from typing import TYPE_CHECKING, Any
 
 import duckdb
 
-from cosmodrome.catalog.db import (
-    DEFAULT_MAX_OUTPUT_BYTES,
-    DEFAULT_MEMORY_LIMIT_MB,
-    DEFAULT_ROW_CAP,
-    DEFAULT_TIME_LIMIT_S,
-    QueryResult,
-    catalog,
-    catalog_cursor,
-    check_limits,
-    meta,
-    open_catalog,
-    run_user_sql,
-)
+from cosmodrome.catalog.db import catalog, catalog_cursor, meta, open_catalog
 from cosmodrome.catalog.names import (
     Resolution,
     matched_notes,
@@ -53,6 +41,16 @@ from cosmodrome.catalog.queries import (
     site_detail,
     sites,
     vehicle_totals,
+)
+from cosmodrome.catalog.sandbox import (
+    DEFAULT_MAX_OUTPUT_BYTES,
+    DEFAULT_MEMORY_LIMIT_MB,
+    DEFAULT_ROW_CAP,
+    DEFAULT_TIME_LIMIT_S,
+    QueryResult,
+    check_limits,
+    run_user_sql,
+    serve_from_forkserver,
 )
 from cosmodrome.states import (
     State,
@@ -151,8 +149,15 @@ if TYPE_CHECKING:
     from cosmodrome.catalog.facets import FACETS, launch_facets, payload_facets
     from cosmodrome.catalog.gcat import GcatFileError
     from cosmodrome.catalog.payload_queries import SORTABLE as PAYLOAD_SORT_KEYS
-    from cosmodrome.catalog.payload_queries import PayloadFilter, count_payloads, payloads
+    from cosmodrome.catalog.payload_queries import (
+        PayloadFilter,
+        count_payloads,
+        payload_page,
+        payload_rows,
+        payloads,
+    )
     from cosmodrome.catalog.ucs import agreement as ucs_agreement
+    from cosmodrome.catalog.ucs import agreement_rows as ucs_agreement_rows
     from cosmodrome.forecast.cadence import CadenceRequest
     from cosmodrome.forecast.cadence import backtest as cadence_backtest
     from cosmodrome.forecast.cadence import forecast as cadence_forecast
@@ -251,7 +256,13 @@ _LAZY_BY_MODULE: dict[str, tuple[str, ...]] = {
     "cosmodrome.capability.reach": ("CONFIGURATION_NOTE", "Target", "capability_summary", "reach"),
     "cosmodrome.catalog.build": ("BuildReport", "CatalogShrinkError", "CatalogWriteError"),
     "cosmodrome.catalog.gcat": ("GcatFileError",),
-    "cosmodrome.catalog.payload_queries": ("PayloadFilter", "count_payloads", "payloads"),
+    "cosmodrome.catalog.payload_queries": (
+        "PayloadFilter",
+        "count_payloads",
+        "payload_page",
+        "payload_rows",
+        "payloads",
+    ),
     "cosmodrome.forecast.reliability": ("ReliabilityRequest", "reliability"),
     "cosmodrome.forecast.launchprob": ("next_launches", "next_rows"),
     "cosmodrome.forecast.cadence": ("CadenceRequest",),
@@ -277,6 +288,7 @@ _LAZY_RENAMED: dict[str, tuple[str, str | None]] = {
     "coverage_metadata": ("cosmodrome.astro.coverage.plot", "metadata"),
     "write_coverage": ("cosmodrome.astro.coverage.plot", "write_output"),
     "ucs_agreement": ("cosmodrome.catalog.ucs", "agreement"),
+    "ucs_agreement_rows": ("cosmodrome.catalog.ucs", "agreement_rows"),
     "PAYLOAD_SORT_KEYS": ("cosmodrome.catalog.payload_queries", "SORTABLE"),
     "reliability_backtest": ("cosmodrome.forecast.reliability", "backtest"),
     "cadence_forecast": ("cosmodrome.forecast.cadence", "forecast"),
@@ -454,13 +466,29 @@ def launch_orbits(
 
     Element sets come from the store in ``home`` (``api.update_elements`` fills it, e.g.
     with ``ElementsUpdateRequest(designators=("2023-198",))``); see
-    :mod:`cosmodrome.astro.launch_orbits`.
+    :mod:`cosmodrome.astro.launch_orbits`. :func:`launch_orbit_rows` gives the same rows
+    without pandas.
     """
     from cosmodrome.astro.launch_orbits import launch_orbits as _launch_orbits
     from cosmodrome.astro.store import ElementStore, elements_path
 
     with ElementStore(elements_path(home)) as store:
         return _launch_orbits(con, store, launch, when_utc)
+
+
+def launch_orbit_rows(
+    con: duckdb.DuckDBPyConnection,
+    launch: str,
+    *,
+    when_utc: datetime | None = None,
+    home: Path | None = None,
+) -> Rows:
+    """:func:`launch_orbits` as plain rows (no pandas: the CLI's and the web's path)."""
+    from cosmodrome.astro.launch_orbits import launch_orbit_rows as _launch_orbit_rows
+    from cosmodrome.astro.store import ElementStore, elements_path
+
+    with ElementStore(elements_path(home)) as store:
+        return _launch_orbit_rows(con, store, launch, when_utc)
 
 
 def prices(con: duckdb.DuckDBPyConnection, vehicle: str | None = None) -> Rows:

@@ -12,7 +12,7 @@ A state is accepted as its ISO alpha-2 or alpha-3 code, its GCAT code or its Eng
 >>> resolve_state("FR").code, resolve_state("fra").code, resolve_state("france").label
 ('F', 'F', 'France (F)')
 >>> resolve_state("GB").label, resolve_state("ESA").label, resolve_state("Russia").code
-('United Kingdom (UK)', 'ESA', 'RU')
+('United Kingdom (UK)', 'European Space Agency', 'RU')
 
 Where an ISO code and a GCAT code are spelled the same but mean different places, typed input
 reads the ISO meaning (``NI`` is Nicaragua; GCAT's Northern Ireland is ``Northern Ireland``),
@@ -70,7 +70,7 @@ class State:
 
     @property
     def label(self) -> str:
-        """``France (F)``; an organisation by its own name (``ESA``); an unknown code bare."""
+        """``France (F)``; an organisation by its name (``European Space Agency``); an unknown code bare."""
         if self.kind == "organisation" or self.name == self.code:
             return self.name
         return f"{self.name} ({self.code})"
@@ -239,7 +239,7 @@ def all_states() -> list[State]:
 
 
 def state_name(code: str | None) -> str | None:
-    """``France`` for GCAT's ``F``, ``ESA`` for ``I-ESA``; ``None`` stays ``None``."""
+    """``France`` for GCAT's ``F``, ``European Space Agency`` for ``I-ESA``; ``None`` stays ``None``."""
     if code is None or code != code:  # NaN from a pandas column
         return None
     return gcat_state(str(code)).name
@@ -280,7 +280,7 @@ def _names_of_cell(value: object) -> str | None:
 
 def organisation_label(name: str | None, state: str | None) -> str | None:
     """An organisation with its state's name: ``Rocket Lab (New Zealand)``; an organisation
-    that is itself the state (``ESA``) or has none stays bare."""
+    that is itself the state (``European Space Agency``) or has none stays bare."""
     if name is None or name != name:
         return None
     country = state_name(state)

@@ -28,22 +28,22 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 from datetime import date, datetime
+from typing import Any
 
 import duckdb
-import pandas as pd
 
 from cosmodrome import naming
 from cosmodrome.analytics.common import (
-    SITE_GROUP_JOIN,
+    PROVIDER_JOIN,
     Dimension,
+    SiteMapping,
     check_period,
     data_date,
     dimension,
     filter_sql,
-    label_states,
-    period_label,
+    join_params,
     period_start_sql,
-    site_groups,
+    state_names,
     with_dates,
 )
 from cosmodrome.catalog import names
@@ -52,8 +52,8 @@ from cosmodrome.catalog.regimes import resolve_regime
 from cosmodrome.catalog.sectors import resolve_mission, resolve_sector
 from cosmodrome.errors import UnknownNameError
 from cosmodrome.naming import closest_names
-from cosmodrome.states import organisation_label, resolve_state
-from cosmodrome.tables import as_dates
+from cosmodrome.states import resolve_state
+from cosmodrome.tables import Rows
 
 CADENCE_COLUMNS = ["period", "period_start", "group", "label", "launches", "payloads"]
 SHARE_COLUMNS = [
@@ -64,10 +64,17 @@ SHARE_COLUMNS = [
     "payload_share",
 ]
 OTHER = "(other)"
+UNKNOWN = "(unknown)"
 PRIMARY_RESOLVERS = {
     "owner-sector": resolve_sector,
     "mission": resolve_mission,
     "orbit-regime": resolve_regime,
+}
+#: SQL of a period's label (``2022``, ``2022-Q1``, ``2022-03``) from its first day ``d``.
+PERIOD_LABEL_SQL = {
+    "year": "strftime(d, '%Y')",
+    "quarter": "strftime(d, '%Y') || '-Q' || quarter(d)",
+    "month": "strftime(d, '%Y-%m')",
 }
 
 
@@ -81,31 +88,23 @@ def cadence(
     end: date | datetime | None = None,
     where: LaunchFilter | None = None,
     top: int | None = None,
-) -> pd.DataFrame:
+) -> Rows:
     """Launches and payloads per period and group, with zeros for quiet periods.
 
-    ``by`` is one of ``site``, ``provider``, ``provider-state``, ``vehicle-family``,
-    ``owner-state``, ``owner-sector``, ``mission`` or ``orbit-regime``; ``period`` one of ``year``, ``quarter``, ``month`` (UTC). ``only`` keeps
-    the named groups (names people use: ``Baikonur``, ``SpaceX``, ``RU``, ``Falcon9``);
-    ``start`` and ``end`` (inclusive UTC days) and ``where`` restrict the launches counted.
-    ``top`` keeps the ``top`` busiest groups and adds the rest as one ``(other)`` group.
+    ``by`` is one of ``site``, ``provider``, ``agency``, ``provider-state``,
+    ``vehicle-family``, ``owner-state``, ``owner-sector``, ``mission`` or ``orbit-regime``;
+    ``period`` one of ``year``, ``quarter``, ``month`` (UTC). ``only`` keeps the named groups
+    (names people use: ``Baikonur``, ``SpaceX``, ``RU``, ``Falcon9``); ``start`` and ``end``
+    (inclusive UTC days) and ``where`` restrict the launches counted. ``top`` keeps the
+    ``top`` busiest groups and adds the rest as one ``(other)`` group.
 
-    Returns one row per period and group: ``period`` (``2022``, ``2022-Q1``, ``2022-03``),
-    ``period_start`` (first UTC day), ``group`` (a code), ``label`` (its display name),
-    ``launches`` and ``payloads``. Periods run from ``start`` (else the first launch
-    counted) to ``end`` (else the catalog's data date).
+    Returns :class:`~cosmodrome.tables.Rows` (``.to_frame()`` for a DataFrame), one per
+    period and group: ``period`` (``2022``, ``2022-Q1``, ``2022-03``), ``period_start``
+    (first UTC day), ``group`` (a code), ``label`` (its display name), ``launches`` and
+    ``payloads``; busiest group first in each period, ``(other)`` last. Periods run from
+    ``start`` (else the first launch counted) to ``end`` (else the catalog's data date).
     """
-    dim = dimension(by)
-    check_period(period)
-    f = with_dates(where, start, end)
-    sites = site_mapping(con, only if dim.name == "site" else None)
-    wanted = resolve_groups(con, dim, only, sites) if only else None
-    frame = _grouped(con, dim, period, f, sites)
-    if wanted is not None:
-        frame = frame[frame["group"].isin(wanted)]
-    if top is not None:
-        frame = _lump(frame, top)
-    return _fill(con, frame, period, f, wanted, dict(zip(sites[1], sites[2], strict=True)))
+    return _counted(con, by, period, only, with_dates(where, start, end), top, world=False)
 
 
 def share(
@@ -118,66 +117,190 @@ def share(
     end: date | datetime | None = None,
     where: LaunchFilter | None = None,
     top: int | None = None,
-) -> pd.DataFrame:
+) -> Rows:
     """Each group's share of the world's launches and payloads per period.
 
     The same rows as :func:`cadence` plus the world totals of the period (every launch that
     passes ``start``, ``end`` and ``where``, whatever its group) and ``launch_share`` and
     ``payload_share``: fractions of those totals, between 0 and 1. Without ``only`` the shares
-    of a period sum to 1; a period without any launch has no share (NaN).
+    of a period sum to 1; a period without any launch has no share (``None``).
 
     >>> share(con, by="provider-state", start=date(2015, 1, 1), top=5)   # doctest: +SKIP
     """
-    frame = cadence(con, by, period, only=only, start=start, end=end, where=where, top=top)
-    world = world_totals(con, period, with_dates(where, start, end))
-    frame = frame.merge(world, on="period_start", how="left")
-    frame[["world_launches", "world_payloads"]] = frame[
-        ["world_launches", "world_payloads"]
-    ].fillna(0)
-    frame["world_launches"] = frame["world_launches"].astype("int64")
-    frame["world_payloads"] = frame["world_payloads"].astype("int64")
-    frame["launch_share"] = frame["launches"] / frame["world_launches"].where(
-        frame["world_launches"] > 0
-    )
-    frame["payload_share"] = frame["payloads"] / frame["world_payloads"].where(
-        frame["world_payloads"] > 0
-    )
-    return frame[SHARE_COLUMNS]
+    return _counted(con, by, period, only, with_dates(where, start, end), top, world=True)
 
 
 def world_totals(
     con: duckdb.DuckDBPyConnection, period: str, where: LaunchFilter | None = None
-) -> pd.DataFrame:
+) -> Rows:
     """Launches and payloads of the whole world per period: ``period_start``, ``world_*``."""
     condition, params = filter_sql(con, where)
-    world = con.execute(
+    cursor = con.execute(
         f"""SELECT {period_start_sql(period)} AS period_start, count(*) AS world_launches,
                    sum(l.payload_count)::BIGINT AS world_payloads
             FROM launches l WHERE {condition} GROUP BY ALL ORDER BY 1""",
         params,
-    ).df()
-    return as_dates(world, "period_start")
+    )
+    return Rows([d[0] for d in cursor.description], cursor.fetchall())
 
 
-SiteMapping = tuple[list[str], list[str], list[str]]
+def _counted(
+    con: duckdb.DuckDBPyConnection,
+    by: str,
+    period: str,
+    only: Sequence[str] | None,
+    f: LaunchFilter,
+    top: int | None,
+    *,
+    world: bool,
+) -> Rows:
+    """Cadence (or, with ``world``, share) rows: grouped, lumped, filled with zeros, ordered
+    and divided by the world totals in one query; only the groups' labels are Python's."""
+    dim = dimension(by)
+    check_period(period)
+    sites = site_mapping(con, only if dim.name == "site" else None)
+    wanted = resolve_groups(con, dim, only, sites) if only else None
+    condition, params = filter_sql(con, f)
+    first, last = _day(f.start), _day(f.end) or date.fromisoformat(data_date(con))
+    world_sql = (
+        f"""SELECT {period_start_sql(period)} AS period_start, count(*) AS world_launches,
+                   sum(l.payload_count)::BIGINT AS world_payloads
+            FROM launches l WHERE {condition} GROUP BY 1"""
+        if world
+        else "SELECT NULL::DATE AS period_start"
+    )
+    names_params, label_sql, on = _label_join(con, dim, sites)
+    share_sql = (
+        """, coalesce(w.world_launches, 0)::BIGINT AS world_launches,
+               coalesce(w.world_payloads, 0)::BIGINT AS world_payloads,
+               coalesce(c.launches, 0) / nullif(w.world_launches, 0) AS launch_share,
+               coalesce(c.payloads, 0) / nullif(w.world_payloads, 0) AS payload_share"""
+        if world
+        else ""
+    )
+    cursor = con.execute(
+        f"""WITH g AS ({_grouped_sql(dim, period, condition)}),
+            kept AS (SELECT * FROM g WHERE ?::VARCHAR[] IS NULL OR list_contains(?, "group")),
+            ranked AS (SELECT "group", row_number() OVER (ORDER BY sum(launches) DESC, "group")
+                           AS rank FROM kept GROUP BY 1),
+            lumped AS (
+                SELECT k.period_start,
+                       CASE WHEN ?::INTEGER IS NULL OR r.rank <= greatest(?, 0) THEN k."group"
+                            ELSE '{OTHER}' END AS "group",
+                       CASE WHEN ?::INTEGER IS NULL OR r.rank <= greatest(?, 0) THEN k.label
+                            ELSE 'other' END AS label,
+                       CASE WHEN ?::INTEGER IS NULL OR r.rank <= greatest(?, 0) THEN k.state
+                            END AS state, k.launches, k.payloads
+                FROM kept k JOIN ranked r USING ("group")),
+            c AS (SELECT period_start, "group", sum(launches) AS launches,
+                         sum(payloads) AS payloads FROM lumped GROUP BY 1, 2),
+            gr AS (
+                SELECT "group", any_value(label) AS label, any_value(state) AS state,
+                       sum(launches) AS total
+                FROM (SELECT "group", label, state, launches FROM lumped
+                      UNION ALL SELECT unnest(coalesce(?::VARCHAR[], [])), NULL, NULL, 0)
+                GROUP BY 1),
+            nm AS (SELECT unnest(?::VARCHAR[]) AS code, unnest(?::VARCHAR[]) AS label,
+                          unnest(?::VARCHAR[]) AS country),
+            groups AS (SELECT gr."group", CASE WHEN gr."group" = '{OTHER}' THEN 'other'
+                                               ELSE {label_sql} END AS label, gr.total
+                       FROM gr LEFT JOIN nm ON nm.code = gr.{on}),
+            periods AS (
+                SELECT unnest(generate_series(
+                    coalesce(date_trunc('{period}', ?::DATE)::DATE,
+                             (SELECT min(period_start) FROM c)),
+                    ?::DATE, INTERVAL 1 {period}))::DATE AS d),
+            w AS ({world_sql})
+        SELECT {PERIOD_LABEL_SQL[period]} AS period, p.d AS period_start, gr."group",
+               gr.label, coalesce(c.launches, 0) AS launches,
+               coalesce(c.payloads, 0)::BIGINT AS payloads{share_sql}
+        FROM periods p CROSS JOIN groups gr
+             LEFT JOIN c ON c.period_start = p.d AND c."group" = gr."group"
+             LEFT JOIN w ON w.period_start = p.d
+        ORDER BY p.d, gr."group" = '{OTHER}', gr.total DESC, gr."group" """,
+        [
+            *join_params(con, dim, sites),
+            *params,
+            wanted,
+            wanted,
+            *[top] * 6,
+            wanted,
+            *names_params,
+            first,
+            last,
+            *(params if world else []),
+        ],
+    )
+    return Rows([d[0] for d in cursor.description], cursor.fetchall())
+
+
+def _label_join(
+    con: duckdb.DuckDBPyConnection, dim: Dimension, sites: SiteMapping
+) -> tuple[list[list[Any]], str, str]:
+    """Display names of the groups, names never bare codes, as the parameters of the
+    ``nm`` table (code, label, country), the SQL of a group's label on ``gr`` and ``nm``,
+    and the column of ``gr`` that ``nm.code`` matches: states by name, providers with
+    their state, a site asked for by the name it was asked by."""
+    if dim.name in ("provider-state", "owner-state"):
+        codes, labels, countries = state_names(con)
+        return [codes, labels, countries], 'coalesce(nm.label, gr."group")', '"group"'
+    if dim.join == PROVIDER_JOIN:
+        codes, labels, countries = state_names(con)
+        name = 'coalesce(gr.label, gr."group")'
+        return (
+            [codes, labels, countries],
+            f"""CASE WHEN nm.country IS NULL OR nm.country = {name} THEN {name}
+                     ELSE {name} || ' (' || nm.country || ')' END""",
+            "state",
+        )
+    _, keys, site_labels = sites
+    return (
+        [list(keys), list(site_labels), [None] * len(keys)],
+        'coalesce(gr.label, nm.label, gr."group")',
+        '"group"',
+    )
+
+
+def _grouped_sql(dim: Dimension, period: str, condition: str) -> str:
+    """Launches and payloads per period and group (nonzero ones only), with each group's
+    label and, for providers, state."""
+    key = f"coalesce({dim.key_sql}, '{UNKNOWN}')"
+    state = "arg_max(l.provider_state, l.time_utc)" if dim.join == PROVIDER_JOIN else "NULL"
+    head = f"""SELECT {period_start_sql(period)} AS period_start, {key} AS "group",
+                      {dim.label_sql} AS label, {state} AS state"""
+    if dim.level == "primary":
+        return f"""{head}, count(*) FILTER (WHERE p.is_primary) AS launches,
+                      count(*)::BIGINT AS payloads
+                   FROM launches l JOIN payloads p ON p.launch_tag = l.launch_tag
+                   WHERE {condition} GROUP BY 1, 2"""
+    if dim.level == "payload":
+        return f"""{head}, sum(1.0 / l.payload_count) AS launches, count(*)::BIGINT AS payloads
+                   FROM launches l JOIN payloads p ON p.launch_tag = l.launch_tag
+                   WHERE {condition} GROUP BY 1, 2"""
+    return f"""{head}, count(*)::BIGINT AS launches, sum(l.payload_count)::BIGINT AS payloads
+               FROM launches l {dim.join} WHERE {condition} GROUP BY 1, 2"""
 
 
 def site_mapping(
     con: duckdb.DuckDBPyConnection, wanted: Sequence[str] | None = None
 ) -> SiteMapping:
-    """Site groups (:func:`site_groups`), where every site a wanted name resolves to joins
-    one group under that name."""
-    ucodes, keys, labels = site_groups(con)
-    key_of = dict(zip(ucodes, keys, strict=True))
-    label_of = dict(zip(keys, labels, strict=True))
-    extra: dict[str, tuple[str, str]] = {}
-    for name in wanted or ():
+    """Sites that join one group: every site a wanted name resolves to, under that name
+    (three parallel lists: sites, group keys, labels). Any other site is its own group."""
+    if not wanted:
+        return [], [], []
+    known = dict(
+        con.execute(
+            "SELECT site, any_value(coalesce(site_name, site)) FROM launches "
+            "WHERE site IS NOT NULL GROUP BY site"
+        ).fetchall()
+    )
+    merged: dict[str, tuple[str, str]] = {}
+    for name in wanted:
         resolved = names.resolve_sites(con, name)
-        key = next((key_of[u] for u in resolved if u in key_of), resolved[0])
-        label = label_of.get(key, name)
+        key = next((u for u in resolved if u in known), resolved[0])
+        label = known.get(key, name)
         for ucode in resolved:
-            extra[ucode] = (key, label)
-    merged = {u: (k, label_of[k]) for u, k in key_of.items()} | extra
+            merged[ucode] = (key, label)
     return list(merged), [k for k, _ in merged.values()], [lb for _, lb in merged.values()]
 
 
@@ -194,9 +317,11 @@ def resolve_groups(
         key_of = dict(zip(ucodes, group_keys, strict=True))
         for name in wanted:
             keys += [key_of.get(u, u) for u in names.resolve_sites(con, name)]
-    elif dim.name == "provider":
+    elif dim.name in ("provider", "agency"):
+        entities = names.provider_entities(con) if dim.name == "provider" else {}
         for name in wanted:
-            keys += [a.split("/")[0] for a in names.resolve_agencies(con, name)]
+            codes = [a.split("/")[0] for a in names.resolve_agencies(con, name)]
+            keys += [str(entities[c][0]) if c in entities else c for c in codes]
     elif dim.name in ("provider-state", "owner-state"):
         for name in wanted:
             keys.append(resolve_state(name).code)
@@ -222,103 +347,3 @@ def resolve_groups(
 def _day(bound: date | datetime | None) -> date | None:
     """The UTC day of a bound (a time bound keeps its time in the filter, its day here)."""
     return bound.date() if isinstance(bound, datetime) else bound
-
-
-def _grouped(
-    con: duckdb.DuckDBPyConnection,
-    dim: Dimension,
-    period: str,
-    f: LaunchFilter,
-    sites: SiteMapping,
-) -> pd.DataFrame:
-    condition, params = filter_sql(con, f)
-    site_params = list(sites) if dim.name == "site" else []
-    join = SITE_GROUP_JOIN if dim.name == "site" else ""
-    if dim.level == "primary":
-        sql = f"""SELECT {period_start_sql(period)} AS period_start, {dim.key_sql} AS "group",
-                         {dim.label_sql} AS label, count(*) FILTER (WHERE p.is_primary) AS launches,
-                         count(*)::BIGINT AS payloads
-                  FROM launches l JOIN payloads p ON p.launch_tag = l.launch_tag
-                  WHERE {condition} GROUP BY 1, 2"""
-    elif dim.level == "payload":
-        sql = f"""SELECT {period_start_sql(period)} AS period_start, {dim.key_sql} AS "group",
-                         {dim.label_sql} AS label, sum(1.0 / l.payload_count) AS launches,
-                         count(*)::BIGINT AS payloads
-                  FROM launches l JOIN payloads p ON p.launch_tag = l.launch_tag
-                  WHERE {condition} GROUP BY 1, 2"""
-    else:
-        sql = f"""SELECT {period_start_sql(period)} AS period_start, {dim.key_sql} AS "group",
-                         {dim.label_sql} AS label, count(*)::BIGINT AS launches,
-                         sum(l.payload_count)::BIGINT AS payloads,
-                         any_value(l.provider_state) AS provider_state
-                  FROM launches l {join} WHERE {condition} GROUP BY 1, 2"""
-    frame = con.execute(sql, site_params + params).df()
-    as_dates(frame, "period_start")
-    frame["group"] = frame["group"].fillna("(unknown)")
-    frame["label"] = frame["label"].fillna(frame["group"])
-    label_states(frame, dim)
-    if dim.name == "provider":
-        frame["label"] = [
-            organisation_label(label, state)
-            for label, state in zip(frame["label"], frame["provider_state"], strict=True)
-        ]
-    return frame.drop(columns=["provider_state"], errors="ignore")
-
-
-def _lump(frame: pd.DataFrame, top: int) -> pd.DataFrame:
-    """Keep the ``top`` groups with most launches overall; sum the others into ``(other)``."""
-    totals = frame.groupby("group")["launches"].sum().sort_values(ascending=False, kind="stable")
-    keep = set(totals.index[: max(top, 0)])
-    rest = frame[~frame["group"].isin(keep)]
-    if rest.empty:
-        return frame
-    other = rest.groupby("period_start", as_index=False)[["launches", "payloads"]].sum()
-    other["group"] = OTHER
-    other["label"] = "other"
-    return pd.concat([frame[frame["group"].isin(keep)], other], ignore_index=True)
-
-
-def _fill(
-    con: duckdb.DuckDBPyConnection,
-    frame: pd.DataFrame,
-    period: str,
-    f: LaunchFilter,
-    wanted: list[str] | None,
-    default_labels: dict[str, str],
-) -> pd.DataFrame:
-    """Every period from start to end for every group, zeros where nothing flew; sorted."""
-    first = _day(f.start) or (min(frame["period_start"]) if len(frame) else None)
-    last = _day(f.end) or date.fromisoformat(data_date(con))
-    if first is None:
-        return pd.DataFrame({c: pd.Series(dtype="object") for c in CADENCE_COLUMNS})
-    freq = {"year": "YS", "quarter": "QS", "month": "MS"}[period]
-    starts = [d.date() for d in pd.date_range(_period_floor(first, period), last, freq=freq)]
-    labels = frame.groupby("group")["label"].first().to_dict()
-    groups = list(wanted) if wanted is not None else []
-    groups += [str(g) for g in labels if g not in groups]
-    labels = {g: default_labels.get(g, g) for g in groups} | labels
-    grid = pd.MultiIndex.from_product([starts, groups], names=["period_start", "group"])
-    counts = frame.groupby(["period_start", "group"])[["launches", "payloads"]].sum()
-    full = counts.reindex(grid, fill_value=0).reset_index()
-    full["label"] = full["group"].map(labels)
-    full["period"] = [period_label(period, d) for d in full["period_start"]]
-    order = {g: i for i, g in enumerate(_ordered_groups(full))}
-    full = full.sort_values(
-        ["period_start", "group"], key=lambda s: s.map(order) if s.name == "group" else s
-    )
-    return full[CADENCE_COLUMNS].reset_index(drop=True)
-
-
-def _period_floor(day: date, period: str) -> date:
-    if period == "year":
-        return date(day.year, 1, 1)
-    if period == "quarter":
-        return date(day.year, 3 * ((day.month - 1) // 3) + 1, 1)
-    return date(day.year, day.month, 1)
-
-
-def _ordered_groups(frame: pd.DataFrame) -> list[str]:
-    """Busiest group first, ``(other)`` last."""
-    totals = frame.groupby("group")["launches"].sum().sort_values(ascending=False, kind="stable")
-    ordered = [str(g) for g in totals.index if g != OTHER]
-    return ordered + ([OTHER] if OTHER in totals.index else [])

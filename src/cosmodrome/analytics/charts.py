@@ -24,6 +24,7 @@ from cosmodrome.analytics.cadence import OTHER
 from cosmodrome.analytics.migration import Migration
 from cosmodrome.analytics.profile import SiteProfile
 from cosmodrome.errors import InputError
+from cosmodrome.tables import Rows
 
 if TYPE_CHECKING:  # matplotlib is imported on first use: it costs half a second
     from matplotlib.axes import Axes
@@ -233,6 +234,11 @@ def event_effects_chart(profile: SiteProfile, source: str) -> Figure:
     return fig
 
 
+def _frame(table: pd.DataFrame | Rows) -> pd.DataFrame:
+    """An analysis's rows as a DataFrame (a chart loads pandas and matplotlib anyway)."""
+    return table.to_frame() if isinstance(table, Rows) else table
+
+
 def _wide(frame: pd.DataFrame, value: str, max_groups: int) -> pd.DataFrame:
     """Periods as rows, the busiest groups as columns, the rest summed as ``other``."""
     table = frame.pivot_table(
@@ -264,7 +270,7 @@ def _grouped_axes(
 
 
 def cadence_chart(
-    frame: pd.DataFrame,
+    table: pd.DataFrame | Rows,
     source: str,
     *,
     measure: str = "launches",
@@ -274,6 +280,7 @@ def cadence_chart(
     max_groups: int = 8,
 ) -> Figure:
     """Launches (or payloads) per period, one line per group (the busiest ``max_groups``)."""
+    frame = _frame(table)
     fig, ax, wide = _grouped_axes(frame, measure, max_groups)
     if wide is not None:
         x = pd.to_datetime(pd.Series(wide.index))
@@ -300,7 +307,7 @@ def cadence_chart(
 
 
 def share_chart(
-    frame: pd.DataFrame,
+    table: pd.DataFrame | Rows,
     source: str,
     *,
     measure: str = "launches",
@@ -310,6 +317,7 @@ def share_chart(
     max_groups: int = 8,
 ) -> Figure:
     """Share of the world's launches (or payloads) per period, stacked, in percent."""
+    frame = _frame(table)
     fig, ax, wide = _grouped_axes(frame, measure, max_groups)
     world = "world_launches" if measure == "launches" else "world_payloads"
     if wide is not None:

@@ -21,11 +21,12 @@ from typing import TYPE_CHECKING, Any
 
 import duckdb
 
+from cosmodrome.catalog import names
 from cosmodrome.catalog.db import meta
 from cosmodrome.catalog.queries import LaunchFilter, where_launches
 from cosmodrome.catalog.sectors import mission_label_sql
 from cosmodrome.errors import InputError
-from cosmodrome.states import state_label
+from cosmodrome.states import gcat_state, state_label, state_name
 
 if TYPE_CHECKING:
     import pandas as pd
@@ -40,14 +41,35 @@ class Dimension:
 
     name: str
     key_sql: str
-    label_sql: str
     #: SQL aggregate giving the group's display name.
+    label_sql: str
     #: ``launch`` dimensions are attributes of the launch; ``payload`` ones of each payload
     #: (a launch is shared between its payloads' groups); ``primary`` ones of each payload,
     #: with the launch counted whole in its primary payload's group.
     level: str
     title: str
+    #: A join the key needs (its parameters from :func:`join_params`), or none.
+    join: str = ""
 
+
+PROVIDER_JOIN = (
+    "LEFT JOIN (SELECT unnest(?::VARCHAR[]) AS code, unnest(?::VARCHAR[]) AS pkey, "
+    "unnest(?::VARCHAR[]) AS plabel) pe ON pe.code = split_part(l.agency, '/', 1)"
+)
+"""A join giving each launch ``pe.pkey`` and ``pe.plabel``, its provider
+(:func:`cosmodrome.catalog.names.provider_entities`); parameters from :func:`join_params`."""
+
+SITE_GROUP_JOIN = (
+    "LEFT JOIN (SELECT unnest(?::VARCHAR[]) AS ucode, unnest(?::VARCHAR[]) AS gkey, "
+    "unnest(?::VARCHAR[]) AS glabel) sg ON sg.ucode = l.site"
+)
+"""A join giving each launch ``sg.gkey`` and ``sg.glabel``: sites joined into one group
+under a name asked for (parameters: three lists, sites, keys, labels)."""
+
+#: SQL of a launch's provider key (alias ``l``, with :data:`PROVIDER_JOIN`).
+PROVIDER_KEY_SQL = "coalesce(pe.pkey, split_part(l.agency, '/', 1))"
+#: SQL aggregate of a provider's display name: the curated name, else the latest agency name.
+PROVIDER_LABEL_SQL = "coalesce(any_value(pe.plabel), arg_max(l.agency_name, l.time_utc))"
 
 DIMENSIONS: dict[str, Dimension] = {
     d.name: d
@@ -58,13 +80,22 @@ DIMENSIONS: dict[str, Dimension] = {
             "any_value(coalesce(sg.glabel, l.site_name, l.site))",
             "launch",
             "launch site",
+            SITE_GROUP_JOIN,
         ),
         Dimension(
             "provider",
-            "split_part(l.agency, '/', 1)",
-            "any_value(l.agency_name)",
+            PROVIDER_KEY_SQL,
+            PROVIDER_LABEL_SQL,
             "launch",
-            "provider (launch agency)",
+            "provider (launch organisation)",
+            PROVIDER_JOIN,
+        ),
+        Dimension(
+            "agency",
+            "split_part(l.agency, '/', 1)",
+            "arg_max(l.agency_name, l.time_utc)",
+            "launch",
+            "launch agency (GCAT code: CASC's academies apart)",
         ),
         Dimension(
             "provider-state",
@@ -102,6 +133,50 @@ DIMENSIONS: dict[str, Dimension] = {
         ),
     )
 }
+
+
+def join_params(
+    con: duckdb.DuckDBPyConnection, dim: Dimension, sites: SiteMapping | None = None
+) -> list[Any]:
+    """The parameters of ``dim.join``: the provider mapping, or the site groups (each
+    site its own group unless ``sites`` joins some)."""
+    if dim.join == PROVIDER_JOIN:
+        entities = names.provider_entities(con)
+        return [
+            list(entities),
+            [k for k, _ in entities.values()],
+            [lb for _, lb in entities.values()],
+        ]
+    if dim.join == SITE_GROUP_JOIN:
+        return list(sites) if sites is not None else [[], [], []]
+    return []
+
+
+SiteMapping = tuple[list[str], list[str], list[str]]
+
+
+def state_names(
+    con: duckdb.DuckDBPyConnection,
+) -> tuple[list[str], list[str | None], list[str | None]]:
+    """Every state code of the catalog's providers and owners with its label (``France
+    (F)``, ``ESA``) and the country an organisation of it is named with (``None`` where it
+    is itself an organisation: ``Arianespace (France)`` but ``ESA``), once per catalog:
+    three parallel lists for a SQL join, so a grouped answer names its rows in the query."""
+
+    def derive() -> tuple[list[str], list[str | None], list[str | None]]:
+        codes = [
+            str(code)
+            for (code,) in con.execute(
+                "SELECT provider_state FROM launches WHERE provider_state IS NOT NULL UNION "
+                "SELECT owner_state FROM payloads WHERE owner_state IS NOT NULL ORDER BY 1"
+            ).fetchall()
+        ]
+        countries = [
+            None if gcat_state(code).kind == "organisation" else state_name(code) for code in codes
+        ]
+        return codes, [state_label(code) for code in codes], countries
+
+    return names.per_catalog(con, "state names", derive)
 
 
 def dimension(name: str) -> Dimension:
@@ -144,14 +219,6 @@ def site_groups(con: duckdb.DuckDBPyConnection) -> tuple[list[str], list[str], l
         "WHERE site IS NOT NULL GROUP BY site ORDER BY site"
     ).fetchall()
     return [site for site, _ in rows], [site for site, _ in rows], [name for _, name in rows]
-
-
-SITE_GROUP_JOIN = (
-    "LEFT JOIN (SELECT unnest(?) AS ucode, unnest(?) AS gkey, unnest(?) AS glabel) sg "
-    "ON sg.ucode = l.site"
-)
-"""A join giving each launch ``sg.gkey`` and ``sg.glabel``; its parameters are the three
-lists of :func:`site_groups`."""
 
 
 def customer_sql() -> str:

@@ -26,10 +26,10 @@ import pandas as pd
 
 from cosmodrome.analytics.cadence import resolve_groups, site_mapping
 from cosmodrome.analytics.common import (
-    SITE_GROUP_JOIN,
     check_period,
     dimension,
     filter_sql,
+    join_params,
     label_states,
     period_label,
     period_start_sql,
@@ -75,8 +75,8 @@ def mass_to_orbit(
     f = with_dates(where, start, end)
     condition, params = filter_sql(con, f)
     sites = site_mapping(con, only if dim.name == "site" else None)
-    site_params = list(sites) if dim.name == "site" else []
-    join = SITE_GROUP_JOIN if dim.name == "site" else ""
+    site_params = join_params(con, dim, sites)
+    join = dim.join
     frame = con.execute(
         f"""SELECT {period_start_sql(period)} AS period_start, {dim.key_sql} AS "group",
                    {dim.label_sql} AS label, count(*)::BIGINT AS payloads,

@@ -107,7 +107,9 @@ def site_report(
     chosen_cutoff = cutoff or _default_cutoff(profile.events, end)
     start_year = since_year or end.year - 24
     peer_names = list(peers) if peers is not None else _default_peers(con, profile.sites, end)
-    peer_frame = cadence(con, "site", only=[site, *peer_names], start=date(start_year, 1, 1))
+    peer_frame = cadence(
+        con, "site", only=[site, *peer_names], start=date(start_year, 1, 1)
+    ).to_frame()
     providers = _providers_in(con, profile.sites, chosen_cutoff, window_years)
     migration = (
         customer_migration(con, chosen_cutoff, providers=providers, window_years=window_years)

@@ -33,8 +33,11 @@ from importlib import resources
 import duckdb
 
 from cosmodrome.analytics.common import (
+    DIMENSIONS,
+    Dimension,
     check_period,
     filter_sql,
+    join_params,
     period_label,
     period_start_sql,
     with_dates,
@@ -54,20 +57,28 @@ BASES = {0: "contract", 1: "configuration", 2: "family", 3: "related"}
 #: The lowest bound is never below this fraction of the cheapest point.
 FLOOR = 0.1
 
-#: Groupings: key SQL, label SQL (on the valued launches, alias ``l``) and a title.
-GROUPS: dict[str, tuple[str, str, str]] = {
-    "provider": ("split_part(l.agency, '/', 1)", "any_value(l.agency_name)", "provider"),
-    "provider-state": ("l.provider_state", "any_value(l.provider_state)", "provider state"),
-    "vehicle": ("l.vehicle", "any_value(l.vehicle)", "vehicle"),
-    "vehicle-family": (
-        "coalesce(l.vehicle_family, l.vehicle)",
-        "any_value(coalesce(l.vehicle_family, l.vehicle))",
-        "vehicle family",
-    ),
-    "site": ("l.site", "any_value(coalesce(l.site_name, l.site))", "launch site"),
-    "sector": ("l.sector", "any_value(l.sector)", "customer sector"),
-    "market": ("l.market", "any_value(l.market)", "market"),
+#: Groupings of value alone (on the valued launches, alias ``l``); the others are the
+#: analyses' own dimensions (:data:`~cosmodrome.analytics.common.DIMENSIONS`), so a provider
+#: is the same organisation in value, share and cadence.
+VALUE_DIMENSIONS: dict[str, Dimension] = {
+    d.name: d
+    for d in (
+        Dimension("vehicle", "l.vehicle", "any_value(l.vehicle)", "launch", "vehicle"),
+        Dimension("sector", "l.sector", "any_value(l.sector)", "launch", "customer sector"),
+        Dimension("market", "l.market", "any_value(l.market)", "launch", "market"),
+    )
 }
+#: Every grouping of value, in the order offered.
+GROUPINGS = (
+    "provider",
+    "agency",
+    "provider-state",
+    "vehicle",
+    "vehicle-family",
+    "site",
+    "sector",
+    "market",
+)
 #: Orbit regimes with a capacity column in ``vehicles`` (for $/kg).
 CAPACITY = {"LEO": "leo_capacity_kg", "SSO": "leo_capacity_kg", "GTO": "gto_capacity_kg"}
 
@@ -208,11 +219,13 @@ def launch_values(
     return Rows([d[0] for d in cursor.description], cursor.fetchall())
 
 
-def _group(by: str) -> tuple[str, str, str]:
+def _group(con: duckdb.DuckDBPyConnection, by: str) -> tuple[Dimension, list[object]]:
+    """The grouping called ``by`` and the parameters of its join."""
     key = by.strip().lower().replace("_", "-")
-    if key not in GROUPS:
-        raise InputError(f"cannot value by {by!r}; choose one of {', '.join(GROUPS)}")
-    return GROUPS[key]
+    if key not in GROUPINGS:
+        raise InputError(f"cannot value by {by!r}; choose one of {', '.join(GROUPINGS)}")
+    dim = VALUE_DIMENSIONS[key] if key in VALUE_DIMENSIONS else DIMENSIONS[key]
+    return dim, join_params(con, dim)
 
 
 def launch_value(
@@ -227,22 +240,23 @@ def launch_value(
 ) -> Rows:
     """Launch value per period and group, captive launches in rows of their own (left out
     when ``captive`` is false): launches, how many have a value, their value and range."""
-    key, label, _ = _group(by)
+    dim, joined = _group(con, by)
     check_period(period)
     condition, params = _filter(con, where, start, end)
     keep = "" if captive else "WHERE NOT l.captive"
     cursor = con.execute(
         f"""WITH {valued_launches_sql(condition)}
             SELECT strftime({period_start_sql(period)}, '%Y-%m-%d') AS period_start,
-                   coalesce({key}, '(unknown)') AS "group", coalesce({label}, '(unknown)')
-                   AS label, l.captive, count(*) AS launches,
+                   coalesce({dim.key_sql}, '(unknown)') AS "group",
+                   coalesce({dim.label_sql}, '(unknown)') AS label, l.captive,
+                   count(*) AS launches,
                    count(l.value_musd) AS launches_valued,
                    count(l.value_musd) / count(*) AS valued_share,
                    sum(l.value_musd) AS value_musd, sum(l.low_musd) AS low_musd,
                    sum(l.high_musd) AS high_musd
-            FROM lv l {keep} GROUP BY 1, 2, 4
+            FROM lv l {dim.join} {keep} GROUP BY 1, 2, 4
             ORDER BY 1, l.captive, value_musd DESC NULLS LAST, launches DESC, 2""",
-        params,
+        [*params, *joined],
     )
     return _with_period_and_dollars(con, period, cursor)
 
@@ -270,26 +284,26 @@ def value_share(
 ) -> Rows:
     """Each group's share of the period's launches (all) and of its market value (captive
     launches left out of the value, shown apart as ``captive_musd``)."""
-    key, label, _ = _group(by)
+    dim, joined = _group(con, by)
     check_period(period)
     condition, params = _filter(con, where, start, end)
     cursor = con.execute(
         f"""WITH {valued_launches_sql(condition)},
             g AS (
                 SELECT strftime({period_start_sql(period)}, '%Y-%m-%d') AS period_start,
-                       coalesce({key}, '(unknown)') AS "group",
-                       coalesce({label}, '(unknown)') AS label, count(*) AS launches,
+                       coalesce({dim.key_sql}, '(unknown)') AS "group",
+                       coalesce({dim.label_sql}, '(unknown)') AS label, count(*) AS launches,
                        count(l.value_musd) AS launches_valued,
                        sum(l.value_musd) FILTER (WHERE NOT l.captive) AS value_musd,
                        sum(l.value_musd) FILTER (WHERE l.captive) AS captive_musd
-                FROM lv l GROUP BY 1, 2)
+                FROM lv l {dim.join} GROUP BY 1, 2)
             SELECT period_start, "group", label, launches,
                    launches / sum(launches) OVER (PARTITION BY period_start) AS launch_share,
                    launches_valued, value_musd,
                    value_musd / sum(value_musd) OVER (PARTITION BY period_start) AS value_share,
                    captive_musd
             FROM g ORDER BY period_start, value_musd DESC NULLS LAST, launches DESC, 2""",
-        params,
+        [*params, *joined],
     )
     return _with_period_and_dollars(con, period, cursor)
 

@@ -21,6 +21,7 @@ from cosmodrome.catalog.gcat import (
     parse_period_bound,
     parse_vague_date,
 )
+from cosmodrome.catalog.names import shown_organisations
 from cosmodrome.catalog.outcomes import parse_launch_code
 from cosmodrome.catalog.periods import Period, PeriodIndex
 from cosmodrome.spaceports import load_spaceports
@@ -211,15 +212,14 @@ def launches_and_payloads(
     payloads: list[dict[str, Any]] = []
     for line, row in launchlog.rows:
         tag = row["Launch_Tag"]
-        raw = "\t".join(v or "-" for v in row.values())
         if not tag:
-            issues.append(Issue("launchlog.tsv", line, "missing Launch_Tag", raw))
+            issues.append(Issue("launchlog.tsv", line, "missing Launch_Tag", raw_row(row)))
             continue
         if tag not in launches:
             try:
                 launches[tag] = launch_record(row, resolve)
             except (GcatFormatError, ValueError) as error:
-                issues.append(Issue("launchlog.tsv", line, str(error), raw))
+                issues.append(Issue("launchlog.tsv", line, str(error), raw_row(row)))
                 continue
         else:
             first = launches[tag]["_row"]
@@ -230,7 +230,7 @@ def launches_and_payloads(
                         "launchlog.tsv",
                         line,
                         f"payload row of {tag} disagrees with the launch on {', '.join(differing)}; launch fields taken from its first row",
-                        raw,
+                        raw_row(row),
                     )
                 )
         launch = launches[tag]
@@ -239,6 +239,11 @@ def launches_and_payloads(
     for launch in launches.values():
         del launch["_row"]
     return pd.DataFrame(list(launches.values())), pd.DataFrame(payloads)
+
+
+def raw_row(row: Row) -> str:
+    """A row as its file had it, for the quarantine (made only for rows that go there)."""
+    return "\t".join(v or "-" for v in row.values())
 
 
 def launch_record(row: Row, resolve: Resolvers) -> dict[str, Any]:
@@ -276,7 +281,7 @@ def launch_record(row: Row, resolve: Resolvers) -> dict[str, Any]:
         "pad_uncertain": pad_uncertain,
         "agency": agency,
         "agency_uncertain": agency_uncertain,
-        "agency_name": (org["ShortName"] or org["Name"]) if org else None,
+        "agency_name": organisation_name(org) if org else None,
         "provider_state": (org["StateCode"] if org else None) or row["LVState"],
         "lv_state": row["LVState"],
         "vehicle_state": maker["StateCode"] if maker else None,
@@ -288,6 +293,16 @@ def launch_record(row: Row, resolve: Resolvers) -> dict[str, Any]:
         "citation": row["LTCite"],
         "_row": row,
     }
+
+
+def organisation_name(org: dict[str, Any]) -> str:
+    """An organisation as tables name it: the name people use where ``data/names.toml``
+    gives one for its code or short name (``National Reconnaissance Office`` for GCAT's
+    ``NRO``), else GCAT's short name."""
+    shown = shown_organisations()
+    return str(
+        shown.get(org["Code"]) or shown.get(org["ShortName"]) or org["ShortName"] or org["Name"]
+    )
 
 
 def payload_record(row: Row, day: date, resolve: Resolvers) -> dict[str, Any]:
@@ -304,7 +319,7 @@ def payload_record(row: Row, day: date, resolve: Resolvers) -> dict[str, Any]:
         "type": row["Type"],
         "owner": owner,
         "owner_uncertain": owner_uncertain,
-        "owner_name": (org["ShortName"] or org["Name"]) if org else None,
+        "owner_name": organisation_name(org) if org else None,
         "owner_state": row["SatState"],
         "owner_class": org["Class"] if org else None,
     }

@@ -73,6 +73,14 @@ def curated_names() -> dict[str, Any]:
     return tomllib.loads(text)
 
 
+def shown_organisations() -> dict[str, str]:
+    """How tables name the organisations GCAT codes or short-names as each key: the name
+    people use (``shown`` in ``data/names.toml``) where GCAT's short name reads as a code
+    (``NRO``, ``MOM``) or is a transliteration (``Xinghe Dongli`` for Galactic Energy)."""
+    entries = curated_names().get("organisation", [])
+    return {str(e["means"]): str(e["shown"]) for e in entries if "shown" in e}
+
+
 def _capability_names() -> list[tuple[str, ...]]:
     """Each vehicle the project models (``capability/data/vehicles.toml``): its name, then
     its aliases. Read as TOML: the model module is too heavy for a name lookup."""
@@ -210,8 +218,10 @@ def organisation_index(
             index.add(name, codes, display=False)
     for entry in curated_names().get("organisation", []):
         if codes := index.lookup(entry["means"]):
-            for spelling in entry["names"]:
+            for spelling in entry.get("names", []):
                 index.add(spelling, codes, display=False, preferred=True)
+            if "shown" in entry:  # the name tables show is offered among the closest names
+                index.add(entry["shown"], codes, preferred=True)
     counts = con.execute(f"SELECT {column}, count(*) FROM {table} GROUP BY 1").fetchall()
     index.weights = {str(code): float(n) for code, n in counts if code is not None}
     return index
@@ -577,12 +587,70 @@ def derived_names_key() -> str:
     return digest.hexdigest()[:16]
 
 
+def derive_provider_entities(con: duckdb.DuckDBPyConnection) -> dict[str, list[str | None]]:
+    """Every launch agency code (the lead code of a joint one) -> ``[provider key, label]``.
+
+    A provider is the organisation a launch is bought from, as the name resolver knows it:
+
+    * a curated organisation of ``data/names.toml`` takes every code the resolver gives for
+      it (``United Launch Alliance`` -> ULAB, ULAL, ULAD; ``CASC`` -> its academies CALT and
+      SAST, GCAT parent CASC); where curated organisations nest, the widest wins (CALT is
+      CASC's), so a market share counts China's state launches under CASC. Its label is
+      its curated name (``United Launch Alliance``, never a code);
+    * any other code joins the other codes of its organisation over time (GCAT ``UCode``,
+      as customers are grouped), labelled by the launches' agency name (``None`` here).
+
+    The finer grouping, GCAT's agency as recorded, is the ``agency`` dimension."""
+    index = _cached(con, "agency")
+    entities: dict[str, list[str | None]] = {}
+    widest: dict[str, int] = {}
+    # Only the organisations people name (``names``): an entry that only says how a code
+    # is shown groups nothing.
+    for entry in (e for e in curated_names().get("organisation", []) if "names" in e):
+        codes = {code.split("/")[0] for code in index.lookup(entry["means"])}
+        label = entry.get("shown") or _curated_label(
+            str(entry["means"]), [str(n) for n in entry["names"]]
+        )
+        for code in codes:
+            if len(codes) > widest.get(code, 0):
+                widest[code] = len(codes)
+                entities[code] = [str(entry["means"]), label]
+    rows = con.execute(
+        "SELECT DISTINCT a.code, coalesce(o.ucode, a.code) FROM "
+        "(SELECT DISTINCT split_part(agency, '/', 1) AS code FROM launches) a "
+        "LEFT JOIN organisations o ON o.code = a.code WHERE a.code IS NOT NULL"
+    ).fetchall()
+    for code, ucode in rows:
+        entities.setdefault(str(code), [str(ucode), None])
+    return entities
+
+
+def _curated_label(means: str, spellings: list[str]) -> str:
+    """A curated organisation's display name: ``means`` where it is a name (``Rocket Lab``),
+    else its first spelling that is not that code (``United Launch Alliance`` for ``ULA``)."""
+    if means != means.upper():
+        return means
+    return next((s for s in spellings if s != means), means)
+
+
+def provider_entities(con: duckdb.DuckDBPyConnection) -> dict[str, list[str | None]]:
+    """:func:`derive_provider_entities` of this catalog: stored at build, else derived (once
+    per catalog version)."""
+
+    def read_or_derive() -> dict[str, list[str | None]]:
+        stored = _stored(con, "provider_entities")
+        return stored if stored is not None else derive_provider_entities(con)
+
+    return per_catalog(con, "provider entities", read_or_derive)
+
+
 def warm_names(con: duckdb.DuckDBPyConnection) -> None:
     """Read (or derive) every name index, pad label and state name of the catalog now."""
     for kind in _builders(con):
         _cached(con, kind)
     pad_labels(con)
     provider_state_names(con)
+    provider_entities(con)
 
 
 def store_names(con: duckdb.DuckDBPyConnection) -> None:
@@ -593,6 +661,7 @@ def store_names(con: duckdb.DuckDBPyConnection) -> None:
         **{f"index:{kind}": build().to_json() for kind, build in _builders(con).items()},
         "pad_labels": pads,
         "state_names": {code: states.state_name(code) for code in _state_codes(con)},
+        "provider_entities": derive_provider_entities(con),
     }
     con.execute(f"CREATE TABLE {STORED_NAMES_TABLE} (name VARCHAR PRIMARY KEY, body VARCHAR)")
     con.executemany(

@@ -242,11 +242,7 @@ def enrich(
             bool(succeeded.get(tag, True)),
         )
         for op, pe, ap, inc, tag in zip(
-            frame["op_orbit"],
-            frame["perigee_km"],
-            frame["apogee_km"],
-            frame["inc_deg"],
-            frame["launch_tag"],
+            *_lists(frame, "op_orbit", "perigee_km", "apogee_km", "inc_deg", "launch_tag"),
             strict=True,
         )
     ]
@@ -258,6 +254,11 @@ def enrich(
     frame["is_primary"] = _primary_flags(frame)
     frame = frame.drop(columns=["cat_perigee_km", "cat_apogee_km", "cat_inc_deg", "owner_class"])
     return frame, _launch_payload_columns(launches, frame)
+
+
+def _lists(frame: pd.DataFrame, *columns: str) -> list[list[Any]]:
+    """Columns as Python lists: iterating a pandas string column calls Python per value."""
+    return [frame[column].tolist() for column in columns]
 
 
 def search_text(frame: pd.DataFrame) -> pd.Series:
@@ -301,7 +302,7 @@ def _by_distinct(values: pd.Series, function: Callable[[str | None], Any]) -> li
     """``function`` of every value, computed once per distinct value (NaN read as None)."""
     memo: dict[Any, Any] = {}
     out = []
-    for value in values:
+    for value in values.tolist():
         key = value if isinstance(value, str) else None
         if key not in memo:
             memo[key] = function(key)
@@ -345,7 +346,7 @@ def _primary_flags(frame: pd.DataFrame) -> list[bool]:
     tags = frame["launch_tag"]
     own = [
         isinstance(piece, str) and piece.startswith(str(tag).strip())
-        for piece, tag in zip(frame["piece"], tags, strict=True)
+        for piece, tag in zip(*_lists(frame, "piece", "launch_tag"), strict=True)
     ]
     every_mass = frame["mass_kg"].notna().groupby(tags).transform("all")
     order = pd.DataFrame(
@@ -377,9 +378,11 @@ def _launch_payload_columns(launches: pd.DataFrame, payloads: pd.DataFrame) -> p
         out[column] = out["launch_tag"].map(primary[column]).fillna("unknown")
     out["primary_piece"] = out["launch_tag"].map(primary["piece"])
     names: dict[str, list[str]] = {}
-    for tag, name in zip(payloads["launch_tag"], payloads["name"], strict=True):
+    for tag, name in zip(*_lists(payloads, "launch_tag", "name"), strict=True):
         names.setdefault(tag, []).append(name if isinstance(name, str) else "(unnamed)")
-    out["payload_names"] = [summarise_names(names.get(tag, [])) for tag in out["launch_tag"]]
+    out["payload_names"] = [
+        summarise_names(names.get(tag, [])) for tag in out["launch_tag"].tolist()
+    ]
     return out
 
 

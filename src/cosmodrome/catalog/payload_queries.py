@@ -13,10 +13,9 @@ regimes by :mod:`cosmodrome.catalog.regimes`; an unknown name raises with the cl
 from __future__ import annotations
 
 from dataclasses import dataclass
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import duckdb
-import pandas as pd
 
 from cosmodrome import naming
 from cosmodrome.catalog import names
@@ -26,6 +25,10 @@ from cosmodrome.catalog.sectors import MISSIONS, mission_label_sql, resolve_miss
 from cosmodrome.errors import InputError, UnknownNameError
 from cosmodrome.naming import closest_names
 from cosmodrome.states import with_state_names
+from cosmodrome.tables import Rows
+
+if TYPE_CHECKING:
+    import pandas as pd
 
 PAYLOAD_COLUMNS = (
     "p.piece",
@@ -71,10 +74,15 @@ class PayloadFilter(RowFilter):
 
 
 def where_payloads(con: duckdb.DuckDBPyConnection, f: PayloadFilter) -> tuple[str, list[Any]]:
-    """The SQL condition (payload alias ``p``, launch alias ``l``) and its parameters."""
+    """The SQL condition (payload alias ``p``, launch alias ``l``) and its parameters.
+
+    Every name is resolved here, once per question. A search that matches nothing is not
+    looked up here: the query's answer says so, and :func:`_check_search` then tells an
+    unknown name from a filter that leaves nothing.
+    """
     w = Where()
     if f.search:
-        w.add(f"contains({SEARCH_TEXT_SQL}, ?)", _search_key(con, f.search))
+        w.add(f"contains({SEARCH_TEXT_SQL}, ?)", _search_key(f.search))
     if f.owner:
         w.add("list_contains(?, p.owner)", names.resolve_owners(con, f.owner))
     if f.owner_state:
@@ -97,18 +105,52 @@ def where_payloads(con: duckdb.DuckDBPyConnection, f: PayloadFilter) -> tuple[st
     return w.sql(), w.params
 
 
-def _search_key(con: duckdb.DuckDBPyConnection, text: str) -> str:
-    """The folded search text; a name no payload has raises with the closest names."""
+def _search_key(text: str) -> str:
+    """The folded search text (what ``payloads.search_text`` holds)."""
     key = naming.plain(text)
     if not key:
         raise InputError(f"cannot search for {text!r}: it has no letters or digits")
+    return key
+
+
+def _check_search(con: duckdb.DuckDBPyConnection, f: PayloadFilter) -> None:
+    """For a question that found nothing: a searched name no payload has raises with the
+    closest names (the other filters may simply leave nothing)."""
+    if not f.search:
+        return
     found = con.execute(
-        f"SELECT count(*) FROM payloads p WHERE contains({SEARCH_TEXT_SQL}, ?)", [key]
+        f"SELECT count(*) FROM payloads p WHERE contains({SEARCH_TEXT_SQL}, ?)",
+        [_search_key(f.search)],
     ).fetchone()
     if found and found[0]:
-        return key
+        return
     every = [n for (n,) in con.execute("SELECT DISTINCT name FROM payloads").fetchall() if n]
-    raise UnknownNameError("payload", text, closest_names(text, every))
+    raise UnknownNameError("payload", f.search, closest_names(f.search, every))
+
+
+def _payload_sql(
+    where: tuple[str, list[Any]],
+    limit: int | None,
+    offset: int,
+    sort: str,
+    descending: bool,
+    extra: tuple[str, ...] = (),
+) -> tuple[str, list[Any]]:
+    if sort not in SORTABLE:
+        raise InputError(f"cannot sort by {sort!r}; choose one of {', '.join(sorted(SORTABLE))}")
+    if limit is not None and limit < 0:
+        raise InputError("--limit must be zero or more")
+    condition, params = where
+    sql = (
+        f"SELECT {', '.join((*PAYLOAD_COLUMNS, *extra))} {_FROM} WHERE {condition} "
+        f"ORDER BY {sort} {'DESC' if descending else 'ASC'} NULLS LAST, p.launch_tag, p.piece"
+    )
+    if limit is not None:
+        sql += f" LIMIT {int(limit)} OFFSET {int(offset)}"
+    return sql, params
+
+
+_FROM = "FROM payloads p JOIN launches l ON l.launch_tag = p.launch_tag"
 
 
 def payloads(
@@ -126,31 +168,79 @@ def payloads(
     sector, main mission (GCAT code; ``category`` keeps GCAT's full entry with its ``?`` and
     ``*`` qualifiers), regime and operational orbit with its source, mass (NULL where
     unknown), GCAT's result, whether it is its launch's primary payload, and NORAD number.
+    :func:`payload_rows` gives the same rows without pandas.
     """
-    if sort not in SORTABLE:
-        raise InputError(f"cannot sort by {sort!r}; choose one of {', '.join(sorted(SORTABLE))}")
-    if limit is not None and limit < 0:
-        raise InputError("--limit must be zero or more")
-    condition, params = where_payloads(con, f or PayloadFilter())
-    sql = (
-        f"SELECT {', '.join(PAYLOAD_COLUMNS)} FROM payloads p "
-        f"JOIN launches l ON l.launch_tag = p.launch_tag WHERE {condition} "
-        f"ORDER BY {sort} {'DESC' if descending else 'ASC'} NULLS LAST, p.launch_tag, p.piece"
-    )
-    if limit is not None:
-        sql += f" LIMIT {int(limit)} OFFSET {int(offset)}"
+    f = f or PayloadFilter()
+    sql, params = _payload_sql(where_payloads(con, f), limit, offset, sort, descending)
+    frame = con.execute(sql, params).df()
+    if frame.empty and limit != 0:
+        _check_search(con, f)
     # Codes keep their names beside them (owner_state_name after owner_state).
-    return with_state_names(con.execute(sql, params).df(), "owner_state")
+    return with_state_names(frame, "owner_state")
+
+
+def payload_rows(
+    con: duckdb.DuckDBPyConnection,
+    f: PayloadFilter | None = None,
+    *,
+    limit: int | None = None,
+    offset: int = 0,
+    sort: str = "launch_time_utc",
+    descending: bool = False,
+) -> Rows:
+    """The same payloads as :func:`payloads`, as plain rows (no pandas: the CLI's path)."""
+    f = f or PayloadFilter()
+    sql, params = _payload_sql(where_payloads(con, f), limit, offset, sort, descending)
+    found = _rows(con, sql, params)
+    if not found.rows and limit != 0:
+        _check_search(con, f)
+    return with_state_names(found, "owner_state")
+
+
+def payload_page(
+    con: duckdb.DuckDBPyConnection,
+    f: PayloadFilter | None = None,
+    *,
+    limit: int,
+    offset: int = 0,
+    sort: str = "launch_time_utc",
+    descending: bool = False,
+) -> tuple[int, Rows]:
+    """How many payloads match ``f`` in all, and one page of them as :func:`payload_rows`
+    gives it: names resolved once, the total a window over every match of the same query."""
+    f = f or PayloadFilter()
+    where = where_payloads(con, f)
+    sql, params = _payload_sql(
+        where, limit, offset, sort, descending, ("count(*) OVER () AS matching",)
+    )
+    found = _rows(con, sql, params)
+    if found.rows:
+        total = int(found.rows[0][found.columns.index("matching")])
+    else:  # a page past the end, or nothing at all: the window saw no row to count on
+        total = _count(con, where)
+        if not total:
+            _check_search(con, f)
+    return total, with_state_names(found.without("matching"), "owner_state")
 
 
 def count_payloads(con: duckdb.DuckDBPyConnection, f: PayloadFilter | None = None) -> int:
-    condition, params = where_payloads(con, f or PayloadFilter())
-    row = con.execute(
-        "SELECT count(*) FROM payloads p JOIN launches l ON l.launch_tag = p.launch_tag "
-        f"WHERE {condition}",
-        params,
-    ).fetchone()
+    """How many payloads match ``f`` (a searched name no payload has raises)."""
+    f = f or PayloadFilter()
+    count = _count(con, where_payloads(con, f))
+    if not count:
+        _check_search(con, f)
+    return count
+
+
+def _count(con: duckdb.DuckDBPyConnection, where: tuple[str, list[Any]]) -> int:
+    condition, params = where
+    row = con.execute(f"SELECT count(*) {_FROM} WHERE {condition}", params).fetchone()
     return int(row[0]) if row else 0
+
+
+def _rows(con: duckdb.DuckDBPyConnection, sql: str, params: list[Any]) -> Rows:
+    cursor = con.execute(sql, params)
+    return Rows([d[0] for d in cursor.description or []], cursor.fetchall())
 
 
 def mission_names() -> dict[str, str]:

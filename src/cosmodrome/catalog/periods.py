@@ -50,6 +50,8 @@ class PeriodIndex(Generic[T]):
         periods = self._by_code.get(code)
         if not periods:
             return None
+        if len(periods) == 1:  # most codes: valid or not, it is the nearest
+            return periods[0].record
         valid = [p for p in periods if p.contains(day)]
         if valid:
             return max(valid, key=lambda p: p.valid_from or date.min).record

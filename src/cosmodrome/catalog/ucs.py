@@ -5,7 +5,7 @@ lists operational satellites with their users, purpose, orbit class and launch m
 an ``.xlsx`` workbook, read with python-calamine, and ingested as its own table ``ucs``,
 matched to GCAT payloads on the NORAD number.
 
-How the two vocabularies meet (:func:`ucs_sector`, :func:`ucs_orbit_class`):
+How the two vocabularies meet (:func:`ucs_sector`, :data:`REGIME_TO_UCS`):
 
 * UCS ``Users``: ``Commercial`` -> commercial, ``Government`` -> civil, ``Military`` ->
   military, ``Civil`` (UCS's word for academic and amateur users) -> academic; two users
@@ -13,7 +13,7 @@ How the two vocabularies meet (:func:`ucs_sector`, :func:`ucs_orbit_class`):
 * UCS ``Class of Orbit`` (LEO, MEO, GEO, Elliptical) against Cosmodrome's regimes:
   LEO and SSO -> LEO, MEO -> MEO, GEO -> GEO, GTO and HEO -> Elliptical.
 
-:func:`agreement` counts how often the two sources agree for the satellites both know and
+:func:`agreement_rows` counts, in DuckDB, how often the two sources agree for the satellites both know and
 lists every disagreement; docs/PAYLOADS.md reports the figures for the frozen mirror.
 """
 
@@ -23,12 +23,15 @@ import hashlib
 import json
 from datetime import date, datetime
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import duckdb
-import pandas as pd
 
 from cosmodrome.catalog.gcat import Issue
+from cosmodrome.tables import Rows
+
+if TYPE_CHECKING:
+    import pandas as pd
 
 #: UCS column -> catalog column.
 UCS_COLUMNS = {
@@ -83,6 +86,8 @@ def read_ucs_cached(path: Path, cache: Path, issues: list[Issue]) -> pd.DataFram
     """:func:`read_ucs`, kept in ``cache`` as Parquet (with its issues) under a hash of the
     workbook's bytes: the final release never changes, and reading it again would cost a
     third of a second of every catalog build. A changed workbook has a new hash."""
+    import pandas as pd
+
     digest = hashlib.sha256(path.read_bytes()).hexdigest()[:16]
     table, notes = cache / f"ucs-{digest}.parquet", cache / f"ucs-{digest}.issues.json"
     if table.is_file() and notes.is_file():
@@ -110,6 +115,7 @@ def read_ucs_cached(path: Path, cache: Path, issues: list[Issue]) -> pd.DataFram
 
 def read_ucs(path: Path, issues: list[Issue]) -> pd.DataFrame:
     """The first sheet of a UCS workbook as the ``ucs`` table; bad cells are quarantined."""
+    import pandas as pd
     from python_calamine import CalamineWorkbook
 
     label = path.name
@@ -198,12 +204,16 @@ def ucs_sector(users: str | None) -> str | None:
     return "mixed" if len(sectors) > 1 else sectors.pop()
 
 
-def ucs_orbit_class(regime: str) -> str | None:
-    """UCS's ``Class of Orbit`` for a Cosmodrome regime (None where UCS has no counterpart)."""
-    return REGIME_TO_UCS.get(regime)
+def _orbit_class_sql(regime: str) -> str:
+    """SQL of UCS's ``Class of Orbit`` for the Cosmodrome regime in column ``regime`` (NULL
+    where UCS has no counterpart)."""
+    cases = " ".join(f"WHEN '{ours}' THEN '{theirs}'" for ours, theirs in REGIME_TO_UCS.items())
+    return f"(CASE {regime} {cases} END)"
 
 
-AGREEMENT_SQL = """
+#: UCS satellites matched to GCAT payloads on the NORAD number, with both views (the first
+#: UCS row of a repeated NORAD number, the first GCAT piece of a repeated one).
+MATCHED_SQL = f"""
     WITH u AS (
         SELECT * FROM ucs WHERE norad IS NOT NULL
         QUALIFY row_number() OVER (PARTITION BY norad ORDER BY line) = 1
@@ -216,46 +226,90 @@ AGREEMENT_SQL = """
            g.orbit_regime, g.regime_source, u.orbit_class AS ucs_orbit_class,
            g.perigee_km, g.apogee_km, g.inc_deg,
            u.perigee_km AS ucs_perigee_km, u.apogee_km AS ucs_apogee_km, u.inc_deg AS ucs_inc_deg,
-           g.mass_kg, u.launch_mass_kg AS ucs_launch_mass_kg
+           g.mass_kg, u.launch_mass_kg AS ucs_launch_mass_kg,
+           {_orbit_class_sql("g.orbit_regime")} AS orbit_class
     FROM u JOIN g ON g.satcat = u.norad
 """
 
-
-def matched(con: duckdb.DuckDBPyConnection) -> pd.DataFrame:
-    """UCS satellites matched to GCAT payloads on the NORAD number, with both views."""
-    frame = con.execute(AGREEMENT_SQL).df()
-    frame["orbit_class"] = [ucs_orbit_class(r) for r in frame["orbit_regime"]]
-    return frame
+#: What is compared: Cosmodrome's column and UCS's, both in :data:`MATCHED_SQL`.
+COMPARED = {"sector": ("sector", "ucs_sector"), "orbit_class": ("orbit_class", "ucs_orbit_class")}
 
 
-def agreement(con: duckdb.DuckDBPyConnection) -> dict[str, Any]:
+def _known(ours: str, theirs: str) -> str:
+    """SQL true where both sides say something (Cosmodrome's ``unknown`` says nothing)."""
+    return f"{ours} IS NOT NULL AND {theirs} IS NOT NULL AND {ours} <> 'unknown'"
+
+
+def agreement_rows(con: duckdb.DuckDBPyConnection) -> dict[str, Any]:
     """How often GCAT (as Cosmodrome reads it) and UCS agree, and every disagreement.
 
     Returns ``ucs_rows``, ``ucs_duplicate_norad`` (UCS rows repeating a NORAD number; the
     first is compared), ``matched``, and for ``sector`` and ``orbit_class`` the satellites
-    compared (both sides known), how many agree, the fraction, a cross table and the
-    disagreeing satellites.
+    compared (both sides known), how many agree, the fraction, a cross table (rows:
+    Cosmodrome's values, first column; columns: UCS's) and the disagreeing satellites by
+    NORAD number, as plain rows computed in DuckDB.
     """
-    frame = matched(con)
     counts = con.execute(
         "SELECT count(*), count(norad) - count(DISTINCT norad) FROM ucs"
     ).fetchone() or (0, 0)
+    pairs = " UNION ALL ".join(
+        f"SELECT '{name}' AS what, {ours} AS ours, {theirs} AS theirs, count(*) AS n "
+        f"FROM m WHERE {_known(ours, theirs)} GROUP BY ALL"
+        for name, (ours, theirs) in COMPARED.items()
+    )
+    tallies = con.execute(
+        f"WITH m AS MATERIALIZED ({MATCHED_SQL}) {pairs} "
+        "UNION ALL SELECT 'matched', NULL, NULL, count(*) FROM m"
+    ).fetchall()
+    flags = ", ".join(
+        f"coalesce({_known(ours, theirs)} AND {ours} <> {theirs}, false) AS {name}_differs"
+        for name, (ours, theirs) in COMPARED.items()
+    )
+    cursor = con.execute(
+        f"SELECT *, {flags} FROM ({MATCHED_SQL}) WHERE "
+        + " OR ".join(f"{name}_differs" for name in COMPARED)
+        + " ORDER BY norad"
+    )
+    columns = [d[0] for d in cursor.description or []]
+    differing = cursor.fetchall()
+    width = len(columns) - len(COMPARED)
     out: dict[str, Any] = {
         "ucs_rows": int(counts[0]),
         "ucs_duplicate_norad": int(counts[1]),
-        "matched": len(frame),
+        "matched": next(int(n) for what, _, _, n in tallies if what == "matched"),
     }
-    for name, ours, theirs in (
-        ("sector", "sector", "ucs_sector"),
-        ("orbit_class", "orbit_class", "ucs_orbit_class"),
-    ):
-        known = frame[frame[ours].notna() & frame[theirs].notna() & (frame[ours] != "unknown")]
-        agree = known[ours] == known[theirs]
+    for at, name in enumerate(COMPARED):
+        cells = {(ours, theirs): int(n) for what, ours, theirs, n in tallies if what == name}
+        compared = sum(cells.values())
+        agree = sum(n for (ours, theirs), n in cells.items() if ours == theirs)
         out[name] = {
-            "compared": len(known),
-            "agree": int(agree.sum()),
-            "agreement": float(agree.mean()) if len(known) else None,
-            "crosstab": pd.crosstab(known[ours], known[theirs]),
-            "disagreements": known[~agree].reset_index(drop=True),
+            "compared": compared,
+            "agree": agree,
+            "agreement": agree / compared if compared else None,
+            "crosstab": _cross_table(name, cells),
+            "disagreements": Rows(
+                columns[:width], [row[:width] for row in differing if row[width + at]]
+            ),
         }
+    return out
+
+
+def _cross_table(name: str, cells: dict[tuple[str, str], int]) -> Rows:
+    """Counts by Cosmodrome's value (rows, first column ``name``) and UCS's (columns), both
+    sorted, zeros where a pair never occurs."""
+    ours = sorted({o for o, _ in cells})
+    theirs = sorted({t for _, t in cells})
+    return Rows([name, *theirs], [(o, *(cells.get((o, t), 0) for t in theirs)) for o in ours])
+
+
+def agreement(con: duckdb.DuckDBPyConnection) -> dict[str, Any]:
+    """:func:`agreement_rows` with its tables as pandas DataFrames (the cross table indexed
+    by Cosmodrome's values, its columns UCS's), for Python users."""
+    out = agreement_rows(con)
+    for name in COMPARED:
+        part = out[name]
+        crosstab = part["crosstab"].to_frame().set_index(name)
+        crosstab.columns.name = COMPARED[name][1]
+        part["crosstab"] = crosstab
+        part["disagreements"] = part["disagreements"].to_frame()
     return out

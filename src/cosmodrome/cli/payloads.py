@@ -37,7 +37,7 @@ from cosmodrome.cli.output import (
 )
 from cosmodrome.display import format_time, plural
 from cosmodrome.errors import CatalogMissingError, InputError
-from cosmodrome.tables import json_records
+from cosmodrome.tables import Rows
 from cosmodrome.timeutil import parse_period
 
 
@@ -89,11 +89,11 @@ def payloads(
         end=last,
     )
     with api.catalog(home) as con:
-        frame = api.payloads(con, filters, limit=limit)
+        rows = api.payload_rows(con, filters, limit=limit)
     emit(
-        frame,
+        rows,
         fmt,
-        title=plural(len(frame), "payload"),
+        title=plural(len(rows), "payload"),
         caption="sector, orbits, masses and sources: --wide, --columns, or --format csv or json"
         if fmt == "table"
         else None,
@@ -235,9 +235,9 @@ def ucs_check(
                 "the catalog holds no UCS table: update from a mirror with a ucs/ folder "
                 "(cosmodrome update --source ../shared/data)"
             )
-        result = api.ucs_agreement(con)
+        result = api.ucs_agreement_rows(con)
     chosen = result[key]
-    disagreements = chosen["disagreements"][DISAGREEMENT_COLUMNS[key]]
+    disagreements = _picked(chosen["disagreements"], DISAGREEMENT_COLUMNS[key])
     if fmt == "json":
         emit_json(
             {
@@ -248,12 +248,12 @@ def ucs_check(
                         "agree": part["agree"],
                         "agreement": part["agreement"],
                         "crosstab": {
-                            str(row): {str(c): int(n) for c, n in counts.items()}
-                            for row, counts in part["crosstab"].iterrows()
+                            row[0]: dict(zip(part["crosstab"].columns[1:], row[1:], strict=True))
+                            for row in part["crosstab"].rows
                         },
-                        "disagreements": json_records(
-                            part["disagreements"][DISAGREEMENT_COLUMNS[name]]
-                        ),
+                        "disagreements": _picked(
+                            part["disagreements"], DISAGREEMENT_COLUMNS[name]
+                        ).records(),
                     }
                     for name, part in result.items()
                     if isinstance(part, dict)
@@ -280,6 +280,16 @@ def ucs_check(
         ],
         title="GCAT and the UCS Satellite Database",
     )
-    crosstab = chosen["crosstab"].reset_index().rename(columns={key: "Cosmodrome (GCAT)"})
-    emit(crosstab, "table", title=f"{key.replace('_', ' ')}: Cosmodrome (rows) against UCS")
+    crosstab = chosen["crosstab"]
+    emit(
+        Rows(["Cosmodrome (GCAT)", *crosstab.columns[1:]], crosstab.rows),
+        "table",
+        title=f"{key.replace('_', ' ')}: Cosmodrome (rows) against UCS",
+    )
     emit(disagreements, "table", title=f"{len(disagreements)} disagreements on {what}")
+
+
+def _picked(rows: Rows, columns: list[str]) -> Rows:
+    """``rows`` with only ``columns``, in that order."""
+    at = [rows.columns.index(c) for c in columns]
+    return Rows(columns, [tuple(row[i] for i in at) for row in rows.rows])

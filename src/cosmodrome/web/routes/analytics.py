@@ -11,12 +11,11 @@ from __future__ import annotations
 from datetime import date
 from typing import Annotated, Any, Literal
 
-import pandas as pd
 from fastapi import APIRouter, Path, Query
 
 from cosmodrome import api
 from cosmodrome.errors import InputError
-from cosmodrome.tables import json_records, json_safe
+from cosmodrome.tables import Rows, json_records, json_safe
 from cosmodrome.web.context import Ctx
 from cosmodrome.web.errors import ERROR_RESPONSES
 from cosmodrome.web.fields import FIELDS
@@ -72,7 +71,7 @@ TopQuery = Annotated[
 ]
 
 
-def _bounded(frame: pd.DataFrame, format: str) -> pd.DataFrame:
+def _bounded(frame: Rows, format: str) -> Rows:
     limit = MAX_ROWS * (10 if format == "csv" else 1)
     if len(frame) > limit:
         raise InputError(
@@ -178,7 +177,7 @@ def market_share(
 def _grouped_answer(
     ctx: Ctx,
     kind: str,
-    frame: pd.DataFrame,
+    frame: Rows,
     format: str,
     by: str,
     period: str,
@@ -188,7 +187,7 @@ def _grouped_answer(
     """The answer of ``/api/cadence`` and ``/api/share``: CSV, or JSON with its query."""
     frame = _bounded(frame, format)
     if format == "csv":
-        return ctx.csv(frame, f"{kind}-by-{by}-{period}.csv")
+        return ctx.csv(frame.to_frame(), f"{kind}-by-{by}-{period}.csv")
     return {
         "source": ctx.source(),
         "query": {"by": by, "period": period, "from": json_safe(first), "to": json_safe(last)},
@@ -254,13 +253,7 @@ def site_profile_extras(
         end=last,
         where=api.LaunchFilter(site=name),
     )
-    per_family = (
-        vehicles.groupby(["group", "label"], as_index=False)[["launches", "payloads"]]
-        .sum()
-        .query("launches > 0")
-        .sort_values(["launches", "label"], ascending=[False, True])
-        .rename(columns={"group": "vehicle_family_code", "label": "vehicle_family"})
-    )
+    per_family = _per_family(vehicles)
     return {
         "source": ctx.source(),
         "query": name,
@@ -271,10 +264,25 @@ def site_profile_extras(
         "events": [{"day": e.day.isoformat(), "label": e.label} for e in profile.events],
         "event_effects": json_records(profile.event_effects),
         "window_years": window,
-        "vehicles": json_records(per_family),
+        "vehicles": per_family,
         "vehicles_all_time": json_records(profile.by_family),
         "providers": json_records(profile.by_provider),
         "customers": json_records(api.foreign_customers(ctx.cursor, name, first, last)),
         "customers_by_era": json_records(profile.foreign_customers),
         "busiest_years": json_records(profile.busiest_years),
     }
+
+
+def _per_family(vehicles: Rows) -> list[dict[str, Any]]:
+    """Launches and payloads per vehicle family over every period of ``vehicles`` (cadence
+    rows by family), busiest first; families without a launch left out."""
+    totals: dict[tuple[str, str], list[float]] = {}
+    for row in vehicles.records():
+        sums = totals.setdefault((row["group"], row["label"]), [0, 0])
+        sums[0] += row["launches"]
+        sums[1] += row["payloads"]
+    return [
+        {"vehicle_family_code": group, "vehicle_family": label, "launches": n, "payloads": p}
+        for (group, label), (n, p) in sorted(totals.items(), key=lambda t: (-t[1][0], t[0][1]))
+        if n > 0
+    ]

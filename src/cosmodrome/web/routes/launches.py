@@ -56,7 +56,20 @@ class Page(BaseModel):
         description="With facet=: per facet, its values (value, label, count), busiest "
         "first, and whether more were left out (truncated).",
     )
+    matched: list[str] = Field(
+        default=[],
+        description="What each typed name (vehicle, site, provider) matched, where that is "
+        "not plain: 'Proton-M: 4 configurations (...); 115 launches', the lines the CLI "
+        "prints under its table.",
+    )
     data: list[dict[str, Any]]
+
+
+def matched(ctx: CatalogContext, filters: api.RowFilter) -> list[str]:
+    """The ``matched`` lines of a listing's answer for ``filters``' typed names."""
+    return api.matched_notes(
+        ctx.cursor, vehicle=filters.vehicle, site=filters.site, agency=filters.agency
+    )
 
 
 async def launch_filter(
@@ -216,6 +229,7 @@ def list_launches(
     answer = page_answer(
         request, ctx, 0 if stale else total, page, offset, sort, order, rows.records()
     )
+    answer["matched"] = matched(ctx, filters)
     if facets:
         answer["facets"] = (
             no_facets(facets) if stale else api.launch_facets(ctx.cursor, filters, facets)

@@ -8,7 +8,7 @@ from typing import Annotated, Any, Literal
 from fastapi import APIRouter, Depends, Query, Request, Response
 
 from cosmodrome import api
-from cosmodrome.tables import json_records
+from cosmodrome.tables import Rows, json_records
 from cosmodrome.web.context import Ctx
 from cosmodrome.web.errors import ERROR_RESPONSES
 from cosmodrome.web.fields import FIELDS
@@ -39,12 +39,14 @@ from cosmodrome.web.routes.launches import (
     Page,
     api_facets,
     catalog_older_than,
+    matched,
     no_facets,
     page_answer,
     page_size,
 )
 
 router = APIRouter(tags=["payloads"])
+NO_ROWS = Rows([], [])
 
 SortKey = Literal["launch_time_utc", "piece", "name", "mass_kg", "perigee_km", "apogee_km"]
 assert set(SortKey.__args__) == api.PAYLOAD_SORT_KEYS  # type: ignore[attr-defined]
@@ -116,12 +118,12 @@ def list_payloads(
         )
         return ctx.csv(frame, "payloads.csv")
     page = page_size(limit)
-    total = 0 if stale else api.count_payloads(ctx.cursor, filters)
-    frame = api.payloads(
-        ctx.cursor, filters, limit=0 if stale else page, offset=offset, sort=sort,
-        descending=descending,
+    # names resolved once; plain rows and the total from one query
+    total, rows = (0, NO_ROWS) if stale else api.payload_page(
+        ctx.cursor, filters, limit=page, offset=offset, sort=sort, descending=descending
     )  # fmt: skip
-    answer = page_answer(request, ctx, total, page, offset, sort, order, json_records(frame))
+    answer = page_answer(request, ctx, total, page, offset, sort, order, rows.records())
+    answer["matched"] = matched(ctx, filters)
     if facets:
         answer["facets"] = (
             no_facets(facets) if stale else api.payload_facets(ctx.cursor, filters, facets)

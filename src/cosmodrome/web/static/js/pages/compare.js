@@ -51,7 +51,7 @@ export async function render(root, params, ctx) {
       share = await getJSON("share", { by: k.by, only: list.join(","), period: "year", ...period }, { signal: ctx.signal });
       mixes = [];
       for (const name of list) {
-        mixes.push(await getJSON("launches", { [k.filter]: name, ...period, facet: "vehicle", limit: 0 }, { signal: ctx.signal }));
+        mixes.push(await getJSON("launches", { [k.filter]: name, ...period, facet: `vehicle,${k.by}`, limit: 0 }, { signal: ctx.signal }));
       }
     } catch (error) {
       if (error.name !== "AbortError") showError(body, error, (name) => {
@@ -64,13 +64,15 @@ export async function render(root, params, ctx) {
     const range = `${state.from || "first"}–${state.to || "latest"}`;
     const counts = cadence.data.map((r) => ({ period: r.period, group: r.group, label: r.label, value: r.launches }));
     const shares = share.data.map((r) => ({ period: r.period, group: r.group, label: r.label, value: r.launch_share }));
-    const labels = new Map(cadence.data.map((r) => [r.group, r.label]));
-    const shown = [...labels.values()];
+    const shown = [...new Set(cadence.data.map((r) => r.label))];
     const mixRows = mixes.map((m, i) => {
       const values = (m.facets && m.facets.vehicle && m.facets.vehicle.values) || [];
+      // each bar named by the site or provider its name matched (its busiest, by name): the
+      // cadence's groups need not come in the order the names were typed
+      const own = m.facets && m.facets[k.by] && m.facets[k.by].values[0];
       const top = values.slice(0, MIX_PARTS).map((v) => ({ label: v.label || v.value, count: v.count }));
       const rest = m.total - top.reduce((sum, p) => sum + p.count, 0);
-      return { name: shown[i] || list[i], parts: rest > 0 ? [...top, { label: "other vehicles", count: rest }] : top };
+      return { name: (own && own.label) || list[i], parts: rest > 0 ? [...top, { label: "other vehicles", count: rest }] : top };
     });
     const what = shown.join(", ");
     body.replaceChildren(

@@ -72,10 +72,13 @@ export async function render(root, params, ctx) {
     h("button", { type: "reset", class: "secondary" }, "Clear"));
   const download = h("a", { class: "button secondary", id: "csv-download", download: "launches.csv", href: "#" }, "Download CSV");
   const summary = h("p", { id: "launch-summary", role: "status", "aria-live": "polite" });
+  // What each typed name matched, where not plain ("Proton-M: 4 configurations (…); 115
+  // launches"), as the CLI prints it under its table: plain text, one line a name.
+  const matched = h("div", { id: "launch-matched", class: "matched", "aria-live": "polite" });
   const body = h("div", { id: "launch-rows" });
   const chart = h("div", { id: "launch-chart" });
   root.append(h("h1", {}, "Launches"), h("p", { class: "lede" }, "One row per launch (GCAT launch log). Names are matched the way people write them."),
-    form, chart, h("div", { class: "pager" }, summary, download), body);
+    form, matched, chart, h("div", { class: "pager" }, summary, download), body);
 
   function filters() {
     const out = {};
@@ -114,12 +117,14 @@ export async function render(root, params, ctx) {
     } catch (error) {
       if (error.name === "AbortError") return;
       summary.textContent = "";
+      matched.replaceChildren();
       showError(body, error, (name) => {
         const key = FILTERS.find((f) => (state[f.key] || "").length && controls[f.key].value === state[f.key] && error.message.includes(`'${state[f.key]}'`));
         if (key) { controls[key.key].value = name; form.requestSubmit(); }
       }, { ...controls, start: controls.from, end: controls.to });
       return;
     }
+    matched.replaceChildren(...(page.matched || []).map((line) => h("p", {}, line)));
     const first = page.total ? page.offset + 1 : 0;
     const last = page.offset + page.data.length;
     summary.textContent = `${fmt.int(first)}–${fmt.int(last)} of ${fmt.int(page.total)} launches`;
