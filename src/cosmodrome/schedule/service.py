@@ -32,8 +32,9 @@ from cosmodrome.errors import (
     UnknownNameError,
 )
 from cosmodrome.naming import closest_names, fold
-from cosmodrome.schedule import changes as changes_
-from cosmodrome.schedule import slips as slips_
+from cosmodrome.schedule.changes import KINDS as CHANGE_KINDS
+from cosmodrome.schedule.changes import changes as change_records
+from cosmodrome.schedule.slips import LAUNCH_COLUMNS, per_launch, summarise
 from cosmodrome.schedule.store import (
     Kept,
     Matching,
@@ -116,7 +117,7 @@ def record_changes(home: Path | None = None) -> pd.DataFrame | None:
             found = _matching(con, home)
     except CatalogMissingError:
         return None
-    records = changes_.changes(found.entries)
+    records = change_records(found.entries)
     added = replace_derived(found, records, home)
     return records[records["change_key"].isin(added)].reset_index(drop=True)
 
@@ -468,12 +469,12 @@ def slip_rows(
         kept = select_entries(list(firsts.values()), con, ScheduleFilter(start=f.start, end=f.end))
         ids = {e["launch_id"] for e in kept}
         entries = [e for e in entries if e["launch_id"] in ids]
-    launches = slips_.per_launch(entries)
+    launches = per_launch(entries)
     if by != "launch":
-        return slips_.summarise(launches, by)
+        return summarise(launches, by)
     # Launches seen more than once (the ones with a slip history) first.
     launches.sort(key=lambda r: (-r["snapshots"], r["flown_tag"] is None, r["launch_id"]))
-    return _rows(launches, slips_.LAUNCH_COLUMNS)
+    return _rows(launches, LAUNCH_COLUMNS)
 
 
 def slips(
@@ -551,10 +552,10 @@ class ChangeFilter:
     provider: str | None = None
 
     def __post_init__(self) -> None:
-        unknown = [kind for kind in self.kinds if kind not in changes_.KINDS]
+        unknown = [kind for kind in self.kinds if kind not in CHANGE_KINDS]
         if unknown:
             raise InputError(
-                f"unknown change kind {unknown[0]!r}; choose from {', '.join(changes_.KINDS)}"
+                f"unknown change kind {unknown[0]!r}; choose from {', '.join(CHANGE_KINDS)}"
             )
 
 
