@@ -8,7 +8,7 @@ import duckdb
 import pytest
 
 from cosmodrome.catalog.build import build_catalog
-from cosmodrome.catalog.db import open_catalog, run_user_sql
+from cosmodrome.catalog.db import open_catalog
 from cosmodrome.catalog.names import resolve_sites, resolve_vehicles
 from cosmodrome.catalog.queries import LaunchFilter, launches, launches_per_year
 from cosmodrome.errors import CatalogMissingError, InputError, SourceError, UnknownNameError
@@ -134,21 +134,6 @@ def test_interrupted_update_keeps_previous_catalog(mini_home: Path, mini_source:
     ]
 
 
-def test_sql_is_read_only_and_sandboxed(mini_home: Path) -> None:
-    with open_catalog(mini_home) as con:
-        with pytest.raises(InputError, match="read-only"):
-            run_user_sql(con, "DELETE FROM launches")
-        with pytest.raises(InputError):
-            run_user_sql(con, "COPY launches TO '/tmp/stolen.csv'")
-        result = run_user_sql(con, "SELECT * FROM range(10)", row_cap=3)
-        assert len(result.frame) == 3 and result.truncated
-
-
-def test_sql_time_limit(mini_home: Path) -> None:
-    with open_catalog(mini_home) as con, pytest.raises(InputError, match="time limit"):
-        run_user_sql(con, "SELECT count(*) FROM range(10000000000) a", time_limit_s=0.2)
-
-
 def test_missing_catalog_and_missing_source_explain_the_fix(tmp_path: Path) -> None:
     with pytest.raises(CatalogMissingError, match="cosmodrome update"):
         open_catalog(tmp_path)
@@ -192,38 +177,3 @@ def test_readers_see_a_swapped_catalog_while_an_old_connection_is_open(
 def test_sessions_compare_dates_in_utc(mini_home: Path) -> None:
     with open_catalog(mini_home) as con:
         assert con.execute("SELECT current_setting('TimeZone')").fetchone() == ("UTC",)
-
-
-def test_sql_output_is_capped_in_bytes(mini_home: Path) -> None:
-    """The issue's 2 GB query, scaled down: 200 rows of 1 MB against a 10 MB cap."""
-    sql = "SELECT repeat('x', 1000000) AS s FROM range(200)"
-    with open_catalog(mini_home) as con, pytest.raises(InputError, match="10 MB output cap"):
-        run_user_sql(con, sql, max_output_bytes=10_000_000)
-
-
-def test_sql_memory_is_limited(mini_home: Path) -> None:
-    sql = "SELECT list(range) AS l FROM range(30000000)"
-    with open_catalog(mini_home) as con, pytest.raises(InputError, match="100 MB memory limit"):
-        run_user_sql(con, sql, memory_limit_mb=100)
-
-
-def test_sql_time_limit_covers_fetching_a_streamed_result(mini_home: Path) -> None:
-    sql = "SELECT range AS n, repeat('y', 20) AS pad FROM range(2000000000)"
-    with open_catalog(mini_home) as con, pytest.raises(InputError, match="time limit"):
-        run_user_sql(con, sql, time_limit_s=0.3, row_cap=10**12, max_output_bytes=10**15)
-
-
-@pytest.mark.parametrize(
-    "limit", ["time_limit_s", "row_cap", "max_output_bytes", "memory_limit_mb"]
-)
-@pytest.mark.parametrize("value", [0, -1])
-def test_sql_refuses_non_positive_limits(mini_home: Path, limit: str, value: int) -> None:
-    with open_catalog(mini_home) as con, pytest.raises(InputError, match="must be positive"):
-        run_user_sql(con, "SELECT 1", **{limit: value})  # type: ignore[arg-type]
-
-
-def test_sql_results_keep_python_values_and_repeated_names(mini_home: Path) -> None:
-    with open_catalog(mini_home) as con:
-        frame = run_user_sql(con, "SELECT 1 AS a, 'x' AS a, [1, 2] AS l").frame
-    assert list(frame.columns) == ["a", "a", "l"]
-    assert frame.iloc[0].tolist() == [1, "x", [1, 2]]

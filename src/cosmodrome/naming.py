@@ -175,10 +175,11 @@ class NameIndex:
         the same (the curated "Kennedy" is KSC, not Cape Kennedy's old name for CC)."""
         if not spelling:
             return
-        key = fold(spelling)
+        words = fold_words(spelling)
+        key = "".join(words)  # fold(spelling), without folding it twice
         if key:
             (self._preferred if preferred else self._codes)[key].update(codes)
-            self._words.setdefault(key, " ".join(fold_words(spelling)))
+            self._words.setdefault(key, " ".join(words))
             if display:
                 self._display.add(spelling)
                 if preferred:

@@ -27,6 +27,7 @@ at what the rows say, table by table, and at how the tables refer to each other:
 from __future__ import annotations
 
 import math
+import operator
 from collections import Counter
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field, replace
@@ -166,11 +167,11 @@ def _unique(name: str, table: Table) -> Table:
     keys = [column for column in KEYS.get(name, ()) if column in table.columns]
     if not keys:
         return table
-    first_line: dict[tuple[str | None, ...], int] = {}
+    key_of = operator.itemgetter(*keys)  # a tuple of several keys, a value for one
+    first_line: dict[object, int] = {}
     rows, issues = [], table.issues
     for line, row in table.rows:
-        key = tuple([row[column] for column in keys])
-        first = first_line.setdefault(key, line)
+        first = first_line.setdefault(key_of(row), line)
         if first == line:
             rows.append((line, row))
         else:
@@ -187,6 +188,11 @@ def _ranged(name: str, table: Table) -> Table:
             text = row[column]
             if text is None:
                 continue
+            try:  # the common case, a plain number, without parse_number's flag stripping
+                if low <= float(text) <= high:
+                    continue
+            except ValueError:
+                pass
             reason = _out_of_range(text, low, high)
             if reason is not None:
                 table.issues.append(Issue(f"{name}.tsv", line, f"{column} {reason}", _raw(row)))

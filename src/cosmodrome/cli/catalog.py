@@ -328,7 +328,7 @@ def sql(
         float, typer.Option(help="Refuse a result larger than this many megabytes.")
     ] = 64.0,
     memory_limit_mb: Annotated[
-        int, typer.Option(help="DuckDB memory limit for the query, in megabytes.")
+        int, typer.Option(help="Memory the query may use, in megabytes (a hard bound).")
     ] = 1024,
     fmt: FormatOption = "table",
     home: HomeOption = None,
@@ -336,7 +336,8 @@ def sql(
     """Run read-only SQL on the catalog (tables: launches, payloads, sites, ...; see docs/SCHEMA.md).
 
     The query is bounded: --time-limit-s covers running it and fetching its rows,
-    --memory-limit-mb caps DuckDB's memory, --max-output-mb and --max-rows cap the result.
+    --memory-limit-mb caps the memory of the process that runs it, --max-output-mb and
+    --max-rows cap the result.
     """
     from cosmodrome import api  # here, not at start-up: it loads DuckDB
 
@@ -347,15 +348,14 @@ def sql(
         max_output_mb=max_output_mb,
         memory_limit_mb=memory_limit_mb,
     )
-    with api.catalog(home) as con:
-        result = api.run_user_sql(
-            con,
-            query,
-            time_limit_s=time_limit,
-            row_cap=max_rows,
-            max_output_bytes=int(max_output_mb * 1e6),
-            memory_limit_mb=memory_limit_mb,
-        )
+    result = api.run_user_sql(
+        home,
+        query,
+        time_limit_s=time_limit,
+        row_cap=max_rows,
+        max_output_bytes=int(max_output_mb * 1e6),
+        memory_limit_mb=memory_limit_mb,
+    )
     emit(result.rows, fmt)
     if result.truncated:
         console(stderr=True).print(f"[yellow]stopped at {max_rows:,} rows (--max-rows)[/yellow]")

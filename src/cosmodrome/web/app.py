@@ -140,6 +140,11 @@ def create_app(
     async def lifespan(app: FastAPI) -> AsyncIterator[None]:
         app.state.jobs.start()
         pool.warm()
+        if options.sql:
+            # Before any thread of ours: /api/sql forks its query processes from it.
+            from cosmodrome import api
+
+            api.serve_from_forkserver()
         if refresher is not None:
             refresher.start()
         # What start-up built (modules, name indexes) lives as long as the server: frozen, a

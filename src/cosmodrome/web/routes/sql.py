@@ -1,13 +1,14 @@
 """``/api/sql``: read-only SQL over the catalog, as ``cosmodrome sql`` runs it (Datasette's
 core feature), off with ``serve --no-sql``.
 
-The query runs in the sandbox of :func:`cosmodrome.catalog.db.run_user_sql` with the same
-limits as the command line: read-only, no file access, at most
-:data:`~cosmodrome.catalog.db.DEFAULT_TIME_LIMIT_S` seconds to run and fetch,
-:data:`~cosmodrome.catalog.db.DEFAULT_MEMORY_LIMIT_MB` MB of memory,
-:data:`~cosmodrome.catalog.db.DEFAULT_ROW_CAP` rows and
-:data:`~cosmodrome.catalog.db.DEFAULT_MAX_OUTPUT_BYTES` bytes of result. Each request gets a
-connection of its own (the sandbox locks the connection's settings), closed afterwards.
+The query runs in the sandbox of :func:`cosmodrome.catalog.sandbox.run_user_sql` with the
+same limits as the command line: read-only, no file access, at most
+:data:`~cosmodrome.catalog.sandbox.DEFAULT_TIME_LIMIT_S` seconds to run and fetch,
+:data:`~cosmodrome.catalog.sandbox.DEFAULT_MEMORY_LIMIT_MB` MB of memory (a hard bound),
+:data:`~cosmodrome.catalog.sandbox.DEFAULT_ROW_CAP` rows and
+:data:`~cosmodrome.catalog.sandbox.DEFAULT_MAX_OUTPUT_BYTES` bytes of result. Each request
+runs in a process of its own, forked from the server's forkserver (started with the server),
+so a query past a bound ends that process, never the server.
 Named parameters: ``$site`` in the query takes the value of the query-string parameter
 ``site`` (text; cast it, ``$year::INTEGER``), never spliced into the SQL.
 """
@@ -83,16 +84,15 @@ def run_sql(
     memory, rows, bytes); a statement that writes, reads files or passes a limit answers
     400 with the one error shape. Rows past the row cap are cut (``truncated``)."""
     params = named_parameters(sql, request)
-    with api.catalog(request.app.state.home) as con:
-        result = api.run_user_sql(
-            con,
-            sql,
-            time_limit_s=TIME_LIMIT_S,
-            row_cap=ROW_CAP,
-            max_output_bytes=MAX_OUTPUT_BYTES,
-            memory_limit_mb=MEMORY_LIMIT_MB,
-            params=params,
-        )
+    result = api.run_user_sql(
+        request.app.state.home,
+        sql,
+        time_limit_s=TIME_LIMIT_S,
+        row_cap=ROW_CAP,
+        max_output_bytes=MAX_OUTPUT_BYTES,
+        memory_limit_mb=MEMORY_LIMIT_MB,
+        params=params,
+    )
     headers = {"Cache-Control": "no-store"}
     frame = result.frame  # built once: each use of the property converts every row again
     if format == "csv":
