@@ -69,6 +69,9 @@ def test_compare_around_counts_each_window() -> None:
     assert row["years_after"] == pytest.approx(2.0, abs=0.01)  # cut at the data date
     assert row["rate_after_per_yr"] == pytest.approx(2.5, abs=0.01)
     assert row["rate_before_low"] < row["rate_before_per_yr"] < row["rate_before_high"]
-    assert compare_around(
-        before, [Event(date(1990, 1, 1), "too early")], data_end=date(2021, 12, 31)
-    ).rows == []
+    assert (
+        compare_around(
+            before, [Event(date(1990, 1, 1), "too early")], data_end=date(2021, 12, 31)
+        ).rows
+        == []
+    )
