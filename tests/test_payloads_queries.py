@@ -395,3 +395,21 @@ def test_payload_rows_and_page_agree_with_the_frame(mirror_con: duckdb.DuckDBPyC
     none = api.PayloadFilter(search="Arktika-M", start=date(1990, 1, 1), end=date(1990, 12, 31))
     assert api.payload_page(mirror_con, none, limit=10)[0] == 0
     assert len(api.payload_rows(mirror_con, none)) == 0 == api.count_payloads(mirror_con, none)
+
+
+def test_launch_orbits_command_loads_no_pandas(
+    mirror_home: Path, shared_data: Path, tmp_path: Path, cosmodrome: CliRunner
+) -> None:
+    (tmp_path / "catalog.duckdb").symlink_to(mirror_home / "catalog.duckdb")
+    fetched = cosmodrome(
+        tmp_path, "elements", "update", "--intdes", "2023-198", "--source", str(shared_data)
+    )
+    assert fetched.returncode == 0, fetched.stderr
+    code = run_code("elements", "--launch", "2023-198")
+    loaded = loaded_after(code, (*HEAVY_FOR_ROWS, "numpy"), {"COSMODROME_HOME": str(tmp_path)})
+    assert loaded == set()
+    with api.catalog(tmp_path) as con:
+        rows = api.launch_orbit_rows(con, "2023-198", home=tmp_path)
+        frame = api.launch_orbits(con, "2023-198", home=tmp_path)
+    assert rows.columns == list(frame.columns) and rows.column("norad_id") == [58584]
+    assert frame["epoch_utc"].dt.tz is not None and frame["perigee_km"].dtype == "float64"

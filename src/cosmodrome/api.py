@@ -457,13 +457,29 @@ def launch_orbits(
 
     Element sets come from the store in ``home`` (``api.update_elements`` fills it, e.g.
     with ``ElementsUpdateRequest(designators=("2023-198",))``); see
-    :mod:`cosmodrome.astro.launch_orbits`.
+    :mod:`cosmodrome.astro.launch_orbits`. :func:`launch_orbit_rows` gives the same rows
+    without pandas.
     """
     from cosmodrome.astro.launch_orbits import launch_orbits as _launch_orbits
     from cosmodrome.astro.store import ElementStore, elements_path
 
     with ElementStore(elements_path(home)) as store:
         return _launch_orbits(con, store, launch, when_utc)
+
+
+def launch_orbit_rows(
+    con: duckdb.DuckDBPyConnection,
+    launch: str,
+    *,
+    when_utc: datetime | None = None,
+    home: Path | None = None,
+) -> Rows:
+    """:func:`launch_orbits` as plain rows (no pandas: the CLI's and the web's path)."""
+    from cosmodrome.astro.launch_orbits import launch_orbit_rows as _launch_orbit_rows
+    from cosmodrome.astro.store import ElementStore, elements_path
+
+    with ElementStore(elements_path(home)) as store:
+        return _launch_orbit_rows(con, store, launch, when_utc)
 
 
 def prices(con: duckdb.DuckDBPyConnection, vehicle: str | None = None) -> Rows:
