@@ -286,7 +286,7 @@ def test_ucs_check_command(cosmodrome: CliRunner, mirror_home: Path) -> None:
 
 def test_profile_mix_per_period(mirror_con: duckdb.DuckDBPyConnection) -> None:
     profile = api.site_profile(mirror_con, "Baikonur")
-    sectors, missions = profile.sector_mix, profile.mission_mix
+    sectors, missions = profile.sector_mix.to_frame(), profile.mission_mix.to_frame()
     last_era = sectors["era"].iloc[-1]
     assert last_era.startswith("2022-02-24")
     # Launches by primary payload add up to the site's launches of the period.
