@@ -353,3 +353,49 @@ def test_corrections_fade_to_the_bare_curve_far_from_published_figures() -> None
     assert model.correction_factor(first - 1000.0) == pytest.approx(1.0)
     halfway = model.correction_factor(last + 500.0)
     assert halfway == pytest.approx(math.exp(0.5 * model.corrections[-1][1]))
+
+
+@given(
+    st.lists(st.floats(5000.0, 15000.0), min_size=1, max_size=6, unique=True),
+    st.floats(4000.0, 16000.0),
+    st.data(),
+)
+def test_interpolation_is_numpys_to_the_bit(xs: list[float], x: float, data: st.DataObject) -> None:
+    import numpy as np
+
+    from cosmodrome.capability.vehicles import _interpolate
+
+    xs = sorted(xs)
+    ys = data.draw(st.lists(st.floats(-1.0, 1.0), min_size=len(xs), max_size=len(xs)))
+    for at in (x, *xs):
+        assert _interpolate(at, xs, ys) == float(np.interp(at, xs, ys))
+
+
+@given(st.floats(0.0, 360.0), st.floats(0.0, 360.0))
+def test_azimuth_steps_are_numpys_linspace_to_the_bit(start: float, span: float) -> None:
+    import numpy as np
+
+    from cosmodrome.capability.launch import _evenly
+
+    count = max(2, int(span / 0.5) + 1)
+    assert _evenly(start, start + span, count) == np.linspace(start, start + span, count).tolist()
+
+
+def test_payload_solved_from_the_newton_crossing_is_plain_bisections() -> None:
+    """The crossing only spares evaluations: every payload is plain bisection's, to the bit."""
+    from cosmodrome.capability.vehicles import PAYLOAD_TOLERANCE_KG, Stack, _where_falling
+
+    for vehicle in load_vehicles():
+        for optional in vehicle.configurations:
+            stack = Stack.of(vehicle.stages, vehicle.fairing_kg, optional)
+            for dv in range(6000, 17000, 137):
+                low, high = stack.floor_kg, max(1000.0, stack.fuelled_kg)
+                if stack.delta_v_m_s(low) <= dv:
+                    assert stack.payload_kg(dv) == low
+                    continue
+                while stack.delta_v_m_s(high) > dv:
+                    high *= 2.0
+                plain = _where_falling(stack.delta_v_m_s, dv, low, high, PAYLOAD_TOLERANCE_KG)
+                assert stack.payload_kg(dv) == plain, (vehicle.name, optional, dv)
+                for near in (low, plain - 3000.0, plain + 0.004, plain + 5000.0, 10 * high):
+                    assert stack.payload_kg(dv, near) == plain, (vehicle.name, dv, near)

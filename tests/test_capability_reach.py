@@ -3,6 +3,10 @@
 from __future__ import annotations
 
 import json
+import os
+import subprocess
+import sys
+from pathlib import Path
 
 import pytest
 from typer.testing import CliRunner
@@ -222,3 +226,47 @@ def test_capability_lists_pads_by_every_name_and_takes_any_of_them() -> None:
     with pytest.raises(UnknownNameError) as caught:
         capability_summary("Baikonur", "LC99")
     assert caught.value.suggestions
+
+
+#: What a capability command has no use for: the rows are computed in plain Python.
+NOT_NEEDED = ("pandas", "numpy", "scipy", "skyfield", "matplotlib")
+
+
+def _loaded_by(args: list[str], env: dict[str, str] | None = None) -> list[str]:
+    """The modules of :data:`NOT_NEEDED` a fresh ``cosmodrome ARGS`` process imports (this
+    test process has long imported pandas)."""
+    probe = (
+        "import sys\nfrom cosmodrome.cli.main import main\n"
+        f"sys.argv = ['cosmodrome', *{args!r}]\n"
+        "try:\n    main()\nexcept SystemExit as stop:\n    assert not stop.code, stop.code\n"
+        f"print('LOADED:' + ','.join(m for m in {NOT_NEEDED!r} if m in sys.modules))"
+    )
+    result = subprocess.run(
+        [sys.executable, "-c", probe],
+        capture_output=True,
+        text=True,
+        check=True,
+        env={**os.environ, **(env or {})},
+    )
+    line = next(x for x in reversed(result.stdout.splitlines()) if x.startswith("LOADED:"))
+    return [m for m in line.removeprefix("LOADED:").split(",") if m]
+
+
+@pytest.mark.parametrize(
+    "args",
+    [
+        ["reach", "--alt", "550", "--inc", "97.6", "--mass", "800"],
+        ["reach", "--c3", "12", "--mass", "4000", "--format", "csv"],
+        ["reach", "--orbit", "gto", "--mass", "4500", "--site", "Kourou", "--format", "json"],
+        ["reach", "--alt", "400", "--inc", "51.6", "--mass", "150000"],  # near misses
+        ["capability", "Baikonur"],
+    ],
+)
+def test_reach_loads_no_pandas_nor_numpy(args: list[str]) -> None:
+    assert _loaded_by(args) == []
+
+
+@pytest.mark.integration
+def test_site_capability_loads_no_pandas_nor_numpy(mirror_home: Path) -> None:
+    args = ["site", "Baikonur", "--capability"]
+    assert _loaded_by(args, {"COSMODROME_HOME": str(mirror_home)}) == []

@@ -188,6 +188,26 @@ def test_launches_say_what_a_typed_vehicle_matched(page: Any, base_url: str) -> 
     assert page.locator("#launch-matched p").count() == 0
 
 
+def test_compare_two_providers_by_their_names(page: Any, base_url: str) -> None:
+    page.goto(f"{base_url}/#/compare?kind=provider&names=SpaceX,United Launch Alliance&from=2015")
+    charts = page.locator("figure.chart")
+    charts.nth(2).wait_for()
+    shot(page, "compare-providers")
+    # the launches-per-year and share charts: one line each, named (with their state)
+    for chart in (charts.nth(0), charts.nth(1)):
+        legend = chart.locator(".legend li").all_inner_texts()
+        assert sorted(legend) == [
+            "SpaceX (United States)",
+            "United Launch Alliance (United States)",
+        ], legend
+    # the vehicle mix: a bar each, named as the provider's entity, and its vehicles by name
+    mix = charts.nth(2).text_content()
+    assert "SpaceX" in mix and "United Launch Alliance" in mix
+    assert "Falcon 9" in mix and "Atlas V" in mix
+    text = page.locator("#view").text_content()
+    assert not re.search(r"\b(SPX|ULAL|ULAB|ULA)\b", text), "a provider shown by its code"
+
+
 def test_map_country_box_takes_names(page: Any, base_url: str) -> None:
     page.goto(f"{base_url}/#/map?country=FR")
     table = page.locator("table").first

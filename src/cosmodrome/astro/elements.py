@@ -27,6 +27,7 @@ import calendar
 import csv
 import io
 import json
+import math
 import re
 import xml.etree.ElementTree as ET
 from collections.abc import Iterable, Iterator, Mapping
@@ -35,7 +36,6 @@ from datetime import UTC, datetime, timedelta
 from pathlib import Path
 from typing import Any
 
-import numpy as np
 from sgp4 import omm as sgp4_omm
 from sgp4.alpha5 import from_alpha5
 from sgp4.api import WGS72, Satrec, SatrecArray
@@ -163,16 +163,16 @@ class ElementSet:
 
     @property
     def inclination_deg(self) -> float:
-        return float(np.degrees(self.satrec.inclo))
+        return float(math.degrees(self.satrec.inclo))
 
     @property
     def raan_deg(self) -> float:
         """Right ascension of the ascending node at epoch (TEME), degrees."""
-        return float(np.degrees(self.satrec.nodeo))
+        return float(math.degrees(self.satrec.nodeo))
 
     @property
     def mean_motion_rev_day(self) -> float:
-        return float(self.satrec.no_kozai * 1440.0 / (2.0 * np.pi))
+        return float(self.satrec.no_kozai * 1440.0 / (2.0 * math.pi))
 
     @property
     def format(self) -> str:
@@ -733,14 +733,14 @@ def omm_values(fields: Mapping[str, str]) -> dict[str, float]:
 
 def satrec_values(satrec: Satrec) -> dict[str, float]:
     """The elements SGP4 read from a TLE, in OMM's names and units."""
-    per_day = 1440.0 / (2.0 * np.pi)
+    per_day = 1440.0 / (2.0 * math.pi)
     return {
         "MEAN_MOTION": satrec.no_kozai * per_day,
         "ECCENTRICITY": satrec.ecco,
-        "INCLINATION": float(np.degrees(satrec.inclo)),
-        "RA_OF_ASC_NODE": float(np.degrees(satrec.nodeo)),
-        "ARG_OF_PERICENTER": float(np.degrees(satrec.argpo)),
-        "MEAN_ANOMALY": float(np.degrees(satrec.mo)),
+        "INCLINATION": float(math.degrees(satrec.inclo)),
+        "RA_OF_ASC_NODE": float(math.degrees(satrec.nodeo)),
+        "ARG_OF_PERICENTER": float(math.degrees(satrec.argpo)),
+        "MEAN_ANOMALY": float(math.degrees(satrec.mo)),
         "BSTAR": satrec.bstar,
         "MEAN_MOTION_DOT": satrec.ndot * per_day * 1440.0,
         "MEAN_MOTION_DDOT": satrec.nddot * per_day * 1440.0**2,
@@ -756,7 +756,7 @@ def element_value_problem(values: Mapping[str, float]) -> str | None:
     'ECCENTRICITY 1.2 is outside its physical range 0 <= e < 1'
     """
     for name, value in values.items():
-        if not np.isfinite(value):
+        if not math.isfinite(value):
             return f"{name} is {value}; it must be a finite number"
         low, high = ELEMENT_RANGES[name]
         exclusive = _EXCLUSIVE.get(name)

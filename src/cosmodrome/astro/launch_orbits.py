@@ -15,17 +15,20 @@ from __future__ import annotations
 import math
 import re
 from datetime import datetime
-from typing import Any
+from typing import TYPE_CHECKING, Any, NamedTuple
 
 import duckdb
-import pandas as pd
 
 from cosmodrome.astro.elements import ElementSet
 from cosmodrome.astro.store import ElementStore, international_designator
 from cosmodrome.errors import InputError, UnknownNameError
 from cosmodrome.naming import closest_names
+from cosmodrome.tables import Rows
 
-__all__ = ["COLUMNS", "launch_orbits", "parse_launch"]
+if TYPE_CHECKING:
+    import pandas as pd
+
+__all__ = ["COLUMNS", "launch_orbit_rows", "launch_orbits", "parse_launch"]
 
 COLUMNS = [
     "piece", "name", "satcat", "norad_id", "linked_by", "epoch_utc", "perigee_km",
@@ -51,12 +54,12 @@ def parse_launch(text: str) -> tuple[str, str | None]:
     return match.group("launch"), cleaned if match.group("piece") else None
 
 
-def launch_orbits(
+def launch_orbit_rows(
     con: duckdb.DuckDBPyConnection,
     store: ElementStore,
     launch: str,
     when_utc: datetime | None = None,
-) -> pd.DataFrame:
+) -> Rows:
     """The payloads of ``launch`` with their newest stored orbit (nearest ``when_utc``).
 
     One row per GCAT payload, in piece order; a payload without a stored element set keeps
@@ -67,26 +70,50 @@ def launch_orbits(
     tag, piece = parse_launch(launch)
     payloads = _payloads(con, tag, piece)
     sets = store.by_designators(
-        [p for p in payloads["piece"].dropna()],
-        [int(n) for n in payloads["satcat"].dropna()],
+        [p.piece for p in payloads if p.piece],
+        [p.satcat for p in payloads if p.satcat is not None],
         when_utc,
     )
     by_piece = {d: s for s in sets if (d := international_designator(s))}
     by_number = {s.norad_id: s for s in sets}
-    rows = []
-    for payload in payloads.itertuples(index=False):
-        record, linked_by = _link(payload.piece, payload.satcat, by_piece, by_number)
-        rows.append(_row(payload, record, linked_by))
-    return pd.DataFrame(rows, columns=COLUMNS)
+    return Rows(COLUMNS, [_row(p, *_link(p, by_piece, by_number)) for p in payloads])
 
 
-def _payloads(con: duckdb.DuckDBPyConnection, tag: str, piece: str | None) -> pd.DataFrame:
-    frame = con.execute(
+def launch_orbits(
+    con: duckdb.DuckDBPyConnection,
+    store: ElementStore,
+    launch: str,
+    when_utc: datetime | None = None,
+) -> pd.DataFrame:
+    """:func:`launch_orbit_rows` as a pandas DataFrame (for Python users): an orbit a payload
+    lacks is NaN, its epoch NaT."""
+    import pandas as pd
+
+    frame = launch_orbit_rows(con, store, launch, when_utc).to_frame()
+    frame["epoch_utc"] = pd.to_datetime(frame["epoch_utc"], utc=True)
+    return frame.astype({c: "float64" for c in FLOAT_COLUMNS})
+
+
+#: The orbit columns, NULL (NaN in a DataFrame) where a payload has no stored set.
+FLOAT_COLUMNS = ("perigee_km", "apogee_km", "inclination_deg", "period_min")
+
+
+class _Payload(NamedTuple):
+    piece: str | None
+    name: str | None
+    satcat: int | None
+    perigee_km: float | None
+    apogee_km: float | None
+    inc_deg: float | None
+
+
+def _payloads(con: duckdb.DuckDBPyConnection, tag: str, piece: str | None) -> list[_Payload]:
+    rows = con.execute(
         "SELECT piece, name, satcat, perigee_km, apogee_km, inc_deg FROM payloads "
         "WHERE launch_tag = ? AND (? IS NULL OR piece = ?) ORDER BY piece",
         [tag, piece, piece],
-    ).df()
-    if frame.empty:
+    ).fetchall()
+    if not rows:
         what = piece or tag
         known = [
             r[0]
@@ -99,48 +126,49 @@ def _payloads(con: duckdb.DuckDBPyConnection, tag: str, piece: str | None) -> pd
             if r[0]
         ]
         raise UnknownNameError("launch (no GCAT payload)", what, closest_names(what, known))
-    return frame
+    return [_Payload(*row) for row in rows]
 
 
 def _link(
-    piece: Any,
-    satcat: Any,
+    payload: _Payload,
     by_piece: dict[str, ElementSet],
     by_number: dict[int, ElementSet],
 ) -> tuple[ElementSet | None, str | None]:
-    if isinstance(piece, str) and piece in by_piece:
-        return by_piece[piece], "intdes"
-    if not pd.isna(satcat) and int(satcat) in by_number:
-        return by_number[int(satcat)], "satcat"
+    if payload.piece is not None and payload.piece in by_piece:
+        return by_piece[payload.piece], "intdes"
+    if payload.satcat is not None and payload.satcat in by_number:
+        return by_number[payload.satcat], "satcat"
     return None, None
 
 
-def _row(payload: Any, record: ElementSet | None, linked_by: str | None) -> dict[str, object]:
-    row: dict[str, object] = {
-        "piece": payload.piece,
-        "name": payload.name,
-        "satcat": None if pd.isna(payload.satcat) else int(payload.satcat),
-        "gcat_perigee_km": payload.perigee_km,
-        "gcat_apogee_km": payload.apogee_km,
-        "gcat_inc_deg": payload.inc_deg,
-        "norad_id": None,
-        "linked_by": linked_by,
-        "epoch_utc": pd.NaT,
-        "perigee_km": math.nan,
-        "apogee_km": math.nan,
-        "inclination_deg": math.nan,
-        "period_min": math.nan,
-        "elements_source": None,
-    }
+def _row(payload: _Payload, record: ElementSet | None, linked_by: str | None) -> tuple[Any, ...]:
+    """A row of :data:`COLUMNS`."""
+    orbit: tuple[Any, ...] = (None,) * 7
     if record is not None:
         satrec = record.satrec
-        row |= {
-            "norad_id": record.norad_id,
-            "epoch_utc": pd.Timestamp(record.epoch_utc),
-            "perigee_km": satrec.altp * satrec.radiusearthkm,
-            "apogee_km": satrec.alta * satrec.radiusearthkm,
-            "inclination_deg": record.inclination_deg,
-            "period_min": 2.0 * math.pi / satrec.no_kozai,
-            "elements_source": record.source,
-        }
-    return row
+        orbit = (
+            record.epoch_utc,
+            satrec.altp * satrec.radiusearthkm,
+            satrec.alta * satrec.radiusearthkm,
+            record.inclination_deg,
+            2.0 * math.pi / satrec.no_kozai,
+            record.source,
+            record.norad_id,
+        )
+    epoch, perigee, apogee, inclination, period, source, norad = orbit
+    return (
+        payload.piece,
+        payload.name,
+        payload.satcat,
+        norad,
+        linked_by,
+        epoch,
+        perigee,
+        apogee,
+        inclination,
+        period,
+        payload.perigee_km,
+        payload.apogee_km,
+        payload.inc_deg,
+        source,
+    )

@@ -18,8 +18,6 @@ from dataclasses import dataclass
 from functools import cache
 from itertools import pairwise
 
-import numpy as np
-
 from cosmodrome.capability.geometry import (
     AscentBudget,
     ascent_budget,
@@ -63,15 +61,20 @@ def _corridor_tracks(
     tracks: list[tuple[tuple[float, float], ...]] = []
     for start, span in spans:
         track: list[tuple[float, float]] = []
-        for ground in np.linspace(start, start + span, max(2, int(span / 0.5) + 1)):
+        for ground in _evenly(start, start + span, max(2, int(span / 0.5) + 1)):
             east = v * math.sin(math.radians(ground)) + v_rot
             north = v * math.cos(math.radians(ground))
             inertial = math.degrees(math.atan2(east, north))
-            track.append(
-                (inclination_from_azimuth_deg(port.lat_deg, inertial), float(ground % 360.0))
-            )
+            track.append((inclination_from_azimuth_deg(port.lat_deg, inertial), ground % 360.0))
         tracks.append(tuple(track))
     return tuple(tracks)
+
+
+def _evenly(start: float, stop: float, count: int) -> list[float]:
+    """``count`` values from ``start`` to ``stop``: ``numpy.linspace``, to the bit, without
+    loading NumPy."""
+    step = (stop - start) / (count - 1)
+    return [i * step + start for i in range(count - 1)] + [stop]
 
 
 def best_launch(

@@ -3,7 +3,7 @@
 Every published capacity point (not the flown masses) is held out in turn: the model is
 rebuilt from the vehicle's other points (or, for a vehicle with one point, the bare curve
 with the median loss of the other vehicles) and asked for the held-out orbit
-(:func:`cosmodrome.capability.vehicles.model_error_table`). A vehicle's worst held-out error
+(:func:`cosmodrome.capability.vehicles.model_errors`). A vehicle's worst held-out error
 is the uncertainty ``reach`` attaches to every capacity of it the model computes
 (:func:`vehicle_accuracy`): "6,534 kg ± 18 %".
 
@@ -28,9 +28,7 @@ from functools import cache
 from pathlib import Path
 from typing import Any
 
-import pandas as pd
-
-from cosmodrome.capability.vehicles import gcat_capacity_comparison, model_error_table
+from cosmodrome.capability.vehicles import gcat_capacity_comparison, model_errors
 from cosmodrome.spaceports import find_spaceport
 
 #: The targets of issue 17: the overall median held-out error, and every vehicle's worst.
@@ -109,31 +107,40 @@ class Accuracy:
         )
 
 
+#: A record of :func:`cosmodrome.capability.vehicles.model_errors`.
+Record = dict[str, Any]
+
+
 @cache
-def held_out_table() -> pd.DataFrame:
-    """The published points (flown masses left out) of :func:`model_error_table`."""
-    table = model_error_table()
-    return table[~table["lower_bound"]].reset_index(drop=True)
+def held_out_points() -> tuple[Record, ...]:
+    """The published points (flown masses left out) of
+    :func:`~cosmodrome.capability.vehicles.model_errors`."""
+    return tuple(row for row in model_errors() if not row["lower_bound"])
 
 
 @cache
 def accuracies() -> dict[str, Accuracy]:
     """:class:`Accuracy` of every vehicle, by key."""
-    table = held_out_table()
-    pooled_rows = table["holdout_basis"] == "pooled median"
-    pooled_worst = float(table.loc[pooled_rows, "holdout_error_pct"].abs().max())
+    table = held_out_points()
+    pooled_worst = max(
+        abs(row["holdout_error_pct"]) for row in table if row["holdout_basis"] == "pooled median"
+    )
+    by_key: dict[str, list[Record]] = {}
+    for row in table:
+        by_key.setdefault(str(row["key"]), []).append(row)
     out: dict[str, Accuracy] = {}
-    for key, rows in table.groupby("key", sort=False):
-        errors = rows["holdout_error_pct"].abs()
-        out[str(key)] = Accuracy(
-            str(key),
-            str(rows["vehicle"].iloc[0]),
+    for key, rows in by_key.items():
+        errors = [abs(row["holdout_error_pct"]) for row in rows]
+        gaps = [row["holdout_gap_m_s"] for row in rows]
+        out[key] = Accuracy(
+            key,
+            str(rows[0]["vehicle"]),
             len(rows),
-            float(errors.median()),
-            float(errors.max()),
-            bool((rows["holdout_basis"] == "pooled median").all()),
-            pooled_worst,
-            float(rows["holdout_gap_m_s"].fillna(0.0).max()),
+            float(statistics.median(errors)),
+            float(max(errors)),
+            all(row["holdout_basis"] == "pooled median" for row in rows),
+            float(pooled_worst),
+            float(max(0.0 if math.isnan(gap) else gap for gap in gaps)),
         )
     return out
 
@@ -142,10 +149,9 @@ def worst_beyond_pct(gap_m_s: float) -> float:
     """The worst held-out error over every vehicle's points that were predicted from at least
     ``gap_m_s`` away (delta-v to the nearest remaining point); beyond the farthest tested,
     the worst of all."""
-    table = held_out_table()
-    errors = table["holdout_error_pct"].abs()
-    far = errors[table["holdout_gap_m_s"] >= gap_m_s]
-    return float((far if not far.empty else errors).max())
+    table = held_out_points()
+    far = [abs(row["holdout_error_pct"]) for row in table if row["holdout_gap_m_s"] >= gap_m_s]
+    return float(max(far or [abs(row["holdout_error_pct"]) for row in table]))
 
 
 def vehicle_accuracy(key: str) -> Accuracy:
@@ -156,18 +162,19 @@ def vehicle_accuracy(key: str) -> Accuracy:
 def overall() -> dict[str, Any]:
     """Median and worst held-out error over every published point, and whether the targets
     hold (overall median, every vehicle's worst)."""
-    table = held_out_table()
-    errors = table["holdout_error_pct"].abs()
-    worst = table.iloc[int(errors.to_numpy().argmax())]
+    table = held_out_points()
+    errors = [abs(row["holdout_error_pct"]) for row in table]
+    worst = table[errors.index(max(errors))]
     beyond = [a.vehicle for a in accuracies().values() if not a.meets_target]
+    median = statistics.median(errors)
     return {
         "points": len(table),
         "vehicles": len(accuracies()),
-        "within_10_pct": int((errors <= 10.0).sum()),
-        "median_pct": float(statistics.median(errors)),
-        "worst_pct": float(errors.max()),
+        "within_10_pct": sum(error <= 10.0 for error in errors),
+        "median_pct": float(median),
+        "worst_pct": float(max(errors)),
         "worst_point": f"{worst['vehicle']}, {worst['orbit']}",
-        "median_met": bool(statistics.median(errors) <= MEDIAN_TARGET_PCT),
+        "median_met": bool(median <= MEDIAN_TARGET_PCT),
         "vehicles_beyond_worst_target": beyond,
     }
 
@@ -208,12 +215,12 @@ def loo_markdown() -> str:
         "| from (m/s) |",
         "|---|---|---|---|---:|---:|---:|---:|",
     ]
-    for row in held_out_table().itertuples():
-        gap = float(str(row.holdout_gap_m_s))
+    for row in held_out_points():
+        gap = float(row["holdout_gap_m_s"])
         lines.append(
-            f"| {row.vehicle} | {find_spaceport(str(row.site)).name} | {row.orbit} | "
-            f"{row.configuration} | {row.published_kg:,.0f} | {row.holdout_kg:,.0f} | "
-            f"{row.holdout_error_pct:+.1f} | {'' if math.isnan(gap) else f'{gap:,.0f}'} |"
+            f"| {row['vehicle']} | {find_spaceport(str(row['site'])).name} | {row['orbit']} | "
+            f"{row['configuration']} | {row['published_kg']:,.0f} | {row['holdout_kg']:,.0f} | "
+            f"{row['holdout_error_pct']:+.1f} | {'' if math.isnan(gap) else f'{gap:,.0f}'} |"
         )
     lines += ["", *flown_mass_lines()]
     return "\n".join(lines) + "\n"
@@ -222,19 +229,18 @@ def loo_markdown() -> str:
 def flown_mass_lines() -> list[str]:
     """The flown masses against the model: a flown mass is a lower bound on capacity, so the
     model contradicts it only where it falls below (``reach`` then answers the flown mass)."""
-    table = model_error_table()
-    flown = table[table["lower_bound"]]
-    below = int((flown["model_kg"] < flown["published_kg"]).sum())
+    flown = [row for row in model_errors() if row["lower_bound"]]
+    below = sum(row["model_kg"] < row["published_kg"] for row in flown)
     lines = [
         f"Flown masses (lower bounds, not fitted): the model is below {below} of {len(flown)}.",
         "",
         "| vehicle | orbit | flown (kg) | model (kg) | model vs flown |",
         "|---|---|---:|---:|---:|",
     ]
-    for row in flown.itertuples():
+    for row in flown:
         lines.append(
-            f"| {row.vehicle} | {row.orbit} | {row.published_kg:,.0f} | {row.model_kg:,.0f} | "
-            f"{row.fit_error_pct:+.1f} % |"
+            f"| {row['vehicle']} | {row['orbit']} | {row['published_kg']:,.0f} | "
+            f"{row['model_kg']:,.0f} | {row['fit_error_pct']:+.1f} % |"
         )
     return lines
 

@@ -21,9 +21,7 @@ from __future__ import annotations
 import math
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
-from typing import Any
-
-import pandas as pd
+from typing import TYPE_CHECKING, Any
 
 from cosmodrome.capability.geometry import (
     EARTH_RADIUS_KM,
@@ -47,7 +45,10 @@ from cosmodrome.capability.vehicles import (
 from cosmodrome.errors import InputError
 from cosmodrome.spaceports import Spaceport, find_spaceport
 from cosmodrome.states import iso_state, resolve_states, within
-from cosmodrome.tables import json_records
+from cosmodrome.tables import Rows
+
+if TYPE_CHECKING:
+    import pandas as pd
 
 ORBITS = ("leo", "sso", "gto", "geo")
 #: How an option's notes begin the configuration its capacity is for.
@@ -159,14 +160,27 @@ class Ranking:
     Briz-M), a capacity is ``published`` only as the maker's figure for it and otherwise
     carries its leave-one-out uncertainty, and options to a GTO may reach GTOs of different
     inclinations (columns ``gto_inc_deg``, ``gto_to_geo_m_s``).
+
+    ``option_rows`` and ``miss_rows`` are the tables as plain rows (what the CLI and the web
+    show); ``options`` and ``near_misses`` give them as DataFrames to Python users.
     """
 
     target: Target
     mass_kg: float
-    options: pd.DataFrame
-    near_misses: pd.DataFrame = field(default_factory=pd.DataFrame)
+    option_rows: Rows
+    miss_rows: Rows = field(default_factory=lambda: Rows([], []))
     reason: str = ""
     notes: tuple[str, ...] = ()
+
+    @property
+    def options(self) -> pd.DataFrame:
+        """The feasible options as a DataFrame (loads pandas)."""
+        return self.option_rows.to_frame()
+
+    @property
+    def near_misses(self) -> pd.DataFrame:
+        """The near misses as a DataFrame (loads pandas)."""
+        return self.miss_rows.to_frame()
 
     def as_json(self) -> dict[str, Any]:
         """The ranking as JSON values: target, mass, options, reason, near misses, notes
@@ -180,16 +194,16 @@ class Ranking:
                 "label": self.target.label,
             },
             "mass_kg": self.mass_kg,
-            "options": json_records(self.options),
+            "options": self.option_rows.records(),
             "reason": self.reason or None,
-            "near_misses": json_records(self.near_misses),
+            "near_misses": self.miss_rows.records(),
             "notes": list(self.notes),
         }
 
 
 def evaluate(
     port: Spaceport, vehicle: Vehicle, target: Target, mass_kg: float
-) -> list[dict[str, object]]:
+) -> list[dict[str, Any]]:
     """The site x vehicle options as rows, one per configuration the vehicle flies in:
     azimuth, delta-v, capacity with its basis and uncertainty, margin and notes.
 
@@ -235,7 +249,7 @@ def evaluate(
         notes.append("capacity transferred from another site by the model")
     notes.append(CONFIGURATION_NOTE + vehicle.configuration_text)
     orbit = (target.perigee_km, target.apogee_km, wanted_inc, target.c3_km2_s2)
-    common: dict[str, object] = {
+    common: dict[str, Any] = {
         "site": port.name,
         "site_country": port.country,
         "site_country_name": iso_state(port.country).name,
@@ -265,7 +279,7 @@ def evaluate(
     return rows
 
 
-def _capacity_fields(vehicle: Vehicle, capacity: Capacity, mass_kg: float) -> dict[str, object]:
+def _capacity_fields(vehicle: Vehicle, capacity: Capacity, mass_kg: float) -> dict[str, Any]:
     """Configuration, capacity with its basis, uncertainty and source, and the margin."""
     kg = round(max(0.0, capacity.kg))
     accuracy = vehicle_accuracy(vehicle.key)
@@ -341,7 +355,7 @@ def reach(
     only = resolve_states(only_states)
     wanted_sites = {find_spaceport(s).key for s in sites} if sites else None
     wanted_vehicles = {find_vehicle(v).key for v in vehicles} if vehicles else None
-    rows: list[dict[str, object]] = []
+    rows: list[dict[str, Any]] = []
     for vehicle in load_vehicles():
         if wanted_vehicles is not None and vehicle.key not in wanted_vehicles:
             continue
@@ -365,43 +379,51 @@ def reach(
                     continue
                 rows.append(row)
     columns = _COLUMNS if target.is_gto else [c for c in _COLUMNS if not c.startswith("gto_")]
-    frame = pd.DataFrame(rows, columns=columns)
-    notes = _ranking_notes(target, frame)
-    feasible = frame[frame["margin_kg"] >= 0].sort_values(
-        ["direct", "capacity_kg", "margin_kg"], ascending=[False, True, False]
+    notes = _ranking_notes(target, rows)
+    # Direct first, then the right-sized vehicle (the smallest capacity that fits), then the
+    # margin; sorted() is stable, so ties keep the order the options were evaluated in.
+    feasible = sorted(
+        (row for row in rows if row["margin_kg"] >= 0),
+        key=lambda row: (not row["direct"], row["capacity_kg"], -row["margin_kg"]),
     )
-    if not feasible.empty:
-        return Ranking(target, mass_kg, feasible.reset_index(drop=True), notes=notes)
+    if feasible:
+        return Ranking(target, mass_kg, _rows(columns, feasible), notes=notes)
     # A vehicle that cannot reach the orbit at all (0 kg) is no near miss of a mass.
-    reachable = frame[frame["capacity_kg"] > 0]
-    misses = reachable.sort_values("margin_kg", ascending=False).head(5).reset_index(drop=True)
-    if frame.empty:
+    reachable = [row for row in rows if row["capacity_kg"] > 0]
+    misses = sorted(reachable, key=lambda row: -row["margin_kg"])[:5]
+    miss_columns = columns
+    if not rows:
         reason = "no site x vehicle option passes the filters"
-    elif reachable.empty:
+    elif not reachable:
         reason = f"no option of these filters can reach {target.label} at all"
     else:
-        misses = misses.assign(
-            reason=[f"{-int(m):,} kg short of {mass_kg:,.0f} kg" for m in misses["margin_kg"]]
-        )
-        best = misses.iloc[0]
+        for miss in misses:
+            miss["reason"] = f"{-int(miss['margin_kg']):,} kg short of {mass_kg:,.0f} kg"
+        miss_columns = [*columns, "reason"]
+        best = misses[0]
         reason = (
             f"no option can fly {mass_kg:,.0f} kg to {target.label}; nearest miss: {best['vehicle']} "
             f"from {best['site']} ({int(best['capacity_kg']):,} kg)"
         )
-    return Ranking(target, mass_kg, frame.iloc[0:0], misses, reason, notes)
+    misses_rows = _rows(miss_columns, misses)
+    return Ranking(target, mass_kg, Rows(columns, []), misses_rows, reason, notes)
 
 
-def _ranking_notes(target: Target, frame: pd.DataFrame) -> tuple[str, ...]:
+def _rows(columns: list[str], records: list[dict[str, Any]]) -> Rows:
+    return Rows(columns, [tuple(record.get(c) for c in columns) for record in records])
+
+
+def _ranking_notes(target: Target, rows: list[dict[str, Any]]) -> tuple[str, ...]:
     notes = []
-    if not frame.empty:
-        kinds = sorted(set(frame["configuration"]))
+    if rows:
+        kinds = sorted({str(row["configuration"]) for row in rows})
         notes.append(
             "each option is one configuration (column configuration: "
             f"{', '.join(kinds)}); a capacity is 'published' only where it is the maker's "
             "figure for that configuration to that orbit from that site, else it is the "
             "model's, with the vehicle's leave-one-out error as its uncertainty (± %)"
         )
-    if target.is_gto and not frame.empty and frame["gto_inc_deg"].nunique() > 1:
+    if target.is_gto and len({row["gto_inc_deg"] for row in rows}) > 1:
         notes.append(
             "the options reach GTOs of different inclinations (gto_inc_deg: "
             + ("each site's nearest allowed one" if target.inc_deg is None else "after dog-legs")
@@ -411,7 +433,7 @@ def _ranking_notes(target: Target, frame: pd.DataFrame) -> tuple[str, ...]:
     return tuple(notes)
 
 
-def capability_summary(port: Spaceport | str, pad: str | None = None) -> dict[str, object]:
+def capability_summary(port: Spaceport | str, pad: str | None = None) -> dict[str, Any]:
     """What a site can reach: latitude, rotation speed, corridors, inclinations, vehicles,
     and its pads (each by every name: ``Site 1/5 (Gagarin's Start, LC1)``).
 

@@ -49,14 +49,12 @@ from __future__ import annotations
 
 import math
 import tomllib
+from bisect import bisect_right
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
-from functools import cache
+from functools import cache, cached_property
 from importlib import resources
-from typing import Any
-
-import numpy as np
-import pandas as pd
+from typing import TYPE_CHECKING, Any
 
 from cosmodrome.capability.geometry import (
     ascent_budget,
@@ -67,6 +65,9 @@ from cosmodrome.capability.launch import site_budget
 from cosmodrome.errors import InputError, UnknownNameError
 from cosmodrome.naming import closest_names, fold
 from cosmodrome.spaceports import Spaceport, find_spaceport
+
+if TYPE_CHECKING:
+    import pandas as pd
 
 #: Standard gravity (m/s^2) converting specific impulse (s) into exhaust speed.
 G0_M_S2 = 9.80665
@@ -141,6 +142,12 @@ class CapacityPoint:
         model fitted here returns the published figure when ``reach`` is asked for the orbit.
         The loss allowance depends on the orbit (``trajectory_loss_m_s``).
         """
+        return self._required_dv_m_s
+
+    @cached_property
+    def _required_dv_m_s(self) -> float:
+        # Computed once per point: the fits, the leave-one-out table and every option of a
+        # ranking ask for it again.
         port = self.spaceport()
         if self.reference_orbit:
             return ascent_budget(
@@ -252,6 +259,119 @@ class Vehicle:
         ]
 
 
+@dataclass(frozen=True)
+class Stack:
+    """One configuration's stages ready for the rocket equation (the module's
+    simplifications): per phase, the exhaust speed, the propellant burned, the mass dropped
+    after it and the fairing dropped with it.
+
+    Prepared once per configuration, not at each of the tens of thousands of evaluations a
+    fit makes; the arithmetic, and so every figure, is the one the stages give directly.
+    """
+
+    phases: tuple[tuple[float, float, float, float], ...]  # m/s, kg burned, kg, kg fairing
+    fairing_kg: float
+    fuelled_kg: float  # every active stage with its propellant, fairing and payload left out
+    floor_kg: float  # the lowest "payload": 90 % of the last stage's dry mass eaten into
+
+    @classmethod
+    def of(cls, stages: Sequence[Stage], fairing_kg: float, optional_stages: bool = True) -> Stack:
+        active = [s for s in stages if optional_stages or not s.optional]
+        if not active:
+            raise InputError("a performance model needs at least one stage")
+        phases: list[tuple[float, float, float, float]] = []
+        fairing_on = fairing_kg > 0.0
+        burned_share = 0.0  # share of the current stage's propellant burned with its boosters
+        ground_lit = True
+        index = 0
+        while index < len(active):
+            stage = active[index]
+            if stage.parallel and index + 1 < len(active):
+                core = active[index + 1]
+                booster_prop = stage.count * stage.propellant_kg
+                core_prop = core.count * core.propellant_kg * stage.core_burn_fraction
+                burned = booster_prop + core_prop
+                isp = (
+                    booster_prop * stage.isp_s(ground_lit) + core_prop * core.isp_s(ground_lit)
+                ) / burned
+                phases.append((G0_M_S2 * isp, burned, burned + stage.count * stage.dry_kg, 0.0))
+                burned_share = stage.core_burn_fraction
+            else:
+                burned = stage.count * stage.propellant_kg * (1.0 - burned_share)
+                dropped = burned + stage.count * stage.dry_kg
+                fairing = fairing_kg if fairing_on else 0.0
+                phases.append((G0_M_S2 * stage.isp_s(ground_lit), burned, dropped, fairing))
+                fairing_on = False
+                burned_share = 0.0
+            ground_lit = False
+            index += 1
+        return cls(
+            tuple(phases),
+            fairing_kg,
+            sum(s.count * (s.propellant_kg + s.dry_kg) for s in active),
+            -0.9 * active[-1].count * active[-1].dry_kg,
+        )
+
+    def delta_v_m_s(self, payload_kg: float) -> float:
+        """Ideal delta-v (m/s) the stack gives ``payload_kg``."""
+        mass = payload_kg + self.fairing_kg + self.fuelled_kg
+        dv = 0.0
+        for exhaust_m_s, burned, dropped, fairing in self.phases:
+            if burned > 0.0:
+                dv += exhaust_m_s * math.log(mass / (mass - burned))
+            mass -= dropped
+            mass -= fairing
+        return dv
+
+    def payload_kg(self, dv_m_s: float, near_kg: float | None = None) -> float:
+        """Payload (kg) for which :meth:`delta_v_m_s` equals ``dv_m_s`` (bisection to
+        :data:`PAYLOAD_TOLERANCE_KG`); :attr:`floor_kg` when even that falls short.
+
+        ``near_kg``, a payload thought close (the answer to a nearby ``dv_m_s``), only
+        speeds the search up: the answer is the same with or without it.
+        """
+        low = self.floor_kg
+        if self.delta_v_m_s(low) <= dv_m_s:
+            return low
+        high = max(1000.0, self.fuelled_kg)
+        while self.delta_v_m_s(high) > dv_m_s:
+            high *= 2.0
+        start = low if near_kg is None else min(max(near_kg, low), high)
+        crossing = self._crossing_kg(dv_m_s, start)
+        return _where_falling(self.delta_v_m_s, dv_m_s, low, high, PAYLOAD_TOLERANCE_KG, crossing)
+
+    def _crossing_kg(self, dv_m_s: float, start_kg: float) -> float | None:
+        """Where :meth:`delta_v_m_s` falls to ``dv_m_s``, by Newton's method from
+        ``start_kg``; ``None`` if it does not settle.
+
+        Delta-v falls with the payload and is convex in it: from any start the first step
+        lands short of the crossing (never below :attr:`floor_kg`, which is short of it
+        too), and every later one closes in from there without overshooting.
+        """
+        payload = start_kg
+        for _ in range(60):
+            dv, slope = self._delta_v_and_slope(payload)
+            if not slope < 0.0:
+                return None
+            step = (dv - dv_m_s) / -slope
+            payload = max(payload + step, self.floor_kg)
+            if abs(step) < 1e-7:
+                return payload
+        return None
+
+    def _delta_v_and_slope(self, payload_kg: float) -> tuple[float, float]:
+        """:meth:`delta_v_m_s` and its derivative in the payload (m/s per kg)."""
+        mass = payload_kg + self.fairing_kg + self.fuelled_kg
+        dv = slope = 0.0
+        for exhaust_m_s, burned, dropped, fairing in self.phases:
+            if burned > 0.0:
+                dv += exhaust_m_s * math.log(mass / (mass - burned))
+                slope += exhaust_m_s * (1.0 / mass - 1.0 / (mass - burned))
+            mass -= dropped
+            mass -= fairing
+        return dv, slope
+
+
 def stack_delta_v_m_s(
     stages: Sequence[Stage], fairing_kg: float, payload_kg: float, optional_stages: bool = True
 ) -> float:
@@ -261,40 +381,7 @@ def stack_delta_v_m_s(
     >>> round(stack_delta_v_m_s([one], 0.0, 0.0))  # 300 s * g0 * ln(10)
     6774
     """
-    active = [s for s in stages if optional_stages or not s.optional]
-    mass = payload_kg + fairing_kg + sum(s.count * (s.propellant_kg + s.dry_kg) for s in active)
-    fairing_on = fairing_kg > 0.0
-    dv = 0.0
-    burned_share = 0.0  # share of the current stage's propellant burned with its boosters
-    ground_lit = True
-    index = 0
-    while index < len(active):
-        stage = active[index]
-        if stage.parallel and index + 1 < len(active):
-            core = active[index + 1]
-            booster_prop = stage.count * stage.propellant_kg
-            core_prop = core.count * core.propellant_kg * stage.core_burn_fraction
-            burned = booster_prop + core_prop
-            isp = (
-                booster_prop * stage.isp_s(ground_lit) + core_prop * core.isp_s(ground_lit)
-            ) / burned
-            dv += G0_M_S2 * isp * math.log(mass / (mass - burned))
-            mass -= burned + stage.count * stage.dry_kg
-            burned_share = stage.core_burn_fraction
-            ground_lit = False
-            index += 1
-            continue
-        burned = stage.count * stage.propellant_kg * (1.0 - burned_share)
-        if burned > 0.0:
-            dv += G0_M_S2 * stage.isp_s(ground_lit) * math.log(mass / (mass - burned))
-        mass -= burned + stage.count * stage.dry_kg
-        if fairing_on:
-            mass -= fairing_kg
-            fairing_on = False
-        burned_share = 0.0
-        ground_lit = False
-        index += 1
-    return dv
+    return Stack.of(stages, fairing_kg, optional_stages).delta_v_m_s(payload_kg)
 
 
 def stack_payload_kg(
@@ -306,32 +393,53 @@ def stack_payload_kg(
     dry mass (down to 90 % of it), which keeps the answer continuous and says how far off the
     vehicle is.
     """
-    active = [s for s in stages if optional_stages or not s.optional]
-    if not active:
-        raise InputError("a performance model needs at least one stage")
-    low = -0.9 * active[-1].count * active[-1].dry_kg
-    if stack_delta_v_m_s(active, fairing_kg, low) <= dv_m_s:
-        return low
-    high = max(1000.0, sum(s.count * (s.propellant_kg + s.dry_kg) for s in active))
-    while stack_delta_v_m_s(active, fairing_kg, high) > dv_m_s:
-        high *= 2.0
-    return _where_falling(
-        lambda kg: stack_delta_v_m_s(active, fairing_kg, kg),
-        dv_m_s,
-        low,
-        high,
-        PAYLOAD_TOLERANCE_KG,
-    )
+    return Stack.of(stages, fairing_kg, optional_stages).payload_kg(dv_m_s)
+
+
+def _interpolate(x: float, xs: Sequence[float], ys: Sequence[float]) -> float:
+    """Piecewise-linear ``y`` at ``x`` through the points (``xs`` ascending), the end values
+    beyond them: ``numpy.interp`` of one value, to the bit, without loading NumPy."""
+    if x < xs[0]:
+        return ys[0]
+    if x >= xs[-1]:
+        return ys[-1]
+    j = bisect_right(xs, x) - 1  # xs[j] <= x < xs[j + 1]
+    if xs[j] == x:
+        return ys[j]
+    slope = (ys[j + 1] - ys[j]) / (xs[j + 1] - xs[j])
+    return slope * (x - xs[j]) + ys[j]
+
+
+#: How far (kg) a bisection step must lie from a crossing found by Newton's method for the
+#: crossing to decide the step without evaluating the stack. Rounding moves the computed
+#: delta-v by ~1e-11 m/s, its crossing so by under 1e-6 kg even where the stack's delta-v
+#: falls slowest (~1e-4 m/s per kg, at twice its fuelled mass); Newton's settles to 1e-7 kg.
+CROSSING_MARGIN_KG = 1e-4
 
 
 def _where_falling(
-    f: Callable[[float], float], level: float, low: float, high: float, tol: float
+    f: Callable[[float], float],
+    level: float,
+    low: float,
+    high: float,
+    tol: float,
+    crossing: float | None = None,
 ) -> float:
     """The ``x`` in ``[low, high]`` where the falling function ``f`` crosses ``level``
-    (bisection to ``tol``)."""
+    (bisection to ``tol``).
+
+    With ``crossing`` (that point, known to :data:`CROSSING_MARGIN_KG`), a step farther
+    from it than the margin goes the side it says without evaluating ``f``; the rest are
+    evaluated. The answer is the one plain bisection gives, to the bit (so every figure the
+    fits make stays what it was), for a few evaluations instead of some thirty.
+    """
     while high - low > tol:
         middle = 0.5 * (low + high)
-        if f(middle) > level:
+        if crossing is not None and abs(middle - crossing) > CROSSING_MARGIN_KG:
+            falls_short = middle < crossing
+        else:
+            falls_short = f(middle) > level
+        if falls_short:
             low = middle
         else:
             high = middle
@@ -365,10 +473,11 @@ class PerformanceModel:
         """Payload of the physical curve alone (no point corrections); negative when the
         vehicle cannot fly ``dv_m_s`` at all. ``None`` takes the better configuration."""
         configs = self.configurations if optional_stages is None else (optional_stages,)
-        return max(
-            stack_payload_kg(self.stages, self.fairing_kg, dv_m_s + self.extra_loss_m_s, c)
-            for c in configs
-        )
+        return max(self._stacks[c].payload_kg(dv_m_s + self.extra_loss_m_s) for c in configs)
+
+    @cached_property
+    def _stacks(self) -> dict[bool, Stack]:
+        return {c: Stack.of(self.stages, self.fairing_kg, c) for c in (True, False)}
 
     def correction_factor(self, dv_m_s: float, optional_stages: bool = True) -> float:
         """The factor the configuration's published points apply to its curve at ``dv_m_s``
@@ -383,7 +492,7 @@ class PerformanceModel:
             return 1.0
         dvs = [dv for dv, _ in own]
         logs = [log_ratio for _, log_ratio in own]
-        log_factor = float(np.interp(dv_m_s, dvs, logs))
+        log_factor = _interpolate(dv_m_s, dvs, logs)
         beyond = max(dvs[0] - dv_m_s, dv_m_s - dvs[-1], 0.0)
         return math.exp(log_factor * max(0.0, 1.0 - beyond / CORRECTION_FADE_M_S))
 
@@ -476,11 +585,16 @@ def fit_extra_loss_m_s(
     each = [stack_delta_v_m_s(stages, fairing_kg, kg, c) - dv for dv, kg, c in points]
     if len(points) == 1:
         return each[0]
+    stacks = {c: Stack.of(stages, fairing_kg, c) for c in {c for _, _, c in points}}
+
+    # Each point's payload at the loss tried last: the search tries losses ever closer
+    # together, and a nearby answer is where the next solve starts.
+    last: dict[int, float] = {}
 
     def cost(loss: float) -> float:
         total = 0.0
-        for dv, kg, config in points:
-            predicted = stack_payload_kg(stages, fairing_kg, dv + loss, config)
+        for index, (dv, kg, config) in enumerate(points):
+            predicted = last[index] = stacks[config].payload_kg(dv + loss, last.get(index))
             total += math.log(max(predicted, 1e-3 * kg) / kg) ** 2
         return total
 
@@ -701,7 +815,15 @@ def _point(entry: dict[str, Any]) -> CapacityPoint:
 
 
 def model_error_table() -> pd.DataFrame:
-    """Every published point against the model: in-sample and leave-one-out errors (percent).
+    """:func:`model_errors` as a DataFrame (loads pandas)."""
+    import pandas as pd
+
+    return pd.DataFrame(model_errors())
+
+
+def model_errors() -> tuple[dict[str, Any], ...]:
+    """Every published point against the model: in-sample and leave-one-out errors (percent),
+    one record per point of every vehicle, in file order.
 
     ``curve_error_pct`` compares the point with the physical curve alone (staged rocket
     equation and the ``extra_loss_m_s`` fitted through *all* the vehicle's points): how far
@@ -716,7 +838,7 @@ def model_error_table() -> pd.DataFrame:
     (``lower_bound``) the columns compare with the full model, and a non-negative value means
     the model agrees that the vehicle could fly it.
     """
-    rows: list[dict[str, object]] = []
+    rows: list[dict[str, Any]] = []
     for vehicle in load_vehicles():
         model = fit_vehicle(vehicle)
         fitted = [(i, pair) for i, pair in enumerate(_all_points(vehicle)) if not pair[3]]
@@ -767,7 +889,7 @@ def model_error_table() -> pd.DataFrame:
                     "source": point.source,
                 }
             )
-    return pd.DataFrame(rows)
+    return tuple(rows)
 
 
 def _error_pct(predicted_kg: float, published_kg: float) -> float:
@@ -795,14 +917,18 @@ def gcat_capacity_comparison(connection: Any) -> pd.DataFrame:
     variants, the most capable row (GCAT keeps early variants such as Falcon 9 v1.0 too). ``disagrees`` is True when the GCAT figure differs from our
     published one by more than :data:`GCAT_DISAGREEMENT_PCT` percent.
     """
-    frame: pd.DataFrame = connection.execute(
+    import pandas as pd
+
+    cursor = connection.execute(
         "SELECT lv_name, variant, leo_capacity_kg, gto_capacity_kg FROM vehicles "
         "WHERE leo_capacity_kg IS NOT NULL OR gto_capacity_kg IS NOT NULL "
         "ORDER BY lv_name, coalesce(leo_capacity_kg, gto_capacity_kg) DESC"
-    ).df()
+    )
+    names = [str(column[0]) for column in cursor.description]
     by_name: dict[str, dict[str, Any]] = {}
-    for record in frame.to_dict("records"):
-        by_name.setdefault(fold(str(record["lv_name"])), {str(k): v for k, v in record.items()})
+    for values in cursor.fetchall():
+        record = dict(zip(names, values, strict=True))
+        by_name.setdefault(fold(str(record["lv_name"])), record)
     rows: list[dict[str, object]] = []
     for vehicle in load_vehicles():
         match = next(

@@ -20,8 +20,6 @@ from cosmodrome.errors import InputError
 from cosmodrome.tables import Rows
 
 if TYPE_CHECKING:
-    import pandas as pd
-
     from cosmodrome.api import Target
 
 
@@ -97,9 +95,9 @@ def reach_command(
     if fmt == "json":
         emit_json(ranking.as_json())
         return
-    if ranking.options.empty:
+    if not ranking.option_rows.rows:
         typer.echo(ranking.reason, err=True)
-        misses = ranking.near_misses
+        misses = ranking.miss_rows
         if fmt == "table":  # the terminal gets the columns a reader compares; CSV/JSON get all
             misses = _for_terminal(misses, choice)
         emit(
@@ -110,7 +108,7 @@ def reach_command(
             choice=choice,
         )
     else:
-        options = ranking.options
+        options = ranking.option_rows
         if fmt == "table":
             options = _for_terminal(options, choice)
         emit(
@@ -143,47 +141,36 @@ REACH = Listing(
 )
 
 
-def _for_terminal(options: pd.DataFrame, choice: Choice) -> pd.DataFrame:
+def _for_terminal(options: Rows, choice: Choice) -> Rows:
     """The vehicle's state and, when it is not flying now, its status beside its name; the
     per-row configuration note dropped where one ranking note says it for every row."""
     from cosmodrome.api import CONFIGURATION_NOTE
 
-    if choice.wide or choice.columns or options.empty:
+    if choice.wide or choice.columns or not options.rows:
         return options
-    shown = options.copy()
-    status = options.get("vehicle_status")
-    marks = [
-        f" {s}" if isinstance(s, str) and s not in ("active", "") else ""
-        for s in (status if status is not None else [""] * len(options))
-    ]
-    states = options.get("vehicle_state_name", options["vehicle_state"])
-    shown["vehicle"] = [
-        f"{v} ({state}{mark})"
-        for v, state, mark in zip(options["vehicle"], states, marks, strict=True)
-    ]
-    if "capacity_basis" in options.columns:  # "extrapolated 970 m/s" -> "extrap. 970 m/s"
-        shown["capacity_basis"] = (
-            options["capacity_basis"]
-            .fillna("")
-            .str.replace("extrapolated", "extrap.")
-            .str.replace("interpolated", "interp.")
+    records = [dict(zip(options.columns, row, strict=True)) for row in options.rows]
+    for record in records:
+        status = record.get("vehicle_status")
+        mark = f" {status}" if isinstance(status, str) and status not in ("active", "") else ""
+        state = record.get("vehicle_state_name", record["vehicle_state"])
+        record["vehicle"] = f"{record['vehicle']} ({state}{mark})"
+        # "extrapolated 970 m/s" -> "extrap. 970 m/s"
+        basis = record.get("capacity_basis") or ""
+        record["capacity_basis"] = basis.replace("extrapolated", "extrap.").replace(
+            "interpolated", "interp."
         )
-    if "notes" in options.columns:
-        split: list[list[str]] = [
-            [p for p in str(text).split("; ") if p] for text in options["notes"].fillna("")
-        ]
-        configurations = {p for parts in split for p in parts if p.startswith(CONFIGURATION_NOTE)}
-        if len(configurations) == 1:
-            split = [[p for p in parts if p not in configurations] for parts in split]
-        # The configuration is a numbered note too (said once when every row has it), so
-        # that the table keeps to 80 columns; --wide and CSV have it as a column.
-        if "configuration" in options.columns:
-            split = [
-                [f"configuration: {c}", *parts] if isinstance(c, str) and c else parts
-                for c, parts in zip(options["configuration"], split, strict=True)
-            ]
-        shown["notes"] = ["; ".join(parts) for parts in split]
-    return shown
+    split = [[p for p in str(r.get("notes") or "").split("; ") if p] for r in records]
+    configurations = {p for parts in split for p in parts if p.startswith(CONFIGURATION_NOTE)}
+    if len(configurations) == 1:
+        split = [[p for p in parts if p not in configurations] for parts in split]
+    # The configuration is a numbered note too (said once when every row has it), so that the
+    # table keeps to 80 columns; --wide and CSV have it as a column.
+    for record, parts in zip(records, split, strict=True):
+        configuration = record.get("configuration")
+        if isinstance(configuration, str) and configuration:
+            parts = [f"configuration: {configuration}", *parts]
+        record["notes"] = "; ".join(parts)
+    return Rows(options.columns, [tuple(r[c] for c in options.columns) for r in records])
 
 
 def _capacity_cell(row: dict[str, Any]) -> str:
@@ -259,7 +246,7 @@ def capability_command(
         emit_json(summary)
         return
     if fmt == "csv":
-        corridors: list[dict[str, Any]] = list(summary["corridors"])  # type: ignore[call-overload]
+        corridors: list[dict[str, Any]] = list(summary["corridors"])
         columns = ["site", *dict.fromkeys(k for c in corridors for k in c)]
         rows = [(summary["site"], *(c.get(k) for k in columns[1:])) for c in corridors]
         emit(Rows(columns, rows), fmt)

@@ -17,10 +17,10 @@ import typer
 from cosmodrome.cli.app import FormatOption, HomeOption, app
 from cosmodrome.cli.output import Listing, Record, check_format, console, emit
 from cosmodrome.display import format_time
+from cosmodrome.tables import Rows
 from cosmodrome.timeutil import parse_utc
 
 if TYPE_CHECKING:
-    import pandas as pd
     from rich.console import Console
 
     from cosmodrome.api import LoadedFile, PassesAnswer, TargetSpec
@@ -100,20 +100,18 @@ def elements_launch(
     check_format(fmt)
     when = parse_utc(at) if at else None
     with api.catalog(home) as con:
-        frame = api.launch_orbits(con, launch, when_utc=when, home=home)
-    missing = frame[frame["norad_id"].isna()]
-    if len(missing):
+        rows = api.launch_orbit_rows(con, launch, when_utc=when, home=home)
+    missing = [r for r in rows.records() if r["norad_id"] is None]
+    if missing:
         _warn(
             [
                 f"{len(missing)} payload(s) without a stored element set "
-                f"({', '.join(missing['name'].astype(str)[:5])}): decayed, or not fetched yet "
-                f"(cosmodrome elements update --intdes {launch.strip().upper()[:8]})"
+                f"({', '.join(str(r['name']) for r in missing[:5])}): decayed, or not fetched "
+                f"yet (cosmodrome elements update --intdes {launch.strip().upper()[:8]})"
             ]
         )
-    if fmt == "table":
-        frame = _launch_table(frame)
     emit(
-        frame,
+        _launch_table(rows) if fmt == "table" else rows,
         fmt,
         title=f"Payloads of {launch.strip().upper()} and their orbits",
         caption="GCAT pieces linked to element sets by international designator; heights are "
@@ -121,23 +119,23 @@ def elements_launch(
     )
 
 
-def _launch_table(frame: pd.DataFrame) -> pd.DataFrame:
+def _launch_table(rows: Rows) -> Rows:
     """The columns of a launch's orbits that fit 80 columns, heights to the kilometre."""
-    import pandas as pd
-
-    orbit = [
-        "" if pd.isna(p) else f"{p:,.0f} x {a:,.0f}"
-        for p, a in zip(frame["perigee_km"], frame["apogee_km"], strict=True)
-    ]
-    return pd.DataFrame(
-        {
-            "piece": frame["piece"],
-            "name": frame["name"],
-            "norad_id": frame["norad_id"].astype("Int64"),
-            "epoch": frame["epoch_utc"].dt.strftime("%Y-%m-%d"),
-            "perigee x apogee (km)": orbit,
-            "inc_deg": frame["inclination_deg"].round(2),
-        }
+    return Rows(
+        ["piece", "name", "norad_id", "epoch", "perigee x apogee (km)", "inc_deg"],
+        [
+            (
+                r["piece"],
+                r["name"],
+                r["norad_id"],
+                "" if r["epoch_utc"] is None else f"{r['epoch_utc']:%Y-%m-%d}",
+                ""
+                if r["perigee_km"] is None
+                else f"{r['perigee_km']:,.0f} x {r['apogee_km']:,.0f}",
+                None if r["inclination_deg"] is None else round(r["inclination_deg"], 2),
+            )
+            for r in (dict(zip(rows.columns, row, strict=True)) for row in rows.rows)
+        ],
     )
 
 

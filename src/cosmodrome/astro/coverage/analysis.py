@@ -75,6 +75,7 @@ class CoverageResult:
     notes: list[str] = field(default_factory=list)
     nominal_sat_cell_epochs: int = 0
     evaluated_sat_row_epochs: int = 0
+    propagated_sat_epochs: int = 0
     elapsed_s: float = 0.0
     source: str = "elements"
     counts: CountArray | None = None  # (cells, epochs), with keep_counts=True only
@@ -200,6 +201,7 @@ def compute_coverage(
         notes=notes,
         nominal_sat_cell_epochs=len(params) * len(grid) * window.count,
         evaluated_sat_row_epochs=summary_chunk.evaluated_rows,
+        propagated_sat_epochs=summary_chunk.propagated,
         source=constellation.source,
     )
     if collector is not None:
@@ -307,6 +309,7 @@ def _run_numpy(
         for sat, code in chunk.failures.items():
             summary.failures.setdefault(sat, code)
         summary.evaluated_rows += chunk.evaluated_rows
+        summary.propagated += chunk.propagated
         if progress is not None:
             progress(end - first)
     return summary

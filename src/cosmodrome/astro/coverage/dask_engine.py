@@ -96,6 +96,7 @@ def run_dask(
                 for sat, code in done.failures.items():
                     summary.failures.setdefault(sat, code)
                 summary.evaluated_rows += done.evaluated_rows
+                summary.propagated += done.propagated
                 if progress is not None:
                     progress(chunks[next_index][1] - chunks[next_index][0])
                 next_index += 1

@@ -321,14 +321,15 @@ class CoverageProblem:
             pairs = self._candidate_positions(first, end, sat_idx, result.failures)
         else:
             pairs = self._all_positions(first, end, sat_idx, result.failures)
-        pos, pair_t, pair_s = pairs
+        pos, pair_t, pair_s, result.propagated = pairs
         result.evaluated_rows = self._count_pairs(pos, pair_t, self.reach_lat_deg[pair_s], result)
         return result
 
     def _all_positions(
         self, first: int, end: int, sat_idx: IntArray, failures: dict[int, int]
-    ) -> tuple[FloatArray, IntArray, IntArray]:
-        """Every satellite at every epoch of the chunk: one SatrecArray call, no pruning."""
+    ) -> tuple[FloatArray, IntArray, IntArray, int]:
+        """Every satellite at every epoch of the chunk: one SatrecArray call, no pruning;
+        with the satellite-epochs propagated."""
         epochs = np.arange(first, end)
         array = SatrecArray([self.satrecs[i] for i in sat_idx])
         err, r_teme, _ = array.sgp4(self.jd_whole[epochs], self.jd_fraction[epochs])
@@ -336,12 +337,13 @@ class CoverageProblem:
         # epoch-major, so that the kernel's writes stay within one epoch's plane at a time
         pair_t, pair_s = np.nonzero(err.T == 0)
         pos = frames.teme_to_ecef(r_teme[pair_s, pair_t], self.theta_rad[epochs[pair_t]])
-        return pos, pair_t, sat_idx[pair_s]
+        return pos, pair_t, sat_idx[pair_s], err.size
 
     def _candidate_positions(
         self, first: int, end: int, sat_idx: IntArray, failures: dict[int, int]
-    ) -> tuple[FloatArray, IntArray, IntArray]:
-        """Positions of the (satellite, epoch) pairs that may see the region, after pruning."""
+    ) -> tuple[FloatArray, IntArray, IntArray, int]:
+        """Positions of the (satellite, epoch) pairs that may see the region, after pruning;
+        with the satellite-epochs propagated (coarse, then the candidates)."""
         n_t = end - first
         epochs = np.arange(first, end)
         coarse_local = np.unique(np.r_[np.arange(0, n_t, self.coarse_stride), n_t - 1])
@@ -389,7 +391,7 @@ class CoverageProblem:
                 ok[lo:hi] = e == 0
                 failures.setdefault(int(sat_idx[row]), int(e[e != 0][0]))
         pos = frames.teme_to_ecef(positions[ok], self.theta_rad[epochs[cols[ok]]])
-        return pos, cols[ok], sat_idx[rows[ok]]
+        return pos, cols[ok], sat_idx[rows[ok]], err.size + rows.size
 
     def _count_pairs(
         self, pos: FloatArray, pair_t: IntArray, reach_deg: FloatArray, result: ChunkCounts
@@ -434,6 +436,9 @@ class ChunkCounts:
     counts: CountArray
     failures: dict[int, int] = field(default_factory=dict)
     evaluated_rows: int = 0
+    #: Satellite-epochs propagated: the work :mod:`~cosmodrome.astro.coverage.estimate`
+    #: estimates, counted.
+    propagated: int = 0
 
     def add(self, other: ChunkCounts) -> None:
         """Add the counts of another satellite block of the same chunk."""
@@ -441,6 +446,7 @@ class ChunkCounts:
         for sat, code in other.failures.items():
             self.failures.setdefault(sat, code)
         self.evaluated_rows += other.evaluated_rows
+        self.propagated += other.propagated
 
 
 class CountSink(Protocol):

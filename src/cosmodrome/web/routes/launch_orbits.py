@@ -13,7 +13,6 @@ from fastapi import APIRouter, Query, Request
 from fastapi.responses import JSONResponse
 
 from cosmodrome import api
-from cosmodrome.tables import json_records
 from cosmodrome.web.context import Ctx, etag_matches
 from cosmodrome.web.errors import ERROR_RESPONSES, NotModified
 from cosmodrome.web.params import DATE_PATTERN, moment_param
@@ -56,11 +55,11 @@ def launch_orbits(
     if etag_matches(request.headers.get("if-none-match"), etag):
         raise NotModified(etag, CACHE_CONTROL)
     when = moment_param(at)
-    frame = api.launch_orbits(ctx.cursor, launch, when_utc=when, home=request.app.state.home)
+    rows = api.launch_orbit_rows(ctx.cursor, launch, when_utc=when, home=request.app.state.home)
     body: dict[str, Any] = {
         "launch": launch.strip().upper(),
         "source": ctx.source()
         | {"elements": "CelesTrak GP data in the element store; heights are SGP4 mean elements"},
-        "data": json_records(frame),
+        "data": rows.records(),
     }
     return JSONResponse(body, headers={"ETag": etag, "Cache-Control": CACHE_CONTROL})
