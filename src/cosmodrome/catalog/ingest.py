@@ -202,6 +202,8 @@ class Resolvers:
     canonical_site: Callable[[str, str], tuple[str, str | None]]
     family_of: dict[str, str | None]
     manufacturer_of: dict[str, str | None]
+    #: The names people use for some organisations, read once (not once per payload).
+    shown: dict[str, str] = field(default_factory=shown_organisations)
 
 
 def launches_and_payloads(
@@ -281,7 +283,7 @@ def launch_record(row: Row, resolve: Resolvers) -> dict[str, Any]:
         "pad_uncertain": pad_uncertain,
         "agency": agency,
         "agency_uncertain": agency_uncertain,
-        "agency_name": organisation_name(org) if org else None,
+        "agency_name": organisation_name(org, resolve.shown) if org else None,
         "provider_state": (org["StateCode"] if org else None) or row["LVState"],
         "lv_state": row["LVState"],
         "vehicle_state": maker["StateCode"] if maker else None,
@@ -295,11 +297,10 @@ def launch_record(row: Row, resolve: Resolvers) -> dict[str, Any]:
     }
 
 
-def organisation_name(org: dict[str, Any]) -> str:
+def organisation_name(org: dict[str, Any], shown: dict[str, str]) -> str:
     """An organisation as tables name it: the name people use where ``data/names.toml``
-    gives one for its code or short name (``National Reconnaissance Office`` for GCAT's
-    ``NRO``), else GCAT's short name."""
-    shown = shown_organisations()
+    gives one (``shown``, by code or short name: ``National Reconnaissance Office`` for
+    GCAT's ``NRO``), else GCAT's short name."""
     return str(
         shown.get(org["Code"]) or shown.get(org["ShortName"]) or org["ShortName"] or org["Name"]
     )
@@ -319,68 +320,59 @@ def payload_record(row: Row, day: date, resolve: Resolvers) -> dict[str, Any]:
         "type": row["Type"],
         "owner": owner,
         "owner_uncertain": owner_uncertain,
-        "owner_name": organisation_name(org) if org else None,
+        "owner_name": organisation_name(org, resolve.shown) if org else None,
         "owner_state": row["SatState"],
         "owner_class": org["Class"] if org else None,
     }
 
 
+#: The columns of the ``objects`` table, in order.
+OBJECT_COLUMNS = (
+    "jcat",
+    "satcat",
+    "piece",
+    "launch_tag",
+    "name",
+    "type",
+    "owner",
+    "state",
+    "perigee_km",
+    "apogee_km",
+    "inc_deg",
+    "source_file",
+)
+
+
 def objects_frame(table: Table, label: str, issues: list[Issue]) -> pd.DataFrame:
-    """Object catalog rows (satcat/auxcat layout, or psatcat with UN orbit values)."""
+    """Object catalog rows (satcat/auxcat layout, or psatcat with UN orbit values), built
+    column by column (a dict per row cost more than reading them)."""
     is_psatcat = "UNInc" in table.columns
     keys = ("UNPerigee", "UNApogee", "UNInc") if is_psatcat else ("Perigee", "Apogee", "Inc")
-    rows = []
+    out: dict[str, list[Any]] = {name: [] for name in OBJECT_COLUMNS}
     for line, row in table.rows:
         try:
             perigee, apogee, inc = (parse_number(row[k]) for k in keys)
         except ValueError as error:
-            issues.append(
-                Issue(
-                    label,
-                    line,
-                    f"bad orbit value: {error}",
-                    "\t".join(v or "-" for v in row.values()),
-                )
-            )
+            issues.append(Issue(label, line, f"bad orbit value: {error}", raw_row(row)))
             continue
         satcat = row.get("Satcat")
         jcat = row["JCAT"]
         if satcat is None and jcat and jcat.startswith("S") and jcat[1:].isdigit():
             satcat = jcat[1:]
-        rows.append(
-            {
-                "jcat": jcat,
-                "satcat": int(satcat) if satcat and satcat.isdigit() else None,
-                "piece": row["Piece"],
-                "launch_tag": row.get("Launch_Tag"),
-                "name": row["Name"],
-                "type": row.get("Type"),
-                "owner": row.get("Owner"),
-                "state": row.get("State") or row.get("UNState"),
-                "perigee_km": perigee,
-                "apogee_km": apogee,
-                # GCAT writes 0 inclination with 0 perigee/apogee for "no orbit known".
-                "inc_deg": None if inc is not None and inc == 0 and not apogee else inc,
-                "source_file": label,
-            }
-        )
-    return pd.DataFrame(
-        rows,
-        columns=[
-            "jcat",
-            "satcat",
-            "piece",
-            "launch_tag",
-            "name",
-            "type",
-            "owner",
-            "state",
-            "perigee_km",
-            "apogee_km",
-            "inc_deg",
-            "source_file",
-        ],
-    )
+        out["jcat"].append(jcat)
+        out["satcat"].append(int(satcat) if satcat and satcat.isdigit() else None)
+        out["piece"].append(row["Piece"])
+        out["launch_tag"].append(row.get("Launch_Tag"))
+        out["name"].append(row["Name"])
+        out["type"].append(row.get("Type"))
+        out["owner"].append(row.get("Owner"))
+        out["state"].append(row.get("State") or row.get("UNState"))
+        out["perigee_km"].append(perigee)
+        out["apogee_km"].append(apogee)
+        # GCAT writes 0 inclination with 0 perigee/apogee for "no orbit known".
+        out["inc_deg"].append(None if inc is not None and inc == 0 and not apogee else inc)
+    out["source_file"] = [label] * len(out["jcat"])
+    return pd.DataFrame(out)
 
 
 def canonical_sites(

@@ -101,15 +101,18 @@ def _raw(row: dict[str, str | None]) -> str:
 def _numbers(table: Table, column: str, label: str, issues: list[Issue]) -> pd.Series:
     """A numeric column, read at once; GCAT's flags around a number (``?``, ``~``, ``<``,
     ``>``, ``*``) are dropped, and an unreadable value is quarantined (file, line, reason)
-    and left empty, not guessed."""
-    texts = pd.Series([row.get(column) for _, row in table.rows], dtype="object")
-    stripped = texts.where(texts.isna(), texts.astype(str).str.strip().str.strip("?~<>*"))
+    and left empty, not guessed. Each distinct text is read once: a column repeats a few
+    thousand values over tens of thousands of rows."""
+    texts = pd.Series(_texts(table, column), dtype="object")
+    distinct = pd.Series(texts.dropna().unique(), dtype="object")
+    stripped = distinct.astype(str).str.strip().str.strip("?~<>*")
     stripped = stripped.where(~stripped.isin(["", "-"]))
-    numbers = pd.to_numeric(stripped, errors="coerce")
-    for index in numbers.index[numbers.isna() & stripped.notna()]:
+    numbers = pd.to_numeric(stripped, errors="coerce").astype("float64")
+    unreadable = set(distinct[numbers.isna() & stripped.notna()])
+    for index in texts.index[texts.isin(unreadable)] if unreadable else ():
         line, row = table.rows[index]
         issues.append(Issue(label, line, f"bad number in {column}: {row.get(column)!r}", _raw(row)))
-    return numbers.astype("float64")
+    return texts.map(dict(zip(distinct, numbers, strict=True))).astype("float64")
 
 
 def _days(table: Table, column: str, label: str, issues: list[Issue]) -> list[date | None]:

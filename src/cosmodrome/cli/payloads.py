@@ -144,7 +144,7 @@ def mass(
     from cosmodrome import api  # here, not at start-up: it loads DuckDB
 
     with api.catalog(home) as con:
-        frame = api.mass_to_orbit(
+        rows = api.mass_to_orbit(
             con,
             by,
             period,
@@ -164,10 +164,11 @@ def mass(
         + ("" if coverage["has_satcat"] else " (the source has no satcat.tsv)")
     )
     if fmt == "table":
-        shown = frame.drop(columns=["period_start"]).astype({"mass_kg": "object"})
-        shown["mass_kg"] = [
-            "unknown" if value != value else f"{value:,.0f}" for value in frame["mass_kg"]
+        at = rows.columns.index("mass_kg")
+        masses = [
+            "unknown" if value is None else f"{value:,.0f}" for value in rows.column("mass_kg")
         ]
+        shown = rows.without("mass_kg").with_column("mass_kg", at, masses).without("period_start")
         emit(
             shown,
             "table",
@@ -176,7 +177,7 @@ def mass(
             listing=MASS_LISTING,
         )
         return
-    emit(frame, fmt)
+    emit(rows, fmt)
     if fmt == "csv":
         console(stderr=True).print(note, highlight=False)
 
