@@ -64,11 +64,14 @@ def test_compare_around_counts_each_window() -> None:
     before = [date(2016, 1, 1) + timedelta(days=73 * i) for i in range(20)]  # 20 in 2016-2019
     after = [date(2020, 1, 1) + timedelta(days=146 * i) for i in range(5)]  # 5 in 2020-2021
     frame = compare_around(before + after, [event], data_end=date(2021, 12, 31), window_years=4)
-    row = frame.iloc[0]
+    row = frame.records()[0]
     assert row["launches_before"] == 20 and row["launches_after"] == 5
     assert row["years_after"] == pytest.approx(2.0, abs=0.01)  # cut at the data date
     assert row["rate_after_per_yr"] == pytest.approx(2.5, abs=0.01)
     assert row["rate_before_low"] < row["rate_before_per_yr"] < row["rate_before_high"]
-    assert compare_around(
-        before, [Event(date(1990, 1, 1), "too early")], data_end=date(2021, 12, 31)
-    ).empty
+    assert (
+        compare_around(
+            before, [Event(date(1990, 1, 1), "too early")], data_end=date(2021, 12, 31)
+        ).rows
+        == []
+    )

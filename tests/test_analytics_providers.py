@@ -65,6 +65,8 @@ def test_provider_labels_are_names(mirror_con: duckdb.DuckDBPyConnection) -> Non
 COMMANDS = {
     "cadence": ["cadence", "--by", "provider", "--from", "2020"],
     "share": ["share", "--by", "provider-state", "--from", "2015"],
+    "migration": ["migration", "--provider-state", "RU", "--cutoff", "2022-02-24"],
+    "profile": ["profile", "Baikonur"],
     "value": ["value", "--by", "provider", "--from", "2020"],
 }
 CHECK = """

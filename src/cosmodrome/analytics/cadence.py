@@ -242,10 +242,10 @@ def _label_join(
     and the column of ``gr`` that ``nm.code`` matches: states by name, providers with
     their state, a site asked for by the name it was asked by."""
     if dim.name in ("provider-state", "owner-state"):
-        codes, labels, countries = state_names(con)
+        codes, labels, countries, _ = state_names(con)
         return [codes, labels, countries], 'coalesce(nm.label, gr."group")', '"group"'
     if dim.join == PROVIDER_JOIN:
-        codes, labels, countries = state_names(con)
+        codes, labels, countries, _ = state_names(con)
         name = 'coalesce(gr.label, gr."group")'
         return (
             [codes, labels, countries],

@@ -91,7 +91,7 @@ def profile_chart(profile: SiteProfile, source: str) -> Figure:
     year split into domestic and foreign customers."""
     fig = _figure(7.2)
     top, bottom = fig.subplots(2, 1, sharex=True, height_ratios=[3, 2])
-    yearly = profile.yearly
+    yearly = _frame(profile.yearly)
     years = yearly["year"].to_numpy()
     top.bar(years, yearly["successes"], color=SUCCESS, label="successes", width=0.8)
     top.bar(
@@ -144,9 +144,9 @@ def profile_chart(profile: SiteProfile, source: str) -> Figure:
 def _mark_partial_year(top: Axes, bottom: Axes, profile: SiteProfile) -> None:
     """Hatch the last year when the data end before its last day (2024 ends 2024-12-08), as
     the dashboard marks it, with the legend entry saying so."""
-    if profile.yearly.empty:
+    if not len(profile.yearly):
         return
-    year = int(profile.yearly["year"].max())
+    year = int(max(profile.yearly.column("year")))
     if profile.data_date.year != year or profile.data_date >= date(year, 12, 31):
         return
     label = f"{year}: partial, data to {profile.data_date:%Y-%m-%d}"
@@ -164,10 +164,11 @@ def _mark_partial_year(top: Axes, bottom: Axes, profile: SiteProfile) -> None:
 
 def _mark_events(ax: Axes, profile: SiteProfile) -> None:
     """Dashed numbered lines at the events; the numbers are explained in the legend."""
-    if profile.yearly.empty:
+    if not len(profile.yearly):
         return
-    first, last = profile.yearly["year"].min(), profile.yearly["year"].max() + 1
-    ymax = max(float(profile.yearly["launches"].max()), 1.0)
+    years = profile.yearly.column("year")
+    first, last = min(years), max(years) + 1
+    ymax = max(float(max(profile.yearly.column("launches"))), 1.0)
     ax.set_ylim(0, ymax * 1.8)  # headroom for the legend
     shown = [e for e in profile.events if first <= e.day.year < last]
     for number, event in enumerate(shown, start=1):
@@ -193,7 +194,7 @@ def _mark_events(ax: Axes, profile: SiteProfile) -> None:
 
 def event_effects_chart(profile: SiteProfile, source: str) -> Figure:
     """Mean launches per year before and after each event, with confidence intervals."""
-    effects = profile.event_effects
+    effects = _frame(profile.event_effects)
     fig = _figure(max(2.4, 0.9 * len(effects) + 1.6))
     ax = fig.subplots()
     ys = np.arange(len(effects))[::-1]
@@ -402,7 +403,13 @@ def migration_chart(migration: Migration, source: str, *, max_customers: int = 1
             y -= max(size[i] * unit, 0.012) + gap
     out_used = [0.0] * len(nodes)
     in_used = [0.0] * len(nodes)
-    status = dict(zip(migration.customers["customer"], migration.customers["status"], strict=True))
+    status = dict(
+        zip(
+            migration.customers.column("customer"),
+            migration.customers.column("status"),
+            strict=True,
+        )
+    )
     band_colors = {"moved": "#d8543b", "split": "#e0a030", "stayed": "#3b7dd8", "none since": GREY}
     width = 0.06
     for link in links:

@@ -155,15 +155,17 @@ def join_params(
 SiteMapping = tuple[list[str], list[str], list[str]]
 
 
-def state_names(
-    con: duckdb.DuckDBPyConnection,
-) -> tuple[list[str], list[str | None], list[str | None]]:
-    """Every state code of the catalog's providers and owners with its label (``France
-    (F)``, ``ESA``) and the country an organisation of it is named with (``None`` where it
-    is itself an organisation: ``Arianespace (France)`` but ``ESA``), once per catalog:
-    three parallel lists for a SQL join, so a grouped answer names its rows in the query."""
+StateNames = tuple[list[str], list[str | None], list[str | None], list[str]]
 
-    def derive() -> tuple[list[str], list[str | None], list[str | None]]:
+
+def state_names(con: duckdb.DuckDBPyConnection) -> StateNames:
+    """Every state code of the catalog's providers and owners with its label (``France
+    (F)``), the country an organisation of it is named with (``None`` where it is itself an
+    organisation: ``Arianespace (France)`` but ``European Space Agency``) and its name
+    (``France``), once per catalog: four parallel lists for a SQL join, so an answer names
+    its rows in the query."""
+
+    def derive() -> StateNames:
         codes = [
             str(code)
             for (code,) in con.execute(
@@ -174,7 +176,8 @@ def state_names(
         countries = [
             None if gcat_state(code).kind == "organisation" else state_name(code) for code in codes
         ]
-        return codes, [state_label(code) for code in codes], countries
+        words = [state_name(code) or code for code in codes]
+        return codes, [state_label(code) for code in codes], countries, words
 
     return names.per_catalog(con, "state names", derive)
 

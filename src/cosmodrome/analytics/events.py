@@ -15,17 +15,19 @@ swings beyond that (overdispersion) make the real uncertainty larger than these 
 
 from __future__ import annotations
 
+import bisect
 import math
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 from datetime import date, timedelta
 from functools import lru_cache
+from typing import Any
 
 import numpy as np
 import numpy.typing as npt
-import pandas as pd
 
 from cosmodrome.errors import InputError
+from cosmodrome.tables import Rows
 from cosmodrome.timeutil import parse_day
 
 DAYS_PER_YEAR = 365.25
@@ -129,6 +131,29 @@ def rate_ratio_interval(
     return (k / years_after) / (count_before / years_before), ratio(p_low), ratio(p_high)
 
 
+#: The columns of :func:`compare_around`.
+EFFECT_COLUMNS = [
+    "event_date",
+    "event",
+    "before_from",
+    "after_to",
+    "years_before",
+    "years_after",
+    "launches_before",
+    "launches_after",
+    "rate_before_per_yr",
+    "rate_before_low",
+    "rate_before_high",
+    "rate_after_per_yr",
+    "rate_after_low",
+    "rate_after_high",
+    "rate_ratio",
+    "rate_ratio_low",
+    "rate_ratio_high",
+    "confidence",
+]
+
+
 def compare_around(
     launch_days: Iterable[date],
     events: Iterable[Event],
@@ -136,17 +161,18 @@ def compare_around(
     data_end: date,
     window_years: int = 5,
     confidence: float = 0.95,
-) -> pd.DataFrame:
+) -> Rows:
     """Mean yearly cadence in the ``window_years`` before and after each event.
 
     ``launch_days`` holds the UTC day of every launch counted; events before the first
-    launch or after ``data_end`` are skipped. Returns one row per event: ``event_date``, ``event``,
-    the windows, ``launches_before``/``_after``, ``rate_before_per_yr``/``_after_per_yr``
-    with ``_low``/``_high`` bounds, ``rate_ratio`` with bounds, and ``confidence``.
+    launch or after ``data_end`` are skipped. Returns one row per event (:data:`EFFECT_COLUMNS`):
+    ``event_date``, ``event``, the windows, ``launches_before``/``_after``,
+    ``rate_before_per_yr``/``_after_per_yr`` with ``_low``/``_high`` bounds, ``rate_ratio``
+    with bounds, and ``confidence``.
     """
     days = sorted(launch_days)
     first_day = days[0] if days else data_end
-    rows = []
+    rows: list[tuple[Any, ...]] = []
     for event in events:
         if event.day <= first_day or event.day > data_end:
             continue
@@ -156,54 +182,29 @@ def compare_around(
         span_after = (after_end - event.day).days / DAYS_PER_YEAR
         if span_before <= 0 or span_after <= 0:
             continue
-        n_before = sum(1 for d in days if before_start <= d < event.day)
-        n_after = sum(1 for d in days if event.day <= d < after_end)
+        at_event = bisect.bisect_left(days, event.day)
+        n_before = at_event - bisect.bisect_left(days, before_start)
+        n_after = bisect.bisect_left(days, after_end) - at_event
         rb = poisson_interval(n_before, span_before, confidence)
         ra = poisson_interval(n_after, span_after, confidence)
         rr = rate_ratio_interval(n_after, span_after, n_before, span_before, confidence)
         rows.append(
-            {
-                "event_date": event.day,
-                "event": event.label,
-                "before_from": before_start,
-                "after_to": after_end - timedelta(days=1),
-                "years_before": round(span_before, 3),
-                "years_after": round(span_after, 3),
-                "launches_before": n_before,
-                "launches_after": n_after,
-                "rate_before_per_yr": rb[0],
-                "rate_before_low": rb[1],
-                "rate_before_high": rb[2],
-                "rate_after_per_yr": ra[0],
-                "rate_after_low": ra[1],
-                "rate_after_high": ra[2],
-                "rate_ratio": rr[0],
-                "rate_ratio_low": rr[1],
-                "rate_ratio_high": rr[2],
-                "confidence": confidence,
-            }
+            (
+                event.day,
+                event.label,
+                before_start,
+                after_end - timedelta(days=1),
+                round(span_before, 3),
+                round(span_after, 3),
+                n_before,
+                n_after,
+                *rb,
+                *ra,
+                *rr,
+                confidence,
+            )
         )
-    columns = [
-        "event_date",
-        "event",
-        "before_from",
-        "after_to",
-        "years_before",
-        "years_after",
-        "launches_before",
-        "launches_after",
-        "rate_before_per_yr",
-        "rate_before_low",
-        "rate_before_high",
-        "rate_after_per_yr",
-        "rate_after_low",
-        "rate_after_high",
-        "rate_ratio",
-        "rate_ratio_low",
-        "rate_ratio_high",
-        "confidence",
-    ]
-    return pd.DataFrame(rows, columns=columns)
+    return Rows(EFFECT_COLUMNS, rows)
 
 
 def years_before(day: date, years: int) -> date:

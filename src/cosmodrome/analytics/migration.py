@@ -22,26 +22,29 @@ Each customer gets a status:
 
 from __future__ import annotations
 
-import re
 from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import date
 from typing import Any
 
 import duckdb
-import pandas as pd
 
 from cosmodrome.analytics.common import (
     CUSTOMER_NAMES,
+    DIMENSIONS,
+    PROVIDER_JOIN,
+    PROVIDER_KEY_SQL,
     customer_join_sql,
     customer_sql,
     data_date,
+    join_params,
+    state_names,
 )
 from cosmodrome.analytics.events import years_before
 from cosmodrome.catalog import names
 from cosmodrome.errors import InputError
-from cosmodrome.states import codes_within, resolve_states, state_name, with_state_names
-from cosmodrome.tables import as_dates, json_records
+from cosmodrome.states import codes_within, resolve_states, state_name
+from cosmodrome.tables import Rows, json_records
 
 STATUSES = ("moved", "split", "stayed", "none since")
 
@@ -114,13 +117,14 @@ class Migration:
     #: ``payloads_before``, ``launches_before``, ``providers_before``, ``payloads_after``,
     #: ``launches_after``, ``selected_payloads_after``, ``first_launch_after``,
     #: ``providers_after``, ``provider_states_after``.
-    customers: pd.DataFrame
+    customers: Rows
     #: One row per customer and provider after the cutoff: ``customer``, ``customer_name``,
-    #: ``provider``, ``provider_name``, ``provider_state``, ``selected``, ``launches``,
-    #: ``payloads``, ``first_launch``, ``last_launch``, ``sites``, ``vehicles``.
-    flows: pd.DataFrame
+    #: ``provider`` (the organisation, :mod:`~cosmodrome.analytics.common`),
+    #: ``provider_name``, ``provider_state``, ``selected``, ``launches``, ``payloads``,
+    #: ``first_launch``, ``last_launch``, ``sites``, ``vehicles``.
+    flows: Rows
     #: One row per customer and provider before the cutoff (same columns as ``flows``).
-    flows_before: pd.DataFrame
+    flows_before: Rows
 
     def diagram(self, max_customers: int | None = None) -> dict[str, list[dict[str, Any]]]:
         """Flow-diagram data: ``nodes`` (providers before, customers, providers after) and
@@ -147,15 +151,15 @@ class Migration:
             return index[(column, key)]
 
         links: list[dict[str, Any]] = []
-        about = {str(r["customer"]): r for r in self.customers.to_dict(orient="records")}
+        about = {str(r["customer"]): r for r in self.customers.records()}
+        before = _by_customer(self.flows_before)
+        after = _by_customer(self.flows)
         for customer in chosen:
             row = about[customer]
             middle = node(
                 "customer", customer, str(row["customer_name"]), _text(row["owner_state"])
             )
-            for flow in self.flows_before[self.flows_before["customer"] == customer].to_dict(
-                orient="records"
-            ):
+            for flow in before.get(customer, []):
                 left = node(
                     "before",
                     str(flow["provider"]),
@@ -163,7 +167,7 @@ class Migration:
                     _text(flow["provider_state"]),
                 )
                 links.append({"source": left, "target": middle, "payloads": int(flow["payloads"])})
-            for flow in self.flows[self.flows["customer"] == customer].to_dict(orient="records"):
+            for flow in after.get(customer, []):
                 right = node(
                     "after",
                     str(flow["provider"]),
@@ -221,40 +225,61 @@ def customer_migration(
     end = date.fromisoformat(data_date(con))
     start = years_before(cutoff, window_years)
     condition, params = selection.sql(con)
+    codes, _, _, state_words = state_names(con)
     base = f"""
         WITH pl AS (
-            SELECT {customer_sql()} AS customer, p.owner_state, l.launch_tag,
+            SELECT {customer_sql()} AS customer, p.owner_state, l.launch_tag, l.time_utc,
                    (l.time_utc AT TIME ZONE 'UTC')::DATE AS day,
-                   split_part(l.agency, '/', 1) AS provider,
-                   coalesce(l.agency_name, l.agency) AS provider_name, l.provider_state,
-                   coalesce(l.site_name, l.site) AS site, l.vehicle, ({condition}) AS selected
+                   {PROVIDER_KEY_SQL} AS provider,
+                   coalesce(pe.plabel, l.agency_name, l.agency) AS provider_name,
+                   l.provider_state, coalesce(l.site_name, l.site) AS site, l.vehicle,
+                   ({condition}) AS selected
             FROM payloads p JOIN launches l ON l.launch_tag = p.launch_tag {customer_join_sql()}
+                 {PROVIDER_JOIN}
             WHERE (l.time_utc AT TIME ZONE 'UTC')::DATE >= ?::DATE),
         before AS (SELECT * FROM pl WHERE day < ?::DATE AND selected),
         after AS (SELECT * FROM pl WHERE day >= ?::DATE
                   AND customer IN (SELECT customer FROM before)),
-        names AS ({CUSTOMER_NAMES})"""
-    args = [*params, start, cutoff, cutoff]
+        names AS ({CUSTOMER_NAMES}),
+        sn AS (SELECT unnest(?::VARCHAR[]) AS code, unnest(?::VARCHAR[]) AS name)"""
+    args = [
+        *params,
+        *join_params(con, DIMENSIONS["provider"]),
+        start,
+        cutoff,
+        cutoff,
+        codes,
+        state_words,
+    ]
     flows_before = _flows(con, base, "before", args)
     flows_after = _flows(con, base, "after", args)
-    customers = as_dates(
-        con.execute(
-            f"""{base},
-        fb AS (SELECT customer, string_agg(provider_name || ' (' || provider_state || ')', ', '
-                      ORDER BY first_day, provider) AS providers
-               FROM (SELECT customer, provider, provider_name, provider_state, min(day) AS first_day
-                     FROM before GROUP BY ALL) GROUP BY customer),
-        fa AS (SELECT customer, string_agg(provider_name || ' (' || provider_state || ')', ', '
-                      ORDER BY first_day, provider) AS providers,
-                      string_agg(DISTINCT provider_state, ', ' ORDER BY provider_state) AS states
-               FROM (SELECT customer, provider, provider_name, provider_state, min(day) AS first_day
-                     FROM after GROUP BY ALL) GROUP BY customer),
+    cursor = con.execute(
+        f"""{base},
+        -- Each provider once (its latest name and state), with its state's name.
+        fp AS (SELECT t.customer, t.provider, arg_max(t.provider_name, t.time_utc) AS name,
+                      arg_max(t.provider_state, t.time_utc) AS state, min(t.day) AS first_day,
+                      t.kind
+               FROM (SELECT *, 'before' AS kind FROM before
+                     UNION ALL SELECT *, 'after' AS kind FROM after) t GROUP BY ALL),
+        fpn AS (SELECT fp.*, fp.name || ' (' || coalesce(sn.name, fp.state) || ')' AS named,
+                       sn.name AS state_name
+                FROM fp LEFT JOIN sn ON sn.code = fp.state),
+        fb AS (SELECT customer, string_agg(named, ', ' ORDER BY first_day, provider) AS providers
+               FROM fpn WHERE kind = 'before' GROUP BY customer),
+        fa AS (SELECT customer, string_agg(named, ', ' ORDER BY first_day, provider) AS providers,
+                      string_agg(DISTINCT state, ', ' ORDER BY state) AS states
+               FROM fpn WHERE kind = 'after' GROUP BY customer),
+        fan AS (SELECT customer, string_agg(coalesce(sn.name, state), ', ' ORDER BY state)
+                           AS state_names
+                FROM (SELECT DISTINCT customer, state FROM fpn WHERE kind = 'after') s
+                LEFT JOIN sn ON sn.code = s.state GROUP BY customer),
         b AS (SELECT customer, mode(owner_state) AS owner_state, count(*) AS payloads_before,
                      count(DISTINCT launch_tag) AS launches_before FROM before GROUP BY customer),
         a AS (SELECT customer, count(*) AS payloads_after, count(DISTINCT launch_tag) AS launches_after,
                      count(*) FILTER (WHERE selected) AS selected_payloads_after,
                      min(day) AS first_launch_after FROM after GROUP BY customer)
         SELECT b.customer, coalesce(n.name, b.customer) AS customer_name, b.owner_state,
+               os.name AS owner_state_name,
                CASE WHEN a.customer IS NULL THEN 'none since'
                     WHEN a.selected_payloads_after = a.payloads_after THEN 'stayed'
                     WHEN a.selected_payloads_after = 0 THEN 'moved' ELSE 'split' END AS status,
@@ -263,53 +288,54 @@ def customer_migration(
                coalesce(a.launches_after, 0) AS launches_after,
                coalesce(a.selected_payloads_after, 0) AS selected_payloads_after,
                a.first_launch_after, coalesce(fa.providers, '') AS providers_after,
-               coalesce(fa.states, '') AS provider_states_after
+               coalesce(fa.states, '') AS provider_states_after,
+               fan.state_names AS provider_states_after_name
         FROM b LEFT JOIN a USING (customer) LEFT JOIN fb USING (customer)
-             LEFT JOIN fa USING (customer) LEFT JOIN names n ON n.ucode = b.customer
+             LEFT JOIN fa USING (customer) LEFT JOIN fan USING (customer)
+             LEFT JOIN names n ON n.ucode = b.customer LEFT JOIN sn os ON os.code = b.owner_state
         ORDER BY list_position(?, status), payloads_before DESC, b.customer""",
-            [*args, list(STATUSES)],
-        ).df(),
-        "first_launch_after",
+        [*args, list(STATUSES)],
     )
-    for column in ("providers_before", "providers_after"):
-        customers[column] = customers[column].map(_providers_named)
-    customers = with_state_names(customers, "owner_state", "provider_states_after")
+    customers = Rows([d[0] for d in cursor.description], cursor.fetchall())
     return Migration(selection.describe(), cutoff, start, end, customers, flows_after, flows_before)
 
 
-def _flows(con: duckdb.DuckDBPyConnection, base: str, table: str, args: list[Any]) -> pd.DataFrame:
+def _flows(con: duckdb.DuckDBPyConnection, base: str, table: str, args: list[Any]) -> Rows:
     """Customer -> provider flows of the ``before`` or ``after`` rows."""
-    frame = con.execute(
+    cursor = con.execute(
         f"""{base}
-        SELECT t.customer, coalesce(n.name, t.customer) AS customer_name, provider, provider_name,
-               provider_state, bool_or(selected) AS selected, count(DISTINCT launch_tag) AS launches,
+        SELECT t.customer, coalesce(any_value(n.name), t.customer) AS customer_name, provider,
+               arg_max(provider_name, time_utc) AS provider_name,
+               arg_max(provider_state, time_utc) AS provider_state,
+               arg_max(sn.name, time_utc) AS provider_state_name,
+               bool_or(selected) AS selected, count(DISTINCT launch_tag) AS launches,
                count(*) AS payloads, min(day) AS first_launch, max(day) AS last_launch,
                string_agg(DISTINCT site, ', ' ORDER BY site) AS sites,
                string_agg(DISTINCT vehicle, ', ' ORDER BY vehicle) AS vehicles
         FROM {table} t LEFT JOIN names n ON n.ucode = t.customer
-        GROUP BY t.customer, n.name, provider, provider_name, provider_state
+             LEFT JOIN sn ON sn.code = t.provider_state
+        GROUP BY t.customer, provider
         ORDER BY t.customer, first_launch, provider""",
         args,
-    ).df()
-    frame = with_state_names(frame, "provider_state")
-    return as_dates(frame, "first_launch", "last_launch")
+    )
+    return Rows([d[0] for d in cursor.description], cursor.fetchall())
 
 
-def _providers_named(text: Any) -> Any:
-    """``Arianespace (F), Starsem (F)`` -> ``Arianespace (France), Starsem (France)``: each
-    provider with its state's name, as every other output shows it."""
-    if not isinstance(text, str) or not text:
-        return text
-    return re.sub(r"\(([^()]+)\)(?=, |$)", lambda m: f"({state_name(m.group(1))})", text)
+def _by_customer(flows: Rows) -> dict[str, list[dict[str, Any]]]:
+    """Flow records grouped by customer, in their order."""
+    grouped: dict[str, list[dict[str, Any]]] = {}
+    for flow in flows.records():
+        grouped.setdefault(str(flow["customer"]), []).append(flow)
+    return grouped
 
 
 def _text(value: Any) -> str | None:
     return None if value is None or (isinstance(value, float) and value != value) else str(value)
 
 
-def _diagram_customers(customers: pd.DataFrame, limit: int | None) -> list[str]:
-    ranked = customers.sort_values(
-        ["payloads_before", "customer"], ascending=[False, True], kind="stable"
+def _diagram_customers(customers: Rows, limit: int | None) -> list[str]:
+    ranked = sorted(
+        customers.records(), key=lambda r: (-int(r["payloads_before"]), str(r["customer"]))
     )
-    chosen = [str(c) for c in ranked["customer"]]
+    chosen = [str(r["customer"]) for r in ranked]
     return chosen if limit is None else chosen[:limit]

@@ -13,9 +13,9 @@ from collections.abc import Sequence
 from datetime import date
 
 import duckdb
-import pandas as pd
 
 from cosmodrome.catalog.sectors import mission_label_sql
+from cosmodrome.tables import Rows
 
 MIX_COLUMNS = ["era", "group", "label", "launches", "payloads", "launch_share", "payload_share"]
 
@@ -25,35 +25,37 @@ def site_mix(
     ucodes: list[str],
     periods: Sequence[tuple[str, date, date]],
     by: str,
-) -> pd.DataFrame:
+) -> Rows:
     """Launches and payloads of the sites ``ucodes`` per period and ``by`` (``sector`` or
     ``mission``), busiest group first within each period; periods without launches are
     left out."""
     if by not in ("sector", "mission"):
         raise ValueError(f"mix by {by!r}: choose sector or mission")
     if not periods:
-        return pd.DataFrame({c: pd.Series(dtype="object") for c in MIX_COLUMNS})
+        return Rows(MIX_COLUMNS, [])
     label = mission_label_sql(f"p.{by}") if by == "mission" else f"p.{by}"
-    frame = con.execute(
+    cursor = con.execute(
         f"""WITH f AS (
                 SELECT p.{by} AS "group", {label} AS label, p.is_primary,
                        len(list_filter(?, lambda s: s <= (l.time_utc AT TIME ZONE 'UTC')::DATE))
                            AS era_index
                 FROM payloads p JOIN launches l ON l.launch_tag = p.launch_tag
                 WHERE list_contains(?, l.site) AND l.time_utc < ?::DATE + INTERVAL 1 DAY
-            )
-            SELECT (?)[era_index] AS era, era_index, "group", any_value(label) AS label,
-                   count(*) FILTER (WHERE is_primary) AS launches, count(*) AS payloads
-            FROM f WHERE era_index > 0 GROUP BY era_index, "group"
-            ORDER BY era_index, launches DESC, payloads DESC, "group" """,
+            ),
+            g AS (SELECT era_index, "group", any_value(label) AS label,
+                         count(*) FILTER (WHERE is_primary) AS launches, count(*) AS payloads
+                  FROM f WHERE era_index > 0 GROUP BY era_index, "group")
+            SELECT (?)[era_index] AS era, "group", label, launches, payloads,
+                   launches / nullif(sum(launches) OVER (PARTITION BY era_index), 0)
+                       AS launch_share,
+                   payloads / nullif(sum(payloads) OVER (PARTITION BY era_index), 0)
+                       AS payload_share
+            FROM g ORDER BY era_index, launches DESC, payloads DESC, "group" """,
         [
             [start for _, start, _ in periods],
             ucodes,
             periods[-1][2],
             [name for name, _, _ in periods],
         ],
-    ).df()
-    totals = frame.groupby("era_index")[["launches", "payloads"]].transform("sum")
-    frame["launch_share"] = frame["launches"] / totals["launches"].where(totals["launches"] > 0)
-    frame["payload_share"] = frame["payloads"] / totals["payloads"].where(totals["payloads"] > 0)
-    return frame[MIX_COLUMNS].reset_index(drop=True)
+    )
+    return Rows([d[0] for d in cursor.description], cursor.fetchall())

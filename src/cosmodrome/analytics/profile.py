@@ -8,7 +8,7 @@ Russian agencies, so a Russian payload launched there is domestic and an Angolan
 >>> from cosmodrome import api                                        # doctest: +SKIP
 >>> with api.catalog() as con:                                        # doctest: +SKIP
 ...     p = api.site_profile(con, "Baikonur")
-...     p.yearly.tail(3)
+...     p.yearly.to_frame().tail(3)
 """
 
 from __future__ import annotations
@@ -20,26 +20,40 @@ from datetime import date, timedelta
 from typing import Any
 
 import duckdb
-import pandas as pd
 
 from cosmodrome.analytics.common import (
     CUSTOMER_NAMES,
+    DIMENSIONS,
+    PROVIDER_JOIN,
+    PROVIDER_KEY_SQL,
     customer_join_sql,
-    customer_names,
     customer_sql,
     data_date,
+    join_params,
     same_state_sql,
 )
-from cosmodrome.analytics.events import DEFAULT_EVENTS, Event, compare_around
-from cosmodrome.analytics.mix import site_mix
+from cosmodrome.analytics.events import DEFAULT_EVENTS, EFFECT_COLUMNS, Event, compare_around
+from cosmodrome.analytics.mix import MIX_COLUMNS, site_mix
 from cosmodrome.catalog import names
 from cosmodrome.states import with_state_names
-from cosmodrome.tables import as_dates
+from cosmodrome.tables import Rows
+
+FOREIGN_COLUMNS = [
+    "era",
+    "customer",
+    "customer_name",
+    "owner_state",
+    "payloads",
+    "launches",
+    "first_launch",
+    "last_launch",
+]
 
 
 @dataclass
 class SiteProfile:
-    """Every table of a site profile; each is a pandas DataFrame ready for a chart or export."""
+    """Every table of a site profile, each as :class:`~cosmodrome.tables.Rows` computed in
+    DuckDB (``.to_frame()`` gives a pandas DataFrame for a chart or export)."""
 
     name: str
     sites: list[str]
@@ -47,26 +61,28 @@ class SiteProfile:
     totals: dict[str, Any]
     #: ``year``, ``launches``, ``successes``, ``failures``, ``payloads``,
     #: ``domestic_payloads``, ``foreign_payloads`` — every year from the first launch on.
-    yearly: pd.DataFrame
-    by_pad: pd.DataFrame
-    by_family: pd.DataFrame
-    by_provider: pd.DataFrame
-    #: ``year``, ``owner_state``, ``payloads``, ``domestic``.
-    payloads_by_owner_state: pd.DataFrame
-    #: ``era``, ``customer``, ``customer_name``, ``owner_state``, ``payloads``, ``launches``,
-    #: ``first_launch``, ``last_launch``.
-    foreign_customers: pd.DataFrame
-    busiest_years: pd.DataFrame
+    yearly: Rows
+    by_pad: Rows
+    by_family: Rows
+    #: ``provider`` (the organisation: :mod:`~cosmodrome.analytics.common`),
+    #: ``agency_name`` (its name), ``provider_state``, ``provider_state_name``, counts.
+    by_provider: Rows
+    #: ``year``, ``owner_state``, ``owner_state_name``, ``payloads``, ``domestic``.
+    payloads_by_owner_state: Rows
+    #: ``era``, ``customer``, ``customer_name``, ``owner_state``, ``owner_state_name``,
+    #: ``payloads``, ``launches``, ``first_launch``, ``last_launch``.
+    foreign_customers: Rows
+    busiest_years: Rows
     events: list[Event] = field(default_factory=list)
     #: ``era``, ``group`` (sector), ``label``, ``launches`` (by primary payload),
     #: ``payloads``, ``launch_share``, ``payload_share`` (:mod:`~.mix`).
-    sector_mix: pd.DataFrame = field(default_factory=pd.DataFrame)
+    sector_mix: Rows = field(default_factory=lambda: Rows(MIX_COLUMNS, []))
     #: the same by GCAT mission code (``label`` in words).
-    mission_mix: pd.DataFrame = field(default_factory=pd.DataFrame)
+    mission_mix: Rows = field(default_factory=lambda: Rows(MIX_COLUMNS, []))
     #: before/after mean yearly cadence around each event (:func:`~.events.compare_around`).
-    event_effects: pd.DataFrame = field(default_factory=pd.DataFrame)
+    event_effects: Rows = field(default_factory=lambda: Rows(EFFECT_COLUMNS, []))
 
-    def tables(self) -> dict[str, pd.DataFrame]:
+    def tables(self) -> dict[str, Rows]:
         """The profile's tables by name, for export (``--format json``) and reports."""
         return {
             "yearly": self.yearly,
@@ -108,15 +124,18 @@ def site_profile(
     ]
     chosen = sorted((e for e in events if e.concerns(providers)), key=lambda e: e.day)
     days = [
-        pd.Timestamp(d).date()
+        d
         for (d,) in con.execute(
-            "SELECT (time_utc AT TIME ZONE 'UTC')::DATE FROM launches WHERE list_contains(?, site)",
+            "SELECT (time_utc AT TIME ZONE 'UTC')::DATE AS day FROM launches "
+            "WHERE list_contains(?, site) ORDER BY day",
             [ucodes],
         ).fetchall()
     ]
     yearly = _yearly(con, ucodes, end)
-    periods = eras(chosen, min(days), end) if days else []
-    by_pad = _breakdown(con, ucodes, ["pad"])
+    periods = eras(chosen, days[0], end) if days else []
+    by_pad = _breakdown(con, ucodes, "pad")
+    at = {c: i for i, c in enumerate(yearly.columns)}
+    busiest_rows = sorted(yearly.rows, key=lambda r: (-r[at["launches"]], r[at["year"]]))
     return SiteProfile(
         name=_display_name(con, site, ucodes),
         sites=ucodes,
@@ -124,18 +143,11 @@ def site_profile(
         totals=_totals(yearly, by_pad),
         yearly=yearly,
         by_pad=by_pad,
-        by_family=_breakdown(con, ucodes, ["vehicle_family"]),
-        by_provider=with_state_names(
-            _breakdown(con, ucodes, ["provider", "agency_name", "provider_state"]),
-            "provider_state",
-        ),
+        by_family=_breakdown(con, ucodes, "vehicle_family"),
+        by_provider=with_state_names(_by_provider(con, ucodes), "provider_state"),
         payloads_by_owner_state=with_state_names(_owner_states(con, ucodes), "owner_state"),
-        foreign_customers=with_state_names(
-            _foreign_customers(con, ucodes, chosen, end), "owner_state"
-        ),
-        busiest_years=yearly.sort_values(["launches", "year"], ascending=[False, True])
-        .head(busiest)
-        .reset_index(drop=True),
+        foreign_customers=with_state_names(_foreign_customers(con, ucodes, periods), "owner_state"),
+        busiest_years=Rows(yearly.columns, busiest_rows[:busiest]),
         events=chosen,
         event_effects=compare_around(days, chosen, data_end=end, window_years=window_years),
         sector_mix=site_mix(con, ucodes, periods, "sector"),
@@ -156,9 +168,12 @@ SITE_PAYLOADS = f"""
 SITE_LAUNCHES = """
     SELECT launch_tag, (time_utc AT TIME ZONE 'UTC')::DATE AS day, year,
            coalesce(pad, '(unknown)') AS pad, coalesce(vehicle_family, vehicle) AS vehicle_family,
-           split_part(agency, '/', 1) AS provider, coalesce(agency_name, agency) AS agency_name,
            provider_state, is_success, payload_count
     FROM launches WHERE list_contains(?, site)"""
+
+
+def _rows(cursor: duckdb.DuckDBPyConnection) -> Rows:
+    return Rows([d[0] for d in cursor.description], cursor.fetchall())
 
 
 def foreign_customers(
@@ -166,31 +181,34 @@ def foreign_customers(
     site: str,
     start: date | None = None,
     end: date | None = None,
-) -> pd.DataFrame:
+) -> Rows:
     """Foreign customers of a site between ``start`` and ``end`` (inclusive UTC days).
 
     One row per customer (owner organisation) and owner state: ``customer``,
-    ``customer_name``, ``owner_state``, ``payloads``, ``launches``, ``first_launch``,
-    ``last_launch``, most payloads first.
+    ``customer_name``, ``owner_state``, ``owner_state_name``, ``payloads``, ``launches``,
+    ``first_launch``, ``last_launch``, most payloads first.
     """
     ucodes = names.resolve_sites(con, site)
-    frame = con.execute(
-        f"""SELECT {customer_sql()} AS customer, p.owner_state, count(*) AS payloads,
-                   count(DISTINCT l.launch_tag) AS launches,
-                   min(l.time_utc AT TIME ZONE 'UTC')::DATE AS first_launch,
-                   max(l.time_utc AT TIME ZONE 'UTC')::DATE AS last_launch
-            FROM payloads p JOIN launches l ON l.launch_tag = p.launch_tag {customer_join_sql()}
-            WHERE list_contains(?, l.site) AND NOT {same_state_sql()}
-              AND (?::DATE IS NULL OR (l.time_utc AT TIME ZONE 'UTC')::DATE >= ?::DATE)
-              AND (?::DATE IS NULL OR (l.time_utc AT TIME ZONE 'UTC')::DATE <= ?::DATE)
-            GROUP BY ALL ORDER BY payloads DESC, customer""",
-        [ucodes, start, start, end, end],
-    ).df()
-    label = customer_names(con)
-    frame.insert(1, "customer_name", [label.get(c, c) for c in frame["customer"]])
-    for column in ("first_launch", "last_launch"):
-        frame[column] = [pd.Timestamp(d).date() for d in frame[column]]
-    return with_state_names(frame, "owner_state")
+    rows = _rows(
+        con.execute(
+            f"""SELECT f.customer, coalesce(n.name, f.customer) AS customer_name, f.owner_state,
+                       payloads, launches, first_launch, last_launch
+                FROM (SELECT {customer_sql()} AS customer, p.owner_state, count(*) AS payloads,
+                             count(DISTINCT l.launch_tag) AS launches,
+                             min(l.time_utc AT TIME ZONE 'UTC')::DATE AS first_launch,
+                             max(l.time_utc AT TIME ZONE 'UTC')::DATE AS last_launch
+                      FROM payloads p JOIN launches l ON l.launch_tag = p.launch_tag
+                           {customer_join_sql()}
+                      WHERE list_contains(?, l.site) AND NOT {same_state_sql()}
+                        AND (?::DATE IS NULL OR (l.time_utc AT TIME ZONE 'UTC')::DATE >= ?::DATE)
+                        AND (?::DATE IS NULL OR (l.time_utc AT TIME ZONE 'UTC')::DATE <= ?::DATE)
+                      GROUP BY ALL) f
+                LEFT JOIN ({CUSTOMER_NAMES}) n ON n.ucode = f.customer
+                ORDER BY payloads DESC, f.customer""",
+            [ucodes, start, start, end, end],
+        )
+    )
+    return with_state_names(rows, "owner_state")
 
 
 def _display_name(con: duckdb.DuckDBPyConnection, asked: str, sites: list[str]) -> str:
@@ -201,20 +219,21 @@ def _display_name(con: duckdb.DuckDBPyConnection, asked: str, sites: list[str]) 
     return str(row[0]) if row and row[0] else asked
 
 
-def _totals(yearly: pd.DataFrame, by_pad: pd.DataFrame) -> dict[str, Any]:
+def _totals(yearly: Rows, by_pad: Rows) -> dict[str, Any]:
     totals: dict[str, Any] = {
-        column: int(yearly[column].sum())
+        column: int(sum(yearly.column(column)))
         for column in ("launches", "successes", "failures", "payloads", "foreign_payloads")
     }
-    totals["first_launch"] = min(by_pad["first_launch"]) if len(by_pad) else None
-    totals["last_launch"] = max(by_pad["last_launch"]) if len(by_pad) else None
+    totals["first_launch"] = min(by_pad.column("first_launch")) if len(by_pad) else None
+    totals["last_launch"] = max(by_pad.column("last_launch")) if len(by_pad) else None
     return totals
 
 
-def _yearly(con: duckdb.DuckDBPyConnection, ucodes: list[str], end: date) -> pd.DataFrame:
+def _yearly(con: duckdb.DuckDBPyConnection, ucodes: list[str], end: date) -> Rows:
     """Every year from the site's first launch to the data date, zeros included."""
-    return con.execute(
-        f"""WITH l AS ({SITE_LAUNCHES}), p AS ({SITE_PAYLOADS}),
+    return _rows(
+        con.execute(
+            f"""WITH l AS ({SITE_LAUNCHES}), p AS ({SITE_PAYLOADS}),
             years AS (SELECT unnest(range((SELECT min(year) FROM l), ? + 1))::INTEGER AS year),
             ly AS (SELECT year, count(*) AS launches, count(*) FILTER (WHERE is_success) AS successes
                    FROM l GROUP BY year),
@@ -227,28 +246,51 @@ def _yearly(con: duckdb.DuckDBPyConnection, ucodes: list[str], end: date) -> pd.
                    coalesce(py.payloads - py.domestic, 0) AS foreign_payloads
             FROM years y LEFT JOIN ly ON ly.year = y.year LEFT JOIN py ON py.year = y.year
             ORDER BY y.year""",
-        [ucodes, ucodes, end.year],
-    ).df()
+            [ucodes, ucodes, end.year],
+        )
+    )
 
 
-def _breakdown(con: duckdb.DuckDBPyConnection, ucodes: list[str], keys: list[str]) -> pd.DataFrame:
-    columns = ", ".join(keys)
-    frame = con.execute(
-        f"""SELECT {columns}, count(*) AS launches, count(*) FILTER (WHERE is_success) AS successes,
-                   count(*) FILTER (WHERE NOT is_success) AS failures,
-                   min(day) AS first_launch, max(day) AS last_launch
-            FROM ({SITE_LAUNCHES}) GROUP BY {columns} ORDER BY launches DESC, {keys[0]}""",
-        [ucodes],
-    ).df()
-    return as_dates(frame, "first_launch", "last_launch")
+def _breakdown(con: duckdb.DuckDBPyConnection, ucodes: list[str], key: str) -> Rows:
+    return _rows(
+        con.execute(
+            f"""SELECT {key}, count(*) AS launches,
+                       count(*) FILTER (WHERE is_success) AS successes,
+                       count(*) FILTER (WHERE NOT is_success) AS failures,
+                       min(day) AS first_launch, max(day) AS last_launch
+                FROM ({SITE_LAUNCHES}) GROUP BY {key} ORDER BY launches DESC, {key}""",
+            [ucodes],
+        )
+    )
 
 
-def _owner_states(con: duckdb.DuckDBPyConnection, ucodes: list[str]) -> pd.DataFrame:
-    return con.execute(
-        f"""SELECT year, owner_state, count(*) AS payloads, bool_or(domestic) AS domestic
-            FROM ({SITE_PAYLOADS}) GROUP BY ALL ORDER BY year, payloads DESC, owner_state""",
-        [ucodes],
-    ).df()
+def _by_provider(con: duckdb.DuckDBPyConnection, ucodes: list[str]) -> Rows:
+    """Launches per provider (organisation, named and stated as of its latest launch)."""
+    return _rows(
+        con.execute(
+            f"""SELECT {PROVIDER_KEY_SQL} AS provider,
+                       arg_max(coalesce(pe.plabel, l.agency_name, l.agency), l.time_utc)
+                           AS agency_name,
+                       arg_max(l.provider_state, l.time_utc) AS provider_state,
+                       count(*) AS launches, count(*) FILTER (WHERE l.is_success) AS successes,
+                       count(*) FILTER (WHERE NOT l.is_success) AS failures,
+                       min(l.time_utc AT TIME ZONE 'UTC')::DATE AS first_launch,
+                       max(l.time_utc AT TIME ZONE 'UTC')::DATE AS last_launch
+                FROM launches l {PROVIDER_JOIN} WHERE list_contains(?, l.site)
+                GROUP BY 1 ORDER BY launches DESC, provider""",
+            [*join_params(con, DIMENSIONS["provider"]), ucodes],
+        )
+    )
+
+
+def _owner_states(con: duckdb.DuckDBPyConnection, ucodes: list[str]) -> Rows:
+    return _rows(
+        con.execute(
+            f"""SELECT year, owner_state, count(*) AS payloads, bool_or(domestic) AS domestic
+                FROM ({SITE_PAYLOADS}) GROUP BY ALL ORDER BY year, payloads DESC, owner_state""",
+            [ucodes],
+        )
+    )
 
 
 def eras(events: Sequence[Event], first: date, end: date) -> list[tuple[str, date, date]]:
@@ -262,38 +304,22 @@ def eras(events: Sequence[Event], first: date, end: date) -> list[tuple[str, dat
 
 
 def _foreign_customers(
-    con: duckdb.DuckDBPyConnection,
-    ucodes: list[str],
-    events: Sequence[Event],
-    end: date,
-) -> pd.DataFrame:
-    row = con.execute(f"SELECT min(day) FROM ({SITE_LAUNCHES})", [ucodes]).fetchone()
-    if not row or row[0] is None:
-        return pd.DataFrame(
-            {
-                c: pd.Series(dtype="object")
-                for c in (
-                    "era",
-                    "customer",
-                    "customer_name",
-                    "owner_state",
-                    "payloads",
-                    "launches",
-                    "first_launch",
-                    "last_launch",
-                )
-            }
+    con: duckdb.DuckDBPyConnection, ucodes: list[str], periods: list[tuple[str, date, date]]
+) -> Rows:
+    """Foreign customers of the sites per era (``periods``: :func:`eras`)."""
+    if not periods:
+        return Rows(FOREIGN_COLUMNS, [])
+    return _rows(
+        con.execute(
+            f"""SELECT (?)[era_index] AS era, f.customer,
+                       coalesce(n.name, f.customer) AS customer_name, owner_state,
+                       count(*) AS payloads, count(DISTINCT launch_tag) AS launches,
+                       min(day) AS first_launch, max(day) AS last_launch
+                FROM (SELECT *, len(list_filter(?, lambda s: s <= day)) AS era_index
+                      FROM ({SITE_PAYLOADS}) WHERE NOT domestic) f
+                LEFT JOIN ({CUSTOMER_NAMES}) n ON n.ucode = f.customer
+                GROUP BY era_index, f.customer, n.name, owner_state
+                ORDER BY era_index, payloads DESC, f.customer""",
+            [[label for label, _, _ in periods], [start for _, start, _ in periods], ucodes],
         )
-    periods = eras(events, pd.Timestamp(row[0]).date(), end)
-    frame = con.execute(
-        f"""SELECT (?)[era_index] AS era, f.customer, coalesce(n.name, f.customer) AS customer_name,
-                   owner_state, count(*) AS payloads, count(DISTINCT launch_tag) AS launches,
-                   min(day) AS first_launch, max(day) AS last_launch
-            FROM (SELECT *, len(list_filter(?, lambda s: s <= day)) AS era_index
-                  FROM ({SITE_PAYLOADS}) WHERE NOT domestic) f
-            LEFT JOIN ({CUSTOMER_NAMES}) n ON n.ucode = f.customer
-            GROUP BY era_index, f.customer, n.name, owner_state
-            ORDER BY era_index, payloads DESC, f.customer""",
-        [[label for label, _, _ in periods], [start for _, start, _ in periods], ucodes],
-    ).df()
-    return as_dates(frame, "first_launch", "last_launch")
+    )

@@ -30,7 +30,7 @@ from cosmodrome.analytics.migration import Migration, customer_migration
 from cosmodrome.analytics.profile import SiteProfile, site_profile
 from cosmodrome.catalog.db import meta
 from cosmodrome.display import column_label, format_value
-from cosmodrome.tables import json_safe
+from cosmodrome.tables import Rows, json_safe
 
 METHOD_NOTES = (
     "Source: GCAT, the General Catalog of Artificial Space Objects by J. McDowell "
@@ -169,11 +169,11 @@ def _svg(fig: Any) -> Markup:
     return Markup(charts.svg_text(fig))
 
 
-def _table(title: str, frame: pd.DataFrame, *, open_: bool = False) -> _Table:
-    """An HTML table of ``frame`` for people: names, never bare codes (a code column with a
+def _table(title: str, table: pd.DataFrame | Rows, *, open_: bool = False) -> _Table:
+    """An HTML table of ``table`` for people: names, never bare codes (a code column with a
     ``<column>_name`` beside it shows the name under the code column's header), headers in
     words (the column's data name in its ``title``); numbers right-aligned, cells escaped."""
-    frame = _names_for_codes(frame)
+    frame = _names_for_codes(table.to_frame() if isinstance(table, Rows) else table)
     numeric = [
         pd.api.types.is_numeric_dtype(t) and not pd.api.types.is_bool_dtype(t) for t in frame.dtypes
     ]
@@ -233,7 +233,7 @@ def _events_section(profile: SiteProfile, source: str, window_years: int) -> _Se
         f"Mean launches per year in the {window_years} years before and after each event, with "
         "95 % confidence intervals. A rate ratio below 1 means fewer launches after the event."
     )
-    if effects.empty:
+    if not len(effects):
         return _Section(
             "events", "Cadence around events", text="No event falls inside this site's history."
         )
@@ -392,8 +392,8 @@ def _migration_section(migration: Migration | None, name: str, source: str) -> _
             "Customer migration",
             text=f"No provider launched from {name} in the window before the cutoff.",
         )
-    moved = (migration.customers["status"] == "moved").sum()
-    stayed = (migration.customers["status"] == "stayed").sum()
+    statuses = migration.customers.column("status")
+    moved, stayed = statuses.count("moved"), statuses.count("stayed")
     text = (
         f"Customers of the providers that launched from {name} ({migration.selection}) between "
         f"{migration.window_from} and {migration.cutoff}: {len(migration.customers)} customers, "

@@ -35,7 +35,7 @@ from cosmodrome.cli.output import (
 )
 from cosmodrome.display import format_value, plural
 from cosmodrome.errors import InputError
-from cosmodrome.tables import json_records
+from cosmodrome.tables import Rows, json_records
 from cosmodrome.timeutil import parse_day, parse_period
 
 if TYPE_CHECKING:
@@ -270,7 +270,7 @@ def profile(
             "yearly": "Launches and payloads per year",
             "busiest_years": "Busiest years",
             "by_family": "Vehicle families",
-            "by_provider": "Providers (launch agencies)",
+            "by_provider": "Providers (launch organisations)",
             "by_pad": "Pads",
             "foreign_customers": "Foreign customers by period",
             "sector_mix": "Sector mix by period (launches by primary payload)",
@@ -282,7 +282,7 @@ def profile(
             frame = tables[key]
             if key in ROWS_PER_ERA and not all_rows:
                 shown = ROWS_PER_ERA[key]
-                kept = frame.groupby("era", sort=False).head(shown)
+                kept = _first_of_each(frame, "era", shown)
                 if len(kept) < len(frame):
                     title = (
                         f"{title}: the {shown} largest of each era "
@@ -290,6 +290,18 @@ def profile(
                     )
                 frame = kept
             emit(frame, "table", title=title, listing=PROFILE_LISTINGS[key], choice=choice)
+
+
+def _first_of_each(table: Rows, key: str, count: int) -> Rows:
+    """The first ``count`` rows of each value of ``key``, in their order."""
+    at = table.columns.index(key)
+    seen: dict[object, int] = {}
+    kept = []
+    for row in table.rows:
+        seen[row[at]] = seen.get(row[at], 0) + 1
+        if seen[row[at]] <= count:
+            kept.append(row)
+    return Rows(table.columns, kept)
 
 
 def _grouped_command(

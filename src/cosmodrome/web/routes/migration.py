@@ -80,7 +80,8 @@ def migration(
         vehicles=name_list(vehicle),
         window_years=window,
     )
-    counts = result.customers["status"].value_counts()
+    statuses = result.customers.column("status")
+    counts = {s: statuses.count(s) for s in sorted(set(statuses), key=statuses.count, reverse=True)}
     return {
         "source": ctx.source(),
         "selection": result.selection,
