@@ -76,7 +76,7 @@ def mass_to_orbit(
     sites = site_mapping(con, only if dim.name == "site" else None)
     wanted = resolve_groups(con, dim, only, sites) if only else None
     # states are named by their labels (``France (F)``), never bare codes
-    codes, labels, _ = state_names(con) if dim.name in STATE_DIMENSIONS else ([], [], [])
+    codes, labels = state_names(con)[:2] if dim.name in STATE_DIMENSIONS else ([], [])
     cursor = con.execute(
         f"""WITH g AS (
                 SELECT {period_start_sql(period)} AS d,

@@ -90,13 +90,14 @@ def payloads(
     )
     with api.catalog(home) as con:
         rows = api.payload_rows(con, filters, limit=limit)
+        # what a name matched, where not plain, under a table (as under launches)
+        notes = api.matched_notes(con, vehicle=vehicle, site=site, agency=agency, owner=owner)
+    hint = "sector, orbits, masses and sources: --wide, --columns, or --format csv or json"
     emit(
         rows,
         fmt,
         title=plural(len(rows), "payload"),
-        caption="sector, orbits, masses and sources: --wide, --columns, or --format csv or json"
-        if fmt == "table"
-        else None,
+        caption="\n".join([*notes, hint]) if fmt == "table" else None,
         listing=PAYLOADS,
         choice=Choice.of(columns, wide, all_rows),
     )
