@@ -609,7 +609,13 @@ def derive_provider_entities(con: duckdb.DuckDBPyConnection) -> dict[str, list[s
       as customers are grouped), labelled by the launches' agency name (``None`` here).
 
     The finer grouping, GCAT's agency as recorded, is the ``agency`` dimension."""
-    index = _cached(con, "agency")
+    return _provider_entities(con, _cached(con, "agency"))
+
+
+def _provider_entities(
+    con: duckdb.DuckDBPyConnection, index: NameIndex
+) -> dict[str, list[str | None]]:
+    """:func:`derive_provider_entities` with the agency index at hand."""
     entities: dict[str, list[str | None]] = {}
     widest: dict[str, int] = {}
     # Only the organisations people name (``names``): an entry that only says how a code
@@ -665,11 +671,13 @@ def store_names(con: duckdb.DuckDBPyConnection) -> None:
     """Derive every name index, pad label and state name of the catalog being built on
     ``con`` and store them in it, under :func:`derived_names_key`."""
     pads = {site: dict(_site_pad_labels(con, site)) for site in sorted(_curated_sites(con))}
+    indexes = {kind: build() for kind, build in _builders(con).items()}
     bodies: dict[str, Any] = {
-        **{f"index:{kind}": build().to_json() for kind, build in _builders(con).items()},
+        **{f"index:{kind}": index.to_json() for kind, index in indexes.items()},
         "pad_labels": pads,
         "state_names": {code: states.state_name(code) for code in _state_codes(con)},
-        "provider_entities": derive_provider_entities(con),
+        # From the agency index just built, not from a second one.
+        "provider_entities": _provider_entities(con, indexes["agency"]),
     }
     con.execute(f"CREATE TABLE {STORED_NAMES_TABLE} (name VARCHAR PRIMARY KEY, body VARCHAR)")
     con.executemany(
