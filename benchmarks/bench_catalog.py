@@ -3,12 +3,16 @@
 Each is measured against a plain pandas baseline doing the same work in the same run:
 reading the six GCAT files and deduplicating launches (for the build), and a
 ``groupby(['site', 'year']).size()`` on an in-memory frame (for the query).
-Targets (issue 2): build under 10 s, aggregate query under 50 ms on the 2-core machine.
+Targets: build within 3x the baseline (issue 25), aggregate query under 50 ms. The build is
+timed twice: wall seconds, and CPU seconds of this process (all its threads), which a
+machine shared with other work disturbs less.
 """
 
 from __future__ import annotations
 
 import tempfile
+import time
+from collections.abc import Callable
 from pathlib import Path
 
 import pandas as pd
@@ -37,6 +41,16 @@ def pandas_read_all(gcat: Path) -> pd.DataFrame:
     return log.drop_duplicates(subset=log.columns[0])
 
 
+def best_cpu_of(repeat: int, work: Callable[[], object]) -> float:
+    """Fewest CPU seconds of this process (every thread) over ``repeat`` runs."""
+    best = float("inf")
+    for _ in range(repeat):
+        start = time.process_time()
+        work()
+        best = min(best, time.process_time() - start)
+    return best
+
+
 def main() -> None:
     gcat = SHARED_DATA / "gcat"
     if not gcat.is_dir():
@@ -45,16 +59,29 @@ def main() -> None:
         home = Path(tmp)
         build_s = best_of(3, lambda: build_catalog(str(SHARED_DATA), home))
         baseline_read_s = best_of(3, lambda: pandas_read_all(gcat))
+        build_cpu_s = best_cpu_of(3, lambda: build_catalog(str(SHARED_DATA), home))
+        baseline_cpu_s = best_cpu_of(3, lambda: pandas_read_all(gcat))
         con = open_catalog(home)
         frame = con.execute("SELECT site, year FROM launches").df()
         query_s = best_of(20, lambda: con.execute(AGGREGATE_SQL).fetchall())
         pandas_s = best_of(20, lambda: frame.groupby(["site", "year"]).size())
         con.close()
     report(
-        "catalog build (target < 10 s)",
+        "catalog build, wall seconds (target <= 3x)",
         [
             ("pandas: read the 6 GCAT files + dedupe launches", baseline_read_s, None),
             ("cosmodrome update --source ../shared/data", build_s, build_s / baseline_read_s),
+        ],
+    )
+    report(
+        "catalog build, CPU seconds (target <= 3x)",
+        [
+            ("pandas: read the 6 GCAT files + dedupe launches", baseline_cpu_s, None),
+            (
+                "cosmodrome update --source ../shared/data",
+                build_cpu_s,
+                build_cpu_s / baseline_cpu_s,
+            ),
         ],
     )
     report(

@@ -397,3 +397,5 @@ def test_payload_solved_from_the_newton_crossing_is_plain_bisections() -> None:
                     high *= 2.0
                 plain = _where_falling(stack.delta_v_m_s, dv, low, high, PAYLOAD_TOLERANCE_KG)
                 assert stack.payload_kg(dv) == plain, (vehicle.name, optional, dv)
+                for near in (low, plain - 3000.0, plain + 0.004, plain + 5000.0, 10 * high):
+                    assert stack.payload_kg(dv, near) == plain, (vehicle.name, dv, near)

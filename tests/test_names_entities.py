@@ -272,7 +272,7 @@ def test_what_a_name_matched_is_said(mirror_con: duckdb.DuckDBPyConnection) -> N
     ceres = names.resolution(mirror_con, "vehicle", "Ceres-1").summary()
     assert ceres == "Ceres-1: Gushenxing 1; 15 launches"
     casc = names.resolution(mirror_con, "agency", "CASC")
-    assert set(casc.codes) >= {"CALT", "SAST"} and casc.launches == 566
+    assert set(casc.codes) >= {"CALT", "SAST"} and casc.count == 566
 
 
 def test_uncertain_codes_are_their_entity(mirror_con: duckdb.DuckDBPyConnection) -> None:

@@ -319,3 +319,10 @@ def test_api_listings_say_what_a_typed_name_matched(client: Any) -> None:
     # a name that is plainly the one thing it matched says nothing more
     plain = client.get("/api/launches", params={"site": "Baikonur", "limit": 0}).json()
     assert plain["matched"] == []
+
+
+def test_an_owner_says_what_it_matched_in_payloads(client: Any) -> None:
+    answer = client.get("/api/payloads", params={"owner": "NRO", "limit": 0}).json()
+    [line] = answer["matched"]
+    assert line.startswith("NRO: ") and " organisations (" in line
+    assert line.endswith(f"; {answer['total']:,} payloads")  # the owner alone: all its payloads

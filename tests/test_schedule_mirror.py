@@ -12,6 +12,7 @@ from __future__ import annotations
 import json
 import shutil
 from collections.abc import Iterator
+from datetime import date
 from pathlib import Path
 
 import duckdb
@@ -204,44 +205,100 @@ def test_api_without_snapshots_answers_empty_and_says_so(
     assert client.get("/api/slips", params={"site": "Baikonr"}).status_code == 404
 
 
-def test_matching_and_slips_are_kept_until_a_new_snapshot_or_catalog(
+def test_matching_and_model_are_stored_at_update_and_equal_a_direct_computation(
     schedule_home: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    from cosmodrome.schedule import service
+    from cosmodrome.forecast import launchprob
+    from cosmodrome.schedule import history, service
+    from cosmodrome.schedule.history import matched_entries
+    from cosmodrome.schedule.store import open_store
     from tests.test_schedule_store import BAIKONUR, csv_row, write_csv
 
     home = tmp_path / "home"
     shutil.copytree(schedule_home, home)
-    calls = {"entries": 0, "launches": 0}
-    entries_frame, per_launch = service.entries_frame, service.slips_.per_launch
+    calls = {"matched": 0}
 
-    def counted_entries(*args: object) -> pd.DataFrame:
-        calls["entries"] += 1
-        return entries_frame(*args)  # type: ignore[arg-type]
+    def counted(*args: object) -> list[dict[str, object]]:
+        calls["matched"] += 1
+        return matched_entries(*args)  # type: ignore[arg-type]
 
-    def counted_launches(*args: object) -> pd.DataFrame:
-        calls["launches"] += 1
-        return per_launch(*args)  # type: ignore[arg-type]
-
-    monkeypatch.setattr(service, "entries_frame", counted_entries)
-    monkeypatch.setattr(service.slips_, "per_launch", counted_launches)
+    monkeypatch.setattr(history, "matched_entries", counted)
     angara = api.ScheduleFilter(vehicle="Angara")
     with api.catalog(home) as con:
         first = api.slips(con, api.ScheduleFilter(), "launch", home)
         again = api.slips(con, angara, "vehicle", home)
-        api.upcoming(con, angara, home)
-        assert calls == {"entries": 1, "launches": 1}
+        api.next_rows(con, angara, date(2026, 12, 31), None, home)
+        assert calls == {"matched": 0}  # read from the store, as `schedule update` left it
         assert set(again["vehicle"]) >= {"Angara A5"}
-        # A new snapshot: matched afresh, and its launch is there.
+        # What the store holds is what matching and fitting give now.
+        with open_store(home) as store:
+            direct = matched_entries(store, con)
+        assert service.entry_rows(con, home) == direct
+        known = launchprob.known_at(con, None)
+        fitted = launchprob.fit(con, launchprob.observed(direct, known))
+        assert service.matched(con, home).model == fitted.to_json()
+        # A new snapshot: matched afresh at its update, and its launch is there.
         folder = tmp_path / "new"
         folder.mkdir()
         write_csv(folder / "upcoming-2026-06-01.csv",
                   [csv_row("Progress MS-99", "NET Jul 1, 2026", BAIKONUR, "Soyuz 2.1a")])  # fmt: skip
         api.update_schedule(str(folder), home)
+        calls["matched"] = 0
         newer = api.slips(con, api.ScheduleFilter(), "launch", home)
-        assert calls == {"entries": 2, "launches": 2}
+        assert calls == {"matched": 0}
         assert "Progress MS-99" in set(newer["payload"]) and len(newer) == len(first) + 1
-        # A new catalog (another version) matches afresh too.
+        # Another catalog than the stored matching's: matched (and fitted) afresh, the same.
+        stored = api.next_rows(con, angara, date(2026, 12, 31), None, home)[0]
         monkeypatch.setattr(service, "catalog_version", lambda con: "another-version")
-        api.slips(con, api.ScheduleFilter(), "launch", home)
-        assert calls == {"entries": 3, "launches": 3}
+        computed = api.next_rows(con, angara, date(2026, 12, 31), None, home)[0]
+        assert calls == {"matched": 1}
+        assert computed == stored
+
+
+#: The README's schedule commands, and ``next``'s probability forms (docs/FORECASTS.md).
+QUICK_COMMANDS = [
+    ("next", "--site", "Baikonur"),
+    ("next", "--vehicle", "Soyuz-5", "--format", "json"),
+    ("next", "--site", "Baikonur", "--by", "2026-12-31", "--format", "csv"),
+    ("slips", "--vehicle", "Angara"),
+    ("slips", "--by", "provider", "--from", "2024"),
+    ("schedule", "ics", "--site", "Baikonur"),
+    ("schedule", "report"),
+    ("changes", "--site", "Baikonur", "--kind", "moved,flown"),
+]
+
+
+@pytest.mark.parametrize("args", QUICK_COMMANDS, ids=" ".join)
+def test_schedule_commands_load_neither_pandas_nor_scipy(
+    schedule_home: Path, args: tuple[str, ...]
+) -> None:
+    """Matching and the model are read from the store: a schedule command loads neither
+    pandas (rows straight from DuckDB) nor SciPy (the model is applied, not fitted)."""
+    from tests.test_cli_output import loaded_after, run_code
+
+    loaded = loaded_after(
+        run_code(*args), ("pandas", "scipy", "matplotlib"), {"COSMODROME_HOME": str(schedule_home)}
+    )
+    assert loaded == set()
+
+
+def test_a_new_catalog_rematches_the_kept_snapshots(schedule_home: Path, tmp_path: Path) -> None:
+    """After ``cosmodrome update`` (and a refresh) the store holds the matching of the new
+    catalog, and the change records stay those of the last schedule update."""
+    import duckdb as db
+
+    from cosmodrome.schedule import service
+    from cosmodrome.schedule.store import store_path
+
+    home = tmp_path / "home"
+    shutil.copytree(schedule_home, home)
+    with db.connect(str(store_path(home))) as store:
+        store.execute("UPDATE matching SET catalog_version = 'an older catalog'")
+        store.execute("DELETE FROM matched_entries")
+        changes = store.execute("SELECT * FROM changes ORDER BY change_key").fetchall()
+    service.rematch(home)
+    with api.catalog(home) as con, db.connect(str(store_path(home)), read_only=True) as store:
+        version = service.catalog_version(con)
+        assert store.execute("SELECT catalog_version FROM matching").fetchall() == [(version,)]
+        assert store.execute("SELECT * FROM changes ORDER BY change_key").fetchall() == changes
+        assert len(service.entry_rows(con, home)) == 450 + 156

@@ -204,8 +204,12 @@ def test_compare_two_providers_by_their_names(page: Any, base_url: str) -> None:
     mix = charts.nth(2).text_content()
     assert "SpaceX" in mix and "United Launch Alliance" in mix
     assert "Falcon 9" in mix and "Atlas V" in mix
-    text = page.locator("#view").text_content()
-    assert not re.search(r"\b(SPX|ULAL|ULAB|ULA)\b", text), "a provider shown by its code"
+    # what each name matched, where not plain, under the form (codes there say which)
+    lines = page.locator("#cmp-matched p").all_inner_texts()
+    assert [line.split(":")[0] for line in lines] == ["United Launch Alliance"]
+    assert lines[0].endswith(" launches") and "organisations (" in lines[0]
+    shown = page.locator("#cmp-matched ~ div").text_content()
+    assert not re.search(r"\b(SPX|ULAL|ULAB|ULA)\b", shown), "a provider shown by its code"
 
 
 def test_map_country_box_takes_names(page: Any, base_url: str) -> None:

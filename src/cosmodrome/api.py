@@ -161,7 +161,7 @@ if TYPE_CHECKING:
     from cosmodrome.forecast.cadence import CadenceRequest
     from cosmodrome.forecast.cadence import backtest as cadence_backtest
     from cosmodrome.forecast.cadence import forecast as cadence_forecast
-    from cosmodrome.forecast.launchprob import next_launches
+    from cosmodrome.forecast.launchprob import next_launches, next_rows
     from cosmodrome.forecast.reliability import ReliabilityRequest, reliability
     from cosmodrome.forecast.reliability import backtest as reliability_backtest
     from cosmodrome.hooks import add_hook, read_hooks, remove_hook, resume_hook
@@ -174,14 +174,17 @@ if TYPE_CHECKING:
         SLIP_RULE,
         ChangeFilter,
         ScheduleFilter,
+        change_rows,
         changes,
         slip_history,
+        slip_rows,
         slips,
         upcoming,
         update_schedule,
     )
     from cosmodrome.schedule import ics as schedule_ics
     from cosmodrome.schedule import input_report as schedule_report
+    from cosmodrome.schedule import report_rows as schedule_report_rows
     from cosmodrome.schedule import snapshots as schedule_snapshots
     from cosmodrome.schedule.changes import KINDS as CHANGE_KINDS
     from cosmodrome.schedule.changes import no_changes
@@ -201,8 +204,10 @@ _LAZY_BY_MODULE: dict[str, tuple[str, ...]] = {
         "SLIP_RULE",
         "ChangeFilter",
         "ScheduleFilter",
+        "change_rows",
         "changes",
         "slip_history",
+        "slip_rows",
         "slips",
         "upcoming",
         "update_schedule",
@@ -259,7 +264,7 @@ _LAZY_BY_MODULE: dict[str, tuple[str, ...]] = {
         "payloads",
     ),
     "cosmodrome.forecast.reliability": ("ReliabilityRequest", "reliability"),
-    "cosmodrome.forecast.launchprob": ("next_launches",),
+    "cosmodrome.forecast.launchprob": ("next_launches", "next_rows"),
     "cosmodrome.forecast.cadence": ("CadenceRequest",),
 }
 #: Lazy names that differ from their module's (façade name -> (module, attribute)); an
@@ -275,6 +280,7 @@ _LAZY_RENAMED: dict[str, tuple[str, str | None]] = {
     "source_health": ("cosmodrome.refresh", "health"),
     "hook_deliveries": ("cosmodrome.hooks", "deliveries"),
     "schedule_report": ("cosmodrome.schedule", "input_report"),
+    "schedule_report_rows": ("cosmodrome.schedule", "report_rows"),
     "schedule_snapshots": ("cosmodrome.schedule", "snapshots"),
     "schedule_path": ("cosmodrome.schedule.store", "store_path"),
     "store_health": ("cosmodrome.stores", "home_health"),
@@ -417,14 +423,17 @@ def update(
     :data:`~cosmodrome.catalog.build.DEFAULT_LOCK_WAIT_S`) for another update to finish.
     """
     from cosmodrome.catalog.build import DEFAULT_LOCK_WAIT_S, build_catalog
+    from cosmodrome.schedule.service import rematch
 
-    return build_catalog(
+    report = build_catalog(
         source,
         home,
         allow_shrink=allow_shrink,
         lock_wait_s=DEFAULT_LOCK_WAIT_S if lock_wait_s is None else lock_wait_s,
         on_wait=on_wait,
     )
+    rematch(home)  # the kept schedules, matched against the new catalog
+    return report
 
 
 def export_catalog(con: duckdb.DuckDBPyConnection, out: Path, fmt: str = "parquet") -> list[Path]:

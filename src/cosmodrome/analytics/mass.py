@@ -22,21 +22,19 @@ from __future__ import annotations
 from datetime import date, datetime
 
 import duckdb
-import pandas as pd
 
-from cosmodrome.analytics.cadence import resolve_groups, site_mapping
+from cosmodrome.analytics.cadence import PERIOD_LABEL_SQL, UNKNOWN, resolve_groups, site_mapping
 from cosmodrome.analytics.common import (
     check_period,
     dimension,
     filter_sql,
     join_params,
-    label_states,
-    period_label,
     period_start_sql,
+    state_names,
     with_dates,
 )
 from cosmodrome.catalog.queries import LaunchFilter
-from cosmodrome.tables import as_dates
+from cosmodrome.tables import Rows
 
 MASS_COLUMNS = [
     "period",
@@ -62,45 +60,53 @@ def mass_to_orbit(
     start: date | datetime | None = None,
     end: date | datetime | None = None,
     where: LaunchFilter | None = None,
-) -> pd.DataFrame:
+) -> Rows:
     """Known mass launched to orbit per period and group, with the payloads lacking a mass.
 
     ``by`` takes the groupings of :func:`cosmodrome.analytics.cadence.cadence`; every payload
     counts in its own group (a launch-level group for launch dimensions such as
     ``provider-state``, its own sector, mission or regime for the payload dimensions).
-    Periods without a payload are left out.
+    Periods without a payload are left out. Returns :class:`~cosmodrome.tables.Rows` of
+    :data:`MASS_COLUMNS` (``.to_frame()`` for a DataFrame), grouped, named and ordered in one
+    query: heaviest group first in each period.
     """
     dim = dimension(by)
     check_period(period)
-    f = with_dates(where, start, end)
-    condition, params = filter_sql(con, f)
+    condition, params = filter_sql(con, with_dates(where, start, end))
     sites = site_mapping(con, only if dim.name == "site" else None)
-    site_params = join_params(con, dim, sites)
-    join = dim.join
-    frame = con.execute(
-        f"""SELECT {period_start_sql(period)} AS period_start, {dim.key_sql} AS "group",
-                   {dim.label_sql} AS label, count(*)::BIGINT AS payloads,
-                   count(p.mass_kg)::BIGINT AS payloads_with_mass,
-                   (count(*) - count(p.mass_kg))::BIGINT AS payloads_without_mass,
-                   count(p.mass_kg) / count(*) AS mass_known_share,
-                   count(p.mass_kg) FILTER (WHERE p.mass_source <> 'ucs')::BIGINT
-                       AS payloads_mass_gcat,
-                   count(p.mass_kg) FILTER (WHERE p.mass_source = 'ucs')::BIGINT
-                       AS payloads_mass_ucs,
-                   sum(p.mass_kg) AS mass_kg
-            FROM launches l JOIN payloads p ON p.launch_tag = l.launch_tag {join}
-            WHERE {condition} AND l.is_success GROUP BY 1, 2 ORDER BY 1, mass_kg DESC NULLS LAST,
-                  payloads DESC""",
-        site_params + params,
-    ).df()
-    as_dates(frame, "period_start")
-    frame["group"] = frame["group"].fillna("(unknown)")
-    frame["label"] = frame["label"].fillna(frame["group"])
-    label_states(frame, dim)
-    if only:
-        frame = frame[frame["group"].isin(resolve_groups(con, dim, only, sites))]
-    frame["period"] = [period_label(period, d) for d in frame["period_start"]]
-    return frame[MASS_COLUMNS].reset_index(drop=True)
+    wanted = resolve_groups(con, dim, only, sites) if only else None
+    # states are named by their labels (``France (F)``), never bare codes
+    codes, labels = state_names(con)[:2] if dim.name in STATE_DIMENSIONS else ([], [])
+    cursor = con.execute(
+        f"""WITH g AS (
+                SELECT {period_start_sql(period)} AS d,
+                       coalesce({dim.key_sql}, '{UNKNOWN}') AS "group", {dim.label_sql} AS label,
+                       count(*)::BIGINT AS payloads,
+                       count(p.mass_kg)::BIGINT AS payloads_with_mass,
+                       (count(*) - count(p.mass_kg))::BIGINT AS payloads_without_mass,
+                       count(p.mass_kg) / count(*) AS mass_known_share,
+                       count(p.mass_kg) FILTER (WHERE p.mass_source <> 'ucs')::BIGINT
+                           AS payloads_mass_gcat,
+                       count(p.mass_kg) FILTER (WHERE p.mass_source = 'ucs')::BIGINT
+                           AS payloads_mass_ucs,
+                       sum(p.mass_kg) AS mass_kg
+                FROM launches l JOIN payloads p ON p.launch_tag = l.launch_tag {dim.join}
+                WHERE {condition} AND l.is_success GROUP BY 1, 2),
+            nm AS (SELECT unnest(?::VARCHAR[]) AS code, unnest(?::VARCHAR[]) AS label)
+        SELECT {PERIOD_LABEL_SQL[period]} AS period, d AS period_start, g."group",
+               coalesce(nm.label, g.label, g."group") AS label, payloads, payloads_with_mass,
+               payloads_without_mass, mass_known_share, payloads_mass_gcat, payloads_mass_ucs,
+               mass_kg
+        FROM g LEFT JOIN nm ON nm.code = g."group"
+        WHERE ?::VARCHAR[] IS NULL OR list_contains(?, g."group")
+        ORDER BY d, mass_kg DESC NULLS LAST, payloads DESC, g."group" """,
+        [*join_params(con, dim, sites), *params, codes, labels, wanted, wanted],
+    )
+    return Rows([c[0] for c in cursor.description or []], cursor.fetchall())
+
+
+#: Dimensions whose groups are state codes.
+STATE_DIMENSIONS = ("provider-state", "owner-state")
 
 
 def mass_coverage(con: duckdb.DuckDBPyConnection) -> dict[str, int | bool]:

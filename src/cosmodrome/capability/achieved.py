@@ -7,18 +7,21 @@ contradicts is a finding, reported as a flag, not an error.
 
 from __future__ import annotations
 
-from typing import Any
-
-import pandas as pd
+from typing import TYPE_CHECKING, Any
 
 from cosmodrome.capability.launch import corridor_inclinations
 from cosmodrome.spaceports import Spaceport
+
+if TYPE_CHECKING:
+    import pandas as pd
 
 #: Inclination bins of the distribution (deg).
 BIN_WIDTH_DEG = 5.0
 #: A payload within this many degrees of a corridor's inclination range agrees with it
 #: (parking orbits, small dog-legs and later manoeuvres blur the launch inclination).
 TOLERANCE_DEG = 2.0
+
+_COLUMNS = ["launch_tag", "piece", "inc_deg", "year", "in_corridor"]
 
 
 def achieved_inclinations(connection: Any, port: Spaceport) -> pd.DataFrame:
@@ -30,25 +33,14 @@ def achieved_inclinations(connection: Any, port: Spaceport) -> pd.DataFrame:
     ``connection`` is a DuckDB connection to a catalog with the ``payloads`` and ``launches``
     tables; the site is matched on ``launches.site_code`` and ``launches.site``.
     """
-    codes = list(port.gcat_sites)
-    if not codes:
-        return pd.DataFrame(columns=["launch_tag", "piece", "inc_deg", "year", "in_corridor"])
-    marks = ", ".join("?" for _ in codes)
+    import pandas as pd
+
+    if not port.gcat_sites:
+        return pd.DataFrame(columns=_COLUMNS)
+    query, parameters = _payloads(port)
     frame: pd.DataFrame = connection.execute(
-        f"""
-        SELECT p.launch_tag, p.piece, p.inc_deg, l.year
-        FROM payloads p JOIN launches l USING (launch_tag)
-        WHERE (l.site_code IN ({marks}) OR l.site IN ({marks})) AND p.inc_deg IS NOT NULL
-        ORDER BY l.year, p.launch_tag, p.piece
-        """,
-        [*codes, *codes],
+        f"{query} ORDER BY year, launch_tag, piece", parameters
     ).df()
-    low, high = _allowed_range(port)
-    lat = abs(port.lat_deg)
-    inc = frame["inc_deg"].astype(float)
-    frame["in_corridor"] = ((inc >= low - TOLERANCE_DEG) & (inc <= high + TOLERANCE_DEG)) | (
-        inc < lat
-    )
     return frame
 
 
@@ -57,38 +49,64 @@ def inclination_distribution(connection: Any, port: Spaceport) -> pd.DataFrame:
 
     Columns ``bin_start_deg``, ``bin_end_deg``, ``payloads``, ``outside_corridor``.
     """
-    frame = achieved_inclinations(connection, port)
-    if frame.empty:
-        return pd.DataFrame(
-            columns=["bin_start_deg", "bin_end_deg", "payloads", "outside_corridor"]
-        )
-    start = (frame["inc_deg"].astype(float) // BIN_WIDTH_DEG) * BIN_WIDTH_DEG
-    grouped = frame.assign(bin_start_deg=start, outside=~frame["in_corridor"]).groupby(
-        "bin_start_deg"
-    )
-    out = grouped.agg(
-        payloads=("inc_deg", "size"), outside_corridor=("outside", "sum")
-    ).reset_index()
-    out.insert(1, "bin_end_deg", out["bin_start_deg"] + BIN_WIDTH_DEG)
-    return out
+    import pandas as pd
+
+    columns = ["bin_start_deg", "bin_end_deg", "payloads", "outside_corridor"]
+    if not port.gcat_sites:
+        return pd.DataFrame(columns=columns)
+    query, parameters = _payloads(port)
+    frame: pd.DataFrame = connection.execute(
+        f"""
+        SELECT floor(inc_deg / {BIN_WIDTH_DEG}) * {BIN_WIDTH_DEG} AS bin_start_deg,
+               bin_start_deg + {BIN_WIDTH_DEG} AS bin_end_deg,
+               count(*) AS payloads,
+               count(*) FILTER (WHERE NOT in_corridor) AS outside_corridor
+        FROM ({query}) GROUP BY ALL ORDER BY bin_start_deg
+        """,
+        parameters,
+    ).df()
+    return frame if not frame.empty else pd.DataFrame(columns=columns)
 
 
 def corridor_findings(connection: Any, port: Spaceport) -> list[str]:
     """Plain-language flags where the catalog contradicts the curated corridors."""
-    frame = achieved_inclinations(connection, port)
-    findings: list[str] = []
-    if frame.empty:
-        return findings
-    outside = frame[~frame["in_corridor"]]
+    if not port.gcat_sites:
+        return []
+    query, parameters = _payloads(port)
+    payloads, outside, lowest, highest, first, last = connection.execute(
+        f"""
+        SELECT count(*), count(*) FILTER (WHERE NOT in_corridor),
+               min(inc_deg) FILTER (WHERE NOT in_corridor),
+               max(inc_deg) FILTER (WHERE NOT in_corridor),
+               min(year) FILTER (WHERE NOT in_corridor),
+               max(year) FILTER (WHERE NOT in_corridor)
+        FROM ({query})
+        """,
+        parameters,
+    ).fetchone()
+    if not outside:
+        return []
     low, high = _allowed_range(port)
-    if not outside.empty:
-        incs = outside["inc_deg"].astype(float)
-        findings.append(
-            f"{len(outside)} of {len(frame)} payloads from {port.name} reached inclinations outside "
-            f"the curated corridors ({low:.1f}-{high:.1f} deg): {incs.min():.1f} to {incs.max():.1f} deg "
-            f"(years {int(outside['year'].min())}-{int(outside['year'].max())})"
-        )
-    return findings
+    return [
+        f"{outside} of {payloads} payloads from {port.name} reached inclinations outside "
+        f"the curated corridors ({low:.1f}-{high:.1f} deg): {lowest:.1f} to {highest:.1f} deg "
+        f"(years {int(first)}-{int(last)})"
+    ]
+
+
+def _payloads(port: Spaceport) -> tuple[str, list[Any]]:
+    """The site's payloads with a known inclination, each with ``in_corridor``, as a query
+    and its parameters."""
+    codes = list(port.gcat_sites)
+    marks = ", ".join("?" for _ in codes)
+    low, high = _allowed_range(port)
+    query = f"""
+        SELECT p.launch_tag, p.piece, p.inc_deg, l.year,
+               (p.inc_deg >= ? AND p.inc_deg <= ?) OR p.inc_deg < ? AS in_corridor
+        FROM payloads p JOIN launches l USING (launch_tag)
+        WHERE (l.site_code IN ({marks}) OR l.site IN ({marks})) AND p.inc_deg IS NOT NULL
+        """
+    return query, [low - TOLERANCE_DEG, high + TOLERANCE_DEG, abs(port.lat_deg), *codes, *codes]
 
 
 def _allowed_range(port: Spaceport) -> tuple[float, float]:

@@ -142,6 +142,12 @@ class CapacityPoint:
         model fitted here returns the published figure when ``reach`` is asked for the orbit.
         The loss allowance depends on the orbit (``trajectory_loss_m_s``).
         """
+        return self._required_dv_m_s
+
+    @cached_property
+    def _required_dv_m_s(self) -> float:
+        # Computed once per point: the fits, the leave-one-out table and every option of a
+        # ranking ask for it again.
         port = self.spaceport()
         if self.reference_orbit:
             return ascent_budget(
@@ -317,32 +323,38 @@ class Stack:
             mass -= fairing
         return dv
 
-    def payload_kg(self, dv_m_s: float) -> float:
+    def payload_kg(self, dv_m_s: float, near_kg: float | None = None) -> float:
         """Payload (kg) for which :meth:`delta_v_m_s` equals ``dv_m_s`` (bisection to
-        :data:`PAYLOAD_TOLERANCE_KG`); :attr:`floor_kg` when even that falls short."""
+        :data:`PAYLOAD_TOLERANCE_KG`); :attr:`floor_kg` when even that falls short.
+
+        ``near_kg``, a payload thought close (the answer to a nearby ``dv_m_s``), only
+        speeds the search up: the answer is the same with or without it.
+        """
         low = self.floor_kg
         if self.delta_v_m_s(low) <= dv_m_s:
             return low
         high = max(1000.0, self.fuelled_kg)
         while self.delta_v_m_s(high) > dv_m_s:
             high *= 2.0
-        crossing = self._crossing_kg(dv_m_s, low)
+        start = low if near_kg is None else min(max(near_kg, low), high)
+        crossing = self._crossing_kg(dv_m_s, start)
         return _where_falling(self.delta_v_m_s, dv_m_s, low, high, PAYLOAD_TOLERANCE_KG, crossing)
 
-    def _crossing_kg(self, dv_m_s: float, below_kg: float) -> float | None:
+    def _crossing_kg(self, dv_m_s: float, start_kg: float) -> float | None:
         """Where :meth:`delta_v_m_s` falls to ``dv_m_s``, by Newton's method from
-        ``below_kg`` (a payload short of it); ``None`` if it does not settle.
+        ``start_kg``; ``None`` if it does not settle.
 
-        Delta-v falls with the payload and is convex in it, so every step lands short of
-        the crossing, never beyond: the steps shrink to nothing within a few evaluations.
+        Delta-v falls with the payload and is convex in it: from any start the first step
+        lands short of the crossing (never below :attr:`floor_kg`, which is short of it
+        too), and every later one closes in from there without overshooting.
         """
-        payload = below_kg
+        payload = start_kg
         for _ in range(60):
             dv, slope = self._delta_v_and_slope(payload)
             if not slope < 0.0:
                 return None
             step = (dv - dv_m_s) / -slope
-            payload += step
+            payload = max(payload + step, self.floor_kg)
             if abs(step) < 1e-7:
                 return payload
         return None
@@ -575,10 +587,14 @@ def fit_extra_loss_m_s(
         return each[0]
     stacks = {c: Stack.of(stages, fairing_kg, c) for c in {c for _, _, c in points}}
 
+    # Each point's payload at the loss tried last: the search tries losses ever closer
+    # together, and a nearby answer is where the next solve starts.
+    last: dict[int, float] = {}
+
     def cost(loss: float) -> float:
         total = 0.0
-        for dv, kg, config in points:
-            predicted = stacks[config].payload_kg(dv + loss)
+        for index, (dv, kg, config) in enumerate(points):
+            predicted = last[index] = stacks[config].payload_kg(dv + loss, last.get(index))
             total += math.log(max(predicted, 1e-3 * kg) / kg) ** 2
         return total
 

@@ -348,33 +348,35 @@ def resolve_owners(con: duckdb.DuckDBPyConnection, name: str) -> list[str]:
     return index.resolve(name, word_prefix=True)
 
 
-#: Per kind of name: the launch column its codes are matched on, and what a code is called.
+#: Per kind of name: the table (named as its rows in the plural) and column its codes are
+#: matched on, what a code is called and what one row is.
 _MATCHED_ON = {
-    "vehicle": ("vehicle", "configuration"),
-    "site": ("site", "site"),
-    "agency": ("agency", "organisation"),
+    "vehicle": ("launches", "vehicle", "configuration", "launch"),
+    "site": ("launches", "site", "site", "launch"),
+    "agency": ("launches", "agency", "organisation", "launch"),
+    "owner": ("payloads", "owner", "organisation", "payload"),
 }
 
 
 @dataclass(frozen=True)
 class Resolution:
-    """What a typed name matched: the codes it covers, their launches and, for a curated
-    name, the note that says how it was matched."""
+    """What a typed name matched: the codes it covers, how many rows they have (launches;
+    payloads for an owner) and, for a curated name, the note that says how it was matched."""
 
     kind: str
     name: str
     codes: tuple[str, ...]
-    launches: int
+    count: int
     note: str | None = None
 
     @property
     def flown(self) -> bool:
-        return self.launches > 0
+        return self.count > 0
 
     def summary(self) -> str | None:
         """``Proton-M: 4 configurations (...); 115 launches``, or ``None`` where the name is
         plainly the one thing it matched (``Electron``, ``Baikonur``)."""
-        what = _MATCHED_ON[self.kind][1]
+        rows, _, what, row = _MATCHED_ON[self.kind]
         plain = self.kind != "vehicle" or fold(self.codes[0]) == fold(self.name)
         if len(self.codes) == 1 and plain and self.flown:
             # A site or organisation code says nothing the name does not.
@@ -384,23 +386,28 @@ class Resolution:
         else:
             shown = ", ".join(self.codes[:4]) + (", ..." if len(self.codes) > 4 else "")
             matched = f"{len(self.codes)} {what}s ({shown})"
-        launches = (
-            f"{self.launches:,} launch{'es' if self.launches != 1 else ''}"
-            if self.flown
-            else "not flown yet"
-        )
-        parts = [p for p in (matched, launches, self.note) if p]
+        if self.flown:
+            counted = f"{self.count:,} {row if self.count == 1 else rows}"
+        else:
+            counted = "not flown yet" if row == "launch" else f"no {rows}"
+        parts = [p for p in (matched, counted, self.note) if p]
         return f"{self.name}: {'; '.join(parts)}"
 
 
 def resolution(con: duckdb.DuckDBPyConnection, kind: str, name: str) -> Resolution:
-    """What ``name`` (a ``vehicle``, ``site`` or ``agency``) matches, with its launches; an
-    unknown name raises :class:`UnknownNameError` with the closest names."""
-    resolve = {"vehicle": resolve_vehicles, "site": resolve_sites, "agency": resolve_agencies}
+    """What ``name`` (a ``vehicle``, ``site``, ``agency`` or ``owner``) matches, with its
+    launches (an owner's payloads); an unknown name raises :class:`UnknownNameError` with
+    the closest names."""
+    resolve = {
+        "vehicle": resolve_vehicles,
+        "site": resolve_sites,
+        "agency": resolve_agencies,
+        "owner": resolve_owners,
+    }
     codes = resolve[kind](con, name)
-    column = _MATCHED_ON[kind][0]
+    table, column, _, _ = _MATCHED_ON[kind]
     row = con.execute(
-        f"SELECT count(*) FROM launches WHERE list_contains(?, {column})", [codes]
+        f"SELECT count(*) FROM {table} WHERE list_contains(?, {column})", [codes]
     ).fetchone()
     note = _curated_note(name) if kind == "vehicle" else None
     return Resolution(kind, name, tuple(codes), int(row[0]) if row else 0, note)
@@ -412,10 +419,11 @@ def matched_notes(
     vehicle: str | None = None,
     site: str | None = None,
     agency: str | None = None,
+    owner: str | None = None,
 ) -> list[str]:
     """What each given name matched, where that is not plain (:meth:`Resolution.summary`):
     the lines an interface shows under an answer filtered by those names."""
-    given = {"vehicle": vehicle, "site": site, "agency": agency}
+    given = {"vehicle": vehicle, "site": site, "agency": agency, "owner": owner}
     found = (resolution(con, kind, name).summary() for kind, name in given.items() if name)
     return [line for line in found if line]
 
@@ -601,7 +609,13 @@ def derive_provider_entities(con: duckdb.DuckDBPyConnection) -> dict[str, list[s
       as customers are grouped), labelled by the launches' agency name (``None`` here).
 
     The finer grouping, GCAT's agency as recorded, is the ``agency`` dimension."""
-    index = _cached(con, "agency")
+    return _provider_entities(con, _cached(con, "agency"))
+
+
+def _provider_entities(
+    con: duckdb.DuckDBPyConnection, index: NameIndex
+) -> dict[str, list[str | None]]:
+    """:func:`derive_provider_entities` with the agency index at hand."""
     entities: dict[str, list[str | None]] = {}
     widest: dict[str, int] = {}
     # Only the organisations people name (``names``): an entry that only says how a code
@@ -657,11 +671,13 @@ def store_names(con: duckdb.DuckDBPyConnection) -> None:
     """Derive every name index, pad label and state name of the catalog being built on
     ``con`` and store them in it, under :func:`derived_names_key`."""
     pads = {site: dict(_site_pad_labels(con, site)) for site in sorted(_curated_sites(con))}
+    indexes = {kind: build() for kind, build in _builders(con).items()}
     bodies: dict[str, Any] = {
-        **{f"index:{kind}": build().to_json() for kind, build in _builders(con).items()},
+        **{f"index:{kind}": index.to_json() for kind, index in indexes.items()},
         "pad_labels": pads,
         "state_names": {code: states.state_name(code) for code in _state_codes(con)},
-        "provider_entities": derive_provider_entities(con),
+        # From the agency index just built, not from a second one.
+        "provider_entities": _provider_entities(con, indexes["agency"]),
     }
     con.execute(f"CREATE TABLE {STORED_NAMES_TABLE} (name VARCHAR PRIMARY KEY, body VARCHAR)")
     con.executemany(

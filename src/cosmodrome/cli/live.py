@@ -96,14 +96,14 @@ def changes(
     choice = Choice.of(columns, wide, all_rows)
     f = change_filter(since, until, kind, site, vehicle, provider)
     with api.catalog(home) as con:
-        frame = api.changes(con, f, home)
+        frame = api.change_rows(con, f, home)
     if fmt == "json":
         emit_json({"total": len(frame), "changes": json_records(frame)})
         return
     if fmt == "csv":
         emit(frame, "csv")
         return
-    if frame.empty:
+    if not frame.rows:
         console(stderr=True).print("no change recorded for these filters")
         return
     emit(

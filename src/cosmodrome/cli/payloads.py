@@ -90,13 +90,14 @@ def payloads(
     )
     with api.catalog(home) as con:
         rows = api.payload_rows(con, filters, limit=limit)
+        # what a name matched, where not plain, under a table (as under launches)
+        notes = api.matched_notes(con, vehicle=vehicle, site=site, agency=agency, owner=owner)
+    hint = "sector, orbits, masses and sources: --wide, --columns, or --format csv or json"
     emit(
         rows,
         fmt,
         title=plural(len(rows), "payload"),
-        caption="sector, orbits, masses and sources: --wide, --columns, or --format csv or json"
-        if fmt == "table"
-        else None,
+        caption="\n".join([*notes, hint]) if fmt == "table" else None,
         listing=PAYLOADS,
         choice=Choice.of(columns, wide, all_rows),
     )
@@ -143,7 +144,7 @@ def mass(
     from cosmodrome import api  # here, not at start-up: it loads DuckDB
 
     with api.catalog(home) as con:
-        frame = api.mass_to_orbit(
+        rows = api.mass_to_orbit(
             con,
             by,
             period,
@@ -163,10 +164,11 @@ def mass(
         + ("" if coverage["has_satcat"] else " (the source has no satcat.tsv)")
     )
     if fmt == "table":
-        shown = frame.drop(columns=["period_start"]).astype({"mass_kg": "object"})
-        shown["mass_kg"] = [
-            "unknown" if value != value else f"{value:,.0f}" for value in frame["mass_kg"]
+        at = rows.columns.index("mass_kg")
+        masses = [
+            "unknown" if value is None else f"{value:,.0f}" for value in rows.column("mass_kg")
         ]
+        shown = rows.without("mass_kg").with_column("mass_kg", at, masses).without("period_start")
         emit(
             shown,
             "table",
@@ -175,7 +177,7 @@ def mass(
             listing=MASS_LISTING,
         )
         return
-    emit(frame, fmt)
+    emit(rows, fmt)
     if fmt == "csv":
         console(stderr=True).print(note, highlight=False)
 

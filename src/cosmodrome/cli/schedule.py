@@ -14,7 +14,7 @@ from cosmodrome.cli.forecast import percent
 from cosmodrome.cli.output import Choice, Listing, Record, check_format, console, emit, emit_json
 from cosmodrome.display import format_value, plural
 from cosmodrome.errors import SourceError
-from cosmodrome.tables import json_records, json_safe
+from cosmodrome.tables import Rows, json_records, json_safe
 from cosmodrome.timeutil import parse_day, parse_period
 
 if TYPE_CHECKING:
@@ -239,17 +239,20 @@ def schedule_report(
 
     check_format(fmt)
     with api.catalog(home) as con:
-        frame = api.schedule_report(con, home)
+        report = api.schedule_report_rows(con, home)
     if fmt != "table":
-        emit(frame, fmt)
+        emit(report, fmt)
         return
-    if frame.empty:
-        emit(frame, "table", title="0 schedule input issues")
+    if not report.rows:
+        emit(report, "table", title="0 schedule input issues")
         return
     choice = Choice.of(all_rows=all_rows)
-    for file, issues in frame.groupby("file", sort=False):
+    by_file: dict[str, list[tuple[Any, ...]]] = {}
+    for row in report.rows:
+        by_file.setdefault(row[0], []).append(row)
+    for file, issues in by_file.items():
         title = f"{file}: {plural(len(issues), 'input issue')}"
-        emit(issues, "table", title=title, listing=REPORT, choice=choice)
+        emit(Rows(report.columns, issues), "table", title=title, listing=REPORT, choice=choice)
 
 
 @schedule_app.command("ics")
@@ -311,11 +314,11 @@ def next_launches(
     by_day = parse_day(by, end=True) if by else None
     as_of_day = parse_day(as_of) if as_of else None
     with api.catalog(home) as con:
-        frame, note = api.next_launches(
+        frame, note = api.next_rows(
             con, _filter(site, vehicle, provider, start, end), by_day, as_of_day, home
         )
     if limit is not None:
-        frame = frame.head(limit)
+        frame = Rows(frame.columns, frame.rows[:limit])
     if fmt == "json":
         emit_json(json_safe({**note, "launches": json_records(frame)}))
         return
@@ -370,15 +373,15 @@ def slips(
     check_format(fmt)
     choice = Choice.of(columns, wide, all_rows)
     with api.catalog(home) as con:
-        frame = api.slips(con, _filter(site, vehicle, provider, start, end), by, home)
+        frame = api.slip_rows(con, _filter(site, vehicle, provider, start, end), by, home)
     if fmt == "json":
         emit_json({"rule": api.SLIP_RULE, "by": by, "rows": json_records(frame)})
         return
+    shown = frame.without("history") if "history" in frame.columns else frame
     if fmt == "csv":
-        emit(frame.drop(columns=["history"], errors="ignore"), "csv")
+        emit(shown, "csv")
         return
     listing = SLIPS if by == "launch" else SLIP_GROUPS.get(by)
-    shown = frame.drop(columns=["history"], errors="ignore")
     emit(
         shown,
         "table",

@@ -16,6 +16,7 @@ from __future__ import annotations
 
 import math
 from collections import defaultdict
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
 from datetime import UTC, date, datetime
 from typing import TYPE_CHECKING, Any
@@ -427,7 +428,7 @@ def new_vehicle_manifest(
     catalog has not seen fly by then) falling in ``year``; and a note saying what was
     used. New configurations of a flown family (Vulcan VC6L) are the history's business."""
     from cosmodrome.forecast import launchprob
-    from cosmodrome.schedule.service import all_entries
+    from cosmodrome.schedule.service import entry_rows
 
     column = MANIFEST_KEYS.get(request.by)
     if not request.manifest:
@@ -435,34 +436,40 @@ def new_vehicle_manifest(
     if column is None:
         return {}, f"not used: schedule entries do not name a {request.by} by catalog code"
     try:
-        entries = all_entries(con, home)
+        entries = entry_rows(con, home)
     except CosmodromeError as error:
         return {}, f"not used: {error}"
     known = launchprob.known_at(con, request.as_of)
     cutoff = launchprob.end_of_day(request.as_of) if request.as_of else None
-    seen = entries[entries["file"] != "launch/previous/"]
-    if cutoff is not None:
-        seen = seen[seen["as_of"] < cutoff]
-    if seen.empty:
+    seen = [
+        e
+        for e in entries
+        if e["file"] != "launch/previous/" and (cutoff is None or e["as_of"] < cutoff)
+    ]
+    if not seen:
         return {}, "not used: no schedule snapshot known then"
-    latest = seen[seen["as_of"] == seen["as_of"].max()].reset_index(drop=True)
+    newest = max(e["as_of"] for e in seen)
+    latest = [e for e in seen if e["as_of"] == newest]
     firsts = new_families(con, latest)
-    flown = latest["flown_utc"].notna() & (latest["flown_utc"] < known)
-    new = latest[firsts & ~flown.to_numpy() & latest[column].notna().to_numpy()].reset_index(
-        drop=True
-    )
+    new = [
+        e
+        for e, first in zip(latest, firsts, strict=True)
+        if first
+        and not (e["flown_utc"] is not None and e["flown_utc"] < known)
+        and e[column] is not None
+    ]
     try:
         model = launchprob.fit(con, launchprob.observed(entries, known))
     except ThinHistoryError as error:
         return {}, f"not used: {error}"
     start = first_moment(date(year, 1, 1))
     end = first_moment(date(year + 1, 1, 1))
-    p_end = launchprob.predict(con, model, new, end)[0] if len(new) else np.zeros(0)
-    p_start = launchprob.predict(con, model, new, start)[0] if len(new) else np.zeros(0)
+    p_end = launchprob.predict(con, model, new, end)[0]
+    p_start = launchprob.predict(con, model, new, start)[0]
     found: dict[str, list[float]] = defaultdict(list)
-    for codes, p in zip(new[column], np.clip(p_end - p_start, 0, 1), strict=True):
-        found[str(codes).split("/")[0]].append(float(p))
-    snapshot = f"{latest['as_of'].iloc[0]:%Y-%m-%d}"
+    for entry, p_in, p_before in zip(new, p_end, p_start, strict=True):
+        found[str(entry[column]).split("/")[0]].append(min(max(p_in - p_before, 0.0), 1.0))
+    snapshot = f"{latest[0]['as_of']:%Y-%m-%d}"
     return found, (
         f"{len(new)} scheduled flights of vehicle families not flown before, on the "
         f"{snapshot} snapshot, "
@@ -471,7 +478,9 @@ def new_vehicle_manifest(
     )
 
 
-def new_families(con: duckdb.DuckDBPyConnection, frame: Any) -> np.ndarray:
+def new_families(
+    con: duckdb.DuckDBPyConnection, entries: Sequence[Mapping[str, Any]]
+) -> list[bool]:
     """Whether each entry's vehicle family had not flown by its snapshot (the family from
     the match, else the catalog vehicle's own); a vehicle the catalog knows nothing of is
     new."""
@@ -482,10 +491,9 @@ def new_families(con: duckdb.DuckDBPyConnection, frame: Any) -> np.ndarray:
         con.execute("SELECT vehicle_family, min(time_utc) FROM launches GROUP BY 1").fetchall()
     )
     out = []
-    for vehicle, family, as_of in zip(
-        frame["vehicle"], frame["family"], frame["as_of"], strict=True
-    ):
-        name = family if isinstance(family, str) else family_of.get(vehicle)
+    for entry in entries:
+        family = entry["family"]
+        name = family if isinstance(family, str) else family_of.get(entry["vehicle"])
         flown = firsts.get(name) if name else None
-        out.append(flown is None or flown >= as_of)
-    return np.array(out, dtype=bool)
+        out.append(flown is None or flown >= entry["as_of"])
+    return out

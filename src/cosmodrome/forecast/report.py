@@ -81,8 +81,11 @@ where nothing had flown by the end of the follow-up (the catalog's last launch, 
 interval; *precision* is the target's (a time, a day, a month, coarser, none); *first
 flight* marks a vehicle the catalog had not seen fly; *provider* has its own term once it
 has 8 entries. Normal priors (sd 0.5, b1 around 1 with sd 0.5) keep a thin history near
-"flies around its target"; the fit is the posterior mode (`scipy.optimize`).
-`--as-of DAY` uses only the snapshots taken and the flights flown by that day.
+"flies around its target"; the fit is the posterior mode (`scipy.optimize`), worked out
+once per catalog and set of snapshots (at `schedule update` and `cosmodrome update`) and
+kept in the schedule store, so `next` only applies it (plain Python, no SciPy).
+`--as-of DAY` uses only the snapshots taken and the flights flown by that day (a fit of
+its own, each time).
 
 **Score.** The mirror holds two snapshots: 2024-10-18, whose launches GCAT follows to
 2024-12-08, and 2026-03-30, after GCAT's end. As of 2024-10-18 no snapshot had yet been
@@ -158,10 +161,9 @@ def _reliability_section(con: duckdb.DuckDBPyConnection) -> list[str]:
 
 
 def _launch_section(con: duckdb.DuckDBPyConnection, home: Path | None) -> list[str]:
-    from cosmodrome.schedule.service import all_entries
+    from cosmodrome.schedule.service import entry_rows
 
-    entries = all_entries(con, home)
-    snapshot = entries[entries["file"] == SCORED_SNAPSHOT].reset_index(drop=True)
+    snapshot = [e for e in entry_rows(con, home) if e["file"] == SCORED_SNAPSHOT]
     score = launchprob.score_snapshot(con, snapshot, SCORED_BY)
     lines = [
         f"{score['launches']} launches on the snapshot, {score['flown']} matched to a flight "

@@ -25,13 +25,15 @@ webhooks.
 from __future__ import annotations
 
 import itertools
+from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import datetime, timedelta
-from typing import Any
-
-import pandas as pd
+from typing import TYPE_CHECKING, Any
 
 from cosmodrome.naming import fold
+
+if TYPE_CHECKING:
+    import pandas as pd
 
 KINDS = ("new", "moved", "renamed", "flown", "removed")
 #: Launch Library 2's list of flown launches: not a schedule, never compared.
@@ -51,6 +53,8 @@ COLUMNS = [
 
 def no_changes() -> pd.DataFrame:
     """The records of a store with no snapshot: none, with every column."""
+    import pandas as pd
+
     return pd.DataFrame(columns=COLUMNS)
 
 
@@ -64,27 +68,25 @@ class Pair:
     file: str
 
 
-def pairs(entries: pd.DataFrame) -> list[Pair]:
+def pairs(entries: Sequence[dict[str, Any]]) -> list[Pair]:
     """Consecutive schedule snapshots among ``entries`` (by date, then id)."""
-    listing = entries[entries["file"] != NOT_A_SCHEDULE]
-    shots = (
-        listing[["snapshot_id", "as_of", "file"]]
-        .drop_duplicates("snapshot_id")
-        .sort_values(["as_of", "snapshot_id"], kind="stable")
-    )
-    rows: list[tuple[Any, ...]] = list(shots.itertuples(index=False, name=None))
+    shots = {
+        e["snapshot_id"]: (e["as_of"], e["file"]) for e in entries if e["file"] != NOT_A_SCHEDULE
+    }
+    ordered = sorted(shots.items(), key=lambda item: (item[1][0], item[0]))
     return [
-        Pair(int(before[0]), int(after[0]), pd.Timestamp(after[1]).to_pydatetime(), str(after[2]))
-        for before, after in itertools.pairwise(rows)
+        Pair(int(before[0]), int(after[0]), after[1][0], str(after[1][1]))
+        for before, after in itertools.pairwise(ordered)
     ]
 
 
-def changes(entries: pd.DataFrame) -> pd.DataFrame:
+def changes(entries: Sequence[dict[str, Any]]) -> pd.DataFrame:
     """Every change record between consecutive snapshots of ``entries`` (as
-    :func:`~cosmodrome.schedule.history.entries_frame` gives them), oldest pair first."""
+    :func:`~cosmodrome.schedule.history.matched_entries` gives them), oldest pair first."""
+    import pandas as pd
+
     by_snapshot: dict[int, dict[int, dict[str, Any]]] = {}
-    for raw in entries.to_dict("records"):
-        row = {str(key): value for key, value in raw.items()}
+    for row in entries:
         by_snapshot.setdefault(int(row["snapshot_id"]), {})[int(row["launch_id"])] = row
     records: list[dict[str, Any]] = []
     for pair in pairs(entries):
@@ -111,14 +113,13 @@ def _pair_changes(
     for launch_id in sorted(before.keys() - after.keys(), key=lambda k: before[k]["line"]):
         old = before[launch_id]
         flown = old["flown_utc"]
-        kind = "flown" if pd.notna(flown) and flown <= pair.as_of + FLOWN_SLACK else "removed"
+        kind = "flown" if flown is not None and flown <= pair.as_of + FLOWN_SLACK else "removed"
         found.append(_record(pair, kind, old, None))
     return found
 
 
 def _interval(row: dict[str, Any]) -> tuple[Any, Any]:
-    start, end = row["target_start_utc"], row["target_end_utc"]
-    return (None if pd.isna(start) else start, None if pd.isna(end) else end)
+    return row["target_start_utc"], row["target_end_utc"]
 
 
 def _record(
@@ -140,24 +141,20 @@ def _record(
         "launch_id": int(row["launch_id"]),
         "payload": row["payload"],
         "old_payload": old["payload"] if old is not None and kind == "renamed" else None,
-        **{k: _plain(row[k]) for k in ("vehicle", "vehicle_raw", "family", "site",
-                                       "site_name", "site_raw", "pad", "provider")},
+        **{k: row[k] for k in ("vehicle", "vehicle_raw", "family", "site", "site_name",
+                               "site_raw", "pad", "provider")},
         "old_target": old["target"] if old is not None else None,
         "new_target": new["target"] if new is not None else None,
-        "old_target_end_utc": _plain(old["target_end_utc"]) if old is not None else None,
-        "new_target_end_utc": _plain(new["target_end_utc"]) if new is not None else None,
+        "old_target_end_utc": old["target_end_utc"] if old is not None else None,
+        "new_target_end_utc": new["target_end_utc"] if new is not None else None,
         "slip_days": slip,
         "flown_tag": row["flown_tag"] if flown else None,
-        "flown_utc": _plain(row["flown_utc"]) if flown else None,
+        "flown_utc": row["flown_utc"] if flown else None,
         "file": row["file"],
         "line": int(row["line"]),
     }  # fmt: skip
     record["summary"] = summary(record)
     return record
-
-
-def _plain(value: Any) -> Any:
-    return None if value is None or (not isinstance(value, str) and pd.isna(value)) else value
 
 
 def _days(value: float) -> str:

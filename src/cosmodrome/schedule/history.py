@@ -1,7 +1,7 @@
 """Every kept schedule entry, matched to the catalog, to itself across snapshots, and to
 the GCAT launch that flew it.
 
-One row per entry of every snapshot (:func:`entries_frame`), with:
+One row per entry of every snapshot (:func:`matched_entries`), with:
 
 - ``site``/``pad``/``vehicle``/``family``: the catalog's names (:mod:`.matching`);
 - ``launch_id``: one id per scheduled launch across snapshots. Entries of two snapshots are
@@ -23,7 +23,6 @@ from datetime import datetime, timedelta
 from typing import Any
 
 import duckdb
-import pandas as pd
 
 from cosmodrome.naming import fold
 from cosmodrome.schedule.matching import (
@@ -77,42 +76,35 @@ def _load_rows(store: duckdb.DuckDBPyConnection) -> list[dict[str, Any]]:
     return [dict(zip(columns, row, strict=True)) for row in cursor.fetchall()]
 
 
-def entries_frame(store: duckdb.DuckDBPyConnection, con: duckdb.DuckDBPyConnection) -> pd.DataFrame:
-    """Every entry of every kept snapshot, matched (see the module docstring)."""
+def matched_entries(
+    store: duckdb.DuckDBPyConnection, con: duckdb.DuckDBPyConnection
+) -> list[dict[str, Any]]:
+    """Every entry of every kept snapshot, matched (see the module docstring): one dict of
+    :data:`COLUMNS` per entry, times as UTC datetimes, in the order of the snapshots' dates."""
     matcher = Matcher(con)
     rows = [_matched(raw, matcher) for raw in _load_rows(store)]
     _link_snapshots(rows)
     _link_flown(rows, con)
     _add_providers(rows, con)
-    frame = pd.DataFrame([r.values for r in rows], columns=COLUMNS)
-    frame["site_name"] = site_names(con, frame["site"])
-    for column in (
-        "as_of",
-        "target_start_utc",
-        "target_end_utc",
-        "window_start_utc",
-        "window_end_utc",
-        "flown_utc",
-    ):
-        frame[column] = pd.to_datetime(frame[column], utc=True)
-    return frame
+    names = site_names(con)
+    return [{**r.values, "site_name": _site_name(r.values["site"], names)} for r in rows]
 
 
-def site_names(con: duckdb.DuckDBPyConnection, sites: pd.Series) -> pd.Series:
+def site_names(con: duckdb.DuckDBPyConnection) -> dict[str, str]:
     """The names people read for catalog site codes (``GIK-5`` -> ``Baikonur``), as the
-    launches table names them; ``GIK-5/GIK-1`` (an entry naming two sites) joins both."""
-    known = dict(
+    launches table names them."""
+    return dict(
         con.execute(
             "SELECT site, any_value(site_name) FROM launches WHERE site IS NOT NULL GROUP BY 1"
         ).fetchall()
     )
 
-    def name(codes: object) -> str | None:
-        if not isinstance(codes, str) or not codes:
-            return None
-        return " / ".join(known.get(code) or code for code in codes.split("/"))
 
-    return sites.map(name)
+def _site_name(codes: str | None, names: dict[str, str]) -> str | None:
+    """A site's name; ``GIK-5/GIK-1`` (an entry naming two sites) joins both."""
+    if not codes:
+        return None
+    return " / ".join(names.get(code) or code for code in codes.split("/"))
 
 
 COLUMNS = [
@@ -120,7 +112,7 @@ COLUMNS = [
     "precision", "net", "target_start_utc", "target_end_utc", "window_start_utc",
     "window_end_utc", "site", "pad", "pad_name", "vehicle", "family", "provider",
     "customer", "status", "site_raw", "vehicle_raw", "site_match", "vehicle_match",
-    "flown_tag", "flown_utc", "flown_by", "target_text", "until_precision",
+    "flown_tag", "flown_utc", "flown_by", "target_text", "until_precision", "site_name",
 ]  # fmt: skip
 
 

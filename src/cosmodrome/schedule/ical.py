@@ -10,10 +10,11 @@ curated position when known, else the site's.
 from __future__ import annotations
 
 import hashlib
+from collections.abc import Mapping, Sequence
 from datetime import UTC, datetime, timedelta
+from typing import Any
 
 import duckdb
-import pandas as pd
 from icalendar import Calendar, Event, vGeo
 
 from cosmodrome.schedule.precision import Precision
@@ -43,21 +44,21 @@ def _pad_position(site: str | None, pad_name: str | None) -> tuple[float, float]
     return None
 
 
-def _uid(row: pd.Series) -> str:
+def _uid(row: Mapping[str, Any]) -> str:
     key = f"{row['payload']}|{row['vehicle_raw']}|{row['site_raw']}"
     return hashlib.sha256(key.encode()).hexdigest()[:24] + "@cosmodrome"
 
 
-def _timing(event: Event, row: pd.Series) -> bool:
+def _timing(event: Event, row: Mapping[str, Any]) -> bool:
     start, end = row["target_start_utc"], row["target_end_utc"]
-    if pd.isna(start):
+    if start is None:
         return False
     precision = Precision(row["precision"])
     if precision.rank <= Precision.HOUR.rank:
-        opens = row["window_start_utc"] if pd.notna(row["window_start_utc"]) else start
-        event.add("dtstart", opens.to_pydatetime())
-        if pd.notna(row["window_end_utc"]) and row["window_end_utc"] > opens:
-            event.add("duration", (row["window_end_utc"] - opens).to_pytimedelta())
+        opens = row["window_start_utc"] or start
+        event.add("dtstart", opens)
+        if row["window_end_utc"] is not None and row["window_end_utc"] > opens:
+            event.add("duration", row["window_end_utc"] - opens)
         else:
             event.add("duration", timedelta(0))
         return True
@@ -67,17 +68,17 @@ def _timing(event: Event, row: pd.Series) -> bool:
 
 
 def calendar_feed(
-    con: duckdb.DuckDBPyConnection, frame: pd.DataFrame, note: dict[str, object]
+    con: duckdb.DuckDBPyConnection, entries: Sequence[Mapping[str, Any]], note: Mapping[str, Any]
 ) -> bytes:
-    """The launches of ``frame`` (as :func:`~cosmodrome.schedule.service.upcoming` gives
-    them) as an iCalendar file."""
+    """``entries`` (as :func:`~cosmodrome.schedule.service.upcoming_entries` gives them) as
+    an iCalendar file."""
     calendar = Calendar()
     calendar.add("prodid", "-//Cosmodrome//launch schedule//EN")
     calendar.add("version", "2.0")
     calendar.add("x-wr-calname", "Cosmodrome: upcoming launches")
     stamp = datetime.now(UTC).replace(microsecond=0)
     undated = 0
-    for _, row in frame.iterrows():
+    for row in entries:
         event = Event()
         if not _timing(event, row):
             undated += 1

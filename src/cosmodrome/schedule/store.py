@@ -11,6 +11,7 @@ meanwhile, and a failed ingest leaves the store as it was. Readers open the file
 from __future__ import annotations
 
 import hashlib
+import json
 from collections.abc import Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass
@@ -22,11 +23,12 @@ import duckdb
 
 from cosmodrome import config
 from cosmodrome.errors import CatalogMissingError
-from cosmodrome.schedule.readers import Snapshot
 from cosmodrome.stores import StoreKind, connect_read_only, write_store
 
 if TYPE_CHECKING:
     import pandas as pd
+
+    from cosmodrome.schedule.readers import Snapshot
 
 STORE_FILENAME = "schedule.duckdb"
 SCHEDULE = StoreKind("schedule store", "cosmodrome schedule update --source URL_OR_FOLDER")
@@ -99,7 +101,30 @@ CREATE TABLE IF NOT EXISTS changes (
     line INTEGER,
     summary VARCHAR NOT NULL
 );
+CREATE TABLE IF NOT EXISTS matching (
+    catalog_version VARCHAR NOT NULL,
+    model JSON NOT NULL
+);
 """
+#: Every entry matched to the catalog (:func:`~cosmodrome.schedule.history.matched_entries`),
+#: kept with the catalog version it was matched against (table ``matching``): worked out at
+#: each schedule update and catalog update, read by every query.
+MATCHED_COLUMNS = (
+    ("launch_id", "INTEGER"), ("snapshot_id", "INTEGER"), ("as_of", "TIMESTAMPTZ"),
+    ("file", "VARCHAR"), ("line", "INTEGER"), ("payload", "VARCHAR"), ("target", "VARCHAR"),
+    ("precision", "VARCHAR"), ("net", "BOOLEAN"), ("target_start_utc", "TIMESTAMPTZ"),
+    ("target_end_utc", "TIMESTAMPTZ"), ("window_start_utc", "TIMESTAMPTZ"),
+    ("window_end_utc", "TIMESTAMPTZ"), ("site", "VARCHAR"), ("pad", "VARCHAR"),
+    ("pad_name", "VARCHAR"), ("vehicle", "VARCHAR"), ("family", "VARCHAR"),
+    ("provider", "VARCHAR"), ("customer", "VARCHAR"), ("status", "VARCHAR"),
+    ("site_raw", "VARCHAR"), ("vehicle_raw", "VARCHAR"), ("site_match", "VARCHAR"),
+    ("vehicle_match", "VARCHAR"), ("flown_tag", "VARCHAR"), ("flown_utc", "TIMESTAMPTZ"),
+    ("flown_by", "VARCHAR"), ("target_text", "VARCHAR"), ("until_precision", "VARCHAR"),
+    ("site_name", "VARCHAR"),
+)  # fmt: skip
+MATCHED_SCHEMA = "CREATE TABLE IF NOT EXISTS matched_entries ({});".format(
+    ", ".join(f"{name} {kind}" for name, kind in MATCHED_COLUMNS)
+)
 
 
 class ScheduleMissingError(CatalogMissingError):
@@ -289,18 +314,69 @@ def _insert_entries(con: duckdb.DuckDBPyConnection, snapshot_id: int, snapshot: 
         con.unregister("incoming_issues")
 
 
-def replace_changes(frame: pd.DataFrame, home: Path | None = None) -> set[str]:
-    """Store ``frame`` (see :mod:`.changes`) as the change records, in place of the earlier
-    ones, all at once (on a copy of the store, :mod:`cosmodrome.stores`); returns the keys of records that were not stored before."""
+@dataclass(frozen=True)
+class Matching:
+    """What every query reads: the entries matched against one catalog version, and the
+    launch-probability model fitted on them (``{"refused": why}`` when the history is too
+    thin; :mod:`cosmodrome.forecast.launchprob`)."""
+
+    catalog_version: str
+    entries: list[dict[str, Any]]
+    model: dict[str, Any]
+
+
+def replace_derived(
+    matching: Matching, changes: pd.DataFrame | None = None, home: Path | None = None
+) -> set[str]:
+    """Store ``matching`` and (when given) ``changes`` (see :mod:`.changes`) in place of the
+    earlier ones, all at once (on a copy of the store, :mod:`cosmodrome.stores`); returns
+    the keys of change records that were not stored before."""
+    import pyarrow as pa
+
+    types = {"INTEGER": pa.int32(), "VARCHAR": pa.string(), "BOOLEAN": pa.bool_(),
+             "TIMESTAMPTZ": pa.timestamp("us", tz="UTC")}  # fmt: skip
+    entries = pa.table(
+        {
+            name: pa.array([e[name] for e in matching.entries], types[kind])
+            for name, kind in MATCHED_COLUMNS
+        }
+    )
     with write_store(store_path(home), SCHEDULE) as con:
         con.execute("SET TimeZone = 'UTC'")
         con.execute(SCHEMA)
+        con.execute("DROP TABLE IF EXISTS matched_entries")
+        con.execute(MATCHED_SCHEMA)
+        con.register("new_entries", entries)
+        con.execute("INSERT INTO matched_entries SELECT * FROM new_entries")
+        con.unregister("new_entries")
+        con.execute("DELETE FROM matching")
+        con.execute(
+            "INSERT INTO matching VALUES (?, ?)",
+            [matching.catalog_version, json.dumps(matching.model)],
+        )
+        if changes is None:
+            return set()
         before = {key for (key,) in con.execute("SELECT change_key FROM changes").fetchall()}
         con.execute("DELETE FROM changes")
-        con.register("new_changes", frame)
+        con.register("new_changes", changes)
         con.execute("INSERT INTO changes BY NAME SELECT * FROM new_changes")
         con.unregister("new_changes")
-    return set(frame["change_key"]) - before
+    return set(changes["change_key"]) - before
+
+
+def stored_matching(store: duckdb.DuckDBPyConnection, catalog_version: str) -> Matching | None:
+    """The kept matching when it was worked out against ``catalog_version`` (``None`` for
+    another catalog, or a store from before matchings were kept)."""
+    try:
+        row = store.execute("SELECT catalog_version, model FROM matching").fetchone()
+    except duckdb.CatalogException:
+        return None
+    if row is None or row[0] != catalog_version:
+        return None
+    cursor = store.execute("SELECT * FROM matched_entries ORDER BY as_of, snapshot_id, line")
+    columns = [d[0] for d in cursor.description]
+    entries = [dict(zip(columns, values, strict=True)) for values in cursor.fetchall()]
+    return Matching(catalog_version, entries, json.loads(row[1]))
 
 
 @contextmanager

@@ -58,7 +58,8 @@ class Page(BaseModel):
     )
     matched: list[str] = Field(
         default=[],
-        description="What each typed name (vehicle, site, provider) matched, where that is "
+        description="What each typed name (vehicle, site, provider, owner) matched, where "
+        "that is "
         "not plain: 'Proton-M: 4 configurations (...); 115 launches', the lines the CLI "
         "prints under its table.",
     )
@@ -68,7 +69,11 @@ class Page(BaseModel):
 def matched(ctx: CatalogContext, filters: api.RowFilter) -> list[str]:
     """The ``matched`` lines of a listing's answer for ``filters``' typed names."""
     return api.matched_notes(
-        ctx.cursor, vehicle=filters.vehicle, site=filters.site, agency=filters.agency
+        ctx.cursor,
+        vehicle=filters.vehicle,
+        site=filters.site,
+        agency=filters.agency,
+        owner=filters.owner,
     )
 
 

@@ -8,7 +8,7 @@ from typing import Annotated, Any, Literal
 from fastapi import APIRouter, Depends, Query, Request, Response
 
 from cosmodrome import api
-from cosmodrome.tables import Rows, json_records
+from cosmodrome.tables import Rows
 from cosmodrome.web.context import Ctx
 from cosmodrome.web.errors import ERROR_RESPONSES
 from cosmodrome.web.fields import FIELDS
@@ -151,7 +151,7 @@ def mass_to_orbit(
     """Known mass launched to orbit (successful launches) per period and group, with the
     payloads that have and lack a mass; ``mass_kg`` is ``null`` where none is known."""
     first, last = period_params(start, end)
-    frame = api.mass_to_orbit(
+    rows = api.mass_to_orbit(
         ctx.cursor,
         by,
         period,
@@ -163,6 +163,6 @@ def mass_to_orbit(
     return {
         "source": ctx.source(),
         "coverage": api.mass_coverage(ctx.cursor),
-        "total": len(frame),
-        "data": json_records(frame),
+        "total": len(rows),
+        "data": rows.records(),
     }

@@ -73,6 +73,13 @@ function exportSvg(svgNode, title, source) {
 }
 
 const MARGIN = { top: 18, right: 16, bottom: 30, left: 46 };
+// Width of a name in 12 px text, about 6.6 px a character; a name cut with "…" to fit `px`
+// (where a chart gives it less room than it needs; its legend or table gives it whole).
+const textWidth = (text) => Math.ceil(String(text).length * 6.6);
+function fitted(text, px) {
+  const fits = Math.floor(px / 6.6);
+  return text.length > fits ? `${text.slice(0, Math.max(1, fits - 1))}…` : text;
+}
 const Y_TICKS = 6;
 
 // A y scale whose top is the tick at or above the highest value (bars never touch the frame
@@ -190,11 +197,15 @@ export function shareLines(rows, { title, source, height = 340, percent = true, 
   const width = chartWidth();
   const groups = d3.groups(rows, (r) => r.group);
   const periods = [...new Set(rows.map((r) => r.period))];
-  const x = d3.scalePoint().domain(periods).range([MARGIN.left, width - MARGIN.right - 120]);
+  // Room on the right for the name at each line's end: the longest name's, at most 30 % of
+  // the width (the legend above gives a cut name whole).
+  const longest = d3.max(groups, ([, v]) => textWidth(v[0].label)) || 0;
+  const room = Math.min(Math.round(width * 0.3), Math.max(40, longest + 8));
+  const x = d3.scalePoint().domain(periods).range([MARGIN.left, width - MARGIN.right - room]);
   const y = d3.scaleLinear().domain([0, d3.max(rows, (r) => r.value) || 1]).nice().range([height - MARGIN.bottom, MARGIN.top]);
   const colour = d3.scaleOrdinal(groups.map(([g]) => g), ["#1d4f91", "#b3261e", "#23733a", "#8a4700", "#6a3d9a", "#0f6b6b", "#5b5b5b", "#a8326e", "#2f4b7c", "#7a5c00", "#444"]);
   const svg = d3.create("svg").attr("viewBox", `0 0 ${width} ${height}`).attr("role", "img").attr("aria-label", `${title}: line chart`);
-  const every = Math.ceil(periods.length / Math.max(2, Math.floor((width - 120) / 56)));
+  const every = Math.ceil(periods.length / Math.max(2, Math.floor((width - room) / 56)));
   svg.append("g").attr("transform", `translate(0,${height - MARGIN.bottom})`)
     .call(d3.axisBottom(x).tickValues(periods.filter((_, i) => i % every === 0))).call((g) => g.selectAll("text").attr("font-size", 12));
   svg.append("g").attr("transform", `translate(${MARGIN.left},0)`).call(d3.axisLeft(y).ticks(6, percent ? "%" : "~s"))
@@ -206,7 +217,7 @@ export function shareLines(rows, { title, source, height = 340, percent = true, 
     svg.append("path").attr("d", line(values)).attr("fill", "none").attr("stroke", colour(group)).attr("stroke-width", 2);
     const last = [...values].reverse().find((r) => r.value !== null);
     if (last) svg.append("text").attr("x", x(last.period) + 4).attr("y", y(last.value)).attr("dy", "0.35em")
-      .attr("font-size", 12).attr("fill", colour(group)).text(last.label);
+      .attr("font-size", 12).attr("fill", colour(group)).text(fitted(last.label, room - 8));
   }
   const legend = h("ul", { class: "legend" }, groups.map(([g, v]) =>
     h("li", {}, h("span", { class: "swatch", style: `background:${colour(g)}` }), v[0].label)));
@@ -336,7 +347,9 @@ export function mixBars(rows, { title, source, unit = "launches" }) {
   const labels = [...new Set(rows.flatMap((r) => r.parts.map((p) => p.label)))];
   const colour = d3.scaleOrdinal(labels, PALETTE);
   const band = 34;
-  const left = Math.min(150, Math.max(90, width * 0.25));
+  // room on the left for the longest name, at most 40 % of the width (cut names are whole
+  // in the table below)
+  const left = Math.min(width * 0.4, Math.max(60, d3.max(rows, (r) => textWidth(r.name)) + 12));
   const height = rows.length * band + 30;
   const x = d3.scaleLinear().domain([0, 1]).range([left, width - MARGIN.right]);
   const svg = d3.create("svg").attr("viewBox", `0 0 ${width} ${height}`).attr("role", "img")
@@ -347,7 +360,7 @@ export function mixBars(rows, { title, source, unit = "launches" }) {
     let at = 0;
     const g = svg.append("g").attr("transform", `translate(0,${i * band + 6})`);
     g.append("text").attr("x", left - 6).attr("y", band / 2 - 3).attr("dy", "0.35em").attr("text-anchor", "end")
-      .attr("font-size", 12).attr("fill", "#1b1f24").text(row.name);
+      .attr("font-size", 12).attr("fill", "#1b1f24").text(fitted(row.name, left - 10));
     for (const part of row.parts) {
       const share = part.count / total;
       g.append("rect").attr("x", x(at)).attr("width", Math.max(0, x(at + share) - x(at))).attr("y", 0).attr("height", band - 10)

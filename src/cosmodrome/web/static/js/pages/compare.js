@@ -22,9 +22,11 @@ export async function render(root, params, ctx) {
     h("label", { for: "cmp-from" }, "From year", from), h("label", { for: "cmp-to" }, "To year", to),
     h("button", { type: "submit" }, "Compare"));
   const body = h("div", {});
+  // What each typed name matched, where not plain, as the Launches page says it
+  const matched = h("div", { id: "cmp-matched", class: "matched", "aria-live": "polite" });
   root.append(h("h1", {}, "Compare sites or providers"),
     h("p", { class: "lede" }, "Launches per year, share of the world's launches and the vehicles each launches, side by side."),
-    form, body);
+    form, matched, body);
   const fields = { names, only: names, site: names, agency: names, from, to, start: from, end: to };
 
   function picked() {
@@ -41,6 +43,7 @@ export async function render(root, params, ctx) {
     }
     const k = KINDS[state.kind];
     const period = { from: state.from, to: state.to };
+    matched.replaceChildren();
     loading(body, `Comparing ${list.join(", ")}…`);
     let cadence;
     let share;
@@ -61,6 +64,7 @@ export async function render(root, params, ctx) {
       }, fields);
       return;
     }
+    matched.replaceChildren(...mixes.flatMap((m) => m.matched || []).map((line) => h("p", {}, line)));
     const range = `${state.from || "first"}–${state.to || "latest"}`;
     const counts = cadence.data.map((r) => ({ period: r.period, group: r.group, label: r.label, value: r.launches }));
     const shares = share.data.map((r) => ({ period: r.period, group: r.group, label: r.label, value: r.launch_share }));
