@@ -177,3 +177,35 @@ def test_readers_see_a_swapped_catalog_while_an_old_connection_is_open(
 def test_sessions_compare_dates_in_utc(mini_home: Path) -> None:
     with open_catalog(mini_home) as con:
         assert con.execute("SELECT current_setting('TimeZone')").fetchone() == ("UTC",)
+
+
+def test_object_rows_with_unreadable_orbits_are_quarantined_and_left_out(tmp_path: Path) -> None:
+    from cosmodrome.catalog.gcat import Issue, read_table
+    from cosmodrome.catalog.ingest import objects_frame
+    from tests.gcat_factory import AUXCAT_COLUMNS, tsv
+
+    rows = [
+        {"JCAT": "S00005", "Piece": "1958-002B", "Name": "Vanguard 1",
+         "Perigee": "650", "Apogee": "3840?", "Inc": "34.25"},
+        {"JCAT": "A00002", "Satcat": "NNA", "Piece": "1958-002C", "Name": "Bad perigee",
+         "Perigee": "low", "Apogee": "x", "Inc": "1"},
+        {"JCAT": "A00003", "Piece": "1958-002D", "Name": "Bad inclination",
+         "Perigee": "200", "Apogee": "300", "Inc": "n/a"},
+        {"JCAT": "A00004", "Satcat": "44", "Piece": "1958-002E", "Name": "No orbit",
+         "Perigee": "0", "Apogee": "0", "Inc": "0"},
+    ]  # fmt: skip
+    path = tmp_path / "auxcat.tsv"
+    path.write_text(tsv(AUXCAT_COLUMNS, rows), encoding="utf-8")
+    issues: list[Issue] = []
+    frame = objects_frame(read_table(path), "auxcat.tsv", issues)
+    assert [(i.file, i.line, i.reason) for i in issues] == [
+        ("auxcat.tsv", 4, "bad orbit value: could not convert string to float: 'low'"),
+        ("auxcat.tsv", 5, "bad orbit value: could not convert string to float: 'n/a'"),
+    ]
+    assert issues[0].raw.startswith("A00002\tNNA\t-\t1958-002C\t")
+    records = frame.astype(object).where(frame.notna(), None).to_dict("records")
+    assert [(r["jcat"], r["satcat"], r["perigee_km"], r["apogee_km"], r["inc_deg"]) for r in records] == [
+        ("S00005", 5, 650.0, 3840.0, 34.25),
+        ("A00004", 44, 0.0, 0.0, None),
+    ]  # fmt: skip
+    assert set(frame["source_file"]) == {"auxcat.tsv"}
