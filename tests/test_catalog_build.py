@@ -209,3 +209,27 @@ def test_object_rows_with_unreadable_orbits_are_quarantined_and_left_out(tmp_pat
         ("A00004", 44, 0.0, 0.0, None),
     ]  # fmt: skip
     assert set(frame["source_file"]) == {"auxcat.tsv"}
+
+
+def test_payload_row_disagreeing_with_its_launch_is_quarantined(tmp_path: Path) -> None:
+    rows = [
+        launch_row("1985-001", "1985 Jan  5 1200:00", "NIIP-5"),
+        launch_row("1985-001", "1985 Jan  5 1200:00", "GIK-5", piece="1985-001B"),
+        launch_row("1985-001", "1985 Jan  5 1200:00", "NIIP-5", piece="1985-001C"),
+    ]
+    home = tmp_path / "home"
+    build_catalog(str(write_mini_gcat(tmp_path / "src", rows)), home)
+    with open_catalog(home) as con:
+        found = con.execute("SELECT file, line, reason FROM quarantine").fetchall()
+        payloads, site = con.execute(
+            "SELECT payload_count, site_code FROM launches WHERE launch_tag = '1985-001'"
+        ).fetchone() or (None, None)
+    assert found == [
+        (
+            "launchlog.tsv",
+            4,
+            "payload row of 1985-001 disagrees with the launch on Launch_Site; launch fields "
+            "taken from its first row",
+        )
+    ]
+    assert (payloads, site) == (3, "NIIP-5")
