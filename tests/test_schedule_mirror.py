@@ -280,3 +280,25 @@ def test_schedule_commands_load_neither_pandas_nor_scipy(
         run_code(*args), ("pandas", "scipy", "matplotlib"), {"COSMODROME_HOME": str(schedule_home)}
     )
     assert loaded == set()
+
+
+def test_a_new_catalog_rematches_the_kept_snapshots(schedule_home: Path, tmp_path: Path) -> None:
+    """After ``cosmodrome update`` (and a refresh) the store holds the matching of the new
+    catalog, and the change records stay those of the last schedule update."""
+    import duckdb as db
+
+    from cosmodrome.schedule import service
+    from cosmodrome.schedule.store import store_path
+
+    home = tmp_path / "home"
+    shutil.copytree(schedule_home, home)
+    with db.connect(str(store_path(home))) as store:
+        store.execute("UPDATE matching SET catalog_version = 'an older catalog'")
+        store.execute("DELETE FROM matched_entries")
+        changes = store.execute("SELECT * FROM changes ORDER BY change_key").fetchall()
+    service.rematch(home)
+    with api.catalog(home) as con, db.connect(str(store_path(home)), read_only=True) as store:
+        version = service.catalog_version(con)
+        assert store.execute("SELECT catalog_version FROM matching").fetchall() == [(version,)]
+        assert store.execute("SELECT * FROM changes ORDER BY change_key").fetchall() == changes
+        assert len(service.entry_rows(con, home)) == 450 + 156

@@ -185,6 +185,10 @@ def _refresh_locked(
         report.runs.append(run)
         states[name] = _after(state, run, now, _location(name, sources))
         _write_state(states, home)
+    if "gcat" in only:
+        from cosmodrome.schedule.service import rematch
+
+        rematch(home)  # a new catalog, the schedule not refreshed: the kept snapshots again
     if report.changes is not None:
         report.deliveries = notify(report.changes, home)
     return report

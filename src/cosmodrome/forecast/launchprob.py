@@ -134,6 +134,7 @@ def normal_cdf(z: float) -> float:
 
 
 _SQRT_HALF = math.sqrt(0.5)
+_LOG_SQRT_2PI = math.log(math.sqrt(2 * math.pi))
 
 
 def _lead_days(entry: Entry) -> float:
@@ -215,7 +216,7 @@ def fit(con: duckdb.DuckDBPyConnection, data: Observed) -> TimeToLaunch:
     """The posterior mode of the model on observed entries; refuses a history with fewer
     than :data:`MIN_FLOWN` launches flown within their follow-up."""
     import numpy as np
-    from scipy import optimize, stats
+    from scipy import optimize, special  # not scipy.stats: 0.4 s more to import
 
     flown = sum(data.flown)
     if flown < MIN_FLOWN:
@@ -249,8 +250,9 @@ def fit(con: duckdb.DuckDBPyConnection, data: Observed) -> TimeToLaunch:
         mu = mu + np.asarray(prov)[provider]
         sigma = np.exp(np.asarray(log_sigma)[group])
         z = (log_days - mu) / sigma
-        log_sf = stats.norm.logsf(z)
-        log_pdf = stats.norm.logpdf(z)
+        # scipy.stats.norm.logsf and .logpdf, as that module computes them.
+        log_sf = special.log_ndtr(-z)
+        log_pdf = -(z**2) / 2.0 - _LOG_SQRT_2PI
         loglik = np.where(was_flown, log_pdf - np.log(sigma), log_sf).sum()
         mills = np.exp(log_pdf - log_sf)
         d_mu = np.where(was_flown, z, mills) / sigma

@@ -123,19 +123,23 @@ def record_changes(home: Path | None = None) -> pd.DataFrame | None:
 
 
 def rematch(home: Path | None = None) -> None:
-    """Match the kept snapshots against a new catalog (after ``cosmodrome update``), and fit
-    the model again; the change records stay those of the last schedule update, so that the
-    next one still tells webhooks what changed. Nothing to do without a schedule store."""
+    """Match the kept snapshots against a new catalog (after ``cosmodrome update`` and a
+    refresh), and fit the model again; the change records stay those of the last schedule
+    update, so that the next one still tells webhooks what changed. Nothing to do without a
+    schedule store or a catalog, or when the stored matching is this catalog's."""
     if not store_path(home).is_file():
         return
     from cosmodrome.catalog.db import catalog
 
-    with catalog(home) as con:
-        version = catalog_version(con)
-        with open_store(home) as store:
-            if version is not None and stored_matching(store, version) is not None:
-                return
-        found = _matching(con, home)
+    try:
+        with catalog(home) as con:
+            version = catalog_version(con)
+            with open_store(home) as store:
+                if version is not None and stored_matching(store, version) is not None:
+                    return
+            found = _matching(con, home)
+    except CatalogMissingError:
+        return
     replace_derived(found, None, home)
 
 

@@ -18,7 +18,7 @@ from fastapi import APIRouter, Depends, Query, Request
 from fastapi.responses import JSONResponse, Response
 
 from cosmodrome import api
-from cosmodrome.tables import json_records, json_safe
+from cosmodrome.tables import Rows, json_records, json_safe
 from cosmodrome.web.context import etag_matches, pool_of
 from cosmodrome.web.errors import ERROR_RESPONSES, InvalidChoiceError
 from cosmodrome.web.fields import FIELDS
@@ -138,9 +138,9 @@ def schedule(
     as_of_day = day_param(as_of, field="as_of")
 
     def build(con: Any) -> dict[str, Any]:
-        frame, note = api.next_launches(con, f, by_day, as_of_day, request.app.state.home)
+        frame, note = api.next_rows(con, f, by_day, as_of_day, request.app.state.home)
         if since is not None and pd.Timestamp(str(note["as_of"])) < since:
-            frame = frame.iloc[0:0]
+            frame = Rows(frame.columns, [])
         return {
             "snapshot": note["snapshot"],
             "as_of": note["as_of"],
@@ -171,7 +171,7 @@ def slips(
 
     def build(con: Any) -> dict[str, Any]:
         home = request.app.state.home
-        frame = api.slips(con, f, by, home)
+        frame = api.slip_rows(con, f, by, home)
         payload: dict[str, Any] = {"rule": api.SLIP_RULE, "by": by, "data": json_records(frame)}
         if history:
             payload["history"] = json_records(api.slip_history(con, f, home))
@@ -242,7 +242,7 @@ def changes(request: Request, f: ChangesFilter) -> Response:
 
     def listing(con: Any) -> Response:
         try:
-            frame = api.changes(con, f, home)
+            frame = api.change_rows(con, f, home)
         except api.ScheduleMissingError as error:
             empty = {"total": 0, "data": [], "message": f"{error} {error.web_hint}".strip()}
             return JSONResponse(empty)
