@@ -3,9 +3,12 @@
 Run with ``.venv/bin/python -m benchmarks.bench_analytics`` (or call :func:`main`). Uses the
 catalog in ``$COSMODROME_HOME``; without one, builds a catalog from ``../shared/data`` in a
 temporary folder first. Targets (issue 3): each analysis under 200 ms once the catalog is
-open, the report under 10 s. The baseline is the same question answered by plain pandas
-groupbys on tables already loaded in memory (its loading time reported separately), so the
-ratio says what the SQL route costs or saves.
+open, the report under 10 s; issue 25: each analysis within 3x its baseline. The baseline
+is the same question answered by plain pandas groupbys on tables already loaded in memory
+(its loading time reported separately): the share baselines give the same table as
+``api.share`` (every period and group, zeros included, world totals and both shares; the
+owner-state one splits a rideshare between its owner states), less the names. So the
+ratio says what the SQL route, names and all, costs or saves.
 """
 
 from __future__ import annotations
@@ -27,6 +30,7 @@ from cosmodrome import api
 from cosmodrome.catalog.build import build_catalog
 
 TARGET_S = 0.200
+TARGET_RATIO = 3.0
 REPORT_TARGET_S = 10.0
 
 
@@ -65,9 +69,45 @@ def main(argv: list[str] | None = None) -> int:
             ]
             return picked.groupby(["year", "site"]).size().unstack(fill_value=0)
 
+        earth = launches[launches["orbit_class"] != "other"]
+
+        def share_table(counts: pd.DataFrame, world: pd.DataFrame) -> pd.DataFrame:
+            """The share question's answer: every period x group (zeros included), world
+            totals of the period and the two shares, as api.share gives it (less names)."""
+            grid = pd.MultiIndex.from_product(
+                [world.index, counts.index.get_level_values(1).unique()]
+            )
+            table = counts.reindex(grid, fill_value=0).reset_index(level=1)
+            table = table.join(world)
+            table["launch_share"] = table["launches"] / table["world_launches"]
+            table["payload_share"] = table["payloads"] / table["world_payloads"]
+            return table
+
         def pandas_share() -> pd.DataFrame:
-            counts = launches.groupby(["year", "provider_state"]).size()
-            return (counts / counts.groupby(level=0).transform("sum")).rename("share").reset_index()
+            # share by provider state per year
+            counts = earth.groupby(["year", "provider_state"]).agg(
+                launches=("launch_tag", "size"), payloads=("payload_count", "sum")
+            )
+            world = earth.groupby("year").agg(
+                world_launches=("launch_tag", "size"), world_payloads=("payload_count", "sum")
+            )
+            return share_table(counts, world)
+
+        def pandas_owner_share() -> pd.DataFrame:
+            # share by owner state per quarter: a rideshare split between its owner states
+            quarter = earth["time_utc"].dt.tz_convert("UTC").dt.tz_localize(None)
+            quarters = earth.assign(quarter=quarter.dt.to_period("Q").dt.start_time)
+            joined = payloads.merge(
+                quarters[["launch_tag", "quarter", "payload_count"]], on="launch_tag"
+            )
+            joined["weight"] = 1.0 / joined["payload_count"]
+            counts = joined.groupby(["quarter", "owner_state"]).agg(
+                launches=("weight", "sum"), payloads=("launch_tag", "size")
+            )
+            world = quarters.groupby("quarter").agg(
+                world_launches=("launch_tag", "size"), world_payloads=("payload_count", "sum")
+            )
+            return share_table(counts, world)
 
         def pandas_profile() -> pd.DataFrame:
             site = launches[launches["site"] == "GIK-5"]
@@ -119,7 +159,7 @@ def main(argv: list[str] | None = None) -> int:
             (
                 "share by owner state per quarter",
                 lambda: api.share(con, "owner-state", "quarter"),
-                pandas_share,
+                pandas_owner_share,
             ),
             ("site profile (Baikonur)", lambda: api.site_profile(con, "Baikonur"), pandas_profile),
             (
@@ -145,11 +185,12 @@ def main(argv: list[str] | None = None) -> int:
         failures = 0
         for name, ours, baseline in cases:
             ours_s, base_s = best_of(ours), best_of(baseline)
-            ok = ours_s < TARGET_S
+            ratio = ours_s / base_s
+            ok = ours_s < TARGET_S and ratio <= TARGET_RATIO
             failures += not ok
             print(
-                f"{name:<36} {ours_s * 1000:9.1f} {base_s * 1000:10.1f} {ours_s / base_s:7.2f}  "
-                f"{'ok' if ok else 'SLOW'} (<{TARGET_S * 1000:.0f} ms)"
+                f"{name:<36} {ours_s * 1000:9.1f} {base_s * 1000:10.1f} {ratio:7.2f}  "
+                f"{'ok' if ok else 'SLOW'} (<{TARGET_S * 1000:.0f} ms, <={TARGET_RATIO:.0f}x)"
             )
         report_s = best_of(lambda: api.site_report(con, "Baikonur"), repeat=2)
         ok = report_s < REPORT_TARGET_S

@@ -154,82 +154,85 @@ def _counted(
     *,
     world: bool,
 ) -> Rows:
-    """Cadence (or, with ``world``, share) rows: grouped, lumped, filled with zeros, ordered
-    and divided by the world totals in one query; only the groups' labels are Python's."""
+    """Cadence (or, with ``world``, share) rows in one query: grouped, kept to the wanted
+    groups, lumped, filled with zeros, named, ordered and divided by the world totals; each
+    step only where asked for."""
     dim = dimension(by)
     check_period(period)
     sites = site_mapping(con, only if dim.name == "site" else None)
     wanted = resolve_groups(con, dim, only, sites) if only else None
     condition, params = filter_sql(con, f)
     first, last = _day(f.start), _day(f.end) or date.fromisoformat(data_date(con))
-    world_sql = (
-        f"""SELECT {period_start_sql(period)} AS period_start, count(*) AS world_launches,
-                   sum(l.payload_count)::BIGINT AS world_payloads
-            FROM launches l WHERE {condition} GROUP BY 1"""
-        if world
-        else "SELECT NULL::DATE AS period_start"
-    )
+    ctes = [f"g AS MATERIALIZED ({_grouped_sql(dim, period, condition)})"]
+    args: list[Any] = [*join_params(con, dim, sites), *params]
+    counts = "g"
+    if wanted is not None:
+        ctes.append('k AS (SELECT * FROM g WHERE list_contains(?, "group"))')
+        args.append(wanted)
+        counts = "k"
+    if top is not None:
+        ctes.append(
+            f"""r AS (SELECT "group", row_number() OVER (ORDER BY sum(launches) DESC, "group")
+                                 <= ? AS keep FROM {counts} GROUP BY 1),
+            t AS MATERIALIZED (
+                SELECT period_start, CASE WHEN keep THEN "group" ELSE '{OTHER}' END AS "group",
+                       any_value(CASE WHEN keep THEN label ELSE 'other' END) AS label,
+                       any_value(CASE WHEN keep THEN state END) AS state,
+                       sum(launches) AS launches, sum(payloads) AS payloads
+                FROM {counts} JOIN r USING ("group") GROUP BY 1, 2)"""
+        )
+        args.append(max(top, 0))
+        counts = "t"
+    quiet = ""
+    if wanted is not None:  # a group asked for that never flew: zeros, no error
+        quiet = f"""UNION ALL SELECT w, NULL, NULL, 0 FROM unnest(?::VARCHAR[]) u(w)
+                    WHERE w NOT IN (SELECT "group" FROM {counts})"""
+        args.append(wanted)
     names_params, label_sql, on = _label_join(con, dim, sites)
-    share_sql = (
-        """, coalesce(w.world_launches, 0)::BIGINT AS world_launches,
-               coalesce(w.world_payloads, 0)::BIGINT AS world_payloads,
-               coalesce(c.launches, 0) / nullif(w.world_launches, 0) AS launch_share,
-               coalesce(c.payloads, 0) / nullif(w.world_payloads, 0) AS payload_share"""
-        if world
-        else ""
-    )
-    cursor = con.execute(
-        f"""WITH g AS ({_grouped_sql(dim, period, condition)}),
-            kept AS (SELECT * FROM g WHERE ?::VARCHAR[] IS NULL OR list_contains(?, "group")),
-            ranked AS (SELECT "group", row_number() OVER (ORDER BY sum(launches) DESC, "group")
-                           AS rank FROM kept GROUP BY 1),
-            lumped AS (
-                SELECT k.period_start,
-                       CASE WHEN ?::INTEGER IS NULL OR r.rank <= greatest(?, 0) THEN k."group"
-                            ELSE '{OTHER}' END AS "group",
-                       CASE WHEN ?::INTEGER IS NULL OR r.rank <= greatest(?, 0) THEN k.label
-                            ELSE 'other' END AS label,
-                       CASE WHEN ?::INTEGER IS NULL OR r.rank <= greatest(?, 0) THEN k.state
-                            END AS state, k.launches, k.payloads
-                FROM kept k JOIN ranked r USING ("group")),
-            c AS (SELECT period_start, "group", sum(launches) AS launches,
-                         sum(payloads) AS payloads FROM lumped GROUP BY 1, 2),
-            gr AS (
-                SELECT "group", any_value(label) AS label, any_value(state) AS state,
-                       sum(launches) AS total
-                FROM (SELECT "group", label, state, launches FROM lumped
-                      UNION ALL SELECT unnest(coalesce(?::VARCHAR[], [])), NULL, NULL, 0)
-                GROUP BY 1),
+    ctes.append(
+        f"""gr AS (SELECT "group", arg_max(label, period_start) AS label,
+                          arg_max(state, period_start) AS state, sum(launches) AS total
+                   FROM {counts} GROUP BY 1 {quiet}),
             nm AS (SELECT unnest(?::VARCHAR[]) AS code, unnest(?::VARCHAR[]) AS label,
                           unnest(?::VARCHAR[]) AS country),
             groups AS (SELECT gr."group", CASE WHEN gr."group" = '{OTHER}' THEN 'other'
                                                ELSE {label_sql} END AS label, gr.total
-                       FROM gr LEFT JOIN nm ON nm.code = gr.{on}),
-            periods AS (
-                SELECT unnest(generate_series(
-                    coalesce(date_trunc('{period}', ?::DATE)::DATE,
-                             (SELECT min(period_start) FROM c)),
-                    ?::DATE, INTERVAL 1 {period}))::DATE AS d),
-            w AS ({world_sql})
+                       FROM gr LEFT JOIN nm ON nm.code = gr.{on})"""
+    )
+    args += names_params
+    start_sql = (
+        f"date_trunc('{period}', ?::DATE)::DATE"
+        if first is not None
+        else f"(SELECT min(period_start) FROM {counts})"
+    )
+    ctes.append(
+        f"""periods AS (SELECT unnest(generate_series({start_sql}, ?::DATE,
+                                                      INTERVAL 1 {period}))::DATE AS d)"""
+    )
+    args += [first, last] if first is not None else [last]
+    share_sql, world_join = "", ""
+    if world:
+        ctes.append(
+            f"""w AS (SELECT {period_start_sql(period)} AS period_start,
+                             count(*) AS world_launches, sum(l.payload_count) AS world_payloads
+                      FROM launches l WHERE {condition} GROUP BY 1)"""
+        )
+        args += params
+        share_sql = """, coalesce(w.world_launches, 0)::BIGINT AS world_launches,
+               coalesce(w.world_payloads, 0)::BIGINT AS world_payloads,
+               coalesce(c.launches, 0) / nullif(w.world_launches, 0) AS launch_share,
+               coalesce(c.payloads, 0) / nullif(w.world_payloads, 0) AS payload_share"""
+        world_join = "LEFT JOIN w ON w.period_start = p.d"
+    cursor = con.execute(
+        f"""WITH {", ".join(ctes)}
         SELECT {PERIOD_LABEL_SQL[period]} AS period, p.d AS period_start, gr."group",
                gr.label, coalesce(c.launches, 0) AS launches,
                coalesce(c.payloads, 0)::BIGINT AS payloads{share_sql}
         FROM periods p CROSS JOIN groups gr
-             LEFT JOIN c ON c.period_start = p.d AND c."group" = gr."group"
-             LEFT JOIN w ON w.period_start = p.d
+             LEFT JOIN {counts} c ON c.period_start = p.d AND c."group" = gr."group"
+             {world_join}
         ORDER BY p.d, gr."group" = '{OTHER}', gr.total DESC, gr."group" """,
-        [
-            *join_params(con, dim, sites),
-            *params,
-            wanted,
-            wanted,
-            *[top] * 6,
-            wanted,
-            *names_params,
-            first,
-            last,
-            *(params if world else []),
-        ],
+        args,
     )
     return Rows([d[0] for d in cursor.description], cursor.fetchall())
 
@@ -288,12 +291,7 @@ def site_mapping(
     (three parallel lists: sites, group keys, labels). Any other site is its own group."""
     if not wanted:
         return [], [], []
-    known = dict(
-        con.execute(
-            "SELECT site, any_value(coalesce(site_name, site)) FROM launches "
-            "WHERE site IS NOT NULL GROUP BY site"
-        ).fetchall()
-    )
+    known = names.per_catalog(con, "launch site names", lambda: _site_names(con))
     merged: dict[str, tuple[str, str]] = {}
     for name in wanted:
         resolved = names.resolve_sites(con, name)
@@ -304,6 +302,15 @@ def site_mapping(
     return list(merged), [k for k, _ in merged.values()], [lb for _, lb in merged.values()]
 
 
+def _site_names(con: duckdb.DuckDBPyConnection) -> dict[str, str]:
+    """Every launch site's display name, by site."""
+    rows = con.execute(
+        "SELECT site, any_value(coalesce(site_name, site)) FROM launches "
+        "WHERE site IS NOT NULL GROUP BY site"
+    ).fetchall()
+    return {str(site): str(name) for site, name in rows}
+
+
 def resolve_groups(
     con: duckdb.DuckDBPyConnection,
     dim: Dimension,
@@ -312,11 +319,8 @@ def resolve_groups(
 ) -> list[str]:
     """Group keys of ``dim`` for names people use; unknown names raise with suggestions."""
     keys: list[str] = []
-    if dim.name == "site":
-        ucodes, group_keys, _ = sites or site_mapping(con, wanted)
-        key_of = dict(zip(ucodes, group_keys, strict=True))
-        for name in wanted:
-            keys += [key_of.get(u, u) for u in names.resolve_sites(con, name)]
+    if dim.name == "site":  # each name's sites are one group (site_mapping)
+        keys += (sites or site_mapping(con, wanted))[1]
     elif dim.name in ("provider", "agency"):
         entities = names.provider_entities(con) if dim.name == "provider" else {}
         for name in wanted:

@@ -197,7 +197,10 @@ def check_period(period: str) -> str:
 
 
 def period_start_sql(period: str, column: str = "l.time_utc") -> str:
-    """SQL for the first UTC day of the period holding ``column`` (a TIMESTAMPTZ)."""
+    """SQL for the first UTC day of the period holding ``column`` (a TIMESTAMPTZ); a
+    launch's year is its stored UTC ``year`` (no time zone arithmetic per row)."""
+    if period == "year" and column == "l.time_utc":
+        return "make_date(l.year, 1, 1)"
     return f"date_trunc('{check_period(period)}', {column} AT TIME ZONE 'UTC')::DATE"
 
 
@@ -224,19 +227,19 @@ def site_groups(con: duckdb.DuckDBPyConnection) -> tuple[list[str], list[str], l
     return [site for site, _ in rows], [site for site, _ in rows], [name for _, name in rows]
 
 
-def customer_sql() -> str:
+def customer_sql(alias: str = "p") -> str:
     """SQL (on payload alias ``p``) for the customer key: the owner organisation's ``ucode``.
 
     A compound owner such as ``NRO/SAFSP`` is attributed to its first organisation.
     """
-    return "coalesce(oc.ucode, split_part(p.owner, '/', 1))"
+    return f"coalesce(oc.ucode, split_part({alias}.owner, '/', 1))"
 
 
-def customer_join_sql() -> str:
+def customer_join_sql(alias: str = "p") -> str:
     """A join giving ``oc.ucode`` for each payload's owner organisation."""
     return (
         "LEFT JOIN (SELECT DISTINCT code, ucode FROM organisations) oc "
-        "ON oc.code = split_part(p.owner, '/', 1)"
+        f"ON oc.code = split_part({alias}.owner, '/', 1)"
     )
 
 
@@ -277,8 +280,9 @@ def same_state_sql(owner: str = "p.owner_state", provider: str = "l.provider_sta
 
 
 def data_date(con: duckdb.DuckDBPyConnection) -> str:
-    """The catalog's data date (latest launch), ``meta`` key ``data_date``."""
-    return meta(con).get("data_date", "unknown")
+    """The catalog's data date (latest launch), ``meta`` key ``data_date``; read once per
+    catalog version."""
+    return names.per_catalog(con, "data date", lambda: meta(con).get("data_date", "unknown"))
 
 
 def source_line(con: duckdb.DuckDBPyConnection) -> str:

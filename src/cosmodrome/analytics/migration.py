@@ -227,7 +227,7 @@ def customer_migration(
     condition, params = selection.sql(con)
     codes, _, _, state_words = state_names(con)
     base = f"""
-        WITH pl AS (
+        WITH pl AS MATERIALIZED (
             SELECT {customer_sql()} AS customer, p.owner_state, l.launch_tag, l.time_utc,
                    (l.time_utc AT TIME ZONE 'UTC')::DATE AS day,
                    {PROVIDER_KEY_SQL} AS provider,
@@ -237,10 +237,10 @@ def customer_migration(
             FROM payloads p JOIN launches l ON l.launch_tag = p.launch_tag {customer_join_sql()}
                  {PROVIDER_JOIN}
             WHERE (l.time_utc AT TIME ZONE 'UTC')::DATE >= ?::DATE),
-        before AS (SELECT * FROM pl WHERE day < ?::DATE AND selected),
-        after AS (SELECT * FROM pl WHERE day >= ?::DATE
+        before AS MATERIALIZED (SELECT * FROM pl WHERE day < ?::DATE AND selected),
+        after AS MATERIALIZED (SELECT * FROM pl WHERE day >= ?::DATE
                   AND customer IN (SELECT customer FROM before)),
-        names AS ({CUSTOMER_NAMES}),
+        names AS MATERIALIZED ({CUSTOMER_NAMES}),
         sn AS (SELECT unnest(?::VARCHAR[]) AS code, unnest(?::VARCHAR[]) AS name)"""
     args = [
         *params,
@@ -251,74 +251,103 @@ def customer_migration(
         codes,
         state_words,
     ]
-    flows_before = _flows(con, base, "before", args)
-    flows_after = _flows(con, base, "after", args)
     cursor = con.execute(
         f"""{base},
-        -- Each provider once (its latest name and state), with its state's name.
-        fp AS (SELECT t.customer, t.provider, arg_max(t.provider_name, t.time_utc) AS name,
-                      arg_max(t.provider_state, t.time_utc) AS state, min(t.day) AS first_day,
-                      t.kind
-               FROM (SELECT *, 'before' AS kind FROM before
-                     UNION ALL SELECT *, 'after' AS kind FROM after) t GROUP BY ALL),
-        fpn AS (SELECT fp.*, fp.name || ' (' || coalesce(sn.name, fp.state) || ')' AS named,
-                       sn.name AS state_name
-                FROM fp LEFT JOIN sn ON sn.code = fp.state),
-        fb AS (SELECT customer, string_agg(named, ', ' ORDER BY first_day, provider) AS providers
-               FROM fpn WHERE kind = 'before' GROUP BY customer),
-        fa AS (SELECT customer, string_agg(named, ', ' ORDER BY first_day, provider) AS providers,
-                      string_agg(DISTINCT state, ', ' ORDER BY state) AS states
-               FROM fpn WHERE kind = 'after' GROUP BY customer),
-        fan AS (SELECT customer, string_agg(coalesce(sn.name, state), ', ' ORDER BY state)
-                           AS state_names
-                FROM (SELECT DISTINCT customer, state FROM fpn WHERE kind = 'after') s
-                LEFT JOIN sn ON sn.code = s.state GROUP BY customer),
-        b AS (SELECT customer, mode(owner_state) AS owner_state, count(*) AS payloads_before,
-                     count(DISTINCT launch_tag) AS launches_before FROM before GROUP BY customer),
-        a AS (SELECT customer, count(*) AS payloads_after, count(DISTINCT launch_tag) AS launches_after,
-                     count(*) FILTER (WHERE selected) AS selected_payloads_after,
-                     min(day) AS first_launch_after FROM after GROUP BY customer)
-        SELECT b.customer, coalesce(n.name, b.customer) AS customer_name, b.owner_state,
+        -- Customer -> provider flows before and after the cutoff, each provider named and
+        -- stated as of its latest launch; the customers are summed from them.
+        fl AS MATERIALIZED (
+            SELECT t.kind, t.customer, provider,
+                   arg_max(provider_name, time_utc) AS provider_name,
+                   arg_max(provider_state, time_utc) AS provider_state,
+                   bool_or(selected) AS selected, count(DISTINCT launch_tag) AS launches,
+                   count(*) AS payloads, count(*) FILTER (WHERE selected) AS selected_payloads,
+                   min(day) AS first_launch, max(day) AS last_launch,
+                   string_agg(DISTINCT site, ', ' ORDER BY site) AS sites,
+                   string_agg(DISTINCT vehicle, ', ' ORDER BY vehicle) AS vehicles
+            FROM (SELECT *, 'before' AS kind FROM before
+                  UNION ALL SELECT *, 'after' AS kind FROM after) t
+            GROUP BY t.kind, t.customer, provider),
+        fln AS MATERIALIZED (
+            SELECT fl.*, sn.name AS provider_state_name,
+                   fl.provider_name || ' (' || coalesce(sn.name, fl.provider_state) || ')'
+                       AS named
+            FROM fl LEFT JOIN sn ON sn.code = fl.provider_state),
+        c AS (
+            SELECT customer,
+                   sum(payloads) FILTER (WHERE kind = 'before') AS payloads_before,
+                   sum(launches) FILTER (WHERE kind = 'before') AS launches_before,
+                   string_agg(named, ', ' ORDER BY first_launch, provider)
+                       FILTER (WHERE kind = 'before') AS providers_before,
+                   sum(payloads) FILTER (WHERE kind = 'after') AS payloads_after,
+                   sum(launches) FILTER (WHERE kind = 'after') AS launches_after,
+                   sum(selected_payloads) FILTER (WHERE kind = 'after') AS selected_after,
+                   min(first_launch) FILTER (WHERE kind = 'after') AS first_launch_after,
+                   string_agg(named, ', ' ORDER BY first_launch, provider)
+                       FILTER (WHERE kind = 'after') AS providers_after
+            FROM fln GROUP BY customer),
+        st AS (SELECT customer, string_agg(state, ', ' ORDER BY state) AS states,
+                      string_agg(coalesce(sn.name, state), ', ' ORDER BY state) AS state_names
+               FROM (SELECT DISTINCT customer, provider_state AS state FROM fl
+                     WHERE kind = 'after') s
+               LEFT JOIN sn ON sn.code = s.state GROUP BY customer),
+        b AS (SELECT customer, mode(owner_state) AS owner_state FROM before GROUP BY customer),
+        flows AS (
+            SELECT customer, list((kind, provider, provider_name, provider_state,
+                                   provider_state_name, selected, launches, payloads,
+                                   first_launch, last_launch, sites, vehicles)
+                                  ORDER BY first_launch, provider) AS flows
+            FROM fln GROUP BY customer)
+        SELECT c.customer, coalesce(n.name, c.customer) AS customer_name, b.owner_state,
                os.name AS owner_state_name,
-               CASE WHEN a.customer IS NULL THEN 'none since'
-                    WHEN a.selected_payloads_after = a.payloads_after THEN 'stayed'
-                    WHEN a.selected_payloads_after = 0 THEN 'moved' ELSE 'split' END AS status,
-               b.payloads_before, b.launches_before, fb.providers AS providers_before,
-               coalesce(a.payloads_after, 0) AS payloads_after,
-               coalesce(a.launches_after, 0) AS launches_after,
-               coalesce(a.selected_payloads_after, 0) AS selected_payloads_after,
-               a.first_launch_after, coalesce(fa.providers, '') AS providers_after,
-               coalesce(fa.states, '') AS provider_states_after,
-               fan.state_names AS provider_states_after_name
-        FROM b LEFT JOIN a USING (customer) LEFT JOIN fb USING (customer)
-             LEFT JOIN fa USING (customer) LEFT JOIN fan USING (customer)
-             LEFT JOIN names n ON n.ucode = b.customer LEFT JOIN sn os ON os.code = b.owner_state
-        ORDER BY list_position(?, status), payloads_before DESC, b.customer""",
+               CASE WHEN c.payloads_after IS NULL THEN 'none since'
+                    WHEN c.selected_after = c.payloads_after THEN 'stayed'
+                    WHEN c.selected_after = 0 THEN 'moved' ELSE 'split' END AS status,
+               c.payloads_before, c.launches_before, c.providers_before,
+               coalesce(c.payloads_after, 0) AS payloads_after,
+               coalesce(c.launches_after, 0) AS launches_after,
+               coalesce(c.selected_after, 0) AS selected_payloads_after,
+               c.first_launch_after, coalesce(c.providers_after, '') AS providers_after,
+               coalesce(st.states, '') AS provider_states_after,
+               st.state_names AS provider_states_after_name, flows.flows
+        FROM c JOIN b USING (customer) JOIN flows USING (customer)
+             LEFT JOIN st USING (customer) LEFT JOIN names n ON n.ucode = c.customer
+             LEFT JOIN sn os ON os.code = b.owner_state
+        ORDER BY list_position(?, status), payloads_before DESC, c.customer""",
         [*args, list(STATUSES)],
     )
-    customers = Rows([d[0] for d in cursor.description], cursor.fetchall())
+    rows = cursor.fetchall()
+    customers = Rows([d[0] for d in cursor.description][:-1], [row[:-1] for row in rows])
+    flows_before, flows_after = _flows(rows)
     return Migration(selection.describe(), cutoff, start, end, customers, flows_after, flows_before)
 
 
-def _flows(con: duckdb.DuckDBPyConnection, base: str, table: str, args: list[Any]) -> Rows:
-    """Customer -> provider flows of the ``before`` or ``after`` rows."""
-    cursor = con.execute(
-        f"""{base}
-        SELECT t.customer, coalesce(any_value(n.name), t.customer) AS customer_name, provider,
-               arg_max(provider_name, time_utc) AS provider_name,
-               arg_max(provider_state, time_utc) AS provider_state,
-               arg_max(sn.name, time_utc) AS provider_state_name,
-               bool_or(selected) AS selected, count(DISTINCT launch_tag) AS launches,
-               count(*) AS payloads, min(day) AS first_launch, max(day) AS last_launch,
-               string_agg(DISTINCT site, ', ' ORDER BY site) AS sites,
-               string_agg(DISTINCT vehicle, ', ' ORDER BY vehicle) AS vehicles
-        FROM {table} t LEFT JOIN names n ON n.ucode = t.customer
-             LEFT JOIN sn ON sn.code = t.provider_state
-        GROUP BY t.customer, provider
-        ORDER BY t.customer, first_launch, provider""",
-        args,
-    )
-    return Rows([d[0] for d in cursor.description], cursor.fetchall())
+FLOW_COLUMNS = [
+    "customer",
+    "customer_name",
+    "provider",
+    "provider_name",
+    "provider_state",
+    "provider_state_name",
+    "selected",
+    "launches",
+    "payloads",
+    "first_launch",
+    "last_launch",
+    "sites",
+    "vehicles",
+]
+
+
+def _flows(customers: list[tuple[Any, ...]]) -> tuple[Rows, Rows]:
+    """The flows before and after the cutoff, from each customer row's list of its flows
+    (kind first), ordered by customer, first launch and provider."""
+    before: list[tuple[Any, ...]] = []
+    after: list[tuple[Any, ...]] = []
+    for customer, name, *_, flows in sorted(customers, key=lambda row: str(row[0])):
+        for flow in flows:
+            kind, *rest = flow
+            (after if kind == "after" else before).append((customer, name, *rest))
+    return Rows(FLOW_COLUMNS, before), Rows(FLOW_COLUMNS, after)
 
 
 def _by_customer(flows: Rows) -> dict[str, list[dict[str, Any]]]:

@@ -29,28 +29,42 @@ def site_mix(
     """Launches and payloads of the sites ``ucodes`` per period and ``by`` (``sector`` or
     ``mission``), busiest group first within each period; periods without launches are
     left out."""
-    if by not in ("sector", "mission"):
+    if by not in MIXES:
         raise ValueError(f"mix by {by!r}: choose sector or mission")
+    return site_mixes(con, ucodes, periods)[by]
+
+
+#: The mixes a site profile shows: payload column -> SQL of its label.
+MIXES = {"sector": "p.sector", "mission": mission_label_sql("p.mission")}
+
+
+def site_mixes(
+    con: duckdb.DuckDBPyConnection, ucodes: list[str], periods: Sequence[tuple[str, date, date]]
+) -> dict[str, Rows]:
+    """Every mix of :data:`MIXES` (as :func:`site_mix` gives each) in one query."""
     if not periods:
-        return Rows(MIX_COLUMNS, [])
-    label = mission_label_sql(f"p.{by}") if by == "mission" else f"p.{by}"
+        return {by: Rows(MIX_COLUMNS, []) for by in MIXES}
+    grouped = " UNION ALL ".join(
+        f"""SELECT '{by}' AS mix, era_index, p.{by} AS "group", any_value({label}) AS label,
+                   count(*) FILTER (WHERE is_primary) AS launches, count(*) AS payloads
+            FROM f p GROUP BY era_index, p.{by}"""
+        for by, label in MIXES.items()
+    )
     cursor = con.execute(
-        f"""WITH f AS (
-                SELECT p.{by} AS "group", {label} AS label, p.is_primary,
-                       len(list_filter(?, lambda s: s <= (l.time_utc AT TIME ZONE 'UTC')::DATE))
+        f"""WITH f AS MATERIALIZED (
+                SELECT p.*, len(list_filter(?, lambda s: s <= (l.time_utc AT TIME ZONE 'UTC')::DATE))
                            AS era_index
                 FROM payloads p JOIN launches l ON l.launch_tag = p.launch_tag
                 WHERE list_contains(?, l.site) AND l.time_utc < ?::DATE + INTERVAL 1 DAY
             ),
-            g AS (SELECT era_index, "group", any_value(label) AS label,
-                         count(*) FILTER (WHERE is_primary) AS launches, count(*) AS payloads
-                  FROM f WHERE era_index > 0 GROUP BY era_index, "group")
-            SELECT (?)[era_index] AS era, "group", label, launches, payloads,
-                   launches / nullif(sum(launches) OVER (PARTITION BY era_index), 0)
+            g AS ({grouped})
+            SELECT mix, (?)[era_index] AS era, "group", label, launches, payloads,
+                   launches / nullif(sum(launches) OVER (PARTITION BY mix, era_index), 0)
                        AS launch_share,
-                   payloads / nullif(sum(payloads) OVER (PARTITION BY era_index), 0)
+                   payloads / nullif(sum(payloads) OVER (PARTITION BY mix, era_index), 0)
                        AS payload_share
-            FROM g ORDER BY era_index, launches DESC, payloads DESC, "group" """,
+            FROM g WHERE era_index > 0
+            ORDER BY mix, era_index, launches DESC, payloads DESC, "group" """,
         [
             [start for _, start, _ in periods],
             ucodes,
@@ -58,4 +72,5 @@ def site_mix(
             [name for name, _, _ in periods],
         ],
     )
-    return Rows([d[0] for d in cursor.description], cursor.fetchall())
+    rows = cursor.fetchall()
+    return {by: Rows(MIX_COLUMNS, [row[1:] for row in rows if row[0] == by]) for by in MIXES}

@@ -33,7 +33,7 @@ from cosmodrome.analytics.common import (
     same_state_sql,
 )
 from cosmodrome.analytics.events import DEFAULT_EVENTS, EFFECT_COLUMNS, Event, compare_around
-from cosmodrome.analytics.mix import MIX_COLUMNS, site_mix
+from cosmodrome.analytics.mix import MIX_COLUMNS, site_mixes
 from cosmodrome.catalog import names
 from cosmodrome.states import with_state_names
 from cosmodrome.tables import Rows
@@ -114,30 +114,24 @@ def site_profile(
     """
     ucodes = names.resolve_sites(con, site)
     end = date.fromisoformat(data_date(con))
-    providers = [
-        state
-        for (state,) in con.execute(
-            "SELECT DISTINCT provider_state FROM launches WHERE list_contains(?, site) "
-            "AND provider_state IS NOT NULL",
-            [ucodes],
-        ).fetchall()
-    ]
+    row = con.execute(
+        """SELECT coalesce(list((time_utc AT TIME ZONE 'UTC')::DATE ORDER BY time_utc), []),
+                  coalesce(list(DISTINCT provider_state) FILTER (WHERE provider_state
+                                                                 IS NOT NULL), []),
+                  string_agg(DISTINCT site_name, ' + ')
+           FROM launches WHERE list_contains(?, site)""",
+        [ucodes],
+    ).fetchone()
+    days, providers, display_name = row if row else ([], [], None)
     chosen = sorted((e for e in events if e.concerns(providers)), key=lambda e: e.day)
-    days = [
-        d
-        for (d,) in con.execute(
-            "SELECT (time_utc AT TIME ZONE 'UTC')::DATE AS day FROM launches "
-            "WHERE list_contains(?, site) ORDER BY day",
-            [ucodes],
-        ).fetchall()
-    ]
     yearly = _yearly(con, ucodes, end)
     periods = eras(chosen, days[0], end) if days else []
     by_pad = _breakdown(con, ucodes, "pad")
     at = {c: i for i, c in enumerate(yearly.columns)}
+    mixes = site_mixes(con, ucodes, periods)
     busiest_rows = sorted(yearly.rows, key=lambda r: (-r[at["launches"]], r[at["year"]]))
     return SiteProfile(
-        name=_display_name(con, site, ucodes),
+        name=display_name or site,
         sites=ucodes,
         data_date=end,
         totals=_totals(yearly, by_pad),
@@ -150,8 +144,8 @@ def site_profile(
         busiest_years=Rows(yearly.columns, busiest_rows[:busiest]),
         events=chosen,
         event_effects=compare_around(days, chosen, data_end=end, window_years=window_years),
-        sector_mix=site_mix(con, ucodes, periods, "sector"),
-        mission_mix=site_mix(con, ucodes, periods, "mission"),
+        sector_mix=mixes["sector"],
+        mission_mix=mixes["mission"],
     )
 
 
@@ -159,9 +153,8 @@ def site_profile(
 SITE_PAYLOADS = f"""
     SELECT l.launch_tag, l.year, (l.time_utc AT TIME ZONE 'UTC')::DATE AS day, p.owner,
            coalesce(p.owner_state, '(unknown)') AS owner_state, l.provider_state,
-           {customer_sql()} AS customer,
            {same_state_sql()} AS domestic
-    FROM payloads p JOIN launches l ON l.launch_tag = p.launch_tag {customer_join_sql()}
+    FROM payloads p JOIN launches l ON l.launch_tag = p.launch_tag
     WHERE list_contains(?, l.site)"""
 
 #: Launches of the sites in parameter 1.
@@ -209,14 +202,6 @@ def foreign_customers(
         )
     )
     return with_state_names(rows, "owner_state")
-
-
-def _display_name(con: duckdb.DuckDBPyConnection, asked: str, sites: list[str]) -> str:
-    row = con.execute(
-        "SELECT string_agg(DISTINCT site_name, ' + ') FROM launches WHERE list_contains(?, site)",
-        [sites],
-    ).fetchone()
-    return str(row[0]) if row and row[0] else asked
 
 
 def _totals(yearly: Rows, by_pad: Rows) -> dict[str, Any]:
@@ -315,8 +300,10 @@ def _foreign_customers(
                        coalesce(n.name, f.customer) AS customer_name, owner_state,
                        count(*) AS payloads, count(DISTINCT launch_tag) AS launches,
                        min(day) AS first_launch, max(day) AS last_launch
-                FROM (SELECT *, len(list_filter(?, lambda s: s <= day)) AS era_index
-                      FROM ({SITE_PAYLOADS}) WHERE NOT domestic) f
+                FROM (SELECT sp.*, {customer_sql("sp")} AS customer,
+                             len(list_filter(?, lambda s: s <= day)) AS era_index
+                      FROM ({SITE_PAYLOADS}) sp {customer_join_sql("sp")}
+                      WHERE NOT domestic) f
                 LEFT JOIN ({CUSTOMER_NAMES}) n ON n.ucode = f.customer
                 GROUP BY era_index, f.customer, n.name, owner_state
                 ORDER BY era_index, payloads DESC, f.customer""",
