@@ -6,7 +6,8 @@ column names and types. Build the mirror catalog before and after a change (with
 ``PYTHONHASHSEED=0``) and ``diff`` the two outputs.
 
 Left out, as they differ between identical builds: ``meta.built_at_utc``, and the stored
-order of ``pad_totals`` (compare its order-free hash). ``derived_names`` is compared on its
+order of the summary tables (``site_totals``, ``pad_totals``, ``vehicle_totals``: an
+unordered ``GROUP BY`` each; compare their order-free hashes). ``derived_names`` is compared on its
 JSON with every list sorted (DuckDB's ``DISTINCT`` order varies), without its ``key`` row
 (a hash of the naming modules' source, which changes with them).
 """
@@ -19,6 +20,9 @@ import sys
 from typing import Any
 
 import duckdb
+
+#: Tables stored in no set order.
+SUMMARIES = ("site_totals", "pad_totals", "vehicle_totals")
 
 
 def canonical(value: Any) -> Any:
@@ -58,7 +62,7 @@ def digest_lines(con: duckdb.DuckDBPyConnection) -> list[str]:
         ).fetchone() or (0, None)
         ordered = (
             "-"
-            if table == "pad_totals"
+            if table in SUMMARIES
             else (
                 con.execute(
                     f"SELECT md5(string_agg(t::VARCHAR, chr(10) ORDER BY rowid)) "

@@ -51,10 +51,13 @@ class Quantity:
     trim: bool = False
 
     def matches(self, column: str) -> bool:
+        # column[1:] ends with a suffix only where the column is longer than it: a bare
+        # "_kg" is no mass. Tuples test every suffix and prefix in one call (every table
+        # cell asks).
         return (
             column in self.names
-            or any(column.endswith(s) and len(column) > len(s) for s in self.suffixes)
-            or any(column.startswith(p) for p in self.prefixes)
+            or column[1:].endswith(self.suffixes)
+            or column.startswith(self.prefixes)
         )
 
 

@@ -20,11 +20,7 @@ import math
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 from datetime import date, timedelta
-from functools import lru_cache
 from typing import Any
-
-import numpy as np
-import numpy.typing as npt
 
 from cosmodrome.errors import InputError
 from cosmodrome.tables import Rows
@@ -215,43 +211,98 @@ def years_before(day: date, years: int) -> date:
         return day.replace(year=day.year - years, day=28)
 
 
+#: Relative precision of the incomplete gamma and beta functions, and their tiniest value.
+_EPS = 1e-15
+_TINY = 1e-300
+
+
 def _poisson_cdf(k: int, mu: float) -> float:
-    """P(X <= k) for X ~ Poisson(mu), summed in log space (stable for k in the thousands)."""
+    """P(X <= k) for X ~ Poisson(mu): the regularized upper incomplete gamma Q(k + 1, mu)."""
     if k < 0:
         return 0.0
     if mu <= 0:
         return 1.0
-    i = np.arange(k + 1)
-    log_terms = i * math.log(mu) - mu - _log_factorials(k)
-    return min(1.0, float(np.exp(np.logaddexp.reduce(log_terms))))
+    return 1.0 - _gamma_p(k + 1.0, mu)
 
 
 def _binom_cdf(k: int, n: int, p: float) -> float:
-    """P(X <= k) for X ~ Binomial(n, p)."""
+    """P(X <= k) for X ~ Binomial(n, p): the regularized incomplete beta I_{1-p}(n - k, k + 1)."""
     if k < 0:
         return 0.0
     if k >= n or p <= 0:
         return 1.0
     if p >= 1:
         return 0.0
-    i = np.arange(k + 1)
-    log_fact = _log_factorials(n)
-    log_terms = (
-        log_fact[n]
-        - log_fact[: k + 1]
-        - log_fact[n - i]
-        + i * math.log(p)
-        + (n - i) * math.log1p(-p)
+    return _beta_i(n - k, k + 1.0, 1.0 - p)
+
+
+def _gamma_p(a: float, x: float) -> float:
+    """The regularized lower incomplete gamma P(a, x), by its series below ``a + 1`` and its
+    continued fraction (modified Lentz) above (Press et al., Numerical Recipes, 6.2)."""
+    log_front = a * math.log(x) - x - math.lgamma(a)
+    if x < a + 1.0:
+        term = total = 1.0 / a
+        ap = a
+        while abs(term) > abs(total) * _EPS:
+            ap += 1.0
+            term *= x / ap
+            total += term
+        return min(1.0, total * math.exp(log_front))
+    b = x + 1.0 - a
+    c = 1.0 / _TINY
+    d = 1.0 / b
+    h = d
+    i = 0
+    while True:
+        i += 1
+        an = -i * (i - a)
+        b += 2.0
+        d = an * d + b
+        d = d if abs(d) > _TINY else _TINY
+        c = b + an / c
+        c = c if abs(c) > _TINY else _TINY
+        d = 1.0 / d
+        delta = d * c
+        h *= delta
+        if abs(delta - 1.0) < _EPS:
+            return max(0.0, 1.0 - math.exp(log_front) * h)
+
+
+def _beta_i(a: float, b: float, x: float) -> float:
+    """The regularized incomplete beta I_x(a, b) (Numerical Recipes, 6.4)."""
+    if x <= 0.0:
+        return 0.0
+    if x >= 1.0:
+        return 1.0
+    log_front = (
+        math.lgamma(a + b) - math.lgamma(a) - math.lgamma(b) + a * math.log(x) + b * math.log1p(-x)
     )
-    return min(1.0, float(np.exp(np.logaddexp.reduce(log_terms))))
+    if x < (a + 1.0) / (a + b + 2.0):
+        return min(1.0, math.exp(log_front) * _beta_fraction(a, b, x) / a)
+    return max(0.0, 1.0 - math.exp(log_front) * _beta_fraction(b, a, 1.0 - x) / b)
 
 
-@lru_cache(maxsize=64)
-def _log_factorials(n: int) -> npt.NDArray[np.float64]:
-    """``log(i!)`` for ``i`` in 0..n (cached; read-only)."""
-    table = np.concatenate(([0.0], np.cumsum(np.log(np.arange(1, n + 1, dtype=np.float64)))))
-    table.flags.writeable = False
-    return table
+def _beta_fraction(a: float, b: float, x: float) -> float:
+    """The continued fraction of the incomplete beta function (modified Lentz)."""
+    c = 1.0
+    d = 1.0 - (a + b) * x / (a + 1.0)
+    d = 1.0 / (d if abs(d) > _TINY else _TINY)
+    h = d
+    m = 0
+    while True:
+        m += 1
+        for aa in (
+            m * (b - m) * x / ((a + 2 * m - 1) * (a + 2 * m)),
+            -(a + m) * (a + b + m) * x / ((a + 2 * m) * (a + 2 * m + 1)),
+        ):
+            d = 1.0 + aa * d
+            d = 1.0 / (d if abs(d) > _TINY else _TINY)
+            c = 1.0 + aa / c
+            c = c if abs(c) > _TINY else _TINY
+            delta = d * c
+            h *= delta
+        if abs(delta - 1.0) < _EPS:
+            return h
 
 
 def _solve(f: Callable[[float], float], target: float, count: int) -> float:
@@ -268,11 +319,30 @@ def _solve_unit(f: Callable[[float], float], target: float) -> float:
 
 
 def _bisect(f: Callable[[float], float], target: float, low: float, high: float) -> float:
-    """Where the increasing ``f`` reaches ``target`` between ``low`` and ``high`` (48 halvings)."""
-    for _ in range(48):
-        mid = (low + high) / 2.0
-        if f(mid) < target:
-            low = mid
+    """Where the increasing ``f`` reaches ``target`` between ``low`` and ``high``: regula
+    falsi with the Illinois correction (each step a secant inside the bracket), with every
+    third step a halving so the bracket always shrinks; to a width of 1e-13 relative."""
+    f_low, f_high = f(low) - target, f(high) - target
+    if f_low >= 0:
+        return low
+    side = 0
+    for step in range(1, 200):
+        if high - low <= 1e-13 * max(1.0, abs(high)):
+            break
+        if step % 3 == 0 or f_high <= f_low:
+            x = (low + high) / 2.0
         else:
-            high = mid
+            x = low - f_low * (high - low) / (f_high - f_low)
+            x = min(max(x, low), high)
+        fx = f(x) - target
+        if fx < 0:
+            low, f_low = x, fx
+            if side == -1:
+                f_high /= 2.0
+            side = -1
+        else:
+            high, f_high = x, fx
+            if side == 1:
+                f_low /= 2.0
+            side = 1
     return (low + high) / 2.0

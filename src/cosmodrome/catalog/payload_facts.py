@@ -98,12 +98,14 @@ def _raw(row: dict[str, str | None]) -> str:
     return "\t".join(v or "-" for v in row.values())
 
 
-def _numbers(table: Table, column: str, label: str, issues: list[Issue]) -> pd.Series:
+def _numbers(
+    table: Table, columns: Columns, column: str, label: str, issues: list[Issue]
+) -> pd.Series:
     """A numeric column, read at once; GCAT's flags around a number (``?``, ``~``, ``<``,
     ``>``, ``*``) are dropped, and an unreadable value is quarantined (file, line, reason)
     and left empty, not guessed. Each distinct text is read once: a column repeats a few
     thousand values over tens of thousands of rows."""
-    texts = pd.Series(_texts(table, column), dtype="object")
+    texts = pd.Series(columns.of(column), dtype="object")
     distinct = pd.Series(texts.dropna().unique(), dtype="object")
     stripped = distinct.astype(str).str.strip().str.strip("?~<>*")
     stripped = stripped.where(~stripped.isin(["", "-"]))
@@ -115,10 +117,12 @@ def _numbers(table: Table, column: str, label: str, issues: list[Issue]) -> pd.S
     return texts.map(dict(zip(distinct, numbers, strict=True))).astype("float64")
 
 
-def _days(table: Table, column: str, label: str, issues: list[Issue]) -> list[date | None]:
+def _days(
+    table: Table, columns: Columns, column: str, label: str, issues: list[Issue]
+) -> list[date | None]:
     out: list[date | None] = []
-    for line, row in table.rows:
-        text = (row.get(column) or "").strip()
+    for (line, row), value in zip(table.rows, columns.of(column), strict=True):
+        text = (value or "").strip()
         if not text or text in ("*", "-"):
             out.append(None)
             continue
@@ -137,24 +141,34 @@ def _read_day(text: str) -> date | None:
     return parse_period_bound(text, end=False)
 
 
-def _texts(table: Table, column: str) -> list[str | None]:
-    return [row.get(column) for _, row in table.rows]
+class Columns:
+    """The columns of a table's rows, made in one pass over them (not one per column)."""
+
+    def __init__(self, table: Table) -> None:
+        values = zip(*(row.values() for _, row in table.rows), strict=True)
+        self._by_name = dict(zip(table.columns, map(list, values), strict=False))
+        self._rows = len(table.rows)
+
+    def of(self, column: str) -> list[str | None]:
+        """``column``'s values, each ``None`` where the file has no such column."""
+        return self._by_name.get(column) or [None] * self._rows
 
 
 def psatcat_facts(table: Table, issues: list[Issue]) -> pd.DataFrame:
     """One row per psatcat payload (``jcat``): program, class, category, result, orbits."""
     label = "psatcat.tsv"
+    columns = Columns(table)
     frame = pd.DataFrame(
         {
-            "jcat": _texts(table, "JCAT"),
-            "psat_name": _texts(table, "Name"),
-            "program": _texts(table, "Program"),
-            "gcat_class": _texts(table, "Class"),
-            "category": _texts(table, "Category"),
-            "result": _texts(table, "Result"),
-            "un_state": _texts(table, "UNState"),
-            "un_registration": _texts(table, "UNReg"),
-            "disp_epoch": _days(table, "DispEpoch", label, issues),
+            "jcat": columns.of("JCAT"),
+            "psat_name": columns.of("Name"),
+            "program": columns.of("Program"),
+            "gcat_class": columns.of("Class"),
+            "category": columns.of("Category"),
+            "result": columns.of("Result"),
+            "un_state": columns.of("UNState"),
+            "un_registration": columns.of("UNReg"),
+            "disp_epoch": _days(table, columns, "DispEpoch", label, issues),
         }
     )
     for key, column in (
@@ -165,7 +179,7 @@ def psatcat_facts(table: Table, issues: list[Issue]) -> pd.DataFrame:
         ("disp_apogee_km", "DispApo"),
         ("disp_inc_deg", "DispInc"),
     ):
-        frame[key] = _numbers(table, column, label, issues)
+        frame[key] = _numbers(table, columns, column, label, issues)
     _no_orbit_as_null(frame, "un_")
     _no_orbit_as_null(frame, "disp_")
     return frame[PSATCAT_COLUMNS].drop_duplicates("jcat")
@@ -182,16 +196,17 @@ def _no_orbit_as_null(frame: pd.DataFrame, prefix: str) -> None:
 
 def object_facts(table: Table, label: str, issues: list[Issue]) -> pd.DataFrame:
     """Masses, OpOrbit, status, decay date, alternative names and orbit of satcat/auxcat rows."""
+    columns = Columns(table)
     frame = pd.DataFrame(
         {
-            "jcat": _texts(table, "JCAT"),
-            "mass_flag": _texts(table, "MassFlag"),
-            "dry_mass_flag": _texts(table, "DryFlag"),
-            "total_mass_flag": _texts(table, "TotFlag"),
-            "op_orbit": _texts(table, "OpOrbit"),
-            "status": _texts(table, "Status"),
-            "decay_date": _days(table, "DDate", label, issues),
-            "alt_names": _texts(table, "AltNames"),
+            "jcat": columns.of("JCAT"),
+            "mass_flag": columns.of("MassFlag"),
+            "dry_mass_flag": columns.of("DryFlag"),
+            "total_mass_flag": columns.of("TotFlag"),
+            "op_orbit": columns.of("OpOrbit"),
+            "status": columns.of("Status"),
+            "decay_date": _days(table, columns, "DDate", label, issues),
+            "alt_names": columns.of("AltNames"),
         }
     )
     for key, column in (
@@ -199,14 +214,14 @@ def object_facts(table: Table, label: str, issues: list[Issue]) -> pd.DataFrame:
         ("dry_mass_kg", "DryMass"),
         ("total_mass_kg", "TotMass"),
     ):
-        masses = _numbers(table, column, label, issues)
+        masses = _numbers(table, columns, column, label, issues)
         frame[key] = masses.where(masses != 0)  # GCAT writes 0 for an unknown mass
     for key, column in (
         ("cat_perigee_km", "Perigee"),
         ("cat_apogee_km", "Apogee"),
         ("cat_inc_deg", "Inc"),
     ):
-        frame[key] = _numbers(table, column, label, issues)
+        frame[key] = _numbers(table, columns, column, label, issues)
     _no_orbit_as_null(frame, "cat_")
     frame["facts_source"] = label.removesuffix(".tsv")
     return frame[OBJECT_FACT_COLUMNS]
