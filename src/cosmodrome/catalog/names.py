@@ -429,11 +429,19 @@ def matched_notes(
 
 
 def _curated_note(name: str) -> str | None:
-    key = fold(name)
+    return _curated_notes().get(fold(name))
+
+
+@cache
+def _curated_notes() -> dict[str, str]:
+    """Each curated vehicle name, folded, and its entry's note (the first entry's where two
+    share a name): folded once, not on every request that filters by a vehicle."""
+    notes: dict[str, str] = {}
     for entry in curated_names().get("vehicle", []):
-        if "note" in entry and key in {fold(n) for n in entry["names"]}:
-            return str(entry["note"])
-    return None
+        if "note" in entry:
+            for spelling in entry["names"]:
+                notes.setdefault(fold(spelling), str(entry["note"]))
+    return notes
 
 
 @dataclass(frozen=True)
