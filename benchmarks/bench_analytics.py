@@ -3,7 +3,8 @@
 Run with ``.venv/bin/python -m benchmarks.bench_analytics`` (or call :func:`main`). Uses the
 catalog in ``$COSMODROME_HOME``; without one, builds a catalog from ``../shared/data`` in a
 temporary folder first. Targets (issue 3): each analysis under 200 ms once the catalog is
-open, the report under 10 s; issue 25: each analysis within 3x its baseline. The baseline
+open, the report under 10 s; issue 25: each analysis within 3x its baseline, judged in CPU
+seconds (every thread), steadier than wall time on a shared machine. The baseline
 is the same question answered by plain pandas groupbys on tables already loaded in memory
 (its loading time reported separately): the share baselines give the same table as
 ``api.share`` (every period and group, zeros included, world totals and both shares; the
@@ -43,6 +44,16 @@ def best_of(function: Callable[[], Any], repeat: int = 5) -> float:
         function()
         times.append(time.perf_counter() - start)
     return statistics.median(times)
+
+
+def cpu_of(function: Callable[[], Any], repeat: int = 20) -> float:
+    """CPU seconds (every thread of this process) per call, after one warm-up call: on a
+    shared machine steadier than wall time, which waits for the other processes."""
+    function()
+    start = time.process_time()
+    for _ in range(repeat):
+        function()
+    return (time.process_time() - start) / repeat
 
 
 def main(argv: list[str] | None = None) -> int:
@@ -181,16 +192,19 @@ def main(argv: list[str] | None = None) -> int:
         print(
             f"pandas baseline: loading launches and payloads took {load_s * 1000:.0f} ms (not counted)"
         )
-        print(f"{'analysis':<36} {'ours ms':>9} {'pandas ms':>10} {'ratio':>7}  target")
+        print(
+            f"{'analysis':<34} {'ours ms':>8} {'pandas ms':>9} {'ratio':>6} {'CPU ratio':>9}  "
+            f"target: <{TARGET_S * 1000:.0f} ms, CPU ratio <={TARGET_RATIO:.0f}x"
+        )
         failures = 0
         for name, ours, baseline in cases:
             ours_s, base_s = best_of(ours), best_of(baseline)
-            ratio = ours_s / base_s
-            ok = ours_s < TARGET_S and ratio <= TARGET_RATIO
+            cpu_ratio = cpu_of(ours) / cpu_of(baseline)
+            ok = ours_s < TARGET_S and cpu_ratio <= TARGET_RATIO
             failures += not ok
             print(
-                f"{name:<36} {ours_s * 1000:9.1f} {base_s * 1000:10.1f} {ratio:7.2f}  "
-                f"{'ok' if ok else 'SLOW'} (<{TARGET_S * 1000:.0f} ms, <={TARGET_RATIO:.0f}x)"
+                f"{name:<34} {ours_s * 1000:8.1f} {base_s * 1000:9.1f} {ours_s / base_s:6.2f} "
+                f"{cpu_ratio:9.2f}  {'ok' if ok else 'SLOW'}"
             )
         report_s = best_of(lambda: api.site_report(con, "Baikonur"), repeat=2)
         ok = report_s < REPORT_TARGET_S

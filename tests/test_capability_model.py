@@ -202,6 +202,27 @@ def test_single_stage_matches_the_rocket_equation() -> None:
     assert stack_payload_kg([stage], 0.0, expected) == pytest.approx(payload, abs=0.02)
 
 
+@given(dv=st.floats(3000.0, 9000.0), isp=st.floats(250.0, 460.0))
+def test_single_stage_payload_is_the_rocket_equation_solved_for_it(dv: float, isp: float) -> None:
+    """Tsiolkovsky inverted: dv = c ln((S + m) / (S + m - b)) gives S + m = b R / (R - 1) with
+    R = exp(dv / c); the solver lands within its 0.01 kg of it."""
+    from cosmodrome.capability.vehicles import Stack
+
+    stage = _stage(9000.0, 1000.0, isp)
+    exhaust = isp * G0_M_S2
+    ratio = math.exp(dv / exhaust)
+    closed_form = 9000.0 * ratio / (ratio - 1.0) - 10_000.0
+    stack = Stack.of([stage], 0.0)
+    if closed_form < stack.floor_kg:  # the stage cannot fly it: the floor answers
+        assert stack.payload_kg(dv) == stack.floor_kg
+        return
+    assert stack.payload_kg(dv) == pytest.approx(closed_form, abs=0.01)
+    # The slope Newton's method follows: d dv / d m = c (1 / (S + m) - 1 / (S + m - b)).
+    _dv, slope = stack._delta_v_and_slope(closed_form)
+    full = 10_000.0 + closed_form
+    assert slope == pytest.approx(exhaust * (1.0 / full - 1.0 / (full - 9000.0)), rel=1e-9)
+
+
 def test_parallel_boosters_burn_with_the_core() -> None:
     booster = _stage(1000.0, 100.0, 300.0, count=2, parallel=True, core_burn_fraction=0.5)
     core = _stage(2000.0, 200.0, 300.0)

@@ -177,3 +177,59 @@ def test_readers_see_a_swapped_catalog_while_an_old_connection_is_open(
 def test_sessions_compare_dates_in_utc(mini_home: Path) -> None:
     with open_catalog(mini_home) as con:
         assert con.execute("SELECT current_setting('TimeZone')").fetchone() == ("UTC",)
+
+
+def test_object_rows_with_unreadable_orbits_are_quarantined_and_left_out(tmp_path: Path) -> None:
+    from cosmodrome.catalog.gcat import Issue, read_table
+    from cosmodrome.catalog.ingest import objects_frame
+    from tests.gcat_factory import AUXCAT_COLUMNS, tsv
+
+    rows = [
+        {"JCAT": "S00005", "Piece": "1958-002B", "Name": "Vanguard 1",
+         "Perigee": "650", "Apogee": "3840?", "Inc": "34.25"},
+        {"JCAT": "A00002", "Satcat": "NNA", "Piece": "1958-002C", "Name": "Bad perigee",
+         "Perigee": "low", "Apogee": "x", "Inc": "1"},
+        {"JCAT": "A00003", "Piece": "1958-002D", "Name": "Bad inclination",
+         "Perigee": "200", "Apogee": "300", "Inc": "n/a"},
+        {"JCAT": "A00004", "Satcat": "44", "Piece": "1958-002E", "Name": "No orbit",
+         "Perigee": "0", "Apogee": "0", "Inc": "0"},
+    ]  # fmt: skip
+    path = tmp_path / "auxcat.tsv"
+    path.write_text(tsv(AUXCAT_COLUMNS, rows), encoding="utf-8")
+    issues: list[Issue] = []
+    frame = objects_frame(read_table(path), "auxcat.tsv", issues)
+    assert [(i.file, i.line, i.reason) for i in issues] == [
+        ("auxcat.tsv", 4, "bad orbit value: could not convert string to float: 'low'"),
+        ("auxcat.tsv", 5, "bad orbit value: could not convert string to float: 'n/a'"),
+    ]
+    assert issues[0].raw.startswith("A00002\tNNA\t-\t1958-002C\t")
+    records = frame.astype(object).where(frame.notna(), None).to_dict("records")
+    assert [(r["jcat"], r["satcat"], r["perigee_km"], r["apogee_km"], r["inc_deg"]) for r in records] == [
+        ("S00005", 5, 650.0, 3840.0, 34.25),
+        ("A00004", 44, 0.0, 0.0, None),
+    ]  # fmt: skip
+    assert set(frame["source_file"]) == {"auxcat.tsv"}
+
+
+def test_payload_row_disagreeing_with_its_launch_is_quarantined(tmp_path: Path) -> None:
+    rows = [
+        launch_row("1985-001", "1985 Jan  5 1200:00", "NIIP-5"),
+        launch_row("1985-001", "1985 Jan  5 1200:00", "GIK-5", piece="1985-001B"),
+        launch_row("1985-001", "1985 Jan  5 1200:00", "NIIP-5", piece="1985-001C"),
+    ]
+    home = tmp_path / "home"
+    build_catalog(str(write_mini_gcat(tmp_path / "src", rows)), home)
+    with open_catalog(home) as con:
+        found = con.execute("SELECT file, line, reason FROM quarantine").fetchall()
+        payloads, site = con.execute(
+            "SELECT payload_count, site_code FROM launches WHERE launch_tag = '1985-001'"
+        ).fetchone() or (None, None)
+    assert found == [
+        (
+            "launchlog.tsv",
+            4,
+            "payload row of 1985-001 disagrees with the launch on Launch_Site; launch fields "
+            "taken from its first row",
+        )
+    ]
+    assert (payloads, site) == (3, "NIIP-5")

@@ -30,6 +30,8 @@ _NUMBER_SIGNS = (
     (re.compile(r"#\s*(?=\d)"), " no "),
     (re.compile(r"\bnumber\s+(?=\d)", re.IGNORECASE), " no "),
 )
+#: What every numbering sign above needs: a degree or ordinal sign, or a digit.
+_MAY_HAVE_NUMBER_SIGN = re.compile(r"[°º\d]")
 #: Roman numerals read as numbers when they are a whole word (``X`` is left alone: X-15,
 #: Site X), or a later word's start before one letter (``IIA`` of ``H-IIA``).
 _ROMAN = {"i": 1, "ii": 2, "iii": 3, "iv": 4, "v": 5, "vi": 6, "vii": 7, "viii": 8, "ix": 9}
@@ -44,9 +46,13 @@ def fold_words(text: str) -> tuple[str, ...]:
     >>> fold_words("Delta IV Heavy"), fold_words("H-IIA 202")
     (('delta', '4', 'heavy'), ('h', '2a', '202'))
     """
-    for pattern, words in _NUMBER_SIGNS:
-        text = pattern.sub(words, text)
-    plain = unicodedata.normalize("NFKD", text).encode("ascii", "ignore").decode().casefold()
+    if _MAY_HAVE_NUMBER_SIGN.search(text):  # most names have none: four searches saved
+        for pattern, words in _NUMBER_SIGNS:
+            text = pattern.sub(words, text)
+    if text.isascii():  # nothing for NFKD to take apart
+        plain = text.casefold()
+    else:
+        plain = unicodedata.normalize("NFKD", text).encode("ascii", "ignore").decode().casefold()
     words_ = [w for w in re.split(r"[^0-9a-z]+", plain) if w]
     return tuple(_numeral(w, first=i == 0) for i, w in enumerate(words_))
 

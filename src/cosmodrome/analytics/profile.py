@@ -126,7 +126,7 @@ def site_profile(
     chosen = sorted((e for e in events if e.concerns(providers)), key=lambda e: e.day)
     yearly = _yearly(con, ucodes, end)
     periods = eras(chosen, days[0], end) if days else []
-    by_pad = _breakdown(con, ucodes, "pad")
+    by_pad, by_family, by_provider = _breakdowns(con, ucodes)
     at = {c: i for i, c in enumerate(yearly.columns)}
     mixes = site_mixes(con, ucodes, periods)
     busiest_rows = sorted(yearly.rows, key=lambda r: (-r[at["launches"]], r[at["year"]]))
@@ -137,8 +137,8 @@ def site_profile(
         totals=_totals(yearly, by_pad),
         yearly=yearly,
         by_pad=by_pad,
-        by_family=_breakdown(con, ucodes, "vehicle_family"),
-        by_provider=with_state_names(_by_provider(con, ucodes), "provider_state"),
+        by_family=by_family,
+        by_provider=with_state_names(by_provider, "provider_state"),
         payloads_by_owner_state=with_state_names(_owner_states(con, ucodes), "owner_state"),
         foreign_customers=with_state_names(_foreign_customers(con, ucodes, periods), "owner_state"),
         busiest_years=Rows(yearly.columns, busiest_rows[:busiest]),
@@ -236,35 +236,47 @@ def _yearly(con: duckdb.DuckDBPyConnection, ucodes: list[str], end: date) -> Row
     )
 
 
-def _breakdown(con: duckdb.DuckDBPyConnection, ucodes: list[str], key: str) -> Rows:
-    return _rows(
-        con.execute(
-            f"""SELECT {key}, count(*) AS launches,
-                       count(*) FILTER (WHERE is_success) AS successes,
-                       count(*) FILTER (WHERE NOT is_success) AS failures,
-                       min(day) AS first_launch, max(day) AS last_launch
-                FROM ({SITE_LAUNCHES}) GROUP BY {key} ORDER BY launches DESC, {key}""",
-            [ucodes],
-        )
+#: Launch counts of a breakdown (alias ``l``).
+COUNTS = """count(*) AS launches, count(*) FILTER (WHERE l.is_success) AS successes,
+            count(*) FILTER (WHERE NOT l.is_success) AS failures,
+            min(l.day) AS first_launch, max(l.day) AS last_launch"""
+
+
+def _breakdowns(con: duckdb.DuckDBPyConnection, ucodes: list[str]) -> tuple[Rows, Rows, Rows]:
+    """Launches per pad, per vehicle family and per provider (the organisation, named and
+    stated as of its latest launch), most first, in one query."""
+    cursor = con.execute(
+        f"""WITH l AS MATERIALIZED (
+                SELECT (l.time_utc AT TIME ZONE 'UTC')::DATE AS day, l.time_utc,
+                       coalesce(l.pad, '(unknown)') AS pad,
+                       coalesce(l.vehicle_family, l.vehicle) AS vehicle_family,
+                       {PROVIDER_KEY_SQL} AS provider,
+                       coalesce(pe.plabel, l.agency_name, l.agency) AS agency_name,
+                       l.provider_state, l.is_success
+                FROM launches l {PROVIDER_JOIN} WHERE list_contains(?, l.site))
+            SELECT 'pad' AS kind, pad AS key, NULL AS name, NULL AS state, {COUNTS}
+            FROM l GROUP BY pad
+            UNION ALL
+            SELECT 'vehicle_family', vehicle_family, NULL, NULL, {COUNTS}
+            FROM l GROUP BY vehicle_family
+            UNION ALL
+            SELECT 'provider', provider, arg_max(agency_name, time_utc),
+                   arg_max(provider_state, time_utc), {COUNTS}
+            FROM l GROUP BY provider
+            ORDER BY kind, launches DESC, key""",
+        [*join_params(con, DIMENSIONS["provider"]), ucodes],
     )
+    rows = cursor.fetchall()
+    counts = ["launches", "successes", "failures", "first_launch", "last_launch"]
 
+    def kind(name: str, columns: list[str]) -> Rows:
+        width = len(columns) - len(counts)
+        return Rows(columns, [(*row[1 : 1 + width], *row[4:]) for row in rows if row[0] == name])
 
-def _by_provider(con: duckdb.DuckDBPyConnection, ucodes: list[str]) -> Rows:
-    """Launches per provider (organisation, named and stated as of its latest launch)."""
-    return _rows(
-        con.execute(
-            f"""SELECT {PROVIDER_KEY_SQL} AS provider,
-                       arg_max(coalesce(pe.plabel, l.agency_name, l.agency), l.time_utc)
-                           AS agency_name,
-                       arg_max(l.provider_state, l.time_utc) AS provider_state,
-                       count(*) AS launches, count(*) FILTER (WHERE l.is_success) AS successes,
-                       count(*) FILTER (WHERE NOT l.is_success) AS failures,
-                       min(l.time_utc AT TIME ZONE 'UTC')::DATE AS first_launch,
-                       max(l.time_utc AT TIME ZONE 'UTC')::DATE AS last_launch
-                FROM launches l {PROVIDER_JOIN} WHERE list_contains(?, l.site)
-                GROUP BY 1 ORDER BY launches DESC, provider""",
-            [*join_params(con, DIMENSIONS["provider"]), ucodes],
-        )
+    return (
+        kind("pad", ["pad", *counts]),
+        kind("vehicle_family", ["vehicle_family", *counts]),
+        kind("provider", ["provider", "agency_name", "provider_state", *counts]),
     )
 
 

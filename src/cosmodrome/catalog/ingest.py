@@ -6,6 +6,7 @@ builder stores those in the ``quarantine`` table.
 
 from __future__ import annotations
 
+import operator
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from datetime import date
@@ -223,24 +224,26 @@ def launches_and_payloads(
             except (GcatFormatError, ValueError) as error:
                 issues.append(Issue("launchlog.tsv", line, str(error), raw_row(row)))
                 continue
-        else:
-            first = launches[tag]["_row"]
+        elif _launch_fields(row) != _launch_fields(first := launches[tag]["_row"]):
             differing = [k for k in LAUNCH_FIELDS if row[k] != first[k]]
-            if differing:
-                issues.append(
-                    Issue(
-                        "launchlog.tsv",
-                        line,
-                        f"payload row of {tag} disagrees with the launch on {', '.join(differing)}; launch fields taken from its first row",
-                        raw_row(row),
-                    )
+            issues.append(
+                Issue(
+                    "launchlog.tsv",
+                    line,
+                    f"payload row of {tag} disagrees with the launch on {', '.join(differing)}; launch fields taken from its first row",
+                    raw_row(row),
                 )
+            )
         launch = launches[tag]
         launch["payload_count"] += 1
         payloads.append(payload_record(row, launch["time_utc"].date(), resolve))
     for launch in launches.values():
         del launch["_row"]
     return pd.DataFrame(list(launches.values())), pd.DataFrame(payloads)
+
+
+#: A row's launch fields, which every payload row of a launch repeats.
+_launch_fields = operator.itemgetter(*LAUNCH_FIELDS)
 
 
 def raw_row(row: Row) -> str:

@@ -49,8 +49,9 @@ ByOption = Annotated[
     str,
     typer.Option(
         "--by",
-        help="Group by site, provider, provider-state, vehicle-family, owner-state, "
-        "owner-sector, mission or orbit-regime.",
+        help="Group by site, provider (the organisation: ULA one provider, CASC with its "
+        "academies), agency (GCAT's codes apart), provider-state, vehicle-family, "
+        "owner-state, owner-sector, mission or orbit-regime.",
     ),
 ]
 PeriodOption = Annotated[str, typer.Option("--period", help="year, quarter or month (UTC).")]

@@ -27,7 +27,10 @@ from cosmodrome.timeutil import parse_period
 if TYPE_CHECKING:
     from cosmodrome.tables import Rows
 
-VALUE_BY = "provider, provider-state, vehicle, vehicle-family, site, sector or market"
+VALUE_BY = (
+    "provider, agency (GCAT codes apart), provider-state, vehicle, vehicle-family, site, "
+    "sector or market"
+)
 
 
 def _musd(value: float | None) -> str:

@@ -35,6 +35,7 @@ router = APIRouter(tags=["analytics"])
 Dimension = Literal[
     "site",
     "provider",
+    "agency",
     "provider-state",
     "vehicle-family",
     "owner-state",
@@ -50,8 +51,9 @@ MAX_ROWS = 20_000
 ByQuery = Annotated[
     Dimension,
     Query(
-        description="Group by launch site, provider (launch agency), provider state, vehicle "
-        "family, payload owner state (a rideshare is shared between its owner states), or "
+        description="Group by launch site, provider (the organisation: United Launch "
+        "Alliance one provider, CASC with its academies), agency (GCAT's launch agency codes "
+        "apart), provider state, vehicle family, payload owner state (a rideshare is shared between its owner states), or "
         "the payload's sector, mission or orbit regime (a launch counts in its primary "
         "payload's group)."
     ),

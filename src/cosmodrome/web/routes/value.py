@@ -26,7 +26,7 @@ from cosmodrome.web.params import (
 router = APIRouter(tags=["value"])
 
 ValueBy = Literal[
-    "provider", "provider-state", "vehicle", "vehicle-family", "site", "sector", "market"
+    "provider", "agency", "provider-state", "vehicle", "vehicle-family", "site", "sector", "market"
 ]
 
 
@@ -52,7 +52,8 @@ def launch_value(
     by: Annotated[
         ValueBy,
         Query(
-            description="Group by provider, provider state, vehicle, vehicle family, launch "
+            description="Group by provider (the organisation), agency (GCAT's codes apart), "
+            "provider state, vehicle, vehicle family, launch "
             "site, the primary payload's customer sector, or market (commercial, government, "
             "captive, other)."
         ),
