@@ -126,7 +126,14 @@ def rematch(home: Path | None = None) -> None:
     """Match the kept snapshots against a new catalog (after ``cosmodrome update`` and a
     refresh), and fit the model again; the change records stay those of the last schedule
     update, so that the next one still tells webhooks what changed. Nothing to do without a
-    schedule store or a catalog, or when the stored matching is this catalog's."""
+    schedule store or a catalog, or when the stored matching is this catalog's.
+
+    A store that cannot be read or written now (damaged, or another update writing it) is
+    left as it is: the catalog update it follows has succeeded, and queries match a store
+    whose matching is another catalog's in memory, so their answers stay right; the
+    schedule commands name the store's trouble themselves."""
+    from cosmodrome.stores import StoreDamagedError, StoreLockedError, StoreWriteError
+
     if not store_path(home).is_file():
         return
     from cosmodrome.catalog.db import catalog
@@ -138,9 +145,9 @@ def rematch(home: Path | None = None) -> None:
                 if version is not None and stored_matching(store, version) is not None:
                     return
             found = _matching(con, home)
-    except CatalogMissingError:
+        replace_derived(found, None, home)
+    except (CatalogMissingError, StoreDamagedError, StoreLockedError, StoreWriteError):
         return
-    replace_derived(found, None, home)
 
 
 def _with_note(error: SourceError, home: Path | None) -> str:
