@@ -264,6 +264,7 @@ QUICK_COMMANDS = [
     ("slips", "--by", "provider", "--from", "2024"),
     ("schedule", "ics", "--site", "Baikonur"),
     ("schedule", "report"),
+    ("schedule", "snapshots"),
     ("changes", "--site", "Baikonur", "--kind", "moved,flown"),
 ]
 

@@ -183,13 +183,19 @@ def _read_source(location: str, home: Path | None) -> list[tuple[Snapshot, str]]
 # --- queries ------------------------------------------------------------------------------
 
 
-def snapshots(home: Path | None = None) -> pd.DataFrame:
+def snapshot_rows(home: Path | None = None) -> Rows:
     """Every kept snapshot, oldest first."""
     with open_store(home) as store:
-        return store.execute(
+        cursor = store.execute(
             """SELECT snapshot_id, kind, file, as_of, retrieved_at, entries, issues, source
                FROM snapshots ORDER BY as_of, snapshot_id"""
-        ).df()
+        )
+        return Rows([d[0] for d in cursor.description], cursor.fetchall())
+
+
+def snapshots(home: Path | None = None) -> pd.DataFrame:
+    """:func:`snapshot_rows` as a DataFrame (for Python users)."""
+    return frame_of(snapshot_rows(home))
 
 
 def _matching(con: duckdb.DuckDBPyConnection, home: Path | None) -> Matching:
@@ -244,7 +250,7 @@ def frame_of(rows: Rows) -> pd.DataFrame:
 #: The times among the columns of entries, launches and change records.
 TIME_COLUMNS = frozenset(
     {
-        "as_of", "target_start_utc", "target_end_utc", "window_start_utc", "window_end_utc",
+        "as_of", "retrieved_at", "target_start_utc", "target_end_utc", "window_start_utc", "window_end_utc",
         "flown_utc", "first_seen", "last_seen", "first_target_end_utc", "last_target_end_utc",
         "detected_utc", "old_target_end_utc", "new_target_end_utc",
     }
