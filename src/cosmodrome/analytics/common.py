@@ -95,7 +95,7 @@ DIMENSIONS: dict[str, Dimension] = {
             "split_part(l.agency, '/', 1)",
             "arg_max(l.agency_name, l.time_utc)",
             "launch",
-            "launch agency (GCAT code: CASC's academies apart)",
+            "launch agency (GCAT code)",
         ),
         Dimension(
             "provider-state",
