@@ -311,8 +311,8 @@ def launch_page(
     if not found.rows:
         # No match at all (a first page of none), or a page past the end or of no rows,
         # where the window saw no row to count on.
-        total = count_launches(con, f) if offset or not limit else 0
-        return total, _labelled(con, found.without("matching"))
+        counted = count_launches(con, f) if offset or not limit else 0
+        return counted, _labelled(con, found.without("matching"))
     matching = found.columns.index("matching")
     return int(found.rows[0][matching]), _labelled(con, found.without("matching"))
 
