@@ -326,3 +326,16 @@ def test_an_owner_says_what_it_matched_in_payloads(client: Any) -> None:
     [line] = answer["matched"]
     assert line.startswith("NRO: ") and " organisations (" in line
     assert line.endswith(f"; {answer['total']:,} payloads")  # the owner alone: all its payloads
+
+
+def test_a_pad_says_what_it_matched(client: Any) -> None:
+    answer = client.get(
+        "/api/launches", params={"site": "Baikonur", "pad": "Gagarin", "limit": 0}
+    ).json()
+    assert answer["matched"] == [
+        f"Gagarin: Site 1/5 (Gagarin's Start, LC1); {answer['total']:,} launches"
+    ]
+    both = client.get("/api/launches", params={"pad": "SLC-40 or LC-39A", "limit": 0}).json()
+    [line] = both["matched"]
+    assert line.startswith("SLC-40 or LC-39A: 2 pads (") and "Cape Canaveral" in line
+    assert line.endswith(f"; {both['total']:,} launches")

@@ -302,3 +302,25 @@ def test_a_new_catalog_rematches_the_kept_snapshots(schedule_home: Path, tmp_pat
         assert store.execute("SELECT catalog_version FROM matching").fetchall() == [(version,)]
         assert store.execute("SELECT * FROM changes ORDER BY change_key").fetchall() == changes
         assert len(service.entry_rows(con, home)) == 450 + 156
+
+
+def test_a_store_from_before_matchings_were_kept_is_matched_when_read(
+    schedule_home: Path, tmp_path: Path
+) -> None:
+    import duckdb as db
+
+    from cosmodrome.schedule import service
+    from cosmodrome.schedule.store import store_path
+
+    home = tmp_path / "home"
+    shutil.copytree(schedule_home, home)
+    with api.catalog(schedule_home) as con:
+        stored = api.next_rows(con, api.ScheduleFilter(site="Baikonur"), None, None, schedule_home)
+    with db.connect(str(store_path(home))) as store:
+        store.execute("DROP TABLE matching")
+        store.execute("DROP TABLE matched_entries")
+    with api.catalog(home) as con:
+        computed = api.next_rows(con, api.ScheduleFilter(site="Baikonur"), None, None, home)
+        assert len(service.entry_rows(con, home)) == 450 + 156
+    assert computed[0] == stored[0]
+    assert computed[1]["p_by_rests_on"] == stored[1]["p_by_rests_on"]

@@ -186,6 +186,12 @@ def test_launches_say_what_a_typed_vehicle_matched(page: Any, base_url: str) -> 
     page.wait_for_url(re.compile(r"site=Kourou"))
     page.locator("#launch-rows tbody tr").first.wait_for()
     assert page.locator("#launch-matched p").count() == 0
+    # a pad by the name people use: the one the site's table names it by
+    page.get_by_label("Site", exact=True).fill("Baikonur")
+    page.get_by_label("Pad", exact=True).fill("Gagarin")
+    page.get_by_role("button", name="Apply").click()
+    line.first.wait_for()
+    assert line.first.inner_text().startswith("Gagarin: Site 1/5 (Gagarin's Start, LC1); ")
 
 
 def test_compare_two_providers_by_their_names(page: Any, base_url: str) -> None:

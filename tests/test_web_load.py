@@ -67,6 +67,21 @@ def test_requests_beyond_the_queue_are_refused_with_retry_after() -> None:
         assert int(answer[1][b"retry-after"]) > 0
 
 
+@pytest.mark.parametrize("workers", [1, 2, 64])
+def test_the_worker_processes_share_the_active_slots(
+    workers: int, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    # Two requests per core in all: `serve --workers 2` on two cores runs 2 per process, not
+    # 4 each (8 on two cores made every request, and every refusal, wait for the CPU).
+    monkeypatch.setattr("os.cpu_count", lambda: 2)
+    monkeypatch.delenv("COSMODROME_WEB_MAX_ACTIVE", raising=False)
+
+    async def app(scope: Scope, receive: Receive, send: Send) -> None:
+        raise AssertionError("not called")
+
+    assert LoadShedder(app, workers=workers).max_active == {1: 4, 2: 2, 64: 1}[workers]
+
+
 def test_an_abandoned_request_interrupts_its_query() -> None:
     """The client disconnects while the route's thread runs a DuckDB query that would
     take hours; the query is interrupted and the cursor is refused afterwards."""

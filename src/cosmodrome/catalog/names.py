@@ -355,6 +355,7 @@ _MATCHED_ON = {
     "site": ("launches", "site", "site", "launch"),
     "agency": ("launches", "agency", "organisation", "launch"),
     "owner": ("payloads", "owner", "organisation", "payload"),
+    "pad": ("launches", "pad", "pad", "launch"),
 }
 
 
@@ -377,7 +378,8 @@ class Resolution:
         """``Proton-M: 4 configurations (...); 115 launches``, or ``None`` where the name is
         plainly the one thing it matched (``Electron``, ``Baikonur``)."""
         rows, _, what, row = _MATCHED_ON[self.kind]
-        plain = self.kind != "vehicle" or fold(self.codes[0]) == fold(self.name)
+        # a vehicle's configurations and a pad's labels may say what the name did not
+        plain = self.kind not in ("vehicle", "pad") or fold(self.codes[0]) == fold(self.name)
         if len(self.codes) == 1 and plain and self.flown:
             # A site or organisation code says nothing the name does not.
             return None
@@ -413,6 +415,27 @@ def resolution(con: duckdb.DuckDBPyConnection, kind: str, name: str) -> Resoluti
     return Resolution(kind, name, tuple(codes), int(row[0]) if row else 0, note)
 
 
+def pad_resolution(con: duckdb.DuckDBPyConnection, name: str, site: str | None) -> Resolution:
+    """What ``name`` matches among the pads of ``site`` (of every site without one, each
+    then with its site's name): the pads by their labels (``Site 31/6 (LC31)``), with their
+    launches there."""
+    codes = resolve_pads(con, name, site)
+    where, params = "list_contains(?, pad)", [codes]
+    if site:
+        where, params = f"{where} AND list_contains(?, site)", [codes, resolve_sites(con, site)]
+    found = con.execute(
+        "SELECT site, any_value(site_name), pad, count(*) FROM launches "
+        f"WHERE {where} GROUP BY site, pad ORDER BY 4 DESC",
+        params,
+    ).fetchall()
+    labels = pad_labels(con, {row[0] for row in found})
+    shown = dict.fromkeys(
+        labels.get((s, p), p) if site else f"{name_of_site} {labels.get((s, p), p)}"
+        for s, name_of_site, p, _ in found
+    )
+    return Resolution("pad", name, tuple(shown or codes), sum(row[3] for row in found))
+
+
 def matched_notes(
     con: duckdb.DuckDBPyConnection,
     *,
@@ -420,20 +443,32 @@ def matched_notes(
     site: str | None = None,
     agency: str | None = None,
     owner: str | None = None,
+    pad: str | None = None,
 ) -> list[str]:
     """What each given name matched, where that is not plain (:meth:`Resolution.summary`):
-    the lines an interface shows under an answer filtered by those names."""
+    the lines an interface shows under an answer filtered by those names (a pad among the
+    pads of ``site``)."""
     given = {"vehicle": vehicle, "site": site, "agency": agency, "owner": owner}
-    found = (resolution(con, kind, name).summary() for kind, name in given.items() if name)
-    return [line for line in found if line]
+    found = [resolution(con, kind, name) for kind, name in given.items() if name]
+    if pad:
+        found.append(pad_resolution(con, pad, site))
+    return [line for line in (r.summary() for r in found) if line]
 
 
 def _curated_note(name: str) -> str | None:
-    key = fold(name)
+    return _curated_notes().get(fold(name))
+
+
+@cache
+def _curated_notes() -> dict[str, str]:
+    """Each curated vehicle name, folded, and its entry's note (the first entry's where two
+    share a name): folded once, not on every request that filters by a vehicle."""
+    notes: dict[str, str] = {}
     for entry in curated_names().get("vehicle", []):
-        if "note" in entry and key in {fold(n) for n in entry["names"]}:
-            return str(entry["note"])
-    return None
+        if "note" in entry:
+            for spelling in entry["names"]:
+                notes.setdefault(fold(spelling), str(entry["note"]))
+    return notes
 
 
 @dataclass(frozen=True)

@@ -20,12 +20,14 @@ from __future__ import annotations
 import multiprocessing
 import resource
 import shutil
+import sys
 import tempfile
 import threading
 import time
 from dataclasses import dataclass
 from multiprocessing.connection import Connection
 from pathlib import Path
+from types import ModuleType
 from typing import TYPE_CHECKING
 
 import duckdb
@@ -64,11 +66,31 @@ def serve_from_forkserver() -> None:
     web server), whose own threads and DuckDB instances a fork would copy half-way."""
     global _context
     forkserver = multiprocessing.get_context("forkserver")
-    forkserver.set_forkserver_preload(["__main__", __name__])
+    forkserver.set_forkserver_preload([__name__, *_what_main_uses()])
     from multiprocessing import forkserver as server
 
     server.ensure_running()
     _context = forkserver
+
+
+def _what_main_uses() -> list[str]:
+    """The modules the caller's main module took its names from.
+
+    multiprocessing runs the caller's main module again in each child (as ``__mp_main__``;
+    the forkserver's own ``__main__`` preload misses it, its path never reaching the server),
+    so the console script's ``from cosmodrome.cli.main import main`` imported the whole CLI
+    for every query (90 ms). With those modules preloaded it is a lookup.
+    """
+    main = sys.modules["__main__"]
+    own = getattr(getattr(main, "__spec__", None), "name", None)
+    used = set()
+    for value in vars(main).values():
+        name = (
+            value.__name__ if isinstance(value, ModuleType) else getattr(value, "__module__", None)
+        )
+        if isinstance(name, str) and name in sys.modules and name not in (own, "__main__"):
+            used.add(name)
+    return sorted(used)
 
 
 def lock_down(
@@ -270,7 +292,7 @@ def _cap_data(memory_limit_mb: int) -> None:
     count the address space that allocators reserve without using (a thread's malloc arena
     reserves 64 MB), a gigabyte of it once DuckDB has started its threads.
     """
-    with open("/proc/self/status", encoding="ascii") as status:
+    with open("/proc/self/status", encoding="utf-8") as status:
         held_kb = next(int(line.split()[1]) for line in status if line.startswith("VmData:"))
     cap = held_kb * 1024 + memory_limit_mb * 2**20
     resource.setrlimit(resource.RLIMIT_DATA, (cap, cap))

@@ -192,7 +192,9 @@ def launches(
         rows = api.launch_rows(con, filters, limit=limit)
         # What a name matched, where not plain ("Proton-M: 4 configurations ..."): under a
         # table; CSV and JSON stay bare data.
-        notes = api.matched_notes(con, vehicle=vehicle, site=site, agency=agency, owner=owner)
+        notes = api.matched_notes(
+            con, vehicle=vehicle, site=site, agency=agency, owner=owner, pad=pad
+        )
         notes = notes if fmt == "table" else []
     emit(
         rows,

@@ -62,6 +62,7 @@ def serve(
         refresh_every_min=refresh_every if refresh else None,
         cors_origins=tuple(cors or ()),
         sql=not no_sql,
+        workers=workers,
     )
     typer.echo(f"Cosmodrome dashboard on http://{host}:{port}/  (API docs: /api/docs)", err=True)
     # uvicorn believes X-Forwarded-For from 127.0.0.1 by default: any local client could

@@ -221,16 +221,27 @@ def entry_rows(con: duckdb.DuckDBPyConnection, home: Path | None = None) -> list
     return matched(con, home).entries
 
 
-def frame_of(rows: Rows, times: Sequence[str] = ()) -> pd.DataFrame:
-    """``rows`` as a DataFrame for Python users: columns of times, and ``times`` even where
-    empty, as UTC timestamps."""
+def frame_of(rows: Rows) -> pd.DataFrame:
+    """``rows`` as a DataFrame for Python users: columns of times (:data:`TIME_COLUMNS`,
+    even where empty) as UTC timestamps."""
     import pandas as pd
 
     frame = rows.to_frame()
     for column in rows.columns:
-        if column in times or any(isinstance(v, datetime) for v in rows.column(column)):
-            frame[column] = pd.to_datetime(frame[column], utc=True)
+        if column in TIME_COLUMNS:
+            times = pd.to_datetime(frame[column], utc=True)
+            frame[column] = times.astype("datetime64[us, UTC]")
     return frame
+
+
+#: The times among the columns of entries, launches and change records.
+TIME_COLUMNS = frozenset(
+    {
+        "as_of", "target_start_utc", "target_end_utc", "window_start_utc", "window_end_utc",
+        "flown_utc", "first_seen", "last_seen", "first_target_end_utc", "last_target_end_utc",
+        "detected_utc", "old_target_end_utc", "new_target_end_utc",
+    }
+)  # fmt: skip
 
 
 def _rows(entries: Sequence[Entry], columns: Sequence[str]) -> Rows:
@@ -584,12 +595,8 @@ def change_rows(con: duckdb.DuckDBPyConnection, f: ChangeFilter, home: Path | No
     return _rows(records, columns)
 
 
-#: The change records' times (:mod:`.changes`).
-CHANGE_TIMES = ("detected_utc", "old_target_end_utc", "new_target_end_utc", "flown_utc")
-
-
 def changes(
     con: duckdb.DuckDBPyConnection, f: ChangeFilter, home: Path | None = None
 ) -> pd.DataFrame:
     """:func:`change_rows` as a DataFrame (for Python users)."""
-    return frame_of(change_rows(con, f, home), CHANGE_TIMES)
+    return frame_of(change_rows(con, f, home))

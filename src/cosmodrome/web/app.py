@@ -97,6 +97,8 @@ class ServerOptions:
     refresh_every_min: float | None = None
     cors_origins: tuple[str, ...] = ()
     sql: bool = True
+    #: The server's worker processes, which share the CPU cores (:class:`LoadShedder`).
+    workers: int = 1
 
     @classmethod
     def from_env(cls) -> ServerOptions:
@@ -106,6 +108,7 @@ class ServerOptions:
             refresh_every_min=float(every) if every else None,
             cors_origins=tuple(o.strip() for o in origins.split(",") if o.strip()),
             sql=os.environ.get("COSMODROME_SQL", "on") != "off",
+            workers=int(os.environ.get("COSMODROME_WEB_WORKERS") or 1),
         )
 
     def to_env(self) -> dict[str, str]:
@@ -113,6 +116,7 @@ class ServerOptions:
             "COSMODROME_REFRESH_EVERY_MIN": str(self.refresh_every_min or ""),
             "COSMODROME_CORS_ORIGINS": ",".join(self.cors_origins),
             "COSMODROME_SQL": "on" if self.sql else "off",
+            "COSMODROME_WEB_WORKERS": str(self.workers),
         }
 
 
@@ -192,7 +196,7 @@ def create_app(
     # Innermost: a listing's columns are cut after its route answered in full.
     app.add_middleware(FieldsMiddleware)
     # Inside the cache: cached answers are never shed, computed ones are bounded.
-    app.add_middleware(LoadShedder)
+    app.add_middleware(LoadShedder, workers=options.workers)
     if cache_entries > 0:
         app.add_middleware(CacheMiddleware, pool=pool, cache=app.state.cache)
     if options.cors_origins:

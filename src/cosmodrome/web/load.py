@@ -75,30 +75,34 @@ def _setting(name: str, default: float) -> float:
 class LoadShedder:
     """ASGI middleware bounding the API's concurrency and queue (see the module docstring).
 
-    Defaults come from ``$COSMODROME_WEB_MAX_ACTIVE`` (twice the CPU count),
-    ``$COSMODROME_WEB_MAX_WAITING`` (twice the active requests) and
-    ``$COSMODROME_WEB_MAX_WAIT_S`` (0.04). The queue is short on purpose: a light request
-    takes 5-25 ms, so a slot frees within a few tens of milliseconds or the server is past
-    capacity, and then a refusal at once (under 50 ms, with ``Retry-After``) serves the
-    client better than seconds in a queue that ends in a time-out.
+    Defaults come from ``$COSMODROME_WEB_MAX_ACTIVE`` (twice the CPU count, shared between
+    the server's ``workers`` processes), ``$COSMODROME_WEB_MAX_WAITING`` (twice the active
+    requests) and ``$COSMODROME_WEB_MAX_WAIT_S`` (0.02). The queue is short on purpose: a
+    light request takes 5-25 ms, so a slot frees within a few tens of milliseconds or the
+    server is past capacity, and then a refusal at once (under 50 ms, with ``Retry-After``)
+    serves the client better than seconds in a queue that ends in a time-out.
     """
 
     def __init__(
         self,
         app: ASGIApp,
         *,
+        workers: int = 1,
         max_active: int | None = None,
         max_waiting: int | None = None,
         max_wait_s: float | None = None,
     ) -> None:
         self.app = app
-        # Queries are CPU-bound (DuckDB, pandas): more than two per core only adds waiting.
-        cores = os.cpu_count() or 2
-        self.max_active = int(max_active or _setting("COSMODROME_WEB_MAX_ACTIVE", 2 * cores))
+        # Queries are CPU-bound (DuckDB, pandas): more than two per core only adds waiting,
+        # and every worker process of the server runs its own share of them.
+        per_worker = max(1, 2 * (os.cpu_count() or 2) // max(1, workers))
+        self.max_active = int(max_active or _setting("COSMODROME_WEB_MAX_ACTIVE", per_worker))
         self.max_waiting = int(
             max_waiting or _setting("COSMODROME_WEB_MAX_WAITING", 2 * self.max_active)
         )
-        self.max_wait_s = max_wait_s or _setting("COSMODROME_WEB_MAX_WAIT_S", 0.04)
+        # A refusal must reach the client within 50 ms of its arrival: the wait for a slot
+        # leaves room for the event loop's own delay on a busy machine.
+        self.max_wait_s = max_wait_s or _setting("COSMODROME_WEB_MAX_WAIT_S", 0.02)
         self.waiting = 0
         self.shed = 0
         self.cancelled = 0

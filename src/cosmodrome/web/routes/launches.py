@@ -58,7 +58,7 @@ class Page(BaseModel):
     )
     matched: list[str] = Field(
         default=[],
-        description="What each typed name (vehicle, site, provider, owner) matched, where "
+        description="What each typed name (vehicle, site, pad, provider, owner) matched, where "
         "that is "
         "not plain: 'Proton-M: 4 configurations (...); 115 launches', the lines the CLI "
         "prints under its table.",
@@ -66,14 +66,16 @@ class Page(BaseModel):
     data: list[dict[str, Any]]
 
 
-def matched(ctx: CatalogContext, filters: api.RowFilter) -> list[str]:
-    """The ``matched`` lines of a listing's answer for ``filters``' typed names."""
+def matched(ctx: CatalogContext, filters: api.RowFilter, pad: str | None = None) -> list[str]:
+    """The ``matched`` lines of a listing's answer for ``filters``' typed names (and a pad,
+    which only launches take)."""
     return api.matched_notes(
         ctx.cursor,
         vehicle=filters.vehicle,
         site=filters.site,
         agency=filters.agency,
         owner=filters.owner,
+        pad=pad,
     )
 
 
@@ -234,7 +236,7 @@ def list_launches(
     answer = page_answer(
         request, ctx, 0 if stale else total, page, offset, sort, order, rows.records()
     )
-    answer["matched"] = matched(ctx, filters)
+    answer["matched"] = matched(ctx, filters, filters.pad)
     if facets:
         answer["facets"] = (
             no_facets(facets) if stale else api.launch_facets(ctx.cursor, filters, facets)

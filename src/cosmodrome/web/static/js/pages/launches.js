@@ -21,6 +21,7 @@ function described(filters) {
 
 const FILTERS = [
   { key: "site", label: "Site", placeholder: "Baikonur" },
+  { key: "pad", label: "Pad", placeholder: "Gagarin", size: 8 },
   { key: "vehicle", label: "Vehicle or family", placeholder: "Soyuz-2" },
   { key: "provider", label: "Provider", placeholder: "SpaceX" },
   { key: "owner", label: "Customer (owner)", placeholder: "Eutelsat" },
