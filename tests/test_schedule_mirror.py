@@ -264,6 +264,7 @@ QUICK_COMMANDS = [
     ("slips", "--by", "provider", "--from", "2024"),
     ("schedule", "ics", "--site", "Baikonur"),
     ("schedule", "report"),
+    ("schedule", "snapshots"),
     ("changes", "--site", "Baikonur", "--kind", "moved,flown"),
 ]
 
@@ -302,6 +303,10 @@ def test_a_new_catalog_rematches_the_kept_snapshots(schedule_home: Path, tmp_pat
         assert store.execute("SELECT catalog_version FROM matching").fetchall() == [(version,)]
         assert store.execute("SELECT * FROM changes ORDER BY change_key").fetchall() == changes
         assert len(service.entry_rows(con, home)) == 450 + 156
+    # A damaged store does not fail the catalog update it follows; it is left as it is.
+    store_path(home).write_bytes(b"not a database")
+    service.rematch(home)
+    assert store_path(home).read_bytes() == b"not a database"
 
 
 def test_a_store_from_before_matchings_were_kept_is_matched_when_read(

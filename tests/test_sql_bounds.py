@@ -149,7 +149,6 @@ import json, resource, sys
 from pathlib import Path
 from cosmodrome.catalog.sandbox import run_user_sql
 from cosmodrome.errors import InputError
-import pyarrow
 own_kb = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss
 try:
     run_user_sql(Path(sys.argv[1]), sys.argv[2], memory_limit_mb=int(sys.argv[3]))

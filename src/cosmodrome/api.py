@@ -185,6 +185,7 @@ if TYPE_CHECKING:
     from cosmodrome.schedule import ics as schedule_ics
     from cosmodrome.schedule import input_report as schedule_report
     from cosmodrome.schedule import report_rows as schedule_report_rows
+    from cosmodrome.schedule import snapshot_rows as schedule_snapshot_rows
     from cosmodrome.schedule import snapshots as schedule_snapshots
     from cosmodrome.schedule.changes import KINDS as CHANGE_KINDS
     from cosmodrome.schedule.changes import no_changes
@@ -282,6 +283,7 @@ _LAZY_RENAMED: dict[str, tuple[str, str | None]] = {
     "schedule_report": ("cosmodrome.schedule", "input_report"),
     "schedule_report_rows": ("cosmodrome.schedule", "report_rows"),
     "schedule_snapshots": ("cosmodrome.schedule", "snapshots"),
+    "schedule_snapshot_rows": ("cosmodrome.schedule", "snapshot_rows"),
     "schedule_path": ("cosmodrome.schedule.store", "store_path"),
     "store_health": ("cosmodrome.stores", "home_health"),
     "celestrak": ("cosmodrome.astro.celestrak", None),

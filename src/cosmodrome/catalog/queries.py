@@ -308,8 +308,11 @@ def launch_page(
     total = "count(*) OVER () AS matching"
     sql, params = _launch_sql(con, f, limit, offset, sort, descending, (total,))
     found = _rows(con, sql, params)
-    if not found.rows:  # a page past the end: the window saw no row to count on
-        return count_launches(con, f), _labelled(con, found.without("matching"))
+    if not found.rows:
+        # No match at all (a first page of none), or a page past the end or of no rows,
+        # where the window saw no row to count on.
+        counted = count_launches(con, f) if offset or not limit else 0
+        return counted, _labelled(con, found.without("matching"))
     matching = found.columns.index("matching")
     return int(found.rows[0][matching]), _labelled(con, found.without("matching"))
 

@@ -117,6 +117,7 @@ def lock_down(
         con.execute(f"SET max_temp_directory_size = '{int(memory_limit_mb * SPILL_FACTOR)}MB'")
     else:
         con.execute("SET temp_directory = ''")
+    con.execute("SET enable_progress_bar = false")  # not into the caller's terminal or log
     con.execute("SET enable_external_access = false")
     con.execute(f"SET memory_limit = '{max(1, int(memory_limit_mb))}MB'")
     con.execute("SET lock_configuration = true")

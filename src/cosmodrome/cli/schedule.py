@@ -225,7 +225,7 @@ def schedule_snapshots(
 
     check_format(fmt)
     choice = Choice.of(columns, wide)
-    frame = api.schedule_snapshots(home)
+    frame = api.schedule_snapshot_rows(home)
     emit(frame, fmt, title="Schedule snapshots", listing=SNAPSHOTS, choice=choice)
 
 

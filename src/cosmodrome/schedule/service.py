@@ -126,7 +126,14 @@ def rematch(home: Path | None = None) -> None:
     """Match the kept snapshots against a new catalog (after ``cosmodrome update`` and a
     refresh), and fit the model again; the change records stay those of the last schedule
     update, so that the next one still tells webhooks what changed. Nothing to do without a
-    schedule store or a catalog, or when the stored matching is this catalog's."""
+    schedule store or a catalog, or when the stored matching is this catalog's.
+
+    A store that cannot be read or written now (damaged, or another update writing it) is
+    left as it is: the catalog update it follows has succeeded, and queries match a store
+    whose matching is another catalog's in memory, so their answers stay right; the
+    schedule commands name the store's trouble themselves."""
+    from cosmodrome.stores import StoreDamagedError, StoreLockedError, StoreWriteError
+
     if not store_path(home).is_file():
         return
     from cosmodrome.catalog.db import catalog
@@ -138,9 +145,9 @@ def rematch(home: Path | None = None) -> None:
                 if version is not None and stored_matching(store, version) is not None:
                     return
             found = _matching(con, home)
-    except CatalogMissingError:
+        replace_derived(found, None, home)
+    except (CatalogMissingError, StoreDamagedError, StoreLockedError, StoreWriteError):
         return
-    replace_derived(found, None, home)
 
 
 def _with_note(error: SourceError, home: Path | None) -> str:
@@ -176,13 +183,19 @@ def _read_source(location: str, home: Path | None) -> list[tuple[Snapshot, str]]
 # --- queries ------------------------------------------------------------------------------
 
 
-def snapshots(home: Path | None = None) -> pd.DataFrame:
+def snapshot_rows(home: Path | None = None) -> Rows:
     """Every kept snapshot, oldest first."""
     with open_store(home) as store:
-        return store.execute(
+        cursor = store.execute(
             """SELECT snapshot_id, kind, file, as_of, retrieved_at, entries, issues, source
                FROM snapshots ORDER BY as_of, snapshot_id"""
-        ).df()
+        )
+        return Rows([d[0] for d in cursor.description], cursor.fetchall())
+
+
+def snapshots(home: Path | None = None) -> pd.DataFrame:
+    """:func:`snapshot_rows` as a DataFrame (for Python users)."""
+    return frame_of(snapshot_rows(home))
 
 
 def _matching(con: duckdb.DuckDBPyConnection, home: Path | None) -> Matching:
@@ -237,7 +250,7 @@ def frame_of(rows: Rows) -> pd.DataFrame:
 #: The times among the columns of entries, launches and change records.
 TIME_COLUMNS = frozenset(
     {
-        "as_of", "target_start_utc", "target_end_utc", "window_start_utc", "window_end_utc",
+        "as_of", "retrieved_at", "target_start_utc", "target_end_utc", "window_start_utc", "window_end_utc",
         "flown_utc", "first_seen", "last_seen", "first_target_end_utc", "last_target_end_utc",
         "detected_utc", "old_target_end_utc", "new_target_end_utc",
     }

@@ -6,6 +6,11 @@ accumulate. Ingest only appends; a file already kept (same name and SHA-256) is 
 twice. One ingest writes at a time, on a copy of the store renamed over it when every
 snapshot of the update is in (:mod:`cosmodrome.stores`): readers keep the previous state
 meanwhile, and a failed ingest leaves the store as it was. Readers open the file read-only.
+
+Beside the snapshots it keeps what is derived from them and the catalog, replaced whole at
+each schedule or catalog update: the change records, the entries matched to the catalog
+and the launch-probability model fitted on them (:class:`Matching`), so that queries only
+read.
 """
 
 from __future__ import annotations
