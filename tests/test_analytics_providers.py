@@ -100,3 +100,13 @@ def test_analysis_commands_load_no_pandas(command: str, mirror_home: Path) -> No
     loaded = done.stderr.strip().splitlines()[-1]
     assert loaded.startswith("LOADED"), done.stderr
     assert loaded.removeprefix("LOADED").strip() == "", f"{command} loaded {loaded}"
+
+
+def test_agencies_are_named_with_their_code(mirror_con: duckdb.DuckDBPyConnection) -> None:
+    # GCAT's two ULA codes share a name: the finer grouping tells them apart by the code.
+    rows = api.cadence(mirror_con, "agency", only=["United Launch Alliance"]).records()
+    assert {(r["group"], r["label"]) for r in rows} == {
+        ("ULAB", "United Launch Alliance (ULAB)"),
+        ("ULAL", "United Launch Alliance (ULAL)"),
+        ("ULAD", "ULA Decatur (ULAD)"),
+    }

@@ -93,7 +93,10 @@ DIMENSIONS: dict[str, Dimension] = {
         Dimension(
             "agency",
             "split_part(l.agency, '/', 1)",
-            "arg_max(l.agency_name, l.time_utc)",
+            # The code beside the name: GCAT's codes of one organisation share its name
+            # (ULAB and ULAL are both United Launch Alliance).
+            "arg_max(l.agency_name, l.time_utc) || ' ('"
+            " || any_value(split_part(l.agency, '/', 1)) || ')'",
             "launch",
             "launch agency (GCAT code)",
         ),
