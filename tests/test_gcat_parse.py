@@ -12,6 +12,8 @@ from hypothesis import strategies as st
 from cosmodrome.catalog.gcat import (
     MONTHS,
     GcatFormatError,
+    clean,
+    cleaned,
     parse_number,
     parse_period_bound,
     parse_vague_date,
@@ -113,3 +115,14 @@ def test_wrong_field_count_is_an_issue_not_a_drop(tmp_path: Path) -> None:
         (5, {"A": None, "B": "x"}),
     ]
     assert [(i.line, i.reason) for i in table.issues] == [(4, "expected 2 fields, found 3")]
+
+
+#: Characters a GCAT field may hold that cleaning treats specially: padding, the "none"
+#: dash, control characters and Unicode spaces that str.strip() removes.
+FIELD_CHARACTERS = st.sampled_from(" -\x00\x01\x07\x0b\x0c\x1c\x1f\x7f\x85\xa0\u2003\u3000aZ9é")
+
+
+@given(st.lists(st.text(FIELD_CHARACTERS, max_size=8), min_size=1, max_size=6))
+def test_a_row_is_cleaned_as_each_of_its_fields(fields: list[str]) -> None:
+    line = "\t".join(fields)
+    assert cleaned(line, line.split("\t")) == [clean(field) for field in line.split("\t")]
