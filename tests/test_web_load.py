@@ -137,3 +137,65 @@ def test_a_short_load_run_answers_or_refuses_but_never_errs(mirror_home: Path, m
     assert result["errors"] == {}, result
     answered = result["requests"] - result["refused"]
     assert answered > 0, result
+
+
+def test_every_connection_sends_without_waiting_for_acks() -> None:
+    """`serve --workers N` binds a socket asyncio leaves Nagle's algorithm on for; the
+    server's protocol turns it off on each connection (a kept-alive answer waited for the
+    client's delayed ACK otherwise)."""
+    import socket
+
+    import uvicorn
+    from uvicorn.server import ServerState
+
+    from cosmodrome.web.app import NoDelayHttp
+
+    class Transport:
+        def __init__(self, sock: socket.socket) -> None:
+            self.sock = sock
+
+        def get_extra_info(self, name: str, default: Any = None) -> Any:
+            return {"socket": self.sock, "peername": self.sock.getpeername()}.get(name, default)
+
+    config = uvicorn.Config(app=lambda *_: None, http=NoDelayHttp)
+    config.load()
+    with socket.socket() as listener:  # protocol number 0, as uvicorn binds with --workers
+        listener.bind(("127.0.0.1", 0))
+        listener.listen()
+        with socket.create_connection(listener.getsockname()) as client:
+            accepted, _address = listener.accept()
+            with accepted:
+                assert not accepted.getsockopt(socket.IPPROTO_TCP, socket.TCP_NODELAY)
+                loop = asyncio.new_event_loop()
+                try:
+                    protocol = NoDelayHttp(
+                        config=config, server_state=ServerState(), app_state={}, _loop=loop
+                    )
+                    protocol.connection_made(Transport(accepted))  # type: ignore[arg-type]
+                finally:
+                    loop.close()
+                assert accepted.getsockopt(socket.IPPROTO_TCP, socket.TCP_NODELAY)
+                assert client is not None
+
+
+@pytest.mark.parametrize("workers", ["1", "2"])
+def test_serve_runs_uvicorn_with_that_protocol(
+    workers: str, monkeypatch: pytest.MonkeyPatch, tmp_path: Path
+) -> None:
+    import os
+    import sys
+
+    import uvicorn
+
+    from cosmodrome.cli.main import main
+    from cosmodrome.web.app import NoDelayHttp
+
+    calls: list[dict[str, Any]] = []
+    monkeypatch.setattr(uvicorn, "run", lambda *_args, **kwargs: calls.append(kwargs))
+    monkeypatch.setattr(sys, "argv", ["cosmodrome", "serve", "--workers", workers])
+    # serve hands its options to worker processes through the environment: a copy here
+    monkeypatch.setattr(os, "environ", {**os.environ, "COSMODROME_HOME": str(tmp_path)})
+    with pytest.raises(SystemExit) as ended:
+        main()
+    assert ended.value.code in (0, None)
+    assert [call["http"] for call in calls] == [NoDelayHttp]

@@ -56,7 +56,7 @@ def serve(
 
     import uvicorn
 
-    from cosmodrome.web.app import ServerOptions, create_app
+    from cosmodrome.web.app import NoDelayHttp, ServerOptions, create_app
 
     options = ServerOptions(
         refresh_every_min=refresh_every if refresh else None,
@@ -76,6 +76,7 @@ def serve(
             log_level="info",
             proxy_headers=trust_proxies,
             forwarded_allow_ips=forwarded_allow_ips,
+            http=NoDelayHttp,
         )
         return
     os.environ.update(options.to_env())
@@ -90,4 +91,5 @@ def serve(
         log_level="info",
         proxy_headers=trust_proxies,
         forwarded_allow_ips=forwarded_allow_ips,
+        http=NoDelayHttp,
     )

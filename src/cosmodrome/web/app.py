@@ -13,6 +13,7 @@ from __future__ import annotations
 
 import gc
 import os
+import socket
 from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
 from dataclasses import dataclass
@@ -23,6 +24,7 @@ from fastapi import APIRouter, FastAPI, HTTPException, Request, Response
 from fastapi.middleware.cors import CORSMiddleware
 from fastapi.responses import FileResponse, HTMLResponse, JSONResponse
 from fastapi.staticfiles import StaticFiles
+from uvicorn.protocols.http.h11_impl import H11Protocol
 
 from cosmodrome import __version__
 from cosmodrome.web.assets import STATIC_DIR, vendor_files
@@ -76,6 +78,22 @@ DESCRIPTION = (
     "planet4589.org, CC BY 4.0) and CelesTrak. Names are accepted the way people write them; "
     "an unknown name answers 404 with the closest names."
 )
+
+
+class NoDelayHttp(H11Protocol):
+    """uvicorn's HTTP/1.1 protocol, with Nagle's algorithm off on every connection.
+
+    uvicorn writes a response's head and body separately. With ``--workers`` it binds the
+    socket itself (protocol number 0), and asyncio then leaves ``TCP_NODELAY`` off on the
+    connections it accepts: on a kept-alive connection the body waited for the client's
+    delayed ACK, 40 ms on every answer (a search answered in 48 ms, in 7 with one worker).
+    """
+
+    def connection_made(self, transport: Any) -> None:
+        super().connection_made(transport)
+        sock = transport.get_extra_info("socket")
+        if sock is not None and sock.family in (socket.AF_INET, socket.AF_INET6):
+            sock.setsockopt(socket.IPPROTO_TCP, socket.TCP_NODELAY, 1)
 
 
 def _refresher(home: Path | None, options: ServerOptions) -> Refresher | None:
