@@ -124,7 +124,7 @@ def site_profile(
     ).fetchone()
     days, providers, display_name = row if row else ([], [], None)
     chosen = sorted((e for e in events if e.concerns(providers)), key=lambda e: e.day)
-    yearly = _yearly(con, ucodes, end)
+    yearly, owner_states = _yearly(con, ucodes, end)
     periods = eras(chosen, days[0], end) if days else []
     by_pad, by_family, by_provider = _breakdowns(con, ucodes)
     at = {c: i for i, c in enumerate(yearly.columns)}
@@ -139,7 +139,7 @@ def site_profile(
         by_pad=by_pad,
         by_family=by_family,
         by_provider=with_state_names(by_provider, "provider_state"),
-        payloads_by_owner_state=with_state_names(_owner_states(con, ucodes), "owner_state"),
+        payloads_by_owner_state=with_state_names(owner_states, "owner_state"),
         foreign_customers=with_state_names(_foreign_customers(con, ucodes, periods), "owner_state"),
         busiest_years=Rows(yearly.columns, busiest_rows[:busiest]),
         events=chosen,
@@ -214,25 +214,54 @@ def _totals(yearly: Rows, by_pad: Rows) -> dict[str, Any]:
     return totals
 
 
-def _yearly(con: duckdb.DuckDBPyConnection, ucodes: list[str], end: date) -> Rows:
-    """Every year from the site's first launch to the data date, zeros included."""
-    return _rows(
-        con.execute(
-            f"""WITH l AS ({SITE_LAUNCHES}), p AS ({SITE_PAYLOADS}),
+YEARLY_COLUMNS = [
+    "year",
+    "launches",
+    "successes",
+    "failures",
+    "payloads",
+    "domestic_payloads",
+    "foreign_payloads",
+]
+
+
+def _yearly(con: duckdb.DuckDBPyConnection, ucodes: list[str], end: date) -> tuple[Rows, Rows]:
+    """Every year from the site's first launch to the data date, zeros included, and the
+    payloads of each year per owner state (``year``, ``owner_state``, ``payloads``,
+    ``domestic``), the second summed into the first: one query."""
+    cursor = con.execute(
+        f"""WITH l AS ({SITE_LAUNCHES}), p AS ({SITE_PAYLOADS}),
+            po AS MATERIALIZED (
+                SELECT year, owner_state, count(*) AS payloads,
+                       count(*) FILTER (WHERE domestic) AS domestic_payloads,
+                       bool_or(domestic) AS domestic
+                FROM p GROUP BY ALL),
             years AS (SELECT unnest(range((SELECT min(year) FROM l), ? + 1))::INTEGER AS year),
             ly AS (SELECT year, count(*) AS launches, count(*) FILTER (WHERE is_success) AS successes
                    FROM l GROUP BY year),
-            py AS (SELECT year, count(*) AS payloads, count(*) FILTER (WHERE domestic) AS domestic
-                   FROM p GROUP BY year)
-            SELECT y.year, coalesce(ly.launches, 0) AS launches,
-                   coalesce(ly.successes, 0) AS successes,
+            py AS (SELECT year, sum(payloads) AS payloads, sum(domestic_payloads) AS domestic
+                   FROM po GROUP BY year)
+            SELECT 'year' AS kind, y.year, NULL AS owner_state,
+                   coalesce(ly.launches, 0) AS launches, coalesce(ly.successes, 0) AS successes,
                    coalesce(ly.launches - ly.successes, 0) AS failures,
-                   coalesce(py.payloads, 0) AS payloads, coalesce(py.domestic, 0) AS domestic_payloads,
-                   coalesce(py.payloads - py.domestic, 0) AS foreign_payloads
+                   coalesce(py.payloads, 0)::BIGINT AS payloads,
+                   coalesce(py.domestic, 0)::BIGINT AS domestic_payloads,
+                   coalesce(py.payloads - py.domestic, 0)::BIGINT AS foreign_payloads,
+                   NULL AS domestic
             FROM years y LEFT JOIN ly ON ly.year = y.year LEFT JOIN py ON py.year = y.year
-            ORDER BY y.year""",
-            [ucodes, ucodes, end.year],
-        )
+            UNION ALL
+            SELECT 'owner', year, owner_state, NULL, NULL, NULL, payloads, NULL, NULL, domestic
+            FROM po
+            ORDER BY kind DESC, year, payloads DESC, owner_state""",
+        [ucodes, ucodes, end.year],
+    )
+    rows = cursor.fetchall()
+    return (
+        Rows(YEARLY_COLUMNS, [row[1:2] + row[3:9] for row in rows if row[0] == "year"]),
+        Rows(
+            ["year", "owner_state", "payloads", "domestic"],
+            [(row[1], row[2], row[6], row[9]) for row in rows if row[0] == "owner"],
+        ),
     )
 
 
@@ -277,16 +306,6 @@ def _breakdowns(con: duckdb.DuckDBPyConnection, ucodes: list[str]) -> tuple[Rows
         kind("pad", ["pad", *counts]),
         kind("vehicle_family", ["vehicle_family", *counts]),
         kind("provider", ["provider", "agency_name", "provider_state", *counts]),
-    )
-
-
-def _owner_states(con: duckdb.DuckDBPyConnection, ucodes: list[str]) -> Rows:
-    return _rows(
-        con.execute(
-            f"""SELECT year, owner_state, count(*) AS payloads, bool_or(domestic) AS domestic
-                FROM ({SITE_PAYLOADS}) GROUP BY ALL ORDER BY year, payloads DESC, owner_state""",
-            [ucodes],
-        )
     )
 
 
