@@ -4,15 +4,16 @@ output, so that no query can take the caller (``cosmodrome sql``, the server) do
 Why a child process: DuckDB's ``memory_limit`` bounds its buffer manager, not every
 allocation. ``SELECT repeat('x', 1000000000) FROM range(3)`` peaked at 4 GB under a 256 MB
 limit in the caller's own process. The child caps the memory it may allocate
-(``RLIMIT_DATA``) at what it holds after opening the catalog plus the memory limit, with DuckDB's ``memory_limit`` at
-:data:`DUCKDB_SHARE` of it so that DuckDB usually refuses first with its own error; any
-allocation past the cap fails inside the child (a DuckDB error, or the child's end), and the
-caller answers with one line either way. The caller also kills a child that outlives the time
-limit by :data:`KILL_GRACE_S`.
+(``RLIMIT_DATA``) at what it holds after opening the catalog plus the memory limit, with
+DuckDB's ``memory_limit`` at :data:`DUCKDB_SHARE` of it so that DuckDB usually refuses first
+with its own error; any allocation past the cap fails inside the child (a DuckDB error, or
+the child's end), and the caller answers with one line either way. The caller also kills a
+child that outlives the time limit by :data:`KILL_GRACE_S`.
 
 The command line forks the child (the CLI process holds no DuckDB instance and no threads
-when it forks). A server is multi-threaded: it calls :func:`serve_from_forkserver` at
-start-up, and children are forked from a small single-threaded process instead.
+when it forks). A multi-threaded caller (the server; any program whose other threads use
+DuckDB) calls :func:`serve_from_forkserver` first, and children are then forked from a
+small single-threaded process instead.
 """
 
 from __future__ import annotations
@@ -93,33 +94,22 @@ def _what_main_uses() -> list[str]:
     return sorted(used)
 
 
-def lock_down(
-    con: duckdb.DuckDBPyConnection,
-    memory_limit_mb: float = DEFAULT_MEMORY_LIMIT_MB,
-    spill: Path | None = None,
-) -> None:
-    """Forbid file access (COPY, ATTACH, read_csv), cap memory and spill, and lock the
-    configuration.
+def lock_down(con: duckdb.DuckDBPyConnection, memory_limit_mb: int, spill: Path) -> None:
+    """Forbid file access (COPY, ATTACH, read_csv), set DuckDB's memory limit (its share of
+    ``memory_limit_mb``) and the spill's, and lock the configuration.
 
     DuckDB spills what passes ``memory_limit`` to ``temp_directory``, by default ``.tmp`` in
     the working directory with 90 % of the disk allowed: a user's ``DISTINCT`` over
-    300 million rows wrote 3.2 GB there. With ``spill`` (a private folder the caller removes)
-    the spill goes there, at most :data:`SPILL_FACTOR` times the memory limit; without it,
-    nothing spills.
+    300 million rows wrote 3.2 GB there. Here the spill goes to ``spill`` (a private folder
+    the caller removes), at most :data:`SPILL_FACTOR` times the memory limit.
     """
-    locked = con.execute("SELECT current_setting('lock_configuration')").fetchall()
-    if locked and locked[0][0]:
-        return
     # The spill folder first: without external access DuckDB refuses to change it.
-    if spill is not None:
-        quoted = str(spill).replace("'", "''")
-        con.execute(f"SET temp_directory = '{quoted}'")
-        con.execute(f"SET max_temp_directory_size = '{int(memory_limit_mb * SPILL_FACTOR)}MB'")
-    else:
-        con.execute("SET temp_directory = ''")
+    quoted = str(spill).replace("'", "''")
+    con.execute(f"SET temp_directory = '{quoted}'")
+    con.execute(f"SET max_temp_directory_size = '{memory_limit_mb * SPILL_FACTOR}MB'")
     con.execute("SET enable_progress_bar = false")  # not into the caller's terminal or log
     con.execute("SET enable_external_access = false")
-    con.execute(f"SET memory_limit = '{max(1, int(memory_limit_mb))}MB'")
+    con.execute(f"SET memory_limit = '{max(1, int(memory_limit_mb * DUCKDB_SHARE))}MB'")
     con.execute("SET lock_configuration = true")
 
 
@@ -270,7 +260,7 @@ def _child_main(
     try:
         con = open_catalog(home)
         _cap_data(limits.memory_limit_mb)
-        lock_down(con, limits.memory_limit_mb * DUCKDB_SHARE, spill)
+        lock_down(con, limits.memory_limit_mb, spill)
         answer = _run_locked(con, sql, params, limits)
     except CatalogMissingError as error:
         answer = ("error", "catalog", str(error))
