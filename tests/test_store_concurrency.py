@@ -1,6 +1,6 @@
 """Writers and readers of the element and schedule stores in separate processes, as users
-run them: an ``elements load`` or ``schedule update`` writes while ``where`` and ``next``
-read and a second writer starts. Readers never fail (they see the previous state until the
+run them: an ``elements load`` or ``schedule update`` writes while ``where``, ``next`` and a
+server (``/api/passes``, ``/api/schedule``) read and a second writer starts. Readers never fail (they see the previous state until the
 new one is swapped in), the second writer waits for the first, and both writes land whole.
 
 The first writer is the real command with one change: it pauses for :data:`PAUSE_S` before
@@ -25,7 +25,9 @@ from cosmodrome.astro.elements import tle_checksum
 from cosmodrome.astro.store import ElementStore, elements_path
 from cosmodrome.catalog.build import build_catalog
 from cosmodrome.schedule.store import open_store
+from cosmodrome.web.app import create_app
 from tests.gcat_factory import launch_row, write_mini_gcat
+from tests.web_support import client_class
 
 LINE1 = "1 25544U 98067A   23333.91619101  .00024169  00000+0  43094-3 0  9996"
 LINE2 = "2 25544  51.6417 227.6788 0001060 344.9414 118.7978 15.49949661427493"
@@ -106,12 +108,38 @@ class Writes:
         return any(start <= moment <= end for moment in self.seen)
 
 
+#: One read: ``None`` when it succeeded, else what the reader saw.
+Read = Callable[[], str | None]
+
+
+def command_read(home: Path, *command: str) -> Read:
+    """A reader command run in a process of its own, as a user runs it."""
+
+    def read() -> str | None:
+        code, err = finish(cosmodrome(home, *command))
+        if code != 0 or "Traceback" in err or "lock" in err.lower():
+            return f"exit {code}: {err.strip()[-500:]}"
+        return None
+
+    return read
+
+
+def server_read(home: Path, path: str, params: dict[str, str]) -> Read:
+    """A request to a server on ``home`` (in this process, response cache off)."""
+    client = client_class()(create_app(home, cache_entries=0))
+
+    def read() -> str | None:
+        answer = client.get(path, params=params)
+        return None if answer.status_code == 200 else f"HTTP {answer.status_code}: {answer.text}"
+
+    return read
+
+
 @dataclass
 class Readers:
-    """Reader commands run back to back in one thread until stopped; what each saw."""
+    """Reads run back to back in one thread until stopped; what they saw."""
 
-    home: Path
-    command: tuple[str, ...]
+    read: Read
     writes: Writes
     failures: list[str] = field(default_factory=list)
     during_a_write: int = 0
@@ -120,23 +148,23 @@ class Readers:
     def run(self) -> None:
         while not self.stop.is_set():
             start = time.monotonic()
-            code, err = finish(cosmodrome(self.home, *self.command))
+            failure = self.read()
             self.during_a_write += self.writes.during(start, time.monotonic())
-            if code != 0 or "Traceback" in err or "lock" in err.lower():
-                self.failures.append(f"exit {code}: {err.strip()[-500:]}")
+            if failure is not None:
+                self.failures.append(failure)
 
 
 def write_while_reading(
     home: Path,
     store: str,
-    readers: list[tuple[str, ...]],
+    readers: list[Read],
     first: tuple[str, ...],
     second: tuple[str, ...],
 ) -> list[Readers]:
     """Readers run throughout; the ``first`` write starts (pausing before its swap), then
     the ``second`` writer while the first is still writing. Both writers must succeed."""
     writes = Writes(home, store)
-    watchers = [Readers(home, command, writes) for command in readers]
+    watchers = [Readers(read, writes) for read in readers]
     threads = [threading.Thread(target=w.run) for w in [writes, *watchers]]
     for thread in threads:
         thread.start()
@@ -186,11 +214,16 @@ def test_element_writers_take_turns_while_where_reads(home: Path, tmp_path: Path
     second_file = tmp_path / "second.tle"
     second_file.write_text(element_sets(91_000, 3), encoding="utf-8")
 
-    where = ("where", "--sat", "90001", "--time", "2023-12-01T00:00Z")
+    where = command_read(home, "where", "--sat", "90001", "--time", "2023-12-01T00:00Z")
+    passes = server_read(
+        home,
+        "/api/passes",
+        {"sat": "90001", "at": "Almaty", "start": "2023-12-01T00:00:00Z", "days": "0.2"},
+    )
     watchers = write_while_reading(
         home,
         "elements.duckdb",
-        [where, where],
+        [where, passes],
         ("elements", "load", str(long_file)),
         ("elements", "load", str(second_file)),
     )
@@ -214,12 +247,16 @@ def test_schedule_writers_take_turns_while_next_reads(home: Path, tmp_path: Path
     watchers = write_while_reading(
         home,
         "schedule.duckdb",
-        [("next", "--as-of", "2026-01-15"), ("schedule", "snapshots")],
+        [
+            command_read(home, "next", "--as-of", "2026-01-15"),
+            command_read(home, "schedule", "snapshots"),
+            server_read(home, "/api/schedule", {}),
+        ],
         ("schedule", "update", "--source", str(long_file)),
         ("schedule", "update", "--source", str(second_file)),
     )
 
-    assert [w.failures for w in watchers] == [[], []]
+    assert [w.failures for w in watchers] == [[], [], []]
     assert sum(w.during_a_write for w in watchers) > 0, "no reader ran during a write"
     with open_store(home) as con:  # whole, readable, both writes in it
         entries = dict(
