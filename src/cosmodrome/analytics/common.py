@@ -17,7 +17,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass, replace
 from datetime import date, datetime
-from typing import TYPE_CHECKING, Any
+from typing import Any
 
 import duckdb
 
@@ -27,9 +27,6 @@ from cosmodrome.catalog.queries import LaunchFilter, where_launches
 from cosmodrome.catalog.sectors import mission_label_sql
 from cosmodrome.errors import InputError
 from cosmodrome.states import gcat_state, state_label, state_name
-
-if TYPE_CHECKING:
-    import pandas as pd
 
 PERIODS = ("year", "quarter", "month")
 SOURCE_LINE = "Data: GCAT, J. McDowell, CC BY 4.0"
@@ -254,11 +251,6 @@ CUSTOMER_NAMES = """
 ucode (``One Web``), else the latest record."""
 
 
-def customer_names(con: duckdb.DuckDBPyConnection) -> dict[str, str]:
-    """Display names of customers by ``ucode`` (:data:`CUSTOMER_NAMES`)."""
-    return {ucode: name for ucode, name in con.execute(CUSTOMER_NAMES).fetchall()}
-
-
 def filter_sql(con: duckdb.DuckDBPyConnection, f: LaunchFilter | None) -> tuple[str, list[Any]]:
     """The catalog's own launch filter (alias ``l``), so analyses and listings agree, for
     launches from Earth only: GCAT's ``other`` class (ascents from the Moon) is no part of
@@ -291,13 +283,6 @@ def data_date(con: duckdb.DuckDBPyConnection) -> str:
 def source_line(con: duckdb.DuckDBPyConnection) -> str:
     """The credit line every chart and report carries, with the data date."""
     return f"{SOURCE_LINE}; data to {data_date(con)}"
-
-
-def label_states(frame: pd.DataFrame, dim: Dimension) -> None:
-    """Give a state dimension's groups their names (``France (F)``, ``ESA``): names, never
-    bare codes, in every table and legend grouped by state."""
-    if dim.name in ("provider-state", "owner-state"):
-        frame["label"] = [state_label(g) if g != "(unknown)" else g for g in frame["group"]]
 
 
 def with_dates(

@@ -20,20 +20,6 @@ from cosmodrome.tables import Rows
 MIX_COLUMNS = ["era", "group", "label", "launches", "payloads", "launch_share", "payload_share"]
 
 
-def site_mix(
-    con: duckdb.DuckDBPyConnection,
-    ucodes: list[str],
-    periods: Sequence[tuple[str, date, date]],
-    by: str,
-) -> Rows:
-    """Launches and payloads of the sites ``ucodes`` per period and ``by`` (``sector`` or
-    ``mission``), busiest group first within each period; periods without launches are
-    left out."""
-    if by not in MIXES:
-        raise ValueError(f"mix by {by!r}: choose sector or mission")
-    return site_mixes(con, ucodes, periods)[by]
-
-
 #: The mixes a site profile shows: payload column -> SQL of its label.
 MIXES = {"sector": "p.sector", "mission": mission_label_sql("p.mission")}
 
@@ -41,7 +27,9 @@ MIXES = {"sector": "p.sector", "mission": mission_label_sql("p.mission")}
 def site_mixes(
     con: duckdb.DuckDBPyConnection, ucodes: list[str], periods: Sequence[tuple[str, date, date]]
 ) -> dict[str, Rows]:
-    """Every mix of :data:`MIXES` (as :func:`site_mix` gives each) in one query."""
+    """Launches and payloads of the sites ``ucodes`` per period and group of each mix of
+    :data:`MIXES` (``sector`` or ``mission``), busiest group first within each period,
+    periods without launches left out; one query for both."""
     if not periods:
         return {by: Rows(MIX_COLUMNS, []) for by in MIXES}
     grouped = " UNION ALL ".join(
