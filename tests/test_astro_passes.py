@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import subprocess
+import sys
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
 
@@ -219,3 +221,14 @@ def test_local_time_zone_at_sea_and_on_land() -> None:
     assert local_time_zone(51.17, 71.45) == "Asia/Almaty"
     assert local_time_zone(35.68, 139.69) == "Asia/Tokyo"
     assert local_time_zone(-40.0, -140.0).startswith("Etc/GMT")
+
+
+def test_time_zones_are_found_without_numba() -> None:
+    """timezonefinder's C extension answers a pass's time zone in a fresh process; numba's
+    compiler (a quarter of a second to load) is left to the coverage kernels."""
+    code = (
+        "import sys\nfrom cosmodrome.astro.passes import local_time_zone as zone\n"
+        "print(zone(43.24, 76.95), zone(40.71, -74.01), zone(0.0, -30.0), 'numba' in sys.modules)"
+    )
+    done = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)
+    assert done.stdout.split() == ["Asia/Almaty", "America/New_York", "Etc/GMT+2", "False"]

@@ -3,9 +3,6 @@
 from __future__ import annotations
 
 import json
-import os
-import subprocess
-import sys
 from pathlib import Path
 
 import pytest
@@ -15,6 +12,7 @@ from cosmodrome.capability.reach import Target, capability_summary, reach
 from cosmodrome.capability.vehicles import CONFIGURATIONS, load_vehicles
 from cosmodrome.cli.main import app
 from cosmodrome.errors import InputError, UnknownNameError
+from tests.probes import modules_loaded_by
 
 
 def test_sso_from_vandenberg_and_vostochny_is_direct() -> None:
@@ -232,26 +230,6 @@ def test_capability_lists_pads_by_every_name_and_takes_any_of_them() -> None:
 NOT_NEEDED = ("pandas", "numpy", "scipy", "skyfield", "matplotlib")
 
 
-def _loaded_by(args: list[str], env: dict[str, str] | None = None) -> list[str]:
-    """The modules of :data:`NOT_NEEDED` a fresh ``cosmodrome ARGS`` process imports (this
-    test process has long imported pandas)."""
-    probe = (
-        "import sys\nfrom cosmodrome.cli.main import main\n"
-        f"sys.argv = ['cosmodrome', *{args!r}]\n"
-        "try:\n    main()\nexcept SystemExit as stop:\n    assert not stop.code, stop.code\n"
-        f"print('LOADED:' + ','.join(m for m in {NOT_NEEDED!r} if m in sys.modules))"
-    )
-    result = subprocess.run(
-        [sys.executable, "-c", probe],
-        capture_output=True,
-        text=True,
-        check=True,
-        env={**os.environ, **(env or {})},
-    )
-    line = next(x for x in reversed(result.stdout.splitlines()) if x.startswith("LOADED:"))
-    return [m for m in line.removeprefix("LOADED:").split(",") if m]
-
-
 @pytest.mark.parametrize(
     "args",
     [
@@ -263,10 +241,10 @@ def _loaded_by(args: list[str], env: dict[str, str] | None = None) -> list[str]:
     ],
 )
 def test_reach_loads_no_pandas_nor_numpy(args: list[str]) -> None:
-    assert _loaded_by(args) == []
+    assert modules_loaded_by(args, NOT_NEEDED) == set()
 
 
 @pytest.mark.integration
 def test_site_capability_loads_no_pandas_nor_numpy(mirror_home: Path) -> None:
     args = ["site", "Baikonur", "--capability"]
-    assert _loaded_by(args, {"COSMODROME_HOME": str(mirror_home)}) == []
+    assert modules_loaded_by(args, NOT_NEEDED, mirror_home) == set()

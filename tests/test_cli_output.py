@@ -9,7 +9,6 @@ import io
 import json
 import shlex
 import shutil
-import sys
 from collections.abc import Callable
 from datetime import UTC, date, datetime
 from pathlib import Path
@@ -20,6 +19,7 @@ from cosmodrome.display import format_value, quantity_of, rules_json
 from cosmodrome.errors import InputError
 from cosmodrome.timeutil import parse_period, parse_span
 from tests.conftest import CliResult, CliRunner
+from tests.probes import modules_loaded_by
 from tests.test_docs import readme_commands
 
 Run80 = Callable[..., CliResult]
@@ -249,56 +249,23 @@ def test_display_precision_per_quantity() -> None:
 
 
 HEAVY = ("pandas", "matplotlib", "dask", "skyfield", "numpy", "pydantic")
-
-
-def loaded_after(
-    code: str, modules: tuple[str, ...], env: dict[str, str] | None = None
-) -> set[str]:
-    """Which of ``modules`` a fresh interpreter has imported after running ``code``."""
-    import os
-    import subprocess
-
-    probe = (
-        f"{code}\nimport sys\n"
-        f"print('LOADED:' + ','.join(m for m in {modules!r} if m in sys.modules), file=sys.stderr)"
-    )
-    result = subprocess.run(
-        [sys.executable, "-c", probe],
-        capture_output=True,
-        text=True,
-        check=True,
-        env={**os.environ, **(env or {})},
-    )
-    line = next(x for x in reversed(result.stderr.splitlines()) if x.startswith("LOADED:"))
-    return set(filter(None, line.removeprefix("LOADED:").split(",")))
-
-
-def run_code(*args: str) -> str:
-    return (
-        "import sys\nfrom cosmodrome.cli.main import main\n"
-        f"sys.argv = ['cosmodrome', *{list(args)!r}]\n"
-        "try:\n    main()\nexcept SystemExit:\n    pass"
-    )
+QUICK_CSV_LISTING = ("launches", "--site", "Baikonur", "--from", "2023-12", "--format", "csv")
 
 
 def test_help_loads_no_heavy_library() -> None:
     """``cosmodrome --help`` imports neither the analyses' libraries nor DuckDB."""
-    assert loaded_after(run_code("--help"), (*HEAVY, "duckdb")) == set()
+    assert modules_loaded_by(["--help"], (*HEAVY, "duckdb")) == set()
 
 
 @pytest.mark.integration
 def test_quick_csv_listing_loads_no_heavy_library(mirror_home: Path) -> None:
-    code = run_code("launches", "--site", "Baikonur", "--from", "2023-12", "--format", "csv")
-    assert loaded_after(code, HEAVY, {"COSMODROME_HOME": str(mirror_home)}) == set()
+    assert modules_loaded_by(QUICK_CSV_LISTING, HEAVY, mirror_home) == set()
 
 
 @pytest.mark.integration
 def test_quick_csv_listing_reads_its_names_from_the_catalog(mirror_home: Path) -> None:
     """The names the build stored spare a CSV listing pycountry and the rich console."""
-    code = run_code("launches", "--site", "Baikonur", "--from", "2023-12", "--format", "csv")
-    loaded = loaded_after(
-        code, ("pycountry", "rich.console"), {"COSMODROME_HOME": str(mirror_home)}
-    )
+    loaded = modules_loaded_by(QUICK_CSV_LISTING, ("pycountry", "rich.console"), mirror_home)
     assert loaded == set()
 
 

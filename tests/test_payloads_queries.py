@@ -20,7 +20,7 @@ from cosmodrome.catalog.payload_facts import summarise_names
 from cosmodrome.errors import InputError, UnknownNameError
 from cosmodrome.web.app import create_app
 from tests.conftest import CliRunner
-from tests.test_cli_output import loaded_after, run_code
+from tests.probes import modules_loaded_by
 from tests.web_support import client_class
 
 pytestmark = pytest.mark.integration
@@ -381,9 +381,7 @@ LIGHT_COMMANDS = [
 
 @pytest.mark.parametrize("command", LIGHT_COMMANDS, ids=" ".join)
 def test_payload_commands_load_no_pandas(mirror_home: Path, command: tuple[str, ...]) -> None:
-    code = run_code(*command)
-    loaded = loaded_after(code, HEAVY_FOR_ROWS, {"COSMODROME_HOME": str(mirror_home)})
-    assert loaded == set()
+    assert modules_loaded_by(command, HEAVY_FOR_ROWS, mirror_home) == set()
 
 
 def test_payload_rows_and_page_agree_with_the_frame(mirror_con: duckdb.DuckDBPyConnection) -> None:
@@ -411,9 +409,8 @@ def test_launch_orbits_command_loads_no_pandas(
         tmp_path, "elements", "update", "--intdes", "2023-198", "--source", str(shared_data)
     )
     assert fetched.returncode == 0, fetched.stderr
-    code = run_code("elements", "--launch", "2023-198")
-    loaded = loaded_after(code, (*HEAVY_FOR_ROWS, "numpy"), {"COSMODROME_HOME": str(tmp_path)})
-    assert loaded == set()
+    launch_orbits = ("elements", "--launch", "2023-198")
+    assert modules_loaded_by(launch_orbits, (*HEAVY_FOR_ROWS, "numpy"), tmp_path) == set()
     with api.catalog(tmp_path) as con:
         rows = api.launch_orbit_rows(con, "2023-198", home=tmp_path)
         frame = api.launch_orbits(con, "2023-198", home=tmp_path)

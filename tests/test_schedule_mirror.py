@@ -24,6 +24,7 @@ from cosmodrome import api
 from cosmodrome.schedule.matching import Matcher
 from cosmodrome.web.app import create_app
 from tests.conftest import CliRunner
+from tests.probes import modules_loaded_by
 from tests.web_support import client_class
 
 TestClient = client_class()
@@ -275,12 +276,7 @@ def test_schedule_commands_load_neither_pandas_nor_scipy(
 ) -> None:
     """Matching and the model are read from the store: a schedule command loads neither
     pandas (rows straight from DuckDB) nor SciPy (the model is applied, not fitted)."""
-    from tests.test_cli_output import loaded_after, run_code
-
-    loaded = loaded_after(
-        run_code(*args), ("pandas", "scipy", "matplotlib"), {"COSMODROME_HOME": str(schedule_home)}
-    )
-    assert loaded == set()
+    assert modules_loaded_by(args, ("pandas", "scipy", "matplotlib"), schedule_home) == set()
 
 
 def test_a_new_catalog_rematches_the_kept_snapshots(schedule_home: Path, tmp_path: Path) -> None:

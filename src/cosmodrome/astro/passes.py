@@ -18,6 +18,7 @@ twilight is over). The Sun's direction comes from a low-precision formula good t
 
 from __future__ import annotations
 
+import sys
 from dataclasses import dataclass, field
 from datetime import datetime, timedelta
 from functools import cache
@@ -161,8 +162,18 @@ def _round(value: float | None, digits: int) -> float | None:
 
 @cache
 def _finder() -> Any:
-    from timezonefinder import TimezoneFinder
-
+    # timezonefinder JIT-compiles its point-in-polygon test with numba whenever numba can
+    # be imported (it is installed for the coverage kernels): 0.26 s of a passes command
+    # for one lookup. Without numba it uses its own C extension, which gives the same
+    # zones, so numba is hidden while timezonefinder loads.
+    hide_numba = "numba" not in sys.modules
+    if hide_numba:
+        sys.modules["numba"] = None  # type: ignore[assignment]
+    try:
+        from timezonefinder import TimezoneFinder
+    finally:
+        if hide_numba:
+            del sys.modules["numba"]
     return TimezoneFinder(in_memory=True)  # reads its tables once and keeps no file open
 
 
