@@ -15,7 +15,6 @@ ratio says what the SQL route, names and all, costs or saves.
 from __future__ import annotations
 
 import os
-import statistics
 import sys
 import tempfile
 import time
@@ -26,34 +25,13 @@ from typing import Any
 
 import pandas as pd
 
-from benchmarks.common import SHARED_DATA
+from benchmarks.common import SHARED_DATA, cpu_per_call, median_wall
 from cosmodrome import api
 from cosmodrome.catalog.build import build_catalog
 
 TARGET_S = 0.200
 TARGET_RATIO = 3.0
 REPORT_TARGET_S = 10.0
-
-
-def best_of(function: Callable[[], Any], repeat: int = 5) -> float:
-    """Median wall time of ``repeat`` calls after one warm-up call, in seconds."""
-    function()
-    times = []
-    for _ in range(repeat):
-        start = time.perf_counter()
-        function()
-        times.append(time.perf_counter() - start)
-    return statistics.median(times)
-
-
-def cpu_of(function: Callable[[], Any], repeat: int = 20) -> float:
-    """CPU seconds (every thread of this process) per call, after one warm-up call: on a
-    shared machine steadier than wall time, which waits for the other processes."""
-    function()
-    start = time.process_time()
-    for _ in range(repeat):
-        function()
-    return (time.process_time() - start) / repeat
 
 
 def main(argv: list[str] | None = None) -> int:
@@ -198,15 +176,15 @@ def main(argv: list[str] | None = None) -> int:
         )
         failures = 0
         for name, ours, baseline in cases:
-            ours_s, base_s = best_of(ours), best_of(baseline)
-            cpu_ratio = cpu_of(ours) / cpu_of(baseline)
+            ours_s, base_s = median_wall(ours), median_wall(baseline)
+            cpu_ratio = cpu_per_call(ours) / cpu_per_call(baseline)
             ok = ours_s < TARGET_S and cpu_ratio <= TARGET_RATIO
             failures += not ok
             print(
                 f"{name:<34} {ours_s * 1000:8.1f} {base_s * 1000:9.1f} {ours_s / base_s:6.2f} "
                 f"{cpu_ratio:9.2f}  {'ok' if ok else 'SLOW'}"
             )
-        report_s = best_of(lambda: api.site_report(con, "Baikonur"), repeat=2)
+        report_s = median_wall(lambda: api.site_report(con, "Baikonur"), repeat=2)
         ok = report_s < REPORT_TARGET_S
         failures += not ok
         print(

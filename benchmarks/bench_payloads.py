@@ -25,9 +25,9 @@ from typing import Any
 
 import pandas as pd
 
-from benchmarks.bench_analytics import TARGET_S, best_of
+from benchmarks.bench_analytics import TARGET_S
 from benchmarks.bench_catalog import pandas_read_all
-from benchmarks.common import SHARED_DATA
+from benchmarks.common import SHARED_DATA, cpu_per_call, median_wall
 from cosmodrome import api
 from cosmodrome.catalog.build import build_catalog
 
@@ -96,16 +96,6 @@ def pandas_cases(launches: pd.DataFrame, payloads: pd.DataFrame) -> dict[str, Ca
     }
 
 
-def cpu_of(function: Callable[[], Any], repeat: int = 50) -> float:
-    """CPU seconds (every thread of this process) per call, after one warm-up call: on a
-    shared machine steadier than wall time, which waits for the other processes."""
-    function()
-    start = time.process_time()
-    for _ in range(repeat):
-        function()
-    return (time.process_time() - start) / repeat
-
-
 def main(argv: list[str] | None = None) -> int:
     home_env = os.environ.get("COSMODROME_HOME")
     failures = 0
@@ -113,8 +103,8 @@ def main(argv: list[str] | None = None) -> int:
         home = Path(home_env) if home_env else Path(scratch)
         if not (home / "catalog.duckdb").is_file():
             print(f"building a catalog from {SHARED_DATA} ...", flush=True)
-            build_s = best_of(lambda: build_catalog(str(SHARED_DATA), home), repeat=3)
-            read_s = best_of(lambda: pandas_read_all(SHARED_DATA / "gcat"), repeat=3)
+            build_s = median_wall(lambda: build_catalog(str(SHARED_DATA), home), repeat=3)
+            read_s = median_wall(lambda: pandas_read_all(SHARED_DATA / "gcat"), repeat=3)
             ok = build_s < BUILD_TARGET_S
             failures += not ok
             print(
@@ -197,12 +187,12 @@ def main(argv: list[str] | None = None) -> int:
             f"<{TARGET_S * 1000:.0f} ms"
         )
         for name, ours, base in cases:
-            ours_s, base_s = best_of(ours), best_of(base)
+            ours_s, base_s = median_wall(ours), median_wall(base)
             ok = ours_s < TARGET_S
             failures += not ok
             print(
                 f"{name:<34} {ours_s * 1000:8.1f} {base_s * 1000:9.1f} {ours_s / base_s:6.2f} "
-                f"{cpu_of(ours) / cpu_of(base):9.2f}  {'ok' if ok else 'SLOW'}"
+                f"{cpu_per_call(ours, 50) / cpu_per_call(base, 50):9.2f}  {'ok' if ok else 'SLOW'}"
             )
         con.close()
     return 1 if failures else 0

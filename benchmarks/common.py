@@ -1,7 +1,9 @@
-"""Timing helpers shared by the benchmarks: best-of-N wall time and a printed table."""
+"""Timing helpers shared by the benchmarks: best-of-N and median wall time, CPU time per call,
+and a printed table."""
 
 from __future__ import annotations
 
+import statistics
 import time
 from collections.abc import Callable
 from pathlib import Path
@@ -17,6 +19,27 @@ def best_of(repeat: int, work: Callable[[], object]) -> float:
         work()
         best = min(best, time.perf_counter() - start)
     return best
+
+
+def median_wall(work: Callable[[], object], repeat: int = 5) -> float:
+    """Median wall time of ``repeat`` calls after one warm-up call, in seconds."""
+    work()
+    times = []
+    for _ in range(repeat):
+        start = time.perf_counter()
+        work()
+        times.append(time.perf_counter() - start)
+    return statistics.median(times)
+
+
+def cpu_per_call(work: Callable[[], object], repeat: int = 20) -> float:
+    """CPU seconds (every thread of this process) per call, after one warm-up call: on a
+    shared machine steadier than wall time, which waits for the other processes."""
+    work()
+    start = time.process_time()
+    for _ in range(repeat):
+        work()
+    return (time.process_time() - start) / repeat
 
 
 def report(title: str, rows: list[tuple[str, float, float | None]]) -> None:
