@@ -76,3 +76,52 @@ def test_tables_made_by_other_sql_are_not_read(
         assert queries.sites(con, "KZ").column("site") == ["GIK-5"]
     finally:
         con.close()
+
+
+def test_stored_launch_values_are_the_valuation_of_every_launch(
+    mirror_con: duckdb.DuckDBPyConnection,
+) -> None:
+    """The build values each launch once; the table equals the valuation run now, and a
+    value analysis over the stored table equals one over the valuation as a subquery."""
+    assert summaries.summary(mirror_con, "launch_values") == "launch_values"
+    order = " ORDER BY launch_tag"
+    stored = mirror_con.execute("SELECT * FROM launch_values" + order).fetchall()
+    fresh = mirror_con.execute(f"SELECT * FROM ({summaries.PRICED['launch_values']})" + order)
+    assert fresh.fetchall() == stored
+    launches = mirror_con.execute("SELECT count(*) FROM launches").fetchone()
+    assert launches is not None and len(stored) == launches[0]
+    bases = {row[4] for row in stored}
+    assert bases == {"contract", "configuration", "family", "related", "unknown"}
+
+
+def test_a_value_table_made_by_other_sql_is_not_read(
+    mirror_home: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from datetime import date
+
+    from cosmodrome.analytics.value import launch_value
+
+    home = tmp_path / "home"
+    home.mkdir()
+    shutil.copy(mirror_home / "catalog.duckdb", home / "catalog.duckdb")
+    monkeypatch.setattr(names, "_PER_CATALOG", {})
+    con = open_catalog(home)
+    try:
+        before = launch_value(con, "provider", start=date(2015, 1, 1))
+    finally:
+        con.close()
+    with duckdb.connect(str(home / "catalog.duckdb")) as con:
+        con.execute("UPDATE meta SET value = 'older' WHERE key = 'priced_key'")
+        con.execute("UPDATE launch_values SET value_musd = 0")  # never read
+    monkeypatch.setattr(names, "_PER_CATALOG", {})
+    con = open_catalog(home)
+    try:
+        assert summaries.summary(con, "launch_values").startswith("(")
+        assert summaries.summary(con, "site_totals") == "site_totals"
+        after = launch_value(con, "provider", start=date(2015, 1, 1))
+        assert after.columns == before.columns and len(after) == len(before)
+        for old, new in zip(before.rows, after.rows, strict=True):  # sums in any order
+            for a, b in zip(old, new, strict=True):
+                assert b == (pytest.approx(a, rel=1e-12) if isinstance(a, float) else a)
+    finally:
+        con.close()

@@ -15,7 +15,6 @@ from hypothesis import given
 from hypothesis import strategies as st
 
 from cosmodrome import api
-from cosmodrome.analytics.value import KIND_SPREAD, PER_YEAR
 from cosmodrome.catalog.build import build_catalog
 from cosmodrome.catalog.db import open_catalog
 from cosmodrome.catalog.gcat import Issue
@@ -28,6 +27,7 @@ from cosmodrome.catalog.prices import (
     read_nsf,
     to_constant,
 )
+from cosmodrome.catalog.valuation import KIND_SPREAD, PER_YEAR
 from tests.conftest import CliRunner
 from tests.gcat_factory import launch_row, write_mini_gcat
 

@@ -7,13 +7,13 @@ from pathlib import Path
 import duckdb
 import pytest
 
-from cosmodrome.analytics.value import KIND_SPREAD, PER_YEAR
 from cosmodrome.analytics.value_docs import (
     measured_spread,
     published_totals,
     render,
     yearly_markets,
 )
+from cosmodrome.catalog.valuation import KIND_SPREAD, PER_YEAR
 
 pytestmark = pytest.mark.integration
 DOC = Path(__file__).resolve().parents[1] / "docs/VALUE.md"

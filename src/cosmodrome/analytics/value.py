@@ -1,34 +1,15 @@
-"""What launches were worth: a value for every launch, with its basis and range, in DuckDB.
+"""What launches were worth, per period and group, in DuckDB.
 
-A launch is valued from the ``prices`` table (:mod:`cosmodrome.catalog.prices`), in millions
-of constant dollars of the prices' ``dollar_year``, by the first of these that exists:
-
-0. ``contract``: a contract value naming this very launch;
-1. ``configuration``: a price point of its configuration (``launches.vehicle``);
-2. ``family``: a price a source gives for a set of configurations including it (CSIS's
-   ``Atlas V``);
-3. ``related``: a price of another configuration of its GCAT family (``vehicle_family``).
-
-Within that tier, the points nearest in year are averaged (a point given as a range counts
-as its midpoint); ``carried_years`` says how far the price was carried. The range is the
-lowest and highest of those points, widened by a relative uncertainty of
-``KIND_SPREAD[kind] + PER_YEAR * carried_years + TIER_SPREAD[tier]``: a price carried further,
-or borrowed from a wider set, is less sure. A launch with no price in any tier is
-``unknown``: counted in ``launches`` but not in ``launches_valued``, never valued 0.
-
-A launch is **captive** when its provider launches its own payload: the primary payload's
-owner is the launch agency, its GCAT parent or child, or a pair listed in
-``data/captive.toml`` (SpaceX's Starlink, owned by ``SPXS``). Otherwise its **market** is
-``commercial`` when the primary payload's sector is commercial, ``government`` when civil
-or military, else ``other``. Captive launches are rows of their own (``captive``: true),
-never summed into market revenue.
+Each launch's value, range and basis, and whether it is captive, are catalog facts
+(:mod:`cosmodrome.catalog.valuation`, which states the rules): the build values every launch
+once. The analyses here select launches as the other analyses do, join their values and sum
+them per period and group. Captive launches (a provider launching its own payload) are rows
+of their own, never summed into market revenue.
 """
 
 from __future__ import annotations
 
-import tomllib
 from datetime import date, datetime
-from importlib import resources
 
 import duckdb
 
@@ -43,19 +24,9 @@ from cosmodrome.analytics.common import (
     with_dates,
 )
 from cosmodrome.catalog.queries import LaunchFilter
+from cosmodrome.catalog.summaries import summary
 from cosmodrome.errors import InputError
 from cosmodrome.tables import Rows
-
-#: Relative uncertainty of a price by its kind (a contract is an agreed figure for one
-#: launch; a list price moves with discounts and options; an estimate is a third party's).
-KIND_SPREAD = {"contract value": 0.10, "list price": 0.15, "estimate": 0.25}
-#: Added relative uncertainty per year a price is carried from its date.
-PER_YEAR = 0.04
-#: Added relative uncertainty by how far the price's vehicle is from the launch's.
-TIER_SPREAD = {0: 0.0, 1: 0.0, 2: 0.15, 3: 0.40}
-BASES = {0: "contract", 1: "configuration", 2: "family", 3: "related"}
-#: The lowest bound is never below this fraction of the cheapest point.
-FLOOR = 0.1
 
 #: Groupings of value alone (on the valued launches, alias ``l``); the others are the
 #: analyses' own dimensions (:data:`~cosmodrome.analytics.common.DIMENSIONS`), so a provider
@@ -98,90 +69,14 @@ VALUE_COLUMNS = [
 ]
 
 
-def captive_pairs() -> list[tuple[str, str]]:
-    """(provider, owner) codes of ``data/captive.toml``."""
-    text = resources.files("cosmodrome").joinpath("data/captive.toml").read_text("utf-8")
-    return [(str(p["provider"]), str(p["owner"])) for p in tomllib.loads(text)["pair"]]
-
-
-def _pairs_sql() -> str:
-    rows = ", ".join(f"('{a}', '{b}')" for a, b in captive_pairs())
-    return f"SELECT * FROM (VALUES {rows}) t(provider, owner)"
-
-
-def _case(mapping: dict[int, float] | dict[str, float], column: str) -> str:
-    cases = " ".join(f"WHEN {k!r} THEN {v}" for k, v in mapping.items())
-    return f"(CASE {column} {cases} ELSE 0 END)"
-
-
-def valued_launches_sql(condition: str) -> str:
+def valued_launches_sql(con: duckdb.DuckDBPyConnection, condition: str) -> str:
     """SQL of every launch meeting ``condition`` (alias ``l``) with its value, range, basis,
-    ``captive`` and ``market`` (module docstring): the common table ``lv``."""
-    spread = (
-        f"({_case(KIND_SPREAD, 'v.kind')} + {PER_YEAR} * v.carried_years"
-        f" + {_case(TIER_SPREAD, 'v.tier')})"
-    )
-    basis = " ".join(f"WHEN {k} THEN '{b}'" for k, b in BASES.items())
+    ``captive`` and ``market`` as the catalog stores them (:mod:`cosmodrome.catalog.valuation`):
+    the common table ``lv``."""
+    values = summary(con, "launch_values")
     return f"""
-    l0 AS (SELECT l.* FROM launches l WHERE {condition}),
-    pv AS (
-        SELECT p.price_id, unnest(p.configurations) AS vehicle, p.scope, p.kind, p.year,
-               p.musd, coalesce(p.musd_high, p.musd) AS musd_high, p.launch_tag
-        FROM prices p WHERE p.musd IS NOT NULL),
-    fam AS (SELECT DISTINCT vehicle, vehicle_family FROM launches
-            WHERE vehicle_family IS NOT NULL),
-    pvf AS (SELECT pv.*, fam.vehicle_family FROM pv LEFT JOIN fam USING (vehicle)),
-    near AS (
-        SELECT DISTINCT l0.launch_tag, pvf.price_id, pvf.kind, pvf.year AS price_year,
-               pvf.musd, pvf.musd_high,
-               CASE WHEN pvf.launch_tag IS NOT NULL THEN 0
-                    WHEN pvf.scope = 'configuration' THEN 1 ELSE 2 END AS tier,
-               abs(l0.year - pvf.year) AS carried_years
-        FROM l0 JOIN pvf ON pvf.vehicle = l0.vehicle
-        WHERE pvf.launch_tag IS NULL OR pvf.launch_tag = l0.launch_tag),
-    -- A related configuration's price only for the launches no nearer price covers (no
-    -- price then names the launch's own vehicle).
-    pf AS (SELECT DISTINCT price_id, kind, year, musd, musd_high, vehicle_family FROM pvf
-           WHERE launch_tag IS NULL AND vehicle_family IS NOT NULL),
-    far AS (
-        SELECT l0.launch_tag, pf.price_id, pf.kind, pf.year AS price_year, pf.musd,
-               pf.musd_high, 3 AS tier, abs(l0.year - pf.year) AS carried_years
-        FROM l0 JOIN pf ON pf.vehicle_family = l0.vehicle_family
-        WHERE l0.launch_tag NOT IN (SELECT launch_tag FROM near)),
-    cand AS (SELECT * FROM near UNION ALL SELECT * FROM far),
-    best AS (SELECT * FROM cand QUALIFY rank() OVER (
-                 PARTITION BY launch_tag ORDER BY tier, carried_years) = 1),
-    v AS (
-        SELECT launch_tag, min(tier) AS tier, min(carried_years) AS carried_years,
-               min(price_year) AS price_year, avg((musd + musd_high) / 2) AS mid,
-               min(musd) AS lo, max(musd_high) AS hi,
-               arg_max(kind, {_case(KIND_SPREAD, "kind")}) AS kind,
-               list(DISTINCT price_id ORDER BY price_id) AS price_ids
-        FROM best GROUP BY launch_tag),
-    org AS (SELECT DISTINCT code, parent FROM organisations),
-    pair AS ({_pairs_sql()}),
-    own AS (
-        SELECT l0.launch_tag, bool_or(
-                   o = a OR oo.parent = a OR ao.parent = o
-                   OR EXISTS (SELECT 1 FROM pair WHERE pair.provider = a AND pair.owner = o)
-               ) AS captive
-        FROM (SELECT l0.launch_tag, split_part(l0.agency, '/', 1) AS a,
-                     split_part(p.owner, '/', 1) AS o
-              FROM l0 JOIN payloads p ON p.launch_tag = l0.launch_tag AND p.is_primary) l0
-        LEFT JOIN org oo ON oo.code = l0.o LEFT JOIN org ao ON ao.code = l0.a
-        GROUP BY l0.launch_tag),
-    lv AS (
-        SELECT l0.*, v.mid AS value_musd,
-               greatest(v.lo * (1 - {spread}), {FLOOR} * v.lo) AS low_musd,
-               v.hi * (1 + {spread}) AS high_musd,
-               coalesce(CASE v.tier {basis} END, 'unknown') AS basis,
-               v.carried_years, v.price_year, v.kind AS price_kind, v.price_ids,
-               coalesce(own.captive, false) AS captive,
-               CASE WHEN coalesce(own.captive, false) THEN 'captive'
-                    WHEN l0.sector = 'commercial' THEN 'commercial'
-                    WHEN l0.sector IN ('civil', 'military') THEN 'government'
-                    ELSE 'other' END AS market
-        FROM l0 LEFT JOIN v USING (launch_tag) LEFT JOIN own USING (launch_tag))"""
+    lv AS (SELECT l.*, launch_values.* EXCLUDE (launch_tag)
+           FROM launches l JOIN {values} USING (launch_tag) WHERE {condition})"""
 
 
 def _filter(
@@ -209,7 +104,7 @@ def launch_values(
     """Every launch with its value, range and basis (module docstring), newest first."""
     condition, params = _filter(con, where, start, end)
     cursor = con.execute(
-        f"""WITH {valued_launches_sql(condition)}
+        f"""WITH {valued_launches_sql(con, condition)}
             SELECT launch_tag, time_utc, vehicle, agency_name AS provider, provider_state,
                    sector, market, captive, value_musd, low_musd, high_musd, basis,
                    carried_years, price_year, price_kind, price_ids
@@ -245,7 +140,7 @@ def launch_value(
     condition, params = _filter(con, where, start, end)
     keep = "" if captive else "WHERE NOT l.captive"
     cursor = con.execute(
-        f"""WITH {valued_launches_sql(condition)}
+        f"""WITH {valued_launches_sql(con, condition)}
             SELECT strftime({period_start_sql(period)}, '%Y-%m-%d') AS period_start,
                    coalesce({dim.key_sql}, '(unknown)') AS "group",
                    coalesce({dim.label_sql}, '(unknown)') AS label, l.captive,
@@ -288,7 +183,7 @@ def value_share(
     check_period(period)
     condition, params = _filter(con, where, start, end)
     cursor = con.execute(
-        f"""WITH {valued_launches_sql(condition)},
+        f"""WITH {valued_launches_sql(con, condition)},
             g AS (
                 SELECT strftime({period_start_sql(period)}, '%Y-%m-%d') AS period_start,
                        coalesce({dim.key_sql}, '(unknown)') AS "group",
@@ -334,7 +229,7 @@ def value_per_kg(
     check_period(period)
     condition, params = _filter(con, replace(where or LaunchFilter(), orbit=regime), start, end)
     cursor = con.execute(
-        f"""WITH {valued_launches_sql(condition)},
+        f"""WITH {valued_launches_sql(con, condition)},
             m AS (SELECT launch_tag, sum(mass_kg) AS mass_kg,
                          count(*) = count(mass_kg) AS all_known
                   FROM payloads GROUP BY 1),

@@ -16,14 +16,9 @@ from importlib import resources
 import duckdb
 
 from cosmodrome.analytics.common import FROM_EARTH_SQL
-from cosmodrome.analytics.value import (
-    KIND_SPREAD,
-    PER_YEAR,
-    TIER_SPREAD,
-    dollar_year,
-    valued_launches_sql,
-)
+from cosmodrome.analytics.value import dollar_year, valued_launches_sql
 from cosmodrome.catalog.prices import price_index
+from cosmodrome.catalog.valuation import KIND_SPREAD, PER_YEAR, TIER_SPREAD
 
 #: The years the reconciliation table shows.
 FIRST_YEAR, LAST_YEAR = 2015, 2023
@@ -53,7 +48,9 @@ def yearly_markets(con: duckdb.DuckDBPyConnection) -> dict[int, dict[str, tuple[
     index = price_index()
     rows = con.execute(
         f"""WITH {
-            valued_launches_sql(f"l.year BETWEEN {FIRST_YEAR} AND {LAST_YEAR} AND {FROM_EARTH_SQL}")
+            valued_launches_sql(
+                con, f"l.year BETWEEN {FIRST_YEAR} AND {LAST_YEAR} AND {FROM_EARTH_SQL}"
+            )
         }
             SELECT year, market, count(*), count(value_musd), coalesce(sum(value_musd), 0),
                    coalesce(sum(low_musd), 0), coalesce(sum(high_musd), 0)
@@ -127,7 +124,7 @@ cosmodrome value --per-kg --orbit leo --from 2020      # $/kg to LEO per vehicle
 cosmodrome share --by provider --measure value         # share by value beside share by count
 ```
 
-## How a launch is valued (`analytics/value.py`)
+## How a launch is valued (`catalog/valuation.py`)
 
 Each launch takes the first of: a **contract** value naming the launch (`data/prices.toml`);
 a price of its **configuration** (`launches.vehicle`); a price a source gives for a
@@ -208,7 +205,7 @@ def _coverage(con: duckdb.DuckDBPyConnection) -> str:
     rows = con.execute(
         f"""WITH {
             valued_launches_sql(
-                f"l.year BETWEEN {FIRST_YEAR} AND {LAST_YEAR + 1} AND {FROM_EARTH_SQL}"
+                con, f"l.year BETWEEN {FIRST_YEAR} AND {LAST_YEAR + 1} AND {FROM_EARTH_SQL}"
             )
         }
             SELECT year, count(*), count(value_musd),

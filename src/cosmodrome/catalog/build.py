@@ -467,7 +467,7 @@ def write_database(
             con.execute(f'INSERT INTO "{name}" ({columns}) SELECT {columns} FROM frame')
             con.unregister("frame")
         con.executemany("INSERT INTO meta VALUES (?, ?)", list(meta.items()))
-        summaries.materialise(con)
+        summaries.materialise(con, "summaries_key")
         names.store_names(con)
         # Prices name vehicles as people write them: mapped once the names are stored (on a
         # cursor of its own: the name lookups leave results open).
@@ -476,6 +476,7 @@ def write_database(
         con.register("frame", mapped)
         con.execute(f"INSERT INTO prices ({', '.join(prices.PRICE_COLUMNS)}) SELECT * FROM frame")
         con.unregister("frame")
+        summaries.materialise(con, "priced_key")
         con.execute("CHECKPOINT")
     finally:
         con.close()

@@ -1,10 +1,13 @@
-"""Per-site, per-pad and per-vehicle launch totals, materialised when the catalog is built.
+"""Per-site, per-pad and per-vehicle launch totals and every launch's value, materialised
+when the catalog is built.
 
 The sites list, a site's page and the vehicle list read the same aggregates of the launch log
 on every request; the build stores them (tables ``site_totals``, ``pad_totals`` and
 ``vehicle_totals``), so that a request reads a few dozen rows instead of aggregating every
-launch. A catalog built before these tables existed, or by other SQL, is read through this
-SQL as a subquery: the answers are the same either way.
+launch. Likewise each launch's value (``launch_values``, :mod:`cosmodrome.catalog.valuation`),
+made once the prices are stored, so that a value analysis joins values instead of searching
+the prices for every launch it sums. A catalog built before these tables existed, or by
+other SQL, is read through this SQL as a subquery: the answers are the same either way.
 """
 
 from __future__ import annotations
@@ -14,6 +17,7 @@ import hashlib
 import duckdb
 
 from cosmodrome.catalog.names import per_catalog
+from cosmodrome.catalog.valuation import LAUNCH_VALUES_SQL
 
 #: Each summary table and the SQL that makes it from the catalog's tables.
 SUMMARIES: dict[str, str] = {
@@ -68,26 +72,37 @@ SUMMARIES: dict[str, str] = {
 }
 
 
-def summaries_key() -> str:
-    """A hash of the summaries' SQL: stored tables made by other SQL are not read."""
-    text = "\n".join(f"{name}\n{sql}" for name, sql in sorted(SUMMARIES.items()))
+#: Summaries of the priced catalog, made once the prices are stored (after the names that
+#: map the prices to vehicles, which read the summaries above).
+PRICED: dict[str, str] = {"launch_values": LAUNCH_VALUES_SQL}
+
+#: Each group of summaries, in the order the build makes them, by the ``meta`` key that
+#: records the hash of the SQL that made them.
+GROUPS: dict[str, dict[str, str]] = {"summaries_key": SUMMARIES, "priced_key": PRICED}
+
+
+def group_key(tables: dict[str, str]) -> str:
+    """A hash of a group's SQL: stored tables made by other SQL are not read."""
+    text = "\n".join(f"{name}\n{sql}" for name, sql in sorted(tables.items()))
     return hashlib.sha256(text.encode()).hexdigest()[:16]
 
 
-def materialise(con: duckdb.DuckDBPyConnection) -> None:
-    """Create every summary table in the catalog being built on ``con``."""
-    for name, sql in SUMMARIES.items():
+def materialise(con: duckdb.DuckDBPyConnection, key: str) -> None:
+    """Create the summary tables of group ``key`` in the catalog being built on ``con``."""
+    tables = GROUPS[key]
+    for name, sql in tables.items():
         con.execute(f"CREATE TABLE {name} AS {sql}")
-    con.execute("INSERT INTO meta VALUES ('summaries_key', ?)", [summaries_key()])
+    con.execute("INSERT INTO meta VALUES (?, ?)", [key, group_key(tables)])
 
 
 def summary(con: duckdb.DuckDBPyConnection, name: str) -> str:
     """What to select ``name`` from: the stored table where the catalog's were made by this
-    SQL, else the SQL as a subquery (checked once per catalog version)."""
+    SQL, else the SQL as a subquery (checked once per catalog version and group)."""
+    key, tables = next((k, t) for k, t in GROUPS.items() if name in t)
 
     def made_by_this_sql() -> bool:
-        row = con.execute("SELECT value FROM meta WHERE key = 'summaries_key'").fetchone()
-        return row is not None and row[0] == summaries_key()
+        row = con.execute("SELECT value FROM meta WHERE key = ?", [key]).fetchone()
+        return row is not None and row[0] == group_key(tables)
 
-    stored = per_catalog(con, "summaries hold", made_by_this_sql)
-    return name if stored else f"({SUMMARIES[name]}) AS {name}"
+    stored = per_catalog(con, ("summaries hold", key), made_by_this_sql)
+    return name if stored else f"({tables[name]}) AS {name}"
