@@ -19,7 +19,7 @@ import duckdb
 
 from cosmodrome import naming
 from cosmodrome.catalog import names
-from cosmodrome.catalog.queries import RowFilter, Where, state_codes
+from cosmodrome.catalog.queries import RowFilter, Where, page_sql, state_codes
 from cosmodrome.catalog.regimes import resolve_regime
 from cosmodrome.catalog.sectors import MISSIONS, mission_label_sql, resolve_mission, resolve_sector
 from cosmodrome.errors import InputError, UnknownNameError
@@ -136,17 +136,13 @@ def _payload_sql(
     descending: bool,
     extra: tuple[str, ...] = (),
 ) -> tuple[str, list[Any]]:
-    if sort not in SORTABLE:
-        raise InputError(f"cannot sort by {sort!r}; choose one of {', '.join(sorted(SORTABLE))}")
-    if limit is not None and limit < 0:
-        raise InputError("--limit must be zero or more")
+    rows = page_sql(sort, SORTABLE, limit, offset)
     condition, params = where
     sql = (
         f"SELECT {', '.join((*PAYLOAD_COLUMNS, *extra))} {_FROM} WHERE {condition} "
         f"ORDER BY {sort} {'DESC' if descending else 'ASC'} NULLS LAST, p.launch_tag, p.piece"
+        f"{rows}"
     )
-    if limit is not None:
-        sql += f" LIMIT {int(limit)} OFFSET {int(offset)}"
     return sql, params
 
 
