@@ -174,9 +174,14 @@ def load_spaceports() -> tuple[Spaceport, ...]:
     return tuple(_spaceport(key, entry) for key, entry in tomllib.loads(text)["spaceport"].items())
 
 
+def spaceport_named(name: str) -> Spaceport | None:
+    """The spaceport called ``name`` (key, name, alias or GCAT site code; any case), if any."""
+    return _spellings().get(fold(name))
+
+
 def find_spaceport(name: str) -> Spaceport:
-    """The spaceport called ``name`` (key, name, alias or GCAT site code; any case)."""
-    port = _spellings().get(fold(name))
+    """The spaceport called ``name``, or an :class:`UnknownNameError` with the closest."""
+    port = spaceport_named(name)
     if port is None:
         names = [n for p in load_spaceports() for n in (p.name, *p.aliases)]
         # A spaceport's own name before the aliases (Cape Canaveral before Cape Kennedy).

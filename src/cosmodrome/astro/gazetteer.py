@@ -23,7 +23,7 @@ from importlib import resources
 
 from cosmodrome.errors import InputError, UnknownNameError
 from cosmodrome.naming import NameIndex, closest_names
-from cosmodrome.spaceports import Corridor, find_spaceport, load_spaceports
+from cosmodrome.spaceports import Corridor, find_spaceport, load_spaceports, spaceport_named
 
 __all__ = ["City", "Place", "find_city", "load_gazetteer", "parse_coordinates", "resolve_location"]
 
@@ -122,11 +122,8 @@ def resolve_location(text: str) -> Place:
     coordinates = parse_coordinates(text)
     if coordinates is not None:
         return coordinates
-    try:
-        port = find_spaceport(text)
-    except UnknownNameError:
-        pass
-    else:
+    port = spaceport_named(text)
+    if port is not None:
         return Place(
             port.name, port.lat_deg, port.lon_deg, port.height_m, "spaceport", port.country
         )

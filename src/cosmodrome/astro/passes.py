@@ -174,7 +174,7 @@ def _finder() -> Any:
     finally:
         if hide_numba:
             del sys.modules["numba"]
-    return TimezoneFinder(in_memory=True)  # reads its tables once and keeps no file open
+    return TimezoneFinder()  # reads the polygons it needs from its files, not all of them
 
 
 def local_time_zone(lat_deg: float, lon_deg: float) -> str:

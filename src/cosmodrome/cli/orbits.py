@@ -54,6 +54,8 @@ def _stderr() -> Console:
 
 
 def _warn(messages: list[str] | tuple[str, ...]) -> None:
+    if not messages:
+        return
     console = _stderr()
     for message in messages:
         console.print(f"[yellow]warning:[/yellow] {message}")
