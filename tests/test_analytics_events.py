@@ -75,3 +75,44 @@ def test_compare_around_counts_each_window() -> None:
         ).rows
         == []
     )
+
+
+@settings(deadline=None)
+@given(st.integers(0, 5000), st.sampled_from([0.8, 0.9, 0.95, 0.99, 0.999]))
+def test_poisson_bounds_equal_scipy_chi_square_quantiles(count: int, confidence: float) -> None:
+    """The exact bounds are chi-square quantiles / 2 (independent reference: SciPy)."""
+    from scipy.stats import chi2
+
+    tail = (1.0 - confidence) / 2.0
+    _, low, high = poisson_interval(count, 1.0, confidence)
+    assert low == (pytest.approx(chi2.ppf(tail, 2 * count) / 2.0, rel=1e-11) if count else 0.0)
+    assert high == pytest.approx(chi2.isf(tail, 2 * count + 2) / 2.0, rel=1e-11)
+
+
+@settings(deadline=None)
+@given(
+    st.integers(0, 2000),
+    st.integers(1, 2000),
+    st.sampled_from([0.8, 0.95, 0.999]),
+)
+def test_rate_ratio_bounds_equal_scipy_clopper_pearson(
+    after: int, before: int, confidence: float
+) -> None:
+    """The ratio's bounds map Clopper-Pearson limits of the binomial share (beta quantiles,
+    SciPy) to rates: within 1e-9 relative, 1 - p kept precise where p is near 1."""
+    from scipy.stats import beta
+
+    tail = (1.0 - confidence) / 2.0
+    n = after + before
+    _, low, high = rate_ratio_interval(after, 3.0, before, 7.0, confidence)
+
+    def ratio(p: float, q: float) -> float:  # q = 1 - p
+        return p / q * 7.0 / 3.0
+
+    if not after:
+        assert low == 0.0
+        return
+    p_low, q_low = beta.ppf(tail, after, n - after + 1), beta.isf(tail, n - after + 1, after)
+    p_high, q_high = beta.isf(tail, after + 1, n - after), beta.ppf(tail, n - after, after + 1)
+    assert low == pytest.approx(ratio(p_low, q_low), rel=1e-9)
+    assert high == pytest.approx(ratio(p_high, q_high), rel=1e-9)
