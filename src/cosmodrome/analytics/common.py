@@ -25,6 +25,7 @@ from cosmodrome.catalog import names
 from cosmodrome.catalog.db import meta
 from cosmodrome.catalog.queries import LaunchFilter, where_launches
 from cosmodrome.catalog.sectors import mission_label_sql
+from cosmodrome.catalog.summaries import summary
 from cosmodrome.errors import InputError
 from cosmodrome.states import gcat_state, state_label, state_name
 
@@ -235,20 +236,16 @@ def customer_sql(alias: str = "p") -> str:
     return f"coalesce(oc.ucode, split_part({alias}.owner, '/', 1))"
 
 
-def customer_join_sql(alias: str = "p") -> str:
+def customer_join_sql(con: duckdb.DuckDBPyConnection, alias: str = "p") -> str:
     """A join giving ``oc.ucode`` for each payload's owner organisation."""
-    return (
-        "LEFT JOIN (SELECT DISTINCT code, ucode FROM organisations) oc "
-        f"ON oc.code = split_part({alias}.owner, '/', 1)"
-    )
+    codes = summary(con, "customer_codes")
+    return f"LEFT JOIN (SELECT * FROM {codes}) oc ON oc.code = split_part({alias}.owner, '/', 1)"
 
 
-CUSTOMER_NAMES = """
-    SELECT ucode, coalesce(short_name, name, ucode) AS name FROM organisations
-    QUALIFY row_number() OVER (PARTITION BY ucode ORDER BY (code = ucode) DESC,
-            coalesce(valid_from, DATE '0001-01-01') DESC) = 1"""
-"""SQL giving each customer ``ucode`` its display ``name``: the record whose code is the
-ucode (``One Web``), else the latest record."""
+def customer_names_sql(con: duckdb.DuckDBPyConnection) -> str:
+    """A subquery giving each customer ``ucode`` its display ``name`` (the build stores them:
+    :mod:`cosmodrome.catalog.summaries`)."""
+    return f"(SELECT * FROM {summary(con, 'customer_names')})"
 
 
 def filter_sql(con: duckdb.DuckDBPyConnection, f: LaunchFilter | None) -> tuple[str, list[Any]]:

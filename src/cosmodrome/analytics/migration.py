@@ -30,11 +30,11 @@ from typing import Any
 import duckdb
 
 from cosmodrome.analytics.common import (
-    CUSTOMER_NAMES,
     DIMENSIONS,
     PROVIDER_JOIN,
     PROVIDER_KEY_SQL,
     customer_join_sql,
+    customer_names_sql,
     customer_sql,
     data_date,
     join_params,
@@ -234,13 +234,13 @@ def customer_migration(
                    coalesce(pe.plabel, l.agency_name, l.agency) AS provider_name,
                    l.provider_state, coalesce(l.site_name, l.site) AS site, l.vehicle,
                    ({condition}) AS selected
-            FROM payloads p JOIN launches l ON l.launch_tag = p.launch_tag {customer_join_sql()}
+            FROM payloads p JOIN launches l ON l.launch_tag = p.launch_tag {customer_join_sql(con)}
                  {PROVIDER_JOIN}
             WHERE (l.time_utc AT TIME ZONE 'UTC')::DATE >= ?::DATE),
         before AS MATERIALIZED (SELECT * FROM pl WHERE day < ?::DATE AND selected),
         after AS MATERIALIZED (SELECT * FROM pl WHERE day >= ?::DATE
                   AND customer IN (SELECT customer FROM before)),
-        names AS MATERIALIZED ({CUSTOMER_NAMES}),
+        names AS {customer_names_sql(con)},
         sn AS (SELECT unnest(?::VARCHAR[]) AS code, unnest(?::VARCHAR[]) AS name)"""
     args = [
         *params,

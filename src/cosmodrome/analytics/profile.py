@@ -22,11 +22,11 @@ from typing import Any
 import duckdb
 
 from cosmodrome.analytics.common import (
-    CUSTOMER_NAMES,
     DIMENSIONS,
     PROVIDER_JOIN,
     PROVIDER_KEY_SQL,
     customer_join_sql,
+    customer_names_sql,
     customer_sql,
     data_date,
     join_params,
@@ -191,12 +191,12 @@ def foreign_customers(
                              min(l.time_utc AT TIME ZONE 'UTC')::DATE AS first_launch,
                              max(l.time_utc AT TIME ZONE 'UTC')::DATE AS last_launch
                       FROM payloads p JOIN launches l ON l.launch_tag = p.launch_tag
-                           {customer_join_sql()}
+                           {customer_join_sql(con)}
                       WHERE list_contains(?, l.site) AND NOT {same_state_sql()}
                         AND (?::DATE IS NULL OR (l.time_utc AT TIME ZONE 'UTC')::DATE >= ?::DATE)
                         AND (?::DATE IS NULL OR (l.time_utc AT TIME ZONE 'UTC')::DATE <= ?::DATE)
                       GROUP BY ALL) f
-                LEFT JOIN ({CUSTOMER_NAMES}) n ON n.ucode = f.customer
+                LEFT JOIN {customer_names_sql(con)} n ON n.ucode = f.customer
                 ORDER BY payloads DESC, f.customer""",
             [ucodes, start, start, end, end],
         )
@@ -333,9 +333,9 @@ def _foreign_customers(
                        min(day) AS first_launch, max(day) AS last_launch
                 FROM (SELECT sp.*, {customer_sql("sp")} AS customer,
                              len(list_filter(?, lambda s: s <= day)) AS era_index
-                      FROM ({SITE_PAYLOADS}) sp {customer_join_sql("sp")}
+                      FROM ({SITE_PAYLOADS}) sp {customer_join_sql(con, "sp")}
                       WHERE NOT domestic) f
-                LEFT JOIN ({CUSTOMER_NAMES}) n ON n.ucode = f.customer
+                LEFT JOIN {customer_names_sql(con)} n ON n.ucode = f.customer
                 GROUP BY era_index, f.customer, n.name, owner_state
                 ORDER BY era_index, payloads DESC, f.customer""",
             [[label for label, _, _ in periods], [start for _, start, _ in periods], ucodes],

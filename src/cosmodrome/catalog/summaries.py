@@ -64,6 +64,16 @@ SUMMARIES: dict[str, str] = {
                f.last_launch, lv.leo_capacity_kg, lv.gto_capacity_kg
         FROM flown f LEFT JOIN lv ON lv.lv_name = f.vehicle
     """,
+    # Each organisation code's customer key (GCAT's ucode: ``ONEWEB``, ``ONEWEBN`` and
+    # ``ONEWEBE`` are one customer, One Web).
+    "customer_codes": "SELECT DISTINCT code, ucode FROM organisations",
+    # Each customer's display name: the record whose code is the ucode (``One Web``), else
+    # the latest record.
+    "customer_names": """
+        SELECT ucode, coalesce(short_name, name, ucode) AS name FROM organisations
+        QUALIFY row_number() OVER (PARTITION BY ucode ORDER BY (code = ucode) DESC,
+                coalesce(valid_from, DATE '0001-01-01') DESC) = 1
+    """,
     "pad_totals": """
         SELECT site, pad, count(*) AS launches, min(time_utc)::DATE AS first_launch,
                max(time_utc)::DATE AS last_launch
