@@ -132,10 +132,7 @@ class PassesResult:
 
     def to_frame(self) -> pd.DataFrame:
         """:meth:`to_rows` as a DataFrame, for Python users (loads pandas)."""
-        import pandas as pd
-
-        rows = self.to_rows()
-        return pd.DataFrame.from_records(rows.rows, columns=rows.columns)
+        return self.to_rows().to_frame()
 
 
 _COLUMNS = [

@@ -92,6 +92,15 @@ function roundedUp(max, height) {
 }
 
 // Draw at the page's width (so text keeps its size on a phone), between 340 and 900 px.
+// A chart's axes: `bottom` along its foot, `left` at its side with `yLabel` (if any) above.
+function axes(svg, bottom, left, yLabel, height) {
+  const small = (g) => g.selectAll("text").attr("font-size", 12);
+  svg.append("g").attr("transform", `translate(0,${height - MARGIN.bottom})`).call(bottom).call(small);
+  svg.append("g").attr("transform", `translate(${MARGIN.left},0)`).call(left).call(small)
+    .call((g) => (yLabel ? g.append("text").attr("x", -MARGIN.left + 4).attr("y", MARGIN.top - 6).attr("fill", "#4a5361")
+      .attr("text-anchor", "start").attr("font-size", 12).text(yLabel) : g));
+}
+
 function chartWidth() {
   const view = document.getElementById("view");
   return Math.max(340, Math.min(900, (view ? view.clientWidth : 900) - 8));
@@ -129,13 +138,8 @@ export function stackedBars(rows, series, { title, source, events = [], height =
   const svg = d3.create("svg").attr("viewBox", `0 0 ${width} ${height}`).attr("role", "img")
     .attr("aria-label", `${title}: bar chart, ${years[0]} to ${years[years.length - 1]}`);
   const every = Math.ceil(years.length / Math.floor(width / 56));
-  svg.append("g").attr("transform", `translate(0,${height - MARGIN.bottom})`)
-    .call(d3.axisBottom(x).tickValues(years.filter((_, i) => i % every === 0)).tickSizeOuter(0))
-    .call((g) => g.selectAll("text").attr("font-size", 12));
-  svg.append("g").attr("transform", `translate(${MARGIN.left},0)`).call(d3.axisLeft(y).ticks(Y_TICKS))
-    .call((g) => g.selectAll("text").attr("font-size", 12))
-    .call((g) => g.append("text").attr("x", -MARGIN.left + 4).attr("y", MARGIN.top - 6).attr("fill", "#4a5361")
-      .attr("text-anchor", "start").attr("font-size", 12).text(yLabel));
+  axes(svg, d3.axisBottom(x).tickValues(years.filter((_, i) => i % every === 0)).tickSizeOuter(0),
+    d3.axisLeft(y).ticks(Y_TICKS), yLabel, height);
   const tip = tooltip();
   const isPartial = (year) => partial && String(year) === String(partial.period);
   stack.forEach((layer, i) => {
@@ -206,12 +210,8 @@ export function shareLines(rows, { title, source, height = 340, percent = true, 
   const colour = d3.scaleOrdinal(groups.map(([g]) => g), ["#1d4f91", "#b3261e", "#23733a", "#8a4700", "#6a3d9a", "#0f6b6b", "#5b5b5b", "#a8326e", "#2f4b7c", "#7a5c00", "#444"]);
   const svg = d3.create("svg").attr("viewBox", `0 0 ${width} ${height}`).attr("role", "img").attr("aria-label", `${title}: line chart`);
   const every = Math.ceil(periods.length / Math.max(2, Math.floor((width - room) / 56)));
-  svg.append("g").attr("transform", `translate(0,${height - MARGIN.bottom})`)
-    .call(d3.axisBottom(x).tickValues(periods.filter((_, i) => i % every === 0))).call((g) => g.selectAll("text").attr("font-size", 12));
-  svg.append("g").attr("transform", `translate(${MARGIN.left},0)`).call(d3.axisLeft(y).ticks(6, percent ? "%" : "~s"))
-    .call((g) => g.selectAll("text").attr("font-size", 12))
-    .call((g) => (yLabel ? g.append("text").attr("x", -MARGIN.left + 4).attr("y", MARGIN.top - 6).attr("fill", "#4a5361")
-      .attr("text-anchor", "start").attr("font-size", 12).text(yLabel) : g));
+  axes(svg, d3.axisBottom(x).tickValues(periods.filter((_, i) => i % every === 0)),
+    d3.axisLeft(y).ticks(6, percent ? "%" : "~s"), yLabel, height);
   const line = d3.line().defined((r) => r.value !== null).x((r) => x(r.period)).y((r) => y(r.value));
   for (const [group, values] of groups) {
     svg.append("path").attr("d", line(values)).attr("fill", "none").attr("stroke", colour(group)).attr("stroke-width", 2);
@@ -250,13 +250,8 @@ export function stackedArea(rows, { title, source, height = 340, yLabel = "share
   const svg = d3.create("svg").attr("viewBox", `0 0 ${width} ${height}`).attr("role", "img")
     .attr("aria-label", `${title}: stacked area chart, ${periods[0]} to ${periods[periods.length - 1]}`);
   const every = Math.ceil(periods.length / Math.max(2, Math.floor(width / 64)));
-  svg.append("g").attr("transform", `translate(0,${height - MARGIN.bottom})`)
-    .call(d3.axisBottom(x).tickValues(periods.filter((_, i) => i % every === 0)).tickSizeOuter(0))
-    .call((g) => g.selectAll("text").attr("font-size", 12));
-  svg.append("g").attr("transform", `translate(${MARGIN.left},0)`).call(d3.axisLeft(y).ticks(5, "%"))
-    .call((g) => g.selectAll("text").attr("font-size", 12))
-    .call((g) => g.append("text").attr("x", -MARGIN.left + 4).attr("y", MARGIN.top - 6).attr("fill", "#4a5361")
-      .attr("text-anchor", "start").attr("font-size", 12).text(yLabel));
+  axes(svg, d3.axisBottom(x).tickValues(periods.filter((_, i) => i % every === 0)).tickSizeOuter(0),
+    d3.axisLeft(y).ticks(5, "%"), yLabel, height);
   const area = d3.area().x((d) => x(d.data.period)).y0((d) => y(d[0])).y1((d) => y(d[1]));
   const tip = tooltip();
   for (const layer of d3.stack().keys(keys)(wide)) {
@@ -395,13 +390,8 @@ export function valueBars(rows, series, ranges, { title, source, height = 320, y
   const svg = d3.create("svg").attr("viewBox", `0 0 ${width} ${height}`).attr("role", "img")
     .attr("aria-label", `${title}: stacked bar chart with ranges, ${periods[0]} to ${periods[periods.length - 1]}`);
   const every = Math.ceil(periods.length / Math.floor(width / 56));
-  svg.append("g").attr("transform", `translate(0,${height - MARGIN.bottom})`)
-    .call(d3.axisBottom(x).tickValues(periods.filter((_, i) => i % every === 0)).tickSizeOuter(0))
-    .call((g) => g.selectAll("text").attr("font-size", 12));
-  svg.append("g").attr("transform", `translate(${MARGIN.left},0)`).call(d3.axisLeft(y).ticks(Y_TICKS))
-    .call((g) => g.selectAll("text").attr("font-size", 12))
-    .call((g) => g.append("text").attr("x", -MARGIN.left + 4).attr("y", MARGIN.top - 6).attr("fill", "#4a5361")
-      .attr("text-anchor", "start").attr("font-size", 12).text(yLabel));
+  axes(svg, d3.axisBottom(x).tickValues(periods.filter((_, i) => i % every === 0)).tickSizeOuter(0),
+    d3.axisLeft(y).ticks(Y_TICKS), yLabel, height);
   const tip = tooltip();
   // The range first, a little wider than the bar, so the bars stand in front of it.
   svg.append("g").attr("class", "ranges").selectAll("rect").data(ranges).join("rect")
