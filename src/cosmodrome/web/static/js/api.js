@@ -24,11 +24,19 @@ export function apiUrl(path, params = {}) {
 
 async function parse(response) {
   let body = null;
-  try { body = await response.json(); } catch { body = null; }
+  try {
+    body = await response.json();
+  } catch (error) {
+    // A page left while its answer was arriving: the caller ignores aborts, never a null.
+    if (error.name === "AbortError") throw error;
+  }
   if (!response.ok) {
     const detail = body && body.error ? body.error
       : { type: "HTTPError", status: response.status, message: `the server answered ${response.status}` };
     throw new ApiError(detail);
+  }
+  if (body === null) {
+    throw new ApiError({ type: "HTTPError", status: response.status, message: "the server's answer could not be read" });
   }
   return body;
 }
