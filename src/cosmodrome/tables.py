@@ -14,6 +14,7 @@ from datetime import date, datetime, time
 from typing import TYPE_CHECKING, Any
 
 if TYPE_CHECKING:
+    import duckdb
     import pandas as pd
 
 
@@ -24,6 +25,11 @@ class Rows:
 
     columns: list[str]
     rows: list[tuple[Any, ...]]
+
+    @classmethod
+    def fetched(cls, cursor: duckdb.DuckDBPyConnection) -> Rows:
+        """Every row of the result on ``cursor`` (a DuckDB query just executed)."""
+        return cls([d[0] for d in cursor.description or []], cursor.fetchall())
 
     def __len__(self) -> int:
         return len(self.rows)

@@ -141,7 +141,7 @@ def world_totals(
             FROM launches l WHERE {condition} GROUP BY ALL ORDER BY 1""",
         params,
     )
-    return Rows([d[0] for d in cursor.description], cursor.fetchall())
+    return Rows.fetched(cursor)
 
 
 def _counted(
@@ -234,7 +234,7 @@ def _counted(
         ORDER BY p.d, gr."group" = '{OTHER}', gr.total DESC, gr."group" """,
         args,
     )
-    return Rows([d[0] for d in cursor.description], cursor.fetchall())
+    return Rows.fetched(cursor)
 
 
 def _label_join(

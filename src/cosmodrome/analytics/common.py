@@ -214,20 +214,6 @@ def period_label(period: str, start: date) -> str:
     return f"{start.year}-{start.month:02d}"
 
 
-def site_groups(con: duckdb.DuckDBPyConnection) -> tuple[list[str], list[str], list[str]]:
-    """Canonical sites (``launches.site``) with their group keys and display names.
-
-    The catalog already groups launch-site codes into canonical sites (GCAT's ``UCode``,
-    regrouped by the curated spaceport facts), so each site is its own group, named by
-    ``launches.site_name``. Returns three parallel lists: sites, keys, labels.
-    """
-    rows = con.execute(
-        "SELECT site, any_value(coalesce(site_name, site)) FROM launches "
-        "WHERE site IS NOT NULL GROUP BY site ORDER BY site"
-    ).fetchall()
-    return [site for site, _ in rows], [site for site, _ in rows], [name for _, name in rows]
-
-
 def customer_sql(alias: str = "p") -> str:
     """SQL (on payload alias ``p``) for the customer key: the owner organisation's ``ucode``.
 

@@ -102,7 +102,7 @@ def mass_to_orbit(
         ORDER BY d, mass_kg DESC NULLS LAST, payloads DESC, g."group" """,
         [*join_params(con, dim, sites), *params, codes, labels, wanted, wanted],
     )
-    return Rows([c[0] for c in cursor.description or []], cursor.fetchall())
+    return Rows.fetched(cursor)
 
 
 #: Dimensions whose groups are state codes.

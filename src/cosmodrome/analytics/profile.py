@@ -165,10 +165,6 @@ SITE_LAUNCHES = """
     FROM launches WHERE list_contains(?, site)"""
 
 
-def _rows(cursor: duckdb.DuckDBPyConnection) -> Rows:
-    return Rows([d[0] for d in cursor.description], cursor.fetchall())
-
-
 def foreign_customers(
     con: duckdb.DuckDBPyConnection,
     site: str,
@@ -182,7 +178,7 @@ def foreign_customers(
     ``first_launch``, ``last_launch``, most payloads first.
     """
     ucodes = names.resolve_sites(con, site)
-    rows = _rows(
+    rows = Rows.fetched(
         con.execute(
             f"""SELECT f.customer, coalesce(n.name, f.customer) AS customer_name, f.owner_state,
                        payloads, launches, first_launch, last_launch
@@ -325,7 +321,7 @@ def _foreign_customers(
     """Foreign customers of the sites per era (``periods``: :func:`eras`)."""
     if not periods:
         return Rows(FOREIGN_COLUMNS, [])
-    return _rows(
+    return Rows.fetched(
         con.execute(
             f"""SELECT (?)[era_index] AS era, f.customer,
                        coalesce(n.name, f.customer) AS customer_name, owner_state,

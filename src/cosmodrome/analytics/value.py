@@ -111,7 +111,7 @@ def launch_values(
             FROM lv ORDER BY time_utc DESC, launch_tag""",
         params,
     )
-    return Rows([d[0] for d in cursor.description], cursor.fetchall())
+    return Rows.fetched(cursor)
 
 
 def _group(con: duckdb.DuckDBPyConnection, by: str) -> tuple[Dimension, list[object]]:
@@ -295,4 +295,4 @@ def price_points(
             ORDER BY vehicle, year DESC NULLS LAST, source_file, source_line""",
         params,
     )
-    return Rows([d[0] for d in cursor.description], cursor.fetchall())
+    return Rows.fetched(cursor)

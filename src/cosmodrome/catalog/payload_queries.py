@@ -21,7 +21,7 @@ from cosmodrome import naming
 from cosmodrome.catalog import names
 from cosmodrome.catalog.queries import RowFilter, Where, page_sql, state_codes
 from cosmodrome.catalog.regimes import resolve_regime
-from cosmodrome.catalog.sectors import MISSIONS, mission_label_sql, resolve_mission, resolve_sector
+from cosmodrome.catalog.sectors import mission_label_sql, resolve_mission, resolve_sector
 from cosmodrome.errors import InputError, UnknownNameError
 from cosmodrome.naming import closest_names
 from cosmodrome.states import with_state_names
@@ -187,7 +187,7 @@ def payload_rows(
     """The same payloads as :func:`payloads`, as plain rows (no pandas: the CLI's path)."""
     f = f or PayloadFilter()
     sql, params = _payload_sql(where_payloads(con, f), limit, offset, sort, descending)
-    found = _rows(con, sql, params)
+    found = Rows.fetched(con.execute(sql, params))
     if not found.rows and limit != 0:
         _check_search(con, f)
     return with_state_names(found, "owner_state")
@@ -209,7 +209,7 @@ def payload_page(
     sql, params = _payload_sql(
         where, limit, offset, sort, descending, ("count(*) OVER () AS matching",)
     )
-    found = _rows(con, sql, params)
+    found = Rows.fetched(con.execute(sql, params))
     if found.rows:
         total = int(found.rows[0][found.columns.index("matching")])
     else:  # a page past the end, or nothing at all: the window saw no row to count on
@@ -232,13 +232,3 @@ def _count(con: duckdb.DuckDBPyConnection, where: tuple[str, list[Any]]) -> int:
     condition, params = where
     row = con.execute(f"SELECT count(*) {_FROM} WHERE {condition}", params).fetchone()
     return int(row[0]) if row else 0
-
-
-def _rows(con: duckdb.DuckDBPyConnection, sql: str, params: list[Any]) -> Rows:
-    cursor = con.execute(sql, params)
-    return Rows([d[0] for d in cursor.description or []], cursor.fetchall())
-
-
-def mission_names() -> dict[str, str]:
-    """GCAT mission codes and their plain words, for menus and help texts."""
-    return dict(MISSIONS)

@@ -296,7 +296,7 @@ def launch_rows(
 ) -> Rows:
     """The same launches as :func:`launches`, as plain rows (no pandas: the CLI's quick path)."""
     sql, params = _launch_sql(con, f, limit, offset, sort, descending)
-    return _labelled(con, _rows(con, sql, params))
+    return _labelled(con, Rows.fetched(con.execute(sql, params)))
 
 
 def launch_page(
@@ -312,7 +312,7 @@ def launch_page(
     gives it, from one query (the total is a window over every match)."""
     total = "count(*) OVER () AS matching"
     sql, params = _launch_sql(con, f, limit, offset, sort, descending, (total,))
-    found = _rows(con, sql, params)
+    found = Rows.fetched(con.execute(sql, params))
     if not found.rows:
         # No match at all (a first page of none), or a page past the end or of no rows,
         # where the window saw no row to count on.
@@ -358,7 +358,7 @@ def sites(con: duckdb.DuckDBPyConnection, country: str | None = None) -> Rows:
         ORDER BY launches DESC, site
     """
     codes = state_codes(country) if country else None
-    found = _rows(con, sql, [codes, codes, codes])
+    found = Rows.fetched(con.execute(sql, [codes, codes, codes]))
     return with_state_names(_curated_coordinates(found), "host_country", "operator_states")
 
 
@@ -433,11 +433,6 @@ def vehicle_totals(con: duckdb.DuckDBPyConnection, vehicles: list[str] | None = 
     )
 
 
-def _rows(con: duckdb.DuckDBPyConnection, sql: str, params: list[Any]) -> Rows:
-    cursor = con.execute(sql, params)
-    return Rows([d[0] for d in cursor.description or []], cursor.fetchall())
-
-
 def _site_totals(
     con: duckdb.DuckDBPyConnection, canonical: list[str]
 ) -> tuple[dict[str, Any], str]:
@@ -506,3 +501,7 @@ def launches_per_year(
             ORDER BY y.year""",
         [*params, first, last],
     ).df()
+
+
+def _rows(con: duckdb.DuckDBPyConnection, sql: str, params: list[Any]) -> Rows:
+    return Rows.fetched(con.execute(sql, params))

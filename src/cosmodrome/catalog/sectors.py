@@ -109,11 +109,6 @@ def mission_label_sql(column: str = "p.mission") -> str:
     return f"(CASE {column} {cases} ELSE {column} END)"
 
 
-def mission_label(code: str | None) -> str | None:
-    """``communications`` for ``COM``; an unlisted code is shown as GCAT writes it."""
-    return MISSIONS.get(code, code) if code else None
-
-
 def resolve_sector(name: str) -> str:
     """A sector from a name people use (``commercial``, ``Commércial``, ``business``,
     ``defence``, ``B``).

@@ -190,7 +190,7 @@ def snapshot_rows(home: Path | None = None) -> Rows:
             """SELECT snapshot_id, kind, file, as_of, retrieved_at, entries, issues, source
                FROM snapshots ORDER BY as_of, snapshot_id"""
         )
-        return Rows([d[0] for d in cursor.description], cursor.fetchall())
+        return Rows.fetched(cursor)
 
 
 def snapshots(home: Path | None = None) -> pd.DataFrame:
