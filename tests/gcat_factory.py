@@ -5,6 +5,10 @@ from __future__ import annotations
 from collections.abc import Sequence
 from pathlib import Path
 
+import duckdb
+
+from cosmodrome.catalog.gcat import Table, load_table
+
 LAUNCHLOG_COLUMNS = [
     "Launch_Tag",
     "Launch_Date",
@@ -358,3 +362,16 @@ def write_mini_gcat(
         path.parent.mkdir(parents=True, exist_ok=True)
         path.write_text(text, encoding="utf-8")
     return root
+
+
+def rows_of(table: Table) -> list[tuple[int, dict[str, str | None]]]:
+    """The rows the catalog build reads from ``table`` (as DuckDB loads them), with their
+    line numbers, in file order."""
+    con = duckdb.connect()
+    try:
+        load_table(con, "t", table)
+        found = con.execute("SELECT * FROM raw_t ORDER BY line")
+        names = [column[0] for column in found.description][1:]
+        return [(line, dict(zip(names, values, strict=True))) for line, *values in found.fetchall()]
+    finally:
+        con.close()

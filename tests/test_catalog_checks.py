@@ -19,6 +19,7 @@ from tests.gcat_factory import (
     LV_COLUMNS,
     VEHICLES,
     launch_row,
+    rows_of,
     tsv,
     write_mini_gcat,
 )
@@ -167,7 +168,7 @@ def test_values_outside_physical_ranges_are_quarantined_and_removed(
 def test_control_characters_are_stripped_from_names(tmp_path: Path) -> None:
     path = tmp_path / "lv.tsv"
     path.write_text(tsv(LV_COLUMNS, [{**VEHICLES[0], "LV_Name": "Soy\x00uz\x07"}]))
-    (_, row), *_ = read_table(path).rows
+    (_, row), *_ = rows_of(read_table(path))
     assert row["LV_Name"] == "Soyuz"
 
 

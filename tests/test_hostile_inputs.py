@@ -30,7 +30,7 @@ from cosmodrome.astro.elements import (
 from cosmodrome.catalog.gcat import GcatFileError, read_table
 from cosmodrome.errors import CosmodromeError
 from tests.conftest import CliRunner
-from tests.gcat_factory import LAUNCHLOG_COLUMNS
+from tests.gcat_factory import LAUNCHLOG_COLUMNS, rows_of
 
 # ISS, from python-sgp4's documentation (also in the elements module's doctest).
 LINE1 = "1 25544U 98067A   23333.91619101  .00024169  00000+0  43094-3 0  9996"
@@ -208,4 +208,6 @@ def test_gcat_reader_raises_only_its_own_errors(
             table = read_table(path, required=LAUNCHLOG_COLUMNS)
         except GcatFileError:
             return
-    assert all(len(row) == len(LAUNCHLOG_COLUMNS) for _line, row in table.rows)
+        rows = rows_of(table)
+    assert len(rows) == table.rows
+    assert all(list(row) == LAUNCHLOG_COLUMNS for _line, row in rows)

@@ -151,7 +151,7 @@ def test_an_emptied_auxcat_cannot_shrink_objects_silently(home: Path, source: Pa
 def test_a_utf8_byte_order_mark_is_skipped(tmp_path: Path, source: Path) -> None:
     path = source / LAUNCHLOG
     path.write_bytes(b"\xef\xbb\xbf" + path.read_bytes())
-    assert len(read_table(path).rows) == 300
+    assert read_table(path).rows == 300
     build_catalog(str(source), tmp_path / "bom-home")
     assert launch_count(tmp_path / "bom-home") == 300
 

@@ -17,14 +17,14 @@ launches name sites, agencies or vehicles its tables do not define.
 from __future__ import annotations
 
 import contextlib
-import gc
 import hashlib
 import os
 import uuid
 from collections.abc import Callable, Iterator
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from pathlib import Path
+from typing import Any
 
 import duckdb
 import filelock
@@ -32,7 +32,7 @@ import pandas as pd
 
 from cosmodrome import config
 from cosmodrome.catalog import checks, ingest, names, payload_facts, prices, summaries, ucs
-from cosmodrome.catalog.gcat import GcatFileError, Issue, Table, read_table
+from cosmodrome.catalog.gcat import GcatFileError, Issue, Table, load_table, read_table
 from cosmodrome.errors import CosmodromeError, SourceError
 from cosmodrome.sources.loader import Loader, Source, ends_on_a_line
 
@@ -170,56 +170,141 @@ def build_catalog(
     folder = home or config.home()
     folder.mkdir(parents=True, exist_ok=True)
     target = config.catalog_path(folder)
-    with update_lock(folder, lock_wait_s, on_wait), without_cycle_collection():
+    with update_lock(folder, lock_wait_s, on_wait):
         remove_unfinished_builds(target)
         source = gcat_source(location)
         loader = loader or Loader(config.cache_dir(folder))
         paths = fetch_gcat(source, loader)
-        screened = checks.screen(read_tables(paths), datetime.now(UTC).date())
-        tables = screened.tables
+        tables = read_tables(paths)
         workbook = ucs.find_workbook(location)
-        ucs_issues: list[Issue] = []
+        outside: list[Issue] = []  # the issues of the files read in Python (UCS, prices)
         ucs_frame = (
-            ucs.read_ucs_cached(workbook, config.cache_dir(folder), ucs_issues)
+            ucs.read_ucs_cached(workbook, config.cache_dir(folder), outside)
             if workbook is not None
             else None
         )
-        result = ingest_tables(tables, ucs_frame)
-        result.issues.extend(ucs_issues)
-        price_points = prices.read_price_points(location, loader, result.issues)
-        if ucs_frame is not None:
-            result.frames["ucs"] = ucs_frame
-        if not allow_shrink:
-            checks.refuse_broken_references(screened)
-            refuse_shrinking(target, result.frames)
+        price_points = prices.read_price_points(location, loader, outside)
         meta = {
             "built_at_utc": datetime.now(UTC).isoformat(),
             "source": source.location,
             "catalog_version": fingerprint({**paths, **({"ucs": workbook} if workbook else {})}),
-            "data_date": str(result.frames["launches"]["time_utc"].max().date()),
+            "data_date": "",  # the last launch's day, once the launches are read
             **{f"updated:{name}": tables[name].updated or "" for name in tables},
             **({"source:ucs": workbook.name} if workbook is not None else {}),
         }
-        install(target, result, meta, before_swap, price_points)
-    counts = {name: len(frame) for name, frame in result.frames.items()}
-    return BuildReport(target, source.location, counts, result.issues, meta["data_date"])
+        built = Built(tables, ucs_frame, outside, meta, price_points)
+        install(target, lambda con: built.write(con, target, allow_shrink), before_swap)
+    return BuildReport(target, source.location, built.counts, built.quarantined, built.data_date)
 
 
-@contextlib.contextmanager
-def without_cycle_collection() -> Iterator[None]:
-    """Python's cycle collector paused while the catalog is built.
+@dataclass
+class Built:
+    """What one update writes into its new catalog, and what it found on the way."""
 
-    The build holds a dict per GCAT row (65,000, with 1.7 million fields) and makes no
-    reference cycles worth freeing before it ends; each collection the collector starts
-    meanwhile walks all of those rows again: 14 % of the build's CPU on the mirror.
-    """
-    enabled = gc.isenabled()
-    gc.disable()
-    try:
-        yield
-    finally:
-        if enabled:
-            gc.enable()
+    tables: dict[str, Table]
+    ucs_frame: pd.DataFrame | None
+    outside_issues: list[Issue]
+    meta: dict[str, str]
+    price_points: list[prices.PricePoint]
+    counts: dict[str, int] = field(default_factory=dict)
+    quarantined: list[Issue] = field(default_factory=list)
+    data_date: str = ""
+
+    def write(self, con: duckdb.DuckDBPyConnection, target: Path, allow_shrink: bool) -> None:
+        """Ingest the source into the new catalog on ``con``, refusing a broken or cut
+        source (unless ``allow_shrink``) before anything is kept."""
+        con.execute("SET TimeZone = 'UTC'")
+        con.execute(SCHEMA_SQL.read_text())
+        stage_sources(con, self.tables, self.outside_issues, self.ucs_frame)
+        updated = {name: table.updated for name, table in self.tables.items()}
+        screened = checks.screen(con, updated, datetime.now(UTC).date())
+        ingest.stage_tables(con)
+        payload_facts.enrich(con, self.ucs_frame is not None)
+        if not allow_shrink:
+            checks.refuse_broken_references(screened)
+            refuse_shrinking(target, build_counts(con))
+        self.data_date = str(_one(con, "SELECT max(time_utc)::DATE FROM built_launches"))
+        store_tables(con)
+        con.executemany(
+            "INSERT INTO meta VALUES (?, ?)",
+            list({**self.meta, "data_date": self.data_date}.items()),
+        )
+        summaries.materialise(con, "summaries_key")
+        names.store_names(con)
+        # Prices name vehicles as people write them: mapped once the names are stored (on a
+        # cursor of its own: the name lookups leave results open).
+        with con.cursor() as cursor:
+            mapped = prices.map_prices(cursor, self.price_points)
+        con.register("frame", mapped)
+        con.execute(f"INSERT INTO prices ({', '.join(prices.PRICE_COLUMNS)}) SELECT * FROM frame")
+        con.unregister("frame")
+        summaries.materialise(con, "priced_key")
+        self.counts = {
+            table: _one(con, f'SELECT count(*) FROM "{table}"')
+            for table in (*STORED_TABLES, "ucs")
+            if self.ucs_frame is not None or table != "ucs"
+        }
+        self.quarantined = [
+            Issue(*row)
+            for row in con.execute("SELECT file, line, reason, raw FROM quarantine").fetchall()
+        ]
+        con.execute("CHECKPOINT")
+
+
+def stage_sources(
+    con: duckdb.DuckDBPyConnection,
+    tables: dict[str, Table],
+    outside_issues: list[Issue],
+    ucs_frame: pd.DataFrame | None,
+) -> None:
+    """Every GCAT file as a temporary ``raw_<name>`` table, the issues met so far in the
+    temporary ``issues`` table, and the UCS table stored."""
+    con.execute(
+        "CREATE TEMP TABLE issues (file VARCHAR, line INTEGER, reason VARCHAR, raw VARCHAR)"
+    )
+    for name, table in tables.items():
+        load_table(con, name, table)
+    found = [issue for table in tables.values() for issue in table.issues] + outside_issues
+    if found:
+        con.executemany(
+            "INSERT INTO issues VALUES (?, ?, ?, ?)",
+            [(i.file, i.line, i.reason, i.raw) for i in found],
+        )
+    if ucs_frame is not None:
+        con.register("frame", ucs_frame)
+        columns = ", ".join(f'"{c}"' for c in ucs_frame.columns)
+        con.execute(f"INSERT INTO ucs ({columns}) SELECT {columns} FROM frame")
+        con.unregister("frame")
+
+
+#: The catalog tables each update makes from GCAT, each from its ``built_<name>`` table, in
+#: the order of its ``line`` (the row's line in its file; objects: ``ord``).
+STORED_TABLES = ("launches", "payloads", "sites", "organisations", "vehicles", "objects")
+
+
+def store_tables(con: duckdb.DuckDBPyConnection) -> None:
+    """The built tables stored in the catalog, and the issues in its quarantine."""
+    for table in STORED_TABLES:
+        columns = ", ".join(
+            f'"{name}"'
+            for (name,) in con.execute(
+                "SELECT column_name FROM duckdb_columns() WHERE database_name = "
+                "current_database() AND schema_name = 'main' AND table_name = ? "
+                "ORDER BY column_index",
+                [table],
+            ).fetchall()
+        )
+        order = "ord" if table == "objects" else "line"
+        con.execute(
+            f'INSERT INTO "{table}" ({columns}) SELECT {columns} FROM built_{table} '
+            f"ORDER BY {order}"
+        )
+    con.execute("INSERT INTO quarantine SELECT * FROM issues ORDER BY file, line, reason")
+
+
+def _one(con: duckdb.DuckDBPyConnection, sql: str) -> Any:
+    row = con.execute(sql).fetchone()
+    return row[0] if row else None
 
 
 def lock_path(home: Path) -> Path:
@@ -293,16 +378,19 @@ def gcat_file_problem(relpath: str) -> Callable[[Path], str | None]:
 
 def install(
     target: Path,
-    result: ingest.Ingested,
-    meta: dict[str, str],
+    write: Callable[[duckdb.DuckDBPyConnection], None],
     before_swap: Callable[[Path], None] | None = None,
-    price_points: list[prices.PricePoint] | None = None,
 ) -> None:
-    """Write the new catalog to a file of its own, then rename it over ``target``."""
+    """Let ``write`` make the new catalog in a file of its own, then rename it over
+    ``target``; whatever fails, ``target`` is left as it was."""
     building = target.with_name(f"{target.name}.building-{os.getpid()}-{uuid.uuid4().hex[:8]}")
     try:
         try:
-            write_database(building, result, meta, price_points or [])
+            con = duckdb.connect(str(building))
+            try:
+                write(con)
+            finally:
+                con.close()
         except (duckdb.Error, OSError) as error:
             reason = str(error).strip().splitlines()[-1] if str(error).strip() else repr(error)
             raise CatalogWriteError(
@@ -360,11 +448,16 @@ COUNTED_TABLES = {
 }
 
 
-def build_counts(frames: dict[str, pd.DataFrame]) -> dict[tuple[str, str], int]:
+def build_counts(con: duckdb.DuckDBPyConnection) -> dict[tuple[str, str], int]:
     """Rows of every counted table (launches, payloads, the reference tables, UCS) and
-    objects per catalog file."""
-    counts = {key: len(frames[table]) for key, table in COUNTED_TABLES.items() if table in frames}
-    for file, count in frames["objects"]["source_file"].value_counts().items():
+    objects per catalog file, in the catalog being built on ``con``."""
+    counts = {
+        key: _one(con, f"SELECT count(*) FROM {'ucs' if table == 'ucs' else 'built_' + table}")
+        for key, table in COUNTED_TABLES.items()
+    }
+    for file, count in con.execute(
+        "SELECT source_file, count(*) FROM built_objects GROUP BY 1"
+    ).fetchall():
         counts[(str(file), "objects")] = int(count)
     return counts
 
@@ -399,9 +492,9 @@ def _count(con: duckdb.DuckDBPyConnection, sql: str) -> int:
     return int(row[0]) if row else 0
 
 
-def refuse_shrinking(target: Path, frames: dict[str, pd.DataFrame]) -> None:
-    """Raise :class:`CatalogShrinkError` when the new frames lose too much of ``target``."""
-    lost = shrinkage(installed_counts(target), build_counts(frames))
+def refuse_shrinking(target: Path, counts: dict[tuple[str, str], int]) -> None:
+    """Raise :class:`CatalogShrinkError` when the new ``counts`` lose too much of ``target``."""
+    lost = shrinkage(installed_counts(target), counts)
     if lost:
         raise CatalogShrinkError(
             f"refusing to install a catalog that loses more than {MAX_SHRINK_FRACTION:.0%} "
@@ -409,77 +502,6 @@ def refuse_shrinking(target: Path, frames: dict[str, pd.DataFrame]) -> None:
             "(a truncated download or an emptied file); the installed catalog is unchanged. "
             "Pass --allow-shrink to install it anyway."
         )
-
-
-def ingest_tables(
-    tables: dict[str, Table], ucs_frame: pd.DataFrame | None = None
-) -> ingest.Ingested:
-    """Normalise the raw GCAT tables into the catalog's frames; ``ucs_frame`` (the UCS
-    table) gives the masses GCAT lacks."""
-    issues = [issue for table in tables.values() for issue in table.issues]
-    site_records = ingest.periodic_records(tables["sites"], "Site", "sites.tsv", issues)
-    org_records = ingest.periodic_records(tables["orgs"], "Code", "orgs.tsv", issues)
-    vehicles = ingest.vehicles_frame(tables["lv"], issues)
-    resolvers = ingest.Resolvers(
-        sites=ingest.index_by_period(site_records),
-        orgs=ingest.index_by_period(org_records),
-        canonical_site=ingest.canonical_sites(site_records),
-        family_of=ingest.by_vehicle_name(vehicles, "family"),
-        manufacturer_of=ingest.by_vehicle_name(vehicles, "manufacturer"),
-    )
-    launches, payloads = ingest.launches_and_payloads(tables["launchlog"], resolvers, issues)
-    objects = pd.concat(
-        [
-            ingest.objects_frame(tables[name], f"{name}.tsv", issues)
-            for name in ("satcat", "auxcat", "psatcat")
-            if name in tables
-        ],
-        ignore_index=True,
-    )
-    payloads, launches = payload_facts.enrich(payloads, launches, tables, issues, ucs_frame)
-    frames = {
-        "launches": launches,
-        "payloads": payloads,
-        "sites": ingest.sites_frame(site_records),
-        "organisations": ingest.orgs_frame(org_records),
-        "vehicles": vehicles,
-        "objects": objects,
-    }
-    return ingest.Ingested(frames, issues)
-
-
-def write_database(
-    path: Path,
-    result: ingest.Ingested,
-    meta: dict[str, str],
-    price_points: list[prices.PricePoint],
-) -> None:
-    quarantine = pd.DataFrame(
-        [(i.file, i.line, i.reason, i.raw) for i in result.issues],
-        columns=["file", "line", "reason", "raw"],
-    )
-    con = duckdb.connect(str(path))
-    try:
-        con.execute(SCHEMA_SQL.read_text())
-        for name, frame in {**result.frames, "quarantine": quarantine}.items():
-            con.register("frame", frame)
-            columns = ", ".join(f'"{c}"' for c in frame.columns)
-            con.execute(f'INSERT INTO "{name}" ({columns}) SELECT {columns} FROM frame')
-            con.unregister("frame")
-        con.executemany("INSERT INTO meta VALUES (?, ?)", list(meta.items()))
-        summaries.materialise(con, "summaries_key")
-        names.store_names(con)
-        # Prices name vehicles as people write them: mapped once the names are stored (on a
-        # cursor of its own: the name lookups leave results open).
-        with con.cursor() as cursor:
-            mapped = prices.map_prices(cursor, price_points)
-        con.register("frame", mapped)
-        con.execute(f"INSERT INTO prices ({', '.join(prices.PRICE_COLUMNS)}) SELECT * FROM frame")
-        con.unregister("frame")
-        summaries.materialise(con, "priced_key")
-        con.execute("CHECKPOINT")
-    finally:
-        con.close()
 
 
 def fingerprint(paths: dict[str, Path]) -> str:

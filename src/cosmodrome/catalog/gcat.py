@@ -16,14 +16,16 @@ skipped.
 from __future__ import annotations
 
 import re
+import tempfile
 from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import UTC, date, datetime
 from pathlib import Path
 
+import duckdb
+
 from cosmodrome.errors import SourceError
 from cosmodrome.naming import closest_names
-from cosmodrome.text import without_control
 
 MONTHS = {
     m: i
@@ -78,66 +80,109 @@ class VagueDate:
 
 @dataclass(frozen=True)
 class Table:
-    """The rows of one GCAT file, each with its 1-based line number."""
+    """One GCAT file as read: its columns, the rows kept (as tab-separated text, each row
+    prefixed by its 1-based line number), the rows that could not be read, and the text of
+    its ``# Updated`` line."""
 
     columns: tuple[str, ...]
-    rows: list[tuple[int, dict[str, str | None]]]
+    rows_text: str
+    rows: int
     issues: list[Issue]
     updated: str | None
+
+
+#: A control character other than the tab that separates fields.
+_CONTROL_IN_ROW = re.compile(r"[\x00-\x08\x0a-\x1f\x7f]")
+#: The characters ``str.strip()`` removes from a field that DuckDB's ``trim`` keeps: fields
+#: with one are stripped here, the rest (nearly all) in SQL.
+_UNTRIMMED = re.compile("[\x85\u2028\u2029]")
 
 
 def read_table(path: Path, label: str | None = None, required: Sequence[str] = ()) -> Table:
     """Read a GCAT TSV file; rows with the wrong number of fields become issues.
 
-    ``required`` names the columns the caller reads; a header lacking one of them raises
-    :class:`GcatFileError` naming the closest column the file has.
+    Each line is looked at once, as a whole (its fields are split by DuckDB in
+    :func:`load_table`). ``required`` names the columns the caller reads; a header lacking
+    one of them raises :class:`GcatFileError` naming the closest column the file has.
     """
     label = label or path.name
+    text = path.read_bytes().decode("utf-8-sig", errors="replace")
+    if not text:
+        raise GcatFileError(label, 1, "the file is empty")
+    lines = text.replace("\r\n", "\n").replace("\r", "\n").split("\n")
+    if lines[-1] == "":
+        lines.pop()  # the newline ending the last line
+    has_control = _CONTROL_IN_ROW.search(text.replace("\n", "").replace("\r", "")) is not None
+    untrimmed = _UNTRIMMED.search(text) is not None
     columns: tuple[str, ...] = ()
     header_line = 0
-    rows: list[tuple[int, dict[str, str | None]]] = []
+    kept: list[str] = []
     issues: list[Issue] = []
     updated: str | None = None
-    number, line = 0, ""  # after the loop: the last line and its number
-    with path.open(encoding="utf-8-sig", errors="replace", newline="") as handle:
-        for number, line in enumerate(handle, start=1):
-            text = line.rstrip("\r\n")
-            if text.startswith("#"):
-                if not columns:
-                    columns = tuple(name.strip() for name in text[1:].split("\t"))
-                    header_line = number
-                    check_header(label, number, columns, required)
-                elif text[1:].strip().startswith("Updated"):
-                    updated = text[1:].strip().removeprefix("Updated").strip()
-                continue
-            if not text or text.isspace():
-                continue
+    tabs = -1
+    for number, line in enumerate(lines, start=1):
+        if line.startswith("#"):
             if not columns:
-                raise GcatFileError(
-                    label, number, "data before the '#'-prefixed header line naming the columns"
-                )
-            fields = text.split("\t")
-            if len(fields) != len(columns):
-                issues.append(
-                    Issue(
-                        label, number, f"expected {len(columns)} fields, found {len(fields)}", text
-                    )
-                )
-                continue
-            rows.append((number, dict(zip(columns, cleaned(text, fields), strict=True))))
-    if number == 0:
-        raise GcatFileError(label, 1, "the file is empty")
+                columns = tuple(name.strip() for name in line[1:].split("\t"))
+                header_line, tabs = number, len(columns) - 1
+                check_header(label, number, columns, required)
+            elif line[1:].strip().startswith("Updated"):
+                updated = line[1:].strip().removeprefix("Updated").strip()
+            continue
+        if not line or line.isspace():
+            continue
+        if not columns:
+            raise GcatFileError(
+                label, number, "data before the '#'-prefixed header line naming the columns"
+            )
+        if (found := line.count("\t")) != tabs:
+            reason = f"expected {tabs + 1} fields, found {found + 1}"
+            issues.append(Issue(label, number, reason, line))
+            continue
+        if has_control and _CONTROL_IN_ROW.search(line):
+            line = _CONTROL_IN_ROW.sub("", line)
+        if untrimmed and _UNTRIMMED.search(line):
+            line = "\t".join(field.strip() for field in line.split("\t"))
+        kept.append(f"{number}\t{line}")
     if not columns:
         raise GcatFileError(label, 1, "no '#'-prefixed header line naming the columns")
-    if not line.endswith("\n") and len(line.rstrip("\r\n").split("\t")) != len(columns):
+    last = lines[-1] if lines else ""
+    if not text.endswith("\n") and last.count("\t") != tabs:
         raise GcatFileError(
             label,
-            number,
+            len(lines),
             "the file ends in the middle of a row (a truncated download or copy?)",
         )
-    if not rows:
+    if not kept:
         raise GcatFileError(label, header_line, "the file has a header but no rows")
-    return Table(columns, rows, issues, updated)
+    return Table(columns, "\n".join(kept) + "\n", len(kept), issues, updated)
+
+
+def load_table(con: duckdb.DuckDBPyConnection, name: str, table: Table) -> None:
+    """``table`` as the temporary table ``raw_<name>``: ``line``, then one text column per
+    header column, named as the header names it; each field stripped as ``str.strip()``
+    strips (GCAT pads with spaces), ``-`` and the empty field NULL (both mean "none")."""
+    names = [column or f"_column_{index}" for index, column in enumerate(table.columns, 1)]
+    fields = {"line": "INTEGER", **{f"c{index}": "VARCHAR" for index in range(len(names))}}
+    cleaned = ", ".join(
+        f"nullif(nullif(trim(c{index}), ''), '-') AS {quoted(column)}"
+        for index, column in enumerate(names)
+    )
+    with tempfile.TemporaryDirectory(prefix="cosmodrome-gcat-") as folder:
+        rows = Path(folder) / f"{name}.tsv"
+        rows.write_text(table.rows_text, encoding="utf-8")
+        con.execute(
+            f"CREATE OR REPLACE TEMP TABLE raw_{name} AS SELECT line, {cleaned} "
+            "FROM read_csv(?, delim = '\t', header = false, quote = '', escape = '', "
+            f"new_line = '\\n', auto_detect = false, columns = {fields!r}, "
+            f"max_line_size = {max(len(table.rows_text), 2_097_152)})",
+            [str(rows)],
+        )
+
+
+def quoted(column: str) -> str:
+    """A column name as SQL writes it."""
+    return '"' + column.replace('"', '""') + '"'
 
 
 def check_header(label: str, line: int, columns: tuple[str, ...], required: Sequence[str]) -> None:
@@ -156,25 +201,6 @@ def check_header(label: str, line: int, columns: tuple[str, ...], required: Sequ
             for name in missing
         )
         raise GcatFileError(label, line, f"the header lacks the column(s) {described}")
-
-
-#: A control character other than the tab that separates fields.
-_CONTROL_IN_ROW = re.compile(r"[\x00-\x08\x0a-\x1f\x7f]")
-
-
-def cleaned(line: str, fields: list[str]) -> list[str | None]:
-    """:func:`clean` of each field of ``line``, checked for control characters once per line
-    (checked per field, cleaning was most of reading the files, a quarter of a build)."""
-    if _CONTROL_IN_ROW.search(line):
-        return [clean(field) for field in fields]
-    return [None if (value := field.strip()) in ("", "-") else value for field in fields]
-
-
-def clean(field: str) -> str | None:
-    """Strip GCAT's space padding and any control character (a NUL in a name would reach
-    every table and page); ``-`` and the empty string mean "none"."""
-    value = without_control(field)
-    return None if value in ("", "-") else value
 
 
 def parse_vague_date(text: str) -> VagueDate:
