@@ -96,6 +96,11 @@ _CONTROL_IN_ROW = re.compile(r"[\x00-\x08\x0a-\x1f\x7f]")
 #: The characters ``str.strip()`` removes from a field that DuckDB's ``trim`` keeps: fields
 #: with one are stripped here, the rest (nearly all) in SQL.
 _UNTRIMMED = re.compile("[\x85\u2028\u2029]")
+#: Every byte but the control characters, and the three that separate fields and lines: a
+#: file's bytes without these are its control characters (``bytes.translate`` finds them
+#: at memory speed, where a regular expression over the decoded text took half the read).
+_NOT_CONTROL = bytes(b for b in range(256) if not (b < 0x20 or b == 0x7F))
+_SEPARATORS = b"\t\n\r"
 
 
 def read_table(path: Path, label: str | None = None, required: Sequence[str] = ()) -> Table:
@@ -106,14 +111,17 @@ def read_table(path: Path, label: str | None = None, required: Sequence[str] = (
     one of them raises :class:`GcatFileError` naming the closest column the file has.
     """
     label = label or path.name
-    text = path.read_bytes().decode("utf-8-sig", errors="replace")
-    if not text:
+    data = path.read_bytes()
+    if not data:
         raise GcatFileError(label, 1, "the file is empty")
-    lines = text.replace("\r\n", "\n").replace("\r", "\n").split("\n")
+    has_control = bool(data.translate(None, _NOT_CONTROL).translate(None, _SEPARATORS))
+    untrimmed = any(s.encode() in data for s in ("\x85", "\u2028", "\u2029"))
+    text = data.decode("utf-8-sig", errors="replace")
+    if "\r" in text:
+        text = text.replace("\r\n", "\n").replace("\r", "\n")
+    lines = text.split("\n")
     if lines[-1] == "":
         lines.pop()  # the newline ending the last line
-    has_control = _CONTROL_IN_ROW.search(text.replace("\n", "").replace("\r", "")) is not None
-    untrimmed = _UNTRIMMED.search(text) is not None
     columns: tuple[str, ...] = ()
     header_line = 0
     kept: list[str] = []
@@ -147,7 +155,7 @@ def read_table(path: Path, label: str | None = None, required: Sequence[str] = (
     if not columns:
         raise GcatFileError(label, 1, "no '#'-prefixed header line naming the columns")
     last = lines[-1] if lines else ""
-    if not text.endswith("\n") and last.count("\t") != tabs:
+    if not data.endswith(b"\n") and last.count("\t") != tabs:
         raise GcatFileError(
             label,
             len(lines),
