@@ -175,8 +175,12 @@ def build_catalog(
         source = gcat_source(location)
         loader = loader or Loader(config.cache_dir(folder))
         paths = fetch_gcat(source, loader)
-        screened = checks.screen(read_tables(paths), datetime.now(UTC).date())
-        tables = screened.tables
+        tables = read_tables(paths)
+        con = duckdb.connect()  # the working tables, in memory
+        con.execute("SET TimeZone = 'UTC'")
+        load_raw_tables(con, tables)
+        updated = {name: table.updated for name, table in tables.items()}
+        screened = checks.screen(con, updated, datetime.now(UTC).date())
         workbook = ucs.find_workbook(location)
         ucs_issues: list[Issue] = []
         ucs_frame = (
@@ -184,7 +188,8 @@ def build_catalog(
             if workbook is not None
             else None
         )
-        result = ingest_tables(tables, ucs_frame)
+        result = ingest_tables(con, ucs_frame)
+        con.close()
         result.issues.extend(ucs_issues)
         price_points = prices.read_price_points(location, loader, result.issues)
         if ucs_frame is not None:
@@ -293,7 +298,7 @@ def gcat_file_problem(relpath: str) -> Callable[[Path], str | None]:
 
 def install(
     target: Path,
-    result: ingest.Ingested,
+    result: Ingested,
     meta: dict[str, str],
     before_swap: Callable[[Path], None] | None = None,
     price_points: list[prices.PricePoint] | None = None,
@@ -411,46 +416,82 @@ def refuse_shrinking(target: Path, frames: dict[str, pd.DataFrame]) -> None:
         )
 
 
+@dataclass
+class Ingested:
+    """Tables ready to load, plus every problem met on the way."""
+
+    frames: dict[str, pd.DataFrame]
+    issues: list[Issue]
+
+
+def load_raw_tables(con: duckdb.DuckDBPyConnection, tables: dict[str, Table]) -> None:
+    """TEMP tables ``raw_<name>`` (``line`` and the file's columns) and ``issues`` from the
+    rows the reader read (a bridge until the reader writes them itself)."""
+    con.execute(
+        "CREATE OR REPLACE TEMP TABLE issues "
+        "(file VARCHAR, line INTEGER, reason VARCHAR, raw VARCHAR)"
+    )
+    for name, table in tables.items():
+        frame = pd.DataFrame([row for _, row in table.rows], columns=list(table.columns))
+        frame.insert(0, "line", [line for line, _ in table.rows])
+        con.register("_frame", frame)
+        casts = ", ".join(f'CAST("{c}" AS VARCHAR) AS "{c}"' for c in table.columns)
+        con.execute(
+            f"CREATE OR REPLACE TEMP TABLE raw_{name} AS "
+            f"SELECT CAST(line AS INTEGER) AS line, {casts} FROM _frame"
+        )
+        con.unregister("_frame")
+        if table.issues:
+            con.executemany(
+                "INSERT INTO issues VALUES (?, ?, ?, ?)",
+                [(i.file, i.line, i.reason, i.raw) for i in table.issues],
+            )
+
+
+def _checked_table(con: duckdb.DuckDBPyConnection, name: str) -> Table:
+    """A checked ``raw_<name>`` table as the reader's rows, for the payload facts."""
+    result = con.execute(f"SELECT * FROM raw_{name} ORDER BY line")
+    columns = tuple(d[0] for d in result.description)[1:]
+    rows = [(line, dict(zip(columns, values, strict=True))) for line, *values in result.fetchall()]
+    return Table(columns, rows, [], None)
+
+
 def ingest_tables(
-    tables: dict[str, Table], ucs_frame: pd.DataFrame | None = None
-) -> ingest.Ingested:
-    """Normalise the raw GCAT tables into the catalog's frames; ``ucs_frame`` (the UCS
-    table) gives the masses GCAT lacks."""
-    issues = [issue for table in tables.values() for issue in table.issues]
-    site_records = ingest.periodic_records(tables["sites"], "Site", "sites.tsv", issues)
-    org_records = ingest.periodic_records(tables["orgs"], "Code", "orgs.tsv", issues)
-    vehicles = ingest.vehicles_frame(tables["lv"], issues)
-    resolvers = ingest.Resolvers(
-        sites=ingest.index_by_period(site_records),
-        orgs=ingest.index_by_period(org_records),
-        canonical_site=ingest.canonical_sites(site_records),
-        family_of=ingest.by_vehicle_name(vehicles, "family"),
-        manufacturer_of=ingest.by_vehicle_name(vehicles, "manufacturer"),
+    con: duckdb.DuckDBPyConnection, ucs_frame: pd.DataFrame | None = None
+) -> Ingested:
+    """Normalise the checked raw GCAT tables of ``con`` into the catalog's frames;
+    ``ucs_frame`` (the UCS table) gives the masses GCAT lacks."""
+    ingest.stage_tables(con)
+
+    def frame(table: str, order: str = "line") -> pd.DataFrame:
+        return con.execute(f"SELECT * EXCLUDE (line) FROM {table} ORDER BY {order}").df()
+
+    tables = {
+        name: _checked_table(con, name)
+        for name in ("psatcat", "auxcat", "satcat")
+        if con.execute(
+            "SELECT count(*) FROM duckdb_tables() WHERE table_name = ?", [f"raw_{name}"]
+        ).fetchall()[0][0]
+    }
+    issues: list[Issue] = []
+    payloads, launches = payload_facts.enrich(
+        frame("stage_payloads"), frame("stage_launches"), tables, issues, ucs_frame
     )
-    launches, payloads = ingest.launches_and_payloads(tables["launchlog"], resolvers, issues)
-    objects = pd.concat(
-        [
-            ingest.objects_frame(tables[name], f"{name}.tsv", issues)
-            for name in ("satcat", "auxcat", "psatcat")
-            if name in tables
-        ],
-        ignore_index=True,
-    )
-    payloads, launches = payload_facts.enrich(payloads, launches, tables, issues, ucs_frame)
     frames = {
         "launches": launches,
         "payloads": payloads,
-        "sites": ingest.sites_frame(site_records),
-        "organisations": ingest.orgs_frame(org_records),
-        "vehicles": vehicles,
-        "objects": objects,
+        "sites": frame("built_sites"),
+        "organisations": frame("built_organisations"),
+        "vehicles": frame("built_vehicles"),
+        "objects": con.execute("SELECT * EXCLUDE (line, ord) FROM built_objects ORDER BY ord").df(),
     }
-    return ingest.Ingested(frames, issues)
+    stored = [Issue(*row) for row in con.execute("SELECT * FROM issues").fetchall()]
+    return Ingested(frames, stored + issues)
 
 
 def write_database(
     path: Path,
-    result: ingest.Ingested,
+    result: Ingested,
     meta: dict[str, str],
     price_points: list[prices.PricePoint],
 ) -> None:

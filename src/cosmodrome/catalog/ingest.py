@@ -1,34 +1,47 @@
-"""Turn GCAT tables into the normalised catalog's rows (pure Python, no database).
+"""Turn GCAT's checked tables into the catalog's rows, in SQL on the build's connection.
 
-Every row that cannot be read becomes an :class:`~cosmodrome.catalog.gcat.Issue`; the
-builder stores those in the ``quarantine`` table.
+:func:`stage_tables` reads the TEMP tables ``raw_<file>`` (one VARCHAR column per header
+column and ``line``, after :func:`.checks.screen`) and makes the TEMP tables
+``built_sites``, ``built_organisations``, ``built_vehicles``, ``built_objects`` (with
+``ord``, their order in the catalog: satcat, auxcat, then psatcat, each in file order),
+``stage_launches`` (one row per launch, from its first row) and ``stage_payloads`` (one
+per payload row), each with ``line``, the row's line in its file. A row that cannot be read
+is left out and appended to TEMP table ``issues`` (file, line, reason, raw row).
+
+The rows never become Python objects: Python runs once per distinct value (a launch code,
+a validity bound, a code with GCAT's doubt mark, a number or date SQL cannot read as
+Python would) and its answers are joined back as small tables.
+
+A code valid over periods (a site, an organisation) resolves to its record at the launch's
+date as :func:`_resolve_at` says.
 """
 
 from __future__ import annotations
 
-import operator
-from collections.abc import Callable
-from dataclasses import dataclass, field
-from datetime import date
-from typing import Any
+import re
 
-import pandas as pd
+import duckdb
 
 from cosmodrome.catalog.gcat import (
+    MONTHS,
+    VAGUE_DATE,
     GcatFormatError,
-    Issue,
-    Table,
     parse_number,
     parse_period_bound,
     parse_vague_date,
 )
 from cosmodrome.catalog.names import shown_organisations
 from cosmodrome.catalog.outcomes import parse_launch_code
-from cosmodrome.catalog.periods import Period, PeriodIndex
+from cosmodrome.catalog.temp_tables import (
+    column_or_null,
+    columns_of,
+    has_table,
+    raw_text,
+    small_table,
+)
 from cosmodrome.spaceports import load_spaceports
 from cosmodrome.states import iso_state
 
-Row = dict[str, str | None]
 LAUNCH_FIELDS = (
     "Launch_Date",
     "LV_Type",
@@ -43,14 +56,53 @@ LAUNCH_FIELDS = (
     "Launch_Code",
     "LTCite",
 )
-
-
-@dataclass
-class Ingested:
-    """Tables ready to load, plus every problem met on the way."""
-
-    frames: dict[str, pd.DataFrame] = field(default_factory=dict)
-    issues: list[Issue] = field(default_factory=list)
+#: Columns shared by GCAT's sites and organisations tables: catalog name -> GCAT name.
+PERIODIC_COLUMNS = {
+    "state_code": "StateCode",
+    "type": "Type",
+    "short_name": "ShortName",
+    "name": "Name",
+    "location": "Location",
+    "parent": "Parent",
+}
+COORDINATE_COLUMNS = {"lon_deg": "Longitude", "lat_deg": "Latitude"}
+#: Numeric columns of GCAT's vehicle table: catalog name -> GCAT name.
+VEHICLE_NUMBERS = {
+    "min_stage": "LV_Min_Stage",
+    "max_stage": "LV_Max_Stage",
+    "length_m": "Length",
+    "diameter_m": "Diameter",
+    "launch_mass_t": "Launch_Mass",
+    "leo_capacity_kg": "LEO_Capacity",
+    "gto_capacity_kg": "GTO_Capacity",
+    "takeoff_thrust_kn": "TO_Thrust",
+}
+#: The object catalogs, in the order their rows take in ``objects``, with their orbit
+#: columns (psatcat gives the UN registration orbit).
+OBJECT_FILES = {
+    "satcat": ("Perigee", "Apogee", "Inc"),
+    "auxcat": ("Perigee", "Apogee", "Inc"),
+    "psatcat": ("UNPerigee", "UNApogee", "UNInc"),
+}
+#: The columns of the ``objects`` table, in order.
+OBJECT_COLUMNS = (
+    "jcat",
+    "satcat",
+    "piece",
+    "launch_tag",
+    "name",
+    "type",
+    "owner",
+    "state",
+    "perigee_km",
+    "apogee_km",
+    "inc_deg",
+    "source_file",
+)
+#: A number SQL reads exactly as Python's ``float`` does; other texts go to Python.
+PLAIN_NUMBER = r"-?[0-9]+(\.[0-9]+)?"
+#: :data:`.gcat.VAGUE_DATE` for DuckDB (RE2): its groups unnamed, in the same order.
+VAGUE_DATE_SQL = re.sub(r"\(\?P<\w+>", "(", VAGUE_DATE.pattern)
 
 
 def first_code(value: str | None) -> str | None:
@@ -72,316 +124,377 @@ def certain(code: str | None) -> tuple[str | None, bool]:
     return plain.strip("/") or None, True
 
 
-def periodic_records(
-    table: Table, key: str, label: str, issues: list[Issue]
-) -> list[dict[str, Any]]:
-    """Rows of a sites/orgs table with parsed validity periods."""
-    records = []
-    for line, row in table.rows:
-        try:
-            valid_from = parse_period_bound(row["TStart"], end=False)
-            valid_to = parse_period_bound(row["TStop"], end=True)
-        except GcatFormatError as error:
-            issues.append(Issue(label, line, str(error), "\t".join(v or "-" for v in row.values())))
-            continue
-        records.append({**row, "_key": row[key], "valid_from": valid_from, "valid_to": valid_to})
-    return records
+def stage_tables(con: duckdb.DuckDBPyConnection) -> None:
+    """Make the module's TEMP tables from the checked ``raw_<file>`` tables of ``con``."""
+    objects = [name for name in OBJECT_FILES if has_table(con, f"raw_{name}")]
+    _parse_numbers(
+        con,
+        [
+            *(("sites", c) for c in (*COORDINATE_COLUMNS.values(), "Error")),
+            *(("orgs", c) for c in COORDINATE_COLUMNS.values()),
+            *(("lv", c) for c in VEHICLE_NUMBERS.values()),
+            *((name, c) for name in objects for c in OBJECT_FILES[name]),
+        ],
+    )
+    small_table(
+        con,
+        "_shown",
+        {"means": "VARCHAR", "shown": "VARCHAR"},
+        shown_organisations().items(),
+    )
+    _stage_periodic(con, "sites", "Site", "built_sites", {}, {"error_deg": "Error"})
+    _stage_periodic(con, "orgs", "Code", "built_organisations", {"class": "Class"}, {})
+    _stage_vehicles(con)
+    _stage_objects(con, objects)
+    _stage_launches_and_payloads(con)
+    con.execute("DROP TABLE _numbers; DROP TABLE _shown")
 
 
-def index_by_period(records: list[dict[str, Any]]) -> PeriodIndex[dict[str, Any]]:
-    return PeriodIndex(
-        (r["_key"], Period(r["valid_from"], r["valid_to"], r)) for r in records if r["_key"]
+def _insert_issues(con: duckdb.DuckDBPyConnection, file: str, rejected: str) -> None:
+    """Append an issue for each row of ``raw_<file>`` that ``rejected`` (a query of rows
+    with ``line`` and ``reason``) names."""
+    raw = raw_text(columns_of(con, f"raw_{file}"), "r")
+    con.execute(
+        f"INSERT INTO issues SELECT ?, r.line, x.reason, {raw} "
+        f'FROM "raw_{file}" r JOIN ({rejected}) x ON x.line = r.line',
+        [f"{file}.tsv"],
     )
 
 
-#: Columns shared by GCAT's sites and organisations tables: catalog name -> GCAT name.
-PERIODIC_COLUMNS = {
-    "state_code": "StateCode",
-    "type": "Type",
-    "short_name": "ShortName",
-    "name": "Name",
-    "location": "Location",
-    "parent": "Parent",
-}
-COORDINATE_COLUMNS = {"lon_deg": "Longitude", "lat_deg": "Latitude"}
+def _parse_numbers(con: duckdb.DuckDBPyConnection, sources: list[tuple[str, str]]) -> None:
+    """TEMP table ``_numbers`` (text, value, error): every distinct text of the numeric
+    ``(file, column)`` sources as :func:`.gcat.parse_number` reads it (``error``: why it
+    cannot). SQL reads the plain numbers; Python each other distinct text."""
+    texts = " UNION ".join(f'SELECT "{column}" AS text FROM raw_{file}' for file, column in sources)
+    con.execute(
+        "CREATE OR REPLACE TEMP TABLE _texts AS "
+        f"SELECT text, regexp_full_match(text, ?) AS plain FROM ({texts}) WHERE text IS NOT NULL",
+        [PLAIN_NUMBER],
+    )
+    others = con.execute("SELECT text FROM _texts WHERE NOT plain").fetchall()
+    small_table(
+        con,
+        "_numbers",
+        {"text": "VARCHAR", "value": "DOUBLE", "error": "VARCHAR"},
+        map(_number_or_error, (text for (text,) in others)),
+    )
+    con.execute(
+        "INSERT INTO _numbers SELECT text, CAST(text AS DOUBLE), NULL FROM _texts WHERE plain;"
+        "DROP TABLE _texts"
+    )
 
 
-def periodic_frame(
-    records: list[dict[str, Any]], key: str, extra: dict[str, str], numbers: dict[str, str]
-) -> pd.DataFrame:
-    """A sites/orgs table: code, canonical code, validity period, named and numeric columns."""
-    columns: dict[str, list[Any]] = {
-        "code": [r[key] for r in records],
-        "ucode": [r["UCode"] or r[key] for r in records],
-        "valid_from": [r["valid_from"] for r in records],
-        "valid_to": [r["valid_to"] for r in records],
-    }
-    for name, source in {**PERIODIC_COLUMNS, **extra}.items():
-        columns[name] = [r[source] for r in records]
-    for name, source in {**COORDINATE_COLUMNS, **numbers}.items():
-        columns[name] = [parse_number(r[source]) for r in records]
-    return pd.DataFrame(columns)
+def _number_or_error(text: str) -> tuple[str, float | None, str | None]:
+    try:
+        return text, parse_number(text), None
+    except ValueError as error:
+        return text, None, str(error)
 
 
-def sites_frame(records: list[dict[str, Any]]) -> pd.DataFrame:
-    # The curated facts give the host country in ISO (GF); the catalog keeps GCAT's codes
-    # (GUF), so that every state column speaks one vocabulary.
-    host = {
+def _numbers_of(columns: dict[str, str], alias: str = "r") -> tuple[str, str, str]:
+    """SQL for numeric columns (catalog name -> GCAT name): the values, the first error
+    among them, and the joins to ``_numbers`` they need."""
+    values = ", ".join(f'n_{name}.value AS "{name}"' for name in columns)
+    error = "coalesce(" + ", ".join(f"n_{name}.error" for name in columns) + ", NULL)"
+    joins = " ".join(
+        f'LEFT JOIN _numbers n_{name} ON n_{name}.text = {alias}."{source}"'
+        for name, source in columns.items()
+    )
+    return values, error, joins
+
+
+def _stage_periodic(
+    con: duckdb.DuckDBPyConnection,
+    file: str,
+    key: str,
+    target: str,
+    extra: dict[str, str],
+    numbers: dict[str, str],
+) -> None:
+    """A sites/orgs table: code, canonical code, validity period, named and numeric
+    columns; a row whose period cannot be read is quarantined."""
+    bounds = [
+        (text, end, *_bound_or_error(text, end=end))
+        for end, column in ((False, "TStart"), (True, "TStop"))
+        for (text,) in con.execute(
+            f'SELECT DISTINCT "{column}" FROM raw_{file} WHERE "{column}" IS NOT NULL'
+        ).fetchall()
+    ]
+    small_table(
+        con,
+        "_bounds",
+        {"text": "VARCHAR", "is_end": "BOOLEAN", "day": "DATE", "error": "VARCHAR"},
+        bounds,
+    )
+    con.execute(
+        "CREATE OR REPLACE TEMP TABLE _periods AS SELECT r.line, s.day AS valid_from, "
+        f"e.day AS valid_to, coalesce(s.error, e.error) AS reason FROM raw_{file} r "
+        'LEFT JOIN _bounds s ON s.text = r."TStart" AND NOT s.is_end '
+        'LEFT JOIN _bounds e ON e.text = r."TStop" AND e.is_end'
+    )
+    _insert_issues(con, file, "SELECT line, reason FROM _periods WHERE reason IS NOT NULL")
+    values, error, joins = _numbers_of({**COORDINATE_COLUMNS, **numbers})
+    named = ", ".join(
+        f'r."{source}" AS "{name}"' for name, source in {**PERIODIC_COLUMNS, **extra}.items()
+    )
+    host = ""
+    if file == "sites":
+        small_table(con, "_hosts", {"code": "VARCHAR", "host": "VARCHAR"}, _site_hosts().items())
+        host = ", coalesce(nullif(h.host, ''), r.\"StateCode\") AS host_country"
+        joins += ' LEFT JOIN _hosts h ON h.code = r."Site"'
+    con.execute(
+        f'CREATE OR REPLACE TEMP TABLE {target} AS SELECT r."{key}" AS code, '
+        f'coalesce(r."UCode", r."{key}") AS ucode, p.valid_from, p.valid_to, {named}, '
+        f"{values}{host}, r.line, {error} AS number_error "
+        f"FROM raw_{file} r JOIN _periods p ON p.line = r.line {joins} "
+        "WHERE p.reason IS NULL ORDER BY r.line"
+    )
+    unreadable = con.execute(
+        f"SELECT number_error FROM {target} WHERE number_error IS NOT NULL ORDER BY line LIMIT 1"
+    ).fetchone()
+    if unreadable is not None:  # the range checks leave non-numbers for the ingest
+        raise ValueError(unreadable[0])
+    con.execute(f"ALTER TABLE {target} DROP COLUMN number_error")
+    con.execute("DROP TABLE _bounds; DROP TABLE _periods; DROP TABLE IF EXISTS _hosts")
+
+
+def _bound_or_error(text: str, *, end: bool) -> tuple[object, str | None]:
+    try:
+        return parse_period_bound(text, end=end), None
+    except GcatFormatError as error:
+        return None, str(error)
+
+
+def _site_hosts() -> dict[str, str]:
+    """The host country of each curated site code. The curated facts give it in ISO (GF);
+    the catalog keeps GCAT's codes (GUF), so that every state column speaks one vocabulary."""
+    return {
         code: iso_state(port.country).code for port in load_spaceports() for code in port.gcat_sites
     }
-    frame = periodic_frame(records, "Site", {}, {"error_deg": "Error"})
-    frame["host_country"] = [host.get(r["Site"]) or r["StateCode"] for r in records]
-    return frame
 
 
-def orgs_frame(records: list[dict[str, Any]]) -> pd.DataFrame:
-    return periodic_frame(records, "Code", {"class": "Class"}, {})
+def _stage_vehicles(con: duckdb.DuckDBPyConnection) -> None:
+    """``built_vehicles``; a row with an unreadable number is quarantined."""
+    values, error, joins = _numbers_of(VEHICLE_NUMBERS)
+    con.execute(
+        "CREATE OR REPLACE TEMP TABLE _vehicle_numbers AS "
+        f"SELECT r.line, {values}, 'bad number: ' || {error} AS reason FROM raw_lv r {joins}"
+    )
+    _insert_issues(con, "lv", "SELECT line, reason FROM _vehicle_numbers WHERE reason IS NOT NULL")
+    # GCAT writes 0 for "unknown" capacities and masses.
+    numbers = ", ".join(f'nullif(n."{name}", 0) AS "{name}"' for name in VEHICLE_NUMBERS)
+    con.execute(
+        'CREATE OR REPLACE TEMP TABLE built_vehicles AS SELECT r."LV_Name" AS lv_name, '
+        'r."LV_Family" AS family, r."LV_Manufacturer" AS manufacturer, '
+        'r."LV_Variant" AS variant, r."LV_Alias" AS alias, '
+        f'{numbers}, r."Class" AS class, r.line '
+        "FROM raw_lv r JOIN _vehicle_numbers n ON n.line = r.line WHERE n.reason IS NULL "
+        "ORDER BY r.line"
+    )
+    con.execute("DROP TABLE _vehicle_numbers")
 
 
-#: Numeric columns of GCAT's vehicle table: catalog name -> GCAT name.
-VEHICLE_NUMBERS = {
-    "min_stage": "LV_Min_Stage",
-    "max_stage": "LV_Max_Stage",
-    "length_m": "Length",
-    "diameter_m": "Diameter",
-    "launch_mass_t": "Launch_Mass",
-    "leo_capacity_kg": "LEO_Capacity",
-    "gto_capacity_kg": "GTO_Capacity",
-    "takeoff_thrust_kn": "TO_Thrust",
-}
+def _satcat_number(jcat: str, satcat: str = "NULL") -> str:
+    """SQL for a catalog number: ``satcat``'s digits, else those of an ``S`` JCAT."""
+    digits = f"CASE WHEN starts_with({jcat}, 'S') AND regexp_full_match(substr({jcat}, 2), '[0-9]+') THEN substr({jcat}, 2) END"
+    text = f"coalesce({satcat}, {digits})"
+    return f"CASE WHEN regexp_full_match({text}, '[0-9]+') THEN TRY_CAST({text} AS BIGINT) END"
 
 
-def vehicles_frame(table: Table, issues: list[Issue]) -> pd.DataFrame:
-    out: dict[str, list[Any]] = {
-        k: []
-        for k in (
-            "lv_name",
-            "family",
-            "manufacturer",
-            "variant",
-            "alias",
-            "min_stage",
-            "max_stage",
-            "length_m",
-            "diameter_m",
-            "launch_mass_t",
-            "leo_capacity_kg",
-            "gto_capacity_kg",
-            "takeoff_thrust_kn",
-            "class",
+def _stage_objects(con: duckdb.DuckDBPyConnection, files: list[str]) -> None:
+    """``built_objects``: object catalog rows (satcat/auxcat layout, or psatcat with UN
+    orbit values); a row with an unreadable orbit value is quarantined."""
+    parts = []
+    for rank, file in enumerate(files):
+        columns = columns_of(con, f"raw_{file}")
+        values, error, joins = _numbers_of(
+            dict(zip(("perigee_km", "apogee_km", "inc_deg"), OBJECT_FILES[file], strict=True))
         )
-    }
-    for line, row in table.rows:
-        try:
-            numbers = {k: parse_number(row[src]) for k, src in VEHICLE_NUMBERS.items()}
-        except ValueError as error:
-            issues.append(
-                Issue(
-                    "lv.tsv",
-                    line,
-                    f"bad number: {error}",
-                    "\t".join(v or "-" for v in row.values()),
-                )
-            )
-            continue
-        out["lv_name"].append(row["LV_Name"])
-        out["family"].append(row["LV_Family"])
-        out["manufacturer"].append(row["LV_Manufacturer"])
-        out["variant"].append(row["LV_Variant"])
-        out["alias"].append(row["LV_Alias"])
-        out["class"].append(row["Class"])
-        for key, value in numbers.items():
-            # GCAT writes 0 for "unknown" capacities and masses.
-            out[key].append(value if value else None)
-    return pd.DataFrame(out)
-
-
-@dataclass(frozen=True)
-class Resolvers:
-    sites: PeriodIndex[dict[str, Any]]
-    orgs: PeriodIndex[dict[str, Any]]
-    canonical_site: Callable[[str, str], tuple[str, str | None]]
-    family_of: dict[str, str | None]
-    manufacturer_of: dict[str, str | None]
-    #: The names people use for some organisations, read once (not once per payload).
-    shown: dict[str, str] = field(default_factory=shown_organisations)
-
-
-def launches_and_payloads(
-    launchlog: Table, resolve: Resolvers, issues: list[Issue]
-) -> tuple[pd.DataFrame, pd.DataFrame]:
-    """One row per launch (first payload row of each tag) and one row per payload."""
-    launches: dict[str, dict[str, Any]] = {}
-    payloads: list[dict[str, Any]] = []
-    for line, row in launchlog.rows:
-        tag = row["Launch_Tag"]
-        if not tag:
-            issues.append(Issue("launchlog.tsv", line, "missing Launch_Tag", raw_row(row)))
-            continue
-        if tag not in launches:
-            try:
-                launches[tag] = launch_record(row, resolve)
-            except (GcatFormatError, ValueError) as error:
-                issues.append(Issue("launchlog.tsv", line, str(error), raw_row(row)))
-                continue
-        elif _launch_fields(row) != _launch_fields(first := launches[tag]["_row"]):
-            differing = [k for k in LAUNCH_FIELDS if row[k] != first[k]]
-            issues.append(
-                Issue(
-                    "launchlog.tsv",
-                    line,
-                    f"payload row of {tag} disagrees with the launch on {', '.join(differing)}; launch fields taken from its first row",
-                    raw_row(row),
-                )
-            )
-        launch = launches[tag]
-        launch["payload_count"] += 1
-        payloads.append(payload_record(row, launch["time_utc"].date(), resolve))
-    for launch in launches.values():
-        del launch["_row"]
-    return pd.DataFrame(list(launches.values())), pd.DataFrame(payloads)
-
-
-#: A row's launch fields, which every payload row of a launch repeats.
-_launch_fields = operator.itemgetter(*LAUNCH_FIELDS)
-
-
-def raw_row(row: Row) -> str:
-    """A row as its file had it, for the quarantine (made only for rows that go there)."""
-    return "\t".join(v or "-" for v in row.values())
-
-
-def launch_record(row: Row, resolve: Resolvers) -> dict[str, Any]:
-    when = parse_vague_date(row["Launch_Date"] or "")
-    code = parse_launch_code(row["Launch_Code"] or "")
-    day = when.start_utc.date()
-    site_code = row["Launch_Site"]
-    site = resolve.sites.at(site_code, day) if site_code else None
-    ucode = (site["UCode"] or site["Site"]) if site else site_code
-    canonical, canonical_name = (
-        resolve.canonical_site(site_code, str(ucode)) if site_code else (None, None)
-    )
-    agency, agency_uncertain = certain(row["Agency"])
-    pad, pad_uncertain = certain(row["Launch_Pad"])
-    org = resolve.orgs.at(first_code(agency), day) if agency else None  # type: ignore[arg-type]
-    vehicle = row["LV_Type"]
-    maker_code = first_code(resolve.manufacturer_of.get(vehicle or ""))
-    maker = resolve.orgs.at(maker_code, day) if maker_code else None
-    return {
-        "launch_tag": row["Launch_Tag"],
-        "time_utc": when.start_utc,
-        "time_precision": when.precision,
-        "time_uncertain": when.uncertain,
-        "year": when.start_utc.year,
-        "vehicle": vehicle,
-        "vehicle_family": resolve.family_of.get(vehicle or ""),
-        "variant": row.get("LV_Variant"),
-        "flight": row["Flight_ID"],
-        "platform": row["Platform"],
-        "site_code": site_code,
-        "site": canonical,
-        "site_name": canonical_name,
-        "site_state": site["StateCode"] if site else None,
-        "pad": pad,
-        "pad_uncertain": pad_uncertain,
-        "agency": agency,
-        "agency_uncertain": agency_uncertain,
-        "agency_name": organisation_name(org, resolve.shown) if org else None,
-        "provider_state": (org["StateCode"] if org else None) or row["LVState"],
-        "lv_state": row["LVState"],
-        "vehicle_state": maker["StateCode"] if maker else None,
-        "launch_code": row["Launch_Code"],
-        "orbit_class": code.orbit_class,
-        "outcome": code.outcome,
-        "is_success": code.is_success,
-        "payload_count": 0,
-        "citation": row["LTCite"],
-        "_row": row,
-    }
-
-
-def organisation_name(org: dict[str, Any], shown: dict[str, str]) -> str:
-    """An organisation as tables name it: the name people use where ``data/names.toml``
-    gives one (``shown``, by code or short name: ``National Reconnaissance Office`` for
-    GCAT's ``NRO``), else GCAT's short name."""
-    return str(
-        shown.get(org["Code"]) or shown.get(org["ShortName"]) or org["ShortName"] or org["Name"]
-    )
-
-
-def payload_record(row: Row, day: date, resolve: Resolvers) -> dict[str, Any]:
-    owner, owner_uncertain = certain(row["SatOwner"])
-    org = resolve.orgs.at(first_code(owner), day) if owner else None  # type: ignore[arg-type]
-    jcat = row["JCAT"]
-    return {
-        "piece": row["Piece"],
-        "launch_tag": row["Launch_Tag"],
-        "name": row["Name"],
-        "pl_name": row["PLName"],
-        "jcat": jcat,
-        "satcat": int(jcat[1:]) if jcat and jcat.startswith("S") and jcat[1:].isdigit() else None,
-        "type": row["Type"],
-        "owner": owner,
-        "owner_uncertain": owner_uncertain,
-        "owner_name": organisation_name(org, resolve.shown) if org else None,
-        "owner_state": row["SatState"],
-        "owner_class": org["Class"] if org else None,
-    }
-
-
-#: The columns of the ``objects`` table, in order.
-OBJECT_COLUMNS = (
-    "jcat",
-    "satcat",
-    "piece",
-    "launch_tag",
-    "name",
-    "type",
-    "owner",
-    "state",
-    "perigee_km",
-    "apogee_km",
-    "inc_deg",
-    "source_file",
-)
-
-
-def objects_frame(table: Table, label: str, issues: list[Issue]) -> pd.DataFrame:
-    """Object catalog rows (satcat/auxcat layout, or psatcat with UN orbit values), built
-    column by column (a dict per row cost more than reading them)."""
-    is_psatcat = "UNInc" in table.columns
-    keys = ("UNPerigee", "UNApogee", "UNInc") if is_psatcat else ("Perigee", "Apogee", "Inc")
-    out: dict[str, list[Any]] = {name: [] for name in OBJECT_COLUMNS}
-    for line, row in table.rows:
-        try:
-            perigee, apogee, inc = (parse_number(row[k]) for k in keys)
-        except ValueError as error:
-            issues.append(Issue(label, line, f"bad orbit value: {error}", raw_row(row)))
-            continue
-        satcat = row.get("Satcat")
-        jcat = row["JCAT"]
-        if satcat is None and jcat and jcat.startswith("S") and jcat[1:].isdigit():
-            satcat = jcat[1:]
-        out["jcat"].append(jcat)
-        out["satcat"].append(int(satcat) if satcat and satcat.isdigit() else None)
-        out["piece"].append(row["Piece"])
-        out["launch_tag"].append(row.get("Launch_Tag"))
-        out["name"].append(row["Name"])
-        out["type"].append(row.get("Type"))
-        out["owner"].append(row.get("Owner"))
-        out["state"].append(row.get("State") or row.get("UNState"))
-        out["perigee_km"].append(perigee)
-        out["apogee_km"].append(apogee)
+        con.execute(
+            f"CREATE OR REPLACE TEMP TABLE _orbits_{file} AS "
+            f"SELECT r.line, {values}, 'bad orbit value: ' || {error} AS reason "
+            f"FROM raw_{file} r {joins}"
+        )
+        _insert_issues(
+            con, file, f"SELECT line, reason FROM _orbits_{file} WHERE reason IS NOT NULL"
+        )
+        satcat = _satcat_number('r."JCAT"', column_or_null(columns, "Satcat", "r"))
+        state = (
+            f"coalesce({column_or_null(columns, 'State', 'r')}, "
+            f"{column_or_null(columns, 'UNState', 'r')})"
+        )
         # GCAT writes 0 inclination with 0 perigee/apogee for "no orbit known".
-        out["inc_deg"].append(None if inc is not None and inc == 0 and not apogee else inc)
-    out["source_file"] = [label] * len(out["jcat"])
-    return pd.DataFrame(out)
+        parts.append(
+            f'SELECT r."JCAT" AS jcat, {satcat} AS satcat, r."Piece" AS piece, '
+            f'{column_or_null(columns, "Launch_Tag", "r")} AS launch_tag, r."Name" AS name, '
+            f"{column_or_null(columns, 'Type', 'r')} AS type, "
+            f"{column_or_null(columns, 'Owner', 'r')} AS owner, {state} AS state, "
+            "o.perigee_km, o.apogee_km, CASE WHEN o.inc_deg = 0 AND "
+            "coalesce(o.apogee_km, 0) = 0 THEN NULL ELSE o.inc_deg END AS inc_deg, "
+            f"'{file}.tsv' AS source_file, r.line, {rank} AS file_rank "
+            f"FROM raw_{file} r JOIN _orbits_{file} o ON o.line = r.line WHERE o.reason IS NULL"
+        )
+    if not parts:  # no object catalog: an empty table of the right columns
+        parts.append(
+            "SELECT NULL::VARCHAR AS jcat, NULL::BIGINT AS satcat, "
+            + ", ".join(f"NULL::VARCHAR AS {c}" for c in OBJECT_COLUMNS[2:8])
+            + ", NULL::DOUBLE AS perigee_km, NULL::DOUBLE AS apogee_km, NULL::DOUBLE AS inc_deg, "
+            "NULL::VARCHAR AS source_file, NULL::INTEGER AS line, 0 AS file_rank WHERE false"
+        )
+    con.execute(
+        "CREATE OR REPLACE TEMP TABLE built_objects AS SELECT * EXCLUDE (file_rank), "
+        "row_number() OVER (ORDER BY file_rank, line) AS ord FROM ("
+        + " UNION ALL ".join(parts)
+        + ") ORDER BY ord"
+    )
+    for file in files:
+        con.execute(f"DROP TABLE _orbits_{file}")
 
 
-def canonical_sites(
-    site_records: list[dict[str, Any]],
-) -> Callable[[str, str], tuple[str, str | None]]:
-    """The canonical site of a launch site code, and its name.
+def _vague_dates(con: duckdb.DuckDBPyConnection, target: str, texts: str) -> None:
+    """TEMP table ``target`` (text, start_utc, day, year, precision, uncertain, error): each
+    text of the query ``texts`` read as :func:`.gcat.parse_vague_date` reads it. SQL reads
+    the dates it matches with a valid day; Python each other text, for its exact error."""
+    groups = list(VAGUE_DATE.groupindex)
+    months = ", ".join(f"'{month}'" for month in MONTHS)
+    number = "CASE WHEN p.{0} = '' THEN {1} ELSE CAST(p.{0} AS INTEGER) END".format
+    precision = " ".join(
+        f"WHEN p.{group} <> '' THEN '{name}'"
+        for name, group in (("second", "ss"), ("minute", "mm"), ("day", "day"), ("month", "month"))
+    )
+    con.execute(
+        f"CREATE OR REPLACE TEMP TABLE {target} AS "
+        f"WITH t AS ({texts}), "
+        f"g AS (SELECT text, regexp_extract(text, '{VAGUE_DATE_SQL}', {groups}) AS p FROM t "
+        f"WHERE regexp_matches(text, '{VAGUE_DATE_SQL}')), "
+        "v AS (SELECT text, CAST(p.year AS INTEGER) AS y, "
+        f"CASE WHEN p.month = '' THEN 1 ELSE list_position([{months}], p.month) END AS m, "
+        f"{number('day', 1)} AS d, {number('hh', 0)} AS hh, {number('mm', 0)} AS mi, "
+        f"{number('ss', 0)} AS s, CASE {precision} ELSE 'year' END AS precision, "
+        "p.uncertain = '?' AS uncertain FROM g), "
+        "ok AS (SELECT * FROM v WHERE y >= 1 AND m BETWEEN 1 AND 12 AND d >= 1 "
+        "AND d <= day(last_day(make_date(y, m, 1))) AND hh < 24 AND mi < 60 AND s < 60) "
+        "SELECT text, make_timestamptz(y, m, d, hh, mi, s, 'UTC') AS start_utc, "
+        "make_date(y, m, d) AS day, y AS year, precision, uncertain, NULL::VARCHAR AS error "
+        "FROM ok"
+    )
+    unread = con.execute(
+        f"SELECT text FROM ({texts}) WHERE text NOT IN (SELECT text FROM {target})"
+    ).fetchall()
+    if unread:
+        small_table(
+            con,
+            "_unread_dates",
+            {
+                "text": "VARCHAR",
+                "start_utc": "TIMESTAMPTZ",
+                "day": "DATE",
+                "year": "INTEGER",
+                "precision": "VARCHAR",
+                "uncertain": "BOOLEAN",
+                "error": "VARCHAR",
+            },
+            (_date_or_error(text) for (text,) in unread),
+        )
+        con.execute(f"INSERT INTO {target} SELECT * FROM _unread_dates; DROP TABLE _unread_dates")
+
+
+def _date_or_error(text: str) -> tuple[object, ...]:
+    try:
+        when = parse_vague_date(text)
+    except GcatFormatError as error:
+        return text, None, None, None, None, None, str(error)
+    start = when.start_utc
+    return text, start, start.date(), start.year, when.precision, when.uncertain, None
+
+
+def _launch_codes(con: duckdb.DuckDBPyConnection) -> None:
+    """TEMP table ``_launch_codes``: each distinct launch code decoded, or why it cannot be."""
+    rows = []
+    for (text,) in con.execute(
+        "SELECT DISTINCT coalesce(\"Launch_Code\", '') FROM raw_launchlog"
+    ).fetchall():
+        try:
+            code = parse_launch_code(text)
+        except ValueError as error:
+            rows.append((text, None, None, None, str(error)))
+            continue
+        rows.append((text, code.orbit_class, code.outcome, code.is_success, None))
+    small_table(
+        con,
+        "_launch_codes",
+        {
+            "text": "VARCHAR",
+            "orbit_class": "VARCHAR",
+            "outcome": "VARCHAR",
+            "is_success": "BOOLEAN",
+            "error": "VARCHAR",
+        },
+        rows,
+    )
+
+
+def _codes(con: duckdb.DuckDBPyConnection) -> None:
+    """TEMP tables ``_certain`` (text, plain, uncertain: :func:`certain` of each distinct
+    agency, pad and owner) and ``_leads`` (text, lead: :func:`first_code` of each plain
+    agency and owner and of each vehicle maker)."""
+    texts = con.execute(
+        'SELECT "Agency" FROM raw_launchlog UNION SELECT "Launch_Pad" FROM raw_launchlog '
+        'UNION SELECT "SatOwner" FROM raw_launchlog'
+    ).fetchall()
+    small_table(
+        con,
+        "_certain",
+        {"text": "VARCHAR", "plain": "VARCHAR", "uncertain": "BOOLEAN"},
+        ((text, *certain(text)) for (text,) in texts if text is not None),
+    )
+    leads = con.execute(
+        "SELECT plain FROM _certain UNION SELECT manufacturer FROM built_vehicles"
+    ).fetchall()
+    small_table(
+        con,
+        "_leads",
+        {"text": "VARCHAR", "lead": "VARCHAR"},
+        ((text, first_code(text)) for (text,) in leads if text is not None),
+    )
+
+
+def _resolve_at(con: duckdb.DuckDBPyConnection, target: str, records: str, pairs: str) -> None:
+    """TEMP table ``target`` (code, day, line): for each distinct (code, day) of the query
+    ``pairs``, the ``line`` of the record of ``records`` (a ``built_`` table) for ``code``
+    on ``day``: its one record; else, of those valid on the day, the one that started last
+    (an open start counts as the earliest; GCAT's year-only bounds make the switch year
+    ambiguous); else the nearest in days; ties go to the first in file order."""
+    con.execute(
+        f"CREATE OR REPLACE TEMP TABLE {target} AS "
+        f"WITH q AS (SELECT DISTINCT code, day FROM ({pairs}) WHERE code IS NOT NULL), "
+        "c AS (SELECT q.code, q.day, p.line, p.valid_from, "
+        "(p.valid_from IS NULL OR p.valid_from <= q.day) "
+        "AND (p.valid_to IS NULL OR q.day <= p.valid_to) AS valid, "
+        "CASE WHEN p.valid_from IS NOT NULL AND q.day < p.valid_from THEN p.valid_from - q.day "
+        "WHEN p.valid_to IS NOT NULL AND q.day > p.valid_to THEN q.day - p.valid_to "
+        f"ELSE 0 END AS distance FROM q JOIN {records} p ON p.code = q.code) "
+        "SELECT code, day, line FROM c QUALIFY row_number() OVER (PARTITION BY code, day "
+        "ORDER BY valid DESC, CASE WHEN valid THEN coalesce(valid_from, DATE '0001-01-01') END "
+        "DESC, CASE WHEN NOT valid THEN distance END, line) = 1"
+    )
+
+
+def _organisation_name(org: str) -> str:
+    """SQL for an organisation as tables name it: the name people use where
+    ``data/names.toml`` gives one (by code or short name: ``National Reconnaissance
+    Office`` for GCAT's ``NRO``), else GCAT's short name; NULL without an organisation."""
+    return (
+        f"CASE WHEN {org}.line IS NOT NULL THEN coalesce("
+        f"(SELECT nullif(shown, '') FROM _shown WHERE means = {org}.code), "
+        f"(SELECT nullif(shown, '') FROM _shown WHERE means = {org}.short_name), "
+        f"{org}.short_name, {org}.name, 'None') END"
+    )
+
+
+def _canonical_sites(con: duckdb.DuckDBPyConnection) -> None:
+    """TEMP tables ``_curated_sites`` (code, canonical, name) and ``_latest_sites`` (ucode,
+    short_name): what gives a launch site code its canonical site and name.
 
     GCAT's canonical code (``UCode``) groups the codes a site had over time: Baikonur's
     ``NIIP-5`` and ``GIK-5`` are both ``GIK-5``. Where the curated spaceport facts group
@@ -391,34 +504,182 @@ def canonical_sites(
     spaceport shares it, else its first listed code; its name is the curated name.
     Other sites keep GCAT's ``UCode`` and the short name of its most recent record.
     """
-    ucode_of = {r["Site"]: r["UCode"] or r["Site"] for r in site_records}
-    ports = load_spaceports()
+    ports = [port for port in load_spaceports() if port.gcat_sites]
+    codes = sorted({code for port in ports for code in port.gcat_sites})
+    ucode_of = dict(
+        con.execute(
+            "SELECT code, arg_max(ucode, line) FROM built_sites WHERE code IN "
+            "(SELECT unnest($codes)) GROUP BY code",
+            {"codes": codes},
+        ).fetchall()
+    )
     owners: dict[str, set[str]] = {}
     for port in ports:
         for code in port.gcat_sites:
             owners.setdefault(ucode_of.get(code, code), set()).add(port.key)
     curated: dict[str, tuple[str, str]] = {}
-    for port in (p for p in ports if p.gcat_sites):
+    for port in ports:
         ucodes = {ucode_of.get(code, code) for code in port.gcat_sites}
         only = next(iter(ucodes)) if len(ucodes) == 1 else None
         canonical = only if only and owners[only] == {port.key} else port.gcat_sites[0]
         for code in port.gcat_sites:
             curated[code] = (canonical, port.name)
-    latest: dict[str, tuple[date, date, str | None]] = {}
-    for r in site_records:
-        ucode = r["UCode"] or r["Site"]
-        rank = (r["valid_to"] or date.max, r["valid_from"] or date.min, r["ShortName"])
-        if ucode not in latest or rank[:2] > latest[ucode][:2]:
-            latest[ucode] = rank
+    small_table(
+        con,
+        "_curated_sites",
+        {"code": "VARCHAR", "canonical": "VARCHAR", "name": "VARCHAR"},
+        ((code, *named) for code, named in curated.items()),
+    )
+    con.execute(
+        "CREATE OR REPLACE TEMP TABLE _latest_sites AS SELECT ucode, short_name "
+        "FROM built_sites QUALIFY row_number() OVER (PARTITION BY ucode ORDER BY "
+        "coalesce(valid_to, DATE '9999-12-31') DESC, coalesce(valid_from, DATE '0001-01-01') "
+        "DESC, line) = 1"
+    )
 
-    def canonical_site(code: str, ucode: str) -> tuple[str, str | None]:
-        if code in curated:
-            return curated[code]
-        return ucode, latest[ucode][2] if ucode in latest else None
 
-    return canonical_site
-
-
-def by_vehicle_name(vehicles: pd.DataFrame, column: str) -> dict[str, str | None]:
-    """``column`` of each vehicle name (GCAT lists one row per variant; these agree)."""
-    return dict(zip(vehicles["lv_name"], vehicles[column], strict=True))
+def _stage_launches_and_payloads(con: duckdb.DuckDBPyConnection) -> None:
+    """``stage_launches`` (one row per launch tag, from its first readable row) and
+    ``stage_payloads`` (one per row from there on). A row without a tag, or whose date or
+    launch code cannot be read before its launch has a readable row, is quarantined; a
+    payload row whose launch fields differ from its launch's is kept and quarantined."""
+    columns = columns_of(con, "raw_launchlog")
+    raw = raw_text(columns, "r")
+    con.execute(
+        f"INSERT INTO issues SELECT 'launchlog.tsv', r.line, 'missing Launch_Tag', {raw} "
+        'FROM raw_launchlog r WHERE r."Launch_Tag" IS NULL'
+    )
+    _vague_dates(
+        con,
+        "_dates",
+        "SELECT DISTINCT coalesce(\"Launch_Date\", '') AS text FROM raw_launchlog",
+    )
+    _launch_codes(con)
+    con.execute(
+        'CREATE OR REPLACE TEMP TABLE _rows AS SELECT r.line, r."Launch_Tag" AS tag, '
+        "coalesce(d.error, c.error) AS reason, min(r.line) FILTER (WHERE d.error IS NULL AND "
+        'c.error IS NULL) OVER (PARTITION BY r."Launch_Tag") AS first_line '
+        "FROM raw_launchlog r JOIN _dates d ON d.text = coalesce(r.\"Launch_Date\", '') "
+        "JOIN _launch_codes c ON c.text = coalesce(r.\"Launch_Code\", '') "
+        'WHERE r."Launch_Tag" IS NOT NULL'
+    )
+    _insert_issues(
+        con,
+        "launchlog",
+        "SELECT line, reason FROM _rows WHERE first_line IS NULL OR line < first_line",
+    )
+    differing = ", ".join(
+        f'CASE WHEN r."{f}" IS DISTINCT FROM l."{f}" THEN \'{f}\' END' for f in LAUNCH_FIELDS
+    )
+    _insert_issues(
+        con,
+        "launchlog",
+        "SELECT line, 'payload row of ' || tag || ' disagrees with the launch on ' || differing "
+        "|| '; launch fields taken from its first row' AS reason FROM ("
+        f"SELECT w.line, w.tag, concat_ws(', ', {differing}) AS differing FROM _rows w "
+        "JOIN raw_launchlog r ON r.line = w.line JOIN raw_launchlog l ON l.line = w.first_line "
+        "WHERE w.line > w.first_line) WHERE differing <> ''",
+    )
+    con.execute(
+        "CREATE OR REPLACE TEMP TABLE _launch_rows AS SELECT w.tag, w.first_line AS line, "
+        "count(*) AS payload_count FROM _rows w WHERE w.line >= w.first_line "
+        "GROUP BY w.tag, w.first_line"
+    )
+    con.execute(
+        "CREATE OR REPLACE TEMP TABLE _launch_days AS SELECT l.tag, l.line, d.day "
+        'FROM _launch_rows l JOIN raw_launchlog r ON r.line = l.line JOIN _dates d ON d.text = r."Launch_Date"'
+    )
+    _codes(con)
+    _canonical_sites(con)
+    con.execute(
+        "CREATE OR REPLACE TEMP TABLE _vehicle_of AS SELECT lv_name, family, manufacturer "
+        "FROM built_vehicles QUALIFY row_number() OVER (PARTITION BY lv_name ORDER BY line DESC) = 1"
+    )
+    con.execute(
+        'CREATE OR REPLACE TEMP TABLE _launch_codes_at AS SELECT l.line, r."Launch_Site" AS site, '
+        "al.lead AS agency, ml.lead AS maker, l.day FROM _launch_days l "
+        "JOIN raw_launchlog r ON r.line = l.line "
+        'LEFT JOIN _certain a ON a.text = r."Agency" LEFT JOIN _leads al ON al.text = a.plain '
+        'LEFT JOIN _vehicle_of v ON v.lv_name = r."LV_Type" '
+        "LEFT JOIN _leads ml ON ml.text = v.manufacturer"
+    )
+    con.execute(
+        "CREATE OR REPLACE TEMP TABLE _payload_rows AS SELECT w.line, d.day, ol.lead AS owner "
+        "FROM _rows w JOIN _launch_days d ON d.tag = w.tag "
+        'JOIN raw_launchlog r ON r.line = w.line LEFT JOIN _certain o ON o.text = r."SatOwner" '
+        "LEFT JOIN _leads ol ON ol.text = o.plain WHERE w.line >= w.first_line"
+    )
+    _resolve_at(con, "_site_at", "built_sites", "SELECT site AS code, day FROM _launch_codes_at")
+    _resolve_at(
+        con,
+        "_org_at",
+        "built_organisations",
+        "SELECT agency AS code, day FROM _launch_codes_at UNION ALL "
+        "SELECT maker, day FROM _launch_codes_at UNION ALL SELECT owner, day FROM _payload_rows",
+    )
+    variant = column_or_null(columns, "LV_Variant", "r")
+    jcat = 'r."JCAT"'
+    con.execute(
+        "CREATE OR REPLACE TEMP TABLE stage_launches AS SELECT "
+        'r."Launch_Tag" AS launch_tag, d.start_utc AS time_utc, d.precision AS time_precision, '
+        'd.uncertain AS time_uncertain, d.year, r."LV_Type" AS vehicle, '
+        f'v.family AS vehicle_family, {variant} AS variant, r."Flight_ID" AS flight, '
+        'r."Platform" AS platform, r."Launch_Site" AS site_code, '
+        'CASE WHEN r."Launch_Site" IS NOT NULL THEN coalesce(cs.canonical, s.ucode, '
+        'r."Launch_Site") END AS site, '
+        'CASE WHEN r."Launch_Site" IS NULL THEN NULL WHEN cs.code IS NOT NULL THEN cs.name '
+        "ELSE ls.short_name END AS site_name, s.state_code AS site_state, "
+        "p.plain AS pad, coalesce(p.uncertain, false) AS pad_uncertain, "
+        "a.plain AS agency, coalesce(a.uncertain, false) AS agency_uncertain, "
+        f"{_organisation_name('o')} AS agency_name, "
+        'coalesce(o.state_code, r."LVState") AS provider_state, r."LVState" AS lv_state, '
+        'm.state_code AS vehicle_state, r."Launch_Code" AS launch_code, c.orbit_class, '
+        'c.outcome, c.is_success, n.payload_count, r."LTCite" AS citation, l.line '
+        "FROM _launch_codes_at l JOIN _launch_rows n ON n.line = l.line "
+        "JOIN raw_launchlog r ON r.line = l.line "
+        'JOIN _dates d ON d.text = r."Launch_Date" '
+        "JOIN _launch_codes c ON c.text = coalesce(r.\"Launch_Code\", '') "
+        'LEFT JOIN _vehicle_of v ON v.lv_name = r."LV_Type" '
+        "LEFT JOIN _site_at sa ON sa.code = l.site AND sa.day = l.day "
+        "LEFT JOIN built_sites s ON s.line = sa.line "
+        'LEFT JOIN _curated_sites cs ON cs.code = r."Launch_Site" '
+        'LEFT JOIN _latest_sites ls ON ls.ucode = coalesce(s.ucode, r."Launch_Site") '
+        'LEFT JOIN _certain p ON p.text = r."Launch_Pad" '
+        'LEFT JOIN _certain a ON a.text = r."Agency" '
+        "LEFT JOIN _org_at oa ON oa.code = l.agency AND oa.day = l.day "
+        "LEFT JOIN built_organisations o ON o.line = oa.line "
+        "LEFT JOIN _org_at ma ON ma.code = l.maker AND ma.day = l.day "
+        "LEFT JOIN built_organisations m ON m.line = ma.line "
+        "ORDER BY l.line"
+    )
+    con.execute(
+        "CREATE OR REPLACE TEMP TABLE stage_payloads AS SELECT "
+        'r."Piece" AS piece, r."Launch_Tag" AS launch_tag, r."Name" AS name, '
+        'r."PLName" AS pl_name, r."JCAT" AS jcat, '
+        f'{_satcat_number(jcat)} AS satcat, r."Type" AS type, '
+        "c.plain AS owner, coalesce(c.uncertain, false) AS owner_uncertain, "
+        f'{_organisation_name("o")} AS owner_name, r."SatState" AS owner_state, '
+        "o.class AS owner_class, p.line "
+        "FROM _payload_rows p JOIN raw_launchlog r ON r.line = p.line "
+        'LEFT JOIN _certain c ON c.text = r."SatOwner" '
+        "LEFT JOIN _org_at oa ON oa.code = p.owner AND oa.day = p.day "
+        "LEFT JOIN built_organisations o ON o.line = oa.line "
+        "ORDER BY p.line"
+    )
+    for table in (
+        "_dates",
+        "_launch_codes",
+        "_rows",
+        "_launch_rows",
+        "_launch_days",
+        "_certain",
+        "_leads",
+        "_curated_sites",
+        "_latest_sites",
+        "_vehicle_of",
+        "_launch_codes_at",
+        "_payload_rows",
+        "_site_at",
+        "_org_at",
+    ):
+        con.execute(f"DROP TABLE {table}")
