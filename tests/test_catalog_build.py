@@ -180,8 +180,9 @@ def test_sessions_compare_dates_in_utc(mini_home: Path) -> None:
 
 
 def test_object_rows_with_unreadable_orbits_are_quarantined_and_left_out(tmp_path: Path) -> None:
+    from cosmodrome.catalog.build import load_raw_tables
     from cosmodrome.catalog.gcat import Issue, read_table
-    from cosmodrome.catalog.ingest import objects_frame
+    from cosmodrome.catalog.ingest import stage_objects
     from tests.gcat_factory import AUXCAT_COLUMNS, tsv
 
     rows = [
@@ -196,8 +197,13 @@ def test_object_rows_with_unreadable_orbits_are_quarantined_and_left_out(tmp_pat
     ]  # fmt: skip
     path = tmp_path / "auxcat.tsv"
     path.write_text(tsv(AUXCAT_COLUMNS, rows), encoding="utf-8")
-    issues: list[Issue] = []
-    frame = objects_frame(read_table(path), "auxcat.tsv", issues)
+    with duckdb.connect() as con:
+        load_raw_tables(con, {"auxcat": read_table(path)})
+        stage_objects(con)
+        frame = con.execute("SELECT * FROM built_objects ORDER BY ord").df()
+        issues = [
+            Issue(*row) for row in con.execute("SELECT * FROM issues ORDER BY line").fetchall()
+        ]
     assert [(i.file, i.line, i.reason) for i in issues] == [
         ("auxcat.tsv", 4, "bad orbit value: could not convert string to float: 'low'"),
         ("auxcat.tsv", 5, "bad orbit value: could not convert string to float: 'n/a'"),

@@ -34,7 +34,7 @@ from datetime import date, timedelta
 import duckdb
 
 from cosmodrome.catalog.gcat import GcatFormatError, parse_number, parse_vague_date
-from cosmodrome.catalog.temp_tables import columns_of, has_table, raw_text, small_table
+from cosmodrome.catalog.temp_tables import columns_of, raw_text, small_table, temp_tables
 from cosmodrome.errors import SourceError
 
 #: The largest fraction of launches that may break one kind of reference without refusal.
@@ -125,7 +125,8 @@ def screen(con: duckdb.DuckDBPyConnection, updated: dict[str, str | None], today
     place on the TEMP tables ``raw_<file>`` of ``con``: duplicates deleted, values out of
     range set to NULL, misdated launches deleted, each with its issue appended to TEMP table
     ``issues``. ``updated`` is each file's ``# Updated`` text."""
-    present = [name for name in FILES if has_table(con, f"raw_{name}")]
+    tables = temp_tables(con)
+    present = [name for name in FILES if f"raw_{name}" in tables]
     for name in present:
         _unique(con, name)
         _ranged(con, name)

@@ -35,9 +35,9 @@ from cosmodrome.catalog.outcomes import parse_launch_code
 from cosmodrome.catalog.temp_tables import (
     column_or_null,
     columns_of,
-    has_table,
     raw_text,
     small_table,
+    temp_tables,
 )
 from cosmodrome.spaceports import load_spaceports
 from cosmodrome.states import iso_state
@@ -126,28 +126,20 @@ def certain(code: str | None) -> tuple[str | None, bool]:
 
 def stage_tables(con: duckdb.DuckDBPyConnection) -> None:
     """Make the module's TEMP tables from the checked ``raw_<file>`` tables of ``con``."""
-    objects = [name for name in OBJECT_FILES if has_table(con, f"raw_{name}")]
     _parse_numbers(
         con,
         [
             *(("sites", c) for c in (*COORDINATE_COLUMNS.values(), "Error")),
             *(("orgs", c) for c in COORDINATE_COLUMNS.values()),
             *(("lv", c) for c in VEHICLE_NUMBERS.values()),
-            *((name, c) for name in objects for c in OBJECT_FILES[name]),
         ],
-    )
-    small_table(
-        con,
-        "_shown",
-        {"means": "VARCHAR", "shown": "VARCHAR"},
-        shown_organisations().items(),
     )
     _stage_periodic(con, "sites", "Site", "built_sites", {}, {"error_deg": "Error"})
     _stage_periodic(con, "orgs", "Code", "built_organisations", {"class": "Class"}, {})
     _stage_vehicles(con)
-    _stage_objects(con, objects)
+    con.execute("DROP TABLE _numbers")
+    stage_objects(con)
     _stage_launches_and_payloads(con)
-    con.execute("DROP TABLE _numbers; DROP TABLE _shown")
 
 
 def _insert_issues(con: duckdb.DuckDBPyConnection, file: str, rejected: str) -> None:
@@ -165,7 +157,10 @@ def _parse_numbers(con: duckdb.DuckDBPyConnection, sources: list[tuple[str, str]
     """TEMP table ``_numbers`` (text, value, error): every distinct text of the numeric
     ``(file, column)`` sources as :func:`.gcat.parse_number` reads it (``error``: why it
     cannot). SQL reads the plain numbers; Python each other distinct text."""
-    texts = " UNION ".join(f'SELECT "{column}" AS text FROM raw_{file}' for file, column in sources)
+    texts = " UNION ".join(
+        [f'SELECT "{column}" AS text FROM raw_{file}' for file, column in sources]
+        or ["SELECT NULL::VARCHAR AS text"]
+    )
     con.execute(
         "CREATE OR REPLACE TEMP TABLE _texts AS "
         f"SELECT text, regexp_full_match(text, ?) AS plain FROM ({texts}) WHERE text IS NOT NULL",
@@ -301,9 +296,12 @@ def _satcat_number(jcat: str, satcat: str = "NULL") -> str:
     return f"CASE WHEN regexp_full_match({text}, '[0-9]+') THEN TRY_CAST({text} AS BIGINT) END"
 
 
-def _stage_objects(con: duckdb.DuckDBPyConnection, files: list[str]) -> None:
-    """``built_objects``: object catalog rows (satcat/auxcat layout, or psatcat with UN
-    orbit values); a row with an unreadable orbit value is quarantined."""
+def stage_objects(con: duckdb.DuckDBPyConnection) -> None:
+    """``built_objects`` from whichever object catalogs ``con`` has (satcat/auxcat layout,
+    or psatcat with UN orbit values); a row with an unreadable orbit value is quarantined."""
+    tables = temp_tables(con)
+    files = [name for name in OBJECT_FILES if f"raw_{name}" in tables]
+    _parse_numbers(con, [(name, c) for name in files for c in OBJECT_FILES[name]])
     parts = []
     for rank, file in enumerate(files):
         columns = columns_of(con, f"raw_{file}")
@@ -349,6 +347,7 @@ def _stage_objects(con: duckdb.DuckDBPyConnection, files: list[str]) -> None:
     )
     for file in files:
         con.execute(f"DROP TABLE _orbits_{file}")
+    con.execute("DROP TABLE _numbers")
 
 
 def _vague_dates(con: duckdb.DuckDBPyConnection, target: str, texts: str) -> None:
@@ -365,9 +364,10 @@ def _vague_dates(con: duckdb.DuckDBPyConnection, target: str, texts: str) -> Non
     con.execute(
         f"CREATE OR REPLACE TEMP TABLE {target} AS "
         f"WITH t AS ({texts}), "
-        f"g AS (SELECT text, regexp_extract(text, '{VAGUE_DATE_SQL}', {groups}) AS p FROM t "
-        f"WHERE regexp_matches(text, '{VAGUE_DATE_SQL}')), "
-        "v AS (SELECT text, CAST(p.year AS INTEGER) AS y, "
+        # A text the pattern does not match gives empty groups, the year's too.
+        f"g AS MATERIALIZED (SELECT * FROM (SELECT text, regexp_extract(text, "
+        f"'{VAGUE_DATE_SQL}', {groups}) AS p FROM t) WHERE p.year <> ''), "
+        "v AS MATERIALIZED (SELECT text, CAST(p.year AS INTEGER) AS y, "
         f"CASE WHEN p.month = '' THEN 1 ELSE list_position([{months}], p.month) END AS m, "
         f"{number('day', 1)} AS d, {number('hh', 0)} AS hh, {number('mm', 0)} AS mi, "
         f"{number('ss', 0)} AS s, CASE {precision} ELSE 'year' END AS precision, "
@@ -480,15 +480,21 @@ def _resolve_at(con: duckdb.DuckDBPyConnection, target: str, records: str, pairs
     )
 
 
-def _organisation_name(org: str) -> str:
-    """SQL for an organisation as tables name it: the name people use where
-    ``data/names.toml`` gives one (by code or short name: ``National Reconnaissance
-    Office`` for GCAT's ``NRO``), else GCAT's short name; NULL without an organisation."""
-    return (
-        f"CASE WHEN {org}.line IS NOT NULL THEN coalesce("
-        f"(SELECT nullif(shown, '') FROM _shown WHERE means = {org}.code), "
-        f"(SELECT nullif(shown, '') FROM _shown WHERE means = {org}.short_name), "
-        f"{org}.short_name, {org}.name, 'None') END"
+def _organisation_names(con: duckdb.DuckDBPyConnection) -> None:
+    """TEMP table ``_org_names`` (line, name): each organisation record as tables name it:
+    the name people use where ``data/names.toml`` gives one (by code or short name:
+    ``National Reconnaissance Office`` for GCAT's ``NRO``), else GCAT's short name."""
+    small_table(
+        con,
+        "_shown",
+        {"means": "VARCHAR", "shown": "VARCHAR"},
+        shown_organisations().items(),
+    )
+    con.execute(
+        "CREATE OR REPLACE TEMP TABLE _org_names AS SELECT o.line, coalesce(nullif(c.shown, ''), "
+        "nullif(s.shown, ''), o.short_name, o.name, 'None') AS name FROM built_organisations o "
+        "LEFT JOIN _shown c ON c.means = o.code LEFT JOIN _shown s ON s.means = o.short_name;"
+        "DROP TABLE _shown"
     )
 
 
@@ -591,6 +597,7 @@ def _stage_launches_and_payloads(con: duckdb.DuckDBPyConnection) -> None:
     )
     _codes(con)
     _canonical_sites(con)
+    _organisation_names(con)
     con.execute(
         "CREATE OR REPLACE TEMP TABLE _vehicle_of AS SELECT lv_name, family, manufacturer "
         "FROM built_vehicles QUALIFY row_number() OVER (PARTITION BY lv_name ORDER BY line DESC) = 1"
@@ -631,7 +638,7 @@ def _stage_launches_and_payloads(con: duckdb.DuckDBPyConnection) -> None:
         "ELSE ls.short_name END AS site_name, s.state_code AS site_state, "
         "p.plain AS pad, coalesce(p.uncertain, false) AS pad_uncertain, "
         "a.plain AS agency, coalesce(a.uncertain, false) AS agency_uncertain, "
-        f"{_organisation_name('o')} AS agency_name, "
+        "oname.name AS agency_name, "
         'coalesce(o.state_code, r."LVState") AS provider_state, r."LVState" AS lv_state, '
         'm.state_code AS vehicle_state, r."Launch_Code" AS launch_code, c.orbit_class, '
         'c.outcome, c.is_success, n.payload_count, r."LTCite" AS citation, l.line '
@@ -648,6 +655,7 @@ def _stage_launches_and_payloads(con: duckdb.DuckDBPyConnection) -> None:
         'LEFT JOIN _certain a ON a.text = r."Agency" '
         "LEFT JOIN _org_at oa ON oa.code = l.agency AND oa.day = l.day "
         "LEFT JOIN built_organisations o ON o.line = oa.line "
+        "LEFT JOIN _org_names oname ON oname.line = oa.line "
         "LEFT JOIN _org_at ma ON ma.code = l.maker AND ma.day = l.day "
         "LEFT JOIN built_organisations m ON m.line = ma.line "
         "ORDER BY l.line"
@@ -658,12 +666,13 @@ def _stage_launches_and_payloads(con: duckdb.DuckDBPyConnection) -> None:
         'r."PLName" AS pl_name, r."JCAT" AS jcat, '
         f'{_satcat_number(jcat)} AS satcat, r."Type" AS type, '
         "c.plain AS owner, coalesce(c.uncertain, false) AS owner_uncertain, "
-        f'{_organisation_name("o")} AS owner_name, r."SatState" AS owner_state, '
+        'oname.name AS owner_name, r."SatState" AS owner_state, '
         "o.class AS owner_class, p.line "
         "FROM _payload_rows p JOIN raw_launchlog r ON r.line = p.line "
         'LEFT JOIN _certain c ON c.text = r."SatOwner" '
         "LEFT JOIN _org_at oa ON oa.code = p.owner AND oa.day = p.day "
         "LEFT JOIN built_organisations o ON o.line = oa.line "
+        "LEFT JOIN _org_names oname ON oname.line = oa.line "
         "ORDER BY p.line"
     )
     for table in (
@@ -681,5 +690,6 @@ def _stage_launches_and_payloads(con: duckdb.DuckDBPyConnection) -> None:
         "_payload_rows",
         "_site_at",
         "_org_at",
+        "_org_names",
     ):
         con.execute(f"DROP TABLE {table}")

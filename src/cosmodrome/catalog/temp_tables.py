@@ -13,14 +13,10 @@ import duckdb
 import pandas as pd
 
 
-def has_table(con: duckdb.DuckDBPyConnection, name: str) -> bool:
-    """Whether the connection has a (temporary or stored) table or view ``name``."""
-    found = con.execute(
-        "SELECT count(*) FROM duckdb_tables() WHERE table_name = ? "
-        "UNION ALL SELECT count(*) FROM duckdb_views() WHERE view_name = ?",
-        [name, name],
-    ).fetchall()
-    return any(count for (count,) in found)
+def temp_tables(con: duckdb.DuckDBPyConnection) -> set[str]:
+    """The names of the connection's TEMP tables."""
+    found = con.execute("SELECT table_name FROM duckdb_tables() WHERE temporary").fetchall()
+    return {name for (name,) in found}
 
 
 def columns_of(con: duckdb.DuckDBPyConnection, table: str) -> list[str]:
