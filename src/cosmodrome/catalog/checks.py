@@ -34,7 +34,7 @@ from datetime import date, timedelta
 import duckdb
 
 from cosmodrome.catalog.gcat import GcatFormatError, parse_number, parse_vague_date
-from cosmodrome.catalog.temp_tables import columns_of, raw_text, small_table, temp_tables
+from cosmodrome.catalog.temp_tables import raw_text, small_table, temp_columns
 from cosmodrome.errors import SourceError
 
 #: The largest fraction of launches that may break one kind of reference without refusal.
@@ -125,15 +125,15 @@ def screen(con: duckdb.DuckDBPyConnection, updated: dict[str, str | None], today
     place on the TEMP tables ``raw_<file>`` of ``con``: duplicates deleted, values out of
     range set to NULL, misdated launches deleted, each with its issue appended to TEMP table
     ``issues``. ``updated`` is each file's ``# Updated`` text."""
-    tables = temp_tables(con)
-    present = [name for name in FILES if f"raw_{name}" in tables]
-    for name in present:
-        _unique(con, name)
-        _ranged(con, name)
-    if "launchlog" not in present:
+    tables = temp_columns(con)
+    columns = {name: tables[f"raw_{name}"] for name in FILES if f"raw_{name}" in tables}
+    for name, named in columns.items():
+        _unique(con, name, named)
+        _ranged(con, name, named)
+    if "launchlog" not in columns:
         return Screened(0, [])
-    _dated(con, updated.get("launchlog"), today)
-    return _references(con, present)
+    _dated(con, columns["launchlog"], updated.get("launchlog"), today)
+    return _references(con, columns)
 
 
 def refuse_broken_references(screened: Screened) -> None:
@@ -149,69 +149,80 @@ def refuse_broken_references(screened: Screened) -> None:
         )
 
 
-def _quarantine(con: duckdb.DuckDBPyConnection, name: str, rejected: str, reason: str) -> None:
-    """Append an issue for each row of ``raw_<name>`` that ``rejected`` (a query of rows
-    with ``line`` and ``reason`` columns) names; ``reason`` is SQL over ``r`` and ``x``."""
-    raw = raw_text(columns_of(con, f"raw_{name}"), "r")
+def _quarantine(
+    con: duckdb.DuckDBPyConnection, name: str, columns: list[str], rejected: str, reason: str
+) -> None:
+    """Append an issue for each row of ``raw_<name>`` (of ``columns``) that ``rejected`` (a
+    query of rows with ``line``) names; ``reason`` is SQL over ``r`` (the row) and ``x``."""
     con.execute(
-        f"INSERT INTO issues SELECT ?, r.line, {reason}, {raw} "
+        f"INSERT INTO issues SELECT ?, r.line, {reason}, {raw_text(columns, 'r')} "
         f'FROM "raw_{name}" r JOIN ({rejected}) x ON x.line = r.line',
         [f"{name}.tsv"],
     )
 
 
-def _unique(con: duckdb.DuckDBPyConnection, name: str) -> None:
-    columns = columns_of(con, f"raw_{name}")
+def _unique(con: duckdb.DuckDBPyConnection, name: str, columns: list[str]) -> None:
     keys = [column for column in KEYS.get(name, ()) if column in columns]
     if not keys:
         return
     partition = ", ".join(f'"{k}"' for k in keys)
-    con.execute(
-        "CREATE OR REPLACE TEMP TABLE _duplicates AS SELECT line, first_line FROM ("
-        f"SELECT line, min(line) OVER (PARTITION BY {partition}) AS first_line FROM raw_{name}"
-        ") WHERE line <> first_line"
+    duplicates = (
+        "SELECT line, first_line FROM (SELECT line, min(line) OVER "
+        f"(PARTITION BY {partition}) AS first_line FROM raw_{name}) WHERE line <> first_line"
     )
+    if not con.execute(f"SELECT EXISTS ({duplicates})").fetchall()[0][0]:
+        return
+    con.execute(f"CREATE OR REPLACE TEMP TABLE _duplicates AS {duplicates}")
     _quarantine(
         con,
         name,
+        columns,
         "SELECT * FROM _duplicates",
         f"'duplicate of line ' || x.first_line || ' ({', '.join(keys)} repeated)'",
     )
-    con.execute(f"DELETE FROM raw_{name} WHERE line IN (SELECT line FROM _duplicates)")
-    con.execute("DROP TABLE _duplicates")
+    con.execute(
+        f"DELETE FROM raw_{name} WHERE line IN (SELECT line FROM _duplicates); "
+        "DROP TABLE _duplicates"
+    )
 
 
 #: A number SQL reads as Python's ``float`` does; other texts are judged in Python.
 PLAIN_NUMBER = r"-?[0-9]+(\.[0-9]+)?"
 
 
-def _ranged(con: duckdb.DuckDBPyConnection, name: str) -> None:
+def _ranged(con: duckdb.DuckDBPyConnection, name: str, columns: list[str]) -> None:
     """Numbers outside their physical range removed from their rows and quarantined, one
-    column after the other (a row's issue shows the values removed before it)."""
-    columns = columns_of(con, f"raw_{name}")
-    for column, (low, high) in RANGES.get(name, {}).items():
-        if column not in columns:
+    column after the other (a row's issue shows the values removed before it). SQL passes
+    the plain numbers within range; Python judges each other distinct text once."""
+    ranges = {c: r for c, r in RANGES.get(name, {}).items() if c in columns}
+    if not ranges:
+        return
+    doubtful = " UNION ALL ".join(
+        f"SELECT DISTINCT '{column}', \"{column}\" FROM raw_{name} "
+        f"WHERE NOT coalesce(regexp_full_match(\"{column}\", '{PLAIN_NUMBER}') AND "
+        f"TRY_CAST(\"{column}\" AS DOUBLE) BETWEEN '{low!r}'::DOUBLE AND '{high!r}'::DOUBLE, true)"
+        for column, (low, high) in ranges.items()
+    )
+    bad: dict[str, list[tuple[str, str]]] = {}
+    for column, text in con.execute(doubtful).fetchall():
+        reason = range_problem(text, *ranges[column]) if text is not None else None
+        if reason is not None:
+            bad.setdefault(column, []).append((text, reason))
+    for column in ranges:  # in order: each issue shows the values removed before it
+        if column not in bad:
             continue
-        texts = con.execute(
-            f'SELECT DISTINCT "{column}" FROM raw_{name} WHERE "{column}" IS NOT NULL AND NOT '
-            f'(regexp_full_match("{column}", ?) AND TRY_CAST("{column}" AS DOUBLE) BETWEEN ? AND ?)',
-            [PLAIN_NUMBER, low, high],
-        ).fetchall()
-        bad = [(text, reason) for (text,) in texts if (reason := range_problem(text, low, high))]
-        if not bad:
-            continue
-        small_table(con, "_out_of_range", {"text": "VARCHAR", "reason": "VARCHAR"}, bad)
+        small_table(con, "_out_of_range", {"text": "VARCHAR", "reason": "VARCHAR"}, bad[column])
         _quarantine(
             con,
             name,
+            columns,
             f'SELECT r.line, o.reason FROM raw_{name} r JOIN _out_of_range o ON o.text = r."{column}"',
             f"'{column} ' || x.reason",
         )
         con.execute(
             f'UPDATE raw_{name} SET "{column}" = NULL '
-            f'WHERE "{column}" IN (SELECT text FROM _out_of_range)'
+            f'WHERE "{column}" IN (SELECT text FROM _out_of_range); DROP TABLE _out_of_range'
         )
-        con.execute("DROP TABLE _out_of_range")
 
 
 def range_problem(text: str, low: float, high: float) -> str | None:
@@ -233,7 +244,9 @@ def range_problem(text: str, low: float, high: float) -> str | None:
     return None
 
 
-def _dated(con: duckdb.DuckDBPyConnection, updated_text: str | None, today: date) -> None:
+def _dated(
+    con: duckdb.DuckDBPyConnection, columns: list[str], updated_text: str | None, today: date
+) -> None:
     """Launches dated before 1957, after a year from ``today``, or after the file's own
     ``# Updated`` date, quarantined. SQL passes the dates whose year alone is plainly
     inside; Python judges each other distinct date once."""
@@ -254,9 +267,11 @@ def _dated(con: duckdb.DuckDBPyConnection, updated_text: str | None, today: date
         "SELECT r.line, m.reason FROM raw_launchlog r "
         "JOIN _misdated m ON m.text = coalesce(r.\"Launch_Date\", '')"
     )
-    _quarantine(con, "launchlog", rejected, "x.reason")
-    con.execute(f"DELETE FROM raw_launchlog WHERE line IN (SELECT line FROM ({rejected}))")
-    con.execute("DROP TABLE _misdated")
+    _quarantine(con, "launchlog", columns, rejected, "x.reason")
+    con.execute(
+        f"DELETE FROM raw_launchlog WHERE line IN (SELECT line FROM ({rejected})); "
+        "DROP TABLE _misdated"
+    )
 
 
 def misdated(text: str, last: date, updated: date | None) -> str | None:
@@ -289,57 +304,76 @@ def _updated_day(text: str | None) -> date | None:
         return None
 
 
-def _references(con: duckdb.DuckDBPyConnection, present: list[str]) -> Screened:
+def _references(con: duckdb.DuckDBPyConnection, columns: dict[str, list[str]]) -> Screened:
     """How many launches there are, and each kind of reference some of them break (each
     broken reference quarantined with the launch's first line; the launch is kept). The
     first row of each launch tag stands for the launch: its payload rows repeat it."""
-    con.execute(
-        "CREATE OR REPLACE TEMP TABLE _launch_rows AS SELECT * FROM raw_launchlog "
-        'QUALIFY row_number() OVER (PARTITION BY "Launch_Tag" ORDER BY line) = 1'
+    values = con.execute(
+        " UNION ".join(
+            f'SELECT \'{column}\', "{column}" FROM raw_launchlog WHERE "{column}" IS NOT NULL'
+            for column in REFERENCES
+        )
+    ).fetchall()
+    small_table(
+        con,
+        "_codes",
+        {"reference": "VARCHAR", "value": "VARCHAR", "code": "VARCHAR"},
+        [(column, value, _first_code(value)) for column, value in values],
     )
-    launches = _count(con, "SELECT count(*) FROM _launch_rows")
+    defined = " UNION ALL ".join(
+        [
+            f"SELECT '{column}' AS reference, \"{key}\" AS code FROM raw_{file}"
+            for column, (file, key) in REFERENCES.items()
+            if file in columns
+        ]
+        or ["SELECT NULL::VARCHAR AS reference, NULL::VARCHAR AS code WHERE false"]
+    )
+    launch_rows = " UNION ALL ".join(
+        f"SELECT line, '{column}' AS reference, \"{column}\" AS value FROM launches"
+        for column in REFERENCES
+    )
+    con.execute(
+        "CREATE OR REPLACE TEMP TABLE _broken AS WITH launches AS (SELECT * FROM raw_launchlog "
+        'QUALIFY row_number() OVER (PARTITION BY "Launch_Tag" ORDER BY line) = 1), '
+        f"defined AS ({defined}) "
+        "SELECT NULL AS reference, NULL AS code, NULL AS line, count(*) AS launches "
+        f"FROM launches UNION ALL SELECT c.reference, c.code, l.line, NULL FROM ({launch_rows}) l "
+        "JOIN _codes c ON c.reference = l.reference AND c.value = l.value "
+        "WHERE c.code IS NOT NULL AND NOT EXISTS (SELECT 1 FROM defined d "
+        "WHERE d.reference = c.reference AND d.code = c.code)"
+    )
+    counted = con.execute(
+        "SELECT reference, code, count(*), any_value(launches) FROM _broken "
+        "GROUP BY reference, code ORDER BY reference NULLS FIRST, min(line)"
+    ).fetchall()
+    launches = int(counted[0][3])
     broken = []
-    for column, (file, key) in REFERENCES.items():
-        values = con.execute(f'SELECT DISTINCT "{column}" FROM _launch_rows').fetchall()
-        codes = [(value, _first_code(value)) for (value,) in values if value]
-        small_table(con, "_codes", {"value": "VARCHAR", "code": "VARCHAR"}, codes)
-        defined = (
-            f'SELECT "{key}" FROM raw_{file} WHERE "{key}" IS NOT NULL'
-            if file in present
-            else "SELECT NULL::VARCHAR WHERE false"
-        )
-        con.execute(
-            "CREATE OR REPLACE TEMP TABLE _broken AS "
-            f'SELECT l.line, c.code FROM _launch_rows l JOIN _codes c ON c.value = l."{column}" '
-            f"WHERE c.code IS NOT NULL AND c.code NOT IN ({defined})"
-        )
-        counted = con.execute(
-            "SELECT code, count(*) FROM _broken GROUP BY code ORDER BY min(line)"
-        ).fetchall()
-        if not counted:
-            continue
-        kind = Broken(column, file, sum(n for _, n in counted), Counter(dict(counted)))
+    for column, (file, _) in REFERENCES.items():
+        examples = Counter({code: n for reference, code, n, _ in counted if reference == column})
+        if examples:
+            broken.append(Broken(column, file, examples.total(), examples))
+    if broken:
         reasons = [
-            (code, f"{column} {code!r} is not defined in {file}.tsv; the launch is kept without "
-             "its name")
-            for code, _ in counted
+            (b.column, code, f"{b.column} {code!r} is not defined in {b.file}.tsv; the launch is kept without its name")
+            for b in broken
+            for code in b.examples
         ]  # fmt: skip
-        small_table(con, "_reasons", {"code": "VARCHAR", "reason": "VARCHAR"}, reasons)
+        small_table(
+            con,
+            "_reasons",
+            {"reference": "VARCHAR", "code": "VARCHAR", "reason": "VARCHAR"},
+            reasons,
+        )
         _quarantine(
             con,
             "launchlog",
-            "SELECT b.line, r.reason FROM _broken b JOIN _reasons r USING (code)",
+            columns["launchlog"],
+            "SELECT b.line, r.reason FROM _broken b JOIN _reasons r USING (reference, code)",
             "x.reason",
         )
-        broken.append(kind)
-    con.execute("DROP TABLE IF EXISTS _broken; DROP TABLE IF EXISTS _reasons; DROP TABLE _codes")
-    con.execute("DROP TABLE _launch_rows")
+        con.execute("DROP TABLE _reasons")
+    con.execute("DROP TABLE _broken; DROP TABLE _codes")
     return Screened(launches, broken)
-
-
-def _count(con: duckdb.DuckDBPyConnection, sql: str) -> int:
-    row = con.execute(sql).fetchone()
-    return int(row[0]) if row else 0
 
 
 def _first_code(value: str | None) -> str | None:

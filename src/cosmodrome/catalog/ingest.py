@@ -410,7 +410,7 @@ def _date_or_error(text: str) -> tuple[object, ...]:
 
 def _launch_codes(con: duckdb.DuckDBPyConnection) -> None:
     """TEMP table ``_launch_codes``: each distinct launch code decoded, or why it cannot be."""
-    rows = []
+    rows: list[tuple[object, ...]] = []
     for (text,) in con.execute(
         "SELECT DISTINCT coalesce(\"Launch_Code\", '') FROM raw_launchlog"
     ).fetchall():

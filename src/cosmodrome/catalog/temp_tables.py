@@ -10,18 +10,15 @@ from __future__ import annotations
 from collections.abc import Iterable, Sequence
 
 import duckdb
-import pandas as pd
 
 
-def temp_tables(con: duckdb.DuckDBPyConnection) -> set[str]:
-    """The names of the connection's TEMP tables."""
-    found = con.execute("SELECT table_name FROM duckdb_tables() WHERE temporary").fetchall()
-    return {name for (name,) in found}
-
-
-def columns_of(con: duckdb.DuckDBPyConnection, table: str) -> list[str]:
-    """The columns of ``table``, in order."""
-    return [d[0] for d in con.execute(f'SELECT * FROM "{table}" LIMIT 0').description]
+def temp_columns(con: duckdb.DuckDBPyConnection) -> dict[str, list[str]]:
+    """The connection's TEMP tables, each with its columns in order."""
+    found = con.execute(
+        "SELECT table_name, list(column_name ORDER BY column_index) FROM duckdb_columns() "
+        "WHERE temporary GROUP BY table_name"
+    ).fetchall()
+    return {name: list(columns) for name, columns in found}
 
 
 def raw_text(columns: Sequence[str], alias: str = "") -> str:
@@ -44,12 +41,12 @@ def small_table(
     types: dict[str, str],
     rows: Iterable[Sequence[object]],
 ) -> None:
-    """A TEMP table ``name`` of Python's answers (``types``: column -> SQL type)."""
-    frame = pd.DataFrame(list(rows), columns=list(types), dtype=object)
-    view = f"_{name}_rows"
-    con.register(view, frame)
-    try:
-        casts = ", ".join(f'CAST("{c}" AS {t}) AS "{c}"' for c, t in types.items())
-        con.execute(f'CREATE OR REPLACE TEMP TABLE "{name}" AS SELECT {casts} FROM "{view}"')
-    finally:
-        con.unregister(view)
+    """A TEMP table ``name`` of Python's answers (``types``: column -> SQL type), passed
+    to DuckDB as one list per column."""
+    values = list(zip(*rows, strict=True)) or [() for _ in types]
+    params = {f"c{i}": list(column) for i, column in enumerate(values)}
+    columns = ", ".join(
+        f'unnest(CAST($c{i} AS {sql_type}[])) AS "{column}"'
+        for i, (column, sql_type) in enumerate(types.items())
+    )
+    con.execute(f'CREATE OR REPLACE TEMP TABLE "{name}" AS SELECT {columns}', params)
