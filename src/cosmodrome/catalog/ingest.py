@@ -34,10 +34,9 @@ from cosmodrome.catalog.names import shown_organisations
 from cosmodrome.catalog.outcomes import parse_launch_code
 from cosmodrome.catalog.temp_tables import (
     column_or_null,
-    columns_of,
     raw_text,
     small_table,
-    temp_tables,
+    temp_columns,
 )
 from cosmodrome.spaceports import load_spaceports
 from cosmodrome.states import iso_state
@@ -126,7 +125,8 @@ def certain(code: str | None) -> tuple[str | None, bool]:
 
 def stage_tables(con: duckdb.DuckDBPyConnection) -> None:
     """Make the module's TEMP tables from the checked ``raw_<file>`` tables of ``con``."""
-    _parse_numbers(
+    tables = temp_columns(con)
+    unreadable = _parse_numbers(
         con,
         [
             *(("sites", c) for c in (*COORDINATE_COLUMNS.values(), "Error")),
@@ -134,49 +134,50 @@ def stage_tables(con: duckdb.DuckDBPyConnection) -> None:
             *(("lv", c) for c in VEHICLE_NUMBERS.values()),
         ],
     )
-    _stage_periodic(con, "sites", "Site", "built_sites", {}, {"error_deg": "Error"})
-    _stage_periodic(con, "orgs", "Code", "built_organisations", {"class": "Class"}, {})
-    _stage_vehicles(con)
+    _stage_periodic(con, "sites", tables["raw_sites"], unreadable)
+    _stage_periodic(con, "orgs", tables["raw_orgs"], unreadable)
+    _stage_vehicles(con, tables["raw_lv"], unreadable)
     con.execute("DROP TABLE _numbers")
-    stage_objects(con)
-    _stage_launches_and_payloads(con)
+    stage_objects(con, tables)
+    _stage_launches_and_payloads(con, tables["raw_launchlog"])
 
 
-def _insert_issues(con: duckdb.DuckDBPyConnection, file: str, rejected: str) -> None:
-    """Append an issue for each row of ``raw_<file>`` that ``rejected`` (a query of rows
-    with ``line`` and ``reason``) names."""
-    raw = raw_text(columns_of(con, f"raw_{file}"), "r")
+def _insert_issues(
+    con: duckdb.DuckDBPyConnection, file: str, columns: list[str], rejected: str
+) -> None:
+    """Append an issue for each row of ``raw_<file>`` (of ``columns``) that ``rejected`` (a
+    query of rows with ``line`` and ``reason``) names."""
     con.execute(
-        f"INSERT INTO issues SELECT ?, r.line, x.reason, {raw} "
+        f"INSERT INTO issues SELECT ?, r.line, x.reason, {raw_text(columns, 'r')} "
         f'FROM "raw_{file}" r JOIN ({rejected}) x ON x.line = r.line',
         [f"{file}.tsv"],
     )
 
 
-def _parse_numbers(con: duckdb.DuckDBPyConnection, sources: list[tuple[str, str]]) -> None:
+def _parse_numbers(con: duckdb.DuckDBPyConnection, sources: list[tuple[str, str]]) -> bool:
     """TEMP table ``_numbers`` (text, value, error): every distinct text of the numeric
     ``(file, column)`` sources as :func:`.gcat.parse_number` reads it (``error``: why it
-    cannot). SQL reads the plain numbers; Python each other distinct text."""
+    cannot); whether any cannot be read. SQL reads the plain numbers; Python each other
+    distinct text."""
     texts = " UNION ".join(
         [f'SELECT "{column}" AS text FROM raw_{file}' for file, column in sources]
         or ["SELECT NULL::VARCHAR AS text"]
     )
     con.execute(
-        "CREATE OR REPLACE TEMP TABLE _texts AS "
-        f"SELECT text, regexp_full_match(text, ?) AS plain FROM ({texts}) WHERE text IS NOT NULL",
-        [PLAIN_NUMBER],
+        "CREATE OR REPLACE TEMP TABLE _numbers AS SELECT text, CAST(text AS DOUBLE) AS value, "
+        f"NULL::VARCHAR AS error FROM ({texts}) WHERE regexp_full_match(text, '{PLAIN_NUMBER}')"
     )
-    others = con.execute("SELECT text FROM _texts WHERE NOT plain").fetchall()
+    others = con.execute(
+        f"SELECT text FROM ({texts}) WHERE NOT regexp_full_match(text, '{PLAIN_NUMBER}')"
+    ).fetchall()
+    if not others:
+        return False
+    parsed = [_number_or_error(text) for (text,) in others]
     small_table(
-        con,
-        "_numbers",
-        {"text": "VARCHAR", "value": "DOUBLE", "error": "VARCHAR"},
-        map(_number_or_error, (text for (text,) in others)),
+        con, "_other_numbers", {"text": "VARCHAR", "value": "DOUBLE", "error": "VARCHAR"}, parsed
     )
-    con.execute(
-        "INSERT INTO _numbers SELECT text, CAST(text AS DOUBLE), NULL FROM _texts WHERE plain;"
-        "DROP TABLE _texts"
-    )
+    con.execute("INSERT INTO _numbers SELECT * FROM _other_numbers; DROP TABLE _other_numbers")
+    return any(error is not None for _, _, error in parsed)
 
 
 def _number_or_error(text: str) -> tuple[str, float | None, str | None]:
@@ -198,21 +199,27 @@ def _numbers_of(columns: dict[str, str], alias: str = "r") -> tuple[str, str, st
     return values, error, joins
 
 
+#: For sites and organisations: the key column, the named and the numeric columns besides
+#: those they share (catalog name -> GCAT name), and the table made.
+PERIODIC_FILES: dict[str, tuple[str, dict[str, str], dict[str, str], str]] = {
+    "sites": ("Site", {}, {"error_deg": "Error"}, "built_sites"),
+    "orgs": ("Code", {"class": "Class"}, {}, "built_organisations"),
+}
+
+
 def _stage_periodic(
-    con: duckdb.DuckDBPyConnection,
-    file: str,
-    key: str,
-    target: str,
-    extra: dict[str, str],
-    numbers: dict[str, str],
+    con: duckdb.DuckDBPyConnection, file: str, columns: list[str], unreadable: bool
 ) -> None:
-    """A sites/orgs table: code, canonical code, validity period, named and numeric
-    columns; a row whose period cannot be read is quarantined."""
+    """``built_sites`` or ``built_organisations``: code, canonical code, validity period,
+    named and numeric columns; a row whose period cannot be read is quarantined. A number
+    that cannot be read (``unreadable``: whether any can't) fails the build, as the range
+    checks leave such a value for the ingest."""
+    key, extra, numbers, target = PERIODIC_FILES[file]
     bounds = [
         (text, end, *_bound_or_error(text, end=end))
-        for end, column in ((False, "TStart"), (True, "TStop"))
-        for (text,) in con.execute(
-            f'SELECT DISTINCT "{column}" FROM raw_{file} WHERE "{column}" IS NOT NULL'
+        for end, text in con.execute(
+            f'SELECT DISTINCT false, "TStart" FROM raw_{file} WHERE "TStart" IS NOT NULL UNION '
+            f'SELECT DISTINCT true, "TStop" FROM raw_{file} WHERE "TStop" IS NOT NULL'
         ).fetchall()
     ]
     small_table(
@@ -221,13 +228,16 @@ def _stage_periodic(
         {"text": "VARCHAR", "is_end": "BOOLEAN", "day": "DATE", "error": "VARCHAR"},
         bounds,
     )
-    con.execute(
-        "CREATE OR REPLACE TEMP TABLE _periods AS SELECT r.line, s.day AS valid_from, "
-        f"e.day AS valid_to, coalesce(s.error, e.error) AS reason FROM raw_{file} r "
+    periods = (
+        "SELECT r.line, s.day AS valid_from, e.day AS valid_to, coalesce(s.error, e.error) "
+        f"AS reason FROM raw_{file} r "
         'LEFT JOIN _bounds s ON s.text = r."TStart" AND NOT s.is_end '
         'LEFT JOIN _bounds e ON e.text = r."TStop" AND e.is_end'
     )
-    _insert_issues(con, file, "SELECT line, reason FROM _periods WHERE reason IS NOT NULL")
+    if any(error is not None for *_, error in bounds):
+        _insert_issues(
+            con, file, columns, f"SELECT line, reason FROM ({periods}) WHERE reason IS NOT NULL"
+        )
     values, error, joins = _numbers_of({**COORDINATE_COLUMNS, **numbers})
     named = ", ".join(
         f'r."{source}" AS "{name}"' for name, source in {**PERIODIC_COLUMNS, **extra}.items()
@@ -237,20 +247,22 @@ def _stage_periodic(
         small_table(con, "_hosts", {"code": "VARCHAR", "host": "VARCHAR"}, _site_hosts().items())
         host = ", coalesce(nullif(h.host, ''), r.\"StateCode\") AS host_country"
         joins += ' LEFT JOIN _hosts h ON h.code = r."Site"'
-    con.execute(
-        f'CREATE OR REPLACE TEMP TABLE {target} AS SELECT r."{key}" AS code, '
-        f'coalesce(r."UCode", r."{key}") AS ucode, p.valid_from, p.valid_to, {named}, '
-        f"{values}{host}, r.line, {error} AS number_error "
-        f"FROM raw_{file} r JOIN _periods p ON p.line = r.line {joins} "
-        "WHERE p.reason IS NULL ORDER BY r.line"
+    sql = (
+        f'SELECT r."{key}" AS code, coalesce(r."UCode", r."{key}") AS ucode, p.valid_from, '
+        f"p.valid_to, {named}, {values}{host}, r.line "
+        f"FROM raw_{file} r JOIN ({periods}) p ON p.line = r.line {joins} WHERE p.reason IS NULL"
     )
-    unreadable = con.execute(
-        f"SELECT number_error FROM {target} WHERE number_error IS NOT NULL ORDER BY line LIMIT 1"
-    ).fetchone()
-    if unreadable is not None:  # the range checks leave non-numbers for the ingest
-        raise ValueError(unreadable[0])
-    con.execute(f"ALTER TABLE {target} DROP COLUMN number_error")
-    con.execute("DROP TABLE _bounds; DROP TABLE _periods; DROP TABLE IF EXISTS _hosts")
+    if unreadable:
+        failed = con.execute(
+            f"SELECT {error} FROM raw_{file} r JOIN ({periods}) p ON p.line = r.line {joins} "
+            f"WHERE p.reason IS NULL AND {error} IS NOT NULL ORDER BY r.line LIMIT 1"
+        ).fetchone()
+        if failed is not None:
+            raise ValueError(failed[0])
+    con.execute(
+        f"CREATE OR REPLACE TEMP TABLE {target} AS {sql} ORDER BY r.line; DROP TABLE _bounds; "
+        "DROP TABLE IF EXISTS _hosts"
+    )
 
 
 def _bound_or_error(text: str, *, end: bool) -> tuple[object, str | None]:
@@ -268,55 +280,67 @@ def _site_hosts() -> dict[str, str]:
     }
 
 
-def _stage_vehicles(con: duckdb.DuckDBPyConnection) -> None:
-    """``built_vehicles``; a row with an unreadable number is quarantined."""
-    values, error, joins = _numbers_of(VEHICLE_NUMBERS)
-    con.execute(
-        "CREATE OR REPLACE TEMP TABLE _vehicle_numbers AS "
-        f"SELECT r.line, {values}, 'bad number: ' || {error} AS reason FROM raw_lv r {joins}"
-    )
-    _insert_issues(con, "lv", "SELECT line, reason FROM _vehicle_numbers WHERE reason IS NOT NULL")
+def _stage_vehicles(con: duckdb.DuckDBPyConnection, columns: list[str], unreadable: bool) -> None:
+    """``built_vehicles``; a row with an unreadable number is quarantined (``unreadable``:
+    whether any number of the tables is)."""
+    _values, error, joins = _numbers_of(VEHICLE_NUMBERS)
+    if unreadable:
+        _insert_issues(
+            con,
+            "lv",
+            columns,
+            f"SELECT r.line, 'bad number: ' || {error} AS reason FROM raw_lv r {joins} "
+            f"WHERE {error} IS NOT NULL",
+        )
     # GCAT writes 0 for "unknown" capacities and masses.
-    numbers = ", ".join(f'nullif(n."{name}", 0) AS "{name}"' for name in VEHICLE_NUMBERS)
+    numbers = ", ".join(f'nullif(n_{name}.value, 0) AS "{name}"' for name in VEHICLE_NUMBERS)
     con.execute(
         'CREATE OR REPLACE TEMP TABLE built_vehicles AS SELECT r."LV_Name" AS lv_name, '
         'r."LV_Family" AS family, r."LV_Manufacturer" AS manufacturer, '
         'r."LV_Variant" AS variant, r."LV_Alias" AS alias, '
-        f'{numbers}, r."Class" AS class, r.line '
-        "FROM raw_lv r JOIN _vehicle_numbers n ON n.line = r.line WHERE n.reason IS NULL "
+        f'{numbers}, r."Class" AS class, r.line FROM raw_lv r {joins} WHERE {error} IS NULL '
         "ORDER BY r.line"
     )
-    con.execute("DROP TABLE _vehicle_numbers")
 
 
-def _satcat_number(jcat: str, satcat: str = "NULL") -> str:
-    """SQL for a catalog number: ``satcat``'s digits, else those of an ``S`` JCAT."""
-    digits = f"CASE WHEN starts_with({jcat}, 'S') AND regexp_full_match(substr({jcat}, 2), '[0-9]+') THEN substr({jcat}, 2) END"
-    text = f"coalesce({satcat}, {digits})"
-    return f"CASE WHEN regexp_full_match({text}, '[0-9]+') THEN TRY_CAST({text} AS BIGINT) END"
+def _satcat_number(jcat: str, satcat: str | None = None) -> str:
+    """SQL for a catalog number: ``satcat``'s digits where the row has a value there, else
+    those of an ``S`` JCAT."""
+    of_jcat = (
+        f"CASE WHEN regexp_full_match({jcat}, 'S[0-9]+') THEN CAST(substr({jcat}, 2) AS BIGINT) END"
+    )
+    if satcat is None:
+        return of_jcat
+    return (
+        f"CASE WHEN {satcat} IS NULL THEN {of_jcat} WHEN regexp_full_match({satcat}, '[0-9]+') "
+        f"THEN CAST({satcat} AS BIGINT) END"
+    )
 
 
-def stage_objects(con: duckdb.DuckDBPyConnection) -> None:
-    """``built_objects`` from whichever object catalogs ``con`` has (satcat/auxcat layout,
-    or psatcat with UN orbit values); a row with an unreadable orbit value is quarantined."""
-    tables = temp_tables(con)
+def stage_objects(
+    con: duckdb.DuckDBPyConnection, tables: dict[str, list[str]] | None = None
+) -> None:
+    """``built_objects`` from whichever object catalogs ``con`` has (``tables``: its TEMP
+    tables and their columns, when known); satcat/auxcat layout, or psatcat with UN orbit
+    values. A row with an unreadable orbit value is quarantined."""
+    tables = tables if tables is not None else temp_columns(con)
     files = [name for name in OBJECT_FILES if f"raw_{name}" in tables]
-    _parse_numbers(con, [(name, c) for name in files for c in OBJECT_FILES[name]])
+    unreadable = _parse_numbers(con, [(name, c) for name in files for c in OBJECT_FILES[name]])
     parts = []
     for rank, file in enumerate(files):
-        columns = columns_of(con, f"raw_{file}")
-        values, error, joins = _numbers_of(
+        columns = tables[f"raw_{file}"]
+        _values, error, joins = _numbers_of(
             dict(zip(("perigee_km", "apogee_km", "inc_deg"), OBJECT_FILES[file], strict=True))
         )
-        con.execute(
-            f"CREATE OR REPLACE TEMP TABLE _orbits_{file} AS "
-            f"SELECT r.line, {values}, 'bad orbit value: ' || {error} AS reason "
-            f"FROM raw_{file} r {joins}"
-        )
-        _insert_issues(
-            con, file, f"SELECT line, reason FROM _orbits_{file} WHERE reason IS NOT NULL"
-        )
-        satcat = _satcat_number('r."JCAT"', column_or_null(columns, "Satcat", "r"))
+        if unreadable:
+            _insert_issues(
+                con,
+                file,
+                columns,
+                f"SELECT r.line, 'bad orbit value: ' || {error} AS reason FROM raw_{file} r "
+                f"{joins} WHERE {error} IS NOT NULL",
+            )
+        satcat = _satcat_number('r."JCAT"', 'r."Satcat"' if "Satcat" in columns else None)
         state = (
             f"coalesce({column_or_null(columns, 'State', 'r')}, "
             f"{column_or_null(columns, 'UNState', 'r')})"
@@ -327,10 +351,11 @@ def stage_objects(con: duckdb.DuckDBPyConnection) -> None:
             f'{column_or_null(columns, "Launch_Tag", "r")} AS launch_tag, r."Name" AS name, '
             f"{column_or_null(columns, 'Type', 'r')} AS type, "
             f"{column_or_null(columns, 'Owner', 'r')} AS owner, {state} AS state, "
-            "o.perigee_km, o.apogee_km, CASE WHEN o.inc_deg = 0 AND "
-            "coalesce(o.apogee_km, 0) = 0 THEN NULL ELSE o.inc_deg END AS inc_deg, "
+            "n_perigee_km.value AS perigee_km, n_apogee_km.value AS apogee_km, "
+            "CASE WHEN n_inc_deg.value = 0 AND coalesce(n_apogee_km.value, 0) = 0 THEN NULL "
+            "ELSE n_inc_deg.value END AS inc_deg, "
             f"'{file}.tsv' AS source_file, r.line, {rank} AS file_rank "
-            f"FROM raw_{file} r JOIN _orbits_{file} o ON o.line = r.line WHERE o.reason IS NULL"
+            f"FROM raw_{file} r {joins} WHERE {error} IS NULL"
         )
     if not parts:  # no object catalog: an empty table of the right columns
         parts.append(
@@ -339,15 +364,13 @@ def stage_objects(con: duckdb.DuckDBPyConnection) -> None:
             + ", NULL::DOUBLE AS perigee_km, NULL::DOUBLE AS apogee_km, NULL::DOUBLE AS inc_deg, "
             "NULL::VARCHAR AS source_file, NULL::INTEGER AS line, 0 AS file_rank WHERE false"
         )
+    # ord: the file's rank in the high bits, the line in the low ones.
     con.execute(
         "CREATE OR REPLACE TEMP TABLE built_objects AS SELECT * EXCLUDE (file_rank), "
-        "row_number() OVER (ORDER BY file_rank, line) AS ord FROM ("
+        "(CAST(file_rank AS BIGINT) << 32) + line AS ord FROM ("
         + " UNION ALL ".join(parts)
-        + ") ORDER BY ord"
+        + "); DROP TABLE _numbers"
     )
-    for file in files:
-        con.execute(f"DROP TABLE _orbits_{file}")
-    con.execute("DROP TABLE _numbers")
 
 
 def _vague_dates(con: duckdb.DuckDBPyConnection, target: str, texts: str) -> None:
@@ -355,28 +378,30 @@ def _vague_dates(con: duckdb.DuckDBPyConnection, target: str, texts: str) -> Non
     text of the query ``texts`` read as :func:`.gcat.parse_vague_date` reads it. SQL reads
     the dates it matches with a valid day; Python each other text, for its exact error."""
     groups = list(VAGUE_DATE.groupindex)
-    months = ", ".join(f"'{month}'" for month in MONTHS)
     number = "CASE WHEN p.{0} = '' THEN {1} ELSE CAST(p.{0} AS INTEGER) END".format
     precision = " ".join(
         f"WHEN p.{group} <> '' THEN '{name}'"
         for name, group in (("second", "ss"), ("minute", "mm"), ("day", "day"), ("month", "month"))
     )
+    # A text the pattern does not match gives empty groups, the year's too. A month
+    # ([A-Z][a-z]{2}) can only be found at a month's place in the string of them.
+    con.execute(
+        f"CREATE OR REPLACE TEMP TABLE _date_parts AS SELECT * FROM (SELECT text, "
+        f"regexp_extract(text, '{VAGUE_DATE_SQL}', {groups}) AS p FROM ({texts})) "
+        "WHERE p.year <> ''"
+    )
     con.execute(
         f"CREATE OR REPLACE TEMP TABLE {target} AS "
-        f"WITH t AS ({texts}), "
-        # A text the pattern does not match gives empty groups, the year's too.
-        f"g AS MATERIALIZED (SELECT * FROM (SELECT text, regexp_extract(text, "
-        f"'{VAGUE_DATE_SQL}', {groups}) AS p FROM t) WHERE p.year <> ''), "
-        "v AS MATERIALIZED (SELECT text, CAST(p.year AS INTEGER) AS y, "
-        f"CASE WHEN p.month = '' THEN 1 ELSE list_position([{months}], p.month) END AS m, "
+        "WITH v AS (SELECT text, CAST(p.year AS INTEGER) AS y, CASE WHEN p.month = '' THEN 1 "
+        f"ELSE (strpos('{''.join(MONTHS)}', p.month) + 2) // 3 END AS m, "
         f"{number('day', 1)} AS d, {number('hh', 0)} AS hh, {number('mm', 0)} AS mi, "
         f"{number('ss', 0)} AS s, CASE {precision} ELSE 'year' END AS precision, "
-        "p.uncertain = '?' AS uncertain FROM g), "
-        "ok AS (SELECT * FROM v WHERE y >= 1 AND m BETWEEN 1 AND 12 AND d >= 1 "
-        "AND d <= day(last_day(make_date(y, m, 1))) AND hh < 24 AND mi < 60 AND s < 60) "
+        "p.uncertain = '?' AS uncertain FROM _date_parts) "
         "SELECT text, make_timestamptz(y, m, d, hh, mi, s, 'UTC') AS start_utc, "
         "make_date(y, m, d) AS day, y AS year, precision, uncertain, NULL::VARCHAR AS error "
-        "FROM ok"
+        "FROM v WHERE y >= 1 AND m BETWEEN 1 AND 12 AND d >= 1 "
+        "AND d <= day(last_day(make_date(y, m, 1))) AND hh < 24 AND mi < 60 AND s < 60; "
+        "DROP TABLE _date_parts"
     )
     unread = con.execute(
         f"SELECT text FROM ({texts}) WHERE text NOT IN (SELECT text FROM {target})"
@@ -481,9 +506,10 @@ def _resolve_at(con: duckdb.DuckDBPyConnection, target: str, records: str, pairs
 
 
 def _organisation_names(con: duckdb.DuckDBPyConnection) -> None:
-    """TEMP table ``_org_names`` (line, name): each organisation record as tables name it:
-    the name people use where ``data/names.toml`` gives one (by code or short name:
-    ``National Reconnaissance Office`` for GCAT's ``NRO``), else GCAT's short name."""
+    """TEMP table ``_org_names``: each organisation record's period, state, class and name
+    as tables name it: the name people use where ``data/names.toml`` gives one (by code or
+    short name: ``National Reconnaissance Office`` for GCAT's ``NRO``), else GCAT's short
+    name."""
     small_table(
         con,
         "_shown",
@@ -491,8 +517,9 @@ def _organisation_names(con: duckdb.DuckDBPyConnection) -> None:
         shown_organisations().items(),
     )
     con.execute(
-        "CREATE OR REPLACE TEMP TABLE _org_names AS SELECT o.line, coalesce(nullif(c.shown, ''), "
-        "nullif(s.shown, ''), o.short_name, o.name, 'None') AS name FROM built_organisations o "
+        "CREATE OR REPLACE TEMP TABLE _org_names AS SELECT o.line, o.code, o.valid_from, "
+        "o.valid_to, o.state_code, o.class, coalesce(nullif(c.shown, ''), nullif(s.shown, ''), "
+        "o.short_name, o.name, 'None') AS shown_name FROM built_organisations o "
         "LEFT JOIN _shown c ON c.means = o.code LEFT JOIN _shown s ON s.means = o.short_name;"
         "DROP TABLE _shown"
     )
@@ -544,35 +571,23 @@ def _canonical_sites(con: duckdb.DuckDBPyConnection) -> None:
     )
 
 
-def _stage_launches_and_payloads(con: duckdb.DuckDBPyConnection) -> None:
+def _stage_launches_and_payloads(con: duckdb.DuckDBPyConnection, columns: list[str]) -> None:
     """``stage_launches`` (one row per launch tag, from its first readable row) and
     ``stage_payloads`` (one per row from there on). A row without a tag, or whose date or
     launch code cannot be read before its launch has a readable row, is quarantined; a
     payload row whose launch fields differ from its launch's is kept and quarantined."""
-    columns = columns_of(con, "raw_launchlog")
-    raw = raw_text(columns, "r")
-    con.execute(
-        f"INSERT INTO issues SELECT 'launchlog.tsv', r.line, 'missing Launch_Tag', {raw} "
-        'FROM raw_launchlog r WHERE r."Launch_Tag" IS NULL'
-    )
     _vague_dates(
-        con,
-        "_dates",
-        "SELECT DISTINCT coalesce(\"Launch_Date\", '') AS text FROM raw_launchlog",
+        con, "_dates", "SELECT DISTINCT coalesce(\"Launch_Date\", '') AS text FROM raw_launchlog"
     )
     _launch_codes(con)
+    # Each row's reason not to be read, and its launch's first readable row.
     con.execute(
-        'CREATE OR REPLACE TEMP TABLE _rows AS SELECT r.line, r."Launch_Tag" AS tag, '
-        "coalesce(d.error, c.error) AS reason, min(r.line) FILTER (WHERE d.error IS NULL AND "
-        'c.error IS NULL) OVER (PARTITION BY r."Launch_Tag") AS first_line '
+        'CREATE OR REPLACE TEMP TABLE _rows AS SELECT r.line, r."Launch_Tag" AS tag, CASE WHEN '
+        "r.\"Launch_Tag\" IS NULL THEN 'missing Launch_Tag' ELSE coalesce(d.error, c.error) "
+        "END AS reason, min(r.line) FILTER (WHERE d.error IS NULL AND c.error IS NULL) OVER "
+        '(PARTITION BY r."Launch_Tag") AS first_line '
         "FROM raw_launchlog r JOIN _dates d ON d.text = coalesce(r.\"Launch_Date\", '') "
-        "JOIN _launch_codes c ON c.text = coalesce(r.\"Launch_Code\", '') "
-        'WHERE r."Launch_Tag" IS NOT NULL'
-    )
-    _insert_issues(
-        con,
-        "launchlog",
-        "SELECT line, reason FROM _rows WHERE first_line IS NULL OR line < first_line",
+        "JOIN _launch_codes c ON c.text = coalesce(r.\"Launch_Code\", '')"
     )
     differing = ", ".join(
         f'CASE WHEN r."{f}" IS DISTINCT FROM l."{f}" THEN \'{f}\' END' for f in LAUNCH_FIELDS
@@ -580,49 +595,50 @@ def _stage_launches_and_payloads(con: duckdb.DuckDBPyConnection) -> None:
     _insert_issues(
         con,
         "launchlog",
+        columns,
+        "SELECT line, reason FROM _rows WHERE tag IS NULL OR first_line IS NULL "
+        "OR line < first_line UNION ALL "
         "SELECT line, 'payload row of ' || tag || ' disagrees with the launch on ' || differing "
-        "|| '; launch fields taken from its first row' AS reason FROM ("
+        "|| '; launch fields taken from its first row' FROM ("
         f"SELECT w.line, w.tag, concat_ws(', ', {differing}) AS differing FROM _rows w "
         "JOIN raw_launchlog r ON r.line = w.line JOIN raw_launchlog l ON l.line = w.first_line "
         "WHERE w.line > w.first_line) WHERE differing <> ''",
     )
-    con.execute(
-        "CREATE OR REPLACE TEMP TABLE _launch_rows AS SELECT w.tag, w.first_line AS line, "
-        "count(*) AS payload_count FROM _rows w WHERE w.line >= w.first_line "
-        "GROUP BY w.tag, w.first_line"
-    )
-    con.execute(
-        "CREATE OR REPLACE TEMP TABLE _launch_days AS SELECT l.tag, l.line, d.day "
-        'FROM _launch_rows l JOIN raw_launchlog r ON r.line = l.line JOIN _dates d ON d.text = r."Launch_Date"'
-    )
     _codes(con)
     _canonical_sites(con)
     _organisation_names(con)
+    # Each launch's first row, payload count, day and the codes it resolves at that day.
     con.execute(
-        "CREATE OR REPLACE TEMP TABLE _vehicle_of AS SELECT lv_name, family, manufacturer "
-        "FROM built_vehicles QUALIFY row_number() OVER (PARTITION BY lv_name ORDER BY line DESC) = 1"
-    )
-    con.execute(
-        'CREATE OR REPLACE TEMP TABLE _launch_codes_at AS SELECT l.line, r."Launch_Site" AS site, '
-        "al.lead AS agency, ml.lead AS maker, l.day FROM _launch_days l "
-        "JOIN raw_launchlog r ON r.line = l.line "
+        "CREATE OR REPLACE TEMP TABLE _launches AS WITH n AS (SELECT tag, first_line AS line, "
+        "count(*) AS payload_count FROM _rows WHERE line >= first_line GROUP BY ALL), "
+        "vehicles AS (SELECT lv_name, family, manufacturer FROM built_vehicles "
+        "QUALIFY row_number() OVER (PARTITION BY lv_name ORDER BY line DESC) = 1) "
+        "SELECT n.tag, n.line, n.payload_count, d.day, v.family, al.lead AS agency, "
+        "ml.lead AS maker FROM n JOIN raw_launchlog r ON r.line = n.line "
+        'JOIN _dates d ON d.text = r."Launch_Date" '
         'LEFT JOIN _certain a ON a.text = r."Agency" LEFT JOIN _leads al ON al.text = a.plain '
-        'LEFT JOIN _vehicle_of v ON v.lv_name = r."LV_Type" '
+        'LEFT JOIN vehicles v ON v.lv_name = r."LV_Type" '
         "LEFT JOIN _leads ml ON ml.text = v.manufacturer"
     )
     con.execute(
-        "CREATE OR REPLACE TEMP TABLE _payload_rows AS SELECT w.line, d.day, ol.lead AS owner "
-        "FROM _rows w JOIN _launch_days d ON d.tag = w.tag "
+        "CREATE OR REPLACE TEMP TABLE _payload_rows AS SELECT w.line, l.day, ol.lead AS owner "
+        "FROM _rows w JOIN _launches l ON l.tag = w.tag "
         'JOIN raw_launchlog r ON r.line = w.line LEFT JOIN _certain o ON o.text = r."SatOwner" '
         "LEFT JOIN _leads ol ON ol.text = o.plain WHERE w.line >= w.first_line"
     )
-    _resolve_at(con, "_site_at", "built_sites", "SELECT site AS code, day FROM _launch_codes_at")
+    _resolve_at(
+        con,
+        "_site_at",
+        "built_sites",
+        'SELECT r."Launch_Site" AS code, l.day FROM _launches l '
+        "JOIN raw_launchlog r ON r.line = l.line",
+    )
     _resolve_at(
         con,
         "_org_at",
-        "built_organisations",
-        "SELECT agency AS code, day FROM _launch_codes_at UNION ALL "
-        "SELECT maker, day FROM _launch_codes_at UNION ALL SELECT owner, day FROM _payload_rows",
+        "_org_names",
+        "SELECT agency AS code, day FROM _launches UNION ALL SELECT maker, day FROM _launches "
+        "UNION ALL SELECT owner, day FROM _payload_rows",
     )
     variant = column_or_null(columns, "LV_Variant", "r")
     jcat = 'r."JCAT"'
@@ -630,7 +646,7 @@ def _stage_launches_and_payloads(con: duckdb.DuckDBPyConnection) -> None:
         "CREATE OR REPLACE TEMP TABLE stage_launches AS SELECT "
         'r."Launch_Tag" AS launch_tag, d.start_utc AS time_utc, d.precision AS time_precision, '
         'd.uncertain AS time_uncertain, d.year, r."LV_Type" AS vehicle, '
-        f'v.family AS vehicle_family, {variant} AS variant, r."Flight_ID" AS flight, '
+        f'l.family AS vehicle_family, {variant} AS variant, r."Flight_ID" AS flight, '
         'r."Platform" AS platform, r."Launch_Site" AS site_code, '
         'CASE WHEN r."Launch_Site" IS NOT NULL THEN coalesce(cs.canonical, s.ucode, '
         'r."Launch_Site") END AS site, '
@@ -638,26 +654,23 @@ def _stage_launches_and_payloads(con: duckdb.DuckDBPyConnection) -> None:
         "ELSE ls.short_name END AS site_name, s.state_code AS site_state, "
         "p.plain AS pad, coalesce(p.uncertain, false) AS pad_uncertain, "
         "a.plain AS agency, coalesce(a.uncertain, false) AS agency_uncertain, "
-        "oname.name AS agency_name, "
+        "o.shown_name AS agency_name, "
         'coalesce(o.state_code, r."LVState") AS provider_state, r."LVState" AS lv_state, '
         'm.state_code AS vehicle_state, r."Launch_Code" AS launch_code, c.orbit_class, '
-        'c.outcome, c.is_success, n.payload_count, r."LTCite" AS citation, l.line '
-        "FROM _launch_codes_at l JOIN _launch_rows n ON n.line = l.line "
-        "JOIN raw_launchlog r ON r.line = l.line "
+        'c.outcome, c.is_success, l.payload_count, r."LTCite" AS citation, l.line '
+        "FROM _launches l JOIN raw_launchlog r ON r.line = l.line "
         'JOIN _dates d ON d.text = r."Launch_Date" '
         "JOIN _launch_codes c ON c.text = coalesce(r.\"Launch_Code\", '') "
-        'LEFT JOIN _vehicle_of v ON v.lv_name = r."LV_Type" '
-        "LEFT JOIN _site_at sa ON sa.code = l.site AND sa.day = l.day "
+        'LEFT JOIN _site_at sa ON sa.code = r."Launch_Site" AND sa.day = l.day '
         "LEFT JOIN built_sites s ON s.line = sa.line "
         'LEFT JOIN _curated_sites cs ON cs.code = r."Launch_Site" '
         'LEFT JOIN _latest_sites ls ON ls.ucode = coalesce(s.ucode, r."Launch_Site") '
         'LEFT JOIN _certain p ON p.text = r."Launch_Pad" '
         'LEFT JOIN _certain a ON a.text = r."Agency" '
         "LEFT JOIN _org_at oa ON oa.code = l.agency AND oa.day = l.day "
-        "LEFT JOIN built_organisations o ON o.line = oa.line "
-        "LEFT JOIN _org_names oname ON oname.line = oa.line "
+        "LEFT JOIN _org_names o ON o.line = oa.line "
         "LEFT JOIN _org_at ma ON ma.code = l.maker AND ma.day = l.day "
-        "LEFT JOIN built_organisations m ON m.line = ma.line "
+        "LEFT JOIN _org_names m ON m.line = ma.line "
         "ORDER BY l.line"
     )
     con.execute(
@@ -666,30 +679,30 @@ def _stage_launches_and_payloads(con: duckdb.DuckDBPyConnection) -> None:
         'r."PLName" AS pl_name, r."JCAT" AS jcat, '
         f'{_satcat_number(jcat)} AS satcat, r."Type" AS type, '
         "c.plain AS owner, coalesce(c.uncertain, false) AS owner_uncertain, "
-        'oname.name AS owner_name, r."SatState" AS owner_state, '
+        'o.shown_name AS owner_name, r."SatState" AS owner_state, '
         "o.class AS owner_class, p.line "
         "FROM _payload_rows p JOIN raw_launchlog r ON r.line = p.line "
         'LEFT JOIN _certain c ON c.text = r."SatOwner" '
         "LEFT JOIN _org_at oa ON oa.code = p.owner AND oa.day = p.day "
-        "LEFT JOIN built_organisations o ON o.line = oa.line "
-        "LEFT JOIN _org_names oname ON oname.line = oa.line "
+        "LEFT JOIN _org_names o ON o.line = oa.line "
         "ORDER BY p.line"
     )
-    for table in (
-        "_dates",
-        "_launch_codes",
-        "_rows",
-        "_launch_rows",
-        "_launch_days",
-        "_certain",
-        "_leads",
-        "_curated_sites",
-        "_latest_sites",
-        "_vehicle_of",
-        "_launch_codes_at",
-        "_payload_rows",
-        "_site_at",
-        "_org_at",
-        "_org_names",
-    ):
-        con.execute(f"DROP TABLE {table}")
+    con.execute(
+        "".join(
+            f"DROP TABLE {table}; "
+            for table in (
+                "_dates",
+                "_launch_codes",
+                "_rows",
+                "_certain",
+                "_leads",
+                "_curated_sites",
+                "_latest_sites",
+                "_org_names",
+                "_launches",
+                "_payload_rows",
+                "_site_at",
+                "_org_at",
+            )
+        )
+    )

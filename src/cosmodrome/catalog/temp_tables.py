@@ -16,7 +16,7 @@ def temp_columns(con: duckdb.DuckDBPyConnection) -> dict[str, list[str]]:
     """The connection's TEMP tables, each with its columns in order."""
     found = con.execute(
         "SELECT table_name, list(column_name ORDER BY column_index) FROM duckdb_columns() "
-        "WHERE temporary GROUP BY table_name"
+        "WHERE database_name = 'temp' GROUP BY table_name"
     ).fetchall()
     return {name: list(columns) for name, columns in found}
 
