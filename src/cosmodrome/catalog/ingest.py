@@ -383,12 +383,12 @@ def _vague_dates(con: duckdb.DuckDBPyConnection, target: str, texts: str) -> Non
         f"WHEN p.{group} <> '' THEN '{name}'"
         for name, group in (("second", "ss"), ("minute", "mm"), ("day", "day"), ("month", "month"))
     )
-    # A text the pattern does not match gives empty groups, the year's too. A month
+    # A text the pattern does not match gives empty groups, the year's too (filtered in
+    # a second statement: filtered here, DuckDB would match each text twice). A month
     # ([A-Z][a-z]{2}) can only be found at a month's place in the string of them.
     con.execute(
-        f"CREATE OR REPLACE TEMP TABLE _date_parts AS SELECT * FROM (SELECT text, "
-        f"regexp_extract(text, '{VAGUE_DATE_SQL}', {groups}) AS p FROM ({texts})) "
-        "WHERE p.year <> ''"
+        "CREATE OR REPLACE TEMP TABLE _date_parts AS SELECT text, "
+        f"regexp_extract(text, '{VAGUE_DATE_SQL}', {groups}) AS p FROM ({texts})"
     )
     con.execute(
         f"CREATE OR REPLACE TEMP TABLE {target} AS "
@@ -396,7 +396,7 @@ def _vague_dates(con: duckdb.DuckDBPyConnection, target: str, texts: str) -> Non
         f"ELSE (strpos('{''.join(MONTHS)}', p.month) + 2) // 3 END AS m, "
         f"{number('day', 1)} AS d, {number('hh', 0)} AS hh, {number('mm', 0)} AS mi, "
         f"{number('ss', 0)} AS s, CASE {precision} ELSE 'year' END AS precision, "
-        "p.uncertain = '?' AS uncertain FROM _date_parts) "
+        "p.uncertain = '?' AS uncertain FROM _date_parts WHERE p.year <> '') "
         "SELECT text, make_timestamptz(y, m, d, hh, mi, s, 'UTC') AS start_utc, "
         "make_date(y, m, d) AS day, y AS year, precision, uncertain, NULL::VARCHAR AS error "
         "FROM v WHERE y >= 1 AND m BETWEEN 1 AND 12 AND d >= 1 "
@@ -580,14 +580,21 @@ def _stage_launches_and_payloads(con: duckdb.DuckDBPyConnection, columns: list[s
         con, "_dates", "SELECT DISTINCT coalesce(\"Launch_Date\", '') AS text FROM raw_launchlog"
     )
     _launch_codes(con)
-    # Each row's reason not to be read, and its launch's first readable row.
+    # Each row's reason not to be read, its launch's first readable row, and whether its
+    # launch fields differ from that row's: compared as one text (no field holds a tab or
+    # is "-", so the text differs exactly when a field does).
+    fields = raw_text(LAUNCH_FIELDS, "r")
     con.execute(
-        'CREATE OR REPLACE TEMP TABLE _rows AS SELECT r.line, r."Launch_Tag" AS tag, CASE WHEN '
-        "r.\"Launch_Tag\" IS NULL THEN 'missing Launch_Tag' ELSE coalesce(d.error, c.error) "
-        "END AS reason, min(r.line) FILTER (WHERE d.error IS NULL AND c.error IS NULL) OVER "
-        '(PARTITION BY r."Launch_Tag") AS first_line '
+        "CREATE OR REPLACE TEMP TABLE _rows AS SELECT line, tag, reason, first_line, "
+        "fields <> first_fields AS differs FROM (SELECT line, tag, reason, fields, "
+        "min(line) FILTER (WHERE readable) OVER launch AS first_line, "
+        "arg_min(fields, line) FILTER (WHERE readable) OVER launch AS first_fields FROM ("
+        'SELECT r.line, r."Launch_Tag" AS tag, CASE WHEN r."Launch_Tag" IS NULL THEN '
+        "'missing Launch_Tag' ELSE coalesce(d.error, c.error) END AS reason, "
+        f"d.error IS NULL AND c.error IS NULL AS readable, {fields} AS fields "
         "FROM raw_launchlog r JOIN _dates d ON d.text = coalesce(r.\"Launch_Date\", '') "
-        "JOIN _launch_codes c ON c.text = coalesce(r.\"Launch_Code\", '')"
+        "JOIN _launch_codes c ON c.text = coalesce(r.\"Launch_Code\", '')) "
+        "WINDOW launch AS (PARTITION BY tag))"
     )
     differing = ", ".join(
         f'CASE WHEN r."{f}" IS DISTINCT FROM l."{f}" THEN \'{f}\' END' for f in LAUNCH_FIELDS
@@ -598,11 +605,10 @@ def _stage_launches_and_payloads(con: duckdb.DuckDBPyConnection, columns: list[s
         columns,
         "SELECT line, reason FROM _rows WHERE tag IS NULL OR first_line IS NULL "
         "OR line < first_line UNION ALL "
-        "SELECT line, 'payload row of ' || tag || ' disagrees with the launch on ' || differing "
-        "|| '; launch fields taken from its first row' FROM ("
-        f"SELECT w.line, w.tag, concat_ws(', ', {differing}) AS differing FROM _rows w "
-        "JOIN raw_launchlog r ON r.line = w.line JOIN raw_launchlog l ON l.line = w.first_line "
-        "WHERE w.line > w.first_line) WHERE differing <> ''",
+        "SELECT w.line, 'payload row of ' || w.tag || ' disagrees with the launch on ' || "
+        f"concat_ws(', ', {differing}) || '; launch fields taken from its first row' "
+        "FROM _rows w JOIN raw_launchlog r ON r.line = w.line "
+        "JOIN raw_launchlog l ON l.line = w.first_line WHERE w.line > w.first_line AND w.differs",
     )
     _codes(con)
     _canonical_sites(con)
