@@ -177,7 +177,6 @@ def build_catalog(
         paths = fetch_gcat(source, loader)
         tables = read_tables(paths)
         con = duckdb.connect()  # the working tables, in memory
-        con.execute("SET TimeZone = 'UTC'")
         load_raw_tables(con, tables)
         updated = {name: table.updated for name, table in tables.items()}
         screened = checks.screen(con, updated, datetime.now(UTC).date())
@@ -426,7 +425,9 @@ class Ingested:
 
 def load_raw_tables(con: duckdb.DuckDBPyConnection, tables: dict[str, Table]) -> None:
     """TEMP tables ``raw_<name>`` (``line`` and the file's columns) and ``issues`` from the
-    rows the reader read (a bridge until the reader writes them itself)."""
+    rows the reader read, on ``con`` set to UTC (a bridge until the reader writes them
+    itself)."""
+    con.execute("SET TimeZone = 'UTC'")
     con.execute(
         "CREATE OR REPLACE TEMP TABLE issues "
         "(file VARCHAR, line INTEGER, reason VARCHAR, raw VARCHAR)"
