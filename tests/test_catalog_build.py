@@ -239,3 +239,23 @@ def test_payload_row_disagreeing_with_its_launch_is_quarantined(tmp_path: Path) 
         )
     ]
     assert (payloads, site) == (3, "NIIP-5")
+
+
+def test_rows_that_cannot_be_a_launch_are_quarantined_and_the_next_row_leads(
+    tmp_path: Path,
+) -> None:
+    rows = [
+        launch_row("", "1985 Jan  5", "GIK-5"),
+        launch_row("1985-002", "1985 Feb 30", "GIK-5"),
+        launch_row("1985-002", "1985 Feb  3", "GIK-5", piece="1985-002B"),
+    ]
+    home = tmp_path / "home"
+    build_catalog(str(write_mini_gcat(tmp_path / "src", rows)), home)
+    with open_catalog(home) as con:
+        found = con.execute("SELECT line, reason FROM quarantine ORDER BY line").fetchall()
+        launches = con.execute("SELECT launch_tag, payload_count FROM launches").fetchall()
+    assert found == [
+        (3, "missing Launch_Tag"),
+        (4, "cannot read date '1985 Feb 30': day is out of range for month"),
+    ]
+    assert launches == [("1985-002", 1)]

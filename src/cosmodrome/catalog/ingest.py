@@ -591,7 +591,8 @@ def _stage_launches_and_payloads(con: duckdb.DuckDBPyConnection, columns: list[s
         "arg_min(fields, line) FILTER (WHERE readable) OVER launch AS first_fields FROM ("
         'SELECT r.line, r."Launch_Tag" AS tag, CASE WHEN r."Launch_Tag" IS NULL THEN '
         "'missing Launch_Tag' ELSE coalesce(d.error, c.error) END AS reason, "
-        f"d.error IS NULL AND c.error IS NULL AS readable, {fields} AS fields "
+        f'r."Launch_Tag" IS NOT NULL AND d.error IS NULL AND c.error IS NULL AS readable, '
+        f"{fields} AS fields "
         "FROM raw_launchlog r JOIN _dates d ON d.text = coalesce(r.\"Launch_Date\", '') "
         "JOIN _launch_codes c ON c.text = coalesce(r.\"Launch_Code\", '')) "
         "WINDOW launch AS (PARTITION BY tag))"
