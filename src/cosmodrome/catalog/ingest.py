@@ -4,7 +4,7 @@
 column and ``line``, after :func:`.checks.screen`) and makes the TEMP tables
 ``built_sites``, ``built_organisations``, ``built_vehicles``, ``built_objects`` (with
 ``ord``, their order in the catalog: satcat, auxcat, then psatcat, each in file order),
-``stage_launches`` (one row per launch, from its first row) and ``stage_payloads`` (one
+``stage_launches`` (one row per launch, from its first readable row) and ``stage_payloads`` (one
 per payload row), each with ``line``, the row's line in its file. A row that cannot be read
 is left out and appended to TEMP table ``issues`` (file, line, reason, raw row).
 
@@ -22,6 +22,7 @@ import re
 
 import duckdb
 
+from cosmodrome.catalog.checks import PLAIN_NUMBER
 from cosmodrome.catalog.gcat import (
     MONTHS,
     VAGUE_DATE,
@@ -98,8 +99,6 @@ OBJECT_COLUMNS = (
     "inc_deg",
     "source_file",
 )
-#: A number SQL reads exactly as Python's ``float`` does; other texts go to Python.
-PLAIN_NUMBER = r"-?[0-9]+(\.[0-9]+)?"
 #: :data:`.gcat.VAGUE_DATE` for DuckDB (RE2): its groups unnamed, in the same order.
 VAGUE_DATE_SQL = re.sub(r"\(\?P<\w+>", "(", VAGUE_DATE.pattern)
 
