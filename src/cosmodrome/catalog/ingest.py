@@ -584,17 +584,17 @@ def _stage_launches_and_payloads(con: duckdb.DuckDBPyConnection, columns: list[s
     # is "-", so the text differs exactly when a field does).
     fields = raw_text(LAUNCH_FIELDS, "r")
     con.execute(
-        "CREATE OR REPLACE TEMP TABLE _rows AS SELECT line, tag, reason, first_line, "
-        "fields <> first_fields AS differs FROM (SELECT line, tag, reason, fields, "
-        "min(line) FILTER (WHERE readable) OVER launch AS first_line, "
-        "arg_min(fields, line) FILTER (WHERE readable) OVER launch AS first_fields FROM ("
+        "CREATE OR REPLACE TEMP TABLE _rows AS WITH t AS MATERIALIZED ("
         'SELECT r.line, r."Launch_Tag" AS tag, CASE WHEN r."Launch_Tag" IS NULL THEN '
         "'missing Launch_Tag' ELSE coalesce(d.error, c.error) END AS reason, "
         f'r."Launch_Tag" IS NOT NULL AND d.error IS NULL AND c.error IS NULL AS readable, '
         f"{fields} AS fields "
         "FROM raw_launchlog r JOIN _dates d ON d.text = coalesce(r.\"Launch_Date\", '') "
-        "JOIN _launch_codes c ON c.text = coalesce(r.\"Launch_Code\", '')) "
-        "WINDOW launch AS (PARTITION BY tag))"
+        "JOIN _launch_codes c ON c.text = coalesce(r.\"Launch_Code\", '')), "
+        "f AS (SELECT tag, min(line) FILTER (WHERE readable) AS first_line, "
+        "arg_min(fields, line) FILTER (WHERE readable) AS first_fields FROM t GROUP BY tag) "
+        "SELECT t.line, t.tag, t.reason, f.first_line, t.fields <> f.first_fields AS differs "
+        "FROM t LEFT JOIN f ON f.tag = t.tag"
     )
     differing = ", ".join(
         f'CASE WHEN r."{f}" IS DISTINCT FROM l."{f}" THEN \'{f}\' END' for f in LAUNCH_FIELDS
