@@ -483,22 +483,24 @@ def _codes(con: duckdb.DuckDBPyConnection) -> None:
     )
 
 
-def _resolve_at(con: duckdb.DuckDBPyConnection, target: str, records: str, pairs: str) -> None:
-    """TEMP table ``target`` (code, day, line): for each distinct (code, day) of the query
-    ``pairs``, the ``line`` of the record of ``records`` (a ``built_`` table) for ``code``
-    on ``day``: its one record; else, of those valid on the day, the one that started last
+def _resolve_at(
+    con: duckdb.DuckDBPyConnection, target: str, records: str, pairs: str, fields: list[str]
+) -> None:
+    """TEMP table ``target`` (code, day, ``fields``): for each distinct (code, day) of the
+    query ``pairs``, the ``fields`` of the record of ``records`` for ``code`` on ``day``:
+    its one record; else, of those valid on the day, the one that started last
     (an open start counts as the earliest; GCAT's year-only bounds make the switch year
     ambiguous); else the nearest in days; ties go to the first in file order."""
     con.execute(
         f"CREATE OR REPLACE TEMP TABLE {target} AS "
         f"WITH q AS (SELECT DISTINCT code, day FROM ({pairs}) WHERE code IS NOT NULL), "
-        "c AS (SELECT q.code, q.day, p.line, p.valid_from, "
+        f"c AS (SELECT q.code, q.day, p.line, p.valid_from, {', '.join(f'p.{f}' for f in fields)}, "
         "(p.valid_from IS NULL OR p.valid_from <= q.day) "
         "AND (p.valid_to IS NULL OR q.day <= p.valid_to) AS valid, "
         "CASE WHEN p.valid_from IS NOT NULL AND q.day < p.valid_from THEN p.valid_from - q.day "
         "WHEN p.valid_to IS NOT NULL AND q.day > p.valid_to THEN q.day - p.valid_to "
         f"ELSE 0 END AS distance FROM q JOIN {records} p ON p.code = q.code) "
-        "SELECT code, day, line FROM c QUALIFY row_number() OVER (PARTITION BY code, day "
+        f"SELECT code, day, {', '.join(fields)} FROM c QUALIFY row_number() OVER (PARTITION BY code, day "
         "ORDER BY valid DESC, CASE WHEN valid THEN coalesce(valid_from, DATE '0001-01-01') END "
         "DESC, CASE WHEN NOT valid THEN distance END, line) = 1"
     )
@@ -619,7 +621,8 @@ def _stage_launches_and_payloads(con: duckdb.DuckDBPyConnection, columns: list[s
         "count(*) AS payload_count FROM _rows WHERE line >= first_line GROUP BY ALL), "
         "vehicles AS (SELECT lv_name, family, manufacturer FROM built_vehicles "
         "QUALIFY row_number() OVER (PARTITION BY lv_name ORDER BY line DESC) = 1) "
-        "SELECT n.tag, n.line, n.payload_count, d.day, v.family, al.lead AS agency, "
+        "SELECT n.tag, n.line, n.payload_count, d.day, d.start_utc, d.precision, d.uncertain, "
+        "d.year, v.family, al.lead AS agency, "
         "ml.lead AS maker FROM n JOIN raw_launchlog r ON r.line = n.line "
         'JOIN _dates d ON d.text = r."Launch_Date" '
         'LEFT JOIN _certain a ON a.text = r."Agency" LEFT JOIN _leads al ON al.text = a.plain '
@@ -638,6 +641,7 @@ def _stage_launches_and_payloads(con: duckdb.DuckDBPyConnection, columns: list[s
         "built_sites",
         'SELECT r."Launch_Site" AS code, l.day FROM _launches l '
         "JOIN raw_launchlog r ON r.line = l.line",
+        ["ucode", "state_code"],
     )
     _resolve_at(
         con,
@@ -645,13 +649,14 @@ def _stage_launches_and_payloads(con: duckdb.DuckDBPyConnection, columns: list[s
         "_org_names",
         "SELECT agency AS code, day FROM _launches UNION ALL SELECT maker, day FROM _launches "
         "UNION ALL SELECT owner, day FROM _payload_rows",
+        ["state_code", "class", "shown_name"],
     )
     variant = column_or_null(columns, "LV_Variant", "r")
     jcat = 'r."JCAT"'
     con.execute(
         "CREATE OR REPLACE TEMP TABLE stage_launches AS SELECT "
-        'r."Launch_Tag" AS launch_tag, d.start_utc AS time_utc, d.precision AS time_precision, '
-        'd.uncertain AS time_uncertain, d.year, r."LV_Type" AS vehicle, '
+        'r."Launch_Tag" AS launch_tag, l.start_utc AS time_utc, l.precision AS time_precision, '
+        'l.uncertain AS time_uncertain, l.year, r."LV_Type" AS vehicle, '
         f'l.family AS vehicle_family, {variant} AS variant, r."Flight_ID" AS flight, '
         'r."Platform" AS platform, r."Launch_Site" AS site_code, '
         'CASE WHEN r."Launch_Site" IS NOT NULL THEN coalesce(cs.canonical, s.ucode, '
@@ -665,18 +670,14 @@ def _stage_launches_and_payloads(con: duckdb.DuckDBPyConnection, columns: list[s
         'm.state_code AS vehicle_state, r."Launch_Code" AS launch_code, c.orbit_class, '
         'c.outcome, c.is_success, l.payload_count, r."LTCite" AS citation, l.line '
         "FROM _launches l JOIN raw_launchlog r ON r.line = l.line "
-        'JOIN _dates d ON d.text = r."Launch_Date" '
         "JOIN _launch_codes c ON c.text = coalesce(r.\"Launch_Code\", '') "
-        'LEFT JOIN _site_at sa ON sa.code = r."Launch_Site" AND sa.day = l.day '
-        "LEFT JOIN built_sites s ON s.line = sa.line "
+        'LEFT JOIN _site_at s ON s.code = r."Launch_Site" AND s.day = l.day '
         'LEFT JOIN _curated_sites cs ON cs.code = r."Launch_Site" '
         'LEFT JOIN _latest_sites ls ON ls.ucode = coalesce(s.ucode, r."Launch_Site") '
         'LEFT JOIN _certain p ON p.text = r."Launch_Pad" '
         'LEFT JOIN _certain a ON a.text = r."Agency" '
-        "LEFT JOIN _org_at oa ON oa.code = l.agency AND oa.day = l.day "
-        "LEFT JOIN _org_names o ON o.line = oa.line "
-        "LEFT JOIN _org_at ma ON ma.code = l.maker AND ma.day = l.day "
-        "LEFT JOIN _org_names m ON m.line = ma.line "
+        "LEFT JOIN _org_at o ON o.code = l.agency AND o.day = l.day "
+        "LEFT JOIN _org_at m ON m.code = l.maker AND m.day = l.day "
         "ORDER BY l.line"
     )
     con.execute(
@@ -689,8 +690,7 @@ def _stage_launches_and_payloads(con: duckdb.DuckDBPyConnection, columns: list[s
         "o.class AS owner_class, p.line "
         "FROM _payload_rows p JOIN raw_launchlog r ON r.line = p.line "
         'LEFT JOIN _certain c ON c.text = r."SatOwner" '
-        "LEFT JOIN _org_at oa ON oa.code = p.owner AND oa.day = p.day "
-        "LEFT JOIN _org_names o ON o.line = oa.line "
+        "LEFT JOIN _org_at o ON o.code = p.owner AND o.day = p.day "
         "ORDER BY p.line"
     )
     con.execute(
