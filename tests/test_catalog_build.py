@@ -180,8 +180,9 @@ def test_sessions_compare_dates_in_utc(mini_home: Path) -> None:
 
 
 def test_object_rows_with_unreadable_orbits_are_quarantined_and_left_out(tmp_path: Path) -> None:
+    from cosmodrome.catalog.build import load_raw_tables
     from cosmodrome.catalog.gcat import Issue, read_table
-    from cosmodrome.catalog.ingest import objects_frame
+    from cosmodrome.catalog.ingest import stage_objects
     from tests.gcat_factory import AUXCAT_COLUMNS, tsv
 
     rows = [
@@ -196,8 +197,13 @@ def test_object_rows_with_unreadable_orbits_are_quarantined_and_left_out(tmp_pat
     ]  # fmt: skip
     path = tmp_path / "auxcat.tsv"
     path.write_text(tsv(AUXCAT_COLUMNS, rows), encoding="utf-8")
-    issues: list[Issue] = []
-    frame = objects_frame(read_table(path), "auxcat.tsv", issues)
+    with duckdb.connect() as con:
+        load_raw_tables(con, {"auxcat": read_table(path)})
+        stage_objects(con)
+        frame = con.execute("SELECT * FROM built_objects ORDER BY ord").df()
+        issues = [
+            Issue(*row) for row in con.execute("SELECT * FROM issues ORDER BY line").fetchall()
+        ]
     assert [(i.file, i.line, i.reason) for i in issues] == [
         ("auxcat.tsv", 4, "bad orbit value: could not convert string to float: 'low'"),
         ("auxcat.tsv", 5, "bad orbit value: could not convert string to float: 'n/a'"),
@@ -233,3 +239,23 @@ def test_payload_row_disagreeing_with_its_launch_is_quarantined(tmp_path: Path) 
         )
     ]
     assert (payloads, site) == (3, "NIIP-5")
+
+
+def test_rows_that_cannot_be_a_launch_are_quarantined_and_the_next_row_leads(
+    tmp_path: Path,
+) -> None:
+    rows = [
+        launch_row("", "1985 Jan  5", "GIK-5"),
+        launch_row("1985-002", "1985 Feb 30", "GIK-5"),
+        launch_row("1985-002", "1985 Feb  3", "GIK-5", piece="1985-002B"),
+    ]
+    home = tmp_path / "home"
+    build_catalog(str(write_mini_gcat(tmp_path / "src", rows)), home)
+    with open_catalog(home) as con:
+        found = con.execute("SELECT line, reason FROM quarantine ORDER BY line").fetchall()
+        launches = con.execute("SELECT launch_tag, payload_count FROM launches").fetchall()
+    assert found == [
+        (3, "missing Launch_Tag"),
+        (4, "cannot read date '1985 Feb 30': day is out of range for month"),
+    ]
+    assert launches == [("1985-002", 1)]

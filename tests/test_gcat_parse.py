@@ -134,3 +134,40 @@ def test_each_field_is_cleaned_as_python_strips_it(fields: list[str]) -> None:
         ((_, row),) = rows_of(read_table(path))
     expected = [None if (v := without_control(f)) in ("", "-") else v for f in fields]
     assert list(row.values())[1:] == expected
+
+
+#: Texts close to GCAT's dates: the parts of a date, spaces, doubt, and what breaks them.
+DATE_LIKE = st.lists(
+    st.sampled_from(
+        ["1957", "2024", "0000", "0001", " ", "  ", "Oct", "Feb", "Foo", "oct", "4", "30", "31",
+         "00", "1928", "2460", "1999", ":34", ":60", ".5", "h", "?", "\t", "\u00a0", "x"]
+    ),
+    max_size=9,
+).map("".join)  # fmt: skip
+
+
+@given(st.lists(DATE_LIKE, min_size=1, max_size=20))
+def test_the_sql_reading_of_vague_dates_is_pythons(texts: list[str]) -> None:
+    """The build reads dates in SQL (and in Python only what SQL cannot): each text gives
+    the same start, precision and doubt as :func:`parse_vague_date`, or its error."""
+    import duckdb
+
+    from cosmodrome.catalog.ingest import _vague_dates
+
+    with duckdb.connect() as con:
+        con.execute("SET TimeZone = 'UTC'")
+        con.execute("CREATE TEMP TABLE texts AS SELECT DISTINCT unnest($t) AS text", {"t": texts})
+        _vague_dates(con, "dates", "SELECT text FROM texts")
+        read = {
+            text: (start, precision, uncertain, error)
+            for text, start, precision, uncertain, error in con.execute(
+                "SELECT text, start_utc, precision, uncertain, error FROM dates"
+            ).fetchall()
+        }
+    for text in texts:
+        try:
+            when = parse_vague_date(text)
+        except GcatFormatError as error:
+            assert read[text] == (None, None, None, str(error))
+            continue
+        assert read[text] == (when.start_utc, when.precision, when.uncertain, None)

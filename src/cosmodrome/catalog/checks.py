@@ -27,19 +27,14 @@ at what the rows say, table by table, and at how the tables refer to each other:
 from __future__ import annotations
 
 import math
-import operator
 from collections import Counter
-from collections.abc import Callable, Iterable
-from dataclasses import dataclass, field, replace
+from dataclasses import dataclass, field
 from datetime import date, timedelta
 
-from cosmodrome.catalog.gcat import (
-    GcatFormatError,
-    Issue,
-    Table,
-    parse_number,
-    parse_vague_date,
-)
+import duckdb
+
+from cosmodrome.catalog.gcat import GcatFormatError, parse_number, parse_vague_date
+from cosmodrome.catalog.temp_tables import raw_text, small_table, temp_columns
 from cosmodrome.errors import SourceError
 
 #: The largest fraction of launches that may break one kind of reference without refusal.
@@ -115,21 +110,30 @@ class Broken:
 
 @dataclass(frozen=True)
 class Screened:
-    """The tables after the checks, and each kind of broken reference among the launches."""
+    """How many launches there are, and each kind of broken reference among them."""
 
-    tables: dict[str, Table]
     launches: int
     broken: list[Broken]
 
 
-def screen(tables: dict[str, Table], today: date) -> Screened:
-    """Every check above except the refusal (see :func:`refuse_broken_references`); the
-    tables' rows and issues are changed in place (they are read once, for this build)."""
-    checked = {name: _ranged(name, _unique(name, table)) for name, table in tables.items()}
-    if "launchlog" in checked:
-        checked["launchlog"] = _dated(checked["launchlog"], today)
-    launches, broken = _references(checked)
-    return Screened(checked, launches, broken)
+#: The GCAT files the checks look at, each in TEMP table ``raw_<name>``.
+FILES = ("launchlog", "sites", "orgs", "lv", "psatcat", "auxcat", "satcat", "launch")
+
+
+def screen(con: duckdb.DuckDBPyConnection, updated: dict[str, str | None], today: date) -> Screened:
+    """Every check above except the refusal (see :func:`refuse_broken_references`), in
+    place on the TEMP tables ``raw_<file>`` of ``con``: duplicates deleted, values out of
+    range set to NULL, misdated launches deleted, each with its issue appended to TEMP table
+    ``issues``. ``updated`` is each file's ``# Updated`` text."""
+    tables = temp_columns(con)
+    columns = {name: tables[f"raw_{name}"] for name in FILES if f"raw_{name}" in tables}
+    for name, named in columns.items():
+        _unique(con, name, named)
+        _ranged(con, name, named)
+    if "launchlog" not in columns:
+        return Screened(0, [])
+    _dated(con, columns["launchlog"], updated.get("launchlog"), today)
+    return _references(con, columns)
 
 
 def refuse_broken_references(screened: Screened) -> None:
@@ -145,66 +149,94 @@ def refuse_broken_references(screened: Screened) -> None:
         )
 
 
-def _raw(row: dict[str, str | None]) -> str:
-    return "\t".join(value or "-" for value in row.values())
+def _quarantine(
+    con: duckdb.DuckDBPyConnection, name: str, columns: list[str], rejected: str, reason: str
+) -> None:
+    """Append an issue for each row of ``raw_<name>`` (of ``columns``) that ``rejected`` (a
+    query of rows with ``line``) names; ``reason`` is SQL over ``r`` (the row) and ``x``."""
+    con.execute(
+        f"INSERT INTO issues SELECT ?, r.line, {reason}, {raw_text(columns, 'r')} "
+        f'FROM "raw_{name}" r JOIN ({rejected}) x ON x.line = r.line',
+        [f"{name}.tsv"],
+    )
 
 
-def _filtered(
-    table: Table, label: str, reject: Callable[[dict[str, str | None]], str | None]
-) -> Table:
-    """``table`` without the rows ``reject`` gives a reason for, each quarantined."""
-    rows = []
-    for line, row in table.rows:
-        reason = reject(row)
-        if reason is None:
-            rows.append((line, row))
-        else:
-            table.issues.append(Issue(label, line, reason, _raw(row)))
-    return replace(table, rows=rows) if len(rows) < len(table.rows) else table
-
-
-def _unique(name: str, table: Table) -> Table:
-    keys = [column for column in KEYS.get(name, ()) if column in table.columns]
+def _unique(con: duckdb.DuckDBPyConnection, name: str, columns: list[str]) -> None:
+    keys = [column for column in KEYS.get(name, ()) if column in columns]
     if not keys:
-        return table
-    key_of = operator.itemgetter(*keys)  # a tuple of several keys, a value for one
-    first_line: dict[object, int] = {}
-    rows, issues = [], table.issues
-    for line, row in table.rows:
-        first = first_line.setdefault(key_of(row), line)
-        if first == line:
-            rows.append((line, row))
-        else:
-            reason = f"duplicate of line {first} ({', '.join(keys)} repeated)"
-            issues.append(Issue(f"{name}.tsv", line, reason, _raw(row)))
-    return replace(table, rows=rows) if len(rows) < len(table.rows) else table
+        return
+    partition = ", ".join(f'"{k}"' for k in keys)
+    duplicates = (
+        "SELECT line, first_line FROM (SELECT line, min(line) OVER "
+        f"(PARTITION BY {partition}) AS first_line FROM raw_{name}) WHERE line <> first_line"
+    )
+    if not con.execute(f"SELECT EXISTS ({duplicates})").fetchall()[0][0]:
+        return
+    con.execute(f"CREATE OR REPLACE TEMP TABLE _duplicates AS {duplicates}")
+    _quarantine(
+        con,
+        name,
+        columns,
+        "SELECT * FROM _duplicates",
+        f"'duplicate of line ' || x.first_line || ' ({', '.join(keys)} repeated)'",
+    )
+    con.execute(
+        f"DELETE FROM raw_{name} WHERE line IN (SELECT line FROM _duplicates); "
+        "DROP TABLE _duplicates"
+    )
 
 
-def _ranged(name: str, table: Table) -> Table:
-    """Numbers outside their physical range removed from their rows and quarantined."""
-    ranges = [(c, *r) for c, r in RANGES.get(name, {}).items() if c in table.columns]
-    for line, row in table.rows:
-        for column, low, high in ranges:
-            text = row[column]
-            if text is None:
-                continue
-            try:  # the common case, a plain number, without parse_number's flag stripping
-                if low <= float(text) <= high:
-                    continue
-            except ValueError:
-                pass
-            reason = _out_of_range(text, low, high)
-            if reason is not None:
-                table.issues.append(Issue(f"{name}.tsv", line, f"{column} {reason}", _raw(row)))
-                row[column] = None
-    return table
+#: A number SQL reads as Python's ``float`` does; other texts are judged in Python.
+PLAIN_NUMBER = r"-?[0-9]+(\.[0-9]+)?"
 
 
-def _out_of_range(text: str | None, low: float, high: float) -> str | None:
+def _ranged(con: duckdb.DuckDBPyConnection, name: str, columns: list[str]) -> None:
+    """Numbers outside their physical range removed from their rows and quarantined, one
+    column after the other (a row's issue shows the values removed before it). SQL passes
+    the plain numbers within range; Python judges each other distinct text once."""
+    ranges = {c: r for c, r in RANGES.get(name, {}).items() if c in columns}
+    if not ranges:
+        return
+    doubtful = " UNION ALL ".join(
+        f"SELECT DISTINCT '{column}', \"{column}\" FROM raw_{name} "
+        f"WHERE NOT coalesce(regexp_full_match(\"{column}\", '{PLAIN_NUMBER}') AND "
+        f"TRY_CAST(\"{column}\" AS DOUBLE) BETWEEN '{low!r}'::DOUBLE AND '{high!r}'::DOUBLE, true)"
+        for column, (low, high) in ranges.items()
+    )
+    bad: dict[str, list[tuple[str, str]]] = {}
+    for column, text in con.execute(doubtful).fetchall():
+        reason = range_problem(text, *ranges[column]) if text is not None else None
+        if reason is not None:
+            bad.setdefault(column, []).append((text, reason))
+    for column in ranges:  # in order: each issue shows the values removed before it
+        if column not in bad:
+            continue
+        small_table(con, "_out_of_range", {"text": "VARCHAR", "reason": "VARCHAR"}, bad[column])
+        _quarantine(
+            con,
+            name,
+            columns,
+            f'SELECT r.line, o.reason FROM raw_{name} r JOIN _out_of_range o ON o.text = r."{column}"',
+            f"'{column} ' || x.reason",
+        )
+        con.execute(
+            f'UPDATE raw_{name} SET "{column}" = NULL '
+            f'WHERE "{column}" IN (SELECT text FROM _out_of_range); DROP TABLE _out_of_range'
+        )
+
+
+def range_problem(text: str, low: float, high: float) -> str | None:
+    """Why a number's text is outside ``low`` to ``high``; ``None`` for one within, or for
+    a text that is no number (the ingest quarantines that row with its own reason)."""
+    try:  # the common case, a plain number, without parse_number's flag stripping
+        if low <= float(text) <= high:
+            return None
+    except ValueError:
+        pass
     try:
         value = parse_number(text)
     except ValueError:
-        return None  # not a number: the ingest quarantines the row with its own reason
+        return None
     if value is None:
         return None
     if math.isnan(value) or not low <= value <= high:
@@ -212,31 +244,55 @@ def _out_of_range(text: str | None, low: float, high: float) -> str | None:
     return None
 
 
-def _dated(table: Table, today: date) -> Table:
+def _dated(
+    con: duckdb.DuckDBPyConnection, columns: list[str], updated_text: str | None, today: date
+) -> None:
     """Launches dated before 1957, after a year from ``today``, or after the file's own
-    ``# Updated`` date, quarantined."""
+    ``# Updated`` date, quarantined. SQL passes the dates whose year alone is plainly
+    inside; Python judges each other distinct date once."""
     last = today + FUTURE_ALLOWANCE
-    updated = _updated_day(table.updated)
+    updated = _updated_day(updated_text)
     bound = updated.year if updated is not None else last.year
+    texts = con.execute(
+        "SELECT DISTINCT coalesce(\"Launch_Date\", '') AS text FROM raw_launchlog WHERE NOT "
+        "coalesce(regexp_matches(\"Launch_Date\", '^[0-9]{4}') AND "
+        'TRY_CAST(left("Launch_Date", 4) AS INTEGER) BETWEEN ? AND ?, false)',
+        [FIRST_LAUNCH_YEAR + 1, bound - 1],
+    ).fetchall()
+    bad = [(text, reason) for (text,) in texts if (reason := misdated(text, last, updated))]
+    if not bad:
+        return
+    small_table(con, "_misdated", {"text": "VARCHAR", "reason": "VARCHAR"}, bad)
+    rejected = (
+        "SELECT r.line, m.reason FROM raw_launchlog r "
+        "JOIN _misdated m ON m.text = coalesce(r.\"Launch_Date\", '')"
+    )
+    _quarantine(con, "launchlog", columns, rejected, "x.reason")
+    con.execute(
+        f"DELETE FROM raw_launchlog WHERE line IN (SELECT line FROM ({rejected})); "
+        "DROP TABLE _misdated"
+    )
 
-    def misdated(row: dict[str, str | None]) -> str | None:
-        text = row.get("Launch_Date") or ""
-        year = text[:4]
-        if not year.isdigit():
-            return None  # unreadable: the ingest quarantines it with the date's format
-        if FIRST_LAUNCH_YEAR < int(year) < bound:
-            return None  # the common case, without parsing the whole date
-        try:
-            day = parse_vague_date(text).start_utc.date()
-        except GcatFormatError:
-            return None
-        if day.year < FIRST_LAUNCH_YEAR or day > last:
-            return f"launch date {text!r} is outside {FIRST_LAUNCH_YEAR} to {last}"
-        if updated is not None and day > updated:
-            return f"launch date {text!r} is after the file's own date (Updated {updated})"
+
+def misdated(text: str, last: date, updated: date | None) -> str | None:
+    """Why a launch date ``text`` is impossible: before 1957, after ``last``, or after the
+    file's own date ``updated``; ``None`` for a possible or unreadable one (the ingest
+    quarantines an unreadable date with the date's format)."""
+    year = text[:4]
+    if not year.isdigit():
         return None
-
-    return _filtered(table, "launchlog.tsv", misdated)
+    bound = updated.year if updated is not None else last.year
+    if FIRST_LAUNCH_YEAR < int(year) < bound:
+        return None  # the common case, without parsing the whole date
+    try:
+        day = parse_vague_date(text).start_utc.date()
+    except GcatFormatError:
+        return None
+    if day.year < FIRST_LAUNCH_YEAR or day > last:
+        return f"launch date {text!r} is outside {FIRST_LAUNCH_YEAR} to {last}"
+    if updated is not None and day > updated:
+        return f"launch date {text!r} is after the file's own date (Updated {updated})"
+    return None
 
 
 def _updated_day(text: str | None) -> date | None:
@@ -248,48 +304,76 @@ def _updated_day(text: str | None) -> date | None:
         return None
 
 
-def _codes(table: Table | None, column: str) -> set[str]:
-    return {row[column] or "" for _, row in table.rows} if table is not None else set()
-
-
-def _references(tables: dict[str, Table]) -> tuple[int, list[Broken]]:
+def _references(con: duckdb.DuckDBPyConnection, columns: dict[str, list[str]]) -> Screened:
     """How many launches there are, and each kind of reference some of them break (each
-    broken reference quarantined with the launch's first line; the launch is kept)."""
-    log = tables.get("launchlog")
-    if log is None:
-        return 0, []
-    defined = {column: _codes(tables.get(file), key) for column, (file, key) in REFERENCES.items()}
-    broken = {column: Broken(column, file, 0) for column, (file, _) in REFERENCES.items()}
-    seen: set[str | None] = set()
-    issues = log.issues
-    for line, row in _first_rows(log.rows, seen):
-        for column, codes in defined.items():
-            code = _first_code(row.get(column))
-            if code is not None and code not in codes:
-                kind = broken[column]
-                kind.launches += 1
-                kind.examples[code] += 1
-                issues.append(
-                    Issue(
-                        "launchlog.tsv",
-                        line,
-                        f"{column} {code!r} is not defined in {kind.file}.tsv; the launch is "
-                        "kept without its name",
-                        _raw(row),
-                    )
-                )
-    return len(seen), [kind for kind in broken.values() if kind.launches]
-
-
-def _first_rows(
-    rows: Iterable[tuple[int, dict[str, str | None]]], seen: set[str | None]
-) -> Iterable[tuple[int, dict[str, str | None]]]:
-    """The first row of each launch tag (its payload rows repeat the launch's fields)."""
-    for line, row in rows:
-        tag = row.get("Launch_Tag")
-        if tag not in seen:
-            seen.add(tag)
-            yield line, row
+    broken reference quarantined with the launch's first line; the launch is kept). The
+    first row of each launch tag stands for the launch: its payload rows repeat it."""
+    values = con.execute(
+        " UNION ".join(
+            f'SELECT \'{column}\', "{column}" FROM raw_launchlog WHERE "{column}" IS NOT NULL'
+            for column in REFERENCES
+        )
+    ).fetchall()
+    small_table(
+        con,
+        "_codes",
+        {"reference": "VARCHAR", "value": "VARCHAR", "code": "VARCHAR"},
+        [(column, value, _first_code(value)) for column, value in values],
+    )
+    defined = " UNION ALL ".join(
+        [
+            f"SELECT '{column}' AS reference, \"{key}\" AS code FROM raw_{file}"
+            for column, (file, key) in REFERENCES.items()
+            if file in columns
+        ]
+        or ["SELECT NULL::VARCHAR AS reference, NULL::VARCHAR AS code WHERE false"]
+    )
+    launch_rows = " UNION ALL ".join(
+        f"SELECT line, '{column}' AS reference, \"{column}\" AS value FROM launches"
+        for column in REFERENCES
+    )
+    con.execute(
+        "CREATE OR REPLACE TEMP TABLE _broken AS WITH launches AS (SELECT * FROM raw_launchlog "
+        'QUALIFY row_number() OVER (PARTITION BY "Launch_Tag" ORDER BY line) = 1), '
+        f"defined AS ({defined}) "
+        "SELECT NULL AS reference, NULL AS code, NULL AS line, count(*) AS launches "
+        f"FROM launches UNION ALL SELECT c.reference, c.code, l.line, NULL FROM ({launch_rows}) l "
+        "JOIN _codes c ON c.reference = l.reference AND c.value = l.value "
+        "WHERE c.code IS NOT NULL AND NOT EXISTS (SELECT 1 FROM defined d "
+        "WHERE d.reference = c.reference AND d.code = c.code)"
+    )
+    counted = con.execute(
+        "SELECT reference, code, count(*), any_value(launches) FROM _broken "
+        "GROUP BY reference, code ORDER BY reference NULLS FIRST, min(line)"
+    ).fetchall()
+    launches = int(counted[0][3])
+    broken = []
+    for column, (file, _) in REFERENCES.items():
+        examples = Counter({code: n for reference, code, n, _ in counted if reference == column})
+        if examples:
+            broken.append(Broken(column, file, examples.total(), examples))
+    if broken:
+        reasons = [
+            (b.column, code, f"{b.column} {code!r} is not defined in {b.file}.tsv; the launch is kept without its name")
+            for b in broken
+            for code in b.examples
+        ]  # fmt: skip
+        small_table(
+            con,
+            "_reasons",
+            {"reference": "VARCHAR", "code": "VARCHAR", "reason": "VARCHAR"},
+            reasons,
+        )
+        _quarantine(
+            con,
+            "launchlog",
+            columns["launchlog"],
+            "SELECT b.line, r.reason FROM _broken b JOIN _reasons r USING (reference, code)",
+            "x.reason",
+        )
+        con.execute("DROP TABLE _reasons")
+    con.execute("DROP TABLE _broken; DROP TABLE _codes")
+    return Screened(launches, broken)
 
 
 def _first_code(value: str | None) -> str | None:

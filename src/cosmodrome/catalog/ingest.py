@@ -1,34 +1,47 @@
-"""Turn GCAT tables into the normalised catalog's rows (pure Python, no database).
+"""Turn GCAT's checked tables into the catalog's rows, in SQL on the build's connection.
 
-Every row that cannot be read becomes an :class:`~cosmodrome.catalog.gcat.Issue`; the
-builder stores those in the ``quarantine`` table.
+:func:`stage_tables` reads the TEMP tables ``raw_<file>`` (one VARCHAR column per header
+column and ``line``, after :func:`.checks.screen`) and makes the TEMP tables
+``built_sites``, ``built_organisations``, ``built_vehicles``, ``built_objects`` (with
+``ord``, their order in the catalog: satcat, auxcat, then psatcat, each in file order),
+``stage_launches`` (one row per launch, from its first readable row) and ``stage_payloads`` (one
+per payload row), each with ``line``, the row's line in its file. A row that cannot be read
+is left out and appended to TEMP table ``issues`` (file, line, reason, raw row).
+
+The rows never become Python objects: Python runs once per distinct value (a launch code,
+a validity bound, a code with GCAT's doubt mark, a number or date SQL cannot read as
+Python would) and its answers are joined back as small tables.
+
+A code valid over periods (a site, an organisation) resolves to its record at the launch's
+date as :func:`_resolve_at` says.
 """
 
 from __future__ import annotations
 
-import operator
-from collections.abc import Callable
-from dataclasses import dataclass, field
-from datetime import date
-from typing import Any
+import re
 
-import pandas as pd
+import duckdb
 
+from cosmodrome.catalog.checks import PLAIN_NUMBER
 from cosmodrome.catalog.gcat import (
+    MONTHS,
+    VAGUE_DATE,
     GcatFormatError,
-    Issue,
-    Table,
     parse_number,
     parse_period_bound,
     parse_vague_date,
 )
 from cosmodrome.catalog.names import shown_organisations
 from cosmodrome.catalog.outcomes import parse_launch_code
-from cosmodrome.catalog.periods import Period, PeriodIndex
+from cosmodrome.catalog.temp_tables import (
+    column_or_null,
+    raw_text,
+    small_table,
+    temp_columns,
+)
 from cosmodrome.spaceports import load_spaceports
 from cosmodrome.states import iso_state
 
-Row = dict[str, str | None]
 LAUNCH_FIELDS = (
     "Launch_Date",
     "LV_Type",
@@ -43,14 +56,51 @@ LAUNCH_FIELDS = (
     "Launch_Code",
     "LTCite",
 )
-
-
-@dataclass
-class Ingested:
-    """Tables ready to load, plus every problem met on the way."""
-
-    frames: dict[str, pd.DataFrame] = field(default_factory=dict)
-    issues: list[Issue] = field(default_factory=list)
+#: Columns shared by GCAT's sites and organisations tables: catalog name -> GCAT name.
+PERIODIC_COLUMNS = {
+    "state_code": "StateCode",
+    "type": "Type",
+    "short_name": "ShortName",
+    "name": "Name",
+    "location": "Location",
+    "parent": "Parent",
+}
+COORDINATE_COLUMNS = {"lon_deg": "Longitude", "lat_deg": "Latitude"}
+#: Numeric columns of GCAT's vehicle table: catalog name -> GCAT name.
+VEHICLE_NUMBERS = {
+    "min_stage": "LV_Min_Stage",
+    "max_stage": "LV_Max_Stage",
+    "length_m": "Length",
+    "diameter_m": "Diameter",
+    "launch_mass_t": "Launch_Mass",
+    "leo_capacity_kg": "LEO_Capacity",
+    "gto_capacity_kg": "GTO_Capacity",
+    "takeoff_thrust_kn": "TO_Thrust",
+}
+#: The object catalogs, in the order their rows take in ``objects``, with their orbit
+#: columns (psatcat gives the UN registration orbit).
+OBJECT_FILES = {
+    "satcat": ("Perigee", "Apogee", "Inc"),
+    "auxcat": ("Perigee", "Apogee", "Inc"),
+    "psatcat": ("UNPerigee", "UNApogee", "UNInc"),
+}
+#: The columns of the ``objects`` table, in order.
+OBJECT_COLUMNS = (
+    "jcat",
+    "satcat",
+    "piece",
+    "launch_tag",
+    "name",
+    "type",
+    "owner",
+    "state",
+    "perigee_km",
+    "apogee_km",
+    "inc_deg",
+    "source_file",
+)
+#: :data:`.gcat.VAGUE_DATE` for DuckDB (RE2): its groups unnamed, in the same order.
+VAGUE_DATE_SQL = re.sub(r"\(\?P<\w+>", "(", VAGUE_DATE.pattern)
 
 
 def first_code(value: str | None) -> str | None:
@@ -72,316 +122,413 @@ def certain(code: str | None) -> tuple[str | None, bool]:
     return plain.strip("/") or None, True
 
 
-def periodic_records(
-    table: Table, key: str, label: str, issues: list[Issue]
-) -> list[dict[str, Any]]:
-    """Rows of a sites/orgs table with parsed validity periods."""
-    records = []
-    for line, row in table.rows:
-        try:
-            valid_from = parse_period_bound(row["TStart"], end=False)
-            valid_to = parse_period_bound(row["TStop"], end=True)
-        except GcatFormatError as error:
-            issues.append(Issue(label, line, str(error), "\t".join(v or "-" for v in row.values())))
-            continue
-        records.append({**row, "_key": row[key], "valid_from": valid_from, "valid_to": valid_to})
-    return records
+def stage_tables(con: duckdb.DuckDBPyConnection) -> None:
+    """Make the module's TEMP tables from the checked ``raw_<file>`` tables of ``con``."""
+    tables = temp_columns(con)
+    unreadable = _parse_numbers(
+        con,
+        [
+            *(("sites", c) for c in (*COORDINATE_COLUMNS.values(), "Error")),
+            *(("orgs", c) for c in COORDINATE_COLUMNS.values()),
+            *(("lv", c) for c in VEHICLE_NUMBERS.values()),
+        ],
+    )
+    _stage_periodic(con, "sites", tables["raw_sites"], unreadable)
+    _stage_periodic(con, "orgs", tables["raw_orgs"], unreadable)
+    _stage_vehicles(con, tables["raw_lv"], unreadable)
+    con.execute("DROP TABLE _numbers")
+    stage_objects(con, tables)
+    _stage_launches_and_payloads(con, tables["raw_launchlog"])
 
 
-def index_by_period(records: list[dict[str, Any]]) -> PeriodIndex[dict[str, Any]]:
-    return PeriodIndex(
-        (r["_key"], Period(r["valid_from"], r["valid_to"], r)) for r in records if r["_key"]
+def _insert_issues(
+    con: duckdb.DuckDBPyConnection, file: str, columns: list[str], rejected: str
+) -> None:
+    """Append an issue for each row of ``raw_<file>`` (of ``columns``) that ``rejected`` (a
+    query of rows with ``line`` and ``reason``) names."""
+    con.execute(
+        f"INSERT INTO issues SELECT ?, r.line, x.reason, {raw_text(columns, 'r')} "
+        f'FROM "raw_{file}" r JOIN ({rejected}) x ON x.line = r.line',
+        [f"{file}.tsv"],
     )
 
 
-#: Columns shared by GCAT's sites and organisations tables: catalog name -> GCAT name.
-PERIODIC_COLUMNS = {
-    "state_code": "StateCode",
-    "type": "Type",
-    "short_name": "ShortName",
-    "name": "Name",
-    "location": "Location",
-    "parent": "Parent",
+def _parse_numbers(con: duckdb.DuckDBPyConnection, sources: list[tuple[str, str]]) -> bool:
+    """TEMP table ``_numbers`` (text, value, error): every distinct text of the numeric
+    ``(file, column)`` sources as :func:`.gcat.parse_number` reads it (``error``: why it
+    cannot); whether any cannot be read. SQL reads the plain numbers; Python each other
+    distinct text."""
+    texts = " UNION ".join(
+        [f'SELECT "{column}" AS text FROM raw_{file}' for file, column in sources]
+        or ["SELECT NULL::VARCHAR AS text"]
+    )
+    con.execute(
+        "CREATE OR REPLACE TEMP TABLE _numbers AS SELECT text, CAST(text AS DOUBLE) AS value, "
+        f"NULL::VARCHAR AS error FROM ({texts}) WHERE regexp_full_match(text, '{PLAIN_NUMBER}')"
+    )
+    others = con.execute(
+        f"SELECT text FROM ({texts}) WHERE NOT regexp_full_match(text, '{PLAIN_NUMBER}')"
+    ).fetchall()
+    if not others:
+        return False
+    parsed = [_number_or_error(text) for (text,) in others]
+    small_table(
+        con, "_other_numbers", {"text": "VARCHAR", "value": "DOUBLE", "error": "VARCHAR"}, parsed
+    )
+    con.execute("INSERT INTO _numbers SELECT * FROM _other_numbers; DROP TABLE _other_numbers")
+    return any(error is not None for _, _, error in parsed)
+
+
+def _number_or_error(text: str) -> tuple[str, float | None, str | None]:
+    try:
+        return text, parse_number(text), None
+    except ValueError as error:
+        return text, None, str(error)
+
+
+def _numbers_of(columns: dict[str, str], alias: str = "r") -> tuple[str, str, str]:
+    """SQL for numeric columns (catalog name -> GCAT name): the values, the first error
+    among them, and the joins to ``_numbers`` they need."""
+    values = ", ".join(f'n_{name}.value AS "{name}"' for name in columns)
+    error = "coalesce(" + ", ".join(f"n_{name}.error" for name in columns) + ", NULL)"
+    joins = " ".join(
+        f'LEFT JOIN _numbers n_{name} ON n_{name}.text = {alias}."{source}"'
+        for name, source in columns.items()
+    )
+    return values, error, joins
+
+
+#: For sites and organisations: the key column, the named and the numeric columns besides
+#: those they share (catalog name -> GCAT name), and the table made.
+PERIODIC_FILES: dict[str, tuple[str, dict[str, str], dict[str, str], str]] = {
+    "sites": ("Site", {}, {"error_deg": "Error"}, "built_sites"),
+    "orgs": ("Code", {"class": "Class"}, {}, "built_organisations"),
 }
-COORDINATE_COLUMNS = {"lon_deg": "Longitude", "lat_deg": "Latitude"}
 
 
-def periodic_frame(
-    records: list[dict[str, Any]], key: str, extra: dict[str, str], numbers: dict[str, str]
-) -> pd.DataFrame:
-    """A sites/orgs table: code, canonical code, validity period, named and numeric columns."""
-    columns: dict[str, list[Any]] = {
-        "code": [r[key] for r in records],
-        "ucode": [r["UCode"] or r[key] for r in records],
-        "valid_from": [r["valid_from"] for r in records],
-        "valid_to": [r["valid_to"] for r in records],
-    }
-    for name, source in {**PERIODIC_COLUMNS, **extra}.items():
-        columns[name] = [r[source] for r in records]
-    for name, source in {**COORDINATE_COLUMNS, **numbers}.items():
-        columns[name] = [parse_number(r[source]) for r in records]
-    return pd.DataFrame(columns)
+def _stage_periodic(
+    con: duckdb.DuckDBPyConnection, file: str, columns: list[str], unreadable: bool
+) -> None:
+    """``built_sites`` or ``built_organisations``: code, canonical code, validity period,
+    named and numeric columns; a row whose period cannot be read is quarantined. A number
+    that cannot be read (``unreadable``: whether any can't) fails the build, as the range
+    checks leave such a value for the ingest."""
+    key, extra, numbers, target = PERIODIC_FILES[file]
+    bounds = [
+        (text, end, *_bound_or_error(text, end=end))
+        for end, text in con.execute(
+            f'SELECT DISTINCT false, "TStart" FROM raw_{file} WHERE "TStart" IS NOT NULL UNION '
+            f'SELECT DISTINCT true, "TStop" FROM raw_{file} WHERE "TStop" IS NOT NULL'
+        ).fetchall()
+    ]
+    small_table(
+        con,
+        "_bounds",
+        {"text": "VARCHAR", "is_end": "BOOLEAN", "day": "DATE", "error": "VARCHAR"},
+        bounds,
+    )
+    periods = (
+        "SELECT r.line, s.day AS valid_from, e.day AS valid_to, coalesce(s.error, e.error) "
+        f"AS reason FROM raw_{file} r "
+        'LEFT JOIN _bounds s ON s.text = r."TStart" AND NOT s.is_end '
+        'LEFT JOIN _bounds e ON e.text = r."TStop" AND e.is_end'
+    )
+    if any(error is not None for *_, error in bounds):
+        _insert_issues(
+            con, file, columns, f"SELECT line, reason FROM ({periods}) WHERE reason IS NOT NULL"
+        )
+    values, error, joins = _numbers_of({**COORDINATE_COLUMNS, **numbers})
+    named = ", ".join(
+        f'r."{source}" AS "{name}"' for name, source in {**PERIODIC_COLUMNS, **extra}.items()
+    )
+    host = ""
+    if file == "sites":
+        small_table(con, "_hosts", {"code": "VARCHAR", "host": "VARCHAR"}, _site_hosts().items())
+        host = ", coalesce(nullif(h.host, ''), r.\"StateCode\") AS host_country"
+        joins += ' LEFT JOIN _hosts h ON h.code = r."Site"'
+    sql = (
+        f'SELECT r."{key}" AS code, coalesce(r."UCode", r."{key}") AS ucode, p.valid_from, '
+        f"p.valid_to, {named}, {values}{host}, r.line "
+        f"FROM raw_{file} r JOIN ({periods}) p ON p.line = r.line {joins} WHERE p.reason IS NULL"
+    )
+    if unreadable:
+        failed = con.execute(
+            f"SELECT {error} FROM raw_{file} r JOIN ({periods}) p ON p.line = r.line {joins} "
+            f"WHERE p.reason IS NULL AND {error} IS NOT NULL ORDER BY r.line LIMIT 1"
+        ).fetchone()
+        if failed is not None:
+            raise ValueError(failed[0])
+    con.execute(
+        f"CREATE OR REPLACE TEMP TABLE {target} AS {sql} ORDER BY r.line; DROP TABLE _bounds; "
+        "DROP TABLE IF EXISTS _hosts"
+    )
 
 
-def sites_frame(records: list[dict[str, Any]]) -> pd.DataFrame:
-    # The curated facts give the host country in ISO (GF); the catalog keeps GCAT's codes
-    # (GUF), so that every state column speaks one vocabulary.
-    host = {
+def _bound_or_error(text: str, *, end: bool) -> tuple[object, str | None]:
+    try:
+        return parse_period_bound(text, end=end), None
+    except GcatFormatError as error:
+        return None, str(error)
+
+
+def _site_hosts() -> dict[str, str]:
+    """The host country of each curated site code. The curated facts give it in ISO (GF);
+    the catalog keeps GCAT's codes (GUF), so that every state column speaks one vocabulary."""
+    return {
         code: iso_state(port.country).code for port in load_spaceports() for code in port.gcat_sites
     }
-    frame = periodic_frame(records, "Site", {}, {"error_deg": "Error"})
-    frame["host_country"] = [host.get(r["Site"]) or r["StateCode"] for r in records]
-    return frame
 
 
-def orgs_frame(records: list[dict[str, Any]]) -> pd.DataFrame:
-    return periodic_frame(records, "Code", {"class": "Class"}, {})
-
-
-#: Numeric columns of GCAT's vehicle table: catalog name -> GCAT name.
-VEHICLE_NUMBERS = {
-    "min_stage": "LV_Min_Stage",
-    "max_stage": "LV_Max_Stage",
-    "length_m": "Length",
-    "diameter_m": "Diameter",
-    "launch_mass_t": "Launch_Mass",
-    "leo_capacity_kg": "LEO_Capacity",
-    "gto_capacity_kg": "GTO_Capacity",
-    "takeoff_thrust_kn": "TO_Thrust",
-}
-
-
-def vehicles_frame(table: Table, issues: list[Issue]) -> pd.DataFrame:
-    out: dict[str, list[Any]] = {
-        k: []
-        for k in (
-            "lv_name",
-            "family",
-            "manufacturer",
-            "variant",
-            "alias",
-            "min_stage",
-            "max_stage",
-            "length_m",
-            "diameter_m",
-            "launch_mass_t",
-            "leo_capacity_kg",
-            "gto_capacity_kg",
-            "takeoff_thrust_kn",
-            "class",
+def _stage_vehicles(con: duckdb.DuckDBPyConnection, columns: list[str], unreadable: bool) -> None:
+    """``built_vehicles``; a row with an unreadable number is quarantined (``unreadable``:
+    whether any number of the tables is)."""
+    _values, error, joins = _numbers_of(VEHICLE_NUMBERS)
+    if unreadable:
+        _insert_issues(
+            con,
+            "lv",
+            columns,
+            f"SELECT r.line, 'bad number: ' || {error} AS reason FROM raw_lv r {joins} "
+            f"WHERE {error} IS NOT NULL",
         )
-    }
-    for line, row in table.rows:
-        try:
-            numbers = {k: parse_number(row[src]) for k, src in VEHICLE_NUMBERS.items()}
-        except ValueError as error:
-            issues.append(
-                Issue(
-                    "lv.tsv",
-                    line,
-                    f"bad number: {error}",
-                    "\t".join(v or "-" for v in row.values()),
-                )
-            )
-            continue
-        out["lv_name"].append(row["LV_Name"])
-        out["family"].append(row["LV_Family"])
-        out["manufacturer"].append(row["LV_Manufacturer"])
-        out["variant"].append(row["LV_Variant"])
-        out["alias"].append(row["LV_Alias"])
-        out["class"].append(row["Class"])
-        for key, value in numbers.items():
-            # GCAT writes 0 for "unknown" capacities and masses.
-            out[key].append(value if value else None)
-    return pd.DataFrame(out)
-
-
-@dataclass(frozen=True)
-class Resolvers:
-    sites: PeriodIndex[dict[str, Any]]
-    orgs: PeriodIndex[dict[str, Any]]
-    canonical_site: Callable[[str, str], tuple[str, str | None]]
-    family_of: dict[str, str | None]
-    manufacturer_of: dict[str, str | None]
-    #: The names people use for some organisations, read once (not once per payload).
-    shown: dict[str, str] = field(default_factory=shown_organisations)
-
-
-def launches_and_payloads(
-    launchlog: Table, resolve: Resolvers, issues: list[Issue]
-) -> tuple[pd.DataFrame, pd.DataFrame]:
-    """One row per launch (first payload row of each tag) and one row per payload."""
-    launches: dict[str, dict[str, Any]] = {}
-    payloads: list[dict[str, Any]] = []
-    for line, row in launchlog.rows:
-        tag = row["Launch_Tag"]
-        if not tag:
-            issues.append(Issue("launchlog.tsv", line, "missing Launch_Tag", raw_row(row)))
-            continue
-        if tag not in launches:
-            try:
-                launches[tag] = launch_record(row, resolve)
-            except (GcatFormatError, ValueError) as error:
-                issues.append(Issue("launchlog.tsv", line, str(error), raw_row(row)))
-                continue
-        elif _launch_fields(row) != _launch_fields(first := launches[tag]["_row"]):
-            differing = [k for k in LAUNCH_FIELDS if row[k] != first[k]]
-            issues.append(
-                Issue(
-                    "launchlog.tsv",
-                    line,
-                    f"payload row of {tag} disagrees with the launch on {', '.join(differing)}; launch fields taken from its first row",
-                    raw_row(row),
-                )
-            )
-        launch = launches[tag]
-        launch["payload_count"] += 1
-        payloads.append(payload_record(row, launch["time_utc"].date(), resolve))
-    for launch in launches.values():
-        del launch["_row"]
-    return pd.DataFrame(list(launches.values())), pd.DataFrame(payloads)
-
-
-#: A row's launch fields, which every payload row of a launch repeats.
-_launch_fields = operator.itemgetter(*LAUNCH_FIELDS)
-
-
-def raw_row(row: Row) -> str:
-    """A row as its file had it, for the quarantine (made only for rows that go there)."""
-    return "\t".join(v or "-" for v in row.values())
-
-
-def launch_record(row: Row, resolve: Resolvers) -> dict[str, Any]:
-    when = parse_vague_date(row["Launch_Date"] or "")
-    code = parse_launch_code(row["Launch_Code"] or "")
-    day = when.start_utc.date()
-    site_code = row["Launch_Site"]
-    site = resolve.sites.at(site_code, day) if site_code else None
-    ucode = (site["UCode"] or site["Site"]) if site else site_code
-    canonical, canonical_name = (
-        resolve.canonical_site(site_code, str(ucode)) if site_code else (None, None)
-    )
-    agency, agency_uncertain = certain(row["Agency"])
-    pad, pad_uncertain = certain(row["Launch_Pad"])
-    org = resolve.orgs.at(first_code(agency), day) if agency else None  # type: ignore[arg-type]
-    vehicle = row["LV_Type"]
-    maker_code = first_code(resolve.manufacturer_of.get(vehicle or ""))
-    maker = resolve.orgs.at(maker_code, day) if maker_code else None
-    return {
-        "launch_tag": row["Launch_Tag"],
-        "time_utc": when.start_utc,
-        "time_precision": when.precision,
-        "time_uncertain": when.uncertain,
-        "year": when.start_utc.year,
-        "vehicle": vehicle,
-        "vehicle_family": resolve.family_of.get(vehicle or ""),
-        "variant": row.get("LV_Variant"),
-        "flight": row["Flight_ID"],
-        "platform": row["Platform"],
-        "site_code": site_code,
-        "site": canonical,
-        "site_name": canonical_name,
-        "site_state": site["StateCode"] if site else None,
-        "pad": pad,
-        "pad_uncertain": pad_uncertain,
-        "agency": agency,
-        "agency_uncertain": agency_uncertain,
-        "agency_name": organisation_name(org, resolve.shown) if org else None,
-        "provider_state": (org["StateCode"] if org else None) or row["LVState"],
-        "lv_state": row["LVState"],
-        "vehicle_state": maker["StateCode"] if maker else None,
-        "launch_code": row["Launch_Code"],
-        "orbit_class": code.orbit_class,
-        "outcome": code.outcome,
-        "is_success": code.is_success,
-        "payload_count": 0,
-        "citation": row["LTCite"],
-        "_row": row,
-    }
-
-
-def organisation_name(org: dict[str, Any], shown: dict[str, str]) -> str:
-    """An organisation as tables name it: the name people use where ``data/names.toml``
-    gives one (``shown``, by code or short name: ``National Reconnaissance Office`` for
-    GCAT's ``NRO``), else GCAT's short name."""
-    return str(
-        shown.get(org["Code"]) or shown.get(org["ShortName"]) or org["ShortName"] or org["Name"]
+    # GCAT writes 0 for "unknown" capacities and masses.
+    numbers = ", ".join(f'nullif(n_{name}.value, 0) AS "{name}"' for name in VEHICLE_NUMBERS)
+    con.execute(
+        'CREATE OR REPLACE TEMP TABLE built_vehicles AS SELECT r."LV_Name" AS lv_name, '
+        'r."LV_Family" AS family, r."LV_Manufacturer" AS manufacturer, '
+        'r."LV_Variant" AS variant, r."LV_Alias" AS alias, '
+        f'{numbers}, r."Class" AS class, r.line FROM raw_lv r {joins} WHERE {error} IS NULL '
+        "ORDER BY r.line"
     )
 
 
-def payload_record(row: Row, day: date, resolve: Resolvers) -> dict[str, Any]:
-    owner, owner_uncertain = certain(row["SatOwner"])
-    org = resolve.orgs.at(first_code(owner), day) if owner else None  # type: ignore[arg-type]
-    jcat = row["JCAT"]
-    return {
-        "piece": row["Piece"],
-        "launch_tag": row["Launch_Tag"],
-        "name": row["Name"],
-        "pl_name": row["PLName"],
-        "jcat": jcat,
-        "satcat": int(jcat[1:]) if jcat and jcat.startswith("S") and jcat[1:].isdigit() else None,
-        "type": row["Type"],
-        "owner": owner,
-        "owner_uncertain": owner_uncertain,
-        "owner_name": organisation_name(org, resolve.shown) if org else None,
-        "owner_state": row["SatState"],
-        "owner_class": org["Class"] if org else None,
-    }
+def _satcat_number(jcat: str, satcat: str | None = None) -> str:
+    """SQL for a catalog number: ``satcat``'s digits where the row has a value there, else
+    those of an ``S`` JCAT."""
+    of_jcat = (
+        f"CASE WHEN regexp_full_match({jcat}, 'S[0-9]+') THEN CAST(substr({jcat}, 2) AS BIGINT) END"
+    )
+    if satcat is None:
+        return of_jcat
+    return (
+        f"CASE WHEN {satcat} IS NULL THEN {of_jcat} WHEN regexp_full_match({satcat}, '[0-9]+') "
+        f"THEN CAST({satcat} AS BIGINT) END"
+    )
 
 
-#: The columns of the ``objects`` table, in order.
-OBJECT_COLUMNS = (
-    "jcat",
-    "satcat",
-    "piece",
-    "launch_tag",
-    "name",
-    "type",
-    "owner",
-    "state",
-    "perigee_km",
-    "apogee_km",
-    "inc_deg",
-    "source_file",
-)
-
-
-def objects_frame(table: Table, label: str, issues: list[Issue]) -> pd.DataFrame:
-    """Object catalog rows (satcat/auxcat layout, or psatcat with UN orbit values), built
-    column by column (a dict per row cost more than reading them)."""
-    is_psatcat = "UNInc" in table.columns
-    keys = ("UNPerigee", "UNApogee", "UNInc") if is_psatcat else ("Perigee", "Apogee", "Inc")
-    out: dict[str, list[Any]] = {name: [] for name in OBJECT_COLUMNS}
-    for line, row in table.rows:
-        try:
-            perigee, apogee, inc = (parse_number(row[k]) for k in keys)
-        except ValueError as error:
-            issues.append(Issue(label, line, f"bad orbit value: {error}", raw_row(row)))
-            continue
-        satcat = row.get("Satcat")
-        jcat = row["JCAT"]
-        if satcat is None and jcat and jcat.startswith("S") and jcat[1:].isdigit():
-            satcat = jcat[1:]
-        out["jcat"].append(jcat)
-        out["satcat"].append(int(satcat) if satcat and satcat.isdigit() else None)
-        out["piece"].append(row["Piece"])
-        out["launch_tag"].append(row.get("Launch_Tag"))
-        out["name"].append(row["Name"])
-        out["type"].append(row.get("Type"))
-        out["owner"].append(row.get("Owner"))
-        out["state"].append(row.get("State") or row.get("UNState"))
-        out["perigee_km"].append(perigee)
-        out["apogee_km"].append(apogee)
+def stage_objects(
+    con: duckdb.DuckDBPyConnection, tables: dict[str, list[str]] | None = None
+) -> None:
+    """``built_objects`` from whichever object catalogs ``con`` has (``tables``: its TEMP
+    tables and their columns, when known); satcat/auxcat layout, or psatcat with UN orbit
+    values. A row with an unreadable orbit value is quarantined."""
+    tables = tables if tables is not None else temp_columns(con)
+    files = [name for name in OBJECT_FILES if f"raw_{name}" in tables]
+    unreadable = _parse_numbers(con, [(name, c) for name in files for c in OBJECT_FILES[name]])
+    parts = []
+    for rank, file in enumerate(files):
+        columns = tables[f"raw_{file}"]
+        _values, error, joins = _numbers_of(
+            dict(zip(("perigee_km", "apogee_km", "inc_deg"), OBJECT_FILES[file], strict=True))
+        )
+        if unreadable:
+            _insert_issues(
+                con,
+                file,
+                columns,
+                f"SELECT r.line, 'bad orbit value: ' || {error} AS reason FROM raw_{file} r "
+                f"{joins} WHERE {error} IS NOT NULL",
+            )
+        satcat = _satcat_number('r."JCAT"', 'r."Satcat"' if "Satcat" in columns else None)
+        state = (
+            f"coalesce({column_or_null(columns, 'State', 'r')}, "
+            f"{column_or_null(columns, 'UNState', 'r')})"
+        )
         # GCAT writes 0 inclination with 0 perigee/apogee for "no orbit known".
-        out["inc_deg"].append(None if inc is not None and inc == 0 and not apogee else inc)
-    out["source_file"] = [label] * len(out["jcat"])
-    return pd.DataFrame(out)
+        parts.append(
+            f'SELECT r."JCAT" AS jcat, {satcat} AS satcat, r."Piece" AS piece, '
+            f'{column_or_null(columns, "Launch_Tag", "r")} AS launch_tag, r."Name" AS name, '
+            f"{column_or_null(columns, 'Type', 'r')} AS type, "
+            f"{column_or_null(columns, 'Owner', 'r')} AS owner, {state} AS state, "
+            "n_perigee_km.value AS perigee_km, n_apogee_km.value AS apogee_km, "
+            "CASE WHEN n_inc_deg.value = 0 AND coalesce(n_apogee_km.value, 0) = 0 THEN NULL "
+            "ELSE n_inc_deg.value END AS inc_deg, "
+            f"'{file}.tsv' AS source_file, r.line, {rank} AS file_rank "
+            f"FROM raw_{file} r {joins} WHERE {error} IS NULL"
+        )
+    if not parts:  # no object catalog: an empty table of the right columns
+        parts.append(
+            "SELECT NULL::VARCHAR AS jcat, NULL::BIGINT AS satcat, "
+            + ", ".join(f"NULL::VARCHAR AS {c}" for c in OBJECT_COLUMNS[2:8])
+            + ", NULL::DOUBLE AS perigee_km, NULL::DOUBLE AS apogee_km, NULL::DOUBLE AS inc_deg, "
+            "NULL::VARCHAR AS source_file, NULL::INTEGER AS line, 0 AS file_rank WHERE false"
+        )
+    # ord: the file's rank in the high bits, the line in the low ones.
+    con.execute(
+        "CREATE OR REPLACE TEMP TABLE built_objects AS SELECT * EXCLUDE (file_rank), "
+        "(CAST(file_rank AS BIGINT) << 32) + line AS ord FROM ("
+        + " UNION ALL ".join(parts)
+        + "); DROP TABLE _numbers"
+    )
 
 
-def canonical_sites(
-    site_records: list[dict[str, Any]],
-) -> Callable[[str, str], tuple[str, str | None]]:
-    """The canonical site of a launch site code, and its name.
+def _vague_dates(con: duckdb.DuckDBPyConnection, target: str, texts: str) -> None:
+    """TEMP table ``target`` (text, start_utc, day, year, precision, uncertain, error): each
+    text of the query ``texts`` read as :func:`.gcat.parse_vague_date` reads it. SQL reads
+    the dates it matches with a valid day; Python each other text, for its exact error."""
+    groups = list(VAGUE_DATE.groupindex)
+    number = "CASE WHEN p.{0} = '' THEN {1} ELSE CAST(p.{0} AS INTEGER) END".format
+    precision = " ".join(
+        f"WHEN p.{group} <> '' THEN '{name}'"
+        for name, group in (("second", "ss"), ("minute", "mm"), ("day", "day"), ("month", "month"))
+    )
+    # A text the pattern does not match gives empty groups, the year's too (filtered in
+    # a second statement: filtered here, DuckDB would match each text twice). A month
+    # ([A-Z][a-z]{2}) can only be found at a month's place in the string of them.
+    con.execute(
+        "CREATE OR REPLACE TEMP TABLE _date_parts AS SELECT text, "
+        f"regexp_extract(text, '{VAGUE_DATE_SQL}', {groups}) AS p FROM ({texts})"
+    )
+    con.execute(
+        f"CREATE OR REPLACE TEMP TABLE {target} AS "
+        "WITH v AS (SELECT text, CAST(p.year AS INTEGER) AS y, CASE WHEN p.month = '' THEN 1 "
+        f"ELSE (strpos('{''.join(MONTHS)}', p.month) + 2) // 3 END AS m, "
+        f"{number('day', 1)} AS d, {number('hh', 0)} AS hh, {number('mm', 0)} AS mi, "
+        f"{number('ss', 0)} AS s, CASE {precision} ELSE 'year' END AS precision, "
+        "p.uncertain = '?' AS uncertain FROM _date_parts WHERE p.year <> '') "
+        "SELECT text, make_timestamptz(y, m, d, hh, mi, s, 'UTC') AS start_utc, "
+        "make_date(y, m, d) AS day, y AS year, precision, uncertain, NULL::VARCHAR AS error "
+        "FROM v WHERE y >= 1 AND m BETWEEN 1 AND 12 AND d >= 1 "
+        "AND d <= day(last_day(make_date(y, m, 1))) AND hh < 24 AND mi < 60 AND s < 60; "
+        "DROP TABLE _date_parts"
+    )
+    unread = con.execute(
+        f"SELECT text FROM ({texts}) WHERE text NOT IN (SELECT text FROM {target})"
+    ).fetchall()
+    if unread:
+        small_table(
+            con,
+            "_unread_dates",
+            {
+                "text": "VARCHAR",
+                "start_utc": "TIMESTAMPTZ",
+                "day": "DATE",
+                "year": "INTEGER",
+                "precision": "VARCHAR",
+                "uncertain": "BOOLEAN",
+                "error": "VARCHAR",
+            },
+            (_date_or_error(text) for (text,) in unread),
+        )
+        con.execute(f"INSERT INTO {target} SELECT * FROM _unread_dates; DROP TABLE _unread_dates")
+
+
+def _date_or_error(text: str) -> tuple[object, ...]:
+    try:
+        when = parse_vague_date(text)
+    except GcatFormatError as error:
+        return text, None, None, None, None, None, str(error)
+    start = when.start_utc
+    return text, start, start.date(), start.year, when.precision, when.uncertain, None
+
+
+def _launch_codes(con: duckdb.DuckDBPyConnection) -> None:
+    """TEMP table ``_launch_codes``: each distinct launch code decoded, or why it cannot be."""
+    rows: list[tuple[object, ...]] = []
+    for (text,) in con.execute(
+        "SELECT DISTINCT coalesce(\"Launch_Code\", '') FROM raw_launchlog"
+    ).fetchall():
+        try:
+            code = parse_launch_code(text)
+        except ValueError as error:
+            rows.append((text, None, None, None, str(error)))
+            continue
+        rows.append((text, code.orbit_class, code.outcome, code.is_success, None))
+    small_table(
+        con,
+        "_launch_codes",
+        {
+            "text": "VARCHAR",
+            "orbit_class": "VARCHAR",
+            "outcome": "VARCHAR",
+            "is_success": "BOOLEAN",
+            "error": "VARCHAR",
+        },
+        rows,
+    )
+
+
+def _codes(con: duckdb.DuckDBPyConnection) -> None:
+    """TEMP tables ``_certain`` (text, plain, uncertain: :func:`certain` of each distinct
+    agency, pad and owner) and ``_leads`` (text, lead: :func:`first_code` of each plain
+    agency and owner and of each vehicle maker)."""
+    texts = con.execute(
+        'SELECT "Agency" FROM raw_launchlog UNION SELECT "Launch_Pad" FROM raw_launchlog '
+        'UNION SELECT "SatOwner" FROM raw_launchlog'
+    ).fetchall()
+    small_table(
+        con,
+        "_certain",
+        {"text": "VARCHAR", "plain": "VARCHAR", "uncertain": "BOOLEAN"},
+        ((text, *certain(text)) for (text,) in texts if text is not None),
+    )
+    leads = con.execute(
+        "SELECT plain FROM _certain UNION SELECT manufacturer FROM built_vehicles"
+    ).fetchall()
+    small_table(
+        con,
+        "_leads",
+        {"text": "VARCHAR", "lead": "VARCHAR"},
+        ((text, first_code(text)) for (text,) in leads if text is not None),
+    )
+
+
+def _resolve_at(
+    con: duckdb.DuckDBPyConnection, target: str, records: str, pairs: str, fields: list[str]
+) -> None:
+    """TEMP table ``target`` (code, day, ``fields``): for each distinct (code, day) of the
+    query ``pairs``, the ``fields`` of the record of ``records`` for ``code`` on ``day``:
+    its one record; else, of those valid on the day, the one that started last
+    (an open start counts as the earliest; GCAT's year-only bounds make the switch year
+    ambiguous); else the nearest in days; ties go to the first in file order."""
+    con.execute(
+        f"CREATE OR REPLACE TEMP TABLE {target} AS "
+        f"WITH q AS (SELECT DISTINCT code, day FROM ({pairs}) WHERE code IS NOT NULL), "
+        f"c AS (SELECT q.code, q.day, p.line, p.valid_from, {', '.join(f'p.{f}' for f in fields)}, "
+        "(p.valid_from IS NULL OR p.valid_from <= q.day) "
+        "AND (p.valid_to IS NULL OR q.day <= p.valid_to) AS valid, "
+        "CASE WHEN p.valid_from IS NOT NULL AND q.day < p.valid_from THEN p.valid_from - q.day "
+        "WHEN p.valid_to IS NOT NULL AND q.day > p.valid_to THEN q.day - p.valid_to "
+        f"ELSE 0 END AS distance FROM q JOIN {records} p ON p.code = q.code) "
+        f"SELECT code, day, {', '.join(fields)} FROM c QUALIFY row_number() OVER (PARTITION BY code, day "
+        "ORDER BY valid DESC, CASE WHEN valid THEN coalesce(valid_from, DATE '0001-01-01') END "
+        "DESC, CASE WHEN NOT valid THEN distance END, line) = 1"
+    )
+
+
+def _organisation_names(con: duckdb.DuckDBPyConnection) -> None:
+    """TEMP table ``_org_names``: each organisation record's period, state, class and name
+    as tables name it: the name people use where ``data/names.toml`` gives one (by code or
+    short name: ``National Reconnaissance Office`` for GCAT's ``NRO``), else GCAT's short
+    name."""
+    small_table(
+        con,
+        "_shown",
+        {"means": "VARCHAR", "shown": "VARCHAR"},
+        shown_organisations().items(),
+    )
+    con.execute(
+        "CREATE OR REPLACE TEMP TABLE _org_names AS SELECT o.line, o.code, o.valid_from, "
+        "o.valid_to, o.state_code, o.class, coalesce(nullif(c.shown, ''), nullif(s.shown, ''), "
+        "o.short_name, o.name, 'None') AS shown_name FROM built_organisations o "
+        "LEFT JOIN _shown c ON c.means = o.code LEFT JOIN _shown s ON s.means = o.short_name;"
+        "DROP TABLE _shown"
+    )
+
+
+def _canonical_sites(con: duckdb.DuckDBPyConnection) -> None:
+    """TEMP tables ``_curated_sites`` (code, canonical, name) and ``_latest_sites`` (ucode,
+    short_name): what gives a launch site code its canonical site and name.
 
     GCAT's canonical code (``UCode``) groups the codes a site had over time: Baikonur's
     ``NIIP-5`` and ``GIK-5`` are both ``GIK-5``. Where the curated spaceport facts group
@@ -391,34 +538,177 @@ def canonical_sites(
     spaceport shares it, else its first listed code; its name is the curated name.
     Other sites keep GCAT's ``UCode`` and the short name of its most recent record.
     """
-    ucode_of = {r["Site"]: r["UCode"] or r["Site"] for r in site_records}
-    ports = load_spaceports()
+    ports = [port for port in load_spaceports() if port.gcat_sites]
+    codes = sorted({code for port in ports for code in port.gcat_sites})
+    ucode_of = dict(
+        con.execute(
+            "SELECT code, arg_max(ucode, line) FROM built_sites WHERE code IN "
+            "(SELECT unnest($codes)) GROUP BY code",
+            {"codes": codes},
+        ).fetchall()
+    )
     owners: dict[str, set[str]] = {}
     for port in ports:
         for code in port.gcat_sites:
             owners.setdefault(ucode_of.get(code, code), set()).add(port.key)
     curated: dict[str, tuple[str, str]] = {}
-    for port in (p for p in ports if p.gcat_sites):
+    for port in ports:
         ucodes = {ucode_of.get(code, code) for code in port.gcat_sites}
         only = next(iter(ucodes)) if len(ucodes) == 1 else None
         canonical = only if only and owners[only] == {port.key} else port.gcat_sites[0]
         for code in port.gcat_sites:
             curated[code] = (canonical, port.name)
-    latest: dict[str, tuple[date, date, str | None]] = {}
-    for r in site_records:
-        ucode = r["UCode"] or r["Site"]
-        rank = (r["valid_to"] or date.max, r["valid_from"] or date.min, r["ShortName"])
-        if ucode not in latest or rank[:2] > latest[ucode][:2]:
-            latest[ucode] = rank
+    small_table(
+        con,
+        "_curated_sites",
+        {"code": "VARCHAR", "canonical": "VARCHAR", "name": "VARCHAR"},
+        ((code, *named) for code, named in curated.items()),
+    )
+    con.execute(
+        "CREATE OR REPLACE TEMP TABLE _latest_sites AS SELECT ucode, short_name "
+        "FROM built_sites QUALIFY row_number() OVER (PARTITION BY ucode ORDER BY "
+        "coalesce(valid_to, DATE '9999-12-31') DESC, coalesce(valid_from, DATE '0001-01-01') "
+        "DESC, line) = 1"
+    )
 
-    def canonical_site(code: str, ucode: str) -> tuple[str, str | None]:
-        if code in curated:
-            return curated[code]
-        return ucode, latest[ucode][2] if ucode in latest else None
 
-    return canonical_site
-
-
-def by_vehicle_name(vehicles: pd.DataFrame, column: str) -> dict[str, str | None]:
-    """``column`` of each vehicle name (GCAT lists one row per variant; these agree)."""
-    return dict(zip(vehicles["lv_name"], vehicles[column], strict=True))
+def _stage_launches_and_payloads(con: duckdb.DuckDBPyConnection, columns: list[str]) -> None:
+    """``stage_launches`` (one row per launch tag, from its first readable row) and
+    ``stage_payloads`` (one per row from there on). A row without a tag, or whose date or
+    launch code cannot be read before its launch has a readable row, is quarantined; a
+    payload row whose launch fields differ from its launch's is kept and quarantined."""
+    _vague_dates(
+        con, "_dates", "SELECT DISTINCT coalesce(\"Launch_Date\", '') AS text FROM raw_launchlog"
+    )
+    _launch_codes(con)
+    # Each row's reason not to be read, its launch's first readable row, and whether its
+    # launch fields differ from that row's: compared as one text (no field holds a tab or
+    # is "-", so the text differs exactly when a field does).
+    fields = raw_text(LAUNCH_FIELDS, "r")
+    con.execute(
+        "CREATE OR REPLACE TEMP TABLE _rows AS WITH t AS MATERIALIZED ("
+        'SELECT r.line, r."Launch_Tag" AS tag, CASE WHEN r."Launch_Tag" IS NULL THEN '
+        "'missing Launch_Tag' ELSE coalesce(d.error, c.error) END AS reason, "
+        f'r."Launch_Tag" IS NOT NULL AND d.error IS NULL AND c.error IS NULL AS readable, '
+        f"{fields} AS fields "
+        "FROM raw_launchlog r JOIN _dates d ON d.text = coalesce(r.\"Launch_Date\", '') "
+        "JOIN _launch_codes c ON c.text = coalesce(r.\"Launch_Code\", '')), "
+        "f AS (SELECT tag, min(line) FILTER (WHERE readable) AS first_line, "
+        "arg_min(fields, line) FILTER (WHERE readable) AS first_fields FROM t GROUP BY tag) "
+        "SELECT t.line, t.tag, t.reason, f.first_line, t.fields <> f.first_fields AS differs "
+        "FROM t LEFT JOIN f ON f.tag = t.tag"
+    )
+    differing = ", ".join(
+        f'CASE WHEN r."{f}" IS DISTINCT FROM l."{f}" THEN \'{f}\' END' for f in LAUNCH_FIELDS
+    )
+    _insert_issues(
+        con,
+        "launchlog",
+        columns,
+        "SELECT line, reason FROM _rows WHERE tag IS NULL OR first_line IS NULL "
+        "OR line < first_line UNION ALL "
+        "SELECT w.line, 'payload row of ' || w.tag || ' disagrees with the launch on ' || "
+        f"concat_ws(', ', {differing}) || '; launch fields taken from its first row' "
+        "FROM _rows w JOIN raw_launchlog r ON r.line = w.line "
+        "JOIN raw_launchlog l ON l.line = w.first_line WHERE w.line > w.first_line AND w.differs",
+    )
+    _codes(con)
+    _canonical_sites(con)
+    _organisation_names(con)
+    # Each launch's first row, payload count, day and the codes it resolves at that day.
+    con.execute(
+        "CREATE OR REPLACE TEMP TABLE _launches AS WITH n AS (SELECT tag, first_line AS line, "
+        "count(*) AS payload_count FROM _rows WHERE line >= first_line GROUP BY ALL), "
+        "vehicles AS (SELECT lv_name, family, manufacturer FROM built_vehicles "
+        "QUALIFY row_number() OVER (PARTITION BY lv_name ORDER BY line DESC) = 1) "
+        "SELECT n.tag, n.line, n.payload_count, d.day, d.start_utc, d.precision, d.uncertain, "
+        "d.year, v.family, al.lead AS agency, "
+        "ml.lead AS maker FROM n JOIN raw_launchlog r ON r.line = n.line "
+        'JOIN _dates d ON d.text = r."Launch_Date" '
+        'LEFT JOIN _certain a ON a.text = r."Agency" LEFT JOIN _leads al ON al.text = a.plain '
+        'LEFT JOIN vehicles v ON v.lv_name = r."LV_Type" '
+        "LEFT JOIN _leads ml ON ml.text = v.manufacturer"
+    )
+    con.execute(
+        "CREATE OR REPLACE TEMP TABLE _payload_rows AS SELECT w.line, l.day, ol.lead AS owner "
+        "FROM _rows w JOIN _launches l ON l.tag = w.tag "
+        'JOIN raw_launchlog r ON r.line = w.line LEFT JOIN _certain o ON o.text = r."SatOwner" '
+        "LEFT JOIN _leads ol ON ol.text = o.plain WHERE w.line >= w.first_line"
+    )
+    _resolve_at(
+        con,
+        "_site_at",
+        "built_sites",
+        'SELECT r."Launch_Site" AS code, l.day FROM _launches l '
+        "JOIN raw_launchlog r ON r.line = l.line",
+        ["ucode", "state_code"],
+    )
+    _resolve_at(
+        con,
+        "_org_at",
+        "_org_names",
+        "SELECT agency AS code, day FROM _launches UNION ALL SELECT maker, day FROM _launches "
+        "UNION ALL SELECT owner, day FROM _payload_rows",
+        ["state_code", "class", "shown_name"],
+    )
+    variant = column_or_null(columns, "LV_Variant", "r")
+    jcat = 'r."JCAT"'
+    con.execute(
+        "CREATE OR REPLACE TEMP TABLE stage_launches AS SELECT "
+        'r."Launch_Tag" AS launch_tag, l.start_utc AS time_utc, l.precision AS time_precision, '
+        'l.uncertain AS time_uncertain, l.year, r."LV_Type" AS vehicle, '
+        f'l.family AS vehicle_family, {variant} AS variant, r."Flight_ID" AS flight, '
+        'r."Platform" AS platform, r."Launch_Site" AS site_code, '
+        'CASE WHEN r."Launch_Site" IS NOT NULL THEN coalesce(cs.canonical, s.ucode, '
+        'r."Launch_Site") END AS site, '
+        'CASE WHEN r."Launch_Site" IS NULL THEN NULL WHEN cs.code IS NOT NULL THEN cs.name '
+        "ELSE ls.short_name END AS site_name, s.state_code AS site_state, "
+        "p.plain AS pad, coalesce(p.uncertain, false) AS pad_uncertain, "
+        "a.plain AS agency, coalesce(a.uncertain, false) AS agency_uncertain, "
+        "o.shown_name AS agency_name, "
+        'coalesce(o.state_code, r."LVState") AS provider_state, r."LVState" AS lv_state, '
+        'm.state_code AS vehicle_state, r."Launch_Code" AS launch_code, c.orbit_class, '
+        'c.outcome, c.is_success, l.payload_count, r."LTCite" AS citation, l.line '
+        "FROM _launches l JOIN raw_launchlog r ON r.line = l.line "
+        "JOIN _launch_codes c ON c.text = coalesce(r.\"Launch_Code\", '') "
+        'LEFT JOIN _site_at s ON s.code = r."Launch_Site" AND s.day = l.day '
+        'LEFT JOIN _curated_sites cs ON cs.code = r."Launch_Site" '
+        'LEFT JOIN _latest_sites ls ON ls.ucode = coalesce(s.ucode, r."Launch_Site") '
+        'LEFT JOIN _certain p ON p.text = r."Launch_Pad" '
+        'LEFT JOIN _certain a ON a.text = r."Agency" '
+        "LEFT JOIN _org_at o ON o.code = l.agency AND o.day = l.day "
+        "LEFT JOIN _org_at m ON m.code = l.maker AND m.day = l.day "
+        "ORDER BY l.line"
+    )
+    con.execute(
+        "CREATE OR REPLACE TEMP TABLE stage_payloads AS SELECT "
+        'r."Piece" AS piece, r."Launch_Tag" AS launch_tag, r."Name" AS name, '
+        'r."PLName" AS pl_name, r."JCAT" AS jcat, '
+        f'{_satcat_number(jcat)} AS satcat, r."Type" AS type, '
+        "c.plain AS owner, coalesce(c.uncertain, false) AS owner_uncertain, "
+        'o.shown_name AS owner_name, r."SatState" AS owner_state, '
+        "o.class AS owner_class, p.line "
+        "FROM _payload_rows p JOIN raw_launchlog r ON r.line = p.line "
+        'LEFT JOIN _certain c ON c.text = r."SatOwner" '
+        "LEFT JOIN _org_at o ON o.code = p.owner AND o.day = p.day "
+        "ORDER BY p.line"
+    )
+    con.execute(
+        "".join(
+            f"DROP TABLE {table}; "
+            for table in (
+                "_dates",
+                "_launch_codes",
+                "_rows",
+                "_certain",
+                "_leads",
+                "_curated_sites",
+                "_latest_sites",
+                "_org_names",
+                "_launches",
+                "_payload_rows",
+                "_site_at",
+                "_org_at",
+            )
+        )
+    )
