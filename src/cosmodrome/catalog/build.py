@@ -436,7 +436,7 @@ def ingest_tables(
         ],
         ignore_index=True,
     )
-    payloads, launches = payload_facts.enrich(payloads, launches, tables, issues, ucs_frame)
+    payloads, launches = payload_facts_in_sql(tables, launches, payloads, issues, ucs_frame)
     frames = {
         "launches": launches,
         "payloads": payloads,
@@ -446,6 +446,62 @@ def ingest_tables(
         "objects": objects,
     }
     return ingest.Ingested(frames, issues)
+
+
+def payload_facts_in_sql(
+    tables: dict[str, Table],
+    launches: pd.DataFrame,
+    payloads: pd.DataFrame,
+    issues: list[Issue],
+    ucs_frame: pd.DataFrame | None,
+) -> tuple[pd.DataFrame, pd.DataFrame]:
+    """:func:`payload_facts.enrich` run on the stage frames and GCAT's object tables, given
+    to it as the TEMP tables the SQL build makes (until the reader and ingest make them)."""
+    con = duckdb.connect()
+    try:
+        con.execute("SET TimeZone = 'UTC'")
+        con.execute(SCHEMA_SQL.read_text())
+        for name in ("psatcat", "auxcat", "satcat"):
+            if name in tables:
+                table = tables[name]
+                frame = pd.DataFrame(
+                    [r for _, r in table.rows], columns=table.columns, dtype=object
+                )
+                frame.insert(0, "line", [line for line, _ in table.rows])
+                columns = ", ".join(f'"{c}"::VARCHAR AS "{c}"' for c in table.columns)
+                con.register("frame", frame)
+                con.execute(f"CREATE TEMP TABLE raw_{name} AS SELECT line, {columns} FROM frame")
+                con.unregister("frame")
+        for name, frame, schema in (
+            ("stage_launches", launches, "launches"),
+            (
+                "stage_payloads",
+                payloads.assign(owner_class=payloads["owner_class"].astype(object)),
+                "payloads",
+            ),
+        ):
+            types = dict(
+                con.execute(
+                    "SELECT column_name, data_type FROM information_schema.columns "
+                    "WHERE table_name = ?",
+                    [schema],
+                ).fetchall()
+            ) | {"owner_class": "VARCHAR", "line": "INTEGER"}
+            con.register("frame", frame)
+            columns = ", ".join(f'"{c}"::{types[c]} AS "{c}"' for c in frame.columns)
+            con.execute(f"CREATE TEMP TABLE {name} AS SELECT {columns} FROM frame")
+            con.unregister("frame")
+        con.execute(
+            "CREATE TEMP TABLE issues (file VARCHAR, line INTEGER, reason VARCHAR, raw VARCHAR)"
+        )
+        payload_facts.enrich(con, ucs_frame)
+        issues.extend(Issue(*row) for row in con.execute("SELECT * FROM issues").fetchall())
+        built = "SELECT * EXCLUDE (line) FROM built_{} ORDER BY line"
+        return con.execute(built.format("payloads")).df(), con.execute(
+            built.format("launches")
+        ).df()
+    finally:
+        con.close()
 
 
 def write_database(

@@ -210,7 +210,8 @@ class Resolvers:
 def launches_and_payloads(
     launchlog: Table, resolve: Resolvers, issues: list[Issue]
 ) -> tuple[pd.DataFrame, pd.DataFrame]:
-    """One row per launch (first payload row of each tag) and one row per payload."""
+    """One row per launch (first payload row of each tag) and one row per payload, each with
+    its ``line`` (a launch's: its first row's)."""
     launches: dict[str, dict[str, Any]] = {}
     payloads: list[dict[str, Any]] = []
     for line, row in launchlog.rows:
@@ -220,7 +221,7 @@ def launches_and_payloads(
             continue
         if tag not in launches:
             try:
-                launches[tag] = launch_record(row, resolve)
+                launches[tag] = launch_record(row, resolve) | {"line": line}
             except (GcatFormatError, ValueError) as error:
                 issues.append(Issue("launchlog.tsv", line, str(error), raw_row(row)))
                 continue
@@ -236,7 +237,7 @@ def launches_and_payloads(
             )
         launch = launches[tag]
         launch["payload_count"] += 1
-        payloads.append(payload_record(row, launch["time_utc"].date(), resolve))
+        payloads.append(payload_record(row, launch["time_utc"].date(), resolve) | {"line": line})
     for launch in launches.values():
         del launch["_row"]
     return pd.DataFrame(list(launches.values())), pd.DataFrame(payloads)
