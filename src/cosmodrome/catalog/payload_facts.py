@@ -307,7 +307,15 @@ def _quarantine_unreadable(
     numbers: list[tuple[str, str]],
     days: list[tuple[str, str]],
 ) -> None:
-    """An issue for each row with an unreadable number or date, its reason as before."""
+    """An issue for each row with an unreadable number or date, its reason as before (only
+    the fields that have one are searched)."""
+    bad_numbers = {
+        field
+        for (field,) in con.execute("SELECT DISTINCT field FROM number_texts WHERE bad").fetchall()
+    }
+    numbers = [(file, column) for file, column in numbers if f"{file}.{column}" in bad_numbers]
+    if con.execute("SELECT count(error) FROM day_texts").fetchone() == (0,):
+        days = []
     raw = {
         file: "concat_ws(chr(9), "
         + ", ".join(f"coalesce(nullif(r.{_quoted(c)}, ''), '-')" for c in columns)
@@ -316,7 +324,7 @@ def _quarantine_unreadable(
     }
     found: list[tuple[str, int, str, str]] = []
     if numbers:
-        bad = con.execute(
+        rows = con.execute(
             _union(
                 numbers,
                 "SELECT '{file}.tsv', r.line, '{name}', r.{column}, {raw} FROM raw_{file} r "
@@ -327,10 +335,10 @@ def _quarantine_unreadable(
         ).fetchall()
         found += [
             (label, line, f"bad number in {column}: {text!r}", row)
-            for label, line, column, text, row in bad
+            for label, line, column, text, row in rows
         ]
     if days:
-        bad = con.execute(
+        rows = con.execute(
             _union(
                 days,
                 "SELECT '{file}.tsv', r.line, '{name}', d.error, {raw} FROM raw_{file} r "
@@ -340,7 +348,7 @@ def _quarantine_unreadable(
         ).fetchall()
         found += [
             (label, line, f"bad date in {column}: {error}", row)
-            for label, line, column, error, row in bad
+            for label, line, column, error, row in rows
         ]
     if found:
         con.executemany("INSERT INTO issues VALUES (?, ?, ?, ?)", found)
@@ -523,9 +531,11 @@ WITH listed AS (
         CASE orbit_from WHEN 'disp_' THEN 'psatcat-disposition' WHEN 'cat_' THEN facts_source
              WHEN 'un_' THEN 'un-registration' END AS orbit_source
     FROM joined
+), classified AS (
+    SELECT *, classify_orbit(perigee_km, apogee_km, inc_deg) AS orbit_class_regime FROM orbits
 ), facts AS (
     SELECT o.*,
-        payload_regime(r.regime, perigee_km, apogee_km, inc_deg, launch_orbit_class,
+        payload_regime(r.regime, orbit_class_regime, apogee_km, inc_deg, launch_orbit_class,
                        launch_succeeded) AS regime,
         coalesce(own.sector, owner.sector, 'unknown') AS sector,
         CASE WHEN own.sector IS NOT NULL THEN 'psatcat Class'
@@ -535,7 +545,7 @@ WITH listed AS (
         coalesce(m.inferred, false) AS mission_inferred,
         regexp_replace(lower(strip_accents(concat_ws('|', name, pl_name, psat_name,
             alt_names))), '[^0-9a-z|]', '', 'g') AS search_text
-    FROM orbits o
+    FROM classified o
     LEFT JOIN op_orbit_regimes r ON r.op_orbit = o.op_orbit
     LEFT JOIN class_sectors own ON own.gcat_class = o.gcat_class
     LEFT JOIN class_sectors owner ON owner.gcat_class = o.owner_class

@@ -251,8 +251,9 @@ def regime_macros_sql() -> str:
     """DuckDB macros doing what :func:`classify_orbit` and :func:`payload_regime` do, step for
     step and with the same floating-point operations, so the catalog build classifies whole
     columns at once: ``classify_orbit(perigee, apogee, inc)`` and ``payload_regime(op_regime,
-    perigee, apogee, inc, launch_orbit_class, launch_succeeded)``, a struct of ``regime`` and
-    ``source``, where ``op_regime`` is :func:`regime_from_op_orbit` of the ``OpOrbit`` code.
+    orbit_regime, apogee, inc, launch_orbit_class, launch_succeeded)``, a struct of ``regime``
+    and ``source``, where ``op_regime`` is :func:`regime_from_op_orbit` of the ``OpOrbit``
+    code and ``orbit_regime`` the ``classify_orbit`` of the orbit (made once per payload).
     tests/test_payloads_regimes.py checks them against the Python on generated orbits."""
     radius, deg = _double(EARTH_RADIUS_KM), _double(math.degrees(1.0))
     rate = _double(SUN_SYNCHRONOUS_RATE_RAD_S)
@@ -294,13 +295,12 @@ def regime_macros_sql() -> str:
         WHEN ap < 0 AND 0 < pe THEN 'deep space'
         ELSE ordered_orbit_regime(least(pe, ap), greatest(pe, ap),
                                   CASE WHEN NOT isnan(inc) THEN inc END) END;
-    CREATE OR REPLACE TEMP MACRO payload_regime(op_regime, pe, ap, inc, orbit_class, succeeded)
-    AS CASE
+    CREATE OR REPLACE TEMP MACRO payload_regime(op_regime, orbit_regime, ap, inc, orbit_class,
+                                                succeeded) AS CASE
         WHEN op_regime IS NOT NULL THEN {{'regime': op_regime, 'source': 'OpOrbit'}}
-        WHEN classify_orbit(pe, ap, inc) = 'suborbital' AND succeeded AND ap > 0
+        WHEN orbit_regime = 'suborbital' AND succeeded AND ap > 0
             THEN {{'regime': classify_orbit(ap, ap, inc), 'source': 'orbit apogee'}}
-        WHEN classify_orbit(pe, ap, inc) <> 'unknown'
-            THEN {{'regime': classify_orbit(pe, ap, inc), 'source': 'orbit'}}
+        WHEN orbit_regime <> 'unknown' THEN {{'regime': orbit_regime, 'source': 'orbit'}}
         WHEN orbit_class = 'deep_space' THEN {{'regime': 'deep space', 'source': 'launch code'}}
         ELSE {{'regime': 'unknown', 'source': 'none'}} END;
     """
