@@ -109,7 +109,7 @@ MASSES = ("mass_kg", "dry_mass_kg", "total_mass_kg")
 OBJECT_FILES = ("satcat", "auxcat")
 
 #: A number SQL reads exactly as pandas does: at most 15 digits (so both read the nearest
-#: double), and not a negative zero (whose sign pandas keeps only in a column of decimals).
+#: double), and not a negative zero (whose sign pandas gives by the column's other texts).
 PLAIN_NUMBER = r"^-?[0-9]+(\.[0-9]+)?$"
 PLAIN_DAY = (
     r"^([0-9]{4})(?: +([A-Z][a-z]{2})(?: +([0-9]{1,2})"
@@ -194,9 +194,9 @@ def _union(
 def _read_numbers(con: duckdb.DuckDBPyConnection, fields: list[tuple[str, str]]) -> None:
     """``number_texts(field, text, number, bad)``: every distinct number text of each field,
     read as pandas reads it (GCAT's flags ``?~<>*`` around it dropped; ``-`` or nothing left
-    is no number). SQL reads the plain ones; pandas reads the rest of a field together, in
-    a float column where the field has a decimal or an empty value (as it does for the whole
-    field), so a ``-0`` keeps the sign it had."""
+    is no number). SQL reads the plain ones; a field with any other text is read by pandas
+    as a whole, as the catalog always read a column (so a ``-0`` takes the sign the
+    column's other texts give it)."""
     con.execute(
         "CREATE TEMP TABLE number_texts AS WITH texts AS ("
         + _union(
@@ -219,14 +219,11 @@ def _read_numbers(con: duckdb.DuckDBPyConnection, fields: list[tuple[str, str]])
         "number DOUBLE, bad BOOLEAN)"
     )
     odd = con.execute(
-        """SELECT field, list(text), bool_or(kind = 'none') OR bool_or(
-               kind = 'plain' AND contains(text, '.')) FROM number_texts
+        """SELECT field, list(text) FROM number_texts
            GROUP BY field HAVING bool_or(kind = 'odd')"""
     ).fetchall()
     answers = [
-        (field, text, number)
-        for field, texts, floats in odd
-        for text, number in _pandas_numbers(texts, floats)
+        (field, text, number) for field, texts in odd for text, number in _pandas_numbers(texts)
     ]
     if answers:
         frame = pd.DataFrame(answers, columns=["field", "text", "number"])
@@ -238,13 +235,12 @@ def _read_numbers(con: duckdb.DuckDBPyConnection, fields: list[tuple[str, str]])
         con.unregister("odd_numbers")
 
 
-def _pandas_numbers(texts: list[str], floats: bool) -> list[tuple[str, float | None]]:
-    """``texts`` read as pandas reads a column of them (NaN: unreadable); ``floats`` says
-    the column also has decimals or empty values, which make pandas read it as floats."""
+def _pandas_numbers(texts: list[str]) -> list[tuple[str, float | None]]:
+    """A column's distinct ``texts`` read as the catalog always read them, with pandas
+    (None: unreadable); texts that hold no number are left out."""
     stripped = pd.Series(texts, dtype="object").astype(str).str.strip().str.strip("?~<>*")
     stripped = stripped.where(~stripped.isin(["", "-"]))
-    column = pd.concat([stripped, pd.Series(["0.5"] if floats else [], dtype="object")])
-    numbers = pd.to_numeric(column, errors="coerce").astype("float64")[: len(texts)]
+    numbers = pd.to_numeric(stripped, errors="coerce").astype("float64")
     return [
         (text, None if pd.isna(number) else float(number))
         for text, number, blank in zip(texts, numbers, stripped.isna(), strict=True)
