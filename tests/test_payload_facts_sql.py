@@ -8,6 +8,7 @@ from __future__ import annotations
 import math
 import struct
 from datetime import date
+from pathlib import Path
 
 import duckdb
 import pandas as pd
@@ -15,7 +16,9 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from cosmodrome.catalog import payload_facts, regimes
+from cosmodrome.catalog.build import REQUIRED_FILES, ingest_tables, read_tables
 from cosmodrome.catalog.gcat import GcatFormatError, clean, parse_period_bound
+from tests.gcat_factory import PSATCAT_COLUMNS, launch_row, tsv, write_mini_gcat
 
 # Values where the classifier's thresholds lie, and odd ones GCAT-like files may hold.
 EDGES = [
@@ -233,3 +236,20 @@ def test_days_read_in_sql_are_the_python_days(generated: list[str]) -> None:
         for text, day, error in con.execute("SELECT text, day, error FROM day_texts").fetchall()
     )
     assert got == {text: _catalog_day(text) for text in texts}
+
+
+def test_a_payload_takes_its_first_psatcat_row_and_keeps_a_negative_zero(tmp_path: Path) -> None:
+    # DuckDB's window functions drop the sign of a -0.0 in the rows they carry: the first
+    # row of each object is found without one, so values stay as GCAT wrote them.
+    source = write_mini_gcat(
+        tmp_path, [launch_row("2020-001", "2020 Jan  7", "GIK-5", jcat="S50001")]
+    )
+    rows = [
+        {"JCAT": "S50001", "Name": "First", "DispPeri": "400", "DispApo": "410", "DispInc": "-0.0"},
+        {"JCAT": "S50001", "Name": "Second", "DispPeri": "500", "DispApo": "510", "DispInc": "9"},
+    ]
+    (source / "tsv/cat/psatcat.tsv").write_text(tsv(PSATCAT_COLUMNS, rows), encoding="utf-8")
+    paths = {name: source / rel for name, rel in REQUIRED_FILES.items()}
+    payload = ingest_tables(read_tables(paths)).frames["payloads"].iloc[0]
+    assert payload["psat_name"] == "First" and payload["perigee_km"] == 400.0
+    assert payload["disp_inc_deg"] == 0.0 and math.copysign(1.0, payload["disp_inc_deg"]) == -1.0

@@ -107,6 +107,10 @@ OBJECT_DAYS = {"decay_date": "DDate"}
 MASSES = ("mass_kg", "dry_mass_kg", "total_mass_kg")
 #: The object catalogs, in the order they win (satcat over auxcat).
 OBJECT_FILES = ("satcat", "auxcat")
+#: An object row's place in that order: its file's rank times this, plus its line. (The
+#: first row of each object is found by this number, not by a window over whole rows:
+#: DuckDB's window drops the sign of a -0.0 in the rows it carries.)
+RANK_STEP = 1 << 32
 
 #: A number SQL reads exactly as pandas does: at most 15 digits (so both read the nearest
 #: double), and not a negative zero (whose sign pandas gives by the column's other texts).
@@ -392,8 +396,8 @@ def _no_orbit_as_null(prefix: str) -> str:
 
 
 def _psatcat_facts(con: duckdb.DuckDBPyConnection, present: list[str]) -> None:
-    """``psat_facts``: one row per psatcat payload (``jcat``, its first row): program,
-    class, category, result, orbits."""
+    """``psat_facts``: one row per psatcat payload (``jcat``, its first row, found by its
+    line: see :data:`RANK_STEP`): program, class, category, result, orbits."""
     read = _facts_select("psatcat", present, PSATCAT_TEXTS, PSATCAT_NUMBERS, PSATCAT_DAYS)
     orbits = [f"{p}{k}" for p in ("un_", "disp_") for k in ("perigee_km", "apogee_km", "inc_deg")]
     con.execute(
@@ -401,7 +405,7 @@ def _psatcat_facts(con: duckdb.DuckDBPyConnection, present: list[str]) -> None:
             SELECT * EXCLUDE ({", ".join(orbits)}), {_no_orbit_as_null("un_")},
                    {_no_orbit_as_null("disp_")}
             FROM ({read})
-            QUALIFY row_number() OVER (PARTITION BY jcat ORDER BY line) = 1"""
+            WHERE line IN (SELECT min(line) FROM raw_psatcat GROUP BY "JCAT")"""
     )
 
 
@@ -409,19 +413,23 @@ def _object_facts(con: duckdb.DuckDBPyConnection, files: dict[str, list[str]]) -
     """``object_facts``: masses, OpOrbit, status, decay date, alternative names and orbit
     of each object (``jcat``), from satcat before auxcat, the first row of each file."""
     reads = " UNION ALL ".join(
-        f"SELECT {rank} AS rank, '{file}' AS facts_source, * FROM ("
+        f"SELECT {rank} * {RANK_STEP} + line AS row, '{file}' AS facts_source, * FROM ("
         + _facts_select(file, present, OBJECT_TEXTS, OBJECT_NUMBERS, OBJECT_DAYS)
         + ")"
         for rank, (file, present) in enumerate(files.items())
+    )
+    rows = " UNION ALL ".join(
+        f'SELECT {rank} * {RANK_STEP} + line AS row, "JCAT" AS jcat FROM raw_{file}'
+        for rank, file in enumerate(files)
     )
     orbits = ", ".join(f"cat_{k}" for k in ("perigee_km", "apogee_km", "inc_deg"))
     masses = ", ".join(f"nullif({m}, 0) AS {m}" for m in MASSES)  # 0: an unknown mass
     con.execute(
         f"""CREATE TEMP TABLE object_facts AS
-            SELECT * EXCLUDE (rank, line, {", ".join(MASSES)}, {orbits}), {masses},
+            SELECT * EXCLUDE (row, line, {", ".join(MASSES)}, {orbits}), {masses},
                    {_no_orbit_as_null("cat_")}
             FROM ({reads})
-            QUALIFY row_number() OVER (PARTITION BY jcat ORDER BY rank, line) = 1"""
+            WHERE row IN (SELECT min(row) FROM ({rows}) GROUP BY jcat)"""
     )
 
 
