@@ -176,3 +176,15 @@ def test_ucs_gives_most_masses_of_2019_to_2023(mirror_con: duckdb.DuckDBPyConnec
     assert row is not None
     payloads, known, from_ucs = row
     assert known > payloads / 2 and from_ucs > 5000
+
+
+def test_a_launch_lists_its_first_payload_names_and_how_many_more(tmp_path: Path) -> None:
+    names = ["Cargo", "-", "Cube", "Deployed"]  # GCAT's '-': a payload without a name
+    launches = [
+        {**launch_row("2020-001", "2020 Jan  7", "GIK-5", piece=f"2020-001{p}"), "Name": name}
+        for p, name in zip("ABCD", names, strict=True)
+    ]
+    build_catalog(str(write_mini_gcat(tmp_path / "src", launches)), tmp_path / "home")
+    with open_catalog(tmp_path / "home") as con:
+        listed = con.execute("SELECT payload_names FROM launches").fetchone()
+    assert listed == ("Cargo, (unnamed), Cube and 1 more",)

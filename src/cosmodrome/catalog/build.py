@@ -219,7 +219,7 @@ class Built:
         updated = {name: table.updated for name, table in self.tables.items()}
         screened = checks.screen(con, updated, datetime.now(UTC).date())
         ingest.stage_tables(con)
-        payload_facts.enrich(con, self.ucs_frame is not None)
+        payload_facts.enrich(con, self.ucs_frame)
         if not allow_shrink:
             checks.refuse_broken_references(screened)
             refuse_shrinking(target, build_counts(con))

@@ -239,3 +239,68 @@ def resolve_regime(name: str) -> str:
     aliases = {"sun-synchronous": "SSO", "GSO": "GEO", "cislunar": "deep space", "Molniya": "HEO"}
     choices = {**{r: r for r in REGIMES}, **{t: r for r, t in REGIME_TITLES.items()}, **aliases}
     return pick("orbit regime", name, choices)
+
+
+def _double(value: float) -> str:
+    """``value`` as a DuckDB DOUBLE that reads back to the same float (a bare ``63.4`` is a
+    DECIMAL in DuckDB)."""
+    return f"CAST('{value!r}' AS DOUBLE)"
+
+
+def regime_macros_sql() -> str:
+    """DuckDB macros doing what :func:`classify_orbit` and :func:`payload_regime` do, step for
+    step and with the same floating-point operations, so the catalog build classifies whole
+    columns at once: ``classify_orbit(perigee, apogee, inc)`` and ``payload_regime(op_regime,
+    orbit_regime, apogee, inc, launch_orbit_class, launch_succeeded)``, a struct of ``regime``
+    and ``source``, where ``op_regime`` is :func:`regime_from_op_orbit` of the ``OpOrbit``
+    code and ``orbit_regime`` the ``classify_orbit`` of the orbit (made once per payload).
+    tests/test_payloads_regimes.py checks them against the Python on generated orbits."""
+    radius, deg = _double(EARTH_RADIUS_KM), _double(math.degrees(1.0))
+    rate = _double(SUN_SYNCHRONOUS_RATE_RAD_S)
+    denominator = _double(3 * EARTH_J2 * EARTH_RADIUS_KM**2 * math.sqrt(EARTH_MU_KM3_S2))
+    geo_low, geo_high = GEO_ALTITUDE_KM - GEO_BAND_KM, GEO_ALTITUDE_KM + GEO_BAND_KM
+    critical = " OR ".join(
+        f"abs(inc - {_double(c)}) <= {_double(CRITICAL_INCLINATION_TOLERANCE_DEG)}"
+        for c in CRITICAL_INCLINATIONS_DEG
+    )
+    return f"""
+    CREATE OR REPLACE TEMP MACRO orbit_eccentricity(pe, ap) AS
+        (ap - pe) / (ap + pe + 2 * {radius});
+    CREATE OR REPLACE TEMP MACRO sun_synchronous_cos_i(a, e) AS
+        CAST('-2.0' AS DOUBLE) * pow(a, 3.5) * pow(1 - e * e, 2) * {rate} / {denominator};
+    CREATE OR REPLACE TEMP MACRO sun_synchronous_inclination(a, e) AS CASE
+        WHEN a <= 0 OR NOT (0 <= e AND e < 1) THEN NULL
+        WHEN sun_synchronous_cos_i(a, e) BETWEEN -1 AND 1
+            THEN acos(sun_synchronous_cos_i(a, e)) * {deg}
+        END;
+    CREATE OR REPLACE TEMP MACRO ordered_orbit_regime(pe, ap, inc) AS CASE
+        WHEN ap <= 0 THEN 'unknown'
+        WHEN pe < 0 THEN 'suborbital'
+        WHEN ap >= {_double(DEEP_SPACE_APOGEE_KM)} THEN 'deep space'
+        WHEN pe >= {_double(geo_low)} AND ap <= {_double(geo_high)} THEN 'GEO'
+        WHEN orbit_eccentricity(pe, ap) >= {_double(ELLIPTICAL_MIN_ECCENTRICITY)} THEN CASE
+            WHEN inc IS NOT NULL AND ({critical}) THEN 'HEO'
+            WHEN {_double(GTO_MIN_APOGEE_KM)} <= ap AND ap <= {_double(GTO_MAX_APOGEE_KM)}
+                AND pe < {_double(GTO_MAX_PERIGEE_KM)} THEN 'GTO'
+            ELSE 'HEO' END
+        WHEN (pe + ap) / 2 < {_double(LEO_MAX_ALTITUDE_KM)} THEN CASE
+            WHEN inc > 90 AND abs(inc - sun_synchronous_inclination(
+                (pe + ap) / 2 + {radius}, orbit_eccentricity(pe, ap)))
+                <= {_double(SSO_TOLERANCE_DEG)} THEN 'SSO'
+            ELSE 'LEO' END
+        WHEN (pe + ap) / 2 < {_double(geo_low)} THEN 'MEO'
+        ELSE 'HEO' END;
+    CREATE OR REPLACE TEMP MACRO classify_orbit(pe, ap, inc) AS CASE
+        WHEN pe IS NULL OR ap IS NULL OR isnan(pe) OR isnan(ap) THEN 'unknown'
+        WHEN ap < 0 AND 0 < pe THEN 'deep space'
+        ELSE ordered_orbit_regime(least(pe, ap), greatest(pe, ap),
+                                  CASE WHEN NOT isnan(inc) THEN inc END) END;
+    CREATE OR REPLACE TEMP MACRO payload_regime(op_regime, orbit_regime, ap, inc, orbit_class,
+                                                succeeded) AS CASE
+        WHEN op_regime IS NOT NULL THEN {{'regime': op_regime, 'source': 'OpOrbit'}}
+        WHEN orbit_regime = 'suborbital' AND succeeded AND ap > 0
+            THEN {{'regime': classify_orbit(ap, ap, inc), 'source': 'orbit apogee'}}
+        WHEN orbit_regime <> 'unknown' THEN {{'regime': orbit_regime, 'source': 'orbit'}}
+        WHEN orbit_class = 'deep_space' THEN {{'regime': 'deep space', 'source': 'launch code'}}
+        ELSE {{'regime': 'unknown', 'source': 'none'}} END;
+    """
