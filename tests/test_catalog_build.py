@@ -180,7 +180,7 @@ def test_sessions_compare_dates_in_utc(mini_home: Path) -> None:
 
 
 def test_object_rows_with_unreadable_orbits_are_quarantined_and_left_out(tmp_path: Path) -> None:
-    from cosmodrome.catalog.build import load_raw_tables
+    from cosmodrome.catalog.build import stage_sources
     from cosmodrome.catalog.gcat import Issue, read_table
     from cosmodrome.catalog.ingest import stage_objects
     from tests.gcat_factory import AUXCAT_COLUMNS, tsv
@@ -198,7 +198,7 @@ def test_object_rows_with_unreadable_orbits_are_quarantined_and_left_out(tmp_pat
     path = tmp_path / "auxcat.tsv"
     path.write_text(tsv(AUXCAT_COLUMNS, rows), encoding="utf-8")
     with duckdb.connect() as con:
-        load_raw_tables(con, {"auxcat": read_table(path)})
+        stage_sources(con, {"auxcat": read_table(path)}, [], None)
         stage_objects(con)
         frame = con.execute("SELECT * FROM built_objects ORDER BY ord").df()
         issues = [

@@ -174,11 +174,11 @@ def test_control_characters_are_stripped_from_names(tmp_path: Path) -> None:
 
 
 def test_the_mirror_passes_every_check(shared_data: Path) -> None:
-    from cosmodrome.catalog.build import REQUIRED_FILES, load_raw_tables, read_tables
+    from cosmodrome.catalog.build import REQUIRED_FILES, read_tables, stage_sources
 
     tables = read_tables({name: shared_data / "gcat" / rel for name, rel in REQUIRED_FILES.items()})
     with duckdb.connect() as con:
-        load_raw_tables(con, tables)
+        stage_sources(con, tables, [], None)
         updated = {name: table.updated for name, table in tables.items()}
         screened = screen(con, updated, date(2026, 12, 7))
     assert screened.launches > 6000

@@ -8,7 +8,7 @@ import duckdb
 import pandas as pd
 import pytest
 
-from cosmodrome.catalog.build import build_catalog, ingest_tables, load_raw_tables, read_tables
+from cosmodrome.catalog.build import build_catalog, ingest_sources, read_tables
 from cosmodrome.catalog.db import open_catalog
 from tests.gcat_factory import AUXCAT_COLUMNS, launch_row, tsv, write_mini_gcat
 
@@ -71,8 +71,8 @@ def test_ucs_masses_fill_gaps_and_satcat_masses_win(tmp_path: Path) -> None:
     # mass for every payload the heaviest is the principal one (still own designation first).
     ucs = _ucs([(50001, 16500.0), (50002, 99.0), (50003, 20000.0)])
     with duckdb.connect() as con:
-        load_raw_tables(con, tables)
-        payloads = ingest_tables(con, ucs).frames["payloads"].set_index("piece")
+        ingest_sources(con, tables, ucs_frame=ucs)
+        payloads = con.execute("SELECT * FROM built_payloads").df().set_index("piece")
     assert payloads.loc["2020-001A", "mass_kg"] == 16500.0
     assert payloads.loc["2020-001A", "mass_source"] == "ucs"
     assert payloads.loc["2020-001B", "mass_kg"] == 4.0
@@ -88,8 +88,8 @@ def test_ucs_masses_fill_gaps_and_satcat_masses_win(tmp_path: Path) -> None:
 def test_without_ucs_masses_keep_their_gcat_source(tmp_path: Path) -> None:
     tables = read_tables(_paths(_mini_with_satcat(tmp_path / "src")))
     with duckdb.connect() as con:
-        load_raw_tables(con, tables)
-        payloads = ingest_tables(con).frames["payloads"].set_index("piece")
+        ingest_sources(con, tables)
+        payloads = con.execute("SELECT * FROM built_payloads").df().set_index("piece")
     sources = payloads["mass_source"].astype(object)
     assert sources.where(sources.notna(), None).to_dict() == {
         "2020-001A": None,

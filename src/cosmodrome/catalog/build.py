@@ -213,13 +213,7 @@ class Built:
     def write(self, con: duckdb.DuckDBPyConnection, target: Path, allow_shrink: bool) -> None:
         """Ingest the source into the new catalog on ``con``, refusing a broken or cut
         source (unless ``allow_shrink``) before anything is kept."""
-        con.execute("SET TimeZone = 'UTC'")
-        con.execute(SCHEMA_SQL.read_text())
-        stage_sources(con, self.tables, self.outside_issues, self.ucs_frame)
-        updated = {name: table.updated for name, table in self.tables.items()}
-        screened = checks.screen(con, updated, datetime.now(UTC).date())
-        ingest.stage_tables(con)
-        payload_facts.enrich(con, self.ucs_frame)
+        screened = ingest_sources(con, self.tables, self.outside_issues, self.ucs_frame)
         if not allow_shrink:
             checks.refuse_broken_references(screened)
             refuse_shrinking(target, build_counts(con))
@@ -251,6 +245,25 @@ class Built:
         con.execute("CHECKPOINT")
 
 
+def ingest_sources(
+    con: duckdb.DuckDBPyConnection,
+    tables: dict[str, Table],
+    outside_issues: list[Issue] | None = None,
+    ucs_frame: pd.DataFrame | None = None,
+) -> checks.Screened:
+    """The catalog's schema on ``con``, its tables made from ``tables`` as the temporary
+    ``built_<table>`` tables (and ``ucs`` stored), every issue in the temporary ``issues``
+    table; what the checks found, for the refusals."""
+    con.execute("SET TimeZone = 'UTC'")
+    con.execute(SCHEMA_SQL.read_text())
+    stage_sources(con, tables, outside_issues or [], ucs_frame)
+    updated = {name: table.updated for name, table in tables.items()}
+    screened = checks.screen(con, updated, datetime.now(UTC).date())
+    ingest.stage_tables(con)
+    payload_facts.enrich(con, ucs_frame)
+    return screened
+
+
 def stage_sources(
     con: duckdb.DuckDBPyConnection,
     tables: dict[str, Table],
@@ -258,7 +271,7 @@ def stage_sources(
     ucs_frame: pd.DataFrame | None,
 ) -> None:
     """Every GCAT file as a temporary ``raw_<name>`` table, the issues met so far in the
-    temporary ``issues`` table, and the UCS table stored."""
+    temporary ``issues`` table, and the UCS table stored (``con`` has the schema)."""
     con.execute(
         "CREATE TEMP TABLE issues (file VARCHAR, line INTEGER, reason VARCHAR, raw VARCHAR)"
     )
