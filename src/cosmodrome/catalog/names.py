@@ -119,8 +119,9 @@ def vehicle_index(con: duckdb.DuckDBPyConnection) -> NameIndex:
             index.add(alias, joined)
             index.add(lv_name, joined)
     curated = curated_names()
+    prefixes = _vehicle_prefixes()
     for names_ in _capability_names():
-        if not any(_vehicle_codes(index, n) for n in names_):
+        if not any(_vehicle_codes(index, n, prefixes) for n in names_):
             for spelling in names_:
                 index.add(spelling, {names_[0]})
     for entry in curated.get("configuration", []):
@@ -130,7 +131,7 @@ def vehicle_index(con: duckdb.DuckDBPyConnection) -> NameIndex:
         codes = {
             c
             for means in entry["means"]
-            for c in _vehicle_codes(index, means) or index.prefixed(means)
+            for c in _vehicle_codes(index, means, prefixes) or index.prefixed(means)
         }
         # A catalog without the vehicle (a small test one) leaves the names unknown.
         if codes:
@@ -153,29 +154,43 @@ def family_index(con: duckdb.DuckDBPyConnection) -> NameIndex:
     return index
 
 
-def _vehicle_spellings(name: str) -> list[str]:
+#: Each curated vehicle prefix's words (``Long March``) and the name GCAT writes in its place
+#: (``Chang Zheng``).
+Prefixes = list[tuple[tuple[str, ...], str]]
+
+
+def _vehicle_prefixes() -> Prefixes:
+    """The curated vehicle prefixes (``data/names.toml``), folded once for all the names a
+    caller spells with them."""
+    return [
+        (naming.fold_words(prefix), str(entry["means"]))
+        for entry in curated_names().get("vehicle_prefix", [])
+        for prefix in entry["names"]
+    ]
+
+
+def _vehicle_spellings(name: str, prefixes: Prefixes) -> list[str]:
     """``name`` and the same name with a prefix written as GCAT writes it
     (``Long March 3B`` -> ``Chang Zheng 3B``, ``Ceres-1`` -> ``Gushenxing 1``)."""
     words = naming.fold_words(name)
+    squeezed = "".join(words)
     found = [name]
-    for entry in curated_names().get("vehicle_prefix", []):
-        for prefix in entry["names"]:
-            head = naming.fold_words(prefix)
-            if words[: len(head)] == head or fold(name).startswith(fold(prefix) + "-"):
-                found.append(" ".join((entry["means"], *words[len(head) :])))
-            elif "".join(words).startswith("".join(head)) and len(head) == 1:
-                # Written together: CZ3B, LM3B.
-                rest = "".join(words)[len(head[0]) :]
-                if rest[:1].isdigit():
-                    found.append(f"{entry['means']} {rest}")
+    for head, means in prefixes:
+        if words[: len(head)] == head:
+            found.append(" ".join((means, *words[len(head) :])))
+        elif len(head) == 1 and squeezed.startswith(head[0]):
+            # Written together: CZ3B, LM3B.
+            rest = squeezed[len(head[0]) :]
+            if rest[:1].isdigit():
+                found.append(f"{means} {rest}")
     return found
 
 
-def _vehicle_codes(index: NameIndex, name: str) -> set[str]:
+def _vehicle_codes(index: NameIndex, name: str, prefixes: Prefixes) -> set[str]:
     """Configurations ``name`` covers: a curated name's, else every configuration a
     spelling of ``name`` (or of its GCAT spelling) begins."""
     found: set[str] = set()
-    for spelling in _vehicle_spellings(name):
+    for spelling in _vehicle_spellings(name, prefixes):
         key = fold(spelling)
         if key in index._preferred:
             found |= index._preferred[key]
@@ -308,6 +323,32 @@ def resolve_sites(con: duckdb.DuckDBPyConnection, name: str, *, suggest: bool = 
     return _cached(con, "site").resolve(name, unique_prefix=True, suggest=suggest)
 
 
+class VehicleNames:
+    """The vehicle names of a catalog (its vehicle index, the curated prefixes folded once):
+    what resolves one vehicle name, or the many a build maps its prices with."""
+
+    def __init__(self, con: duckdb.DuckDBPyConnection) -> None:
+        self._con = con
+        self.index = _cached(con, "vehicle")
+        self._prefixes = _vehicle_prefixes()
+
+    def resolve(self, name: str, *, suggest: bool = True) -> list[str]:
+        """:func:`resolve_vehicles`."""
+        codes = _vehicle_codes(self.index, name, self._prefixes)
+        if not codes:
+            codes = set(_cached(self._con, "vehicle_family").lookup(name))
+        if not codes:
+            raise UnknownNameError("vehicle", name, self.index.suggest(name) if suggest else [])
+        return sorted(codes)
+
+    def configuration(self, name: str) -> str | None:
+        """:func:`vehicle_configuration`."""
+        found: set[str] = set()
+        for spelling in _vehicle_spellings(name, self._prefixes):
+            found |= self.index.lookup(spelling)
+        return next(iter(found)) if len(found) == 1 else None
+
+
 def resolve_vehicles(
     con: duckdb.DuckDBPyConnection, name: str, *, suggest: bool = True
 ) -> list[str]:
@@ -316,24 +357,14 @@ def resolve_vehicles(
     GCAT alias joins to it (``LVM3`` and GSLV Mk III), else those of a GCAT family (``DF5``).
     A vehicle the project knows that has not flown yet resolves to its own name (no
     launches); an unknown name raises with the closest names."""
-    index = _cached(con, "vehicle")
-    codes = _vehicle_codes(index, name)
-    if not codes:
-        codes = set(_cached(con, "vehicle_family").lookup(name))
-    if not codes:
-        raise UnknownNameError("vehicle", name, index.suggest(name) if suggest else [])
-    return sorted(codes)
+    return VehicleNames(con).resolve(name, suggest=suggest)
 
 
 def vehicle_configuration(con: duckdb.DuckDBPyConnection, name: str) -> str | None:
     """The one configuration ``name`` spells exactly (GCAT's name, an alias, an English
     spelling: ``Long March 2C`` is Chang Zheng 2C alone), or None where it spells several or
     none: how a price written for one configuration finds it (catalog/prices.py)."""
-    index = _cached(con, "vehicle")
-    found: set[str] = set()
-    for spelling in _vehicle_spellings(name):
-        found |= index.lookup(spelling)
-    return next(iter(found)) if len(found) == 1 else None
+    return VehicleNames(con).configuration(name)
 
 
 def resolve_agencies(
