@@ -532,18 +532,20 @@ def pad_identities(
         ).fetchall()
         counts = {str(pad): int(n) for pad, n in rows}
     used = dict(sorted(counts.items(), key=lambda item: (-item[1], item[0])))
+    folded = {code: fold(code) for code in used}
     canonical = _canonical_of_codes(con)
+    wanted = set(sites)
     found: list[PadIdentity] = []
     claimed: set[str] = set()
     for port in load_spaceports():
-        if not {canonical.get(c, c) for c in port.gcat_sites} & set(sites):
+        if not {canonical.get(c, c) for c in port.gcat_sites} & wanted:
             continue
         for pad in port.pads:
             # GCAT's codes listed for the pad, and any GCAT code spelled like one of its
             # names (SLC40 beside the listed LC40 for SLC-40).
             keys = {fold(n) for n in pad.spellings}
             # Busiest first: the code a schedule's pad is recorded under.
-            mine = tuple(c for c in used if c in pad.gcat_pads or fold(c) in keys)
+            mine = tuple(c for c in used if c in pad.gcat_pads or folded[c] in keys)
             claimed.update(mine)
             found.append(PadIdentity(pad.label, mine, pad.spellings, sum(used[c] for c in mine)))
     for code, launches in used.items():
@@ -577,11 +579,14 @@ def pad_labels(
     return {key: label for site in wanted for key, label in per_site[site].items()}
 
 
-def _site_pad_labels(con: duckdb.DuckDBPyConnection, site: str) -> list[tuple[str, str]]:
-    """``(GCAT pad, label)`` for the pads of ``site`` a curated name relabels."""
+def _site_pad_labels(
+    con: duckdb.DuckDBPyConnection, site: str, counts: dict[str, int] | None = None
+) -> list[tuple[str, str]]:
+    """``(GCAT pad, label)`` for the pads of ``site`` a curated name relabels (``counts``:
+    as :func:`pad_identities`)."""
     return [
         (code, pad.label)
-        for pad in pad_identities(con, [site])
+        for pad in pad_identities(con, [site], counts)
         if pad.label not in pad.gcat_pads
         for code in pad.gcat_pads
     ]
@@ -736,7 +741,11 @@ def warm_names(con: duckdb.DuckDBPyConnection) -> None:
 def store_names(con: duckdb.DuckDBPyConnection) -> None:
     """Derive every name index, pad label and state name of the catalog being built on
     ``con`` and store them in it, under :func:`derived_names_key`."""
-    pads = {site: dict(_site_pad_labels(con, site)) for site in sorted(_curated_sites(con))}
+    counts = _pad_counts(con)
+    pads = {
+        site: dict(_site_pad_labels(con, site, counts.get(site, {})))
+        for site in sorted(_curated_sites(con))
+    }
     indexes = {kind: build() for kind, build in _builders(con).items()}
     bodies: dict[str, Any] = {
         **{f"index:{kind}": index.to_json() for kind, index in indexes.items()},
@@ -750,6 +759,18 @@ def store_names(con: duckdb.DuckDBPyConnection) -> None:
         f"INSERT INTO {STORED_NAMES_TABLE} VALUES (?, ?)",
         [("key", derived_names_key()), *((n, json.dumps(b)) for n, b in bodies.items())],
     )
+
+
+def _pad_counts(con: duckdb.DuckDBPyConnection) -> dict[str, dict[str, int]]:
+    """Launches per GCAT pad of every canonical site, in one query (not one per site)."""
+    rows = con.execute(
+        "SELECT site, pad, sum(launches)::BIGINT FROM pad_totals "
+        "WHERE site IS NOT NULL AND pad IS NOT NULL GROUP BY site, pad"
+    ).fetchall()
+    counts: dict[str, dict[str, int]] = defaultdict(dict)
+    for site, pad, n in rows:
+        counts[str(site)][str(pad)] = int(n)
+    return counts
 
 
 def _state_codes(con: duckdb.DuckDBPyConnection) -> list[str]:
