@@ -763,8 +763,10 @@ def store_names(con: duckdb.DuckDBPyConnection) -> None:
 
 def _pad_counts(con: duckdb.DuckDBPyConnection) -> dict[str, dict[str, int]]:
     """Launches per GCAT pad of every canonical site, in one query (not one per site)."""
+    from cosmodrome.catalog.summaries import summary  # it reads catalog_version here
+
     rows = con.execute(
-        "SELECT site, pad, sum(launches)::BIGINT FROM pad_totals "
+        f"SELECT site, pad, sum(launches)::BIGINT FROM {summary(con, 'pad_totals')} "
         "WHERE site IS NOT NULL AND pad IS NOT NULL GROUP BY site, pad"
     ).fetchall()
     counts: dict[str, dict[str, int]] = defaultdict(dict)
