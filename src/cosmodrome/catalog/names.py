@@ -206,58 +206,67 @@ def organisation_index(
     time (one ``ucode``) and every organisation under it (``parent``: CASC has CALT and
     SAST), as used in ``table.column``."""
     index = NameIndex(kind)
-    values = con.execute(
-        f"SELECT DISTINCT {column} FROM {table} WHERE {column} IS NOT NULL"
-    ).fetchall()
-    used = {str(c) for (c,) in values}
+    counts = con.execute(f"SELECT {column}, count(*) FROM {table} GROUP BY 1").fetchall()
+    used = {str(c) for c, _ in counts if c is not None}
     # A joint code (NRO/SAFSP) belongs to its lead organisation (NRO) too.
     joint: dict[str, set[str]] = defaultdict(set)
     for value in used:
         joint[value.split("/")[0]].add(value)
-    lineage: dict[str, set[str]] = defaultdict(set)
-    children: dict[str, set[str]] = defaultdict(set)
     orgs = con.execute("SELECT code, ucode, short_name, name, parent FROM organisations").fetchall()
-    for code, ucode, _, _, parent in orgs:
-        lineage[ucode].add(code)
-        if parent and parent != code:
-            children[parent].add(code)
-    ucode_of = {code: ucode for code, ucode, *_ in orgs}
+    codes_of = _codes_under(orgs, joint)
     for value in used:
         index.add(value, {value})
     for code, ucode, short_name, name, _ in orgs:
-        codes = {v for c in _under(code, ucode_of, lineage, children) for v in joint.get(c, ())}
-        if codes:
+        if codes := codes_of.get(code):
+            # A spelling the record repeats (most codes are their own ucode) adds nothing.
             index.add(code, codes)
-            index.add(ucode, codes, display=False)
-            index.add(short_name, codes)
-            index.add(name, codes, display=False)
+            if ucode != code:
+                index.add(ucode, codes, display=False)
+            if short_name != code:
+                index.add(short_name, codes)
+            if name not in (code, ucode, short_name):
+                index.add(name, codes, display=False)
     for entry in curated_names().get("organisation", []):
         if codes := index.lookup(entry["means"]):
             for spelling in entry.get("names", []):
                 index.add(spelling, codes, display=False, preferred=True)
             if "shown" in entry:  # the name tables show is offered among the closest names
                 index.add(entry["shown"], codes, preferred=True)
-    counts = con.execute(f"SELECT {column}, count(*) FROM {table} GROUP BY 1").fetchall()
     index.weights = {str(code): float(n) for code, n in counts if code is not None}
     return index
 
 
-def _under(
-    code: str,
-    ucode_of: dict[str, str],
-    lineage: dict[str, set[str]],
-    children: dict[str, set[str]],
-) -> set[str]:
-    """``code``, its other codes over time and, recursively, every organisation under them."""
-    found: set[str] = set()
-    todo = [code]
-    while todo:
-        current = todo.pop()
-        if current in found:
-            continue
-        found.add(current)
-        todo += [*lineage.get(ucode_of.get(current, current), ()), *children.get(current, ())]
-    return found
+def _codes_under(orgs: list[tuple[Any, ...]], joint: dict[str, set[str]]) -> dict[str, set[str]]:
+    """Per organisation code, the used codes (``joint``: per lead code) of it, of its other
+    codes over time and, recursively, of every organisation under them.
+
+    Found upwards from each used code, through the organisations above it: few are above
+    a used code, where every organisation has some under it."""
+    ucode_of = {code: ucode for code, ucode, *_ in orgs}
+    lineage: dict[str, set[str]] = defaultdict(set)
+    for code, ucode, *_ in orgs:
+        lineage[ucode].add(code)
+    # Who reaches each code: the codes of its ucode (the other codes over time) and its
+    # parent.
+    above: dict[str, set[str]] = defaultdict(set)
+    for code, ucode in ucode_of.items():
+        for other in lineage[ucode]:
+            above[other].add(code)
+    for code, *_, parent in orgs:
+        if parent and parent != code:
+            above[code].add(parent)
+    codes_of: dict[str, set[str]] = defaultdict(set)
+    for lead, values in joint.items():
+        reached = {lead}
+        todo = [lead]
+        while todo:
+            for code in above.get(todo.pop(), ()):
+                if code not in reached:
+                    reached.add(code)
+                    todo.append(code)
+        for code in reached:
+            codes_of[code] |= values
+    return codes_of
 
 
 _VERSIONS: weakref.WeakKeyDictionary[duckdb.DuckDBPyConnection, str] = weakref.WeakKeyDictionary()
