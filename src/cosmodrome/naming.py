@@ -57,11 +57,11 @@ def fold_words(text: str) -> tuple[str, ...]:
     else:
         plain = unicodedata.normalize("NFKD", text).encode("ascii", "ignore").decode().casefold()
     # Folded by the cheapest test first: a build folds tens of thousands of names.
-    words = [_ROMAN_WORDS.get(word, word) for word in _WORD.findall(plain)]
-    for i in range(1, len(words)):
-        if words[i].startswith("ii"):
-            words[i] = _suffixed_numeral(words[i])
-    return tuple(words)
+    folded = [_ROMAN_WORDS.get(word, word) for word in _WORD.findall(plain)]
+    for i in range(1, len(folded)):
+        if folded[i].startswith("ii"):
+            folded[i] = _suffixed_numeral(folded[i])
+    return tuple(folded)
 
 
 def _suffixed_numeral(word: str) -> str:

@@ -200,11 +200,16 @@ def _vehicle_codes(index: NameIndex, name: str, prefixes: Prefixes) -> set[str]:
 
 
 def organisation_index(
-    con: duckdb.DuckDBPyConnection, kind: str, column: str, table: str
+    con: duckdb.DuckDBPyConnection,
+    kind: str,
+    column: str,
+    table: str,
+    organisations: Organisations | None = None,
 ) -> NameIndex:
     """Organisation codes by code and name: each organisation with its other codes over
     time (one ``ucode``) and every organisation under it (``parent``: CASC has CALT and
-    SAST), as used in ``table.column``."""
+    SAST), as used in ``table.column`` (``organisations``: read for another index)."""
+    organisations = organisations or Organisations.read(con)
     index = NameIndex(kind)
     counts = con.execute(f"SELECT {column}, count(*) FROM {table} GROUP BY 1").fetchall()
     used = {str(c) for c, _ in counts if c is not None}
@@ -212,11 +217,10 @@ def organisation_index(
     joint: dict[str, set[str]] = defaultdict(set)
     for value in used:
         joint[value.split("/")[0]].add(value)
-    orgs = con.execute("SELECT code, ucode, short_name, name, parent FROM organisations").fetchall()
-    codes_of = _codes_under(orgs, joint)
+    codes_of = organisations.codes_under(joint)
     for value in used:
         index.add(value, {value})
-    for code, ucode, short_name, name, _ in orgs:
+    for code, ucode, short_name, name, _ in organisations.records:
         if codes := codes_of.get(code):
             # A spelling the record repeats (most codes are their own ucode) adds nothing.
             index.add(code, codes)
@@ -236,37 +240,52 @@ def organisation_index(
     return index
 
 
-def _codes_under(orgs: list[tuple[Any, ...]], joint: dict[str, set[str]]) -> dict[str, set[str]]:
-    """Per organisation code, the used codes (``joint``: per lead code) of it, of its other
-    codes over time and, recursively, of every organisation under them.
+@dataclass(frozen=True)
+class Organisations:
+    """Every organisation record (``code, ucode, short_name, name, parent``) and who is
+    above each code: its other codes over time (one ``ucode``) and its parent."""
 
-    Found upwards from each used code, through the organisations above it: few are above
-    a used code, where every organisation has some under it."""
-    ucode_of = {code: ucode for code, ucode, *_ in orgs}
-    lineage: dict[str, set[str]] = defaultdict(set)
-    for code, ucode, *_ in orgs:
-        lineage[ucode].add(code)
-    # Who reaches each code: the codes of its ucode (the other codes over time) and its
-    # parent.
-    above: dict[str, set[str]] = defaultdict(set)
-    for code, ucode in ucode_of.items():
-        for other in lineage[ucode]:
-            above[other].add(code)
-    for code, *_, parent in orgs:
-        if parent and parent != code:
-            above[code].add(parent)
-    codes_of: dict[str, set[str]] = defaultdict(set)
-    for lead, values in joint.items():
-        reached = {lead}
-        todo = [lead]
-        while todo:
-            for code in above.get(todo.pop(), ()):
-                if code not in reached:
-                    reached.add(code)
-                    todo.append(code)
-        for code in reached:
-            codes_of[code] |= values
-    return codes_of
+    records: list[tuple[Any, ...]]
+    above: dict[str, set[str]]
+
+    @classmethod
+    def read(cls, con: duckdb.DuckDBPyConnection) -> Organisations:
+        records = con.execute(
+            "SELECT code, ucode, short_name, name, parent FROM organisations"
+        ).fetchall()
+        ucode_of = {code: ucode for code, ucode, *_ in records}
+        lineage: dict[str, set[str]] = defaultdict(set)
+        for code, ucode, *_ in records:
+            lineage[ucode].add(code)
+        # A code alone under its ucode is above only itself.
+        above: dict[str, set[str]] = defaultdict(set)
+        for code, ucode in ucode_of.items():
+            if len(group := lineage[ucode]) > 1:
+                for other in group:
+                    above[other].add(code)
+        for code, *_, parent in records:
+            if parent and parent != code:
+                above[code].add(parent)
+        return cls(records, above)
+
+    def codes_under(self, joint: dict[str, set[str]]) -> dict[str, set[str]]:
+        """Per organisation code, the used codes (``joint``: per lead code) of it, of its
+        other codes over time and, recursively, of every organisation under them.
+
+        Found upwards from each used code: few organisations are above a used code, where
+        every organisation has some under it."""
+        codes_of: dict[str, set[str]] = defaultdict(set)
+        for lead, values in joint.items():
+            reached = {lead}
+            todo = [lead]
+            while todo:
+                for code in self.above.get(todo.pop(), ()):
+                    if code not in reached:
+                        reached.add(code)
+                        todo.append(code)
+            for code in reached:
+                codes_of[code] |= values
+        return codes_of
 
 
 _VERSIONS: weakref.WeakKeyDictionary[duckdb.DuckDBPyConnection, str] = weakref.WeakKeyDictionary()
@@ -307,13 +326,16 @@ def per_catalog(con: duckdb.DuckDBPyConnection, key: Hashable, compute: Callable
     return value
 
 
-def _builders(con: duckdb.DuckDBPyConnection) -> dict[str, Callable[[], NameIndex]]:
+def _builders(
+    con: duckdb.DuckDBPyConnection, organisations: Organisations | None = None
+) -> dict[str, Callable[[], NameIndex]]:
+    """How each index is built (``organisations``: read once for both of theirs)."""
     return {
         "site": lambda: site_index(con),
         "vehicle": lambda: vehicle_index(con),
         "vehicle_family": lambda: family_index(con),
-        "agency": lambda: organisation_index(con, "agency", "agency", "launches"),
-        "owner": lambda: organisation_index(con, "owner", "owner", "payloads"),
+        "agency": lambda: organisation_index(con, "agency", "agency", "launches", organisations),
+        "owner": lambda: organisation_index(con, "owner", "owner", "payloads", organisations),
     }
 
 
@@ -755,7 +777,8 @@ def store_names(con: duckdb.DuckDBPyConnection) -> None:
         site: dict(_site_pad_labels(con, site, counts.get(site, {})))
         for site in sorted(_curated_sites(con))
     }
-    indexes = {kind: build() for kind, build in _builders(con).items()}
+    builders = _builders(con, Organisations.read(con))
+    indexes = {kind: build() for kind, build in builders.items()}
     bodies: dict[str, Any] = {
         **{f"index:{kind}": index.to_json() for kind, index in indexes.items()},
         "pad_labels": pads,
