@@ -291,34 +291,41 @@ class Organisations:
 _VERSIONS: weakref.WeakKeyDictionary[duckdb.DuckDBPyConnection, str] = weakref.WeakKeyDictionary()
 
 
-def catalog_version(con: duckdb.DuckDBPyConnection) -> str | None:
-    """The version of the catalog behind ``con``, read once per connection."""
+def catalog_generation(con: duckdb.DuckDBPyConnection) -> str | None:
+    """Which catalog ``con`` reads, read once per connection: the version of its input
+    files and when it was built. Two builds of the same files are two catalogs (a newer
+    package or other curated names makes other tables from them), so what is derived from
+    one never stands for the other."""
     if con not in _VERSIONS:
-        row = con.execute("SELECT value FROM meta WHERE key = 'catalog_version'").fetchone()
-        if row is None:
+        row = con.execute(
+            "SELECT max(value) FILTER (key = 'catalog_version') || '@' || "
+            "max(value) FILTER (key = 'built_at_utc') FROM meta"
+        ).fetchone()
+        if row is None or row[0] is None:
             return None
         _VERSIONS[con] = str(row[0])
     return _VERSIONS[con]
 
 
-#: What :func:`per_catalog` keeps: catalog version -> key -> value, the latest versions only.
+#: What :func:`per_catalog` keeps: catalog generation -> key -> value, the latest only.
 _PER_CATALOG: dict[str, dict[Hashable, Any]] = {}
-#: Catalog versions :func:`per_catalog` keeps (a server serves at most the old and the new
-#: generation across an update).
-KEPT_VERSIONS = 2
+#: Catalog generations :func:`per_catalog` keeps (a server serves at most the old and the
+#: new one across an update).
+KEPT_GENERATIONS = 2
 
 
 def per_catalog(con: duckdb.DuckDBPyConnection, key: Hashable, compute: Callable[[], T]) -> T:
-    """``compute()``, once per catalog version and ``key``: a catalog never changes in place
-    (``update`` swaps in a new file with a new version), so what is derived from it holds
-    until the version changes. Without a version (a catalog being built) it is computed."""
-    version = catalog_version(con)
-    if version is None:
+    """``compute()``, once per catalog generation and ``key``: a catalog never changes in
+    place (``update`` swaps in a new file, a new generation), so what is derived from it
+    holds until the generation changes. Without one (a catalog being built, before its
+    ``meta``) it is computed."""
+    generation = catalog_generation(con)
+    if generation is None:
         return compute()
-    memo = _PER_CATALOG.get(version)
+    memo = _PER_CATALOG.get(generation)
     if memo is None:
-        memo = _PER_CATALOG[version] = {}
-        while len(_PER_CATALOG) > KEPT_VERSIONS:
+        memo = _PER_CATALOG[generation] = {}
+        while len(_PER_CATALOG) > KEPT_GENERATIONS:
             del _PER_CATALOG[next(iter(_PER_CATALOG))]
     if key not in memo:
         memo[key] = compute()
@@ -340,7 +347,7 @@ def _builders(
 
 
 def _cached(con: duckdb.DuckDBPyConnection, kind: str) -> NameIndex:
-    """The index of ``kind`` for this catalog version: read from the catalog where
+    """The index of ``kind`` for this catalog generation: read from the catalog where
     :func:`store_names` left it, else built."""
 
     def read_or_build() -> NameIndex:
@@ -554,7 +561,7 @@ def pad_identities(
     them.
     """
     if counts is None:
-        from cosmodrome.catalog.summaries import summary  # it reads catalog_version here
+        from cosmodrome.catalog.summaries import summary  # it reads catalog_generation here
 
         rows = con.execute(
             f"SELECT pad, sum(launches)::BIGINT FROM {summary(con, 'pad_totals')} "
@@ -751,7 +758,7 @@ def _curated_label(means: str, spellings: list[str]) -> str:
 
 def provider_entities(con: duckdb.DuckDBPyConnection) -> dict[str, list[str | None]]:
     """:func:`derive_provider_entities` of this catalog: stored at build, else derived (once
-    per catalog version)."""
+    per catalog generation)."""
 
     def read_or_derive() -> dict[str, list[str | None]]:
         stored = _stored(con, "provider_entities")
@@ -828,7 +835,7 @@ def _stored(con: duckdb.DuckDBPyConnection, name: str) -> Any | None:
             return False
         return row is not None and row[0] == derived_names_key()
 
-    if catalog_version(con) is None or not per_catalog(con, "stored names hold", holds):
+    if catalog_generation(con) is None or not per_catalog(con, "stored names hold", holds):
         return None
     found = con.execute(f"SELECT body FROM {STORED_NAMES_TABLE} WHERE name = ?", [name]).fetchone()
     return json.loads(found[0]) if found else None
