@@ -109,7 +109,11 @@ def vehicle_index(con: duckdb.DuckDBPyConnection) -> NameIndex:
             "SELECT vehicle, count(*) FROM launches WHERE vehicle IS NOT NULL GROUP BY 1"
         ).fetchall()
     )
-    rows = con.execute("SELECT DISTINCT lv_name, alias, class FROM vehicles").fetchall()
+    # In one order: each alias joins what its name already means, so the order decides
+    # which chained aliases share an entity (DISTINCT alone gave builds different indexes).
+    rows = con.execute(
+        "SELECT DISTINCT lv_name, alias, class FROM vehicles ORDER BY ALL"
+    ).fetchall()
     configurations = set(counts) | {lv for lv, _, kind in rows if kind == "O"}
     for configuration in configurations:
         index.add(configuration, {configuration})
