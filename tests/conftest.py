@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import compileall
+import os
 import sys
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass
@@ -21,6 +23,15 @@ settings.register_profile("cosmodrome", deadline=None)
 settings.load_profile("cosmodrome")
 
 SHARED_DATA = Path(__file__).resolve().parents[1].parent / "shared" / "data"
+
+
+def pytest_configure(config: pytest.Config) -> None:
+    """The package's bytecode written once, here, and never by the interpreters the tests
+    start: tests kill some of those at random points and stop servers, and twice a full run
+    was left with a truncated ``.pyc`` (the first 64 KiB of ``names.py``'s) that broke every
+    later ``cosmodrome`` process of the run."""
+    compileall.compile_dir(Path(str(sys.modules["cosmodrome"].__file__)).parent, quiet=1)
+    os.environ["PYTHONDONTWRITEBYTECODE"] = "1"
 
 
 @pytest.fixture(scope="session")

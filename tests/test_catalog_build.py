@@ -259,3 +259,23 @@ def test_rows_that_cannot_be_a_launch_are_quarantined_and_the_next_row_leads(
         (4, "cannot read date '1985 Feb 30': day is out of range for month"),
     ]
     assert launches == [("1985-002", 1)]
+
+
+def test_two_builds_of_the_same_files_are_two_catalogs(mini_source: Path, tmp_path: Path) -> None:
+    """What is derived from a catalog is kept per generation (``per_catalog``, the schedule
+    matching): a rebuild of the same files by another package or with other curated names
+    must never be served what was derived from the first build."""
+    from cosmodrome.catalog.names import catalog_generation
+
+    generations, versions = [], []
+    for home in (tmp_path / "a", tmp_path / "b"):
+        build_catalog(str(mini_source), home)
+        con = open_catalog(home)
+        generations.append(catalog_generation(con))
+        versions.append(
+            con.execute("SELECT value FROM meta WHERE key = 'catalog_version'").fetchall()
+        )
+        con.close()
+    assert versions[0] == versions[1]
+    assert None not in generations
+    assert generations[0] != generations[1]

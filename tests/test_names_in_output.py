@@ -202,3 +202,23 @@ def test_every_interface_listing_the_same_rows_offers_every_shared_filter(client
         assert {_web_name(f) for f in shared} <= offered, path
     for command in (launches, payloads):
         assert shared <= set(inspect.signature(command).parameters), command.__name__
+
+
+def test_the_mirrors_frequent_code_like_organisations_show_by_name(mirror_con: Any) -> None:
+    """GCAT short-names these as codes; tables name them as people do (data/names.toml)."""
+    shown = dict(
+        mirror_con.execute(
+            "SELECT DISTINCT owner, owner_name FROM payloads WHERE owner IN "
+            "('MORF', 'VKS', 'ARC', 'RKA', 'VMFR', 'CAST') UNION "
+            "SELECT DISTINCT agency, agency_name FROM launches WHERE agency = 'RAKA'"
+        ).fetchall()
+    )
+    assert shown == {
+        "MORF": "Russian Ministry of Defence",
+        "VKS": "Russian Military Space Forces",
+        "ARC": "NASA Ames Research Center",
+        "RKA": "Rosaviakosmos",
+        "RAKA": "Rosaviakosmos",
+        "VMFR": "Russian Navy",
+        "CAST": "China Academy of Space Technology",
+    }

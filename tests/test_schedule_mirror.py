@@ -250,7 +250,7 @@ def test_matching_and_model_are_stored_at_update_and_equal_a_direct_computation(
         assert "Progress MS-99" in set(newer["payload"]) and len(newer) == len(first) + 1
         # Another catalog than the stored matching's: matched (and fitted) afresh, the same.
         stored = api.next_rows(con, angara, date(2026, 12, 31), None, home)[0]
-        monkeypatch.setattr(service, "catalog_version", lambda con: "another-version")
+        monkeypatch.setattr(service, "catalog_generation", lambda con: "another-catalog")
         computed = api.next_rows(con, angara, date(2026, 12, 31), None, home)[0]
         assert calls == {"matched": 1}
         assert computed == stored
@@ -295,7 +295,7 @@ def test_a_new_catalog_rematches_the_kept_snapshots(schedule_home: Path, tmp_pat
         changes = store.execute("SELECT * FROM changes ORDER BY change_key").fetchall()
     service.rematch(home)
     with api.catalog(home) as con, db.connect(str(store_path(home)), read_only=True) as store:
-        version = service.catalog_version(con)
+        version = service.catalog_generation(con)
         assert store.execute("SELECT catalog_version FROM matching").fetchall() == [(version,)]
         assert store.execute("SELECT * FROM changes ORDER BY change_key").fetchall() == changes
         assert len(service.entry_rows(con, home)) == 450 + 156

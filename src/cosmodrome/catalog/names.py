@@ -109,7 +109,11 @@ def vehicle_index(con: duckdb.DuckDBPyConnection) -> NameIndex:
             "SELECT vehicle, count(*) FROM launches WHERE vehicle IS NOT NULL GROUP BY 1"
         ).fetchall()
     )
-    rows = con.execute("SELECT DISTINCT lv_name, alias, class FROM vehicles").fetchall()
+    # In one order: each alias joins what its name already means, so the order decides
+    # which chained aliases share an entity (DISTINCT alone gave builds different indexes).
+    rows = con.execute(
+        "SELECT DISTINCT lv_name, alias, class FROM vehicles ORDER BY ALL"
+    ).fetchall()
     configurations = set(counts) | {lv for lv, _, kind in rows if kind == "O"}
     for configuration in configurations:
         index.add(configuration, {configuration})
@@ -119,8 +123,9 @@ def vehicle_index(con: duckdb.DuckDBPyConnection) -> NameIndex:
             index.add(alias, joined)
             index.add(lv_name, joined)
     curated = curated_names()
+    prefixes = _vehicle_prefixes()
     for names_ in _capability_names():
-        if not any(_vehicle_codes(index, n) for n in names_):
+        if not any(_vehicle_codes(index, n, prefixes) for n in names_):
             for spelling in names_:
                 index.add(spelling, {names_[0]})
     for entry in curated.get("configuration", []):
@@ -130,7 +135,7 @@ def vehicle_index(con: duckdb.DuckDBPyConnection) -> NameIndex:
         codes = {
             c
             for means in entry["means"]
-            for c in _vehicle_codes(index, means) or index.prefixed(means)
+            for c in _vehicle_codes(index, means, prefixes) or index.prefixed(means)
         }
         # A catalog without the vehicle (a small test one) leaves the names unknown.
         if codes:
@@ -153,29 +158,43 @@ def family_index(con: duckdb.DuckDBPyConnection) -> NameIndex:
     return index
 
 
-def _vehicle_spellings(name: str) -> list[str]:
+#: Each curated vehicle prefix's words (``Long March``) and the name GCAT writes in its place
+#: (``Chang Zheng``).
+Prefixes = list[tuple[tuple[str, ...], str]]
+
+
+def _vehicle_prefixes() -> Prefixes:
+    """The curated vehicle prefixes (``data/names.toml``), folded once for all the names a
+    caller spells with them."""
+    return [
+        (naming.fold_words(prefix), str(entry["means"]))
+        for entry in curated_names().get("vehicle_prefix", [])
+        for prefix in entry["names"]
+    ]
+
+
+def _vehicle_spellings(name: str, prefixes: Prefixes) -> list[str]:
     """``name`` and the same name with a prefix written as GCAT writes it
     (``Long March 3B`` -> ``Chang Zheng 3B``, ``Ceres-1`` -> ``Gushenxing 1``)."""
     words = naming.fold_words(name)
+    squeezed = "".join(words)
     found = [name]
-    for entry in curated_names().get("vehicle_prefix", []):
-        for prefix in entry["names"]:
-            head = naming.fold_words(prefix)
-            if words[: len(head)] == head or fold(name).startswith(fold(prefix) + "-"):
-                found.append(" ".join((entry["means"], *words[len(head) :])))
-            elif "".join(words).startswith("".join(head)) and len(head) == 1:
-                # Written together: CZ3B, LM3B.
-                rest = "".join(words)[len(head[0]) :]
-                if rest[:1].isdigit():
-                    found.append(f"{entry['means']} {rest}")
+    for head, means in prefixes:
+        if words[: len(head)] == head:
+            found.append(" ".join((means, *words[len(head) :])))
+        elif len(head) == 1 and squeezed.startswith(head[0]):
+            # Written together: CZ3B, LM3B.
+            rest = squeezed[len(head[0]) :]
+            if rest[:1].isdigit():
+                found.append(f"{means} {rest}")
     return found
 
 
-def _vehicle_codes(index: NameIndex, name: str) -> set[str]:
+def _vehicle_codes(index: NameIndex, name: str, prefixes: Prefixes) -> set[str]:
     """Configurations ``name`` covers: a curated name's, else every configuration a
     spelling of ``name`` (or of its GCAT spelling) begins."""
     found: set[str] = set()
-    for spelling in _vehicle_spellings(name):
+    for spelling in _vehicle_spellings(name, prefixes):
         key = fold(spelling)
         if key in index._preferred:
             found |= index._preferred[key]
@@ -185,97 +204,132 @@ def _vehicle_codes(index: NameIndex, name: str) -> set[str]:
 
 
 def organisation_index(
-    con: duckdb.DuckDBPyConnection, kind: str, column: str, table: str
+    con: duckdb.DuckDBPyConnection,
+    kind: str,
+    column: str,
+    table: str,
+    organisations: Organisations | None = None,
 ) -> NameIndex:
     """Organisation codes by code and name: each organisation with its other codes over
     time (one ``ucode``) and every organisation under it (``parent``: CASC has CALT and
-    SAST), as used in ``table.column``."""
+    SAST), as used in ``table.column`` (``organisations``: read for another index)."""
+    organisations = organisations or Organisations.read(con)
     index = NameIndex(kind)
-    values = con.execute(
-        f"SELECT DISTINCT {column} FROM {table} WHERE {column} IS NOT NULL"
-    ).fetchall()
-    used = {str(c) for (c,) in values}
+    counts = con.execute(f"SELECT {column}, count(*) FROM {table} GROUP BY 1").fetchall()
+    used = {str(c) for c, _ in counts if c is not None}
     # A joint code (NRO/SAFSP) belongs to its lead organisation (NRO) too.
     joint: dict[str, set[str]] = defaultdict(set)
     for value in used:
         joint[value.split("/")[0]].add(value)
-    lineage: dict[str, set[str]] = defaultdict(set)
-    children: dict[str, set[str]] = defaultdict(set)
-    orgs = con.execute("SELECT code, ucode, short_name, name, parent FROM organisations").fetchall()
-    for code, ucode, _, _, parent in orgs:
-        lineage[ucode].add(code)
-        if parent and parent != code:
-            children[parent].add(code)
-    ucode_of = {code: ucode for code, ucode, *_ in orgs}
+    codes_of = organisations.codes_under(joint)
     for value in used:
         index.add(value, {value})
-    for code, ucode, short_name, name, _ in orgs:
-        codes = {v for c in _under(code, ucode_of, lineage, children) for v in joint.get(c, ())}
-        if codes:
+    for code, ucode, short_name, name, _ in organisations.records:
+        if codes := codes_of.get(code):
+            # A spelling the record repeats (most codes are their own ucode) adds nothing.
             index.add(code, codes)
-            index.add(ucode, codes, display=False)
-            index.add(short_name, codes)
-            index.add(name, codes, display=False)
+            if ucode != code:
+                index.add(ucode, codes, display=False)
+            if short_name != code:
+                index.add(short_name, codes)
+            if name not in (code, ucode, short_name):
+                index.add(name, codes, display=False)
     for entry in curated_names().get("organisation", []):
         if codes := index.lookup(entry["means"]):
             for spelling in entry.get("names", []):
                 index.add(spelling, codes, display=False, preferred=True)
             if "shown" in entry:  # the name tables show is offered among the closest names
                 index.add(entry["shown"], codes, preferred=True)
-    counts = con.execute(f"SELECT {column}, count(*) FROM {table} GROUP BY 1").fetchall()
     index.weights = {str(code): float(n) for code, n in counts if code is not None}
     return index
 
 
-def _under(
-    code: str,
-    ucode_of: dict[str, str],
-    lineage: dict[str, set[str]],
-    children: dict[str, set[str]],
-) -> set[str]:
-    """``code``, its other codes over time and, recursively, every organisation under them."""
-    found: set[str] = set()
-    todo = [code]
-    while todo:
-        current = todo.pop()
-        if current in found:
-            continue
-        found.add(current)
-        todo += [*lineage.get(ucode_of.get(current, current), ()), *children.get(current, ())]
-    return found
+@dataclass(frozen=True)
+class Organisations:
+    """Every organisation record (``code, ucode, short_name, name, parent``) and who is
+    above each code: its other codes over time (one ``ucode``) and its parent."""
+
+    records: list[tuple[Any, ...]]
+    above: dict[str, set[str]]
+
+    @classmethod
+    def read(cls, con: duckdb.DuckDBPyConnection) -> Organisations:
+        records = con.execute(
+            "SELECT code, ucode, short_name, name, parent FROM organisations"
+        ).fetchall()
+        ucode_of = {code: ucode for code, ucode, *_ in records}
+        lineage: dict[str, set[str]] = defaultdict(set)
+        for code, ucode, *_ in records:
+            lineage[ucode].add(code)
+        # A code alone under its ucode is above only itself.
+        above: dict[str, set[str]] = defaultdict(set)
+        for code, ucode in ucode_of.items():
+            if len(group := lineage[ucode]) > 1:
+                for other in group:
+                    above[other].add(code)
+        for code, *_, parent in records:
+            if parent and parent != code:
+                above[code].add(parent)
+        return cls(records, above)
+
+    def codes_under(self, joint: dict[str, set[str]]) -> dict[str, set[str]]:
+        """Per organisation code, the used codes (``joint``: per lead code) of it, of its
+        other codes over time and, recursively, of every organisation under them.
+
+        Found upwards from each used code: few organisations are above a used code, where
+        every organisation has some under it."""
+        codes_of: dict[str, set[str]] = defaultdict(set)
+        for lead, values in joint.items():
+            reached = {lead}
+            todo = [lead]
+            while todo:
+                for code in self.above.get(todo.pop(), ()):
+                    if code not in reached:
+                        reached.add(code)
+                        todo.append(code)
+            for code in reached:
+                codes_of[code] |= values
+        return codes_of
 
 
 _VERSIONS: weakref.WeakKeyDictionary[duckdb.DuckDBPyConnection, str] = weakref.WeakKeyDictionary()
 
 
-def catalog_version(con: duckdb.DuckDBPyConnection) -> str | None:
-    """The version of the catalog behind ``con``, read once per connection."""
+def catalog_generation(con: duckdb.DuckDBPyConnection) -> str | None:
+    """Which catalog ``con`` reads, read once per connection: the version of its input
+    files and when it was built. Two builds of the same files are two catalogs (a newer
+    package or other curated names makes other tables from them), so what is derived from
+    one never stands for the other."""
     if con not in _VERSIONS:
-        row = con.execute("SELECT value FROM meta WHERE key = 'catalog_version'").fetchone()
-        if row is None:
+        row = con.execute(
+            "SELECT max(value) FILTER (key = 'catalog_version') || '@' || "
+            "max(value) FILTER (key = 'built_at_utc') FROM meta"
+        ).fetchone()
+        if row is None or row[0] is None:
             return None
         _VERSIONS[con] = str(row[0])
     return _VERSIONS[con]
 
 
-#: What :func:`per_catalog` keeps: catalog version -> key -> value, the latest versions only.
+#: What :func:`per_catalog` keeps: catalog generation -> key -> value, the latest only.
 _PER_CATALOG: dict[str, dict[Hashable, Any]] = {}
-#: Catalog versions :func:`per_catalog` keeps (a server serves at most the old and the new
-#: generation across an update).
-KEPT_VERSIONS = 2
+#: Catalog generations :func:`per_catalog` keeps (a server serves at most the old and the
+#: new one across an update).
+KEPT_GENERATIONS = 2
 
 
 def per_catalog(con: duckdb.DuckDBPyConnection, key: Hashable, compute: Callable[[], T]) -> T:
-    """``compute()``, once per catalog version and ``key``: a catalog never changes in place
-    (``update`` swaps in a new file with a new version), so what is derived from it holds
-    until the version changes. Without a version (a catalog being built) it is computed."""
-    version = catalog_version(con)
-    if version is None:
+    """``compute()``, once per catalog generation and ``key``: a catalog never changes in
+    place (``update`` swaps in a new file, a new generation), so what is derived from it
+    holds until the generation changes. Without one (a catalog being built, before its
+    ``meta``) it is computed."""
+    generation = catalog_generation(con)
+    if generation is None:
         return compute()
-    memo = _PER_CATALOG.get(version)
+    memo = _PER_CATALOG.get(generation)
     if memo is None:
-        memo = _PER_CATALOG[version] = {}
-        while len(_PER_CATALOG) > KEPT_VERSIONS:
+        memo = _PER_CATALOG[generation] = {}
+        while len(_PER_CATALOG) > KEPT_GENERATIONS:
             del _PER_CATALOG[next(iter(_PER_CATALOG))]
     if key not in memo:
         memo[key] = compute()
@@ -283,18 +337,21 @@ def per_catalog(con: duckdb.DuckDBPyConnection, key: Hashable, compute: Callable
     return value
 
 
-def _builders(con: duckdb.DuckDBPyConnection) -> dict[str, Callable[[], NameIndex]]:
+def _builders(
+    con: duckdb.DuckDBPyConnection, organisations: Organisations | None = None
+) -> dict[str, Callable[[], NameIndex]]:
+    """How each index is built (``organisations``: read once for both of theirs)."""
     return {
         "site": lambda: site_index(con),
         "vehicle": lambda: vehicle_index(con),
         "vehicle_family": lambda: family_index(con),
-        "agency": lambda: organisation_index(con, "agency", "agency", "launches"),
-        "owner": lambda: organisation_index(con, "owner", "owner", "payloads"),
+        "agency": lambda: organisation_index(con, "agency", "agency", "launches", organisations),
+        "owner": lambda: organisation_index(con, "owner", "owner", "payloads", organisations),
     }
 
 
 def _cached(con: duckdb.DuckDBPyConnection, kind: str) -> NameIndex:
-    """The index of ``kind`` for this catalog version: read from the catalog where
+    """The index of ``kind`` for this catalog generation: read from the catalog where
     :func:`store_names` left it, else built."""
 
     def read_or_build() -> NameIndex:
@@ -308,6 +365,32 @@ def resolve_sites(con: duckdb.DuckDBPyConnection, name: str, *, suggest: bool = 
     return _cached(con, "site").resolve(name, unique_prefix=True, suggest=suggest)
 
 
+class VehicleNames:
+    """The vehicle names of a catalog (its vehicle index, the curated prefixes folded once):
+    what resolves one vehicle name, or the many a build maps its prices with."""
+
+    def __init__(self, con: duckdb.DuckDBPyConnection) -> None:
+        self._con = con
+        self.index = _cached(con, "vehicle")
+        self._prefixes = _vehicle_prefixes()
+
+    def resolve(self, name: str, *, suggest: bool = True) -> list[str]:
+        """:func:`resolve_vehicles`."""
+        codes = _vehicle_codes(self.index, name, self._prefixes)
+        if not codes:
+            codes = set(_cached(self._con, "vehicle_family").lookup(name))
+        if not codes:
+            raise UnknownNameError("vehicle", name, self.index.suggest(name) if suggest else [])
+        return sorted(codes)
+
+    def configuration(self, name: str) -> str | None:
+        """:func:`vehicle_configuration`."""
+        found: set[str] = set()
+        for spelling in _vehicle_spellings(name, self._prefixes):
+            found |= self.index.lookup(spelling)
+        return next(iter(found)) if len(found) == 1 else None
+
+
 def resolve_vehicles(
     con: duckdb.DuckDBPyConnection, name: str, *, suggest: bool = True
 ) -> list[str]:
@@ -316,24 +399,14 @@ def resolve_vehicles(
     GCAT alias joins to it (``LVM3`` and GSLV Mk III), else those of a GCAT family (``DF5``).
     A vehicle the project knows that has not flown yet resolves to its own name (no
     launches); an unknown name raises with the closest names."""
-    index = _cached(con, "vehicle")
-    codes = _vehicle_codes(index, name)
-    if not codes:
-        codes = set(_cached(con, "vehicle_family").lookup(name))
-    if not codes:
-        raise UnknownNameError("vehicle", name, index.suggest(name) if suggest else [])
-    return sorted(codes)
+    return VehicleNames(con).resolve(name, suggest=suggest)
 
 
 def vehicle_configuration(con: duckdb.DuckDBPyConnection, name: str) -> str | None:
     """The one configuration ``name`` spells exactly (GCAT's name, an alias, an English
     spelling: ``Long March 2C`` is Chang Zheng 2C alone), or None where it spells several or
     none: how a price written for one configuration finds it (catalog/prices.py)."""
-    index = _cached(con, "vehicle")
-    found: set[str] = set()
-    for spelling in _vehicle_spellings(name):
-        found |= index.lookup(spelling)
-    return next(iter(found)) if len(found) == 1 else None
+    return VehicleNames(con).configuration(name)
 
 
 def resolve_agencies(
@@ -492,7 +565,7 @@ def pad_identities(
     them.
     """
     if counts is None:
-        from cosmodrome.catalog.summaries import summary  # it reads catalog_version here
+        from cosmodrome.catalog.summaries import summary  # it reads catalog_generation here
 
         rows = con.execute(
             f"SELECT pad, sum(launches)::BIGINT FROM {summary(con, 'pad_totals')} "
@@ -501,18 +574,20 @@ def pad_identities(
         ).fetchall()
         counts = {str(pad): int(n) for pad, n in rows}
     used = dict(sorted(counts.items(), key=lambda item: (-item[1], item[0])))
+    folded = {code: fold(code) for code in used}
     canonical = _canonical_of_codes(con)
+    wanted = set(sites)
     found: list[PadIdentity] = []
     claimed: set[str] = set()
     for port in load_spaceports():
-        if not {canonical.get(c, c) for c in port.gcat_sites} & set(sites):
+        if not {canonical.get(c, c) for c in port.gcat_sites} & wanted:
             continue
         for pad in port.pads:
             # GCAT's codes listed for the pad, and any GCAT code spelled like one of its
             # names (SLC40 beside the listed LC40 for SLC-40).
             keys = {fold(n) for n in pad.spellings}
             # Busiest first: the code a schedule's pad is recorded under.
-            mine = tuple(c for c in used if c in pad.gcat_pads or fold(c) in keys)
+            mine = tuple(c for c in used if c in pad.gcat_pads or folded[c] in keys)
             claimed.update(mine)
             found.append(PadIdentity(pad.label, mine, pad.spellings, sum(used[c] for c in mine)))
     for code, launches in used.items():
@@ -546,11 +621,14 @@ def pad_labels(
     return {key: label for site in wanted for key, label in per_site[site].items()}
 
 
-def _site_pad_labels(con: duckdb.DuckDBPyConnection, site: str) -> list[tuple[str, str]]:
-    """``(GCAT pad, label)`` for the pads of ``site`` a curated name relabels."""
+def _site_pad_labels(
+    con: duckdb.DuckDBPyConnection, site: str, counts: dict[str, int] | None = None
+) -> list[tuple[str, str]]:
+    """``(GCAT pad, label)`` for the pads of ``site`` a curated name relabels (``counts``:
+    as :func:`pad_identities`)."""
     return [
         (code, pad.label)
-        for pad in pad_identities(con, [site])
+        for pad in pad_identities(con, [site], counts)
         if pad.label not in pad.gcat_pads
         for code in pad.gcat_pads
     ]
@@ -684,7 +762,7 @@ def _curated_label(means: str, spellings: list[str]) -> str:
 
 def provider_entities(con: duckdb.DuckDBPyConnection) -> dict[str, list[str | None]]:
     """:func:`derive_provider_entities` of this catalog: stored at build, else derived (once
-    per catalog version)."""
+    per catalog generation)."""
 
     def read_or_derive() -> dict[str, list[str | None]]:
         stored = _stored(con, "provider_entities")
@@ -705,8 +783,13 @@ def warm_names(con: duckdb.DuckDBPyConnection) -> None:
 def store_names(con: duckdb.DuckDBPyConnection) -> None:
     """Derive every name index, pad label and state name of the catalog being built on
     ``con`` and store them in it, under :func:`derived_names_key`."""
-    pads = {site: dict(_site_pad_labels(con, site)) for site in sorted(_curated_sites(con))}
-    indexes = {kind: build() for kind, build in _builders(con).items()}
+    counts = _pad_counts(con)
+    pads = {
+        site: dict(_site_pad_labels(con, site, counts.get(site, {})))
+        for site in sorted(_curated_sites(con))
+    }
+    builders = _builders(con, Organisations.read(con))
+    indexes = {kind: build() for kind, build in builders.items()}
     bodies: dict[str, Any] = {
         **{f"index:{kind}": index.to_json() for kind, index in indexes.items()},
         "pad_labels": pads,
@@ -719,6 +802,20 @@ def store_names(con: duckdb.DuckDBPyConnection) -> None:
         f"INSERT INTO {STORED_NAMES_TABLE} VALUES (?, ?)",
         [("key", derived_names_key()), *((n, json.dumps(b)) for n, b in bodies.items())],
     )
+
+
+def _pad_counts(con: duckdb.DuckDBPyConnection) -> dict[str, dict[str, int]]:
+    """Launches per GCAT pad of every canonical site, in one query (not one per site)."""
+    from cosmodrome.catalog.summaries import summary  # it reads catalog_version here
+
+    rows = con.execute(
+        f"SELECT site, pad, sum(launches)::BIGINT FROM {summary(con, 'pad_totals')} "
+        "WHERE site IS NOT NULL AND pad IS NOT NULL GROUP BY site, pad"
+    ).fetchall()
+    counts: dict[str, dict[str, int]] = defaultdict(dict)
+    for site, pad, n in rows:
+        counts[str(site)][str(pad)] = int(n)
+    return counts
 
 
 def _state_codes(con: duckdb.DuckDBPyConnection) -> list[str]:
@@ -742,7 +839,7 @@ def _stored(con: duckdb.DuckDBPyConnection, name: str) -> Any | None:
             return False
         return row is not None and row[0] == derived_names_key()
 
-    if catalog_version(con) is None or not per_catalog(con, "stored names hold", holds):
+    if catalog_generation(con) is None or not per_catalog(con, "stored names hold", holds):
         return None
     found = con.execute(f"SELECT body FROM {STORED_NAMES_TABLE} WHERE name = ?", [name]).fetchone()
     return json.loads(found[0]) if found else None

@@ -40,6 +40,7 @@ from collections.abc import Iterable
 from dataclasses import dataclass, replace
 from importlib import resources
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 import duckdb
 import pandas as pd
@@ -47,6 +48,9 @@ import pandas as pd
 from cosmodrome.catalog.gcat import Issue
 from cosmodrome.errors import CosmodromeError, UnknownNameError
 from cosmodrome.sources.loader import Loader, Source
+
+if TYPE_CHECKING:
+    from cosmodrome.catalog.names import VehicleNames
 
 NSF_FILE = "nsf_rocket_configurations_2024-10.csv"
 CSIS_FILE = "csis_launch_costs.csv"
@@ -272,20 +276,18 @@ def name_variants(name: str) -> list[str]:
     return out
 
 
-def resolve_price_name(con: duckdb.DuckDBPyConnection, name: str) -> tuple[list[str], bool]:
+def resolve_price_name(vehicles: VehicleNames, name: str) -> tuple[list[str], bool]:
     """The GCAT vehicles a price row's name covers, and whether the name needed shortening:
     the one configuration it (or a shortened variant) spells exactly, else every
     configuration the name covers (:func:`cosmodrome.catalog.names.resolve_vehicles`)."""
-    from cosmodrome.catalog.names import resolve_vehicles, vehicle_configuration
-
     variants = name_variants(name)
     for shortened, variant in enumerate(variants):
-        exact = vehicle_configuration(con, variant)
+        exact = vehicles.configuration(variant)
         if exact is not None:
             return [exact], shortened > 0
     for shortened, variant in enumerate(variants):
         try:
-            return resolve_vehicles(con, variant, suggest=False), shortened > 0
+            return vehicles.resolve(variant, suggest=False), shortened > 0
         except UnknownNameError:
             continue
     return [], False
@@ -294,11 +296,19 @@ def resolve_price_name(con: duckdb.DuckDBPyConnection, name: str) -> tuple[list[
 def map_prices(con: duckdb.DuckDBPyConnection, points: Iterable[PricePoint]) -> pd.DataFrame:
     """The ``prices`` table: every point with the GCAT vehicles it covers and its amount in
     constant dollars (module docstring)."""
+    from cosmodrome.catalog.names import VehicleNames
+
     index = price_index()
     last_flown = dict(
         con.execute("SELECT vehicle, max(year) FROM launches GROUP BY vehicle").fetchall()
     )
-    resolved = [(p, *resolve_price_name(con, p.vehicle)) for p in points]
+    points = list(points)
+    vehicle_names = VehicleNames(con)
+    # Each name once: the sources give many prices for one vehicle.
+    covered = {
+        name: resolve_price_name(vehicle_names, name) for name in {p.vehicle for p in points}
+    }
+    resolved = [(p, list(covered[p.vehicle][0]), covered[p.vehicle][1]) for p in points]
     kept = _shortened_rows_kept(resolved)
     records = []
     for number, (point, vehicles, shortened) in enumerate(resolved):

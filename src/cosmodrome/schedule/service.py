@@ -19,7 +19,7 @@ import duckdb
 
 from cosmodrome import config
 from cosmodrome.catalog.names import (
-    catalog_version,
+    catalog_generation,
     resolve_agencies,
     resolve_sites,
     resolve_vehicles,
@@ -140,7 +140,7 @@ def rematch(home: Path | None = None) -> None:
 
     try:
         with catalog(home) as con:
-            version = catalog_version(con)
+            version = catalog_generation(con)
             with open_store(home) as store:
                 if version is not None and stored_matching(store, version) is not None:
                     return
@@ -212,7 +212,7 @@ def _matching(con: duckdb.DuckDBPyConnection, home: Path | None) -> Matching:
         model = fitted.to_json()
     except ThinHistoryError as error:
         model = {"refused": str(error)}
-    return Matching(catalog_version(con) or "", entries, model)
+    return Matching(catalog_generation(con) or "", entries, model)
 
 
 def matched(con: duckdb.DuckDBPyConnection, home: Path | None = None) -> Matching:
@@ -220,7 +220,7 @@ def matched(con: duckdb.DuckDBPyConnection, home: Path | None = None) -> Matchin
     :func:`rematch` at each catalog update); worked out here only when the store holds
     none for this catalog (a catalog swapped in by other means, a store written before
     matchings were kept)."""
-    version = catalog_version(con)
+    version = catalog_generation(con)
     if version is not None:
         with open_store(home) as store:
             found = stored_matching(store, version)

@@ -112,7 +112,7 @@ CREATE TABLE IF NOT EXISTS matching (
 );
 """
 #: Every entry matched to the catalog (:func:`~cosmodrome.schedule.history.matched_entries`),
-#: kept with the catalog version it was matched against (table ``matching``): worked out at
+#: kept with the catalog generation it was matched against (table ``matching``): worked out at
 #: each schedule update and catalog update, read by every query.
 MATCHED_COLUMNS = (
     ("launch_id", "INTEGER"), ("snapshot_id", "INTEGER"), ("as_of", "TIMESTAMPTZ"),
@@ -321,7 +321,8 @@ def _insert_entries(con: duckdb.DuckDBPyConnection, snapshot_id: int, snapshot: 
 
 @dataclass(frozen=True)
 class Matching:
-    """What every query reads: the entries matched against one catalog version, and the
+    """What every query reads: the entries matched against one catalog (its generation,
+    :func:`~cosmodrome.catalog.names.catalog_generation`, in ``catalog_version``), and the
     launch-probability model fitted on them (``{"refused": why}`` when the history is too
     thin; :mod:`cosmodrome.forecast.launchprob`)."""
 
