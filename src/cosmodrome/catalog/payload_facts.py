@@ -56,9 +56,10 @@ from typing import Any
 import duckdb
 import pandas as pd
 
-from cosmodrome.catalog.gcat import GcatFormatError, parse_period_bound
+from cosmodrome.catalog.gcat import GcatFormatError, parse_period_bound, quoted
 from cosmodrome.catalog.regimes import regime_from_op_orbit, regime_macros_sql
 from cosmodrome.catalog.sectors import parse_category, sector_of_class
+from cosmodrome.catalog.temp_tables import raw_text
 
 #: Where a payload's mass comes from, as outputs label it.
 MASS_SOURCES = {"satcat": "GCAT satcat", "auxcat": "GCAT auxcat", "ucs": "UCS"}
@@ -180,17 +181,13 @@ def _columns(con: duckdb.DuckDBPyConnection, table: str) -> list[str]:
     return [name for name in names if name != "line"]
 
 
-def _quoted(name: str) -> str:
-    return '"' + name.replace('"', '""') + '"'
-
-
 def _union(
     fields: Iterable[tuple[str, str]], select: str, raw: dict[str, str] | None = None
 ) -> str:
     """``select`` over each field, as one UNION ALL: ``{file}`` is the raw table's file,
     ``{column}`` the quoted column, ``{name}`` its name, ``{raw}`` the file's raw row."""
     return " UNION ALL ".join(
-        select.format(file=file, column=_quoted(column), name=column, raw=(raw or {}).get(file))
+        select.format(file=file, column=quoted(column), name=column, raw=(raw or {}).get(file))
         for file, column in fields
     )
 
@@ -316,12 +313,7 @@ def _quarantine_unreadable(
     numbers = [(file, column) for file, column in numbers if f"{file}.{column}" in bad_numbers]
     if con.execute("SELECT count(error) FROM day_texts").fetchone() == (0,):
         days = []
-    raw = {
-        file: "concat_ws(chr(9), "
-        + ", ".join(f"coalesce(nullif(r.{_quoted(c)}, ''), '-')" for c in columns)
-        + ")"
-        for file, columns in sources.items()
-    }
+    raw = {file: raw_text(columns, "r") for file, columns in sources.items()}
     found: list[tuple[str, int, str, str]] = []
     if numbers:
         rows = con.execute(
@@ -364,7 +356,7 @@ def _facts_select(
     """One raw table's facts: its text columns, its numbers and day read through
     ``number_texts`` and ``day_texts`` (NULL where the file has no such column)."""
     columns = [
-        f"r.{_quoted(source)} AS {key}" if source in present else f"NULL::VARCHAR AS {key}"
+        f"r.{quoted(source)} AS {key}" if source in present else f"NULL::VARCHAR AS {key}"
         for key, source in texts.items()
     ]
     joins = []
@@ -375,14 +367,14 @@ def _facts_select(
         columns.append(f"{key}.number AS {key}")
         joins.append(
             f"LEFT JOIN number_texts {key} ON {key}.field = '{file}.{source}' "
-            f"AND {key}.text = r.{_quoted(source)}"
+            f"AND {key}.text = r.{quoted(source)}"
         )
     for key, source in day.items():
         if source not in present:
             columns.append(f"NULL::DATE AS {key}")
             continue
         columns.append(f"{key}.day AS {key}")
-        joins.append(f"LEFT JOIN day_texts {key} ON {key}.text = r.{_quoted(source)}")
+        joins.append(f"LEFT JOIN day_texts {key} ON {key}.text = r.{quoted(source)}")
     return f"SELECT r.line, {', '.join(columns)} FROM raw_{file} r {' '.join(joins)}"
 
 

@@ -11,6 +11,8 @@ from collections.abc import Iterable, Sequence
 
 import duckdb
 
+from cosmodrome.catalog.gcat import quoted
+
 
 def temp_columns(con: duckdb.DuckDBPyConnection) -> dict[str, list[str]]:
     """The connection's TEMP tables, each with its columns in order."""
@@ -25,14 +27,14 @@ def raw_text(columns: Sequence[str], alias: str = "") -> str:
     """SQL for a row as its file had it, for the quarantine: the fields (every column but
     ``line``) joined by a tab, an empty field written ``-``."""
     prefix = f"{alias}." if alias else ""
-    fields = ", ".join(f"coalesce({prefix}\"{c}\", '-')" for c in columns if c != "line")
+    fields = ", ".join(f"coalesce({prefix}{quoted(c)}, '-')" for c in columns if c != "line")
     return f"concat_ws(chr(9), {fields})"
 
 
 def column_or_null(columns: Sequence[str], column: str, alias: str = "") -> str:
     """SQL for ``column`` where the file has it, else a NULL of its type."""
     prefix = f"{alias}." if alias else ""
-    return f'{prefix}"{column}"' if column in columns else "CAST(NULL AS VARCHAR)"
+    return f"{prefix}{quoted(column)}" if column in columns else "CAST(NULL AS VARCHAR)"
 
 
 def small_table(
