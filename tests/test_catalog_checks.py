@@ -166,6 +166,18 @@ def test_values_outside_physical_ranges_are_quarantined_and_removed(
         assert value is None or (math.isfinite(value) and value <= 1e10)  # type: ignore[arg-type]
 
 
+def test_an_unreadable_coordinate_is_quarantined_and_the_site_kept(
+    home: Path, source: Path
+) -> None:
+    # A site row with Latitude "north" used to stop the whole build with a ValueError.
+    path = source / SITES
+    path.write_text(path.read_text().replace("\t46.0", "\tnorth", 1))
+    build_catalog(str(source), home)
+    assert quarantined(home, "bad number: could not convert string to float: 'north'%") == 1
+    assert one(home, "SELECT count(*) FROM sites WHERE code = 'NIIP-5' AND lat_deg IS NULL") == 1
+    assert one(home, "SELECT count(*) FROM launches WHERE site = 'GIK-5'") == len(LAUNCHES)
+
+
 def test_control_characters_are_stripped_from_names(tmp_path: Path) -> None:
     path = tmp_path / "lv.tsv"
     path.write_text(tsv(LV_COLUMNS, [{**VEHICLES[0], "LV_Name": "Soy\x00uz\x07"}]))

@@ -211,8 +211,8 @@ def _stage_periodic(
 ) -> None:
     """``built_sites`` or ``built_organisations``: code, canonical code, validity period,
     named and numeric columns; a row whose period cannot be read is quarantined. A number
-    that cannot be read (``unreadable``: whether any can't) fails the build, as the range
-    checks leave such a value for the ingest."""
+    that cannot be read (``unreadable``: whether any can't) is left out of its row, which
+    is kept (a site without its coordinates still names its launches), and quarantined."""
     key, extra, numbers, target = PERIODIC_FILES[file]
     bounds = [
         (text, end, *_bound_or_error(text, end=end))
@@ -252,12 +252,14 @@ def _stage_periodic(
         f"FROM raw_{file} r JOIN ({periods}) p ON p.line = r.line {joins} WHERE p.reason IS NULL"
     )
     if unreadable:
-        failed = con.execute(
-            f"SELECT {error} FROM raw_{file} r JOIN ({periods}) p ON p.line = r.line {joins} "
-            f"WHERE p.reason IS NULL AND {error} IS NOT NULL ORDER BY r.line LIMIT 1"
-        ).fetchone()
-        if failed is not None:
-            raise ValueError(failed[0])
+        _insert_issues(
+            con,
+            file,
+            columns,
+            f"SELECT r.line, 'bad number: ' || {error} || '; left out, the row kept' AS reason "
+            f"FROM raw_{file} r JOIN ({periods}) p ON p.line = r.line {joins} "
+            f"WHERE p.reason IS NULL AND {error} IS NOT NULL",
+        )
     con.execute(
         f"CREATE OR REPLACE TEMP TABLE {target} AS {sql} ORDER BY r.line; DROP TABLE _bounds; "
         "DROP TABLE IF EXISTS _hosts"
