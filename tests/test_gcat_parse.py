@@ -171,3 +171,13 @@ def test_the_sql_reading_of_vague_dates_is_pythons(texts: list[str]) -> None:
             assert read[text] == (None, None, None, str(error))
             continue
         assert read[text] == (when.start_utc, when.precision, when.uncertain, None)
+
+
+def test_a_superscript_year_is_a_format_error_not_a_crash() -> None:
+    """``"²".isdigit()`` is true but ``int("²")`` fails: such a year is unreadable, the row
+    quarantined, the build never stopped."""
+    from cosmodrome.catalog.checks import misdated
+
+    with pytest.raises(GcatFormatError):
+        parse_period_bound("²", end=False)
+    assert misdated("²957 Oct  4", date(2026, 12, 7), None) is None

@@ -279,7 +279,7 @@ def misdated(text: str, last: date, updated: date | None) -> str | None:
     file's own date ``updated``; ``None`` for a possible or unreadable one (the ingest
     quarantines an unreadable date with the date's format)."""
     year = text[:4]
-    if not year.isdigit():
+    if not year.isdecimal():  # int() reads decimal digits of any script, not "²"
         return None
     bound = updated.year if updated is not None else last.year
     if FIRST_LAUNCH_YEAR < int(year) < bound:

@@ -260,7 +260,7 @@ def parse_period_bound(text: str | None, *, end: bool) -> date | None:
         first = int(decade["decade"])
         return date(first + 9, 12, 31) if end else date(first, 1, 1)
     year, _, rest = cleaned.partition(" ")
-    if year.isdigit() and len(year) < 4:
+    if year.isdecimal() and len(year) < 4:
         cleaned = f"{int(year):04d} {rest}".strip()
     vague = parse_vague_date(cleaned)
     start = vague.start_utc.date()
