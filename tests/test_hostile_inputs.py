@@ -211,3 +211,52 @@ def test_gcat_reader_raises_only_its_own_errors(
         rows = rows_of(table)
     assert len(rows) == table.rows
     assert all(list(row) == LAUNCHLOG_COLUMNS for _line, row in rows)
+
+
+#: What a GCAT field may be turned into: numbers and dates half-written, flags, scripts
+#: whose digits int() reads or refuses, padding str.strip() removes and DuckDB keeps.
+HOSTILE_FIELD = st.text(
+    alphabet=st.sampled_from("0123456789²٣-?~*<>. eE+infaNOct/#\"'\\\u00a0\u2028\x85\x00é"),
+    max_size=14,
+)
+GCAT_FILES = (
+    "tsv/derived/launchlog.tsv",
+    "tsv/tables/sites.tsv",
+    "tsv/tables/orgs.tsv",
+    "tsv/tables/lv.tsv",
+    "tsv/cat/psatcat.tsv",
+    "tsv/cat/auxcat.tsv",
+)
+
+
+@settings(max_examples=50, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@given(
+    st.sampled_from(GCAT_FILES),
+    st.integers(0, 1_000),
+    st.integers(0, 1_000),
+    HOSTILE_FIELD,
+)
+def test_any_one_field_changed_installs_or_refuses_with_an_explanation(
+    file: str, row: int, column: int, value: str
+) -> None:
+    """Whatever one field of a source says, an update installs a catalog (the field
+    quarantined where it cannot be read) or refuses with its own one-line error: it never
+    stops on an exception the user cannot read."""
+    import tempfile
+
+    from cosmodrome.catalog.build import build_catalog
+    from tests.gcat_factory import launch_row, write_mini_gcat
+
+    with tempfile.TemporaryDirectory() as folder:
+        launches = [launch_row(f"1990-{i:03d}", f"1990 Jan {i:2d}", "GIK-5") for i in range(1, 9)]
+        source = write_mini_gcat(Path(folder) / "src", launches)
+        path = source / file
+        lines = path.read_text(encoding="utf-8").split("\n")
+        data = [i for i, line in enumerate(lines) if line and not line.startswith("#")]
+        index = data[row % len(data)]
+        fields = lines[index].split("\t")
+        fields[column % len(fields)] = value
+        lines[index] = "\t".join(fields)
+        path.write_text("\n".join(lines), encoding="utf-8")
+        with contextlib.suppress(CosmodromeError):
+            build_catalog(str(source), Path(folder) / "home")
