@@ -222,3 +222,16 @@ def test_the_mirrors_frequent_code_like_organisations_show_by_name(mirror_con: A
         "VMFR": "Russian Navy",
         "CAST": "China Academy of Space Technology",
     }
+
+
+def test_what_an_organisation_matched_is_said_in_names(mirror_con: Any) -> None:
+    """``Roscosmos: 7 organisations (Roscosmos, SeaLaunch, Rosaviakosmos, ...)``: the
+    organisations under a name are listed as tables name them, the most launches first,
+    never as GCAT's codes (ELUS, FKA, GKLS, RAKA)."""
+    from cosmodrome.catalog.names import matched_notes, resolve_agencies
+
+    codes = resolve_agencies(mirror_con, "Roscosmos")
+    [line] = matched_notes(mirror_con, agency="Roscosmos")
+    assert line.startswith(f"Roscosmos: {len(codes)} organisations (Roscosmos, ")
+    assert "Rosaviakosmos" in line
+    assert not {"ELUS", "FKA", "GKLS", "RAKA"} & set(line.replace(",", " ").split())

@@ -422,13 +422,15 @@ def resolve_owners(con: duckdb.DuckDBPyConnection, name: str) -> list[str]:
 
 
 #: Per kind of name: the table (named as its rows in the plural) and column its codes are
-#: matched on, what a code is called and what one row is.
-_MATCHED_ON = {
-    "vehicle": ("launches", "vehicle", "configuration", "launch"),
-    "site": ("launches", "site", "site", "launch"),
-    "agency": ("launches", "agency", "organisation", "launch"),
-    "owner": ("payloads", "owner", "organisation", "payload"),
-    "pad": ("launches", "pad", "pad", "launch"),
+#: matched on, what a code is called, what one row is, and the column naming a code's rows
+#: where its code is not a name to show (a site's or an organisation's; a configuration's
+#: and a pad's label are).
+_MATCHED_ON: dict[str, tuple[str, str, str, str, str | None]] = {
+    "vehicle": ("launches", "vehicle", "configuration", "launch", None),
+    "site": ("launches", "site", "site", "launch", "site_name"),
+    "agency": ("launches", "agency", "organisation", "launch", "agency_name"),
+    "owner": ("payloads", "owner", "organisation", "payload", "owner_name"),
+    "pad": ("launches", "pad", "pad", "launch", None),
 }
 
 
@@ -442,6 +444,9 @@ class Resolution:
     codes: tuple[str, ...]
     count: int
     note: str | None = None
+    #: How the matched things are shown, the most rows first (names, never bare codes);
+    #: the codes where none has rows.
+    shown: tuple[str, ...] = ()
 
     @property
     def flown(self) -> bool:
@@ -450,7 +455,7 @@ class Resolution:
     def summary(self) -> str | None:
         """``Proton-M: 4 configurations (...); 115 launches``, or ``None`` where the name is
         plainly the one thing it matched (``Electron``, ``Baikonur``)."""
-        rows, _, what, row = _MATCHED_ON[self.kind]
+        rows, _, what, row, _ = _MATCHED_ON[self.kind]
         # a vehicle's configurations and a pad's labels may say what the name did not
         plain = self.kind not in ("vehicle", "pad") or fold(self.codes[0]) == fold(self.name)
         if len(self.codes) == 1 and plain and self.flown:
@@ -459,8 +464,9 @@ class Resolution:
         if len(self.codes) == 1:
             matched = "" if plain else self.codes[0]
         else:
-            shown = ", ".join(self.codes[:4]) + (", ..." if len(self.codes) > 4 else "")
-            matched = f"{len(self.codes)} {what}s ({shown})"
+            names = self.shown or self.codes
+            listed = ", ".join(names[:4]) + (", ..." if len(names) > 4 else "")
+            matched = f"{len(self.codes)} {what}s ({listed})"
         if self.flown:
             counted = f"{self.count:,} {row if self.count == 1 else rows}"
         else:
@@ -480,12 +486,15 @@ def resolution(con: duckdb.DuckDBPyConnection, kind: str, name: str) -> Resoluti
         "owner": resolve_owners,
     }
     codes = resolve[kind](con, name)
-    table, column, _, _ = _MATCHED_ON[kind]
-    row = con.execute(
-        f"SELECT count(*) FROM {table} WHERE list_contains(?, {column})", [codes]
-    ).fetchone()
+    table, column, _, _, named = _MATCHED_ON[kind]
+    counted = con.execute(
+        f"SELECT coalesce({named or column}, {column}), count(*) FROM {table} "
+        f"WHERE list_contains(?, {column}) GROUP BY 1 ORDER BY 2 DESC, 1",
+        [codes],
+    ).fetchall()
     note = _curated_note(name) if kind == "vehicle" else None
-    return Resolution(kind, name, tuple(codes), int(row[0]) if row else 0, note)
+    shown = tuple(str(label) for label, _ in counted) if named else ()
+    return Resolution(kind, name, tuple(codes), sum(n for _, n in counted), note, shown)
 
 
 def pad_resolution(con: duckdb.DuckDBPyConnection, name: str, site: str | None) -> Resolution:
