@@ -27,7 +27,12 @@ def open_catalog(home: Path | None = None) -> duckdb.DuckDBPyConnection:
     The file is attached read-only to a fresh in-memory DuckDB instance rather than opened
     with ``duckdb.connect(path)``: DuckDB shares one instance per path inside a process, so
     after ``update`` swapped in a new file a plain reconnect could still see the old one.
-    Sessions run in UTC, so date comparisons never depend on the machine's time zone.
+    Sessions run in UTC, so date comparisons never depend on the machine's time zone. Each
+    query runs on the thread that asks it: the catalog's tables are small (thousands of
+    launches), DuckDB's second thread cost the analyses up to a fifth more CPU for as much
+    wall time, give or take a tenth (``benchmarks/bench_analytics.py``), and a server's
+    concurrent requests keep every core busy themselves (``benchmarks/bench_load.py``: the
+    median answer at 200/s took 15 ms, not 21).
     """
     path = config.catalog_path(home)
     if not path.is_file():
@@ -37,7 +42,7 @@ def open_catalog(home: Path | None = None) -> duckdb.DuckDBPyConnection:
         )
     deadline = time.monotonic() + LOCK_RETRY_S
     while True:
-        con = duckdb.connect(":memory:")
+        con = duckdb.connect(":memory:", config={"threads": 1})
         try:
             quoted = str(path).replace("'", "''")
             con.execute(f"ATTACH '{quoted}' AS catalog (READ_ONLY)")
