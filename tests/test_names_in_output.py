@@ -235,3 +235,14 @@ def test_what_an_organisation_matched_is_said_in_names(mirror_con: Any) -> None:
     assert line.startswith(f"Roscosmos: {len(codes)} organisations (Roscosmos, ")
     assert "Rosaviakosmos" in line
     assert not {"ELUS", "FKA", "GKLS", "RAKA"} & set(line.replace(",", " ").split())
+
+
+def test_names_with_commas_are_listed_apart(mirror_con: Any) -> None:
+    """An owner's organisations include "Main Directorate of Space Assets, Strategic Rocket
+    Forces": listed with semicolons, one name never reads as two."""
+    from cosmodrome.catalog.names import matched_notes
+
+    [line] = matched_notes(mirror_con, owner="MORF")
+    listed = line[line.index("(") + 1 : line.index(")")]
+    assert "; " in listed
+    assert "Main Directorate of Space Assets, Strategic Rocket Forces" in listed.split("; ")

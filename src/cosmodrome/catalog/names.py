@@ -465,7 +465,9 @@ class Resolution:
             matched = "" if plain else self.codes[0]
         else:
             names = self.shown or self.codes
-            listed = ", ".join(names[:4]) + (", ..." if len(names) > 4 else "")
+            # "Main Directorate of Space Assets, Strategic Rocket Forces" is one name
+            comma = "; " if any("," in n for n in names[:4]) else ", "
+            listed = comma.join(names[:4]) + (f"{comma}..." if len(names) > 4 else "")
             matched = f"{len(self.codes)} {what}s ({listed})"
         if self.flown:
             counted = f"{self.count:,} {row if self.count == 1 else rows}"
