@@ -14,7 +14,6 @@ from __future__ import annotations
 
 import tempfile
 import time
-from collections.abc import Callable
 from pathlib import Path
 
 import duckdb
@@ -64,16 +63,6 @@ def duckdb_copy_all(gcat: Path, folder: Path) -> None:
     con.close()
 
 
-def best_cpu_of(repeat: int, work: Callable[[], object]) -> float:
-    """Fewest CPU seconds of this process (every thread) over ``repeat`` runs."""
-    best = float("inf")
-    for _ in range(repeat):
-        start = time.process_time()
-        work()
-        best = min(best, time.process_time() - start)
-    return best
-
-
 def main() -> None:
     gcat = SHARED_DATA / "gcat"
     if not gcat.is_dir():
@@ -82,10 +71,10 @@ def main() -> None:
         home = Path(tmp)
         build_s = best_of(3, lambda: build_catalog(str(SHARED_DATA), home))
         baseline_read_s = best_of(3, lambda: pandas_read_all(gcat))
-        build_cpu_s = best_cpu_of(3, lambda: build_catalog(str(SHARED_DATA), home))
-        baseline_cpu_s = best_cpu_of(3, lambda: pandas_read_all(gcat))
+        build_cpu_s = best_of(3, lambda: build_catalog(str(SHARED_DATA), home), time.process_time)
+        baseline_cpu_s = best_of(3, lambda: pandas_read_all(gcat), time.process_time)
         floor_s = best_of(3, lambda: duckdb_copy_all(gcat, home))
-        floor_cpu_s = best_cpu_of(3, lambda: duckdb_copy_all(gcat, home))
+        floor_cpu_s = best_of(3, lambda: duckdb_copy_all(gcat, home), time.process_time)
         con = open_catalog(home)
         frame = con.execute("SELECT site, year FROM launches").df()
         query_s = best_of(20, lambda: con.execute(AGGREGATE_SQL).fetchall())
