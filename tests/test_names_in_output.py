@@ -185,6 +185,12 @@ def test_the_report_shows_names_and_worded_headers(mirror_con: Any) -> None:
     # ESA's customers, by the name people use
     assert "I-ESA" not in cells and "European Space Agency" in cells
     assert "Russia" in cells and "partial_failure" not in cells
+    # the migration's providers by name; one holding a comma kept whole
+    caption = re.search(r"Customers of the providers that launched from Baikonur \(([^)]*)\)", html)
+    assert caption is not None
+    providers = caption[1].split("; ")
+    assert "Roscosmos" in providers and "International Launch Services, Khrunichev" in providers
+    assert not {"FKA", "GKLS", "KHRU", "KVR"} & set(providers)
 
 
 def _web_name(field: str) -> str:

@@ -8,6 +8,7 @@ through :func:`without_control`.
 from __future__ import annotations
 
 import re
+from collections.abc import Sequence
 
 _CONTROL = re.compile(r"[\x00-\x1f\x7f]")
 
@@ -21,3 +22,16 @@ def without_control(text: str) -> str:
     if text.isprintable():  # the common case, checked first: the expression is slower
         return text.strip()
     return _CONTROL.sub("", text).strip()
+
+
+def name_list(names: Sequence[str], most: int | None = None) -> str:
+    """``names`` as one list a person reads: comma-separated, or semicolon-separated where a
+    name holds a comma ("International Launch Services, Khrunichev" is one name); past
+    ``most`` names, "...".
+
+    >>> name_list(["Roscosmos", "Starsem"]), name_list(["ILS, Khrunichev", "Starsem"])
+    ('Roscosmos, Starsem', 'ILS, Khrunichev; Starsem')
+    """
+    shown = list(names[:most] if most is not None else names)
+    separator = "; " if any("," in name for name in shown) else ", "
+    return separator.join(shown) + (f"{separator}..." if len(names) > len(shown) else "")

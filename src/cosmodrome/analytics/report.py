@@ -31,6 +31,7 @@ from cosmodrome.analytics.profile import SiteProfile, site_profile
 from cosmodrome.catalog.db import meta
 from cosmodrome.display import column_label, format_value
 from cosmodrome.tables import Rows, json_safe
+from cosmodrome.text import name_list
 
 METHOD_NOTES = (
     "Source: GCAT, the General Catalog of Artificial Space Objects by J. McDowell "
@@ -112,7 +113,7 @@ def site_report(
     ).to_frame()
     providers = _providers_in(con, profile.sites, chosen_cutoff, window_years)
     migration = (
-        customer_migration(con, chosen_cutoff, providers=providers, window_years=window_years)
+        customer_migration(con, chosen_cutoff, providers=list(providers), window_years=window_years)
         if providers
         else None
     )
@@ -125,7 +126,7 @@ def site_report(
         _next_year_section(con, site, profile.name),
         _customers_section(profile),
         _peers_section(peer_frame, profile.name, source, start_year),
-        _migration_section(migration, profile.name, source),
+        _migration_section(migration, profile.name, sorted(set(providers.values())), source),
     ]
     info = meta(con)
     totals = profile.totals
@@ -385,7 +386,9 @@ def _peers_section(frame: pd.DataFrame, name: str, source: str, start_year: int)
     )
 
 
-def _migration_section(migration: Migration | None, name: str, source: str) -> _Section:
+def _migration_section(
+    migration: Migration | None, name: str, providers: list[str], source: str
+) -> _Section:
     if migration is None:
         return _Section(
             "migration",
@@ -395,7 +398,7 @@ def _migration_section(migration: Migration | None, name: str, source: str) -> _
     statuses = migration.customers.column("status")
     moved, stayed = statuses.count("moved"), statuses.count("stayed")
     text = (
-        f"Customers of the providers that launched from {name} ({migration.selection}) between "
+        f"Customers of the providers that launched from {name} ({name_list(providers)}) between "
         f"{migration.window_from} and {migration.cutoff}: {len(migration.customers)} customers, "
         f"{moved} moved to other providers, {stayed} stayed."
     )
@@ -436,12 +439,15 @@ def _default_peers(con: duckdb.DuckDBPyConnection, ucodes: list[str], end: date)
 
 def _providers_in(
     con: duckdb.DuckDBPyConnection, ucodes: list[str], cutoff: date, window_years: int
-) -> list[str]:
+) -> dict[str, str]:
+    """The agencies that launched from the sites ``ucodes`` in the window before ``cutoff``:
+    code -> the name tables show it by."""
     start = date(cutoff.year - window_years, cutoff.month, min(cutoff.day, 28))
     rows = con.execute(
-        """SELECT DISTINCT split_part(agency, '/', 1) FROM launches
+        """SELECT split_part(agency, '/', 1), any_value(agency_name) FROM launches
            WHERE list_contains(?, site) AND (time_utc AT TIME ZONE 'UTC')::DATE >= ?
-             AND (time_utc AT TIME ZONE 'UTC')::DATE < ? ORDER BY 1""",
+             AND (time_utc AT TIME ZONE 'UTC')::DATE < ? AND agency IS NOT NULL
+           GROUP BY 1 ORDER BY 1""",
         [ucodes, start, cutoff],
     ).fetchall()
-    return [agency for (agency,) in rows if agency]
+    return {str(agency): str(shown or agency) for agency, shown in rows if agency}

@@ -28,6 +28,7 @@ from cosmodrome import naming, spaceports, states
 from cosmodrome.errors import UnknownNameError
 from cosmodrome.naming import NameIndex, closest_names, fold
 from cosmodrome.spaceports import load_spaceports, match_pads
+from cosmodrome.text import name_list
 
 T = TypeVar("T")
 
@@ -464,11 +465,7 @@ class Resolution:
         if len(self.codes) == 1:
             matched = "" if plain else self.codes[0]
         else:
-            names = self.shown or self.codes
-            # "Main Directorate of Space Assets, Strategic Rocket Forces" is one name
-            comma = "; " if any("," in n for n in names[:4]) else ", "
-            listed = comma.join(names[:4]) + (f"{comma}..." if len(names) > 4 else "")
-            matched = f"{len(self.codes)} {what}s ({listed})"
+            matched = f"{len(self.codes)} {what}s ({name_list(self.shown or self.codes, 4)})"
         if self.flown:
             counted = f"{self.count:,} {row if self.count == 1 else rows}"
         else:
