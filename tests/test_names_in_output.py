@@ -9,6 +9,7 @@ import inspect
 import io
 import json
 import re
+from datetime import date
 from pathlib import Path
 from typing import Any
 
@@ -252,3 +253,15 @@ def test_names_with_commas_are_listed_apart(mirror_con: Any) -> None:
     listed = line[line.index("(") + 1 : line.index(")")]
     assert "; " in listed
     assert "Main Directorate of Space Assets, Strategic Rocket Forces" in listed.split("; ")
+
+
+def test_customers_take_the_names_tables_show_their_organisations_by(mirror_con: Any) -> None:
+    """A customer is named as its organisation is in every listing (``data/names.toml``'s
+    name where GCAT's reads as a code): TUB is Technische Universität Berlin here too."""
+    from cosmodrome.analytics.migration import customer_migration
+
+    migration = customer_migration(mirror_con, date(2022, 2, 24), provider_states=["RU"])
+    customers = migration.customers
+    named = dict(zip(customers.column("customer"), customers.column("customer_name"), strict=True))
+    assert named["TUB"] == "Technische Universität Berlin"
+    assert named["ONEWEB"] == "One Web"

@@ -16,8 +16,19 @@ import hashlib
 
 import duckdb
 
-from cosmodrome.catalog.names import per_catalog
+from cosmodrome.catalog.names import per_catalog, shown_organisations
 from cosmodrome.catalog.valuation import LAUNCH_VALUES_SQL
+
+
+def _shown_organisations_sql() -> str:
+    """``data/names.toml``'s shown organisation names as SQL rows (key, shown): part of the
+    SQL text, so that other curated names make another summary, as they make other names."""
+    rows = [
+        "(" + ", ".join("'" + text.replace("'", "''") + "'" for text in pair) + ")"
+        for pair in sorted(shown_organisations().items())
+    ]
+    return "VALUES " + ", ".join(rows) if rows else "SELECT NULL, NULL WHERE false"
+
 
 #: Each summary table and the SQL that makes it from the catalog's tables.
 SUMMARIES: dict[str, str] = {
@@ -67,12 +78,17 @@ SUMMARIES: dict[str, str] = {
     # Each organisation code's customer key (GCAT's ucode: ``ONEWEB``, ``ONEWEBN`` and
     # ``ONEWEBE`` are one customer, One Web).
     "customer_codes": "SELECT DISTINCT code, ucode FROM organisations",
-    # Each customer's display name: the record whose code is the ucode (``One Web``), else
-    # the latest record.
-    "customer_names": """
-        SELECT ucode, coalesce(short_name, name, ucode) AS name FROM organisations
-        QUALIFY row_number() OVER (PARTITION BY ucode ORDER BY (code = ucode) DESC,
-                coalesce(valid_from, DATE '0001-01-01') DESC) = 1
+    # Each customer's display name: that of the record whose code is the ucode (``One
+    # Web``), else of the latest record, by the rule of ``launches.agency_name`` and
+    # ``payloads.owner_name`` (``ingest``): the curated name people use, else GCAT's.
+    "customer_names": f"""
+        WITH shown(key, shown) AS ({_shown_organisations_sql()})
+        SELECT o.ucode, coalesce(by_code.shown, by_short.shown, o.short_name, o.name, o.ucode)
+               AS name
+        FROM organisations o LEFT JOIN shown by_code ON by_code.key = o.code
+             LEFT JOIN shown by_short ON by_short.key = o.short_name
+        QUALIFY row_number() OVER (PARTITION BY o.ucode ORDER BY (o.code = o.ucode) DESC,
+                coalesce(o.valid_from, DATE '0001-01-01') DESC) = 1
     """,
     "pad_totals": """
         SELECT site, pad, count(*) AS launches, min(time_utc)::DATE AS first_launch,
