@@ -48,7 +48,7 @@ export async function render(root, params, ctx) {
     parts.push(data.diagram.links.length ? flowDiagram(data.diagram, { title, source: note() })
       : h("p", {}, "No flows to draw."));
     parts.push(table(data.customers, [
-      { key: "customer_name", label: "Customer" }, { key: "owner_state_name", label: "State" },
+      { key: "customer_name", label: "Customer", wrap: true }, { key: "owner_state_name", label: "State" },
       { key: "status", label: "Status", format: (v) => h("span", { class: `badge ${v.replace(" ", "-")}` }, v) },
       { key: "payloads_before", label: "Payloads before", num: true, format: fmt.int },
       { key: "payloads_after", label: "Payloads after", num: true, format: fmt.int, narrow: false },

@@ -113,7 +113,7 @@ export async function render(root, params, ctx) {
       grid.append(h("section", { class: "card", "aria-labelledby": "cust-h" }, h("h2", { id: "cust-h" }, `Foreign customers, ${range}`),
         h("p", { class: "muted" }, "Payload owners from another state than the launch provider's."),
         extra.customers.length ? table(extra.customers.slice(0, 25), [
-          { key: "customer_name", label: "Customer" }, { key: "owner_state_name", label: "State", format: (v, r) => v ?? r.owner_state ?? "" },
+          { key: "customer_name", label: "Customer", wrap: true }, { key: "owner_state_name", label: "State", format: (v, r) => v ?? r.owner_state ?? "" },
           { key: "payloads", label: "Payloads", num: true, format: fmt.int },
           { key: "first_launch", label: "First", format: fmt.day, narrow: false }, { key: "last_launch", label: "Last", format: fmt.day, narrow: false },
         ], `Foreign customers at ${profile.name}, ${range}`) : h("p", {}, "No foreign customers in this period."),
