@@ -34,7 +34,8 @@ def test_stored_totals_answer_as_the_subquery_does(
     stored = _answers(mirror_con)
     assert summaries.summary(mirror_con, "site_totals") == "site_totals"
     monkeypatch.setattr(names, "_PER_CATALOG", {})
-    monkeypatch.setattr(summaries, "summary", lambda con, name: f"({summaries.SUMMARIES[name]})")
+    made = summaries.groups()["summaries_key"]
+    monkeypatch.setattr(summaries, "summary", lambda con, name: f"({made[name]})")
     monkeypatch.setattr(queries, "summary", summaries.summary)
     assert _answers(mirror_con) == stored
 
@@ -86,7 +87,8 @@ def test_stored_launch_values_are_the_valuation_of_every_launch(
     assert summaries.summary(mirror_con, "launch_values") == "launch_values"
     order = " ORDER BY launch_tag"
     stored = mirror_con.execute("SELECT * FROM launch_values" + order).fetchall()
-    fresh = mirror_con.execute(f"SELECT * FROM ({summaries.PRICED['launch_values']})" + order)
+    values_sql = summaries.groups()["priced_key"]["launch_values"]
+    fresh = mirror_con.execute(f"SELECT * FROM ({values_sql})" + order)
     assert fresh.fetchall() == stored
     launches = mirror_con.execute("SELECT count(*) FROM launches").fetchone()
     assert launches is not None and len(stored) == launches[0]

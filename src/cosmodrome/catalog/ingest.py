@@ -31,7 +31,7 @@ from cosmodrome.catalog.gcat import (
     parse_period_bound,
     parse_vague_date,
 )
-from cosmodrome.catalog.names import shown_organisations
+from cosmodrome.catalog.names import shown_organisations_sql
 from cosmodrome.catalog.outcomes import parse_launch_code
 from cosmodrome.catalog.temp_tables import (
     column_or_null,
@@ -513,18 +513,12 @@ def _organisation_names(con: duckdb.DuckDBPyConnection) -> None:
     as tables name it: the name people use where ``data/names.toml`` gives one (by code or
     short name: ``National Reconnaissance Office`` for GCAT's ``NRO``), else GCAT's short
     name."""
-    small_table(
-        con,
-        "_shown",
-        {"means": "VARCHAR", "shown": "VARCHAR"},
-        shown_organisations().items(),
-    )
     con.execute(
-        "CREATE OR REPLACE TEMP TABLE _org_names AS SELECT o.line, o.code, o.valid_from, "
-        "o.valid_to, o.state_code, o.class, coalesce(nullif(c.shown, ''), nullif(s.shown, ''), "
+        f"CREATE OR REPLACE TEMP TABLE _org_names AS WITH _shown(means, shown) AS "
+        f"({shown_organisations_sql()}) SELECT o.line, o.code, o.valid_from, o.valid_to, "
+        "o.state_code, o.class, coalesce(nullif(c.shown, ''), nullif(s.shown, ''), "
         "o.short_name, o.name, 'None') AS shown_name FROM built_organisations o "
-        "LEFT JOIN _shown c ON c.means = o.code LEFT JOIN _shown s ON s.means = o.short_name;"
-        "DROP TABLE _shown"
+        "LEFT JOIN _shown c ON c.means = o.code LEFT JOIN _shown s ON s.means = o.short_name"
     )
 
 

@@ -82,6 +82,16 @@ def shown_organisations() -> dict[str, str]:
     return {str(e["means"]): str(e["shown"]) for e in entries if "shown" in e}
 
 
+def shown_organisations_sql() -> str:
+    """:func:`shown_organisations` as SQL rows ``(means, shown)``, for a query to join
+    (``WITH shown(means, shown) AS (...)``): the build's names and summaries read the same."""
+    rows = [
+        "(" + ", ".join("'" + text.replace("'", "''") + "'" for text in pair) + ")"
+        for pair in sorted(shown_organisations().items())
+    ]
+    return "VALUES " + ", ".join(rows) if rows else "SELECT NULL, NULL WHERE false"
+
+
 def _capability_names() -> list[tuple[str, ...]]:
     """Each vehicle the project models (``capability/data/vehicles.toml``): its name, then
     its aliases. Read as TOML: the model module is too heavy for a name lookup."""
@@ -814,7 +824,7 @@ def store_names(con: duckdb.DuckDBPyConnection) -> None:
 
 def _pad_counts(con: duckdb.DuckDBPyConnection) -> dict[str, dict[str, int]]:
     """Launches per GCAT pad of every canonical site, in one query (not one per site)."""
-    from cosmodrome.catalog.summaries import summary  # it reads catalog_version here
+    from cosmodrome.catalog.summaries import summary  # it reads catalog_generation here
 
     rows = con.execute(
         f"SELECT site, pad, sum(launches)::BIGINT FROM {summary(con, 'pad_totals')} "

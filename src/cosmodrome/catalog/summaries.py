@@ -13,28 +13,20 @@ other SQL, is read through this SQL as a subquery: the answers are the same eith
 from __future__ import annotations
 
 import hashlib
+from functools import cache
 
 import duckdb
 
-from cosmodrome.catalog.names import per_catalog, shown_organisations
+from cosmodrome.catalog.names import per_catalog, shown_organisations_sql
 from cosmodrome.catalog.valuation import LAUNCH_VALUES_SQL
 
 
-def _shown_organisations_sql() -> str:
-    """``data/names.toml``'s shown organisation names as SQL rows (key, shown): part of the
-    SQL text, so that other curated names make another summary, as they make other names."""
-    rows = [
-        "(" + ", ".join("'" + text.replace("'", "''") + "'" for text in pair) + ")"
-        for pair in sorted(shown_organisations().items())
-    ]
-    return "VALUES " + ", ".join(rows) if rows else "SELECT NULL, NULL WHERE false"
-
-
-#: Each summary table and the SQL that makes it from the catalog's tables.
-SUMMARIES: dict[str, str] = {
-    # One row per canonical site and side (on Earth, or a lunar ascent: GCAT's orbit class
-    # "other"), with the coordinates and host country of the code used last.
-    "site_totals": """
+def _summaries() -> dict[str, str]:
+    """Each summary table and the SQL that makes it from the catalog's tables."""
+    return {
+        # One row per canonical site and side (on Earth, or a lunar ascent: GCAT's orbit class
+        # "other"), with the coordinates and host country of the code used last.
+        "site_totals": """
         WITH latest AS (
             SELECT code, lat_deg, lon_deg, host_country FROM sites QUALIFY row_number() OVER (
                 PARTITION BY code ORDER BY coalesce(valid_to, DATE '9999-12-31') DESC) = 1
@@ -59,8 +51,8 @@ SUMMARIES: dict[str, str] = {
                    AS operator_states
         FROM per_site p LEFT JOIN latest lt ON lt.code = p.last_code
     """,
-    # One row per vehicle flown, with GCAT lv.tsv's manufacturer and capacities.
-    "vehicle_totals": """
+        # One row per vehicle flown, with GCAT lv.tsv's manufacturer and capacities.
+        "vehicle_totals": """
         WITH flown AS (
             SELECT vehicle, any_value(vehicle_family) AS family, count(*) AS launches,
                    count(*) FILTER (WHERE is_success) AS successes,
@@ -75,14 +67,14 @@ SUMMARIES: dict[str, str] = {
                f.last_launch, lv.leo_capacity_kg, lv.gto_capacity_kg
         FROM flown f LEFT JOIN lv ON lv.lv_name = f.vehicle
     """,
-    # Each organisation code's customer key (GCAT's ucode: ``ONEWEB``, ``ONEWEBN`` and
-    # ``ONEWEBE`` are one customer, One Web).
-    "customer_codes": "SELECT DISTINCT code, ucode FROM organisations",
-    # Each customer's display name: that of the record whose code is the ucode (``One
-    # Web``), else of the latest record, by the rule of ``launches.agency_name`` and
-    # ``payloads.owner_name`` (``ingest``): the curated name people use, else GCAT's.
-    "customer_names": f"""
-        WITH shown(key, shown) AS ({_shown_organisations_sql()})
+        # Each organisation code's customer key (GCAT's ucode: ``ONEWEB``, ``ONEWEBN`` and
+        # ``ONEWEBE`` are one customer, One Web).
+        "customer_codes": "SELECT DISTINCT code, ucode FROM organisations",
+        # Each customer's display name: that of the record whose code is the ucode (``One
+        # Web``), else of the latest record, by the rule of ``launches.agency_name`` and
+        # ``payloads.owner_name`` (``ingest``): the curated name people use, else GCAT's.
+        "customer_names": f"""
+        WITH shown(key, shown) AS ({shown_organisations_sql()})
         SELECT o.ucode, coalesce(by_code.shown, by_short.shown, o.short_name, o.name, o.ucode)
                AS name
         FROM organisations o LEFT JOIN shown by_code ON by_code.key = o.code
@@ -90,21 +82,22 @@ SUMMARIES: dict[str, str] = {
         QUALIFY row_number() OVER (PARTITION BY o.ucode ORDER BY (o.code = o.ucode) DESC,
                 coalesce(o.valid_from, DATE '0001-01-01') DESC) = 1
     """,
-    "pad_totals": """
+        "pad_totals": """
         SELECT site, pad, count(*) AS launches, min(time_utc)::DATE AS first_launch,
                max(time_utc)::DATE AS last_launch
         FROM launches GROUP BY site, pad
     """,
-}
+    }
 
 
-#: Summaries of the priced catalog, made once the prices are stored (after the names that
-#: map the prices to vehicles, which read the summaries above).
-PRICED: dict[str, str] = {"launch_values": LAUNCH_VALUES_SQL}
-
-#: Each group of summaries, in the order the build makes them, by the ``meta`` key that
-#: records the hash of the SQL that made them.
-GROUPS: dict[str, dict[str, str]] = {"summaries_key": SUMMARIES, "priced_key": PRICED}
+@cache
+def groups() -> dict[str, dict[str, str]]:
+    """Each group of summaries, in the order the build makes them, by the ``meta`` key that
+    records the hash of the SQL that made them: the catalog's summaries, then those of the
+    priced catalog (made once the prices are stored, after the names that map the prices
+    to vehicles, which read the summaries). Made at the first use, not at import: the
+    customer names' SQL holds the curated names."""
+    return {"summaries_key": _summaries(), "priced_key": {"launch_values": LAUNCH_VALUES_SQL}}
 
 
 def group_key(tables: dict[str, str]) -> str:
@@ -115,7 +108,7 @@ def group_key(tables: dict[str, str]) -> str:
 
 def materialise(con: duckdb.DuckDBPyConnection, key: str) -> None:
     """Create the summary tables of group ``key`` in the catalog being built on ``con``."""
-    tables = GROUPS[key]
+    tables = groups()[key]
     for name, sql in tables.items():
         con.execute(f"CREATE TABLE {name} AS {sql}")
     con.execute("INSERT INTO meta VALUES (?, ?)", [key, group_key(tables)])
@@ -123,8 +116,8 @@ def materialise(con: duckdb.DuckDBPyConnection, key: str) -> None:
 
 def summary(con: duckdb.DuckDBPyConnection, name: str) -> str:
     """What to select ``name`` from: the stored table where the catalog's were made by this
-    SQL, else the SQL as a subquery (checked once per catalog version and group)."""
-    key, tables = next((k, t) for k, t in GROUPS.items() if name in t)
+    SQL, else the SQL as a subquery (checked once per catalog generation and group)."""
+    key, tables = next((k, t) for k, t in groups().items() if name in t)
 
     def made_by_this_sql() -> bool:
         row = con.execute("SELECT value FROM meta WHERE key = ?", [key]).fetchone()
