@@ -314,34 +314,29 @@ def _quarantine_unreadable(
     if con.execute("SELECT count(error) FROM day_texts").fetchone() == (0,):
         days = []
     raw = {file: raw_text(columns, "r") for file, columns in sources.items()}
-    found: list[tuple[str, int, str, str]] = []
-    if numbers:
-        rows = con.execute(
-            _union(
-                numbers,
-                "SELECT '{file}.tsv', r.line, '{name}', r.{column}, {raw} FROM raw_{file} r "
-                "JOIN number_texts n ON n.field = '{file}.{name}' AND n.text = r.{column} "
-                "WHERE n.bad",
-                raw,
-            )
-        ).fetchall()
-        found += [
-            (label, line, f"bad number in {column}: {text!r}", row)
-            for label, line, column, text, row in rows
-        ]
-    if days:
-        rows = con.execute(
-            _union(
-                days,
-                "SELECT '{file}.tsv', r.line, '{name}', d.error, {raw} FROM raw_{file} r "
-                "JOIN day_texts d ON d.text = r.{column} WHERE d.error IS NOT NULL",
-                raw,
-            )
-        ).fetchall()
-        found += [
-            (label, line, f"bad date in {column}: {error}", row)
-            for label, line, column, error, row in rows
-        ]
+    # Per kind: the fields to search, the rows with their column and what was wrong, and
+    # the reason's wording.
+    searches: list[tuple[list[tuple[str, str]], str, Callable[[str, object], str]]] = [
+        (
+            numbers,
+            "SELECT '{file}.tsv', r.line, '{name}', r.{column}, {raw} FROM raw_{file} r "
+            "JOIN number_texts n ON n.field = '{file}.{name}' AND n.text = r.{column} "
+            "WHERE n.bad",
+            lambda column, text: f"bad number in {column}: {text!r}",
+        ),
+        (
+            days,
+            "SELECT '{file}.tsv', r.line, '{name}', d.error, {raw} FROM raw_{file} r "
+            "JOIN day_texts d ON d.text = r.{column} WHERE d.error IS NOT NULL",
+            lambda column, error: f"bad date in {column}: {error}",
+        ),
+    ]
+    found = [
+        (label, line, reason(column, detail), row)
+        for fields, select, reason in searches
+        if fields
+        for label, line, column, detail, row in con.execute(_union(fields, select, raw)).fetchall()
+    ]
     if found:
         con.executemany("INSERT INTO issues VALUES (?, ?, ?, ?)", found)
 
