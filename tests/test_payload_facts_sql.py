@@ -251,3 +251,25 @@ def _cleaned(field: str) -> str | None:
     """A field as the reader gives it: control characters out, stripped, ``-`` none."""
     value = without_control(field)
     return None if value in ("", "-") else value
+
+
+def test_unreadable_numbers_and_dates_of_the_facts_are_quarantined_with_their_field(
+    tmp_path: Path,
+) -> None:
+    source = write_mini_gcat(
+        tmp_path, [launch_row("2020-001", "2020 Jan  7", "GIK-5", jcat="S50001")]
+    )
+    rows = [{"JCAT": "S50001", "Name": "First", "DispPeri": "low", "DispEpoch": "2020 Foo"}]
+    (source / "tsv/cat/psatcat.tsv").write_text(tsv(PSATCAT_COLUMNS, rows), encoding="utf-8")
+    with duckdb.connect() as con:
+        ingest_sources(con, read_tables({n: source / rel for n, rel in REQUIRED_FILES.items()}))
+        found = con.execute(
+            "SELECT file, line, reason FROM issues WHERE file = 'psatcat.tsv' ORDER BY reason"
+        ).fetchall()
+        payload = con.execute("SELECT disp_perigee_km, disp_epoch FROM built_payloads").fetchone()
+    assert found == [
+        ("psatcat.tsv", 3, "bad date in DispEpoch: cannot read date '2020 Foo': expected a GCAT "
+         "date such as '1957 Oct  4 1928:34', '1957 Oct  4' or '1957 Oct'"),
+        ("psatcat.tsv", 3, "bad number in DispPeri: 'low'"),
+    ]  # fmt: skip
+    assert payload == (None, None)
