@@ -34,7 +34,7 @@ from datetime import date, timedelta
 import duckdb
 
 from cosmodrome.catalog.gcat import GcatFormatError, parse_number, parse_vague_date
-from cosmodrome.catalog.temp_tables import raw_text, small_table, temp_columns
+from cosmodrome.catalog.temp_tables import quarantine_rows, small_table, temp_columns
 from cosmodrome.errors import SourceError
 
 #: The largest fraction of launches that may break one kind of reference without refusal.
@@ -149,18 +149,6 @@ def refuse_broken_references(screened: Screened) -> None:
         )
 
 
-def _quarantine(
-    con: duckdb.DuckDBPyConnection, name: str, columns: list[str], rejected: str, reason: str
-) -> None:
-    """Append an issue for each row of ``raw_<name>`` (of ``columns``) that ``rejected`` (a
-    query of rows with ``line``) names; ``reason`` is SQL over ``r`` (the row) and ``x``."""
-    con.execute(
-        f"INSERT INTO issues SELECT ?, r.line, {reason}, {raw_text(columns, 'r')} "
-        f'FROM "raw_{name}" r JOIN ({rejected}) x ON x.line = r.line',
-        [f"{name}.tsv"],
-    )
-
-
 def _unique(con: duckdb.DuckDBPyConnection, name: str, columns: list[str]) -> None:
     keys = [column for column in KEYS.get(name, ()) if column in columns]
     if not keys:
@@ -173,7 +161,7 @@ def _unique(con: duckdb.DuckDBPyConnection, name: str, columns: list[str]) -> No
     if not con.execute(f"SELECT EXISTS ({duplicates})").fetchall()[0][0]:
         return
     con.execute(f"CREATE OR REPLACE TEMP TABLE _duplicates AS {duplicates}")
-    _quarantine(
+    quarantine_rows(
         con,
         name,
         columns,
@@ -212,7 +200,7 @@ def _ranged(con: duckdb.DuckDBPyConnection, name: str, columns: list[str]) -> No
         if column not in bad:
             continue
         small_table(con, "_out_of_range", {"text": "VARCHAR", "reason": "VARCHAR"}, bad[column])
-        _quarantine(
+        quarantine_rows(
             con,
             name,
             columns,
@@ -267,7 +255,7 @@ def _dated(
         "SELECT r.line, m.reason FROM raw_launchlog r "
         "JOIN _misdated m ON m.text = coalesce(r.\"Launch_Date\", '')"
     )
-    _quarantine(con, "launchlog", columns, rejected, "x.reason")
+    quarantine_rows(con, "launchlog", columns, rejected, "x.reason")
     con.execute(
         f"DELETE FROM raw_launchlog WHERE line IN (SELECT line FROM ({rejected})); "
         "DROP TABLE _misdated"
@@ -364,7 +352,7 @@ def _references(con: duckdb.DuckDBPyConnection, columns: dict[str, list[str]]) -
             {"reference": "VARCHAR", "code": "VARCHAR", "reason": "VARCHAR"},
             reasons,
         )
-        _quarantine(
+        quarantine_rows(
             con,
             "launchlog",
             columns["launchlog"],

@@ -35,6 +35,7 @@ from cosmodrome.catalog.names import shown_organisations_sql
 from cosmodrome.catalog.outcomes import parse_launch_code
 from cosmodrome.catalog.temp_tables import (
     column_or_null,
+    quarantine_rows,
     raw_text,
     small_table,
     temp_columns,
@@ -141,18 +142,6 @@ def stage_tables(con: duckdb.DuckDBPyConnection) -> None:
     _stage_launches_and_payloads(con, tables["raw_launchlog"])
 
 
-def _insert_issues(
-    con: duckdb.DuckDBPyConnection, file: str, columns: list[str], rejected: str
-) -> None:
-    """Append an issue for each row of ``raw_<file>`` (of ``columns``) that ``rejected`` (a
-    query of rows with ``line`` and ``reason``) names."""
-    con.execute(
-        f"INSERT INTO issues SELECT ?, r.line, x.reason, {raw_text(columns, 'r')} "
-        f'FROM "raw_{file}" r JOIN ({rejected}) x ON x.line = r.line',
-        [f"{file}.tsv"],
-    )
-
-
 def _parse_numbers(con: duckdb.DuckDBPyConnection, sources: list[tuple[str, str]]) -> bool:
     """TEMP table ``_numbers`` (text, value, error): every distinct text of the numeric
     ``(file, column)`` sources as :func:`.gcat.parse_number` reads it (``error``: why it
@@ -234,7 +223,7 @@ def _stage_periodic(
         'LEFT JOIN _bounds e ON e.text = r."TStop" AND e.is_end'
     )
     if any(error is not None for *_, error in bounds):
-        _insert_issues(
+        quarantine_rows(
             con, file, columns, f"SELECT line, reason FROM ({periods}) WHERE reason IS NOT NULL"
         )
     values, error, joins = _numbers_of({**COORDINATE_COLUMNS, **numbers})
@@ -252,7 +241,7 @@ def _stage_periodic(
         f"FROM raw_{file} r JOIN ({periods}) p ON p.line = r.line {joins} WHERE p.reason IS NULL"
     )
     if unreadable:
-        _insert_issues(
+        quarantine_rows(
             con,
             file,
             columns,
@@ -286,7 +275,7 @@ def _stage_vehicles(con: duckdb.DuckDBPyConnection, columns: list[str], unreadab
     whether any number of the tables is)."""
     _values, error, joins = _numbers_of(VEHICLE_NUMBERS)
     if unreadable:
-        _insert_issues(
+        quarantine_rows(
             con,
             "lv",
             columns,
@@ -334,7 +323,7 @@ def stage_objects(
             dict(zip(("perigee_km", "apogee_km", "inc_deg"), OBJECT_FILES[file], strict=True))
         )
         if unreadable:
-            _insert_issues(
+            quarantine_rows(
                 con,
                 file,
                 columns,
@@ -597,7 +586,7 @@ def _stage_launches_and_payloads(con: duckdb.DuckDBPyConnection, columns: list[s
     differing = ", ".join(
         f'CASE WHEN r."{f}" IS DISTINCT FROM l."{f}" THEN \'{f}\' END' for f in LAUNCH_FIELDS
     )
-    _insert_issues(
+    quarantine_rows(
         con,
         "launchlog",
         columns,

@@ -52,3 +52,20 @@ def small_table(
         for i, (column, sql_type) in enumerate(types.items())
     )
     con.execute(f'CREATE OR REPLACE TEMP TABLE "{name}" AS SELECT {columns}', params)
+
+
+def quarantine_rows(
+    con: duckdb.DuckDBPyConnection,
+    file: str,
+    columns: Sequence[str],
+    rejected: str,
+    reason: str = "x.reason",
+) -> None:
+    """Append to TEMP table ``issues`` each row of ``raw_<file>`` (of ``columns``) that the
+    query ``rejected`` names by its ``line``, as the file had it; ``reason`` is SQL over
+    ``r`` (the row) and ``x`` (the query's row), its ``reason`` column by default."""
+    con.execute(
+        f"INSERT INTO issues SELECT ?, r.line, {reason}, {raw_text(columns, 'r')} "
+        f'FROM "raw_{file}" r JOIN ({rejected}) x ON x.line = r.line',
+        [f"{file}.tsv"],
+    )
